@@ -1,0 +1,78 @@
+// One internal schema form for both OpenAPI 3.0 and 3.1: JSON Schema 2020-12 as the runtime validator reads it.
+// 3.0's `nullable` and boolean `exclusiveMinimum` become their 3.1 spellings; annotations the validator
+// never reads are dropped to keep `generated/validation.json` small.
+import type { Schema } from './model.js';
+
+/** The `$id` under which the runtime registers the shared component schemas. */
+export const DEFS_ID = 'openai-defs';
+
+/** Formats every validator agrees on; the spec also uses `binary`, `int64` and friends, which are not checks. */
+const KEPT_FORMATS = new Set(['date-time', 'date', 'email', 'uuid']);
+
+const DROPPED_KEYS = new Set([
+  'description', 'title', 'example', 'examples', 'deprecated', 'discriminator', 'externalDocs', 'xml',
+  'readOnly', 'writeOnly', 'contentMediaType', 'contentEncoding', '$comment', '$schema',
+]);
+
+export function componentRef(ref: string): string | undefined {
+  const m = /^#\/components\/schemas\/(.+)$/.exec(ref);
+  return m ? m[1] : undefined;
+}
+
+export function refToDefs(ref: string): string {
+  const name = componentRef(ref);
+  if (name === undefined) throw new Error(`only component schema references can be bundled, got ${ref}`);
+  return `${DEFS_ID}#/$defs/${name}`;
+}
+
+function addNull(type: unknown): unknown {
+  if (type === undefined) return undefined;
+  const list = Array.isArray(type) ? type : [type];
+  return list.includes('null') ? list : [...list, 'null'];
+}
+
+/** Normalize a schema for validation. `openapi30` turns on the 3.0 → 3.1 rewrites. */
+export function normalizeForValidation(schema: unknown, openapi30: boolean): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => normalizeForValidation(s, openapi30));
+  if (!schema || typeof schema !== 'object') return schema;
+  const src = schema as Schema;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(src)) {
+    if (key.startsWith('x-') || DROPPED_KEYS.has(key)) continue;
+    if (key === '$ref' && typeof value === 'string') {
+      out.$ref = refToDefs(value);
+    } else if (key === 'format') {
+      if (typeof value === 'string' && KEPT_FORMATS.has(value)) out.format = value;
+    } else if (key === 'properties' || key === 'patternProperties' || key === '$defs' || key === 'definitions') {
+      out[key] = Object.fromEntries(
+        Object.entries(value as Schema).map(([k, v]) => [k, normalizeForValidation(v, openapi30)]),
+      );
+    } else if (key === 'enum' || key === 'const' || key === 'default' || key === 'required') {
+      out[key] = value;
+    } else {
+      out[key] = normalizeForValidation(value, openapi30);
+    }
+  }
+  if (openapi30) {
+    if (src.nullable === true) {
+      delete out.nullable;
+      if (out.type !== undefined) out.type = addNull(out.type);
+      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+      if (out.type === undefined && (out.$ref || out.anyOf || out.oneOf || out.allOf)) {
+        const inner = { ...out };
+        return { anyOf: [inner, { type: 'null' }] };
+      }
+    } else {
+      delete out.nullable;
+    }
+    if (out.exclusiveMinimum === true && typeof out.minimum === 'number') {
+      out.exclusiveMinimum = out.minimum;
+      delete out.minimum;
+    } else if (typeof out.exclusiveMinimum === 'boolean') delete out.exclusiveMinimum;
+    if (out.exclusiveMaximum === true && typeof out.maximum === 'number') {
+      out.exclusiveMaximum = out.maximum;
+      delete out.maximum;
+    } else if (typeof out.exclusiveMaximum === 'boolean') delete out.exclusiveMaximum;
+  }
+  return out;
+}

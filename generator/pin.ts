@@ -1,0 +1,35 @@
+// The pin names the exact spec `generated/` was made from: what to download, and the hash it must have.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Pin {
+  /** Where to download the spec (a raw URL at a fixed commit). */
+  source: string;
+  sha256: string;
+  openapi: string;
+  infoVersion: string;
+  /** Date of the upstream version (YYYY-MM-DD). */
+  date: string;
+  commit?: string;
+  /** Local copies tried before downloading, relative to the repo root; each is checked against `sha256`. */
+  mirrors?: string[];
+}
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const defaultPinFile = path.join(repoRoot, 'specs', 'openai.pin.json');
+
+export async function readPin(file: string = defaultPinFile): Promise<Pin> {
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch {
+    throw new Error(`pin file not found: ${file}`);
+  }
+  const pin = JSON.parse(raw) as Pin;
+  for (const key of ['source', 'sha256'] as const) {
+    if (typeof pin[key] !== 'string' || !pin[key]) throw new Error(`${file}: missing "${key}"`);
+  }
+  if (!/^[0-9a-f]{64}$/.test(pin.sha256)) throw new Error(`${file}: "sha256" must be 64 lowercase hex digits`);
+  return pin;
+}
