@@ -31,11 +31,26 @@ function addNull(type: unknown): unknown {
   return list.includes('null') ? list : [...list, 'null'];
 }
 
-/** Normalize a schema for validation. `openapi30` turns on the 3.0 → 3.1 rewrites. */
+const isOnlyNullable = (s: unknown) =>
+  !!s && typeof s === 'object' && Object.keys(s).every((k) => k === 'nullable' || k === 'description') && (s as Schema).nullable === true;
+
+/**
+ * Normalize a schema for validation. `nullable` is rewritten whatever the document's version says:
+ * OpenAI's 3.1 documents still carry it in places, and it always means "null is allowed too".
+ * `openapi30` turns on the rewrites that would be wrong in 3.1 (boolean `exclusiveMinimum`).
+ */
 export function normalizeForValidation(schema: unknown, openapi30: boolean): unknown {
   if (Array.isArray(schema)) return schema.map((s) => normalizeForValidation(s, openapi30));
   if (!schema || typeof schema !== 'object') return schema;
-  const src = schema as Schema;
+  let src = schema as Schema;
+  // `allOf: [{$ref: X}, {nullable: true}]` is the 3.0 way to say "X or null".
+  let nullableAllOf = false;
+  if (Array.isArray(src.allOf) && src.allOf.some(isOnlyNullable)) {
+    nullableAllOf = true;
+    const rest = src.allOf.filter((m: unknown) => !isOnlyNullable(m));
+    src = { ...src, allOf: rest };
+    if (rest.length === 1 && Object.keys(src).length === 1) src = rest[0];
+  }
   const out: Schema = {};
   for (const [key, value] of Object.entries(src)) {
     if (key.startsWith('x-') || DROPPED_KEYS.has(key)) continue;
@@ -53,18 +68,17 @@ export function normalizeForValidation(schema: unknown, openapi30: boolean): unk
       out[key] = normalizeForValidation(value, openapi30);
     }
   }
-  if (openapi30) {
-    if (src.nullable === true) {
-      delete out.nullable;
+  if (nullableAllOf) return { anyOf: [out, { type: 'null' }] };
+  if ('nullable' in out) {
+    const nullable = out.nullable === true;
+    delete out.nullable;
+    if (nullable) {
       if (out.type !== undefined) out.type = addNull(out.type);
       if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
-      if (out.type === undefined && (out.$ref || out.anyOf || out.oneOf || out.allOf)) {
-        const inner = { ...out };
-        return { anyOf: [inner, { type: 'null' }] };
-      }
-    } else {
-      delete out.nullable;
+      if (out.type === undefined && (out.$ref || out.anyOf || out.oneOf || out.allOf)) return { anyOf: [{ ...out }, { type: 'null' }] };
     }
+  }
+  if (openapi30 || typeof out.exclusiveMinimum === 'boolean' || typeof out.exclusiveMaximum === 'boolean') {
     if (out.exclusiveMinimum === true && typeof out.minimum === 'number') {
       out.exclusiveMinimum = out.minimum;
       delete out.minimum;
