@@ -48,25 +48,33 @@ const words = (s: string) => new Set(s.toLowerCase().replace(/[^a-z0-9 ]+/g, ' '
 function lead(i: DescribeInput): string {
   const one = human(i.resourceSingular);
   const many = human(i.resourceWords);
+  // Singletons (`/organization/data_retention`) are "the" thing; items of a collection are "a"/"an" thing.
+  const singleton = !i.op.path.includes('{') || (!i.op.path.endsWith('}') && ['get', 'update', 'delete'].includes(i.method));
+  const a = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
+  const it = singleton && i.method !== 'create' ? `the ${one}` : a(one);
   let ours: string;
   switch (i.method) {
     case 'list':
       ours = i.usage ? `Organization ${many} usage/cost report.` : `List ${many}; use it to find ids.`;
       break;
     case 'get':
-      ours = i.listTool ? `Fetch one ${one} by id (find ids with ${i.listTool}).` : `Fetch the ${one}.`;
+      ours = i.listTool ? `Fetch one ${one} by id (find ids with ${i.listTool}).` : `Fetch ${it}.`;
       break;
     case 'create':
-      ours = `Create a ${one}.`;
+      ours = `Create ${a(one)}.`;
       break;
     case 'update':
-      ours = `Update a ${one}.`;
+      ours = `Update ${it}.`;
       break;
     case 'delete':
-      ours = `Delete a ${one}; this cannot be undone.`;
+      ours = `Delete ${it}; this cannot be undone.`;
       break;
-    default:
-      ours = `${i.method.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())} a ${one}.`;
+    default: {
+      const verb = i.method.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+      // Without an id the action applies to the collection (`activate` takes a list of certificate ids).
+      const target = i.op.path.includes('{') ? a(one) : many;
+      ours = i.method.includes('_') ? `${verb} for ${target}.` : `${verb} ${target}.`;
+    }
   }
   const spec = oneLine(i.op.summary || i.op.description, 180);
   if (!spec) return ours;
