@@ -90,3 +90,29 @@ export function normalizeForValidation(schema: unknown, openapi30: boolean): unk
   }
   return out;
 }
+
+/**
+ * `$recursiveAnchor`/`$recursiveRef` (JSON Schema 2019-09) appear in OpenAI's filters. Within one component
+ * they can only mean "this component", so they become plain `$ref`s: every later stage, and any validator,
+ * then sees one kind of reference. Returns a rewritten copy; the input is not touched.
+ */
+export function resolveRecursiveRefs<T extends Record<string, any>>(doc: T): T {
+  const schemas = doc.components?.schemas as Record<string, unknown> | undefined;
+  if (!schemas || !JSON.stringify(schemas).includes('$recursiveRef')) return doc;
+  const rewrite = (node: unknown, self: string): unknown => {
+    if (Array.isArray(node)) return node.map((n) => rewrite(n, self));
+    if (!node || typeof node !== 'object') return node;
+    const out: Schema = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$recursiveAnchor') continue;
+      if (k === '$recursiveRef') out.$ref = self;
+      else out[k] = rewrite(v, self);
+    }
+    return out;
+  };
+  const copy = { ...doc, components: { ...doc.components, schemas: { ...schemas } } };
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (JSON.stringify(schema).includes('$recursiveRef')) copy.components.schemas[name] = rewrite(schema, `#/components/schemas/${name}`);
+  }
+  return copy;
+}

@@ -10,6 +10,7 @@ import type { OpenApiDoc } from './load.js';
 import { buildOperations, type OperationModel } from './model.js';
 import { nameAll, resourceOf, singular, type NameClash } from './name.js';
 import { loadOverrides, underPrefix, type AsyncHint, type Overrides } from './overrides.js';
+import { resolveRecursiveRefs } from './normalize.js';
 import { buildToolSchemas, reachableDefs, validationDefs, type ToolSchemas } from './schema.js';
 
 export interface ManifestEntry {
@@ -116,7 +117,8 @@ function asyncHintFor(op: OperationModel, ov: Overrides): { hint: AsyncHint; res
   return relevant ? { hint, rest } : undefined;
 }
 
-export async function buildCatalog(doc: OpenApiDoc, opts: BuildOptions): Promise<BuildResult> {
+export async function buildCatalog(source: OpenApiDoc, opts: BuildOptions): Promise<BuildResult> {
+  const doc = resolveRecursiveRefs(source);
   const ov = opts.overrides ?? loadOverrides();
   const openapi30 = String(doc.openapi).startsWith('3.0');
   const schemaOpts = { openapi30, nestedDepth: opts.nestedDepth ?? 0 };
