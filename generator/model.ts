@@ -147,7 +147,9 @@ export function buildOperations(doc: OpenApiDoc): OperationModel[] {
             contentType,
             alternatives,
             schema: rb.content[contentType]?.schema ?? {},
-            required: Boolean(rb.required),
+            // Absent means optional in OpenAPI, but OpenAI leaves it out on newer endpoints whose bodies are
+            // clearly needed (`POST /videos`); only an explicit `required: false` makes the body optional.
+            required: rb.required !== false,
           };
         }
       }

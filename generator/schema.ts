@@ -89,7 +89,7 @@ export function objectShape(
   doc: OpenApiDoc,
   schema: Schema,
   depth = 0,
-): { properties: Record<string, Schema[]>; required: Set<string>; isObject: boolean } {
+): { properties: Record<string, Schema[]>; required: Set<string>; isObject: boolean; alternatives?: string[][] } {
   const { schema: s } = follow(doc, schema);
   const properties: Record<string, Schema[]> = {};
   const required = new Set<string>();
@@ -105,6 +105,11 @@ export function objectShape(
     for (const r of inner.required) required.add(r);
   }
   const alts: Schema[] | undefined = s.anyOf ?? s.oneOf;
+  // `anyOf: [{required: [a]}, {required: [b]}]` beside `properties`: a constraint, not a shape.
+  if (Array.isArray(alts) && alts.length && alts.every((a) => Object.keys(a).every((k) => k === 'required' || k === 'description'))) {
+    const alternatives = alts.map((a) => (a.required ?? []) as string[]);
+    return alternatives.every((a) => a.length) ? { properties, required, isObject, alternatives } : { properties, required, isObject };
+  }
   if (Array.isArray(alts) && alts.length) {
     // A union of object shapes becomes one object: every property that any variant has, required only
     // where every variant requires it. The runtime still validates each field against the real schema.
@@ -114,6 +119,9 @@ export function objectShape(
       for (const sh of shapes) for (const [k, v] of Object.entries(sh.properties)) for (const x of v) add(k, x);
       const common = [...shapes[0]!.required].filter((r) => shapes.every((sh) => sh.required.has(r)));
       for (const r of common) required.add(r);
+      // What each variant requires beyond the common part: "give file_ids or files" must still be checked.
+      const extra = shapes.map((sh) => [...sh.required].filter((r) => !common.includes(r)));
+      if (extra.every((e) => e.length)) return { properties, required, isObject, alternatives: extra };
     }
   }
   return { properties, required, isObject };
@@ -242,6 +250,7 @@ export function buildToolSchemas(doc: OpenApiDoc, op: OperationModel, opts: Sche
 
   let body: BodyBinding | undefined;
   let streamField: string | undefined;
+  let rootAlternatives: JsonSchema[] | undefined;
   if (op.body && (op.body.contentType === 'application/json' || op.body.contentType === 'multipart/form-data')) {
     const contentType = op.body.contentType;
     const shape = objectShape(doc, op.body.schema);
@@ -274,6 +283,10 @@ export function buildToolSchemas(doc: OpenApiDoc, op: OperationModel, opts: Sche
         if (op.body.required && shape.required.has(name)) required.push(arg);
       }
       body = { contentType, mode: 'fields', fields, fileFields, required: op.body.required };
+      if (shape.alternatives && op.body.required) {
+        const argOf = (wire: string) => Object.entries(fields).find(([, w]) => w === wire)?.[0] ?? wire;
+        rootAlternatives = shape.alternatives.map((req) => ({ required: req.map(argOf) }));
+      }
     } else {
       // Arrays, strings and open unions cannot be flattened: they travel whole as `body`.
       const arg = taken.has('body') ? 'request_body' : 'body';
@@ -288,6 +301,7 @@ export function buildToolSchemas(doc: OpenApiDoc, op: OperationModel, opts: Sche
   if (required.length) inputSchema.required = required;
   const validation: JsonSchema = { type: 'object', properties: validationProps, additionalProperties: false };
   if (required.length) validation.required = required;
+  if (rootAlternatives) validation.anyOf = rootAlternatives;
   return { inputSchema, validation, params, body, streamField };
 }
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_chatkit_session`: POST /chatkit/sessions */
-export const createAOpenAiChatkitSession = z.object({ "workflow": z.record(z.string(), z.any()).describe("Workflow that powers the session.").optional(), "user": z.string().describe("A free-form string that identifies your end user; ensures this Session can access other objects that have…").optional(), "expires_after": z.record(z.string(), z.any()).describe("Optional override for session expiration timing in seconds from creation.").optional(), "rate_limits": z.record(z.string(), z.any()).describe("Optional override for per-minute request limits.").optional(), "chatkit_configuration": z.record(z.string(), z.any()).describe("Optional overrides for ChatKit runtime configuration features").optional() });
+export const createAOpenAiChatkitSession = z.object({ "workflow": z.record(z.string(), z.any()).describe("Workflow that powers the session."), "user": z.string().describe("A free-form string that identifies your end user; ensures this Session can access other objects that have…"), "expires_after": z.record(z.string(), z.any()).describe("Optional override for session expiration timing in seconds from creation.").optional(), "rate_limits": z.record(z.string(), z.any()).describe("Optional override for per-minute request limits.").optional(), "chatkit_configuration": z.record(z.string(), z.any()).describe("Optional overrides for ChatKit runtime configuration features").optional() });
 
 /** `delete_a_open_ai_chatkit_thread_by_id`: DELETE /chatkit/threads/{thread_id} */
 export const deleteAOpenAiChatkitThreadById = z.object({ "thread_id": z.string().describe("Identifier of the ChatKit thread to delete.") });

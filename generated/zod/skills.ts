@@ -3,10 +3,10 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_skill`: POST /skills */
-export const createAOpenAiSkill = z.object({ "files": z.union([z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict(), z.array(z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict())]).describe("A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}").optional() });
+export const createAOpenAiSkill = z.object({ "files": z.union([z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict(), z.array(z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict())]).describe("A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}") });
 
 /** `create_a_open_ai_skill_version`: POST /skills/{skill_id}/versions */
-export const createAOpenAiSkillVersion = z.object({ "skill_id": z.string().describe("The identifier of the skill to version."), "files": z.union([z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict(), z.array(z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict())]).describe("A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}").optional(), "default": z.boolean().describe("Whether to set this version as the default.").optional() });
+export const createAOpenAiSkillVersion = z.object({ "skill_id": z.string().describe("The identifier of the skill to version."), "files": z.union([z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict(), z.array(z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict())]).describe("A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "default": z.boolean().describe("Whether to set this version as the default.").optional() });
 
 /** `delete_a_open_ai_skill_by_id`: DELETE /skills/{skill_id} */
 export const deleteAOpenAiSkillById = z.object({ "skill_id": z.string().describe("The identifier of the skill to delete.") });
@@ -33,4 +33,4 @@ export const listAllOpenAiSkillVersions = z.object({ "skill_id": z.string().desc
 export const listAllOpenAiSkills = z.object({ "limit": z.number().int().describe("Number of items to retrieve").optional(), "order": z.enum(["asc","desc"]).describe("Sort order of results by timestamp.").optional(), "after": z.string().describe("Identifier for the last item from the previous pagination request").optional() });
 
 /** `update_a_open_ai_skill_by_id`: POST /skills/{skill_id} */
-export const updateAOpenAiSkillById = z.object({ "skill_id": z.string().describe("The identifier of the skill."), "default_version": z.string().describe("The skill version number to set as default.").optional() });
+export const updateAOpenAiSkillById = z.object({ "skill_id": z.string().describe("The identifier of the skill."), "default_version": z.string().describe("The skill version number to set as default.") });

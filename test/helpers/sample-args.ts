@@ -34,7 +34,7 @@ export async function sampleArgs(tool: string, maxAttempts = 25): Promise<Sample
   const local = selfContained(schema);
   let lastErrors = '';
   for (let seed = 1; seed <= maxAttempts; seed++) {
-    const args = (await generate(local, { seed, optionalsProbability: 0, refDepth: 3, maxItems: 2, maxLength: 24, failOnInvalidTypes: false })) as Record<string, unknown>;
+    const args = (await generate(local, { seed, optionalsProbability: 0, refDepth: 3, maxItems: 2, minLength: 1, maxLength: 24, failOnInvalidTypes: false })) as Record<string, unknown>;
     if (validate(args)) return { args, attempts: seed };
     lastErrors = ajv.errorsText(validate.errors);
   }
