@@ -1,0 +1,231 @@
+// Tool arguments → one HTTP request, following the catalog's bindings. The path is the security
+// boundary: an argument can name a resource, never change which endpoint is called.
+
+import type { BodyBinding, HttpVerb, ParamBinding, ToolDef } from './types.js';
+
+/** An argument that cannot be put on the wire; reported like a schema violation, before any request. */
+export class ArgumentError extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message);
+    this.name = 'ArgumentError';
+  }
+}
+
+export interface EncodedRequest {
+  url: string;
+  method: HttpVerb;
+  headers: Record<string, string>;
+  /** JSON text, or FormData whose boundary fetch writes into Content-Type itself. */
+  body?: string | FormData;
+}
+
+/** A file argument as the model sends it in plain JSON. */
+export interface FileArgument {
+  content: string;
+  encoding?: 'utf8' | 'base64';
+  filename: string;
+  mime_type?: string;
+}
+
+/**
+ * Percent-encodes one path segment. encodeURIComponent leaves `.` alone, and both `..` and `%2E%2E`
+ * are dot segments that URL parsing resolves (climbing out of the intended path), so such values are refused.
+ */
+export function encodePathSegment(arg: string, value: unknown): string {
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new ArgumentError(arg, `must be a string to be used in the URL path (got ${value === null ? 'null' : typeof value})`);
+  }
+  const s = String(value);
+  if (s === '') throw new ArgumentError(arg, 'must not be empty');
+  if (s === '.' || s === '..') throw new ArgumentError(arg, `"${s}" is not a valid identifier`);
+  return encodeURIComponent(s);
+}
+
+// Brackets stay readable in keys (`include[]`, `metadata[k]`); everything else is percent-encoded.
+function encodeQueryKey(k: string): string {
+  return encodeURIComponent(k).replace(/%5B/gi, '[').replace(/%5D/gi, ']');
+}
+
+function scalar(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
+}
+
+const DELIMITERS: Record<string, string> = { form: ',', simple: ',', spaceDelimited: ' ', pipeDelimited: '|' };
+
+/** Query pairs for one parameter, per its OpenAPI style/explode. */
+export function queryPairs(p: ParamBinding, value: unknown): Array<[string, string]> {
+  if (value === undefined || value === null) return [];
+  const style = p.style ?? 'form';
+  if (style === 'deepObject') {
+    if (typeof value !== 'object' || Array.isArray(value)) return [[p.wire, scalar(value)]];
+    const base = p.wire.replace(/\[\]$/, '');
+    return Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]) => [`${base}[${k}]`, scalar(v)]);
+  }
+  const explode = p.explode ?? style === 'form';
+  if (Array.isArray(value)) {
+    if (!explode || style !== 'form') return [[p.wire, value.map(scalar).join(DELIMITERS[style] ?? ',')]];
+    // OpenAI reads repeated array query keys only with brackets (`include[]=a&include[]=b`).
+    const key = p.wire.endsWith('[]') ? p.wire : `${p.wire}[]`;
+    return value.map((v) => [key, scalar(v)]);
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
+    if (explode) return entries.map(([k, v]) => [k, scalar(v)]);
+    return [[p.wire, entries.flatMap(([k, v]) => [k, scalar(v)]).join(',')]];
+  }
+  return [[p.wire, scalar(value)]];
+}
+
+function headerValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map(scalar).join(',');
+  if (value && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [k, scalar(v)]).join(',');
+  }
+  return scalar(value);
+}
+
+const MIME_BY_EXT: Record<string, string> = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
+  mp3: 'audio/mpeg', mpga: 'audio/mpeg', mpeg: 'audio/mpeg', m4a: 'audio/mp4', wav: 'audio/wav', ogg: 'audio/ogg',
+  flac: 'audio/flac', webm: 'audio/webm', mp4: 'video/mp4',
+  pdf: 'application/pdf', json: 'application/json', jsonl: 'application/jsonl', txt: 'text/plain',
+  md: 'text/markdown', csv: 'text/csv', html: 'text/html', zip: 'application/zip',
+};
+
+function isFileArgument(v: unknown): v is FileArgument {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as FileArgument).content === 'string'
+    && typeof (v as FileArgument).filename === 'string';
+}
+
+function toBlob(path: string, f: unknown): { blob: Blob; filename: string } {
+  if (!isFileArgument(f)) {
+    throw new ArgumentError(path, 'must be a file object {content, encoding: "utf8"|"base64", filename, mime_type?}');
+  }
+  const encoding = f.encoding ?? 'utf8';
+  let bytes: Buffer;
+  if (encoding === 'base64') {
+    const compact = f.content.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) throw new ArgumentError(`${path}.content`, 'is not valid base64');
+    bytes = Buffer.from(compact, 'base64');
+  } else if (encoding === 'utf8') {
+    bytes = Buffer.from(f.content, 'utf8');
+  } else {
+    throw new ArgumentError(`${path}.encoding`, 'must be "utf8" or "base64"');
+  }
+  const ext = f.filename.split('.').pop()?.toLowerCase() ?? '';
+  const type = f.mime_type ?? MIME_BY_EXT[ext] ?? 'application/octet-stream';
+  return { blob: new Blob([new Uint8Array(bytes)], { type }), filename: f.filename };
+}
+
+// Same conventions as OpenAI's own SDKs and curl examples: arrays repeat `name[]`, objects nest as `name[key]`.
+function appendFormValue(form: FormData, key: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const v of value) appendFormValue(form, key.endsWith('[]') ? key : `${key}[]`, v);
+    return;
+  }
+  if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) appendFormValue(form, `${key}[${k}]`, v);
+    return;
+  }
+  form.append(key, scalar(value));
+}
+
+function multipartBody(body: BodyBinding, args: Record<string, unknown>, streamField: string | undefined): FormData {
+  const form = new FormData();
+  const fileFields = new Set(body.fileFields);
+  const jsonFields = new Set(body.jsonFields ?? []);
+  for (const [arg, wire] of Object.entries(body.fields)) {
+    if (wire === streamField) continue;
+    const value = args[arg];
+    if (value === undefined || value === null) continue;
+    if (fileFields.has(arg) || fileFields.has(wire)) {
+      if (Array.isArray(value)) {
+        const key = wire.endsWith('[]') ? wire : `${wire}[]`;
+        value.forEach((f, i) => {
+          const { blob, filename } = toBlob(`${arg}[${i}]`, f);
+          form.append(key, blob, filename);
+        });
+      } else {
+        const { blob, filename } = toBlob(arg, value);
+        form.append(wire, blob, filename);
+      }
+    } else if (jsonFields.has(arg) || jsonFields.has(wire)) {
+      form.append(wire, new Blob([JSON.stringify(value)], { type: 'application/json' }));
+    } else {
+      appendFormValue(form, wire, value);
+    }
+  }
+  if (streamField) form.append(streamField, 'false');
+  return form;
+}
+
+function jsonBody(tool: ToolDef, body: BodyBinding, args: Record<string, unknown>): string | undefined {
+  const streamField = tool.http.streamField;
+  let payload: unknown;
+  if (body.mode === 'wrapped') {
+    payload = args.body;
+    if (streamField && payload && typeof payload === 'object' && !Array.isArray(payload)) {
+      payload = { ...(payload as object), [streamField]: false };
+    }
+  } else {
+    const obj: Record<string, unknown> = {};
+    for (const [arg, wire] of Object.entries(body.fields)) {
+      if (args[arg] !== undefined) obj[wire] = args[arg];
+    }
+    // The model never sees the stream switch; SSE would arrive as an unparseable body.
+    if (streamField) obj[streamField] = false;
+    payload = Object.keys(obj).length || body.required ? obj : undefined;
+  }
+  return payload === undefined ? undefined : JSON.stringify(payload);
+}
+
+/**
+ * Builds the request for `tool` from already-validated `args`. Auth headers are added by the executor.
+ * @throws ArgumentError for values that cannot be encoded safely (dot-segment ids, bad file objects).
+ */
+export function encodeRequest(tool: ToolDef, args: Record<string, unknown>, baseUrl: string): EncodedRequest {
+  const { http } = tool;
+  const path = http.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    const value = args[name];
+    if (value === undefined || value === null) throw new ArgumentError(name, 'is required');
+    return encodePathSegment(name, value);
+  });
+
+  const pairs: Array<[string, string]> = Object.entries(http.fixedQuery ?? {});
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(http.fixedHeaders ?? {})) headers[k.toLowerCase()] = v;
+  for (const p of http.params) {
+    const value = args[p.arg];
+    if (p.in === 'query') pairs.push(...queryPairs(p, value));
+    else if (p.in === 'header' && value !== undefined && value !== null) {
+      const name = p.wire.toLowerCase();
+      // A caller's `OpenAI-Beta` adds to the operation's own (`assistants=v2`) rather than dropping it.
+      headers[name] = headers[name] ? `${headers[name]},${headerValue(value)}` : headerValue(value);
+    }
+  }
+  const query = pairs.map(([k, v]) => `${encodeQueryKey(k)}=${encodeURIComponent(v)}`).join('&');
+
+  const base = baseUrl.replace(/\/+$/, '');
+  const url = `${base}${path}${query ? `?${query}` : ''}`;
+  // Defence in depth: if URL parsing changed the path we built, something slipped past encoding.
+  const expectedPath = `${new URL(base).pathname.replace(/\/+$/, '')}${path}`;
+  if (new URL(url).pathname !== expectedPath) {
+    throw new ArgumentError('(path arguments)', 'would change the request path');
+  }
+
+  let body: string | FormData | undefined;
+  if (http.body) {
+    if (http.body.contentType === 'multipart/form-data') {
+      body = multipartBody(http.body, args, http.streamField);
+    } else {
+      body = jsonBody(tool, http.body, args);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+    }
+  }
+  return { url, method: http.verb, headers, body };
+}

@@ -1,0 +1,101 @@
+// OpenAI reports limits in its own `x-ratelimit-*` headers with Go-style durations;
+// clients reason better about one normalized shape (the IETF RateLimit fields, reset in seconds).
+// Observation only: the runtime never retries, throttles or backs off.
+
+/** One limit (requests or tokens) in IETF RateLimit field names; `ratelimit-reset` is in seconds. */
+export interface RateLimitWindow {
+  'ratelimit-limit'?: number;
+  'ratelimit-remaining'?: number;
+  'ratelimit-reset'?: number;
+}
+
+/** What `_meta["openai/ratelimit"]` carries on a tool result. */
+export interface RateLimitInfo {
+  requests?: RateLimitWindow;
+  tokens?: RateLimitWindow;
+  /** Seconds to wait before retrying, from `retry-after` / `retry-after-ms` (mostly on 429). */
+  'retry-after'?: number;
+}
+
+/** Key of the rate-limit block in a result's `_meta`. */
+export const RATE_LIMIT_META_KEY = 'openai/ratelimit';
+
+const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001, µs: 0.000001, ns: 0.000000001 };
+
+/**
+ * Parses OpenAI's reset durations (`6m0s`, `1s`, `20ms`, `1h2m3.5s`) into seconds.
+ * A bare number is taken as seconds. Returns undefined for anything else rather than guessing.
+ */
+export function parseDuration(text: string | null | undefined): number | undefined {
+  if (text == null) return undefined;
+  const s = text.trim();
+  if (s === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  // `ms` must be tried before `m`, otherwise "20ms" reads as 20 minutes and a stray "s".
+  const re = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    total += Number(m[1]) * UNIT_SECONDS[m[2]];
+    consumed = re.lastIndex;
+  }
+  if (consumed !== s.length) return undefined;
+  return Math.round(total * 1000) / 1000;
+}
+
+function num(v: string | null): number | undefined {
+  if (v == null || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function window(headers: Headers, kind: 'requests' | 'tokens'): RateLimitWindow | undefined {
+  const w: RateLimitWindow = {};
+  const limit = num(headers.get(`x-ratelimit-limit-${kind}`));
+  const remaining = num(headers.get(`x-ratelimit-remaining-${kind}`));
+  const reset = parseDuration(headers.get(`x-ratelimit-reset-${kind}`));
+  if (limit !== undefined) w['ratelimit-limit'] = limit;
+  if (remaining !== undefined) w['ratelimit-remaining'] = remaining;
+  if (reset !== undefined) w['ratelimit-reset'] = reset;
+  return Object.keys(w).length ? w : undefined;
+}
+
+/** Reads rate-limit headers; undefined when the response carries none. */
+export function readRateLimits(headers: Headers): RateLimitInfo | undefined {
+  const info: RateLimitInfo = {};
+  const requests = window(headers, 'requests');
+  const tokens = window(headers, 'tokens');
+  if (requests) info.requests = requests;
+  if (tokens) info.tokens = tokens;
+  const retryMs = num(headers.get('retry-after-ms'));
+  const retryAfter = retryMs !== undefined ? retryMs / 1000 : retryAfterSeconds(headers.get('retry-after'));
+  if (retryAfter !== undefined) info['retry-after'] = retryAfter;
+  return Object.keys(info).length ? info : undefined;
+}
+
+function retryAfterSeconds(v: string | null): number | undefined {
+  const n = num(v);
+  if (n !== undefined) return n;
+  if (!v) return undefined;
+  // RFC 9110 also allows an HTTP date.
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.round((at - Date.now()) / 1000));
+}
+
+/** One line for the text content, so a model that never reads `_meta` still sees its budget. */
+export function describeRateLimits(info: RateLimitInfo): string {
+  const parts: string[] = [];
+  for (const kind of ['requests', 'tokens'] as const) {
+    const w = info[kind];
+    if (!w) continue;
+    const used = w['ratelimit-remaining'] !== undefined && w['ratelimit-limit'] !== undefined
+      ? `${w['ratelimit-remaining']}/${w['ratelimit-limit']} remaining`
+      : w['ratelimit-remaining'] !== undefined
+        ? `${w['ratelimit-remaining']} remaining`
+        : `limit ${w['ratelimit-limit']}`;
+    const reset = w['ratelimit-reset'] !== undefined ? `, resets in ${w['ratelimit-reset']}s` : '';
+    parts.push(`${kind} ${used}${reset}`);
+  }
+  if (info['retry-after'] !== undefined) parts.push(`retry after ${info['retry-after']}s`);
+  return `Rate limits: ${parts.join('; ')}`;
+}

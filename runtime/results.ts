@@ -1,0 +1,212 @@
+// Upstream success bodies → MCP results sized for a model's context: structured JSON plus a compact
+// text copy, list pages with a cursor to continue, usage buckets flattened and totalled, bytes as media.
+
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RawResponse } from './execute.js';
+import type { ToolDef } from './types.js';
+
+export interface ShapeOptions {
+  /** Cap on the JSON/text copy shown to the model, in characters. */
+  maxTextChars: number;
+  maxResponseBytes: number;
+  /** The request URL, used as the URI of binary resources. */
+  url: string;
+}
+
+type Json = Record<string, unknown>;
+
+function mediaType(headers: Headers, tool: ToolDef): string {
+  const declared = headers.get('content-type') ?? tool.http.responseMediaTypes[0] ?? '';
+  return declared.split(';')[0].trim().toLowerCase();
+}
+
+function isJsonType(t: string): boolean {
+  return t === 'application/json' || t.endsWith('+json');
+}
+
+function isTextType(t: string): boolean {
+  return t.startsWith('text/') || isJsonType(t) || /^application\/(jsonl|x-ndjson|ndjson|x-jsonlines|xml|yaml|x-yaml|sdp|csv|javascript)$/.test(t);
+}
+
+function decode(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+function narrowHint(tool: ToolDef): string {
+  const ways: string[] = [];
+  if (tool.pagination?.limitArg) ways.push(`a smaller \`${tool.pagination.limitArg}\``);
+  if (tool.usageBuckets) ways.push('a shorter time range, a wider `bucket_width` or fewer `group_by` fields');
+  const filters = Object.keys((tool.inputSchema.properties as object | undefined) ?? {})
+    .filter((k) => k !== tool.pagination?.limitArg && k !== tool.pagination?.cursorArg);
+  if (filters.length && !tool.usageBuckets) ways.push(`filters (${filters.slice(0, 6).join(', ')})`);
+  return ways.length ? ` Narrow the request with ${ways.join(' or ')}.` : '';
+}
+
+function tooLargeResult(tool: ToolDef, raw: RawResponse, cap: number): CallToolResult {
+  const size = raw.size !== undefined ? `${raw.size}+ bytes` : 'too large';
+  return {
+    content: [{
+      type: 'text',
+      text: `OpenAI answered HTTP ${raw.status}, but the response (${size}) exceeds the ${cap}-byte cap and was not returned.${narrowHint(tool)}`,
+    }],
+    isError: true,
+  };
+}
+
+/** `{result, next_cursor, has_more}` for list endpoints; `next_cursor` goes back in as the cursor argument. */
+export function shapeList(tool: ToolDef, body: unknown): Json {
+  const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Json;
+  const items = Array.isArray(body) ? body : Array.isArray(b.data) ? (b.data as unknown[]) : undefined;
+  const result = items ?? body;
+  let nextCursor: unknown = null;
+  let hasMore: boolean;
+  if (tool.pagination?.style === 'page') {
+    nextCursor = b.next_page ?? null;
+    hasMore = typeof b.has_more === 'boolean' ? b.has_more : nextCursor !== null;
+  } else {
+    hasMore = b.has_more === true;
+    if (hasMore) {
+      const last = items?.[items.length - 1] as Json | undefined;
+      nextCursor = b.last_id ?? last?.id ?? null;
+    }
+  }
+  return { result, next_cursor: nextCursor, has_more: hasMore };
+}
+
+function addNumbers(totals: Record<string, number>, value: unknown, prefix: string): void {
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    totals[prefix] = (totals[prefix] ?? 0) + value;
+  } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) addNumbers(totals, v, prefix ? `${prefix}.${k}` : k);
+  }
+}
+
+function iso(seconds: unknown): string | null {
+  return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : null;
+}
+
+/**
+ * Usage/cost pages: `data[].results[]` buckets → one row per result with ISO times, plus totals of every numeric
+ * field (nested ones as `amount.value`). Totals cover this page only.
+ */
+export function flattenUsage(body: unknown): Json {
+  const b = (body && typeof body === 'object' ? body : {}) as Json;
+  const buckets = Array.isArray(b.data) ? (b.data as Json[]) : [];
+  const rows: Json[] = [];
+  const totals: Record<string, number> = {};
+  for (const bucket of buckets) {
+    const results = Array.isArray(bucket?.results) ? (bucket.results as Json[]) : [];
+    for (const r of results) {
+      const { object: _object, ...fields } = (r ?? {}) as Json;
+      rows.push({ start_time_iso: iso(bucket.start_time), end_time_iso: iso(bucket.end_time), ...fields });
+      for (const [k, v] of Object.entries(fields)) {
+        if (k !== 'start_time' && k !== 'end_time') addNumbers(totals, v, k);
+      }
+    }
+  }
+  for (const k of Object.keys(totals)) totals[k] = Math.round(totals[k] * 1e9) / 1e9;
+  const nextCursor = b.next_page ?? null;
+  return {
+    rows,
+    totals,
+    bucket_count: buckets.length,
+    next_cursor: nextCursor,
+    has_more: typeof b.has_more === 'boolean' ? b.has_more : nextCursor !== null,
+  };
+}
+
+/**
+ * Keeps the text copy under the cap. Pages are cut at an item boundary (and for cursor lists the cursor is moved
+ * to the last item kept, so paging loses nothing); anything else is cut as text and `structuredContent` is dropped
+ * so that clients reading either field stay within the cap.
+ */
+function fitJson(tool: ToolDef, structured: Json, cap: number): { structured?: Json; text: string; note?: string } {
+  const full = JSON.stringify(structured);
+  if (full.length <= cap) return { structured, text: full };
+  const arrayKey = Array.isArray(structured.result) ? 'result' : Array.isArray(structured.rows) ? 'rows' : undefined;
+  if (arrayKey) {
+    const items = structured[arrayKey] as unknown[];
+    let lo = 0;
+    let hi = items.length;
+    const build = (n: number): Json => {
+      const out: Json = { ...structured, [arrayKey]: items.slice(0, n) };
+      if (arrayKey === 'result' && tool.pagination?.style !== 'page' && n < items.length) {
+        const last = items[n - 1] as Json | undefined;
+        if (last && typeof last.id === 'string') {
+          out.next_cursor = last.id;
+          out.has_more = true;
+        }
+      }
+      return out;
+    };
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (JSON.stringify(build(mid)).length <= cap) lo = mid;
+      else hi = mid - 1;
+    }
+    if (lo > 0) {
+      const fitted = build(lo);
+      const cursorMoved = fitted.next_cursor !== structured.next_cursor;
+      const note = `[Showing ${lo} of ${items.length} ${arrayKey === 'rows' ? 'rows' : 'items'}: the full response is ${full.length} characters, over the ${cap}-character cap.${cursorMoved ? ' next_cursor points at the last item shown, so paging continues from there.' : ''}${narrowHint(tool)}]`;
+      return { structured: fitted, text: JSON.stringify(fitted), note };
+    }
+  }
+  return {
+    text: full.slice(0, cap),
+    note: `[Truncated: the response is ${full.length} characters, over the ${cap}-character cap; structuredContent omitted.${narrowHint(tool)}]`,
+  };
+}
+
+function textResult(text: string, cap: number, tool: ToolDef): CallToolResult {
+  if (text.length <= cap) return { content: [{ type: 'text', text }] };
+  return {
+    content: [
+      { type: 'text', text: text.slice(0, cap) },
+      { type: 'text', text: `[Truncated: ${text.length} characters, over the ${cap}-character cap.${narrowHint(tool)}]` },
+    ],
+  };
+}
+
+function binaryResult(tool: ToolDef, raw: RawResponse, type: string, url: string): CallToolResult {
+  const data = Buffer.from(raw.bytes).toString('base64');
+  const mimeType = type || 'application/octet-stream';
+  if (mimeType.startsWith('image/')) return { content: [{ type: 'image', data, mimeType }] };
+  if (mimeType.startsWith('audio/')) return { content: [{ type: 'audio', data, mimeType }] };
+  return {
+    content: [
+      { type: 'resource', resource: { uri: url, mimeType, blob: data } },
+      { type: 'text', text: `${tool.name} returned ${raw.bytes.byteLength} bytes of ${mimeType}.` },
+    ],
+  };
+}
+
+/** Shapes a 2xx response. */
+export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions): CallToolResult {
+  if (raw.truncated) return tooLargeResult(tool, raw, opts.maxResponseBytes);
+  const type = mediaType(raw.headers, tool);
+  if (raw.bytes.byteLength === 0 || tool.http.response === 'empty' || raw.status === 204) {
+    const structured = { ok: true, status: raw.status };
+    return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+  }
+  if (tool.http.response === 'binary' && !isTextType(type)) return binaryResult(tool, raw, type, opts.url);
+  const text = decode(raw.bytes);
+  // Text endpoints and text-like downloads (JSONL, CSV, JSON file contents) go to the model as text, unparsed.
+  if (tool.http.response === 'text' || tool.http.response === 'binary') return textResult(text, opts.maxTextChars, tool);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return textResult(text, opts.maxTextChars, tool);
+  }
+  let structured: Json;
+  if (tool.usageBuckets) structured = flattenUsage(body);
+  else if (tool.pagination) structured = shapeList(tool, body);
+  // structuredContent must be an object: arrays and scalars are wrapped.
+  else if (body && typeof body === 'object' && !Array.isArray(body)) structured = body as Json;
+  else structured = { result: body };
+  const fitted = fitJson(tool, structured, opts.maxTextChars);
+  const result: CallToolResult = { content: [{ type: 'text', text: fitted.text }] };
+  if (fitted.note) result.content.push({ type: 'text', text: fitted.note });
+  if (fitted.structured) result.structuredContent = fitted.structured;
+  return result;
+}

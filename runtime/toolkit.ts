@@ -1,0 +1,203 @@
+// The call pipeline shared by every way of serving the tools (McpServer, low-level Server, someone else's
+// handlers): filter → credentials → validation → encoding → one HTTP call → shaped, redacted result.
+
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { encodeRequest, ArgumentError } from './encode.js';
+import {
+  invalidArgumentsResult,
+  missingKeyResult,
+  parseUpstreamError,
+  transportErrorResult,
+  unknownToolResult,
+  upstreamErrorResult,
+} from './errors.js';
+import { execute, TransportError } from './execute.js';
+import { selectTools, type ToolFilter } from './filter.js';
+import { describeRateLimits, RATE_LIMIT_META_KEY, readRateLimits, type RateLimitInfo } from './ratelimit.js';
+import { makeRedactor, redactDeep } from './redact.js';
+import { shapeSuccess } from './results.js';
+import type { AuthKind, Catalog, ToolDef } from './types.js';
+import { ArgumentValidator, type ValidationSource } from './validation.js';
+
+/** Default OpenAI endpoint; override with `baseUrl` or `OPENAI_BASE_URL`. */
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_MAX_TEXT_CHARS = 100_000;
+
+/** Explicit credentials; each falls back to its environment variable. */
+export interface OpenAiCredentials {
+  /** Project key for `auth: project` tools. Default: `OPENAI_API_KEY`. */
+  apiKey?: string;
+  /** Admin key for `auth: admin` tools (`/organization/...`). Default: `OPENAI_ADMIN_KEY`. */
+  adminKey?: string;
+  /** Sent as `OpenAI-Organization`. Default: `OPENAI_ORG_ID`. */
+  organization?: string;
+  /** Sent as `OpenAI-Project` on project-key calls. Default: `OPENAI_PROJECT_ID`. */
+  project?: string;
+}
+
+/** Options shared by every entry point. Filters are checked eagerly: a bad value throws at construction. */
+export interface OpenAiToolsOptions extends ToolFilter {
+  credentials?: OpenAiCredentials;
+  /** Default: `OPENAI_BASE_URL`, then `https://api.openai.com/v1`. */
+  baseUrl?: string;
+  /** Per-call limit including reading the body. Default 120 000 ms. */
+  timeoutMs?: number;
+  /** Largest upstream body read; larger ones are reported, not returned. Default 20 MiB. */
+  maxResponseBytes?: number;
+  /** Cap on the JSON/text shown to the model; longer pages are cut with a note. Default 100 000 characters. */
+  maxTextChars?: number;
+  /** Replaces the global fetch (tests, proxies, instrumentation). */
+  fetch?: typeof fetch;
+  /** Where credentials and `OPENAI_BASE_URL` are read from. Default: `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Tool catalog. Default: the generated one. */
+  catalog?: Catalog;
+  /** Full validation schemas. Default: `generated/validation.json`, loaded on the first call. */
+  validation?: ValidationSource;
+}
+
+/** What an MCP tool handler receives that matters here (a subset of the SDK's `RequestHandlerExtra`). */
+export interface CallContext {
+  signal?: AbortSignal;
+  _meta?: { progressToken?: string | number; [key: string]: unknown };
+  sendNotification?: (notification: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void>;
+}
+
+/** The selected tools with their list and call operations bound to one configuration. */
+export interface OpenAiToolkit {
+  /** The selected tool definitions. */
+  readonly tools: readonly ToolDef[];
+  /** Tool entries for a `tools/list` answer (precomputed JSON Schemas; no zod involved). */
+  listTools(): Tool[];
+  /** Runs one tool; never throws, failures are `isError` results. */
+  callTool(name: string, args: Record<string, unknown> | undefined, context?: CallContext): Promise<CallToolResult>;
+}
+
+const ENV_FOR_AUTH: Record<AuthKind, string> = { project: 'OPENAI_API_KEY', admin: 'OPENAI_ADMIN_KEY' };
+// Binary content carries base64 that could, by chance, look like a key; it is not text the model reads.
+const BINARY_FIELDS = new Set(['data', 'blob']);
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v && v.trim() ? v.trim() : undefined;
+}
+
+function toMcpTool(t: ToolDef): Tool {
+  return {
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: t.inputSchema as Tool['inputSchema'],
+    annotations: { ...t.annotations },
+  };
+}
+
+/** Builds a toolkit over `options.catalog` (required here; the public entry point supplies the generated one). */
+export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }): OpenAiToolkit {
+  const tools = selectTools(options.catalog, options);
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const env = options.env ?? process.env;
+  const creds = {
+    project: nonEmpty(options.credentials?.apiKey ?? env.OPENAI_API_KEY),
+    admin: nonEmpty(options.credentials?.adminKey ?? env.OPENAI_ADMIN_KEY),
+    organization: nonEmpty(options.credentials?.organization ?? env.OPENAI_ORG_ID),
+    projectId: nonEmpty(options.credentials?.project ?? env.OPENAI_PROJECT_ID),
+  };
+  const baseUrl = nonEmpty(options.baseUrl) ?? nonEmpty(env.OPENAI_BASE_URL) ?? DEFAULT_BASE_URL;
+  new URL(baseUrl); // fail at start-up, not on the first call
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const maxTextChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const validator = new ArgumentValidator(options.validation);
+  const redact = makeRedactor([creds.project, creds.admin]);
+  let listed: Tool[] | undefined;
+
+  const redactResult = (r: CallToolResult): CallToolResult => ({
+    ...r,
+    content: r.content.map((c) => redactDeep(c, redact, BINARY_FIELDS)),
+    ...(r.structuredContent ? { structuredContent: redactDeep(r.structuredContent, redact) } : {}),
+  });
+
+  const progress = (ctx: CallContext | undefined, value: number, message: string) => {
+    const token = ctx?._meta?.progressToken;
+    if (token === undefined || !ctx?.sendNotification) return;
+    ctx.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: value, total: 2, message } })
+      .catch(() => {});
+  };
+
+  const withRateLimits = (r: CallToolResult, info: RateLimitInfo | undefined): CallToolResult => {
+    if (!info) return r;
+    return {
+      ...r,
+      content: [...r.content, { type: 'text', text: describeRateLimits(info) }],
+      _meta: { ...r._meta, [RATE_LIMIT_META_KEY]: info },
+    };
+  };
+
+  async function run(tool: ToolDef, args: Record<string, unknown>, ctx?: CallContext): Promise<CallToolResult> {
+    const key = tool.http.auth === 'admin' ? creds.admin : creds.project;
+    if (!key) return missingKeyResult(tool.name, ENV_FOR_AUTH[tool.http.auth]);
+
+    const issues = await validator.validate(tool, args);
+    if (issues.length) return invalidArgumentsResult(tool.name, issues);
+
+    let req;
+    try {
+      req = encodeRequest(tool, args, baseUrl);
+    } catch (err) {
+      if (err instanceof ArgumentError) return invalidArgumentsResult(tool.name, [{ path: err.path, message: err.message }]);
+      throw err;
+    }
+    req.headers.authorization = `Bearer ${key}`;
+    req.headers.accept ??= tool.http.response === 'json' ? 'application/json' : '*/*';
+    req.headers['user-agent'] = 'openai-mcp-kit';
+    if (creds.organization) req.headers['openai-organization'] = creds.organization;
+    // A project id narrows project-key calls; admin endpoints are organization-wide.
+    if (creds.projectId && tool.http.auth === 'project') req.headers['openai-project'] = creds.projectId;
+
+    progress(ctx, 0, `${req.method} ${tool.http.path}`);
+    let raw;
+    try {
+      raw = await execute(req, {
+        fetch: fetchImpl,
+        timeoutMs,
+        maxResponseBytes,
+        signal: ctx?.signal,
+        onResponse: (status) => progress(ctx, 1, `HTTP ${status}`),
+      });
+    } catch (err) {
+      if (err instanceof TransportError) return transportErrorResult(err.kind, err.message);
+      return transportErrorResult('network', `Request failed: ${String((err as Error)?.message ?? err)}`);
+    }
+    const rateLimits = readRateLimits(raw.headers);
+    if (raw.status >= 400 || raw.status < 200) {
+      const text = new TextDecoder().decode(raw.bytes);
+      const body = raw.truncated ? `(error body over ${maxResponseBytes} bytes)` : text;
+      return withRateLimits(upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body), rateLimits), rateLimits);
+    }
+    return withRateLimits(shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, url: req.url }), rateLimits);
+  }
+
+  return {
+    tools,
+    listTools() {
+      listed ??= tools.map(toMcpTool);
+      return listed;
+    },
+    async callTool(name, args, ctx) {
+      const tool = byName.get(name);
+      if (!tool) return unknownToolResult(name);
+      if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+        return invalidArgumentsResult(name, [{ path: '(arguments)', message: 'must be an object' }]);
+      }
+      try {
+        return redactResult(await run(tool, args ?? {}, ctx));
+      } catch (err) {
+        // A bug here must not crash a stdio server shared by other tools.
+        return redactResult(transportErrorResult('internal', `Internal error in ${name}: ${String((err as Error)?.message ?? err)}`));
+      }
+    },
+  };
+}

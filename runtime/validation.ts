@@ -1,0 +1,235 @@
+// Full-schema argument validation. The compact `inputSchema` a client sees is lossy on purpose
+// (token budget), so arguments are checked against `generated/validation.json` before anything is sent.
+// Everything here is lazy: a server that lists tools and is never called never loads ajv or the bundle.
+
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { JsonSchema, ToolDef, ValidationBundle } from './types.js';
+
+/** A bundle, or something that loads one on first use. */
+export type ValidationSource = ValidationBundle | (() => Promise<ValidationBundle>);
+
+/** One argument problem, with a dotted path such as `hyperparameters.n_epochs`. */
+export interface ArgumentIssue {
+  path: string;
+  message: string;
+}
+
+type AjvInstance = {
+  addSchema(schema: object, key?: string): unknown;
+  compile(schema: object): ValidateFunction;
+};
+
+const DEFS_ID = 'openai-defs';
+
+let defaultBundle: Promise<ValidationBundle> | undefined;
+
+/** The generated bundle, imported once on first need (it is large; start-up must not pay for it). */
+export function loadGeneratedValidation(): Promise<ValidationBundle> {
+  defaultBundle ??= import('../generated/validation.json', { with: { type: 'json' } }).then(
+    (m) => m.default as unknown as ValidationBundle,
+  );
+  return defaultBundle;
+}
+
+/**
+ * Rewrites OpenAPI 3.0 / draft 2019-09 leftovers that draft 2020-12 rejects, so one odd component cannot make the
+ * whole shared `$defs` unusable: boolean `exclusiveMinimum`/`exclusiveMaximum` become numeric, and
+ * `$recursiveAnchor`/`$recursiveRef: "#"` become a plain `$ref` to the enclosing definition, and `nullable`
+ * without `type` becomes `anyOf [..., null]` (ajv handles `nullable` next to `type` itself).
+ */
+export function normalizeSchema(schema: unknown, selfRef?: string): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => normalizeSchema(s, selfRef));
+  if (!schema || typeof schema !== 'object') return schema;
+  const src = schema as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(src)) {
+    if (k === '$recursiveAnchor') continue;
+    if (k === '$recursiveRef') {
+      if (selfRef) out.$ref = selfRef;
+      continue;
+    }
+    if ((k === 'exclusiveMinimum' || k === 'exclusiveMaximum') && typeof v === 'boolean') {
+      const bound = k === 'exclusiveMinimum' ? 'minimum' : 'maximum';
+      if (v && typeof src[bound] === 'number') out[k] = src[bound];
+      continue;
+    }
+    // `enum`, `const`, `default` and `examples` hold data, not schemas.
+    out[k] = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : normalizeSchema(v, selfRef);
+  }
+  if (typeof src.exclusiveMinimum === 'boolean' && src.exclusiveMinimum && typeof src.minimum === 'number') delete out.minimum;
+  if (typeof src.exclusiveMaximum === 'boolean' && src.exclusiveMaximum && typeof src.maximum === 'number') delete out.maximum;
+  // ajv only accepts `nullable` next to `type`; on a `$ref`/union it has to become an explicit null branch.
+  if ('nullable' in out && out.type === undefined) {
+    const { nullable, ...rest } = out;
+    return nullable === true ? { anyOf: [rest, { type: 'null' }] } : rest;
+  }
+  return out;
+}
+
+function normalizeDefs(defs: Record<string, JsonSchema>): Record<string, JsonSchema> {
+  return Object.fromEntries(
+    Object.entries(defs).map(([name, def]) => [name, normalizeSchema(def, `${DEFS_ID}#/$defs/${name}`) as JsonSchema]),
+  );
+}
+
+async function createAjv(defs: Record<string, JsonSchema> | undefined): Promise<AjvInstance> {
+  const [ajvModule, formatsModule] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]);
+  // Both are CommonJS with an `exports.default`; depending on the loader the class sits one level down.
+  const AjvCtor = unwrapDefault(ajvModule) as new (opts: object) => AjvInstance;
+  const addFormats = unwrapDefault(formatsModule) as (ajv: AjvInstance) => unknown;
+  const ajv = new AjvCtor({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  if (defs) ajv.addSchema({ $id: DEFS_ID, $defs: normalizeDefs(defs) });
+  return ajv;
+}
+
+function unwrapDefault(mod: unknown): unknown {
+  let m = mod as { default?: unknown };
+  while (m && typeof m === 'object' && 'default' in m && m.default) m = m.default as { default?: unknown };
+  return m;
+}
+
+// Shared across toolkits: `callOpenAiTool` builds a toolkit per call, and recompiling per call would cost
+// milliseconds each time. Validators are keyed by the schema object itself, ajv instances by bundle.
+const NO_BUNDLE = {};
+const ajvByBundle = new WeakMap<object, Promise<AjvInstance>>();
+const validatorBySchema = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Compiles one validator per tool on that tool's first call and caches it.
+ * Tools missing from the bundle fall back to their compact `inputSchema` so they are never unchecked.
+ */
+export class ArgumentValidator {
+  private bundle?: Promise<ValidationBundle | undefined>;
+  /** Tools whose full schema failed to compile and are checked with their compact schema instead. */
+  readonly fallbacks = new Set<string>();
+
+  constructor(private readonly source: ValidationSource | undefined) {}
+
+  private getBundle(): Promise<ValidationBundle | undefined> {
+    this.bundle ??= (async () => {
+      const s = this.source ?? loadGeneratedValidation;
+      try {
+        return typeof s === 'function' ? await s() : s;
+      } catch {
+        // No bundle shipped (e.g. a hand-made catalog): the compact schemas still validate.
+        return undefined;
+      }
+    })();
+    return this.bundle;
+  }
+
+  private async validatorFor(tool: ToolDef): Promise<ValidateFunction> {
+    const bundle = await this.getBundle();
+    const schema = bundle?.tools[tool.name] ?? tool.inputSchema;
+    const cached = validatorBySchema.get(schema);
+    if (cached) return cached;
+    const key = bundle ?? NO_BUNDLE;
+    let ajvPromise = ajvByBundle.get(key);
+    if (!ajvPromise) {
+      ajvPromise = createAjv(bundle?.$defs);
+      ajvByBundle.set(key, ajvPromise);
+    }
+    const ajv = await ajvPromise;
+    const again = validatorBySchema.get(schema);
+    if (again) return again;
+    // An embedded `$id` would make a second compile (another bundle object, same schema) collide.
+    const { $id: _id, ...rest } = normalizeSchema(schema) as JsonSchema & { $id?: unknown };
+    let fn: ValidateFunction;
+    try {
+      fn = ajv.compile(rest);
+    } catch (err) {
+      if (schema === tool.inputSchema) throw err;
+      // A full schema the generator got wrong must not disable the tool: the compact one still checks shapes.
+      process.emitWarning(`openai-mcp: full schema of ${tool.name} does not compile (${(err as Error).message}); using its inputSchema`);
+      this.fallbacks.add(tool.name);
+      fn = ajv.compile(normalizeSchema(tool.inputSchema) as object);
+    }
+    validatorBySchema.set(schema, fn);
+    return fn;
+  }
+
+  /** Issues for `args` (empty when valid): unknown top-level names first, then schema violations. */
+  async validate(tool: ToolDef, args: Record<string, unknown>): Promise<ArgumentIssue[]> {
+    const known = new Set(Object.keys((tool.inputSchema.properties as object | undefined) ?? {}));
+    const unknown = Object.keys(args).filter((k) => !known.has(k));
+    if (unknown.length) {
+      const valid = [...known].join(', ') || '(none: this tool takes no arguments)';
+      return unknown.map((k) => ({ path: k, message: `unknown argument; valid arguments: ${valid}` }));
+    }
+    const fn = await this.validatorFor(tool);
+    if (fn(args)) return [];
+    return describeErrors(fn.errors ?? [], args);
+  }
+}
+
+/** `/a/0/b` → `a[0].b`. */
+export function pointerToPath(pointer: string): string {
+  if (!pointer) return '';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let cur = root;
+  for (const seg of pointer.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}
+
+function shortJson(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function messageOf(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'type':
+      return `must be ${String(p.type)}`;
+    case 'additionalProperties':
+      return `unknown property \`${String(p.additionalProperty)}\``;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/** Turns ajv's error list (noisy with anyOf/oneOf under allErrors) into one line per argument path. */
+export function describeErrors(errors: readonly ErrorObject[], args: unknown, max = 10): ArgumentIssue[] {
+  const groups = new Map<string, { messages: Set<string>; union: boolean; pointer: string }>();
+  for (const e of errors) {
+    const pointer = e.keyword === 'required'
+      ? `${e.instancePath}/${String((e.params as { missingProperty: string }).missingProperty)}`
+      : e.instancePath;
+    const g = groups.get(pointer) ?? { messages: new Set<string>(), union: false, pointer };
+    groups.set(pointer, g);
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
+      g.union = true;
+      if (e.keyword === 'oneOf' && (e.params as { passingSchemas?: unknown }).passingSchemas) g.messages.add('must match exactly one allowed shape');
+      continue;
+    }
+    g.messages.add(e.keyword === 'required' ? 'is required' : messageOf(e));
+  }
+  const issues: ArgumentIssue[] = [];
+  for (const [pointer, g] of groups) {
+    const path = pointerToPath(pointer) || '(arguments)';
+    const msgs = [...g.messages];
+    if (msgs.length === 0) msgs.push('does not match any allowed shape');
+    const isMissing = msgs.length === 1 && msgs[0] === 'is required';
+    const expected = g.union && msgs.length > 1 ? `expected one of: ${msgs.join(' OR ')}` : msgs.join('; ');
+    const got = isMissing ? '' : ` (got ${shortJson(valueAt(args, pointer))})`;
+    issues.push({ path, message: `${expected}${got}` });
+  }
+  // Deepest first: the most specific complaint is the useful one when a union fails at several levels.
+  issues.sort((a, b) => b.path.length - a.path.length);
+  return issues.slice(0, max);
+}

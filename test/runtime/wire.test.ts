@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, fixtureKit, json, parseMultipart, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+
+let srv: CaptureServer;
+beforeAll(async () => {
+  srv = await startCaptureServer();
+});
+afterAll(() => srv.close());
+beforeEach(() => {
+  srv.requests.length = 0;
+  srv.respond((_req, res) => json(res, 200, { id: 'x', object: 'thing' }));
+});
+
+describe('multipart', () => {
+  it('uploads a file with a boundary, a filename and the purpose field', async () => {
+    const kit = fixtureKit(srv.baseUrl);
+    const r = await kit.callTool('files_create', {
+      file: { content: '{"prompt":"hi"}\n', encoding: 'utf8', filename: 'train.jsonl' },
+      purpose: 'fine-tune',
+      expires_after: { anchor: 'created_at', seconds: 3600 },
+    });
+    expect(r.isError).toBeFalsy();
+    expect(srv.requests).toHaveLength(1);
+    const req = srv.requests[0];
+    expect(req.method).toBe('POST');
+    expect(req.path).toBe('/v1/files');
+    const ct = String(req.headers['content-type']);
+    expect(ct).toMatch(/^multipart\/form-data; boundary=\S+/);
+    const raw = req.body.toString('utf8');
+    expect(raw).toContain('name="file"; filename="train.jsonl"');
+    expect(raw).toContain('Content-Type: application/jsonl');
+    const form = await parseMultipart(req);
+    expect(form.get('purpose')).toBe('fine-tune');
+    const file = form.get('file') as File;
+    expect(file.name).toBe('train.jsonl');
+    expect(await file.text()).toBe('{"prompt":"hi"}\n');
+    // Objects use OpenAI's bracket form, as in the API reference's curl examples.
+    expect(form.get('expires_after[anchor]')).toBe('created_at');
+    expect(form.get('expires_after[seconds]')).toBe('3600');
+  });
+
+  it('decodes base64 files, repeats arrays as name[] and sends stream=false', async () => {
+    const kit = fixtureKit(srv.baseUrl);
+    const audio = Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255]);
+    const r = await kit.callTool('audio_transcriptions_create', {
+      file: { content: audio.toString('base64'), encoding: 'base64', filename: 'a.mp3' },
+      model: 'gpt-4o-transcribe',
+      include: ['logprobs'],
+      timestamp_granularities: ['word', 'segment'],
+      temperature: 0.2,
+    });
+    expect(r.isError).toBeFalsy();
+    const form = await parseMultipart(srv.requests[0]);
+    const file = form.get('file') as File;
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(audio);
+    expect(file.type).toBe('audio/mpeg');
+    expect(form.getAll('timestamp_granularities[]')).toEqual(['word', 'segment']);
+    expect(form.getAll('include[]')).toEqual(['logprobs']);
+    expect(form.get('temperature')).toBe('0.2');
+    expect(form.get('stream')).toBe('false');
+    expect(form.has('timestamp_granularities')).toBe(false);
+  });
+
+  it('rejects a malformed file object before sending', async () => {
+    const kit = fixtureKit(srv.baseUrl);
+    const r = await kit.callTool('files_create', { file: { content: '!!!not base64', encoding: 'base64', filename: 'x.bin' }, purpose: 'batch' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain('file.content');
+    expect(srv.requests).toHaveLength(0);
+  });
+});
+
+describe('path encoding', () => {
+  const hostile = ['../files', 'a/b?c#d', '%2e%2e', 'ft:gpt-4o:org:x', 'sp ace', '..%2F..%2Fadmin', '%2E%2E/x'];
+  for (const id of hostile) {
+    it(`keeps ${JSON.stringify(id)} inside one path segment`, async () => {
+      const kit = fixtureKit(srv.baseUrl);
+      const r = await kit.callTool('files_get', { file_id: id });
+      expect(r.isError).toBeFalsy();
+      expect(srv.requests).toHaveLength(1);
+      const req = srv.requests[0];
+      expect(req.url.split('?')[0]).toBe(`/v1/files/${encodeURIComponent(id)}`);
+      expect(decodeURIComponent(req.path.slice('/v1/files/'.length))).toBe(id);
+      expect([...req.query.keys()]).toEqual([]);
+    });
+  }
+
+  for (const id of ['.', '..', '']) {
+    it(`refuses the dot/empty segment ${JSON.stringify(id)} without a request`, async () => {
+      const kit = fixtureKit(srv.baseUrl);
+      const r = await kit.callTool('files_content', { file_id: id });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toContain('file_id');
+      expect(srv.requests).toHaveLength(0);
+    });
+  }
+});
+
+describe('query and headers', () => {
+  it('serializes form+explode arrays as name[], explode:false as commas, scalars as strings, plus fixedQuery, fixedHeaders and header params', async () => {
+    const kit = fixtureKit(srv.baseUrl);
+    await kit.callTool('responses_get', {
+      response_id: 'resp_1',
+      include: ['file_search_call.results', 'message.output_text.logprobs'],
+      fields: ['id', 'status'],
+      verbose: true,
+      max_items: 5,
+      openai_beta: ['assistants=v2', 'x'],
+    });
+    const req = srv.requests[0];
+    expect(req.path).toBe('/v1/responses/resp_1');
+    expect(req.query.getAll('include[]')).toEqual(['file_search_call.results', 'message.output_text.logprobs']);
+    expect(req.url).toContain('include[]=file_search_call.results&include[]=message.output_text.logprobs');
+    expect(req.query.get('fields')).toBe('id,status');
+    expect(req.query.get('verbose')).toBe('true');
+    expect(req.query.get('max_items')).toBe('5');
+    expect(req.query.get('beta')).toBe('true');
+    expect(req.headers['openai-beta']).toBe('responses=v1,assistants=v2,x');
+  });
+
+  it('serializes deepObject as metadata[k]=v', async () => {
+    const kit = fixtureKit(srv.baseUrl);
+    await kit.callTool('fine_tuning_jobs_list', { metadata: { team: 'a&b', env: 'prod' }, limit: 2 });
+    const req = srv.requests[0];
+    expect(req.query.get('metadata[team]')).toBe('a&b');
+    expect(req.query.get('metadata[env]')).toBe('prod');
+    expect(req.query.get('limit')).toBe('2');
+    expect(req.url).toContain('metadata[team]=a%26b');
+  });
+});
+
+describe('credentials', () => {
+  it('sends the admin key to admin endpoints and the project key everywhere else, with org/project headers', async () => {
+    const kit = fixtureKit(srv.baseUrl, { credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY, organization: 'org-1', project: 'proj_1' } });
+    await kit.callTool('admin_api_keys_list', {});
+    await kit.callTool('usage_completions', { start_time: 1700000000 });
+    await kit.callTool('models_list', {});
+    const [a, b, c] = srv.requests;
+    expect(a.headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
+    expect(b.headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
+    expect(c.headers.authorization).toBe(`Bearer ${PROJECT_KEY}`);
+    for (const r of srv.requests) expect(r.headers['openai-organization']).toBe('org-1');
+    expect(c.headers['openai-project']).toBe('proj_1');
+    expect(a.headers['openai-project']).toBeUndefined();
+  });
+
+  it('reads keys and base URL from the environment', async () => {
+    const kit = fixtureKit('', {
+      baseUrl: undefined,
+      credentials: undefined,
+      env: { OPENAI_API_KEY: 'sk-env-project-key-0123456789', OPENAI_BASE_URL: srv.baseUrl, OPENAI_ORG_ID: 'org-env', OPENAI_PROJECT_ID: 'proj-env' },
+    });
+    await kit.callTool('models_list', {});
+    expect(srv.requests[0].headers.authorization).toBe('Bearer sk-env-project-key-0123456789');
+    expect(srv.requests[0].headers['openai-organization']).toBe('org-env');
+    expect(srv.requests[0].headers['openai-project']).toBe('proj-env');
+  });
+});
+
+describe('json bodies', () => {
+  it('always sends stream:false to streaming endpoints, even if the model asked for streaming via a stray argument', async () => {
+    const kit = fixtureKit(srv.baseUrl);
+    const ok = await kit.callTool('chat_completions_create', { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    expect(ok.isError).toBeFalsy();
+    expect(JSON.parse(srv.requests[0].body.toString())).toEqual({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: false });
+    expect(srv.requests[0].headers['content-type']).toBe('application/json');
+
+    const stray = await kit.callTool('chat_completions_create', { model: 'gpt-4o', messages: [], stream: true });
+    expect(stray.isError).toBe(true);
+    expect(srv.requests).toHaveLength(1);
+  });
+
+  it('sends the body argument as-is in wrapped mode', async () => {
+    const kit = fixtureKit(srv.baseUrl);
+    await kit.callTool('conversation_items_create', { body: [{ type: 'message' }] });
+    expect(JSON.parse(srv.requests[0].body.toString())).toEqual([{ type: 'message' }]);
+  });
+
+  it('sends no body for a POST without body binding', async () => {
+    const kit = fixtureKit(srv.baseUrl);
+    await kit.callTool('fine_tuning_jobs_cancel', { fine_tuning_job_id: 'ftjob-1' });
+    expect(srv.requests[0].path).toBe('/v1/fine_tuning/jobs/ftjob-1/cancel');
+    expect(srv.requests[0].body.length).toBe(0);
+  });
+});
