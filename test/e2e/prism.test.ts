@@ -20,7 +20,7 @@ let stderr = '';
 beforeAll(async () => {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [path.join(repoRoot, 'dist', 'runtime', 'cli.js'), 'serve', '--base-url', inject('prismUrl'), '--timeout', '30000'],
+    args: [path.join(repoRoot, 'dist', 'bin', 'openai-mcp.mjs'), 'serve', '--base-url', inject('prismUrl'), '--timeout', '30000'],
     env: { PATH: process.env.PATH ?? '', OPENAI_API_KEY: PROJECT_KEY, OPENAI_ADMIN_KEY: ADMIN_KEY },
     stderr: 'pipe',
   });

@@ -10,7 +10,7 @@ import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import type { Catalog } from '../../runtime/types.js';
 import { json, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../../dist/runtime/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs', import.meta.url));
 const catalog = catalogJson as unknown as Catalog;
 
 let srv: CaptureServer;
