@@ -50,6 +50,40 @@ interface Outcome {
   detail?: string;
 }
 
+describe('the six tools named in the generator issue, over stdio', () => {
+  const call = async (name: string) => {
+    const { args } = await sampleArgs(name);
+    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    expect(result.isError, JSON.stringify(result.content).slice(0, 500)).toBeFalsy();
+    return result.structuredContent as Record<string, any>;
+  };
+
+  it.each(['list_all_open_ai_fine_tuning_jobs', 'list_all_open_ai_projects', 'list_all_open_ai_project_api_keys'])('%s pages as {result, next_cursor, has_more}', async (name) => {
+    const page = await call(name);
+    expect(Array.isArray(page.result)).toBe(true);
+    expect(typeof page.has_more).toBe('boolean');
+    expect(page).toHaveProperty('next_cursor');
+  });
+
+  it('get_single_open_ai_fine_tuning_job_by_id returns the job', async () => {
+    const job = await call('get_single_open_ai_fine_tuning_job_by_id');
+    expect(job.object).toBe('fine_tuning.job');
+  });
+
+  it('list_all_open_ai_completions flattens usage buckets into rows with ISO times and totals', async () => {
+    const usage = await call('list_all_open_ai_completions');
+    expect(Array.isArray(usage.rows)).toBe(true);
+    expect(usage.rows.length).toBeGreaterThan(0);
+    expect(usage.rows[0].start_time_iso).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(typeof usage.totals).toBe('object');
+  });
+
+  it('create_a_open_ai_vector_store creates one', async () => {
+    const store = await call('create_a_open_ai_vector_store');
+    expect(store.object).toBe('vector_store');
+  });
+});
+
 describe('every tool against Prism', () => {
   it('lists every non-excluded tool, and the list passes the SDK client validation', async () => {
     const { tools } = await client.listTools();
