@@ -14,6 +14,7 @@ import type { Catalog } from '../runtime/types.js';
 import { renderMarkdown } from './drift/render-markdown.js';
 import { buildReport } from './drift/report.js';
 import { CATALOG_PATH, isCatalog, repoRoot } from './drift/sources.js';
+import type { Pin } from '../generator/pin.js';
 
 const PIN_FILE = path.join(repoRoot, 'specs', 'openai.pin.json');
 const GENERATED = path.join(repoRoot, 'generated');
@@ -29,15 +30,6 @@ const USAGE = `usage: npm run spec:update -- [options]
   --dry-run           check the spec and print the report; change nothing
 `;
 
-interface Pin {
-  source: string;
-  sha256: string;
-  openapi: string;
-  infoVersion: string;
-  date: string;
-  commit?: string;
-  mirrors?: string[];
-}
 
 class UpdateError extends Error {}
 
