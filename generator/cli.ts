@@ -21,6 +21,7 @@ export async function generate(opts: GenerateOptions = {}): Promise<number> {
   const spec = await loadSpec({ spec: opts.spec, pinFile: opts.pinFile });
   const result = await buildCatalog(spec.doc, { sha256: spec.sha256 });
   const files = await renderFiles(result);
+  for (const w of result.manifest.warnings) log(`warning: ${w}`);
   const { tools, excluded, operations } = result.manifest.counts;
   const summary = `${tools} tools from ${operations} operations (${excluded} excluded), spec ${spec.sha256.slice(0, 12)} from ${spec.source}`;
   if (opts.check) {

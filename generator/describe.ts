@@ -76,7 +76,11 @@ function lead(i: DescribeInput): string {
       ours = i.method.includes('_') ? `${verb} for ${target}.` : `${verb} ${target}.`;
     }
   }
-  const spec = oneLine(i.op.summary || i.op.description, 180);
+  // "**NOTE:** This endpoint requires an admin API key." leads some summaries; our own admin sentence says it.
+  const specText = (i.op.summary || i.op.description)
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/^\s*\*\*NOTE:\*\*[^.]*admin API[^.]*\.\s*/i, '');
+  const spec = oneLine(specText, 180);
   if (!spec) return ours;
   const mine = words(ours);
   const extra = [...words(spec)].filter((w) => !mine.has(w) && !mine.has(w.replace(/s$/, '')));

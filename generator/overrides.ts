@@ -19,6 +19,8 @@ export interface OperationOverride {
   name?: string;
   tags?: string[];
   response?: 'json' | 'binary' | 'text' | 'empty';
+  /** Force admin-key auth where the spec says so only in prose, not in `security`. */
+  admin?: boolean;
   /** Extra sentence appended to the description. */
   hint?: string;
 }

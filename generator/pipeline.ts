@@ -32,6 +32,8 @@ export interface Manifest {
   excluded: ExcludedOperation[];
   /** Name clashes and how they were resolved, so a rename is never a surprise. */
   clashes: NameClash[];
+  /** Things in the spec that look wrong and need a decision in specs/overrides.yaml. */
+  warnings: string[];
 }
 
 export interface BuildResult {
@@ -60,10 +62,9 @@ function responseKind(op: OperationModel, ov: Overrides): HttpBinding['response'
   return 'empty';
 }
 
-function annotationsFor(method: Method, access: 'read' | 'write', title: string, ov: Overrides): ToolAnnotations {
+function annotationsFor(method: Method, access: 'read' | 'write', ov: Overrides): ToolAnnotations {
   const read = access === 'read';
   return {
-    title,
     readOnlyHint: read,
     // Creating adds without touching what exists; updates, deletes and state changes (cancel, archive…) can lose data.
     destructiveHint: !read && method !== 'create',
@@ -101,9 +102,14 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** OpenAI sometimes says "requires an admin API key" in prose while leaving `security` at the project key. */
+export function mentionsAdminKey(op: OperationModel): boolean {
+  return /requires an \[?admin API\s+key/i.test(`${op.summary}\n${op.description}`);
+}
+
 const hash16 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
-function asyncHintFor(op: OperationModel, ov: Overrides): { hint: AsyncHint; rest: string[] } | undefined {
+function asyncHintFor(op: OperationModel, method: Method, ov: Overrides): { hint: AsyncHint; rest: string[] } | undefined {
   const hits = ov.async.filter((h) => underPrefix(op.path, h.prefix)).sort((a, b) => b.prefix.length - a.prefix.length);
   const hint = hits[0];
   if (!hint) return undefined;
@@ -113,7 +119,7 @@ function asyncHintFor(op: OperationModel, ov: Overrides): { hint: AsyncHint; res
   const relevant =
     (rest.length === 0 && op.verb === 'POST') ||
     (rest.length === 1 && rest[0]!.startsWith('{') && op.verb === 'GET') ||
-    (rest.length === 2 && rest[0]!.startsWith('{') && op.verb === 'POST');
+    (rest.length === 2 && rest[0]!.startsWith('{') && op.verb === 'POST' && !['create', 'update', 'delete'].includes(method));
   return relevant ? { hint, rest } : undefined;
 }
 
@@ -123,6 +129,13 @@ export async function buildCatalog(source: OpenApiDoc, opts: BuildOptions): Prom
   const openapi30 = String(doc.openapi).startsWith('3.0');
   const schemaOpts = { openapi30, nestedDepth: opts.nestedDepth ?? 0 };
   const all = buildOperations(doc);
+  for (const op of all) {
+    const forced = ov.operations[op.operationId]?.admin;
+    if (forced !== undefined) op.admin = forced;
+  }
+  const warnings = all
+    .filter((op) => !op.admin && mentionsAdminKey(op))
+    .map((op) => `${op.operationId} (${op.verb} ${op.pathKey}): the spec's text says it needs an admin API key, but its security does not; set operations.${op.operationId}.admin in specs/overrides.yaml`);
 
   const excluded: ExcludedOperation[] = [];
   const ops: OperationModel[] = [];
@@ -187,7 +200,7 @@ export async function buildCatalog(source: OpenApiDoc, opts: BuildOptions): Prom
       ? findTool('list', `/${segs.slice(0, -1).join('/')}`, op)?.name
       : undefined;
 
-    const asyncInfo = asyncHintFor(op, ov);
+    const asyncInfo = asyncHintFor(op, c.method, ov);
     let pollTool: string | null | undefined;
     let statuses: string[] | undefined;
     if (asyncInfo) {
@@ -219,7 +232,7 @@ export async function buildCatalog(source: OpenApiDoc, opts: BuildOptions): Prom
       tags: c.tags,
       deprecated: op.deprecated,
       inputSchema: s.inputSchema,
-      annotations: annotationsFor(c.method, c.access, title, ov),
+      annotations: annotationsFor(c.method, c.access, ov),
       http,
       schemaHash: hash16(canonical({ validation: s.validation, http })),
     };
@@ -247,6 +260,7 @@ export async function buildCatalog(source: OpenApiDoc, opts: BuildOptions): Prom
     })),
     excluded,
     clashes,
+    warnings,
   };
   return { catalog, validation: { $defs, tools: sortedValidation }, manifest };
 }

@@ -47,6 +47,7 @@ export function oneLine(text: string | undefined, max = MAX_DESCRIPTION): string
   let s = text
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
     .replace(/<[^>]+>/g, '')
+    .replace(/\*\*|__/g, '')
     .replace(/\s+/g, ' ')
     .trim();
   const m = /^(.+?[.!?])(\s|$)/.exec(s);

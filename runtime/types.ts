@@ -72,7 +72,8 @@ export interface HttpBinding {
 }
 
 export interface ToolAnnotations {
-  title: string;
+  /** Left out by the generator: the tool's top-level `title` is the one MCP clients show, and repeating it costs tokens. */
+  title?: string;
   readOnlyHint: boolean;
   destructiveHint: boolean;
   idempotentHint: boolean;

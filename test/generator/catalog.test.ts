@@ -181,3 +181,12 @@ describe('snapshot', () => {
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('__snapshots__/tools.txt');
   });
 });
+
+describe('admin endpoints the spec marks only in prose', () => {
+  it('sends the admin key wherever the spec text says an admin API key is required', () => {
+    const prose = built.catalog.tools.filter((t) => /^(list_all|create_a|delete_a)_open_ai_fine_tuning_checkpoint_permission/.test(t.name));
+    expect(prose).toHaveLength(3);
+    for (const t of prose) expect(t.http.auth, t.name).toBe('admin');
+    expect(built.manifest.warnings).toEqual([]);
+  });
+});
