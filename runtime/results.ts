@@ -130,7 +130,8 @@ function fitJson(tool: ToolDef, structured: Json, cap: number): { structured?: J
     let hi = items.length;
     const build = (n: number): Json => {
       const out: Json = { ...structured, [arrayKey]: items.slice(0, n) };
-      if (arrayKey === 'result' && tool.pagination?.style !== 'page' && n < items.length) {
+      // Only a cursor-paged list can resume from an item id; others just report the cut.
+      if (arrayKey === 'result' && tool.pagination?.style === 'cursor' && n < items.length) {
         const last = items[n - 1] as Json | undefined;
         if (last && typeof last.id === 'string') {
           out.next_cursor = last.id;
@@ -200,7 +201,8 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
   }
   let structured: Json;
   if (tool.usageBuckets) structured = flattenUsage(body);
-  else if (tool.pagination) structured = shapeList(tool, body);
+  // Every list tool answers in one shape, paged or not (`/models` has no cursor but is still a list).
+  else if (tool.pagination || tool.method === 'list') structured = shapeList(tool, body);
   // structuredContent must be an object: arrays and scalars are wrapped.
   else if (body && typeof body === 'object' && !Array.isArray(body)) structured = body as Json;
   else structured = { result: body };

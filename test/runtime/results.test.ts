@@ -161,3 +161,16 @@ describe('binary results', () => {
     expect(textOf(r)).toContain('4096+ bytes');
   });
 });
+
+describe('list tools without a cursor parameter', () => {
+  it('still answer {result, next_cursor, has_more}', async () => {
+    const { shapeSuccess } = await import('../../runtime/results.js');
+    const catalog = (await import('../../generated/catalog.json', { with: { type: 'json' } })).default as unknown as import('../../runtime/types.js').Catalog;
+    const models = catalog.tools.find((t) => t.name === 'list_all_open_ai_models')!;
+    expect(models.pagination).toBeUndefined();
+    const body = JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o', object: 'model' }] });
+    const raw = { status: 200, statusText: 'OK', headers: new Headers({ 'content-type': 'application/json' }), bytes: new TextEncoder().encode(body), truncated: false };
+    const result = shapeSuccess(models, raw as never, { maxTextChars: 100_000, maxResponseBytes: 1_000_000, url: 'http://x/v1/models' });
+    expect(result.structuredContent).toEqual({ result: [{ id: 'gpt-4o', object: 'model' }], next_cursor: null, has_more: false });
+  });
+});
