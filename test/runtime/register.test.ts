@@ -54,7 +54,7 @@ for (const [label, make] of Object.entries(flavours)) {
       const client = await connect(server);
       const r = await client.callTool({ name: 'models_list', arguments: {} });
       expect(r.isError).toBeFalsy();
-      expect(r.structuredContent).toEqual({ object: 'list', data: [{ id: 'gpt-4o' }], has_more: false });
+      expect(r.structuredContent).toEqual({ result: [{ id: 'gpt-4o' }], next_cursor: null, has_more: false });
       expect(srv.requests).toHaveLength(1);
       expect(srv.requests[0].path).toBe('/v1/models');
       await client.close();
