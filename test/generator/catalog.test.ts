@@ -190,3 +190,19 @@ describe('admin endpoints the spec marks only in prose', () => {
     expect(built.manifest.warnings).toEqual([]);
   });
 });
+
+describe('name stability', () => {
+  it('names do not depend on the order of paths or methods in the document', async () => {
+    const { loadSpec } = await import('../../generator/load.js');
+    const { buildCatalog } = await import('../../generator/pipeline.js');
+    const spec = await loadSpec({ spec: SPECS.current, skipValidation: true });
+    const reversePaths = Object.fromEntries(
+      Object.entries(spec.doc.paths as Record<string, Record<string, unknown>>)
+        .reverse()
+        .map(([p, item]) => [p, Object.fromEntries(Object.entries(item).reverse())]),
+    );
+    const shuffled = await buildCatalog({ ...spec.doc, paths: reversePaths }, { sha256: spec.sha256 });
+    const byOp = (r: BuildResult) => Object.fromEntries(r.manifest.tools.map((t) => [t.operationId, t.name]));
+    expect(byOp(shuffled)).toEqual(byOp(built));
+  });
+});
