@@ -1,6 +1,7 @@
 // load → model → classify → name → describe → schema → emit. This file wires the stages; each stage
 // lives in its own file and is a pure function of the document and `specs/overrides.yaml`.
 import { createHash } from 'node:crypto';
+import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import type {
   Catalog, ExcludedOperation, HttpBinding, JsonSchema, Method, Pagination, ToolAnnotations, ToolDef, ValidationBundle,
 } from '../runtime/types.js';
@@ -45,8 +46,10 @@ export interface BuildResult {
 export interface BuildOptions {
   sha256: string;
   overrides?: Overrides;
-  /** Object levels below the top that keep property names in the LLM schema. */
+  /** Object levels below the top that keep property names in the LLM schema; default: 1 if within the target, else 0. */
   nestedDepth?: number;
+  /** Token target for choosing the nesting depth (default TOKEN_TARGET). */
+  tokenTarget?: number;
 }
 
 const BINARY_TYPES = /^(audio|image|video)\/|^application\/(octet-stream|zip|pdf)$/;
@@ -123,11 +126,32 @@ function asyncHintFor(op: OperationModel, method: Method, ov: Overrides): { hint
   return relevant ? { hint, rest } : undefined;
 }
 
+/**
+ * Token target (o200k) for the richer catalog. One level of nested property names helps the model a lot
+ * (fine-tuning `hyperparameters`, `method.type`), so it is kept while the whole catalog stays under this target;
+ * past it the generator falls back to top-level-only schemas (~2,300 tokens less on the pinned spec), keeping
+ * room under the hard 60,000 as OpenAI adds endpoints.
+ */
+export const TOKEN_TARGET = 57_500;
+
+/** o200k tokens of the catalog as `tools/list` shows it. */
+export function catalogTokens(tools: ToolDef[]): number {
+  const listed = tools.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema, annotations: t.annotations }));
+  return encode(JSON.stringify({ tools: listed }), { allowedSpecial: 'all' }).length;
+}
+
 export async function buildCatalog(source: OpenApiDoc, opts: BuildOptions): Promise<BuildResult> {
+  if (opts.nestedDepth !== undefined) return buildAtDepth(source, opts, opts.nestedDepth);
+  const rich = await buildAtDepth(source, opts, 1);
+  if (catalogTokens(rich.catalog.tools) <= (opts.tokenTarget ?? TOKEN_TARGET)) return rich;
+  return buildAtDepth(source, opts, 0);
+}
+
+async function buildAtDepth(source: OpenApiDoc, opts: BuildOptions, nestedDepth: number): Promise<BuildResult> {
   const doc = resolveRecursiveRefs(source);
   const ov = opts.overrides ?? loadOverrides();
   const openapi30 = String(doc.openapi).startsWith('3.0');
-  const schemaOpts = { openapi30, nestedDepth: opts.nestedDepth ?? 0 };
+  const schemaOpts = { openapi30, nestedDepth };
   const all = buildOperations(doc);
   for (const op of all) {
     const forced = ov.operations[op.operationId]?.admin;

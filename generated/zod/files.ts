@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_file`: POST /files */
-export const createAOpenAiFile = z.object({ "file": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The File object (not file name) to be uploaded. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "purpose": z.enum(["assistants","batch","fine-tune","vision","user_data","evals"]).describe("The intended purpose of the uploaded file."), "expires_after": z.record(z.string(), z.any()).describe("The expiration policy for a file.").optional() });
+export const createAOpenAiFile = z.object({ "file": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The File object (not file name) to be uploaded. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "purpose": z.enum(["assistants","batch","fine-tune","vision","user_data","evals"]).describe("The intended purpose of the uploaded file."), "expires_after": z.object({ "anchor": z.literal("created_at"), "seconds": z.number().int() }).describe("The expiration policy for a file.").optional() });
 
 /** `delete_a_open_ai_file_by_id`: DELETE /files/{file_id} */
 export const deleteAOpenAiFileById = z.object({ "file_id": z.string().describe("The ID of the file to use for this request.") });

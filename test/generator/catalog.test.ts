@@ -206,3 +206,16 @@ describe('name stability', () => {
     expect(byOp(shuffled)).toEqual(byOp(built));
   });
 });
+
+describe('token budget fallback', () => {
+  it('keeps one level of nested names within the target, and drops it when the catalog would pass the target', async () => {
+    const { loadSpec } = await import('../../generator/load.js');
+    const { buildCatalog, catalogTokens } = await import('../../generator/pipeline.js');
+    const hyper = (r: BuildResult) => (r.catalog.tools.find((t) => t.name === 'create_a_open_ai_fine_tuning_job')!.inputSchema.properties as any).hyperparameters;
+    expect(Object.keys(hyper(built).properties)).toEqual(['batch_size', 'learning_rate_multiplier', 'n_epochs']);
+    const spec = await loadSpec({ spec: SPECS.current, skipValidation: true });
+    const lean = await buildCatalog(spec.doc, { sha256: spec.sha256, tokenTarget: catalogTokens(built.catalog.tools) - 1 });
+    expect(hyper(lean).properties).toBeUndefined();
+    expect(catalogTokens(lean.catalog.tools)).toBeLessThan(catalogTokens(built.catalog.tools));
+  });
+});
