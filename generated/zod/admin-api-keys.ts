@@ -3,13 +3,22 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_admin_api_key`: POST /organization/admin_api_keys */
-export const createAOpenAiAdminApiKey = z.object({ "name": z.string(), "expires_in_seconds": z.number().int().describe("The number of seconds until the API key expires.").optional() });
+export const createAOpenAiAdminApiKey = z.object({
+  name: z.string(),
+  expires_in_seconds: z.number().int().describe('The number of seconds until the API key expires.').optional(),
+});
 
 /** `delete_a_open_ai_admin_api_key_by_id`: DELETE /organization/admin_api_keys/{key_id} */
-export const deleteAOpenAiAdminApiKeyById = z.object({ "key_id": z.string().describe("The ID of the API key to be deleted.") });
+export const deleteAOpenAiAdminApiKeyById = z.object({
+  key_id: z.string().describe('The ID of the API key to be deleted.'),
+});
 
 /** `get_single_open_ai_admin_api_key_by_id`: GET /organization/admin_api_keys/{key_id} */
-export const getSingleOpenAiAdminApiKeyById = z.object({ "key_id": z.string().describe("The ID of the API key.") });
+export const getSingleOpenAiAdminApiKeyById = z.object({ key_id: z.string().describe('The ID of the API key.') });
 
 /** `list_all_open_ai_admin_api_keys`: GET /organization/admin_api_keys */
-export const listAllOpenAiAdminApiKeys = z.object({ "after": z.string().describe("Return keys with IDs that come after this ID in the pagination order.").optional(), "order": z.enum(["asc","desc"]).describe("Order results by creation time, ascending or descending.").default("asc"), "limit": z.number().int().describe("Maximum number of keys to return.").default(20) });
+export const listAllOpenAiAdminApiKeys = z.object({
+  after: z.string().describe('Return keys with IDs that come after this ID in the pagination order.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Order results by creation time, ascending or descending.').default('asc'),
+  limit: z.number().int().describe('Maximum number of keys to return.').default(20),
+});

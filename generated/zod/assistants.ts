@@ -3,70 +3,375 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_assistant`: POST /assistants */
-export const createAOpenAiAssistant = z.object({ "model": z.string().describe("ID of the model to use."), "name": z.string().describe("The name of the assistant.").optional(), "description": z.string().describe("The description of the assistant.").optional(), "instructions": z.string().describe("The system instructions that the assistant uses.").optional(), "reasoning_effort": z.enum(["none","minimal","low","medium","high","xhigh","max"]).describe("Constrains effort on reasoning for reasoning models.").default("medium"), "tools": z.array(z.record(z.string(), z.any())).describe("A list of tool enabled on the assistant.").optional(), "tool_resources": z.object({ "code_interpreter": z.record(z.string(), z.any()).optional(), "file_search": z.record(z.string(), z.any()).optional() }).describe("A set of resources that are used by the assistant's tools.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "temperature": z.number().describe("What sampling temperature to use, between 0 and 2.").default(1), "top_p": z.number().describe("An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…").default(1), "response_format": z.union([z.record(z.string(), z.any()).describe("`auto` is the default value"), z.string().describe("`auto` is the default value")]).describe("`auto` is the default value").optional() });
+export const createAOpenAiAssistant = z.object({
+  model: z.string().describe('ID of the model to use.'),
+  name: z.string().describe('The name of the assistant.').optional(),
+  description: z.string().describe('The description of the assistant.').optional(),
+  instructions: z.string().describe('The system instructions that the assistant uses.').optional(),
+  reasoning_effort: z
+    .enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'])
+    .describe('Constrains effort on reasoning for reasoning models.')
+    .default('medium'),
+  tools: z.array(z.record(z.string(), z.any())).describe('A list of tool enabled on the assistant.').optional(),
+  tool_resources: z
+    .object({
+      code_interpreter: z.record(z.string(), z.any()).optional(),
+      file_search: z.record(z.string(), z.any()).optional(),
+    })
+    .describe("A set of resources that are used by the assistant's tools.")
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  temperature: z.number().describe('What sampling temperature to use, between 0 and 2.').default(1),
+  top_p: z
+    .number()
+    .describe(
+      'An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…',
+    )
+    .default(1),
+  response_format: z
+    .union([
+      z.record(z.string(), z.any()).describe('`auto` is the default value'),
+      z.string().describe('`auto` is the default value'),
+    ])
+    .describe('`auto` is the default value')
+    .optional(),
+});
 
 /** `create_a_open_ai_thread`: POST /threads */
-export const createAOpenAiThread = z.object({ "messages": z.array(z.record(z.string(), z.any())).describe("A list of messages to start the thread with.").optional(), "tool_resources": z.object({ "code_interpreter": z.record(z.string(), z.any()).optional(), "file_search": z.record(z.string(), z.any()).optional() }).describe("A set of resources that are made available to the assistant's tools in this thread.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const createAOpenAiThread = z.object({
+  messages: z.array(z.record(z.string(), z.any())).describe('A list of messages to start the thread with.').optional(),
+  tool_resources: z
+    .object({
+      code_interpreter: z.record(z.string(), z.any()).optional(),
+      file_search: z.record(z.string(), z.any()).optional(),
+    })
+    .describe("A set of resources that are made available to the assistant's tools in this thread.")
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});
 
 /** `create_a_open_ai_thread_and_run`: POST /threads/runs */
-export const createAOpenAiThreadAndRun = z.object({ "assistant_id": z.string().describe("The ID of the assistant to use to execute this run."), "thread": z.object({ "messages": z.array(z.record(z.string(), z.any())).optional(), "tool_resources": z.record(z.string(), z.any()).optional(), "metadata": z.record(z.string(), z.any()).optional() }).describe("Options to create a new thread.").optional(), "model": z.string().describe("The ID of the Model to be used to execute this run.").optional(), "instructions": z.string().describe("Override the default system message of the assistant.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("Override the tools the assistant can use for this run.").optional(), "tool_resources": z.object({ "code_interpreter": z.record(z.string(), z.any()).optional(), "file_search": z.record(z.string(), z.any()).optional() }).describe("A set of resources that are used by the assistant's tools.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "temperature": z.number().describe("What sampling temperature to use, between 0 and 2.").default(1), "top_p": z.number().describe("An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…").default(1), "max_prompt_tokens": z.number().int().describe("The maximum number of prompt tokens that may be used over the course of the run.").optional(), "max_completion_tokens": z.number().int().describe("The maximum number of completion tokens that may be used over the course of the run.").optional(), "truncation_strategy": z.any().optional(), "tool_choice": z.any().optional(), "parallel_tool_calls": z.boolean().describe("Whether to enable parallel function calling during tool use.").default(true), "response_format": z.union([z.record(z.string(), z.any()).describe("Specifies the format that the model must output."), z.string().describe("Specifies the format that the model must output.")]).describe("Specifies the format that the model must output.").optional() });
+export const createAOpenAiThreadAndRun = z.object({
+  assistant_id: z.string().describe('The ID of the assistant to use to execute this run.'),
+  thread: z
+    .object({
+      messages: z.array(z.record(z.string(), z.any())).optional(),
+      tool_resources: z.record(z.string(), z.any()).optional(),
+      metadata: z.record(z.string(), z.any()).optional(),
+    })
+    .describe('Options to create a new thread.')
+    .optional(),
+  model: z.string().describe('The ID of the Model to be used to execute this run.').optional(),
+  instructions: z.string().describe('Override the default system message of the assistant.').optional(),
+  tools: z
+    .array(z.record(z.string(), z.any()))
+    .describe('Override the tools the assistant can use for this run.')
+    .optional(),
+  tool_resources: z
+    .object({
+      code_interpreter: z.record(z.string(), z.any()).optional(),
+      file_search: z.record(z.string(), z.any()).optional(),
+    })
+    .describe("A set of resources that are used by the assistant's tools.")
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  temperature: z.number().describe('What sampling temperature to use, between 0 and 2.').default(1),
+  top_p: z
+    .number()
+    .describe(
+      'An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…',
+    )
+    .default(1),
+  max_prompt_tokens: z
+    .number()
+    .int()
+    .describe('The maximum number of prompt tokens that may be used over the course of the run.')
+    .optional(),
+  max_completion_tokens: z
+    .number()
+    .int()
+    .describe('The maximum number of completion tokens that may be used over the course of the run.')
+    .optional(),
+  truncation_strategy: z.any().optional(),
+  tool_choice: z.any().optional(),
+  parallel_tool_calls: z
+    .boolean()
+    .describe('Whether to enable parallel function calling during tool use.')
+    .default(true),
+  response_format: z
+    .union([
+      z.record(z.string(), z.any()).describe('Specifies the format that the model must output.'),
+      z.string().describe('Specifies the format that the model must output.'),
+    ])
+    .describe('Specifies the format that the model must output.')
+    .optional(),
+});
 
 /** `create_a_open_ai_thread_message`: POST /threads/{thread_id}/messages */
-export const createAOpenAiThreadMessage = z.object({ "thread_id": z.string().describe("The ID of the thread to create a message for."), "role": z.enum(["user","assistant"]).describe("The role of the entity that is creating the message."), "content": z.union([z.array(z.any()).describe("The text contents of the message."), z.string().describe("The text contents of the message.")]).describe("The text contents of the message."), "attachments": z.array(z.record(z.string(), z.any())).describe("A list of files attached to the message, and the tools they should be added to.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const createAOpenAiThreadMessage = z.object({
+  thread_id: z.string().describe('The ID of the thread to create a message for.'),
+  role: z.enum(['user', 'assistant']).describe('The role of the entity that is creating the message.'),
+  content: z
+    .union([
+      z.array(z.any()).describe('The text contents of the message.'),
+      z.string().describe('The text contents of the message.'),
+    ])
+    .describe('The text contents of the message.'),
+  attachments: z
+    .array(z.record(z.string(), z.any()))
+    .describe('A list of files attached to the message, and the tools they should be added to.')
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});
 
 /** `create_a_open_ai_thread_run`: POST /threads/{thread_id}/runs */
-export const createAOpenAiThreadRun = z.object({ "thread_id": z.string().describe("The ID of the thread to run."), "include": z.array(z.literal("step_details.tool_calls[*].file_search.results[*].content")).describe("A list of additional fields to include in the response.").optional(), "assistant_id": z.string().describe("The ID of the assistant to use to execute this run."), "model": z.string().describe("The ID of the Model to be used to execute this run.").optional(), "reasoning_effort": z.enum(["none","minimal","low","medium","high","xhigh","max"]).describe("Constrains effort on reasoning for reasoning models.").default("medium"), "instructions": z.string().describe("Overrides the instructions of the assistant.").optional(), "additional_instructions": z.string().describe("Appends additional instructions at the end of the instructions for the run.").optional(), "additional_messages": z.array(z.record(z.string(), z.any())).describe("Adds additional messages to the thread before creating the run.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("Override the tools the assistant can use for this run.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "temperature": z.number().describe("What sampling temperature to use, between 0 and 2.").default(1), "top_p": z.number().describe("An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…").default(1), "max_prompt_tokens": z.number().int().describe("The maximum number of prompt tokens that may be used over the course of the run.").optional(), "max_completion_tokens": z.number().int().describe("The maximum number of completion tokens that may be used over the course of the run.").optional(), "truncation_strategy": z.any().optional(), "tool_choice": z.any().optional(), "parallel_tool_calls": z.boolean().describe("Whether to enable parallel function calling during tool use.").default(true), "response_format": z.union([z.record(z.string(), z.any()).describe("Specifies the format that the model must output."), z.string().describe("Specifies the format that the model must output.")]).describe("Specifies the format that the model must output.").optional() });
+export const createAOpenAiThreadRun = z.object({
+  thread_id: z.string().describe('The ID of the thread to run.'),
+  include: z
+    .array(z.literal('step_details.tool_calls[*].file_search.results[*].content'))
+    .describe('A list of additional fields to include in the response.')
+    .optional(),
+  assistant_id: z.string().describe('The ID of the assistant to use to execute this run.'),
+  model: z.string().describe('The ID of the Model to be used to execute this run.').optional(),
+  reasoning_effort: z
+    .enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'])
+    .describe('Constrains effort on reasoning for reasoning models.')
+    .default('medium'),
+  instructions: z.string().describe('Overrides the instructions of the assistant.').optional(),
+  additional_instructions: z
+    .string()
+    .describe('Appends additional instructions at the end of the instructions for the run.')
+    .optional(),
+  additional_messages: z
+    .array(z.record(z.string(), z.any()))
+    .describe('Adds additional messages to the thread before creating the run.')
+    .optional(),
+  tools: z
+    .array(z.record(z.string(), z.any()))
+    .describe('Override the tools the assistant can use for this run.')
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  temperature: z.number().describe('What sampling temperature to use, between 0 and 2.').default(1),
+  top_p: z
+    .number()
+    .describe(
+      'An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…',
+    )
+    .default(1),
+  max_prompt_tokens: z
+    .number()
+    .int()
+    .describe('The maximum number of prompt tokens that may be used over the course of the run.')
+    .optional(),
+  max_completion_tokens: z
+    .number()
+    .int()
+    .describe('The maximum number of completion tokens that may be used over the course of the run.')
+    .optional(),
+  truncation_strategy: z.any().optional(),
+  tool_choice: z.any().optional(),
+  parallel_tool_calls: z
+    .boolean()
+    .describe('Whether to enable parallel function calling during tool use.')
+    .default(true),
+  response_format: z
+    .union([
+      z.record(z.string(), z.any()).describe('Specifies the format that the model must output.'),
+      z.string().describe('Specifies the format that the model must output.'),
+    ])
+    .describe('Specifies the format that the model must output.')
+    .optional(),
+});
 
 /** `delete_a_open_ai_assistant_by_id`: DELETE /assistants/{assistant_id} */
-export const deleteAOpenAiAssistantById = z.object({ "assistant_id": z.string().describe("The ID of the assistant to delete.") });
+export const deleteAOpenAiAssistantById = z.object({
+  assistant_id: z.string().describe('The ID of the assistant to delete.'),
+});
 
 /** `delete_a_open_ai_thread_by_id`: DELETE /threads/{thread_id} */
-export const deleteAOpenAiThreadById = z.object({ "thread_id": z.string().describe("The ID of the thread to delete.") });
+export const deleteAOpenAiThreadById = z.object({ thread_id: z.string().describe('The ID of the thread to delete.') });
 
 /** `delete_a_open_ai_thread_message_by_id`: DELETE /threads/{thread_id}/messages/{message_id} */
-export const deleteAOpenAiThreadMessageById = z.object({ "thread_id": z.string().describe("The ID of the thread to which this message belongs."), "message_id": z.string().describe("The ID of the message to delete.") });
+export const deleteAOpenAiThreadMessageById = z.object({
+  thread_id: z.string().describe('The ID of the thread to which this message belongs.'),
+  message_id: z.string().describe('The ID of the message to delete.'),
+});
 
 /** `get_single_open_ai_assistant_by_id`: GET /assistants/{assistant_id} */
-export const getSingleOpenAiAssistantById = z.object({ "assistant_id": z.string().describe("The ID of the assistant to retrieve.") });
+export const getSingleOpenAiAssistantById = z.object({
+  assistant_id: z.string().describe('The ID of the assistant to retrieve.'),
+});
 
 /** `get_single_open_ai_thread_by_id`: GET /threads/{thread_id} */
-export const getSingleOpenAiThreadById = z.object({ "thread_id": z.string().describe("The ID of the thread to retrieve.") });
+export const getSingleOpenAiThreadById = z.object({
+  thread_id: z.string().describe('The ID of the thread to retrieve.'),
+});
 
 /** `get_single_open_ai_thread_message_by_id`: GET /threads/{thread_id}/messages/{message_id} */
-export const getSingleOpenAiThreadMessageById = z.object({ "thread_id": z.string().describe("The ID of the thread to which this message belongs."), "message_id": z.string().describe("The ID of the message to retrieve.") });
+export const getSingleOpenAiThreadMessageById = z.object({
+  thread_id: z.string().describe('The ID of the thread to which this message belongs.'),
+  message_id: z.string().describe('The ID of the message to retrieve.'),
+});
 
 /** `get_single_open_ai_thread_run_by_id`: GET /threads/{thread_id}/runs/{run_id} */
-export const getSingleOpenAiThreadRunById = z.object({ "thread_id": z.string().describe("The ID of the thread that was run."), "run_id": z.string().describe("The ID of the run to retrieve.") });
+export const getSingleOpenAiThreadRunById = z.object({
+  thread_id: z.string().describe('The ID of the thread that was run.'),
+  run_id: z.string().describe('The ID of the run to retrieve.'),
+});
 
 /** `get_single_open_ai_thread_run_step_by_id`: GET /threads/{thread_id}/runs/{run_id}/steps/{step_id} */
-export const getSingleOpenAiThreadRunStepById = z.object({ "thread_id": z.string().describe("The ID of the thread to which the run and run step belongs."), "run_id": z.string().describe("The ID of the run to which the run step belongs."), "step_id": z.string().describe("The ID of the run step to retrieve."), "include": z.array(z.literal("step_details.tool_calls[*].file_search.results[*].content")).describe("A list of additional fields to include in the response.").optional() });
+export const getSingleOpenAiThreadRunStepById = z.object({
+  thread_id: z.string().describe('The ID of the thread to which the run and run step belongs.'),
+  run_id: z.string().describe('The ID of the run to which the run step belongs.'),
+  step_id: z.string().describe('The ID of the run step to retrieve.'),
+  include: z
+    .array(z.literal('step_details.tool_calls[*].file_search.results[*].content'))
+    .describe('A list of additional fields to include in the response.')
+    .optional(),
+});
 
 /** `list_all_open_ai_assistants`: GET /assistants */
-export const listAllOpenAiAssistants = z.object({ "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional(), "before": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiAssistants = z.object({
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  before: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_thread_messages`: GET /threads/{thread_id}/messages */
-export const listAllOpenAiThreadMessages = z.object({ "thread_id": z.string().describe("The ID of the thread the messages belong to."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional(), "before": z.string().describe("A cursor for use in pagination.").optional(), "run_id": z.string().describe("Filter messages by the run ID that generated them.").optional() });
+export const listAllOpenAiThreadMessages = z.object({
+  thread_id: z.string().describe('The ID of the thread the messages belong to.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  before: z.string().describe('A cursor for use in pagination.').optional(),
+  run_id: z.string().describe('Filter messages by the run ID that generated them.').optional(),
+});
 
 /** `list_all_open_ai_thread_run_steps`: GET /threads/{thread_id}/runs/{run_id}/steps */
-export const listAllOpenAiThreadRunSteps = z.object({ "thread_id": z.string().describe("The ID of the thread the run and run steps belong to."), "run_id": z.string().describe("The ID of the run the run steps belong to."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional(), "before": z.string().describe("A cursor for use in pagination.").optional(), "include": z.array(z.literal("step_details.tool_calls[*].file_search.results[*].content")).describe("A list of additional fields to include in the response.").optional() });
+export const listAllOpenAiThreadRunSteps = z.object({
+  thread_id: z.string().describe('The ID of the thread the run and run steps belong to.'),
+  run_id: z.string().describe('The ID of the run the run steps belong to.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  before: z.string().describe('A cursor for use in pagination.').optional(),
+  include: z
+    .array(z.literal('step_details.tool_calls[*].file_search.results[*].content'))
+    .describe('A list of additional fields to include in the response.')
+    .optional(),
+});
 
 /** `list_all_open_ai_thread_runs`: GET /threads/{thread_id}/runs */
-export const listAllOpenAiThreadRuns = z.object({ "thread_id": z.string().describe("The ID of the thread the run belongs to."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional(), "before": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiThreadRuns = z.object({
+  thread_id: z.string().describe('The ID of the thread the run belongs to.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  before: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `open_ai_thread_runs_cancel`: POST /threads/{thread_id}/runs/{run_id}/cancel */
-export const openAiThreadRunsCancel = z.object({ "thread_id": z.string().describe("The ID of the thread to which this run belongs."), "run_id": z.string().describe("The ID of the run to cancel.") });
+export const openAiThreadRunsCancel = z.object({
+  thread_id: z.string().describe('The ID of the thread to which this run belongs.'),
+  run_id: z.string().describe('The ID of the run to cancel.'),
+});
 
 /** `open_ai_thread_runs_submit_tool_outputs`: POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs */
-export const openAiThreadRunsSubmitToolOutputs = z.object({ "thread_id": z.string().describe("The ID of the thread to which this run belongs."), "run_id": z.string().describe("The ID of the run that requires the tool output submission."), "tool_outputs": z.array(z.record(z.string(), z.any())).describe("A list of tools for which the outputs are being submitted.") });
+export const openAiThreadRunsSubmitToolOutputs = z.object({
+  thread_id: z.string().describe('The ID of the thread to which this run belongs.'),
+  run_id: z.string().describe('The ID of the run that requires the tool output submission.'),
+  tool_outputs: z
+    .array(z.record(z.string(), z.any()))
+    .describe('A list of tools for which the outputs are being submitted.'),
+});
 
 /** `update_a_open_ai_assistant_by_id`: POST /assistants/{assistant_id} */
-export const updateAOpenAiAssistantById = z.object({ "assistant_id": z.string().describe("The ID of the assistant to modify."), "model": z.string().describe("ID of the model to use.").optional(), "reasoning_effort": z.enum(["none","minimal","low","medium","high","xhigh","max"]).describe("Constrains effort on reasoning for reasoning models.").default("medium"), "name": z.string().describe("The name of the assistant.").optional(), "description": z.string().describe("The description of the assistant.").optional(), "instructions": z.string().describe("The system instructions that the assistant uses.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("A list of tool enabled on the assistant.").optional(), "tool_resources": z.object({ "code_interpreter": z.record(z.string(), z.any()).optional(), "file_search": z.record(z.string(), z.any()).optional() }).describe("A set of resources that are used by the assistant's tools.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "temperature": z.number().describe("What sampling temperature to use, between 0 and 2.").default(1), "top_p": z.number().describe("An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…").default(1), "response_format": z.union([z.record(z.string(), z.any()).describe("`auto` is the default value"), z.string().describe("`auto` is the default value")]).describe("`auto` is the default value").optional() });
+export const updateAOpenAiAssistantById = z.object({
+  assistant_id: z.string().describe('The ID of the assistant to modify.'),
+  model: z.string().describe('ID of the model to use.').optional(),
+  reasoning_effort: z
+    .enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'])
+    .describe('Constrains effort on reasoning for reasoning models.')
+    .default('medium'),
+  name: z.string().describe('The name of the assistant.').optional(),
+  description: z.string().describe('The description of the assistant.').optional(),
+  instructions: z.string().describe('The system instructions that the assistant uses.').optional(),
+  tools: z.array(z.record(z.string(), z.any())).describe('A list of tool enabled on the assistant.').optional(),
+  tool_resources: z
+    .object({
+      code_interpreter: z.record(z.string(), z.any()).optional(),
+      file_search: z.record(z.string(), z.any()).optional(),
+    })
+    .describe("A set of resources that are used by the assistant's tools.")
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  temperature: z.number().describe('What sampling temperature to use, between 0 and 2.').default(1),
+  top_p: z
+    .number()
+    .describe(
+      'An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…',
+    )
+    .default(1),
+  response_format: z
+    .union([
+      z.record(z.string(), z.any()).describe('`auto` is the default value'),
+      z.string().describe('`auto` is the default value'),
+    ])
+    .describe('`auto` is the default value')
+    .optional(),
+});
 
 /** `update_a_open_ai_thread_by_id`: POST /threads/{thread_id} */
-export const updateAOpenAiThreadById = z.object({ "thread_id": z.string().describe("The ID of the thread to modify."), "tool_resources": z.object({ "code_interpreter": z.record(z.string(), z.any()).optional(), "file_search": z.record(z.string(), z.any()).optional() }).describe("A set of resources that are made available to the assistant's tools in this thread.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const updateAOpenAiThreadById = z.object({
+  thread_id: z.string().describe('The ID of the thread to modify.'),
+  tool_resources: z
+    .object({
+      code_interpreter: z.record(z.string(), z.any()).optional(),
+      file_search: z.record(z.string(), z.any()).optional(),
+    })
+    .describe("A set of resources that are made available to the assistant's tools in this thread.")
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});
 
 /** `update_a_open_ai_thread_message_by_id`: POST /threads/{thread_id}/messages/{message_id} */
-export const updateAOpenAiThreadMessageById = z.object({ "thread_id": z.string().describe("The ID of the thread to which this message belongs."), "message_id": z.string().describe("The ID of the message to modify."), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const updateAOpenAiThreadMessageById = z.object({
+  thread_id: z.string().describe('The ID of the thread to which this message belongs.'),
+  message_id: z.string().describe('The ID of the message to modify.'),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});
 
 /** `update_a_open_ai_thread_run_by_id`: POST /threads/{thread_id}/runs/{run_id} */
-export const updateAOpenAiThreadRunById = z.object({ "thread_id": z.string().describe("The ID of the thread that was run."), "run_id": z.string().describe("The ID of the run to modify."), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const updateAOpenAiThreadRunById = z.object({
+  thread_id: z.string().describe('The ID of the thread that was run.'),
+  run_id: z.string().describe('The ID of the run to modify.'),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});

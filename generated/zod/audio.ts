@@ -3,28 +3,160 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_audio_speech`: POST /audio/speech */
-export const createAOpenAiAudioSpeech = z.object({ "model": z.string().describe("One of the available TTS models: `tts-1`, `tts-1-hd`, `gpt-4o-mini-tts`, or `gpt-4o-mini-tts-2025-12-15`."), "input": z.string().describe("The text to generate audio for."), "instructions": z.string().describe("Control the voice of your generated audio with additional instructions.").optional(), "voice": z.union([z.record(z.string(), z.any()).describe("The voice to use when generating the audio."), z.string().describe("The voice to use when generating the audio.")]).describe("The voice to use when generating the audio."), "response_format": z.enum(["mp3","opus","aac","flac","wav","pcm"]).describe("The format to audio in.").default("mp3"), "speed": z.number().describe("The speed of the generated audio.").default(1) });
+export const createAOpenAiAudioSpeech = z.object({
+  model: z
+    .string()
+    .describe(
+      'One of the available TTS models: `tts-1`, `tts-1-hd`, `gpt-4o-mini-tts`, or `gpt-4o-mini-tts-2025-12-15`.',
+    ),
+  input: z.string().describe('The text to generate audio for.'),
+  instructions: z
+    .string()
+    .describe('Control the voice of your generated audio with additional instructions.')
+    .optional(),
+  voice: z
+    .union([
+      z.record(z.string(), z.any()).describe('The voice to use when generating the audio.'),
+      z.string().describe('The voice to use when generating the audio.'),
+    ])
+    .describe('The voice to use when generating the audio.'),
+  response_format: z
+    .enum(['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'])
+    .describe('The format to audio in.')
+    .default('mp3'),
+  speed: z.number().describe('The speed of the generated audio.').default(1),
+});
 
 /** `create_a_open_ai_audio_transcription`: POST /audio/transcriptions */
-export const createAOpenAiAudioTranscription = z.object({ "file": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The audio file object (not file name) to transcribe, in one of these formats: flac, mp3, mp4, mpeg, mpga,… A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "model": z.string().describe("ID of the model to use."), "language": z.string().describe("The language of the input audio.").optional(), "languages": z.array(z.string()).describe("Possible languages of the input audio, in ISO-639-1 format.").optional(), "keywords": z.array(z.string()).describe("Words or phrases to guide transcription of the input audio.").optional(), "prompt": z.string().describe("An optional text to guide the model's style or continue a previous audio segment.").optional(), "response_format": z.enum(["json","text","srt","verbose_json","vtt","diarized_json"]).describe("The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, `vtt`, or…").default("json"), "temperature": z.number().describe("The sampling temperature, between 0 and 1.").default(0), "include": z.array(z.literal("logprobs")).describe("Additional information to include in the transcription response.").optional(), "timestamp_granularities": z.array(z.enum(["word","segment"])).describe("The timestamp granularities to populate for this transcription.").optional(), "chunking_strategy": z.union([z.record(z.string(), z.any()).describe("Automatically set chunking parameters based on the audio."), z.string().describe("Automatically set chunking parameters based on the audio.")]).describe("Automatically set chunking parameters based on the audio.").default("auto"), "known_speaker_names": z.array(z.string()).describe("Optional list of speaker names that correspond to the audio samples provided in `known_speaker_references[]`.").optional(), "known_speaker_references": z.array(z.string()).describe("Optional list of audio samples (as data URLs) that contain known speaker references matching…").optional() });
+export const createAOpenAiAudioTranscription = z.object({
+  file: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'The audio file object (not file name) to transcribe, in one of these formats: flac, mp3, mp4, mpeg, mpga,… A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    ),
+  model: z.string().describe('ID of the model to use.'),
+  language: z.string().describe('The language of the input audio.').optional(),
+  languages: z.array(z.string()).describe('Possible languages of the input audio, in ISO-639-1 format.').optional(),
+  keywords: z.array(z.string()).describe('Words or phrases to guide transcription of the input audio.').optional(),
+  prompt: z
+    .string()
+    .describe("An optional text to guide the model's style or continue a previous audio segment.")
+    .optional(),
+  response_format: z
+    .enum(['json', 'text', 'srt', 'verbose_json', 'vtt', 'diarized_json'])
+    .describe('The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, `vtt`, or…')
+    .default('json'),
+  temperature: z.number().describe('The sampling temperature, between 0 and 1.').default(0),
+  include: z
+    .array(z.literal('logprobs'))
+    .describe('Additional information to include in the transcription response.')
+    .optional(),
+  timestamp_granularities: z
+    .array(z.enum(['word', 'segment']))
+    .describe('The timestamp granularities to populate for this transcription.')
+    .optional(),
+  chunking_strategy: z
+    .union([
+      z.record(z.string(), z.any()).describe('Automatically set chunking parameters based on the audio.'),
+      z.string().describe('Automatically set chunking parameters based on the audio.'),
+    ])
+    .describe('Automatically set chunking parameters based on the audio.')
+    .default('auto'),
+  known_speaker_names: z
+    .array(z.string())
+    .describe(
+      'Optional list of speaker names that correspond to the audio samples provided in `known_speaker_references[]`.',
+    )
+    .optional(),
+  known_speaker_references: z
+    .array(z.string())
+    .describe('Optional list of audio samples (as data URLs) that contain known speaker references matching…')
+    .optional(),
+});
 
 /** `create_a_open_ai_audio_translation`: POST /audio/translations */
-export const createAOpenAiAudioTranslation = z.object({ "file": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The audio file object (not file name) translate, in one of these formats: flac, mp3, mp4, mpeg, mpga, m4a,… A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "model": z.string().describe("ID of the model to use."), "prompt": z.string().describe("An optional text to guide the model's style or continue a previous audio segment.").optional(), "response_format": z.enum(["json","text","srt","verbose_json","vtt"]).describe("The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, or `vtt`.").default("json"), "temperature": z.number().describe("The sampling temperature, between 0 and 1.").default(0) });
+export const createAOpenAiAudioTranslation = z.object({
+  file: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'The audio file object (not file name) translate, in one of these formats: flac, mp3, mp4, mpeg, mpga, m4a,… A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    ),
+  model: z.string().describe('ID of the model to use.'),
+  prompt: z
+    .string()
+    .describe("An optional text to guide the model's style or continue a previous audio segment.")
+    .optional(),
+  response_format: z
+    .enum(['json', 'text', 'srt', 'verbose_json', 'vtt'])
+    .describe('The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, or `vtt`.')
+    .default('json'),
+  temperature: z.number().describe('The sampling temperature, between 0 and 1.').default(0),
+});
 
 /** `create_a_open_ai_audio_voice`: POST /audio/voices */
-export const createAOpenAiAudioVoice = z.object({ "name": z.string().describe("The name of the new voice."), "audio_sample": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The sample audio recording file. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "consent": z.string().describe("The consent recording ID (for example, `cons_1234`).") });
+export const createAOpenAiAudioVoice = z.object({
+  name: z.string().describe('The name of the new voice.'),
+  audio_sample: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'The sample audio recording file. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    ),
+  consent: z.string().describe('The consent recording ID (for example, `cons_1234`).'),
+});
 
 /** `create_a_open_ai_audio_voice_consent`: POST /audio/voice_consents */
-export const createAOpenAiAudioVoiceConsent = z.object({ "name": z.string().describe("The label to use for this consent recording."), "recording": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The consent audio recording file. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "language": z.string().describe("The BCP 47 language tag for the consent phrase (for example, `en-US`).") });
+export const createAOpenAiAudioVoiceConsent = z.object({
+  name: z.string().describe('The label to use for this consent recording.'),
+  recording: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'The consent audio recording file. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    ),
+  language: z.string().describe('The BCP 47 language tag for the consent phrase (for example, `en-US`).'),
+});
 
 /** `delete_a_open_ai_audio_voice_consent_by_id`: DELETE /audio/voice_consents/{consent_id} */
-export const deleteAOpenAiAudioVoiceConsentById = z.object({ "consent_id": z.string().describe("The ID of the consent recording to delete.") });
+export const deleteAOpenAiAudioVoiceConsentById = z.object({
+  consent_id: z.string().describe('The ID of the consent recording to delete.'),
+});
 
 /** `get_single_open_ai_audio_voice_consent_by_id`: GET /audio/voice_consents/{consent_id} */
-export const getSingleOpenAiAudioVoiceConsentById = z.object({ "consent_id": z.string().describe("The ID of the consent recording to retrieve.") });
+export const getSingleOpenAiAudioVoiceConsentById = z.object({
+  consent_id: z.string().describe('The ID of the consent recording to retrieve.'),
+});
 
 /** `list_all_open_ai_audio_voice_consents`: GET /audio/voice_consents */
-export const listAllOpenAiAudioVoiceConsents = z.object({ "after": z.string().describe("A cursor for use in pagination.").optional(), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20) });
+export const listAllOpenAiAudioVoiceConsents = z.object({
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+});
 
 /** `update_a_open_ai_audio_voice_consent_by_id`: POST /audio/voice_consents/{consent_id} */
-export const updateAOpenAiAudioVoiceConsentById = z.object({ "consent_id": z.string().describe("The ID of the consent recording to update."), "name": z.string().describe("The updated label for this consent recording.") });
+export const updateAOpenAiAudioVoiceConsentById = z.object({
+  consent_id: z.string().describe('The ID of the consent recording to update.'),
+  name: z.string().describe('The updated label for this consent recording.'),
+});

@@ -3,4 +3,26 @@
 import { z } from 'zod';
 
 /** `list_all_open_ai_audit_logs`: GET /organization/audit_logs */
-export const listAllOpenAiAuditLogs = z.object({ "effective_at": z.object({ "gt": z.number().int().optional(), "gte": z.number().int().optional(), "lt": z.number().int().optional(), "lte": z.number().int().optional() }).describe("Return only events whose `effective_at` (Unix seconds) is in this range.").optional(), "project_ids": z.array(z.string()).describe("Return only events for these projects.").optional(), "event_types": z.array(z.string()).describe("Return only events with a `type` in one of these values.").optional(), "actor_ids": z.array(z.string()).describe("Return only events performed by these actors.").optional(), "actor_emails": z.array(z.string()).describe("Return only events performed by users with these emails.").optional(), "resource_ids": z.array(z.string()).describe("Return only events performed on these targets.").optional(), "tenant_only": z.boolean().describe("Return only tenant-scoped events associated with this organization.").default(false), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "after": z.string().describe("A cursor for use in pagination.").optional(), "before": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiAuditLogs = z.object({
+  effective_at: z
+    .object({
+      gt: z.number().int().optional(),
+      gte: z.number().int().optional(),
+      lt: z.number().int().optional(),
+      lte: z.number().int().optional(),
+    })
+    .describe('Return only events whose `effective_at` (Unix seconds) is in this range.')
+    .optional(),
+  project_ids: z.array(z.string()).describe('Return only events for these projects.').optional(),
+  event_types: z.array(z.string()).describe('Return only events with a `type` in one of these values.').optional(),
+  actor_ids: z.array(z.string()).describe('Return only events performed by these actors.').optional(),
+  actor_emails: z.array(z.string()).describe('Return only events performed by users with these emails.').optional(),
+  resource_ids: z.array(z.string()).describe('Return only events performed on these targets.').optional(),
+  tenant_only: z
+    .boolean()
+    .describe('Return only tenant-scoped events associated with this organization.')
+    .default(false),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  before: z.string().describe('A cursor for use in pagination.').optional(),
+});

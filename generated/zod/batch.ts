@@ -3,13 +3,39 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_batch`: POST /batches */
-export const createAOpenAiBatch = z.object({ "input_file_id": z.string().describe("The ID of an uploaded file that contains requests for the new batch."), "endpoint": z.enum(["/v1/responses","/v1/chat/completions","/v1/embeddings","/v1/completions","/v1/moderations","/v1/images/generations","/v1/images/edits","/v1/videos"]).describe("The endpoint to be used for all requests in the batch."), "completion_window": z.literal("24h").describe("The time frame within which the batch should be processed."), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "output_expires_after": z.object({ "anchor": z.literal("created_at"), "seconds": z.number().int() }).describe("The expiration policy for the output and/or error file that are generated for a batch.").optional() });
+export const createAOpenAiBatch = z.object({
+  input_file_id: z.string().describe('The ID of an uploaded file that contains requests for the new batch.'),
+  endpoint: z
+    .enum([
+      '/v1/responses',
+      '/v1/chat/completions',
+      '/v1/embeddings',
+      '/v1/completions',
+      '/v1/moderations',
+      '/v1/images/generations',
+      '/v1/images/edits',
+      '/v1/videos',
+    ])
+    .describe('The endpoint to be used for all requests in the batch.'),
+  completion_window: z.literal('24h').describe('The time frame within which the batch should be processed.'),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  output_expires_after: z
+    .object({ anchor: z.literal('created_at'), seconds: z.number().int() })
+    .describe('The expiration policy for the output and/or error file that are generated for a batch.')
+    .optional(),
+});
 
 /** `get_single_open_ai_batch_by_id`: GET /batches/{batch_id} */
-export const getSingleOpenAiBatchById = z.object({ "batch_id": z.string().describe("The ID of the batch to retrieve.") });
+export const getSingleOpenAiBatchById = z.object({ batch_id: z.string().describe('The ID of the batch to retrieve.') });
 
 /** `list_all_open_ai_batches`: GET /batches */
-export const listAllOpenAiBatches = z.object({ "after": z.string().describe("A cursor for use in pagination.").optional(), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20) });
+export const listAllOpenAiBatches = z.object({
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+});
 
 /** `open_ai_batches_cancel`: POST /batches/{batch_id}/cancel */
-export const openAiBatchesCancel = z.object({ "batch_id": z.string().describe("The ID of the batch to cancel.") });
+export const openAiBatchesCancel = z.object({ batch_id: z.string().describe('The ID of the batch to cancel.') });

@@ -3,31 +3,57 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_certificate`: POST /organization/certificates */
-export const createAOpenAiCertificate = z.object({ "name": z.string().describe("An optional name for the certificate").optional(), "certificate": z.string().describe("The certificate content in PEM format") });
+export const createAOpenAiCertificate = z.object({
+  name: z.string().describe('An optional name for the certificate').optional(),
+  certificate: z.string().describe('The certificate content in PEM format'),
+});
 
 /** `delete_a_open_ai_certificate_by_id`: DELETE /organization/certificates/{certificate_id} */
-export const deleteAOpenAiCertificateById = z.object({ "certificate_id": z.string().describe("Unique ID of the certificate to delete.") });
+export const deleteAOpenAiCertificateById = z.object({
+  certificate_id: z.string().describe('Unique ID of the certificate to delete.'),
+});
 
 /** `get_single_open_ai_certificate_by_id`: GET /organization/certificates/{certificate_id} */
-export const getSingleOpenAiCertificateById = z.object({ "certificate_id": z.string().describe("Unique ID of the certificate to retrieve."), "include": z.array(z.literal("content")).describe("A list of additional fields to include in the response.").optional() });
+export const getSingleOpenAiCertificateById = z.object({
+  certificate_id: z.string().describe('Unique ID of the certificate to retrieve.'),
+  include: z.array(z.literal('content')).describe('A list of additional fields to include in the response.').optional(),
+});
 
 /** `list_all_open_ai_certificates`: GET /organization/certificates */
-export const listAllOpenAiCertificates = z.object({ "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "after": z.string().describe("A cursor for use in pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc") });
+export const listAllOpenAiCertificates = z.object({
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+});
 
 /** `list_all_open_ai_project_certificates`: GET /organization/projects/{project_id}/certificates */
-export const listAllOpenAiProjectCertificates = z.object({ "project_id": z.string().describe("The ID of the project."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "after": z.string().describe("A cursor for use in pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc") });
+export const listAllOpenAiProjectCertificates = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+});
 
 /** `open_ai_certificates_activate`: POST /organization/certificates/activate */
-export const openAiCertificatesActivate = z.object({ "certificate_ids": z.array(z.string()) });
+export const openAiCertificatesActivate = z.object({ certificate_ids: z.array(z.string()) });
 
 /** `open_ai_certificates_deactivate`: POST /organization/certificates/deactivate */
-export const openAiCertificatesDeactivate = z.object({ "certificate_ids": z.array(z.string()) });
+export const openAiCertificatesDeactivate = z.object({ certificate_ids: z.array(z.string()) });
 
 /** `open_ai_project_certificates_activate`: POST /organization/projects/{project_id}/certificates/activate */
-export const openAiProjectCertificatesActivate = z.object({ "project_id": z.string().describe("The ID of the project."), "certificate_ids": z.array(z.string()) });
+export const openAiProjectCertificatesActivate = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  certificate_ids: z.array(z.string()),
+});
 
 /** `open_ai_project_certificates_deactivate`: POST /organization/projects/{project_id}/certificates/deactivate */
-export const openAiProjectCertificatesDeactivate = z.object({ "project_id": z.string().describe("The ID of the project."), "certificate_ids": z.array(z.string()) });
+export const openAiProjectCertificatesDeactivate = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  certificate_ids: z.array(z.string()),
+});
 
 /** `update_a_open_ai_certificate_by_id`: POST /organization/certificates/{certificate_id} */
-export const updateAOpenAiCertificateById = z.object({ "certificate_id": z.string().describe("Unique ID of the certificate to modify."), "name": z.string().describe("The updated name for the certificate").optional() });
+export const updateAOpenAiCertificateById = z.object({
+  certificate_id: z.string().describe('Unique ID of the certificate to modify.'),
+  name: z.string().describe('The updated name for the certificate').optional(),
+});

@@ -3,19 +3,184 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_chat_completion`: POST /chat/completions */
-export const createAOpenAiChatCompletion = z.object({ "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "top_logprobs": z.number().int().describe("An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token…").optional(), "temperature": z.number().describe("What sampling temperature to use, between 0 and 2.").default(1), "top_p": z.number().describe("An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…").default(1), "user": z.string().describe("This field is being replaced by `safety_identifier` and `prompt_cache_key`.").optional(), "safety_identifier": z.string().describe("A stable identifier used to help detect users of your application that may be violating OpenAI's usage…").optional(), "prompt_cache_key": z.string().describe("Used by OpenAI to cache responses for similar requests to optimize your cache hit rates.").optional(), "prompt_cache_retention": z.enum(["in_memory","24h"]).describe("Deprecated. Use `prompt_cache_options.ttl` instead. The retention policy for the prompt cache. Set to `24h`…").optional(), "prompt_cache_options": z.object({ "ttl": z.literal("30m").optional(), "mode": z.enum(["implicit","explicit"]).optional() }).describe("Options for prompt caching.").optional(), "messages": z.array(z.record(z.string(), z.any())).describe("A list of messages comprising the conversation so far."), "model": z.string().describe("Model ID used to generate the response, like `gpt-4o` or `o3`."), "service_tier": z.enum(["auto","default","flex","scale","priority","fast"]).describe("Specifies the processing type used for serving the request.").default("auto"), "modalities": z.array(z.enum(["text","audio"])).describe("Output types that you would like the model to generate.").optional(), "verbosity": z.enum(["low","medium","high"]).describe("Constrains the verbosity of the model's response.").default("medium"), "reasoning_effort": z.enum(["none","minimal","low","medium","high","xhigh","max"]).describe("Constrains effort on reasoning for reasoning models.").default("medium"), "max_completion_tokens": z.number().int().describe("An upper bound for the number of tokens that can be generated for a completion, including visible output…").optional(), "frequency_penalty": z.number().describe("Number between -2.0 and 2.0.").default(0), "presence_penalty": z.number().describe("Number between -2.0 and 2.0.").default(0), "web_search_options": z.object({ "user_location": z.record(z.string(), z.any()).optional(), "search_context_size": z.enum(["low","medium","high"]).default("medium") }).describe("This tool searches the web for relevant results to use in a response.").optional(), "response_format": z.object({ "type": z.enum(["text","json_schema","json_object"]), "json_schema": z.record(z.string(), z.any()).optional() }).describe("An object specifying the format that the model must output.").optional(), "audio": z.object({ "voice": z.union([z.record(z.string(), z.any()), z.string()]), "format": z.enum(["wav","aac","mp3","flac","opus","pcm16"]) }).describe("Parameters for audio output.").optional(), "store": z.boolean().describe("Whether or not to store the output of this chat completion request for use in our model distillation or…").default(false), "moderation": z.object({ "model": z.string(), "policy": z.record(z.string(), z.any()).optional() }).describe("Configuration for running moderation on the input and output of this response.").optional(), "stop": z.union([z.array(z.any()).describe("Not supported with latest reasoning models `o3` and `o4-mini`."), z.string().describe("Not supported with latest reasoning models `o3` and `o4-mini`.")]).describe("Not supported with latest reasoning models `o3` and `o4-mini`.").optional(), "logit_bias": z.record(z.string(), z.any()).describe("Modify the likelihood of specified tokens appearing in the completion.").optional(), "logprobs": z.boolean().describe("Whether to return log probabilities of the output tokens or not.").default(false), "max_tokens": z.number().int().describe("The maximum number of tokens that can be generated in the chat completion.").optional(), "n": z.number().int().describe("How many chat completion choices to generate for each input message.").default(1), "prediction": z.object({ "type": z.literal("content"), "content": z.union([z.array(z.any()), z.string()]) }).describe("Configuration for a Predicted Output, which can greatly improve response times when large parts of the model…").optional(), "seed": z.number().int().describe("This feature is in Beta.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("A list of tools the model may call.").optional(), "tool_choice": z.union([z.record(z.string(), z.any()).describe("Controls which (if any) tool is called by the model."), z.string().describe("Controls which (if any) tool is called by the model.")]).describe("Controls which (if any) tool is called by the model.").optional(), "parallel_tool_calls": z.boolean().describe("Whether to enable parallel function calling during tool use.").default(true), "function_call": z.union([z.record(z.string(), z.any()).describe("Deprecated in favor of `tool_choice`."), z.string().describe("Deprecated in favor of `tool_choice`.")]).describe("Deprecated in favor of `tool_choice`.").optional(), "functions": z.array(z.record(z.string(), z.any())).describe("Deprecated in favor of `tools`.").optional() });
+export const createAOpenAiChatCompletion = z.object({
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  top_logprobs: z
+    .number()
+    .int()
+    .describe(
+      'An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token…',
+    )
+    .optional(),
+  temperature: z.number().describe('What sampling temperature to use, between 0 and 2.').default(1),
+  top_p: z
+    .number()
+    .describe(
+      'An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…',
+    )
+    .default(1),
+  user: z.string().describe('This field is being replaced by `safety_identifier` and `prompt_cache_key`.').optional(),
+  safety_identifier: z
+    .string()
+    .describe("A stable identifier used to help detect users of your application that may be violating OpenAI's usage…")
+    .optional(),
+  prompt_cache_key: z
+    .string()
+    .describe('Used by OpenAI to cache responses for similar requests to optimize your cache hit rates.')
+    .optional(),
+  prompt_cache_retention: z
+    .enum(['in_memory', '24h'])
+    .describe(
+      'Deprecated. Use `prompt_cache_options.ttl` instead. The retention policy for the prompt cache. Set to `24h`…',
+    )
+    .optional(),
+  prompt_cache_options: z
+    .object({ ttl: z.literal('30m').optional(), mode: z.enum(['implicit', 'explicit']).optional() })
+    .describe('Options for prompt caching.')
+    .optional(),
+  messages: z.array(z.record(z.string(), z.any())).describe('A list of messages comprising the conversation so far.'),
+  model: z.string().describe('Model ID used to generate the response, like `gpt-4o` or `o3`.'),
+  service_tier: z
+    .enum(['auto', 'default', 'flex', 'scale', 'priority', 'fast'])
+    .describe('Specifies the processing type used for serving the request.')
+    .default('auto'),
+  modalities: z
+    .array(z.enum(['text', 'audio']))
+    .describe('Output types that you would like the model to generate.')
+    .optional(),
+  verbosity: z
+    .enum(['low', 'medium', 'high'])
+    .describe("Constrains the verbosity of the model's response.")
+    .default('medium'),
+  reasoning_effort: z
+    .enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'])
+    .describe('Constrains effort on reasoning for reasoning models.')
+    .default('medium'),
+  max_completion_tokens: z
+    .number()
+    .int()
+    .describe(
+      'An upper bound for the number of tokens that can be generated for a completion, including visible output…',
+    )
+    .optional(),
+  frequency_penalty: z.number().describe('Number between -2.0 and 2.0.').default(0),
+  presence_penalty: z.number().describe('Number between -2.0 and 2.0.').default(0),
+  web_search_options: z
+    .object({
+      user_location: z.record(z.string(), z.any()).optional(),
+      search_context_size: z.enum(['low', 'medium', 'high']).default('medium'),
+    })
+    .describe('This tool searches the web for relevant results to use in a response.')
+    .optional(),
+  response_format: z
+    .object({
+      type: z.enum(['text', 'json_schema', 'json_object']),
+      json_schema: z.record(z.string(), z.any()).optional(),
+    })
+    .describe('An object specifying the format that the model must output.')
+    .optional(),
+  audio: z
+    .object({
+      voice: z.union([z.record(z.string(), z.any()), z.string()]),
+      format: z.enum(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']),
+    })
+    .describe('Parameters for audio output.')
+    .optional(),
+  store: z
+    .boolean()
+    .describe(
+      'Whether or not to store the output of this chat completion request for use in our model distillation or…',
+    )
+    .default(false),
+  moderation: z
+    .object({ model: z.string(), policy: z.record(z.string(), z.any()).optional() })
+    .describe('Configuration for running moderation on the input and output of this response.')
+    .optional(),
+  stop: z
+    .union([
+      z.array(z.any()).describe('Not supported with latest reasoning models `o3` and `o4-mini`.'),
+      z.string().describe('Not supported with latest reasoning models `o3` and `o4-mini`.'),
+    ])
+    .describe('Not supported with latest reasoning models `o3` and `o4-mini`.')
+    .optional(),
+  logit_bias: z
+    .record(z.string(), z.any())
+    .describe('Modify the likelihood of specified tokens appearing in the completion.')
+    .optional(),
+  logprobs: z.boolean().describe('Whether to return log probabilities of the output tokens or not.').default(false),
+  max_tokens: z
+    .number()
+    .int()
+    .describe('The maximum number of tokens that can be generated in the chat completion.')
+    .optional(),
+  n: z.number().int().describe('How many chat completion choices to generate for each input message.').default(1),
+  prediction: z
+    .object({ type: z.literal('content'), content: z.union([z.array(z.any()), z.string()]) })
+    .describe(
+      'Configuration for a Predicted Output, which can greatly improve response times when large parts of the model…',
+    )
+    .optional(),
+  seed: z.number().int().describe('This feature is in Beta.').optional(),
+  tools: z.array(z.record(z.string(), z.any())).describe('A list of tools the model may call.').optional(),
+  tool_choice: z
+    .union([
+      z.record(z.string(), z.any()).describe('Controls which (if any) tool is called by the model.'),
+      z.string().describe('Controls which (if any) tool is called by the model.'),
+    ])
+    .describe('Controls which (if any) tool is called by the model.')
+    .optional(),
+  parallel_tool_calls: z
+    .boolean()
+    .describe('Whether to enable parallel function calling during tool use.')
+    .default(true),
+  function_call: z
+    .union([
+      z.record(z.string(), z.any()).describe('Deprecated in favor of `tool_choice`.'),
+      z.string().describe('Deprecated in favor of `tool_choice`.'),
+    ])
+    .describe('Deprecated in favor of `tool_choice`.')
+    .optional(),
+  functions: z.array(z.record(z.string(), z.any())).describe('Deprecated in favor of `tools`.').optional(),
+});
 
 /** `delete_a_open_ai_chat_completion_by_id`: DELETE /chat/completions/{completion_id} */
-export const deleteAOpenAiChatCompletionById = z.object({ "completion_id": z.string().describe("The ID of the chat completion to delete.") });
+export const deleteAOpenAiChatCompletionById = z.object({
+  completion_id: z.string().describe('The ID of the chat completion to delete.'),
+});
 
 /** `get_single_open_ai_chat_completion_by_id`: GET /chat/completions/{completion_id} */
-export const getSingleOpenAiChatCompletionById = z.object({ "completion_id": z.string().describe("The ID of the chat completion to retrieve.") });
+export const getSingleOpenAiChatCompletionById = z.object({
+  completion_id: z.string().describe('The ID of the chat completion to retrieve.'),
+});
 
 /** `list_all_open_ai_chat_completion_messages`: GET /chat/completions/{completion_id}/messages */
-export const listAllOpenAiChatCompletionMessages = z.object({ "completion_id": z.string().describe("The ID of the chat completion to retrieve messages from."), "after": z.string().describe("Identifier for the last message from the previous pagination request.").optional(), "limit": z.number().int().describe("Number of messages to retrieve.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order for messages by timestamp.").default("asc") });
+export const listAllOpenAiChatCompletionMessages = z.object({
+  completion_id: z.string().describe('The ID of the chat completion to retrieve messages from.'),
+  after: z.string().describe('Identifier for the last message from the previous pagination request.').optional(),
+  limit: z.number().int().describe('Number of messages to retrieve.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order for messages by timestamp.').default('asc'),
+});
 
 /** `list_all_open_ai_chat_completions`: GET /chat/completions */
-export const listAllOpenAiChatCompletions = z.object({ "model": z.string().describe("The model used to generate the Chat Completions.").optional(), "metadata": z.record(z.string(), z.any()).describe("A list of metadata keys to filter the Chat Completions by.").optional(), "after": z.string().describe("Identifier for the last chat completion from the previous pagination request.").optional(), "limit": z.number().int().describe("Number of Chat Completions to retrieve.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order for Chat Completions by timestamp.").default("asc") });
+export const listAllOpenAiChatCompletions = z.object({
+  model: z.string().describe('The model used to generate the Chat Completions.').optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('A list of metadata keys to filter the Chat Completions by.')
+    .optional(),
+  after: z
+    .string()
+    .describe('Identifier for the last chat completion from the previous pagination request.')
+    .optional(),
+  limit: z.number().int().describe('Number of Chat Completions to retrieve.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order for Chat Completions by timestamp.').default('asc'),
+});
 
 /** `update_a_open_ai_chat_completion_by_id`: POST /chat/completions/{completion_id} */
-export const updateAOpenAiChatCompletionById = z.object({ "completion_id": z.string().describe("The ID of the chat completion to update."), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.") });
+export const updateAOpenAiChatCompletionById = z.object({
+  completion_id: z.string().describe('The ID of the chat completion to update.'),
+  metadata: z.record(z.string(), z.any()).describe('Set of 16 key-value pairs that can be attached to an object.'),
+});

@@ -3,19 +3,67 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_chatkit_session`: POST /chatkit/sessions */
-export const createAOpenAiChatkitSession = z.object({ "workflow": z.object({ "id": z.string(), "version": z.string().optional(), "state_variables": z.record(z.string(), z.any()).optional(), "tracing": z.record(z.string(), z.any()).optional() }).describe("Workflow that powers the session."), "user": z.string().describe("A free-form string that identifies your end user; ensures this Session can access other objects that have…"), "expires_after": z.object({ "anchor": z.literal("created_at").default("created_at"), "seconds": z.number().int() }).describe("Optional override for session expiration timing in seconds from creation.").optional(), "rate_limits": z.object({ "max_requests_per_1_minute": z.number().int().optional() }).describe("Optional override for per-minute request limits.").optional(), "chatkit_configuration": z.object({ "automatic_thread_titling": z.record(z.string(), z.any()).optional(), "file_upload": z.record(z.string(), z.any()).optional(), "history": z.record(z.string(), z.any()).optional() }).describe("Optional overrides for ChatKit runtime configuration features").optional() });
+export const createAOpenAiChatkitSession = z.object({
+  workflow: z
+    .object({
+      id: z.string(),
+      version: z.string().optional(),
+      state_variables: z.record(z.string(), z.any()).optional(),
+      tracing: z.record(z.string(), z.any()).optional(),
+    })
+    .describe('Workflow that powers the session.'),
+  user: z
+    .string()
+    .describe(
+      'A free-form string that identifies your end user; ensures this Session can access other objects that have…',
+    ),
+  expires_after: z
+    .object({ anchor: z.literal('created_at').default('created_at'), seconds: z.number().int() })
+    .describe('Optional override for session expiration timing in seconds from creation.')
+    .optional(),
+  rate_limits: z
+    .object({ max_requests_per_1_minute: z.number().int().optional() })
+    .describe('Optional override for per-minute request limits.')
+    .optional(),
+  chatkit_configuration: z
+    .object({
+      automatic_thread_titling: z.record(z.string(), z.any()).optional(),
+      file_upload: z.record(z.string(), z.any()).optional(),
+      history: z.record(z.string(), z.any()).optional(),
+    })
+    .describe('Optional overrides for ChatKit runtime configuration features')
+    .optional(),
+});
 
 /** `delete_a_open_ai_chatkit_thread_by_id`: DELETE /chatkit/threads/{thread_id} */
-export const deleteAOpenAiChatkitThreadById = z.object({ "thread_id": z.string().describe("Identifier of the ChatKit thread to delete.") });
+export const deleteAOpenAiChatkitThreadById = z.object({
+  thread_id: z.string().describe('Identifier of the ChatKit thread to delete.'),
+});
 
 /** `get_single_open_ai_chatkit_thread_by_id`: GET /chatkit/threads/{thread_id} */
-export const getSingleOpenAiChatkitThreadById = z.object({ "thread_id": z.string().describe("Identifier of the ChatKit thread to retrieve.") });
+export const getSingleOpenAiChatkitThreadById = z.object({
+  thread_id: z.string().describe('Identifier of the ChatKit thread to retrieve.'),
+});
 
 /** `list_all_open_ai_chatkit_thread_items`: GET /chatkit/threads/{thread_id}/items */
-export const listAllOpenAiChatkitThreadItems = z.object({ "thread_id": z.string().describe("Identifier of the ChatKit thread whose items are requested."), "limit": z.number().int().describe("Maximum number of thread items to return.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for results by creation time.").optional(), "after": z.string().describe("List items created after this thread item ID.").optional(), "before": z.string().describe("List items created before this thread item ID.").optional() });
+export const listAllOpenAiChatkitThreadItems = z.object({
+  thread_id: z.string().describe('Identifier of the ChatKit thread whose items are requested.'),
+  limit: z.number().int().describe('Maximum number of thread items to return.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for results by creation time.').optional(),
+  after: z.string().describe('List items created after this thread item ID.').optional(),
+  before: z.string().describe('List items created before this thread item ID.').optional(),
+});
 
 /** `list_all_open_ai_chatkit_threads`: GET /chatkit/threads */
-export const listAllOpenAiChatkitThreads = z.object({ "limit": z.number().int().describe("Maximum number of thread items to return.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for results by creation time.").optional(), "after": z.string().describe("List items created after this thread item ID.").optional(), "before": z.string().describe("List items created before this thread item ID.").optional(), "user": z.string().describe("Filter threads that belong to this user identifier.").optional() });
+export const listAllOpenAiChatkitThreads = z.object({
+  limit: z.number().int().describe('Maximum number of thread items to return.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for results by creation time.').optional(),
+  after: z.string().describe('List items created after this thread item ID.').optional(),
+  before: z.string().describe('List items created before this thread item ID.').optional(),
+  user: z.string().describe('Filter threads that belong to this user identifier.').optional(),
+});
 
 /** `open_ai_chatkit_sessions_cancel`: POST /chatkit/sessions/{session_id}/cancel */
-export const openAiChatkitSessionsCancel = z.object({ "session_id": z.string().describe("Unique identifier for the ChatKit session to cancel.") });
+export const openAiChatkitSessionsCancel = z.object({
+  session_id: z.string().describe('Unique identifier for the ChatKit session to cancel.'),
+});

@@ -3,4 +3,74 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_completion`: POST /completions */
-export const createAOpenAiCompletion = z.object({ "model": z.string().describe("ID of the model to use."), "prompt": z.union([z.array(z.any()).describe("The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array…"), z.string().describe("The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array…")]).describe("The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array…").default("<|endoftext|>"), "best_of": z.number().int().describe("Generates `best_of` completions server-side and returns the \"best\" (the one with the highest log probability…").default(1), "echo": z.boolean().describe("Echo back the prompt in addition to the completion").default(false), "frequency_penalty": z.number().describe("Number between -2.0 and 2.0.").default(0), "logit_bias": z.record(z.string(), z.any()).describe("Modify the likelihood of specified tokens appearing in the completion.").optional(), "logprobs": z.number().int().describe("Include the log probabilities on the `logprobs` most likely output tokens, as well the chosen tokens.").optional(), "max_tokens": z.number().int().describe("The maximum number of tokens that can be generated in the completion.").default(16), "n": z.number().int().describe("How many completions to generate for each prompt.").default(1), "presence_penalty": z.number().describe("Number between -2.0 and 2.0.").default(0), "seed": z.number().int().describe("If specified, our system will make a best effort to sample deterministically, such that repeated requests…").optional(), "stop": z.union([z.array(z.any()).describe("Not supported with latest reasoning models `o3` and `o4-mini`."), z.string().describe("Not supported with latest reasoning models `o3` and `o4-mini`.")]).describe("Not supported with latest reasoning models `o3` and `o4-mini`.").optional(), "suffix": z.string().describe("The suffix that comes after a completion of inserted text.").optional(), "temperature": z.number().describe("What sampling temperature to use, between 0 and 2.").default(1), "top_p": z.number().describe("An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…").default(1), "user": z.string().describe("A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.").optional() });
+export const createAOpenAiCompletion = z.object({
+  model: z.string().describe('ID of the model to use.'),
+  prompt: z
+    .union([
+      z
+        .array(z.any())
+        .describe(
+          'The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array…',
+        ),
+      z
+        .string()
+        .describe(
+          'The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array…',
+        ),
+    ])
+    .describe(
+      'The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array…',
+    )
+    .default('<|endoftext|>'),
+  best_of: z
+    .number()
+    .int()
+    .describe(
+      'Generates `best_of` completions server-side and returns the "best" (the one with the highest log probability…',
+    )
+    .default(1),
+  echo: z.boolean().describe('Echo back the prompt in addition to the completion').default(false),
+  frequency_penalty: z.number().describe('Number between -2.0 and 2.0.').default(0),
+  logit_bias: z
+    .record(z.string(), z.any())
+    .describe('Modify the likelihood of specified tokens appearing in the completion.')
+    .optional(),
+  logprobs: z
+    .number()
+    .int()
+    .describe('Include the log probabilities on the `logprobs` most likely output tokens, as well the chosen tokens.')
+    .optional(),
+  max_tokens: z
+    .number()
+    .int()
+    .describe('The maximum number of tokens that can be generated in the completion.')
+    .default(16),
+  n: z.number().int().describe('How many completions to generate for each prompt.').default(1),
+  presence_penalty: z.number().describe('Number between -2.0 and 2.0.').default(0),
+  seed: z
+    .number()
+    .int()
+    .describe(
+      'If specified, our system will make a best effort to sample deterministically, such that repeated requests…',
+    )
+    .optional(),
+  stop: z
+    .union([
+      z.array(z.any()).describe('Not supported with latest reasoning models `o3` and `o4-mini`.'),
+      z.string().describe('Not supported with latest reasoning models `o3` and `o4-mini`.'),
+    ])
+    .describe('Not supported with latest reasoning models `o3` and `o4-mini`.')
+    .optional(),
+  suffix: z.string().describe('The suffix that comes after a completion of inserted text.').optional(),
+  temperature: z.number().describe('What sampling temperature to use, between 0 and 2.').default(1),
+  top_p: z
+    .number()
+    .describe(
+      'An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…',
+    )
+    .default(1),
+  user: z
+    .string()
+    .describe('A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.')
+    .optional(),
+});

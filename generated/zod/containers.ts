@@ -3,28 +3,75 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_container`: POST /containers */
-export const createAOpenAiContainer = z.object({ "name": z.string().describe("Name of the container to create."), "file_ids": z.array(z.string()).describe("IDs of files to copy to the container.").optional(), "expires_after": z.object({ "anchor": z.literal("last_active_at"), "minutes": z.number().int() }).describe("Container expiration time in seconds relative to the 'anchor' time.").optional(), "skills": z.array(z.record(z.string(), z.any())).describe("An optional list of skills referenced by id or inline data.").optional(), "memory_limit": z.enum(["1g","4g","16g","64g"]).describe("Optional memory limit for the container.").optional(), "network_policy": z.object({ "type": z.enum(["disabled","allowlist"]).default("disabled"), "allowed_domains": z.array(z.string()).optional(), "domain_secrets": z.array(z.record(z.string(), z.any())).optional() }).describe("Network access policy for the container.").optional() });
+export const createAOpenAiContainer = z.object({
+  name: z.string().describe('Name of the container to create.'),
+  file_ids: z.array(z.string()).describe('IDs of files to copy to the container.').optional(),
+  expires_after: z
+    .object({ anchor: z.literal('last_active_at'), minutes: z.number().int() })
+    .describe("Container expiration time in seconds relative to the 'anchor' time.")
+    .optional(),
+  skills: z
+    .array(z.record(z.string(), z.any()))
+    .describe('An optional list of skills referenced by id or inline data.')
+    .optional(),
+  memory_limit: z.enum(['1g', '4g', '16g', '64g']).describe('Optional memory limit for the container.').optional(),
+  network_policy: z
+    .object({
+      type: z.enum(['disabled', 'allowlist']).default('disabled'),
+      allowed_domains: z.array(z.string()).optional(),
+      domain_secrets: z.array(z.record(z.string(), z.any())).optional(),
+    })
+    .describe('Network access policy for the container.')
+    .optional(),
+});
 
 /** `create_a_open_ai_container_file`: POST /containers/{container_id}/files */
-export const createAOpenAiContainerFile = z.object({ "container_id": z.string(), "file_id": z.string().describe("Name of the file to create.").optional(), "file": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The File object (not file name) to be uploaded. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}").optional() });
+export const createAOpenAiContainerFile = z.object({
+  container_id: z.string(),
+  file_id: z.string().describe('Name of the file to create.').optional(),
+  file: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'The File object (not file name) to be uploaded. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    )
+    .optional(),
+});
 
 /** `delete_a_open_ai_container_by_id`: DELETE /containers/{container_id} */
-export const deleteAOpenAiContainerById = z.object({ "container_id": z.string().describe("The ID of the container to delete.") });
+export const deleteAOpenAiContainerById = z.object({
+  container_id: z.string().describe('The ID of the container to delete.'),
+});
 
 /** `delete_a_open_ai_container_file_by_id`: DELETE /containers/{container_id}/files/{file_id} */
-export const deleteAOpenAiContainerFileById = z.object({ "container_id": z.string(), "file_id": z.string() });
+export const deleteAOpenAiContainerFileById = z.object({ container_id: z.string(), file_id: z.string() });
 
 /** `get_single_open_ai_container_by_id`: GET /containers/{container_id} */
-export const getSingleOpenAiContainerById = z.object({ "container_id": z.string() });
+export const getSingleOpenAiContainerById = z.object({ container_id: z.string() });
 
 /** `get_single_open_ai_container_file_by_id`: GET /containers/{container_id}/files/{file_id} */
-export const getSingleOpenAiContainerFileById = z.object({ "container_id": z.string(), "file_id": z.string() });
+export const getSingleOpenAiContainerFileById = z.object({ container_id: z.string(), file_id: z.string() });
 
 /** `get_single_open_ai_container_file_content_by_id`: GET /containers/{container_id}/files/{file_id}/content */
-export const getSingleOpenAiContainerFileContentById = z.object({ "container_id": z.string(), "file_id": z.string() });
+export const getSingleOpenAiContainerFileContentById = z.object({ container_id: z.string(), file_id: z.string() });
 
 /** `list_all_open_ai_container_files`: GET /containers/{container_id}/files */
-export const listAllOpenAiContainerFiles = z.object({ "container_id": z.string(), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiContainerFiles = z.object({
+  container_id: z.string(),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_containers`: GET /containers */
-export const listAllOpenAiContainers = z.object({ "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional(), "name": z.string().describe("Filter results by container name.").optional() });
+export const listAllOpenAiContainers = z.object({
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  name: z.string().describe('Filter results by container name.').optional(),
+});

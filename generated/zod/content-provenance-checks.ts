@@ -3,4 +3,16 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_content_provenance_check`: POST /content_provenance_checks */
-export const createAOpenAiContentProvenanceCheck = z.object({ "file": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The image or audio file to check for supported OpenAI provenance signals. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}") });
+export const createAOpenAiContentProvenanceCheck = z.object({
+  file: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'The image or audio file to check for supported OpenAI provenance signals. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    ),
+});

@@ -3,25 +3,100 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_conversation`: POST /conversations */
-export const createAOpenAiConversation = z.object({ "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "items": z.array(z.record(z.string(), z.any())).describe("Initial items to include in the conversation context.").optional() });
+export const createAOpenAiConversation = z.object({
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  items: z
+    .array(z.record(z.string(), z.any()))
+    .describe('Initial items to include in the conversation context.')
+    .optional(),
+});
 
 /** `create_a_open_ai_conversation_item`: POST /conversations/{conversation_id}/items */
-export const createAOpenAiConversationItem = z.object({ "conversation_id": z.string().describe("The ID of the conversation to add the item to."), "include": z.array(z.enum(["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"])).describe("Additional fields to include in the response.").optional(), "items": z.array(z.record(z.string(), z.any())).describe("The items to add to the conversation.") });
+export const createAOpenAiConversationItem = z.object({
+  conversation_id: z.string().describe('The ID of the conversation to add the item to.'),
+  include: z
+    .array(
+      z.enum([
+        'file_search_call.results',
+        'web_search_call.results',
+        'web_search_call.action.sources',
+        'message.input_image.image_url',
+        'computer_call_output.output.image_url',
+        'code_interpreter_call.outputs',
+        'reasoning.encrypted_content',
+        'message.output_text.logprobs',
+      ]),
+    )
+    .describe('Additional fields to include in the response.')
+    .optional(),
+  items: z.array(z.record(z.string(), z.any())).describe('The items to add to the conversation.'),
+});
 
 /** `delete_a_open_ai_conversation_by_id`: DELETE /conversations/{conversation_id} */
-export const deleteAOpenAiConversationById = z.object({ "conversation_id": z.string().describe("The ID of the conversation to delete.") });
+export const deleteAOpenAiConversationById = z.object({
+  conversation_id: z.string().describe('The ID of the conversation to delete.'),
+});
 
 /** `delete_a_open_ai_conversation_item_by_id`: DELETE /conversations/{conversation_id}/items/{item_id} */
-export const deleteAOpenAiConversationItemById = z.object({ "conversation_id": z.string().describe("The ID of the conversation that contains the item."), "item_id": z.string().describe("The ID of the item to delete.") });
+export const deleteAOpenAiConversationItemById = z.object({
+  conversation_id: z.string().describe('The ID of the conversation that contains the item.'),
+  item_id: z.string().describe('The ID of the item to delete.'),
+});
 
 /** `get_single_open_ai_conversation_by_id`: GET /conversations/{conversation_id} */
-export const getSingleOpenAiConversationById = z.object({ "conversation_id": z.string().describe("The ID of the conversation to retrieve.") });
+export const getSingleOpenAiConversationById = z.object({
+  conversation_id: z.string().describe('The ID of the conversation to retrieve.'),
+});
 
 /** `get_single_open_ai_conversation_item_by_id`: GET /conversations/{conversation_id}/items/{item_id} */
-export const getSingleOpenAiConversationItemById = z.object({ "conversation_id": z.string().describe("The ID of the conversation that contains the item."), "item_id": z.string().describe("The ID of the item to retrieve."), "include": z.array(z.enum(["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"])).describe("Additional fields to include in the response.").optional() });
+export const getSingleOpenAiConversationItemById = z.object({
+  conversation_id: z.string().describe('The ID of the conversation that contains the item.'),
+  item_id: z.string().describe('The ID of the item to retrieve.'),
+  include: z
+    .array(
+      z.enum([
+        'file_search_call.results',
+        'web_search_call.results',
+        'web_search_call.action.sources',
+        'message.input_image.image_url',
+        'computer_call_output.output.image_url',
+        'code_interpreter_call.outputs',
+        'reasoning.encrypted_content',
+        'message.output_text.logprobs',
+      ]),
+    )
+    .describe('Additional fields to include in the response.')
+    .optional(),
+});
 
 /** `list_all_open_ai_conversation_items`: GET /conversations/{conversation_id}/items */
-export const listAllOpenAiConversationItems = z.object({ "conversation_id": z.string().describe("The ID of the conversation to list items for."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("The order to return the input items in.").optional(), "after": z.string().describe("An item ID to list items after, used in pagination.").optional(), "include": z.array(z.enum(["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"])).describe("Specify additional output data to include in the model response.").optional() });
+export const listAllOpenAiConversationItems = z.object({
+  conversation_id: z.string().describe('The ID of the conversation to list items for.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('The order to return the input items in.').optional(),
+  after: z.string().describe('An item ID to list items after, used in pagination.').optional(),
+  include: z
+    .array(
+      z.enum([
+        'file_search_call.results',
+        'web_search_call.results',
+        'web_search_call.action.sources',
+        'message.input_image.image_url',
+        'computer_call_output.output.image_url',
+        'code_interpreter_call.outputs',
+        'reasoning.encrypted_content',
+        'message.output_text.logprobs',
+      ]),
+    )
+    .describe('Specify additional output data to include in the model response.')
+    .optional(),
+});
 
 /** `update_a_open_ai_conversation_by_id`: POST /conversations/{conversation_id} */
-export const updateAOpenAiConversationById = z.object({ "conversation_id": z.string().describe("The ID of the conversation to update."), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.") });
+export const updateAOpenAiConversationById = z.object({
+  conversation_id: z.string().describe('The ID of the conversation to update.'),
+  metadata: z.record(z.string(), z.any()).describe('Set of 16 key-value pairs that can be attached to an object.'),
+});

@@ -6,10 +6,33 @@ import { z } from 'zod';
 export const getSingleOpenAiDataRetention = z.object({});
 
 /** `get_single_open_ai_project_data_retention_by_id`: GET /organization/projects/{project_id}/data_retention */
-export const getSingleOpenAiProjectDataRetentionById = z.object({ "project_id": z.string().describe("The ID of the project to inspect.") });
+export const getSingleOpenAiProjectDataRetentionById = z.object({
+  project_id: z.string().describe('The ID of the project to inspect.'),
+});
 
 /** `update_a_open_ai_data_retention`: POST /organization/data_retention */
-export const updateAOpenAiDataRetention = z.object({ "retention_type": z.enum(["zero_data_retention","modified_abuse_monitoring","enhanced_zero_data_retention","enhanced_modified_abuse_monitoring"]).describe("The desired organization data retention type.") });
+export const updateAOpenAiDataRetention = z.object({
+  retention_type: z
+    .enum([
+      'zero_data_retention',
+      'modified_abuse_monitoring',
+      'enhanced_zero_data_retention',
+      'enhanced_modified_abuse_monitoring',
+    ])
+    .describe('The desired organization data retention type.'),
+});
 
 /** `update_a_open_ai_project_data_retention_by_id`: POST /organization/projects/{project_id}/data_retention */
-export const updateAOpenAiProjectDataRetentionById = z.object({ "project_id": z.string().describe("The ID of the project to update."), "retention_type": z.enum(["organization_default","none","zero_data_retention","modified_abuse_monitoring","enhanced_zero_data_retention","enhanced_modified_abuse_monitoring"]).describe("The desired project data retention type.") });
+export const updateAOpenAiProjectDataRetentionById = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  retention_type: z
+    .enum([
+      'organization_default',
+      'none',
+      'zero_data_retention',
+      'modified_abuse_monitoring',
+      'enhanced_zero_data_retention',
+      'enhanced_modified_abuse_monitoring',
+    ])
+    .describe('The desired project data retention type.'),
+});

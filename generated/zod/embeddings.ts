@@ -3,4 +3,23 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_embedding`: POST /embeddings */
-export const createAOpenAiEmbedding = z.object({ "input": z.union([z.array(z.any()).describe("Input text to embed, encoded as a string or array of tokens."), z.string().describe("Input text to embed, encoded as a string or array of tokens.")]).describe("Input text to embed, encoded as a string or array of tokens.").default(""), "model": z.string().describe("ID of the model to use."), "encoding_format": z.enum(["float","base64"]).describe("The format to return the embeddings in.").default("float"), "dimensions": z.number().int().describe("The number of dimensions the resulting output embeddings should have.").optional(), "user": z.string().describe("A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.").optional() });
+export const createAOpenAiEmbedding = z.object({
+  input: z
+    .union([
+      z.array(z.any()).describe('Input text to embed, encoded as a string or array of tokens.'),
+      z.string().describe('Input text to embed, encoded as a string or array of tokens.'),
+    ])
+    .describe('Input text to embed, encoded as a string or array of tokens.')
+    .default(''),
+  model: z.string().describe('ID of the model to use.'),
+  encoding_format: z.enum(['float', 'base64']).describe('The format to return the embeddings in.').default('float'),
+  dimensions: z
+    .number()
+    .int()
+    .describe('The number of dimensions the resulting output embeddings should have.')
+    .optional(),
+  user: z
+    .string()
+    .describe('A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.')
+    .optional(),
+});

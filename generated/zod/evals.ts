@@ -3,37 +3,116 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_eval`: POST /evals */
-export const createAOpenAiEval = z.object({ "name": z.string().describe("The name of the evaluation.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "data_source_config": z.object({ "type": z.enum(["custom","logs","stored_completions"]).default("custom"), "item_schema": z.record(z.string(), z.any()).optional(), "include_sample_schema": z.boolean().default(false), "metadata": z.record(z.string(), z.any()).optional() }).describe("The configuration for the data source used for the evaluation runs."), "testing_criteria": z.array(z.record(z.string(), z.any())).describe("A list of graders for all eval runs in this group.") });
+export const createAOpenAiEval = z.object({
+  name: z.string().describe('The name of the evaluation.').optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  data_source_config: z
+    .object({
+      type: z.enum(['custom', 'logs', 'stored_completions']).default('custom'),
+      item_schema: z.record(z.string(), z.any()).optional(),
+      include_sample_schema: z.boolean().default(false),
+      metadata: z.record(z.string(), z.any()).optional(),
+    })
+    .describe('The configuration for the data source used for the evaluation runs.'),
+  testing_criteria: z
+    .array(z.record(z.string(), z.any()))
+    .describe('A list of graders for all eval runs in this group.'),
+});
 
 /** `create_a_open_ai_eval_run`: POST /evals/{eval_id}/runs */
-export const createAOpenAiEvalRun = z.object({ "eval_id": z.string().describe("The ID of the evaluation to create a run for."), "name": z.string().describe("The name of the run.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "data_source": z.object({ "type": z.enum(["jsonl","completions","responses"]).default("jsonl"), "source": z.record(z.string(), z.any()), "input_messages": z.record(z.string(), z.any()).optional(), "sampling_params": z.record(z.string(), z.any()).optional(), "model": z.string().optional() }).describe("Details about the run's data source.") });
+export const createAOpenAiEvalRun = z.object({
+  eval_id: z.string().describe('The ID of the evaluation to create a run for.'),
+  name: z.string().describe('The name of the run.').optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  data_source: z
+    .object({
+      type: z.enum(['jsonl', 'completions', 'responses']).default('jsonl'),
+      source: z.record(z.string(), z.any()),
+      input_messages: z.record(z.string(), z.any()).optional(),
+      sampling_params: z.record(z.string(), z.any()).optional(),
+      model: z.string().optional(),
+    })
+    .describe("Details about the run's data source."),
+});
 
 /** `delete_a_open_ai_eval_by_id`: DELETE /evals/{eval_id} */
-export const deleteAOpenAiEvalById = z.object({ "eval_id": z.string().describe("The ID of the evaluation to delete.") });
+export const deleteAOpenAiEvalById = z.object({ eval_id: z.string().describe('The ID of the evaluation to delete.') });
 
 /** `delete_a_open_ai_eval_run_by_id`: DELETE /evals/{eval_id}/runs/{run_id} */
-export const deleteAOpenAiEvalRunById = z.object({ "eval_id": z.string().describe("The ID of the evaluation to delete the run from."), "run_id": z.string().describe("The ID of the run to delete.") });
+export const deleteAOpenAiEvalRunById = z.object({
+  eval_id: z.string().describe('The ID of the evaluation to delete the run from.'),
+  run_id: z.string().describe('The ID of the run to delete.'),
+});
 
 /** `get_single_open_ai_eval_by_id`: GET /evals/{eval_id} */
-export const getSingleOpenAiEvalById = z.object({ "eval_id": z.string().describe("The ID of the evaluation to retrieve.") });
+export const getSingleOpenAiEvalById = z.object({
+  eval_id: z.string().describe('The ID of the evaluation to retrieve.'),
+});
 
 /** `get_single_open_ai_eval_run_by_id`: GET /evals/{eval_id}/runs/{run_id} */
-export const getSingleOpenAiEvalRunById = z.object({ "eval_id": z.string().describe("The ID of the evaluation to retrieve runs for."), "run_id": z.string().describe("The ID of the run to retrieve.") });
+export const getSingleOpenAiEvalRunById = z.object({
+  eval_id: z.string().describe('The ID of the evaluation to retrieve runs for.'),
+  run_id: z.string().describe('The ID of the run to retrieve.'),
+});
 
 /** `get_single_open_ai_eval_run_output_item_by_id`: GET /evals/{eval_id}/runs/{run_id}/output_items/{output_item_id} */
-export const getSingleOpenAiEvalRunOutputItemById = z.object({ "eval_id": z.string().describe("The ID of the evaluation to retrieve runs for."), "run_id": z.string().describe("The ID of the run to retrieve."), "output_item_id": z.string().describe("The ID of the output item to retrieve.") });
+export const getSingleOpenAiEvalRunOutputItemById = z.object({
+  eval_id: z.string().describe('The ID of the evaluation to retrieve runs for.'),
+  run_id: z.string().describe('The ID of the run to retrieve.'),
+  output_item_id: z.string().describe('The ID of the output item to retrieve.'),
+});
 
 /** `list_all_open_ai_eval_run_output_items`: GET /evals/{eval_id}/runs/{run_id}/output_items */
-export const listAllOpenAiEvalRunOutputItems = z.object({ "eval_id": z.string().describe("The ID of the evaluation to retrieve runs for."), "run_id": z.string().describe("The ID of the run to retrieve output items for."), "after": z.string().describe("Identifier for the last output item from the previous pagination request.").optional(), "limit": z.number().int().describe("Number of output items to retrieve.").default(20), "status": z.enum(["fail","pass"]).describe("Filter output items by status.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for output items by timestamp.").default("asc") });
+export const listAllOpenAiEvalRunOutputItems = z.object({
+  eval_id: z.string().describe('The ID of the evaluation to retrieve runs for.'),
+  run_id: z.string().describe('The ID of the run to retrieve output items for.'),
+  after: z.string().describe('Identifier for the last output item from the previous pagination request.').optional(),
+  limit: z.number().int().describe('Number of output items to retrieve.').default(20),
+  status: z.enum(['fail', 'pass']).describe('Filter output items by status.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for output items by timestamp.').default('asc'),
+});
 
 /** `list_all_open_ai_eval_runs`: GET /evals/{eval_id}/runs */
-export const listAllOpenAiEvalRuns = z.object({ "eval_id": z.string().describe("The ID of the evaluation to retrieve runs for."), "after": z.string().describe("Identifier for the last run from the previous pagination request.").optional(), "limit": z.number().int().describe("Number of runs to retrieve.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order for runs by timestamp.").default("asc"), "status": z.enum(["queued","in_progress","completed","canceled","failed"]).describe("Filter runs by status.").optional() });
+export const listAllOpenAiEvalRuns = z.object({
+  eval_id: z.string().describe('The ID of the evaluation to retrieve runs for.'),
+  after: z.string().describe('Identifier for the last run from the previous pagination request.').optional(),
+  limit: z.number().int().describe('Number of runs to retrieve.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order for runs by timestamp.').default('asc'),
+  status: z
+    .enum(['queued', 'in_progress', 'completed', 'canceled', 'failed'])
+    .describe('Filter runs by status.')
+    .optional(),
+});
 
 /** `list_all_open_ai_evals`: GET /evals */
-export const listAllOpenAiEvals = z.object({ "after": z.string().describe("Identifier for the last eval from the previous pagination request.").optional(), "limit": z.number().int().describe("Number of evals to retrieve.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order for evals by timestamp.").default("asc"), "order_by": z.enum(["created_at","updated_at"]).describe("Evals can be ordered by creation time or last updated time.").default("created_at") });
+export const listAllOpenAiEvals = z.object({
+  after: z.string().describe('Identifier for the last eval from the previous pagination request.').optional(),
+  limit: z.number().int().describe('Number of evals to retrieve.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order for evals by timestamp.').default('asc'),
+  order_by: z
+    .enum(['created_at', 'updated_at'])
+    .describe('Evals can be ordered by creation time or last updated time.')
+    .default('created_at'),
+});
 
 /** `open_ai_eval_runs_cancel`: POST /evals/{eval_id}/runs/{run_id} */
-export const openAiEvalRunsCancel = z.object({ "eval_id": z.string().describe("The ID of the evaluation whose run you want to cancel."), "run_id": z.string().describe("The ID of the run to cancel.") });
+export const openAiEvalRunsCancel = z.object({
+  eval_id: z.string().describe('The ID of the evaluation whose run you want to cancel.'),
+  run_id: z.string().describe('The ID of the run to cancel.'),
+});
 
 /** `update_a_open_ai_eval_by_id`: POST /evals/{eval_id} */
-export const updateAOpenAiEvalById = z.object({ "eval_id": z.string().describe("The ID of the evaluation to update."), "name": z.string().describe("Rename the evaluation.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const updateAOpenAiEvalById = z.object({
+  eval_id: z.string().describe('The ID of the evaluation to update.'),
+  name: z.string().describe('Rename the evaluation.').optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});

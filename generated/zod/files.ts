@@ -3,16 +3,46 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_file`: POST /files */
-export const createAOpenAiFile = z.object({ "file": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The File object (not file name) to be uploaded. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "purpose": z.enum(["assistants","batch","fine-tune","vision","user_data","evals"]).describe("The intended purpose of the uploaded file."), "expires_after": z.object({ "anchor": z.literal("created_at"), "seconds": z.number().int() }).describe("The expiration policy for a file.").optional() });
+export const createAOpenAiFile = z.object({
+  file: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'The File object (not file name) to be uploaded. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    ),
+  purpose: z
+    .enum(['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'])
+    .describe('The intended purpose of the uploaded file.'),
+  expires_after: z
+    .object({ anchor: z.literal('created_at'), seconds: z.number().int() })
+    .describe('The expiration policy for a file.')
+    .optional(),
+});
 
 /** `delete_a_open_ai_file_by_id`: DELETE /files/{file_id} */
-export const deleteAOpenAiFileById = z.object({ "file_id": z.string().describe("The ID of the file to use for this request.") });
+export const deleteAOpenAiFileById = z.object({
+  file_id: z.string().describe('The ID of the file to use for this request.'),
+});
 
 /** `get_single_open_ai_file_by_id`: GET /files/{file_id} */
-export const getSingleOpenAiFileById = z.object({ "file_id": z.string().describe("The ID of the file to use for this request.") });
+export const getSingleOpenAiFileById = z.object({
+  file_id: z.string().describe('The ID of the file to use for this request.'),
+});
 
 /** `get_single_open_ai_file_content_by_id`: GET /files/{file_id}/content */
-export const getSingleOpenAiFileContentById = z.object({ "file_id": z.string().describe("The ID of the file to use for this request.") });
+export const getSingleOpenAiFileContentById = z.object({
+  file_id: z.string().describe('The ID of the file to use for this request.'),
+});
 
 /** `list_all_open_ai_files`: GET /files */
-export const listAllOpenAiFiles = z.object({ "purpose": z.string().describe("Only return files with the given purpose.").optional(), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(10000), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiFiles = z.object({
+  purpose: z.string().describe('Only return files with the given purpose.').optional(),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(10000),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+});

@@ -3,40 +3,119 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_fine_tuning_checkpoint_permission`: POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions */
-export const createAOpenAiFineTuningCheckpointPermission = z.object({ "fine_tuned_model_checkpoint": z.string().describe("The ID of the fine-tuned model checkpoint to create a permission for."), "project_ids": z.array(z.string()).describe("The project identifiers to grant access to.") });
+export const createAOpenAiFineTuningCheckpointPermission = z.object({
+  fine_tuned_model_checkpoint: z
+    .string()
+    .describe('The ID of the fine-tuned model checkpoint to create a permission for.'),
+  project_ids: z.array(z.string()).describe('The project identifiers to grant access to.'),
+});
 
 /** `create_a_open_ai_fine_tuning_job`: POST /fine_tuning/jobs */
-export const createAOpenAiFineTuningJob = z.object({ "model": z.string().describe("The name of the model to fine-tune."), "training_file": z.string().describe("The ID of an uploaded file that contains training data."), "hyperparameters": z.object({ "batch_size": z.union([z.number().int(), z.string()]).optional(), "learning_rate_multiplier": z.union([z.number(), z.string()]).optional(), "n_epochs": z.union([z.number().int(), z.string()]).optional() }).describe("The hyperparameters used for the fine-tuning job.").optional(), "suffix": z.string().describe("A string of up to 64 characters that will be added to your fine-tuned model name.").optional(), "validation_file": z.string().describe("The ID of an uploaded file that contains validation data.").optional(), "integrations": z.array(z.record(z.string(), z.any())).describe("A list of integrations to enable for your fine-tuning job.").optional(), "seed": z.number().int().describe("The seed controls the reproducibility of the job.").optional(), "method": z.object({ "type": z.enum(["supervised","dpo","reinforcement"]), "supervised": z.record(z.string(), z.any()).optional(), "dpo": z.record(z.string(), z.any()).optional(), "reinforcement": z.record(z.string(), z.any()).optional() }).describe("The method used for fine-tuning.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const createAOpenAiFineTuningJob = z.object({
+  model: z.string().describe('The name of the model to fine-tune.'),
+  training_file: z.string().describe('The ID of an uploaded file that contains training data.'),
+  hyperparameters: z
+    .object({
+      batch_size: z.union([z.number().int(), z.string()]).optional(),
+      learning_rate_multiplier: z.union([z.number(), z.string()]).optional(),
+      n_epochs: z.union([z.number().int(), z.string()]).optional(),
+    })
+    .describe('The hyperparameters used for the fine-tuning job.')
+    .optional(),
+  suffix: z
+    .string()
+    .describe('A string of up to 64 characters that will be added to your fine-tuned model name.')
+    .optional(),
+  validation_file: z.string().describe('The ID of an uploaded file that contains validation data.').optional(),
+  integrations: z
+    .array(z.record(z.string(), z.any()))
+    .describe('A list of integrations to enable for your fine-tuning job.')
+    .optional(),
+  seed: z.number().int().describe('The seed controls the reproducibility of the job.').optional(),
+  method: z
+    .object({
+      type: z.enum(['supervised', 'dpo', 'reinforcement']),
+      supervised: z.record(z.string(), z.any()).optional(),
+      dpo: z.record(z.string(), z.any()).optional(),
+      reinforcement: z.record(z.string(), z.any()).optional(),
+    })
+    .describe('The method used for fine-tuning.')
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});
 
 /** `delete_a_open_ai_fine_tuning_checkpoint_permission_by_id`: DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id} */
-export const deleteAOpenAiFineTuningCheckpointPermissionById = z.object({ "fine_tuned_model_checkpoint": z.string().describe("The ID of the fine-tuned model checkpoint to delete a permission for."), "permission_id": z.string().describe("The ID of the fine-tuned model checkpoint permission to delete.") });
+export const deleteAOpenAiFineTuningCheckpointPermissionById = z.object({
+  fine_tuned_model_checkpoint: z
+    .string()
+    .describe('The ID of the fine-tuned model checkpoint to delete a permission for.'),
+  permission_id: z.string().describe('The ID of the fine-tuned model checkpoint permission to delete.'),
+});
 
 /** `get_single_open_ai_fine_tuning_job_by_id`: GET /fine_tuning/jobs/{fine_tuning_job_id} */
-export const getSingleOpenAiFineTuningJobById = z.object({ "fine_tuning_job_id": z.string().describe("The ID of the fine-tuning job.") });
+export const getSingleOpenAiFineTuningJobById = z.object({
+  fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job.'),
+});
 
 /** `list_all_open_ai_fine_tuning_checkpoint_permissions`: GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions */
-export const listAllOpenAiFineTuningCheckpointPermissions = z.object({ "fine_tuned_model_checkpoint": z.string().describe("The ID of the fine-tuned model checkpoint to get permissions for."), "project_id": z.string().describe("The ID of the project to get permissions for.").optional(), "after": z.string().describe("Identifier for the last permission ID from the previous pagination request.").optional(), "limit": z.number().int().describe("Number of permissions to retrieve.").default(10), "order": z.enum(["ascending","descending"]).describe("The order in which to retrieve permissions.").default("descending") });
+export const listAllOpenAiFineTuningCheckpointPermissions = z.object({
+  fine_tuned_model_checkpoint: z.string().describe('The ID of the fine-tuned model checkpoint to get permissions for.'),
+  project_id: z.string().describe('The ID of the project to get permissions for.').optional(),
+  after: z.string().describe('Identifier for the last permission ID from the previous pagination request.').optional(),
+  limit: z.number().int().describe('Number of permissions to retrieve.').default(10),
+  order: z
+    .enum(['ascending', 'descending'])
+    .describe('The order in which to retrieve permissions.')
+    .default('descending'),
+});
 
 /** `list_all_open_ai_fine_tuning_job_checkpoints`: GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints */
-export const listAllOpenAiFineTuningJobCheckpoints = z.object({ "fine_tuning_job_id": z.string().describe("The ID of the fine-tuning job to get checkpoints for."), "after": z.string().describe("Identifier for the last checkpoint ID from the previous pagination request.").optional(), "limit": z.number().int().describe("Number of checkpoints to retrieve.").default(10) });
+export const listAllOpenAiFineTuningJobCheckpoints = z.object({
+  fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job to get checkpoints for.'),
+  after: z.string().describe('Identifier for the last checkpoint ID from the previous pagination request.').optional(),
+  limit: z.number().int().describe('Number of checkpoints to retrieve.').default(10),
+});
 
 /** `list_all_open_ai_fine_tuning_job_events`: GET /fine_tuning/jobs/{fine_tuning_job_id}/events */
-export const listAllOpenAiFineTuningJobEvents = z.object({ "fine_tuning_job_id": z.string().describe("The ID of the fine-tuning job to get events for."), "after": z.string().describe("Identifier for the last event from the previous pagination request.").optional(), "limit": z.number().int().describe("Number of events to retrieve.").default(20) });
+export const listAllOpenAiFineTuningJobEvents = z.object({
+  fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job to get events for.'),
+  after: z.string().describe('Identifier for the last event from the previous pagination request.').optional(),
+  limit: z.number().int().describe('Number of events to retrieve.').default(20),
+});
 
 /** `list_all_open_ai_fine_tuning_jobs`: GET /fine_tuning/jobs */
-export const listAllOpenAiFineTuningJobs = z.object({ "after": z.string().describe("Identifier for the last job from the previous pagination request.").optional(), "limit": z.number().int().describe("Number of fine-tuning jobs to retrieve.").default(20), "metadata": z.record(z.string(), z.any()).describe("Optional metadata filter.").optional() });
+export const listAllOpenAiFineTuningJobs = z.object({
+  after: z.string().describe('Identifier for the last job from the previous pagination request.').optional(),
+  limit: z.number().int().describe('Number of fine-tuning jobs to retrieve.').default(20),
+  metadata: z.record(z.string(), z.any()).describe('Optional metadata filter.').optional(),
+});
 
 /** `open_ai_fine_tuning_graders_run`: POST /fine_tuning/alpha/graders/run */
-export const openAiFineTuningGradersRun = z.object({ "grader": z.record(z.string(), z.any()).describe("The grader used for the fine-tuning job."), "item": z.record(z.string(), z.any()).describe("The dataset item provided to the grader.").optional(), "model_sample": z.string().describe("The model sample to be evaluated.") });
+export const openAiFineTuningGradersRun = z.object({
+  grader: z.record(z.string(), z.any()).describe('The grader used for the fine-tuning job.'),
+  item: z.record(z.string(), z.any()).describe('The dataset item provided to the grader.').optional(),
+  model_sample: z.string().describe('The model sample to be evaluated.'),
+});
 
 /** `open_ai_fine_tuning_graders_validate`: POST /fine_tuning/alpha/graders/validate */
-export const openAiFineTuningGradersValidate = z.object({ "grader": z.record(z.string(), z.any()).describe("The grader used for the fine-tuning job.") });
+export const openAiFineTuningGradersValidate = z.object({
+  grader: z.record(z.string(), z.any()).describe('The grader used for the fine-tuning job.'),
+});
 
 /** `open_ai_fine_tuning_jobs_cancel`: POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel */
-export const openAiFineTuningJobsCancel = z.object({ "fine_tuning_job_id": z.string().describe("The ID of the fine-tuning job to cancel.") });
+export const openAiFineTuningJobsCancel = z.object({
+  fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job to cancel.'),
+});
 
 /** `open_ai_fine_tuning_jobs_pause`: POST /fine_tuning/jobs/{fine_tuning_job_id}/pause */
-export const openAiFineTuningJobsPause = z.object({ "fine_tuning_job_id": z.string().describe("The ID of the fine-tuning job to pause.") });
+export const openAiFineTuningJobsPause = z.object({
+  fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job to pause.'),
+});
 
 /** `open_ai_fine_tuning_jobs_resume`: POST /fine_tuning/jobs/{fine_tuning_job_id}/resume */
-export const openAiFineTuningJobsResume = z.object({ "fine_tuning_job_id": z.string().describe("The ID of the fine-tuning job to resume.") });
+export const openAiFineTuningJobsResume = z.object({
+  fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job to resume.'),
+});

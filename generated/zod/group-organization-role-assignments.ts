@@ -3,13 +3,27 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_group_role`: POST /organization/groups/{group_id}/roles */
-export const createAOpenAiGroupRole = z.object({ "group_id": z.string().describe("The ID of the group that should receive the organization role."), "role_id": z.string().describe("Identifier of the role to assign.") });
+export const createAOpenAiGroupRole = z.object({
+  group_id: z.string().describe('The ID of the group that should receive the organization role.'),
+  role_id: z.string().describe('Identifier of the role to assign.'),
+});
 
 /** `delete_a_open_ai_group_role_by_id`: DELETE /organization/groups/{group_id}/roles/{role_id} */
-export const deleteAOpenAiGroupRoleById = z.object({ "group_id": z.string().describe("The ID of the group to modify."), "role_id": z.string().describe("The ID of the organization role to remove from the group.") });
+export const deleteAOpenAiGroupRoleById = z.object({
+  group_id: z.string().describe('The ID of the group to modify.'),
+  role_id: z.string().describe('The ID of the organization role to remove from the group.'),
+});
 
 /** `get_single_open_ai_group_role_by_id`: GET /organization/groups/{group_id}/roles/{role_id} */
-export const getSingleOpenAiGroupRoleById = z.object({ "group_id": z.string().describe("The ID of the group to inspect."), "role_id": z.string().describe("The ID of the organization role to retrieve for the group.") });
+export const getSingleOpenAiGroupRoleById = z.object({
+  group_id: z.string().describe('The ID of the group to inspect.'),
+  role_id: z.string().describe('The ID of the organization role to retrieve for the group.'),
+});
 
 /** `list_all_open_ai_group_roles`: GET /organization/groups/{group_id}/roles */
-export const listAllOpenAiGroupRoles = z.object({ "group_id": z.string().describe("The ID of the group whose organization role assignments you want to list."), "limit": z.number().int().describe("A limit on the number of organization role assignments to return.").optional(), "after": z.string().describe("Cursor for pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for the returned organization roles.").optional() });
+export const listAllOpenAiGroupRoles = z.object({
+  group_id: z.string().describe('The ID of the group whose organization role assignments you want to list.'),
+  limit: z.number().int().describe('A limit on the number of organization role assignments to return.').optional(),
+  after: z.string().describe('Cursor for pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for the returned organization roles.').optional(),
+});

@@ -3,13 +3,27 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_group_user`: POST /organization/groups/{group_id}/users */
-export const createAOpenAiGroupUser = z.object({ "group_id": z.string().describe("The ID of the group to update."), "user_id": z.string().describe("Identifier of the user to add to the group.") });
+export const createAOpenAiGroupUser = z.object({
+  group_id: z.string().describe('The ID of the group to update.'),
+  user_id: z.string().describe('Identifier of the user to add to the group.'),
+});
 
 /** `delete_a_open_ai_group_user_by_id`: DELETE /organization/groups/{group_id}/users/{user_id} */
-export const deleteAOpenAiGroupUserById = z.object({ "group_id": z.string().describe("The ID of the group to update."), "user_id": z.string().describe("The ID of the user to remove from the group.") });
+export const deleteAOpenAiGroupUserById = z.object({
+  group_id: z.string().describe('The ID of the group to update.'),
+  user_id: z.string().describe('The ID of the user to remove from the group.'),
+});
 
 /** `get_single_open_ai_group_user_by_id`: GET /organization/groups/{group_id}/users/{user_id} */
-export const getSingleOpenAiGroupUserById = z.object({ "group_id": z.string().describe("The ID of the group to inspect."), "user_id": z.string().describe("The ID of the user to retrieve from the group.") });
+export const getSingleOpenAiGroupUserById = z.object({
+  group_id: z.string().describe('The ID of the group to inspect.'),
+  user_id: z.string().describe('The ID of the user to retrieve from the group.'),
+});
 
 /** `list_all_open_ai_group_users`: GET /organization/groups/{group_id}/users */
-export const listAllOpenAiGroupUsers = z.object({ "group_id": z.string().describe("The ID of the group to inspect."), "limit": z.number().int().describe("A limit on the number of users to be returned.").default(100), "after": z.string().describe("A cursor for use in pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Specifies the sort order of users in the list.").default("desc") });
+export const listAllOpenAiGroupUsers = z.object({
+  group_id: z.string().describe('The ID of the group to inspect.'),
+  limit: z.number().int().describe('A limit on the number of users to be returned.').default(100),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Specifies the sort order of users in the list.').default('desc'),
+});

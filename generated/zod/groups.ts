@@ -3,16 +3,23 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_group`: POST /organization/groups */
-export const createAOpenAiGroup = z.object({ "name": z.string().describe("Human readable name for the group.") });
+export const createAOpenAiGroup = z.object({ name: z.string().describe('Human readable name for the group.') });
 
 /** `delete_a_open_ai_group_by_id`: DELETE /organization/groups/{group_id} */
-export const deleteAOpenAiGroupById = z.object({ "group_id": z.string().describe("The ID of the group to delete.") });
+export const deleteAOpenAiGroupById = z.object({ group_id: z.string().describe('The ID of the group to delete.') });
 
 /** `get_single_open_ai_group_by_id`: GET /organization/groups/{group_id} */
-export const getSingleOpenAiGroupById = z.object({ "group_id": z.string().describe("The ID of the group to retrieve.") });
+export const getSingleOpenAiGroupById = z.object({ group_id: z.string().describe('The ID of the group to retrieve.') });
 
 /** `list_all_open_ai_groups`: GET /organization/groups */
-export const listAllOpenAiGroups = z.object({ "limit": z.number().int().describe("A limit on the number of groups to be returned.").default(100), "after": z.string().describe("A cursor for use in pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Specifies the sort order of the returned groups.").default("asc") });
+export const listAllOpenAiGroups = z.object({
+  limit: z.number().int().describe('A limit on the number of groups to be returned.').default(100),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Specifies the sort order of the returned groups.').default('asc'),
+});
 
 /** `update_a_open_ai_group_by_id`: POST /organization/groups/{group_id} */
-export const updateAOpenAiGroupById = z.object({ "group_id": z.string().describe("The ID of the group to update."), "name": z.string().describe("New display name for the group.") });
+export const updateAOpenAiGroupById = z.object({
+  group_id: z.string().describe('The ID of the group to update.'),
+  name: z.string().describe('New display name for the group.'),
+});

@@ -3,7 +3,16 @@
 import { z } from 'zod';
 
 /** `get_single_open_ai_project_hosted_tool_permission_by_id`: GET /organization/projects/{project_id}/hosted_tool_permissions */
-export const getSingleOpenAiProjectHostedToolPermissionById = z.object({ "project_id": z.string().describe("The ID of the project.") });
+export const getSingleOpenAiProjectHostedToolPermissionById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+});
 
 /** `update_a_open_ai_project_hosted_tool_permission_by_id`: POST /organization/projects/{project_id}/hosted_tool_permissions */
-export const updateAOpenAiProjectHostedToolPermissionById = z.object({ "project_id": z.string().describe("The ID of the project."), "file_search": z.object({ "enabled": z.boolean() }).describe("The file search permission update.").optional(), "web_search": z.object({ "enabled": z.boolean() }).describe("The web search permission update.").optional(), "image_generation": z.object({ "enabled": z.boolean() }).describe("The image generation permission update.").optional(), "mcp": z.object({ "enabled": z.boolean() }).describe("The MCP permission update.").optional(), "code_interpreter": z.object({ "enabled": z.boolean() }).describe("The code interpreter permission update.").optional() });
+export const updateAOpenAiProjectHostedToolPermissionById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  file_search: z.object({ enabled: z.boolean() }).describe('The file search permission update.').optional(),
+  web_search: z.object({ enabled: z.boolean() }).describe('The web search permission update.').optional(),
+  image_generation: z.object({ enabled: z.boolean() }).describe('The image generation permission update.').optional(),
+  mcp: z.object({ enabled: z.boolean() }).describe('The MCP permission update.').optional(),
+  code_interpreter: z.object({ enabled: z.boolean() }).describe('The code interpreter permission update.').optional(),
+});

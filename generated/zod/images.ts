@@ -3,10 +3,140 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_image_edit`: POST /images/edits */
-export const createAOpenAiImageEdit = z.object({ "image": z.union([z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict(), z.array(z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict())]).describe("The image(s) to edit. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "prompt": z.string().describe("A text description of the desired image(s)."), "mask": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("An additional image whose fully transparent areas (e.g. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}").optional(), "background": z.enum(["transparent","opaque","auto"]).describe("Set the background of the generated image(s).").default("auto"), "model": z.string().describe("The model to use for image generation.").default("gpt-image-1.5"), "n": z.number().int().describe("The number of images to generate.").default(1), "size": z.string().describe("The size of the generated images.").default("1024x1024"), "response_format": z.enum(["url","b64_json"]).describe("The format in which the generated images are returned.").optional(), "output_format": z.enum(["png","jpeg","webp"]).describe("The format in which the generated images are returned.").default("png"), "output_compression": z.number().int().describe("The compression level (0-100%) for the generated images.").default(100), "user": z.string().describe("A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.").optional(), "input_fidelity": z.enum(["high","low"]).describe("Control how much effort the model will exert to match the style and features, especially facial features, of…").optional(), "partial_images": z.number().int().describe("The number of partial images to generate.").default(0), "quality": z.enum(["standard","low","medium","high","auto"]).describe("The quality of the image that will be generated for GPT image models.").default("auto") });
+export const createAOpenAiImageEdit = z.object({
+  image: z
+    .union([
+      z
+        .object({
+          content: z.string(),
+          encoding: z.enum(['utf8', 'base64']).default('utf8'),
+          filename: z.string(),
+          mime_type: z.string().optional(),
+        })
+        .strict(),
+      z.array(
+        z
+          .object({
+            content: z.string(),
+            encoding: z.enum(['utf8', 'base64']).default('utf8'),
+            filename: z.string(),
+            mime_type: z.string().optional(),
+          })
+          .strict(),
+      ),
+    ])
+    .describe('The image(s) to edit. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
+  prompt: z.string().describe('A text description of the desired image(s).'),
+  mask: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'An additional image whose fully transparent areas (e.g. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    )
+    .optional(),
+  background: z
+    .enum(['transparent', 'opaque', 'auto'])
+    .describe('Set the background of the generated image(s).')
+    .default('auto'),
+  model: z.string().describe('The model to use for image generation.').default('gpt-image-1.5'),
+  n: z.number().int().describe('The number of images to generate.').default(1),
+  size: z.string().describe('The size of the generated images.').default('1024x1024'),
+  response_format: z
+    .enum(['url', 'b64_json'])
+    .describe('The format in which the generated images are returned.')
+    .optional(),
+  output_format: z
+    .enum(['png', 'jpeg', 'webp'])
+    .describe('The format in which the generated images are returned.')
+    .default('png'),
+  output_compression: z
+    .number()
+    .int()
+    .describe('The compression level (0-100%) for the generated images.')
+    .default(100),
+  user: z
+    .string()
+    .describe('A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.')
+    .optional(),
+  input_fidelity: z
+    .enum(['high', 'low'])
+    .describe(
+      'Control how much effort the model will exert to match the style and features, especially facial features, of…',
+    )
+    .optional(),
+  partial_images: z.number().int().describe('The number of partial images to generate.').default(0),
+  quality: z
+    .enum(['standard', 'low', 'medium', 'high', 'auto'])
+    .describe('The quality of the image that will be generated for GPT image models.')
+    .default('auto'),
+});
 
 /** `create_a_open_ai_image_generation`: POST /images/generations */
-export const createAOpenAiImageGeneration = z.object({ "prompt": z.string().describe("A text description of the desired image(s)."), "model": z.string().describe("The model to use for image generation.").default("dall-e-2"), "n": z.number().int().describe("The number of images to generate.").default(1), "quality": z.enum(["standard","hd","low","medium","high","auto"]).describe("The quality of the image that will be generated.").default("auto"), "response_format": z.enum(["url","b64_json"]).describe("The format in which generated images with `dall-e-2` and `dall-e-3` are returned.").default("url"), "output_format": z.enum(["png","jpeg","webp"]).describe("The format in which the generated images are returned.").default("png"), "output_compression": z.number().int().describe("The compression level (0-100%) for the generated images.").default(100), "partial_images": z.number().int().describe("The number of partial images to generate.").default(0), "size": z.string().describe("The size of the generated images.").default("auto"), "moderation": z.enum(["low","auto"]).describe("Control the content-moderation level for images generated by the GPT image models.").default("auto"), "background": z.enum(["transparent","opaque","auto"]).describe("Set the background of the generated image(s).").default("auto"), "style": z.enum(["vivid","natural"]).describe("The style of the generated images.").default("vivid"), "user": z.string().describe("A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.").optional() });
+export const createAOpenAiImageGeneration = z.object({
+  prompt: z.string().describe('A text description of the desired image(s).'),
+  model: z.string().describe('The model to use for image generation.').default('dall-e-2'),
+  n: z.number().int().describe('The number of images to generate.').default(1),
+  quality: z
+    .enum(['standard', 'hd', 'low', 'medium', 'high', 'auto'])
+    .describe('The quality of the image that will be generated.')
+    .default('auto'),
+  response_format: z
+    .enum(['url', 'b64_json'])
+    .describe('The format in which generated images with `dall-e-2` and `dall-e-3` are returned.')
+    .default('url'),
+  output_format: z
+    .enum(['png', 'jpeg', 'webp'])
+    .describe('The format in which the generated images are returned.')
+    .default('png'),
+  output_compression: z
+    .number()
+    .int()
+    .describe('The compression level (0-100%) for the generated images.')
+    .default(100),
+  partial_images: z.number().int().describe('The number of partial images to generate.').default(0),
+  size: z.string().describe('The size of the generated images.').default('auto'),
+  moderation: z
+    .enum(['low', 'auto'])
+    .describe('Control the content-moderation level for images generated by the GPT image models.')
+    .default('auto'),
+  background: z
+    .enum(['transparent', 'opaque', 'auto'])
+    .describe('Set the background of the generated image(s).')
+    .default('auto'),
+  style: z.enum(['vivid', 'natural']).describe('The style of the generated images.').default('vivid'),
+  user: z
+    .string()
+    .describe('A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.')
+    .optional(),
+});
 
 /** `create_a_open_ai_image_variation`: POST /images/variations */
-export const createAOpenAiImageVariation = z.object({ "image": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The image to use as the basis for the variation(s). A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "model": z.string().describe("The model to use for image generation.").default("dall-e-2"), "n": z.number().int().describe("The number of images to generate.").default(1), "response_format": z.enum(["url","b64_json"]).describe("The format in which the generated images are returned.").default("url"), "size": z.enum(["256x256","512x512","1024x1024"]).describe("The size of the generated images.").default("1024x1024"), "user": z.string().describe("A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.").optional() });
+export const createAOpenAiImageVariation = z.object({
+  image: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'The image to use as the basis for the variation(s). A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    ),
+  model: z.string().describe('The model to use for image generation.').default('dall-e-2'),
+  n: z.number().int().describe('The number of images to generate.').default(1),
+  response_format: z
+    .enum(['url', 'b64_json'])
+    .describe('The format in which the generated images are returned.')
+    .default('url'),
+  size: z.enum(['256x256', '512x512', '1024x1024']).describe('The size of the generated images.').default('1024x1024'),
+  user: z
+    .string()
+    .describe('A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.')
+    .optional(),
+});

@@ -3,13 +3,25 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_invite`: POST /organization/invites */
-export const createAOpenAiInvite = z.object({ "email": z.string().describe("Send an email to this address"), "role": z.enum(["reader","owner"]).describe("`owner` or `reader`"), "projects": z.array(z.record(z.string(), z.any())).describe("An array of projects to which membership is granted at the same time the org invite is accepted.").optional() });
+export const createAOpenAiInvite = z.object({
+  email: z.string().describe('Send an email to this address'),
+  role: z.enum(['reader', 'owner']).describe('`owner` or `reader`'),
+  projects: z
+    .array(z.record(z.string(), z.any()))
+    .describe('An array of projects to which membership is granted at the same time the org invite is accepted.')
+    .optional(),
+});
 
 /** `delete_a_open_ai_invite_by_id`: DELETE /organization/invites/{invite_id} */
-export const deleteAOpenAiInviteById = z.object({ "invite_id": z.string().describe("The ID of the invite to delete.") });
+export const deleteAOpenAiInviteById = z.object({ invite_id: z.string().describe('The ID of the invite to delete.') });
 
 /** `get_single_open_ai_invite_by_id`: GET /organization/invites/{invite_id} */
-export const getSingleOpenAiInviteById = z.object({ "invite_id": z.string().describe("The ID of the invite to retrieve.") });
+export const getSingleOpenAiInviteById = z.object({
+  invite_id: z.string().describe('The ID of the invite to retrieve.'),
+});
 
 /** `list_all_open_ai_invites`: GET /organization/invites */
-export const listAllOpenAiInvites = z.object({ "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "after": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiInvites = z.object({
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+});

@@ -3,10 +3,12 @@
 import { z } from 'zod';
 
 /** `delete_a_open_ai_model_by_id`: DELETE /models/{model} */
-export const deleteAOpenAiModelById = z.object({ "model": z.string().describe("The model to delete") });
+export const deleteAOpenAiModelById = z.object({ model: z.string().describe('The model to delete') });
 
 /** `get_single_open_ai_model_by_id`: GET /models/{model} */
-export const getSingleOpenAiModelById = z.object({ "model": z.string().describe("The ID of the model to use for this request") });
+export const getSingleOpenAiModelById = z.object({
+  model: z.string().describe('The ID of the model to use for this request'),
+});
 
 /** `list_all_open_ai_models`: GET /models */
 export const listAllOpenAiModels = z.object({});

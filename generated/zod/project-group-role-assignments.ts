@@ -3,13 +3,31 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_project_group_role`: POST /projects/{project_id}/groups/{group_id}/roles */
-export const createAOpenAiProjectGroupRole = z.object({ "project_id": z.string().describe("The ID of the project to update."), "group_id": z.string().describe("The ID of the group that should receive the project role."), "role_id": z.string().describe("Identifier of the role to assign.") });
+export const createAOpenAiProjectGroupRole = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  group_id: z.string().describe('The ID of the group that should receive the project role.'),
+  role_id: z.string().describe('Identifier of the role to assign.'),
+});
 
 /** `delete_a_open_ai_project_group_role_by_id`: DELETE /projects/{project_id}/groups/{group_id}/roles/{role_id} */
-export const deleteAOpenAiProjectGroupRoleById = z.object({ "project_id": z.string().describe("The ID of the project to modify."), "group_id": z.string().describe("The ID of the group whose project role assignment should be removed."), "role_id": z.string().describe("The ID of the project role to remove from the group.") });
+export const deleteAOpenAiProjectGroupRoleById = z.object({
+  project_id: z.string().describe('The ID of the project to modify.'),
+  group_id: z.string().describe('The ID of the group whose project role assignment should be removed.'),
+  role_id: z.string().describe('The ID of the project role to remove from the group.'),
+});
 
 /** `get_single_open_ai_project_group_role_by_id`: GET /projects/{project_id}/groups/{group_id}/roles/{role_id} */
-export const getSingleOpenAiProjectGroupRoleById = z.object({ "project_id": z.string().describe("The ID of the project to inspect."), "group_id": z.string().describe("The ID of the group to inspect."), "role_id": z.string().describe("The ID of the project role to retrieve for the group.") });
+export const getSingleOpenAiProjectGroupRoleById = z.object({
+  project_id: z.string().describe('The ID of the project to inspect.'),
+  group_id: z.string().describe('The ID of the group to inspect.'),
+  role_id: z.string().describe('The ID of the project role to retrieve for the group.'),
+});
 
 /** `list_all_open_ai_project_group_roles`: GET /projects/{project_id}/groups/{group_id}/roles */
-export const listAllOpenAiProjectGroupRoles = z.object({ "project_id": z.string().describe("The ID of the project to inspect."), "group_id": z.string().describe("The ID of the group to inspect."), "limit": z.number().int().describe("A limit on the number of project role assignments to return.").optional(), "after": z.string().describe("Cursor for pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for the returned project roles.").optional() });
+export const listAllOpenAiProjectGroupRoles = z.object({
+  project_id: z.string().describe('The ID of the project to inspect.'),
+  group_id: z.string().describe('The ID of the group to inspect.'),
+  limit: z.number().int().describe('A limit on the number of project role assignments to return.').optional(),
+  after: z.string().describe('Cursor for pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for the returned project roles.').optional(),
+});

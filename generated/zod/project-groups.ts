@@ -3,13 +3,29 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_project_group`: POST /organization/projects/{project_id}/groups */
-export const createAOpenAiProjectGroup = z.object({ "project_id": z.string().describe("The ID of the project to update."), "group_id": z.string().describe("Identifier of the group to add to the project."), "role": z.string().describe("Identifier of the project role to grant to the group.") });
+export const createAOpenAiProjectGroup = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  group_id: z.string().describe('Identifier of the group to add to the project.'),
+  role: z.string().describe('Identifier of the project role to grant to the group.'),
+});
 
 /** `delete_a_open_ai_project_group_by_id`: DELETE /organization/projects/{project_id}/groups/{group_id} */
-export const deleteAOpenAiProjectGroupById = z.object({ "project_id": z.string().describe("The ID of the project to update."), "group_id": z.string().describe("The ID of the group to remove from the project.") });
+export const deleteAOpenAiProjectGroupById = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  group_id: z.string().describe('The ID of the group to remove from the project.'),
+});
 
 /** `get_single_open_ai_project_group_by_id`: GET /organization/projects/{project_id}/groups/{group_id} */
-export const getSingleOpenAiProjectGroupById = z.object({ "project_id": z.string().describe("The ID of the project to inspect."), "group_id": z.string().describe("The ID of the group to retrieve."), "group_type": z.enum(["group","tenant_group"]).describe("The type of group to retrieve.").default("group") });
+export const getSingleOpenAiProjectGroupById = z.object({
+  project_id: z.string().describe('The ID of the project to inspect.'),
+  group_id: z.string().describe('The ID of the group to retrieve.'),
+  group_type: z.enum(['group', 'tenant_group']).describe('The type of group to retrieve.').default('group'),
+});
 
 /** `list_all_open_ai_project_groups`: GET /organization/projects/{project_id}/groups */
-export const listAllOpenAiProjectGroups = z.object({ "project_id": z.string().describe("The ID of the project to inspect."), "limit": z.number().int().describe("A limit on the number of project groups to return.").default(20), "after": z.string().describe("Cursor for pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for the returned groups.").default("asc") });
+export const listAllOpenAiProjectGroups = z.object({
+  project_id: z.string().describe('The ID of the project to inspect.'),
+  limit: z.number().int().describe('A limit on the number of project groups to return.').default(20),
+  after: z.string().describe('Cursor for pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for the returned groups.').default('asc'),
+});

@@ -3,13 +3,31 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_project_user_role`: POST /projects/{project_id}/users/{user_id}/roles */
-export const createAOpenAiProjectUserRole = z.object({ "project_id": z.string().describe("The ID of the project to update."), "user_id": z.string().describe("The ID of the user that should receive the project role."), "role_id": z.string().describe("Identifier of the role to assign.") });
+export const createAOpenAiProjectUserRole = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  user_id: z.string().describe('The ID of the user that should receive the project role.'),
+  role_id: z.string().describe('Identifier of the role to assign.'),
+});
 
 /** `delete_a_open_ai_project_user_role_by_id`: DELETE /projects/{project_id}/users/{user_id}/roles/{role_id} */
-export const deleteAOpenAiProjectUserRoleById = z.object({ "project_id": z.string().describe("The ID of the project to modify."), "user_id": z.string().describe("The ID of the user whose project role assignment should be removed."), "role_id": z.string().describe("The ID of the project role to remove from the user.") });
+export const deleteAOpenAiProjectUserRoleById = z.object({
+  project_id: z.string().describe('The ID of the project to modify.'),
+  user_id: z.string().describe('The ID of the user whose project role assignment should be removed.'),
+  role_id: z.string().describe('The ID of the project role to remove from the user.'),
+});
 
 /** `get_single_open_ai_project_user_role_by_id`: GET /projects/{project_id}/users/{user_id}/roles/{role_id} */
-export const getSingleOpenAiProjectUserRoleById = z.object({ "project_id": z.string().describe("The ID of the project to inspect."), "user_id": z.string().describe("The ID of the user to inspect."), "role_id": z.string().describe("The ID of the project role to retrieve for the user.") });
+export const getSingleOpenAiProjectUserRoleById = z.object({
+  project_id: z.string().describe('The ID of the project to inspect.'),
+  user_id: z.string().describe('The ID of the user to inspect.'),
+  role_id: z.string().describe('The ID of the project role to retrieve for the user.'),
+});
 
 /** `list_all_open_ai_project_user_roles`: GET /projects/{project_id}/users/{user_id}/roles */
-export const listAllOpenAiProjectUserRoles = z.object({ "project_id": z.string().describe("The ID of the project to inspect."), "user_id": z.string().describe("The ID of the user to inspect."), "limit": z.number().int().describe("A limit on the number of project role assignments to return.").optional(), "after": z.string().describe("Cursor for pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for the returned project roles.").optional() });
+export const listAllOpenAiProjectUserRoles = z.object({
+  project_id: z.string().describe('The ID of the project to inspect.'),
+  user_id: z.string().describe('The ID of the user to inspect.'),
+  limit: z.number().int().describe('A limit on the number of project role assignments to return.').optional(),
+  after: z.string().describe('Cursor for pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for the returned project roles.').optional(),
+});

@@ -3,82 +3,204 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_project`: POST /organization/projects */
-export const createAOpenAiProject = z.object({ "name": z.string().describe("The friendly name of the project, this name appears in reports."), "residency": z.enum(["GLOBAL","US_STORAGE_PROCESSING","EU_STORAGE_PROCESSING","JP_STORAGE","KR_STORAGE","CA_STORAGE","SG_STORAGE","IN_STORAGE","AU_STORAGE","GB_STORAGE","AE_STORAGE","AE_STORAGE_PROCESSING"]).describe("Create the project with the specified residency configuration.").optional(), "external_key_id": z.string().describe("External key ID to associate with the project.").optional() });
+export const createAOpenAiProject = z.object({
+  name: z.string().describe('The friendly name of the project, this name appears in reports.'),
+  residency: z
+    .enum([
+      'GLOBAL',
+      'US_STORAGE_PROCESSING',
+      'EU_STORAGE_PROCESSING',
+      'JP_STORAGE',
+      'KR_STORAGE',
+      'CA_STORAGE',
+      'SG_STORAGE',
+      'IN_STORAGE',
+      'AU_STORAGE',
+      'GB_STORAGE',
+      'AE_STORAGE',
+      'AE_STORAGE_PROCESSING',
+    ])
+    .describe('Create the project with the specified residency configuration.')
+    .optional(),
+  external_key_id: z.string().describe('External key ID to associate with the project.').optional(),
+});
 
 /** `create_a_open_ai_project_service_account`: POST /organization/projects/{project_id}/service_accounts */
-export const createAOpenAiProjectServiceAccount = z.object({ "project_id": z.string().describe("The ID of the project."), "name": z.string().describe("The name of the service account being created."), "create_service_account_only": z.boolean().describe("Create the service account without default roles or an API key.").optional() });
+export const createAOpenAiProjectServiceAccount = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  name: z.string().describe('The name of the service account being created.'),
+  create_service_account_only: z
+    .boolean()
+    .describe('Create the service account without default roles or an API key.')
+    .optional(),
+});
 
 /** `create_a_open_ai_project_service_account_api_key`: POST /organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys */
-export const createAOpenAiProjectServiceAccountApiKey = z.object({ "project_id": z.string().describe("The ID of the project."), "service_account_id": z.string().describe("The ID of the service account."), "name": z.string().describe("API key name.").optional(), "scopes": z.array(z.string()).describe("API key scopes.").optional() });
+export const createAOpenAiProjectServiceAccountApiKey = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  service_account_id: z.string().describe('The ID of the service account.'),
+  name: z.string().describe('API key name.').optional(),
+  scopes: z.array(z.string()).describe('API key scopes.').optional(),
+});
 
 /** `create_a_open_ai_project_user`: POST /organization/projects/{project_id}/users */
-export const createAOpenAiProjectUser = z.object({ "project_id": z.string().describe("The ID of the project."), "user_id": z.string().describe("The ID of the user.").optional(), "email": z.string().describe("Email of the user to add.").optional(), "role": z.string().describe("`owner` or `member`") });
+export const createAOpenAiProjectUser = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  user_id: z.string().describe('The ID of the user.').optional(),
+  email: z.string().describe('Email of the user to add.').optional(),
+  role: z.string().describe('`owner` or `member`'),
+});
 
 /** `delete_a_open_ai_project_api_key_by_id`: DELETE /organization/projects/{project_id}/api_keys/{api_key_id} */
-export const deleteAOpenAiProjectApiKeyById = z.object({ "project_id": z.string().describe("The ID of the project."), "api_key_id": z.string().describe("The ID of the API key.") });
+export const deleteAOpenAiProjectApiKeyById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  api_key_id: z.string().describe('The ID of the API key.'),
+});
 
 /** `delete_a_open_ai_project_model_permission_by_id`: DELETE /organization/projects/{project_id}/model_permissions */
-export const deleteAOpenAiProjectModelPermissionById = z.object({ "project_id": z.string().describe("The ID of the project.") });
+export const deleteAOpenAiProjectModelPermissionById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+});
 
 /** `delete_a_open_ai_project_service_account_by_id`: DELETE /organization/projects/{project_id}/service_accounts/{service_account_id} */
-export const deleteAOpenAiProjectServiceAccountById = z.object({ "project_id": z.string().describe("The ID of the project."), "service_account_id": z.string().describe("The ID of the service account.") });
+export const deleteAOpenAiProjectServiceAccountById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  service_account_id: z.string().describe('The ID of the service account.'),
+});
 
 /** `delete_a_open_ai_project_spend_limit_by_id`: DELETE /organization/projects/{project_id}/spend_limit */
-export const deleteAOpenAiProjectSpendLimitById = z.object({ "project_id": z.string().describe("The ID of the project whose hard spend limit is being managed.") });
+export const deleteAOpenAiProjectSpendLimitById = z.object({
+  project_id: z.string().describe('The ID of the project whose hard spend limit is being managed.'),
+});
 
 /** `delete_a_open_ai_project_user_by_id`: DELETE /organization/projects/{project_id}/users/{user_id} */
-export const deleteAOpenAiProjectUserById = z.object({ "project_id": z.string().describe("The ID of the project."), "user_id": z.string().describe("The ID of the user.") });
+export const deleteAOpenAiProjectUserById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  user_id: z.string().describe('The ID of the user.'),
+});
 
 /** `get_single_open_ai_project_api_key_by_id`: GET /organization/projects/{project_id}/api_keys/{api_key_id} */
-export const getSingleOpenAiProjectApiKeyById = z.object({ "project_id": z.string().describe("The ID of the project."), "api_key_id": z.string().describe("The ID of the API key.") });
+export const getSingleOpenAiProjectApiKeyById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  api_key_id: z.string().describe('The ID of the API key.'),
+});
 
 /** `get_single_open_ai_project_by_id`: GET /organization/projects/{project_id} */
-export const getSingleOpenAiProjectById = z.object({ "project_id": z.string().describe("The ID of the project.") });
+export const getSingleOpenAiProjectById = z.object({ project_id: z.string().describe('The ID of the project.') });
 
 /** `get_single_open_ai_project_model_permission_by_id`: GET /organization/projects/{project_id}/model_permissions */
-export const getSingleOpenAiProjectModelPermissionById = z.object({ "project_id": z.string().describe("The ID of the project.") });
+export const getSingleOpenAiProjectModelPermissionById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+});
 
 /** `get_single_open_ai_project_service_account_by_id`: GET /organization/projects/{project_id}/service_accounts/{service_account_id} */
-export const getSingleOpenAiProjectServiceAccountById = z.object({ "project_id": z.string().describe("The ID of the project."), "service_account_id": z.string().describe("The ID of the service account.") });
+export const getSingleOpenAiProjectServiceAccountById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  service_account_id: z.string().describe('The ID of the service account.'),
+});
 
 /** `get_single_open_ai_project_spend_limit_by_id`: GET /organization/projects/{project_id}/spend_limit */
-export const getSingleOpenAiProjectSpendLimitById = z.object({ "project_id": z.string().describe("The ID of the project whose hard spend limit is being managed.") });
+export const getSingleOpenAiProjectSpendLimitById = z.object({
+  project_id: z.string().describe('The ID of the project whose hard spend limit is being managed.'),
+});
 
 /** `get_single_open_ai_project_user_by_id`: GET /organization/projects/{project_id}/users/{user_id} */
-export const getSingleOpenAiProjectUserById = z.object({ "project_id": z.string().describe("The ID of the project."), "user_id": z.string().describe("The ID of the user.") });
+export const getSingleOpenAiProjectUserById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  user_id: z.string().describe('The ID of the user.'),
+});
 
 /** `list_all_open_ai_project_api_keys`: GET /organization/projects/{project_id}/api_keys */
-export const listAllOpenAiProjectApiKeys = z.object({ "project_id": z.string().describe("The ID of the project."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "after": z.string().describe("A cursor for use in pagination.").optional(), "owner_project_access": z.enum(["active","inactive","any"]).describe("Filter API keys by whether the owner currently has effective access to the project.").optional() });
+export const listAllOpenAiProjectApiKeys = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  owner_project_access: z
+    .enum(['active', 'inactive', 'any'])
+    .describe('Filter API keys by whether the owner currently has effective access to the project.')
+    .optional(),
+});
 
 /** `list_all_open_ai_project_rate_limits`: GET /organization/projects/{project_id}/rate_limits */
-export const listAllOpenAiProjectRateLimits = z.object({ "project_id": z.string().describe("The ID of the project."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(100), "after": z.string().describe("A cursor for use in pagination.").optional(), "before": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiProjectRateLimits = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(100),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  before: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_project_service_accounts`: GET /organization/projects/{project_id}/service_accounts */
-export const listAllOpenAiProjectServiceAccounts = z.object({ "project_id": z.string().describe("The ID of the project."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "after": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiProjectServiceAccounts = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_project_users`: GET /organization/projects/{project_id}/users */
-export const listAllOpenAiProjectUsers = z.object({ "project_id": z.string().describe("The ID of the project."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "after": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiProjectUsers = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_projects`: GET /organization/projects */
-export const listAllOpenAiProjects = z.object({ "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "after": z.string().describe("A cursor for use in pagination.").optional(), "include_archived": z.boolean().describe("If `true` returns all projects including those that have been `archived`.").default(false) });
+export const listAllOpenAiProjects = z.object({
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  include_archived: z
+    .boolean()
+    .describe('If `true` returns all projects including those that have been `archived`.')
+    .default(false),
+});
 
 /** `open_ai_projects_archive`: POST /organization/projects/{project_id}/archive */
-export const openAiProjectsArchive = z.object({ "project_id": z.string().describe("The ID of the project.") });
+export const openAiProjectsArchive = z.object({ project_id: z.string().describe('The ID of the project.') });
 
 /** `update_a_open_ai_project_by_id`: POST /organization/projects/{project_id} */
-export const updateAOpenAiProjectById = z.object({ "project_id": z.string().describe("The ID of the project."), "name": z.string().describe("The updated name of the project, this name appears in reports.").optional(), "external_key_id": z.string().describe("External key ID to associate with the project.").optional() });
+export const updateAOpenAiProjectById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  name: z.string().describe('The updated name of the project, this name appears in reports.').optional(),
+  external_key_id: z.string().describe('External key ID to associate with the project.').optional(),
+});
 
 /** `update_a_open_ai_project_model_permission_by_id`: POST /organization/projects/{project_id}/model_permissions */
-export const updateAOpenAiProjectModelPermissionById = z.object({ "project_id": z.string().describe("The ID of the project."), "mode": z.enum(["allow_list","deny_list"]).describe("The model permissions mode to apply."), "model_ids": z.array(z.string()).describe("The model IDs included in this permissions policy.") });
+export const updateAOpenAiProjectModelPermissionById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  mode: z.enum(['allow_list', 'deny_list']).describe('The model permissions mode to apply.'),
+  model_ids: z.array(z.string()).describe('The model IDs included in this permissions policy.'),
+});
 
 /** `update_a_open_ai_project_rate_limit_by_id`: POST /organization/projects/{project_id}/rate_limits/{rate_limit_id} */
-export const updateAOpenAiProjectRateLimitById = z.object({ "project_id": z.string().describe("The ID of the project."), "rate_limit_id": z.string().describe("The ID of the rate limit."), "max_requests_per_1_minute": z.number().int().describe("The maximum requests per minute.").optional(), "max_tokens_per_1_minute": z.number().int().describe("The maximum tokens per minute.").optional(), "max_images_per_1_minute": z.number().int().describe("The maximum images per minute.").optional(), "max_audio_megabytes_per_1_minute": z.number().int().describe("The maximum audio megabytes per minute.").optional(), "max_requests_per_1_day": z.number().int().describe("The maximum requests per day.").optional(), "batch_1_day_max_input_tokens": z.number().int().describe("The maximum batch input tokens per day.").optional() });
+export const updateAOpenAiProjectRateLimitById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  rate_limit_id: z.string().describe('The ID of the rate limit.'),
+  max_requests_per_1_minute: z.number().int().describe('The maximum requests per minute.').optional(),
+  max_tokens_per_1_minute: z.number().int().describe('The maximum tokens per minute.').optional(),
+  max_images_per_1_minute: z.number().int().describe('The maximum images per minute.').optional(),
+  max_audio_megabytes_per_1_minute: z.number().int().describe('The maximum audio megabytes per minute.').optional(),
+  max_requests_per_1_day: z.number().int().describe('The maximum requests per day.').optional(),
+  batch_1_day_max_input_tokens: z.number().int().describe('The maximum batch input tokens per day.').optional(),
+});
 
 /** `update_a_open_ai_project_service_account_by_id`: POST /organization/projects/{project_id}/service_accounts/{service_account_id} */
-export const updateAOpenAiProjectServiceAccountById = z.object({ "project_id": z.string().describe("The ID of the project."), "service_account_id": z.string().describe("The ID of the service account."), "name": z.string().describe("The updated service account name.").optional(), "role": z.enum(["member","owner"]).describe("The updated service account role.").optional() });
+export const updateAOpenAiProjectServiceAccountById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  service_account_id: z.string().describe('The ID of the service account.'),
+  name: z.string().describe('The updated service account name.').optional(),
+  role: z.enum(['member', 'owner']).describe('The updated service account role.').optional(),
+});
 
 /** `update_a_open_ai_project_spend_limit_by_id`: POST /organization/projects/{project_id}/spend_limit */
-export const updateAOpenAiProjectSpendLimitById = z.object({ "project_id": z.string().describe("The ID of the project whose hard spend limit is being managed."), "threshold_amount": z.number().int().describe("The hard spend limit amount, in cents."), "currency": z.literal("USD").describe("The currency for the threshold amount."), "interval": z.literal("month").describe("The time interval for evaluating spend against the threshold.") });
+export const updateAOpenAiProjectSpendLimitById = z.object({
+  project_id: z.string().describe('The ID of the project whose hard spend limit is being managed.'),
+  threshold_amount: z.number().int().describe('The hard spend limit amount, in cents.'),
+  currency: z.literal('USD').describe('The currency for the threshold amount.'),
+  interval: z.literal('month').describe('The time interval for evaluating spend against the threshold.'),
+});
 
 /** `update_a_open_ai_project_user_by_id`: POST /organization/projects/{project_id}/users/{user_id} */
-export const updateAOpenAiProjectUserById = z.object({ "project_id": z.string().describe("The ID of the project."), "user_id": z.string().describe("The ID of the user."), "role": z.string().describe("`owner` or `member`").optional() });
+export const updateAOpenAiProjectUserById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  user_id: z.string().describe('The ID of the user.'),
+  role: z.string().describe('`owner` or `member`').optional(),
+});

@@ -3,25 +3,217 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_realtime_client_secret`: POST /realtime/client_secrets */
-export const createAOpenAiRealtimeClientSecret = z.object({ "expires_after": z.object({ "anchor": z.literal("created_at").default("created_at"), "seconds": z.number().int().default(600) }).describe("Configuration for the client secret expiration.").optional(), "session": z.record(z.string(), z.any()).describe("Session configuration to use for the client secret.").optional() });
+export const createAOpenAiRealtimeClientSecret = z.object({
+  expires_after: z
+    .object({ anchor: z.literal('created_at').default('created_at'), seconds: z.number().int().default(600) })
+    .describe('Configuration for the client secret expiration.')
+    .optional(),
+  session: z.record(z.string(), z.any()).describe('Session configuration to use for the client secret.').optional(),
+});
 
 /** `create_a_open_ai_realtime_session`: POST /realtime/sessions */
-export const createAOpenAiRealtimeSession = z.object({ "client_secret": z.object({ "value": z.string(), "expires_at": z.number().int() }).describe("Ephemeral key returned by the API."), "modalities": z.array(z.enum(["text","audio"])).describe("The set of modalities the model can respond with.").optional(), "instructions": z.string().describe("The default system instructions (i.e.").optional(), "voice": z.union([z.record(z.string(), z.any()).describe("The voice the model uses to respond."), z.string().describe("The voice the model uses to respond.")]).describe("The voice the model uses to respond.").optional(), "input_audio_format": z.string().describe("The format of input audio.").optional(), "output_audio_format": z.string().describe("The format of output audio.").optional(), "input_audio_transcription": z.object({ "model": z.string().optional() }).describe("Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on.").optional(), "speed": z.number().describe("The speed of the model's spoken response.").default(1), "tracing": z.union([z.record(z.string(), z.any()).describe("Configuration options for tracing."), z.string().describe("Configuration options for tracing.")]).describe("Configuration options for tracing.").default("auto"), "turn_detection": z.object({ "type": z.string().optional(), "threshold": z.number().optional(), "prefix_padding_ms": z.number().int().optional(), "silence_duration_ms": z.number().int().optional() }).describe("Configuration for turn detection.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("Tools (functions) available to the model.").optional(), "tool_choice": z.string().describe("How the model chooses tools.").optional(), "temperature": z.number().describe("Sampling temperature for the model, limited to [0.6, 1.2].").optional(), "max_response_output_tokens": z.union([z.number().int().describe("Maximum number of output tokens for a single assistant response, inclusive of tool calls."), z.string().describe("Maximum number of output tokens for a single assistant response, inclusive of tool calls.")]).describe("Maximum number of output tokens for a single assistant response, inclusive of tool calls.").optional(), "truncation": z.union([z.record(z.string(), z.any()).describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…"), z.string().describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…")]).describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…").optional(), "prompt": z.object({ "id": z.string(), "version": z.string().optional(), "variables": z.record(z.string(), z.any()).optional() }).describe("Reference to a prompt template and its variables.").optional() });
+export const createAOpenAiRealtimeSession = z.object({
+  client_secret: z
+    .object({ value: z.string(), expires_at: z.number().int() })
+    .describe('Ephemeral key returned by the API.'),
+  modalities: z
+    .array(z.enum(['text', 'audio']))
+    .describe('The set of modalities the model can respond with.')
+    .optional(),
+  instructions: z.string().describe('The default system instructions (i.e.').optional(),
+  voice: z
+    .union([
+      z.record(z.string(), z.any()).describe('The voice the model uses to respond.'),
+      z.string().describe('The voice the model uses to respond.'),
+    ])
+    .describe('The voice the model uses to respond.')
+    .optional(),
+  input_audio_format: z.string().describe('The format of input audio.').optional(),
+  output_audio_format: z.string().describe('The format of output audio.').optional(),
+  input_audio_transcription: z
+    .object({ model: z.string().optional() })
+    .describe(
+      'Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on.',
+    )
+    .optional(),
+  speed: z.number().describe("The speed of the model's spoken response.").default(1),
+  tracing: z
+    .union([
+      z.record(z.string(), z.any()).describe('Configuration options for tracing.'),
+      z.string().describe('Configuration options for tracing.'),
+    ])
+    .describe('Configuration options for tracing.')
+    .default('auto'),
+  turn_detection: z
+    .object({
+      type: z.string().optional(),
+      threshold: z.number().optional(),
+      prefix_padding_ms: z.number().int().optional(),
+      silence_duration_ms: z.number().int().optional(),
+    })
+    .describe('Configuration for turn detection.')
+    .optional(),
+  tools: z.array(z.record(z.string(), z.any())).describe('Tools (functions) available to the model.').optional(),
+  tool_choice: z.string().describe('How the model chooses tools.').optional(),
+  temperature: z.number().describe('Sampling temperature for the model, limited to [0.6, 1.2].').optional(),
+  max_response_output_tokens: z
+    .union([
+      z
+        .number()
+        .int()
+        .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.'),
+      z.string().describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.'),
+    ])
+    .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.')
+    .optional(),
+  truncation: z
+    .union([
+      z
+        .record(z.string(), z.any())
+        .describe(
+          "When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…",
+        ),
+      z
+        .string()
+        .describe(
+          "When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…",
+        ),
+    ])
+    .describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…")
+    .optional(),
+  prompt: z
+    .object({ id: z.string(), version: z.string().optional(), variables: z.record(z.string(), z.any()).optional() })
+    .describe('Reference to a prompt template and its variables.')
+    .optional(),
+});
 
 /** `create_a_open_ai_realtime_transcription_session`: POST /realtime/transcription_sessions */
-export const createAOpenAiRealtimeTranscriptionSession = z.object({ "turn_detection": z.object({ "type": z.literal("server_vad").optional(), "threshold": z.number().optional(), "prefix_padding_ms": z.number().int().optional(), "silence_duration_ms": z.number().int().optional() }).describe("Configuration for turn detection.").optional(), "input_audio_noise_reduction": z.object({ "type": z.enum(["near_field","far_field"]).optional() }).describe("Configuration for input audio noise reduction.").optional(), "input_audio_format": z.enum(["pcm16","g711_ulaw","g711_alaw"]).describe("The format of input audio.").default("pcm16"), "input_audio_transcription": z.object({ "model": z.string().optional(), "language": z.string().optional(), "languages": z.array(z.string()).optional(), "keywords": z.array(z.string()).optional(), "prompt": z.string().optional(), "delay": z.enum(["minimal","low","medium","high","xhigh"]).optional() }).describe("Configuration for input audio transcription.").optional(), "include": z.array(z.literal("item.input_audio_transcription.logprobs")).describe("The set of items to include in the transcription.").optional() });
+export const createAOpenAiRealtimeTranscriptionSession = z.object({
+  turn_detection: z
+    .object({
+      type: z.literal('server_vad').optional(),
+      threshold: z.number().optional(),
+      prefix_padding_ms: z.number().int().optional(),
+      silence_duration_ms: z.number().int().optional(),
+    })
+    .describe('Configuration for turn detection.')
+    .optional(),
+  input_audio_noise_reduction: z
+    .object({ type: z.enum(['near_field', 'far_field']).optional() })
+    .describe('Configuration for input audio noise reduction.')
+    .optional(),
+  input_audio_format: z
+    .enum(['pcm16', 'g711_ulaw', 'g711_alaw'])
+    .describe('The format of input audio.')
+    .default('pcm16'),
+  input_audio_transcription: z
+    .object({
+      model: z.string().optional(),
+      language: z.string().optional(),
+      languages: z.array(z.string()).optional(),
+      keywords: z.array(z.string()).optional(),
+      prompt: z.string().optional(),
+      delay: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).optional(),
+    })
+    .describe('Configuration for input audio transcription.')
+    .optional(),
+  include: z
+    .array(z.literal('item.input_audio_transcription.logprobs'))
+    .describe('The set of items to include in the transcription.')
+    .optional(),
+});
 
 /** `create_a_open_ai_realtime_translation_client_secret`: POST /realtime/translations/client_secrets */
-export const createAOpenAiRealtimeTranslationClientSecret = z.object({ "expires_after": z.object({ "anchor": z.literal("created_at").default("created_at"), "seconds": z.number().int().default(600) }).describe("Configuration for the client secret expiration.").optional(), "session": z.object({ "model": z.string(), "audio": z.record(z.string(), z.any()).optional() }).describe("Realtime translation session configuration.") });
+export const createAOpenAiRealtimeTranslationClientSecret = z.object({
+  expires_after: z
+    .object({ anchor: z.literal('created_at').default('created_at'), seconds: z.number().int().default(600) })
+    .describe('Configuration for the client secret expiration.')
+    .optional(),
+  session: z
+    .object({ model: z.string(), audio: z.record(z.string(), z.any()).optional() })
+    .describe('Realtime translation session configuration.'),
+});
 
 /** `open_ai_realtime_calls_accept`: POST /realtime/calls/{call_id}/accept */
-export const openAiRealtimeCallsAccept = z.object({ "call_id": z.string().describe("The identifier for the call provided in the `realtime.call.incoming` webhook."), "type": z.literal("realtime").describe("The type of session to create."), "output_modalities": z.array(z.enum(["text","audio"])).describe("The set of modalities the model can respond with.").optional(), "model": z.string().describe("The Realtime model used for this session.").optional(), "instructions": z.string().describe("The default system instructions (i.e.").optional(), "audio": z.object({ "input": z.record(z.string(), z.any()).optional(), "output": z.record(z.string(), z.any()).optional() }).describe("Configuration for input and output audio.").optional(), "include": z.array(z.literal("item.input_audio_transcription.logprobs")).describe("Additional fields to include in server outputs.").optional(), "tracing": z.union([z.record(z.string(), z.any()).describe("Realtime API can write session traces to the Traces Dashboard."), z.string().describe("Realtime API can write session traces to the Traces Dashboard.")]).describe("Realtime API can write session traces to the Traces Dashboard.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("Tools available to the model.").optional(), "tool_choice": z.union([z.record(z.string(), z.any()).describe("How the model chooses tools."), z.string().describe("How the model chooses tools.")]).describe("How the model chooses tools.").default("auto"), "parallel_tool_calls": z.boolean().describe("Whether the model may call multiple tools in parallel.").optional(), "reasoning": z.object({ "effort": z.enum(["minimal","low","medium","high","xhigh"]).default("low") }).describe("Configuration for reasoning-capable Realtime models such as `gpt-realtime-2`.").optional(), "max_output_tokens": z.union([z.number().int().describe("Maximum number of output tokens for a single assistant response, inclusive of tool calls."), z.string().describe("Maximum number of output tokens for a single assistant response, inclusive of tool calls.")]).describe("Maximum number of output tokens for a single assistant response, inclusive of tool calls.").optional(), "truncation": z.union([z.record(z.string(), z.any()).describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…"), z.string().describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…")]).describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…").optional(), "prompt": z.object({ "id": z.string(), "version": z.string().optional(), "variables": z.record(z.string(), z.any()).optional() }).describe("Reference to a prompt template and its variables.").optional() });
+export const openAiRealtimeCallsAccept = z.object({
+  call_id: z.string().describe('The identifier for the call provided in the `realtime.call.incoming` webhook.'),
+  type: z.literal('realtime').describe('The type of session to create.'),
+  output_modalities: z
+    .array(z.enum(['text', 'audio']))
+    .describe('The set of modalities the model can respond with.')
+    .optional(),
+  model: z.string().describe('The Realtime model used for this session.').optional(),
+  instructions: z.string().describe('The default system instructions (i.e.').optional(),
+  audio: z
+    .object({ input: z.record(z.string(), z.any()).optional(), output: z.record(z.string(), z.any()).optional() })
+    .describe('Configuration for input and output audio.')
+    .optional(),
+  include: z
+    .array(z.literal('item.input_audio_transcription.logprobs'))
+    .describe('Additional fields to include in server outputs.')
+    .optional(),
+  tracing: z
+    .union([
+      z.record(z.string(), z.any()).describe('Realtime API can write session traces to the Traces Dashboard.'),
+      z.string().describe('Realtime API can write session traces to the Traces Dashboard.'),
+    ])
+    .describe('Realtime API can write session traces to the Traces Dashboard.')
+    .optional(),
+  tools: z.array(z.record(z.string(), z.any())).describe('Tools available to the model.').optional(),
+  tool_choice: z
+    .union([
+      z.record(z.string(), z.any()).describe('How the model chooses tools.'),
+      z.string().describe('How the model chooses tools.'),
+    ])
+    .describe('How the model chooses tools.')
+    .default('auto'),
+  parallel_tool_calls: z.boolean().describe('Whether the model may call multiple tools in parallel.').optional(),
+  reasoning: z
+    .object({ effort: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).default('low') })
+    .describe('Configuration for reasoning-capable Realtime models such as `gpt-realtime-2`.')
+    .optional(),
+  max_output_tokens: z
+    .union([
+      z
+        .number()
+        .int()
+        .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.'),
+      z.string().describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.'),
+    ])
+    .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.')
+    .optional(),
+  truncation: z
+    .union([
+      z
+        .record(z.string(), z.any())
+        .describe(
+          "When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…",
+        ),
+      z
+        .string()
+        .describe(
+          "When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…",
+        ),
+    ])
+    .describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…")
+    .optional(),
+  prompt: z
+    .object({ id: z.string(), version: z.string().optional(), variables: z.record(z.string(), z.any()).optional() })
+    .describe('Reference to a prompt template and its variables.')
+    .optional(),
+});
 
 /** `open_ai_realtime_calls_hangup`: POST /realtime/calls/{call_id}/hangup */
-export const openAiRealtimeCallsHangup = z.object({ "call_id": z.string().describe("The identifier for the call.") });
+export const openAiRealtimeCallsHangup = z.object({ call_id: z.string().describe('The identifier for the call.') });
 
 /** `open_ai_realtime_calls_refer`: POST /realtime/calls/{call_id}/refer */
-export const openAiRealtimeCallsRefer = z.object({ "call_id": z.string().describe("The identifier for the call provided in the `realtime.call.incoming` webhook."), "target_uri": z.string().describe("URI that should appear in the SIP Refer-To header.") });
+export const openAiRealtimeCallsRefer = z.object({
+  call_id: z.string().describe('The identifier for the call provided in the `realtime.call.incoming` webhook.'),
+  target_uri: z.string().describe('URI that should appear in the SIP Refer-To header.'),
+});
 
 /** `open_ai_realtime_calls_reject`: POST /realtime/calls/{call_id}/reject */
-export const openAiRealtimeCallsReject = z.object({ "call_id": z.string().describe("The identifier for the call provided in the `realtime.call.incoming` webhook."), "status_code": z.number().int().describe("SIP response code to send back to the caller.").optional() });
+export const openAiRealtimeCallsReject = z.object({
+  call_id: z.string().describe('The identifier for the call provided in the `realtime.call.incoming` webhook.'),
+  status_code: z.number().int().describe('SIP response code to send back to the caller.').optional(),
+});

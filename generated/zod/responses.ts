@@ -3,43 +3,593 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_response`: POST /responses */
-export const createAOpenAiResponse = z.object({ "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "top_logprobs": z.number().int().describe("An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token…").optional(), "temperature": z.number().describe("What sampling temperature to use, between 0 and 2.").default(1), "top_p": z.number().describe("An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…").default(1), "user": z.string().describe("This field is being replaced by `safety_identifier` and `prompt_cache_key`.").optional(), "safety_identifier": z.string().describe("A stable identifier used to help detect users of your application that may be violating OpenAI's usage…").optional(), "prompt_cache_key": z.string().describe("Used by OpenAI to cache responses for similar requests to optimize your cache hit rates.").optional(), "prompt_cache_retention": z.enum(["in_memory","24h"]).describe("Deprecated. Use `prompt_cache_options.ttl` instead. The retention policy for the prompt cache. Set to `24h`…").optional(), "prompt_cache_options": z.object({ "ttl": z.literal("30m").optional(), "mode": z.enum(["implicit","explicit"]).optional() }).describe("Options for prompt caching.").optional(), "previous_response_id": z.string().describe("The unique ID of the previous response to the model.").optional(), "model": z.string().describe("Model ID used to generate the response, like `gpt-4o` or `o3`.").optional(), "background": z.boolean().describe("Whether to run the model response in the background.").default(false), "max_tool_calls": z.number().int().describe("The maximum number of total calls to built-in tools that can be processed in a response.").optional(), "text": z.object({ "format": z.record(z.string(), z.any()).optional(), "verbosity": z.enum(["low","medium","high"]).default("medium") }).describe("Configuration options for a text response from the model.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("An array of tools the model may call while generating a response.").optional(), "tool_choice": z.union([z.record(z.string(), z.any()).describe("How the model should select which tool (or tools) to use when generating a response."), z.string().describe("How the model should select which tool (or tools) to use when generating a response.")]).describe("How the model should select which tool (or tools) to use when generating a response.").optional(), "prompt": z.object({ "id": z.string(), "version": z.string().optional(), "variables": z.record(z.string(), z.any()).optional() }).describe("Reference to a prompt template and its variables.").optional(), "service_tier": z.enum(["auto","default","flex","scale","priority","fast","ultrafast"]).describe("Specifies the processing type used for serving the request.").default("auto"), "truncation": z.enum(["auto","disabled"]).describe("The truncation strategy to use for the model response.").default("disabled"), "reasoning": z.object({ "mode": z.string().optional(), "effort": z.enum(["none","minimal","low","medium","high","xhigh","max"]).default("medium"), "summary": z.enum(["auto","concise","detailed"]).optional(), "context": z.enum(["auto","current_turn","all_turns"]).optional(), "generate_summary": z.enum(["auto","concise","detailed"]).optional() }).describe("gpt-5 and o-series models only Configuration options for reasoning models.").optional(), "input": z.union([z.array(z.any()).describe("Text, image, or file inputs to the model, used to generate a response."), z.string().describe("Text, image, or file inputs to the model, used to generate a response.")]).describe("Text, image, or file inputs to the model, used to generate a response.").optional(), "include": z.array(z.enum(["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"])).describe("Specify additional output data to include in the model response.").optional(), "parallel_tool_calls": z.boolean().describe("Whether to allow the model to run tool calls in parallel.").default(true), "store": z.boolean().describe("Whether to store the generated model response for later retrieval via API.").default(true), "instructions": z.string().describe("A system (or developer) message inserted into the model's context.").optional(), "moderation": z.object({ "model": z.string(), "policy": z.record(z.string(), z.any()).optional() }).describe("Configuration for running moderation on the input and output of this response.").optional(), "conversation": z.union([z.record(z.string(), z.any()).describe("The unique ID of the conversation."), z.string().describe("The unique ID of the conversation.")]).describe("The unique ID of the conversation.").optional(), "context_management": z.array(z.record(z.string(), z.any())).describe("Context management configuration for this request.").optional(), "max_output_tokens": z.number().int().describe("An upper bound for the number of tokens that can be generated for a response, including visible output…").optional() });
+export const createAOpenAiResponse = z.object({
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  top_logprobs: z
+    .number()
+    .int()
+    .describe(
+      'An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token…',
+    )
+    .optional(),
+  temperature: z.number().describe('What sampling temperature to use, between 0 and 2.').default(1),
+  top_p: z
+    .number()
+    .describe(
+      'An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…',
+    )
+    .default(1),
+  user: z.string().describe('This field is being replaced by `safety_identifier` and `prompt_cache_key`.').optional(),
+  safety_identifier: z
+    .string()
+    .describe("A stable identifier used to help detect users of your application that may be violating OpenAI's usage…")
+    .optional(),
+  prompt_cache_key: z
+    .string()
+    .describe('Used by OpenAI to cache responses for similar requests to optimize your cache hit rates.')
+    .optional(),
+  prompt_cache_retention: z
+    .enum(['in_memory', '24h'])
+    .describe(
+      'Deprecated. Use `prompt_cache_options.ttl` instead. The retention policy for the prompt cache. Set to `24h`…',
+    )
+    .optional(),
+  prompt_cache_options: z
+    .object({ ttl: z.literal('30m').optional(), mode: z.enum(['implicit', 'explicit']).optional() })
+    .describe('Options for prompt caching.')
+    .optional(),
+  previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
+  model: z.string().describe('Model ID used to generate the response, like `gpt-4o` or `o3`.').optional(),
+  background: z.boolean().describe('Whether to run the model response in the background.').default(false),
+  max_tool_calls: z
+    .number()
+    .int()
+    .describe('The maximum number of total calls to built-in tools that can be processed in a response.')
+    .optional(),
+  text: z
+    .object({
+      format: z.record(z.string(), z.any()).optional(),
+      verbosity: z.enum(['low', 'medium', 'high']).default('medium'),
+    })
+    .describe('Configuration options for a text response from the model.')
+    .optional(),
+  tools: z
+    .array(z.record(z.string(), z.any()))
+    .describe('An array of tools the model may call while generating a response.')
+    .optional(),
+  tool_choice: z
+    .union([
+      z
+        .record(z.string(), z.any())
+        .describe('How the model should select which tool (or tools) to use when generating a response.'),
+      z.string().describe('How the model should select which tool (or tools) to use when generating a response.'),
+    ])
+    .describe('How the model should select which tool (or tools) to use when generating a response.')
+    .optional(),
+  prompt: z
+    .object({ id: z.string(), version: z.string().optional(), variables: z.record(z.string(), z.any()).optional() })
+    .describe('Reference to a prompt template and its variables.')
+    .optional(),
+  service_tier: z
+    .enum(['auto', 'default', 'flex', 'scale', 'priority', 'fast', 'ultrafast'])
+    .describe('Specifies the processing type used for serving the request.')
+    .default('auto'),
+  truncation: z
+    .enum(['auto', 'disabled'])
+    .describe('The truncation strategy to use for the model response.')
+    .default('disabled'),
+  reasoning: z
+    .object({
+      mode: z.string().optional(),
+      effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).default('medium'),
+      summary: z.enum(['auto', 'concise', 'detailed']).optional(),
+      context: z.enum(['auto', 'current_turn', 'all_turns']).optional(),
+      generate_summary: z.enum(['auto', 'concise', 'detailed']).optional(),
+    })
+    .describe('gpt-5 and o-series models only Configuration options for reasoning models.')
+    .optional(),
+  input: z
+    .union([
+      z.array(z.any()).describe('Text, image, or file inputs to the model, used to generate a response.'),
+      z.string().describe('Text, image, or file inputs to the model, used to generate a response.'),
+    ])
+    .describe('Text, image, or file inputs to the model, used to generate a response.')
+    .optional(),
+  include: z
+    .array(
+      z.enum([
+        'file_search_call.results',
+        'web_search_call.results',
+        'web_search_call.action.sources',
+        'message.input_image.image_url',
+        'computer_call_output.output.image_url',
+        'code_interpreter_call.outputs',
+        'reasoning.encrypted_content',
+        'message.output_text.logprobs',
+      ]),
+    )
+    .describe('Specify additional output data to include in the model response.')
+    .optional(),
+  parallel_tool_calls: z.boolean().describe('Whether to allow the model to run tool calls in parallel.').default(true),
+  store: z
+    .boolean()
+    .describe('Whether to store the generated model response for later retrieval via API.')
+    .default(true),
+  instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
+  moderation: z
+    .object({ model: z.string(), policy: z.record(z.string(), z.any()).optional() })
+    .describe('Configuration for running moderation on the input and output of this response.')
+    .optional(),
+  conversation: z
+    .union([
+      z.record(z.string(), z.any()).describe('The unique ID of the conversation.'),
+      z.string().describe('The unique ID of the conversation.'),
+    ])
+    .describe('The unique ID of the conversation.')
+    .optional(),
+  context_management: z
+    .array(z.record(z.string(), z.any()))
+    .describe('Context management configuration for this request.')
+    .optional(),
+  max_output_tokens: z
+    .number()
+    .int()
+    .describe('An upper bound for the number of tokens that can be generated for a response, including visible output…')
+    .optional(),
+});
 
 /** `create_a_open_ai_response_beta`: POST /responses */
-export const createAOpenAiResponseBeta = z.object({ "openai-beta": z.array(z.literal("responses_multi_agent=v1")).describe("Optional beta features to enable for this request.").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional(), "top_logprobs": z.number().int().describe("An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token…").optional(), "temperature": z.number().describe("What sampling temperature to use, between 0 and 2.").default(1), "top_p": z.number().describe("An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…").default(1), "user": z.string().describe("This field is being replaced by `safety_identifier` and `prompt_cache_key`.").optional(), "safety_identifier": z.string().describe("A stable identifier used to help detect users of your application that may be violating OpenAI's usage…").optional(), "prompt_cache_key": z.string().describe("Used by OpenAI to cache responses for similar requests to optimize your cache hit rates.").optional(), "prompt_cache_retention": z.enum(["in_memory","24h"]).describe("Deprecated. Use `prompt_cache_options.ttl` instead. The retention policy for the prompt cache. Set to `24h`…").optional(), "prompt_cache_options": z.object({ "ttl": z.literal("30m").optional(), "mode": z.enum(["implicit","explicit"]).optional() }).describe("Options for prompt caching.").optional(), "previous_response_id": z.string().describe("The unique ID of the previous response to the model.").optional(), "model": z.string().describe("Model ID used to generate the response, like `gpt-4o` or `o3`.").optional(), "background": z.boolean().describe("Whether to run the model response in the background.").default(false), "max_tool_calls": z.number().int().describe("The maximum number of total calls to built-in tools that can be processed in a response.").optional(), "text": z.object({ "format": z.record(z.string(), z.any()).optional(), "verbosity": z.enum(["low","medium","high"]).default("medium") }).describe("Configuration options for a text response from the model.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("An array of tools the model may call while generating a response.").optional(), "tool_choice": z.union([z.record(z.string(), z.any()).describe("How the model should select which tool (or tools) to use when generating a response."), z.string().describe("How the model should select which tool (or tools) to use when generating a response.")]).describe("How the model should select which tool (or tools) to use when generating a response.").optional(), "prompt": z.object({ "id": z.string(), "version": z.string().optional(), "variables": z.record(z.string(), z.any()).optional() }).describe("Reference to a prompt template and its variables.").optional(), "service_tier": z.enum(["auto","default","flex","scale","priority","fast","ultrafast"]).describe("Specifies the processing type used for serving the request.").default("auto"), "truncation": z.enum(["auto","disabled"]).describe("The truncation strategy to use for the model response.").default("disabled"), "reasoning": z.object({ "mode": z.string().optional(), "effort": z.enum(["none","minimal","low","medium","high","xhigh","max"]).default("medium"), "summary": z.enum(["auto","concise","detailed"]).optional(), "context": z.enum(["auto","current_turn","all_turns"]).optional(), "generate_summary": z.enum(["auto","concise","detailed"]).optional() }).describe("gpt-5 and o-series models only Configuration options for reasoning models.").optional(), "input": z.union([z.array(z.any()).describe("Text, image, or file inputs to the model, used to generate a response."), z.string().describe("Text, image, or file inputs to the model, used to generate a response.")]).describe("Text, image, or file inputs to the model, used to generate a response.").optional(), "include": z.array(z.enum(["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"])).describe("Specify additional output data to include in the model response.").optional(), "parallel_tool_calls": z.boolean().describe("Whether to allow the model to run tool calls in parallel.").default(true), "store": z.boolean().describe("Whether to store the generated model response for later retrieval via API.").default(true), "instructions": z.string().describe("A system (or developer) message inserted into the model's context.").optional(), "moderation": z.object({ "model": z.string(), "policy": z.record(z.string(), z.any()).optional() }).describe("Configuration for running moderation on the input and output of this response.").optional(), "conversation": z.union([z.record(z.string(), z.any()).describe("The unique ID of the conversation."), z.string().describe("The unique ID of the conversation.")]).describe("The unique ID of the conversation.").optional(), "context_management": z.array(z.record(z.string(), z.any())).describe("Context management configuration for this request.").optional(), "max_output_tokens": z.number().int().describe("An upper bound for the number of tokens that can be generated for a response, including visible output…").optional(), "multi_agent": z.object({ "enabled": z.boolean(), "max_concurrent_subagents": z.number().int().optional() }).describe("Configuration for server-hosted multi-agent execution.").optional() });
+export const createAOpenAiResponseBeta = z.object({
+  'openai-beta': z
+    .array(z.literal('responses_multi_agent=v1'))
+    .describe('Optional beta features to enable for this request.')
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+  top_logprobs: z
+    .number()
+    .int()
+    .describe(
+      'An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token…',
+    )
+    .optional(),
+  temperature: z.number().describe('What sampling temperature to use, between 0 and 2.').default(1),
+  top_p: z
+    .number()
+    .describe(
+      'An alternative to sampling with temperature, called nucleus sampling, where the model considers the results…',
+    )
+    .default(1),
+  user: z.string().describe('This field is being replaced by `safety_identifier` and `prompt_cache_key`.').optional(),
+  safety_identifier: z
+    .string()
+    .describe("A stable identifier used to help detect users of your application that may be violating OpenAI's usage…")
+    .optional(),
+  prompt_cache_key: z
+    .string()
+    .describe('Used by OpenAI to cache responses for similar requests to optimize your cache hit rates.')
+    .optional(),
+  prompt_cache_retention: z
+    .enum(['in_memory', '24h'])
+    .describe(
+      'Deprecated. Use `prompt_cache_options.ttl` instead. The retention policy for the prompt cache. Set to `24h`…',
+    )
+    .optional(),
+  prompt_cache_options: z
+    .object({ ttl: z.literal('30m').optional(), mode: z.enum(['implicit', 'explicit']).optional() })
+    .describe('Options for prompt caching.')
+    .optional(),
+  previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
+  model: z.string().describe('Model ID used to generate the response, like `gpt-4o` or `o3`.').optional(),
+  background: z.boolean().describe('Whether to run the model response in the background.').default(false),
+  max_tool_calls: z
+    .number()
+    .int()
+    .describe('The maximum number of total calls to built-in tools that can be processed in a response.')
+    .optional(),
+  text: z
+    .object({
+      format: z.record(z.string(), z.any()).optional(),
+      verbosity: z.enum(['low', 'medium', 'high']).default('medium'),
+    })
+    .describe('Configuration options for a text response from the model.')
+    .optional(),
+  tools: z
+    .array(z.record(z.string(), z.any()))
+    .describe('An array of tools the model may call while generating a response.')
+    .optional(),
+  tool_choice: z
+    .union([
+      z
+        .record(z.string(), z.any())
+        .describe('How the model should select which tool (or tools) to use when generating a response.'),
+      z.string().describe('How the model should select which tool (or tools) to use when generating a response.'),
+    ])
+    .describe('How the model should select which tool (or tools) to use when generating a response.')
+    .optional(),
+  prompt: z
+    .object({ id: z.string(), version: z.string().optional(), variables: z.record(z.string(), z.any()).optional() })
+    .describe('Reference to a prompt template and its variables.')
+    .optional(),
+  service_tier: z
+    .enum(['auto', 'default', 'flex', 'scale', 'priority', 'fast', 'ultrafast'])
+    .describe('Specifies the processing type used for serving the request.')
+    .default('auto'),
+  truncation: z
+    .enum(['auto', 'disabled'])
+    .describe('The truncation strategy to use for the model response.')
+    .default('disabled'),
+  reasoning: z
+    .object({
+      mode: z.string().optional(),
+      effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).default('medium'),
+      summary: z.enum(['auto', 'concise', 'detailed']).optional(),
+      context: z.enum(['auto', 'current_turn', 'all_turns']).optional(),
+      generate_summary: z.enum(['auto', 'concise', 'detailed']).optional(),
+    })
+    .describe('gpt-5 and o-series models only Configuration options for reasoning models.')
+    .optional(),
+  input: z
+    .union([
+      z.array(z.any()).describe('Text, image, or file inputs to the model, used to generate a response.'),
+      z.string().describe('Text, image, or file inputs to the model, used to generate a response.'),
+    ])
+    .describe('Text, image, or file inputs to the model, used to generate a response.')
+    .optional(),
+  include: z
+    .array(
+      z.enum([
+        'file_search_call.results',
+        'web_search_call.results',
+        'web_search_call.action.sources',
+        'message.input_image.image_url',
+        'computer_call_output.output.image_url',
+        'code_interpreter_call.outputs',
+        'reasoning.encrypted_content',
+        'message.output_text.logprobs',
+      ]),
+    )
+    .describe('Specify additional output data to include in the model response.')
+    .optional(),
+  parallel_tool_calls: z.boolean().describe('Whether to allow the model to run tool calls in parallel.').default(true),
+  store: z
+    .boolean()
+    .describe('Whether to store the generated model response for later retrieval via API.')
+    .default(true),
+  instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
+  moderation: z
+    .object({ model: z.string(), policy: z.record(z.string(), z.any()).optional() })
+    .describe('Configuration for running moderation on the input and output of this response.')
+    .optional(),
+  conversation: z
+    .union([
+      z.record(z.string(), z.any()).describe('The unique ID of the conversation.'),
+      z.string().describe('The unique ID of the conversation.'),
+    ])
+    .describe('The unique ID of the conversation.')
+    .optional(),
+  context_management: z
+    .array(z.record(z.string(), z.any()))
+    .describe('Context management configuration for this request.')
+    .optional(),
+  max_output_tokens: z
+    .number()
+    .int()
+    .describe('An upper bound for the number of tokens that can be generated for a response, including visible output…')
+    .optional(),
+  multi_agent: z
+    .object({ enabled: z.boolean(), max_concurrent_subagents: z.number().int().optional() })
+    .describe('Configuration for server-hosted multi-agent execution.')
+    .optional(),
+});
 
 /** `delete_a_open_ai_response_by_id`: DELETE /responses/{response_id} */
-export const deleteAOpenAiResponseById = z.object({ "response_id": z.string().describe("The ID of the response to delete.") });
+export const deleteAOpenAiResponseById = z.object({
+  response_id: z.string().describe('The ID of the response to delete.'),
+});
 
 /** `delete_a_open_ai_response_by_id_beta`: DELETE /responses/{response_id} */
-export const deleteAOpenAiResponseByIdBeta = z.object({ "response_id": z.string().describe("The ID of the response to delete."), "openai-beta": z.array(z.literal("responses_multi_agent=v1")).describe("Optional beta features to enable for this request.").optional() });
+export const deleteAOpenAiResponseByIdBeta = z.object({
+  response_id: z.string().describe('The ID of the response to delete.'),
+  'openai-beta': z
+    .array(z.literal('responses_multi_agent=v1'))
+    .describe('Optional beta features to enable for this request.')
+    .optional(),
+});
 
 /** `get_single_open_ai_response_by_id`: GET /responses/{response_id} */
-export const getSingleOpenAiResponseById = z.object({ "response_id": z.string().describe("The ID of the response to retrieve."), "include": z.array(z.enum(["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"])).describe("Additional fields to include in the response.").optional(), "stream": z.boolean().describe("If set to true, the model response data will be streamed to the client as it is generated using server-sent…").optional(), "starting_after": z.number().int().describe("The sequence number of the event after which to start streaming.").optional(), "include_obfuscation": z.boolean().describe("When true, stream obfuscation will be enabled.").optional() });
+export const getSingleOpenAiResponseById = z.object({
+  response_id: z.string().describe('The ID of the response to retrieve.'),
+  include: z
+    .array(
+      z.enum([
+        'file_search_call.results',
+        'web_search_call.results',
+        'web_search_call.action.sources',
+        'message.input_image.image_url',
+        'computer_call_output.output.image_url',
+        'code_interpreter_call.outputs',
+        'reasoning.encrypted_content',
+        'message.output_text.logprobs',
+      ]),
+    )
+    .describe('Additional fields to include in the response.')
+    .optional(),
+  stream: z
+    .boolean()
+    .describe(
+      'If set to true, the model response data will be streamed to the client as it is generated using server-sent…',
+    )
+    .optional(),
+  starting_after: z
+    .number()
+    .int()
+    .describe('The sequence number of the event after which to start streaming.')
+    .optional(),
+  include_obfuscation: z.boolean().describe('When true, stream obfuscation will be enabled.').optional(),
+});
 
 /** `get_single_open_ai_response_by_id_beta`: GET /responses/{response_id} */
-export const getSingleOpenAiResponseByIdBeta = z.object({ "response_id": z.string().describe("The ID of the response to retrieve."), "include": z.array(z.enum(["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"])).describe("Additional fields to include in the response.").optional(), "stream": z.boolean().describe("If set to true, the model response data will be streamed to the client as it is generated using server-sent…").optional(), "starting_after": z.number().int().describe("The sequence number of the event after which to start streaming.").optional(), "include_obfuscation": z.boolean().describe("When true, stream obfuscation will be enabled.").optional(), "openai-beta": z.array(z.literal("responses_multi_agent=v1")).describe("Optional beta features to enable for this request.").optional() });
+export const getSingleOpenAiResponseByIdBeta = z.object({
+  response_id: z.string().describe('The ID of the response to retrieve.'),
+  include: z
+    .array(
+      z.enum([
+        'file_search_call.results',
+        'web_search_call.results',
+        'web_search_call.action.sources',
+        'message.input_image.image_url',
+        'computer_call_output.output.image_url',
+        'code_interpreter_call.outputs',
+        'reasoning.encrypted_content',
+        'message.output_text.logprobs',
+      ]),
+    )
+    .describe('Additional fields to include in the response.')
+    .optional(),
+  stream: z
+    .boolean()
+    .describe(
+      'If set to true, the model response data will be streamed to the client as it is generated using server-sent…',
+    )
+    .optional(),
+  starting_after: z
+    .number()
+    .int()
+    .describe('The sequence number of the event after which to start streaming.')
+    .optional(),
+  include_obfuscation: z.boolean().describe('When true, stream obfuscation will be enabled.').optional(),
+  'openai-beta': z
+    .array(z.literal('responses_multi_agent=v1'))
+    .describe('Optional beta features to enable for this request.')
+    .optional(),
+});
 
 /** `list_all_open_ai_response_input_items`: GET /responses/{response_id}/input_items */
-export const listAllOpenAiResponseInputItems = z.object({ "response_id": z.string().describe("The ID of the response to retrieve input items for."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("The order to return the input items in.").optional(), "after": z.string().describe("An item ID to list items after, used in pagination.").optional(), "include": z.array(z.enum(["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"])).describe("Additional fields to include in the response.").optional() });
+export const listAllOpenAiResponseInputItems = z.object({
+  response_id: z.string().describe('The ID of the response to retrieve input items for.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('The order to return the input items in.').optional(),
+  after: z.string().describe('An item ID to list items after, used in pagination.').optional(),
+  include: z
+    .array(
+      z.enum([
+        'file_search_call.results',
+        'web_search_call.results',
+        'web_search_call.action.sources',
+        'message.input_image.image_url',
+        'computer_call_output.output.image_url',
+        'code_interpreter_call.outputs',
+        'reasoning.encrypted_content',
+        'message.output_text.logprobs',
+      ]),
+    )
+    .describe('Additional fields to include in the response.')
+    .optional(),
+});
 
 /** `list_all_open_ai_response_input_items_beta`: GET /responses/{response_id}/input_items */
-export const listAllOpenAiResponseInputItemsBeta = z.object({ "response_id": z.string().describe("The ID of the response to retrieve input items for."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("The order to return the input items in.").optional(), "after": z.string().describe("An item ID to list items after, used in pagination.").optional(), "include": z.array(z.enum(["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"])).describe("Additional fields to include in the response.").optional(), "openai-beta": z.array(z.literal("responses_multi_agent=v1")).describe("Optional beta features to enable for this request.").optional() });
+export const listAllOpenAiResponseInputItemsBeta = z.object({
+  response_id: z.string().describe('The ID of the response to retrieve input items for.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('The order to return the input items in.').optional(),
+  after: z.string().describe('An item ID to list items after, used in pagination.').optional(),
+  include: z
+    .array(
+      z.enum([
+        'file_search_call.results',
+        'web_search_call.results',
+        'web_search_call.action.sources',
+        'message.input_image.image_url',
+        'computer_call_output.output.image_url',
+        'code_interpreter_call.outputs',
+        'reasoning.encrypted_content',
+        'message.output_text.logprobs',
+      ]),
+    )
+    .describe('Additional fields to include in the response.')
+    .optional(),
+  'openai-beta': z
+    .array(z.literal('responses_multi_agent=v1'))
+    .describe('Optional beta features to enable for this request.')
+    .optional(),
+});
 
 /** `open_ai_responses_cancel`: POST /responses/{response_id}/cancel */
-export const openAiResponsesCancel = z.object({ "response_id": z.string().describe("The ID of the response to cancel.") });
+export const openAiResponsesCancel = z.object({
+  response_id: z.string().describe('The ID of the response to cancel.'),
+});
 
 /** `open_ai_responses_cancel_beta`: POST /responses/{response_id}/cancel */
-export const openAiResponsesCancelBeta = z.object({ "response_id": z.string().describe("The ID of the response to cancel."), "openai-beta": z.array(z.literal("responses_multi_agent=v1")).describe("Optional beta features to enable for this request.").optional() });
+export const openAiResponsesCancelBeta = z.object({
+  response_id: z.string().describe('The ID of the response to cancel.'),
+  'openai-beta': z
+    .array(z.literal('responses_multi_agent=v1'))
+    .describe('Optional beta features to enable for this request.')
+    .optional(),
+});
 
 /** `open_ai_responses_compact`: POST /responses/compact */
-export const openAiResponsesCompact = z.object({ "model": z.string().describe("Model ID used to generate the response, like `gpt-5` or `o3`."), "input": z.union([z.array(z.any()).describe("A text input to the model, equivalent to a text input with the `user` role."), z.string().describe("A text input to the model, equivalent to a text input with the `user` role.")]).describe("A text input to the model, equivalent to a text input with the `user` role.").optional(), "previous_response_id": z.string().describe("The unique ID of the previous response to the model.").optional(), "instructions": z.string().describe("A system (or developer) message inserted into the model's context.").optional(), "prompt_cache_key": z.string().describe("A key to use when reading from or writing to the prompt cache.").optional(), "prompt_cache_retention": z.enum(["in_memory","24h"]).optional(), "prompt_cache_options": z.object({ "ttl": z.literal("30m").optional(), "mode": z.enum(["implicit","explicit"]).optional() }).describe("Options for prompt caching.").optional(), "service_tier": z.enum(["auto","default","fast","flex","priority"]).optional() });
+export const openAiResponsesCompact = z.object({
+  model: z.string().describe('Model ID used to generate the response, like `gpt-5` or `o3`.'),
+  input: z
+    .union([
+      z.array(z.any()).describe('A text input to the model, equivalent to a text input with the `user` role.'),
+      z.string().describe('A text input to the model, equivalent to a text input with the `user` role.'),
+    ])
+    .describe('A text input to the model, equivalent to a text input with the `user` role.')
+    .optional(),
+  previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
+  instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
+  prompt_cache_key: z.string().describe('A key to use when reading from or writing to the prompt cache.').optional(),
+  prompt_cache_retention: z.enum(['in_memory', '24h']).optional(),
+  prompt_cache_options: z
+    .object({ ttl: z.literal('30m').optional(), mode: z.enum(['implicit', 'explicit']).optional() })
+    .describe('Options for prompt caching.')
+    .optional(),
+  service_tier: z.enum(['auto', 'default', 'fast', 'flex', 'priority']).optional(),
+});
 
 /** `open_ai_responses_compact_beta`: POST /responses/compact */
-export const openAiResponsesCompactBeta = z.object({ "openai-beta": z.array(z.literal("responses_multi_agent=v1")).describe("Optional beta features to enable for this request.").optional(), "model": z.string().describe("Model ID used to generate the response, like `gpt-5` or `o3`."), "input": z.union([z.array(z.any()).describe("A text input to the model, equivalent to a text input with the `user` role."), z.string().describe("A text input to the model, equivalent to a text input with the `user` role.")]).describe("A text input to the model, equivalent to a text input with the `user` role.").optional(), "previous_response_id": z.string().describe("The unique ID of the previous response to the model.").optional(), "instructions": z.string().describe("A system (or developer) message inserted into the model's context.").optional(), "prompt_cache_key": z.string().describe("A key to use when reading from or writing to the prompt cache.").optional(), "prompt_cache_retention": z.enum(["in_memory","24h"]).optional(), "prompt_cache_options": z.object({ "ttl": z.literal("30m").optional(), "mode": z.enum(["implicit","explicit"]).optional() }).describe("Options for prompt caching.").optional(), "service_tier": z.enum(["auto","default","fast","flex","priority"]).optional() });
+export const openAiResponsesCompactBeta = z.object({
+  'openai-beta': z
+    .array(z.literal('responses_multi_agent=v1'))
+    .describe('Optional beta features to enable for this request.')
+    .optional(),
+  model: z.string().describe('Model ID used to generate the response, like `gpt-5` or `o3`.'),
+  input: z
+    .union([
+      z.array(z.any()).describe('A text input to the model, equivalent to a text input with the `user` role.'),
+      z.string().describe('A text input to the model, equivalent to a text input with the `user` role.'),
+    ])
+    .describe('A text input to the model, equivalent to a text input with the `user` role.')
+    .optional(),
+  previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
+  instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
+  prompt_cache_key: z.string().describe('A key to use when reading from or writing to the prompt cache.').optional(),
+  prompt_cache_retention: z.enum(['in_memory', '24h']).optional(),
+  prompt_cache_options: z
+    .object({ ttl: z.literal('30m').optional(), mode: z.enum(['implicit', 'explicit']).optional() })
+    .describe('Options for prompt caching.')
+    .optional(),
+  service_tier: z.enum(['auto', 'default', 'fast', 'flex', 'priority']).optional(),
+});
 
 /** `open_ai_responses_count_input_tokens`: POST /responses/input_tokens */
-export const openAiResponsesCountInputTokens = z.object({ "model": z.string().describe("Model ID used to generate the response, like `gpt-4o` or `o3`.").optional(), "input": z.union([z.array(z.any()).describe("A text input to the model, equivalent to a text input with the `user` role."), z.string().describe("A text input to the model, equivalent to a text input with the `user` role.")]).describe("A text input to the model, equivalent to a text input with the `user` role.").optional(), "previous_response_id": z.string().describe("The unique ID of the previous response to the model.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("An array of tools the model may call while generating a response.").optional(), "text": z.object({ "format": z.record(z.string(), z.any()).optional(), "verbosity": z.enum(["low","medium","high"]).default("medium") }).describe("Configuration options for a text response from the model.").optional(), "reasoning": z.object({ "mode": z.string().optional(), "effort": z.enum(["none","minimal","low","medium","high","xhigh","max"]).default("medium"), "summary": z.enum(["auto","concise","detailed"]).optional(), "context": z.enum(["auto","current_turn","all_turns"]).optional(), "generate_summary": z.enum(["auto","concise","detailed"]).optional() }).describe("gpt-5 and o-series models only Configuration options for reasoning models.").optional(), "truncation": z.enum(["auto","disabled"]).describe("The truncation strategy to use for the model response.").optional(), "instructions": z.string().describe("A system (or developer) message inserted into the model's context.").optional(), "personality": z.string().describe("A model-owned style preset to apply to this request.").optional(), "conversation": z.union([z.record(z.string(), z.any()).describe("The unique ID of the conversation."), z.string().describe("The unique ID of the conversation.")]).describe("The unique ID of the conversation.").optional(), "tool_choice": z.union([z.record(z.string(), z.any()).describe("Controls which (if any) tool is called by the model."), z.string().describe("Controls which (if any) tool is called by the model.")]).describe("Controls which (if any) tool is called by the model.").optional(), "parallel_tool_calls": z.boolean().describe("Whether to allow the model to run tool calls in parallel.").optional() });
+export const openAiResponsesCountInputTokens = z.object({
+  model: z.string().describe('Model ID used to generate the response, like `gpt-4o` or `o3`.').optional(),
+  input: z
+    .union([
+      z.array(z.any()).describe('A text input to the model, equivalent to a text input with the `user` role.'),
+      z.string().describe('A text input to the model, equivalent to a text input with the `user` role.'),
+    ])
+    .describe('A text input to the model, equivalent to a text input with the `user` role.')
+    .optional(),
+  previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
+  tools: z
+    .array(z.record(z.string(), z.any()))
+    .describe('An array of tools the model may call while generating a response.')
+    .optional(),
+  text: z
+    .object({
+      format: z.record(z.string(), z.any()).optional(),
+      verbosity: z.enum(['low', 'medium', 'high']).default('medium'),
+    })
+    .describe('Configuration options for a text response from the model.')
+    .optional(),
+  reasoning: z
+    .object({
+      mode: z.string().optional(),
+      effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).default('medium'),
+      summary: z.enum(['auto', 'concise', 'detailed']).optional(),
+      context: z.enum(['auto', 'current_turn', 'all_turns']).optional(),
+      generate_summary: z.enum(['auto', 'concise', 'detailed']).optional(),
+    })
+    .describe('gpt-5 and o-series models only Configuration options for reasoning models.')
+    .optional(),
+  truncation: z
+    .enum(['auto', 'disabled'])
+    .describe('The truncation strategy to use for the model response.')
+    .optional(),
+  instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
+  personality: z.string().describe('A model-owned style preset to apply to this request.').optional(),
+  conversation: z
+    .union([
+      z.record(z.string(), z.any()).describe('The unique ID of the conversation.'),
+      z.string().describe('The unique ID of the conversation.'),
+    ])
+    .describe('The unique ID of the conversation.')
+    .optional(),
+  tool_choice: z
+    .union([
+      z.record(z.string(), z.any()).describe('Controls which (if any) tool is called by the model.'),
+      z.string().describe('Controls which (if any) tool is called by the model.'),
+    ])
+    .describe('Controls which (if any) tool is called by the model.')
+    .optional(),
+  parallel_tool_calls: z.boolean().describe('Whether to allow the model to run tool calls in parallel.').optional(),
+});
 
 /** `open_ai_responses_count_input_tokens_beta`: POST /responses/input_tokens */
-export const openAiResponsesCountInputTokensBeta = z.object({ "openai-beta": z.array(z.literal("responses_multi_agent=v1")).describe("Optional beta features to enable for this request.").optional(), "model": z.string().describe("Model ID used to generate the response, like `gpt-4o` or `o3`.").optional(), "input": z.union([z.array(z.any()).describe("A text input to the model, equivalent to a text input with the `user` role."), z.string().describe("A text input to the model, equivalent to a text input with the `user` role.")]).describe("A text input to the model, equivalent to a text input with the `user` role.").optional(), "previous_response_id": z.string().describe("The unique ID of the previous response to the model.").optional(), "tools": z.array(z.record(z.string(), z.any())).describe("An array of tools the model may call while generating a response.").optional(), "text": z.object({ "format": z.record(z.string(), z.any()).optional(), "verbosity": z.enum(["low","medium","high"]).default("medium") }).describe("Configuration options for a text response from the model.").optional(), "reasoning": z.object({ "mode": z.string().optional(), "effort": z.enum(["none","minimal","low","medium","high","xhigh","max"]).default("medium"), "summary": z.enum(["auto","concise","detailed"]).optional(), "context": z.enum(["auto","current_turn","all_turns"]).optional(), "generate_summary": z.enum(["auto","concise","detailed"]).optional() }).describe("gpt-5 and o-series models only Configuration options for reasoning models.").optional(), "truncation": z.enum(["auto","disabled"]).describe("The truncation strategy to use for the model response.").optional(), "instructions": z.string().describe("A system (or developer) message inserted into the model's context.").optional(), "personality": z.string().describe("A model-owned style preset to apply to this request.").optional(), "conversation": z.union([z.record(z.string(), z.any()).describe("The unique ID of the conversation."), z.string().describe("The unique ID of the conversation.")]).describe("The unique ID of the conversation.").optional(), "tool_choice": z.union([z.record(z.string(), z.any()).describe("Controls which (if any) tool is called by the model."), z.string().describe("Controls which (if any) tool is called by the model.")]).describe("Controls which (if any) tool is called by the model.").optional(), "parallel_tool_calls": z.boolean().describe("Whether to allow the model to run tool calls in parallel.").optional() });
+export const openAiResponsesCountInputTokensBeta = z.object({
+  'openai-beta': z
+    .array(z.literal('responses_multi_agent=v1'))
+    .describe('Optional beta features to enable for this request.')
+    .optional(),
+  model: z.string().describe('Model ID used to generate the response, like `gpt-4o` or `o3`.').optional(),
+  input: z
+    .union([
+      z.array(z.any()).describe('A text input to the model, equivalent to a text input with the `user` role.'),
+      z.string().describe('A text input to the model, equivalent to a text input with the `user` role.'),
+    ])
+    .describe('A text input to the model, equivalent to a text input with the `user` role.')
+    .optional(),
+  previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
+  tools: z
+    .array(z.record(z.string(), z.any()))
+    .describe('An array of tools the model may call while generating a response.')
+    .optional(),
+  text: z
+    .object({
+      format: z.record(z.string(), z.any()).optional(),
+      verbosity: z.enum(['low', 'medium', 'high']).default('medium'),
+    })
+    .describe('Configuration options for a text response from the model.')
+    .optional(),
+  reasoning: z
+    .object({
+      mode: z.string().optional(),
+      effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).default('medium'),
+      summary: z.enum(['auto', 'concise', 'detailed']).optional(),
+      context: z.enum(['auto', 'current_turn', 'all_turns']).optional(),
+      generate_summary: z.enum(['auto', 'concise', 'detailed']).optional(),
+    })
+    .describe('gpt-5 and o-series models only Configuration options for reasoning models.')
+    .optional(),
+  truncation: z
+    .enum(['auto', 'disabled'])
+    .describe('The truncation strategy to use for the model response.')
+    .optional(),
+  instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
+  personality: z.string().describe('A model-owned style preset to apply to this request.').optional(),
+  conversation: z
+    .union([
+      z.record(z.string(), z.any()).describe('The unique ID of the conversation.'),
+      z.string().describe('The unique ID of the conversation.'),
+    ])
+    .describe('The unique ID of the conversation.')
+    .optional(),
+  tool_choice: z
+    .union([
+      z.record(z.string(), z.any()).describe('Controls which (if any) tool is called by the model.'),
+      z.string().describe('Controls which (if any) tool is called by the model.'),
+    ])
+    .describe('Controls which (if any) tool is called by the model.')
+    .optional(),
+  parallel_tool_calls: z.boolean().describe('Whether to allow the model to run tool calls in parallel.').optional(),
+});

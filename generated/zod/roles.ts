@@ -3,31 +3,66 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_project_role`: POST /projects/{project_id}/roles */
-export const createAOpenAiProjectRole = z.object({ "project_id": z.string().describe("The ID of the project to update."), "role_name": z.string().describe("Unique name for the role."), "permissions": z.array(z.string()).describe("Permissions to grant to the role."), "description": z.string().describe("Optional description of the role.").optional() });
+export const createAOpenAiProjectRole = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  role_name: z.string().describe('Unique name for the role.'),
+  permissions: z.array(z.string()).describe('Permissions to grant to the role.'),
+  description: z.string().describe('Optional description of the role.').optional(),
+});
 
 /** `create_a_open_ai_role`: POST /organization/roles */
-export const createAOpenAiRole = z.object({ "role_name": z.string().describe("Unique name for the role."), "permissions": z.array(z.string()).describe("Permissions to grant to the role."), "description": z.string().describe("Optional description of the role.").optional() });
+export const createAOpenAiRole = z.object({
+  role_name: z.string().describe('Unique name for the role.'),
+  permissions: z.array(z.string()).describe('Permissions to grant to the role.'),
+  description: z.string().describe('Optional description of the role.').optional(),
+});
 
 /** `delete_a_open_ai_project_role_by_id`: DELETE /projects/{project_id}/roles/{role_id} */
-export const deleteAOpenAiProjectRoleById = z.object({ "project_id": z.string().describe("The ID of the project to update."), "role_id": z.string().describe("The ID of the role to delete.") });
+export const deleteAOpenAiProjectRoleById = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  role_id: z.string().describe('The ID of the role to delete.'),
+});
 
 /** `delete_a_open_ai_role_by_id`: DELETE /organization/roles/{role_id} */
-export const deleteAOpenAiRoleById = z.object({ "role_id": z.string().describe("The ID of the role to delete.") });
+export const deleteAOpenAiRoleById = z.object({ role_id: z.string().describe('The ID of the role to delete.') });
 
 /** `get_single_open_ai_project_role_by_id`: GET /projects/{project_id}/roles/{role_id} */
-export const getSingleOpenAiProjectRoleById = z.object({ "project_id": z.string().describe("The ID of the project."), "role_id": z.string().describe("The ID of the role to retrieve.") });
+export const getSingleOpenAiProjectRoleById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  role_id: z.string().describe('The ID of the role to retrieve.'),
+});
 
 /** `get_single_open_ai_role_by_id`: GET /organization/roles/{role_id} */
-export const getSingleOpenAiRoleById = z.object({ "role_id": z.string().describe("The ID of the role to retrieve.") });
+export const getSingleOpenAiRoleById = z.object({ role_id: z.string().describe('The ID of the role to retrieve.') });
 
 /** `list_all_open_ai_project_roles`: GET /projects/{project_id}/roles */
-export const listAllOpenAiProjectRoles = z.object({ "project_id": z.string().describe("The ID of the project to inspect."), "limit": z.number().int().describe("A limit on the number of roles to return.").default(1000), "after": z.string().describe("Cursor for pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for the returned roles.").default("asc") });
+export const listAllOpenAiProjectRoles = z.object({
+  project_id: z.string().describe('The ID of the project to inspect.'),
+  limit: z.number().int().describe('A limit on the number of roles to return.').default(1000),
+  after: z.string().describe('Cursor for pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for the returned roles.').default('asc'),
+});
 
 /** `list_all_open_ai_roles`: GET /organization/roles */
-export const listAllOpenAiRoles = z.object({ "limit": z.number().int().describe("A limit on the number of roles to return.").default(1000), "after": z.string().describe("Cursor for pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for the returned roles.").default("asc") });
+export const listAllOpenAiRoles = z.object({
+  limit: z.number().int().describe('A limit on the number of roles to return.').default(1000),
+  after: z.string().describe('Cursor for pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for the returned roles.').default('asc'),
+});
 
 /** `update_a_open_ai_project_role_by_id`: POST /projects/{project_id}/roles/{role_id} */
-export const updateAOpenAiProjectRoleById = z.object({ "project_id": z.string().describe("The ID of the project to update."), "role_id": z.string().describe("The ID of the role to update."), "permissions": z.array(z.string()).describe("Updated set of permissions for the role.").optional(), "description": z.string().describe("New description for the role.").optional(), "role_name": z.string().describe("New name for the role.").optional() });
+export const updateAOpenAiProjectRoleById = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  role_id: z.string().describe('The ID of the role to update.'),
+  permissions: z.array(z.string()).describe('Updated set of permissions for the role.').optional(),
+  description: z.string().describe('New description for the role.').optional(),
+  role_name: z.string().describe('New name for the role.').optional(),
+});
 
 /** `update_a_open_ai_role_by_id`: POST /organization/roles/{role_id} */
-export const updateAOpenAiRoleById = z.object({ "role_id": z.string().describe("The ID of the role to update."), "permissions": z.array(z.string()).describe("Updated set of permissions for the role.").optional(), "description": z.string().describe("New description for the role.").optional(), "role_name": z.string().describe("New name for the role.").optional() });
+export const updateAOpenAiRoleById = z.object({
+  role_id: z.string().describe('The ID of the role to update.'),
+  permissions: z.array(z.string()).describe('Updated set of permissions for the role.').optional(),
+  description: z.string().describe('New description for the role.').optional(),
+  role_name: z.string().describe('New name for the role.').optional(),
+});

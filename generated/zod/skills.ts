@@ -3,34 +3,109 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_skill`: POST /skills */
-export const createAOpenAiSkill = z.object({ "files": z.union([z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict(), z.array(z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict())]).describe("A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}") });
+export const createAOpenAiSkill = z.object({
+  files: z
+    .union([
+      z
+        .object({
+          content: z.string(),
+          encoding: z.enum(['utf8', 'base64']).default('utf8'),
+          filename: z.string(),
+          mime_type: z.string().optional(),
+        })
+        .strict(),
+      z.array(
+        z
+          .object({
+            content: z.string(),
+            encoding: z.enum(['utf8', 'base64']).default('utf8'),
+            filename: z.string(),
+            mime_type: z.string().optional(),
+          })
+          .strict(),
+      ),
+    ])
+    .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
+});
 
 /** `create_a_open_ai_skill_version`: POST /skills/{skill_id}/versions */
-export const createAOpenAiSkillVersion = z.object({ "skill_id": z.string().describe("The identifier of the skill to version."), "files": z.union([z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict(), z.array(z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict())]).describe("A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "default": z.boolean().describe("Whether to set this version as the default.").optional() });
+export const createAOpenAiSkillVersion = z.object({
+  skill_id: z.string().describe('The identifier of the skill to version.'),
+  files: z
+    .union([
+      z
+        .object({
+          content: z.string(),
+          encoding: z.enum(['utf8', 'base64']).default('utf8'),
+          filename: z.string(),
+          mime_type: z.string().optional(),
+        })
+        .strict(),
+      z.array(
+        z
+          .object({
+            content: z.string(),
+            encoding: z.enum(['utf8', 'base64']).default('utf8'),
+            filename: z.string(),
+            mime_type: z.string().optional(),
+          })
+          .strict(),
+      ),
+    ])
+    .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
+  default: z.boolean().describe('Whether to set this version as the default.').optional(),
+});
 
 /** `delete_a_open_ai_skill_by_id`: DELETE /skills/{skill_id} */
-export const deleteAOpenAiSkillById = z.object({ "skill_id": z.string().describe("The identifier of the skill to delete.") });
+export const deleteAOpenAiSkillById = z.object({
+  skill_id: z.string().describe('The identifier of the skill to delete.'),
+});
 
 /** `delete_a_open_ai_skill_version_by_id`: DELETE /skills/{skill_id}/versions/{version} */
-export const deleteAOpenAiSkillVersionById = z.object({ "skill_id": z.string().describe("The identifier of the skill."), "version": z.string().describe("The skill version number.") });
+export const deleteAOpenAiSkillVersionById = z.object({
+  skill_id: z.string().describe('The identifier of the skill.'),
+  version: z.string().describe('The skill version number.'),
+});
 
 /** `get_single_open_ai_skill_by_id`: GET /skills/{skill_id} */
-export const getSingleOpenAiSkillById = z.object({ "skill_id": z.string().describe("The identifier of the skill to retrieve.") });
+export const getSingleOpenAiSkillById = z.object({
+  skill_id: z.string().describe('The identifier of the skill to retrieve.'),
+});
 
 /** `get_single_open_ai_skill_content_by_id`: GET /skills/{skill_id}/content */
-export const getSingleOpenAiSkillContentById = z.object({ "skill_id": z.string().describe("The identifier of the skill to download.") });
+export const getSingleOpenAiSkillContentById = z.object({
+  skill_id: z.string().describe('The identifier of the skill to download.'),
+});
 
 /** `get_single_open_ai_skill_version_by_id`: GET /skills/{skill_id}/versions/{version} */
-export const getSingleOpenAiSkillVersionById = z.object({ "skill_id": z.string().describe("The identifier of the skill."), "version": z.string().describe("The version number to retrieve.") });
+export const getSingleOpenAiSkillVersionById = z.object({
+  skill_id: z.string().describe('The identifier of the skill.'),
+  version: z.string().describe('The version number to retrieve.'),
+});
 
 /** `get_single_open_ai_skill_version_content_by_id`: GET /skills/{skill_id}/versions/{version}/content */
-export const getSingleOpenAiSkillVersionContentById = z.object({ "skill_id": z.string().describe("The identifier of the skill."), "version": z.string().describe("The skill version number.") });
+export const getSingleOpenAiSkillVersionContentById = z.object({
+  skill_id: z.string().describe('The identifier of the skill.'),
+  version: z.string().describe('The skill version number.'),
+});
 
 /** `list_all_open_ai_skill_versions`: GET /skills/{skill_id}/versions */
-export const listAllOpenAiSkillVersions = z.object({ "skill_id": z.string().describe("The identifier of the skill."), "limit": z.number().int().describe("Number of versions to retrieve.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order of results by version number.").optional(), "after": z.string().describe("The skill version ID to start after.").optional() });
+export const listAllOpenAiSkillVersions = z.object({
+  skill_id: z.string().describe('The identifier of the skill.'),
+  limit: z.number().int().describe('Number of versions to retrieve.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order of results by version number.').optional(),
+  after: z.string().describe('The skill version ID to start after.').optional(),
+});
 
 /** `list_all_open_ai_skills`: GET /skills */
-export const listAllOpenAiSkills = z.object({ "limit": z.number().int().describe("Number of items to retrieve").optional(), "order": z.enum(["asc","desc"]).describe("Sort order of results by timestamp.").optional(), "after": z.string().describe("Identifier for the last item from the previous pagination request").optional() });
+export const listAllOpenAiSkills = z.object({
+  limit: z.number().int().describe('Number of items to retrieve').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order of results by timestamp.').optional(),
+  after: z.string().describe('Identifier for the last item from the previous pagination request').optional(),
+});
 
 /** `update_a_open_ai_skill_by_id`: POST /skills/{skill_id} */
-export const updateAOpenAiSkillById = z.object({ "skill_id": z.string().describe("The identifier of the skill."), "default_version": z.string().describe("The skill version number to set as default.") });
+export const updateAOpenAiSkillById = z.object({
+  skill_id: z.string().describe('The identifier of the skill.'),
+  default_version: z.string().describe('The skill version number to set as default.'),
+});

@@ -3,31 +3,84 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_project_spend_alert`: POST /organization/projects/{project_id}/spend_alerts */
-export const createAOpenAiProjectSpendAlert = z.object({ "project_id": z.string().describe("The ID of the project to update."), "threshold_amount": z.number().int().describe("The alert threshold amount, in cents."), "currency": z.literal("USD").describe("The currency for the threshold amount."), "interval": z.literal("month").describe("The time interval for evaluating spend against the threshold."), "notification_channel": z.object({ "type": z.literal("email"), "recipients": z.array(z.string()), "subject_prefix": z.string().optional() }).describe("Email notification settings for a spend alert.") });
+export const createAOpenAiProjectSpendAlert = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  threshold_amount: z.number().int().describe('The alert threshold amount, in cents.'),
+  currency: z.literal('USD').describe('The currency for the threshold amount.'),
+  interval: z.literal('month').describe('The time interval for evaluating spend against the threshold.'),
+  notification_channel: z
+    .object({ type: z.literal('email'), recipients: z.array(z.string()), subject_prefix: z.string().optional() })
+    .describe('Email notification settings for a spend alert.'),
+});
 
 /** `create_a_open_ai_spend_alert`: POST /organization/spend_alerts */
-export const createAOpenAiSpendAlert = z.object({ "threshold_amount": z.number().int().describe("The alert threshold amount, in cents."), "currency": z.literal("USD").describe("The currency for the threshold amount."), "interval": z.literal("month").describe("The time interval for evaluating spend against the threshold."), "notification_channel": z.object({ "type": z.literal("email"), "recipients": z.array(z.string()), "subject_prefix": z.string().optional() }).describe("Email notification settings for a spend alert.") });
+export const createAOpenAiSpendAlert = z.object({
+  threshold_amount: z.number().int().describe('The alert threshold amount, in cents.'),
+  currency: z.literal('USD').describe('The currency for the threshold amount.'),
+  interval: z.literal('month').describe('The time interval for evaluating spend against the threshold.'),
+  notification_channel: z
+    .object({ type: z.literal('email'), recipients: z.array(z.string()), subject_prefix: z.string().optional() })
+    .describe('Email notification settings for a spend alert.'),
+});
 
 /** `delete_a_open_ai_project_spend_alert_by_id`: DELETE /organization/projects/{project_id}/spend_alerts/{alert_id} */
-export const deleteAOpenAiProjectSpendAlertById = z.object({ "project_id": z.string().describe("The ID of the project to update."), "alert_id": z.string().describe("The ID of the spend alert to delete.") });
+export const deleteAOpenAiProjectSpendAlertById = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  alert_id: z.string().describe('The ID of the spend alert to delete.'),
+});
 
 /** `delete_a_open_ai_spend_alert_by_id`: DELETE /organization/spend_alerts/{alert_id} */
-export const deleteAOpenAiSpendAlertById = z.object({ "alert_id": z.string().describe("The ID of the spend alert to delete.") });
+export const deleteAOpenAiSpendAlertById = z.object({
+  alert_id: z.string().describe('The ID of the spend alert to delete.'),
+});
 
 /** `get_single_open_ai_project_spend_alert_by_id`: GET /organization/projects/{project_id}/spend_alerts/{alert_id} */
-export const getSingleOpenAiProjectSpendAlertById = z.object({ "project_id": z.string().describe("The ID of the project."), "alert_id": z.string().describe("The ID of the spend alert to retrieve.") });
+export const getSingleOpenAiProjectSpendAlertById = z.object({
+  project_id: z.string().describe('The ID of the project.'),
+  alert_id: z.string().describe('The ID of the spend alert to retrieve.'),
+});
 
 /** `get_single_open_ai_spend_alert_by_id`: GET /organization/spend_alerts/{alert_id} */
-export const getSingleOpenAiSpendAlertById = z.object({ "alert_id": z.string().describe("The ID of the spend alert to retrieve.") });
+export const getSingleOpenAiSpendAlertById = z.object({
+  alert_id: z.string().describe('The ID of the spend alert to retrieve.'),
+});
 
 /** `list_all_open_ai_project_spend_alerts`: GET /organization/projects/{project_id}/spend_alerts */
-export const listAllOpenAiProjectSpendAlerts = z.object({ "project_id": z.string().describe("The ID of the project to inspect."), "limit": z.number().int().describe("A limit on the number of spend alerts to return.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for the returned spend alerts.").default("asc"), "after": z.string().describe("Cursor for pagination.").optional(), "before": z.string().describe("Cursor for pagination.").optional() });
+export const listAllOpenAiProjectSpendAlerts = z.object({
+  project_id: z.string().describe('The ID of the project to inspect.'),
+  limit: z.number().int().describe('A limit on the number of spend alerts to return.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for the returned spend alerts.').default('asc'),
+  after: z.string().describe('Cursor for pagination.').optional(),
+  before: z.string().describe('Cursor for pagination.').optional(),
+});
 
 /** `list_all_open_ai_spend_alerts`: GET /organization/spend_alerts */
-export const listAllOpenAiSpendAlerts = z.object({ "limit": z.number().int().describe("A limit on the number of spend alerts to return.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for the returned spend alerts.").default("asc"), "after": z.string().describe("Cursor for pagination.").optional(), "before": z.string().describe("Cursor for pagination.").optional() });
+export const listAllOpenAiSpendAlerts = z.object({
+  limit: z.number().int().describe('A limit on the number of spend alerts to return.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for the returned spend alerts.').default('asc'),
+  after: z.string().describe('Cursor for pagination.').optional(),
+  before: z.string().describe('Cursor for pagination.').optional(),
+});
 
 /** `update_a_open_ai_project_spend_alert_by_id`: POST /organization/projects/{project_id}/spend_alerts/{alert_id} */
-export const updateAOpenAiProjectSpendAlertById = z.object({ "project_id": z.string().describe("The ID of the project to update."), "alert_id": z.string().describe("The ID of the spend alert to update."), "threshold_amount": z.number().int().describe("The alert threshold amount, in cents."), "currency": z.literal("USD").describe("The currency for the threshold amount."), "interval": z.literal("month").describe("The time interval for evaluating spend against the threshold."), "notification_channel": z.object({ "type": z.literal("email"), "recipients": z.array(z.string()), "subject_prefix": z.string().optional() }).describe("Email notification settings for a spend alert.") });
+export const updateAOpenAiProjectSpendAlertById = z.object({
+  project_id: z.string().describe('The ID of the project to update.'),
+  alert_id: z.string().describe('The ID of the spend alert to update.'),
+  threshold_amount: z.number().int().describe('The alert threshold amount, in cents.'),
+  currency: z.literal('USD').describe('The currency for the threshold amount.'),
+  interval: z.literal('month').describe('The time interval for evaluating spend against the threshold.'),
+  notification_channel: z
+    .object({ type: z.literal('email'), recipients: z.array(z.string()), subject_prefix: z.string().optional() })
+    .describe('Email notification settings for a spend alert.'),
+});
 
 /** `update_a_open_ai_spend_alert_by_id`: POST /organization/spend_alerts/{alert_id} */
-export const updateAOpenAiSpendAlertById = z.object({ "alert_id": z.string().describe("The ID of the spend alert to update."), "threshold_amount": z.number().int().describe("The alert threshold amount, in cents."), "currency": z.literal("USD").describe("The currency for the threshold amount."), "interval": z.literal("month").describe("The time interval for evaluating spend against the threshold."), "notification_channel": z.object({ "type": z.literal("email"), "recipients": z.array(z.string()), "subject_prefix": z.string().optional() }).describe("Email notification settings for a spend alert.") });
+export const updateAOpenAiSpendAlertById = z.object({
+  alert_id: z.string().describe('The ID of the spend alert to update.'),
+  threshold_amount: z.number().int().describe('The alert threshold amount, in cents.'),
+  currency: z.literal('USD').describe('The currency for the threshold amount.'),
+  interval: z.literal('month').describe('The time interval for evaluating spend against the threshold.'),
+  notification_channel: z
+    .object({ type: z.literal('email'), recipients: z.array(z.string()), subject_prefix: z.string().optional() })
+    .describe('Email notification settings for a spend alert.'),
+});

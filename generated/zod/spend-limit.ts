@@ -9,4 +9,8 @@ export const deleteAOpenAiSpendLimit = z.object({});
 export const getSingleOpenAiSpendLimit = z.object({});
 
 /** `update_a_open_ai_spend_limit`: POST /organization/spend_limit */
-export const updateAOpenAiSpendLimit = z.object({ "threshold_amount": z.number().int().describe("The hard spend limit amount, in cents."), "currency": z.literal("USD").describe("The currency for the threshold amount."), "interval": z.literal("month").describe("The time interval for evaluating spend against the threshold.") });
+export const updateAOpenAiSpendLimit = z.object({
+  threshold_amount: z.number().int().describe('The hard spend limit amount, in cents.'),
+  currency: z.literal('USD').describe('The currency for the threshold amount.'),
+  interval: z.literal('month').describe('The time interval for evaluating spend against the threshold.'),
+});

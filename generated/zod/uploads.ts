@@ -3,13 +3,46 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_upload`: POST /uploads */
-export const createAOpenAiUpload = z.object({ "filename": z.string().describe("The name of the file to upload."), "purpose": z.enum(["assistants","batch","fine-tune","vision"]).describe("The intended purpose of the uploaded file."), "bytes": z.number().int().describe("The number of bytes in the file you are uploading."), "mime_type": z.string().describe("The MIME type of the file."), "expires_after": z.object({ "anchor": z.literal("created_at"), "seconds": z.number().int() }).describe("The expiration policy for a file.").optional() });
+export const createAOpenAiUpload = z.object({
+  filename: z.string().describe('The name of the file to upload.'),
+  purpose: z
+    .enum(['assistants', 'batch', 'fine-tune', 'vision'])
+    .describe('The intended purpose of the uploaded file.'),
+  bytes: z.number().int().describe('The number of bytes in the file you are uploading.'),
+  mime_type: z.string().describe('The MIME type of the file.'),
+  expires_after: z
+    .object({ anchor: z.literal('created_at'), seconds: z.number().int() })
+    .describe('The expiration policy for a file.')
+    .optional(),
+});
 
 /** `create_a_open_ai_upload_part`: POST /uploads/{upload_id}/parts */
-export const createAOpenAiUploadPart = z.object({ "upload_id": z.string().describe("The ID of the Upload."), "data": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("The chunk of bytes for this Part. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}") });
+export const createAOpenAiUploadPart = z.object({
+  upload_id: z.string().describe('The ID of the Upload.'),
+  data: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'The chunk of bytes for this Part. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    ),
+});
 
 /** `open_ai_uploads_cancel`: POST /uploads/{upload_id}/cancel */
-export const openAiUploadsCancel = z.object({ "upload_id": z.string().describe("The ID of the Upload.") });
+export const openAiUploadsCancel = z.object({ upload_id: z.string().describe('The ID of the Upload.') });
 
 /** `open_ai_uploads_complete`: POST /uploads/{upload_id}/complete */
-export const openAiUploadsComplete = z.object({ "upload_id": z.string().describe("The ID of the Upload."), "part_ids": z.array(z.string()).describe("The ordered list of Part IDs."), "md5": z.string().describe("The optional md5 checksum for the file contents to verify if the bytes uploaded matches what you expect.").optional() });
+export const openAiUploadsComplete = z.object({
+  upload_id: z.string().describe('The ID of the Upload.'),
+  part_ids: z.array(z.string()).describe('The ordered list of Part IDs.'),
+  md5: z
+    .string()
+    .describe(
+      'The optional md5 checksum for the file contents to verify if the bytes uploaded matches what you expect.',
+    )
+    .optional(),
+});

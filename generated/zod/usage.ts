@@ -3,34 +3,187 @@
 import { z } from 'zod';
 
 /** `list_all_open_ai_audio_speeches`: GET /organization/usage/audio_speeches */
-export const listAllOpenAiAudioSpeeches = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "user_ids": z.array(z.string()).describe("Return only usage for these users.").optional(), "api_key_ids": z.array(z.string()).describe("Return only usage for these API keys.").optional(), "models": z.array(z.string()).describe("Return only usage for these models.").optional(), "group_by": z.array(z.enum(["project_id","user_id","api_key_id","model"])).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiAudioSpeeches = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
+  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
+  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
+  group_by: z
+    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model']))
+    .describe('Group the usage data by the specified fields.')
+    .optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_audio_transcriptions`: GET /organization/usage/audio_transcriptions */
-export const listAllOpenAiAudioTranscriptions = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "user_ids": z.array(z.string()).describe("Return only usage for these users.").optional(), "api_key_ids": z.array(z.string()).describe("Return only usage for these API keys.").optional(), "models": z.array(z.string()).describe("Return only usage for these models.").optional(), "group_by": z.array(z.enum(["project_id","user_id","api_key_id","model"])).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiAudioTranscriptions = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
+  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
+  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
+  group_by: z
+    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model']))
+    .describe('Group the usage data by the specified fields.')
+    .optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_code_interpreter_sessions`: GET /organization/usage/code_interpreter_sessions */
-export const listAllOpenAiCodeInterpreterSessions = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "group_by": z.array(z.literal("project_id")).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiCodeInterpreterSessions = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  group_by: z.array(z.literal('project_id')).describe('Group the usage data by the specified fields.').optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_completions`: GET /organization/usage/completions */
-export const listAllOpenAiCompletions = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "user_ids": z.array(z.string()).describe("Return only usage for these users.").optional(), "api_key_ids": z.array(z.string()).describe("Return only usage for these API keys.").optional(), "models": z.array(z.string()).describe("Return only usage for these models.").optional(), "batch": z.boolean().describe("If `true`, return batch jobs only.").optional(), "group_by": z.array(z.enum(["project_id","user_id","api_key_id","model","batch","service_tier"])).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiCompletions = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
+  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
+  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
+  batch: z.boolean().describe('If `true`, return batch jobs only.').optional(),
+  group_by: z
+    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model', 'batch', 'service_tier']))
+    .describe('Group the usage data by the specified fields.')
+    .optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_costs`: GET /organization/costs */
-export const listAllOpenAiCosts = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.literal("1d").describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only costs for these projects.").optional(), "api_key_ids": z.array(z.string()).describe("Return only costs for these API keys.").optional(), "group_by": z.array(z.enum(["project_id","line_item","api_key_id"])).describe("Group the costs by the specified fields.").optional(), "limit": z.number().int().describe("A limit on the number of buckets to be returned.").default(7), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiCosts = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.literal('1d').describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only costs for these projects.').optional(),
+  api_key_ids: z.array(z.string()).describe('Return only costs for these API keys.').optional(),
+  group_by: z
+    .array(z.enum(['project_id', 'line_item', 'api_key_id']))
+    .describe('Group the costs by the specified fields.')
+    .optional(),
+  limit: z.number().int().describe('A limit on the number of buckets to be returned.').default(7),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_embeddings`: GET /organization/usage/embeddings */
-export const listAllOpenAiEmbeddings = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "user_ids": z.array(z.string()).describe("Return only usage for these users.").optional(), "api_key_ids": z.array(z.string()).describe("Return only usage for these API keys.").optional(), "models": z.array(z.string()).describe("Return only usage for these models.").optional(), "group_by": z.array(z.enum(["project_id","user_id","api_key_id","model"])).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiEmbeddings = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
+  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
+  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
+  group_by: z
+    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model']))
+    .describe('Group the usage data by the specified fields.')
+    .optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_file_search_calls`: GET /organization/usage/file_search_calls */
-export const listAllOpenAiFileSearchCalls = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "user_ids": z.array(z.string()).describe("Return only usage for these users.").optional(), "api_key_ids": z.array(z.string()).describe("Return only usage for these API keys.").optional(), "vector_store_ids": z.array(z.string()).describe("Return only usage for these vector stores.").optional(), "group_by": z.array(z.enum(["project_id","user_id","api_key_id","vector_store_id"])).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiFileSearchCalls = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
+  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
+  vector_store_ids: z.array(z.string()).describe('Return only usage for these vector stores.').optional(),
+  group_by: z
+    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'vector_store_id']))
+    .describe('Group the usage data by the specified fields.')
+    .optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_images`: GET /organization/usage/images */
-export const listAllOpenAiImages = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "sources": z.array(z.enum(["image.generation","image.edit","image.variation"])).describe("Return only usages for these sources.").optional(), "sizes": z.array(z.enum(["256x256","512x512","1024x1024","1792x1792","1024x1792"])).describe("Return only usages for these image sizes.").optional(), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "user_ids": z.array(z.string()).describe("Return only usage for these users.").optional(), "api_key_ids": z.array(z.string()).describe("Return only usage for these API keys.").optional(), "models": z.array(z.string()).describe("Return only usage for these models.").optional(), "group_by": z.array(z.enum(["project_id","user_id","api_key_id","model","size","source"])).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiImages = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  sources: z
+    .array(z.enum(['image.generation', 'image.edit', 'image.variation']))
+    .describe('Return only usages for these sources.')
+    .optional(),
+  sizes: z
+    .array(z.enum(['256x256', '512x512', '1024x1024', '1792x1792', '1024x1792']))
+    .describe('Return only usages for these image sizes.')
+    .optional(),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
+  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
+  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
+  group_by: z
+    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model', 'size', 'source']))
+    .describe('Group the usage data by the specified fields.')
+    .optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_moderations`: GET /organization/usage/moderations */
-export const listAllOpenAiModerations = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "user_ids": z.array(z.string()).describe("Return only usage for these users.").optional(), "api_key_ids": z.array(z.string()).describe("Return only usage for these API keys.").optional(), "models": z.array(z.string()).describe("Return only usage for these models.").optional(), "group_by": z.array(z.enum(["project_id","user_id","api_key_id","model"])).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiModerations = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
+  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
+  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
+  group_by: z
+    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model']))
+    .describe('Group the usage data by the specified fields.')
+    .optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_usage_vector_stores`: GET /organization/usage/vector_stores */
-export const listAllOpenAiUsageVectorStores = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "group_by": z.array(z.literal("project_id")).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiUsageVectorStores = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  group_by: z.array(z.literal('project_id')).describe('Group the usage data by the specified fields.').optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `list_all_open_ai_web_search_calls`: GET /organization/usage/web_search_calls */
-export const listAllOpenAiWebSearchCalls = z.object({ "start_time": z.number().int().describe("Start time (Unix seconds) of the query time range, inclusive."), "end_time": z.number().int().describe("End time (Unix seconds) of the query time range, exclusive.").optional(), "bucket_width": z.enum(["1m","1h","1d"]).describe("Width of each time bucket in response.").default("1d"), "project_ids": z.array(z.string()).describe("Return only usage for these projects.").optional(), "user_ids": z.array(z.string()).describe("Return only usage for these users.").optional(), "api_key_ids": z.array(z.string()).describe("Return only usage for these API keys.").optional(), "models": z.array(z.string()).describe("Return only usage for these models.").optional(), "context_levels": z.array(z.enum(["low","medium","high"])).describe("Return only web search usage for these context levels.").optional(), "group_by": z.array(z.enum(["project_id","user_id","api_key_id","model","context_level"])).describe("Group the usage data by the specified fields.").optional(), "limit": z.number().int().describe("Specifies the number of buckets to return.").optional(), "page": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiWebSearchCalls = z.object({
+  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
+  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
+  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
+  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
+  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
+  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
+  context_levels: z
+    .array(z.enum(['low', 'medium', 'high']))
+    .describe('Return only web search usage for these context levels.')
+    .optional(),
+  group_by: z
+    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model', 'context_level']))
+    .describe('Group the usage data by the specified fields.')
+    .optional(),
+  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
+  page: z.string().describe('A cursor for use in pagination.').optional(),
+});

@@ -3,13 +3,27 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_user_role`: POST /organization/users/{user_id}/roles */
-export const createAOpenAiUserRole = z.object({ "user_id": z.string().describe("The ID of the user that should receive the organization role."), "role_id": z.string().describe("Identifier of the role to assign.") });
+export const createAOpenAiUserRole = z.object({
+  user_id: z.string().describe('The ID of the user that should receive the organization role.'),
+  role_id: z.string().describe('Identifier of the role to assign.'),
+});
 
 /** `delete_a_open_ai_user_role_by_id`: DELETE /organization/users/{user_id}/roles/{role_id} */
-export const deleteAOpenAiUserRoleById = z.object({ "user_id": z.string().describe("The ID of the user to modify."), "role_id": z.string().describe("The ID of the organization role to remove from the user.") });
+export const deleteAOpenAiUserRoleById = z.object({
+  user_id: z.string().describe('The ID of the user to modify.'),
+  role_id: z.string().describe('The ID of the organization role to remove from the user.'),
+});
 
 /** `get_single_open_ai_user_role_by_id`: GET /organization/users/{user_id}/roles/{role_id} */
-export const getSingleOpenAiUserRoleById = z.object({ "user_id": z.string().describe("The ID of the user to inspect."), "role_id": z.string().describe("The ID of the organization role to retrieve for the user.") });
+export const getSingleOpenAiUserRoleById = z.object({
+  user_id: z.string().describe('The ID of the user to inspect.'),
+  role_id: z.string().describe('The ID of the organization role to retrieve for the user.'),
+});
 
 /** `list_all_open_ai_user_roles`: GET /organization/users/{user_id}/roles */
-export const listAllOpenAiUserRoles = z.object({ "user_id": z.string().describe("The ID of the user to inspect."), "limit": z.number().int().describe("A limit on the number of organization role assignments to return.").optional(), "after": z.string().describe("Cursor for pagination.").optional(), "order": z.enum(["asc","desc"]).describe("Sort order for the returned organization roles.").optional() });
+export const listAllOpenAiUserRoles = z.object({
+  user_id: z.string().describe('The ID of the user to inspect.'),
+  limit: z.number().int().describe('A limit on the number of organization role assignments to return.').optional(),
+  after: z.string().describe('Cursor for pagination.').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order for the returned organization roles.').optional(),
+});

@@ -3,13 +3,23 @@
 import { z } from 'zod';
 
 /** `delete_a_open_ai_user_by_id`: DELETE /organization/users/{user_id} */
-export const deleteAOpenAiUserById = z.object({ "user_id": z.string().describe("The ID of the user.") });
+export const deleteAOpenAiUserById = z.object({ user_id: z.string().describe('The ID of the user.') });
 
 /** `get_single_open_ai_user_by_id`: GET /organization/users/{user_id} */
-export const getSingleOpenAiUserById = z.object({ "user_id": z.string().describe("The ID of the user.") });
+export const getSingleOpenAiUserById = z.object({ user_id: z.string().describe('The ID of the user.') });
 
 /** `list_all_open_ai_users`: GET /organization/users */
-export const listAllOpenAiUsers = z.object({ "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "after": z.string().describe("A cursor for use in pagination.").optional(), "emails": z.array(z.string()).describe("Filter by the email address of users.").optional() });
+export const listAllOpenAiUsers = z.object({
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  emails: z.array(z.string()).describe('Filter by the email address of users.').optional(),
+});
 
 /** `update_a_open_ai_user_by_id`: POST /organization/users/{user_id} */
-export const updateAOpenAiUserById = z.object({ "user_id": z.string().describe("The ID of the user."), "role": z.string().describe("`owner` or `reader`").optional(), "role_id": z.string().describe("Role ID to assign to the user.").optional(), "technical_level": z.string().describe("Technical level metadata.").optional(), "developer_persona": z.string().describe("Developer persona metadata.").optional() });
+export const updateAOpenAiUserById = z.object({
+  user_id: z.string().describe('The ID of the user.'),
+  role: z.string().describe('`owner` or `reader`').optional(),
+  role_id: z.string().describe('Role ID to assign to the user.').optional(),
+  technical_level: z.string().describe('Technical level metadata.').optional(),
+  developer_persona: z.string().describe('Developer persona metadata.').optional(),
+});

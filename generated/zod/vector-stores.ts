@@ -3,49 +3,171 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_vector_store`: POST /vector_stores */
-export const createAOpenAiVectorStore = z.object({ "file_ids": z.array(z.string()).describe("A list of File IDs that the vector store should use.").optional(), "name": z.string().describe("The name of the vector store.").optional(), "description": z.string().describe("A description for the vector store.").optional(), "expires_after": z.object({ "anchor": z.literal("last_active_at"), "days": z.number().int() }).describe("The expiration policy for a vector store.").optional(), "chunking_strategy": z.object({ "type": z.enum(["auto","static"]), "static": z.record(z.string(), z.any()).optional() }).describe("The chunking strategy used to chunk the file(s).").optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const createAOpenAiVectorStore = z.object({
+  file_ids: z.array(z.string()).describe('A list of File IDs that the vector store should use.').optional(),
+  name: z.string().describe('The name of the vector store.').optional(),
+  description: z.string().describe('A description for the vector store.').optional(),
+  expires_after: z
+    .object({ anchor: z.literal('last_active_at'), days: z.number().int() })
+    .describe('The expiration policy for a vector store.')
+    .optional(),
+  chunking_strategy: z
+    .object({ type: z.enum(['auto', 'static']), static: z.record(z.string(), z.any()).optional() })
+    .describe('The chunking strategy used to chunk the file(s).')
+    .optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});
 
 /** `create_a_open_ai_vector_store_file`: POST /vector_stores/{vector_store_id}/files */
-export const createAOpenAiVectorStoreFile = z.object({ "vector_store_id": z.string().describe("The ID of the vector store for which to create a File."), "file_id": z.string().describe("A File ID that the vector store should use."), "chunking_strategy": z.object({ "type": z.enum(["auto","static"]), "static": z.record(z.string(), z.any()).optional() }).describe("The chunking strategy used to chunk the file(s).").optional(), "attributes": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const createAOpenAiVectorStoreFile = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store for which to create a File.'),
+  file_id: z.string().describe('A File ID that the vector store should use.'),
+  chunking_strategy: z
+    .object({ type: z.enum(['auto', 'static']), static: z.record(z.string(), z.any()).optional() })
+    .describe('The chunking strategy used to chunk the file(s).')
+    .optional(),
+  attributes: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});
 
 /** `create_a_open_ai_vector_store_file_batch`: POST /vector_stores/{vector_store_id}/file_batches */
-export const createAOpenAiVectorStoreFileBatch = z.object({ "vector_store_id": z.string().describe("The ID of the vector store for which to create a File Batch."), "file_ids": z.array(z.string()).describe("A list of File IDs that the vector store should use.").optional(), "files": z.array(z.record(z.string(), z.any())).describe("A list of objects that each include a `file_id` plus optional `attributes` or `chunking_strategy`.").optional(), "chunking_strategy": z.object({ "type": z.enum(["auto","static"]), "static": z.record(z.string(), z.any()).optional() }).describe("The chunking strategy used to chunk the file(s).").optional(), "attributes": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const createAOpenAiVectorStoreFileBatch = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store for which to create a File Batch.'),
+  file_ids: z.array(z.string()).describe('A list of File IDs that the vector store should use.').optional(),
+  files: z
+    .array(z.record(z.string(), z.any()))
+    .describe('A list of objects that each include a `file_id` plus optional `attributes` or `chunking_strategy`.')
+    .optional(),
+  chunking_strategy: z
+    .object({ type: z.enum(['auto', 'static']), static: z.record(z.string(), z.any()).optional() })
+    .describe('The chunking strategy used to chunk the file(s).')
+    .optional(),
+  attributes: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});
 
 /** `delete_a_open_ai_vector_store_by_id`: DELETE /vector_stores/{vector_store_id} */
-export const deleteAOpenAiVectorStoreById = z.object({ "vector_store_id": z.string().describe("The ID of the vector store to delete.") });
+export const deleteAOpenAiVectorStoreById = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store to delete.'),
+});
 
 /** `delete_a_open_ai_vector_store_file_by_id`: DELETE /vector_stores/{vector_store_id}/files/{file_id} */
-export const deleteAOpenAiVectorStoreFileById = z.object({ "vector_store_id": z.string().describe("The ID of the vector store that the file belongs to."), "file_id": z.string().describe("The ID of the file to delete.") });
+export const deleteAOpenAiVectorStoreFileById = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store that the file belongs to.'),
+  file_id: z.string().describe('The ID of the file to delete.'),
+});
 
 /** `get_single_open_ai_vector_store_by_id`: GET /vector_stores/{vector_store_id} */
-export const getSingleOpenAiVectorStoreById = z.object({ "vector_store_id": z.string().describe("The ID of the vector store to retrieve.") });
+export const getSingleOpenAiVectorStoreById = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store to retrieve.'),
+});
 
 /** `get_single_open_ai_vector_store_file_batch_by_id`: GET /vector_stores/{vector_store_id}/file_batches/{batch_id} */
-export const getSingleOpenAiVectorStoreFileBatchById = z.object({ "vector_store_id": z.string().describe("The ID of the vector store that the file batch belongs to."), "batch_id": z.string().describe("The ID of the file batch being retrieved.") });
+export const getSingleOpenAiVectorStoreFileBatchById = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store that the file batch belongs to.'),
+  batch_id: z.string().describe('The ID of the file batch being retrieved.'),
+});
 
 /** `get_single_open_ai_vector_store_file_by_id`: GET /vector_stores/{vector_store_id}/files/{file_id} */
-export const getSingleOpenAiVectorStoreFileById = z.object({ "vector_store_id": z.string().describe("The ID of the vector store that the file belongs to."), "file_id": z.string().describe("The ID of the file being retrieved.") });
+export const getSingleOpenAiVectorStoreFileById = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store that the file belongs to.'),
+  file_id: z.string().describe('The ID of the file being retrieved.'),
+});
 
 /** `list_all_open_ai_vector_store_file_batch_files`: GET /vector_stores/{vector_store_id}/file_batches/{batch_id}/files */
-export const listAllOpenAiVectorStoreFileBatchFiles = z.object({ "vector_store_id": z.string().describe("The ID of the vector store that the files belong to."), "batch_id": z.string().describe("The ID of the file batch that the files belong to."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional(), "before": z.string().describe("A cursor for use in pagination.").optional(), "filter": z.enum(["in_progress","completed","failed","cancelled"]).describe("Filter by file status.").optional() });
+export const listAllOpenAiVectorStoreFileBatchFiles = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store that the files belong to.'),
+  batch_id: z.string().describe('The ID of the file batch that the files belong to.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  before: z.string().describe('A cursor for use in pagination.').optional(),
+  filter: z.enum(['in_progress', 'completed', 'failed', 'cancelled']).describe('Filter by file status.').optional(),
+});
 
 /** `list_all_open_ai_vector_store_file_contents`: GET /vector_stores/{vector_store_id}/files/{file_id}/content */
-export const listAllOpenAiVectorStoreFileContents = z.object({ "vector_store_id": z.string().describe("The ID of the vector store."), "file_id": z.string().describe("The ID of the file within the vector store.") });
+export const listAllOpenAiVectorStoreFileContents = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store.'),
+  file_id: z.string().describe('The ID of the file within the vector store.'),
+});
 
 /** `list_all_open_ai_vector_store_files`: GET /vector_stores/{vector_store_id}/files */
-export const listAllOpenAiVectorStoreFiles = z.object({ "vector_store_id": z.string().describe("The ID of the vector store that the files belong to."), "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional(), "before": z.string().describe("A cursor for use in pagination.").optional(), "filter": z.enum(["in_progress","completed","failed","cancelled"]).describe("Filter by file status.").optional() });
+export const listAllOpenAiVectorStoreFiles = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store that the files belong to.'),
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  before: z.string().describe('A cursor for use in pagination.').optional(),
+  filter: z.enum(['in_progress', 'completed', 'failed', 'cancelled']).describe('Filter by file status.').optional(),
+});
 
 /** `list_all_open_ai_vector_stores`: GET /vector_stores */
-export const listAllOpenAiVectorStores = z.object({ "limit": z.number().int().describe("A limit on the number of objects to be returned.").default(20), "order": z.enum(["asc","desc"]).describe("Sort order by the `created_at` timestamp of the objects.").default("desc"), "after": z.string().describe("A cursor for use in pagination.").optional(), "before": z.string().describe("A cursor for use in pagination.").optional() });
+export const listAllOpenAiVectorStores = z.object({
+  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
+  order: z.enum(['asc', 'desc']).describe('Sort order by the `created_at` timestamp of the objects.').default('desc'),
+  after: z.string().describe('A cursor for use in pagination.').optional(),
+  before: z.string().describe('A cursor for use in pagination.').optional(),
+});
 
 /** `open_ai_vector_store_file_batches_cancel`: POST /vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel */
-export const openAiVectorStoreFileBatchesCancel = z.object({ "vector_store_id": z.string().describe("The ID of the vector store that the file batch belongs to."), "batch_id": z.string().describe("The ID of the file batch to cancel.") });
+export const openAiVectorStoreFileBatchesCancel = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store that the file batch belongs to.'),
+  batch_id: z.string().describe('The ID of the file batch to cancel.'),
+});
 
 /** `open_ai_vector_stores_search`: POST /vector_stores/{vector_store_id}/search */
-export const openAiVectorStoresSearch = z.object({ "vector_store_id": z.string().describe("The ID of the vector store to search."), "query": z.union([z.array(z.any()).describe("A query string for a search"), z.string().describe("A query string for a search")]).describe("A query string for a search"), "rewrite_query": z.boolean().describe("Whether to rewrite the natural language query for vector search.").default(false), "max_num_results": z.number().int().describe("The maximum number of results to return.").default(10), "filters": z.object({ "type": z.enum(["eq","ne","gt","gte","lt","lte","in","nin","and","or"]).default("eq"), "key": z.string().optional(), "value": z.union([z.array(z.any()), z.boolean(), z.number(), z.string()]).optional(), "filters": z.array(z.record(z.string(), z.any())).optional() }).describe("A filter to apply based on file attributes.").optional(), "ranking_options": z.object({ "ranker": z.enum(["none","auto","default-2024-11-15"]).default("auto"), "score_threshold": z.number().default(0) }).describe("Ranking options for search.").optional() });
+export const openAiVectorStoresSearch = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store to search.'),
+  query: z
+    .union([
+      z.array(z.any()).describe('A query string for a search'),
+      z.string().describe('A query string for a search'),
+    ])
+    .describe('A query string for a search'),
+  rewrite_query: z
+    .boolean()
+    .describe('Whether to rewrite the natural language query for vector search.')
+    .default(false),
+  max_num_results: z.number().int().describe('The maximum number of results to return.').default(10),
+  filters: z
+    .object({
+      type: z.enum(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'and', 'or']).default('eq'),
+      key: z.string().optional(),
+      value: z.union([z.array(z.any()), z.boolean(), z.number(), z.string()]).optional(),
+      filters: z.array(z.record(z.string(), z.any())).optional(),
+    })
+    .describe('A filter to apply based on file attributes.')
+    .optional(),
+  ranking_options: z
+    .object({
+      ranker: z.enum(['none', 'auto', 'default-2024-11-15']).default('auto'),
+      score_threshold: z.number().default(0),
+    })
+    .describe('Ranking options for search.')
+    .optional(),
+});
 
 /** `update_a_open_ai_vector_store_by_id`: POST /vector_stores/{vector_store_id} */
-export const updateAOpenAiVectorStoreById = z.object({ "vector_store_id": z.string().describe("The ID of the vector store to modify."), "name": z.string().describe("The name of the vector store.").optional(), "expires_after": z.any().optional(), "metadata": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.").optional() });
+export const updateAOpenAiVectorStoreById = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store to modify.'),
+  name: z.string().describe('The name of the vector store.').optional(),
+  expires_after: z.any().optional(),
+  metadata: z
+    .record(z.string(), z.any())
+    .describe('Set of 16 key-value pairs that can be attached to an object.')
+    .optional(),
+});
 
 /** `update_a_open_ai_vector_store_file_by_id`: POST /vector_stores/{vector_store_id}/files/{file_id} */
-export const updateAOpenAiVectorStoreFileById = z.object({ "vector_store_id": z.string().describe("The ID of the vector store the file belongs to."), "file_id": z.string().describe("The ID of the file to update attributes."), "attributes": z.record(z.string(), z.any()).describe("Set of 16 key-value pairs that can be attached to an object.") });
+export const updateAOpenAiVectorStoreFileById = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store the file belongs to.'),
+  file_id: z.string().describe('The ID of the file to update attributes.'),
+  attributes: z.record(z.string(), z.any()).describe('Set of 16 key-value pairs that can be attached to an object.'),
+});

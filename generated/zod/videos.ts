@@ -3,31 +3,105 @@
 import { z } from 'zod';
 
 /** `create_a_open_ai_video`: POST /videos */
-export const createAOpenAiVideo = z.object({ "model": z.string().describe("The video generation model to use (allowed values: sora-2, sora-2-pro).").optional(), "prompt": z.string().describe("Text prompt that describes the video to generate."), "input_reference": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}").optional(), "seconds": z.enum(["4","8","12"]).describe("Clip duration in seconds (allowed values: 4, 8, 12).").optional(), "size": z.enum(["720x1280","1280x720","1024x1792","1792x1024"]).describe("Output resolution formatted as width x height (allowed values: 720x1280, 1280x720, 1024x1792, 1792x1024).").optional() });
+export const createAOpenAiVideo = z.object({
+  model: z.string().describe('The video generation model to use (allowed values: sora-2, sora-2-pro).').optional(),
+  prompt: z.string().describe('Text prompt that describes the video to generate.'),
+  input_reference: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}')
+    .optional(),
+  seconds: z.enum(['4', '8', '12']).describe('Clip duration in seconds (allowed values: 4, 8, 12).').optional(),
+  size: z
+    .enum(['720x1280', '1280x720', '1024x1792', '1792x1024'])
+    .describe(
+      'Output resolution formatted as width x height (allowed values: 720x1280, 1280x720, 1024x1792, 1792x1024).',
+    )
+    .optional(),
+});
 
 /** `create_a_open_ai_video_character`: POST /videos/characters */
-export const createAOpenAiVideoCharacter = z.object({ "video": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("Video file used to create a character. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "name": z.string().describe("Display name for this API character.") });
+export const createAOpenAiVideoCharacter = z.object({
+  video: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe(
+      'Video file used to create a character. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+    ),
+  name: z.string().describe('Display name for this API character.'),
+});
 
 /** `create_a_open_ai_video_edit`: POST /videos/edits */
-export const createAOpenAiVideoEdit = z.object({ "video": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "prompt": z.string().describe("Text prompt that describes how to edit the source video.") });
+export const createAOpenAiVideoEdit = z.object({
+  video: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
+  prompt: z.string().describe('Text prompt that describes how to edit the source video.'),
+});
 
 /** `create_a_open_ai_video_extension`: POST /videos/extensions */
-export const createAOpenAiVideoExtension = z.object({ "video": z.object({ "content": z.string(), "encoding": z.enum(["utf8","base64"]).default("utf8"), "filename": z.string(), "mime_type": z.string().optional() }).strict().describe("A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}"), "prompt": z.string().describe("Updated text prompt that directs the extension generation."), "seconds": z.enum(["4","8","12"]).describe("Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20).") });
+export const createAOpenAiVideoExtension = z.object({
+  video: z
+    .object({
+      content: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      filename: z.string(),
+      mime_type: z.string().optional(),
+    })
+    .strict()
+    .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
+  prompt: z.string().describe('Updated text prompt that directs the extension generation.'),
+  seconds: z
+    .enum(['4', '8', '12'])
+    .describe('Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20).'),
+});
 
 /** `delete_a_open_ai_video_by_id`: DELETE /videos/{video_id} */
-export const deleteAOpenAiVideoById = z.object({ "video_id": z.string().describe("The identifier of the video to delete.") });
+export const deleteAOpenAiVideoById = z.object({
+  video_id: z.string().describe('The identifier of the video to delete.'),
+});
 
 /** `get_single_open_ai_video_by_id`: GET /videos/{video_id} */
-export const getSingleOpenAiVideoById = z.object({ "video_id": z.string().describe("The identifier of the video to retrieve.") });
+export const getSingleOpenAiVideoById = z.object({
+  video_id: z.string().describe('The identifier of the video to retrieve.'),
+});
 
 /** `get_single_open_ai_video_character_by_id`: GET /videos/characters/{character_id} */
-export const getSingleOpenAiVideoCharacterById = z.object({ "character_id": z.string().describe("The identifier of the character to retrieve.") });
+export const getSingleOpenAiVideoCharacterById = z.object({
+  character_id: z.string().describe('The identifier of the character to retrieve.'),
+});
 
 /** `get_single_open_ai_video_content_by_id`: GET /videos/{video_id}/content */
-export const getSingleOpenAiVideoContentById = z.object({ "video_id": z.string().describe("The identifier of the video whose media to download."), "variant": z.enum(["video","thumbnail","spritesheet"]).describe("Which downloadable asset to return.").optional() });
+export const getSingleOpenAiVideoContentById = z.object({
+  video_id: z.string().describe('The identifier of the video whose media to download.'),
+  variant: z.enum(['video', 'thumbnail', 'spritesheet']).describe('Which downloadable asset to return.').optional(),
+});
 
 /** `list_all_open_ai_videos`: GET /videos */
-export const listAllOpenAiVideos = z.object({ "limit": z.number().int().describe("Number of items to retrieve").optional(), "order": z.enum(["asc","desc"]).describe("Sort order of results by timestamp.").optional(), "after": z.string().describe("Identifier for the last item from the previous pagination request").optional() });
+export const listAllOpenAiVideos = z.object({
+  limit: z.number().int().describe('Number of items to retrieve').optional(),
+  order: z.enum(['asc', 'desc']).describe('Sort order of results by timestamp.').optional(),
+  after: z.string().describe('Identifier for the last item from the previous pagination request').optional(),
+});
 
 /** `open_ai_videos_remix`: POST /videos/{video_id}/remix */
-export const openAiVideosRemix = z.object({ "video_id": z.string().describe("The identifier of the completed video to remix."), "prompt": z.string().describe("Updated text prompt that directs the remix generation.") });
+export const openAiVideosRemix = z.object({
+  video_id: z.string().describe('The identifier of the completed video to remix.'),
+  prompt: z.string().describe('Updated text prompt that directs the remix generation.'),
+});
