@@ -85,3 +85,11 @@ describe('schema helpers', () => {
     expect(normalizeSchema({ enum: [{ nullable: true }] })).toEqual({ enum: [{ nullable: true }] });
   });
 });
+
+describe('server identity', () => {
+  it('reports the package version to MCP clients', async () => {
+    const { SERVER_VERSION } = await import('../../runtime/server.js');
+    const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as { version: string };
+    expect(SERVER_VERSION).toBe(pkg.version);
+  });
+});
