@@ -141,15 +141,16 @@ export function catalogTokens(tools: ToolDef[]): number {
 }
 
 export async function buildCatalog(source: OpenApiDoc, opts: BuildOptions): Promise<BuildResult> {
-  if (opts.nestedDepth !== undefined) return buildAtDepth(source, opts, opts.nestedDepth);
-  const rich = await buildAtDepth(source, opts, 1);
-  if (catalogTokens(rich.catalog.tools) <= (opts.tokenTarget ?? TOKEN_TARGET)) return rich;
-  return buildAtDepth(source, opts, 0);
-}
-
-async function buildAtDepth(source: OpenApiDoc, opts: BuildOptions, nestedDepth: number): Promise<BuildResult> {
+  // Prepared once: the fallback build below must not read the overrides or rewrite the document again.
   const doc = resolveRecursiveRefs(source);
   const ov = opts.overrides ?? loadOverrides();
+  if (opts.nestedDepth !== undefined) return buildAtDepth(doc, ov, opts, opts.nestedDepth);
+  const rich = await buildAtDepth(doc, ov, opts, 1);
+  if (catalogTokens(rich.catalog.tools) <= (opts.tokenTarget ?? TOKEN_TARGET)) return rich;
+  return buildAtDepth(doc, ov, opts, 0);
+}
+
+async function buildAtDepth(doc: OpenApiDoc, ov: Overrides, opts: BuildOptions, nestedDepth: number): Promise<BuildResult> {
   const openapi30 = String(doc.openapi).startsWith('3.0');
   const schemaOpts = { openapi30, nestedDepth };
   const all = buildOperations(doc);
