@@ -91,11 +91,18 @@ export async function renderFiles(result: BuildResult): Promise<Map<string, stri
   const sortedModules = new Map([...modules.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
   const zodModule = await compile('zod-module.hbs');
   for (const [mod, tools] of sortedModules) {
+    const seen = new Map<string, string>();
     files.set(
       `zod/${mod}.ts`,
       zodModule({
         tag: mod,
-        tools: tools.map((t) => ({ name: t.name, ident: camel(t.name), verb: t.http.verb, path: t.http.path, zod: zodSource(t) })),
+        tools: tools.map((t) => {
+          // `?beta=true` twins and look-alike endpoints take the very same input: point at the first one.
+          const zod = zodSource(t);
+          const twin = seen.get(zod);
+          if (!twin) seen.set(zod, camel(t.name));
+          return { name: t.name, ident: camel(t.name), verb: t.http.verb, path: t.http.path, zod: twin ?? zod };
+        }),
       }),
     );
   }

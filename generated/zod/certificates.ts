@@ -38,7 +38,7 @@ export const listAllOpenAiProjectCertificates = z.object({
 export const openAiCertificatesActivate = z.object({ certificate_ids: z.array(z.string()) });
 
 /** `open_ai_certificates_deactivate`: POST /organization/certificates/deactivate */
-export const openAiCertificatesDeactivate = z.object({ certificate_ids: z.array(z.string()) });
+export const openAiCertificatesDeactivate = openAiCertificatesActivate;
 
 /** `open_ai_project_certificates_activate`: POST /organization/projects/{project_id}/certificates/activate */
 export const openAiProjectCertificatesActivate = z.object({
@@ -47,10 +47,7 @@ export const openAiProjectCertificatesActivate = z.object({
 });
 
 /** `open_ai_project_certificates_deactivate`: POST /organization/projects/{project_id}/certificates/deactivate */
-export const openAiProjectCertificatesDeactivate = z.object({
-  project_id: z.string().describe('The ID of the project.'),
-  certificate_ids: z.array(z.string()),
-});
+export const openAiProjectCertificatesDeactivate = openAiProjectCertificatesActivate;
 
 /** `update_a_open_ai_certificate_by_id`: POST /organization/certificates/{certificate_id} */
 export const updateAOpenAiCertificateById = z.object({

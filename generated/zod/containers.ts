@@ -55,10 +55,10 @@ export const deleteAOpenAiContainerFileById = z.object({ container_id: z.string(
 export const getSingleOpenAiContainerById = z.object({ container_id: z.string() });
 
 /** `get_single_open_ai_container_file_by_id`: GET /containers/{container_id}/files/{file_id} */
-export const getSingleOpenAiContainerFileById = z.object({ container_id: z.string(), file_id: z.string() });
+export const getSingleOpenAiContainerFileById = deleteAOpenAiContainerFileById;
 
 /** `get_single_open_ai_container_file_content_by_id`: GET /containers/{container_id}/files/{file_id}/content */
-export const getSingleOpenAiContainerFileContentById = z.object({ container_id: z.string(), file_id: z.string() });
+export const getSingleOpenAiContainerFileContentById = deleteAOpenAiContainerFileById;
 
 /** `list_all_open_ai_container_files`: GET /containers/{container_id}/files */
 export const listAllOpenAiContainerFiles = z.object({

@@ -30,14 +30,10 @@ export const deleteAOpenAiFileById = z.object({
 });
 
 /** `get_single_open_ai_file_by_id`: GET /files/{file_id} */
-export const getSingleOpenAiFileById = z.object({
-  file_id: z.string().describe('The ID of the file to use for this request.'),
-});
+export const getSingleOpenAiFileById = deleteAOpenAiFileById;
 
 /** `get_single_open_ai_file_content_by_id`: GET /files/{file_id}/content */
-export const getSingleOpenAiFileContentById = z.object({
-  file_id: z.string().describe('The ID of the file to use for this request.'),
-});
+export const getSingleOpenAiFileContentById = deleteAOpenAiFileById;
 
 /** `list_all_open_ai_files`: GET /files */
 export const listAllOpenAiFiles = z.object({

@@ -80,35 +80,22 @@ export const deleteAOpenAiProjectUserById = z.object({
 });
 
 /** `get_single_open_ai_project_api_key_by_id`: GET /organization/projects/{project_id}/api_keys/{api_key_id} */
-export const getSingleOpenAiProjectApiKeyById = z.object({
-  project_id: z.string().describe('The ID of the project.'),
-  api_key_id: z.string().describe('The ID of the API key.'),
-});
+export const getSingleOpenAiProjectApiKeyById = deleteAOpenAiProjectApiKeyById;
 
 /** `get_single_open_ai_project_by_id`: GET /organization/projects/{project_id} */
-export const getSingleOpenAiProjectById = z.object({ project_id: z.string().describe('The ID of the project.') });
+export const getSingleOpenAiProjectById = deleteAOpenAiProjectModelPermissionById;
 
 /** `get_single_open_ai_project_model_permission_by_id`: GET /organization/projects/{project_id}/model_permissions */
-export const getSingleOpenAiProjectModelPermissionById = z.object({
-  project_id: z.string().describe('The ID of the project.'),
-});
+export const getSingleOpenAiProjectModelPermissionById = deleteAOpenAiProjectModelPermissionById;
 
 /** `get_single_open_ai_project_service_account_by_id`: GET /organization/projects/{project_id}/service_accounts/{service_account_id} */
-export const getSingleOpenAiProjectServiceAccountById = z.object({
-  project_id: z.string().describe('The ID of the project.'),
-  service_account_id: z.string().describe('The ID of the service account.'),
-});
+export const getSingleOpenAiProjectServiceAccountById = deleteAOpenAiProjectServiceAccountById;
 
 /** `get_single_open_ai_project_spend_limit_by_id`: GET /organization/projects/{project_id}/spend_limit */
-export const getSingleOpenAiProjectSpendLimitById = z.object({
-  project_id: z.string().describe('The ID of the project whose hard spend limit is being managed.'),
-});
+export const getSingleOpenAiProjectSpendLimitById = deleteAOpenAiProjectSpendLimitById;
 
 /** `get_single_open_ai_project_user_by_id`: GET /organization/projects/{project_id}/users/{user_id} */
-export const getSingleOpenAiProjectUserById = z.object({
-  project_id: z.string().describe('The ID of the project.'),
-  user_id: z.string().describe('The ID of the user.'),
-});
+export const getSingleOpenAiProjectUserById = deleteAOpenAiProjectUserById;
 
 /** `list_all_open_ai_project_api_keys`: GET /organization/projects/{project_id}/api_keys */
 export const listAllOpenAiProjectApiKeys = z.object({
@@ -137,11 +124,7 @@ export const listAllOpenAiProjectServiceAccounts = z.object({
 });
 
 /** `list_all_open_ai_project_users`: GET /organization/projects/{project_id}/users */
-export const listAllOpenAiProjectUsers = z.object({
-  project_id: z.string().describe('The ID of the project.'),
-  limit: z.number().int().describe('A limit on the number of objects to be returned.').default(20),
-  after: z.string().describe('A cursor for use in pagination.').optional(),
-});
+export const listAllOpenAiProjectUsers = listAllOpenAiProjectServiceAccounts;
 
 /** `list_all_open_ai_projects`: GET /organization/projects */
 export const listAllOpenAiProjects = z.object({
@@ -154,7 +137,7 @@ export const listAllOpenAiProjects = z.object({
 });
 
 /** `open_ai_projects_archive`: POST /organization/projects/{project_id}/archive */
-export const openAiProjectsArchive = z.object({ project_id: z.string().describe('The ID of the project.') });
+export const openAiProjectsArchive = deleteAOpenAiProjectModelPermissionById;
 
 /** `update_a_open_ai_project_by_id`: POST /organization/projects/{project_id} */
 export const updateAOpenAiProjectById = z.object({

@@ -84,10 +84,7 @@ export const getSingleOpenAiSkillVersionById = z.object({
 });
 
 /** `get_single_open_ai_skill_version_content_by_id`: GET /skills/{skill_id}/versions/{version}/content */
-export const getSingleOpenAiSkillVersionContentById = z.object({
-  skill_id: z.string().describe('The identifier of the skill.'),
-  version: z.string().describe('The skill version number.'),
-});
+export const getSingleOpenAiSkillVersionContentById = deleteAOpenAiSkillVersionById;
 
 /** `list_all_open_ai_skill_versions`: GET /skills/{skill_id}/versions */
 export const listAllOpenAiSkillVersions = z.object({

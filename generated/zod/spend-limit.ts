@@ -6,7 +6,7 @@ import { z } from 'zod';
 export const deleteAOpenAiSpendLimit = z.object({});
 
 /** `get_single_open_ai_spend_limit`: GET /organization/spend_limit */
-export const getSingleOpenAiSpendLimit = z.object({});
+export const getSingleOpenAiSpendLimit = deleteAOpenAiSpendLimit;
 
 /** `update_a_open_ai_spend_limit`: POST /organization/spend_limit */
 export const updateAOpenAiSpendLimit = z.object({

@@ -20,21 +20,7 @@ export const listAllOpenAiAudioSpeeches = z.object({
 });
 
 /** `list_all_open_ai_audio_transcriptions`: GET /organization/usage/audio_transcriptions */
-export const listAllOpenAiAudioTranscriptions = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
-  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
-  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
-  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
-  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
-  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
-  group_by: z
-    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model']))
-    .describe('Group the usage data by the specified fields.')
-    .optional(),
-  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
-  page: z.string().describe('A cursor for use in pagination.').optional(),
-});
+export const listAllOpenAiAudioTranscriptions = listAllOpenAiAudioSpeeches;
 
 /** `list_all_open_ai_code_interpreter_sessions`: GET /organization/usage/code_interpreter_sessions */
 export const listAllOpenAiCodeInterpreterSessions = z.object({
@@ -81,21 +67,7 @@ export const listAllOpenAiCosts = z.object({
 });
 
 /** `list_all_open_ai_embeddings`: GET /organization/usage/embeddings */
-export const listAllOpenAiEmbeddings = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
-  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
-  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
-  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
-  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
-  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
-  group_by: z
-    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model']))
-    .describe('Group the usage data by the specified fields.')
-    .optional(),
-  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
-  page: z.string().describe('A cursor for use in pagination.').optional(),
-});
+export const listAllOpenAiEmbeddings = listAllOpenAiAudioSpeeches;
 
 /** `list_all_open_ai_file_search_calls`: GET /organization/usage/file_search_calls */
 export const listAllOpenAiFileSearchCalls = z.object({
@@ -140,32 +112,10 @@ export const listAllOpenAiImages = z.object({
 });
 
 /** `list_all_open_ai_moderations`: GET /organization/usage/moderations */
-export const listAllOpenAiModerations = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
-  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
-  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
-  user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
-  api_key_ids: z.array(z.string()).describe('Return only usage for these API keys.').optional(),
-  models: z.array(z.string()).describe('Return only usage for these models.').optional(),
-  group_by: z
-    .array(z.enum(['project_id', 'user_id', 'api_key_id', 'model']))
-    .describe('Group the usage data by the specified fields.')
-    .optional(),
-  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
-  page: z.string().describe('A cursor for use in pagination.').optional(),
-});
+export const listAllOpenAiModerations = listAllOpenAiAudioSpeeches;
 
 /** `list_all_open_ai_usage_vector_stores`: GET /organization/usage/vector_stores */
-export const listAllOpenAiUsageVectorStores = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
-  bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
-  project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
-  group_by: z.array(z.literal('project_id')).describe('Group the usage data by the specified fields.').optional(),
-  limit: z.number().int().describe('Specifies the number of buckets to return.').optional(),
-  page: z.string().describe('A cursor for use in pagination.').optional(),
-});
+export const listAllOpenAiUsageVectorStores = listAllOpenAiCodeInterpreterSessions;
 
 /** `list_all_open_ai_web_search_calls`: GET /organization/usage/web_search_calls */
 export const listAllOpenAiWebSearchCalls = z.object({

@@ -6,7 +6,7 @@ import { z } from 'zod';
 export const deleteAOpenAiUserById = z.object({ user_id: z.string().describe('The ID of the user.') });
 
 /** `get_single_open_ai_user_by_id`: GET /organization/users/{user_id} */
-export const getSingleOpenAiUserById = z.object({ user_id: z.string().describe('The ID of the user.') });
+export const getSingleOpenAiUserById = deleteAOpenAiUserById;
 
 /** `list_all_open_ai_users`: GET /organization/users */
 export const listAllOpenAiUsers = z.object({
