@@ -1,0 +1,131 @@
+// The `openai-mcp` command line: wiring only. Parsing is commander's; each command lives in serve.ts or manage.ts.
+
+import { Command, CommanderError, Option } from 'commander';
+import { EXPOSURES } from '../runtime/exposure/types.js';
+import { SERVER_VERSION } from '../runtime/server.js';
+import { ServiceError } from '../service/errors.js';
+import type { ServeFlags } from './serve.js';
+import { collect, httpUrl, log, positiveInt, UsageError } from './shared.js';
+
+// Loaded on use: stdio start-up should not pay for the HTTP service, SQLite or the management code.
+const serveCmd = () => import('./serve.js');
+type Manage = typeof import('./manage.js');
+const run =
+  <K extends keyof Manage>(name: K) =>
+  async (...args: unknown[]) =>
+    ((await import('./manage.js'))[name] as (...a: unknown[]) => Promise<void>)(...args);
+
+function filterOptions(cmd: Command): Command {
+  return cmd
+    .option('--methods <m>', 'read, write, custom, or method names (list, get, create, update, delete, cancel, ...)', collect)
+    .option('--tags <t>', 'keep tools having any of these tags', collect)
+    .option('--tools <names>', 'allow list of tool names', collect)
+    .option('--exclude-tools <names>', 'tool names to drop', collect)
+    .option('--base-url <url>', 'API base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1)', httpUrl('--base-url'))
+    .option('--timeout <ms>', 'per-call timeout in milliseconds (default 120000)', positiveInt('--timeout'));
+}
+
+const common = (cmd: Command) =>
+  cmd
+    .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+    .option('--json', 'print JSON');
+
+function scopeOptions(cmd: Command): Command {
+  return cmd
+    .option('--methods <m>', 'read, write, custom, or method names', collect)
+    .option('--tags <t>', 'tools having any of these tags', collect)
+    .option('--tools <names>', 'allow list of tool names', collect)
+    .addOption(new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode').choices(EXPOSURES))
+    .option('--expires-at <iso>', 'ISO-8601 expiry, at least 60 s ahead ("never" clears it)')
+    .option('--public-url <url>', 'origin for the url field (default: what `serve --http` last used)', httpUrl('--public-url'));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('openai-mcp')
+    .description('OpenAI REST API as MCP tools: stdio, or managed HTTP servers with scoped URLs')
+    .version(SERVER_VERSION, '-v, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`openai-mcp: ${s.replace(/^error: /, '')}`) });
+
+  filterOptions(
+    program
+      .command('serve', { isDefault: true })
+      .description('serve the tools over stdio (default), or managed servers over HTTP with --http')
+      .option('--http', 'serve over HTTP: /mcp/<token>, /sse/<token>, /v1 management API, /healthz')
+      .option('--port <n>', 'HTTP port (default 8787)', positiveInt('--port'))
+      .option('--host <h>', 'HTTP bind address (default 127.0.0.1)')
+      .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+      .option('--public-url <url>', 'origin used in server URLs (default http://<host>:<port>)', httpUrl('--public-url'))
+      .option('--allowed-hosts <hosts>', 'extra Host names to accept (behind a reverse proxy)', collect)
+      .option('--max-body-bytes <n>', 'largest HTTP request body (default 4 MiB)', positiveInt('--max-body-bytes'))
+      .option('--audit-retention-days <n>', 'keep audit rows this many days (default 30)', positiveInt('--audit-retention-days'))
+      .addOption(new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode').choices(EXPOSURES).default('all')),
+  ).action(async (flags: ServeFlags) => {
+    const cmd = await serveCmd();
+    await (flags.http ? cmd.serveHttpCommand(flags) : cmd.serveStdioCommand(flags));
+  });
+
+  filterOptions(program.command('list-tools').description('print the selected tools and exit').option('--json', 'print JSON')).action(async (flags) => (await serveCmd()).listToolsCommand(flags));
+
+  const accounts = program.command('accounts').description('OpenAI organization connections (keys from the environment or --stdin)');
+  common(accounts.command('add').description('connect an account: keys from OPENAI_API_KEY, OPENAI_ADMIN_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID'))
+    .requiredOption('--name <name>', 'label')
+    .option('--base-url <url>', 'API base URL for this account', httpUrl('--base-url'))
+    .option('--stdin', 'read the keys from stdin (JSON or KEY=VALUE lines) instead of the environment')
+    .action(run('accountsAdd'));
+  common(accounts.command('list').description('list accounts (keys masked)')).action(run('accountsList'));
+  common(accounts.command('remove').argument('<id>').description('remove an account and its servers')).action(run('accountsRemove'));
+
+  const servers = program.command('servers').description('scoped MCP servers, each with its own URL');
+  common(scopeOptions(servers.command('create').description('create a server; prints its URL once')))
+    .requiredOption('--account <id>', 'account id')
+    .requiredOption('--name <name>', 'label')
+    .option('--require-api-token-auth', 'also require Authorization: Bearer <API token>')
+    .action(run('serversCreate'));
+  common(servers.command('list').description('list live servers').option('--account <id>', 'only this account')).action(run('serversList'));
+  common(servers.command('get').argument('<id>').description('show a server')).action(run('serversGet'));
+  common(scopeOptions(servers.command('update').argument('<id>').description('change a server (takes effect on the next request)')))
+    .option('--name <name>', 'label')
+    .option('--require-api-token-auth', 'require an API token as well')
+    .option('--no-require-api-token-auth', 'stop requiring an API token')
+    .action(run('serversUpdate'));
+  common(servers.command('delete').argument('<id>').description('delete a server; its URL stops working at once')).action(run('serversDelete'));
+  common(servers.command('logs').argument('<id>').description('audit log of tool calls, newest first'))
+    .option('--limit <n>', 'rows (default 100, max 1000)', positiveInt('--limit'))
+    .action(run('serversLogs'));
+
+  const tokens = program.command('api-tokens').description('tokens for the REST API and second-layer auth');
+  common(tokens.command('create').description('create a token; prints it once')).requiredOption('--name <name>', 'label').action(run('apiTokensCreate'));
+  common(tokens.command('list').description('list tokens (never the secrets)')).action(run('apiTokensList'));
+  common(tokens.command('revoke').argument('<id>').description('revoke a token')).action(run('apiTokensRevoke'));
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  // `list-tools --json | head` closes the pipe early; that is a normal end, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof UsageError) {
+      log(err.message);
+      process.exitCode = 2;
+      return;
+    }
+    if (err instanceof ServiceError) {
+      log(`${err.code}: ${err.message}`);
+      process.exitCode = err.status >= 500 ? 1 : 2;
+      return;
+    }
+    log((err as Error)?.message ?? String(err));
+    process.exitCode = 2;
+  }
+}

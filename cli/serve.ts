@@ -1,0 +1,108 @@
+// `serve` (stdio, or HTTP with --http) and `list-tools`. stdout belongs to MCP in stdio mode; logs go to stderr.
+
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { defaultCatalog } from '../runtime/catalog.js';
+import { type Exposure, exposeToolkit } from '../runtime/exposure/index.js';
+import { createServerForTools } from '../runtime/server.js';
+import { createToolkit, type OpenAiToolkit, type OpenAiToolsOptions } from '../runtime/toolkit.js';
+import { log, nonEmpty, plural, printJson, printTable, resolveDataDir } from './shared.js';
+
+export interface FilterFlags {
+  methods?: string[];
+  tags?: string[];
+  tools?: string[];
+  excludeTools?: string[];
+  baseUrl?: string;
+  timeout?: number;
+}
+
+export interface ServeFlags extends FilterFlags {
+  http?: boolean;
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  publicUrl?: string;
+  allowedHosts?: string[];
+  maxBodyBytes?: number;
+  auditRetentionDays?: number;
+  exposure: Exposure;
+}
+
+export function toolkitOptions(flags: FilterFlags): OpenAiToolsOptions {
+  return {
+    methods: nonEmpty(flags.methods),
+    tags: nonEmpty(flags.tags),
+    tools: nonEmpty(flags.tools),
+    excludeTools: nonEmpty(flags.excludeTools),
+    baseUrl: flags.baseUrl,
+    timeoutMs: flags.timeout,
+  };
+}
+
+function missingKeys(kit: OpenAiToolkit): string[] {
+  return [
+    kit.tools.some((t) => t.http.auth === 'project') && !process.env.OPENAI_API_KEY && 'OPENAI_API_KEY',
+    kit.tools.some((t) => t.http.auth === 'admin') && !process.env.OPENAI_ADMIN_KEY && 'OPENAI_ADMIN_KEY',
+  ].filter((x): x is string => typeof x === 'string');
+}
+
+export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
+  const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
+  const server = createServerForTools(exposeToolkit(kit, flags.exposure));
+  server.onerror = (err) => log(`protocol error: ${err.message}`);
+  await server.connect(new StdioServerTransport());
+  const missing = missingKeys(kit);
+  const shown = flags.exposure === 'all' ? plural(kit.tools.length, 'tool') : `${plural(kit.tools.length, 'tool')} through ${flags.exposure} mode`;
+  log(`serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`);
+  const shutdown = () => {
+    void server.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.stdin.on('end', shutdown);
+}
+
+export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
+  const options = toolkitOptions(flags);
+  // Checked now so a bad filter fails at start-up, not on the first request to /mcp.
+  createToolkit({ ...options, catalog: defaultCatalog });
+  const dataDir = resolveDataDir(flags.dataDir);
+  const { DEFAULT_HOST, DEFAULT_PORT, startHttpService } = await import('../service/serve.js');
+  const service = await startHttpService({
+    dataDir,
+    host: flags.host ?? DEFAULT_HOST,
+    port: flags.port ?? DEFAULT_PORT,
+    publicUrl: flags.publicUrl,
+    allowedHosts: flags.allowedHosts,
+    maxBodyBytes: flags.maxBodyBytes,
+    retentionDays: flags.auditRetentionDays,
+    baseUrl: flags.baseUrl,
+    timeoutMs: flags.timeout,
+    single: () => {
+      const kit = createToolkit({ ...options, catalog: defaultCatalog });
+      const missing = missingKeys(kit);
+      if (missing.length) log(`/mcp: not set: ${missing.join(', ')}; those tools will report it`);
+      return exposeToolkit(kit, flags.exposure);
+    },
+    log,
+  });
+  log(`listening on ${service.url} (data dir ${dataDir}; server URLs use ${service.publicUrl})`);
+  const shutdown = () => {
+    void service.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+export function listToolsCommand(flags: FilterFlags & { json?: boolean }): void {
+  const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
+  if (flags.json) {
+    printJson(kit.listTools());
+    return;
+  }
+  printTable(
+    ['TOOL', 'METHOD', 'ACCESS', 'AUTH', 'TAGS'],
+    kit.tools.map((t) => [t.name, t.method, t.access, t.http.auth, t.tags.join(',')]),
+  );
+  process.stdout.write(`${plural(kit.tools.length, 'tool')}\n`);
+}

@@ -1,0 +1,75 @@
+// What every subcommand shares: the stderr logger (redacted), list-valued flags, the data dir, output helpers.
+
+import envPaths from 'env-paths';
+import { makeRedactor } from '../runtime/redact.js';
+
+// Server URLs and API tokens must never reach a log, even if a message quotes one.
+const TOKEN_PATTERN = /\bomcp(?:api)?_[A-Za-z0-9_-]{16,}/g;
+const redactKeys = makeRedactor([process.env.OPENAI_API_KEY, process.env.OPENAI_ADMIN_KEY]);
+
+export function redactLine(text: string): string {
+  return redactKeys(text).replace(TOKEN_PATTERN, (m) => `${m.startsWith('omcpapi_') ? 'omcpapi_' : 'omcp_'}[REDACTED]`);
+}
+
+export function log(message: string): void {
+  process.stderr.write(`openai-mcp: ${redactLine(message)}\n`);
+}
+
+/** Comma-separated and repeated values, trimmed; undefined when empty. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  const next = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return [...(previous ?? []), ...next];
+}
+
+export function nonEmpty(list: string[] | undefined): string[] | undefined {
+  return list?.length ? list : undefined;
+}
+
+/** `--data-dir`, then `$OPENAI_MCP_DATA_DIR`, then the per-user data folder (XDG on Linux). */
+export function resolveDataDir(flag: string | undefined): string {
+  return flag || process.env.OPENAI_MCP_DATA_DIR || envPaths('openai-mcp', { suffix: '' }).data;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A plain table: columns padded, the last one free. */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  process.stdout.write(`${[fmt(header), ...rows.map(fmt)].join('\n')}\n`);
+}
+
+/** A usage error: the message, exit code 2. */
+export class UsageError extends Error {
+  readonly code = 'usage';
+}
+
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+export function httpUrl(flag: string) {
+  return (value: string): string => {
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      throw new UsageError(`${flag} must be an absolute http(s) URL, got ${JSON.stringify(value.slice(0, 200))}`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${flag} must use http or https, got ${u.protocol}`);
+    return value;
+  };
+}

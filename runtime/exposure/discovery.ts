@@ -1,0 +1,136 @@
+// Discovery mode: three meta-tools in front of the whole selection, for hosts that cap the number of tools
+// (Cursor sends its first 40–80, OpenAI accepts 128). The model searches, reads one schema, then calls by name;
+// every call still goes through the scoped toolkit, so a tool outside the scope stays an unknown tool.
+
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import MiniSearch from 'minisearch';
+import { invalidArgumentsResult, unknownToolResult } from '../errors.js';
+import type { CallContext, OpenAiToolkit } from '../toolkit.js';
+import type { ToolDef } from '../types.js';
+import type { ExposedTools } from './types.js';
+
+export const DISCOVERY_TOOLS = ['search_tools', 'get_tool_schema', 'call_tool'] as const;
+const DEFAULT_LIMIT = 10;
+const MAX_LIMIT = 50;
+
+const LISTING: Tool[] = [
+  {
+    name: 'search_tools',
+    title: 'Search OpenAI API tools',
+    description:
+      'Find OpenAI API tools by keywords (e.g. "fine-tuning jobs list", "usage costs", "vector store files"). Returns ranked names with access (read/write), tags and a one-line summary. Next: get_tool_schema, then call_tool.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        query: { type: 'string', description: 'Keywords: resource, action, or tag.' },
+        limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, description: `Max results (default ${DEFAULT_LIMIT}).` },
+      },
+      required: ['query'],
+      additionalProperties: false,
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  },
+  {
+    name: 'get_tool_schema',
+    title: 'Get an OpenAI API tool schema',
+    description: "Return one tool's description and JSON Schema for its arguments. Use before call_tool.",
+    inputSchema: {
+      type: 'object',
+      properties: { name: { type: 'string', description: 'Tool name from search_tools.' } },
+      required: ['name'],
+      additionalProperties: false,
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  },
+  {
+    name: 'call_tool',
+    title: 'Call an OpenAI API tool',
+    description:
+      'Call a tool by name with arguments matching its schema. The result is the tool\'s own result (errors included). On HTTP 429 wait retry-after seconds; nothing is retried.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', description: 'Tool name.' },
+        arguments: { type: 'object', description: 'Arguments for that tool.' },
+      },
+      required: ['name'],
+      additionalProperties: false,
+    },
+    // The called tool may write or delete; a host must not treat call_tool as read-only.
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  },
+];
+
+function firstSentence(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  const m = /^(.*?[.!?])(\s|$)/.exec(line);
+  return (m?.[1] ?? line).slice(0, 200);
+}
+
+function argumentIssue(tool: string, path: string, message: string): CallToolResult {
+  return invalidArgumentsResult(tool, [{ path, message }]);
+}
+
+function textResult(structured: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
+/** Wraps a (scoped) toolkit in the three discovery tools. */
+export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
+  const byName = new Map<string, ToolDef>(kit.tools.map((t) => [t.name, t]));
+  const listed = new Map(kit.listTools().map((t) => [t.name, t]));
+  let index: MiniSearch<ToolDef> | undefined;
+  // Built on first search: listing and calling should not pay for the index.
+  const search = () => {
+    if (!index) {
+      index = new MiniSearch<ToolDef>({
+        idField: 'name',
+        fields: ['words', 'title', 'tagText', 'description'],
+        storeFields: [],
+        extractField: (doc, field) => {
+          if (field === 'words') return doc.name.replace(/_/g, ' ');
+          if (field === 'tagText') return doc.tags.join(' ');
+          return String((doc as unknown as Record<string, unknown>)[field] ?? '');
+        },
+        searchOptions: { boost: { words: 3, title: 2, tagText: 2 }, prefix: true, fuzzy: 0.15, combineWith: 'OR' },
+      });
+      index.addAll(kit.tools);
+    }
+    return index;
+  };
+
+  return {
+    listTools: () => LISTING,
+    async callTool(name, args, ctx?: CallContext) {
+      const a = (args ?? {}) as Record<string, unknown>;
+      if (name === 'search_tools') {
+        if (typeof a.query !== 'string' || !a.query.trim()) return argumentIssue(name, 'query', 'must be a non-empty string');
+        const limit = a.limit === undefined ? DEFAULT_LIMIT : a.limit;
+        if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+          return argumentIssue(name, 'limit', `must be an integer from 1 to ${MAX_LIMIT}`);
+        }
+        const hits = search().search(a.query.slice(0, 500)).slice(0, limit);
+        const results = hits.map((h) => {
+          const t = byName.get(String(h.id))!;
+          return { name: t.name, title: t.title, method: t.method, access: t.access, tags: t.tags, summary: firstSentence(t.description) };
+        });
+        return textResult({ results, total_tools: kit.tools.length });
+      }
+      if (name === 'get_tool_schema') {
+        if (typeof a.name !== 'string') return argumentIssue(name, 'name', 'must be a string');
+        const tool = listed.get(a.name);
+        if (!tool) return unknownToolResult(a.name.slice(0, 200));
+        return textResult({ name: tool.name, title: tool.title, description: tool.description, inputSchema: tool.inputSchema, annotations: tool.annotations });
+      }
+      if (name === 'call_tool') {
+        if (typeof a.name !== 'string') return argumentIssue(name, 'name', 'must be a string');
+        const inner = a.arguments;
+        if (inner !== undefined && (inner === null || typeof inner !== 'object' || Array.isArray(inner))) {
+          return argumentIssue(name, 'arguments', 'must be an object');
+        }
+        return kit.callTool(a.name, inner as Record<string, unknown> | undefined, ctx);
+      }
+      return unknownToolResult(name);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// The audit log: one row per tools/call through a scoped server (time, server id, tool, upstream HTTP status,
+// duration, isError). Never arguments or results: they may hold customer data or secrets.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ExposedTools } from '../runtime/exposure/types.js';
+import type { OpenAiToolkit } from '../runtime/toolkit.js';
+import type { NewToolCall } from './store/store.js';
+
+export const DEFAULT_RETENTION_DAYS = 30;
+const MAX_TOOL_NAME = 200;
+
+/** Carries the upstream status of the call in progress from the fetch wrapper to the recorder. */
+const current = new AsyncLocalStorage<{ status?: number }>();
+
+/** A fetch that notes the response status for the audit row of the call it serves. */
+export function statusRecordingFetch(inner: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const res = await inner(input, init);
+    const slot = current.getStore();
+    if (slot) slot.status = res.status;
+    return res;
+  };
+}
+
+export type RecordCall = (call: NewToolCall) => void;
+
+async function timed(
+  serverId: string,
+  tool: string,
+  record: RecordCall,
+  run: () => Promise<CallToolResult>,
+): Promise<CallToolResult> {
+  const slot: { status?: number } = {};
+  const started = performance.now();
+  let result: CallToolResult | undefined;
+  try {
+    result = await current.run(slot, run);
+    return result;
+  } finally {
+    record({
+      server_id: serverId,
+      at: Date.now(),
+      tool: tool.length > MAX_TOOL_NAME ? `${tool.slice(0, MAX_TOOL_NAME)}…` : tool,
+      http_status: slot.status ?? null,
+      duration_ms: Math.round(performance.now() - started),
+      is_error: result?.isError || !result ? 1 : 0,
+    });
+  }
+}
+
+/** Records every operation the toolkit runs (directly, through call_tool, or from code mode). */
+export function auditToolkit(kit: OpenAiToolkit, serverId: string, record: RecordCall): OpenAiToolkit {
+  return {
+    tools: kit.tools,
+    listTools: () => kit.listTools(),
+    callTool: (name, args, ctx) => timed(serverId, name, record, () => kit.callTool(name, args, ctx)),
+  };
+}
+
+/**
+ * Records the meta-tools of discovery and code mode. `call_tool` is left to the toolkit's row, which names the
+ * operation actually called; recording both would count one call twice.
+ */
+export function auditExposure(exposed: ExposedTools, serverId: string, record: RecordCall): ExposedTools {
+  return {
+    listTools: () => exposed.listTools(),
+    callTool: (name, args, ctx) =>
+      name === 'call_tool' ? exposed.callTool(name, args, ctx) : timed(serverId, name, record, () => exposed.callTool(name, args, ctx)),
+  };
+}

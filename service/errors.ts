@@ -1,0 +1,44 @@
+// Typed errors for the managed-server service. One class, a stable `code` per failure, and the HTTP status the
+// REST API answers with, so the CLI and REST report the same failure the same way.
+
+export type ServiceErrorCode =
+  | 'invalid_request'
+  | 'invalid_json'
+  | 'unknown_field'
+  | 'not_found'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'conflict'
+  | 'missing_secret_key'
+  | 'internal';
+
+const STATUS: Record<ServiceErrorCode, number> = {
+  invalid_request: 400,
+  invalid_json: 400,
+  unknown_field: 400,
+  not_found: 404,
+  unauthorized: 401,
+  forbidden: 403,
+  payload_too_large: 413,
+  conflict: 409,
+  missing_secret_key: 500,
+  internal: 500,
+};
+
+export class ServiceError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ServiceErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+    this.status = STATUS[code];
+  }
+
+  toJSON(): { error: { code: string; message: string; field?: string } } {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  }
+}

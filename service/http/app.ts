@@ -1,0 +1,98 @@
+// Wiring of the HTTP service: guard → body limit → MCP endpoints, REST API, health check → one error format.
+
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ExposedTools } from '../../runtime/exposure/types.js';
+import { ServiceError } from '../errors.js';
+import type { Management } from '../manage.js';
+import type { Scopes } from '../scope.js';
+import type { Store } from '../store/store.js';
+import { hostAndOriginGuard } from './guard.js';
+import { jsonRpcError, McpRoutes } from './mcp.js';
+import { restRouter } from './rest.js';
+
+export interface AppOptions {
+  store: Store;
+  manage: Management;
+  scopes: Scopes;
+  publicUrl: string;
+  allowedHosts: ReadonlySet<string>;
+  maxBodyBytes: number;
+  /** The single-user endpoint `/mcp` (environment keys, loopback only); absent when not offered. */
+  single?: ExposedTools;
+  log: (line: string) => void;
+}
+
+const isMcpPath = (p: string) => /^\/(mcp|messages|sse)(\/|$)/.test(p);
+
+function reject(req: Request, res: Response, status: number, code: ConstructorParameters<typeof ServiceError>[0], message: string) {
+  if (isMcpPath(req.path)) jsonRpcError(res, status, message);
+  else if (!res.headersSent) res.status(status).json(new ServiceError(code, message).toJSON());
+}
+
+export function createApp(options: AppOptions) {
+  const app = express();
+  const mcp = new McpRoutes({ scopes: options.scopes, log: options.log });
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  // Logged by route pattern and server id: a URL carries its token, so the raw path is never written.
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : isMcpPath(req.path) ? req.path.split('/').slice(0, 2).join('/') : req.baseUrl || req.path.slice(0, 40);
+      const server = res.locals.serverId ? ` ${res.locals.serverId}` : '';
+      options.log(`${req.method} ${route}${server} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.use(hostAndOriginGuard(options.allowedHosts, (res, status, message) => {
+    const req = res.req;
+    reject(req, res, status, 'forbidden', message);
+  }));
+  app.use(express.json({ limit: options.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
+
+  const noteServer = (req: Request, res: Response, next: NextFunction) => {
+    // Resolved again inside the handler; here only for the log line.
+    void options.scopes.serverFor(String(req.params.token ?? '')).then((row) => {
+      if (row) res.locals.serverId = row.id;
+      next();
+    }, next);
+  };
+  app.all('/mcp/:token', noteServer, mcp.streamable);
+  app.get('/sse/:token', noteServer, mcp.sseOpen);
+  app.post('/messages/:token', noteServer, mcp.sseMessage);
+  app.all('/mcp', async (req, res) => {
+    if (!options.single || (await options.store.countServers()) > 0) {
+      jsonRpcError(res, 404, 'No single-user endpoint here: use the URL of a managed server (/mcp/<token>)');
+      return;
+    }
+    await mcp.serveStreamable(req, res, options.single, 'single-user');
+  });
+
+  app.use('/v1', restRouter({ manage: options.manage, scopes: options.scopes, publicUrl: options.publicUrl, log: options.log }));
+
+  app.use((req, res) => reject(req, res, 404, 'not_found', 'Not found'));
+
+  // Express 5 routes rejected promises here too.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (err instanceof ServiceError) {
+      if (isMcpPath(req.path)) jsonRpcError(res, err.status, err.message);
+      else if (!res.headersSent) res.status(err.status).json(err.toJSON());
+      return;
+    }
+    if (e?.type === 'entity.too.large') return reject(req, res, 413, 'payload_too_large', `Request body over ${options.maxBodyBytes} bytes`);
+    if (e?.type === 'entity.parse.failed') return reject(req, res, 400, 'invalid_json', 'Malformed JSON body');
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return reject(req, res, e.status, 'invalid_request', 'Bad request');
+    options.log(`internal error on ${req.method} ${req.baseUrl}${req.route?.path ?? ''}: ${e?.message ?? String(err)}`);
+    reject(req, res, 500, 'internal', 'Internal error');
+  });
+
+  return { app, mcp };
+}

@@ -1,0 +1,46 @@
+// DNS-rebinding and cross-site protection: a request must name an allowed Host, and a browser request must come
+// from an allowed Origin. Checked before anything else, so a hostile page learns nothing, not even 404 vs 401.
+
+import type { NextFunction, Request, Response } from 'express';
+
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Hostnames (no port) accepted in `Host`: loopback, the bound host, the public URL's host, and `--allowed-hosts`. */
+export function allowedHostnames(options: { host: string; publicUrl: string; extra?: readonly string[] }): Set<string> {
+  const out = new Set(LOOPBACK);
+  const bound = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
+  if (!['0.0.0.0', '[::]'].includes(bound)) out.add(bound.toLowerCase());
+  out.add(new URL(options.publicUrl).hostname.toLowerCase());
+  for (const h of options.extra ?? []) out.add(h.trim().toLowerCase());
+  return out;
+}
+
+function hostnameOf(hostHeader: string): string | undefined {
+  try {
+    return new URL(`http://${hostHeader}`).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+export type Reject = (res: Response, status: number, message: string) => void;
+
+export function hostAndOriginGuard(allowed: ReadonlySet<string>, reject: Reject) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const host = req.headers.host;
+    const hostname = host ? hostnameOf(host) : undefined;
+    if (!hostname || !allowed.has(hostname)) return reject(res, 403, 'Host not allowed');
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      let ok = false;
+      try {
+        const u = new URL(origin);
+        ok = (u.protocol === 'http:' || u.protocol === 'https:') && allowed.has(u.hostname.toLowerCase());
+      } catch {
+        ok = false;
+      }
+      if (!ok) return reject(res, 403, 'Origin not allowed');
+    }
+    next();
+  };
+}

@@ -1,0 +1,129 @@
+// The MCP endpoints of a managed server: Streamable HTTP at /mcp/<token> (stateless: a fresh transport per
+// request, so any replica can answer any request) and the legacy HTTP+SSE pair /sse/<token> + /messages/<token>
+// (stateful by nature: needs sticky sessions behind a load balancer).
+
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Request, Response } from 'express';
+import type { ExposedTools } from '../../runtime/exposure/types.js';
+import { createServerForTools } from '../../runtime/server.js';
+import type { Scopes } from '../scope.js';
+import type { ServerRow } from '../store/store.js';
+
+export const AUTH_CHALLENGE = 'Bearer realm="openai-mcp", error="invalid_token"';
+
+export function jsonRpcError(res: Response, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.status(status).set(headers).json({ jsonrpc: '2.0', error: { code: status === 404 ? -32001 : -32000, message }, id: null });
+}
+
+function bearer(req: Request): string | undefined {
+  const h = req.headers.authorization;
+  const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+  return m?.[1];
+}
+
+export interface McpRoutesOptions {
+  scopes: Scopes;
+  log: (line: string) => void;
+}
+
+export class McpRoutes {
+  private readonly sse = new Map<string, { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number }>();
+
+  constructor(private readonly options: McpRoutesOptions) {}
+
+  /** Resolves the URL's token and the second-layer token; answers the refusal itself and returns undefined. */
+  private async admit(req: Request, res: Response): Promise<ServerRow | undefined> {
+    const token = String(req.params.token ?? '');
+    const row = await this.options.scopes.serverFor(token);
+    // One answer for unknown, deleted and expired servers: a URL reveals nothing about why it stopped working.
+    if (!row) {
+      jsonRpcError(res, 404, 'Unknown or expired MCP server URL');
+      return undefined;
+    }
+    if (row.require_api_token_auth === 1) {
+      const t = bearer(req);
+      if (!t || !(await this.options.scopes.apiToken(t))) {
+        jsonRpcError(res, 401, 'This server requires Authorization: Bearer <API token>', { 'WWW-Authenticate': AUTH_CHALLENGE });
+        return undefined;
+      }
+    }
+    return row;
+  }
+
+  /** POST|GET|DELETE /mcp/:token */
+  streamable = async (req: Request, res: Response) => {
+    const row = await this.admit(req, res);
+    if (!row) return;
+    await this.serveStreamable(req, res, await this.options.scopes.toolsFor(row), row.id);
+  };
+
+  /** Streamable HTTP for a given tool set (also the single-user `/mcp`). */
+  async serveStreamable(req: Request, res: Response, tools: ExposedTools, label: string): Promise<void> {
+    if (req.method === 'GET') {
+      // Stateless: there is no session to push server-initiated messages on. 405 is the spec's way to say so.
+      res.status(405).set('Allow', 'POST, DELETE').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless; use POST' }, id: null });
+      return;
+    }
+    const server = createServerForTools(tools);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    server.onerror = (err) => this.options.log(`${label}: protocol error: ${err.message}`);
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  }
+
+  /** GET /sse/:token */
+  sseOpen = async (req: Request, res: Response) => {
+    const row = await this.admit(req, res);
+    if (!row) return;
+    const tools = await this.options.scopes.toolsFor(row);
+    const token = String(req.params.token);
+    const transport = new SSEServerTransport(`/messages/${encodeURIComponent(token)}`, res);
+    const server = createServerForTools(tools);
+    server.onerror = (err) => this.options.log(`${row.id}: protocol error: ${err.message}`);
+    this.sse.set(transport.sessionId, { transport, server, serverId: row.id, updatedAt: row.updated_at });
+    res.on('close', () => {
+      this.sse.delete(transport.sessionId);
+      void server.close();
+    });
+    await server.connect(transport);
+  };
+
+  /** POST /messages/:token?sessionId=… */
+  sseMessage = async (req: Request, res: Response) => {
+    const row = await this.admit(req, res);
+    if (!row) return;
+    const sessionId = typeof req.query.sessionId === 'string' ? req.query.sessionId : '';
+    const session = this.sse.get(sessionId);
+    if (!session || session.serverId !== row.id) {
+      jsonRpcError(res, 404, 'Unknown SSE session');
+      return;
+    }
+    await session.transport.handlePostMessage(req, res, req.body);
+  };
+
+  /** Ends SSE sessions whose server was deleted, expired or changed (a changed scope needs a new session). */
+  async closeStale(isLive: (serverId: string, updatedAt: number) => Promise<boolean>): Promise<void> {
+    for (const [id, s] of this.sse) {
+      if (!(await isLive(s.serverId, s.updatedAt))) {
+        this.sse.delete(id);
+        await s.transport.close().catch(() => {});
+        await s.server.close().catch(() => {});
+      }
+    }
+  }
+
+  get sseSessions(): number {
+    return this.sse.size;
+  }
+
+  async closeAll(): Promise<void> {
+    await this.closeStale(async () => false);
+  }
+}

@@ -1,0 +1,78 @@
+// The management REST API under /v1, protected by an API token. Handlers only translate HTTP to `Management`
+// calls; validation, storage and the answer objects live there, shared with the CLI.
+
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { ServiceError } from '../errors.js';
+import type { Management } from '../manage.js';
+import type { Scopes } from '../scope.js';
+
+export interface RestOptions {
+  manage: Management;
+  scopes: Scopes;
+  publicUrl: string;
+  log: (line: string) => void;
+}
+
+function requireApiToken(scopes: Scopes) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!m || !(await scopes.apiToken(m[1]!))) {
+      res.set('WWW-Authenticate', 'Bearer realm="openai-mcp"');
+      res.status(401).json(new ServiceError('unauthorized', 'A valid API token is required: Authorization: Bearer <token> (create one with `openai-mcp api-tokens create`)').toJSON());
+      return;
+    }
+    next();
+  };
+}
+
+function intQuery(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n)) throw new ServiceError('invalid_request', `${field} must be an integer`, field);
+  return n;
+}
+
+export function restRouter(options: RestOptions): Router {
+  const { manage } = options;
+  const r = express.Router();
+  r.use(requireApiToken(options.scopes));
+  const param = (req: Request) => String(req.params.id);
+
+  r.post('/accounts', async (req, res) => {
+    res.status(201).json(await manage.createAccount(req.body));
+  });
+  r.get('/accounts', async (_req, res) => {
+    res.json({ data: await manage.listAccounts() });
+  });
+  r.delete('/accounts/:id', async (req, res) => {
+    await manage.removeAccount(param(req));
+    res.json({ id: param(req), deleted: true });
+  });
+  r.post('/accounts/:id/mcp', async (req, res) => {
+    const created = await manage.createServer(param(req), req.body, options.publicUrl);
+    options.log(`created server ${created.id} for account ${created.account_id}`);
+    res.status(201).json(created);
+  });
+  r.get('/mcp-servers', async (req, res) => {
+    const account = typeof req.query.account_id === 'string' ? req.query.account_id : undefined;
+    res.json({ data: await manage.listServers(account) });
+  });
+  r.get('/mcp-servers/:id', async (req, res) => {
+    res.json(await manage.getServer(param(req)));
+  });
+  r.patch('/mcp-servers/:id', async (req, res) => {
+    const updated = await manage.updateServer(param(req), req.body);
+    options.scopes.forget(updated.id);
+    res.json(updated);
+  });
+  r.delete('/mcp-servers/:id', async (req, res) => {
+    await manage.deleteServer(param(req));
+    options.scopes.forget(param(req));
+    res.json({ id: param(req), deleted: true });
+  });
+  r.get('/mcp-servers/:id/calls', async (req, res) => {
+    const calls = await manage.calls(param(req), { limit: intQuery(req.query.limit, 'limit'), before: intQuery(req.query.before, 'before') });
+    res.json({ data: calls });
+  });
+  return r;
+}

@@ -1,0 +1,373 @@
+// Accounts, scoped servers and API tokens: the operations behind both the REST API and the CLI, so the two
+// validate the same way, store the same rows and answer with the same objects.
+
+import * as z from 'zod';
+import { EXPOSURES, type Exposure } from '../runtime/exposure/types.js';
+import { selectTools } from '../runtime/filter.js';
+import type { Catalog } from '../runtime/types.js';
+import { ServiceError } from './errors.js';
+import type { SecretBox } from './secrets.js';
+import type { AccountRow, ApiTokenRow, ServerRow, Store } from './store/store.js';
+import { hintOf, issueToken, newId } from './tokens.js';
+
+export const MIN_EXPIRY_LEAD_MS = 60_000;
+const MAX_LIST = 500;
+
+// Names are labels people read in listings; control characters would let one forge lines in a terminal.
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+const filterList = z.array(z.string().max(200, 'entries must be at most 200 characters')).max(1000, 'at most 1000 entries');
+
+export const serverConfigSchema = z.strictObject({
+  methods: filterList.optional(),
+  tags: filterList.optional(),
+  tools: filterList.optional(),
+  tool_exposure: z.enum(EXPOSURES).optional(),
+});
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
+const expiresAt = z.union([z.iso.datetime({ offset: true }), z.null()]);
+const key = z.string().trim().min(1).max(500).optional();
+
+export const accountInputSchema = z.strictObject({
+  name,
+  base_url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  api_key: key,
+  admin_key: key,
+  organization_id: z.string().trim().max(200).optional(),
+  project_id: z.string().trim().max(200).optional(),
+});
+export type AccountInput = z.infer<typeof accountInputSchema>;
+
+export const serverInputSchema = z.strictObject({
+  name,
+  config: serverConfigSchema.optional(),
+  expires_at: expiresAt.optional(),
+  require_api_token_auth: z.boolean().optional(),
+});
+export type ServerInput = z.infer<typeof serverInputSchema>;
+
+export const serverPatchSchema = z.strictObject({
+  name: name.optional(),
+  config: serverConfigSchema.optional(),
+  expires_at: expiresAt.optional(),
+  require_api_token_auth: z.boolean().optional(),
+});
+export type ServerPatchInput = z.infer<typeof serverPatchSchema>;
+
+export const apiTokenInputSchema = z.strictObject({ name });
+
+/** Parses `input` or throws a 400 naming the first offending field. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = [...issue.path, ...(issue.code === 'unrecognized_keys' ? [issue.keys[0]] : [])]
+    .map(String)
+    .join('.');
+  const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''}` : issue.message;
+  // Echo at most a short field path: a hostile key may be a megabyte long.
+  const shown = field.length > 100 ? `${field.slice(0, 100)}…` : field;
+  throw new ServiceError(issue.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_request', `${shown || 'body'}: ${message}`, shown || undefined);
+}
+
+export interface PublicAccount {
+  id: string;
+  name: string;
+  base_url: string | null;
+  api_key: string | null;
+  admin_key: string | null;
+  organization_id: string | null;
+  project_id: string | null;
+  created_at: string;
+}
+
+export interface PublicServer {
+  id: string;
+  account_id: string;
+  name: string;
+  config: Required<Pick<ServerConfig, 'tool_exposure'>> & Omit<ServerConfig, 'tool_exposure'>;
+  expires_at: string | null;
+  require_api_token_auth: boolean;
+  tool_count: number;
+  created_at: string;
+  updated_at: string;
+  /** Only in the answer that creates the server: the token is not stored and cannot be shown again. */
+  url?: string;
+}
+
+export interface PublicApiToken {
+  id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  /** Only at creation. */
+  token?: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The stored secrets of an account, decrypted; only the scoped toolkit ever sees these. */
+export interface AccountSecrets {
+  apiKey?: string;
+  adminKey?: string;
+}
+
+export interface ManageOptions {
+  store: Store;
+  box: SecretBox;
+  catalog: Catalog;
+  now?: () => number;
+}
+
+export class Management {
+  private readonly store: Store;
+  private readonly box: SecretBox;
+  private readonly catalog: Catalog;
+  private readonly now: () => number;
+
+  constructor(options: ManageOptions) {
+    this.store = options.store;
+    this.box = options.box;
+    this.catalog = options.catalog;
+    this.now = options.now ?? Date.now;
+  }
+
+  // Accounts ------------------------------------------------------------------------------------------------
+
+  async createAccount(raw: unknown): Promise<PublicAccount> {
+    const input = parseInput(accountInputSchema, raw);
+    if (!input.api_key && !input.admin_key) {
+      throw new ServiceError('invalid_request', 'an account needs api_key or admin_key (or both)', 'api_key');
+    }
+    const id = newId('acc');
+    const secrets: AccountSecrets = { apiKey: input.api_key, adminKey: input.admin_key };
+    const row: AccountRow = {
+      id,
+      name: input.name,
+      base_url: input.base_url ?? null,
+      secrets: this.box.seal(JSON.stringify(secrets), id),
+      api_key_hint: hintOf(input.api_key),
+      admin_key_hint: hintOf(input.admin_key),
+      organization_id: input.organization_id || null,
+      project_id: input.project_id || null,
+      created_at: this.now(),
+    };
+    await this.store.insertAccount(row);
+    return this.publicAccount(row);
+  }
+
+  async listAccounts(): Promise<PublicAccount[]> {
+    return (await this.store.listAccounts()).map((r) => this.publicAccount(r));
+  }
+
+  async removeAccount(id: string): Promise<void> {
+    if (!(await this.store.deleteAccount(id))) throw new ServiceError('not_found', `No account ${JSON.stringify(clip(id))}`);
+  }
+
+  async accountRow(id: string): Promise<AccountRow> {
+    const row = await this.store.getAccount(id);
+    if (!row) throw new ServiceError('not_found', `No account ${JSON.stringify(clip(id))}`, 'account_id');
+    return row;
+  }
+
+  accountSecrets(row: AccountRow): AccountSecrets {
+    return JSON.parse(this.box.open(row.secrets, row.id)) as AccountSecrets;
+  }
+
+  private publicAccount(r: AccountRow): PublicAccount {
+    return {
+      id: r.id,
+      name: r.name,
+      base_url: r.base_url,
+      api_key: r.api_key_hint,
+      admin_key: r.admin_key_hint,
+      organization_id: r.organization_id,
+      project_id: r.project_id,
+      created_at: iso(r.created_at)!,
+    };
+  }
+
+  // Servers -------------------------------------------------------------------------------------------------
+
+  /** Checks a config against the catalog: unknown methods/tags/tools and empty selections are 400s. */
+  checkConfig(config: ServerConfig | undefined): { config: PublicServer['config']; toolCount: number } {
+    const normalized = { ...(config ?? {}), tool_exposure: config?.tool_exposure ?? ('all' as Exposure) };
+    try {
+      const tools = selectTools(this.catalog, { methods: config?.methods, tags: config?.tags, tools: config?.tools });
+      return { config: normalized, toolCount: tools.length };
+    } catch (err) {
+      const message = (err as Error).message;
+      const field = /Unknown method/.test(message)
+        ? 'config.methods'
+        : /Unknown tag/.test(message)
+          ? 'config.tags'
+          : /Unknown tool/.test(message)
+            ? 'config.tools'
+            : 'config';
+      throw new ServiceError('invalid_request', clip(message, 4000), field);
+    }
+  }
+
+  private expiry(value: string | null | undefined): number | null | undefined {
+    if (value === undefined || value === null) return value;
+    const at = Date.parse(value);
+    if (at - this.now() < MIN_EXPIRY_LEAD_MS) {
+      throw new ServiceError('invalid_request', 'expires_at must be at least 60 seconds in the future', 'expires_at');
+    }
+    return at;
+  }
+
+  async createServer(accountId: string, raw: unknown, publicUrl: string): Promise<PublicServer> {
+    const input = parseInput(serverInputSchema, raw);
+    await this.accountRow(accountId);
+    const { config, toolCount } = this.checkConfig(input.config);
+    const expiresAt = this.expiry(input.expires_at) ?? null;
+    const token = issueToken('server');
+    const now = this.now();
+    const row: ServerRow = {
+      id: newId('srv'),
+      account_id: accountId,
+      name: input.name,
+      config: JSON.stringify(config),
+      expires_at: expiresAt,
+      require_api_token_auth: input.require_api_token_auth ? 1 : 0,
+      token_lookup: token.lookup,
+      token_hash: token.hash,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.store.insertServer(row);
+    return { ...this.publicServer(row, toolCount), url: serverUrl(publicUrl, token.token) };
+  }
+
+  async listServers(accountId?: string): Promise<PublicServer[]> {
+    const now = this.now();
+    const rows = (await this.store.listServers(accountId)).filter((r) => !isExpired(r, now));
+    return rows.slice(0, MAX_LIST).map((r) => this.publicServer(r));
+  }
+
+  async getServer(id: string): Promise<PublicServer> {
+    return this.publicServer(await this.liveServer(id));
+  }
+
+  async updateServer(id: string, raw: unknown): Promise<PublicServer> {
+    const patch = parseInput(serverPatchSchema, raw);
+    const current = await this.liveServer(id);
+    const merged = patch.config ? { ...storedConfig(current), ...patch.config } : undefined;
+    const checked = merged ? this.checkConfig(merged) : undefined;
+    const expiresAt = this.expiry(patch.expires_at);
+    const row = await this.store.updateServer(
+      id,
+      {
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(checked ? { config: JSON.stringify(checked.config) } : {}),
+        ...(expiresAt !== undefined ? { expires_at: expiresAt } : {}),
+        ...(patch.require_api_token_auth !== undefined ? { require_api_token_auth: patch.require_api_token_auth ? 1 : 0 } : {}),
+      },
+      // Strictly increasing, so a cache keyed on (id, updated_at) notices two updates within one millisecond.
+      Math.max(this.now(), current.updated_at + 1),
+    );
+    if (!row) throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
+    return this.publicServer(row);
+  }
+
+  async deleteServer(id: string): Promise<void> {
+    if (!(await this.store.deleteServer(id))) throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
+  }
+
+  async calls(id: string, options: { limit?: number; before?: number } = {}) {
+    await this.liveServer(id);
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
+    const rows = await this.store.listCalls(id, { limit, before: options.before });
+    return rows.map((r) => ({
+      id: r.id,
+      at: iso(r.at)!,
+      server_id: r.server_id,
+      tool: r.tool,
+      http_status: r.http_status,
+      duration_ms: r.duration_ms,
+      is_error: r.is_error === 1,
+    }));
+  }
+
+  private async liveServer(id: string): Promise<ServerRow> {
+    const row = await this.store.getServer(id);
+    if (!row || isExpired(row, this.now())) throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
+    return row;
+  }
+
+  publicServer(r: ServerRow, toolCount?: number): PublicServer {
+    const config = storedConfig(r) as PublicServer['config'];
+    return {
+      id: r.id,
+      account_id: r.account_id,
+      name: r.name,
+      config,
+      expires_at: iso(r.expires_at),
+      require_api_token_auth: r.require_api_token_auth === 1,
+      tool_count: toolCount ?? this.checkConfig(config).toolCount,
+      created_at: iso(r.created_at)!,
+      updated_at: iso(r.updated_at)!,
+    };
+  }
+
+  // API tokens ----------------------------------------------------------------------------------------------
+
+  async createApiToken(raw: unknown): Promise<PublicApiToken> {
+    const input = parseInput(apiTokenInputSchema, raw);
+    const token = issueToken('api');
+    const row: ApiTokenRow = {
+      id: newId('tok'),
+      name: input.name,
+      token_lookup: token.lookup,
+      token_hash: token.hash,
+      created_at: this.now(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await this.store.insertApiToken(row);
+    return { ...publicApiToken(row), token: token.token };
+  }
+
+  async listApiTokens(): Promise<PublicApiToken[]> {
+    return (await this.store.listApiTokens()).map(publicApiToken);
+  }
+
+  async revokeApiToken(id: string): Promise<void> {
+    if (!(await this.store.revokeApiToken(id, this.now()))) {
+      throw new ServiceError('not_found', `No active API token ${JSON.stringify(clip(id))}`);
+    }
+  }
+}
+
+function publicApiToken(r: ApiTokenRow): PublicApiToken {
+  return {
+    id: r.id,
+    name: r.name,
+    created_at: iso(r.created_at)!,
+    last_used_at: iso(r.last_used_at),
+    revoked_at: iso(r.revoked_at),
+  };
+}
+
+export function storedConfig(r: ServerRow): ServerConfig {
+  return JSON.parse(r.config) as ServerConfig;
+}
+
+export function isExpired(r: Pick<ServerRow, 'expires_at'>, now: number): boolean {
+  return r.expires_at !== null && r.expires_at <= now;
+}
+
+export function serverUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/mcp/${token}`;
+}
+
+function clip(s: string, max = 100): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}

@@ -1,0 +1,104 @@
+// From a server URL's token to the tools it may use. Each scoped toolkit is built once and cached by server id
+// and `updated_at`, so an update through the CLI or REST is seen on the next request and 288 tools are not
+// rebuilt per request.
+
+import { createToolkit } from '../runtime/toolkit.js';
+import { exposeToolkit, type Exposure, type ExposedTools } from '../runtime/exposure/index.js';
+import type { Catalog } from '../runtime/types.js';
+import type { ValidationSource } from '../runtime/validation.js';
+import { auditExposure, auditToolkit, type RecordCall, statusRecordingFetch } from './audit.js';
+import { isExpired, type Management, storedConfig } from './manage.js';
+import type { ApiTokenRow, ServerRow, Store } from './store/store.js';
+import { lookupOf, looksLikeToken, tokenMatches } from './tokens.js';
+
+const CACHE_LIMIT = 1000;
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface ScopeOptions {
+  store: Store;
+  manage: Management;
+  catalog: Catalog;
+  validation?: ValidationSource;
+  /** Used when an account has no base URL of its own. */
+  defaultBaseUrl?: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  record: RecordCall;
+  now?: () => number;
+}
+
+export interface ScopedServer {
+  row: ServerRow;
+  tools: ExposedTools;
+}
+
+export class Scopes {
+  private readonly cache = new Map<string, { updatedAt: number; tools: ExposedTools }>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: ScopeOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The live server a token opens, or undefined for unknown, deleted and expired ones alike. */
+  async serverFor(token: string): Promise<ServerRow | undefined> {
+    if (!looksLikeToken('server', token)) return undefined;
+    const row = await this.options.store.findServerByLookup(lookupOf(token));
+    if (!row || !tokenMatches(token, row.token_hash) || isExpired(row, this.now())) return undefined;
+    return row;
+  }
+
+  /** The valid, unrevoked API token, or undefined. */
+  async apiToken(token: string): Promise<ApiTokenRow | undefined> {
+    if (!looksLikeToken('api', token)) return undefined;
+    const row = await this.options.store.findApiTokenByLookup(lookupOf(token));
+    if (!row || !tokenMatches(token, row.token_hash) || row.revoked_at !== null) return undefined;
+    const now = this.now();
+    if (!row.last_used_at || now - row.last_used_at > TOUCH_INTERVAL_MS) {
+      void this.options.store.touchApiToken(row.id, now).catch(() => {});
+    }
+    return row;
+  }
+
+  async toolsFor(row: ServerRow): Promise<ExposedTools> {
+    const hit = this.cache.get(row.id);
+    if (hit && hit.updatedAt === row.updated_at) return hit.tools;
+    const tools = await this.build(row);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(row.id, { updatedAt: row.updated_at, tools });
+    return tools;
+  }
+
+  forget(serverId: string): void {
+    this.cache.delete(serverId);
+  }
+
+  private async build(row: ServerRow): Promise<ExposedTools> {
+    const { manage, catalog, validation, record } = this.options;
+    const account = await manage.accountRow(row.account_id);
+    const secrets = manage.accountSecrets(account);
+    const config = storedConfig(row);
+    const kit = createToolkit({
+      catalog,
+      validation,
+      methods: config.methods,
+      tags: config.tags,
+      tools: config.tools,
+      credentials: {
+        apiKey: secrets.apiKey,
+        adminKey: secrets.adminKey,
+        organization: account.organization_id ?? undefined,
+        project: account.project_id ?? undefined,
+      },
+      // Never the serving process's environment: a server must only ever use its own account's keys.
+      env: {},
+      baseUrl: account.base_url ?? this.options.defaultBaseUrl,
+      timeoutMs: this.options.timeoutMs,
+      fetch: statusRecordingFetch(this.options.fetch ?? globalThis.fetch),
+    });
+    const audited = auditToolkit(kit, row.id, record);
+    const exposure: Exposure = config.tool_exposure ?? 'all';
+    const exposed = exposeToolkit(audited, exposure);
+    return exposure === 'all' ? exposed : auditExposure(exposed, row.id, record);
+  }
+}

@@ -1,0 +1,140 @@
+// `openai-mcp serve --http`: opens the store, builds the app, listens, and keeps the store tidy (expired servers
+// and old audit rows are purged at start-up and periodically).
+
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultCatalog } from '../runtime/catalog.js';
+import type { ExposedTools } from '../runtime/exposure/types.js';
+import type { Catalog } from '../runtime/types.js';
+import { DEFAULT_RETENTION_DAYS } from './audit.js';
+import { allowedHostnames } from './http/guard.js';
+import { createApp } from './http/app.js';
+import { Management } from './manage.js';
+import { Scopes } from './scope.js';
+import { loadSecretBox } from './secrets.js';
+import { openSqliteStore } from './store/sqlite.js';
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const PUBLIC_URL_SETTING = 'public_url';
+const SWEEP_MS = 60_000;
+const SSE_CHECK_MS = 500;
+
+export interface HttpServiceOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  publicUrl?: string;
+  allowedHosts?: readonly string[];
+  maxBodyBytes?: number;
+  retentionDays?: number;
+  /** Default OpenAI base URL for accounts without one. */
+  baseUrl?: string;
+  timeoutMs?: number;
+  catalog?: Catalog;
+  /** Builds the single-user `/mcp` tool set from the environment; called only when no servers are stored. */
+  single?: () => ExposedTools | undefined;
+  env?: Record<string, string | undefined>;
+  log: (line: string) => void;
+}
+
+export interface RunningHttpService {
+  url: string;
+  publicUrl: string;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+export async function startHttpService(options: HttpServiceOptions): Promise<RunningHttpService> {
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_PORT;
+  const log = options.log;
+  const catalog = options.catalog ?? defaultCatalog;
+  const box = loadSecretBox(options.dataDir, options.env);
+  const store = await openSqliteStore(options.dataDir);
+  const manage = new Management({ store, box, catalog });
+  const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
+
+  const sweep = async () => {
+    const expired = await store.deleteExpiredServers(Date.now());
+    for (const id of expired) log(`purged expired server ${id}`);
+    await store.deleteCallsBefore(Date.now() - retentionMs);
+  };
+  await sweep();
+
+  let single: ExposedTools | undefined;
+  if ((await store.countServers()) === 0 && options.single) {
+    if (isLoopback(host)) {
+      single = options.single();
+      if (single) log('no managed servers stored: serving the environment\'s keys at /mcp (loopback only, for one user)');
+    } else {
+      log(`no managed servers stored; the single-user /mcp endpoint is off because --host ${host} is not loopback`);
+    }
+  }
+
+  const scopes = new Scopes({
+    store,
+    manage,
+    catalog,
+    defaultBaseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    record: (call) => {
+      store.recordCall(call).catch((err: Error) => log(`audit write failed for ${call.server_id}: ${err.message}`));
+    },
+  });
+
+  const httpServer: HttpServer = createServer();
+  // Slow-loris bounds; response time is bounded per call by the toolkit's timeout, not here.
+  httpServer.headersTimeout = 20_000;
+  httpServer.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
+  const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+  await store.setSetting(PUBLIC_URL_SETTING, publicUrl);
+
+  const allowed = allowedHostnames({ host, publicUrl, extra: options.allowedHosts });
+  const { app, mcp } = createApp({
+    store,
+    manage,
+    scopes,
+    publicUrl,
+    allowedHosts: allowed,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    single,
+    log,
+  });
+  httpServer.on('request', app);
+
+  const sweepTimer = setInterval(() => void sweep().catch((err: Error) => log(`sweep failed: ${err.message}`)), SWEEP_MS);
+  const sseTimer = setInterval(() => {
+    if (!mcp.sseSessions) return;
+    void mcp.closeStale(async (id, updatedAt) => {
+      const row = await store.getServer(id);
+      return !!row && row.updated_at === updatedAt && (row.expires_at === null || row.expires_at > Date.now());
+    });
+  }, SSE_CHECK_MS);
+  sweepTimer.unref();
+  sseTimer.unref();
+
+  return {
+    url,
+    publicUrl,
+    async close() {
+      clearInterval(sweepTimer);
+      clearInterval(sseTimer);
+      await mcp.closeAll();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

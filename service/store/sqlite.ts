@@ -1,0 +1,24 @@
+// The SQLite store: one file in the data dir, shared by `serve --http` and the CLI (WAL mode, so the CLI writes
+// while a server reads and the server sees each change on its next request).
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrationProvider } from './migrations.js';
+import { type Database as Schema, KyselyStore, migrate, type Store } from './store.js';
+
+export const DATABASE_FILE = 'openai-mcp.sqlite';
+
+export async function openSqliteStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const sqlite = new Database(path.join(dataDir, DATABASE_FILE));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  // The audit log can contain tool names only, yet deleted rows should not linger in free pages either.
+  sqlite.pragma('secure_delete = ON');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db, migrationProvider);
+  return new KyselyStore(db);
+}
