@@ -5,7 +5,7 @@ import { EXPOSURES } from '../runtime/exposure/types.js';
 import { SERVER_VERSION } from '../runtime/server.js';
 import { ServiceError } from '../service/errors.js';
 import type { ServeFlags } from './serve.js';
-import { collect, httpUrl, log, positiveInt, UsageError } from './shared.js';
+import { collect, httpUrl, log, portNumber, positiveInt, UsageError } from './shared.js';
 
 // Loaded on use: stdio start-up should not pay for the HTTP service, SQLite or the management code.
 const serveCmd = () => import('./serve.js');
@@ -53,7 +53,7 @@ export function buildProgram(): Command {
       .command('serve', { isDefault: true })
       .description('serve the tools over stdio (default), or managed servers over HTTP with --http')
       .option('--http', 'serve over HTTP: /mcp/<token>, /sse/<token>, /v1 management API, /healthz')
-      .option('--port <n>', 'HTTP port (default 8787)', positiveInt('--port'))
+      .option('--port <n>', 'HTTP port (default 8787; 0 picks a free one)', portNumber)
       .option('--host <h>', 'HTTP bind address (default 127.0.0.1)')
       .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
       .option('--public-url <url>', 'origin used in server URLs (default http://<host>:<port>)', httpUrl('--public-url'))

@@ -61,6 +61,13 @@ export function positiveInt(flag: string) {
   };
 }
 
+/** 0 asks the OS for a free port (the bound URL is logged). */
+export function portNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`--port must be 0–65535, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 export function httpUrl(flag: string) {
   return (value: string): string => {
     let u: URL;

@@ -64,15 +64,30 @@ describe('openai-mcp serve (stdio)', () => {
     const list = spawnSync(process.execPath, [CLI, 'list-tools', '--methods', 'cancel', '--tags', 'fine-tuning'], { encoding: 'utf8', env: cleanEnv({}) });
     expect(list.status).toBe(0);
     expect(list.stdout).toMatch(/fine_tuning.*cancel/);
-    expect(list.stdout).toContain('1 tools');
+    expect(list.stdout).toMatch(/^1 tool$/m);
 
     const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('openai-mcp serve');
+    expect(help.stdout).toMatch(/Usage: openai-mcp/);
+    for (const cmd of ['serve', 'list-tools', 'accounts', 'servers', 'api-tokens']) expect(help.stdout).toContain(cmd);
+    const serveHelp = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' });
+    expect(serveHelp.stdout).toContain('--http');
+    expect(serveHelp.stdout).toContain('--exposure');
 
     const bad = spawnSync(process.execPath, [CLI, 'serve', '--methods', 'reed'], { encoding: 'utf8', env: cleanEnv({}) });
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain('Unknown method: reed');
+
+    const badUrl = spawnSync(process.execPath, [CLI, 'serve', '--base-url', 'notaurl'], { encoding: 'utf8', env: cleanEnv({}) });
+    expect(badUrl.status).toBe(2);
+    expect(badUrl.stderr).toContain('--base-url');
+    expect(badUrl.stderr).toContain('notaurl');
+  });
+
+  it('exits quietly when the reader of its output goes away (list-tools --json | head)', () => {
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" list-tools --json | head -c 10 >/dev/null`], { encoding: 'utf8', env: cleanEnv({}) });
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });
 });
