@@ -1,0 +1,106 @@
+// Discovery mode over stdio (the listing, its token cost, ranking, scope) and the single-user `/mcp` endpoint of a
+// bare `serve --http`.
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CaptureServer, json, startCaptureServer } from '../runtime/helpers.js';
+import { BIN, cleanEnv, cliJson, connect, startService, tempDataDir, textOf } from './helpers.js';
+
+const KEY = 'sk-proj-SINGLEuserKEY0123456789abcdef';
+let stub: CaptureServer;
+
+beforeAll(async () => {
+  stub = await startCaptureServer();
+  stub.respond((_req, res) => json(res, 200, { object: 'list', data: [{ id: 'ftjob-1', object: 'fine_tuning.job' }], has_more: false }));
+});
+afterAll(() => stub.close());
+
+describe('discovery mode over stdio', () => {
+  let client: Client;
+  beforeAll(async () => {
+    client = new Client({ name: 'discovery-test', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [BIN, 'serve', '--exposure', 'discovery', '--methods', 'read', '--base-url', stub.baseUrl],
+        env: cleanEnv({ OPENAI_API_KEY: KEY }) as Record<string, string>,
+        stderr: 'pipe',
+      }),
+    );
+  });
+  afterAll(() => client.close());
+
+  it('lists exactly three tools in at most 1,000 o200k tokens', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['call_tool', 'get_tool_schema', 'search_tools']);
+    const tokens = encode(JSON.stringify(tools)).length;
+    console.log(`discovery tools/list: ${tokens} o200k tokens`);
+    expect(tokens).toBeLessThanOrEqual(1000);
+  });
+
+  it.each([
+    ['fine tuning jobs', 'list_all_open_ai_fine_tuning_jobs'],
+    ['vector stores', 'list_all_open_ai_vector_stores'],
+    ['organization costs', 'list_all_open_ai_costs'],
+    ['project api keys', 'list_all_open_ai_project_api_keys'],
+  ])('ranks the obvious tool for %j first', async (query, top) => {
+    const r = await client.callTool({ name: 'search_tools', arguments: { query } });
+    const results = (r.structuredContent as { results: { name: string; access: string }[] }).results;
+    expect(results[0]?.name).toBe(top);
+    for (const hit of results) expect(hit.access).toBe('read');
+  });
+
+  it('gets a schema and calls through call_tool; hidden and unknown tools look the same', async () => {
+    const schema = await client.callTool({ name: 'get_tool_schema', arguments: { name: 'list_all_open_ai_fine_tuning_jobs' } });
+    expect((schema.structuredContent as { inputSchema: { type: string } }).inputSchema.type).toBe('object');
+    const before = stub.requests.length;
+    const r = await client.callTool({ name: 'call_tool', arguments: { name: 'list_all_open_ai_fine_tuning_jobs', arguments: { limit: 2 } } });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(stub.requests.slice(before).map((q) => `${q.method} ${q.path} ${q.headers.authorization}`)).toEqual([`GET /v1/fine_tuning/jobs Bearer ${KEY}`]);
+    const hidden = await client.callTool({ name: 'call_tool', arguments: { name: 'create_a_open_ai_vector_store', arguments: {} } });
+    const unknown = await client.callTool({ name: 'call_tool', arguments: { name: 'no_such_tool', arguments: {} } });
+    expect(textOf(hidden).replace('create_a_open_ai_vector_store', 'X')).toBe(textOf(unknown).replace('no_such_tool', 'X'));
+    const hiddenSchema = await client.callTool({ name: 'get_tool_schema', arguments: { name: 'create_a_open_ai_vector_store' } });
+    expect(hiddenSchema.isError).toBe(true);
+    expect(stub.requests.length).toBe(before + 1);
+  });
+
+  it('names the bad argument of a meta-tool', async () => {
+    const r = await client.callTool({ name: 'search_tools', arguments: { query: 'x', limit: 500 } });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/limit/);
+    const c = await client.callTool({ name: 'call_tool', arguments: { name: 'list_all_open_ai_fine_tuning_jobs', arguments: [1] } });
+    expect(textOf(c)).toMatch(/arguments: must be an object/);
+  });
+});
+
+describe('bare serve --http', () => {
+  it('serves the environment keys at /mcp on loopback while no managed server exists', async () => {
+    const dataDir = tempDataDir();
+    const service = await startService(dataDir, ['--methods', 'read', '--base-url', stub.baseUrl], { OPENAI_API_KEY: KEY });
+    try {
+      expect(service.stderr()).toMatch(/serving the environment's keys at \/mcp \(loopback only/);
+      const client = await connect(`${service.url}/mcp`);
+      const before = stub.requests.length;
+      const r = await client.callTool({ name: 'list_all_open_ai_fine_tuning_jobs', arguments: {} });
+      expect(r.isError, textOf(r)).toBeFalsy();
+      expect(stub.requests[before]?.headers.authorization).toBe(`Bearer ${KEY}`);
+      await client.close();
+
+      // Once a managed server exists, the unauthenticated endpoint closes.
+      const acc = cliJson(['accounts', 'add', '--name', 'a', '--data-dir', dataDir], { env: { OPENAI_API_KEY: KEY } });
+      cliJson(['servers', 'create', '--account', acc.id, '--name', 's', '--data-dir', dataDir]);
+      const res = await fetch(`${service.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      expect(res.status).toBe(404);
+      expect(service.stderr()).not.toContain(KEY);
+    } finally {
+      await service.stop();
+    }
+  });
+});

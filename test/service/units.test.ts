@@ -1,0 +1,114 @@
+// The service's building blocks on their own: tokens, the secret box, the SQLite store, the Host/Origin rules.
+
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allowedHostnames } from '../../service/http/guard.js';
+import { Management } from '../../service/manage.js';
+import { loadSecretBox, SECRET_KEY_FILE } from '../../service/secrets.js';
+import { openSqliteStore } from '../../service/store/sqlite.js';
+import { issueToken, lookupOf, looksLikeToken, tokenMatches } from '../../service/tokens.js';
+import { fixtureCatalog } from '../fixtures/catalog.js';
+import { tempDataDir } from './helpers.js';
+
+describe('tokens', () => {
+  it('carry 256 random bits behind a recognizable prefix and are stored only as a hash', () => {
+    const a = issueToken('server');
+    const b = issueToken('server');
+    expect(a.token).toMatch(/^omcp_[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(a.token.slice(5), 'base64url')).toHaveLength(32);
+    expect(a.token).not.toBe(b.token);
+    expect(a.hash).not.toContain(a.token.slice(5, 20));
+    expect(a.lookup).toBe(lookupOf(a.token));
+    expect(tokenMatches(a.token, a.hash)).toBe(true);
+    expect(tokenMatches(b.token, a.hash)).toBe(false);
+    expect(tokenMatches(a.token, 'abcd')).toBe(false);
+  });
+
+  it.each([
+    ['server', issueToken('server').token, true],
+    ['api', issueToken('api').token, true],
+    ['server', issueToken('api').token, false],
+    ['api', issueToken('server').token, false],
+    ['server', 'omcp_short', false],
+    ['server', `omcp_${'a'.repeat(42)}=`, false],
+  ] as const)('looksLikeToken(%s, …) is %s', (kind, token, ok) => {
+    expect(looksLikeToken(kind, token)).toBe(ok);
+  });
+});
+
+describe('secret box', () => {
+  it('creates a 0600 key file once and round-trips secrets bound to their context', () => {
+    const dir = tempDataDir();
+    const box = loadSecretBox(dir, {});
+    const file = path.join(dir, SECRET_KEY_FILE);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const sealed = box.seal('sk-proj-secret', 'acc_1');
+    expect(sealed).not.toContain('sk-proj-secret');
+    expect(loadSecretBox(dir, {}).open(sealed, 'acc_1')).toBe('sk-proj-secret');
+    expect(() => box.open(sealed, 'acc_2')).toThrow(/cannot be decrypted/);
+    expect(readFileSync(file, 'utf8')).toHaveLength(44);
+  });
+
+  it('uses OPENAI_MCP_SECRET_KEY when set, and refuses a short one', () => {
+    const env = { OPENAI_MCP_SECRET_KEY: 'x'.repeat(40) };
+    const sealed = loadSecretBox(tempDataDir(), env).seal('k', 'c');
+    expect(loadSecretBox(tempDataDir(), env).open(sealed, 'c')).toBe('k');
+    expect(() => loadSecretBox(tempDataDir(), {}).open(sealed, 'c')).toThrow();
+    expect(() => loadSecretBox(tempDataDir(), { OPENAI_MCP_SECRET_KEY: 'short' })).toThrow(/at least 32/);
+  });
+});
+
+describe('store and management', () => {
+  it('stores keys encrypted, masks them in listings, and cascades account removal', async () => {
+    const dir = tempDataDir();
+    const store = await openSqliteStore(dir);
+    const m = new Management({ store, box: loadSecretBox(dir, {}), catalog: fixtureCatalog });
+    const acc = await m.createAccount({ name: 'acme', api_key: 'sk-proj-ABCDEFGHIJKLMNOP1234' });
+    expect(acc.api_key).toBe('…1234');
+    const row = (await store.listAccounts())[0]!;
+    expect(JSON.stringify(row)).not.toContain('ABCDEFGHIJKLMNOP');
+    expect(m.accountSecrets(row).apiKey).toBe('sk-proj-ABCDEFGHIJKLMNOP1234');
+    const srv = await m.createServer(acc.id, { name: 's' }, 'http://127.0.0.1:1');
+    expect((await m.listServers()).map((s) => s.id)).toEqual([srv.id]);
+    await m.removeAccount(acc.id);
+    expect(await m.listServers()).toEqual([]);
+    await expect(m.getServer(srv.id)).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    await store.close();
+  });
+
+  it('runs migrations once: a second open of the same data dir keeps the rows', async () => {
+    const dir = tempDataDir();
+    const first = await openSqliteStore(dir);
+    await first.setSetting('k', 'v');
+    await first.close();
+    const second = await openSqliteStore(dir);
+    expect(await second.getSetting('k')).toBe('v');
+    await second.close();
+  });
+
+  it('purges expired servers and old audit rows', async () => {
+    const dir = tempDataDir();
+    const store = await openSqliteStore(dir);
+    let now = 1_000_000;
+    const m = new Management({ store, box: loadSecretBox(dir, {}), catalog: fixtureCatalog, now: () => now });
+    const acc = await m.createAccount({ name: 'a', api_key: 'sk-1' });
+    const s = await m.createServer(acc.id, { name: 's', expires_at: new Date(now + 61_000).toISOString() }, 'http://h');
+    await store.recordCall({ server_id: s.id, at: 10, tool: 't', http_status: 200, duration_ms: 1, is_error: 0 });
+    now += 62_000;
+    expect(await m.listServers()).toEqual([]);
+    expect(await store.deleteExpiredServers(now)).toEqual([s.id]);
+    expect(await store.deleteCallsBefore(11)).toBe(1);
+    await store.close();
+  });
+});
+
+describe('allowed hosts', () => {
+  it.each([
+    [{ host: '127.0.0.1', publicUrl: 'http://127.0.0.1:8787' }, ['localhost', '127.0.0.1', '[::1]']],
+    [{ host: '0.0.0.0', publicUrl: 'https://mcp.example.com' }, ['localhost', '127.0.0.1', '[::1]', 'mcp.example.com']],
+    [{ host: '::1', publicUrl: 'http://[::1]:1', extra: ['Proxy.Internal'] }, ['localhost', '127.0.0.1', '[::1]', 'proxy.internal']],
+  ])('%j', (options, want) => {
+    expect([...allowedHostnames(options)].sort()).toEqual([...want].sort());
+  });
+});
