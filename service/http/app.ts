@@ -57,16 +57,9 @@ export function createApp(options: AppOptions) {
   }));
   app.use(express.json({ limit: options.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
 
-  const noteServer = (req: Request, res: Response, next: NextFunction) => {
-    // Resolved again inside the handler; here only for the log line.
-    void options.scopes.serverFor(String(req.params.token ?? '')).then((row) => {
-      if (row) res.locals.serverId = row.id;
-      next();
-    }, next);
-  };
-  app.all('/mcp/:token', noteServer, mcp.streamable);
-  app.get('/sse/:token', noteServer, mcp.sseOpen);
-  app.post('/messages/:token', noteServer, mcp.sseMessage);
+  app.all('/mcp/:token', mcp.streamable);
+  app.get('/sse/:token', mcp.sseOpen);
+  app.post('/messages/:token', mcp.sseMessage);
   app.all('/mcp', async (req, res) => {
     if (!options.single || (await options.store.countServers()) > 0) {
       jsonRpcError(res, 404, 'No single-user endpoint here: use the URL of a managed server (/mcp/<token>)');

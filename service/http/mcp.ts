@@ -43,6 +43,8 @@ export class McpRoutes {
       jsonRpcError(res, 404, 'Unknown or expired MCP server URL');
       return undefined;
     }
+    // For the access log, which names the server, never the token.
+    res.locals.serverId = row.id;
     if (row.require_api_token_auth === 1) {
       const t = bearer(req);
       if (!t || !(await this.options.scopes.apiToken(t))) {

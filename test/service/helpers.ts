@@ -123,5 +123,5 @@ export function restClient(base: string, answers: string[]) {
   };
 }
 
-export const textOf = (r: { content?: unknown }) =>
-  ((r.content as { type: string; text?: string }[]) ?? []).map((c) => c.text ?? '').join('\n');
+export const textOf = (r: unknown) =>
+  (((r as { content?: unknown }).content as { type: string; text?: string }[]) ?? []).map((c) => c.text ?? '').join('\n');
