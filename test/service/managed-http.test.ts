@@ -336,3 +336,29 @@ describe('managed servers over HTTP', () => {
     service = await startService(dataDir); // for afterAll's stop
   });
 });
+
+describe('a managed server against Prism (the pinned spec)', () => {
+  it('sends requests the spec accepts, with the account key', async () => {
+    const { inject } = await import('vitest');
+    const prismUrl = inject('prismUrl');
+    const dir = tempDataDir();
+    const account = cliJson(['accounts', 'add', '--name', 'prism', '--base-url', prismUrl, '--data-dir', dir], { env: { OPENAI_API_KEY: ACME.OPENAI_API_KEY, OPENAI_ADMIN_KEY: ACME.OPENAI_ADMIN_KEY } });
+    const svc = await startService(dir);
+    try {
+      const created = cliJson(['servers', 'create', '--account', account.id, '--name', 'ft', '--methods', 'read', '--tags', 'fine-tuning', '--data-dir', dir]);
+      const client = await connect(created.url);
+      for (const [name, args] of [
+        ['list_all_open_ai_fine_tuning_jobs', { limit: 2 }],
+        ['get_single_open_ai_fine_tuning_job_by_id', { fine_tuning_job_id: 'ftjob-abc123' }],
+      ] as const) {
+        const r = await client.callTool({ name, arguments: args });
+        expect(r.isError, `${name}: ${textOf(r)}`).toBeFalsy();
+      }
+      await client.close();
+      const calls = cliJson(['servers', 'logs', created.id, '--data-dir', dir]);
+      expect(calls.map((c: { http_status: number }) => c.http_status)).toEqual([200, 200]);
+    } finally {
+      await svc.stop();
+    }
+  });
+});
