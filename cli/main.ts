@@ -4,11 +4,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXPOSURES } from '../runtime/exposure/types.js';
 import { SERVER_VERSION } from '../runtime/server.js';
 import { ServiceError } from '../service/errors.js';
-import type { ServeFlags } from './serve.js';
+import { listToolsCommand, serveHttpCommand, serveStdioCommand, type ServeFlags } from './serve.js';
 import { collect, httpUrl, log, portNumber, positiveInt, UsageError } from './shared.js';
 
 // Loaded on use: stdio start-up should not pay for the HTTP service, SQLite or the management code.
-const serveCmd = () => import('./serve.js');
 type Manage = typeof import('./manage.js');
 const run =
   <K extends keyof Manage>(name: K) =>
@@ -61,12 +60,9 @@ export function buildProgram(): Command {
       .option('--max-body-bytes <n>', 'largest HTTP request body (default 4 MiB)', positiveInt('--max-body-bytes'))
       .option('--audit-retention-days <n>', 'keep audit rows this many days (default 30)', positiveInt('--audit-retention-days'))
       .addOption(new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode').choices(EXPOSURES).default('all')),
-  ).action(async (flags: ServeFlags) => {
-    const cmd = await serveCmd();
-    await (flags.http ? cmd.serveHttpCommand(flags) : cmd.serveStdioCommand(flags));
-  });
+  ).action((flags: ServeFlags) => (flags.http ? serveHttpCommand(flags) : serveStdioCommand(flags)));
 
-  filterOptions(program.command('list-tools').description('print the selected tools and exit').option('--json', 'print JSON')).action(async (flags) => (await serveCmd()).listToolsCommand(flags));
+  filterOptions(program.command('list-tools').description('print the selected tools and exit').option('--json', 'print JSON')).action(listToolsCommand);
 
   const accounts = program.command('accounts').description('OpenAI organization connections (keys from the environment or --stdin)');
   common(accounts.command('add').description('connect an account: keys from OPENAI_API_KEY, OPENAI_ADMIN_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID'))
