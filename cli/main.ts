@@ -49,7 +49,7 @@ export function buildProgram(): Command {
 
   filterOptions(
     program
-      .command('serve', { isDefault: true })
+      .command('serve')
       .description('serve the tools over stdio (default), or managed servers over HTTP with --http')
       .option('--http', 'serve over HTTP: /mcp/<token>, /sse/<token>, /v1 management API, /healthz')
       .option('--port <n>', 'HTTP port (default 8787; 0 picks a free one)', portNumber)
@@ -105,7 +105,11 @@ export async function main(argv: string[]): Promise<void> {
     throw err;
   });
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    // `serve` is the default command, added here rather than with commander's isDefault, so that a mistyped
+    // command ("server") gets commander's "did you mean" instead of being read as an argument to serve.
+    const first = argv[0];
+    const args = first === undefined || (first.startsWith('-') && !['-h', '--help', '-v', '--version'].includes(first)) ? ['serve', ...argv] : argv;
+    await buildProgram().parseAsync(args, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
