@@ -292,6 +292,13 @@ export const toolNames = [
   'update_a_open_ai_user_by_id',
   'update_a_open_ai_vector_store_by_id',
   'update_a_open_ai_vector_store_file_by_id',
+  'wait_for_open_ai_batch_by_id',
+  'wait_for_open_ai_eval_run_by_id',
+  'wait_for_open_ai_fine_tuning_job_by_id',
+  'wait_for_open_ai_response_by_id',
+  'wait_for_open_ai_thread_run_by_id',
+  'wait_for_open_ai_vector_store_file_batch_by_id',
+  'wait_for_open_ai_vector_store_file_by_id',
 ] as const;
 
 export type OpenAiToolName = (typeof toolNames)[number];
@@ -696,4 +703,14 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
     import('./zod/vector-stores.js').then((m) => m.updateAOpenAiVectorStoreById),
   update_a_open_ai_vector_store_file_by_id: () =>
     import('./zod/vector-stores.js').then((m) => m.updateAOpenAiVectorStoreFileById),
+  wait_for_open_ai_batch_by_id: () => import('./zod/batch.js').then((m) => m.waitForOpenAiBatchById),
+  wait_for_open_ai_eval_run_by_id: () => import('./zod/evals.js').then((m) => m.waitForOpenAiEvalRunById),
+  wait_for_open_ai_fine_tuning_job_by_id: () =>
+    import('./zod/fine-tuning.js').then((m) => m.waitForOpenAiFineTuningJobById),
+  wait_for_open_ai_response_by_id: () => import('./zod/responses.js').then((m) => m.waitForOpenAiResponseById),
+  wait_for_open_ai_thread_run_by_id: () => import('./zod/assistants.js').then((m) => m.waitForOpenAiThreadRunById),
+  wait_for_open_ai_vector_store_file_batch_by_id: () =>
+    import('./zod/vector-stores.js').then((m) => m.waitForOpenAiVectorStoreFileBatchById),
+  wait_for_open_ai_vector_store_file_by_id: () =>
+    import('./zod/vector-stores.js').then((m) => m.waitForOpenAiVectorStoreFileById),
 };

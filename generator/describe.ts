@@ -33,6 +33,8 @@ export interface DescribeInput {
   binary: boolean;
   /** Name of the tool to poll for this resource, when it is asynchronous. */
   pollTool?: string | null;
+  /** The generated tool that waits for this resource to reach a terminal state, when there is one. */
+  waitTool?: string;
   asyncHint?: AsyncHint;
   statuses?: string[];
 }
@@ -98,7 +100,9 @@ function asyncSentence(i: DescribeInput): string | undefined {
   if (!h) return undefined;
   const flow = i.statuses?.length ? i.statuses.filter((s) => !h.terminal.includes(s)).join(', ') : undefined;
   const terminal = h.terminal.join('|');
-  const poll = i.pollTool === null ? '' : i.pollTool ? ` Poll ${i.pollTool === i.name ? 'this tool' : i.pollTool} until then.` : '';
+  let poll = i.pollTool === null ? '' : i.pollTool ? ` Poll ${i.pollTool === i.name ? 'this tool' : i.pollTool} until then.` : '';
+  // A model left to poll by hand burns its context; the wait tool does it in one call.
+  if (i.waitTool && i.pollTool !== i.name) poll = ` Wait with ${i.waitTool}.`;
   return `Async ${h.noun}: status ${flow ? `moves through ${flow}, ` : ''}ends in ${terminal}.${poll}`;
 }
 

@@ -11,6 +11,10 @@ export interface AsyncHint {
   terminal: string[];
   /** Tool to poll; `null` means there is none; absent means "the get tool of the same resource". */
   poll?: string | null;
+  /** All states, for resources whose spec schema leaves `status` a plain string. */
+  statuses?: string[];
+  /** Fields of the object that show how far it got, reported while waiting. */
+  progress?: string[];
 }
 
 export interface OperationOverride {

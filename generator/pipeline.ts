@@ -13,6 +13,9 @@ import { nameAll, resourceOf, singular, type NameClash } from './name.js';
 import { loadOverrides, underPrefix, type AsyncHint, type Overrides } from './overrides.js';
 import { resolveRecursiveRefs } from './normalize.js';
 import { buildToolSchemas, reachableDefs, validationDefs, type ToolSchemas } from './schema.js';
+import { withPrecheck } from './precheck.js';
+import { withTimeInputs } from './timeinput.js';
+import { buildWaitTools, waitToolName, type WaitTarget } from './wait.js';
 
 export interface ManifestEntry {
   name: string;
@@ -192,6 +195,7 @@ async function buildAtDepth(doc: OpenApiDoc, ov: Overrides, opts: BuildOptions, 
 
   const tools: ToolDef[] = [];
   const validationTools: Record<string, JsonSchema> = {};
+  const waitTargets = new Map<string, WaitTarget>();
   ops.forEach((op, i) => {
     const c = cls[i]!;
     const s = schemas[i]!;
@@ -228,6 +232,7 @@ async function buildAtDepth(doc: OpenApiDoc, ov: Overrides, opts: BuildOptions, 
     const asyncInfo = asyncHintFor(op, c.method, ov);
     let pollTool: string | null | undefined;
     let statuses: string[] | undefined;
+    let waitPoll: string | undefined;
     if (asyncInfo) {
       const getPath = asyncInfo.rest.length === 1 ? op.path : `${asyncInfo.hint.prefix}/${asyncInfo.rest[0] ?? ''}`;
       let getTool = asyncInfo.rest.length === 0
@@ -235,14 +240,19 @@ async function buildAtDepth(doc: OpenApiDoc, ov: Overrides, opts: BuildOptions, 
         : findTool('get', getPath, op)?.op;
       pollTool = asyncInfo.hint.poll !== undefined ? asyncInfo.hint.poll : getTool ? nameOf.get(getTool) : undefined;
       if (!getTool && pollTool) getTool = ops.find((o) => nameOf.get(o) === pollTool);
-      statuses = statusesOf(doc, getTool);
+      statuses = statusesOf(doc, getTool) ?? asyncInfo.hint.statuses;
+      // `?beta=true` twins read the same object, so one wait tool (on the plain get) serves both. Deprecated
+      // endpoints get no new tools.
+      if (getTool && pollTool && !getTool.deprecated) waitPoll = findTool('get', getTool.path, { ...getTool, fixedQuery: {} })?.name;
     }
+    const waitTool = asyncInfo && waitPoll && statuses?.length ? waitToolName(waitPoll) : undefined;
+    if (waitTool && !waitTargets.has(waitPoll!)) waitTargets.set(waitPoll!, { hint: asyncInfo!.hint, statuses: statuses! });
 
     const description = describe(
       {
         op, name, method: c.method, resourceWords: many, resourceSingular: one, listTool, pagination,
         usage: usageBuckets, fileFields: s.body?.fileFields ?? [], binary: response === 'binary',
-        pollTool, asyncHint: asyncInfo?.hint, statuses,
+        pollTool, waitTool, asyncHint: asyncInfo?.hint, statuses,
       },
       ov,
     );
@@ -263,9 +273,15 @@ async function buildAtDepth(doc: OpenApiDoc, ov: Overrides, opts: BuildOptions, 
     };
     if (pagination) tool.pagination = pagination;
     if (usageBuckets) tool.usageBuckets = true;
-    tools.push(tool);
-    validationTools[name] = s.validation;
+    const checked = withPrecheck(withTimeInputs(tool), s.validation);
+    tools.push(checked.tool);
+    validationTools[name] = checked.validation;
   });
+
+  const waits = buildWaitTools({ targets: waitTargets, tools, validation: validationTools, schemaHash: (v) => hash16(canonical(v)) });
+  tools.push(...waits.tools);
+  Object.assign(validationTools, waits.validation);
+  warnings.push(...waits.warnings);
 
   tools.sort((a, b) => (a.name < b.name ? -1 : 1));
   const allDefs = validationDefs(doc, openapi30);

@@ -98,6 +98,32 @@ export interface ToolDef {
   usageBuckets?: boolean;
   /** sha256 (first 16 hex) of the canonical full input schema and binding: changes when the tool's contract changes. */
   schemaHash: string;
+  /** Wait tools only: `http` is the get endpoint polled until `statusField` reaches a terminal state. */
+  wait?: WaitBinding;
+  /**
+   * Time-window arguments (dotted for nested ones, e.g. `effective_at.gte`) that the spec types as unix seconds;
+   * the runtime also takes ISO dates and relative forms for them and converts before validation.
+   */
+  timeArgs?: string[];
+  /** Upload tools whose file is checked line by line for some purposes before anything is sent. */
+  precheck?: PrecheckBinding;
+}
+
+export interface WaitBinding {
+  /** The get tool whose endpoint is polled (its `http` binding is copied into the wait tool). */
+  pollTool: string;
+  statusField: string;
+  /** States after which polling stops. */
+  terminal: string[];
+  /** Fields of the polled object reported in progress notifications (`trained_tokens`, `file_counts`…). */
+  progressFields: string[];
+}
+
+export interface PrecheckBinding {
+  /** The file argument (`{content, encoding, filename}`) to check. */
+  fileArg: string;
+  /** The argument naming the file's purpose; only `fine-tune` and `batch` files are checked. */
+  purposeArg: string;
 }
 
 export interface ExcludedOperation {

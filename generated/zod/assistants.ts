@@ -375,3 +375,11 @@ export const updateAOpenAiThreadRunById = z.object({
     .describe('Set of 16 key-value pairs that can be attached to an object.')
     .optional(),
 });
+
+/** `wait_for_open_ai_thread_run_by_id`: GET /threads/{thread_id}/runs/{run_id} */
+export const waitForOpenAiThreadRunById = z.object({
+  thread_id: z.string().describe('The ID of the thread that was run.'),
+  run_id: z.string().describe('The ID of the run to retrieve.'),
+  timeout_seconds: z.number().int().lte(600).default(50),
+  poll_interval_seconds: z.number().default(2),
+});

@@ -6,12 +6,14 @@ import { z } from 'zod';
 export const listAllOpenAiAuditLogs = z.object({
   effective_at: z
     .object({
-      gt: z.number().int().optional(),
-      gte: z.number().int().optional(),
-      lt: z.number().int().optional(),
-      lte: z.number().int().optional(),
+      gt: z.union([z.number().int(), z.string()]).optional(),
+      gte: z.union([z.number().int(), z.string()]).optional(),
+      lt: z.union([z.number().int(), z.string()]).optional(),
+      lte: z.union([z.number().int(), z.string()]).optional(),
     })
-    .describe('Return only events whose `effective_at` (Unix seconds) is in this range.')
+    .describe(
+      'Return only events whose `effective_at` is in this range; bounds take unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.',
+    )
     .optional(),
   project_ids: z.array(z.string()).describe('Return only events for these projects.').optional(),
   event_types: z.array(z.string()).describe('Return only events with a `type` in one of these values.').optional(),

@@ -39,3 +39,10 @@ export const listAllOpenAiBatches = z.object({
 
 /** `open_ai_batches_cancel`: POST /batches/{batch_id}/cancel */
 export const openAiBatchesCancel = z.object({ batch_id: z.string().describe('The ID of the batch to cancel.') });
+
+/** `wait_for_open_ai_batch_by_id`: GET /batches/{batch_id} */
+export const waitForOpenAiBatchById = z.object({
+  batch_id: z.string().describe('The ID of the batch to retrieve.'),
+  timeout_seconds: z.number().int().lte(600).default(50),
+  poll_interval_seconds: z.number().default(2),
+});

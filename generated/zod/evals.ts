@@ -116,3 +116,11 @@ export const updateAOpenAiEvalById = z.object({
     .describe('Set of 16 key-value pairs that can be attached to an object.')
     .optional(),
 });
+
+/** `wait_for_open_ai_eval_run_by_id`: GET /evals/{eval_id}/runs/{run_id} */
+export const waitForOpenAiEvalRunById = z.object({
+  eval_id: z.string().describe('The ID of the evaluation to retrieve runs for.'),
+  run_id: z.string().describe('The ID of the run to retrieve.'),
+  timeout_seconds: z.number().int().lte(600).default(50),
+  poll_interval_seconds: z.number().default(2),
+});

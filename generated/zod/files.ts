@@ -22,6 +22,7 @@ export const createAOpenAiFile = z.object({
     .object({ anchor: z.literal('created_at'), seconds: z.number().int() })
     .describe('The expiration policy for a file.')
     .optional(),
+  skip_validation: z.boolean().describe('Skip the local JSONL format check.').optional(),
 });
 
 /** `delete_a_open_ai_file_by_id`: DELETE /files/{file_id} */

@@ -119,3 +119,10 @@ export const openAiFineTuningJobsPause = z.object({
 export const openAiFineTuningJobsResume = z.object({
   fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job to resume.'),
 });
+
+/** `wait_for_open_ai_fine_tuning_job_by_id`: GET /fine_tuning/jobs/{fine_tuning_job_id} */
+export const waitForOpenAiFineTuningJobById = z.object({
+  fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job.'),
+  timeout_seconds: z.number().int().lte(600).default(50),
+  poll_interval_seconds: z.number().default(2),
+});

@@ -593,3 +593,10 @@ export const openAiResponsesCountInputTokensBeta = z.object({
     .optional(),
   parallel_tool_calls: z.boolean().describe('Whether to allow the model to run tool calls in parallel.').optional(),
 });
+
+/** `wait_for_open_ai_response_by_id`: GET /responses/{response_id} */
+export const waitForOpenAiResponseById = z.object({
+  response_id: z.string().describe('The ID of the response to retrieve.'),
+  timeout_seconds: z.number().int().lte(600).default(50),
+  poll_interval_seconds: z.number().default(2),
+});

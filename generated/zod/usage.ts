@@ -4,8 +4,24 @@ import { z } from 'zod';
 
 /** `list_all_open_ai_audio_speeches`: GET /organization/usage/audio_speeches */
 export const listAllOpenAiAudioSpeeches = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  start_time: z
+    .union([
+      z
+        .number()
+        .int()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+      z
+        .string()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+    ])
+    .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+  end_time: z
+    .union([
+      z.number().int().describe('End time, exclusive: same forms as start_time.'),
+      z.string().describe('End time, exclusive: same forms as start_time.'),
+    ])
+    .describe('End time, exclusive: same forms as start_time.')
+    .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
   project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
   user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
@@ -24,8 +40,24 @@ export const listAllOpenAiAudioTranscriptions = listAllOpenAiAudioSpeeches;
 
 /** `list_all_open_ai_code_interpreter_sessions`: GET /organization/usage/code_interpreter_sessions */
 export const listAllOpenAiCodeInterpreterSessions = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  start_time: z
+    .union([
+      z
+        .number()
+        .int()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+      z
+        .string()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+    ])
+    .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+  end_time: z
+    .union([
+      z.number().int().describe('End time, exclusive: same forms as start_time.'),
+      z.string().describe('End time, exclusive: same forms as start_time.'),
+    ])
+    .describe('End time, exclusive: same forms as start_time.')
+    .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
   project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
   group_by: z.array(z.literal('project_id')).describe('Group the usage data by the specified fields.').optional(),
@@ -35,8 +67,24 @@ export const listAllOpenAiCodeInterpreterSessions = z.object({
 
 /** `list_all_open_ai_completions`: GET /organization/usage/completions */
 export const listAllOpenAiCompletions = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  start_time: z
+    .union([
+      z
+        .number()
+        .int()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+      z
+        .string()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+    ])
+    .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+  end_time: z
+    .union([
+      z.number().int().describe('End time, exclusive: same forms as start_time.'),
+      z.string().describe('End time, exclusive: same forms as start_time.'),
+    ])
+    .describe('End time, exclusive: same forms as start_time.')
+    .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
   project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
   user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
@@ -53,8 +101,24 @@ export const listAllOpenAiCompletions = z.object({
 
 /** `list_all_open_ai_costs`: GET /organization/costs */
 export const listAllOpenAiCosts = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  start_time: z
+    .union([
+      z
+        .number()
+        .int()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+      z
+        .string()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+    ])
+    .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+  end_time: z
+    .union([
+      z.number().int().describe('End time, exclusive: same forms as start_time.'),
+      z.string().describe('End time, exclusive: same forms as start_time.'),
+    ])
+    .describe('End time, exclusive: same forms as start_time.')
+    .optional(),
   bucket_width: z.literal('1d').describe('Width of each time bucket in response.').default('1d'),
   project_ids: z.array(z.string()).describe('Return only costs for these projects.').optional(),
   api_key_ids: z.array(z.string()).describe('Return only costs for these API keys.').optional(),
@@ -71,8 +135,24 @@ export const listAllOpenAiEmbeddings = listAllOpenAiAudioSpeeches;
 
 /** `list_all_open_ai_file_search_calls`: GET /organization/usage/file_search_calls */
 export const listAllOpenAiFileSearchCalls = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  start_time: z
+    .union([
+      z
+        .number()
+        .int()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+      z
+        .string()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+    ])
+    .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+  end_time: z
+    .union([
+      z.number().int().describe('End time, exclusive: same forms as start_time.'),
+      z.string().describe('End time, exclusive: same forms as start_time.'),
+    ])
+    .describe('End time, exclusive: same forms as start_time.')
+    .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
   project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
   user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),
@@ -88,8 +168,24 @@ export const listAllOpenAiFileSearchCalls = z.object({
 
 /** `list_all_open_ai_images`: GET /organization/usage/images */
 export const listAllOpenAiImages = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  start_time: z
+    .union([
+      z
+        .number()
+        .int()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+      z
+        .string()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+    ])
+    .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+  end_time: z
+    .union([
+      z.number().int().describe('End time, exclusive: same forms as start_time.'),
+      z.string().describe('End time, exclusive: same forms as start_time.'),
+    ])
+    .describe('End time, exclusive: same forms as start_time.')
+    .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
   sources: z
     .array(z.enum(['image.generation', 'image.edit', 'image.variation']))
@@ -119,8 +215,24 @@ export const listAllOpenAiUsageVectorStores = listAllOpenAiCodeInterpreterSessio
 
 /** `list_all_open_ai_web_search_calls`: GET /organization/usage/web_search_calls */
 export const listAllOpenAiWebSearchCalls = z.object({
-  start_time: z.number().int().describe('Start time (Unix seconds) of the query time range, inclusive.'),
-  end_time: z.number().int().describe('End time (Unix seconds) of the query time range, exclusive.').optional(),
+  start_time: z
+    .union([
+      z
+        .number()
+        .int()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+      z
+        .string()
+        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+    ])
+    .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
+  end_time: z
+    .union([
+      z.number().int().describe('End time, exclusive: same forms as start_time.'),
+      z.string().describe('End time, exclusive: same forms as start_time.'),
+    ])
+    .describe('End time, exclusive: same forms as start_time.')
+    .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
   project_ids: z.array(z.string()).describe('Return only usage for these projects.').optional(),
   user_ids: z.array(z.string()).describe('Return only usage for these users.').optional(),

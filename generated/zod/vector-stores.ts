@@ -171,3 +171,19 @@ export const updateAOpenAiVectorStoreFileById = z.object({
   file_id: z.string().describe('The ID of the file to update attributes.'),
   attributes: z.record(z.string(), z.any()).describe('Set of 16 key-value pairs that can be attached to an object.'),
 });
+
+/** `wait_for_open_ai_vector_store_file_batch_by_id`: GET /vector_stores/{vector_store_id}/file_batches/{batch_id} */
+export const waitForOpenAiVectorStoreFileBatchById = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store that the file batch belongs to.'),
+  batch_id: z.string().describe('The ID of the file batch being retrieved.'),
+  timeout_seconds: z.number().int().lte(600).default(50),
+  poll_interval_seconds: z.number().default(2),
+});
+
+/** `wait_for_open_ai_vector_store_file_by_id`: GET /vector_stores/{vector_store_id}/files/{file_id} */
+export const waitForOpenAiVectorStoreFileById = z.object({
+  vector_store_id: z.string().describe('The ID of the vector store that the file belongs to.'),
+  file_id: z.string().describe('The ID of the file being retrieved.'),
+  timeout_seconds: z.number().int().lte(600).default(50),
+  poll_interval_seconds: z.number().default(2),
+});

@@ -46,7 +46,9 @@ describe('coverage and classification', () => {
   it('turns every operation into a tool or an excluded entry with a reason', () => {
     const { counts } = built.manifest;
     expect(counts.operations).toBe(288);
-    expect(counts.tools + counts.excluded).toBe(288);
+    // Wait tools are extra: they poll an operation that has its own tool.
+    const waits = built.catalog.tools.filter((t) => t.wait).length;
+    expect(counts.tools - waits + counts.excluded).toBe(288);
     for (const e of built.catalog.excluded) expect(e.reason.length).toBeGreaterThan(10);
     expect(built.catalog.excluded.map((e) => e.operationId)).toEqual(['create-realtime-call']);
   });
@@ -165,13 +167,13 @@ describe('descriptions', () => {
       if (t.http.auth === 'admin') expect(t.description, t.name).toContain('admin key');
       if (t.deprecated) expect(t.description, t.name).toContain('DEPRECATED');
     }
-    expect(tool('create_a_open_ai_fine_tuning_job').description).toMatch(/Poll get_single_open_ai_fine_tuning_job_by_id/);
+    expect(tool('create_a_open_ai_fine_tuning_job').description).toMatch(/Wait with wait_for_open_ai_fine_tuning_job_by_id\./);
     expect(tool('create_a_open_ai_fine_tuning_job').description).toMatch(/succeeded\|failed\|cancelled/);
-    expect(tool('create_a_open_ai_batch').description).toMatch(/Poll get_single_open_ai_batch_by_id/);
-    expect(tool('create_a_open_ai_vector_store_file_batch').description).toMatch(/Poll get_single_open_ai_vector_store_file_batch_by_id/);
-    expect(tool('create_a_open_ai_thread_run').description).toMatch(/Poll get_single_open_ai_thread_run_by_id/);
-    expect(tool('create_a_open_ai_eval_run').description).toMatch(/Poll get_single_open_ai_eval_run_by_id/);
-    expect(tool('create_a_open_ai_response').description).toMatch(/background.*Poll get_single_open_ai_response_by_id/);
+    expect(tool('create_a_open_ai_batch').description).toMatch(/Wait with wait_for_open_ai_batch_by_id\./);
+    expect(tool('create_a_open_ai_vector_store_file_batch').description).toMatch(/Wait with wait_for_open_ai_vector_store_file_batch_by_id\./);
+    expect(tool('create_a_open_ai_thread_run').description).toMatch(/Wait with wait_for_open_ai_thread_run_by_id\./);
+    expect(tool('create_a_open_ai_eval_run').description).toMatch(/Wait with wait_for_open_ai_eval_run_by_id\./);
+    expect(tool('create_a_open_ai_response').description).toMatch(/background.*Wait with wait_for_open_ai_response_by_id\./);
   });
 });
 

@@ -77,11 +77,12 @@ describe('deterministic output', () => {
 
 describe('other spec versions', () => {
   it.each([
-    ['2026-05-13 (3.1.0)', SPECS.previous, 241],
-    ['2025-03-22 (3.0.0)', SPECS.v30, 126],
-  ])('generates from %s, and the output type-checks under strict', async (_label, spec, tools) => {
+    ['2026-05-13 (3.1.0)', SPECS.previous, 241, 8],
+    ['2025-03-22 (3.0.0)', SPECS.v30, 126, 6],
+  ])('generates from %s, and the output type-checks under strict', async (_label, spec, tools, waits) => {
     const built = await buildFrom(spec);
-    expect(built.catalog.tools.length).toBe(tools);
+    expect(built.catalog.tools.filter((t) => !t.wait).length).toBe(tools);
+    expect(built.catalog.tools.filter((t) => t.wait).length).toBe(waits);
     // 3.0's `nullable` has one internal form: the validator never sees the 3.0 keyword.
     expect(JSON.stringify(built.validation).includes('"nullable"')).toBe(false);
     // Type-check the generated package next to the real runtime, as it would be installed.

@@ -1,0 +1,105 @@
+// Stage 6 (after the per-operation tools): wait tools. A model cannot sleep, so for every asynchronous resource
+// that has a get endpoint and known states (terminal ones from specs/overrides.yaml) the catalog gets a
+// `wait_for_…` tool that polls that endpoint until the state is final. The tool is pure data: the get tool's
+// binding plus the states; the runtime's wait executor does the polling.
+import type { HttpBinding, JsonSchema, ToolDef, WaitBinding } from '../runtime/types.js';
+import type { AsyncHint } from './overrides.js';
+
+/** Bounds of the two arguments every wait tool adds; the runtime reads them back from the schema. */
+export const WAIT_TIMEOUT = { default: 50, minimum: 1, maximum: 600 } as const;
+export const WAIT_INTERVAL = { default: 2, minimum: 1, maximum: 60 } as const;
+
+export interface WaitTarget {
+  hint: AsyncHint;
+  /** Every state of the resource (spec enum, else `statuses` in the overrides). */
+  statuses: string[];
+}
+
+/** `get_single_open_ai_fine_tuning_job_by_id` → `wait_for_open_ai_fine_tuning_job_by_id`. */
+export function waitToolName(pollTool: string): string {
+  if (pollTool.startsWith('get_single_')) return `wait_for_${pollTool.slice('get_single_'.length)}`;
+  if (pollTool.startsWith('get_')) return `wait_for_${pollTool.slice('get_'.length)}`;
+  return `wait_for_${pollTool}`;
+}
+
+const a = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
+
+/** Full bounds for validation; the listed schema keeps only what a model needs (default and maximum). */
+function waitArgs(full: boolean): Record<string, JsonSchema> {
+  if (full) return { timeout_seconds: { type: 'integer', ...WAIT_TIMEOUT }, poll_interval_seconds: { type: 'number', ...WAIT_INTERVAL } };
+  return {
+    timeout_seconds: { type: 'integer', default: WAIT_TIMEOUT.default, maximum: WAIT_TIMEOUT.maximum },
+    poll_interval_seconds: { type: 'number', default: WAIT_INTERVAL.default },
+  };
+}
+
+/**
+ * The get tool's path arguments (which object) plus the wait arguments. Query options are left out: the
+ * streaming switches of `GET /responses/{id}` would break polling, and the rest only cost tokens.
+ */
+function withWaitArgs(schema: JsonSchema, pathArgs: string[], tool: string, full: boolean): JsonSchema {
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  for (const name of Object.keys(waitArgs(full))) {
+    if (pathArgs.includes(name)) throw new Error(`${tool}: the polled endpoint already has an argument named ${name}`);
+  }
+  const kept = Object.fromEntries(pathArgs.map((a) => [a, props[a] ?? { type: 'string' }]));
+  return { ...schema, properties: { ...kept, ...waitArgs(full) }, required: pathArgs };
+}
+
+export interface WaitStageInput {
+  /** Poll tool name → what to wait for. */
+  targets: Map<string, WaitTarget>;
+  tools: ToolDef[];
+  validation: Record<string, JsonSchema>;
+  schemaHash: (value: unknown) => string;
+}
+
+export interface WaitStageOutput {
+  tools: ToolDef[];
+  validation: Record<string, JsonSchema>;
+  warnings: string[];
+}
+
+/** One wait tool per polled get tool (several async prefixes may share one, e.g. both run endpoints). */
+export function buildWaitTools({ targets, tools, validation, schemaHash }: WaitStageInput): WaitStageOutput {
+  const out: WaitStageOutput = { tools: [], validation: {}, warnings: [] };
+  for (const [pollTool, { hint, statuses }] of [...targets].sort(([x], [y]) => (x < y ? -1 : 1))) {
+    const get = tools.find((t) => t.name === pollTool);
+    if (!get || get.method !== 'get' || get.http.verb !== 'GET') {
+      out.warnings.push(`async ${hint.prefix}: poll tool ${pollTool} is not a GET tool; no wait tool generated`);
+      continue;
+    }
+    const unknown = hint.terminal.filter((s) => !statuses.includes(s));
+    if (unknown.length) {
+      out.warnings.push(`async ${hint.prefix}: terminal states ${unknown.join(', ')} are not among the spec's states (${statuses.join(', ')})`);
+    }
+    const name = waitToolName(pollTool);
+    const terminal = hint.terminal.filter((s) => statuses.includes(s));
+    const wait: WaitBinding = { pollTool, statusField: 'status', terminal, progressFields: hint.progress ?? [] };
+    const noun = hint.noun.replace(/\s*\(.*\)$/, '');
+    const description =
+      `Polls until ${a(noun)} ends (${terminal.join('|')}), with progress notifications; returns {done, status, result}. ` +
+      'After timeout_seconds done is false: call again.';
+    const http: HttpBinding = { ...get.http, params: get.http.params.filter((p) => p.in === 'path') };
+    const pathArgs = http.params.map((p) => p.arg);
+    const full = withWaitArgs(validation[pollTool]!, pathArgs, name, true);
+    const tool: ToolDef = {
+      name,
+      title: `Wait for ${noun}`,
+      description,
+      operationId: get.operationId,
+      method: 'wait',
+      access: 'read',
+      tags: [...get.tags],
+      deprecated: get.deprecated,
+      inputSchema: withWaitArgs(get.inputSchema, pathArgs, name, false),
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+      http,
+      schemaHash: schemaHash({ validation: full, http, wait }),
+      wait,
+    };
+    out.tools.push(tool);
+    out.validation[name] = full;
+  }
+  return out;
+}
