@@ -1,0 +1,162 @@
+// A stateful fake of the OpenAI API on 127.0.0.1, written from the spec's schemas, for tests and benchmarks
+// that need real HTTP and data that changes. Every request is logged so a test can assert exactly which
+// upstream calls were made. Resources live one per file in resources/; this file only wires them.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { registerApiKeys } from './resources/api-keys.js';
+import { registerProjects } from './resources/projects.js';
+import { registerUsage } from './resources/usage.js';
+import { FakeHttpError, Reply, Router, type AuthUsed } from './router.js';
+import { seedState, type SeedOptions } from './seed.js';
+import type { FakeState } from './state.js';
+
+export { FakeHttpError, Reply, Router } from './router.js';
+export type { FakeState } from './state.js';
+
+/** Resource registrations, in order; add a resource by adding its register function here. */
+const RESOURCES: Array<(router: Router, state: FakeState) => void> = [registerProjects, registerApiKeys, registerUsage];
+
+export const FAKE_ADMIN_KEY = 'sk-admin-fake-0123456789abcdefABCDEF';
+export const FAKE_PROJECT_KEY = 'sk-proj-fake-0123456789abcdefABCDEF';
+
+export interface LoggedRequest {
+  method: string;
+  /** Path after `/v1`, e.g. `/organization/projects/proj_001/api_keys`. */
+  path: string;
+  /** Matched route template, e.g. `GET /organization/projects/{project_id}/api_keys`; undefined when none matched. */
+  route?: string;
+  /** Query pairs in wire order. */
+  query: Array<[string, string]>;
+  /** Parsed JSON body (or the raw text when it is not JSON). */
+  body?: unknown;
+  auth: AuthUsed;
+  status: number;
+}
+
+/** A one-shot error for the next request that matches, to test upstream-error handling. */
+export interface InjectedError {
+  method?: string;
+  /** Exact path after `/v1`, or a route template. */
+  path?: string;
+  status: number;
+  message: string;
+  type?: string;
+  code?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface FakeOpenAiOptions extends SeedOptions {
+  adminKey?: string;
+  projectKey?: string;
+}
+
+export interface FakeOpenAi {
+  /** Base URL including `/v1`, for `baseUrl`/`OPENAI_BASE_URL`. */
+  baseUrl: string;
+  adminKey: string;
+  projectKey: string;
+  /** The live state; tests may read it to compute expected answers (and change it). */
+  state: FakeState;
+  /** Every request since start (or the last `clearLog`). */
+  requests: LoggedRequest[];
+  clearLog(): void;
+  injectError(error: InjectedError): void;
+  close(): Promise<void>;
+}
+
+function authOf(req: IncomingMessage, adminKey: string, projectKey: string): AuthUsed {
+  const h = req.headers.authorization;
+  if (!h) return 'none';
+  const token = h.replace(/^Bearer\s+/i, '');
+  return token === adminKey ? 'admin' : token === projectKey ? 'project' : 'unknown';
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+// OpenAI shows the first and last characters of a wrong key, never the whole key.
+const masked = (token: string) => (token.length > 10 ? `${token.slice(0, 3)}*****${token.slice(-4)}` : '*****');
+
+export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
+  const adminKey = options.adminKey ?? FAKE_ADMIN_KEY;
+  const projectKey = options.projectKey ?? FAKE_PROJECT_KEY;
+  const state = seedState(options);
+  const router = new Router();
+  for (const register of RESOURCES) register(router, state);
+  const requests: LoggedRequest[] = [];
+  let injected: InjectedError[] = [];
+
+  const handle = (req: IncomingMessage, raw: Buffer, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/^\/v1(?=\/)/, '');
+    const auth = authOf(req, adminKey, projectKey);
+    const text = raw.toString('utf8');
+    let body: unknown;
+    if (text) {
+      try { body = JSON.parse(text); } catch { body = text; }
+    }
+    const entry: LoggedRequest = { method, path, query: [...url.searchParams], body, auth, status: 0 };
+    requests.push(entry);
+    const reply = (status: number, payload: unknown, headers?: Record<string, string>) => {
+      entry.status = status;
+      send(res, status, payload, headers);
+    };
+    const fail = (e: FakeHttpError) => reply(e.status, e.toBody());
+
+    const matched = url.pathname.startsWith('/v1/') ? router.match(method, path) : undefined;
+    if (matched) entry.route = `${method} ${matched.route.template}`;
+
+    const inj = injected.findIndex((i) => (!i.method || i.method === method)
+      && (!i.path || i.path === path || i.path === matched?.route.template));
+    if (inj >= 0) {
+      const [i] = injected.splice(inj, 1);
+      return reply(i.status, { error: { message: i.message, type: i.type ?? 'invalid_request_error', param: null, code: i.code ?? null } }, i.headers);
+    }
+    if (auth === 'none') {
+      return fail(new FakeHttpError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null, null));
+    }
+    if (auth === 'unknown') {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      return fail(new FakeHttpError(401, `Incorrect API key provided: ${masked(token)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', null, 'invalid_api_key'));
+    }
+    if (!matched) return fail(new FakeHttpError(404, `Invalid URL (${method} ${url.pathname})`, 'invalid_request_error'));
+    if (matched.route.auth === 'admin' && auth !== 'admin') {
+      return fail(new FakeHttpError(401, 'You have insufficient permissions for this operation. Missing scopes: api.management.read. This endpoint requires an admin API key.', 'invalid_request_error', null, null));
+    }
+    try {
+      const out = matched.route.handler({ method, path, params: matched.params, query: url.searchParams, headers: req.headers, body, auth });
+      if (out instanceof Reply) reply(out.status, out.body, out.headers);
+      else reply(200, out);
+    } catch (err) {
+      if (err instanceof FakeHttpError) return fail(err);
+      reply(500, { error: { message: `fake-openai bug: ${(err as Error)?.message}`, type: 'server_error', param: null, code: null } });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, Buffer.concat(chunks), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    adminKey,
+    projectKey,
+    state,
+    requests,
+    clearLog() { requests.length = 0; },
+    injectError(error) { injected.push(error); },
+    async close() {
+      injected = [];
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// A tiny method + path-template router for the fake. Each resource file registers its routes here;
+// anything unmatched answers like OpenAI does for an unknown URL.
+
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Which of the fake's keys a request carried. `none`: no Authorization header; `unknown`: a key the fake does not know. */
+export type AuthUsed = 'admin' | 'project' | 'none' | 'unknown';
+
+export interface RouteRequest {
+  method: string;
+  /** Path after the `/v1` prefix, e.g. `/organization/projects/proj_1`. */
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  auth: AuthUsed;
+}
+
+export interface RouteResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: RouteRequest) => unknown;
+
+export interface Route {
+  method: string;
+  /** Template such as `/organization/projects/{project_id}/api_keys`. */
+  template: string;
+  /** Which key the endpoint requires, as the spec's auth for it. */
+  auth: 'admin' | 'project';
+  handler: Handler;
+  pattern: RegExp;
+  names: string[];
+}
+
+/** An OpenAI-shaped error; thrown by handlers, turned into `{"error": {...}}` by the server. */
+export class FakeHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type = 'invalid_request_error',
+    readonly param: string | null = null,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+  toBody() {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+export const notFound = (what: string, id: string) => new FakeHttpError(404, `No such ${what}: '${id}'`, 'invalid_request_error', null, null);
+
+/** A handler result with its own status or headers; any other return value is a 200 JSON body. */
+export class Reply implements RouteResponse {
+  constructor(readonly status: number, readonly body: unknown, readonly headers?: Record<string, string>) {}
+}
+
+export class Router {
+  readonly routes: Route[] = [];
+
+  add(method: string, template: string, auth: Route['auth'], handler: Handler): this {
+    const names: string[] = [];
+    const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    this.routes.push({ method, template, auth, handler, pattern: new RegExp(`^${source}$`), names });
+    return this;
+  }
+
+  get(template: string, auth: Route['auth'], handler: Handler) { return this.add('GET', template, auth, handler); }
+  post(template: string, auth: Route['auth'], handler: Handler) { return this.add('POST', template, auth, handler); }
+  delete(template: string, auth: Route['auth'], handler: Handler) { return this.add('DELETE', template, auth, handler); }
+
+  match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      route.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+      return { route, params };
+    }
+    return undefined;
+  }
+}
