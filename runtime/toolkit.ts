@@ -14,10 +14,13 @@ import {
 import { execute, TransportError } from './execute.js';
 import { selectTools, type ToolFilter } from './filter.js';
 import { describeRateLimits, RATE_LIMIT_META_KEY, readRateLimits, type RateLimitInfo } from './ratelimit.js';
+import { precheckUpload } from './precheck.js';
 import { makeRedactor, redactDeep } from './redact.js';
 import { shapeSuccess } from './results.js';
+import { echoResolved, resolveTimeArgs } from './timeinput.js';
 import type { AuthKind, Catalog, ToolDef } from './types.js';
 import { ArgumentValidator, type ValidationSource } from './validation.js';
+import { runWait } from './wait.js';
 
 /** Default OpenAI endpoint; override with `baseUrl` or `OPENAI_BASE_URL`. */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -136,12 +139,17 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     };
   };
 
-  async function run(tool: ToolDef, args: Record<string, unknown>, ctx?: CallContext): Promise<CallToolResult> {
+  async function run(tool: ToolDef, given: Record<string, unknown>, ctx?: CallContext): Promise<CallToolResult> {
     const key = tool.http.auth === 'admin' ? creds.admin : creds.project;
     if (!key) return missingKeyResult(tool.name, ENV_FOR_AUTH[tool.http.auth]);
 
+    const times = resolveTimeArgs(tool, given);
+    if (times.issues.length) return invalidArgumentsResult(tool.name, times.issues);
+    const args = times.args;
     const issues = await validator.validate(tool, args);
     if (issues.length) return invalidArgumentsResult(tool.name, issues);
+    const refused = precheckUpload(tool, args);
+    if (refused) return refused;
 
     let req;
     try {
@@ -177,7 +185,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       const body = raw.truncated ? `(error body over ${maxResponseBytes} bytes)` : text;
       return withRateLimits(upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body), rateLimits), rateLimits);
     }
-    return withRateLimits(shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, url: req.url }), rateLimits);
+    return echoResolved(withRateLimits(shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, url: req.url }), rateLimits), times.resolved);
   }
 
   return {
@@ -193,7 +201,11 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
         return invalidArgumentsResult(name, [{ path: '(arguments)', message: 'must be an object' }]);
       }
       try {
-        return redactResult(await run(tool, args ?? {}, ctx));
+        // A wait tool polls through `run` without the caller's progress token: progress is the wait's own.
+        const result = tool.wait
+          ? await runWait(tool, args ?? {}, ctx, (a) => run(tool, a, { signal: ctx?.signal }))
+          : await run(tool, args ?? {}, ctx);
+        return redactResult(result);
       } catch (err) {
         // A bug here must not crash a stdio server shared by other tools.
         return redactResult(transportErrorResult('internal', `Internal error in ${name}: ${String((err as Error)?.message ?? err)}`));

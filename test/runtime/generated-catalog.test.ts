@@ -98,7 +98,9 @@ describe('generated catalog', () => {
 
   it('a real file upload goes out as multipart with the purpose field', async () => {
     const tool = find('POST', '/files');
-    const r = await callOpenAiTool(tool.name, { file: { content: 'hello', filename: 'a.jsonl' }, purpose: 'batch' }, base());
+    // A valid batch line: batch files are checked before upload (test/runtime/precheck.test.ts).
+    const line = JSON.stringify({ custom_id: 'r1', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [] } });
+    const r = await callOpenAiTool(tool.name, { file: { content: line, filename: 'a.jsonl' }, purpose: 'batch' }, base());
     expect(r.isError, textOf(r)).toBeFalsy();
     const form = await parseMultipart(srv.requests[0]);
     expect(form.get('purpose')).toBe('batch');

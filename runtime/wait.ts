@@ -1,0 +1,108 @@
+// The executor behind `wait_for_…` tools: poll the resource's get endpoint until its status is terminal, the time
+// budget is spent, or the client cancels. A timeout is an answer ("still running, call again"), not an error;
+// an upstream error is an error. Each poll goes through the toolkit's normal call pipeline.
+
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallContext } from './toolkit.js';
+import type { ToolDef } from './types.js';
+
+/** Used when the catalog's schema carries no default (hand-made catalogs). */
+const FALLBACK = { timeoutSeconds: 50, intervalSeconds: 2 };
+/** Each wait is this much longer than the last, up to BACKOFF_CAP times the first (and never over a minute). */
+export const BACKOFF_FACTOR = 1.5;
+export const BACKOFF_CAP = 5;
+
+/** One GET of the resource through the toolkit (validation, auth, limits, redaction), without progress of its own. */
+export type PollOnce = (args: Record<string, unknown>) => Promise<CallToolResult>;
+
+function schemaDefault(tool: ToolDef, arg: string): number | undefined {
+  const prop = (tool.inputSchema.properties as Record<string, { default?: unknown }> | undefined)?.[arg];
+  return typeof prop?.default === 'number' ? prop.default : undefined;
+}
+
+/** Resolves after `ms`, or at once (false) when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (completed: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(completed);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function figures(obj: Record<string, unknown>, fields: string[]): string {
+  return fields
+    .filter((f) => obj[f] !== undefined && obj[f] !== null)
+    .map((f) => `${f}=${typeof obj[f] === 'object' ? JSON.stringify(obj[f]) : String(obj[f])}`)
+    .join(', ');
+}
+
+function cancelled(): CallToolResult {
+  return {
+    content: [{ type: 'text', text: 'The wait was cancelled by the client; no further requests were sent.' }],
+    isError: true,
+    structuredContent: { error: { type: 'cancelled', message: 'The wait was cancelled by the client' } },
+  };
+}
+
+/** The delays between polls, in ms: the first interval, growing by BACKOFF_FACTOR up to the cap. */
+export function backoff(intervalSeconds: number): (pollsDone: number) => number {
+  const cap = Math.min(60, intervalSeconds * BACKOFF_CAP);
+  return (n) => Math.min(cap, intervalSeconds * BACKOFF_FACTOR ** Math.max(0, n - 1)) * 1000;
+}
+
+export async function runWait(tool: ToolDef, args: Record<string, unknown>, ctx: CallContext | undefined, poll: PollOnce): Promise<CallToolResult> {
+  const wait = tool.wait!;
+  const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+  const timeoutSeconds = num(args.timeout_seconds, schemaDefault(tool, 'timeout_seconds') ?? FALLBACK.timeoutSeconds);
+  const intervalSeconds = num(args.poll_interval_seconds, schemaDefault(tool, 'poll_interval_seconds') ?? FALLBACK.intervalSeconds);
+  const delay = backoff(intervalSeconds);
+  const signal = ctx?.signal;
+  const token = ctx?._meta?.progressToken;
+  const started = Date.now();
+  const deadline = started + timeoutSeconds * 1000;
+  let polls = 0;
+
+  const report = (message: string) => {
+    if (token === undefined || !ctx?.sendNotification) return;
+    ctx.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: polls, message } }).catch(() => {});
+  };
+
+  for (;;) {
+    if (signal?.aborted) return cancelled();
+    const r = await poll(args);
+    if (signal?.aborted) return cancelled();
+    // Invalid arguments, missing key, upstream errors: the caller must act, so they come back as they are.
+    if (r.isError) return r;
+    polls++;
+    const obj = r.structuredContent as Record<string, unknown> | undefined;
+    const status = obj?.[wait.statusField];
+    if (!obj || typeof status !== 'string') {
+      return {
+        content: [{ type: 'text', text: `${tool.name}: the response of ${wait.pollTool} has no string \`${wait.statusField}\`, so there is nothing to wait for.` }, ...r.content],
+        isError: true,
+      };
+    }
+    const extra = figures(obj, wait.progressFields);
+    report(`status: ${status}${extra ? ` (${extra})` : ''}`);
+    const waited = Math.round((Date.now() - started) / 100) / 10;
+    const done = wait.terminal.includes(status);
+    const remaining = deadline - Date.now();
+    if (done || remaining <= 0) {
+      const structured: Record<string, unknown> = { done, status, polls, waited_seconds: waited, result: obj };
+      if (!done) {
+        structured.hint = `Still running (status ${status}) after ${waited} s; call ${tool.name} again with the same arguments to keep waiting.`;
+      }
+      const content: CallToolResult['content'] = [{ type: 'text', text: JSON.stringify(structured) }];
+      // Rate-limit lines and notes the last poll added after its JSON.
+      content.push(...r.content.slice(1));
+      return { content, structuredContent: structured, ...(r._meta ? { _meta: r._meta } : {}) };
+    }
+    if (!(await sleep(Math.min(delay(polls), remaining), signal))) return cancelled();
+  }
+}
