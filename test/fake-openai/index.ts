@@ -5,6 +5,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerApiKeys } from './resources/api-keys.js';
+import { registerFiles, type MultipartBody } from './resources/files.js';
+import { registerFineTuning } from './resources/fine-tuning.js';
+import { registerVectorStores } from './resources/vector-stores.js';
 import { registerProjects } from './resources/projects.js';
 import { registerUsage } from './resources/usage.js';
 import { FakeHttpError, Reply, Router, type AuthUsed } from './router.js';
@@ -15,7 +18,9 @@ export { FakeHttpError, Reply, Router } from './router.js';
 export type { FakeState } from './state.js';
 
 /** Resource registrations, in order; add a resource by adding its register function here. */
-const RESOURCES: Array<(router: Router, state: FakeState) => void> = [registerProjects, registerApiKeys, registerUsage];
+const RESOURCES: Array<(router: Router, state: FakeState) => void> = [
+  registerProjects, registerApiKeys, registerUsage, registerFiles, registerFineTuning, registerVectorStores,
+];
 
 export const FAKE_ADMIN_KEY = 'sk-admin-fake-0123456789abcdefABCDEF';
 export const FAKE_PROJECT_KEY = 'sk-proj-fake-0123456789abcdefABCDEF';
@@ -72,6 +77,17 @@ function authOf(req: IncomingMessage, adminKey: string, projectKey: string): Aut
   return token === adminKey ? 'admin' : token === projectKey ? 'project' : 'unknown';
 }
 
+/** Multipart bodies (file uploads) parsed by the platform's own FormData reader. */
+async function parseMultipart(req: IncomingMessage, raw: Buffer): Promise<MultipartBody> {
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': req.headers['content-type']! } }).formData();
+  const out: MultipartBody = { fields: {}, files: {} };
+  for (const [name, value] of form) {
+    if (typeof value === 'string') out.fields[name] = value;
+    else out.files[name] = { filename: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) };
+  }
+  return out;
+}
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
@@ -89,14 +105,14 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const requests: LoggedRequest[] = [];
   let injected: InjectedError[] = [];
 
-  const handle = (req: IncomingMessage, raw: Buffer, res: ServerResponse) => {
+  const handle = (req: IncomingMessage, raw: Buffer, res: ServerResponse, multipart?: MultipartBody) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/^\/v1(?=\/)/, '');
     const auth = authOf(req, adminKey, projectKey);
     const text = raw.toString('utf8');
-    let body: unknown;
-    if (text) {
+    let body: unknown = multipart;
+    if (text && !multipart) {
       try { body = JSON.parse(text); } catch { body = text; }
     }
     const entry: LoggedRequest = { method, path, query: [...url.searchParams], body, auth, status: 0 };
@@ -140,7 +156,14 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, Buffer.concat(chunks), res));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return handle(req, raw, res);
+      parseMultipart(req, raw).then(
+        (parts) => handle(req, raw, res, parts),
+        (err: Error) => send(res, 400, { error: { message: `Malformed multipart body: ${err.message}`, type: 'invalid_request_error', param: null, code: null } }),
+      );
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

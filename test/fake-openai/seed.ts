@@ -1,6 +1,7 @@
 // Deterministic seed data: five projects (one archived), keys created over the past year, and 14 days of
 // completions usage in which one project clearly dominates. Same `now` and `seed` → same world.
 
+import { seedFineTuning } from './seed-fine-tuning.js';
 import { DAY, nextId, startOfDay, type ApiKeyRecord, type FakeState } from './state.js';
 
 export interface SeedOptions {
@@ -38,7 +39,10 @@ export function seedState(options: SeedOptions = {}): FakeState {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const rand = prng(options.seed ?? 1);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-  const state: FakeState = { now, projects: [], apiKeys: [], completionsUsage: [], counters: {} };
+  const state: FakeState = {
+    now, projects: [], apiKeys: [], completionsUsage: [], counters: {},
+    fineTuningJobs: [], files: [], vectorStores: [], vectorStoreFiles: [], fileBatches: [], pending: {},
+  };
 
   const users = USERS.map((name, i) => ({
     id: `user_${String(i + 1).padStart(3, '0')}`,
@@ -113,5 +117,6 @@ export function seedState(options: SeedOptions = {}): FakeState {
       }
     }
   }
+  seedFineTuning(state, rand);
   return state;
 }

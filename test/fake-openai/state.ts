@@ -48,12 +48,97 @@ export interface CompletionsUsageRecord {
   num_model_requests: number;
 }
 
+/** `FineTuningJob` in the spec. */
+export interface FineTuningJobRecord {
+  id: string;
+  object: 'fine_tuning.job';
+  created_at: number;
+  error: { code: string; message: string; param: string | null } | null;
+  fine_tuned_model: string | null;
+  finished_at: number | null;
+  hyperparameters: { batch_size: number | 'auto'; learning_rate_multiplier: number | 'auto'; n_epochs: number | 'auto' };
+  model: string;
+  organization_id: string;
+  result_files: string[];
+  status: 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  trained_tokens: number | null;
+  training_file: string;
+  validation_file: string | null;
+  seed: number;
+  estimated_finish: number | null;
+  metadata: Record<string, string> | null;
+}
+
+/** `OpenAIFile` in the spec; the uploaded bytes are kept beside it. */
+export interface FileRecord {
+  file: {
+    id: string;
+    object: 'file';
+    bytes: number;
+    created_at: number;
+    filename: string;
+    purpose: 'assistants' | 'batch' | 'fine-tune' | 'vision' | 'user_data' | 'evals';
+    status: 'uploaded' | 'processed' | 'error';
+  };
+  content: Buffer;
+}
+
+export interface FileCounts { in_progress: number; completed: number; failed: number; cancelled: number; total: number }
+
+/** `VectorStoreObject` in the spec. */
+export interface VectorStoreRecord {
+  id: string;
+  object: 'vector_store';
+  created_at: number;
+  name: string;
+  usage_bytes: number;
+  file_counts: FileCounts;
+  status: 'expired' | 'in_progress' | 'completed';
+  last_active_at: number;
+  metadata: Record<string, string> | null;
+}
+
+/** `VectorStoreFileObject` in the spec. */
+export interface VectorStoreFileRecord {
+  id: string;
+  object: 'vector_store.file';
+  usage_bytes: number;
+  created_at: number;
+  vector_store_id: string;
+  status: 'in_progress' | 'completed' | 'cancelled' | 'failed';
+  last_error: { code: string; message: string } | null;
+}
+
+/** `VectorStoreFileBatchObject` in the spec (with the files it attaches, kept beside it). */
+export interface FileBatchRecord {
+  batch: {
+    id: string;
+    object: 'vector_store.files_batch';
+    created_at: number;
+    vector_store_id: string;
+    status: 'in_progress' | 'completed' | 'cancelled' | 'failed';
+    file_counts: FileCounts;
+  };
+  file_ids: string[];
+}
+
 export interface FakeState {
   /** The fake's clock, Unix seconds. Seed data is placed relative to it. */
   now: number;
   projects: ProjectRecord[];
   apiKeys: ApiKeyRecord[];
   completionsUsage: CompletionsUsageRecord[];
+  /** Newest first, as OpenAI lists them. */
+  fineTuningJobs: FineTuningJobRecord[];
+  files: FileRecord[];
+  vectorStores: VectorStoreRecord[];
+  vectorStoreFiles: VectorStoreFileRecord[];
+  fileBatches: FileBatchRecord[];
+  /**
+   * Live objects move on when they are read: after each retrieve the object takes the next status here
+   * (so a poller sees every state once, in order, without the test depending on wall-clock time).
+   */
+  pending: Record<string, string[]>;
   /** Next number for generated ids, per prefix. */
   counters: Record<string, number>;
 }
