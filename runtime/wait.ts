@@ -68,9 +68,10 @@ export async function runWait(tool: ToolDef, args: Record<string, unknown>, ctx:
   const deadline = started + timeoutSeconds * 1000;
   let polls = 0;
 
-  const report = (message: string) => {
+  // Awaited so the last notification is on the wire before the result: clients drop progress for finished requests.
+  const report = async (message: string) => {
     if (token === undefined || !ctx?.sendNotification) return;
-    ctx.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: polls, message } }).catch(() => {});
+    await ctx.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: polls, message } }).catch(() => {});
   };
 
   for (;;) {
@@ -89,7 +90,7 @@ export async function runWait(tool: ToolDef, args: Record<string, unknown>, ctx:
       };
     }
     const extra = figures(obj, wait.progressFields);
-    report(`status: ${status}${extra ? ` (${extra})` : ''}`);
+    await report(`status: ${status}${extra ? ` (${extra})` : ''}`);
     const waited = Math.round((Date.now() - started) / 100) / 10;
     const done = wait.terminal.includes(status);
     const remaining = deadline - Date.now();
