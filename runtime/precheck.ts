@@ -114,12 +114,15 @@ export function checkFineTuneFile(content: string): LineIssue[] {
   const parsed = lines.filter((l) => !l.error);
   // The file's format is the one its first example uses; lines in another format are reported as such.
   const preference = isPreference(parsed[0]?.value);
-  // Reinforcement fine-tuning examples end with the user's turn (the model's answer is graded, not given).
-  const endsWithAssistant = (v: unknown) => {
-    const msgs = (v as { messages?: unknown })?.messages;
-    return Array.isArray(msgs) && (msgs[msgs.length - 1] as { role?: unknown } | undefined)?.role === 'assistant';
+  // Reinforcement fine-tuning examples end with the user's turn (the model's answer is graded, not given) and carry
+  // the fields their grader reads (`reference_answer`…). Only a file where every example looks like that is one.
+  const looksReinforcement = (v: unknown) => {
+    const o = (v ?? {}) as Record<string, unknown>;
+    const msgs = o.messages;
+    const graderFields = Object.keys(o).filter((k) => !['messages', 'tools', 'parallel_tool_calls', 'functions'].includes(k));
+    return Array.isArray(msgs) && (msgs[msgs.length - 1] as { role?: unknown } | undefined)?.role !== 'assistant' && graderFields.length > 0;
   };
-  const reinforcement = !preference && parsed.length > 0 && !parsed.some((l) => endsWithAssistant(l.value));
+  const reinforcement = !preference && parsed.length > 0 && parsed.every((l) => looksReinforcement(l.value));
   for (const { line, value } of parsed) {
     const schema = preference ? preferenceLine : chatLine;
     const r = schema.safeParse(value);
