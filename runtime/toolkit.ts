@@ -17,7 +17,6 @@ import { describeRateLimits, RATE_LIMIT_META_KEY, readRateLimits, type RateLimit
 import { precheckUpload } from './precheck.js';
 import { makeRedactor, redactDeep } from './redact.js';
 import { shapeSuccess } from './results.js';
-import { echoResolved, resolveTimeArgs } from './timeinput.js';
 import type { AuthKind, Catalog, ToolDef } from './types.js';
 import { ArgumentValidator, type ValidationSource } from './validation.js';
 import { runWait } from './wait.js';
@@ -143,7 +142,9 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     const key = tool.http.auth === 'admin' ? creds.admin : creds.project;
     if (!key) return missingKeyResult(tool.name, ENV_FOR_AUTH[tool.http.auth]);
 
-    const times = resolveTimeArgs(tool, given);
+    // Loaded on first need, so start-up does not pay for the date library.
+    const timeInput = tool.timeArgs ? await import('./timeinput.js') : undefined;
+    const times = timeInput?.resolveTimeArgs(tool, given) ?? { args: given, issues: [], resolved: undefined };
     if (times.issues.length) return invalidArgumentsResult(tool.name, times.issues);
     const args = times.args;
     const issues = await validator.validate(tool, args);
@@ -185,7 +186,8 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       const body = raw.truncated ? `(error body over ${maxResponseBytes} bytes)` : text;
       return withRateLimits(upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body), rateLimits), rateLimits);
     }
-    return echoResolved(withRateLimits(shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, url: req.url }), rateLimits), times.resolved);
+    const shaped = withRateLimits(shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, url: req.url }), rateLimits);
+    return timeInput ? timeInput.echoResolved(shaped, times.resolved) : shaped;
   }
 
   return {
