@@ -88,8 +88,12 @@ export function matchTools(from: ToolDef[], to: ToolDef[]) {
   return { pairs, removed: restFrom, added: restTo };
 }
 
+// Wait tools are derived from a get tool and specs/overrides.yaml, not from an operation of their own: a change to
+// one shows on the get tool it polls, and counting them would report every async resource twice.
+const operationTools = (c: Catalog) => c.tools.filter((t) => !t.wait);
+
 export function diffCatalogs(from: Catalog, to: Catalog): CatalogDiff {
-  const { pairs, removed, added } = matchTools(from.tools, to.tools);
+  const { pairs, removed, added } = matchTools(operationTools(from), operationTools(to));
   const changes: RawChange[] = [];
   const renamed: RenamedTool[] = [];
   const moved: MovedTool[] = [];
