@@ -14,7 +14,6 @@ import {
 import { execute, TransportError } from './execute.js';
 import { selectTools, type ToolFilter } from './filter.js';
 import { describeRateLimits, RATE_LIMIT_META_KEY, readRateLimits, type RateLimitInfo } from './ratelimit.js';
-import { precheckUpload } from './precheck.js';
 import { makeRedactor, redactDeep } from './redact.js';
 import { shapeSuccess } from './results.js';
 import type { AuthKind, Catalog, ToolDef } from './types.js';
@@ -149,7 +148,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     const args = times.args;
     const issues = await validator.validate(tool, args);
     if (issues.length) return invalidArgumentsResult(tool.name, issues);
-    const refused = precheckUpload(tool, args);
+    const refused = tool.precheck ? (await import('./precheck.js')).precheckUpload(tool, args) : undefined;
     if (refused) return refused;
 
     let req;
