@@ -78,7 +78,7 @@ export function buildWaitTools({ targets, tools, validation, schemaHash }: WaitS
     const wait: WaitBinding = { pollTool, statusField: 'status', terminal, progressFields: hint.progress ?? [] };
     const noun = hint.noun.replace(/\s*\(.*\)$/, '');
     const description =
-      `Polls until ${a(noun)} ends (${terminal.join('|')}), with progress notifications; returns {done, status, result}. ` +
+      `Polls until ${a(noun)} ends (${terminal.join('|')}); returns {done, status, result}. ` +
       'After timeout_seconds done is false: call again.';
     const http: HttpBinding = { ...get.http, params: get.http.params.filter((p) => p.in === 'path') };
     const pathArgs = http.params.map((p) => p.arg);
