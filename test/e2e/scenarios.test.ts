@@ -248,4 +248,24 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
     expect(fake.requests).toHaveLength(5);
     console.info(`${via} scenario 4: ${toolCalls} tool calls, ${fake.requests.length} HTTP requests`);
   });
+
+  // Over stdio the client's notifications/cancelled reaches the server, which aborts the call. The managed HTTP
+  // endpoint is stateless: the cancel arrives as a new POST that no longer knows the running request, and the SDK
+  // client keeps the first response stream open, so there the wait runs to its timeout_seconds (reported to the lead).
+  it.runIf(via === 'stdio')('a wait the client cancels stops polling at once', async () => {
+    // A seeded job that stays running: only cancellation can end this wait before its 600 s budget.
+    const job = fake.state.fineTuningJobs.find((j) => j.status === 'running')!;
+    const abort = new AbortController();
+    const started = Date.now();
+    const pending = client.callTool(
+      { name: 'wait_for_open_ai_fine_tuning_job_by_id', arguments: { fine_tuning_job_id: job.id, timeout_seconds: 600, poll_interval_seconds: 5 } },
+      undefined,
+      { signal: abort.signal, onprogress: () => abort.abort() },
+    );
+    await expect(pending).rejects.toThrow(/abort/i);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    // Past the first interval: a wait that kept going would have polled again by now.
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(upstream()).toEqual(['GET GET /fine_tuning/jobs/{fine_tuning_job_id} 200']);
+  });
 });
