@@ -274,6 +274,7 @@ async function buildAtDepth(doc: OpenApiDoc, ov: Overrides, opts: BuildOptions, 
     if (pagination) tool.pagination = pagination;
     if (usageBuckets) tool.usageBuckets = true;
     const checked = withPrecheck(withTimeInputs(tool), s.validation);
+    if (checked.validation !== s.validation) checked.tool.schemaHash = hash16(canonical({ validation: checked.validation, http }));
     tools.push(checked.tool);
     validationTools[name] = checked.validation;
   });
