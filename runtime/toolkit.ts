@@ -11,7 +11,7 @@ import {
   unknownToolResult,
   upstreamErrorResult,
 } from './errors.js';
-import { execute, TransportError } from './execute.js';
+import { execute, TransportError, type RawResponse } from './execute.js';
 import { selectTools, type ToolFilter } from './filter.js';
 import { describeRateLimits, RATE_LIMIT_META_KEY, readRateLimits, type RateLimitInfo } from './ratelimit.js';
 import { makeRedactor, redactDeep } from './redact.js';
@@ -137,7 +137,8 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     };
   };
 
-  async function run(tool: ToolDef, given: Record<string, unknown>, ctx?: CallContext): Promise<CallToolResult> {
+  /** `observe` sees the raw response (the wait executor reads the status even when the result is cut to the cap). */
+  async function run(tool: ToolDef, given: Record<string, unknown>, ctx?: CallContext, observe?: (raw: RawResponse) => void): Promise<CallToolResult> {
     const key = tool.http.auth === 'admin' ? creds.admin : creds.project;
     if (!key) return missingKeyResult(tool.name, ENV_FOR_AUTH[tool.http.auth]);
 
@@ -179,6 +180,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       if (err instanceof TransportError) return transportErrorResult(err.kind, err.message);
       return transportErrorResult('network', `Request failed: ${String((err as Error)?.message ?? err)}`);
     }
+    observe?.(raw);
     const rateLimits = readRateLimits(raw.headers);
     if (raw.status >= 400 || raw.status < 200) {
       const text = new TextDecoder().decode(raw.bytes);
@@ -204,7 +206,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       try {
         // A wait tool polls through `run` without the caller's progress token: progress is the wait's own.
         const result = tool.wait
-          ? await runWait(tool, args ?? {}, ctx, (a) => run(tool, a, { signal: ctx?.signal }))
+          ? await runWait(tool, args ?? {}, ctx, (a, observe) => run(tool, a, { signal: ctx?.signal }, observe))
           : await run(tool, args ?? {}, ctx);
         return redactResult(result);
       } catch (err) {

@@ -3,6 +3,7 @@
 // an upstream error is an error. Each poll goes through the toolkit's normal call pipeline.
 
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RawResponse } from './execute.js';
 import type { CallContext } from './toolkit.js';
 import type { ToolDef } from './types.js';
 
@@ -12,8 +13,23 @@ const FALLBACK = { timeoutSeconds: 50, intervalSeconds: 2 };
 export const BACKOFF_FACTOR = 1.5;
 export const BACKOFF_CAP = 5;
 
-/** One GET of the resource through the toolkit (validation, auth, limits, redaction), without progress of its own. */
-export type PollOnce = (args: Record<string, unknown>) => Promise<CallToolResult>;
+/**
+ * One GET of the resource through the toolkit (validation, auth, limits, redaction), without progress of its own;
+ * `observe` receives the raw response.
+ */
+export type PollOnce = (args: Record<string, unknown>, observe: (raw: RawResponse) => void) => Promise<CallToolResult>;
+
+/** The polled object: the shaped result, or, when that was cut to the size cap, the raw JSON body. */
+function objectOf(r: CallToolResult, raw: RawResponse | undefined): { obj?: Record<string, unknown>; cut: boolean } {
+  if (r.structuredContent) return { obj: r.structuredContent as Record<string, unknown>, cut: false };
+  if (!raw || raw.truncated) return { cut: true };
+  try {
+    const body = JSON.parse(new TextDecoder().decode(raw.bytes)) as unknown;
+    return body && typeof body === 'object' && !Array.isArray(body) ? { obj: body as Record<string, unknown>, cut: true } : { cut: true };
+  } catch {
+    return { cut: true };
+  }
+}
 
 function schemaDefault(tool: ToolDef, arg: string): number | undefined {
   const prop = (tool.inputSchema.properties as Record<string, { default?: unknown }> | undefined)?.[arg];
@@ -76,12 +92,13 @@ export async function runWait(tool: ToolDef, args: Record<string, unknown>, ctx:
 
   for (;;) {
     if (signal?.aborted) return cancelled();
-    const r = await poll(args);
+    let raw: RawResponse | undefined;
+    const r = await poll(args, (x) => (raw = x));
     if (signal?.aborted) return cancelled();
     // Invalid arguments, missing key, upstream errors: the caller must act, so they come back as they are.
     if (r.isError) return r;
     polls++;
-    const obj = r.structuredContent as Record<string, unknown> | undefined;
+    const { obj, cut } = objectOf(r, raw);
     const status = obj?.[wait.statusField];
     if (!obj || typeof status !== 'string') {
       return {
@@ -95,13 +112,15 @@ export async function runWait(tool: ToolDef, args: Record<string, unknown>, ctx:
     const done = wait.terminal.includes(status);
     const remaining = deadline - Date.now();
     if (done || remaining <= 0) {
-      const structured: Record<string, unknown> = { done, status, polls, waited_seconds: waited, result: obj };
+      // A result cut to the size cap keeps its text copy below; the structured copy would break the cap.
+      const structured: Record<string, unknown> = { done, status, polls, waited_seconds: waited, result: cut ? null : obj };
+      if (cut) structured.note = `The object is over the size cap; its first part follows. Fetch parts of it with narrower tools.`;
       if (!done) {
         structured.hint = `Still running (status ${status}) after ${waited} s; call ${tool.name} again with the same arguments to keep waiting.`;
       }
       const content: CallToolResult['content'] = [{ type: 'text', text: JSON.stringify(structured) }];
-      // Rate-limit lines and notes the last poll added after its JSON.
-      content.push(...r.content.slice(1));
+      // The cut text copy when there is one, then rate-limit lines and notes the last poll added after its JSON.
+      content.push(...(cut ? r.content : r.content.slice(1)));
       return { content, structuredContent: structured, ...(r._meta ? { _meta: r._meta } : {}) };
     }
     if (!(await sleep(Math.min(delay(polls), remaining), signal))) return cancelled();

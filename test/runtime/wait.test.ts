@@ -114,6 +114,17 @@ describe('wait tools', () => {
     expect(srv.requests).toHaveLength(1);
   });
 
+  it('reads the status of an object too large for the result cap, and returns its cut text instead', async () => {
+    const small = createOpenAiToolkit({ baseUrl: srv.baseUrl, env: {}, maxTextChars: 300, credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY } });
+    srv.respond((_req, res) => json(res, 200, { id: 'resp_1', object: 'response', status: 'completed', output: [{ type: 'message', text: 'x'.repeat(5000) }] }));
+    const r = await small.callTool('wait_for_open_ai_response_by_id', { response_id: 'resp_1' });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ done: true, status: 'completed', polls: 1, result: null });
+    expect(textOf(r)).toContain('over the size cap');
+    expect(textOf(r)).toContain('{"id":"resp_1"');
+    expect(textOf(r)).toMatch(/Truncated/);
+  });
+
   it('backs off by 1.5x from the interval up to 5x it (and never over a minute)', () => {
     expect([1, 2, 3, 4, 5, 6].map(backoff(2))).toEqual([2000, 3000, 4500, 6750, 10000, 10000]);
     expect([1, 10].map(backoff(30))).toEqual([30000, 60000]);
