@@ -10,6 +10,7 @@ import type { ExposedTools } from '../../runtime/exposure/types.js';
 import { createServerForTools } from '../../runtime/server.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
+import { InflightRequests } from './inflight.js';
 
 export const AUTH_CHALLENGE = 'Bearer realm="openai-mcp", error="invalid_token"';
 
@@ -31,6 +32,8 @@ export interface McpRoutesOptions {
 
 export class McpRoutes {
   private readonly sse = new Map<string, { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number }>();
+  /** Requests being answered on the stateless endpoint, so a later POST's `notifications/cancelled` can end them. */
+  readonly inflight = new InflightRequests();
 
   constructor(private readonly options: McpRoutesOptions) {}
 
@@ -72,7 +75,11 @@ export class McpRoutes {
     const server = createServerForTools(tools);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     server.onerror = (err) => this.options.log(`${label}: protocol error: ${err.message}`);
+    this.inflight.cancelNamed(label, req.body);
+    // Closing the server aborts its request handlers' signals.
+    const untrack = this.inflight.track(label, req.body, () => void server.close());
     res.on('close', () => {
+      untrack();
       void transport.close();
       void server.close();
     });
