@@ -15,11 +15,11 @@ export interface ArgumentIssue {
 }
 
 type AjvInstance = {
-  addSchema(schema: object, key?: string): unknown;
   compile(schema: object): ValidateFunction;
 };
 
 const DEFS_ID = 'openai-defs';
+const DEF_REF_PREFIX = `${DEFS_ID}#/$defs/`;
 
 let defaultBundle: Promise<ValidationBundle> | undefined;
 
@@ -66,21 +66,76 @@ export function normalizeSchema(schema: unknown, selfRef?: string): unknown {
   return out;
 }
 
-function normalizeDefs(defs: Record<string, JsonSchema>): Record<string, JsonSchema> {
-  return Object.fromEntries(
-    Object.entries(defs).map(([name, def]) => [name, normalizeSchema(def, `${DEFS_ID}#/$defs/${name}`) as JsonSchema]),
-  );
+/** What one tool's validator needs from the bundle: the `$defs` it reaches, and whether any of them uses `format`. */
+interface Closure {
+  defs: Record<string, JsonSchema>;
+  usesFormats: boolean;
 }
 
-async function createAjv(defs: Record<string, JsonSchema> | undefined): Promise<AjvInstance> {
-  const [ajvModule, formatsModule] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]);
-  // Both are CommonJS with an `exports.default`; depending on the loader the class sits one level down.
-  const AjvCtor = unwrapDefault(ajvModule) as new (opts: object) => AjvInstance;
-  const addFormats = unwrapDefault(formatsModule) as (ajv: AjvInstance) => unknown;
-  const ajv = new AjvCtor({ strict: false, allErrors: true, validateFormats: true });
-  addFormats(ajv);
-  if (defs) ajv.addSchema({ $id: DEFS_ID, $defs: normalizeDefs(defs) });
-  return ajv;
+/**
+ * The `$defs` reachable from `schema`, normalized once per bundle and definition. Walking only what a tool
+ * references keeps its first call proportional to its own schema, not to the 500+ shared definitions.
+ */
+function closureOf(schema: unknown, all: Record<string, JsonSchema>, normalized: Map<string, JsonSchema>): Closure {
+  const defs: Record<string, JsonSchema> = {};
+  let usesFormats = false;
+  const pending: unknown[] = [schema];
+  const visit = (node: unknown) => {
+    // Iterative: a deeply nested schema must not overflow the stack.
+    const stack = [node];
+    while (stack.length) {
+      const n = stack.pop();
+      if (Array.isArray(n)) {
+        for (const v of n) stack.push(v);
+      } else if (n && typeof n === 'object') {
+        for (const [k, v] of Object.entries(n)) {
+          if (k === '$ref' && typeof v === 'string' && v.startsWith(DEF_REF_PREFIX)) {
+            const name = decodeURIComponent(v.slice(DEF_REF_PREFIX.length).split('/')[0].replace(/~1/g, '/').replace(/~0/g, '~'));
+            if (!(name in defs) && all[name] !== undefined) {
+              let def = normalized.get(name);
+              if (!def) {
+                def = normalizeSchema(all[name], `${DEF_REF_PREFIX}${name}`) as JsonSchema;
+                normalized.set(name, def);
+              }
+              defs[name] = def;
+              pending.push(def);
+            }
+          } else if (k === 'format' && typeof v === 'string') {
+            usesFormats = true;
+          } else if (k !== 'enum' && k !== 'const' && k !== 'default' && k !== 'examples') {
+            stack.push(v);
+          }
+        }
+      }
+    }
+  };
+  while (pending.length) visit(pending.pop());
+  return { defs, usesFormats };
+}
+
+let ajvPromise: Promise<AjvInstance> | undefined;
+let formatsPromise: Promise<void> | undefined;
+
+/**
+ * One ajv for every toolkit. `addUsedSchema: false` lets each tool's root carry `$id: openai-defs` with just its
+ * own `$defs` without colliding with the next tool's; `validateSchema: false` skips compiling the draft 2020-12
+ * meta-schema (~30 ms on the first call) for schemas the generator wrote and a compile failure still catches.
+ */
+function sharedAjv(): Promise<AjvInstance> {
+  ajvPromise ??= import('ajv/dist/2020.js').then((ajvModule) => {
+    // CommonJS with an `exports.default`; depending on the loader the class sits one level down.
+    const AjvCtor = unwrapDefault(ajvModule) as new (opts: object) => AjvInstance;
+    return new AjvCtor({ strict: false, allErrors: true, validateFormats: true, validateSchema: false, addUsedSchema: false });
+  });
+  return ajvPromise;
+}
+
+/** ajv-formats is loaded only once a schema uses `format` (the generated bundle has none). */
+function withFormats(ajv: AjvInstance): Promise<void> {
+  formatsPromise ??= import('ajv-formats').then((formatsModule) => {
+    (unwrapDefault(formatsModule) as (a: AjvInstance) => unknown)(ajv);
+  });
+  return formatsPromise;
 }
 
 function unwrapDefault(mod: unknown): unknown {
@@ -90,10 +145,24 @@ function unwrapDefault(mod: unknown): unknown {
 }
 
 // Shared across toolkits: `callOpenAiTool` builds a toolkit per call, and recompiling per call would cost
-// milliseconds each time. Validators are keyed by the schema object itself, ajv instances by bundle.
-const NO_BUNDLE = {};
-const ajvByBundle = new WeakMap<object, Promise<AjvInstance>>();
+// milliseconds each time. Validators are keyed by the schema object itself, normalized definitions by bundle.
 const validatorBySchema = new WeakMap<object, ValidateFunction>();
+const normalizedByBundle = new WeakMap<object, Map<string, JsonSchema>>();
+
+async function compileFor(schema: JsonSchema, bundle: ValidationBundle | undefined): Promise<ValidateFunction> {
+  const defsByName = bundle?.$defs ?? {};
+  let normalized = bundle ? normalizedByBundle.get(bundle) : undefined;
+  if (!normalized) {
+    normalized = new Map();
+    if (bundle) normalizedByBundle.set(bundle, normalized);
+  }
+  // An embedded `$id` would change how the tool's `openai-defs#...` references resolve.
+  const { $id: _id, ...root } = normalizeSchema(schema) as JsonSchema & { $id?: unknown };
+  const closure = closureOf(root, defsByName, normalized);
+  const ajv = await sharedAjv();
+  if (closure.usesFormats) await withFormats(ajv);
+  return ajv.compile({ ...root, $id: DEFS_ID, $defs: closure.defs });
+}
 
 /**
  * Compiles one validator per tool on that tool's first call and caches it.
@@ -124,29 +193,18 @@ export class ArgumentValidator {
     const schema = bundle?.tools[tool.name] ?? tool.inputSchema;
     const cached = validatorBySchema.get(schema);
     if (cached) return cached;
-    const key = bundle ?? NO_BUNDLE;
-    let ajvPromise = ajvByBundle.get(key);
-    if (!ajvPromise) {
-      ajvPromise = createAjv(bundle?.$defs);
-      ajvByBundle.set(key, ajvPromise);
-    }
-    const ajv = await ajvPromise;
-    const again = validatorBySchema.get(schema);
-    if (again) return again;
-    // An embedded `$id` would make a second compile (another bundle object, same schema) collide.
-    const { $id: _id, ...rest } = normalizeSchema(schema) as JsonSchema & { $id?: unknown };
     let fn: ValidateFunction;
     try {
-      fn = ajv.compile(rest);
+      fn = await compileFor(schema, bundle);
     } catch (err) {
       if (schema === tool.inputSchema) throw err;
       // A full schema the generator got wrong must not disable the tool: the compact one still checks shapes.
       process.emitWarning(`openai-mcp: full schema of ${tool.name} does not compile (${(err as Error).message}); using its inputSchema`);
       this.fallbacks.add(tool.name);
-      fn = ajv.compile(normalizeSchema(tool.inputSchema) as object);
+      fn = await compileFor(tool.inputSchema, undefined);
     }
-    validatorBySchema.set(schema, fn);
-    return fn;
+    validatorBySchema.set(schema, validatorBySchema.get(schema) ?? fn);
+    return validatorBySchema.get(schema)!;
   }
 
   /** Issues for `args` (empty when valid): unknown top-level names first, then schema violations. */
