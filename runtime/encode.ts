@@ -27,6 +27,26 @@ export interface FileArgument {
   mime_type?: string;
 }
 
+// With the `u` flag a surrogate pair reads as one astral code point, so only unpaired halves match.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const UNPAIRED_SURROGATE = 'contains an unpaired UTF-16 surrogate (invalid Unicode) and cannot be put in a URL or header';
+
+/** Throws when any string inside `value` cannot be percent-encoded (encodeURIComponent would throw "URI malformed"). */
+function assertWellFormed(arg: string, value: unknown): void {
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) throw new ArgumentError(arg, UNPAIRED_SURROGATE);
+    } else if (v && typeof v === 'object') {
+      for (const [k, inner] of Object.entries(v)) {
+        if (LONE_SURROGATE.test(k)) throw new ArgumentError(arg, UNPAIRED_SURROGATE);
+        stack.push(inner);
+      }
+    }
+  }
+}
+
 /**
  * Percent-encodes one path segment. encodeURIComponent leaves `.` alone, and both `..` and `%2E%2E`
  * are dot segments that URL parsing resolves (climbing out of the intended path), so such values are refused.
@@ -37,6 +57,7 @@ export function encodePathSegment(arg: string, value: unknown): string {
   }
   const s = String(value);
   if (s === '') throw new ArgumentError(arg, 'must not be empty');
+  if (LONE_SURROGATE.test(s)) throw new ArgumentError(arg, UNPAIRED_SURROGATE);
   if (s === '.' || s === '..') throw new ArgumentError(arg, `"${s}" is not a valid identifier`);
   return encodeURIComponent(s);
 }
@@ -111,6 +132,8 @@ function toBlob(path: string, f: unknown): { blob: Blob; filename: string } {
     const compact = f.content.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) throw new ArgumentError(`${path}.content`, 'is not valid base64');
     bytes = Buffer.from(compact, 'base64');
+    // An empty or padding-only string would upload an empty file that OpenAI rejects with a vaguer message.
+    if (bytes.byteLength === 0) throw new ArgumentError(`${path}.content`, 'decodes to 0 bytes; send the file\'s base64 content');
   } else if (encoding === 'utf8') {
     bytes = Buffer.from(f.content, 'utf8');
   } else {
@@ -201,6 +224,7 @@ export function encodeRequest(tool: ToolDef, args: Record<string, unknown>, base
   for (const [k, v] of Object.entries(http.fixedHeaders ?? {})) headers[k.toLowerCase()] = v;
   for (const p of http.params) {
     const value = args[p.arg];
+    assertWellFormed(p.arg, value);
     if (p.in === 'query') pairs.push(...queryPairs(p, value));
     else if (p.in === 'header' && value !== undefined && value !== null) {
       const name = p.wire.toLowerCase();

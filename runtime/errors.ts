@@ -3,6 +3,7 @@
 
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RateLimitInfo } from './ratelimit.js';
+import { cutText } from './redact.js';
 import type { ArgumentIssue } from './validation.js';
 
 /** OpenAI's error object (`{"error": {...}}` in the body), normalized. */
@@ -14,6 +15,15 @@ export interface UpstreamError {
   param?: string;
 }
 
+/** Longest upstream error message passed on (after redaction): OpenAI's own are a few hundred characters. */
+export const MAX_MESSAGE_CHARS = 2000;
+/** Longest echoed name (tool, argument, error type/code/param): a 9 MB argument name must not come back whole. */
+export const MAX_NAME_CHARS = 200;
+/** Most argument issues listed in one result. */
+const MAX_ISSUES = 20;
+
+type Redact = (text: string) => string;
+
 function errorResult(text: string, structured?: Record<string, unknown>): CallToolResult {
   const result: CallToolResult = { content: [{ type: 'text', text }], isError: true };
   if (structured) result.structuredContent = structured;
@@ -22,7 +32,7 @@ function errorResult(text: string, structured?: Record<string, unknown>): CallTo
 
 /** Same answer for hidden and nonexistent tools, so filters cannot be probed. */
 export function unknownToolResult(name: string): CallToolResult {
-  return errorResult(`Unknown tool: ${JSON.stringify(name)}. Call tools/list to see the available tools.`);
+  return errorResult(`Unknown tool: ${JSON.stringify(cutText(String(name), MAX_NAME_CHARS))}. Call tools/list to see the available tools.`);
 }
 
 export function missingKeyResult(tool: string, envVar: string): CallToolResult {
@@ -32,9 +42,12 @@ export function missingKeyResult(tool: string, envVar: string): CallToolResult {
 }
 
 export function invalidArgumentsResult(tool: string, issues: readonly ArgumentIssue[]): CallToolResult {
-  const lines = issues.map((i) => `- ${i.path}: ${i.message}`);
+  // Argument names and messages echo what the caller sent; both are cut so the answer stays small.
+  const shown = issues.slice(0, MAX_ISSUES).map((i) => ({ path: cutText(i.path, MAX_NAME_CHARS), message: cutText(i.message, MAX_MESSAGE_CHARS) }));
+  const lines = shown.map((i) => `- ${i.path}: ${i.message}`);
+  if (issues.length > shown.length) lines.push(`- ... and ${issues.length - shown.length} more`);
   return errorResult(`Invalid arguments for ${tool} (no request was sent):\n${lines.join('\n')}`, {
-    error: { type: 'invalid_arguments', issues: issues.map((i) => ({ ...i })) },
+    error: { type: 'invalid_arguments', issues: shown },
   });
 }
 
@@ -45,22 +58,47 @@ export function transportErrorResult(kind: string, message: string): CallToolRes
   return errorResult(`${message}.${hint}`, { error: { type: kind, message } });
 }
 
-/** Parses `{"error": {...}}`, falling back to the raw body text. */
-export function parseUpstreamError(status: number, statusText: string, bodyText: string): UpstreamError {
+/** A field of OpenAI's error object as text: strings as-is, anything else as JSON (never `[object Object]`). */
+function fieldText(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    // Too deep or cyclic to print; say so rather than fail the call.
+    return `(unprintable ${Array.isArray(v) ? 'array' : typeof v})`;
+  }
+}
+
+/**
+ * Parses `{"error": {...}}`, falling back to the raw body text. Every field is redacted, then cut: a key that
+ * straddles the cut would otherwise survive minus its last characters.
+ */
+export function parseUpstreamError(status: number, statusText: string, bodyText: string, redact: Redact): UpstreamError {
+  const short = (v: unknown, max: number) => {
+    const t = fieldText(v);
+    return t === undefined ? undefined : cutText(redact(t), max);
+  };
+  const fallback = statusText || 'no body';
   try {
     const parsed = JSON.parse(bodyText) as { error?: unknown };
     const e = parsed?.error;
-    if (e && typeof e === 'object') {
+    if (e && typeof e === 'object' && !Array.isArray(e)) {
       const o = e as Record<string, unknown>;
-      const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-      return { status, type: str(o.type), code: str(o.code), param: str(o.param), message: str(o.message) ?? statusText };
+      return {
+        status,
+        type: short(o.type, MAX_NAME_CHARS),
+        code: short(o.code, MAX_NAME_CHARS),
+        param: short(o.param, MAX_NAME_CHARS),
+        message: short(o.message, MAX_MESSAGE_CHARS) || fallback,
+      };
     }
-    if (typeof e === 'string') return { status, message: e };
+    if (typeof e === 'string') return { status, message: short(e, MAX_MESSAGE_CHARS) || fallback };
   } catch {
-    // Not JSON (proxy pages, plain text): show it as-is below.
+    // Not JSON (proxy pages, plain text): show it as text below.
   }
   const text = bodyText.trim();
-  return { status, message: text ? (text.length > 2000 ? `${text.slice(0, 2000)}…` : text) : statusText || 'no body' };
+  return { status, message: text ? short(text, MAX_MESSAGE_CHARS)! : fallback };
 }
 
 const STATUS_HINTS: Record<number, string> = {
@@ -78,4 +116,16 @@ export function upstreamErrorResult(err: UpstreamError, rateLimits?: RateLimitIn
   const error: Record<string, unknown> = { status: err.status, type: err.type ?? null, code: err.code ?? null, message: err.message, param: err.param ?? null };
   if (err.status === 429) error['retry-after'] = rateLimits?.['retry-after'] ?? null;
   return errorResult(text, { error });
+}
+
+/**
+ * A 3xx from upstream. Redirects are never followed: following one would send the key (same origin) or the
+ * organization/project headers and an uploaded file (other origin) wherever the answer points.
+ */
+export function redirectResult(status: number, location: string | null, redact: Redact): CallToolResult {
+  const where = location ? cutText(redact(location), MAX_MESSAGE_CHARS) : null;
+  return errorResult(
+    `OpenAI answered HTTP ${status} redirecting to ${where ? JSON.stringify(where) : '(no Location header)'}; redirects are not followed, so nothing was sent there. Check the base URL.`,
+    { error: { type: 'redirect', status, location: where } },
+  );
 }

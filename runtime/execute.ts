@@ -78,7 +78,8 @@ export async function execute(req: EncodedRequest, opts: ExecuteOptions): Promis
     return new TransportError('network', `Network error calling OpenAI: ${describeNetworkError(err)}`);
   };
   try {
-    const res = await opts.fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal });
+    // `manual`: a redirect comes back as the 3xx itself; following it could send the key or a file anywhere.
+    const res = await opts.fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
     opts.onResponse?.(res.status);
     const body = await readCapped(res, opts.maxResponseBytes);
     return { status: res.status, statusText: res.statusText, headers: res.headers, ...body };

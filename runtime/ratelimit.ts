@@ -69,7 +69,8 @@ export function readRateLimits(headers: Headers): RateLimitInfo | undefined {
   if (tokens) info.tokens = tokens;
   const retryMs = num(headers.get('retry-after-ms'));
   const retryAfter = retryMs !== undefined ? retryMs / 1000 : retryAfterSeconds(headers.get('retry-after'));
-  if (retryAfter !== undefined) info['retry-after'] = retryAfter;
+  // A negative wait (clock skew, a broken proxy) means "now", not "in the past".
+  if (retryAfter !== undefined) info['retry-after'] = Math.max(0, retryAfter);
   return Object.keys(info).length ? info : undefined;
 }
 
@@ -88,13 +89,17 @@ export function describeRateLimits(info: RateLimitInfo): string {
   for (const kind of ['requests', 'tokens'] as const) {
     const w = info[kind];
     if (!w) continue;
-    const used = w['ratelimit-remaining'] !== undefined && w['ratelimit-limit'] !== undefined
-      ? `${w['ratelimit-remaining']}/${w['ratelimit-limit']} remaining`
-      : w['ratelimit-remaining'] !== undefined
-        ? `${w['ratelimit-remaining']} remaining`
-        : `limit ${w['ratelimit-limit']}`;
-    const reset = w['ratelimit-reset'] !== undefined ? `, resets in ${w['ratelimit-reset']}s` : '';
-    parts.push(`${kind} ${used}${reset}`);
+    const remaining = w['ratelimit-remaining'];
+    const limit = w['ratelimit-limit'];
+    const used = remaining !== undefined && limit !== undefined
+      ? `${remaining}/${limit} remaining`
+      : remaining !== undefined
+        ? `${remaining} remaining`
+        : limit !== undefined
+          ? `limit ${limit}`
+          : '';
+    const reset = w['ratelimit-reset'] !== undefined ? `resets in ${w['ratelimit-reset']}s` : '';
+    parts.push(`${kind} ${[used, reset].filter(Boolean).join(', ')}`);
   }
   if (info['retry-after'] !== undefined) parts.push(`retry after ${info['retry-after']}s`);
   return `Rate limits: ${parts.join('; ')}`;

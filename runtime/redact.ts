@@ -5,15 +5,37 @@
 const KEY_PATTERN = /\bsk-[A-Za-z0-9_-]{12,}/g;
 const BEARER_PATTERN = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 
-/** Returns a function that replaces OpenAI-style keys and the given secrets in text. */
+/**
+ * The spellings a secret can take in text we pass on: as-is, JSON-escaped (a key with `"`, `\\` or control
+ * characters inside a JSON body), with `/` escaped as some serializers do, and percent-encoded (echoed URLs).
+ */
+function spellings(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [secret, json, json.replace(/\//g, '\\/'), encodeURIComponent(secret)];
+}
+
+/**
+ * Returns a function that replaces OpenAI-style keys and the given secrets in text. Every non-empty secret counts,
+ * however short: a 6-character key is still a key. Redact before shortening text, never after (a cut key no
+ * longer matches).
+ */
 export function makeRedactor(secrets: Array<string | undefined>): (text: string) => string {
-  const exact = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8))]
+  const exact = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length > 0).flatMap(spellings))]
     .sort((a, b) => b.length - a.length);
   return (text: string) => {
     let out = text;
     for (const s of exact) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
     return out.replace(KEY_PATTERN, 'sk-[REDACTED]').replace(BEARER_PATTERN, '$1[REDACTED]');
   };
+}
+
+/** Cuts `text` to at most `max` characters without splitting a surrogate pair. Redact first: see makeRedactor. */
+export function cutText(text: string, max: number, marker = '…'): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - marker.length);
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}${marker}`;
 }
 
 /** Redacts every string inside a JSON-like value (keys included), returning a copy only where something changed. */

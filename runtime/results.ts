@@ -3,7 +3,11 @@
 
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RawResponse } from './execute.js';
+import { cutText, redactDeep } from './redact.js';
 import type { ToolDef } from './types.js';
+
+/** Deepest JSON passed on. OpenAI's answers nest a few levels; a hostile 200k-level body would overflow the stack. */
+export const MAX_JSON_DEPTH = 1000;
 
 export interface ShapeOptions {
   /** Cap on the JSON/text copy shown to the model, in characters. */
@@ -11,6 +15,10 @@ export interface ShapeOptions {
   maxResponseBytes: number;
   /** The request URL, used as the URI of binary resources. */
   url: string;
+  /** Largest binary result, counted as the base64 text that goes on the wire. */
+  maxBinaryChars: number;
+  /** Applied to all text before it is shortened (redact first, then cut). */
+  redact: (text: string) => string;
 }
 
 type Json = Record<string, unknown>;
@@ -48,6 +56,28 @@ function tooLargeResult(tool: ToolDef, raw: RawResponse, cap: number): CallToolR
     content: [{
       type: 'text',
       text: `OpenAI answered HTTP ${raw.status}, but the response (${size}) exceeds the ${cap}-byte cap and was not returned.${narrowHint(tool)}`,
+    }],
+    isError: true,
+  };
+}
+
+/** True when `value` nests deeper than `max` arrays/objects (checked without recursion). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const inner of Object.values(v)) if (inner && typeof inner === 'object') stack.push([inner, depth + 1]);
+  }
+  return false;
+}
+
+function tooDeepResult(raw: RawResponse): CallToolResult {
+  return {
+    content: [{
+      type: 'text',
+      text: `OpenAI answered HTTP ${raw.status}, but the JSON nests deeper than ${MAX_JSON_DEPTH} levels and was not returned.`,
     }],
     isError: true,
   };
@@ -153,29 +183,45 @@ function fitJson(tool: ToolDef, structured: Json, cap: number): { structured?: J
     }
   }
   return {
-    text: full.slice(0, cap),
+    text: cutText(full, cap, ''),
     note: `[Truncated: the response is ${full.length} characters, over the ${cap}-character cap; structuredContent omitted.${narrowHint(tool)}]`,
   };
 }
 
-function textResult(text: string, cap: number, tool: ToolDef): CallToolResult {
+function textResult(raw: string, cap: number, tool: ToolDef, redact: (t: string) => string): CallToolResult {
+  const text = redact(raw);
   if (text.length <= cap) return { content: [{ type: 'text', text }] };
   return {
     content: [
-      { type: 'text', text: text.slice(0, cap) },
+      { type: 'text', text: cutText(text, cap, '') },
       { type: 'text', text: `[Truncated: ${text.length} characters, over the ${cap}-character cap.${narrowHint(tool)}]` },
     ],
   };
 }
 
-function binaryResult(tool: ToolDef, raw: RawResponse, type: string, url: string): CallToolResult {
-  const data = Buffer.from(raw.bytes).toString('base64');
+function binaryResult(tool: ToolDef, raw: RawResponse, type: string, opts: ShapeOptions): CallToolResult {
   const mimeType = type || 'application/octet-stream';
+  const base64Chars = Math.ceil(raw.bytes.byteLength / 3) * 4;
+  if (base64Chars > opts.maxBinaryChars) {
+    // Over stdio a reply past ~10 MiB ends the session, so big downloads go another way.
+    const maxBytes = Math.floor(opts.maxBinaryChars / 4) * 3;
+    return {
+      content: [{
+        type: 'text',
+        text: `${tool.name} returned ${raw.bytes.byteLength} bytes of ${mimeType}, over the ${maxBytes}-byte limit for binary results, so the bytes were not returned. `
+          + `Download them directly instead: GET ${opts.redact(opts.url)} with your API key in the Authorization header `
+          + '(e.g. curl -H "Authorization: Bearer $OPENAI_API_KEY" <url> -o <file>), or serve the tools over HTTP (openai-mcp serve --http) with a higher limit.',
+      }],
+      structuredContent: { error: { type: 'binary_too_large', bytes: raw.bytes.byteLength, limit_bytes: maxBytes, media_type: mimeType } },
+      isError: true,
+    };
+  }
+  const data = Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength).toString('base64');
   if (mimeType.startsWith('image/')) return { content: [{ type: 'image', data, mimeType }] };
   if (mimeType.startsWith('audio/')) return { content: [{ type: 'audio', data, mimeType }] };
   return {
     content: [
-      { type: 'resource', resource: { uri: url, mimeType, blob: data } },
+      { type: 'resource', resource: { uri: opts.redact(opts.url), mimeType, blob: data } },
       { type: 'text', text: `${tool.name} returned ${raw.bytes.byteLength} bytes of ${mimeType}.` },
     ],
   };
@@ -189,16 +235,18 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
     const structured = { ok: true, status: raw.status };
     return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
   }
-  if (tool.http.response === 'binary' && !isTextType(type)) return binaryResult(tool, raw, type, opts.url);
+  if (tool.http.response === 'binary' && !isTextType(type)) return binaryResult(tool, raw, type, opts);
   const text = decode(raw.bytes);
   // Text endpoints and text-like downloads (JSONL, CSV, JSON file contents) go to the model as text, unparsed.
-  if (tool.http.response === 'text' || tool.http.response === 'binary') return textResult(text, opts.maxTextChars, tool);
+  if (tool.http.response === 'text' || tool.http.response === 'binary') return textResult(text, opts.maxTextChars, tool, opts.redact);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return textResult(text, opts.maxTextChars, tool);
+    return textResult(text, opts.maxTextChars, tool, opts.redact);
   }
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return tooDeepResult(raw);
+  body = redactDeep(body, opts.redact);
   let structured: Json;
   if (tool.usageBuckets) structured = flattenUsage(body);
   // Every list tool answers in one shape, paged or not (`/models` has no cursor but is still a list).

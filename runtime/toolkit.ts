@@ -7,6 +7,7 @@ import {
   invalidArgumentsResult,
   missingKeyResult,
   parseUpstreamError,
+  redirectResult,
   transportErrorResult,
   unknownToolResult,
   upstreamErrorResult,
@@ -14,6 +15,7 @@ import {
 import { execute, TransportError, type RawResponse } from './execute.js';
 import { selectTools, type ToolFilter } from './filter.js';
 import { describeRateLimits, RATE_LIMIT_META_KEY, readRateLimits, type RateLimitInfo } from './ratelimit.js';
+import { OptionError } from './option-error.js';
 import { makeRedactor, redactDeep } from './redact.js';
 import { shapeSuccess } from './results.js';
 import type { AuthKind, Catalog, ToolDef } from './types.js';
@@ -25,6 +27,8 @@ export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_MAX_TEXT_CHARS = 100_000;
+/** Keeps a binary result (base64 ≈ 5.4 MiB) well under the ~10 MiB line the SDK's stdio transports accept. */
+export const DEFAULT_MAX_BINARY_BYTES = 4 * 1024 * 1024;
 
 /** Explicit credentials; each falls back to its environment variable. */
 export interface OpenAiCredentials {
@@ -49,6 +53,11 @@ export interface OpenAiToolsOptions extends ToolFilter {
   maxResponseBytes?: number;
   /** Cap on the JSON/text shown to the model; longer pages are cut with a note. Default 100 000 characters. */
   maxTextChars?: number;
+  /**
+   * Largest binary result (image, audio, file content) returned inline, in decoded bytes; bigger ones are refused
+   * with a note on how to download them. Default 4 MiB: over stdio, a reply past ~10 MiB ends the session.
+   */
+  maxBinaryBytes?: number;
   /** Replaces the global fetch (tests, proxies, instrumentation). */
   fetch?: typeof fetch;
   /** Where credentials and `OPENAI_BASE_URL` are read from. Default: `process.env`. */
@@ -84,6 +93,25 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v && v.trim() ? v.trim() : undefined;
 }
 
+/** The base URL, checked at start-up rather than on the first call. */
+function checkBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    const shown = baseUrl.slice(0, 200).replace(/\/\/[^/]*@/, '//[REDACTED]@');
+    throw new OptionError('invalid_url', 'baseUrl', `The base URL is not a valid URL: ${JSON.stringify(shown)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OptionError('invalid_url', 'baseUrl', `The base URL must be http(s), got ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    // Said without echoing them: the message goes to logs. The key goes in the Authorization header, never the URL.
+    throw new OptionError('credentials_in_url', 'baseUrl', 'The base URL must not contain credentials (user:password@); put the key in OPENAI_API_KEY instead.');
+  }
+  return baseUrl;
+}
+
 function toMcpTool(t: ToolDef): Tool {
   return {
     name: t.name,
@@ -105,11 +133,11 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     organization: nonEmpty(options.credentials?.organization ?? env.OPENAI_ORG_ID),
     projectId: nonEmpty(options.credentials?.project ?? env.OPENAI_PROJECT_ID),
   };
-  const baseUrl = nonEmpty(options.baseUrl) ?? nonEmpty(env.OPENAI_BASE_URL) ?? DEFAULT_BASE_URL;
-  new URL(baseUrl); // fail at start-up, not on the first call
+  const baseUrl = checkBaseUrl(nonEmpty(options.baseUrl) ?? nonEmpty(env.OPENAI_BASE_URL) ?? DEFAULT_BASE_URL);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxTextChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
+  const maxBinaryChars = Math.ceil((options.maxBinaryBytes ?? DEFAULT_MAX_BINARY_BYTES) / 3) * 4;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const validator = new ArgumentValidator(options.validation);
   const redact = makeRedactor([creds.project, creds.admin]);
@@ -139,9 +167,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
 
   /** `observe` sees the raw response (the wait executor reads the status even when the result is cut to the cap). */
   async function run(tool: ToolDef, given: Record<string, unknown>, ctx?: CallContext, observe?: (raw: RawResponse) => void): Promise<CallToolResult> {
-    const key = tool.http.auth === 'admin' ? creds.admin : creds.project;
-    if (!key) return missingKeyResult(tool.name, ENV_FOR_AUTH[tool.http.auth]);
-
+    // Validation first: a missing key must not hide what is wrong with the arguments.
     // Loaded on first need, so start-up does not pay for the date library.
     const timeInput = tool.timeArgs ? await import('./timeinput.js') : undefined;
     const times = timeInput?.resolveTimeArgs(tool, given) ?? { args: given, issues: [], resolved: undefined };
@@ -151,6 +177,9 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     if (issues.length) return invalidArgumentsResult(tool.name, issues);
     const refused = tool.precheck ? (await import('./precheck.js')).precheckUpload(tool, args) : undefined;
     if (refused) return refused;
+
+    const key = tool.http.auth === 'admin' ? creds.admin : creds.project;
+    if (!key) return missingKeyResult(tool.name, ENV_FOR_AUTH[tool.http.auth]);
 
     let req;
     try {
@@ -182,12 +211,13 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     }
     observe?.(raw);
     const rateLimits = readRateLimits(raw.headers);
+    if (raw.status >= 300 && raw.status < 400) return withRateLimits(redirectResult(raw.status, raw.headers.get('location'), redact), rateLimits);
     if (raw.status >= 400 || raw.status < 200) {
       const text = new TextDecoder().decode(raw.bytes);
       const body = raw.truncated ? `(error body over ${maxResponseBytes} bytes)` : text;
-      return withRateLimits(upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body), rateLimits), rateLimits);
+      return withRateLimits(upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body, redact), rateLimits), rateLimits);
     }
-    const shaped = withRateLimits(shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, url: req.url }), rateLimits);
+    const shaped = withRateLimits(shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, maxBinaryChars, url: req.url, redact }), rateLimits);
     return timeInput ? timeInput.echoResolved(shaped, times.resolved) : shaped;
   }
 

@@ -170,7 +170,7 @@ describe('list tools without a cursor parameter', () => {
     expect(models.pagination).toBeUndefined();
     const body = JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o', object: 'model' }] });
     const raw = { status: 200, statusText: 'OK', headers: new Headers({ 'content-type': 'application/json' }), bytes: new TextEncoder().encode(body), truncated: false };
-    const result = shapeSuccess(models, raw as never, { maxTextChars: 100_000, maxResponseBytes: 1_000_000, url: 'http://x/v1/models' });
+    const result = shapeSuccess(models, raw as never, { maxTextChars: 100_000, maxResponseBytes: 1_000_000, maxBinaryChars: 1_000_000, url: 'http://x/v1/models', redact: (t: string) => t });
     expect(result.structuredContent).toEqual({ result: [{ id: 'gpt-4o', object: 'model' }], next_cursor: null, has_more: false });
   });
 });
