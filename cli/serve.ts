@@ -1,9 +1,9 @@
 // `serve` (stdio, or HTTP with --http) and `list-tools`. stdout belongs to MCP in stdio mode; logs go to stderr.
 
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { defaultCatalog } from '../runtime/catalog.js';
 import { type Exposure, exposeToolkit } from '../runtime/exposure/index.js';
 import { createServerForTools } from '../runtime/server.js';
+import { serveStdio } from '../runtime/stdio.js';
 import { createToolkit, type OpenAiToolkit, type OpenAiToolsOptions } from '../runtime/toolkit.js';
 import { log, nonEmpty, plural, printJson, printTable, resolveDataDir } from './shared.js';
 
@@ -49,17 +49,12 @@ function missingKeys(kit: OpenAiToolkit): string[] {
 export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
   const server = createServerForTools(exposeToolkit(kit, flags.exposure));
-  server.onerror = (err) => log(`protocol error: ${err.message}`);
-  await server.connect(new StdioServerTransport());
   const missing = missingKeys(kit);
   const shown = flags.exposure === 'all' ? plural(kit.tools.length, 'tool') : `${plural(kit.tools.length, 'tool')} through ${flags.exposure} mode`;
   log(`serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`);
-  const shutdown = () => {
-    void server.close().finally(() => process.exit(0));
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
-  process.stdin.on('end', shutdown);
+  await serveStdio(server, { log });
+  // Keep-alive sockets to OpenAI would hold the process open; exit once the last reply is flushed.
+  process.stdout.write('', () => process.exit(0));
 }
 
 export async function serveHttpCommand(flags: ServeFlags): Promise<void> {

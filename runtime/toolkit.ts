@@ -17,7 +17,7 @@ import { selectTools, type ToolFilter } from './filter.js';
 import { describeRateLimits, RATE_LIMIT_META_KEY, readRateLimits, type RateLimitInfo } from './ratelimit.js';
 import { OptionError } from './option-error.js';
 import { makeRedactor, redactDeep } from './redact.js';
-import { shapeSuccess } from './results.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan, shapeSuccess } from './results.js';
 import type { AuthKind, Catalog, ToolDef } from './types.js';
 import { ArgumentValidator, type ValidationSource } from './validation.js';
 import { runWait } from './wait.js';
@@ -232,6 +232,10 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       if (!tool) return unknownToolResult(name);
       if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
         return invalidArgumentsResult(name, [{ path: '(arguments)', message: 'must be an object' }]);
+      }
+      // Validation, encoding and redaction recurse; a 200k-level argument must be refused, not overflow the stack.
+      if (args && nestsDeeperThan(args, MAX_JSON_DEPTH)) {
+        return invalidArgumentsResult(name, [{ path: '(arguments)', message: `nest deeper than ${MAX_JSON_DEPTH} levels` }]);
       }
       try {
         // A wait tool polls through `run` without the caller's progress token: progress is the wait's own.

@@ -1,0 +1,277 @@
+// Serving an MCP server over stdin/stdout, one JSON-RPC message per line, so that no single message ends the
+// session. The SDK's StdioServerTransport closes the whole transport when one line passes its 10 MiB buffer, and
+// its client drops replies past 10 MiB; here an oversized request is answered with an error for that request
+// only, an oversized reply is replaced by an error, and calls in flight when stdin closes get time to finish.
+
+import type { Readable, Writable } from 'node:stream';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, JSONRPCMessageSchema, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+/** Largest incoming line. A file argument travels as base64, so this allows uploads up to ~24 MiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+/** Largest outgoing line: the SDK's stdio client gives up on lines past 10 MiB, so stay well below. */
+export const DEFAULT_MAX_REPLY_BYTES = 8 * 1024 * 1024;
+/** How long calls in flight when stdin closes may take to answer before the server exits anyway. */
+export const DEFAULT_EOF_GRACE_MS = 10_000;
+
+/** Largest file that fits in one stdio message of `maxMessageBytes` as base64 (minus room for the envelope). */
+export function largestUploadBytes(maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES): number {
+  return Math.floor((maxMessageBytes - 64 * 1024) / 4) * 3;
+}
+
+export interface StdioOptions {
+  /** One human-readable line (already prefixed by the caller if it wants); never stdout. */
+  log: (message: string) => void;
+  /** Default 32 MiB: longer requests are answered with a JSON-RPC error and dropped. */
+  maxMessageBytes?: number;
+  /** Default 8 MiB: longer replies are replaced by a JSON-RPC error. */
+  maxReplyBytes?: number;
+  /** Default 10 000 ms. */
+  eofGraceMs?: number;
+  /** Default `process.stdin` / `process.stdout` (tests pass streams). */
+  stdin?: Readable;
+  stdout?: Writable;
+}
+
+// Enough of a line's start and end to find its id without keeping the line.
+const EDGE_BYTES = 4096;
+const ID = String.raw`(-?\d+|"(?:[^"\\]|\\.){0,256}")`;
+const SIMPLE_MEMBER = String.raw`"(?:jsonrpc|method)"\s*:\s*"[^"]{0,256}"`;
+// `{"jsonrpc":"2.0","id":7,"method":...` (id among the leading simple members)...
+const HEAD_ID = new RegExp(String.raw`^\s*\{\s*(?:${SIMPLE_MEMBER}\s*,\s*)*"id"\s*:\s*${ID}`);
+// ...or `...,"jsonrpc":"2.0","id":7}` (the SDK client's order: id last, after params).
+const TAIL_ID = new RegExp(String.raw`"id"\s*:\s*${ID}\s*(?:,\s*${SIMPLE_MEMBER}\s*)*\}\s*$`);
+
+/** The top-level `id` of a JSON-RPC line seen only by its first and last bytes, if it can be told. */
+export function idFromEdges(head: string, tail: string): RequestId | undefined {
+  const m = HEAD_ID.exec(head) ?? TAIL_ID.exec(tail);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]) as RequestId;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRequest(m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId; method: string } {
+  return 'method' in m && 'id' in m && m.id !== undefined;
+}
+
+function isResponse(m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId } {
+  return !('method' in m) && 'id' in m;
+}
+
+/**
+ * A Transport over a byte stream pair with per-message limits and a drain on end of input. Lines are collected as
+ * chunks and joined once (the SDK's buffer re-copies itself on every chunk), and an oversized line is skipped as it
+ * streams in, keeping only its edges to find the request id.
+ */
+export class StdioLineTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private readonly stdin: Readable;
+  private readonly stdout: Writable;
+  private readonly maxMessageBytes: number;
+  private readonly maxReplyBytes: number;
+  private readonly eofGraceMs: number;
+  private parts: Buffer[] = [];
+  private size = 0;
+  /** Set while skipping a line that is over the limit. */
+  private skipping?: { head: Buffer; tail: Buffer };
+  private readonly inFlight = new Set<RequestId>();
+  private ended = false;
+  private closed = false;
+  private graceTimer?: NodeJS.Timeout;
+
+  constructor(private readonly opts: StdioOptions) {
+    this.stdin = opts.stdin ?? process.stdin;
+    this.stdout = opts.stdout ?? process.stdout;
+    this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.maxReplyBytes = opts.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+    this.eofGraceMs = opts.eofGraceMs ?? DEFAULT_EOF_GRACE_MS;
+  }
+
+  async start(): Promise<void> {
+    this.stdin.on('data', this.onData);
+    this.stdin.on('end', this.onEnd);
+    this.stdin.on('error', this.onStreamError);
+    // A client that went away makes writes fail with EPIPE; that ends the session, it must not crash the process.
+    this.stdout.on('error', this.onStreamError);
+  }
+
+  /** Calls received and not yet answered. */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  private readonly onStreamError = (error: Error) => {
+    this.onerror?.(error);
+    void this.close();
+  };
+
+  private readonly onData = (chunk: Buffer) => {
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a, start); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+      this.append(chunk.subarray(start, nl));
+      this.endLine();
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.append(chunk.subarray(start));
+  };
+
+  private append(piece: Buffer): void {
+    if (piece.length === 0) return;
+    this.size += piece.length;
+    if (this.skipping) {
+      this.skipping.tail = Buffer.concat([this.skipping.tail, piece]).subarray(-EDGE_BYTES);
+      return;
+    }
+    if (this.size > this.maxMessageBytes) {
+      const all = Buffer.concat([...this.parts, piece]);
+      this.skipping = { head: Buffer.from(all.subarray(0, EDGE_BYTES)), tail: Buffer.from(all.subarray(-EDGE_BYTES)) };
+      this.parts = [];
+      return;
+    }
+    // Chunks are views into stream buffers; copying small ones would cost more than it saves.
+    this.parts.push(piece);
+  }
+
+  private endLine(): void {
+    const size = this.size;
+    const skipped = this.skipping;
+    const parts = this.parts;
+    this.parts = [];
+    this.size = 0;
+    this.skipping = undefined;
+    if (skipped) {
+      this.rejectOversized(size, skipped.head.toString('utf8'), skipped.tail.toString('utf8'));
+      return;
+    }
+    if (size === 0) return;
+    const text = (parts.length === 1 ? parts[0] : Buffer.concat(parts, size)).toString('utf8').replace(/\r$/, '');
+    if (!text.trim()) return;
+    this.handleLine(text);
+  }
+
+  private rejectOversized(size: number, head: string, tail: string): void {
+    const id = idFromEdges(head, tail);
+    const upload = largestUploadBytes(this.maxMessageBytes);
+    const message =
+      `Message of ${size} bytes is over this server's ${this.maxMessageBytes}-byte limit for one stdio message, so it was not processed. `
+      + `Over stdio a file argument can be at most about ${(upload / 1024 / 1024).toFixed(1)} MiB (as base64); `
+      + 'upload bigger files over HTTP (openai-mcp serve --http) or with the OpenAI API directly.';
+    this.opts.log(`dropped an incoming message of ${size} bytes (limit ${this.maxMessageBytes})${id === undefined ? '; its id could not be read, so no error was sent' : ''}`);
+    if (id !== undefined) void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.InvalidRequest, message } });
+  }
+
+  private handleLine(text: string): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      this.onerror?.(new Error(`ignored a line that is not JSON (${text.length} characters): ${(err as Error).message}`));
+      return;
+    }
+    const parsed = JSONRPCMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = (raw as { id?: unknown })?.id;
+      if ((typeof id === 'string' || typeof id === 'number') && typeof (raw as { method?: unknown }).method === 'string') {
+        void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.InvalidRequest, message: 'Invalid JSON-RPC request' } });
+      } else {
+        this.onerror?.(new Error('ignored a line that is not a JSON-RPC message'));
+      }
+      return;
+    }
+    const message = parsed.data;
+    if (isRequest(message)) this.inFlight.add(message.id);
+    else if ('method' in message && message.method === 'notifications/cancelled') {
+      // A cancelled request gets no answer; stop waiting for one.
+      const requestId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+      if (requestId !== undefined && this.inFlight.delete(requestId)) this.maybeFinish();
+    }
+    this.onmessage?.(message);
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed) return;
+    let line = `${JSON.stringify(message)}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (bytes > this.maxReplyBytes) {
+      this.opts.log(`replaced an outgoing message of ${bytes} bytes (limit ${this.maxReplyBytes})`);
+      if (!isResponse(message)) return;
+      line = `${JSON.stringify({
+        jsonrpc: '2.0',
+        id: message.id,
+        error: {
+          code: ErrorCode.InternalError,
+          message: `The reply (${bytes} bytes) is over this server's ${this.maxReplyBytes}-byte limit for one stdio message and was not sent; ask for less (smaller pages, fewer fields) or use HTTP (openai-mcp serve --http).`,
+        },
+      })}\n`;
+    }
+    const drained = this.stdout.write(line);
+    if (isResponse(message) && this.inFlight.delete(message.id)) this.maybeFinish();
+    if (!drained) await new Promise<void>((resolve) => this.stdout.once('drain', resolve));
+  }
+
+  private readonly onEnd = () => {
+    this.ended = true;
+    if (this.inFlight.size === 0) {
+      void this.close();
+      return;
+    }
+    this.opts.log(`stdin closed; finishing ${this.inFlight.size} call(s) in flight (up to ${this.eofGraceMs} ms)`);
+    this.graceTimer = setTimeout(() => {
+      this.opts.log(`gave up on ${this.inFlight.size} call(s) still running ${this.eofGraceMs} ms after stdin closed`);
+      void this.close();
+    }, this.eofGraceMs);
+  };
+
+  private maybeFinish(): void {
+    // Closing right away would cut off the write just queued; let it reach the pipe first.
+    if (this.ended && this.inFlight.size === 0) setImmediate(() => void this.close());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.graceTimer);
+    this.stdin.off('data', this.onData);
+    this.stdin.off('end', this.onEnd);
+    this.stdin.off('error', this.onStreamError);
+    if (this.stdin.listenerCount('data') === 0) this.stdin.pause();
+    this.parts = [];
+    this.skipping = undefined;
+    this.onclose?.();
+  }
+}
+
+/**
+ * Connects `server` to stdin/stdout and resolves once the session is over: stdin ended and the calls in flight
+ * answered (or the grace period passed), SIGINT/SIGTERM, or the client went away. The caller decides whether to
+ * exit the process afterwards (open sockets to OpenAI may otherwise keep it alive).
+ */
+export async function serveStdio(server: Server, opts: StdioOptions): Promise<void> {
+  const transport = new StdioLineTransport(opts);
+  const previousOnError = server.onerror;
+  server.onerror = previousOnError ?? ((err) => opts.log(`protocol error: ${err.message}`));
+  const done = new Promise<void>((resolve) => {
+    const previousOnClose = server.onclose;
+    server.onclose = () => {
+      previousOnClose?.();
+      resolve();
+    };
+  });
+  const stop = () => void server.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await server.connect(transport);
+    await done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
