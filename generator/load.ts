@@ -122,19 +122,64 @@ export async function resolveSpecText(opts: LoadOptions = {}): Promise<{ text: s
   return { text, source: pin.source, pinned: true };
 }
 
+/** Deepest nesting accepted in a spec; OpenAI's nests about 30 levels. */
+export const MAX_SPEC_DEPTH = 500;
+/** Most values (after YAML aliases are expanded) accepted in a spec; OpenAI's has under 100 000. */
+export const MAX_SPEC_NODES = 5_000_000;
+/** yaml's own alias budget (its default): the pinned specs use none, a 500-byte alias bomb needs billions. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Downloaded specs are untrusted input: refuse alias bombs and absurd nesting with a message naming the limit,
+ * before later stages walk the document (a walk over shared alias targets is exponential, deep ones overflow).
+ * Iterative, and it stops counting at the limit, so checking a hostile document is itself cheap.
+ */
+export function checkSpecLimits(doc: unknown, source: string): void {
+  const stack: Array<[unknown, number, string]> = [[doc, 0, '#']];
+  let nodes = 0;
+  while (stack.length) {
+    const [node, depth, at] = stack.pop()!;
+    if (++nodes > MAX_SPEC_NODES) {
+      throw new SpecError(`${source}: the document expands to more than ${MAX_SPEC_NODES} values (YAML aliases included); refusing to process it`);
+    }
+    if (!node || typeof node !== 'object') continue;
+    if (depth >= MAX_SPEC_DEPTH) {
+      throw new SpecError(`${source}: ${at.length > 120 ? `${at.slice(0, 120)}…` : at} nests deeper than ${MAX_SPEC_DEPTH} levels, the limit for a spec`);
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (value && typeof value === 'object') stack.push([value, depth + 1, `${at}/${escapePointer(key)}`]);
+      else nodes++;
+    }
+  }
+}
+
 /** Parse YAML or JSON (JSON is YAML) and report the first error as `source:line:column`. */
 export function parseSpecText(text: string, source: string): OpenApiDoc {
   const lineCounter = new LineCounter();
-  const parsed = parseDocument(text, { lineCounter, uniqueKeys: false });
+  // prettyErrors off: the context it builds is not shown (only the first line is), and costs a lot on huge lines.
+  const parsed = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const first = parsed.errors[0];
   if (first) {
     const { line, col } = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
+    // yaml composes recursively and reports its own stack overflow as a parse error.
+    if (/call stack/i.test(first.message)) {
+      throw new SpecError(`${source}:${line}:${col}: nests too deeply to parse (a spec may nest at most ${MAX_SPEC_DEPTH} levels)`);
+    }
     throw new SpecError(`${source}:${line}:${col}: invalid YAML/JSON: ${first.message.split('\n')[0]}`);
   }
-  const doc = parsed.toJS({ maxAliasCount: -1 });
+  let doc: unknown;
+  try {
+    doc = parsed.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw new SpecError(`${source}: YAML aliases expand too much (an alias bomb?); at most ${MAX_ALIAS_COUNT} alias expansions per anchor are allowed`);
+    }
+    throw err;
+  }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new SpecError(`${source}: not an OpenAPI document (expected a mapping at the top level)`);
   }
+  checkSpecLimits(doc, source);
   return doc as OpenApiDoc;
 }
 

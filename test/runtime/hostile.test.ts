@@ -46,7 +46,7 @@ describe('redaction happens before any cut', () => {
 
   it('a non-JSON error body with the key at the cut', async () => {
     for (const offset of [2000 - KEY.length + 1, 2000 - 3, 1999]) {
-      srv.respond((_q, res) => res.writeHead(502, { 'content-type': 'text/html' }).end(`${'<'.repeat(offset)}${KEY}>`));
+      srv.respond((_q, res) => void res.writeHead(502, { 'content-type': 'text/html' }).end(`${'<'.repeat(offset)}${KEY}>`));
       expectNoKeyPrefix(everything(await kit().callTool('models_list', {})));
     }
   });
@@ -54,7 +54,7 @@ describe('redaction happens before any cut', () => {
   it('a text result cut at maxTextChars with the key straddling the cut', async () => {
     const cap = 300;
     for (let offset = cap - KEY.length; offset <= cap; offset++) {
-      srv.respond((_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`${'t'.repeat(offset)}${KEY}${'u'.repeat(500)}`));
+      srv.respond((_q, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end(`${'t'.repeat(offset)}${KEY}${'u'.repeat(500)}`));
       const r = await kit({ maxTextChars: cap }).callTool('files_content', { file_id: 'file-1' });
       expect(textOf(r)).toContain('[Truncated');
       expectNoKeyPrefix(everything(r));
@@ -82,7 +82,7 @@ describe('redaction happens before any cut', () => {
     const odd = 'key"with\\odd/chars-0123456789';
     const escaped = JSON.stringify(odd).slice(1, -1);
     // Raw text (not parsed) that carries the escaped spelling, and a JSON body whose string holds the raw key.
-    srv.respond((_q, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`echo: ${escaped} and ${encodeURIComponent(odd)}`));
+    srv.respond((_q, res) => void res.writeHead(500, { 'content-type': 'text/plain' }).end(`echo: ${escaped} and ${encodeURIComponent(odd)}`));
     const r1 = await kit({ credentials: { apiKey: odd } }).callTool('models_list', {});
     expect(textOf(r1)).not.toContain(escaped);
     expect(textOf(r1)).not.toContain(encodeURIComponent(odd));
@@ -113,7 +113,7 @@ describe('redaction happens before any cut', () => {
 describe('redirects are never followed', () => {
   it('302 to another origin: isError with status and Location, nothing sent there', async () => {
     const target = `${other.baseUrl}/models`;
-    srv.respond((_q, res) => res.writeHead(302, { location: target }).end());
+    srv.respond((_q, res) => void res.writeHead(302, { location: target }).end());
     const r = await kit({ credentials: { apiKey: KEY, organization: 'org-1', project: 'proj-1' } }).callTool('models_list', {});
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('HTTP 302');
@@ -124,7 +124,7 @@ describe('redirects are never followed', () => {
   });
 
   it('307 on an upload: the file is not sent again anywhere', async () => {
-    srv.respond((_q, res) => res.writeHead(307, { location: `${other.baseUrl}/files` }).end());
+    srv.respond((_q, res) => void res.writeHead(307, { location: `${other.baseUrl}/files` }).end());
     const r = await kit().callTool('files_create', { file: { content: 'secret file body', filename: 'a.txt' }, purpose: 'assistants' });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('HTTP 307');
@@ -133,7 +133,7 @@ describe('redirects are never followed', () => {
   });
 
   it('same-origin redirect to an admin path: the key is not sent there', async () => {
-    srv.respond((q, res) => (q.path === '/v1/models' ? res.writeHead(301, { location: '/v1/organization/admin_api_keys' }).end() : json(res, 200, { leaked: true })));
+    srv.respond((q, res) => void (q.path === '/v1/models' ? res.writeHead(301, { location: '/v1/organization/admin_api_keys' }).end() : json(res, 200, { leaked: true })));
     const r = await kit().callTool('models_list', {});
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('/v1/organization/admin_api_keys');
@@ -160,7 +160,7 @@ describe('sizes that would end a stdio session', () => {
   });
 
   it('a binary result over maxBinaryBytes is refused with the way to download it', async () => {
-    srv.respond((_q, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(300_000, 7)));
+    srv.respond((_q, res) => void res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(300_000, 7)));
     const r = await kit({ maxBinaryBytes: 200_000 }).callTool('files_content', { file_id: 'file-1' });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('300000 bytes of image/png');
@@ -175,11 +175,11 @@ describe('sizes that would end a stdio session', () => {
 describe('odd input gets a clear isError', () => {
   it('JSON nested 200k levels deep from upstream', async () => {
     const deep = `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`;
-    srv.respond((_q, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(deep));
+    srv.respond((_q, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(deep));
     const r = await kit().callTool('files_get', { file_id: 'f' });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('nests deeper than 1000 levels');
-    srv.respond((_q, res) => res.writeHead(400, { 'content-type': 'application/json' }).end(`{"error":{"message":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`));
+    srv.respond((_q, res) => void res.writeHead(400, { 'content-type': 'application/json' }).end(`{"error":{"message":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`));
     const e = await kit().callTool('files_get', { file_id: 'f' });
     expect(e.isError).toBe(true);
     expect(textOf(e)).toContain('HTTP 400');

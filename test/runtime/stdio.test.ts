@@ -81,7 +81,7 @@ describe('openai-mcp serve keeps the session', () => {
 
   it('an 8 MB image download is refused with a note, and the session goes on', async () => {
     const content = byPath('GET', '/files/{file_id}/content');
-    srv.respond((q, res) => (q.path.endsWith('/content')
+    srv.respond((q, res) => void (q.path.endsWith('/content')
       ? res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(8_000_000, 3))
       : json(res, 200, { id: 'file-3' })));
     const { client } = await connect();
