@@ -2,6 +2,8 @@
 // clients reason better about one normalized shape (the IETF RateLimit fields, reset in seconds).
 // Observation only: the runtime never retries, throttles or backs off.
 
+import type { HeaderLookup } from './http-request.js';
+
 /** One limit (requests or tokens) in IETF RateLimit field names; `ratelimit-reset` is in seconds. */
 export interface RateLimitWindow {
   'ratelimit-limit'?: number;
@@ -49,7 +51,7 @@ function num(v: string | null): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function window(headers: Headers, kind: 'requests' | 'tokens'): RateLimitWindow | undefined {
+function window(headers: HeaderLookup, kind: 'requests' | 'tokens'): RateLimitWindow | undefined {
   const w: RateLimitWindow = {};
   const limit = num(headers.get(`x-ratelimit-limit-${kind}`));
   const remaining = num(headers.get(`x-ratelimit-remaining-${kind}`));
@@ -61,7 +63,7 @@ function window(headers: Headers, kind: 'requests' | 'tokens'): RateLimitWindow 
 }
 
 /** Reads rate-limit headers; undefined when the response carries none. */
-export function readRateLimits(headers: Headers): RateLimitInfo | undefined {
+export function readRateLimits(headers: HeaderLookup): RateLimitInfo | undefined {
   const info: RateLimitInfo = {};
   const requests = window(headers, 'requests');
   const tokens = window(headers, 'tokens');

@@ -2,7 +2,7 @@
 // text copy, list pages with a cursor to continue, usage buckets flattened and totalled, bytes as media.
 
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { RawResponse } from './execute.js';
+import type { HeaderLookup, RawResponse } from './execute.js';
 import { cutText, redactDeep } from './redact.js';
 import type { ToolDef } from './types.js';
 
@@ -23,7 +23,7 @@ export interface ShapeOptions {
 
 type Json = Record<string, unknown>;
 
-function mediaType(headers: Headers, tool: ToolDef): string {
+function mediaType(headers: HeaderLookup, tool: ToolDef): string {
   const declared = headers.get('content-type') ?? tool.http.responseMediaTypes[0] ?? '';
   return declared.split(';')[0].trim().toLowerCase();
 }

@@ -58,7 +58,7 @@ export interface OpenAiToolsOptions extends ToolFilter {
    * with a note on how to download them. Default 4 MiB: over stdio, a reply past ~10 MiB ends the session.
    */
   maxBinaryBytes?: number;
-  /** Replaces the global fetch (tests, proxies, instrumentation). */
+  /** Sends every request (tests, proxies, instrumentation). Default: node:http(s), and the global fetch for multipart uploads. */
   fetch?: typeof fetch;
   /** Where credentials and `OPENAI_BASE_URL` are read from. Default: `process.env`. */
   env?: Record<string, string | undefined>;
@@ -138,7 +138,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxTextChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
   const maxBinaryChars = Math.ceil((options.maxBinaryBytes ?? DEFAULT_MAX_BINARY_BYTES) / 3) * 4;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const fetchImpl = options.fetch;
   const validator = new ArgumentValidator(options.validation);
   const redact = makeRedactor([creds.project, creds.admin]);
   let listed: Tool[] | undefined;
