@@ -180,8 +180,10 @@ export class ArgumentValidator {
       const s = this.source ?? loadGeneratedValidation;
       try {
         return typeof s === 'function' ? await s() : s;
-      } catch {
-        // No bundle shipped (e.g. a hand-made catalog): the compact schemas still validate.
+      } catch (err) {
+        // No bundle shipped (e.g. a hand-made catalog): the compact schemas still validate. Said once, because
+        // for the generated catalog it means a broken install (the bin reads dist/generated/validation.json).
+        process.emitWarning(`openai-mcp: validation bundle not loaded (${(err as Error).message}); checking arguments with the compact inputSchema only`);
         return undefined;
       }
     })();

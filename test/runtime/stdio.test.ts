@@ -63,6 +63,8 @@ describe('openai-mcp serve keeps the session', () => {
     expect(r.structuredContent).toEqual({ id: 'file-1', object: 'file' });
     await client.close();
     expect(stderr.join('')).toMatch(/dropped an incoming message of \d+ bytes/);
+    // The bin reads the validation bundle from dist/generated at the first call; it must have found it.
+    expect(stderr.join('')).not.toContain('validation bundle not loaded');
   }, 60_000);
 
   it('an upload just under the limit goes through', async () => {
