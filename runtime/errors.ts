@@ -31,8 +31,8 @@ function errorResult(text: string, structured?: Record<string, unknown>): CallTo
 }
 
 /** Same answer for hidden and nonexistent tools, so filters cannot be probed. */
-export function unknownToolResult(name: string): CallToolResult {
-  return errorResult(`Unknown tool: ${JSON.stringify(cutText(String(name), MAX_NAME_CHARS))}. Call tools/list to see the available tools.`);
+export function unknownToolResult(name: string, redact: Redact): CallToolResult {
+  return errorResult(`Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}. Call tools/list to see the available tools.`);
 }
 
 export function missingKeyResult(tool: string, envVar: string): CallToolResult {
@@ -41,9 +41,12 @@ export function missingKeyResult(tool: string, envVar: string): CallToolResult {
   );
 }
 
-export function invalidArgumentsResult(tool: string, issues: readonly ArgumentIssue[]): CallToolResult {
-  // Argument names and messages echo what the caller sent; both are cut so the answer stays small.
-  const shown = issues.slice(0, MAX_ISSUES).map((i) => ({ path: cutText(i.path, MAX_NAME_CHARS), message: cutText(i.message, MAX_MESSAGE_CHARS) }));
+export function invalidArgumentsResult(tool: string, issues: readonly ArgumentIssue[], redact: Redact): CallToolResult {
+  // Argument names and messages echo what the caller sent; both are redacted, then cut so the answer stays small.
+  const shown = issues.slice(0, MAX_ISSUES).map((i) => ({
+    path: cutText(redact(i.path), MAX_NAME_CHARS),
+    message: cutText(redact(i.message), MAX_MESSAGE_CHARS),
+  }));
   const lines = shown.map((i) => `- ${i.path}: ${i.message}`);
   if (issues.length > shown.length) lines.push(`- ... and ${issues.length - shown.length} more`);
   return errorResult(`Invalid arguments for ${tool} (no request was sent):\n${lines.join('\n')}`, {

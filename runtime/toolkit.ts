@@ -171,10 +171,10 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     // Loaded on first need, so start-up does not pay for the date library.
     const timeInput = tool.timeArgs ? await import('./timeinput.js') : undefined;
     const times = timeInput?.resolveTimeArgs(tool, given) ?? { args: given, issues: [], resolved: undefined };
-    if (times.issues.length) return invalidArgumentsResult(tool.name, times.issues);
+    if (times.issues.length) return invalidArgumentsResult(tool.name, times.issues, redact);
     const args = times.args;
-    const issues = await validator.validate(tool, args);
-    if (issues.length) return invalidArgumentsResult(tool.name, issues);
+    const issues = await validator.validate(tool, args, redact);
+    if (issues.length) return invalidArgumentsResult(tool.name, issues, redact);
     const refused = tool.precheck ? (await import('./precheck.js')).precheckUpload(tool, args) : undefined;
     if (refused) return refused;
 
@@ -185,7 +185,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     try {
       req = encodeRequest(tool, args, baseUrl);
     } catch (err) {
-      if (err instanceof ArgumentError) return invalidArgumentsResult(tool.name, [{ path: err.path, message: err.message }]);
+      if (err instanceof ArgumentError) return invalidArgumentsResult(tool.name, [{ path: err.path, message: err.message }], redact);
       throw err;
     }
     req.headers.authorization = `Bearer ${key}`;
@@ -229,13 +229,13 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     },
     async callTool(name, args, ctx) {
       const tool = byName.get(name);
-      if (!tool) return unknownToolResult(name);
+      if (!tool) return unknownToolResult(name, redact);
       if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
-        return invalidArgumentsResult(name, [{ path: '(arguments)', message: 'must be an object' }]);
+        return invalidArgumentsResult(name, [{ path: '(arguments)', message: 'must be an object' }], redact);
       }
       // Validation, encoding and redaction recurse; a 200k-level argument must be refused, not overflow the stack.
       if (args && nestsDeeperThan(args, MAX_JSON_DEPTH)) {
-        return invalidArgumentsResult(name, [{ path: '(arguments)', message: `nest deeper than ${MAX_JSON_DEPTH} levels` }]);
+        return invalidArgumentsResult(name, [{ path: '(arguments)', message: `nest deeper than ${MAX_JSON_DEPTH} levels` }], redact);
       }
       try {
         // A wait tool polls through `run` without the caller's progress token: progress is the wait's own.

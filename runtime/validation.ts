@@ -209,8 +209,11 @@ export class ArgumentValidator {
     return validatorBySchema.get(schema)!;
   }
 
-  /** Issues for `args` (empty when valid): unknown top-level names first, then schema violations. */
-  async validate(tool: ToolDef, args: Record<string, unknown>): Promise<ArgumentIssue[]> {
+  /**
+   * Issues for `args` (empty when valid): unknown top-level names first, then schema violations. `redact` is applied
+   * to echoed values before they are shortened.
+   */
+  async validate(tool: ToolDef, args: Record<string, unknown>, redact: (text: string) => string = (t) => t): Promise<ArgumentIssue[]> {
     const known = new Set(Object.keys((tool.inputSchema.properties as object | undefined) ?? {}));
     const unknown = Object.keys(args).filter((k) => !known.has(k));
     if (unknown.length) {
@@ -219,7 +222,7 @@ export class ArgumentValidator {
     }
     const fn = await this.validatorFor(tool);
     if (fn(args)) return [];
-    return describeErrors(fn.errors ?? [], args);
+    return describeErrors(fn.errors ?? [], args, 10, redact);
   }
 }
 
@@ -242,8 +245,8 @@ function valueAt(root: unknown, pointer: string): unknown {
   return cur;
 }
 
-function shortJson(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
+function shortJson(v: unknown, redact: (text: string) => string): string {
+  const s = redact(JSON.stringify(v) ?? String(v));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -264,7 +267,7 @@ function messageOf(e: ErrorObject): string {
 }
 
 /** Turns ajv's error list (noisy with anyOf/oneOf under allErrors) into one line per argument path. */
-export function describeErrors(errors: readonly ErrorObject[], args: unknown, max = 10): ArgumentIssue[] {
+export function describeErrors(errors: readonly ErrorObject[], args: unknown, max = 10, redact: (text: string) => string = (t) => t): ArgumentIssue[] {
   const groups = new Map<string, { messages: Set<string>; union: boolean; pointer: string }>();
   for (const e of errors) {
     const pointer = e.keyword === 'required'
@@ -286,7 +289,7 @@ export function describeErrors(errors: readonly ErrorObject[], args: unknown, ma
     if (msgs.length === 0) msgs.push('does not match any allowed shape');
     const isMissing = msgs.length === 1 && msgs[0] === 'is required';
     const expected = g.union && msgs.length > 1 ? `expected one of: ${msgs.join(' OR ')}` : msgs.join('; ');
-    const got = isMissing ? '' : ` (got ${shortJson(valueAt(args, pointer))})`;
+    const got = isMissing ? '' : ` (got ${shortJson(valueAt(args, pointer), redact)})`;
     issues.push({ path, message: `${expected}${got}` });
   }
   // Deepest first: the most specific complaint is the useful one when a union fails at several levels.

@@ -70,6 +70,19 @@ describe('redaction happens before any cut', () => {
     }
   });
 
+  it('echoed argument values, argument names and tool names with the key at their cuts', async () => {
+    for (let offset = 30; offset <= 60; offset++) {
+      const r = await kit().callTool('fine_tuning_jobs_list', { limit: `${'v'.repeat(offset)}${KEY}` });
+      expect(textOf(r)).toContain('must be integer');
+      expectNoKeyPrefix(everything(r));
+    }
+    for (let offset = 200 - KEY.length; offset <= 200; offset += 2) {
+      expectNoKeyPrefix(everything(await kit().callTool('models_list', { [`${'n'.repeat(offset)}${KEY}`]: 1 })));
+      expectNoKeyPrefix(everything(await kit().callTool(`${'t'.repeat(offset)}${KEY}`, {})));
+    }
+    expect(srv.requests).toHaveLength(0);
+  });
+
   it('short keys are redacted too', async () => {
     const short = 'Zq7#k2';
     srv.respond((_q, res) => json(res, 401, { error: { message: `Incorrect API key provided: ${short}.` } }));
