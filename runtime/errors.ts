@@ -31,7 +31,7 @@ function errorResult(text: string, structured?: Record<string, unknown>): CallTo
 }
 
 /** Same answer for hidden and nonexistent tools, so filters cannot be probed. */
-export function unknownToolResult(name: string, redact: Redact): CallToolResult {
+export function unknownToolResult(name: string, redact: Redact = (t) => t): CallToolResult {
   return errorResult(`Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}. Call tools/list to see the available tools.`);
 }
 
@@ -41,7 +41,7 @@ export function missingKeyResult(tool: string, envVar: string): CallToolResult {
   );
 }
 
-export function invalidArgumentsResult(tool: string, issues: readonly ArgumentIssue[], redact: Redact): CallToolResult {
+export function invalidArgumentsResult(tool: string, issues: readonly ArgumentIssue[], redact: Redact = (t) => t): CallToolResult {
   // Argument names and messages echo what the caller sent; both are redacted, then cut so the answer stays small.
   const shown = issues.slice(0, MAX_ISSUES).map((i) => ({
     path: cutText(redact(i.path), MAX_NAME_CHARS),
