@@ -71,7 +71,7 @@ export function closestNames(given: string, valid: readonly string[], max = 5): 
 }
 
 // Short lists (methods, tags) are printed whole; tool names (hundreds) only as the closest matches.
-const LIST_ALL_UP_TO = 40;
+const LIST_ALL_UP_TO = 60;
 
 function unknownValues(kind: string, option: OptionName, given: readonly string[], valid: readonly string[], normalize: (s: string) => string): void {
   const validSet = new Set(valid.map(normalize));

@@ -33,6 +33,16 @@ describe('default HTTP path', () => {
     expect(textOf(r)).toMatch(/exceeds the 1000000-byte cap/);
   });
 
+  it('a response with both Transfer-Encoding and Content-Length is refused, as fetch does', async () => {
+    srv.respond((_q, res) => {
+      // writeHead would refuse to send both; a raw socket write is what a broken mock or proxy does.
+      res.socket!.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: string\r\ncontent-length: 11\r\n\r\n{"id":"ok"}');
+    });
+    const r = await fixtureKit(srv.baseUrl).callTool('files_get', { file_id: 'x' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain("Content-Length can't be present with Transfer-Encoding");
+  });
+
   it('a JSON body is sent with its length, and an upload still arrives as multipart', async () => {
     srv.respond((_q, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"ok"}'));
     await fixtureKit(srv.baseUrl).callTool('chat_completions_create', { model: 'm', messages: [{ role: 'user', content: 'hé' }] });
