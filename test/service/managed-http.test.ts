@@ -197,6 +197,10 @@ describe('managed servers over HTTP', () => {
     const revoked = cliJson(['api-tokens', 'create', '--name', 'soon revoked', '--data-dir', dataDir]);
     tokens.push(revoked.token);
     cli(['api-tokens', 'revoke', revoked.id, '--data-dir', dataDir]);
+    // The spawnSync calls above block this process's event loop; under load they outlast the service's 5 s
+    // keep-alive timeout, and fetch would reuse a socket the service already closed ("other side closed").
+    // One turn of the loop lets fetch see the close first.
+    await new Promise((r) => setTimeout(r, 20));
 
     const origin = service.url;
     const mcpPost = (url: string, headers: Record<string, string> = {}, body = listRequest) =>
