@@ -19,6 +19,8 @@ export type { AnyMcpServer } from './register.js';
 export type { CallContext, OpenAiCredentials, OpenAiToolkit, OpenAiToolsOptions } from './toolkit.js';
 export { DEFAULT_BASE_URL } from './toolkit.js';
 export type { ToolFilter } from './filter.js';
+export { OptionError, type OptionErrorCode, type OptionName } from './option-error.js';
+export { serveStdio, type StdioOptions } from './stdio.js';
 export type { RateLimitInfo, RateLimitWindow } from './ratelimit.js';
 export { RATE_LIMIT_META_KEY } from './ratelimit.js';
 export type { ValidationSource } from './validation.js';
