@@ -62,6 +62,8 @@ export interface OpenAiToolsOptions extends ToolFilter {
   fetch?: typeof fetch;
   /** Where credentials and `OPENAI_BASE_URL` are read from. Default: `process.env`. */
   env?: Record<string, string | undefined>;
+  /** Called with the HTTP status of every upstream response, in the calling tool's async context (audit logs, metrics). */
+  onUpstreamStatus?: (status: number) => void;
   /** Tool catalog. Default: the generated one. */
   catalog?: Catalog;
   /** Full validation schemas. Default: `generated/validation.json`, loaded on the first call. */
@@ -203,7 +205,10 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
         timeoutMs,
         maxResponseBytes,
         signal: ctx?.signal,
-        onResponse: (status) => progress(ctx, 1, `HTTP ${status}`),
+        onResponse: (status) => {
+          options.onUpstreamStatus?.(status);
+          progress(ctx, 1, `HTTP ${status}`);
+        },
       });
     } catch (err) {
       if (err instanceof TransportError) return transportErrorResult(err.kind, err.message);

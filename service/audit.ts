@@ -13,14 +13,10 @@ const MAX_TOOL_NAME = 200;
 /** Carries the upstream status of the call in progress from the fetch wrapper to the recorder. */
 const current = new AsyncLocalStorage<{ status?: number }>();
 
-/** A fetch that notes the response status for the audit row of the call it serves. */
-export function statusRecordingFetch(inner: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    const res = await inner(input, init);
-    const slot = current.getStore();
-    if (slot) slot.status = res.status;
-    return res;
-  };
+/** Notes an upstream response status for the audit row of the call in whose async context it arrives. */
+export function noteUpstreamStatus(status: number): void {
+  const slot = current.getStore();
+  if (slot) slot.status = status;
 }
 
 export type RecordCall = (call: NewToolCall) => void;

@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { EXPOSURES, type Exposure } from '../runtime/exposure/types.js';
 import { selectTools } from '../runtime/filter.js';
+import { OptionError } from '../runtime/option-error.js';
 import type { Catalog } from '../runtime/types.js';
 import { ServiceError } from './errors.js';
 import type { SecretBox } from './secrets.js';
@@ -202,15 +203,9 @@ export class Management {
       const tools = selectTools(this.catalog, { methods: config?.methods, tags: config?.tags, tools: config?.tools });
       return { config: normalized, toolCount: tools.length };
     } catch (err) {
-      const message = (err as Error).message;
-      const field = /Unknown method/.test(message)
-        ? 'config.methods'
-        : /Unknown tag/.test(message)
-          ? 'config.tags'
-          : /Unknown tool/.test(message)
-            ? 'config.tools'
-            : 'config';
-      throw new ServiceError('invalid_request', clip(message, 4000), field);
+      if (!(err instanceof OptionError)) throw err;
+      const field = err.code === 'unknown_value' ? `config.${err.option}` : 'config';
+      throw new ServiceError('invalid_request', clip(err.message, 4000), field);
     }
   }
 

@@ -6,7 +6,7 @@ import { createToolkit } from '../runtime/toolkit.js';
 import { exposeToolkit, type Exposure, type ExposedTools } from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
-import { auditExposure, auditToolkit, type RecordCall, statusRecordingFetch } from './audit.js';
+import { auditExposure, auditToolkit, noteUpstreamStatus, type RecordCall } from './audit.js';
 import { isExpired, type Management, storedConfig } from './manage.js';
 import type { ApiTokenRow, ServerRow, Store } from './store/store.js';
 import { lookupOf, looksLikeToken, tokenMatches } from './tokens.js';
@@ -94,7 +94,8 @@ export class Scopes {
       env: {},
       baseUrl: account.base_url ?? this.options.defaultBaseUrl,
       timeoutMs: this.options.timeoutMs,
-      fetch: statusRecordingFetch(this.options.fetch ?? globalThis.fetch),
+      fetch: this.options.fetch,
+      onUpstreamStatus: noteUpstreamStatus,
     });
     const audited = auditToolkit(kit, row.id, record);
     const exposure: Exposure = config.tool_exposure ?? 'all';

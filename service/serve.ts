@@ -91,6 +91,8 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   // Slow-loris bounds; response time is bounded per call by the toolkit's timeout, not here.
   httpServer.headersTimeout = 20_000;
   httpServer.requestTimeout = 60_000;
+  // Longer than common load-balancer idle timeouts (60 s), so a proxy never reuses a socket this side just closed.
+  httpServer.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());
