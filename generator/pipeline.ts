@@ -12,6 +12,7 @@ import { buildOperations, type OperationModel } from './model.js';
 import { nameAll, resourceOf, singular, type NameClash } from './name.js';
 import { loadOverrides, underPrefix, type AsyncHint, type Overrides } from './overrides.js';
 import { resolveRecursiveRefs } from './normalize.js';
+import { portableInputSchema } from './portable.js';
 import { buildToolSchemas, reachableDefs, validationDefs, type ToolSchemas } from './schema.js';
 import { withPrecheck } from './precheck.js';
 import { withTimeInputs } from './timeinput.js';
@@ -286,6 +287,7 @@ async function buildAtDepth(doc: OpenApiDoc, ov: Overrides, opts: BuildOptions, 
 
   tools.sort((a, b) => (a.name < b.name ? -1 : 1));
   const allDefs = validationDefs(doc, openapi30);
+  for (const t of tools) t.inputSchema = portableInputSchema(t.inputSchema, validationTools[t.name]!, allDefs);
   const used = reachableDefs(Object.values(validationTools), allDefs);
   const $defs = Object.fromEntries([...used].sort().map((n) => [n, allDefs[n]!]));
   const sortedValidation = Object.fromEntries(tools.map((t) => [t.name, validationTools[t.name]!]));

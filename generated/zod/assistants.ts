@@ -32,10 +32,7 @@ export const createAOpenAiAssistant = z.object({
     )
     .default(1),
   response_format: z
-    .union([
-      z.record(z.string(), z.any()).describe('`auto` is the default value'),
-      z.string().describe('`auto` is the default value'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('`auto` is the default value')
     .optional(),
 });
@@ -101,17 +98,14 @@ export const createAOpenAiThreadAndRun = z.object({
     .int()
     .describe('The maximum number of completion tokens that may be used over the course of the run.')
     .optional(),
-  truncation_strategy: z.any().optional(),
-  tool_choice: z.any().optional(),
+  truncation_strategy: z.record(z.string(), z.any()).optional(),
+  tool_choice: z.union([z.record(z.string(), z.any()), z.string()]).optional(),
   parallel_tool_calls: z
     .boolean()
     .describe('Whether to enable parallel function calling during tool use.')
     .default(true),
   response_format: z
-    .union([
-      z.record(z.string(), z.any()).describe('Specifies the format that the model must output.'),
-      z.string().describe('Specifies the format that the model must output.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('Specifies the format that the model must output.')
     .optional(),
 });
@@ -120,12 +114,7 @@ export const createAOpenAiThreadAndRun = z.object({
 export const createAOpenAiThreadMessage = z.object({
   thread_id: z.string().describe('The ID of the thread to create a message for.'),
   role: z.enum(['user', 'assistant']).describe('The role of the entity that is creating the message.'),
-  content: z
-    .union([
-      z.array(z.any()).describe('The text contents of the message.'),
-      z.string().describe('The text contents of the message.'),
-    ])
-    .describe('The text contents of the message.'),
+  content: z.union([z.array(z.record(z.string(), z.any())), z.string()]).describe('The text contents of the message.'),
   attachments: z
     .array(z.record(z.string(), z.any()))
     .describe('A list of files attached to the message, and the tools they should be added to.')
@@ -183,17 +172,14 @@ export const createAOpenAiThreadRun = z.object({
     .int()
     .describe('The maximum number of completion tokens that may be used over the course of the run.')
     .optional(),
-  truncation_strategy: z.any().optional(),
-  tool_choice: z.any().optional(),
+  truncation_strategy: z.record(z.string(), z.any()).optional(),
+  tool_choice: z.union([z.record(z.string(), z.any()), z.string()]).optional(),
   parallel_tool_calls: z
     .boolean()
     .describe('Whether to enable parallel function calling during tool use.')
     .default(true),
   response_format: z
-    .union([
-      z.record(z.string(), z.any()).describe('Specifies the format that the model must output.'),
-      z.string().describe('Specifies the format that the model must output.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('Specifies the format that the model must output.')
     .optional(),
 });
@@ -332,10 +318,7 @@ export const updateAOpenAiAssistantById = z.object({
     )
     .default(1),
   response_format: z
-    .union([
-      z.record(z.string(), z.any()).describe('`auto` is the default value'),
-      z.string().describe('`auto` is the default value'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('`auto` is the default value')
     .optional(),
 });

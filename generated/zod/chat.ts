@@ -100,10 +100,7 @@ export const createAOpenAiChatCompletion = z.object({
     .describe('Configuration for running moderation on the input and output of this response.')
     .optional(),
   stop: z
-    .union([
-      z.array(z.any()).describe('Not supported with latest reasoning models `o3` and `o4-mini`.'),
-      z.string().describe('Not supported with latest reasoning models `o3` and `o4-mini`.'),
-    ])
+    .union([z.array(z.string()), z.string()])
     .describe('Not supported with latest reasoning models `o3` and `o4-mini`.')
     .optional(),
   logit_bias: z
@@ -118,7 +115,7 @@ export const createAOpenAiChatCompletion = z.object({
     .optional(),
   n: z.number().int().describe('How many chat completion choices to generate for each input message.').default(1),
   prediction: z
-    .object({ type: z.literal('content'), content: z.union([z.array(z.any()), z.string()]) })
+    .object({ type: z.literal('content'), content: z.union([z.array(z.record(z.string(), z.any())), z.string()]) })
     .describe(
       'Configuration for a Predicted Output, which can greatly improve response times when large parts of the model…',
     )
@@ -126,10 +123,7 @@ export const createAOpenAiChatCompletion = z.object({
   seed: z.number().int().describe('This feature is in Beta.').optional(),
   tools: z.array(z.record(z.string(), z.any())).describe('A list of tools the model may call.').optional(),
   tool_choice: z
-    .union([
-      z.record(z.string(), z.any()).describe('Controls which (if any) tool is called by the model.'),
-      z.string().describe('Controls which (if any) tool is called by the model.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('Controls which (if any) tool is called by the model.')
     .optional(),
   parallel_tool_calls: z
@@ -137,10 +131,7 @@ export const createAOpenAiChatCompletion = z.object({
     .describe('Whether to enable parallel function calling during tool use.')
     .default(true),
   function_call: z
-    .union([
-      z.record(z.string(), z.any()).describe('Deprecated in favor of `tool_choice`.'),
-      z.string().describe('Deprecated in favor of `tool_choice`.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('Deprecated in favor of `tool_choice`.')
     .optional(),
   functions: z.array(z.record(z.string(), z.any())).describe('Deprecated in favor of `tools`.').optional(),

@@ -6,22 +6,10 @@ import { z } from 'zod';
 export const createAOpenAiCompletion = z.object({
   model: z.string().describe('ID of the model to use.'),
   prompt: z
-    .union([
-      z
-        .array(z.any())
-        .describe(
-          'The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array…',
-        ),
-      z
-        .string()
-        .describe(
-          'The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array…',
-        ),
-    ])
+    .union([z.array(z.union([z.array(z.number().int()), z.number().int(), z.string()])), z.string()])
     .describe(
       'The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array…',
-    )
-    .default('<|endoftext|>'),
+    ),
   best_of: z
     .number()
     .int()
@@ -55,10 +43,7 @@ export const createAOpenAiCompletion = z.object({
     )
     .optional(),
   stop: z
-    .union([
-      z.array(z.any()).describe('Not supported with latest reasoning models `o3` and `o4-mini`.'),
-      z.string().describe('Not supported with latest reasoning models `o3` and `o4-mini`.'),
-    ])
+    .union([z.array(z.string()), z.string()])
     .describe('Not supported with latest reasoning models `o3` and `o4-mini`.')
     .optional(),
   suffix: z.string().describe('The suffix that comes after a completion of inserted text.').optional(),

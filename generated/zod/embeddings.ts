@@ -5,10 +5,7 @@ import { z } from 'zod';
 /** `create_a_open_ai_embedding`: POST /embeddings */
 export const createAOpenAiEmbedding = z.object({
   input: z
-    .union([
-      z.array(z.any()).describe('Input text to embed, encoded as a string or array of tokens.'),
-      z.string().describe('Input text to embed, encoded as a string or array of tokens.'),
-    ])
+    .union([z.array(z.union([z.array(z.number().int()), z.number().int(), z.string()])), z.string()])
     .describe('Input text to embed, encoded as a string or array of tokens.')
     .default(''),
   model: z.string().describe('ID of the model to use.'),

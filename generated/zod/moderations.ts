@@ -5,10 +5,7 @@ import { z } from 'zod';
 /** `create_a_open_ai_moderation`: POST /moderations */
 export const createAOpenAiModeration = z.object({
   input: z
-    .union([
-      z.array(z.any()).describe('Input (or inputs) to classify.'),
-      z.string().describe('Input (or inputs) to classify.'),
-    ])
+    .union([z.array(z.union([z.record(z.string(), z.any()), z.string()])), z.string()])
     .describe('Input (or inputs) to classify.')
     .default(''),
   model: z.string().describe('The content moderation model you would like to use.').default('omni-moderation-latest'),

@@ -22,10 +22,7 @@ export const createAOpenAiRealtimeSession = z.object({
     .optional(),
   instructions: z.string().describe('The default system instructions (i.e.').optional(),
   voice: z
-    .union([
-      z.record(z.string(), z.any()).describe('The voice the model uses to respond.'),
-      z.string().describe('The voice the model uses to respond.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('The voice the model uses to respond.')
     .optional(),
   input_audio_format: z.string().describe('The format of input audio.').optional(),
@@ -38,10 +35,7 @@ export const createAOpenAiRealtimeSession = z.object({
     .optional(),
   speed: z.number().describe("The speed of the model's spoken response.").default(1),
   tracing: z
-    .union([
-      z.record(z.string(), z.any()).describe('Configuration options for tracing.'),
-      z.string().describe('Configuration options for tracing.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('Configuration options for tracing.')
     .default('auto'),
   turn_detection: z
@@ -57,28 +51,11 @@ export const createAOpenAiRealtimeSession = z.object({
   tool_choice: z.string().describe('How the model chooses tools.').optional(),
   temperature: z.number().describe('Sampling temperature for the model, limited to [0.6, 1.2].').optional(),
   max_response_output_tokens: z
-    .union([
-      z
-        .number()
-        .int()
-        .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.'),
-      z.string().describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.')
     .optional(),
   truncation: z
-    .union([
-      z
-        .record(z.string(), z.any())
-        .describe(
-          "When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…",
-        ),
-      z
-        .string()
-        .describe(
-          "When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…",
-        ),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…")
     .optional(),
   prompt: z
@@ -153,18 +130,12 @@ export const openAiRealtimeCallsAccept = z.object({
     .describe('Additional fields to include in server outputs.')
     .optional(),
   tracing: z
-    .union([
-      z.record(z.string(), z.any()).describe('Realtime API can write session traces to the Traces Dashboard.'),
-      z.string().describe('Realtime API can write session traces to the Traces Dashboard.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('Realtime API can write session traces to the Traces Dashboard.')
     .optional(),
   tools: z.array(z.record(z.string(), z.any())).describe('Tools available to the model.').optional(),
   tool_choice: z
-    .union([
-      z.record(z.string(), z.any()).describe('How the model chooses tools.'),
-      z.string().describe('How the model chooses tools.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('How the model chooses tools.')
     .default('auto'),
   parallel_tool_calls: z.boolean().describe('Whether the model may call multiple tools in parallel.').optional(),
@@ -173,28 +144,11 @@ export const openAiRealtimeCallsAccept = z.object({
     .describe('Configuration for reasoning-capable Realtime models such as `gpt-realtime-2`.')
     .optional(),
   max_output_tokens: z
-    .union([
-      z
-        .number()
-        .int()
-        .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.'),
-      z.string().describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.')
     .optional(),
   truncation: z
-    .union([
-      z
-        .record(z.string(), z.any())
-        .describe(
-          "When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…",
-        ),
-      z
-        .string()
-        .describe(
-          "When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…",
-        ),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…")
     .optional(),
   prompt: z

@@ -61,12 +61,7 @@ export const createAOpenAiResponse = z.object({
     .describe('An array of tools the model may call while generating a response.')
     .optional(),
   tool_choice: z
-    .union([
-      z
-        .record(z.string(), z.any())
-        .describe('How the model should select which tool (or tools) to use when generating a response.'),
-      z.string().describe('How the model should select which tool (or tools) to use when generating a response.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('How the model should select which tool (or tools) to use when generating a response.')
     .optional(),
   prompt: z
@@ -92,10 +87,7 @@ export const createAOpenAiResponse = z.object({
     .describe('gpt-5 and o-series models only Configuration options for reasoning models.')
     .optional(),
   input: z
-    .union([
-      z.array(z.any()).describe('Text, image, or file inputs to the model, used to generate a response.'),
-      z.string().describe('Text, image, or file inputs to the model, used to generate a response.'),
-    ])
+    .union([z.array(z.record(z.string(), z.any())), z.string()])
     .describe('Text, image, or file inputs to the model, used to generate a response.')
     .optional(),
   include: z
@@ -124,10 +116,7 @@ export const createAOpenAiResponse = z.object({
     .describe('Configuration for running moderation on the input and output of this response.')
     .optional(),
   conversation: z
-    .union([
-      z.record(z.string(), z.any()).describe('The unique ID of the conversation.'),
-      z.string().describe('The unique ID of the conversation.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('The unique ID of the conversation.')
     .optional(),
   context_management: z
@@ -204,12 +193,7 @@ export const createAOpenAiResponseBeta = z.object({
     .describe('An array of tools the model may call while generating a response.')
     .optional(),
   tool_choice: z
-    .union([
-      z
-        .record(z.string(), z.any())
-        .describe('How the model should select which tool (or tools) to use when generating a response.'),
-      z.string().describe('How the model should select which tool (or tools) to use when generating a response.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('How the model should select which tool (or tools) to use when generating a response.')
     .optional(),
   prompt: z
@@ -235,10 +219,7 @@ export const createAOpenAiResponseBeta = z.object({
     .describe('gpt-5 and o-series models only Configuration options for reasoning models.')
     .optional(),
   input: z
-    .union([
-      z.array(z.any()).describe('Text, image, or file inputs to the model, used to generate a response.'),
-      z.string().describe('Text, image, or file inputs to the model, used to generate a response.'),
-    ])
+    .union([z.array(z.record(z.string(), z.any())), z.string()])
     .describe('Text, image, or file inputs to the model, used to generate a response.')
     .optional(),
   include: z
@@ -267,10 +248,7 @@ export const createAOpenAiResponseBeta = z.object({
     .describe('Configuration for running moderation on the input and output of this response.')
     .optional(),
   conversation: z
-    .union([
-      z.record(z.string(), z.any()).describe('The unique ID of the conversation.'),
-      z.string().describe('The unique ID of the conversation.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('The unique ID of the conversation.')
     .optional(),
   context_management: z
@@ -438,10 +416,7 @@ export const openAiResponsesCancelBeta = z.object({
 export const openAiResponsesCompact = z.object({
   model: z.string().describe('Model ID used to generate the response, like `gpt-5` or `o3`.'),
   input: z
-    .union([
-      z.array(z.any()).describe('A text input to the model, equivalent to a text input with the `user` role.'),
-      z.string().describe('A text input to the model, equivalent to a text input with the `user` role.'),
-    ])
+    .union([z.array(z.record(z.string(), z.any())), z.string()])
     .describe('A text input to the model, equivalent to a text input with the `user` role.')
     .optional(),
   previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
@@ -463,10 +438,7 @@ export const openAiResponsesCompactBeta = z.object({
     .optional(),
   model: z.string().describe('Model ID used to generate the response, like `gpt-5` or `o3`.'),
   input: z
-    .union([
-      z.array(z.any()).describe('A text input to the model, equivalent to a text input with the `user` role.'),
-      z.string().describe('A text input to the model, equivalent to a text input with the `user` role.'),
-    ])
+    .union([z.array(z.record(z.string(), z.any())), z.string()])
     .describe('A text input to the model, equivalent to a text input with the `user` role.')
     .optional(),
   previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
@@ -484,10 +456,7 @@ export const openAiResponsesCompactBeta = z.object({
 export const openAiResponsesCountInputTokens = z.object({
   model: z.string().describe('Model ID used to generate the response, like `gpt-4o` or `o3`.').optional(),
   input: z
-    .union([
-      z.array(z.any()).describe('A text input to the model, equivalent to a text input with the `user` role.'),
-      z.string().describe('A text input to the model, equivalent to a text input with the `user` role.'),
-    ])
+    .union([z.array(z.record(z.string(), z.any())), z.string()])
     .describe('A text input to the model, equivalent to a text input with the `user` role.')
     .optional(),
   previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
@@ -519,17 +488,11 @@ export const openAiResponsesCountInputTokens = z.object({
   instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
   personality: z.string().describe('A model-owned style preset to apply to this request.').optional(),
   conversation: z
-    .union([
-      z.record(z.string(), z.any()).describe('The unique ID of the conversation.'),
-      z.string().describe('The unique ID of the conversation.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('The unique ID of the conversation.')
     .optional(),
   tool_choice: z
-    .union([
-      z.record(z.string(), z.any()).describe('Controls which (if any) tool is called by the model.'),
-      z.string().describe('Controls which (if any) tool is called by the model.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('Controls which (if any) tool is called by the model.')
     .optional(),
   parallel_tool_calls: z.boolean().describe('Whether to allow the model to run tool calls in parallel.').optional(),
@@ -543,10 +506,7 @@ export const openAiResponsesCountInputTokensBeta = z.object({
     .optional(),
   model: z.string().describe('Model ID used to generate the response, like `gpt-4o` or `o3`.').optional(),
   input: z
-    .union([
-      z.array(z.any()).describe('A text input to the model, equivalent to a text input with the `user` role.'),
-      z.string().describe('A text input to the model, equivalent to a text input with the `user` role.'),
-    ])
+    .union([z.array(z.record(z.string(), z.any())), z.string()])
     .describe('A text input to the model, equivalent to a text input with the `user` role.')
     .optional(),
   previous_response_id: z.string().describe('The unique ID of the previous response to the model.').optional(),
@@ -578,17 +538,11 @@ export const openAiResponsesCountInputTokensBeta = z.object({
   instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
   personality: z.string().describe('A model-owned style preset to apply to this request.').optional(),
   conversation: z
-    .union([
-      z.record(z.string(), z.any()).describe('The unique ID of the conversation.'),
-      z.string().describe('The unique ID of the conversation.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('The unique ID of the conversation.')
     .optional(),
   tool_choice: z
-    .union([
-      z.record(z.string(), z.any()).describe('Controls which (if any) tool is called by the model.'),
-      z.string().describe('Controls which (if any) tool is called by the model.'),
-    ])
+    .union([z.record(z.string(), z.any()), z.string()])
     .describe('Controls which (if any) tool is called by the model.')
     .optional(),
   parallel_tool_calls: z.boolean().describe('Whether to allow the model to run tool calls in parallel.').optional(),

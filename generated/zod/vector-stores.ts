@@ -125,12 +125,7 @@ export const openAiVectorStoreFileBatchesCancel = z.object({
 /** `open_ai_vector_stores_search`: POST /vector_stores/{vector_store_id}/search */
 export const openAiVectorStoresSearch = z.object({
   vector_store_id: z.string().describe('The ID of the vector store to search.'),
-  query: z
-    .union([
-      z.array(z.any()).describe('A query string for a search'),
-      z.string().describe('A query string for a search'),
-    ])
-    .describe('A query string for a search'),
+  query: z.union([z.array(z.string()), z.string()]).describe('A query string for a search'),
   rewrite_query: z
     .boolean()
     .describe('Whether to rewrite the natural language query for vector search.')
@@ -140,7 +135,7 @@ export const openAiVectorStoresSearch = z.object({
     .object({
       type: z.enum(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'and', 'or']).default('eq'),
       key: z.string().optional(),
-      value: z.union([z.array(z.any()), z.boolean(), z.number(), z.string()]).optional(),
+      value: z.union([z.array(z.union([z.number(), z.string()])), z.boolean(), z.number(), z.string()]).optional(),
       filters: z.array(z.record(z.string(), z.any())).optional(),
     })
     .describe('A filter to apply based on file attributes.')
@@ -158,7 +153,7 @@ export const openAiVectorStoresSearch = z.object({
 export const updateAOpenAiVectorStoreById = z.object({
   vector_store_id: z.string().describe('The ID of the vector store to modify.'),
   name: z.string().describe('The name of the vector store.').optional(),
-  expires_after: z.any().optional(),
+  expires_after: z.record(z.string(), z.any()).optional(),
   metadata: z
     .record(z.string(), z.any())
     .describe('Set of 16 key-value pairs that can be attached to an object.')

@@ -1,0 +1,164 @@
+// Pass after `schema`: make each advertised input schema acceptable to every MCP host, not just valid JSON Schema.
+// Hosts map tool schemas onto narrower dialects: OpenAI's function calling refuses an `array` without `items`
+// (400 for the whole request), Gemini's function declarations take one `type` per schema, the MCP Inspector
+// flags `type` arrays and schemas with no keyword at all, and tokenizers in their default mode throw on special
+// tokens such as `<|endoftext|>` anywhere in the listing. Only the advertised schema changes: arguments are still
+// validated against the full spec schema (`validation.json`), which is also where the missing detail comes from.
+import type { JsonSchema } from '../runtime/types.js';
+import { DEFS_ID } from './normalize.js';
+
+type Node = Record<string, unknown>;
+type Defs = Record<string, JsonSchema>;
+
+/** `<|endoftext|>`, `<|fim_prefix|>`…: what tiktoken and gpt-tokenizer refuse to encode by default. */
+export const SPECIAL_TOKEN = /<\|([^<>|]*)\|>/g;
+
+/** Branches used when neither the advertised nor the full schema says what a value is (any JSON value). */
+const ANY_VALUE: JsonSchema[] = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }];
+
+/** Nested arrays deeper than this (array of array of array…) are advertised as arrays of strings. */
+const MAX_ITEM_DEPTH = 3;
+
+const isNode = (v: unknown): v is Node => !!v && typeof v === 'object' && !Array.isArray(v);
+
+function resolve(node: unknown, defs: Defs): Node | undefined {
+  let n = node;
+  for (let i = 0; i < 16 && isNode(n) && typeof n.$ref === 'string'; i++) {
+    const name = n.$ref.startsWith(`${DEFS_ID}#/$defs/`) ? n.$ref.slice(`${DEFS_ID}#/$defs/`.length) : undefined;
+    n = name === undefined ? undefined : defs[name];
+  }
+  return isNode(n) ? n : undefined;
+}
+
+/** Every alternative a full-schema node stands for: `$ref`s followed, `anyOf`/`oneOf`/`allOf` members flattened. */
+function variants(nodes: unknown[], defs: Defs, seen = new Set<Node>()): Node[] {
+  const out: Node[] = [];
+  for (const raw of nodes) {
+    const n = resolve(raw, defs);
+    if (!n || seen.has(n)) continue;
+    seen.add(n);
+    out.push(n);
+    for (const key of ['anyOf', 'oneOf', 'allOf']) {
+      if (Array.isArray(n[key])) out.push(...variants(n[key] as unknown[], defs, seen));
+    }
+  }
+  return out;
+}
+
+function valueType(v: unknown): string | undefined {
+  if (v === null) return undefined;
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return ['string', 'boolean', 'object'].includes(typeof v) ? typeof v : undefined;
+}
+
+/** The JSON types (no `null`) the full-schema nodes allow, as far as their keywords say. */
+function typesOf(nodes: unknown[], defs: Defs): string[] {
+  const types = new Set<string>();
+  for (const v of variants(nodes, defs)) {
+    const declared = Array.isArray(v.type) ? v.type : typeof v.type === 'string' ? [v.type] : [];
+    for (const t of declared) if (t !== 'null') types.add(String(t));
+    if (declared.length) continue;
+    if (v.properties || v.additionalProperties !== undefined) types.add('object');
+    if (v.items || v.prefixItems) types.add('array');
+    for (const x of Array.isArray(v.enum) ? v.enum : 'const' in v ? [v.const] : []) {
+      const t = valueType(x);
+      if (t) types.add(t);
+    }
+  }
+  if (types.has('number')) types.delete('integer');
+  return [...types].sort();
+}
+
+/** The full-schema nodes one step down: a property of the objects, or the items of the arrays. */
+function step(nodes: unknown[], defs: Defs, key: { property: string } | 'items'): unknown[] {
+  const out: unknown[] = [];
+  for (const v of variants(nodes, defs)) {
+    if (key === 'items') {
+      if (isNode(v.items)) out.push(v.items);
+      if (Array.isArray(v.prefixItems)) out.push(...v.prefixItems);
+    } else if (isNode(v.properties) && key.property in v.properties) {
+      out.push(v.properties[key.property]);
+    }
+  }
+  return out;
+}
+
+/** An `items` schema for arrays whose advertised form lost it: the item types the full schema allows. */
+function itemsFrom(full: unknown[], defs: Defs, depth: number): JsonSchema {
+  const items = step(full, defs, 'items');
+  const types = typesOf(items, defs);
+  if (depth >= MAX_ITEM_DEPTH) return { type: 'string' };
+  const branch = (t: string): JsonSchema =>
+    t === 'array' ? { type: 'array', items: itemsFrom(items, defs, depth + 1) } : { type: t };
+  if (types.length === 0) return { anyOf: ANY_VALUE };
+  return types.length === 1 ? branch(types[0]!) : { anyOf: types.map(branch) };
+}
+
+function neutralize(text: string): string {
+  return text.replace(SPECIAL_TOKEN, (_, name: string) => `the ${name || 'special'} token`);
+}
+
+const hasSpecialToken = (v: unknown) => typeof v === 'string' && new RegExp(SPECIAL_TOKEN.source).test(v);
+
+function portableNode(schema: JsonSchema, full: unknown[], defs: Defs, depth: number): JsonSchema {
+  const out: Node = { ...schema };
+
+  if (typeof out.description === 'string') out.description = neutralize(out.description);
+  if (hasSpecialToken(out.default)) delete out.default;
+  if (Array.isArray(out.enum)) {
+    const kept = out.enum.filter((x) => !hasSpecialToken(x));
+    if (kept.length) out.enum = kept;
+    else delete out.enum;
+  }
+
+  for (const key of ['properties', 'patternProperties'] as const) {
+    if (!isNode(out[key])) continue;
+    out[key] = Object.fromEntries(
+      Object.entries(out[key]).map(([name, sub]) => [
+        name,
+        isNode(sub) ? portableNode(sub, key === 'properties' ? step(full, defs, { property: name }) : [], defs, depth + 1) : sub,
+      ]),
+    );
+  }
+  if (isNode(out.additionalProperties)) out.additionalProperties = portableNode(out.additionalProperties, [], defs, depth + 1);
+  if (isNode(out.items)) out.items = portableNode(out.items, step(full, defs, 'items'), defs, depth + 1);
+  for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
+    if (Array.isArray(out[key])) out[key] = (out[key] as JsonSchema[]).map((b) => (isNode(b) ? portableNode(b, full, defs, depth + 1) : b));
+  }
+
+  const combinator = ['anyOf', 'oneOf', 'allOf', '$ref', 'const'].some((k) => k in out);
+  let types: string[] = Array.isArray(out.type) ? (out.type as string[]).filter((t) => t !== 'null') : typeof out.type === 'string' ? [out.type] : [];
+  if (!types.length && !combinator) {
+    types = typesOf(full, defs);
+    if (!types.length && Array.isArray(out.enum)) types = [...new Set(out.enum.map(valueType).filter((t): t is string => !!t))].sort();
+  }
+
+  if (types.length === 1) {
+    out.type = types[0];
+    if (types[0] === 'array' && !isNode(out.items)) out.items = itemsFrom(full, defs, 0);
+  } else if (types.length > 1) {
+    // One `type` per schema: the union becomes `anyOf` branches, each enum value going with its own type.
+    delete out.type;
+    const values = Array.isArray(out.enum) ? out.enum : undefined;
+    delete out.enum;
+    out.anyOf = types.map((t): JsonSchema => {
+      if (t === 'array') return { type: 'array', items: itemsFrom(full, defs, 0) };
+      const own = values?.filter((x) => valueType(x) === t || (t === 'number' && valueType(x) === 'integer'));
+      return own?.length ? { type: t, enum: own } : { type: t };
+    });
+  } else if (!combinator) {
+    delete out.type;
+    out.anyOf = ANY_VALUE;
+  }
+  return out as JsonSchema;
+}
+
+/**
+ * The advertised input schema made portable: every array has `items`, every `type` is a single string (unions
+ * become `anyOf` below the root), no schema lacks a type, and no description, default or enum carries a tokenizer
+ * special token. `full` is the tool's validation schema and `defs` the shared components its `$ref`s point into.
+ */
+export function portableInputSchema(advertised: JsonSchema, full: JsonSchema, defs: Defs): JsonSchema {
+  return portableNode(advertised, [full], defs, 0);
+}

@@ -1,0 +1,120 @@
+// The portable pass: what every host accepts, while the full spec schema still decides what is valid.
+import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { describe, expect, it } from 'vitest';
+import catalogJson from '../../generated/catalog.json' with { type: 'json' };
+import { portableInputSchema } from '../../generator/portable.js';
+import { createOpenAiToolkit, listOpenAiTools, type Catalog } from '../../runtime/index.js';
+import { checkTool, checkTools } from '../../scripts/host-rules.js';
+import { buildFrom, SPECS } from '../helpers/specs.js';
+
+const catalog = catalogJson as unknown as Catalog;
+const defs = {
+  Tokens: { type: 'array', items: { type: 'integer' } },
+  Part: { type: 'object', properties: { text: { type: 'string' } } },
+  Choice: { oneOf: [{ type: 'string', enum: ['none', 'auto'] }, { $ref: 'openai-defs#/$defs/Part' }] },
+};
+const full = {
+  type: 'object',
+  properties: {
+    prompt: {
+      anyOf: [
+        { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, { $ref: 'openai-defs#/$defs/Tokens' }, { type: 'array', items: { $ref: 'openai-defs#/$defs/Tokens' } }] },
+        { type: 'null' },
+      ],
+    },
+    content: { oneOf: [{ type: 'string' }, { type: 'array', items: { $ref: 'openai-defs#/$defs/Part' } }] },
+    choice: { anyOf: [{ $ref: 'openai-defs#/$defs/Choice' }, { type: 'null' }] },
+    size: { type: ['integer', 'string'], enum: [256, 512, 'auto'] },
+    nested: { type: 'object', properties: { stop: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } } },
+  },
+};
+
+describe('portableInputSchema', () => {
+  const advertised = {
+    type: 'object',
+    properties: {
+      prompt: { type: ['array', 'string'], default: '<|endoftext|>', description: 'Ends at <|endoftext|>.' },
+      content: { type: ['array', 'string'] },
+      choice: {},
+      size: { type: ['integer', 'string'], enum: [256, 512, 'auto', '<|im_start|>'] },
+      nested: { type: 'object', properties: { stop: { type: ['array', 'string'] } } },
+      plain: { type: 'array', items: { type: 'string' } },
+    },
+    required: ['prompt'],
+  };
+  const out = portableInputSchema(advertised, full, defs) as any;
+
+  it('splits type arrays into anyOf branches and takes the missing items from the full schema', () => {
+    expect(out.properties.prompt.anyOf).toEqual([
+      { type: 'array', items: { anyOf: [{ type: 'array', items: { type: 'integer' } }, { type: 'integer' }, { type: 'string' }] } },
+      { type: 'string' },
+    ]);
+    expect(out.properties.content.anyOf).toEqual([{ type: 'array', items: { type: 'object' } }, { type: 'string' }]);
+    expect(out.properties.nested.properties.stop.anyOf).toEqual([{ type: 'array', items: { type: 'string' } }, { type: 'string' }]);
+  });
+
+  it('types a type-less schema from the full schema, through $ref and oneOf', () => {
+    expect(out.properties.choice).toEqual({ anyOf: [{ type: 'object' }, { type: 'string' }] });
+  });
+
+  it('puts each enum value in the branch of its type and drops special tokens from defaults, enums and descriptions', () => {
+    expect(out.properties.size).toEqual({ anyOf: [{ type: 'integer', enum: [256, 512] }, { type: 'string', enum: ['auto'] }] });
+    expect(out.properties.prompt.default).toBeUndefined();
+    expect(out.properties.prompt.description).toBe('Ends at the endoftext token.');
+  });
+
+  it('leaves portable parts and the root alone', () => {
+    expect(out.properties.plain).toEqual(advertised.properties.plain);
+    expect(out.type).toBe('object');
+    expect(out.required).toEqual(['prompt']);
+    expect(checkTool({ name: 'x', inputSchema: out })).toEqual([]);
+    // and the checker does see what the pass fixed
+    expect(checkTool({ name: 'x', inputSchema: advertised }).map((f) => f.rule).sort()).toEqual([
+      'array-items', 'array-items', 'array-items', 'special-token', 'special-token', 'special-token',
+      'type-array', 'type-array', 'type-array', 'type-array', 'untyped',
+    ]);
+  });
+});
+
+describe('every generated tool', () => {
+  it('meets OpenAI\'s and Anthropic\'s tool rules and the portable subset, as tools/list shows it', () => {
+    const listed = listOpenAiTools();
+    expect(listed).toHaveLength(catalog.tools.length);
+    expect(checkTools(listed)).toEqual([]);
+  });
+
+  it('gives a tools/list that tokenizers encode in their default (special tokens disallowed) mode', () => {
+    const text = JSON.stringify({ tools: listOpenAiTools() });
+    expect(() => encode(text)).not.toThrow();
+  });
+
+  it('does the same from the older 3.1 and 3.0 specs', async () => {
+    for (const spec of [SPECS.previous, SPECS.v30]) {
+      const built = await buildFrom(spec);
+      expect(checkTools(built.catalog.tools)).toEqual([]);
+    }
+  }, 120_000);
+
+  it('still validates arguments against the full spec schema, not the looser advertised one', async () => {
+    const tool = catalog.tools.find((t) => t.http.verb === 'POST' && t.http.path === '/completions')!;
+    // Advertised: array of (integer | string | integer[]); the spec: string[] | integer[] | integer[][], never mixed.
+    const prompt = (tool.inputSchema.properties as any).prompt;
+    expect(prompt.anyOf[0].items.anyOf.map((b: { type: string }) => b.type)).toEqual(['array', 'integer', 'string']);
+    let requests = 0;
+    const kit = createOpenAiToolkit({
+      tools: [tool.name],
+      credentials: { apiKey: 'sk-test' },
+      fetch: async () => {
+        requests++;
+        return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const bad = await kit.callTool(tool.name, { model: 'gpt-3.5-turbo-instruct', prompt: [1, 'a'] });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toContain('prompt');
+    expect(requests).toBe(0);
+    const good = await kit.callTool(tool.name, { model: 'gpt-3.5-turbo-instruct', prompt: [[1, 2], [3]] });
+    expect(good.isError).toBeFalsy();
+    expect(requests).toBe(1);
+  });
+});
