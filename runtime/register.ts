@@ -5,18 +5,46 @@
 // over the generated schema, so clients see exactly the catalog's schema while ajv (in the toolkit) does the
 // real validation with better messages.
 
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolRequest,
+  type CallToolResult,
+  type ToolAnnotations,
+} from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
-import type { OpenAiToolkit } from './toolkit.js';
+import type { CallContext, OpenAiToolkit } from './toolkit.js';
 
-/** Either SDK server class. */
-export type AnyMcpServer = McpServer | Server;
+// The two server shapes below are structural on purpose. A CommonJS TypeScript project resolves the SDK's CJS
+// declarations while this package's own declarations use the ESM ones: two declarations of the same class, which
+// TypeScript never treats as one (private members), so naming the classes here made the caller's own
+// `new McpServer(...)` fail with TS2345. Only the methods this file calls are required.
 
-function isMcpServer(server: AnyMcpServer): server is McpServer {
+/** What registration needs of the SDK's `McpServer` (any copy, ESM or CommonJS). */
+export interface McpServerLike {
+  registerTool(
+    name: string,
+    config: { title?: string; description?: string; inputSchema?: z.ZodType<Record<string, unknown>>; annotations?: ToolAnnotations },
+    cb: (args: Record<string, unknown>, extra: CallContext) => CallToolResult | Promise<CallToolResult>,
+  ): unknown;
+}
+
+/** What registration needs of the SDK's low-level `Server` (any copy, ESM or CommonJS). */
+export interface LowLevelServerLike {
+  registerCapabilities(capabilities: { tools?: Record<string, unknown> }): void;
+  setRequestHandler(schema: typeof ListToolsRequestSchema, handler: () => { tools: unknown[] }): void;
+  setRequestHandler(
+    schema: typeof CallToolRequestSchema,
+    handler: (request: CallToolRequest, extra: CallContext) => Promise<CallToolResult>,
+  ): void;
+}
+
+/** Either SDK server class, `McpServer` or low-level `Server`. */
+export type AnyMcpServer = McpServerLike | LowLevelServerLike;
+
+function isMcpServer(server: AnyMcpServer): server is McpServerLike {
   // Duck-typed: `instanceof` breaks when the host app resolves its own copy of the SDK.
-  return typeof (server as McpServer).registerTool === 'function';
+  return typeof (server as McpServerLike).registerTool === 'function';
 }
 
 function permissiveSchema(inputSchema: Record<string, unknown>) {
@@ -42,7 +70,7 @@ export function registerToolkit(server: AnyMcpServer, kit: OpenAiToolkit): void 
           inputSchema: permissiveSchema(tool.inputSchema),
           annotations: { ...tool.annotations },
         },
-        (args: Record<string, unknown>, extra) => kit.callTool(tool.name, args, extra),
+        (args, extra) => kit.callTool(tool.name, args, extra),
       );
     }
     return;
