@@ -4,6 +4,7 @@ import { defaultCatalog } from '../runtime/catalog.js';
 import { type Exposure, exposeToolkit } from '../runtime/exposure/index.js';
 import { createServerForTools } from '../runtime/server.js';
 import { serveStdio } from '../runtime/stdio.js';
+import { warnIfOverToolCap } from '../runtime/tool-cap.js';
 import { createToolkit, type OpenAiToolkit, type OpenAiToolsOptions } from '../runtime/toolkit.js';
 import { log, nonEmpty, plural, printJson, printTable, resolveDataDir } from './shared.js';
 
@@ -52,6 +53,7 @@ export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
   const missing = missingKeys(kit);
   const shown = flags.exposure === 'all' ? plural(kit.tools.length, 'tool') : `${plural(kit.tools.length, 'tool')} through ${flags.exposure} mode`;
   log(`serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`);
+  if (flags.exposure === 'all') warnIfOverToolCap(kit.tools.length, log);
   await serveStdio(server, { log });
   // Keep-alive sockets to OpenAI would hold the process open; exit once the last reply is flushed.
   process.stdout.write('', () => process.exit(0));

@@ -15,7 +15,8 @@ import { registerToolkit, type AnyMcpServer } from './register.js';
 import { createServerForToolkit } from './server.js';
 import { createToolkit, type CallContext, type OpenAiToolkit, type OpenAiToolsOptions } from './toolkit.js';
 
-export type { AnyMcpServer } from './register.js';
+export type { AnyMcpServer, LowLevelServerLike, McpServerLike } from './register.js';
+export { HOST_TOOL_LIMIT, toolCapWarning } from './tool-cap.js';
 export type { CallContext, OpenAiCredentials, OpenAiToolkit, OpenAiToolsOptions } from './toolkit.js';
 export { DEFAULT_BASE_URL } from './toolkit.js';
 export type { ToolFilter } from './filter.js';
