@@ -1,0 +1,138 @@
+// `npm run inspect [-- <serve filters>]`: the official MCP Inspector CLI against the built server.
+// Runs `tools/list` with `--strict` (the Inspector's schema-portability report) and one `tools/call` against a Prism
+// mock of the pinned spec, then prints a summary, plus this repo's OpenAI/Anthropic/portable host-rule check of the
+// same listing. Exit code 1 if anything is reported.
+//
+// The Inspector needs Node >= 22.19; the `node` npm package provides one, so this works on the Node 20 the
+// project supports: `npx -p node@22 -p @modelcontextprotocol/inspector@<version> mcp-inspector --cli …`.
+// Needs the npm registry (or a warm npx cache) for those two packages. `--base-url <url>` skips Prism.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '../generator/pin.js';
+import { startPrism } from '../test/setup/prism.js';
+import { checkTools, type ListedTool } from './host-rules.js';
+
+export const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';
+export const INSPECTOR_NODE = 'node@22';
+const CALL_TOOL = 'list_all_open_ai_models';
+const BIN = path.join(repoRoot, 'dist', 'bin', 'openai-mcp.mjs');
+const KEY = 'sk-inspect-0123456789';
+
+const run = promisify(execFile);
+
+interface Finding {
+  severity: 'error' | 'warning';
+  rule: string;
+  path: string;
+  issue: string;
+}
+
+export interface InspectReport {
+  inspector: string;
+  node: string;
+  tools: number;
+  errors: number;
+  warnings: number;
+  toolsWithFindings: number;
+  findings: { toolName: string; findings: Finding[] }[];
+  call: { tool: string; ok: boolean; detail: string };
+  hostRules: number;
+  lines: string[];
+}
+
+/**
+ * One Inspector CLI run against a stdio server started as `server` (command and arguments); resolves with its JSON
+ * envelope and exit code (6: unportable schema with --strict, 3: the tool answered isError).
+ */
+export async function runInspector(server: string[], method: string[], scratch: string): Promise<{ code: number; json: any; stderr: string }> {
+  const args = [
+    '-y', '-p', INSPECTOR_NODE, '-p', INSPECTOR, '--', 'mcp-inspector', '--cli', '--format', 'json',
+    '-e', `OPENAI_API_KEY=${KEY}`, '-e', `OPENAI_ADMIN_KEY=${KEY}`, ...method, '--', ...server,
+  ];
+  // The Inspector keeps a catalog and client config under ~/.mcp-inspector by default; keep them out of $HOME.
+  const env = { ...process.env, MCP_CATALOG_PATH: path.join(scratch, 'mcp.json'), MCP_CLIENT_CONFIG_PATH: path.join(scratch, 'client.json') };
+  try {
+    const { stdout, stderr } = await run('npx', args, { env, maxBuffer: 1 << 26, timeout: 300_000 });
+    return { code: 0, json: JSON.parse(stdout), stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    let json: unknown;
+    try {
+      json = JSON.parse(e.stdout ?? '');
+    } catch {
+      throw new Error(`the Inspector failed (exit ${e.code}):\n${(e.stderr ?? '').split('\n').filter((l) => !l.startsWith('npm warn')).join('\n')}`);
+    }
+    return { code: typeof e.code === 'number' ? e.code : 1, json, stderr: e.stderr ?? '' };
+  }
+}
+
+export async function inspect(serveArgs: string[] = []): Promise<InspectReport> {
+  if (!existsSync(BIN)) throw new Error(`${path.relative(process.cwd(), BIN)} is missing: run \`npm run build\` first`);
+  const scratch = await mkdtemp(path.join(tmpdir(), 'openai-mcp-inspect-'));
+  const explicitBase = serveArgs.includes('--base-url');
+  const prism = explicitBase ? undefined : await startPrism();
+  try {
+    const serverArgs = prism ? [...serveArgs, '--base-url', prism.url] : serveArgs;
+    const version = await run('npx', ['-y', '-p', INSPECTOR_NODE, '-p', INSPECTOR, '--', 'mcp-inspector', '--cli', '--version'], { timeout: 300_000 });
+    const nodeVersion = await run('npx', ['-y', '-p', INSPECTOR_NODE, '--', 'node', '--version'], { timeout: 300_000 });
+
+    const server = [process.execPath, BIN, 'serve', ...serverArgs];
+    const list = await runInspector(server, ['--method', 'tools/list', '--strict'], scratch);
+    const tools = (list.json.result?.tools ?? []) as ListedTool[];
+    const findings = (list.json.schemaFindings ?? []) as InspectReport['findings'];
+    const all = findings.flatMap((f) => f.findings);
+    const errors = all.filter((f) => f.severity === 'error').length;
+    const warnings = all.length - errors;
+
+    const call = await runInspector(server, ['--method', 'tools/call', '--tool-name', CALL_TOOL], scratch);
+    const result = call.json.result as { isError?: boolean; structuredContent?: { result?: unknown[] }; content?: { text?: string }[] } | undefined;
+    const ok = call.code === 0 && result?.isError !== true;
+    const detail = ok
+      ? `ok, ${Array.isArray(result?.structuredContent?.result) ? result.structuredContent.result.length : '?'} item(s)`
+      : `failed (exit ${call.code}): ${result?.content?.map((c) => c.text).join(' ') ?? call.stderr.slice(-500)}`;
+
+    const host = checkTools(tools);
+    const target = prism ? 'a Prism mock of the pinned spec' : 'the given --base-url';
+    const lines = [
+      `inspector:  ${INSPECTOR.replace(/@([^@]+)$/, ' $1')} (CLI ${version.stdout.trim()}) on node ${nodeVersion.stdout.trim()}`,
+      `server:     node ${path.relative(process.cwd(), BIN)} serve ${serveArgs.join(' ')}`.trimEnd() + ` against ${target}`,
+      `tools/list: ${tools.length} tools; schema portability (--strict): ${errors} errors, ${warnings} warnings across ${findings.length} tools`,
+      ...findings.flatMap((f) => f.findings.map((x) => `  ${x.severity}: ${f.toolName} ${x.path || '(root)'}: ${x.rule}`)),
+      `tools/call: ${CALL_TOOL}: ${detail}`,
+      `host rules: ${host.length} findings (OpenAI, Anthropic, portable) in ${tools.length} tools`,
+      ...host.map((h) => `  ${h.host}/${h.rule}: ${h.tool} ${h.path}: ${h.message}`),
+    ];
+    return {
+      inspector: version.stdout.trim(),
+      node: nodeVersion.stdout.trim(),
+      tools: tools.length,
+      errors,
+      warnings,
+      toolsWithFindings: findings.length,
+      findings,
+      call: { tool: CALL_TOOL, ok, detail },
+      hostRules: host.length,
+      lines,
+    };
+  } finally {
+    await prism?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.join(repoRoot, 'scripts', 'inspect.ts')) {
+  inspect(process.argv.slice(2)).then(
+    (r) => {
+      process.stdout.write(`${r.lines.join('\n')}\n`);
+      process.exitCode = r.errors || r.warnings || !r.call.ok || r.hostRules ? 1 : 0;
+    },
+    (err: Error) => {
+      process.stderr.write(`inspect: ${err.message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,44 @@
+// The official MCP Inspector CLI (`--strict` schema-portability report) against the built server, through
+// scripts/inspect. The Inspector needs Node >= 22.19 and comes from the npm registry (`npx -p node@22 -p …`),
+// so this file needs the registry or a warm npx cache; the first run downloads ~100 MB.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { repoRoot } from '../../generator/pin.js';
+import { inspect, runInspector } from '../../scripts/inspect.js';
+
+describe('MCP Inspector CLI', () => {
+  it('reports 0 errors and 0 warnings for tools/list --strict, and one tools/call succeeds against Prism', async () => {
+    const report = await inspect(['--base-url', inject('prismUrl')]);
+    expect(report.tools).toBe(287);
+    expect(report.findings).toEqual([]);
+    expect([report.errors, report.warnings]).toEqual([0, 0]);
+    expect(report.call.ok, report.call.detail).toBe(true);
+    expect(report.hostRules).toBe(0);
+  }, 600_000);
+
+  it('does flag a type array and a type-less schema (the check can fail)', async () => {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'openai-mcp-inspect-neg-'));
+    try {
+      // One tool whose advertised schema has what the portable pass removes.
+      const server = path.join(scratch, 'server.mjs');
+      const sdk = (p: string) => path.join(repoRoot, 'node_modules', '@modelcontextprotocol', 'sdk', 'dist', 'esm', p);
+      await writeFile(
+        server,
+        `import { Server } from ${JSON.stringify(sdk('server/index.js'))};
+import { StdioServerTransport } from ${JSON.stringify(sdk('server/stdio.js'))};
+import { ListToolsRequestSchema } from ${JSON.stringify(sdk('types.js'))};
+const s = new Server({ name: 'neg', version: '0' }, { capabilities: { tools: {} } });
+s.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [{ name: 'old', inputSchema: { type: 'object', properties: { stop: { type: ['array', 'string'] }, choice: {} } } }] }));
+await s.connect(new StdioServerTransport());
+`,
+      );
+      const r = await runInspector([process.execPath, server], ['--method', 'tools/list', '--strict'], scratch);
+      const rules = (r.json.schemaFindings as { findings: { rule: string; severity: string }[] }[]).flatMap((f) => f.findings.map((x) => `${x.severity}:${x.rule}`));
+      expect(rules.sort()).toEqual(['warning:type-union', 'warning:untyped-schema']);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
