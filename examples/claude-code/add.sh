@@ -2,5 +2,6 @@
 # Claude Code: add the server for this project (stdio, started by Claude Code with npx).
 claude mcp add openai --scope project -e OPENAI_API_KEY="$OPENAI_API_KEY" -- npx -y openai-mcp-kit serve --methods read
 
-# Or point Claude Code at a managed server over Streamable HTTP (see "Managed servers" in the README).
-claude mcp add --transport http openai-managed https://openai-mcp.example.com/mcp --header "Authorization: Bearer $OPENAI_MCP_TOKEN"
+# Or a managed server over Streamable HTTP (README, "Managed servers"): its URL comes from `openai-mcp servers create`;
+# the header is needed when the server was created with --require-api-token-auth (token: `openai-mcp api-tokens create`).
+claude mcp add --transport http openai-managed "$OPENAI_MCP_URL" --header "Authorization: Bearer $OPENAI_MCP_API_TOKEN"

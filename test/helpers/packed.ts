@@ -2,7 +2,7 @@
 // `npm pack` there (its `prepare` builds dist/), and the tarball installed into an empty project folder.
 // The repo's own dist/ is never touched, so other test files can keep spawning it meanwhile.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -34,6 +34,20 @@ async function copyWorkingTree(to: string): Promise<void> {
   await symlink(path.join(repoRoot, 'node_modules'), path.join(to, 'node_modules'), 'dir');
 }
 
+async function provideSqliteBuild(project: string): Promise<void> {
+  const version = async (root: string) =>
+    (JSON.parse(await readFile(path.join(root, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string }).version;
+  const installed = await version(project).catch(() => undefined);
+  if (!installed) return; // not a dependency (any more)
+  const built = path.join(repoRoot, 'node_modules', 'better-sqlite3', 'build');
+  const haveBuild = await stat(path.join(built, 'Release', 'better_sqlite3.node')).then(() => true, () => false);
+  if (haveBuild && installed === (await version(repoRoot))) {
+    await cp(built, path.join(project, 'node_modules', 'better-sqlite3', 'build'), { recursive: true });
+  } else {
+    await run('npm', ['rebuild', 'better-sqlite3'], { cwd: project, maxBuffer: 1 << 24 });
+  }
+}
+
 export async function packAndInstall(): Promise<Packed> {
   const root = await mkdtemp(path.join(tmpdir(), 'openai-mcp-kit-pack-'));
   const clone = path.join(root, 'clone');
@@ -51,10 +65,13 @@ export async function packAndInstall(): Promise<Packed> {
     devDependencies: Record<string, string>;
   };
   await writeFile(path.join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'commonjs' }, null, 2)}\n`);
+  // Install scripts off: better-sqlite3 (used by `serve --http`) would otherwise compile from source here, where its
+  // prebuilt-binary download host is unreachable (minutes per run). Its native build is taken from the repo's own
+  // install instead when the versions match, which is what the prebuilt download would have provided.
   const install = await run(
     'npm',
     [
-      'install', '--no-audit', '--no-fund', '--prefer-offline', tarball,
+      'install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tarball,
       `@modelcontextprotocol/sdk@${pkg.dependencies['@modelcontextprotocol/sdk']}`,
       `zod@${pkg.dependencies.zod}`,
       `tsx@${pkg.devDependencies.tsx}`,
@@ -62,5 +79,6 @@ export async function packAndInstall(): Promise<Packed> {
     { cwd: project, maxBuffer: 1 << 24 },
   );
   log += install.stdout + install.stderr;
+  await provideSqliteBuild(project);
   return { tarball, files: info.files.map((f) => f.path).sort(), project, log };
 }

@@ -2,8 +2,9 @@
 // an unbuilt copy of the repo, the tarball installed into an empty folder, and each config's own command started
 // there and driven by a real MCP Client (stdio, or Streamable HTTP for the remote ones).
 // Needs the npm registry (or a warm npm cache) for the consumer's install, and for mcp-remote.
-import { spawnSync } from 'node:child_process';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -13,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import { repoRoot } from '../../generator/pin.js';
 import type { Catalog, ToolDef } from '../../runtime/types.js';
-import { startHttpMcp, type HttpMcp } from '../helpers/http-mcp.js';
 import { packAndInstall, run, type Packed } from '../helpers/packed.js';
 
 const catalog = catalogJson as unknown as Catalog;
@@ -66,7 +66,7 @@ function testEnv(configEnv: Record<string, string> = {}): Record<string, string>
 }
 
 /** A config never carries a real secret: only placeholders the host (or the user) fills in. */
-const PLACEHOLDER = /^(sk-\.\.\.|sk-admin-\.\.\.|\$\{env:[A-Z_]+\}|\$\{input:[a-z-]+\}|\$[A-Z_]+|Bearer <token>)$/;
+const PLACEHOLDER = /^(sk-\.\.\.|sk-admin-\.\.\.|\$\{env:[A-Z_]+\}|\$\{input:[a-z-]+\}|\$[A-Z_]+|Bearer omcpapi_\.\.\.)$/;
 
 async function listAndCall(started: Started, expected: string[], call?: { name: string; args: Record<string, unknown> }) {
   const { tools } = await started.client.listTools();
@@ -247,13 +247,41 @@ describe('client configs in examples/ (each started with exactly its own command
     expect(tools.length).toBeLessThanOrEqual(CAP.openai);
   });
 
-  describe('remote', () => {
-    const TOKEN = 'pack-test-token-0123456789';
-    let http: HttpMcp;
+  describe('remote, against a managed server started from the package (`serve --http`)', () => {
+    const bin = () => path.join(packed.project, 'node_modules', '.bin', 'openai-mcp-kit');
+    const cliJson = async (args: string[], env: Record<string, string> = {}) => {
+      const { stdout } = await run(bin(), [...args, '--data-dir', dataDir, '--json'], { cwd: packed.project, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+      return JSON.parse(stdout);
+    };
+    let dataDir: string;
+    let service: ChildProcess | undefined;
+    let serverUrl: string;
+    let apiToken: string;
     beforeAll(async () => {
-      http = await startHttpMcp(TOKEN, { methods: ['read'], credentials: { apiKey: PROJECT_KEY }, baseUrl: prismUrl(), env: {} });
+      dataDir = await mkdtemp(path.join(tmpdir(), 'openai-mcp-kit-managed-'));
+      apiToken = (await cliJson(['api-tokens', 'create', '--name', 'ci'])).token;
+      const account = await cliJson(['accounts', 'add', '--name', 'acme', ...(prismUrl() ? ['--base-url', prismUrl()!] : [])], { OPENAI_API_KEY: PROJECT_KEY, OPENAI_ADMIN_KEY: ADMIN_KEY });
+      const child = spawn(bin(), ['serve', '--http', '--port', '0', '--data-dir', dataDir], { cwd: packed.project, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+      service = child;
+      let err = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr!.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (/listening on http/.test(err)) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`serve --http exited ${code}: ${err}`)));
+      });
+      const created = await cliJson(['servers', 'create', '--account', account.id, '--name', 'remote', '--methods', 'read', '--require-api-token-auth']);
+      serverUrl = created.url;
+    }, 60_000);
+    afterAll(async () => {
+      if (service && service.exitCode === null) {
+        const exited = new Promise((r) => service!.once('exit', r));
+        service.kill('SIGTERM');
+        await exited;
+      }
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
-    afterAll(() => http?.close());
 
     it('claude-code/add.sh: the stdio command after --, and the --transport http URL with its header', async () => {
       const script = await readFile(examples('claude-code/add.sh'), 'utf8');
@@ -263,25 +291,33 @@ describe('client configs in examples/ (each started with exactly its own command
       const [command, ...args] = stdioLine.split(' -- ')[1]!.trim().split(/\s+/) as [string, ...string[]];
       await listAndCall(await startStdio(command, args, testEnv({ OPENAI_API_KEY: 'x' })), expectedFor(args), LIST_MODELS);
 
+      // Claude Code's HTTP transport is Streamable HTTP with the given header; the SDK client does the same.
       const httpLine = script.split('\n').find((l) => l.includes('--transport http'))!;
-      const m = /--transport http (\S+) (\S+) --header "Authorization: Bearer \$OPENAI_MCP_TOKEN"/.exec(httpLine)!;
-      expect(m, httpLine).toBeTruthy();
-      // The managed URL is the user's own; the stand-in serves the same protocol behind the same header.
-      const client = new Client({ name: 'claude-code-like', version: '0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } }));
+      expect(httpLine).toBe('claude mcp add --transport http openai-managed "$OPENAI_MCP_URL" --header "Authorization: Bearer $OPENAI_MCP_API_TOKEN"');
+      const connectWith = async (headers: Record<string, string>) => {
+        const client = new Client({ name: 'claude-code-like', version: '0' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { requestInit: { headers } }));
+        return client;
+      };
+      await expect(connectWith({})).rejects.toThrow(/requires Authorization: Bearer/);
+      const client = await connectWith({ Authorization: `Bearer ${apiToken}` });
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(READ);
+      if (prismUrl()) {
+        const r = (await client.callTool({ name: LIST_MODELS.name, arguments: {} })) as CallToolResult;
+        expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+      }
       await client.close();
     });
 
-    it('mcp-remote/claude_desktop_config.json: mcp-remote bridges stdio to the HTTP server with the header', async () => {
+    it('mcp-remote/claude_desktop_config.json: mcp-remote bridges stdio to the managed server with the header', async () => {
       const { server } = await jsonConfig('mcp-remote/claude_desktop_config.json', 'mcpServers');
-      const args = server.args.map((a) => (a === 'https://openai-mcp.example.com/mcp' ? http.url : a));
+      const args = server.args.map((a) => (a === 'https://mcp.example.com/mcp/omcp_...' ? serverUrl : a));
       expect(args).not.toEqual(server.args);
-      const env = { OPENAI_MCP_AUTH: `Bearer ${TOKEN}`, MCP_REMOTE_CONFIG_DIR: path.join(packed.project, '.mcp-auth') };
-      const seen = http.authorizations.length;
-      await listAndCall(await startStdio(server.command, args, env), READ, LIST_MODELS);
-      expect(http.authorizations.slice(seen)).toContain(`Bearer ${TOKEN}`);
+      const env = { OPENAI_MCP_AUTH: `Bearer ${apiToken}`, MCP_REMOTE_CONFIG_DIR: path.join(dataDir, 'mcp-auth') };
+      const started = await startStdio(server.command, args, env);
+      await listAndCall(started, READ, LIST_MODELS);
+      expect(started.stderr()).not.toContain(apiToken);
     }, 180_000);
   });
 
