@@ -88,12 +88,28 @@ export async function inspect(serveArgs: string[] = []): Promise<InspectReport> 
     const errors = all.filter((f) => f.severity === 'error').length;
     const warnings = all.length - errors;
 
-    const call = await runInspector(server, ['--method', 'tools/call', '--tool-name', CALL_TOOL], scratch);
-    const result = call.json.result as { isError?: boolean; structuredContent?: { result?: unknown[] }; content?: { text?: string }[] } | undefined;
-    const ok = call.code === 0 && result?.isError !== true;
-    const detail = ok
-      ? `ok, ${Array.isArray(result?.structuredContent?.result) ? result.structuredContent.result.length : '?'} item(s)`
-      : `failed (exit ${call.code}): ${result?.content?.map((c) => c.text).join(' ') ?? call.stderr.slice(-500)}`;
+    // The call: the models list when it is listed; through `call_tool` in discovery mode; otherwise the first
+    // read-only tool that needs no argument; none if the selection has no such tool.
+    const names = new Set(tools.map((t) => t.name));
+    const readOnlyNoArgs = tools.find(
+      (t) => (t as { annotations?: { readOnlyHint?: boolean } }).annotations?.readOnlyHint && !(t.inputSchema.required as string[] | undefined)?.length,
+    );
+    const plan: { tool: string; args: Record<string, unknown> } | undefined = names.has(CALL_TOOL)
+      ? { tool: CALL_TOOL, args: {} }
+      : names.has('call_tool')
+        ? { tool: 'call_tool', args: { name: CALL_TOOL, arguments: {} } }
+        : readOnlyNoArgs && { tool: readOnlyNoArgs.name, args: {} };
+    let callLine = 'skipped: no read-only tool without required arguments in this selection';
+    let ok = true;
+    let detail = 'skipped';
+    if (plan) {
+      const call = await runInspector(server, ['--method', 'tools/call', '--tool-name', plan.tool, '--tool-args-json', JSON.stringify(plan.args)], scratch);
+      const result = call.json.result as { isError?: boolean; structuredContent?: { result?: unknown[] }; content?: { text?: string }[] } | undefined;
+      ok = call.code === 0 && result?.isError !== true;
+      const items = Array.isArray(result?.structuredContent?.result) ? `${result.structuredContent.result.length} item(s)` : 'answered';
+      detail = ok ? `ok, ${items}` : `failed (exit ${call.code}): ${result?.content?.map((c) => c.text).join(' ') ?? call.stderr.slice(-500)}`;
+      callLine = `${plan.tool}${plan.tool === 'call_tool' ? `(${CALL_TOOL})` : ''}: ${detail}`;
+    }
 
     const host = checkTools(tools);
     const target = prism ? 'a Prism mock of the pinned spec' : 'the given --base-url';
@@ -102,7 +118,7 @@ export async function inspect(serveArgs: string[] = []): Promise<InspectReport> 
       `server:     node ${path.relative(process.cwd(), BIN)} serve ${serveArgs.join(' ')}`.trimEnd() + ` against ${target}`,
       `tools/list: ${tools.length} tools; schema portability (--strict): ${errors} errors, ${warnings} warnings across ${findings.length} tools`,
       ...findings.flatMap((f) => f.findings.map((x) => `  ${x.severity}: ${f.toolName} ${x.path || '(root)'}: ${x.rule}`)),
-      `tools/call: ${CALL_TOOL}: ${detail}`,
+      `tools/call: ${callLine}`,
       `host rules: ${host.length} findings (OpenAI, Anthropic, portable) in ${tools.length} tools`,
       ...host.map((h) => `  ${h.host}/${h.rule}: ${h.tool} ${h.path}: ${h.message}`),
     ];
@@ -114,7 +130,7 @@ export async function inspect(serveArgs: string[] = []): Promise<InspectReport> 
       warnings,
       toolsWithFindings: findings.length,
       findings,
-      call: { tool: CALL_TOOL, ok, detail },
+      call: { tool: plan?.tool ?? '', ok, detail },
       hostRules: host.length,
       lines,
     };
