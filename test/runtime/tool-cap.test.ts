@@ -47,5 +47,10 @@ describe('openai-mcp serve', () => {
     const read = await startupStderr(['--methods', 'read']);
     expect(read.tools).toBeLessThanOrEqual(128);
     expect(read.stderr).not.toContain('warning:');
+
+    // Discovery lists three meta-tools in front of all 287: nothing to warn about.
+    const discovery = await startupStderr(['--exposure', 'discovery']);
+    expect(discovery.tools).toBe(3);
+    expect(discovery.stderr).not.toContain('warning:');
   });
 });
