@@ -15,7 +15,7 @@ export interface Packed {
   tarball: string;
   /** Files inside the tarball, relative to the package root. */
   files: string[];
-  /** An empty project (`"type": "commonjs"`) with the tarball, the MCP SDK, zod and tsx installed. */
+  /** An empty project (`"type": "commonjs"`) with the tarball, the MCP SDK, zod, tsx and @types/node installed. */
   project: string;
   /** Everything `npm pack` and `npm install` printed, for failure messages. */
   log: string;
@@ -75,6 +75,7 @@ export async function packAndInstall(): Promise<Packed> {
       `@modelcontextprotocol/sdk@${pkg.dependencies['@modelcontextprotocol/sdk']}`,
       `zod@${pkg.dependencies.zod}`,
       `tsx@${pkg.devDependencies.tsx}`,
+      `@types/node@${pkg.devDependencies['@types/node']}`,
     ],
     { cwd: project, maxBuffer: 1 << 24 },
   );

@@ -157,14 +157,16 @@ import { registerOpenAiTools } from 'openai-mcp-kit';`),
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { registerOpenAiTools, type OpenAiToolkit } from 'openai-mcp-kit';
-// The low-level Server is accepted too.
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createOpenAiMcpServer, registerOpenAiTools, type OpenAiToolkit } from 'openai-mcp-kit';
+// The low-level Server is accepted too, and the ready server connects to the caller's own (CommonJS) transport.
 const low: OpenAiToolkit = registerOpenAiTools(new Server({ name: 'low', version: '1' }, { capabilities: { tools: {} } }), { tools: ['list_all_open_ai_models'] });
-void low;`),
+const connectLater = () => createOpenAiMcpServer({ methods: ['read'] }).connect(new StdioServerTransport());
+void low, connectLater;`),
     );
     await writeFile(
       path.join(packed.project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, outDir: 'out', types: [] }, files: ['consumer.ts'] }),
+      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, outDir: 'out', types: ['node'] }, files: ['consumer.ts'] }),
     );
     const tsc = spawnSync(TSC, ['-p', '.'], { cwd: packed.project, encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
