@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import { repoRoot } from '../../generator/pin.js';
+import type { Catalog, ToolDef } from '../../runtime/types.js';
 import { sharedSpecs } from '../helpers/specs.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
@@ -56,5 +58,21 @@ describe('README links', () => {
     const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l) && !l.startsWith('#'));
     expect(links.length).toBeGreaterThan(10);
     for (const l of links) expect(existsSync(path.join(repoRoot, l.split('#')[0]!)), l).toBe(true);
+  });
+});
+
+describe('README figures', () => {
+  const { tools, excluded } = catalogJson as unknown as Catalog;
+  const count = (pred: (t: ToolDef) => boolean) => tools.filter(pred).length;
+  const read = (t: ToolDef) => t.access === 'read';
+  const tagged = (...tags: string[]) => (t: ToolDef) => read(t) && t.tags.some((g) => tags.includes(g));
+
+  it('quotes the tool counts the catalog gives', () => {
+    expect(readme).toContain(`(${tools.length} of them)`);
+    expect(readme).toContain(`**${tools.length} tools** from the ${tools.length + excluded.length} operations of the pinned spec (${count(read)} read, ${count((t) => !read(t))} write)`);
+    expect(readme).toContain(`\`--methods read\` (${count(read)})`);
+    expect(readme).toContain(`vector-stores (${count(tagged('fine-tuning', 'files', 'batch', 'models', 'vector-stores'))}; Cursor`);
+    expect(readme).toContain(`\`read\` + \`billing\` (${count(tagged('billing'))})`);
+    expect(readme).toContain(`\`read\` + \`fine-tuning\` (${count(tagged('fine-tuning'))})`);
   });
 });
