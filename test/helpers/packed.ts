@@ -11,6 +11,8 @@ import { repoRoot } from '../../generator/pin.js';
 export const run = promisify(execFile);
 
 export interface Packed {
+  /** The scratch folder holding the clone, the tarball and the project; remove it when done. */
+  root: string;
   /** The tarball `npm pack` wrote. */
   tarball: string;
   /** Files inside the tarball, relative to the package root. */
@@ -81,5 +83,5 @@ export async function packAndInstall(): Promise<Packed> {
   );
   log += install.stdout + install.stderr;
   await provideSqliteBuild(project);
-  return { tarball, files: info.files.map((f) => f.path).sort(), project, log };
+  return { root, tarball, files: info.files.map((f) => f.path).sort(), project, log };
 }

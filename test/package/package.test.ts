@@ -33,6 +33,9 @@ let packed: Packed;
 beforeAll(async () => {
   packed = await packAndInstall();
 }, 300_000);
+afterAll(async () => {
+  if (packed) await rm(packed.root, { recursive: true, force: true });
+});
 
 interface Started {
   client: Client;
