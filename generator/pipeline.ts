@@ -134,9 +134,10 @@ function asyncHintFor(op: OperationModel, method: Method, ov: Overrides): { hint
  * Token target (o200k) for the richer catalog. One level of nested property names helps the model a lot
  * (fine-tuning `hyperparameters`, `method.type`), so it is kept while the whole catalog stays under this target;
  * past it the generator falls back to top-level-only schemas (~2,300 tokens less on the pinned spec), keeping
- * room under the hard 60,000 as OpenAI adds endpoints.
+ * room under the hard 60,000 as OpenAI adds endpoints. Raised from 57,500 when the portable pass arrived: hosts
+ * reject the shorter non-portable forms (`type` arrays, arrays without `items`), which cost ~600 tokens to spell out.
  */
-export const TOKEN_TARGET = 57_500;
+export const TOKEN_TARGET = 58_500;
 
 /** o200k tokens of the catalog as `tools/list` shows it. */
 export function catalogTokens(tools: ToolDef[]): number {

@@ -5,21 +5,10 @@ import { z } from 'zod';
 /** `list_all_open_ai_audio_speeches`: GET /organization/usage/audio_speeches */
 export const listAllOpenAiAudioSpeeches = z.object({
   start_time: z
-    .union([
-      z
-        .number()
-        .int()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-      z
-        .string()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
   end_time: z
-    .union([
-      z.number().int().describe('End time, exclusive: same forms as start_time.'),
-      z.string().describe('End time, exclusive: same forms as start_time.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('End time, exclusive: same forms as start_time.')
     .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
@@ -41,21 +30,10 @@ export const listAllOpenAiAudioTranscriptions = listAllOpenAiAudioSpeeches;
 /** `list_all_open_ai_code_interpreter_sessions`: GET /organization/usage/code_interpreter_sessions */
 export const listAllOpenAiCodeInterpreterSessions = z.object({
   start_time: z
-    .union([
-      z
-        .number()
-        .int()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-      z
-        .string()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
   end_time: z
-    .union([
-      z.number().int().describe('End time, exclusive: same forms as start_time.'),
-      z.string().describe('End time, exclusive: same forms as start_time.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('End time, exclusive: same forms as start_time.')
     .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
@@ -68,21 +46,10 @@ export const listAllOpenAiCodeInterpreterSessions = z.object({
 /** `list_all_open_ai_completions`: GET /organization/usage/completions */
 export const listAllOpenAiCompletions = z.object({
   start_time: z
-    .union([
-      z
-        .number()
-        .int()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-      z
-        .string()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
   end_time: z
-    .union([
-      z.number().int().describe('End time, exclusive: same forms as start_time.'),
-      z.string().describe('End time, exclusive: same forms as start_time.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('End time, exclusive: same forms as start_time.')
     .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
@@ -102,21 +69,10 @@ export const listAllOpenAiCompletions = z.object({
 /** `list_all_open_ai_costs`: GET /organization/costs */
 export const listAllOpenAiCosts = z.object({
   start_time: z
-    .union([
-      z
-        .number()
-        .int()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-      z
-        .string()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
   end_time: z
-    .union([
-      z.number().int().describe('End time, exclusive: same forms as start_time.'),
-      z.string().describe('End time, exclusive: same forms as start_time.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('End time, exclusive: same forms as start_time.')
     .optional(),
   bucket_width: z.literal('1d').describe('Width of each time bucket in response.').default('1d'),
@@ -136,21 +92,10 @@ export const listAllOpenAiEmbeddings = listAllOpenAiAudioSpeeches;
 /** `list_all_open_ai_file_search_calls`: GET /organization/usage/file_search_calls */
 export const listAllOpenAiFileSearchCalls = z.object({
   start_time: z
-    .union([
-      z
-        .number()
-        .int()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-      z
-        .string()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
   end_time: z
-    .union([
-      z.number().int().describe('End time, exclusive: same forms as start_time.'),
-      z.string().describe('End time, exclusive: same forms as start_time.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('End time, exclusive: same forms as start_time.')
     .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
@@ -169,21 +114,10 @@ export const listAllOpenAiFileSearchCalls = z.object({
 /** `list_all_open_ai_images`: GET /organization/usage/images */
 export const listAllOpenAiImages = z.object({
   start_time: z
-    .union([
-      z
-        .number()
-        .int()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-      z
-        .string()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
   end_time: z
-    .union([
-      z.number().int().describe('End time, exclusive: same forms as start_time.'),
-      z.string().describe('End time, exclusive: same forms as start_time.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('End time, exclusive: same forms as start_time.')
     .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
@@ -216,21 +150,10 @@ export const listAllOpenAiUsageVectorStores = listAllOpenAiCodeInterpreterSessio
 /** `list_all_open_ai_web_search_calls`: GET /organization/usage/web_search_calls */
 export const listAllOpenAiWebSearchCalls = z.object({
   start_time: z
-    .union([
-      z
-        .number()
-        .int()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-      z
-        .string()
-        .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.'),
   end_time: z
-    .union([
-      z.number().int().describe('End time, exclusive: same forms as start_time.'),
-      z.string().describe('End time, exclusive: same forms as start_time.'),
-    ])
+    .union([z.number().int(), z.string()])
     .describe('End time, exclusive: same forms as start_time.')
     .optional(),
   bucket_width: z.enum(['1m', '1h', '1d']).describe('Width of each time bucket in response.').default('1d'),
