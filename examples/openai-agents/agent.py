@@ -3,7 +3,8 @@
     pip install openai-agents        # Node.js ^20.19 or >=22.12 must be on PATH for npx
     OPENAI_API_KEY=sk-... python agent.py
 
-`--methods read` keeps the listing at 126 tools, under the 128 tools OpenAI accepts in one request.
+The filter keeps the listing small (read-only fine-tuning, files, models and batch tools, wait tools included),
+well under the 128 tools OpenAI accepts in one request; `--methods read` alone would pass it.
 """
 
 import asyncio
@@ -15,7 +16,7 @@ from agents.mcp import MCPServerStdio
 # The MCP stdio client passes only a minimal environment to the server, so the key is handed over explicitly.
 SERVER_PARAMS = {
     "command": "npx",
-    "args": ["-y", "openai-mcp-kit", "serve", "--methods", "read"],
+    "args": ["-y", "openai-mcp-kit", "serve", "--methods", "read", "--tags", "fine-tuning,files,models,batch"],
     "env": {"OPENAI_API_KEY": os.environ["OPENAI_API_KEY"]},
 }
 

@@ -68,10 +68,15 @@ describe('README figures', () => {
   const tagged = (...tags: string[]) => (t: ToolDef) => read(t) && t.tags.some((g) => tags.includes(g));
 
   it('quotes the tool counts the catalog gives', () => {
-    expect(readme).toContain(`(${tools.length} of them)`);
-    expect(readme).toContain(`**${tools.length} tools** from the ${tools.length + excluded.length} operations of the pinned spec (${count(read)} read, ${count((t) => !read(t))} write)`);
-    expect(readme).toContain(`\`--methods read\` (${count(read)})`);
+    const waits = count((t) => t.method === 'wait');
+    const ops = tools.length - waits;
+    expect(readme).toContain(`(${tools.length} tools: ${ops} operations and ${waits} wait tools)`);
+    expect(readme).toContain(`**${tools.length} tools**: one per operation of the pinned spec (${ops} of its ${ops + excluded.length};`);
+    expect(readme).toContain(`${count(read)} read, ${count((t) => !read(t))} write.`);
+    expect(readme).toContain(`\`--methods read\` (${count(read)}`);
+    expect(readme).toContain(`\`--methods list,get\` (${count((t) => t.method === 'list' || t.method === 'get')}`);
     expect(readme).toContain(`vector-stores (${count(tagged('fine-tuning', 'files', 'batch', 'models', 'vector-stores'))}; Cursor`);
+    expect(readme).toContain(`read + fine-tuning, files, models, batch (${count(tagged('fine-tuning', 'files', 'models', 'batch'))} ≤ 128)`);
     expect(readme).toContain(`\`read\` + \`billing\` (${count(tagged('billing'))})`);
     expect(readme).toContain(`\`read\` + \`fine-tuning\` (${count(tagged('fine-tuning'))})`);
   });
