@@ -5,13 +5,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import { repoRoot } from '../../generator/pin.js';
 import { inspect, runInspector } from '../../scripts/inspect.js';
 
 describe('MCP Inspector CLI', () => {
   it('reports 0 errors and 0 warnings for tools/list --strict, and one tools/call succeeds against Prism', async () => {
     const report = await inspect(['--base-url', inject('prismUrl')]);
-    expect(report.tools).toBe(287);
+    expect(report.tools).toBe(catalogJson.tools.length);
     expect(report.findings).toEqual([]);
     expect([report.errors, report.warnings]).toEqual([0, 0]);
     expect(report.call.ok, report.call.detail).toBe(true);
