@@ -96,7 +96,8 @@ describe('human time inputs', () => {
     const costs = tool('list_all_open_ai_costs');
     expect(costs.timeArgs).toEqual(['start_time', 'end_time']);
     const props = costs.inputSchema.properties as Record<string, any>;
-    expect(props.start_time.type).toEqual(['integer', 'string']);
+    // Advertised as either type; the portable pass spells the union as anyOf (hosts reject `type` arrays).
+    expect(props.start_time.anyOf).toEqual([{ type: 'integer' }, { type: 'string' }]);
     expect(props.start_time.description).toBe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.');
     expect(props.end_time.description).toBe('End time, exclusive: same forms as start_time.');
     // What is validated and sent stays integer seconds; the runtime converts first.
