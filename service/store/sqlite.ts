@@ -3,15 +3,31 @@
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { ServiceError } from '../errors.js';
 import { migrationProvider } from './migrations.js';
 import { type Database as Schema, KyselyStore, migrate, type Store } from './store.js';
 
 export const DATABASE_FILE = 'openai-mcp.sqlite';
 
+// An optional dependency (a native module): stdio users never need it, and a failed build must not block installing
+// the package. Only the HTTP service and the management commands load it.
+async function loadDriver(): Promise<typeof BetterSqlite3> {
+  try {
+    return (await import('better-sqlite3')).default;
+  } catch (err) {
+    throw new ServiceError(
+      'internal',
+      `The SQLite driver (better-sqlite3, an optional dependency) is not installed or did not build: ${(err as Error).message}. ` +
+        'Install it with `npm install better-sqlite3@12` (it needs python3, make and a C++ compiler where no prebuilt binary can be fetched).',
+    );
+  }
+}
+
 export async function openSqliteStore(dataDir: string): Promise<Store> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const Database = await loadDriver();
   const sqlite = new Database(path.join(dataDir, DATABASE_FILE));
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
