@@ -1,0 +1,93 @@
+// The `search_docs` tool: ranked full-text search (minisearch: BM25 with prefix and fuzzy matching) over the
+// selected tools' names, tags, titles, descriptions and parameters. Each hit is quoted from generated/sdk.d.ts:
+// the typed `openai.<tool>` signature with its doc comment, its argument type and its result type.
+
+import MiniSearch from 'minisearch';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { invalidArgumentsResult } from '../../errors.js';
+import type { OpenAiToolkit } from '../../toolkit.js';
+import type { ToolDef } from '../../types.js';
+import { loadSdkDocs, type SdkDocs } from './sdk-docs.js';
+import { fallbackSignature } from './ts-types.js';
+
+export const SEARCH_DOCS = 'search_docs';
+const DEFAULT_LIMIT = 5;
+const MAX_LIMIT = 20;
+/** Declarations longer than this are named, not quoted, to keep answers small. */
+const MAX_QUOTED_TYPE_CHARS = 1_500;
+
+export function searchDocsTool(): Tool {
+  return {
+    name: SEARCH_DOCS,
+    title: 'Search the typed OpenAI client',
+    description: [
+      'Finds the `openai.<tool_name>` functions available to execute_code, ranked by relevance to `query` (words such as "project api keys" or "usage completions").',
+      'Each match is its TypeScript signature with a doc comment, its argument type and its result type.',
+      'Call it before writing code; use the exact tool and argument names it shows.',
+    ].join(' '),
+    inputSchema: {
+      type: 'object',
+      properties: {
+        query: { type: 'string', description: 'What the program needs to do or read.' },
+        limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Matches to return.' },
+      },
+      required: ['query'],
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  };
+}
+
+const words = (s: string) => s.replace(/_/g, ' ');
+
+function paramText(t: ToolDef): string {
+  const props = (t.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
+  return Object.entries(props).map(([k, p]) => `${words(k)} ${p?.description ?? ''}`).join(' ');
+}
+
+/** The quoted documentation of one tool: signature, then the declarations of the types it names. */
+export function toolDoc(t: ToolDef, docs: SdkDocs | undefined): string {
+  const entry = docs?.tools[t.name];
+  if (!entry || entry.schemaHash !== t.schemaHash) return fallbackSignature(t);
+  const parts = [entry.signature];
+  for (const name of entry.types) {
+    const decl = docs!.types[name];
+    if (!decl) continue;
+    parts.push(decl.length <= MAX_QUOTED_TYPE_CHARS ? decl : `// ${name}: ${decl.length} characters, see generated/sdk.d.ts`);
+  }
+  return parts.join('\n');
+}
+
+export function createSearchDocs(kit: OpenAiToolkit) {
+  const index = new MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }>({
+    fields: ['name', 'tags', 'title', 'description', 'params'],
+    searchOptions: { boost: { name: 3, title: 2, tags: 2, params: 0.5 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
+  });
+  index.addAll(kit.tools.map((t) => ({
+    id: t.name, name: words(t.name), tags: t.tags.join(' '), title: t.title, description: t.description, params: paramText(t),
+  })));
+  const byName = new Map(kit.tools.map((t) => [t.name, t]));
+  let docs: Promise<SdkDocs | undefined> | undefined;
+
+  return async function searchDocs(args: Record<string, unknown> | undefined): Promise<CallToolResult> {
+    const query = args?.query;
+    if (typeof query !== 'string' || !query.trim()) {
+      return invalidArgumentsResult(SEARCH_DOCS, [{ path: 'query', message: 'must be a non-empty string' }]);
+    }
+    const limit = args?.limit ?? DEFAULT_LIMIT;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      return invalidArgumentsResult(SEARCH_DOCS, [{ path: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` }]);
+    }
+    docs ??= loadSdkDocs();
+    const sdk = await docs;
+    const hits = index.search(query).slice(0, limit);
+    if (!hits.length) {
+      return { content: [{ type: 'text', text: `No tool matches ${JSON.stringify(query)}. Try other words (resource names such as "projects", "files", "fine tuning").` }] };
+    }
+    const blocks = hits.map((h) => toolDoc(byName.get(String(h.id))!, sdk));
+    const text = `${hits.length} of ${kit.tools.length} tools, best first. Call them in execute_code as openai.<name>(args).\n\n${blocks.join('\n\n')}`;
+    return {
+      content: [{ type: 'text', text }],
+      structuredContent: { matches: hits.map((h, i) => ({ name: String(h.id), score: Math.round(h.score * 1000) / 1000, doc: blocks[i] })) },
+    };
+  };
+}
