@@ -7,7 +7,8 @@ import { describeRateLimits, RATE_LIMIT_META_KEY, type RateLimitInfo } from '../
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
 import type { CodeError, CodeErrorCode, CodePosition, FailedCall } from './errors.js';
 import type { CodeLimits } from './limits.js';
-import { runInSandbox, type SandboxOutcome, type ThrownError } from './sandbox.js';
+import type { SandboxOutcome, ThrownError } from './sandbox.js';
+import { sharedPool } from './worker-pool.js';
 import { PROGRAM_FILE, StripError, stripTypes, type StrippedProgram } from './strip-types.js';
 
 export const EXECUTE_CODE = 'execute_code';
@@ -119,8 +120,11 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
     }
 
     const run: Run = { calls: 0, callLimitHit: false, logs: [], logChars: 0, logDropped: 0 };
-    // Ends calls still in flight when the run ends (time out, program returned without awaiting them).
+    const deadline = Date.now() + limits.timeoutMs;
+    // Calls the program started but did not await (or abandoned by failing early) still finish before the
+    // answer, up to the deadline, so no request of this run happens after it; past the deadline they are cancelled.
     const inflight = new AbortController();
+    const started = new Set<Promise<unknown>>();
     const onOuterAbort = () => inflight.abort();
     context?.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
@@ -139,10 +143,14 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
         }
         run.calls++;
         let r: CallToolResult;
+        const call = kit.callTool(name, callArgs as Record<string, unknown>, { signal: inflight.signal });
+        started.add(call);
         try {
-          r = await kit.callTool(name, callArgs as Record<string, unknown>, { signal: inflight.signal });
+          r = await call;
         } catch (err) {
           r = { content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }], isError: true };
+        } finally {
+          started.delete(call);
         }
         const limitsSeen = r._meta?.[RATE_LIMIT_META_KEY] as RateLimitInfo | undefined;
         if (limitsSeen) run.rateLimits = limitsSeen;
@@ -163,14 +171,25 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
         run.logChars += line.length;
         run.logs.push(line);
       },
+      logDropped(chars: number) {
+        run.logDropped += chars;
+      },
     };
 
     let outcome: SandboxOutcome;
     try {
-      outcome = await runInSandbox(program.js, host, { cursorArgs }, limits, context?.signal);
+      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, host, context?.signal);
     } catch (err) {
       outcome = { ok: false, kind: 'internal', error: { name: 'InternalError', message: String((err as Error)?.message ?? err), stack: '' } };
     } finally {
+      if (started.size && !inflight.signal.aborted) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([...started]),
+          new Promise((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())); }),
+        ]);
+        clearTimeout(timer);
+      }
       inflight.abort();
       context?.signal?.removeEventListener('abort', onOuterAbort);
     }

@@ -6,7 +6,8 @@ import { DEFAULT_MAX_TEXT_CHARS } from '../../toolkit.js';
 export interface CodeLimits {
   /** QuickJS heap per execution, in bytes. Default 64 MiB. */
   memoryBytes: number;
-  /** QuickJS stack per execution, in bytes; deep recursion fails with a stack overflow. Default 512 KiB. */
+  /** QuickJS stack per execution, in bytes; deep recursion fails with a stack overflow. Default 256 KiB: about 1,300 frames of
+   * plain recursion, and below the point where the host's own stack would run out first. */
   stackBytes: number;
   /** Wall time per execution, including time spent waiting on OpenAI. Default 30 000 ms. */
   timeoutMs: number;
@@ -22,7 +23,7 @@ export interface CodeLimits {
 
 export const DEFAULT_CODE_LIMITS: CodeLimits = {
   memoryBytes: 64 * 1024 * 1024,
-  stackBytes: 512 * 1024,
+  stackBytes: 256 * 1024,
   timeoutMs: 30_000,
   maxCalls: 50,
   maxResultChars: DEFAULT_MAX_TEXT_CHARS,

@@ -12,7 +12,13 @@ export const PRELUDE_FILE = 'prelude.js';
  */
 export const PRELUDE = String.raw`(function install(call, log, configJson) {
   'use strict';
-  const config = JSON.parse(configJson);
+  // Captured before the program runs, so a program that replaces JSON or Promise only breaks itself.
+  const stringify = JSON.stringify;
+  const parse = JSON.parse;
+  const PromiseCtor = Promise;
+  const assign = Object.assign;
+  const protoNames = new Set(Object.getOwnPropertyNames(Object.prototype));
+  const config = parse(configJson);
   const cursorArgs = config.cursorArgs;
 
   class OpenAiToolError extends Error {
@@ -24,21 +30,30 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
     }
   }
 
+  // Once the host refuses a call for the call limit, later calls are refused here without a round trip.
+  let refused = null;
+
   function invoke(name, args) {
     // The call site is where the program asked; the failure arrives later, from the host.
     const site = new Error().stack;
+    if (refused) {
+      const err = new OpenAiToolError(assign({}, refused, { tool: String(name) }));
+      err.stack = site;
+      return PromiseCtor.reject(err);
+    }
     let json;
     try {
-      json = args === undefined ? '{}' : JSON.stringify(args);
+      json = args === undefined ? '{}' : stringify(args);
     } catch (e) {
-      return Promise.reject(new TypeError('openai.' + String(name) + ': arguments must be JSON-serializable (' + e.message + ')'));
+      return PromiseCtor.reject(new TypeError('openai.' + String(name) + ': arguments must be JSON-serializable (' + e.message + ')'));
     }
     if (json === undefined || json[0] !== '{') {
-      return Promise.reject(new TypeError('openai.' + String(name) + ': arguments must be an object'));
+      return PromiseCtor.reject(new TypeError('openai.' + String(name) + ': arguments must be an object'));
     }
     return call(String(name), json).then(function (text) {
-      const reply = JSON.parse(text);
+      const reply = parse(text);
       if (reply.ok) return reply.value;
+      if (reply.error && reply.error.error && reply.error.error.type === 'call_limit') refused = reply.error;
       const err = new OpenAiToolError(reply.error);
       err.stack = site;
       throw err;
@@ -47,21 +62,23 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
 
   async function* paginate(name, args) {
     const cursorArg = cursorArgs[name];
-    let current = Object.assign({}, args);
+    let current = assign({}, args);
     for (;;) {
       const page = await invoke(name, current);
       const items = Array.isArray(page && page.result) ? page.result : Array.isArray(page && page.rows) ? page.rows : null;
       if (!items) throw new TypeError('openai.paginate: ' + name + ' is not a list tool');
       for (const item of items) yield item;
       if (!cursorArg || !page.has_more || page.next_cursor === null || page.next_cursor === undefined) return;
-      current = Object.assign({}, current, { [cursorArg]: page.next_cursor });
+      current = assign({}, current, { [cursorArg]: page.next_cursor });
     }
   }
 
   const openai = new Proxy(Object.freeze({}), {
     get(_target, name) {
       if (name === 'paginate') return paginate;
+      // Not a tool: symbols, \`then\` (so awaiting openai itself is harmless) and Object.prototype members (String(openai)).
       if (typeof name !== 'string' || name === 'then') return undefined;
+      if (protoNames.has(name)) return Object.prototype[name];
       return function (args) { return invoke(name, args); };
     },
   });
@@ -70,7 +87,7 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
     if (typeof value === 'string') return value;
     if (value instanceof Error) return String(value.name) + ': ' + String(value.message);
     try {
-      const json = JSON.stringify(value);
+      const json = stringify(value);
       return json === undefined ? String(value) : json;
     } catch (e) {
       return String(value);
@@ -93,24 +110,24 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
       return { name: String(e.name), message: String(e.message), stack: String(e.stack || ''), tool: e instanceof OpenAiToolError ? e.tool : undefined };
     }
     let shown;
-    try { shown = JSON.stringify(e); } catch (_) { shown = undefined; }
+    try { shown = stringify(e); } catch (_) { shown = undefined; }
     if (shown === undefined) shown = String(e);
     return { name: 'Thrown', message: 'the program threw a non-Error value: ' + shown.slice(0, 1000), stack: '' };
   }
 
   return function run(program) {
-    return Promise.resolve()
+    return PromiseCtor.resolve()
       .then(function () { return program(openai, console); })
       .then(function (value) {
         let json;
         try {
-          json = value === undefined ? null : JSON.stringify(value);
+          json = value === undefined ? null : stringify(value);
         } catch (e) {
-          return JSON.stringify({ ok: false, error: { name: 'TypeError', message: 'the return value is not JSON-serializable: ' + String(e && e.message), stack: '', serialization: true } });
+          return stringify({ ok: false, error: { name: 'TypeError', message: 'the return value is not JSON-serializable: ' + String(e && e.message), stack: '', serialization: true } });
         }
-        return JSON.stringify({ ok: true, json: json === undefined ? null : json });
+        return stringify({ ok: true, json: json === undefined ? null : json });
       }, function (e) {
-        return JSON.stringify({ ok: false, error: describe(e) });
+        return stringify({ ok: false, error: describe(e) });
       });
   };
 })`;

@@ -22,8 +22,19 @@ function compileOnce(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-/** A new, independent QuickJS instance. */
-export async function newQuickJs(): Promise<QuickJSWASMModule> {
+const PAGE = 65_536;
+/** Room for QuickJS itself (runtime, atoms, the C stack) on top of the JavaScript heap limit. */
+const ENGINE_OVERHEAD_BYTES = 16 * 1024 * 1024;
+const INITIAL_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A new, independent QuickJS instance whose WebAssembly memory cannot grow past `heapLimitBytes` plus the
+ * engine's own needs. QuickJS's heap limit does not count ArrayBuffer contents, so this cap is what stops
+ * `new ArrayBuffer` loops.
+ */
+export async function newQuickJs(heapLimitBytes: number): Promise<QuickJSWASMModule> {
   const wasmModule = await compileOnce();
-  return newQuickJSWASMModuleFromVariant(newVariant(RELEASE, { wasmModule }));
+  const maximum = Math.ceil((heapLimitBytes + ENGINE_OVERHEAD_BYTES) / PAGE);
+  const wasmMemory = new WebAssembly.Memory({ initial: Math.min(maximum, INITIAL_BYTES / PAGE), maximum });
+  return newQuickJSWASMModuleFromVariant(newVariant(RELEASE, { wasmModule, wasmMemory }));
 }

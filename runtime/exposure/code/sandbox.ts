@@ -13,6 +13,8 @@ export interface SandboxHost {
   /** One `openai.*` call; resolves to the prelude's reply envelope as JSON. Must not reject. */
   call(name: string, argsJson: string): Promise<string>;
   log(level: string, text: string): void;
+  /** Console output not relayed because the log cap was reached, in characters. */
+  logDropped?(chars: number): void;
 }
 
 export interface ThrownError {
@@ -49,6 +51,20 @@ function dumpError(ctx: QuickJSContext, handle: QuickJSHandle): ThrownError {
   }
 }
 
+/**
+ * An exception from the WebAssembly side: the host stack exhausted by recursion (QuickJS's own limit did not
+ * trip first, e.g. inside JSON.stringify of a deeply nested value), a trap, or a bug here. The instance is dropped.
+ */
+function hostFailure(err: unknown, timedOut: boolean): Exclude<SandboxOutcome, { ok: true }> {
+  const message = String((err as Error)?.message ?? err);
+  if (timedOut) return { ok: false, kind: 'timeout', error: { name: 'TimeoutError', message, stack: '' } };
+  if (err instanceof RangeError && /call stack/i.test(message)) {
+    return { ok: false, kind: 'thrown', error: { name: 'InternalError', message: 'stack overflow', stack: '' } };
+  }
+  if (/out of memory|memory access|grow/i.test(message)) return { ok: false, kind: 'memory', error: { name: 'InternalError', message, stack: '' } };
+  return { ok: false, kind: 'internal', error: { name: 'InternalError', message, stack: '' } };
+}
+
 export async function runInSandbox(
   js: string,
   host: SandboxHost,
@@ -58,7 +74,7 @@ export async function runInSandbox(
 ): Promise<SandboxOutcome> {
   const started = Date.now();
   const deadline = started + limits.timeoutMs;
-  const qjs = await newQuickJs();
+  const qjs = await newQuickJs(limits.memoryBytes);
   const rt: QuickJSRuntime = qjs.newRuntime();
   let closed = false;
   let timedOut = false;
@@ -85,11 +101,15 @@ export async function runInSandbox(
       : { ok: false, kind: isOutOfMemory(e) ? 'memory' : 'internal', error: e };
   const pump = () => {
     if (closed) return;
-    const r = rt.executePendingJobs();
-    if (r.error) {
-      const e = dumpError(ctx, r.error);
-      r.error.dispose();
-      fail(classify(e));
+    try {
+      const r = rt.executePendingJobs();
+      if (r.error) {
+        const e = dumpError(ctx, r.error);
+        r.error.dispose();
+        fail(classify(e));
+      }
+    } catch (err) {
+      fail(hostFailure(err, timedOut));
     }
   };
 
@@ -118,10 +138,14 @@ export async function runInSandbox(
           if (!pending.size) cleanup();
           return;
         }
-        const s = ctx.newString(reply);
-        deferred.resolve(s);
-        s.dispose();
-        deferred.dispose();
+        try {
+          const s = ctx.newString(reply);
+          deferred.resolve(s);
+          s.dispose();
+          deferred.dispose();
+        } catch (err) {
+          return fail(hostFailure(err, timedOut));
+        }
         pump();
       });
       return deferred.handle;
@@ -162,6 +186,8 @@ export async function runInSandbox(
     }
     const promise = keep(promiseR.value);
     const settled = ctx.resolvePromise(promise).then((r): SandboxOutcome => {
+      // The interrupt is uncatchable by the program, but the async function still rejects with it.
+      if (timedOut) return { ok: false, kind: 'timeout', error: { name: 'TimeoutError', message: '', stack: '' } };
       if (r.error) {
         // `run` turns every program failure into an envelope; a rejection means describing the error failed.
         const e = dumpError(ctx, r.error);
@@ -197,9 +223,7 @@ export async function runInSandbox(
       clearTimeout(timer);
     }
   } catch (err) {
-    // A WebAssembly trap (the C stack exhausted by recursion the QuickJS limit did not catch) or a bug here.
-    const message = String((err as Error)?.message ?? err);
-    return { ok: false, kind: timedOut ? 'timeout' : /out of memory|memory access/i.test(message) ? 'memory' : 'internal', error: { name: 'InternalError', message, stack: '' } };
+    return hostFailure(err, timedOut);
   } finally {
     cleanup();
   }
