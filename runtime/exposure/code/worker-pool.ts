@@ -16,6 +16,8 @@ import type { FromWorker, ToWorker } from './worker.js';
 /** Time after the deadline in which the worker's own interrupt handler may still end the run cleanly. */
 const GRACE_MS = 500;
 const MAX_IDLE = 4;
+/** Programs running at once per process; more wait their turn (their time limit starts when they start). */
+export const MAX_WORKERS = 8;
 
 // Compiled (tsc: worker.js beside this file), bundled (the bin: code-worker.mjs beside the chunk or one level
 // up) or source (tests, tsx: worker.ts, loaded through tsx's loader).
@@ -56,6 +58,24 @@ interface Slot {
 export class WorkerPool {
   private readonly idle: Slot[] = [];
   private readonly target = locateWorker();
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(private readonly maxWorkers = MAX_WORKERS) {}
+
+  private async acquire(): Promise<void> {
+    if (this.active < this.maxWorkers) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.queue.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.active--;
+  }
 
   /** False when no worker entry could be found (an unusual bundle); runs then happen on this thread. */
   get available(): boolean {
@@ -82,6 +102,15 @@ export class WorkerPool {
 
   async run(js: string, config: SandboxConfig, limits: CodeLimits, host: SandboxHost, signal?: AbortSignal): Promise<SandboxOutcome> {
     if (!this.target) return runInSandbox(js, host, config, limits, signal);
+    await this.acquire();
+    try {
+      return await this.runOnWorker(js, config, limits, host, signal);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async runOnWorker(js: string, config: SandboxConfig, limits: CodeLimits, host: SandboxHost, signal?: AbortSignal): Promise<SandboxOutcome> {
     const slot = this.idle.pop() ?? this.spawn();
     try {
       await slot.ready;
