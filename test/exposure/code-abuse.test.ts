@@ -2,7 +2,7 @@
 // answer), no effect on the host, no request beyond what the scope allows, and the server still serving.
 
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
 import { connect, fakeKit, run, textOf } from './helpers.js';
@@ -153,6 +153,10 @@ describe('resource limits', () => {
   });
 
   it('refuses tool calls past the limit, sequential or all at once, without sending them', async () => {
+    // 50 real requests each: a roomier time limit than the other cases, so a busy machine cannot turn this into a timeout.
+    const roomy = await connect(createCodeExposure(fakeKit(fake, { methods: ['read'] }), { limits: { timeoutMs: 20_000 } }));
+    const client = roomy.client;
+    onTestFinished(() => roomy.close());
     fake.clearLog();
     const seq = await run(client, 'for (let i = 0; i < 10000; i++) await openai.list_all_open_ai_projects({ limit: 1 });');
     expect(errorOf(seq).code).toBe('call_limit');

@@ -7,28 +7,8 @@ import { createCodeExposure } from '../../runtime/exposure/code/index.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
 import { DAY, startOfDay } from '../fake-openai/state.js';
 import { connect, fakeKit, run } from './helpers.js';
+import { COST_AUDIT } from './programs.js';
 
-export const COST_AUDIT = `
-const now = Math.floor(Date.now() / 1000);
-const start = now - 7 * 86400;
-interface Project { id: string; name: string | null }
-const projects: Project[] = [];
-for await (const p of openai.paginate('list_all_open_ai_projects', { limit: 100 })) projects.push(p as Project);
-const tokens: Record<string, number> = {};
-for await (const row of openai.paginate('list_all_open_ai_completions', { start_time: start, group_by: ['project_id'] })) {
-  tokens[row.project_id] = (tokens[row.project_id] ?? 0) + row.input_tokens + row.output_tokens;
-}
-const top = projects.filter((p) => p.id in tokens).sort((a, b) => tokens[b.id] - tokens[a.id])[0];
-const keys = (await openai.list_all_open_ai_project_api_keys({ project_id: top.id, limit: 100 })).result;
-const cutoff = now - 90 * 86400;
-return {
-  project: { id: top.id, name: top.name },
-  tokens: tokens[top.id],
-  old_keys: keys.filter((k: { created_at: number }) => k.created_at < cutoff).map((k: any) => ({ id: k.id, name: k.name, created_at: k.created_at })),
-  start,
-  cutoff,
-};
-`;
 
 let fake: FakeOpenAi;
 let client: Client;

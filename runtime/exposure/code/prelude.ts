@@ -5,6 +5,9 @@
 /** File name of the prelude in sandbox stack traces (frames in it are not the program's). */
 export const PRELUDE_FILE = 'prelude.js';
 
+/** File name of the program inside the sandbox; stack frames in it belong to the submitted code. */
+export const PROGRAM_FILE = 'program.ts';
+
 /**
  * Evaluates to `install(call, log, configJson)`, which defines `openai` and `console` and returns
  * `run(program)`: a promise of a JSON envelope string, `{ok: true, json}` or `{ok: false, error}`.

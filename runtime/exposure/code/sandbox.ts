@@ -4,9 +4,8 @@
 
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
 import type { CodeLimits } from './limits.js';
-import { PRELUDE, PRELUDE_FILE } from './prelude.js';
+import { PRELUDE, PRELUDE_FILE, PROGRAM_FILE } from './prelude.js';
 import { newQuickJs } from './quickjs.js';
-import { PROGRAM_FILE } from './strip-types.js';
 
 /** The host side of the prelude's `call` and `log`. */
 export interface SandboxHost {

@@ -4,9 +4,9 @@
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { transform } from 'sucrase';
 import type { CodePosition } from './errors.js';
+import { PROGRAM_FILE } from './prelude.js';
 
-/** File name of the program inside the sandbox; stack frames in it belong to the submitted code. */
-export const PROGRAM_FILE = 'program.ts';
+export { PROGRAM_FILE } from './prelude.js';
 
 // The body runs as an async function so top-level `await` and `return` work. The header is on its own line:
 // line N of the submitted code is line N + 1 of the program.
