@@ -6,7 +6,9 @@ export interface SdkDocs {
   tools: Record<string, {
     /** The tool's schema hash when generated: a catalog whose tool differs gets a signature from its own schema. */
     schemaHash: string;
-    /** The method declaration with its JSDoc, as in `interface OpenAi`. */
+    /** The method's JSDoc, as in `interface OpenAi`. */
+    doc: string;
+    /** The method declaration, as in `interface OpenAi` (shown as `openai.<declaration>`). */
     signature: string;
     /** Named types the signature uses (argument type first, then the result's). */
     types: string[];

@@ -13,8 +13,6 @@ import { fallbackSignature } from './ts-types.js';
 export const SEARCH_DOCS = 'search_docs';
 const DEFAULT_LIMIT = 5;
 const MAX_LIMIT = 20;
-/** Declarations longer than this are named, not quoted, to keep answers small. */
-const MAX_QUOTED_TYPE_CHARS = 1_500;
 
 export function searchDocsTool(): Tool {
   return {
@@ -44,15 +42,20 @@ function paramText(t: ToolDef): string {
   return Object.entries(props).map(([k, p]) => `${words(k)} ${p?.description ?? ''}`).join(' ');
 }
 
-/** The quoted documentation of one tool: signature, then the declarations of the types it names. */
-export function toolDoc(t: ToolDef, docs: SdkDocs | undefined): string {
+/**
+ * The quoted documentation of one tool: doc comment and signature, then the declarations of the types it names
+ * that this answer has not quoted yet (`quoted` is shared across one answer).
+ */
+export function toolDoc(t: ToolDef, docs: SdkDocs | undefined, quoted = new Set<string>()): string {
   const entry = docs?.tools[t.name];
   if (!entry || entry.schemaHash !== t.schemaHash) return fallbackSignature(t);
-  const parts = [entry.signature];
+  // Doc comments sit indented inside `interface OpenAi`; shown on their own, they are dedented.
+  const parts = [`${entry.doc.replace(/^[ \t]+\*/gm, ' *')}\nopenai.${entry.signature}`];
   for (const name of entry.types) {
+    if (quoted.has(name)) continue;
+    quoted.add(name);
     const decl = docs!.types[name];
-    if (!decl) continue;
-    parts.push(decl.length <= MAX_QUOTED_TYPE_CHARS ? decl : `// ${name}: ${decl.length} characters, see generated/sdk.d.ts`);
+    parts.push(decl ?? `// ${name}: a large type, see generated/sdk.d.ts`);
   }
   return parts.join('\n');
 }
@@ -83,7 +86,8 @@ export function createSearchDocs(kit: OpenAiToolkit) {
     if (!hits.length) {
       return { content: [{ type: 'text', text: `No tool matches ${JSON.stringify(query)}. Try other words (resource names such as "projects", "files", "fine tuning").` }] };
     }
-    const blocks = hits.map((h) => toolDoc(byName.get(String(h.id))!, sdk));
+    const quoted = new Set<string>();
+    const blocks = hits.map((h) => toolDoc(byName.get(String(h.id))!, sdk, quoted));
     const text = `${hits.length} of ${kit.tools.length} tools, best first. Call them in execute_code as openai.<name>(args).\n\n${blocks.join('\n\n')}`;
     return {
       content: [{ type: 'text', text }],
