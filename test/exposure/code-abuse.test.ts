@@ -242,10 +242,15 @@ describe('scope and errors', () => {
     expect(errorOf(syntax)).toMatchObject({ code: 'syntax', position: { line: 2 } });
   });
 
-  it('passes OpenAI\'s error through, never a key', async () => {
-    fake.injectError({ path: '/organization/projects', status: 429, message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' });
+  it('passes OpenAI\'s error and rate-limit fields through, never a key', async () => {
+    fake.injectError({
+      path: '/organization/projects', status: 429, message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded',
+      headers: { 'x-ratelimit-limit-requests': '100', 'x-ratelimit-remaining-requests': '0', 'retry-after': '3' },
+    });
     const r = await run(client, 'return await openai.list_all_open_ai_projects({});');
-    expect(errorOf(r).call.error).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+    expect(errorOf(r).call.error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', 'retry-after': 3 });
+    expect(r._meta?.['openai/ratelimit']).toEqual({ requests: { 'ratelimit-limit': 100, 'ratelimit-remaining': 0 }, 'retry-after': 3 });
+    expect(textOf(r)).toContain('retry-after');
     noKeyIn(r);
   });
 });

@@ -27,7 +27,10 @@ describe('code mode listing', () => {
     const descriptions = tools.map((t) => t.description ?? '').join('\n');
     expect(encode(descriptions).length).toBeLessThanOrEqual(1_500);
     expect(tools[1]!.description).toContain("openai.paginate('list_all_open_ai_completions'");
-    expect(tools[1]!.annotations?.readOnlyHint).toBe(false);
+    // This server's scope is read-only, so a program cannot write either; a full server says otherwise.
+    expect(tools[1]!.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    const full = createCodeExposure(createOpenAiToolkit({ env: {} })).listTools();
+    expect(full[1]!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
   });
 });
 

@@ -3,7 +3,7 @@
 // holds exact excerpts of it (what search_docs quotes).
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ const TSC = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
 
 /** Strict, with declaration files checked (the project's tsconfig skips them). */
 async function typecheck(files: Record<string, string>): Promise<string> {
+  await mkdir(path.join(repoRoot, '.cache'), { recursive: true });
   const dir = await mkdtemp(path.join(repoRoot, '.cache', 'sdk-check-'));
   try {
     for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
@@ -44,6 +45,12 @@ describe('generated/sdk.d.ts', () => {
     const wrong = await typecheck({ 'sdk.d.ts': dts, 'program.ts': asProgram("await openai.list_all_open_ai_projects({ limt: 1 });") });
     expect(wrong).toMatch(/limt/);
   }, 120_000);
+
+  it('is exported to package consumers as openai-mcp-kit/sdk', async () => {
+    const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8'));
+    expect(pkg.exports['./sdk']).toEqual({ types: './generated/sdk.d.ts' });
+    expect(pkg.files).toContain('generated/sdk.d.ts');
+  });
 
   it('is what sdk-docs.json quotes, for every tool', async () => {
     const dts = await readFile(path.join(repoRoot, 'generated', 'sdk.d.ts'), 'utf8');

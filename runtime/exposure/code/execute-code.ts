@@ -13,7 +13,8 @@ import { PROGRAM_FILE, StripError, stripTypes, type StrippedProgram } from './st
 
 export const EXECUTE_CODE = 'execute_code';
 
-export function executeCodeTool(limits: CodeLimits): Tool {
+/** `readOnly`: every tool the program can call only reads, so running a program cannot change anything either. */
+export function executeCodeTool(limits: CodeLimits, readOnly = false): Tool {
   return {
     name: EXECUTE_CODE,
     title: 'Run a program against the OpenAI API',
@@ -41,7 +42,7 @@ export function executeCodeTool(limits: CodeLimits): Tool {
       },
       required: ['code'],
     },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    annotations: { readOnlyHint: readOnly, destructiveHint: !readOnly, idempotentHint: readOnly, openWorldHint: true },
   };
 }
 

@@ -25,7 +25,7 @@ export interface CodeExposureOptions {
  */
 export function createCodeExposure(kit: OpenAiToolkit, options: CodeExposureOptions = {}): ExposedTools {
   const limits = resolveLimits(options.limits);
-  const tools: Tool[] = [searchDocsTool(), executeCodeTool(limits)];
+  const tools: Tool[] = [searchDocsTool(), executeCodeTool(limits, kit.tools.every((t) => t.access === 'read'))];
   const searchDocs = createSearchDocs(kit);
   const executeCode = createExecuteCode(kit, limits);
   return {
