@@ -208,6 +208,31 @@ describe('scope and errors', () => {
     expect(fake.state.projects.some((p) => p.name === 'evil')).toBe(false);
   });
 
+  it('cannot hang the host by hijacking Promise.prototype.then, or by a return value that will not serialize', async () => {
+    const hijack = await run(client, 'Promise.prototype.then = function () { return this; };\nreturn 1;');
+    expect(hijack.isError).toBe(true);
+    expect(['timeout', 'runtime']).toContain(errorOf(hijack).code);
+    const cyclic = await run(client, 'const a = {}; a.self = a; return a;');
+    expect(errorOf(cyclic).code).toBe('not_serializable');
+    const toJson = await run(client, "return { toJSON() { throw new Error('no'); } };");
+    expect(errorOf(toJson).code).toBe('not_serializable');
+    const big = await run(client, 'return 10n ** 30n;');
+    expect(errorOf(big).code).toBe('not_serializable');
+  });
+
+  it('refuses openai.paginate over a tool that is not a list', async () => {
+    const r = await run(client, "for await (const x of openai.paginate('get_single_open_ai_project_by_id', { project_id: 'proj_001' })) {}");
+    expect(errorOf(r).code).toBe('runtime');
+    expect(textOf(r)).toContain('is not a list tool');
+  });
+
+  it('ends a run the client cancels, and keeps serving', async () => {
+    const controller = new AbortController();
+    const pending = client.callTool({ name: 'execute_code', arguments: { code: 'while (true) {}' } }, undefined, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(pending).rejects.toThrow();
+  });
+
   it('reports a thrown non-Error value, even a hostile one', async () => {
     for (const code of ['throw 42;', 'throw null;', "throw { toString() { throw new Error('no'); }, toJSON() { throw 1; } };",
       'throw new Proxy({}, { get() { throw 1; }, getPrototypeOf() { throw 1; } });']) {
