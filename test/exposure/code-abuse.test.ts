@@ -2,28 +2,31 @@
 // answer), no effect on the host, no request beyond what the scope allows, and the server still serving.
 
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
 import { connect, fakeKit, run, textOf } from './helpers.js';
 
 let fake: FakeOpenAi;
+// `client` has room for a busy machine; `tight` stops at 1.5 s, for the cases that must time out.
 let client: Client;
+let tight: Client;
 let close: () => Promise<void>;
+let closeTight: () => Promise<void>;
 const hostListeners = () => ['uncaughtException', 'unhandledRejection', 'exit'].map((e) => process.listenerCount(e as 'exit'));
 let listenersBefore: number[];
 
 beforeAll(async () => {
   fake = await startFakeOpenAi();
-  // Read-only scope, and tight limits so the slow cases stay quick.
-  const exposed = createCodeExposure(fakeKit(fake, { methods: ['read'] }), {
-    limits: { timeoutMs: 1_500, memoryBytes: 16 * 1024 * 1024, maxResultChars: 20_000, maxLogChars: 2_000 },
-  });
-  ({ client, close } = await connect(exposed));
+  // Read-only scope, and small limits so the costly cases stay quick.
+  const limits = { memoryBytes: 16 * 1024 * 1024, maxResultChars: 20_000, maxLogChars: 2_000 };
+  ({ client, close } = await connect(createCodeExposure(fakeKit(fake, { methods: ['read'] }), { limits: { ...limits, timeoutMs: 20_000 } })));
+  ({ client: tight, close: closeTight } = await connect(createCodeExposure(fakeKit(fake, { methods: ['read'] }), { limits: { ...limits, timeoutMs: 1_500 } })));
   listenersBefore = hostListeners();
 });
 afterAll(async () => {
   await close();
+  await closeTight();
   await fake.close();
 });
 
@@ -118,24 +121,24 @@ describe('prototype pollution stays inside one execution', () => {
 
 describe('resource limits', () => {
   it('stops while(true){} with the interrupt handler', async () => {
-    const r = await run(client, 'while (true) {}');
+    const r = await run(tight, 'while (true) {}');
     expect(r.isError).toBe(true);
     expect(errorOf(r).code).toBe('timeout');
     expect(textOf(r)).toContain('1500 ms');
   });
 
   it('stops a loop that swallows exceptions, after an await', async () => {
-    const r = await run(client, 'await openai.list_all_open_ai_projects({ limit: 1 }); for (;;) { try { while (true) {} } catch (e) {} }');
+    const r = await run(tight, 'await openai.list_all_open_ai_projects({ limit: 1 }); for (;;) { try { while (true) {} } catch (e) {} }');
     expect(errorOf(r).code).toBe('timeout');
   });
 
   it('ends a loop of slow built-ins that the interrupt handler sees too rarely, by terminating its worker', async () => {
-    const r = await run(client, "for (;;) 'x'.repeat(1 << 20);");
+    const r = await run(tight, "for (;;) 'x'.repeat(1 << 20);");
     expect(errorOf(r).code).toBe('timeout');
   });
 
   it('stops a program that waits forever on a promise', async () => {
-    const r = await run(client, 'await new Promise(() => {}); return 1;');
+    const r = await run(tight, 'await new Promise(() => {}); return 1;');
     expect(errorOf(r).code).toBe('timeout');
   });
 
@@ -153,10 +156,6 @@ describe('resource limits', () => {
   });
 
   it('refuses tool calls past the limit, sequential or all at once, without sending them', async () => {
-    // 50 real requests each: a roomier time limit than the other cases, so a busy machine cannot turn this into a timeout.
-    const roomy = await connect(createCodeExposure(fakeKit(fake, { methods: ['read'] }), { limits: { timeoutMs: 20_000 } }));
-    const client = roomy.client;
-    onTestFinished(() => roomy.close());
     fake.clearLog();
     const seq = await run(client, 'for (let i = 0; i < 10000; i++) await openai.list_all_open_ai_projects({ limit: 1 });');
     expect(errorOf(seq).code).toBe('call_limit');
@@ -209,7 +208,7 @@ describe('scope and errors', () => {
   });
 
   it('cannot hang the host by hijacking Promise.prototype.then, or by a return value that will not serialize', async () => {
-    const hijack = await run(client, 'Promise.prototype.then = function () { return this; };\nreturn 1;');
+    const hijack = await run(tight, 'Promise.prototype.then = function () { return this; };\nreturn 1;');
     expect(hijack.isError).toBe(true);
     expect(['timeout', 'runtime']).toContain(errorOf(hijack).code);
     const cyclic = await run(client, 'const a = {}; a.self = a; return a;');
@@ -228,7 +227,7 @@ describe('scope and errors', () => {
 
   it('ends a run the client cancels, and keeps serving', async () => {
     const controller = new AbortController();
-    const pending = client.callTool({ name: 'execute_code', arguments: { code: 'while (true) {}' } }, undefined, { signal: controller.signal });
+    const pending = tight.callTool({ name: 'execute_code', arguments: { code: 'while (true) {}' } }, undefined, { signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
     await expect(pending).rejects.toThrow();
   });
@@ -258,6 +257,17 @@ describe('scope and errors', () => {
     expect(errorOf(missing).position?.line).toBe(2);
     expect(errorOf(missing).call.error).toMatchObject({ status: 404 });
     expect(textOf(missing)).toContain("No such project: 'proj_999'");
+
+    // With several failed calls, the report names the one whose error the program threw.
+    const two = await run(client, [
+      'const [slow, quick] = await Promise.allSettled([',
+      "  openai.get_single_open_ai_project_by_id({ project_id: 'proj_gone' }),",
+      "  openai.list_all_open_ai_projects({ limit: 'x' }),",
+      ']);',
+      'throw (quick as PromiseRejectedResult).reason;',
+    ].join('\n'));
+    expect(errorOf(two).call).toMatchObject({ tool: 'list_all_open_ai_projects', args: { limit: 'x' } });
+    expect(errorOf(two).position?.line).toBe(3);
 
     const typeError = await run(client, 'const o: any = null;\n\nreturn o.field;');
     expect(errorOf(typeError)).toMatchObject({ code: 'runtime', position: { line: 3 } });

@@ -1,15 +1,14 @@
-// The `execute_code` tool: strip types, run the program in the sandbox with `openai.*` bound to the toolkit,
-// and turn the outcome into one tool result: the return value and the log, or an error naming the line,
-// the column and the failing call so the model can fix the program and retry.
+// The `execute_code` tool: its definition, and one run: check the code, strip types, run it on a sandbox worker
+// with `openai.*` bridged to the toolkit, let its calls settle, and answer (see answer.ts).
 
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { describeRateLimits, RATE_LIMIT_META_KEY, type RateLimitInfo } from '../../ratelimit.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
-import type { CodeError, CodeErrorCode, CodePosition, FailedCall } from './errors.js';
+import { answer, errorAnswer } from './answer.js';
+import { createBridge } from './bridge.js';
 import type { CodeLimits } from './limits.js';
-import type { SandboxOutcome, ThrownError } from './sandbox.js';
+import type { SandboxOutcome } from './sandbox.js';
+import { StripError, stripTypes, type StrippedProgram } from './strip-types.js';
 import { sharedPool } from './worker-pool.js';
-import { PROGRAM_FILE, StripError, stripTypes, type StrippedProgram } from './strip-types.js';
 
 export const EXECUTE_CODE = 'execute_code';
 
@@ -46,60 +45,6 @@ export function executeCodeTool(limits: CodeLimits, readOnly = false): Tool {
   };
 }
 
-interface Run {
-  calls: number;
-  callLimitHit: boolean;
-  failedCall?: FailedCall;
-  logs: string[];
-  logChars: number;
-  logDropped: number;
-  rateLimits?: RateLimitInfo;
-}
-
-const textOf = (r: CallToolResult) =>
-  r.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}${'mimeType' in c && c.mimeType ? ` ${c.mimeType}` : ''}]`)).join('\n');
-
-/** What a call resolves to inside the program: the structured result, or for text/binary results their content. */
-function valueOf(r: CallToolResult): unknown {
-  if (r.structuredContent) return r.structuredContent;
-  return {
-    content: r.content.map((c) => (c.type === 'text'
-      ? { type: 'text', text: c.text }
-      : { type: c.type, ...('mimeType' in c ? { mime_type: c.mimeType } : {}), note: 'binary content is not passed into the sandbox' })),
-  };
-}
-
-function positionIn(stack: string, program: StrippedProgram): CodePosition | undefined {
-  const re = new RegExp(`${PROGRAM_FILE.replace('.', '\\.')}:(\\d+)(?::(\\d+))?`, 'g');
-  for (const m of stack.matchAll(re)) {
-    const pos = program.toSource(Number(m[1]), Number(m[2] ?? 1));
-    if (pos) return pos;
-  }
-  return undefined;
-}
-
-function errorResult(error: CodeError, run: Run | undefined, limits: CodeLimits): CallToolResult {
-  const lines = [`execute_code failed (${error.code}): ${error.name}: ${error.message}`];
-  if (error.position) lines.push(`  at line ${error.position.line}, column ${error.position.column} of the submitted code`);
-  if (error.call) {
-    lines.push(`Failing call: openai.${error.call.tool}(${JSON.stringify(error.call.args)})`);
-    lines.push(`  ${error.call.message.replace(/\n/g, '\n  ')}`);
-  }
-  if (run?.logs.length) lines.push('Console output before the failure:', ...logLines(run));
-  const structured: Record<string, unknown> = { error: { ...error } };
-  if (run) structured.calls = run.calls;
-  if (run?.logs.length) structured.logs = logLines(run);
-  let text = lines.join('\n');
-  if (text.length > limits.maxResultChars) text = `${text.slice(0, limits.maxResultChars)}\n[Truncated]`;
-  const result: CallToolResult = { content: [{ type: 'text', text }], structuredContent: structured, isError: true };
-  if (JSON.stringify(structured).length > limits.maxResultChars) delete result.structuredContent;
-  return result;
-}
-
-function logLines(run: Run): string[] {
-  return run.logDropped ? [...run.logs, `[${run.logDropped} more characters of console output dropped]`] : run.logs;
-}
-
 export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
   const cursorArgs: Record<string, string> = {};
   for (const t of kit.tools) if (t.pagination) cursorArgs[t.name] = t.pagination.cursorArg;
@@ -107,126 +52,32 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
   return async function executeCode(args: Record<string, unknown> | undefined, context?: CallContext): Promise<CallToolResult> {
     const code = args?.code;
     if (typeof code !== 'string' || !code.trim()) {
-      return errorResult({ code: 'invalid_code', name: 'TypeError', message: '`code` must be a non-empty string' }, undefined, limits);
+      return errorAnswer({ code: 'invalid_code', name: 'TypeError', message: '`code` must be a non-empty string' }, undefined, limits);
     }
     if (code.length > limits.maxCodeChars) {
-      return errorResult({ code: 'invalid_code', name: 'RangeError', message: `\`code\` is ${code.length} characters, over the ${limits.maxCodeChars}-character limit` }, undefined, limits);
+      return errorAnswer({ code: 'invalid_code', name: 'RangeError', message: `\`code\` is ${code.length} characters, over the ${limits.maxCodeChars}-character limit` }, undefined, limits);
     }
     let program: StrippedProgram;
     try {
       program = stripTypes(code);
     } catch (err) {
-      if (err instanceof StripError) return errorResult({ code: 'syntax', name: 'SyntaxError', message: err.message, position: err.position }, undefined, limits);
+      if (err instanceof StripError) return errorAnswer({ code: 'syntax', name: 'SyntaxError', message: err.message, position: err.position }, undefined, limits);
       throw err;
     }
 
-    const run: Run = { calls: 0, callLimitHit: false, logs: [], logChars: 0, logDropped: 0 };
     const deadline = Date.now() + limits.timeoutMs;
-    // Calls the program started but did not await (or abandoned by failing early) still finish before the
-    // answer, up to the deadline, so no request of this run happens after it; past the deadline they are cancelled.
-    const inflight = new AbortController();
-    const started = new Set<Promise<unknown>>();
-    const onOuterAbort = () => inflight.abort();
-    context?.signal?.addEventListener('abort', onOuterAbort, { once: true });
-
-    const host = {
-      async call(name: string, argsJson: string): Promise<string> {
-        const reply = (value: unknown) => JSON.stringify(value);
-        let callArgs: unknown;
-        try {
-          callArgs = JSON.parse(argsJson);
-        } catch {
-          return reply({ ok: false, error: { tool: name, message: 'arguments are not JSON' } });
-        }
-        if (run.calls >= limits.maxCalls) {
-          run.callLimitHit = true;
-          return reply({ ok: false, error: { tool: name, message: `Call limit reached: at most ${limits.maxCalls} openai.* calls per execution; no request was sent.`, error: { type: 'call_limit' } } });
-        }
-        run.calls++;
-        let r: CallToolResult;
-        const call = kit.callTool(name, callArgs as Record<string, unknown>, { signal: inflight.signal });
-        started.add(call);
-        try {
-          r = await call;
-        } catch (err) {
-          r = { content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }], isError: true };
-        } finally {
-          started.delete(call);
-        }
-        const limitsSeen = r._meta?.[RATE_LIMIT_META_KEY] as RateLimitInfo | undefined;
-        if (limitsSeen) run.rateLimits = limitsSeen;
-        if (r.isError) {
-          const message = textOf(r);
-          const error = (r.structuredContent as { error?: unknown } | undefined)?.error;
-          run.failedCall = { tool: name, args: callArgs, message, ...(error !== undefined ? { error } : {}) };
-          return reply({ ok: false, error: { tool: name, message: `${name} failed: ${message}`, error: error ?? null } });
-        }
-        return reply({ ok: true, value: valueOf(r) });
-      },
-      log(level: string, text: string) {
-        const line = level === 'log' ? text : `[${level}] ${text}`;
-        if (run.logChars + line.length > limits.maxLogChars) {
-          run.logDropped += line.length;
-          return;
-        }
-        run.logChars += line.length;
-        run.logs.push(line);
-      },
-      logDropped(chars: number) {
-        run.logDropped += chars;
-      },
-    };
-
+    const bridge = createBridge(kit, limits);
+    const onCancel = () => bridge.abort();
+    context?.signal?.addEventListener('abort', onCancel, { once: true });
     let outcome: SandboxOutcome;
     try {
-      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, host, context?.signal);
+      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, bridge.host, context?.signal);
     } catch (err) {
       outcome = { ok: false, kind: 'internal', error: { name: 'InternalError', message: String((err as Error)?.message ?? err), stack: '' } };
     } finally {
-      if (started.size && !inflight.signal.aborted) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          Promise.allSettled([...started]),
-          new Promise((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())); }),
-        ]);
-        clearTimeout(timer);
-      }
-      inflight.abort();
-      context?.signal?.removeEventListener('abort', onOuterAbort);
+      await bridge.settle(deadline);
+      context?.signal?.removeEventListener('abort', onCancel);
     }
-    const withLimits = (r: CallToolResult): CallToolResult => (run.rateLimits
-      ? { ...r, content: [...r.content, { type: 'text', text: describeRateLimits(run.rateLimits) }], _meta: { [RATE_LIMIT_META_KEY]: run.rateLimits } }
-      : r);
-
-    if (!outcome.ok) return withLimits(errorResult(describeFailure(outcome.kind, outcome.error, program, run, limits), run, limits));
-    if (run.callLimitHit) {
-      return withLimits(errorResult({ code: 'call_limit', name: 'RangeError', message: `the program made more than ${limits.maxCalls} openai.* calls; the extra calls were refused without a request. Fetch less (filters, larger pages) or aggregate server-side.` }, run, limits));
-    }
-    const structured: Record<string, unknown> = { result: outcome.json === null ? null : JSON.parse(outcome.json), calls: run.calls };
-    if (run.logs.length) structured.logs = logLines(run);
-    const text = JSON.stringify(structured);
-    if (text.length > limits.maxResultChars) {
-      return withLimits(errorResult({
-        code: 'result_too_large',
-        name: 'RangeError',
-        message: `the result (return value plus console output) is ${text.length} characters, over the ${limits.maxResultChars}-character cap. Return a smaller summary: filter, aggregate or slice in the program.`,
-      }, undefined, limits));
-    }
-    return withLimits({ content: [{ type: 'text', text }], structuredContent: structured });
+    return answer(outcome, program, bridge.record, limits);
   };
-}
-
-function describeFailure(kind: Exclude<SandboxOutcome, { ok: true }>['kind'], e: ThrownError, program: StrippedProgram, run: Run, limits: CodeLimits): CodeError {
-  const position = positionIn(e.stack, program);
-  const base = { name: e.name, message: e.message, ...(position ? { position } : {}) };
-  const codes: Record<typeof kind, CodeErrorCode> = { thrown: 'runtime', syntax: 'syntax', timeout: 'timeout', memory: 'memory', internal: 'internal' };
-  if (kind === 'timeout') return { code: 'timeout', name: 'TimeoutError', message: `the program ran longer than ${limits.timeoutMs} ms and was stopped` };
-  if (kind === 'memory') return { ...base, code: 'memory', message: `the program used more than ${Math.round(limits.memoryBytes / 1048576)} MiB of memory (${e.message})` };
-  if (e.serialization) return { ...base, code: 'not_serializable' };
-  if (e.name === 'OpenAiToolError' && run.callLimitHit && /Call limit reached/.test(e.message)) {
-    return { ...base, code: 'call_limit' };
-  }
-  if (e.name === 'OpenAiToolError' && run.failedCall && run.failedCall.tool === e.tool) return { ...base, code: 'tool_call', call: run.failedCall };
-  if (e.name === 'InternalError' && /stack overflow/i.test(e.message)) return { ...base, code: 'runtime', message: `${e.message} (recursion too deep for the ${limits.stackBytes}-byte stack)` };
-  return { ...base, code: codes[kind] };
 }

@@ -30,6 +30,8 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
       this.name = 'OpenAiToolError';
       this.tool = info.tool;
       this.error = info.error === undefined ? null : info.error;
+      // Which call failed, for the host's report; not enumerable, so it stays out of the program's JSON.
+      Object.defineProperty(this, 'seq', { value: info.seq, enumerable: false });
     }
   }
 
@@ -110,7 +112,8 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
 
   function describe(e) {
     if (e instanceof Error) {
-      return { name: String(e.name), message: String(e.message), stack: String(e.stack || ''), tool: e instanceof OpenAiToolError ? e.tool : undefined };
+      const fromCall = e instanceof OpenAiToolError;
+      return { name: String(e.name), message: String(e.message), stack: String(e.stack || ''), tool: fromCall ? e.tool : undefined, seq: fromCall ? e.seq : undefined };
     }
     let shown;
     try { shown = stringify(e); } catch (_) { shown = undefined; }

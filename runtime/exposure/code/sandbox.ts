@@ -22,12 +22,14 @@ export interface ThrownError {
   /** QuickJS stack text; frames in the program name `program.ts:line:column`. */
   stack: string;
   tool?: string;
+  /** Sequence number of the failed `openai.*` call an `OpenAiToolError` came from. */
+  seq?: number;
   serialization?: boolean;
 }
 
 export type SandboxOutcome =
   | { ok: true; json: string | null }
-  | { ok: false; kind: 'thrown' | 'syntax' | 'timeout' | 'memory' | 'internal'; error: ThrownError };
+  | { ok: false; kind: 'thrown' | 'syntax' | 'timeout' | 'memory' | 'too_large' | 'internal'; error: ThrownError };
 
 export interface SandboxConfig {
   /** Cursor argument of each paginated tool, for `openai.paginate`. */
@@ -197,7 +199,12 @@ export async function runInSandbox(
       const text = ctx.typeof(r.value) === 'string' ? ctx.getString(r.value) : '';
       r.value.dispose();
       const envelope = JSON.parse(text) as { ok: boolean; json?: string | null; error?: ThrownError };
-      if (envelope.ok) return { ok: true, json: envelope.json ?? null };
+      if (envelope.ok) {
+        const json = envelope.json ?? null;
+        // Far over the cap: not worth copying out of the worker; the size is all the answer needs.
+        if (json !== null && json.length > limits.maxResultChars) return { ok: false, kind: 'too_large', error: { name: 'RangeError', message: String(json.length), stack: '' } };
+        return { ok: true, json };
+      }
       const e = envelope.error ?? { name: 'Error', message: 'unknown failure', stack: '' };
       if (isOutOfMemory(e)) return { ok: false, kind: 'memory', error: e };
       return { ok: false, kind: 'thrown', error: e };
