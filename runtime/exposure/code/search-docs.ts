@@ -61,13 +61,18 @@ export function toolDoc(t: ToolDef, docs: SdkDocs | undefined, quoted = new Set<
 }
 
 export function createSearchDocs(kit: OpenAiToolkit) {
-  const index = new MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }>({
-    fields: ['name', 'tags', 'title', 'description', 'params'],
-    searchOptions: { boost: { name: 3, title: 2, tags: 2, params: 0.5 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
-  });
-  index.addAll(kit.tools.map((t) => ({
-    id: t.name, name: words(t.name), tags: t.tags.join(' '), title: t.title, description: t.description, params: paramText(t),
-  })));
+  // Built on the first search: a server that is only listed, or only runs code, never pays for it.
+  let index: MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }> | undefined;
+  const buildIndex = () => {
+    const built = new MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }>({
+      fields: ['name', 'tags', 'title', 'description', 'params'],
+      searchOptions: { boost: { name: 3, title: 2, tags: 2, params: 0.5 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
+    });
+    built.addAll(kit.tools.map((t) => ({
+      id: t.name, name: words(t.name), tags: t.tags.join(' '), title: t.title, description: t.description, params: paramText(t),
+    })));
+    return built;
+  };
   const byName = new Map(kit.tools.map((t) => [t.name, t]));
   let docs: Promise<SdkDocs | undefined> | undefined;
 
@@ -82,6 +87,7 @@ export function createSearchDocs(kit: OpenAiToolkit) {
     }
     docs ??= loadSdkDocs();
     const sdk = await docs;
+    index ??= buildIndex();
     const hits = index.search(query).slice(0, limit);
     if (!hits.length) {
       return { content: [{ type: 'text', text: `No tool matches ${JSON.stringify(query)}. Try other words (resource names such as "projects", "files", "fine tuning").` }] };

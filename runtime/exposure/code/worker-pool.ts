@@ -83,7 +83,9 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: this.target });
+    // The worker's own JavaScript heap only carries strings in and out (QuickJS lives in capped WebAssembly
+    // memory); a bound keeps a runaway from growing the process, and a worker that hits it just exits.
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: this.target, resourceLimits: { maxOldGenerationSizeMb: 256 } });
     worker.unref();
     const ready = new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
