@@ -21,6 +21,18 @@ export interface UsagePage<T> {
 /** One flattened usage result: the bucket's times in ISO form instead of the result's `object` tag. */
 export type UsageRow<T> = T extends unknown ? Omit<T, 'object'> & { start_time_iso: string | null; end_time_iso: string | null } : never;
 
+/** A wait tool's answer: the polled object once `done`, or its latest state when the wait's own budget ran out. */
+export interface WaitResult<T> {
+  done: boolean;
+  status: string | null;
+  polls: number;
+  waited_seconds: number;
+  /** Null when the object is over the size cap (see `note`). */
+  result: T | null;
+  note?: string;
+  hint?: string;
+}
+
 /** Text or binary responses: text is passed in, binary content only described. */
 export interface ContentResult {
   content: Array<{ type: string; text?: string; mime_type?: string; note?: string }>;
@@ -132,7 +144,7 @@ export interface OpenAi {
    */
   create_a_open_ai_audio_voice_consent(args: CreateAOpenAiAudioVoiceConsentArgs): Promise<VoiceConsentResource>;
   /**
-   * Create a batch. Creates and executes a batch from an uploaded file of requests Async batch: status moves through validating, in_progress, finalizing, cancelling, ends in completed|failed|expired|cancelled. Poll get_single_open_ai_batch_by_id until then.
+   * Create a batch. Creates and executes a batch from an uploaded file of requests Async batch: status moves through validating, in_progress, finalizing, cancelling, ends in completed|failed|expired|cancelled. Wait with wait_for_open_ai_batch_by_id.
    */
   create_a_open_ai_batch(args: CreateAOpenAiBatchArgs): Promise<Batch>;
   /**
@@ -180,7 +192,7 @@ export interface OpenAi {
    */
   create_a_open_ai_eval(args: CreateAOpenAiEvalArgs): Promise<Eval>;
   /**
-   * Create an eval run. Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. Async eval run: status ends in completed|failed|canceled. Poll get_single_open_ai_eval_run_by_id until then.
+   * Create an eval run. Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. Async eval run: status moves through queued, in_progress, ends in completed|failed|canceled. Wait with wait_for_open_ai_eval_run_by_id.
    */
   create_a_open_ai_eval_run(args: CreateAOpenAiEvalRunArgs): Promise<EvalRun>;
   /**
@@ -192,7 +204,7 @@ export interface OpenAi {
    */
   create_a_open_ai_fine_tuning_checkpoint_permission(args: CreateAOpenAiFineTuningCheckpointPermissionArgs): Promise<ListFineTuningCheckpointPermissionResponse>;
   /**
-   * Create a fine-tuning job. Creates a fine-tuning job which begins the process of creating a new model from a given dataset. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Poll get_single_open_ai_fine_tuning_job_by_id until then.
+   * Create a fine-tuning job. Creates a fine-tuning job which begins the process of creating a new model from a given dataset. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_fine_tuning_job_by_id.
    */
   create_a_open_ai_fine_tuning_job(args: CreateAOpenAiFineTuningJobArgs): Promise<FineTuningJob>;
   /**
@@ -280,11 +292,11 @@ export interface OpenAi {
    */
   create_a_open_ai_realtime_translation_client_secret(args: CreateAOpenAiRealtimeTranslationClientSecretArgs): Promise<RealtimeTranslationClientSecretCreateResponse>;
   /**
-   * Create a response. Async response (when created with background=true): status moves through in_progress, queued, ends in completed|failed|cancelled|incomplete. Poll get_single_open_ai_response_by_id until then.
+   * Create a response. Async response (when created with background=true): status moves through in_progress, queued, ends in completed|failed|cancelled|incomplete. Wait with wait_for_open_ai_response_by_id.
    */
   create_a_open_ai_response(args?: CreateAOpenAiResponseArgs): Promise<Response>;
   /**
-   * Create a response. Async response (when created with background=true): status moves through in_progress, queued, ends in completed|failed|cancelled|incomplete. Poll get_single_open_ai_response_by_id_beta until then.
+   * Create a response. Async response (when created with background=true): status moves through in_progress, queued, ends in completed|failed|cancelled|incomplete. Wait with wait_for_open_ai_response_by_id.
    */
   create_a_open_ai_response_beta(args?: CreateAOpenAiResponseBetaArgs): Promise<BetaResponse>;
   /**
@@ -308,7 +320,7 @@ export interface OpenAi {
    */
   create_a_open_ai_thread(args?: CreateAOpenAiThreadArgs): Promise<ThreadObject>;
   /**
-   * Create a thread run. Create a thread and run it in one request. Async run: status moves through queued, in_progress, cancelling, ends in completed|failed|cancelled|expired|incomplete|requires_action. Poll get_single_open_ai_thread_run_by_id until then.
+   * Create a thread run. Create a thread and run it in one request. Async run: status moves through queued, in_progress, cancelling, ends in completed|failed|cancelled|expired|incomplete|requires_action. Wait with wait_for_open_ai_thread_run_by_id.
    */
   create_a_open_ai_thread_and_run(args: CreateAOpenAiThreadAndRunArgs): Promise<RunObject>;
   /**
@@ -316,7 +328,7 @@ export interface OpenAi {
    */
   create_a_open_ai_thread_message(args: CreateAOpenAiThreadMessageArgs): Promise<MessageObject>;
   /**
-   * Create a thread run. Async run: status moves through queued, in_progress, cancelling, ends in completed|failed|cancelled|expired|incomplete|requires_action. Poll get_single_open_ai_thread_run_by_id until then.
+   * Create a thread run. Async run: status moves through queued, in_progress, cancelling, ends in completed|failed|cancelled|expired|incomplete|requires_action. Wait with wait_for_open_ai_thread_run_by_id.
    */
   create_a_open_ai_thread_run(args: CreateAOpenAiThreadRunArgs): Promise<RunObject>;
   /**
@@ -336,11 +348,11 @@ export interface OpenAi {
    */
   create_a_open_ai_vector_store(args?: CreateAOpenAiVectorStoreArgs): Promise<VectorStoreObject>;
   /**
-   * Create a vector store file. Async vector store file: status moves through in_progress, ends in completed|failed|cancelled. Poll get_single_open_ai_vector_store_file_by_id until then.
+   * Create a vector store file. Async vector store file: status moves through in_progress, ends in completed|failed|cancelled. Wait with wait_for_open_ai_vector_store_file_by_id.
    */
   create_a_open_ai_vector_store_file(args: CreateAOpenAiVectorStoreFileArgs): Promise<VectorStoreFileObject>;
   /**
-   * Create a vector store file batch. Async file batch: status moves through in_progress, ends in completed|failed|cancelled. Poll get_single_open_ai_vector_store_file_batch_by_id until then.
+   * Create a vector store file batch. Async file batch: status moves through in_progress, ends in completed|failed|cancelled. Wait with wait_for_open_ai_vector_store_file_batch_by_id.
    */
   create_a_open_ai_vector_store_file_batch(args: CreateAOpenAiVectorStoreFileBatchArgs): Promise<VectorStoreFileBatchObject>;
   /**
@@ -595,7 +607,7 @@ export interface OpenAi {
    */
   get_single_open_ai_eval_by_id(args: GetSingleOpenAiEvalByIdArgs): Promise<Eval>;
   /**
-   * Fetch one eval run by id (find ids with list_all_open_ai_eval_runs). Async eval run: status ends in completed|failed|canceled. Poll this tool until then.
+   * Fetch one eval run by id (find ids with list_all_open_ai_eval_runs). Async eval run: status moves through queued, in_progress, ends in completed|failed|canceled. Poll this tool until then.
    */
   get_single_open_ai_eval_run_by_id(args: GetSingleOpenAiEvalRunByIdArgs): Promise<EvalRun>;
   /**
@@ -783,11 +795,11 @@ export interface OpenAi {
    */
   list_all_open_ai_assistants(args?: ListAllOpenAiAssistantsArgs): Promise<ListPage<AssistantObject>>;
   /**
-   * Organization audio speeches usage/cost report. Get audio speeches usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization audio speeches usage/cost report. Get audio speeches usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_audio_speeches(args: ListAllOpenAiAudioSpeechesArgs): Promise<UsagePage<UsageAudioSpeechesResult>>;
   /**
-   * Organization audio transcriptions usage/cost report. Get audio transcriptions usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization audio transcriptions usage/cost report. Get audio transcriptions usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_audio_transcriptions(args: ListAllOpenAiAudioTranscriptionsArgs): Promise<UsagePage<UsageAudioTranscriptionsResult>>;
   /**
@@ -823,11 +835,11 @@ export interface OpenAi {
    */
   list_all_open_ai_chatkit_threads(args?: ListAllOpenAiChatkitThreadsArgs): Promise<ListPage<ThreadResource>>;
   /**
-   * Organization code interpreter sessions usage/cost report. Get code interpreter sessions usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization code interpreter sessions usage/cost report. Get code interpreter sessions usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_code_interpreter_sessions(args: ListAllOpenAiCodeInterpreterSessionsArgs): Promise<UsagePage<UsageCodeInterpreterSessionsResult>>;
   /**
-   * Organization completions usage/cost report. Get completions usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization completions usage/cost report. Get completions usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_completions(args: ListAllOpenAiCompletionsArgs): Promise<UsagePage<UsageCompletionsResult>>;
   /**
@@ -843,11 +855,11 @@ export interface OpenAi {
    */
   list_all_open_ai_conversation_items(args: ListAllOpenAiConversationItemsArgs): Promise<ListPage<ConversationItem>>;
   /**
-   * Organization costs usage/cost report. Get costs details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization costs usage/cost report. Get costs details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_costs(args: ListAllOpenAiCostsArgs): Promise<UsagePage<CostsResult>>;
   /**
-   * Organization embeddings usage/cost report. Get embeddings usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization embeddings usage/cost report. Get embeddings usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_embeddings(args: ListAllOpenAiEmbeddingsArgs): Promise<UsagePage<UsageEmbeddingsResult>>;
   /**
@@ -863,7 +875,7 @@ export interface OpenAi {
    */
   list_all_open_ai_evals(args?: ListAllOpenAiEvalsArgs): Promise<ListPage<Eval>>;
   /**
-   * Organization file search calls usage/cost report. Get file search calls usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization file search calls usage/cost report. Get file search calls usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_file_search_calls(args: ListAllOpenAiFileSearchCallsArgs): Promise<UsagePage<UsageFileSearchCallsResult>>;
   /**
@@ -899,7 +911,7 @@ export interface OpenAi {
    */
   list_all_open_ai_groups(args?: ListAllOpenAiGroupsArgs): Promise<ListPage<GroupResponse>>;
   /**
-   * Organization images usage/cost report. Get images usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization images usage/cost report. Get images usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_images(args: ListAllOpenAiImagesArgs): Promise<UsagePage<UsageImagesResult>>;
   /**
@@ -911,7 +923,7 @@ export interface OpenAi {
    */
   list_all_open_ai_models(args?: ListAllOpenAiModelsArgs): Promise<ListPage<Model>>;
   /**
-   * Organization moderations usage/cost report. Get moderations usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization moderations usage/cost report. Get moderations usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_moderations(args: ListAllOpenAiModerationsArgs): Promise<UsagePage<UsageModerationsResult>>;
   /**
@@ -995,7 +1007,7 @@ export interface OpenAi {
    */
   list_all_open_ai_thread_runs(args: ListAllOpenAiThreadRunsArgs): Promise<ListPage<RunObject>>;
   /**
-   * Organization vector stores usage/cost report. Get vector stores usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization vector stores usage/cost report. Get vector stores usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_usage_vector_stores(args: ListAllOpenAiUsageVectorStoresArgs): Promise<UsagePage<UsageVectorStoresResult>>;
   /**
@@ -1028,11 +1040,11 @@ export interface OpenAi {
    */
   list_all_open_ai_videos(args?: ListAllOpenAiVideosArgs): Promise<ListPage<VideoResource>>;
   /**
-   * Organization web search calls usage/cost report. Get web search calls usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with start_time/end_time, group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Organization web search calls usage/cost report. Get web search calls usage details for the organization. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_web_search_calls(args: ListAllOpenAiWebSearchCallsArgs): Promise<UsagePage<UsageWebSearchCallsResult>>;
   /**
-   * Cancel a batch. Async batch: status moves through validating, in_progress, finalizing, cancelling, ends in completed|failed|expired|cancelled. Poll get_single_open_ai_batch_by_id until then.
+   * Cancel a batch. Async batch: status moves through validating, in_progress, finalizing, cancelling, ends in completed|failed|expired|cancelled. Wait with wait_for_open_ai_batch_by_id.
    */
   open_ai_batches_cancel(args: OpenAiBatchesCancelArgs): Promise<Batch>;
   /**
@@ -1060,15 +1072,15 @@ export interface OpenAi {
    */
   open_ai_fine_tuning_graders_validate(args: OpenAiFineTuningGradersValidateArgs): Promise<ValidateGraderResponse>;
   /**
-   * Cancel a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Poll get_single_open_ai_fine_tuning_job_by_id until then.
+   * Cancel a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_fine_tuning_job_by_id.
    */
   open_ai_fine_tuning_jobs_cancel(args: OpenAiFineTuningJobsCancelArgs): Promise<FineTuningJob>;
   /**
-   * Pause a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Poll get_single_open_ai_fine_tuning_job_by_id until then.
+   * Pause a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_fine_tuning_job_by_id.
    */
   open_ai_fine_tuning_jobs_pause(args: OpenAiFineTuningJobsPauseArgs): Promise<FineTuningJob>;
   /**
-   * Resume a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Poll get_single_open_ai_fine_tuning_job_by_id until then.
+   * Resume a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_fine_tuning_job_by_id.
    */
   open_ai_fine_tuning_jobs_resume(args: OpenAiFineTuningJobsResumeArgs): Promise<FineTuningJob>;
   /**
@@ -1100,11 +1112,11 @@ export interface OpenAi {
    */
   open_ai_realtime_calls_reject(args: OpenAiRealtimeCallsRejectArgs): Promise<EmptyResult>;
   /**
-   * Cancel a response. Cancels a model response with the given ID. Async response (when created with background=true): status moves through in_progress, queued, ends in completed|failed|cancelled|incomplete. Poll get_single_open_ai_response_by_id until then.
+   * Cancel a response. Cancels a model response with the given ID. Async response (when created with background=true): status moves through in_progress, queued, ends in completed|failed|cancelled|incomplete. Wait with wait_for_open_ai_response_by_id.
    */
   open_ai_responses_cancel(args: OpenAiResponsesCancelArgs): Promise<Response>;
   /**
-   * Cancel a response. Cancels a model response with the given ID. Async response (when created with background=true): status moves through in_progress, queued, ends in completed|failed|cancelled|incomplete. Poll get_single_open_ai_response_by_id_beta until then.
+   * Cancel a response. Cancels a model response with the given ID. Async response (when created with background=true): status moves through in_progress, queued, ends in completed|failed|cancelled|incomplete. Wait with wait_for_open_ai_response_by_id.
    */
   open_ai_responses_cancel_beta(args: OpenAiResponsesCancelBetaArgs): Promise<BetaResponse>;
   /**
@@ -1124,11 +1136,11 @@ export interface OpenAi {
    */
   open_ai_responses_count_input_tokens_beta(args?: OpenAiResponsesCountInputTokensBetaArgs): Promise<BetaTokenCountsResource>;
   /**
-   * Cancel a thread run. Async run: status moves through queued, in_progress, cancelling, ends in completed|failed|cancelled|expired|incomplete|requires_action. Poll get_single_open_ai_thread_run_by_id until then.
+   * Cancel a thread run. Async run: status moves through queued, in_progress, cancelling, ends in completed|failed|cancelled|expired|incomplete|requires_action. Wait with wait_for_open_ai_thread_run_by_id.
    */
   open_ai_thread_runs_cancel(args: OpenAiThreadRunsCancelArgs): Promise<RunObject>;
   /**
-   * Submit tool outputs for a thread run. When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once… Async run: status moves through queued, in_progress, cancelling, ends in completed|failed|cancelled|expired|incomplete|requires_action. Poll get_single_open_ai_thread_run_by_id until then.
+   * Submit tool outputs for a thread run. When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once… Async run: status moves through queued, in_progress, cancelling, ends in completed|failed|cancelled|expired|incomplete|requires_action. Wait with wait_for_open_ai_thread_run_by_id.
    */
   open_ai_thread_runs_submit_tool_outputs(args: OpenAiThreadRunsSubmitToolOutputsArgs): Promise<RunObject>;
   /**
@@ -1140,7 +1152,7 @@ export interface OpenAi {
    */
   open_ai_uploads_complete(args: OpenAiUploadsCompleteArgs): Promise<Upload>;
   /**
-   * Cancel a vector store file batch. Async file batch: status moves through in_progress, ends in completed|failed|cancelled. Poll get_single_open_ai_vector_store_file_batch_by_id until then.
+   * Cancel a vector store file batch. Async file batch: status moves through in_progress, ends in completed|failed|cancelled. Wait with wait_for_open_ai_vector_store_file_batch_by_id.
    */
   open_ai_vector_store_file_batches_cancel(args: OpenAiVectorStoreFileBatchesCancelArgs): Promise<VectorStoreFileBatchObject>;
   /**
@@ -1265,6 +1277,34 @@ export interface OpenAi {
    * Update a vector store file.
    */
   update_a_open_ai_vector_store_file_by_id(args: UpdateAOpenAiVectorStoreFileByIdArgs): Promise<VectorStoreFileObject>;
+  /**
+   * Polls until a batch ends (completed|failed|expired|cancelled); returns {done, status, result}. After timeout_seconds done is false: call again.
+   */
+  wait_for_open_ai_batch_by_id(args: WaitForOpenAiBatchByIdArgs): Promise<WaitResult<Batch>>;
+  /**
+   * Polls until an eval run ends (completed|failed|canceled); returns {done, status, result}. After timeout_seconds done is false: call again.
+   */
+  wait_for_open_ai_eval_run_by_id(args: WaitForOpenAiEvalRunByIdArgs): Promise<WaitResult<EvalRun>>;
+  /**
+   * Polls until a fine-tuning job ends (succeeded|failed|cancelled); returns {done, status, result}. After timeout_seconds done is false: call again.
+   */
+  wait_for_open_ai_fine_tuning_job_by_id(args: WaitForOpenAiFineTuningJobByIdArgs): Promise<WaitResult<FineTuningJob>>;
+  /**
+   * Polls until a response ends (completed|failed|cancelled|incomplete); returns {done, status, result}. After timeout_seconds done is false: call again.
+   */
+  wait_for_open_ai_response_by_id(args: WaitForOpenAiResponseByIdArgs): Promise<WaitResult<Response>>;
+  /**
+   * Polls until a run ends (completed|failed|cancelled|expired|incomplete|requires_action); returns {done, status, result}. After timeout_seconds done is false: call again.
+   */
+  wait_for_open_ai_thread_run_by_id(args: WaitForOpenAiThreadRunByIdArgs): Promise<WaitResult<RunObject>>;
+  /**
+   * Polls until a file batch ends (completed|failed|cancelled); returns {done, status, result}. After timeout_seconds done is false: call again.
+   */
+  wait_for_open_ai_vector_store_file_batch_by_id(args: WaitForOpenAiVectorStoreFileBatchByIdArgs): Promise<WaitResult<VectorStoreFileBatchObject>>;
+  /**
+   * Polls until a vector store file ends (completed|failed|cancelled); returns {done, status, result}. After timeout_seconds done is false: call again.
+   */
+  wait_for_open_ai_vector_store_file_by_id(args: WaitForOpenAiVectorStoreFileByIdArgs): Promise<WaitResult<VectorStoreFileObject>>;
   /** Every item of every page of a list tool (usage tools: every row). */
   paginate<K extends keyof PageItems>(name: K, args?: Parameters<OpenAi[K]>[0]): AsyncIterable<PageItems[K]>;
 }
@@ -1733,6 +1773,8 @@ export type CreateAOpenAiFileArgs = {
     anchor: 'created_at';
     seconds: number;
   };
+  /** Skip the local JSONL format check. */
+  skip_validation?: boolean;
 };
 
 /** Arguments of `openai.create_a_open_ai_fine_tuning_checkpoint_permission`. */
@@ -3402,10 +3444,10 @@ export type ListAllOpenAiAssistantsArgs = {
 
 /** Arguments of `openai.list_all_open_ai_audio_speeches`. */
 export type ListAllOpenAiAudioSpeechesArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usage for these projects. */
@@ -3426,10 +3468,10 @@ export type ListAllOpenAiAudioSpeechesArgs = {
 
 /** Arguments of `openai.list_all_open_ai_audio_transcriptions`. */
 export type ListAllOpenAiAudioTranscriptionsArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usage for these projects. */
@@ -3458,12 +3500,12 @@ export type ListAllOpenAiAudioVoiceConsentsArgs = {
 
 /** Arguments of `openai.list_all_open_ai_audit_logs`. */
 export type ListAllOpenAiAuditLogsArgs = {
-  /** Return only events whose `effective_at` (Unix seconds) is in this range. */
+  /** Return only events whose `effective_at` is in this range; bounds take unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
   effective_at?: {
-    gt?: number;
-    gte?: number;
-    lt?: number;
-    lte?: number;
+    gt?: number | string;
+    gte?: number | string;
+    lt?: number | string;
+    lte?: number | string;
   };
   /** Return only events for these projects. */
   project_ids?: Array<string>;
@@ -3559,10 +3601,10 @@ export type ListAllOpenAiChatkitThreadsArgs = {
 
 /** Arguments of `openai.list_all_open_ai_code_interpreter_sessions`. */
 export type ListAllOpenAiCodeInterpreterSessionsArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usage for these projects. */
@@ -3577,10 +3619,10 @@ export type ListAllOpenAiCodeInterpreterSessionsArgs = {
 
 /** Arguments of `openai.list_all_open_ai_completions`. */
 export type ListAllOpenAiCompletionsArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usage for these projects. */
@@ -3648,10 +3690,10 @@ export type ListAllOpenAiConversationItemsArgs = {
 
 /** Arguments of `openai.list_all_open_ai_costs`. */
 export type ListAllOpenAiCostsArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1d';
   /** Return only costs for these projects. */
@@ -3668,10 +3710,10 @@ export type ListAllOpenAiCostsArgs = {
 
 /** Arguments of `openai.list_all_open_ai_embeddings`. */
 export type ListAllOpenAiEmbeddingsArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usage for these projects. */
@@ -3734,10 +3776,10 @@ export type ListAllOpenAiEvalsArgs = {
 
 /** Arguments of `openai.list_all_open_ai_file_search_calls`. */
 export type ListAllOpenAiFileSearchCallsArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usage for these projects. */
@@ -3848,10 +3890,10 @@ export type ListAllOpenAiGroupsArgs = {
 
 /** Arguments of `openai.list_all_open_ai_images`. */
 export type ListAllOpenAiImagesArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usages for these sources. */
@@ -3887,10 +3929,10 @@ export type ListAllOpenAiModelsArgs = Record<string, unknown>;
 
 /** Arguments of `openai.list_all_open_ai_moderations`. */
 export type ListAllOpenAiModerationsArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usage for these projects. */
@@ -4181,10 +4223,10 @@ export type ListAllOpenAiThreadRunsArgs = {
 
 /** Arguments of `openai.list_all_open_ai_usage_vector_stores`. */
 export type ListAllOpenAiUsageVectorStoresArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usage for these projects. */
@@ -4285,10 +4327,10 @@ export type ListAllOpenAiVideosArgs = {
 
 /** Arguments of `openai.list_all_open_ai_web_search_calls`. */
 export type ListAllOpenAiWebSearchCallsArgs = {
-  /** Start time (Unix seconds) of the query time range, inclusive. */
-  start_time: number;
-  /** End time (Unix seconds) of the query time range, exclusive. */
-  end_time?: number;
+  /** Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month. */
+  start_time: number | string;
+  /** End time, exclusive: same forms as start_time. */
+  end_time?: number | string;
   /** Width of each time bucket in response. */
   bucket_width?: '1m' | '1h' | '1d';
   /** Return only usage for these projects. */
@@ -5019,6 +5061,70 @@ export type UpdateAOpenAiVectorStoreFileByIdArgs = {
   file_id: string;
   /** Set of 16 key-value pairs that can be attached to an object. */
   attributes: Record<string, unknown>;
+};
+
+/** Arguments of `openai.wait_for_open_ai_batch_by_id`. */
+export type WaitForOpenAiBatchByIdArgs = {
+  /** The ID of the batch to retrieve. */
+  batch_id: string;
+  timeout_seconds?: number;
+  poll_interval_seconds?: number;
+};
+
+/** Arguments of `openai.wait_for_open_ai_eval_run_by_id`. */
+export type WaitForOpenAiEvalRunByIdArgs = {
+  /** The ID of the evaluation to retrieve runs for. */
+  eval_id: string;
+  /** The ID of the run to retrieve. */
+  run_id: string;
+  timeout_seconds?: number;
+  poll_interval_seconds?: number;
+};
+
+/** Arguments of `openai.wait_for_open_ai_fine_tuning_job_by_id`. */
+export type WaitForOpenAiFineTuningJobByIdArgs = {
+  /** The ID of the fine-tuning job. */
+  fine_tuning_job_id: string;
+  timeout_seconds?: number;
+  poll_interval_seconds?: number;
+};
+
+/** Arguments of `openai.wait_for_open_ai_response_by_id`. */
+export type WaitForOpenAiResponseByIdArgs = {
+  /** The ID of the response to retrieve. */
+  response_id: string;
+  timeout_seconds?: number;
+  poll_interval_seconds?: number;
+};
+
+/** Arguments of `openai.wait_for_open_ai_thread_run_by_id`. */
+export type WaitForOpenAiThreadRunByIdArgs = {
+  /** The ID of the thread that was run. */
+  thread_id: string;
+  /** The ID of the run to retrieve. */
+  run_id: string;
+  timeout_seconds?: number;
+  poll_interval_seconds?: number;
+};
+
+/** Arguments of `openai.wait_for_open_ai_vector_store_file_batch_by_id`. */
+export type WaitForOpenAiVectorStoreFileBatchByIdArgs = {
+  /** The ID of the vector store that the file batch belongs to. */
+  vector_store_id: string;
+  /** The ID of the file batch being retrieved. */
+  batch_id: string;
+  timeout_seconds?: number;
+  poll_interval_seconds?: number;
+};
+
+/** Arguments of `openai.wait_for_open_ai_vector_store_file_by_id`. */
+export type WaitForOpenAiVectorStoreFileByIdArgs = {
+  /** The ID of the vector store that the file belongs to. */
+  vector_store_id: string;
+  /** The ID of the file being retrieved. */
+  file_id: string;
+  timeout_seconds?: number;
+  poll_interval_seconds?: number;
 };
 
 /** Indicates that a thread is active. */

@@ -9,7 +9,7 @@ import type { Catalog, JsonSchema, ToolDef } from '../runtime/types.js';
 
 type Doc = Record<string, any>;
 
-const RESERVED = new Set(['OpenAi', 'PageItems', 'ListPage', 'UsagePage', 'UsageRow', 'ContentResult', 'EmptyResult']);
+const RESERVED = new Set(['OpenAi', 'PageItems', 'ListPage', 'UsagePage', 'UsageRow', 'WaitResult', 'ContentResult', 'EmptyResult']);
 /** Declarations longer than this are left out of sdk-docs.json (search_docs names them instead of quoting). */
 const MAX_INDEXED_TYPE_CHARS = 1_500;
 
@@ -125,6 +125,10 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
       ({ direct } = item);
       result = `ListPage<${item.text}>`;
       pageItems.push(`  ${t.name}: ${item.text};`);
+    } else if (t.wait) {
+      const polled = typed(body);
+      ({ direct } = polled);
+      result = `WaitResult<${polled.text}>`;
     } else {
       const b = resolve(doc, body);
       const shaped = typed(body);

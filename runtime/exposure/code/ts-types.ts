@@ -118,6 +118,7 @@ function objectType(s: JsonSchema, opts: TsTypeOptions): string {
 export function resultType(tool: ToolDef, body: string): string {
   if (tool.http.response === 'binary' || tool.http.response === 'text') return 'ContentResult';
   if (tool.http.response === 'empty') return 'EmptyResult';
+  if (tool.wait) return `WaitResult<${body}>`;
   if (tool.usageBuckets) return `UsagePage<${body}>`;
   if (tool.pagination || tool.method === 'list') return `ListPage<${body}>`;
   return body;
@@ -142,6 +143,18 @@ export interface UsagePage<T> {
 
 /** One flattened usage result: the bucket's times in ISO form instead of the result's \`object\` tag. */
 export type UsageRow<T> = T extends unknown ? Omit<T, 'object'> & { start_time_iso: string | null; end_time_iso: string | null } : never;
+
+/** A wait tool's answer: the polled object once \`done\`, or its latest state when the wait's own budget ran out. */
+export interface WaitResult<T> {
+  done: boolean;
+  status: string | null;
+  polls: number;
+  waited_seconds: number;
+  /** Null when the object is over the size cap (see \`note\`). */
+  result: T | null;
+  note?: string;
+  hint?: string;
+}
 
 /** Text or binary responses: text is passed in, binary content only described. */
 export interface ContentResult {
