@@ -7,8 +7,12 @@ import { answer, errorAnswer } from './answer.js';
 import { createBridge } from './bridge.js';
 import type { CodeLimits } from './limits.js';
 import type { SandboxOutcome } from './sandbox.js';
-import { StripError, stripTypes, type StrippedProgram } from './strip-types.js';
-import { sharedPool } from './worker-pool.js';
+import type { StrippedProgram } from './strip-types.js';
+
+// Loaded on the first run: sucrase and QuickJS cost ~100 ms to import, which every other mode and a server
+// that is only listed should not pay at start-up.
+let engine: Promise<[typeof import('./strip-types.js'), typeof import('./worker-pool.js')]> | undefined;
+const loadEngine = () => (engine ??= Promise.all([import('./strip-types.js'), import('./worker-pool.js')]));
 
 export const EXECUTE_CODE = 'execute_code';
 
@@ -57,6 +61,7 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
     if (code.length > limits.maxCodeChars) {
       return errorAnswer({ code: 'invalid_code', name: 'RangeError', message: `\`code\` is ${code.length} characters, over the ${limits.maxCodeChars}-character limit` }, undefined, limits);
     }
+    const [{ stripTypes, StripError }, { sharedPool }] = await loadEngine();
     let program: StrippedProgram;
     try {
       program = stripTypes(code);
