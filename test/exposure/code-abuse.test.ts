@@ -277,6 +277,28 @@ describe('scope and errors', () => {
     expect(errorOf(syntax)).toMatchObject({ code: 'syntax', position: { line: 2 } });
   });
 
+  it('routes each call to its own key: admin for organization tools, project for the rest', async () => {
+    fake.clearLog();
+    const r = await run(client, `
+      const [projects, jobs] = await Promise.all([
+        openai.list_all_open_ai_projects({ limit: 1 }),
+        openai.list_all_open_ai_fine_tuning_jobs({ limit: 1 }),
+      ]);
+      return [projects.result.length, jobs.result.length];`);
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const byPath = Object.fromEntries(fake.requests.map((q) => [q.path, q.auth]));
+    expect(byPath).toEqual({ '/organization/projects': 'admin', '/fine_tuning/jobs': 'project' });
+  });
+
+  it('redacts a key that OpenAI\'s error message echoes, before the program or the answer sees it', async () => {
+    fake.injectError({ path: '/organization/projects', status: 401, message: `Incorrect API key provided: ${fake.adminKey}.`, code: 'invalid_api_key' });
+    const r = await run(client, `
+      try { await openai.list_all_open_ai_projects({}); } catch (e) { console.log(e.message); throw e; }`);
+    expect(errorOf(r).code).toBe('tool_call');
+    expect(textOf(r)).toContain('Incorrect API key provided');
+    noKeyIn(r);
+  });
+
   it('passes OpenAI\'s error and rate-limit fields through, never a key', async () => {
     fake.injectError({
       path: '/organization/projects', status: 429, message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded',

@@ -53,6 +53,7 @@ const { pathToFileURL } = require('node:url');
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
+  exited: boolean;
 }
 
 export class WorkerPool {
@@ -99,7 +100,14 @@ export class WorkerPool {
       worker.once('error', reject);
     });
     ready.catch(() => {});
-    return { worker, ready };
+    const slot: Slot = { worker, ready, exited: false };
+    // A worker that dies while idle (killed, out of heap) must not be handed a run it would never answer.
+    worker.once('exit', () => {
+      slot.exited = true;
+      const i = this.idle.indexOf(slot);
+      if (i >= 0) this.idle.splice(i, 1);
+    });
+    return slot;
   }
 
   async run(js: string, config: SandboxConfig, limits: CodeLimits, host: SandboxHost, signal?: AbortSignal): Promise<SandboxOutcome> {
@@ -113,7 +121,8 @@ export class WorkerPool {
   }
 
   private async runOnWorker(js: string, config: SandboxConfig, limits: CodeLimits, host: SandboxHost, signal?: AbortSignal): Promise<SandboxOutcome> {
-    const slot = this.idle.pop() ?? this.spawn();
+    let slot = this.idle.pop();
+    if (!slot || slot.exited) slot = this.spawn();
     try {
       await slot.ready;
     } catch (err) {
