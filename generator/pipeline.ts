@@ -45,6 +45,8 @@ export interface BuildResult {
   catalog: Catalog;
   validation: ValidationBundle;
   manifest: Manifest;
+  /** The document the catalog was built from; the sdk stage reads its response schemas. */
+  document: OpenApiDoc;
 }
 
 export interface BuildOptions {
@@ -307,5 +309,5 @@ async function buildAtDepth(doc: OpenApiDoc, ov: Overrides, opts: BuildOptions, 
     clashes,
     warnings,
   };
-  return { catalog, validation: { $defs, tools: sortedValidation }, manifest };
+  return { catalog, validation: { $defs, tools: sortedValidation }, manifest, document: doc };
 }

@@ -4,6 +4,8 @@
  * - {@link registerOpenAiTools} puts the tools on an existing `McpServer` or low-level `Server`.
  * - {@link createOpenAiMcpServer} returns a ready low-level `Server` (what the `openai-mcp` bin serves).
  * - {@link listOpenAiTools} / {@link callOpenAiTool} compose into a server that owns its own handlers.
+ * - {@link createCodeExposure} serves a toolkit as two tools, `search_docs` and `execute_code` (code mode); the
+ *   typed client the programs are written against is `openai-mcp-kit/sdk`.
  *
  * @packageDocumentation
  */
@@ -26,6 +28,9 @@ export type { RateLimitInfo, RateLimitWindow } from './ratelimit.js';
 export { RATE_LIMIT_META_KEY } from './ratelimit.js';
 export type { ValidationSource } from './validation.js';
 export type * from './types.js';
+export type { ExposedTools, Exposure } from './exposure/types.js';
+export { createCodeExposure, DEFAULT_CODE_LIMITS } from './exposure/code/index.js';
+export type { CodeError, CodeErrorCode, CodeExposureOptions, CodeLimits } from './exposure/code/index.js';
 
 /**
  * Selects tools and binds them to credentials and limits. Reuse one toolkit for many calls.

@@ -1,6 +1,7 @@
 // Chooses how a toolkit is shown to clients. Wiring only: each mode lives in its own module.
 
 import type { OpenAiToolkit } from '../toolkit.js';
+import { createCodeExposure } from './code/index.js';
 import { createDiscoveryExposure } from './discovery.js';
 import type { Exposure, ExposedTools } from './types.js';
 
@@ -13,6 +14,6 @@ export function exposeToolkit(kit: OpenAiToolkit, exposure: Exposure): ExposedTo
     case 'discovery':
       return createDiscoveryExposure(kit);
     case 'code':
-      throw new Error('--exposure code is not available in this build');
+      return createCodeExposure(kit);
   }
 }

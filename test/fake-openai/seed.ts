@@ -11,6 +11,8 @@ export interface SeedOptions {
   seed?: number;
   /** Days of usage ending today (today's bucket included). Default 14. */
   usageDays?: number;
+  /** Active projects added after the five named ones (3 keys each, moderate usage), for larger organizations. Default 0. */
+  extraProjects?: number;
 }
 
 /** mulberry32: small, fast, and the same sequence everywhere. */
@@ -53,7 +55,10 @@ export function seedState(options: SeedOptions = {}): FakeState {
   }));
 
   const weights = new Map<string, number>();
-  for (const p of PROJECTS) {
+  const extra = Array.from({ length: options.extraProjects ?? 0 }, (_, i) => ({
+    name: `Team project ${i + 1}`, ageDays: 100 + ((i * 37) % 250), keys: 3, weight: 0.3 + ((i * 7) % 10) / 10,
+  }));
+  for (const p of [...PROJECTS, ...extra] as typeof PROJECTS) {
     const id = nextId(state, 'proj');
     const archived = p.archivedDaysAgo !== undefined;
     state.projects.push({

@@ -1,0 +1,208 @@
+// Stage "sdk": the typed `openai` client of code mode, `generated/sdk.d.ts`. One method per tool, its argument
+// type from the advertised input schema and its result type from the spec's success response, reshaped the
+// way the runtime returns it (list pages, flattened usage rows, objects). `generated/sdk-docs.json` holds exact
+// excerpts of the formatted file per tool, which `search_docs` quotes at run time.
+import { Project } from 'ts-morph';
+import { docText, propertyKey, RESULT_TYPES, tsType } from '../runtime/exposure/code/ts-types.js';
+import type { SdkDocs } from '../runtime/exposure/code/sdk-docs.js';
+import type { Catalog, JsonSchema, ToolDef } from '../runtime/types.js';
+
+type Doc = Record<string, any>;
+
+const RESERVED = new Set(['OpenAi', 'PageItems', 'ListPage', 'UsagePage', 'UsageRow', 'WaitResult', 'ContentResult', 'EmptyResult']);
+/** Declarations longer than this are left out of sdk-docs.json (search_docs names them instead of quoting). */
+const MAX_INDEXED_TYPE_CHARS = 1_500;
+
+const pascal = (name: string) => name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+
+function typeNameOf(component: string): string {
+  const ident = component.replace(/[^A-Za-z0-9_$]/g, '_').replace(/^(\d)/, '_$1');
+  return RESERVED.has(ident) ? `${ident}Schema` : ident;
+}
+
+function resolve(doc: Doc, node: unknown, seen = new Set<string>()): JsonSchema | undefined {
+  let s = node as JsonSchema | undefined;
+  while (s && typeof s.$ref === 'string') {
+    if (seen.has(s.$ref)) return undefined;
+    seen.add(s.$ref);
+    let target: any = doc;
+    for (const raw of s.$ref.replace(/^#\//, '').split('/')) target = target?.[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+    s = target as JsonSchema | undefined;
+  }
+  return s;
+}
+
+function operationById(doc: Doc): Map<string, any> {
+  const out = new Map<string, any>();
+  for (const item of Object.values<any>(doc.paths ?? {})) {
+    for (const verb of ['get', 'post', 'put', 'patch', 'delete']) {
+      const op = item?.[verb];
+      if (op?.operationId && !out.has(op.operationId)) out.set(op.operationId, op);
+    }
+  }
+  return out;
+}
+
+function successSchema(doc: Doc, op: any): unknown {
+  const codes = Object.keys(op?.responses ?? {}).filter((c) => /^2\d\d$/.test(c)).sort();
+  const res = resolve(doc, op?.responses?.[codes[0] ?? '']);
+  return (res?.content as any)?.['application/json']?.schema;
+}
+
+/**
+ * Every usage endpoint declares the same bucket schema listing all result kinds; `/organization/usage/<kind>` only
+ * returns one: the variant whose `object` is `organization.usage.<kind>.result` or whose name is `Usage<Kind>Result`
+ * (`/organization/costs`: `organization.costs.result`, `CostsResult`). Several or none: all of them.
+ */
+function usageVariant(doc: Doc, tool: ToolDef, variants: unknown[]): unknown[] {
+  const segments = tool.http.path.split('/').filter(Boolean).slice(1);
+  const object = `organization.${segments.join('.')}.result`;
+  const name = `${segments[0] === 'usage' ? 'Usage' : ''}${pascal(segments[segments.length - 1] ?? '')}Result`;
+  const hit = variants.filter((v) => {
+    const ref = (v as JsonSchema | undefined)?.$ref;
+    if (typeof ref === 'string' && ref.endsWith(`/${name}`)) return true;
+    const obj = (resolve(doc, v)?.properties as any)?.object;
+    const values = obj?.enum ?? (obj?.const !== undefined ? [obj.const] : []);
+    return values.includes(object);
+  });
+  return hit.length === 1 ? hit : variants;
+}
+
+export interface SdkFiles {
+  dts: string;
+  docs: SdkDocs;
+}
+
+export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
+  const ops = operationById(doc);
+  const components = (doc.components?.schemas ?? {}) as Record<string, unknown>;
+  const needed = new Set<string>();
+  const queue: string[] = [];
+  const refName = (ref: string) => {
+    const m = /^#\/components\/schemas\/(.+)$/.exec(ref);
+    if (!m || !(m[1]! in components)) return 'unknown';
+    if (!needed.has(m[1]!)) {
+      needed.add(m[1]!);
+      queue.push(m[1]!);
+    }
+    return typeNameOf(m[1]!);
+  };
+  /** Type text of a schema, and the component types it names at its top level (for search_docs to quote). */
+  const typed = (schema: unknown) => {
+    const direct: string[] = [];
+    const text = tsType(schema, { refName: (ref) => { const n = refName(ref); if (n !== 'unknown') direct.push(n); return n; } });
+    return { text, direct: [...new Set(direct)] };
+  };
+
+  const methods: string[] = [];
+  const argDecls: string[] = [];
+  const pageItems: string[] = [];
+  const perTool = new Map<string, { args: string; types: string[] }>();
+  for (const t of catalog.tools) {
+    const argsName = `${pascal(t.name)}Args`;
+    if (argsName in components || RESERVED.has(argsName)) throw new Error(`sdk: ${argsName} collides with a component schema`);
+    const required = ((t.inputSchema.required as string[] | undefined) ?? []).length > 0;
+    argDecls.push(`/** Arguments of \`openai.${t.name}\`. */\nexport type ${argsName} = ${tsType(t.inputSchema, { docs: true })};`);
+
+    const body = successSchema(doc, ops.get(t.operationId));
+    let result: string;
+    let direct: string[] = [];
+    if (t.http.response === 'binary' || t.http.response === 'text') result = 'ContentResult';
+    else if (t.http.response === 'empty' || body === undefined) result = t.http.response === 'json' ? 'Record<string, unknown>' : 'EmptyResult';
+    else if (t.usageBuckets) {
+      const bucket = resolve(doc, (resolve(doc, resolve(doc, body)?.properties as any)?.data as any)?.items);
+      const results = resolve(doc, (bucket?.properties as any)?.results);
+      const item = resolve(doc, results?.items);
+      const variants = (item?.oneOf ?? item?.anyOf) as unknown[] | undefined;
+      const row = typed(variants ? { anyOf: usageVariant(doc, t, variants) } : results?.items);
+      ({ direct } = row);
+      result = `UsagePage<${row.text}>`;
+      pageItems.push(`  ${t.name}: UsageRow<${row.text}>;`);
+    } else if (t.pagination || t.method === 'list') {
+      const b = resolve(doc, body);
+      const items = b?.type === 'array' ? b.items : (resolve(doc, (b?.properties as any)?.data) as JsonSchema | undefined)?.items;
+      const item = typed(items);
+      ({ direct } = item);
+      result = `ListPage<${item.text}>`;
+      pageItems.push(`  ${t.name}: ${item.text};`);
+    } else if (t.wait) {
+      const polled = typed(body);
+      ({ direct } = polled);
+      result = `WaitResult<${polled.text}>`;
+    } else {
+      const b = resolve(doc, body);
+      const shaped = typed(body);
+      ({ direct } = shaped);
+      // structuredContent is always an object: arrays and scalars come back wrapped as `{result}`.
+      const scalar = typeof b?.type === 'string' && b.type !== 'object';
+      result = scalar ? `{ result: ${shaped.text} }` : shaped.text;
+    }
+    const docLines = [docText(t.description, 600), ...(t.deprecated ? ['@deprecated'] : [])];
+    methods.push(`  /**\n${docLines.map((l) => `   * ${l}`).join('\n')}\n   */\n  ${t.name}(args${required ? '' : '?'}: ${argsName}): Promise<${result}>;`);
+    perTool.set(t.name, { args: argsName, types: direct });
+  }
+
+  // Every component type the signatures reach, transitively.
+  const typeDecls: string[] = [];
+  const declared = new Set<string>();
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (declared.has(name)) continue;
+    declared.add(name);
+    const schema = components[name] as JsonSchema;
+    const about = typeof schema?.description === 'string' && schema.description.trim() ? `/** ${docText(schema.description)} */\n` : '';
+    typeDecls.push(`${about}export type ${typeNameOf(name)} = ${tsType(schema, { refName, docs: true })};`);
+  }
+  typeDecls.sort((a, b) => (declName(a) < declName(b) ? -1 : 1));
+
+  const source = [
+    '// Generated by `npm run generate` from the OpenAI OpenAPI spec. Do not edit.',
+    '// The typed client of code mode: inside `execute_code`, `openai` is an `OpenAi`. Results are shaped by the runtime',
+    '// (list pages, flattened usage rows), not raw response bodies.',
+    '',
+    RESULT_TYPES,
+    '/** Item type of each list tool, for `openai.paginate`. */',
+    `export interface PageItems {\n${pageItems.join('\n')}\n}`,
+    '',
+    '/** One method per tool; `paginate` walks every item of every page of a list tool. */',
+    'export interface OpenAi {',
+    methods.join('\n'),
+    '  /** Every item of every page of a list tool (usage tools: every row). */',
+    '  paginate<K extends keyof PageItems>(name: K, args?: Parameters<OpenAi[K]>[0]): AsyncIterable<PageItems[K]>;',
+    '}',
+    '',
+    argDecls.join('\n\n'),
+    '',
+    typeDecls.join('\n\n'),
+    '',
+  ].join('\n');
+  // Printed indented by tsType itself: prettier took 2-3 s on this file (most of a generate run) and changed nothing that matters.
+  const dts = source;
+
+  // Excerpts are cut from the formatted file, so what search_docs quotes is exactly what the file says.
+  const project = new Project({ useInMemoryFileSystem: true });
+  const file = project.createSourceFile('sdk.d.ts', dts);
+  const api = file.getInterfaceOrThrow('OpenAi');
+  const declText = (name: string) => (file.getTypeAlias(name) ?? file.getInterface(name))?.getText(true);
+  const docs: SdkDocs = { tools: {}, types: {} };
+  for (const t of catalog.tools) {
+    const info = perTool.get(t.name)!;
+    const method = api.getMethodOrThrow(t.name);
+    const types = [info.args, ...info.types];
+    docs.tools[t.name] = {
+      schemaHash: t.schemaHash,
+      doc: method.getJsDocs().map((d) => d.getText()).join('\n'),
+      signature: method.getText(false),
+      types,
+    };
+    for (const name of types) {
+      const text = declText(name);
+      if (text && text.length <= MAX_INDEXED_TYPE_CHARS) docs.types[name] = text;
+    }
+  }
+  return { dts, docs };
+}
+
+function declName(decl: string): string {
+  return /export type (\S+)/.exec(decl)?.[1] ?? decl;
+}

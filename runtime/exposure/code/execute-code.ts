@@ -1,0 +1,88 @@
+// The `execute_code` tool: its definition, and one run: check the code, strip types, run it on a sandbox worker
+// with `openai.*` bridged to the toolkit, let its calls settle, and answer (see answer.ts).
+
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
+import { answer, errorAnswer } from './answer.js';
+import { createBridge } from './bridge.js';
+import type { CodeLimits } from './limits.js';
+import type { SandboxOutcome } from './sandbox.js';
+import type { StrippedProgram } from './strip-types.js';
+
+// Loaded on the first run: sucrase and QuickJS cost ~100 ms to import, which every other mode and a server
+// that is only listed should not pay at start-up.
+let engine: Promise<[typeof import('./strip-types.js'), typeof import('./worker-pool.js')]> | undefined;
+const loadEngine = () => (engine ??= Promise.all([import('./strip-types.js'), import('./worker-pool.js')]));
+
+export const EXECUTE_CODE = 'execute_code';
+
+/** `readOnly`: every tool the program can call only reads, so running a program cannot change anything either. */
+export function executeCodeTool(limits: CodeLimits, readOnly = false): Tool {
+  return {
+    name: EXECUTE_CODE,
+    title: 'Run a program against the OpenAI API',
+    description: [
+      'Runs the body of an async JavaScript or TypeScript function (types are stripped) in a sandbox and returns its `return` value as JSON plus anything it `console.log`s.',
+      '`openai.<tool_name>(args)` calls an API tool and resolves to its result: lists as `{result, next_cursor, has_more}`, usage as `{rows, totals, next_cursor, has_more}`, other objects as OpenAI returns them. A failed call throws an `OpenAiToolError` (`.tool`, `.error` with status or invalid arguments).',
+      '`for await (const item of openai.paginate(tool_name, args))` walks every item of every page.',
+      'Find tool names and argument types with search_docs first.',
+      'Return only what answers the question (filter and aggregate in the code).',
+      `Limits per run: ${limits.timeoutMs / 1000} s, ${Math.round(limits.memoryBytes / 1048576)} MiB, ${limits.maxCalls} calls, ${limits.maxResultChars} characters of result. No network, files, timers or modules.`,
+      'Example (input tokens per project over 7 days):',
+      '```',
+      'const start = Math.floor(Date.now() / 1000) - 7 * 86400;',
+      'const perProject: Record<string, number> = {};',
+      "for await (const row of openai.paginate('list_all_open_ai_completions', { start_time: start, group_by: ['project_id'] })) {",
+      '  perProject[row.project_id] = (perProject[row.project_id] ?? 0) + row.input_tokens;',
+      '}',
+      'return perProject;',
+      '```',
+    ].join('\n'),
+    inputSchema: {
+      type: 'object',
+      properties: {
+        code: { type: 'string', description: 'Body of an async function; may use await and return.' },
+      },
+      required: ['code'],
+    },
+    annotations: { readOnlyHint: readOnly, destructiveHint: !readOnly, idempotentHint: readOnly, openWorldHint: true },
+  };
+}
+
+export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
+  const cursorArgs: Record<string, string> = {};
+  for (const t of kit.tools) if (t.pagination) cursorArgs[t.name] = t.pagination.cursorArg;
+
+  return async function executeCode(args: Record<string, unknown> | undefined, context?: CallContext): Promise<CallToolResult> {
+    const code = args?.code;
+    if (typeof code !== 'string' || !code.trim()) {
+      return errorAnswer({ code: 'invalid_code', name: 'TypeError', message: '`code` must be a non-empty string' }, undefined, limits);
+    }
+    if (code.length > limits.maxCodeChars) {
+      return errorAnswer({ code: 'invalid_code', name: 'RangeError', message: `\`code\` is ${code.length} characters, over the ${limits.maxCodeChars}-character limit` }, undefined, limits);
+    }
+    const [{ stripTypes, StripError }, { sharedPool }] = await loadEngine();
+    let program: StrippedProgram;
+    try {
+      program = stripTypes(code);
+    } catch (err) {
+      if (err instanceof StripError) return errorAnswer({ code: 'syntax', name: 'SyntaxError', message: err.message, position: err.position }, undefined, limits);
+      throw err;
+    }
+
+    const deadline = Date.now() + limits.timeoutMs;
+    const bridge = createBridge(kit, limits);
+    const onCancel = () => bridge.abort();
+    context?.signal?.addEventListener('abort', onCancel, { once: true });
+    let outcome: SandboxOutcome;
+    try {
+      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, bridge.host, context?.signal);
+    } catch (err) {
+      outcome = { ok: false, kind: 'internal', error: { name: 'InternalError', message: String((err as Error)?.message ?? err), stack: '' } };
+    } finally {
+      await bridge.settle(deadline);
+      context?.signal?.removeEventListener('abort', onCancel);
+    }
+    return answer(outcome, program, bridge.record, limits);
+  };
+}

@@ -1,0 +1,44 @@
+// Code mode: two tools in front of the toolkit. `search_docs` finds tools and quotes their typed signatures;
+// `execute_code` runs a program that calls them as `openai.<tool>(args)` in a QuickJS sandbox. Every call
+// goes through the same toolkit as a direct tool call (scope, validation, keys, rate limits, redaction).
+
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { unknownToolResult } from '../../errors.js';
+import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
+import type { ExposedTools } from '../types.js';
+import { createExecuteCode, EXECUTE_CODE, executeCodeTool } from './execute-code.js';
+import { resolveLimits, type CodeLimits } from './limits.js';
+import { createSearchDocs, SEARCH_DOCS, searchDocsTool } from './search-docs.js';
+
+export type { CodeLimits } from './limits.js';
+export { DEFAULT_CODE_LIMITS } from './limits.js';
+export type { CodeError, CodeErrorCode, CodePosition, FailedCall } from './errors.js';
+
+export interface CodeExposureOptions {
+  /** Overrides of the default limits; each must be a positive integer. */
+  limits?: Partial<CodeLimits>;
+}
+
+/**
+ * The `code` exposure: exactly `search_docs` and `execute_code`, bound to `kit`.
+ * @throws RangeError when a limit is not a positive integer.
+ */
+export function createCodeExposure(kit: OpenAiToolkit, options: CodeExposureOptions = {}): ExposedTools {
+  const limits = resolveLimits(options.limits);
+  const tools: Tool[] = [searchDocsTool(), executeCodeTool(limits, kit.tools.every((t) => t.access === 'read'))];
+  const searchDocs = createSearchDocs(kit);
+  const executeCode = createExecuteCode(kit, limits);
+  return {
+    listTools: () => tools,
+    async callTool(name: string, args: Record<string, unknown> | undefined, context?: CallContext): Promise<CallToolResult> {
+      try {
+        if (name === SEARCH_DOCS) return await searchDocs(args);
+        if (name === EXECUTE_CODE) return await executeCode(args, context);
+      } catch (err) {
+        // Never throw into the transport: one bad program must not end a session.
+        return { content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }], isError: true };
+      }
+      return unknownToolResult(name);
+    },
+  };
+}

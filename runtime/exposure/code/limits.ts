@@ -1,0 +1,46 @@
+// What one `execute_code` run may use. Every limit is configurable; a bad value fails at construction,
+// not on the first call.
+
+import { DEFAULT_MAX_TEXT_CHARS } from '../../toolkit.js';
+
+export interface CodeLimits {
+  /** QuickJS heap per execution, in bytes. Default 64 MiB. */
+  memoryBytes: number;
+  /** QuickJS stack per execution, in bytes; deep recursion fails with a stack overflow. Default 256 KiB: about 1,300 frames of
+   * plain recursion, and below the point where the host's own stack would run out first. */
+  stackBytes: number;
+  /** Wall time per execution, including time spent waiting on OpenAI. Default 30 000 ms. */
+  timeoutMs: number;
+  /** `openai.*` calls per execution (each page of `openai.paginate` is one). Default 50. */
+  maxCalls: number;
+  /** Characters of the result text (return value plus log), the same cap as ordinary tools. Default 100 000. */
+  maxResultChars: number;
+  /** Characters of captured `console` output kept; the rest is dropped with a note. Default 20 000. */
+  maxLogChars: number;
+  /** Characters of submitted code accepted. Default 100 000. */
+  maxCodeChars: number;
+}
+
+export const DEFAULT_CODE_LIMITS: CodeLimits = {
+  memoryBytes: 64 * 1024 * 1024,
+  stackBytes: 256 * 1024,
+  timeoutMs: 30_000,
+  maxCalls: 50,
+  maxResultChars: DEFAULT_MAX_TEXT_CHARS,
+  maxLogChars: 20_000,
+  maxCodeChars: 100_000,
+};
+
+/** Defaults overridden by `partial`; throws a RangeError naming the first invalid limit. */
+export function resolveLimits(partial: Partial<CodeLimits> = {}): CodeLimits {
+  const limits = { ...DEFAULT_CODE_LIMITS };
+  for (const [key, value] of Object.entries(partial) as Array<[keyof CodeLimits, unknown]>) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_CODE_LIMITS)) throw new RangeError(`Unknown code-mode limit: ${key}`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      throw new RangeError(`Code-mode limit ${key} must be a positive integer, got ${String(value)}`);
+    }
+    limits[key] = value;
+  }
+  return limits;
+}

@@ -1,0 +1,139 @@
+// JavaScript that runs inside the sandbox before the program: the `openai` client, `openai.paginate` and a
+// capturing `console`, built on two host functions that only ever exchange strings. Plain JS (not TS)
+// because it is evaluated by QuickJS as is; it is tiny on purpose.
+
+/** File name of the prelude in sandbox stack traces (frames in it are not the program's). */
+export const PRELUDE_FILE = 'prelude.js';
+
+/** File name of the program inside the sandbox; stack frames in it belong to the submitted code. */
+export const PROGRAM_FILE = 'program.ts';
+
+/**
+ * Evaluates to `install(call, log, configJson)`, which defines `openai` and `console` and returns
+ * `run(program)`: a promise of a JSON envelope string, `{ok: true, json}` or `{ok: false, error}`.
+ * `call(name, argsJson)` returns a promise of `{ok, value | error}` as JSON text; `log(level, text)` records a line.
+ */
+export const PRELUDE = String.raw`(function install(call, log, configJson) {
+  'use strict';
+  // Captured before the program runs, so a program that replaces JSON or Promise only breaks itself.
+  const stringify = JSON.stringify;
+  const parse = JSON.parse;
+  const PromiseCtor = Promise;
+  const assign = Object.assign;
+  const protoNames = new Set(Object.getOwnPropertyNames(Object.prototype));
+  const config = parse(configJson);
+  const cursorArgs = config.cursorArgs;
+
+  class OpenAiToolError extends Error {
+    constructor(info) {
+      super(info.message);
+      this.name = 'OpenAiToolError';
+      this.tool = info.tool;
+      this.error = info.error === undefined ? null : info.error;
+      // Which call failed, for the host's report; not enumerable, so it stays out of the program's JSON.
+      Object.defineProperty(this, 'seq', { value: info.seq, enumerable: false });
+    }
+  }
+
+  // Once the host refuses a call for the call limit, later calls are refused here without a round trip.
+  let refused = null;
+
+  function invoke(name, args) {
+    // The call site is where the program asked; the failure arrives later, from the host.
+    const site = new Error().stack;
+    if (refused) {
+      const err = new OpenAiToolError(assign({}, refused, { tool: String(name) }));
+      err.stack = site;
+      return PromiseCtor.reject(err);
+    }
+    let json;
+    try {
+      json = args === undefined ? '{}' : stringify(args);
+    } catch (e) {
+      return PromiseCtor.reject(new TypeError('openai.' + String(name) + ': arguments must be JSON-serializable (' + e.message + ')'));
+    }
+    if (json === undefined || json[0] !== '{') {
+      return PromiseCtor.reject(new TypeError('openai.' + String(name) + ': arguments must be an object'));
+    }
+    return call(String(name), json).then(function (text) {
+      const reply = parse(text);
+      if (reply.ok) return reply.value;
+      if (reply.error && reply.error.error && reply.error.error.type === 'call_limit') refused = reply.error;
+      const err = new OpenAiToolError(reply.error);
+      err.stack = site;
+      throw err;
+    });
+  }
+
+  async function* paginate(name, args) {
+    const cursorArg = cursorArgs[name];
+    let current = assign({}, args);
+    for (;;) {
+      const page = await invoke(name, current);
+      const items = Array.isArray(page && page.result) ? page.result : Array.isArray(page && page.rows) ? page.rows : null;
+      if (!items) throw new TypeError('openai.paginate: ' + name + ' is not a list tool');
+      for (const item of items) yield item;
+      if (!cursorArg || !page.has_more || page.next_cursor === null || page.next_cursor === undefined) return;
+      current = assign({}, current, { [cursorArg]: page.next_cursor });
+    }
+  }
+
+  const openai = new Proxy(Object.freeze({}), {
+    get(_target, name) {
+      if (name === 'paginate') return paginate;
+      // Not a tool: symbols, \`then\` (so awaiting openai itself is harmless) and Object.prototype members (String(openai)).
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      if (protoNames.has(name)) return Object.prototype[name];
+      return function (args) { return invoke(name, args); };
+    },
+  });
+
+  function show(value) {
+    if (typeof value === 'string') return value;
+    if (value instanceof Error) return String(value.name) + ': ' + String(value.message);
+    try {
+      const json = stringify(value);
+      return json === undefined ? String(value) : json;
+    } catch (e) {
+      return String(value);
+    }
+  }
+  const console = {};
+  for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+    console[level] = function () {
+      const parts = [];
+      for (let i = 0; i < arguments.length; i++) parts.push(show(arguments[i]));
+      log(level, parts.join(' '));
+    };
+  }
+  Object.freeze(console);
+  globalThis.openai = openai;
+  globalThis.console = console;
+
+  function describe(e) {
+    if (e instanceof Error) {
+      const fromCall = e instanceof OpenAiToolError;
+      return { name: String(e.name), message: String(e.message), stack: String(e.stack || ''), tool: fromCall ? e.tool : undefined, seq: fromCall ? e.seq : undefined };
+    }
+    let shown;
+    try { shown = stringify(e); } catch (_) { shown = undefined; }
+    if (shown === undefined) shown = String(e);
+    return { name: 'Thrown', message: 'the program threw a non-Error value: ' + shown.slice(0, 1000), stack: '' };
+  }
+
+  return function run(program) {
+    return PromiseCtor.resolve()
+      .then(function () { return program(openai, console); })
+      .then(function (value) {
+        let json;
+        try {
+          json = value === undefined ? null : stringify(value);
+        } catch (e) {
+          return stringify({ ok: false, error: { name: 'TypeError', message: 'the return value is not JSON-serializable: ' + String(e && e.message), stack: '', serialization: true } });
+        }
+        return stringify({ ok: true, json: json === undefined ? null : json });
+      }, function (e) {
+        return stringify({ ok: false, error: describe(e) });
+      });
+  };
+})`;

@@ -1,0 +1,26 @@
+// The generated SDK's declarations, indexed by tool (generated/sdk-docs.json, written next to sdk.d.ts from
+// the same text), loaded on the first search so servers in other modes never read it.
+
+/** Exact excerpts of generated/sdk.d.ts. */
+export interface SdkDocs {
+  tools: Record<string, {
+    /** The tool's schema hash when generated: a catalog whose tool differs gets a signature from its own schema. */
+    schemaHash: string;
+    /** The method's JSDoc, as in `interface OpenAi`. */
+    doc: string;
+    /** The method declaration, as in `interface OpenAi` (shown as `openai.<declaration>`). */
+    signature: string;
+    /** Named types the signature uses (argument type first, then the result's). */
+    types: string[];
+  }>;
+  types: Record<string, string>;
+}
+
+export async function loadSdkDocs(): Promise<SdkDocs | undefined> {
+  try {
+    const mod = await import('../../../generated/sdk-docs.json', { with: { type: 'json' } });
+    return mod.default as unknown as SdkDocs;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,103 @@
+// The `search_docs` tool: ranked full-text search (minisearch: BM25 with prefix and fuzzy matching) over the
+// selected tools' names, tags, titles, descriptions and parameters. Each hit is quoted from generated/sdk.d.ts:
+// the typed `openai.<tool>` signature with its doc comment, its argument type and its result type.
+
+import MiniSearch from 'minisearch';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { invalidArgumentsResult } from '../../errors.js';
+import type { OpenAiToolkit } from '../../toolkit.js';
+import type { ToolDef } from '../../types.js';
+import { loadSdkDocs, type SdkDocs } from './sdk-docs.js';
+import { fallbackSignature } from './ts-types.js';
+
+export const SEARCH_DOCS = 'search_docs';
+const DEFAULT_LIMIT = 5;
+const MAX_LIMIT = 20;
+
+export function searchDocsTool(): Tool {
+  return {
+    name: SEARCH_DOCS,
+    title: 'Search the typed OpenAI client',
+    description: [
+      'Finds the `openai.<tool_name>` functions available to execute_code, ranked by relevance to `query` (words such as "project api keys" or "usage completions").',
+      'Each match is its TypeScript signature with a doc comment, its argument type and its result type.',
+      'Call it before writing code; use the exact tool and argument names it shows.',
+    ].join(' '),
+    inputSchema: {
+      type: 'object',
+      properties: {
+        query: { type: 'string', description: 'What the program needs to do or read.' },
+        limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Matches to return.' },
+      },
+      required: ['query'],
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  };
+}
+
+const words = (s: string) => s.replace(/_/g, ' ');
+
+function paramText(t: ToolDef): string {
+  const props = (t.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
+  return Object.entries(props).map(([k, p]) => `${words(k)} ${p?.description ?? ''}`).join(' ');
+}
+
+/**
+ * The quoted documentation of one tool: doc comment and signature, then the declarations of the types it names
+ * that this answer has not quoted yet (`quoted` is shared across one answer).
+ */
+export function toolDoc(t: ToolDef, docs: SdkDocs | undefined, quoted = new Set<string>()): string {
+  const entry = docs?.tools[t.name];
+  if (!entry || entry.schemaHash !== t.schemaHash) return fallbackSignature(t);
+  // Doc comments sit indented inside `interface OpenAi`; shown on their own, they are dedented.
+  const parts = [`${entry.doc.replace(/^[ \t]+\*/gm, ' *')}\nopenai.${entry.signature}`];
+  for (const name of entry.types) {
+    if (quoted.has(name)) continue;
+    quoted.add(name);
+    const decl = docs!.types[name];
+    parts.push(decl ?? `// ${name}: a large type, see generated/sdk.d.ts`);
+  }
+  return parts.join('\n');
+}
+
+export function createSearchDocs(kit: OpenAiToolkit) {
+  // Built on the first search: a server that is only listed, or only runs code, never pays for it.
+  let index: MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }> | undefined;
+  const buildIndex = () => {
+    const built = new MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }>({
+      fields: ['name', 'tags', 'title', 'description', 'params'],
+      searchOptions: { boost: { name: 3, title: 2, tags: 2, params: 0.5 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
+    });
+    built.addAll(kit.tools.map((t) => ({
+      id: t.name, name: words(t.name), tags: t.tags.join(' '), title: t.title, description: t.description, params: paramText(t),
+    })));
+    return built;
+  };
+  const byName = new Map(kit.tools.map((t) => [t.name, t]));
+  let docs: Promise<SdkDocs | undefined> | undefined;
+
+  return async function searchDocs(args: Record<string, unknown> | undefined): Promise<CallToolResult> {
+    const query = args?.query;
+    if (typeof query !== 'string' || !query.trim()) {
+      return invalidArgumentsResult(SEARCH_DOCS, [{ path: 'query', message: 'must be a non-empty string' }]);
+    }
+    const limit = args?.limit ?? DEFAULT_LIMIT;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      return invalidArgumentsResult(SEARCH_DOCS, [{ path: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` }]);
+    }
+    docs ??= loadSdkDocs();
+    const sdk = await docs;
+    index ??= buildIndex();
+    const hits = index.search(query).slice(0, limit);
+    if (!hits.length) {
+      return { content: [{ type: 'text', text: `No tool matches ${JSON.stringify(query)}. Try other words (resource names such as "projects", "files", "fine tuning").` }] };
+    }
+    const quoted = new Set<string>();
+    const blocks = hits.map((h) => toolDoc(byName.get(String(h.id))!, sdk, quoted));
+    const text = `${hits.length} of ${kit.tools.length} tools, best first. Call them in execute_code as openai.<name>(args).\n\n${blocks.join('\n\n')}`;
+    return {
+      content: [{ type: 'text', text }],
+      structuredContent: { matches: hits.map((h, i) => ({ name: String(h.id), score: Math.round(h.score * 1000) / 1000, doc: blocks[i] })) },
+    };
+  };
+}

@@ -1,0 +1,177 @@
+// JSON Schema → TypeScript type text, for the typed `openai` client (generated/sdk.d.ts) and for signatures
+// of tools outside the generated catalog. Covers what the advertised schemas and OpenAI's response schemas
+// use: refs, enums/consts, unions, intersections, arrays, objects, nullability (3.0 and 3.1 styles).
+
+import type { JsonSchema, ToolDef } from '../../types.js';
+
+export interface TsTypeOptions {
+  /** Type name for a `$ref`; default `unknown` (refs are not followed). */
+  refName?: (ref: string) => string;
+  /** Multi-line output with property descriptions as JSDoc, indented two spaces per level (no formatter needed). */
+  docs?: boolean;
+  /** Nesting level of the type being printed, for indentation in `docs` mode. */
+  depth?: number;
+  /** Printing a member of a union: nested unions stay on one line, the outer one decides. */
+  inUnion?: boolean;
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** One-line unions longer than this are printed one member per line in `docs` mode. */
+const MAX_LINE = 100;
+
+export const propertyKey = (k: string) => (IDENT.test(k) ? k : JSON.stringify(k));
+
+/** One-line doc text safe inside a block comment. */
+export function docText(text: string, max = 200): string {
+  const one = text.replace(/\s+/g, ' ').trim().replace(/\*\//g, '*\\/');
+  if (one.length <= max) return one;
+  const cut = one.slice(0, max);
+  const sentence = cut.lastIndexOf('. ');
+  return sentence > 40 ? cut.slice(0, sentence + 1) : `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+}
+
+const pad = (depth: number) => '  '.repeat(depth);
+
+// String literals in single quotes, as the project's formatter writes them.
+function literal(v: unknown): string {
+  if (typeof v === 'string') return `'${JSON.stringify(v).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+  return JSON.stringify(v) ?? 'unknown';
+}
+
+function union(parts: string[], opts: TsTypeOptions): string {
+  const seen = [...new Set(parts)];
+  if (seen.includes('unknown')) return 'unknown';
+  if (!seen.length) return 'never';
+  const one = seen.join(' | ');
+  if (!opts.docs || opts.inUnion || (one.length <= MAX_LINE && !one.includes('\n'))) return one;
+  const inner = pad((opts.depth ?? 0) + 1);
+  return seen.map((p) => `\n${inner}| ${p}`).join('');
+}
+
+const wrap = (t: string) => (/[|&]/.test(t) && !/^[{(]/.test(t.trimStart()) ? `(${t})` : t);
+
+export function tsType(schema: unknown, opts: TsTypeOptions = {}): string {
+  if (schema === true || schema === undefined || schema === null) return 'unknown';
+  if (schema === false) return 'never';
+  const s = schema as JsonSchema;
+  let t = base(s, opts);
+  if (s.nullable === true && t !== 'unknown') t = union([t, 'null'], { ...opts, inUnion: true });
+  return t;
+}
+
+function base(s: JsonSchema, opts: TsTypeOptions): string {
+  if (typeof s.$ref === 'string') return opts.refName ? opts.refName(s.$ref) : 'unknown';
+  if ('const' in s) return literal(s.const);
+  if (Array.isArray(s.enum)) return union(s.enum.map(literal), opts);
+  const member = { ...opts, inUnion: true };
+  const alts = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
+  if (Array.isArray(alts)) {
+    const own = { ...s };
+    delete own.anyOf;
+    delete own.oneOf;
+    const u = union(alts.map((a) => tsType(a, member)), opts);
+    return hasShape(own) ? `${wrap(base(own, opts))} & (${u})` : u;
+  }
+  if (Array.isArray(s.allOf)) {
+    const parts = s.allOf.map((a) => wrap(tsType(a, opts)));
+    const own = { ...s };
+    delete own.allOf;
+    if (hasShape(own)) parts.push(wrap(base(own, opts)));
+    return [...new Set(parts)].join(' & ') || 'unknown';
+  }
+  if (Array.isArray(s.type)) return union((s.type as string[]).map((ty) => base({ ...s, type: ty }, member)), opts);
+  switch (s.type) {
+    case 'string': return 'string';
+    case 'integer':
+    case 'number': return 'number';
+    case 'boolean': return 'boolean';
+    case 'null': return 'null';
+    case 'array': return `Array<${tsType(s.items, opts)}>`;
+    case 'object': return objectType(s, opts);
+    default:
+      return s.properties || s.additionalProperties ? objectType(s, opts) : 'unknown';
+  }
+}
+
+function hasShape(s: JsonSchema): boolean {
+  return s.type !== undefined || s.properties !== undefined || s.$ref !== undefined || s.enum !== undefined || 'const' in s;
+}
+
+function objectType(s: JsonSchema, opts: TsTypeOptions): string {
+  const depth = opts.depth ?? 0;
+  const inner = { ...opts, depth: depth + 1, inUnion: false };
+  const props = (s.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((s.required ?? []) as string[]);
+  const members = Object.entries(props).map(([k, p]) => {
+    const doc = opts.docs && typeof p?.description === 'string' && p.description.trim() ? `/** ${docText(p.description)} */\n${pad(depth + 1)}` : '';
+    return `${doc}${propertyKey(k)}${required.has(k) ? '' : '?'}: ${tsType(p, inner)};`;
+  });
+  const extra = s.additionalProperties;
+  if (extra !== undefined && extra !== false && !(members.length && extra === true)) {
+    members.push(`[key: string]: ${extra === true ? 'unknown' : tsType(extra, inner)};`);
+  }
+  if (!members.length) return 'Record<string, unknown>';
+  return opts.docs ? `{\n${members.map((m) => `${pad(depth + 1)}${m}`).join('\n')}\n${pad(depth)}}` : `{ ${members.join(' ')} }`;
+}
+
+/** What a call to the tool resolves to in the sandbox, given the type of the response body. */
+export function resultType(tool: ToolDef, body: string): string {
+  if (tool.http.response === 'binary' || tool.http.response === 'text') return 'ContentResult';
+  if (tool.http.response === 'empty') return 'EmptyResult';
+  if (tool.wait) return `WaitResult<${body}>`;
+  if (tool.usageBuckets) return `UsagePage<${body}>`;
+  if (tool.pagination || tool.method === 'list') return `ListPage<${body}>`;
+  return body;
+}
+
+/** Shared result shapes (see runtime/results.ts), declared once at the top of the SDK. */
+export const RESULT_TYPES = `/** A page of a list tool; pass \`next_cursor\` back as the cursor argument while \`has_more\`. */
+export interface ListPage<T> {
+  result: T[];
+  next_cursor: string | null;
+  has_more: boolean;
+}
+
+/** A page of usage or cost buckets, flattened to one row per result, with totals of every numeric field. */
+export interface UsagePage<T> {
+  rows: Array<UsageRow<T>>;
+  totals: Record<string, number>;
+  bucket_count: number;
+  next_cursor: string | null;
+  has_more: boolean;
+}
+
+/** One flattened usage result: the bucket's times in ISO form instead of the result's \`object\` tag. */
+export type UsageRow<T> = T extends unknown ? Omit<T, 'object'> & { start_time_iso: string | null; end_time_iso: string | null } : never;
+
+/** A wait tool's answer: the polled object once \`done\`, or its latest state when the wait's own budget ran out. */
+export interface WaitResult<T> {
+  done: boolean;
+  status: string | null;
+  polls: number;
+  waited_seconds: number;
+  /** Null when the object is over the size cap (see \`note\`). */
+  result: T | null;
+  note?: string;
+  hint?: string;
+}
+
+/** Text or binary responses: text is passed in, binary content only described. */
+export interface ContentResult {
+  content: Array<{ type: string; text?: string; mime_type?: string; note?: string }>;
+}
+
+/** A response without a body. */
+export interface EmptyResult {
+  ok: true;
+  status: number;
+}
+`;
+
+/** A one-line signature for a tool outside the generated SDK (custom catalogs): inputs typed, outputs generic. */
+export function fallbackSignature(tool: ToolDef): string {
+  const args = tsType(tool.inputSchema);
+  const optional = !((tool.inputSchema.required as string[] | undefined)?.length);
+  const item = tool.usageBuckets || tool.pagination || tool.method === 'list' ? 'Record<string, unknown>' : 'Record<string, unknown>';
+  return `/** ${docText(tool.description)} */\nopenai.${tool.name}(args${optional ? '?' : ''}: ${args}): Promise<${resultType(tool, item)}>;`;
+}

@@ -1,0 +1,181 @@
+// Runs programs on worker threads. The interrupt handler stops busy loops, but QuickJS polls it only every
+// few thousand operations, so a loop of slow built-ins (huge string or array operations) can overrun the
+// limit by a lot, and on the main thread it would freeze every other session meanwhile. On a worker, the
+// parent's event loop stays free, and a run still going past its deadline plus a grace period is ended by
+// terminating the worker. Idle workers are kept warm (and unref'd, so they never hold the process open).
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CodeLimits } from './limits.js';
+import { runInSandbox, type SandboxConfig, type SandboxHost, type SandboxOutcome } from './sandbox.js';
+import type { FromWorker, ToWorker } from './worker.js';
+
+/** Time after the deadline in which the worker's own interrupt handler may still end the run cleanly. */
+const GRACE_MS = 500;
+const MAX_IDLE = 4;
+/** Programs running at once per process; more wait their turn (their time limit starts when they start). */
+export const MAX_WORKERS = 8;
+
+// Compiled (tsc: worker.js beside this file), bundled (the bin: code-worker.mjs beside the chunk or one level
+// up) or source (tests, tsx: worker.ts, loaded through tsx's loader).
+function locateWorker(): { entry: string; tsx?: string } | undefined {
+  for (const rel of ['./worker.js', './code-worker.mjs', '../code-worker.mjs']) {
+    const file = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(file)) return { entry: file };
+  }
+  const source = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  if (existsSync(source)) {
+    try {
+      // tsx's ESM API entry, read from its package exports (the CommonJS one cannot register ESM hooks here).
+      const require = createRequire(import.meta.url);
+      const pkgFile = require.resolve('tsx/package.json');
+      const pkg = require(pkgFile) as { exports: Record<string, { import: { default: string } }> };
+      return { entry: source, tsx: path.join(path.dirname(pkgFile), pkg.exports['./esm/api']!.import.default) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+const { pathToFileURL } = require('node:url');
+(async () => {
+  if (workerData.tsx) (await import(pathToFileURL(workerData.tsx).href)).register();
+  await import(pathToFileURL(workerData.entry).href);
+})().catch((err) => { throw err; });
+`;
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  exited: boolean;
+}
+
+export class WorkerPool {
+  private readonly idle: Slot[] = [];
+  private readonly target = locateWorker();
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(private readonly maxWorkers = MAX_WORKERS) {}
+
+  private async acquire(): Promise<void> {
+    if (this.active < this.maxWorkers) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.queue.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  /** False when no worker entry could be found (an unusual bundle); runs then happen on this thread. */
+  get available(): boolean {
+    return this.target !== undefined;
+  }
+
+  private spawn(): Slot {
+    // The worker's own JavaScript heap only carries strings in and out (QuickJS lives in capped WebAssembly
+    // memory); a bound keeps a runaway from growing the process, and a worker that hits it just exits.
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: this.target, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    worker.unref();
+    const ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (m: FromWorker) => {
+        if (m.type === 'ready') {
+          worker.off('message', onMessage);
+          worker.off('error', reject);
+          resolve();
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    ready.catch(() => {});
+    const slot: Slot = { worker, ready, exited: false };
+    // A worker that dies while idle (killed, out of heap) must not be handed a run it would never answer.
+    worker.once('exit', () => {
+      slot.exited = true;
+      const i = this.idle.indexOf(slot);
+      if (i >= 0) this.idle.splice(i, 1);
+    });
+    return slot;
+  }
+
+  async run(js: string, config: SandboxConfig, limits: CodeLimits, host: SandboxHost, signal?: AbortSignal): Promise<SandboxOutcome> {
+    if (!this.target) return runInSandbox(js, host, config, limits, signal);
+    await this.acquire();
+    try {
+      return await this.runOnWorker(js, config, limits, host, signal);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async runOnWorker(js: string, config: SandboxConfig, limits: CodeLimits, host: SandboxHost, signal?: AbortSignal): Promise<SandboxOutcome> {
+    let slot = this.idle.pop();
+    if (!slot || slot.exited) slot = this.spawn();
+    try {
+      await slot.ready;
+    } catch (err) {
+      void slot.worker.terminate();
+      return { ok: false, kind: 'internal', error: { name: 'InternalError', message: `the sandbox worker did not start: ${String((err as Error)?.message ?? err)}`, stack: '' } };
+    }
+    const { worker } = slot;
+    return new Promise<SandboxOutcome>((resolve) => {
+      let finished = false;
+      const finish = (outcome: SandboxOutcome, reusable: boolean) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(backstop);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        signal?.removeEventListener('abort', onAbort);
+        if (reusable && this.idle.length < MAX_IDLE) this.idle.push(slot);
+        else void worker.terminate();
+        resolve(outcome);
+      };
+      const post = (m: ToWorker) => worker.postMessage(m);
+      const onMessage = (m: FromWorker) => {
+        if (m.type === 'call') {
+          host.call(m.name, m.argsJson).then((reply) => { if (!finished) post({ type: 'reply', callId: m.callId, reply }); });
+        } else if (m.type === 'log') {
+          host.log(m.level, m.text);
+        } else if (m.type === 'done') {
+          if (m.logDropped) host.logDropped?.(m.logDropped);
+          // An instance that ran out of memory or stack is discarded inside the worker; the worker itself is fine.
+          finish(m.outcome, true);
+        }
+      };
+      const onError = (err: Error) => finish({ ok: false, kind: 'internal', error: { name: 'InternalError', message: `the sandbox worker failed: ${err.message}`, stack: '' } }, false);
+      const onExit = () => finish({ ok: false, kind: 'internal', error: { name: 'InternalError', message: 'the sandbox worker exited', stack: '' } }, false);
+      const onAbort = () => finish({ ok: false, kind: 'internal', error: { name: 'AbortError', message: 'the request was cancelled', stack: '' } }, false);
+      const backstop = setTimeout(
+        () => finish({ ok: false, kind: 'timeout', error: { name: 'TimeoutError', message: 'terminated after the deadline', stack: '' } }, false),
+        limits.timeoutMs + GRACE_MS,
+      );
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      post({ type: 'run', js, config, limits });
+    });
+  }
+}
+
+let shared: WorkerPool | undefined;
+/** One pool per process, shared by every code exposure. */
+export function sharedPool(): WorkerPool {
+  shared ??= new WorkerPool();
+  return shared;
+}

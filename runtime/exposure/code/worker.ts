@@ -1,0 +1,53 @@
+// Worker-thread side of the sandbox: runs one program at a time with runInSandbox and relays its
+// `openai.*` calls and console lines to the parent, which owns the toolkit. Only strings cross the boundary.
+
+import { parentPort } from 'node:worker_threads';
+import type { CodeLimits } from './limits.js';
+import { runInSandbox, type SandboxConfig } from './sandbox.js';
+
+export type ToWorker =
+  | { type: 'run'; js: string; config: SandboxConfig; limits: CodeLimits }
+  | { type: 'reply'; callId: number; reply: string };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'call'; callId: number; name: string; argsJson: string }
+  | { type: 'log'; level: string; text: string }
+  | { type: 'done'; outcome: Awaited<ReturnType<typeof runInSandbox>>; logDropped: number };
+
+const port = parentPort;
+if (port) {
+  const waiting = new Map<number, (reply: string) => void>();
+  let nextCallId = 0;
+  const send = (m: FromWorker) => port.postMessage(m);
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'reply') {
+      waiting.get(m.callId)?.(m.reply);
+      waiting.delete(m.callId);
+      return;
+    }
+    // Console output past the cap is counted here rather than posted line by line.
+    let logChars = 0;
+    let logDropped = 0;
+    const host = {
+      call: (name: string, argsJson: string) => new Promise<string>((resolve) => {
+        const callId = nextCallId++;
+        waiting.set(callId, resolve);
+        send({ type: 'call', callId, name, argsJson });
+      }),
+      log: (level: string, text: string) => {
+        if (logDropped || logChars + text.length > m.limits.maxLogChars) {
+          logDropped += text.length;
+          return;
+        }
+        logChars += text.length;
+        send({ type: 'log', level, text });
+      },
+    };
+    runInSandbox(m.js, host, m.config, m.limits).then(
+      (outcome) => send({ type: 'done', outcome, logDropped }),
+      (err: unknown) => send({ type: 'done', outcome: { ok: false, kind: 'internal', error: { name: 'InternalError', message: String((err as Error)?.message ?? err), stack: '' } }, logDropped }),
+    ).finally(() => waiting.clear());
+  });
+  send({ type: 'ready' });
+}

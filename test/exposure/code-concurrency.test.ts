@@ -1,0 +1,66 @@
+// 20 simultaneous execute_code calls on one server complete independently: each gets its own answer and
+// makes its own requests, and a looping or failing neighbour changes nothing for the others.
+
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { createCodeExposure } from '../../runtime/exposure/code/index.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
+import { connect, fakeKit, run } from './helpers.js';
+
+let fake: FakeOpenAi;
+let client: Client;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  fake = await startFakeOpenAi();
+  ({ client, close } = await connect(createCodeExposure(fakeKit(fake), { limits: { timeoutMs: 8_000 } })));
+});
+afterAll(async () => {
+  await close();
+  await fake.close();
+});
+
+it('runs 20 programs at once, each with its own state, calls and result', async () => {
+  const projectIds = fake.state.projects.map((p) => p.id);
+  const programs = Array.from({ length: 20 }, (_, i) => {
+    if (i === 7) return { i, code: 'while (true) {}' };
+    if (i === 13) return { i, code: "await openai.get_single_open_ai_project_by_id({ project_id: 'proj_missing' });" };
+    const id = projectIds[i % projectIds.length];
+    return {
+      i,
+      code: `
+        globalThis.mine = ${i};
+        const p = await openai.get_single_open_ai_project_by_id({ project_id: '${id}' });
+        let sum = 0;
+        for (let k = 0; k < 20000; k++) sum += k % ${i + 1};
+        const keys = await openai.list_all_open_ai_project_api_keys({ project_id: p.id });
+        console.log('run ${i}');
+        return { i: globalThis.mine, project: p.id, keys: keys.result.length, sum };`,
+    };
+  });
+  fake.clearLog();
+  const results = await Promise.all(programs.map((p) => run(client, p.code)));
+
+  for (const { i } of programs) {
+    const r = results[i] as any;
+    if (i === 7) {
+      expect(r.structuredContent.error.code).toBe('timeout');
+      continue;
+    }
+    if (i === 13) {
+      expect(r.structuredContent.error.code).toBe('tool_call');
+      continue;
+    }
+    expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+    const id = projectIds[i % projectIds.length];
+    let sum = 0;
+    for (let k = 0; k < 20000; k++) sum += k % (i + 1);
+    expect(r.structuredContent.result).toEqual({
+      i, project: id, keys: fake.state.apiKeys.filter((k) => k.project_id === id).length, sum,
+    });
+    expect(r.structuredContent.logs).toEqual([`run ${i}`]);
+    expect(r.structuredContent.calls).toBe(2);
+  }
+  // 18 programs × 2 requests, plus the failing lookup; the looping program made none.
+  expect(fake.requests).toHaveLength(37);
+  expect(fake.requests.filter((q) => q.path === '/organization/projects/proj_missing')).toHaveLength(1);
+});

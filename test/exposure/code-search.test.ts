@@ -1,0 +1,85 @@
+// What the client sees in code mode: exactly two tools whose descriptions fit the token budget, and
+// search_docs answers quoted from generated/sdk.d.ts, limited to the server's scope.
+
+import { readFile } from 'node:fs/promises';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCodeExposure } from '../../runtime/exposure/code/index.js';
+import { createOpenAiToolkit } from '../../runtime/index.js';
+import { fixtureKit } from '../runtime/helpers.js';
+import { connect, textOf } from './helpers.js';
+
+let client: Client;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ client, close } = await connect(createCodeExposure(createOpenAiToolkit({ methods: ['read'], env: {} }))));
+});
+afterAll(() => close());
+
+const search = async (args: Record<string, unknown>, c = client) => (await c.callTool({ name: 'search_docs', arguments: args })) as CallToolResult;
+
+describe('code mode listing', () => {
+  it('lists exactly search_docs and execute_code, described in at most 1,500 o200k tokens with a worked example', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['search_docs', 'execute_code']);
+    const descriptions = tools.map((t) => t.description ?? '').join('\n');
+    expect(encode(descriptions).length).toBeLessThanOrEqual(1_500);
+    expect(tools[1]!.description).toContain("openai.paginate('list_all_open_ai_completions'");
+    // This server's scope is read-only, so a program cannot write either; a full server says otherwise.
+    expect(tools[1]!.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    const full = createCodeExposure(createOpenAiToolkit({ env: {} })).listTools();
+    expect(full[1]!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+  });
+});
+
+describe('search_docs', () => {
+  it('ranks the matching tool first and quotes its signature and types exactly as generated/sdk.d.ts has them', async () => {
+    const r = await search({ query: 'project api keys', limit: 3 });
+    expect(r.isError).toBeFalsy();
+    const matches = (r.structuredContent as { matches: Array<{ name: string; doc: string }> }).matches;
+    expect(matches[0]!.name).toBe('list_all_open_ai_project_api_keys');
+    const dts = await readFile(new URL('../../generated/sdk.d.ts', import.meta.url), 'utf8');
+    const text = textOf(r);
+    expect(text).toContain('openai.list_all_open_ai_project_api_keys(args: ListAllOpenAiProjectApiKeysArgs): Promise<ListPage<ProjectApiKey>>;');
+    expect(dts).toContain('  list_all_open_ai_project_api_keys(args: ListAllOpenAiProjectApiKeysArgs): Promise<ListPage<ProjectApiKey>>;');
+    const argsDecl = /export type ListAllOpenAiProjectApiKeysArgs = \{[\s\S]*?\n\};/.exec(dts)![0];
+    expect(text).toContain(argsDecl);
+    // Each type is quoted once per answer, even when several matches use it.
+    expect(text.split('export type ProjectApiKey =').length).toBe(2);
+  });
+
+  it('finds usage reports by their words', async () => {
+    const r = await search({ query: 'completions usage tokens by project', limit: 3 });
+    expect((r.structuredContent as any).matches.map((m: any) => m.name)).toContain('list_all_open_ai_completions');
+    expect(textOf(r)).toContain('Promise<UsagePage<UsageCompletionsResult>>');
+  });
+
+  it('only knows the tools in scope', async () => {
+    const r = await search({ query: 'create project', limit: 20 });
+    const names = ((r.structuredContent as any)?.matches ?? []).map((m: any) => m.name);
+    expect(names).not.toContain('create_a_open_ai_project');
+    expect(names.every((n: string) => !n.startsWith('create_') && !n.startsWith('delete_'))).toBe(true);
+  });
+
+  it('rejects bad arguments naming the argument', async () => {
+    const noQuery = await search({});
+    expect(noQuery.isError).toBe(true);
+    expect(textOf(noQuery)).toContain('- query:');
+    const badLimit = await search({ query: 'files', limit: 500 });
+    expect(badLimit.isError).toBe(true);
+    expect(textOf(badLimit)).toContain('- limit:');
+  });
+
+  it('gives tools outside the generated SDK a signature built from their own schema', async () => {
+    const fixture = await connect(createCodeExposure(fixtureKit('http://127.0.0.1:9/v1')));
+    try {
+      const r = await search({ query: 'files', limit: 1 }, fixture.client);
+      expect(r.isError).toBeFalsy();
+      expect(textOf(r)).toMatch(/openai\.\w+\(args\??: \{/);
+    } finally {
+      await fixture.close();
+    }
+  });
+});

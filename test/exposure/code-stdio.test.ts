@@ -1,0 +1,61 @@
+// The built bin with `--exposure code` over real stdio against the stateful fake: the two tools, a search,
+// and the cost audit in one call, with the sandbox running on the bundled worker. Needs `npm run build`.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
+import { COST_AUDIT } from './programs.js';
+import { textOf } from './helpers.js';
+
+const CLI = fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs', import.meta.url));
+
+let fake: FakeOpenAi;
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  fake = await startFakeOpenAi();
+});
+afterAll(() => fake?.close());
+
+it('serves search_docs and execute_code over stdio and runs the cost audit in one call', async () => {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OPENAI_')) env[k] = v;
+  const stderr: string[] = [];
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'serve', '--exposure', 'code', '--methods', 'read', '--base-url', fake.baseUrl],
+    env: { ...env, OPENAI_ADMIN_KEY: fake.adminKey, OPENAI_API_KEY: fake.projectKey },
+    stderr: 'pipe',
+  });
+  transport.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const client = new Client({ name: 'code-stdio-test', version: '0' });
+  await client.connect(transport);
+  try {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['search_docs', 'execute_code']);
+
+    const docs = (await client.callTool({ name: 'search_docs', arguments: { query: 'project api keys', limit: 3 } })) as CallToolResult;
+    expect(docs.isError).toBeFalsy();
+    expect(textOf(docs)).toContain('list_all_open_ai_project_api_keys(');
+
+    fake.clearLog();
+    const r = (await client.callTool({ name: 'execute_code', arguments: { code: COST_AUDIT } })) as CallToolResult;
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const out = (r.structuredContent as any).result;
+    expect(out.project.id).toMatch(/^proj_/);
+    expect(fake.requests.map((q) => q.path)).toEqual([
+      '/organization/projects', '/organization/usage/completions', '/organization/usage/completions', `/organization/projects/${out.project.id}/api_keys`,
+    ]);
+
+    const failing = (await client.callTool({ name: 'execute_code', arguments: { code: 'const x = 1;\nreturn await openai.create_a_open_ai_project({ name: "x" });' } })) as CallToolResult;
+    expect(failing.isError).toBe(true);
+    expect((failing.structuredContent as any).error).toMatchObject({ code: 'tool_call', position: { line: 2 } });
+  } finally {
+    await client.close();
+  }
+  expect(stderr.join('')).toContain('code mode');
+  expect(stderr.join('')).not.toContain(fake.adminKey);
+}, 60_000);
