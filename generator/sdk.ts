@@ -12,6 +12,8 @@ type Doc = Record<string, any>;
 const RESERVED = new Set(['OpenAi', 'PageItems', 'ListPage', 'UsagePage', 'UsageRow', 'WaitResult', 'ContentResult', 'EmptyResult']);
 /** Declarations longer than this are left out of sdk-docs.json (search_docs names them instead of quoting). */
 const MAX_INDEXED_TYPE_CHARS = 1_500;
+/** Compact shapes longer than this list field names only (a model asks for the declaration when it needs more). */
+const MAX_SHAPE_CHARS = 700;
 
 const pascal = (name: string) => name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 
@@ -97,7 +99,7 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
   const methods: string[] = [];
   const argDecls: string[] = [];
   const pageItems: string[] = [];
-  const perTool = new Map<string, { args: string; types: string[] }>();
+  const perTool = new Map<string, { args: string; types: string[]; compact: string }>();
   for (const t of catalog.tools) {
     const argsName = `${pascal(t.name)}Args`;
     if (argsName in components || RESERVED.has(argsName)) throw new Error(`sdk: ${argsName} collides with a component schema`);
@@ -139,7 +141,8 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
     }
     const docLines = [docText(t.description, 600), ...(t.deprecated ? ['@deprecated'] : [])];
     methods.push(`  /**\n${docLines.map((l) => `   * ${l}`).join('\n')}\n   */\n  ${t.name}(args${required ? '' : '?'}: ${argsName}): Promise<${result}>;`);
-    perTool.set(t.name, { args: argsName, types: direct });
+    const compactArgs = tsType(t.inputSchema, { maxDepth: 1 });
+    perTool.set(t.name, { args: argsName, types: direct, compact: `${t.name}(args${required ? '' : '?'}: ${compactArgs}): Promise<${result}>;` });
   }
 
   // Every component type the signatures reach, transitively.
@@ -184,7 +187,7 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
   const file = project.createSourceFile('sdk.d.ts', dts);
   const api = file.getInterfaceOrThrow('OpenAi');
   const declText = (name: string) => (file.getTypeAlias(name) ?? file.getInterface(name))?.getText(true);
-  const docs: SdkDocs = { tools: {}, types: {} };
+  const docs: SdkDocs = { tools: {}, types: {}, shapes: {} };
   for (const t of catalog.tools) {
     const info = perTool.get(t.name)!;
     const method = api.getMethodOrThrow(t.name);
@@ -194,13 +197,40 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
       doc: method.getJsDocs().map((d) => d.getText()).join('\n'),
       signature: method.getText(false),
       types,
+      summary: firstSentence(t.description),
+      compact: info.compact,
     };
     for (const name of types) {
       const text = declText(name);
       if (text && text.length <= MAX_INDEXED_TYPE_CHARS) docs.types[name] = text;
     }
+    for (const name of info.types) docs.shapes[name] ??= shapeOf(name);
+  }
+  // Every other declaration too, so `search_docs({types})` can expand a type a shape shows by name.
+  for (const name of [...declared].map(typeNameOf).sort()) {
+    if (name in docs.types) continue;
+    const text = declText(name);
+    if (text && text.length <= MAX_INDEXED_TYPE_CHARS) docs.types[name] = text;
   }
   return { dts, docs };
+
+  /** A component's top-level fields on one line; field names only when even that is long. */
+  function shapeOf(typeName: string): string {
+    const component = Object.keys(components).find((c) => typeNameOf(c) === typeName);
+    const schema = component === undefined ? undefined : components[component];
+    const name = (ref: string) => { const m = /^#\/components\/schemas\/(.+)$/.exec(ref); return m && m[1]! in components ? typeNameOf(m[1]!) : 'unknown'; };
+    const shallow = tsType(schema, { refName: name, maxDepth: 1 });
+    if (shallow.length <= MAX_SHAPE_CHARS) return shallow;
+    const props = Object.keys((resolve(doc, schema)?.properties ?? {}) as object);
+    return props.length ? `{ ${props.map(propertyKey).join('; ')}; }` : shallow.slice(0, MAX_SHAPE_CHARS) + '…';
+  }
+}
+
+/** The description's first sentence, for compact search answers. */
+function firstSentence(description: string): string {
+  const one = docText(description, 600);
+  const end = one.search(/\.(\s|$)/);
+  return end > 0 ? one.slice(0, end + 1) : one;
 }
 
 function declName(decl: string): string {

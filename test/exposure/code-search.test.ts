@@ -35,8 +35,40 @@ describe('code mode listing', () => {
 });
 
 describe('search_docs', () => {
-  it('ranks the matching tool first and quotes its signature and types exactly as generated/sdk.d.ts has them', async () => {
-    const r = await search({ query: 'project api keys', limit: 3 });
+  it('answers compactly by default: one-line signatures with inline arguments and result types by their top-level fields', async () => {
+    const r = await search({ query: 'list projects, completions usage by project, project api keys', limit: 5 });
+    expect(r.isError).toBeFalsy();
+    const text = textOf(r);
+    const names = (r.structuredContent as any).matches.map((m: any) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['list_all_open_ai_projects', 'list_all_open_ai_completions', 'list_all_open_ai_project_api_keys']));
+    // Everything the cost audit program needs: tool names, argument names, and the fields it reads from results.
+    expect(text).toContain('openai.list_all_open_ai_project_api_keys(args: { project_id: string; limit?: number;');
+    expect(text).toContain('): Promise<ListPage<ProjectApiKey>>;');
+    expect(text).toMatch(/openai\.list_all_open_ai_completions\(args: \{ start_time: number \| string;[^\n]*group_by\?: Array<'project_id'/);
+    expect(text).toMatch(/type UsageCompletionsResult = \{[^\n]* input_tokens: number;[^\n]* output_tokens: number;[^\n]* project_id\?: string \| null;/);
+    expect(text).toMatch(/type Project = \{ id: string;[^\n]* name\?: string \| null; created_at: number;/);
+    expect(text).toMatch(/type ProjectApiKey = \{[^\n]* name: string; created_at: number;[^\n]* id: string;[^\n]* owner: \{ … \};/);
+    // Shown once per answer although two matches return it; no nested declarations.
+    expect(text.split('type ProjectApiKey =').length).toBe(2);
+    expect(text).not.toContain('ProjectApiKeyOwnerUser');
+    // Far smaller than the full form of the same matches.
+    const full = textOf(await search({ query: 'list projects, completions usage by project, project api keys', limit: 5, detail: true }));
+    expect(encode(text).length * 1.5).toBeLessThan(encode(full).length);
+  });
+
+  it('quotes named types in full on request, and says when a name is unknown', async () => {
+    const r = await search({ types: ['ProjectApiKeyOwnerUser', 'NoSuchType'] });
+    expect(r.isError).toBeFalsy();
+    const dts = await readFile(new URL('../../generated/sdk.d.ts', import.meta.url), 'utf8');
+    expect(textOf(r)).toContain(/\/\*\* The user that owns a project API key\. \*\/\nexport type ProjectApiKeyOwnerUser = \{[\s\S]*?\n\};/.exec(dts)![0]);
+    expect(textOf(r)).toContain('NoSuchType: no such type');
+    const bad = await search({ types: 'Project' });
+    expect(bad.isError).toBe(true);
+    expect(textOf(bad)).toContain('- types:');
+  });
+
+  it('with detail, ranks the matching tool first and quotes its signature and types exactly as generated/sdk.d.ts has them', async () => {
+    const r = await search({ query: 'project api keys', limit: 3, detail: true });
     expect(r.isError).toBeFalsy();
     const matches = (r.structuredContent as { matches: Array<{ name: string; doc: string }> }).matches;
     expect(matches[0]!.name).toBe('list_all_open_ai_project_api_keys');

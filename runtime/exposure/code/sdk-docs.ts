@@ -12,8 +12,14 @@ export interface SdkDocs {
     signature: string;
     /** Named types the signature uses (argument type first, then the result's). */
     types: string[];
+    /** search_docs' default answer: the description's first sentence. */
+    summary: string;
+    /** search_docs' default answer: the declaration on one line, argument type inline with top-level fields only. */
+    compact: string;
   }>;
   types: Record<string, string>;
+  /** Top-level fields of each component type a result names, on one line (nested objects as `{ … }`). */
+  shapes: Record<string, string>;
 }
 
 export async function loadSdkDocs(): Promise<SdkDocs | undefined> {

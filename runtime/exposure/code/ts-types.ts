@@ -13,6 +13,8 @@ export interface TsTypeOptions {
   depth?: number;
   /** Printing a member of a union: nested unions stay on one line, the outer one decides. */
   inUnion?: boolean;
+  /** Objects nested deeper than this print as `{ … }` (search_docs' compact answers: top-level fields only). */
+  maxDepth?: number;
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -99,6 +101,7 @@ function hasShape(s: JsonSchema): boolean {
 
 function objectType(s: JsonSchema, opts: TsTypeOptions): string {
   const depth = opts.depth ?? 0;
+  if (opts.maxDepth !== undefined && depth >= opts.maxDepth && (s.properties || s.additionalProperties)) return '{ … }';
   const inner = { ...opts, depth: depth + 1, inUnion: false };
   const props = (s.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((s.required ?? []) as string[]);
