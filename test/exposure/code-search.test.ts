@@ -34,6 +34,39 @@ describe('code mode listing', () => {
   });
 });
 
+describe('the tool index in execute_code\'s description', () => {
+  const describeFor = (options: Record<string, unknown>) => {
+    const tools = createCodeExposure(createOpenAiToolkit({ env: {}, ...options })).listTools();
+    return { both: tools.map((t) => t.description ?? '').join('\n'), execute: tools[1]!.description ?? '' };
+  };
+
+  it('names the list and get tools of the scope with list tools\' required arguments, within the budget for the full catalog', () => {
+    const full = describeFor({});
+    expect(encode(full.both).length).toBeLessThanOrEqual(1_500);
+    const lists = /^- list_all_open_ai_<x>: (.+)$/m.exec(full.execute)![1]!.split(/, (?![^(]*\))/);
+    expect(lists).toContain('projects');
+    expect(lists).toContain('project_api_keys(project_id)');
+    expect(lists).toContain('completions(start_time)');
+    expect(/^- get_single_open_ai_<x>_by_id: (.+)$/m.exec(full.execute)![1]!.split(', ')).toContain('project');
+    // Writes are counted, not listed: their arguments need search_docs anyway.
+    expect(full.execute).toMatch(/Also \d+ create_a_open_ai_<x>, \d+ update_a_open_ai_<x>_by_id, \d+ delete_a_open_ai_<x>_by_id, \d+ other actions: find them with search_docs\./);
+    // Every list tool of the catalog is named through the convention.
+    const catalogLists = createOpenAiToolkit({ env: {} }).tools.filter((t) => t.name.startsWith('list_all_open_ai_')).length;
+    expect(lists.length).toBe(catalogLists);
+  });
+
+  it('names only what a scoped server can call', () => {
+    const read = describeFor({ methods: ['read'] }).execute;
+    expect(read).toContain('projects');
+    expect(read).not.toContain('create_a_open_ai_');
+    expect(read).not.toContain('delete_a_open_ai_');
+    const one = describeFor({ tools: ['list_all_open_ai_projects'] }).execute;
+    expect(one).toMatch(/^- list_all_open_ai_<x>: projects$/m);
+    expect(one).not.toContain('get_single_open_ai_');
+    expect(one).not.toContain('Also ');
+  });
+});
+
 describe('search_docs', () => {
   it('answers compactly by default: one-line signatures with inline arguments and result types by their top-level fields', async () => {
     const r = await search({ query: 'list projects, completions usage by project, project api keys', limit: 5 });

@@ -16,27 +16,31 @@ const loadEngine = () => (engine ??= Promise.all([import('./strip-types.js'), im
 
 export const EXECUTE_CODE = 'execute_code';
 
-/** `readOnly`: every tool the program can call only reads, so running a program cannot change anything either. */
-export function executeCodeTool(limits: CodeLimits, readOnly = false): Tool {
+/**
+ * `readOnly`: every tool the program can call only reads, so running a program cannot change anything either.
+ * `index`: the tools in scope (see tool-index.ts), so a simple program needs no search_docs first.
+ */
+export function executeCodeTool(limits: CodeLimits, readOnly = false, index = ''): Tool {
   return {
     name: EXECUTE_CODE,
     title: 'Run a program against the OpenAI API',
     description: [
       'Runs the body of an async JavaScript or TypeScript function (types are stripped) in a sandbox and returns its `return` value as JSON plus anything it `console.log`s.',
-      '`openai.<tool_name>(args)` calls an API tool and resolves to its result: lists as `{result, next_cursor, has_more}`, usage as `{rows, totals, next_cursor, has_more}`, other objects as OpenAI returns them. A failed call throws an `OpenAiToolError` (`.tool`, `.error` with status or invalid arguments).',
+      '`openai.<tool_name>(args)` calls an API tool and resolves to its result: lists as `{result, next_cursor, has_more}`, usage as `{rows, totals, next_cursor, has_more}`, other objects as OpenAI returns them (`id`, `created_at` in unix seconds, `name` where they have one). A failed call throws an `OpenAiToolError` (`.tool`, `.error` with status or invalid arguments).',
       '`for await (const item of openai.paginate(tool_name, args))` walks every item of every page.',
-      'Find tool names and argument types with search_docs first.',
+      'search_docs gives any tool\'s argument and result types; use it when the index below and the example are not enough.',
       'Return only what answers the question (filter and aggregate in the code).',
       `Limits per run: ${limits.timeoutMs / 1000} s, ${Math.round(limits.memoryBytes / 1048576)} MiB, ${limits.maxCalls} calls, ${limits.maxResultChars} characters of result. No network, files, timers or modules.`,
-      'Example (input tokens per project over 7 days):',
+      'Example (tokens per project over 7 days):',
       '```',
       'const start = Math.floor(Date.now() / 1000) - 7 * 86400;',
       'const perProject: Record<string, number> = {};',
       "for await (const row of openai.paginate('list_all_open_ai_completions', { start_time: start, group_by: ['project_id'] })) {",
-      '  perProject[row.project_id] = (perProject[row.project_id] ?? 0) + row.input_tokens;',
+      '  perProject[row.project_id] = (perProject[row.project_id] ?? 0) + row.input_tokens + row.output_tokens;',
       '}',
       'return perProject;',
       '```',
+      ...(index ? [index] : []),
     ].join('\n'),
     inputSchema: {
       type: 'object',

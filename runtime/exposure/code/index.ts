@@ -9,6 +9,7 @@ import type { ExposedTools } from '../types.js';
 import { createExecuteCode, EXECUTE_CODE, executeCodeTool } from './execute-code.js';
 import { resolveLimits, type CodeLimits } from './limits.js';
 import { createSearchDocs, SEARCH_DOCS, searchDocsTool } from './search-docs.js';
+import { toolIndex } from './tool-index.js';
 
 export type { CodeLimits } from './limits.js';
 export { DEFAULT_CODE_LIMITS } from './limits.js';
@@ -25,7 +26,7 @@ export interface CodeExposureOptions {
  */
 export function createCodeExposure(kit: OpenAiToolkit, options: CodeExposureOptions = {}): ExposedTools {
   const limits = resolveLimits(options.limits);
-  const tools: Tool[] = [searchDocsTool(), executeCodeTool(limits, kit.tools.every((t) => t.access === 'read'))];
+  const tools: Tool[] = [searchDocsTool(), executeCodeTool(limits, kit.tools.every((t) => t.access === 'read'), toolIndex(kit.tools))];
   const searchDocs = createSearchDocs(kit);
   const executeCode = createExecuteCode(kit, limits);
   return {
