@@ -4,8 +4,10 @@
 //      a bare sandbox run on this thread (fresh QuickJS instance + trivial program) as the floor;
 //      one openai.* call through execute_code vs the same tool called directly (same fake, same run);
 //   2. the seed's cost audit in `all` mode (one tool per operation, the client pages and aggregates) and in `code`
-//      mode (search_docs + one execute_code), against the same stateful fake: tool calls, tokens of the tool
-//      listing, tokens returned to the model (o200k), and the upstream requests each made.
+//      mode, against the same stateful fake: tool calls, tokens of the tool listing, tokens returned to the model
+//      (o200k), and the upstream requests each made. Code mode twice: search_docs then execute_code, and
+//      execute_code alone, each only if every API name the program uses (tools, arguments, result fields) is in
+//      what the model has read by then (the listing, plus the search answer in the first flow).
 //
 //   npm run bench:code-mode -- [--runs 100]
 import { performance } from 'node:perf_hooks';
@@ -15,6 +17,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { Node, Project } from 'ts-morph';
 import { COST_AUDIT } from '../test/exposure/programs.js';
 import { startFakeOpenAi } from '../test/fake-openai/index.js';
 
@@ -58,7 +61,46 @@ async function connect(exposed: Exposed) {
     return r;
   };
   const { tools } = await client.listTools();
-  return { client, call, seen, listingTokens: tokens(JSON.stringify({ tools })), toolCount: tools.length, close: () => client.close() };
+  const listingText = tools.map((t) => `${t.name}\n${t.description ?? ''}\n${JSON.stringify(t.inputSchema)}`).join('\n');
+  return { client, call, seen, listingText, listingTokens: tokens(JSON.stringify({ tools })), toolCount: tools.length, close: () => client.close() };
+}
+
+/**
+ * The API names a program uses: `openai.<tool>` and paginate's tool, the keys of objects passed to them, and every
+ * property it reads, less JavaScript's own (Array/Math/Date/Object/String members, globals).
+ */
+function apiNames(program: string): string[] {
+  const file = new Project({ useInMemoryFileSystem: true }).createSourceFile('p.ts', `async function f(openai: any) {${program}}`);
+  const out = new Set<string>();
+  file.forEachDescendant((n) => {
+    if (Node.isPropertyAccessExpression(n)) out.add(n.getName());
+    if (Node.isCallExpression(n) && n.getExpression().getText().startsWith('openai.')) {
+      for (const a of n.getArguments()) {
+        if (Node.isStringLiteral(a)) out.add(a.getLiteralText());
+        if (Node.isObjectLiteralExpression(a)) for (const p of a.getProperties()) if (Node.isPropertyAssignment(p)) out.add(p.getName());
+      }
+    }
+  });
+  // Date's own statics only (`Date.now`): `name` and `length` are every function's and are API fields too.
+  const js = (x: string) => [Array.prototype, Math, Object.prototype, String.prototype, globalThis].some((o) => x in o) || (Object.hasOwn(Date, x) && !['name', 'length'].includes(x));
+  return [...out].filter((x) => !js(x)).sort();
+}
+
+/** Words a model has read, with the index's `prefix<x>suffix: a, b(c)` lines expanded to tool names. */
+function knownNames(text: string): Set<string> {
+  const known = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
+  for (const [, prefix, suffix, list] of text.matchAll(/^- (\w*)<x>(\w*): (.+)$/gm)) {
+    for (const m of list!.matchAll(/(\w+)(?:\(([^)]*)\))?/g)) known.add(`${prefix}${m[1]}${suffix}`);
+  }
+  return known;
+}
+
+function assertReadable(program: string, read: string, flow: string): string[] {
+  const known = knownNames(read);
+  const names = apiNames(program);
+  const missing = names.filter((n) => !known.has(n));
+  if (missing.length) throw new Error(`${flow}: the program uses ${missing.join(', ')}, which the model has not read`);
+  return names;
 }
 
 const fake = await startFakeOpenAi();
@@ -124,13 +166,24 @@ async function costAudit(extraProjects: number) {
   // `code` mode: one search for the three tools, one program.
   org.clearLog();
   const code = await connect(createCodeExposure(orgKit));
-  await code.call('search_docs', { query: 'list projects, completions usage by project, project api keys', limit: 5 });
+  const found = await code.call('search_docs', { query: 'list projects, completions usage by project, project api keys', limit: 5 });
+  const names = assertReadable(COST_AUDIT, `${code.listingText}\n${textOf(found)}`, 'search_docs + execute_code');
   const audit = structured(await code.call('execute_code', { code: COST_AUDIT })).result;
   const codeAnswer = { project: audit.project.id, tokens: audit.tokens, old_keys: audit.old_keys.map((k: { id: string }) => k.id) };
   const codeRequests = org.requests.length;
   await code.close();
+
+  // `code` mode from the listing alone: the same program, written from execute_code's description and index.
+  org.clearLog();
+  const bare = await connect(createCodeExposure(orgKit));
+  assertReadable(COST_AUDIT, bare.listingText, 'execute_code alone');
+  const alone = structured(await bare.call('execute_code', { code: COST_AUDIT })).result;
+  const aloneAnswer = { project: alone.project.id, tokens: alone.tokens, old_keys: alone.old_keys.map((k: { id: string }) => k.id) };
+  const bareRequests = org.requests.length;
+  await bare.close();
   await org.close();
-  return { projects: projects.length, all, code, allRequests, codeRequests, same: JSON.stringify(allAnswer) === JSON.stringify(codeAnswer), answer: codeAnswer };
+  const same = JSON.stringify(allAnswer) === JSON.stringify(codeAnswer) && JSON.stringify(allAnswer) === JSON.stringify(aloneAnswer);
+  return { projects: projects.length, all, code, bare, names, allRequests, codeRequests, bareRequests, same, answer: codeAnswer };
 }
 const audits = [await costAudit(0), await costAudit(25)];
 
@@ -139,24 +192,27 @@ console.log(`  first execute_code (worker start, WebAssembly compile): ${ms(firs
 console.log(`  trivial execute_code after the first:                   ${ms(median(trivial))} [${ms(pct(trivial, 0.9))}]   goal ≤ 30 ms`);
 console.log(`  bare sandbox (fresh QuickJS instance + program, this thread): ${ms(median(bare))} [${ms(pct(bare, 0.9))}]`);
 console.log(`  one openai.* call via execute_code: ${ms(median(oneCall))} vs the tool called directly: ${ms(median(direct))} (+${ms(median(oneCall) - median(direct))})`);
+const ratio = (x: number, y: number) => `${(x / y).toFixed(1)}×`;
 for (const a of audits) {
-  const rows: Array<[string, number, number, string]> = [
-    ['tools listed', a.all.toolCount, a.code.toolCount, ''],
-    ['tool listing (o200k tokens)', a.all.listingTokens, a.code.listingTokens, `${(a.all.listingTokens / a.code.listingTokens).toFixed(1)}× smaller`],
-    ['tool calls by the client', a.all.seen.calls, a.code.seen.calls, `${(a.all.seen.calls / a.code.seen.calls).toFixed(1)}× fewer (${a.all.seen.calls.toFixed(1)}× counting execute_code alone)`],
-    ['tokens returned to the model', a.all.seen.returnedTokens, a.code.seen.returnedTokens, `${(a.all.seen.returnedTokens / a.code.seen.returnedTokens).toFixed(1)}× fewer`],
-    ['upstream requests', a.allRequests, a.codeRequests, ''],
+  const rows: Array<[string, number, number, number, string]> = [
+    ['tools listed', a.all.toolCount, a.code.toolCount, a.bare.toolCount, ''],
+    ['tool listing (o200k tokens)', a.all.listingTokens, a.code.listingTokens, a.bare.listingTokens, `${ratio(a.all.listingTokens, a.code.listingTokens)} smaller`],
+    ['tool calls by the client', a.all.seen.calls, a.code.seen.calls, a.bare.seen.calls, `${ratio(a.all.seen.calls, a.code.seen.calls)} / ${ratio(a.all.seen.calls, a.bare.seen.calls)} fewer`],
+    ['tokens returned to the model', a.all.seen.returnedTokens, a.code.seen.returnedTokens, a.bare.seen.returnedTokens, `${ratio(a.all.seen.returnedTokens, a.code.seen.returnedTokens)} / ${ratio(a.all.seen.returnedTokens, a.bare.seen.returnedTokens)} fewer`],
+    ['upstream requests', a.allRequests, a.codeRequests, a.bareRequests, ''],
   ];
   console.log(`\nCost audit, ${a.projects} active projects, same fake and run (answers ${a.same ? 'identical' : 'DIFFER'}: ${a.answer.project}, ${a.answer.tokens} tokens, ${a.answer.old_keys.length} keys > 90 days)`);
-  console.log(`  ${'metric'.padEnd(32)}${'all'.padStart(10)}${'code'.padStart(10)}   ratio`);
-  for (const [name, x, y, ratio] of rows) console.log(`  ${name.padEnd(32)}${String(x).padStart(10)}${String(y).padStart(10)}   ${ratio}`);
+  console.log(`  code+search: search_docs then execute_code; code: execute_code alone. The program's API names (${a.names.join(', ')}) are in what the model read in each flow.`);
+  console.log(`  ${'metric'.padEnd(32)}${'all'.padStart(10)}${'code+search'.padStart(13)}${'code'.padStart(8)}   ratios all÷code+search / all÷code`);
+  for (const [name, x, y, z, r] of rows) console.log(`  ${name.padEnd(32)}${String(x).padStart(10)}${String(y).padStart(13)}${String(z).padStart(8)}   ${r}`);
 }
 console.log(JSON.stringify({
   latency: { firstMs: first, trivialMedianMs: median(trivial), trivialP90Ms: pct(trivial, 0.9), bareSandboxMedianMs: median(bare), oneCallMedianMs: median(oneCall), directCallMedianMs: median(direct) },
   costAudit: audits.map((a) => ({
     projects: a.projects,
     all: { ...a.all.seen, listingTokens: a.all.listingTokens, requests: a.allRequests },
-    code: { ...a.code.seen, listingTokens: a.code.listingTokens, requests: a.codeRequests },
+    codeWithSearch: { ...a.code.seen, listingTokens: a.code.listingTokens, requests: a.codeRequests },
+    codeAlone: { ...a.bare.seen, listingTokens: a.bare.listingTokens, requests: a.bareRequests },
     sameAnswer: a.same,
   })),
 }));
