@@ -69,6 +69,18 @@ describe('generated/sdk.d.ts', () => {
       'list_all_open_ai_projects(args?: ListAllOpenAiProjectsArgs): Promise<ListPage<Project>>;',
     );
     expect(docs.tools.list_all_open_ai_completions!.signature).toContain('Promise<UsagePage<UsageCompletionsResult>>');
+    // The compact form search_docs answers with by default: same result type as the signature, arguments inline.
+    for (const t of catalog.tools) {
+      const entry = docs.tools[t.name]!;
+      expect(entry.compact.startsWith(`${t.name}(args`)).toBe(true);
+      expect(entry.compact.slice(entry.compact.indexOf('): Promise<'))).toBe(entry.signature.slice(entry.signature.indexOf('): Promise<')));
+      expect(entry.summary.length).toBeGreaterThan(0);
+      for (const name of entry.types.slice(1)) expect(docs.shapes[name], name).toBeDefined();
+    }
+    expect(docs.tools.list_all_open_ai_projects!.compact).toBe(
+      'list_all_open_ai_projects(args?: { limit?: number; after?: string; include_archived?: boolean; }): Promise<ListPage<Project>>;',
+    );
+    expect(docs.shapes.ProjectApiKey).toMatch(/^\{ object: 'organization\.project\.api_key';[^\n]* owner: \{ … \}; \}$/);
   });
 
   it.each([
