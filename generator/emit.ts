@@ -1,4 +1,4 @@
-// Stage 7: render every file of `generated/` in memory, then either compare (`--check`) or swap the
+// emit stage: render every file of `generated/` in memory, then either compare (`--check`) or swap the
 // whole folder in at once, so a failure at any point leaves the previous output untouched.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';

@@ -1,11 +1,11 @@
-// Stage 4: Truto-style tool names, derived from the path so that they read like the REST resource.
+// name stage: Truto-style tool names, derived from the path so that they read like the REST resource.
 //   list   -> list_all_open_ai_<plural>          get    -> get_single_open_ai_<singular>_by_id
 //   create -> create_a_open_ai_<singular>        update -> update_a_open_ai_<singular>_by_id
 //   delete -> delete_a_open_ai_<singular>_by_id  custom -> open_ai_<plural>_<method>
 import { createHash } from 'node:crypto';
 import pluralize from 'pluralize';
 import type { Method } from '../runtime/types.js';
-import { SpecError } from './load.js';
+import { SpecError } from './errors.js';
 import type { OperationModel } from './model.js';
 import { segmentsOf } from './classify.js';
 
@@ -149,12 +149,13 @@ export function nameAll(inputs: NamingInput[], namespaces: string[]): { names: s
   const seen = new Map<string, string>();
   final.forEach((n, idx) => {
     const opId = inputs[idx]!.op.operationId;
-    if (!NAME_RE.test(n)) throw new SpecError(`${inputs[idx]!.op.pointer}: tool name "${n}" does not match ${NAME_RE}`);
+    if (!NAME_RE.test(n)) throw new SpecError(`${inputs[idx]!.op.pointer}: tool name "${n}" does not match ${NAME_RE}`, 'SPEC_NAME');
     const other = seen.get(n);
     if (other) {
       throw new SpecError(
         `duplicate tool name "${n}" for operations ${other} and ${opId}: add a name override for one of them under ` +
           `operations.<operationId>.name in specs/overrides.yaml`,
+        'SPEC_NAME',
       );
     }
     seen.set(n, opId);
