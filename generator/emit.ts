@@ -32,10 +32,16 @@ function validationJson(v: ValidationBundle): string {
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const moduleOf = (t: ToolDef) => t.tags[0] ?? 'misc';
 
-/** Zod source for one tool. Objects without listed properties stay open records, as in the JSON Schema. */
+/**
+ * Zod source for one tool. Objects without listed properties stay open records, as in the JSON Schema.
+ * json-schema-to-zod writes keys as `"name": …`, and in an object literal `"__proto__": …` sets the prototype
+ * instead of adding a key; a computed key is a plain key. (An escaped `\"__proto__\":` inside a string is text.)
+ */
 export function zodSource(t: ToolDef): string {
-  return jsonSchemaToZod(t.inputSchema as any, { module: 'none' });
+  return jsonSchemaToZod(t.inputSchema as JsonSchemaToZodInput, { module: 'none' }).replace(/(?<![\\\w])"__proto__":/g, '["__proto__"]:');
 }
+
+type JsonSchemaToZodInput = Parameters<typeof jsonSchemaToZod>[0];
 
 function indexSource(result: BuildResult, modules: Map<string, ToolDef[]>): string {
   const project = new Project({

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RATE_LIMIT_META_KEY } from '../../runtime/ratelimit.js';
-import { fixtureKit, json, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { fixtureKit, json, PROJECT_KEY, useCaptureServer, textOf } from './helpers.js';
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-});
+const srv = useCaptureServer();
 
 const RL_HEADERS = {
   'x-ratelimit-limit-requests': '500',

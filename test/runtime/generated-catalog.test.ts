@@ -4,7 +4,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import {
   callOpenAiTool,
@@ -16,7 +16,7 @@ import {
   type ToolDef,
 } from '../../runtime/index.js';
 import { ArgumentValidator, loadGeneratedValidation } from '../../runtime/validation.js';
-import { ADMIN_KEY, json, parseMultipart, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { ADMIN_KEY, json, parseMultipart, PROJECT_KEY, useCaptureServer, textOf } from './helpers.js';
 
 const catalog = catalogJson as unknown as Catalog;
 const find = (verb: string, path: string): ToolDef => {
@@ -25,15 +25,7 @@ const find = (verb: string, path: string): ToolDef => {
   return t;
 };
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-  srv.respond((_q, res) => json(res, 200, { id: 'ok' }));
-});
+const srv = useCaptureServer((_q, res) => json(res, 200, { id: 'ok' }));
 
 const base = () => ({ baseUrl: srv.baseUrl, env: {}, credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY } });
 

@@ -2,21 +2,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerToolkit } from '../../runtime/register.js';
 import { createServerForToolkit } from '../../runtime/server.js';
 import { fixtureCatalog } from '../fixtures/catalog.js';
-import { fixtureKit, json, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { fixtureKit, json, useCaptureServer, textOf } from './helpers.js';
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-  srv.respond((_q, res) => json(res, 200, { object: 'list', data: [{ id: 'gpt-4o' }], has_more: false }));
-});
+const srv = useCaptureServer((_q, res) => json(res, 200, { object: 'list', data: [{ id: 'gpt-4o' }], has_more: false }));
 
 async function connect(server: McpServer | Server): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flattenUsage } from '../../runtime/results.js';
-import { fixtureKit, json, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { fixtureKit, json, useCaptureServer, textOf } from './helpers.js';
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-});
+const srv = useCaptureServer();
 
 const jobs = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `ftjob-${i}`, object: 'fine_tuning.job', status: 'succeeded' }));
 

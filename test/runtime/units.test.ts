@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectTools } from '../../runtime/filter.js';
 import { parseDuration, readRateLimits } from '../../runtime/ratelimit.js';
 import { makeRedactor } from '../../runtime/redact.js';
-import { normalizeSchema, pointerToPath } from '../../runtime/validation.js';
+import { pointerToPath } from '../../runtime/validation.js';
 import { fixtureCatalog } from '../fixtures/catalog.js';
 
 const names = (f: Parameters<typeof selectTools>[1]) => selectTools(fixtureCatalog, f).map((t) => t.name).sort();
@@ -76,13 +76,6 @@ describe('schema helpers', () => {
     expect(pointerToPath('/hyperparameters/n_epochs')).toBe('hyperparameters.n_epochs');
     expect(pointerToPath('/messages/0/role')).toBe('messages[0].role');
     expect(pointerToPath('')).toBe('');
-  });
-
-  it('normalizes OpenAPI 3.0 leftovers for draft 2020-12', () => {
-    expect(normalizeSchema({ type: 'number', minimum: 0, exclusiveMinimum: true })).toEqual({ type: 'number', exclusiveMinimum: 0 });
-    expect(normalizeSchema({ $ref: '#/x', nullable: true })).toEqual({ anyOf: [{ $ref: '#/x' }, { type: 'null' }] });
-    expect(normalizeSchema({ $recursiveAnchor: true, items: { $recursiveRef: '#' } }, 'defs#/$defs/F')).toEqual({ items: { $ref: 'defs#/$defs/F' } });
-    expect(normalizeSchema({ enum: [{ nullable: true }] })).toEqual({ enum: [{ nullable: true }] });
   });
 });
 

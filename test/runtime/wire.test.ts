@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, fixtureKit, json, parseMultipart, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_KEY, fixtureKit, json, parseMultipart, PROJECT_KEY, useCaptureServer, textOf } from './helpers.js';
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-  srv.respond((_req, res) => json(res, 200, { id: 'x', object: 'thing' }));
-});
+const srv = useCaptureServer((_req, res) => json(res, 200, { id: 'x', object: 'thing' }));
 
 describe('multipart', () => {
   it('uploads a file with a boundary, a filename and the purpose field', async () => {
