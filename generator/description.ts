@@ -51,11 +51,18 @@ const VERB_TITLES = new Map([
   ['delete', 'Delete'],
 ]);
 
-export function toolTitle(method: Method, one: string, many: string): string {
+/**
+ * `List completions` would send a model looking for its chat completions to the organization's usage report,
+ * so usage and cost reports say what they are in the title too.
+ */
+export function toolTitle(method: Method, one: string, many: string, usage = false): string {
   const h = (s: string) => s.replace(/_/g, ' ');
+  if (usage && method === 'list') return `Usage report: ${h(many)}`;
   const v = VERB_TITLES.get(method) ?? method.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
   return `${v} ${method === 'list' ? h(many) : h(one)}`;
 }
+
+const isCostReport = (path: string) => underPrefix(path, '/organization/costs');
 
 /**
  * Our own sentence says what the call does in the tool catalog's vocabulary; the spec's summary is added
@@ -71,7 +78,10 @@ function lead(i: DescribeInput): string {
   let ours: string;
   switch (i.method) {
     case 'list':
-      ours = i.usage ? `Organization ${many} usage/cost report.` : `List ${many}; use it to find ids.`;
+      if (!i.usage) ours = `List ${many}; use it to find ids.`;
+      // Worded so the spec's own summary ("Get completions usage details for the organization.") adds nothing.
+      else if (isCostReport(i.op.path)) ours = 'Usage cost details for the organization, per time bucket.';
+      else ours = `Usage details for the organization's ${many} per time bucket, not a list of ${many}.`;
       break;
     case 'get':
       ours = i.links.listTool ? `Fetch one ${one} by id (find ids with ${i.links.listTool}).` : `Fetch ${it}.`;

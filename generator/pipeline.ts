@@ -133,7 +133,7 @@ function buildTools(spec: SpecDocument, planned: Planned[], ov: Overrides, neste
     const assembled = toolDef(
       {
         name,
-        title: toolTitle(cls.method, one, many),
+        title: toolTitle(cls.method, one, many, usage),
         description,
         operationId: op.operationId,
         method: cls.method,
