@@ -1,8 +1,8 @@
 // Finds what changed between two catalogs, tool by tool. It works on `Catalog` alone (never on the spec),
 // so a report can compare a committed `generated/catalog.json` with a freshly built one, and so whatever the
 // generator decides about names, access and schemas is exactly what gets compared: that is what agents see.
-import type { Catalog, JsonSchema, ToolDef } from '../../runtime/types.js';
-import type { AddedTool, ArgLocation, MovedTool, RawChange, RemovedTool, RenamedTool, ToolRef } from './types.js';
+import type { Catalog, ExcludedOperation, JsonSchema, ToolDef } from '../../runtime/types.js';
+import type { AddedTool, ArgLocation, ExcludedDrift, MovedTool, RawChange, RemovedTool, RenamedTool, ToolRef } from './types.js';
 
 export interface CatalogDiff {
   added: AddedTool[];
@@ -91,6 +91,20 @@ export function matchTools(from: ToolDef[], to: ToolDef[]) {
 // Wait tools are derived from a get tool and specs/overrides.yaml, not from an operation of their own: a change to
 // one shows on the get tool it polls, and counting them would report every async resource twice.
 const operationTools = (c: Catalog) => c.tools.filter((t) => !t.wait);
+
+/** Excluded operations new in `to` or gone from it, leaving out those that are a tool on the other side. */
+export function diffExcluded(from: Catalog, to: Catalog): ExcludedDrift {
+  const ids = (list: { operationId: string }[]) => new Set(list.map((e) => e.operationId));
+  const fromExcluded = ids(from.excluded);
+  const toExcluded = ids(to.excluded);
+  const fromTools = ids(from.tools);
+  const toTools = ids(to.tools);
+  const byId = (a: ExcludedOperation, b: ExcludedOperation) => a.operationId.localeCompare(b.operationId);
+  return {
+    added: to.excluded.filter((e) => !fromExcluded.has(e.operationId) && !fromTools.has(e.operationId)).sort(byId),
+    removed: from.excluded.filter((e) => !toExcluded.has(e.operationId) && !toTools.has(e.operationId)).sort(byId),
+  };
+}
 
 export function diffCatalogs(from: Catalog, to: Catalog): CatalogDiff {
   const { pairs, removed, added } = matchTools(operationTools(from), operationTools(to));

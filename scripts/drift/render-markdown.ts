@@ -52,8 +52,9 @@ function render(report: DriftReport, withText: boolean): string {
       `${s.security ? `⚠️ **${plural(s.security, 'security-relevant change')}**` : 'no security-relevant changes'}.`,
     '',
   );
+  const excluded = excludedSection(report);
   if (!report.changes.length) {
-    out.push('No differences between the two catalogs.', '');
+    out.push('No differences between the two catalogs.', '', ...excluded);
     return out.join('\n');
   }
 
@@ -110,6 +111,8 @@ function render(report: DriftReport, withText: boolean): string {
     out.push('');
   }
 
+  out.push(...excluded);
+
   const perTool = new Map<string, Change[]>();
   for (const c of report.changes) {
     if (TOOL_LEVEL.has(c.kind) || TEXT_KINDS.has(c.kind)) continue;
@@ -144,6 +147,18 @@ function render(report: DriftReport, withText: boolean): string {
     }
   }
   return out.join('\n');
+}
+
+/** Operations the generator leaves out: not tools, but a reviewer should know the spec grew or shrank there. */
+function excludedSection(report: DriftReport): string[] {
+  const { added, removed } = report.excluded;
+  if (!added.length && !removed.length) return [];
+  const out = [`### Excluded operations (${added.length} added, ${removed.length} removed; not tools)`, ''];
+  out.push('| operation | change | why it is excluded |', '|---|---|---|');
+  for (const e of added) out.push(`| \`${e.operationId}\` ${e.verb} \`${esc(e.path)}\` | added to the spec | ${esc(e.reason)} |`);
+  for (const e of removed) out.push(`| \`${e.operationId}\` ${e.verb} \`${esc(e.path)}\` | removed from the spec | ${esc(e.reason)} |`);
+  out.push('');
+  return out;
 }
 
 const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

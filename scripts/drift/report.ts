@@ -1,7 +1,7 @@
 // Puts diff and classification together into the `DriftReport` every output (markdown, JSON, exit code) reads.
 import type { Catalog } from '../../runtime/types.js';
 import { classifyAll } from './classify.js';
-import { diffCatalogs } from './diff.js';
+import { diffCatalogs, diffExcluded } from './diff.js';
 import type { CatalogSide, Change, DriftReport } from './types.js';
 
 export type SideInfo = Pick<CatalogSide, 'ref' | 'kind'>;
@@ -60,6 +60,7 @@ export function buildReport(
       excludedFrom: from.excluded.length,
       excludedTo: to.excluded.length,
     },
+    excluded: diffExcluded(from, to),
     added: diff.added.sort((a, b) => a.name.localeCompare(b.name)),
     removed: diff.removed.sort((a, b) => a.name.localeCompare(b.name)),
     renamed: diff.renamed.sort((a, b) => a.to.name.localeCompare(b.to.name)),

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../runtime/types.js';
 import { catalogFromDoc } from '../../scripts/drift/generator-api.js';
+import { renderMarkdown } from '../../scripts/drift/render-markdown.js';
 import { buildReport } from '../../scripts/drift/report.js';
 import type { Change, DriftReport } from '../../scripts/drift/types.js';
 import { prune, realDoc } from './helpers.js';
@@ -30,6 +31,24 @@ describe('edits of the real spec', () => {
     const r = await drift(() => {});
     expect(r.changes).toEqual([]);
     expect(before.tools.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('an operation the generator excludes, added and then removed, is in the markdown both ways', async () => {
+    const withCall = (doc: any) => {
+      doc.paths['/realtime/calls'] = realDoc().paths['/realtime/calls'];
+    };
+    const added = await drift(withCall);
+    expect(added.excluded.added.map((e) => [e.operationId, e.verb, e.path])).toEqual([['create-realtime-call', 'POST', '/realtime/calls']]);
+    expect(added.added).toEqual([]);
+    const md = renderMarkdown(added);
+    expect(md).toContain('### Excluded operations (1 added, 0 removed; not tools)');
+    expect(md).toMatch(/\| `create-realtime-call` POST `\/realtime\/calls` \| added to the spec \| WebRTC SDP/);
+
+    const doc = base();
+    withCall(doc);
+    const removed = buildReport(await catalogFromDoc(doc, 'c'.repeat(64)), before);
+    expect(removed.excluded.removed.map((e) => e.operationId)).toEqual(['create-realtime-call']);
+    expect(renderMarkdown(removed)).toMatch(/\| `create-realtime-call` POST `\/realtime\/calls` \| removed from the spec \|/);
   });
 
   it('a renamed path segment renames the tools and moves their operations', async () => {
