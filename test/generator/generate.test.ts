@@ -135,6 +135,11 @@ describe('bad input names the problem and leaves generated/ untouched', () => {
       ],
       /#\/paths\/~1things\/get\/responses\/200\/\$ref: cannot resolve #\/components\/responses\/Nope/,
     ],
+    [
+      'a valid spec that yields no tools',
+      async () => ['--spec', await tmpFile('empty.yaml', stringify(minimal({})))],
+      /the spec yields no tools \(0 operations, 0 excluded\); nothing was written/,
+    ],
     ['an unsupported OpenAPI version', async () => ['--spec', await tmpFile('v2.yaml', stringify({ swagger: '2.0', info: { title: 'x', version: '1' }, paths: {} }))], /unsupported OpenAPI version "2\.0" at #\/openapi/],
     [
       'a sha256 mismatch with the pin',
