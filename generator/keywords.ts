@@ -29,8 +29,7 @@ function eachSchema(doc: OpenApiDocument, visit: (schema: Record<string, unknown
     if (!node || typeof node !== 'object' || Array.isArray(node) || seen.has(node)) return;
     seen.add(node);
     const s = node as Record<string, unknown>;
-    // A Reference Object, not a Schema Object: 3.0 ignores whatever stands beside `$ref`.
-    if (hasOwn(s, '$ref')) return;
+    // Beside a `$ref` too: 3.0 says such keywords are ignored, but dereferencing merges them into the target.
     visit(s, at);
     for (const key of ['items', 'not', 'additionalProperties']) if (hasOwn(s, key)) schema(s[key], `${at}/${key}`);
     for (const key of ['allOf', 'anyOf', 'oneOf']) {
@@ -63,7 +62,9 @@ export function findKeywordViolations(doc: OpenApiDocument): KeywordViolation[] 
   if (!String(doc.openapi).startsWith('3.0')) return [];
   const out: KeywordViolation[] = [];
   eachSchema(doc, (s, at) => {
-    for (const key of Object.keys(s)) if (!SCHEMA_30_KEYWORDS.has(key) && !key.startsWith('x-')) out.push({ at, keyword: key });
+    for (const key of Object.keys(s)) {
+      if (key !== '$ref' && !SCHEMA_30_KEYWORDS.has(key) && !key.startsWith('x-')) out.push({ at, keyword: key });
+    }
   });
   return out;
 }

@@ -13,6 +13,8 @@ export interface UpstreamError {
   code?: string;
   message: string;
   param?: string;
+  /** OpenAI's `x-request-id`, which its support asks for; as openai-node's `APIError.request_id`. */
+  requestId?: string;
 }
 
 /** Longest upstream error message passed on (after redaction): OpenAI's own are a few hundred characters. */
@@ -77,11 +79,28 @@ function fieldText(v: unknown): string | undefined {
  * Parses `{"error": {...}}`, falling back to the raw body text. Every field is redacted, then cut: a key that
  * straddles the cut would otherwise survive minus its last characters.
  */
-export function parseUpstreamError(status: number, statusText: string, bodyText: string, redact: Redact): UpstreamError {
+export function parseUpstreamError(
+  status: number,
+  statusText: string,
+  bodyText: string,
+  redact: Redact,
+  requestId?: string | null,
+): UpstreamError {
   const short = (v: unknown, max: number) => {
     const t = fieldText(v);
     return t === undefined ? undefined : cutText(redact(t), max);
   };
+  const parsed = parseErrorBody(status, statusText, bodyText, short);
+  const id = requestId ? short(requestId, MAX_NAME_CHARS) : undefined;
+  return id ? { ...parsed, requestId: id } : parsed;
+}
+
+function parseErrorBody(
+  status: number,
+  statusText: string,
+  bodyText: string,
+  short: (v: unknown, max: number) => string | undefined,
+): UpstreamError {
   const fallback = statusText || 'no body';
   try {
     const parsed = JSON.parse(bodyText) as { error?: unknown };
@@ -115,8 +134,10 @@ export function upstreamErrorResult(err: UpstreamError, rateLimits?: RateLimitIn
   const meta = [err.type && `type=${err.type}`, err.code && `code=${err.code}`, err.param && `param=${err.param}`].filter(Boolean);
   const retry = err.status === 429 && rateLimits?.['retry-after'] !== undefined ? ` retry-after=${rateLimits['retry-after']}s` : '';
   const hint = STATUS_HINTS[err.status] ?? (err.status >= 500 ? 'OpenAI had a server error; the call was not retried.' : '');
-  const text = `OpenAI API error: HTTP ${err.status}${meta.length ? ` (${meta.join(', ')})` : ''}${retry}: ${err.message}${hint ? `\n${hint}` : ''}`;
+  const requestId = err.requestId ? `\nRequest id: ${err.requestId}` : '';
+  const text = `OpenAI API error: HTTP ${err.status}${meta.length ? ` (${meta.join(', ')})` : ''}${retry}: ${err.message}${hint ? `\n${hint}` : ''}${requestId}`;
   const error: Record<string, unknown> = { status: err.status, type: err.type ?? null, code: err.code ?? null, message: err.message, param: err.param ?? null };
+  if (err.requestId) error.request_id = err.requestId;
   if (err.status === 429) error['retry-after'] = rateLimits?.['retry-after'] ?? null;
   return errorResult(text, { error });
 }

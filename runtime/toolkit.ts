@@ -220,7 +220,8 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     if (raw.status >= 400 || raw.status < 200) {
       const text = new TextDecoder().decode(raw.bytes);
       const body = raw.truncated ? `(error body over ${maxResponseBytes} bytes)` : text;
-      return withRateLimits(upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body, redact), rateLimits), rateLimits);
+      const requestId = raw.headers.get('x-request-id');
+      return withRateLimits(upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body, redact, requestId), rateLimits), rateLimits);
     }
     const shaped = withRateLimits(shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, maxBinaryChars, url: req.url, redact }), rateLimits);
     return timeInput ? timeInput.echoResolved(shaped, times.resolved) : shaped;
