@@ -84,9 +84,9 @@ const rules: { [K in RawChange['kind']]: (c: RawChange) => Verdict } = {
   }),
 };
 
-export function classify(change: RawChange): Change {
+export function classifyChange(change: RawChange): Change {
   const v = rules[change.kind](change);
   return { ...change, breaking: v.breaking, security: v.security ?? false, reason: v.reason };
 }
 
-export const classifyAll = (changes: RawChange[]): Change[] => changes.map(classify);
+export const classifyAll = (changes: RawChange[]): Change[] => changes.map(classifyChange);

@@ -1,6 +1,6 @@
 // Matching and classification on hand-made catalogs: every rule in classify.ts, without the generator.
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../scripts/drift/classify.js';
+import { classifyChange } from '../../scripts/drift/classify.js';
 import { matchTools, summarizeText, typeList, typesCover } from '../../scripts/drift/diff.js';
 import { renderMarkdown } from '../../scripts/drift/render-markdown.js';
 import { buildReport, shouldFail } from '../../scripts/drift/report.js';
@@ -172,8 +172,8 @@ describe('helpers', () => {
   });
 
   it('has a verdict for every change kind', () => {
-    expect(classify({ kind: 'tool-added', tool: 't', operationId: 'o', message: '' })).toMatchObject({ breaking: false });
-    expect(classify({ kind: 'tool-removed', tool: 't', operationId: 'o', message: '' })).toMatchObject({ breaking: true });
+    expect(classifyChange({ kind: 'tool-added', tool: 't', operationId: 'o', message: '' })).toMatchObject({ breaking: false });
+    expect(classifyChange({ kind: 'tool-removed', tool: 't', operationId: 'o', message: '' })).toMatchObject({ breaking: true });
   });
 });
 
