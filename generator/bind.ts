@@ -31,7 +31,8 @@ export function paginationOf(method: Method, s: ToolSchemas): Pagination | undef
 }
 
 /** `/organization/usage/*` and `/organization/costs`: bucketed reports the runtime flattens and totals. */
-export const isUsageReport = (path: string) => underPrefix(path, '/organization/usage/') || underPrefix(path, '/organization/costs');
+export const isUsageReport = (path: string) =>
+  underPrefix(path, '/organization/usage/') || underPrefix(path, '/organization/costs');
 
 export interface Binding {
   http: HttpBinding;

@@ -13,4 +13,5 @@ export function canonical(value: unknown): string {
 }
 
 /** First 16 hex digits of the sha256 of the canonical JSON. */
-export const contentHash = (value: unknown): string => createHash('sha256').update(canonical(value)).digest('hex').slice(0, 16);
+export const contentHash = (value: unknown): string =>
+  createHash('sha256').update(canonical(value)).digest('hex').slice(0, 16);

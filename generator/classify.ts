@@ -31,7 +31,8 @@ export function responseProperties(spec: SpecDocument, schema: Schema | undefine
   if (!schema) return props;
   const s = spec.schema(schema).node;
   for (const [k, v] of Object.entries(s.properties ?? {})) props.set(k, v);
-  if (depth < 16) for (const part of s.allOf ?? []) for (const [k, v] of responseProperties(spec, part, depth + 1)) props.set(k, v);
+  if (depth < 16)
+    for (const part of s.allOf ?? []) for (const [k, v] of responseProperties(spec, part, depth + 1)) props.set(k, v);
   return props;
 }
 
@@ -88,12 +89,19 @@ export function annotationsFor(method: Method, access: Access, ov: Overrides): T
   };
 }
 
-export function classifyOperation(spec: SpecDocument, op: RoutedOperation, all: OperationModel[], ov: Overrides): Classification {
+export function classifyOperation(
+  spec: SpecDocument,
+  op: RoutedOperation,
+  all: OperationModel[],
+  ov: Overrides,
+): Classification {
   const { method, actionSegment } = methodOf(spec, op, all, ov);
   const override = overrideOf(ov, op.operationId);
   const access: Access =
     override.access ??
-    (method === 'list' || method === 'get' || op.verb === 'GET' || ov.readOnlyMethods.includes(method) ? 'read' : 'write');
+    (method === 'list' || method === 'get' || op.verb === 'GET' || ov.readOnlyMethods.includes(method)
+      ? 'read'
+      : 'write');
   const out: Classification = {
     method,
     access,

@@ -72,7 +72,8 @@ function lead(i: DescribeInput): string {
   const one = human(i.resourceSingular);
   const many = human(i.resourceWords);
   // Singletons (`/organization/data_retention`) are "the" thing; items of a collection are "a"/"an" thing.
-  const singleton = !i.op.path.includes('{') || (!i.op.path.endsWith('}') && ['get', 'update', 'delete'].includes(i.method));
+  const singleton =
+    !i.op.path.includes('{') || (!i.op.path.endsWith('}') && ['get', 'update', 'delete'].includes(i.method));
   const a = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
   const it = singleton && i.method !== 'create' ? `the ${one}` : a(one);
   let ours: string;
@@ -124,7 +125,8 @@ function asyncSentence(i: DescribeInput): string | undefined {
   if (!h) return undefined;
   const flow = statuses?.length ? statuses.filter((s) => !h.terminal.includes(s)).join(', ') : undefined;
   const terminal = h.terminal.join('|');
-  let poll = pollTool === null ? '' : pollTool ? ` Poll ${pollTool === i.name ? 'this tool' : pollTool} until then.` : '';
+  let poll =
+    pollTool === null ? '' : pollTool ? ` Poll ${pollTool === i.name ? 'this tool' : pollTool} until then.` : '';
   // A model left to poll by hand burns its context; the wait tool does it in one call.
   if (i.links.wait && pollTool !== i.name) poll = ` Wait with ${i.links.wait.tool}.`;
   return `Async ${h.noun}: status ${flow ? `moves through ${flow}, ` : ''}ends in ${terminal}.${poll}`;
@@ -133,7 +135,8 @@ function asyncSentence(i: DescribeInput): string | undefined {
 function deprecation(op: RoutedOperation, ov: Overrides): string | undefined {
   if (!op.deprecated) return undefined;
   return (
-    ov.deprecations.find((d) => d.prefixes.some((p) => underPrefix(op.path, p)))?.note ?? 'This operation is deprecated upstream.'
+    ov.deprecations.find((d) => d.prefixes.some((p) => underPrefix(op.path, p)))?.note ??
+    'This operation is deprecated upstream.'
   );
 }
 

@@ -13,7 +13,16 @@ export type Response = OpenAPIV3.ResponseObject | OpenAPIV3_1.ResponseObject;
 export type Reference = OpenAPIV3_1.ReferenceObject;
 export type SecurityRequirement = OpenAPIV3.SecurityRequirementObject;
 
-type SchemaKeywords = 'type' | 'items' | 'properties' | 'allOf' | 'anyOf' | 'oneOf' | 'not' | 'additionalProperties' | 'enum';
+type SchemaKeywords =
+  | 'type'
+  | 'items'
+  | 'properties'
+  | 'allOf'
+  | 'anyOf'
+  | 'oneOf'
+  | 'not'
+  | 'additionalProperties'
+  | 'enum';
 
 /**
  * A schema as OpenAI writes them: 3.0 and 3.1 keywords side by side (3.1 documents still carry `nullable`),
@@ -38,7 +47,7 @@ export interface Schema extends Omit<OpenAPIV3_1.BaseSchemaObject, SchemaKeyword
 }
 
 export const hasOwn = (obj: unknown, key: string): boolean =>
-  obj !== null && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, key);
+  obj !== null && typeof obj === 'object' && Object.hasOwn(obj, key);
 
 /** `obj[key]` only when `key` is the object's own: `toString` of a plain object is not a property of the spec. */
 export function own<T>(obj: Record<string, T> | undefined | null, key: string): T | undefined {
@@ -54,7 +63,8 @@ export function entriesOf<T>(obj: Record<string, T> | undefined | null): [string
 export const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
 export const unescapePointer = (token: string): string => token.replace(/~1/g, '/').replace(/~0/g, '~');
 
-export const isReference = (node: unknown): node is Reference => hasOwn(node, '$ref') && typeof (node as Reference).$ref === 'string';
+export const isReference = (node: unknown): node is Reference =>
+  hasOwn(node, '$ref') && typeof (node as Reference).$ref === 'string';
 
 /** The component name of `#/components/schemas/<name>`, unescaped; `undefined` for any other reference. */
 export function componentRef(ref: string): string | undefined {
@@ -120,7 +130,8 @@ export class SpecDocument {
       if (next === undefined) throw new RefError(`${where}/$ref`, `cannot resolve ${target}`);
       where = target;
       current = next;
-      if (description === undefined && hasOwn(current, 'description')) description = (current as { description?: unknown }).description;
+      if (description === undefined && hasOwn(current, 'description'))
+        description = (current as { description?: unknown }).description;
     }
     return { node: current as T, ref, description: typeof description === 'string' ? description : undefined };
   }

@@ -6,10 +6,41 @@ import { escapePointer, hasOwn, type OpenApiDocument } from './document.js';
 
 /** Every keyword of the OpenAPI 3.0 Schema Object. */
 const SCHEMA_30_KEYWORDS = new Set([
-  'title', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength',
-  'pattern', 'maxItems', 'minItems', 'uniqueItems', 'maxProperties', 'minProperties', 'required', 'enum', 'type',
-  'not', 'allOf', 'oneOf', 'anyOf', 'items', 'properties', 'additionalProperties', 'description', 'format',
-  'default', 'nullable', 'discriminator', 'readOnly', 'writeOnly', 'example', 'externalDocs', 'deprecated', 'xml',
+  'title',
+  'multipleOf',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'maxProperties',
+  'minProperties',
+  'required',
+  'enum',
+  'type',
+  'not',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  'items',
+  'properties',
+  'additionalProperties',
+  'description',
+  'format',
+  'default',
+  'nullable',
+  'discriminator',
+  'readOnly',
+  'writeOnly',
+  'example',
+  'externalDocs',
+  'deprecated',
+  'xml',
 ]);
 
 /** A keyword the OpenAPI version forbids where it stands. */
@@ -34,7 +65,9 @@ function eachSchema(doc: OpenApiDocument, visit: (schema: Record<string, unknown
     for (const key of ['items', 'not', 'additionalProperties']) if (hasOwn(s, key)) schema(s[key], `${at}/${key}`);
     for (const key of ['allOf', 'anyOf', 'oneOf']) {
       const list = hasOwn(s, key) ? s[key] : undefined;
-      if (Array.isArray(list)) list.forEach((x, i) => schema(x, `${at}/${key}/${i}`));
+      if (Array.isArray(list)) {
+        for (const [i, x] of list.entries()) schema(x, `${at}/${key}/${i}`);
+      }
     }
     const props = hasOwn(s, 'properties') ? s.properties : undefined;
     if (props && typeof props === 'object') {
@@ -43,7 +76,10 @@ function eachSchema(doc: OpenApiDocument, visit: (schema: Record<string, unknown
   };
   // Everywhere else a schema sits under a `schema` key (parameters, media types, headers).
   const walk = (node: unknown, at: string): void => {
-    if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${at}/${i}`));
+    if (Array.isArray(node)) {
+      for (const [i, v] of node.entries()) walk(v, `${at}/${i}`);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       const here = `${at}/${escapePointer(key)}`;
@@ -51,7 +87,8 @@ function eachSchema(doc: OpenApiDocument, visit: (schema: Record<string, unknown
       else if (key !== 'example' && key !== 'examples' && !key.startsWith('x-')) walk(value, here);
     }
   };
-  for (const [name, s] of Object.entries(doc.components?.schemas ?? {})) schema(s, `#/components/schemas/${escapePointer(name)}`);
+  for (const [name, s] of Object.entries(doc.components?.schemas ?? {}))
+    schema(s, `#/components/schemas/${escapePointer(name)}`);
   walk(doc.paths, '#/paths');
   const { schemas: _schemas, ...components } = doc.components ?? {};
   walk(components, '#/components');

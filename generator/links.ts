@@ -26,7 +26,11 @@ export interface ToolLinks {
   wait?: { tool: string; pollTool: string; target: WaitTarget };
 }
 
-function asyncHintFor(op: OperationModel, method: Method, ov: Overrides): { hint: AsyncHint; rest: string[] } | undefined {
+function asyncHintFor(
+  op: OperationModel,
+  method: Method,
+  ov: Overrides,
+): { hint: AsyncHint; rest: string[] } | undefined {
   const hits = ov.async.filter((h) => underPrefix(op.path, h.prefix)).sort((a, b) => b.prefix.length - a.prefix.length);
   const hint = hits[0];
   if (!hint) return undefined;
@@ -37,7 +41,10 @@ function asyncHintFor(op: OperationModel, method: Method, ov: Overrides): { hint
   const relevant =
     (rest.length === 0 && op.verb === 'POST') ||
     (rest.length === 1 && first.startsWith('{') && op.verb === 'GET') ||
-    (rest.length === 2 && first.startsWith('{') && op.verb === 'POST' && !['create', 'update', 'delete'].includes(method));
+    (rest.length === 2 &&
+      first.startsWith('{') &&
+      op.verb === 'POST' &&
+      !['create', 'update', 'delete'].includes(method));
   return relevant ? { hint, rest } : undefined;
 }
 
@@ -91,8 +98,11 @@ export function linkTools(spec: SpecDocument, tools: LinkInput[], ov: Overrides)
       // `?beta=true` twins read the same object, so one wait tool (on the plain get) serves both. Deprecated
       // endpoints get no new tools.
       const waitPoll =
-        getTool && pollTool && !getTool.deprecated ? findTool('get', getTool.path, { ...getTool, fixedQuery: {} })?.name : undefined;
-      if (waitPoll && statuses?.length) links.wait = { tool: waitToolName(waitPoll), pollTool: waitPoll, target: { hint, statuses } };
+        getTool && pollTool && !getTool.deprecated
+          ? findTool('get', getTool.path, { ...getTool, fixedQuery: {} })?.name
+          : undefined;
+      if (waitPoll && statuses?.length)
+        links.wait = { tool: waitToolName(waitPoll), pollTool: waitPoll, target: { hint, statuses } };
     }
     return links;
   });

@@ -54,7 +54,10 @@ async function readSource(ref: string): Promise<string> {
     try {
       res = await fetch(ref, { signal: AbortSignal.timeout(60_000) });
     } catch (err) {
-      throw new SpecError(`could not download the spec from ${ref}: ${String((err as Error).cause ?? (err as Error).message)}`, 'SPEC_NOT_FOUND');
+      throw new SpecError(
+        `could not download the spec from ${ref}: ${String((err as Error).cause ?? (err as Error).message)}`,
+        'SPEC_NOT_FOUND',
+      );
     }
     if (!res.ok) throw new SpecError(`could not download the spec from ${ref}: HTTP ${res.status}`, 'SPEC_NOT_FOUND');
     return res.text();
@@ -94,7 +97,9 @@ function verify(text: string, pin: Pin, where: string): string {
  * then a download of the pin's source URL. Everything that stands in for the pin is checked against its sha256;
  * an explicit spec is taken as given (that is how drift reports and older versions are generated).
  */
-export async function resolveSpecText(opts: LoadOptions = {}): Promise<{ text: string; source: string; pinned: boolean }> {
+export async function resolveSpecText(
+  opts: LoadOptions = {},
+): Promise<{ text: string; source: string; pinned: boolean }> {
   const env = opts.env ?? process.env;
   const explicit = opts.spec ?? env[SPEC_ENV];
   if (explicit) return { text: await readSource(explicit), source: explicit, pinned: false };
@@ -141,11 +146,17 @@ export function checkSpecLimits(doc: unknown, source: string): void {
   while (stack.length) {
     const [node, depth, at] = stack.pop()!;
     if (++nodes > MAX_SPEC_NODES) {
-      throw new SpecError(`${source}: the document expands to more than ${MAX_SPEC_NODES} values (YAML aliases included); refusing to process it`, 'SPEC_LIMIT');
+      throw new SpecError(
+        `${source}: the document expands to more than ${MAX_SPEC_NODES} values (YAML aliases included); refusing to process it`,
+        'SPEC_LIMIT',
+      );
     }
     if (!node || typeof node !== 'object') continue;
     if (depth >= MAX_SPEC_DEPTH) {
-      throw new SpecError(`${source}: ${at.length > 120 ? `${at.slice(0, 120)}…` : at} nests deeper than ${MAX_SPEC_DEPTH} levels, the limit for a spec`, 'SPEC_LIMIT');
+      throw new SpecError(
+        `${source}: ${at.length > 120 ? `${at.slice(0, 120)}…` : at} nests deeper than ${MAX_SPEC_DEPTH} levels, the limit for a spec`,
+        'SPEC_LIMIT',
+      );
     }
     for (const [key, value] of Object.entries(node)) {
       if (value && typeof value === 'object') stack.push([value, depth + 1, `${at}/${escapePointer(key)}`]);
@@ -164,7 +175,10 @@ export function parseSpecText(text: string, source: string): OpenApiDocument {
     const { line, col } = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     // yaml composes recursively and reports its own stack overflow as a parse error.
     if (/call stack/i.test(first.message)) {
-      throw new SpecError(`${source}:${line}:${col}: nests too deeply to parse (a spec may nest at most ${MAX_SPEC_DEPTH} levels)`, 'SPEC_LIMIT');
+      throw new SpecError(
+        `${source}:${line}:${col}: nests too deeply to parse (a spec may nest at most ${MAX_SPEC_DEPTH} levels)`,
+        'SPEC_LIMIT',
+      );
     }
     throw new SpecError(`${source}:${line}:${col}: invalid YAML/JSON: ${first.message.split('\n')[0]}`, 'SPEC_PARSE');
   }
@@ -173,7 +187,10 @@ export function parseSpecText(text: string, source: string): OpenApiDocument {
     doc = parsed.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
-      throw new SpecError(`${source}: YAML aliases expand too much (an alias bomb?); at most ${MAX_ALIAS_COUNT} alias expansions per anchor are allowed`, 'SPEC_LIMIT');
+      throw new SpecError(
+        `${source}: YAML aliases expand too much (an alias bomb?); at most ${MAX_ALIAS_COUNT} alias expansions per anchor are allowed`,
+        'SPEC_LIMIT',
+      );
     }
     throw err;
   }
@@ -221,7 +238,8 @@ export function checkRefs(doc: OpenApiDocument, source: string): void {
         bad.push(`${at}/$ref: cannot resolve ${target}`);
         break;
       }
-      const next = node && typeof node === 'object' ? new Map(entriesOf(node as Record<string, unknown>)).get('$ref') : undefined;
+      const next =
+        node && typeof node === 'object' ? new Map(entriesOf(node as Record<string, unknown>)).get('$ref') : undefined;
       target = typeof next === 'string' && next.startsWith('#') ? next : undefined;
     }
   }
@@ -236,7 +254,10 @@ async function validateStructure(doc: OpenApiDocument, source: string): Promise<
     // swagger-parser mutates what it is given; validate a copy so the model sees the document as written.
     await SwaggerParser.validate(structuredClone(doc) as never, { dereference: { circular: 'ignore' } } as never);
   } catch (err) {
-    throw new SpecError(`${source}: not a valid OpenAPI document: ${(err as Error).message.split('\n').slice(0, 6).join('\n')}`, 'SPEC_INVALID');
+    throw new SpecError(
+      `${source}: not a valid OpenAPI document: ${(err as Error).message.split('\n').slice(0, 6).join('\n')}`,
+      'SPEC_INVALID',
+    );
   }
 }
 
@@ -250,7 +271,10 @@ export async function loadSpec(opts: LoadOptions = {}): Promise<LoadedSpec> {
   const warnings = violations.map(violationMessage);
   if (opts.strict && warnings.length) {
     const more = warnings.length > 5 ? `\n  (and ${warnings.length - 5} more)` : '';
-    throw new SpecError(`${source}: not valid OpenAPI (--strict):\n  ${warnings.slice(0, 5).join('\n  ')}${more}`, 'SPEC_STRICT');
+    throw new SpecError(
+      `${source}: not valid OpenAPI (--strict):\n  ${warnings.slice(0, 5).join('\n  ')}${more}`,
+      'SPEC_STRICT',
+    );
   }
   const doc = withoutKeywords(parsed, violations);
   if (!opts.skipValidation) await validateStructure(doc, source);

@@ -91,7 +91,11 @@ function schemeNames(security: SecurityRequirement[] | undefined): string[] {
   return [...new Set(security.flatMap((req) => (req && typeof req === 'object' ? Object.keys(req) : [])))];
 }
 
-function successResponse(spec: SpecDocument, responses: Record<string, unknown> | undefined, at: string): ResponseModel {
+function successResponse(
+  spec: SpecDocument,
+  responses: Record<string, unknown> | undefined,
+  at: string,
+): ResponseModel {
   const codes = entriesOf(responses)
     .map(([c]) => c)
     .filter((c) => /^2\d\d$/.test(c) || c === '2XX' || c === 'default')

@@ -12,8 +12,20 @@ export const DEFS_ID = 'openai-defs';
 const KEPT_FORMATS = new Set(['date-time', 'date', 'email', 'uuid']);
 
 const DROPPED_KEYS = new Set([
-  'description', 'title', 'example', 'examples', 'deprecated', 'discriminator', 'externalDocs', 'xml',
-  'readOnly', 'writeOnly', 'contentMediaType', 'contentEncoding', '$comment', '$schema',
+  'description',
+  'title',
+  'example',
+  'examples',
+  'deprecated',
+  'discriminator',
+  'externalDocs',
+  'xml',
+  'readOnly',
+  'writeOnly',
+  'contentMediaType',
+  'contentEncoding',
+  '$comment',
+  '$schema',
 ]);
 
 /** Keywords whose value is a mapping from names (not keywords) to schemas. */
@@ -65,7 +77,10 @@ export function normalizeForValidation(schema: unknown, openapi30: boolean): unk
     else if (key === 'format') {
       if (typeof value === 'string' && KEPT_FORMATS.has(value)) entries.push([key, value]);
     } else if (NAMED_SCHEMAS.has(key) && value && typeof value === 'object') {
-      entries.push([key, Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeForValidation(v, openapi30)]))]);
+      entries.push([
+        key,
+        Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeForValidation(v, openapi30)])),
+      ]);
     } else if (DATA_KEYS.has(key)) entries.push([key, value]);
     else entries.push([key, normalizeForValidation(value, openapi30)]);
   }
@@ -77,7 +92,8 @@ export function normalizeForValidation(schema: unknown, openapi30: boolean): unk
     if (nullable) {
       if (out.type !== undefined) out.type = addNull(out.type);
       if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
-      if (out.type === undefined && (out.$ref || out.anyOf || out.oneOf || out.allOf)) return { anyOf: [{ ...out }, { type: 'null' }] };
+      if (out.type === undefined && (out.$ref || out.anyOf || out.oneOf || out.allOf))
+        return { anyOf: [{ ...out }, { type: 'null' }] };
     }
   }
   if (openapi30 || typeof out.exclusiveMinimum === 'boolean' || typeof out.exclusiveMaximum === 'boolean') {
@@ -113,7 +129,9 @@ export function resolveRecursiveRefs(doc: OpenApiDocument): OpenApiDocument {
     return Object.fromEntries(entries);
   };
   const rewritten = Object.entries(schemas).map(([name, schema]) =>
-    JSON.stringify(schema).includes('$recursiveRef') ? [name, rewrite(schema, `#/components/schemas/${escapePointer(name)}`)] : [name, schema],
+    JSON.stringify(schema).includes('$recursiveRef')
+      ? [name, rewrite(schema, `#/components/schemas/${escapePointer(name)}`)]
+      : [name, schema],
   );
   return { ...doc, components: { ...doc.components, schemas: Object.fromEntries(rewritten) } } as OpenApiDocument;
 }
@@ -146,7 +164,8 @@ export function reachableDefs(roots: unknown[], defs: Map<string, JsonSchema>): 
 /** Every component schema of the document, normalized for validation, by name. */
 export function componentDefs(spec: SpecDocument): Map<string, JsonSchema> {
   const defs = new Map<string, JsonSchema>();
-  for (const [name, schema] of spec.componentSchemas()) defs.set(name, normalizeForValidation(schema, spec.openapi30) as JsonSchema);
+  for (const [name, schema] of spec.componentSchemas())
+    defs.set(name, normalizeForValidation(schema, spec.openapi30) as JsonSchema);
   return defs;
 }
 

@@ -21,7 +21,10 @@ const keyed = <T extends z.ZodType>(value: T) =>
   );
 
 const operationOverride = z.strictObject({
-  method: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a method is snake_case').optional(),
+  method: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'a method is snake_case')
+    .optional(),
   access: z.enum(['read', 'write']).optional(),
   name: z.string().optional(),
   tags: strings.optional(),
@@ -74,7 +77,8 @@ export const defaultOverridesFile = path.join(repoRoot, 'specs', 'overrides.yaml
 const NO_OVERRIDE: OperationOverride = Object.freeze({});
 
 /** The override of one operation (an empty one when there is none). */
-export const overrideOf = (ov: Overrides, operationId: string): OperationOverride => ov.operations.get(operationId) ?? NO_OVERRIDE;
+export const overrideOf = (ov: Overrides, operationId: string): OperationOverride =>
+  ov.operations.get(operationId) ?? NO_OVERRIDE;
 
 /** Where a zod issue points in the YAML: the offending key for unknown keys, else the value. */
 function issueNode(doc: ReturnType<typeof parseDocument>, issue: z.core.$ZodIssue): YamlNode | undefined {

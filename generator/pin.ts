@@ -36,6 +36,7 @@ export async function readPin(file: string = defaultPinFile): Promise<Pin> {
   for (const key of ['source', 'sha256'] as const) {
     if (typeof pin[key] !== 'string' || !pin[key]) throw new PinError(`${file}: missing "${key}"`, 'PIN_INVALID');
   }
-  if (!/^[0-9a-f]{64}$/.test(pin.sha256 ?? '')) throw new PinError(`${file}: "sha256" must be 64 lowercase hex digits`, 'PIN_INVALID');
+  if (!/^[0-9a-f]{64}$/.test(pin.sha256 ?? ''))
+    throw new PinError(`${file}: "sha256" must be 64 lowercase hex digits`, 'PIN_INVALID');
   return pin as Pin;
 }

@@ -69,7 +69,12 @@ export async function buildCatalog(source: OpenApiDocument, opts: BuildOptions):
     kept.map((op, i) => ({ op, method: pick(classes, i).method, name: pick(names, i) })),
     ov,
   );
-  const planned: Planned[] = kept.map((op, i) => ({ op, cls: pick(classes, i), name: pick(names, i), links: pick(links, i) }));
+  const planned: Planned[] = kept.map((op, i) => ({
+    op,
+    cls: pick(classes, i),
+    name: pick(names, i),
+    links: pick(links, i),
+  }));
 
   const depths = opts.nestedDepth !== undefined ? [opts.nestedDepth] : NESTED_DEPTHS;
   let tools: ToolDef[] = [];
@@ -107,7 +112,13 @@ export async function buildCatalog(source: OpenApiDocument, opts: BuildOptions):
 }
 
 /** schema → bind → describe → assemble → timeinput → precheck → wait → portable, at one nesting depth. */
-function buildTools(spec: SpecDocument, planned: Planned[], ov: Overrides, nestedDepth: number, defs: Map<string, JsonSchema>) {
+function buildTools(
+  spec: SpecDocument,
+  planned: Planned[],
+  ov: Overrides,
+  nestedDepth: number,
+  defs: Map<string, JsonSchema>,
+) {
   const validation = new Map<string, JsonSchema>();
   const tools = planned.map(({ op, cls, name, links }) => {
     const schemas = buildToolSchemas(spec, op, { nestedDepth });

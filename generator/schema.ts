@@ -58,7 +58,8 @@ export function oneLine(text: string | undefined, max = MAX_DESCRIPTION): string
   return s || undefined;
 }
 
-const isNullSchema = (s: Schema) => s.type === 'null' || (Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === null);
+const isNullSchema = (s: Schema) =>
+  s.type === 'null' || (Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === null);
 
 /** A property schema's variants, null removed and nested unions flattened. */
 function variants(spec: SpecDocument, schema: Schema, seen = new Set<Schema>()): Schema[] {
@@ -106,9 +107,15 @@ export function objectShape(spec: SpecDocument, schema: Schema, depth = 0): Obje
   }
   const alts = s.anyOf ?? s.oneOf;
   // `anyOf: [{required: [a]}, {required: [b]}]` beside `properties`: a constraint, not a shape.
-  if (Array.isArray(alts) && alts.length && alts.every((a) => Object.keys(a).every((k) => k === 'required' || k === 'description'))) {
+  if (
+    Array.isArray(alts) &&
+    alts.length &&
+    alts.every((a) => Object.keys(a).every((k) => k === 'required' || k === 'description'))
+  ) {
     const alternatives = alts.map((a) => a.required ?? []);
-    return alternatives.every((a) => a.length) ? { properties, required, isObject, alternatives } : { properties, required, isObject };
+    return alternatives.every((a) => a.length)
+      ? { properties, required, isObject, alternatives }
+      : { properties, required, isObject };
   }
   if (Array.isArray(alts) && alts.length) {
     // A union of object shapes becomes one object: every property that any variant has, required only
@@ -151,8 +158,17 @@ function typeList(vs: Schema[]): string[] {
   for (const v of vs) {
     const t =
       v.type ??
-      (v.properties ? 'object' : v.items ? 'array' : v.enum ? typeof v.enum[0] : v.const !== undefined ? typeof v.const : undefined);
-    for (const x of Array.isArray(t) ? t : [t]) if (x && x !== 'null' && x !== 'undefined') types.add(x === 'bigint' ? 'integer' : x);
+      (v.properties
+        ? 'object'
+        : v.items
+          ? 'array'
+          : v.enum
+            ? typeof v.enum[0]
+            : v.const !== undefined
+              ? typeof v.const
+              : undefined);
+    for (const x of Array.isArray(t) ? t : [t])
+      if (x && x !== 'null' && x !== 'undefined') types.add(x === 'bigint' ? 'integer' : x);
   }
   if (types.has('integer') && types.has('number')) types.delete('integer');
   return [...types].sort();
@@ -162,7 +178,13 @@ function typeList(vs: Schema[]): string[] {
  * The compact view of one property for the LLM: type, enum (when small and closed), default, one-line
  * description, and array item types. Objects below `nestedDepth` keep only their type.
  */
-export function compactProperty(spec: SpecDocument, schema: Schema, opts: SchemaOptions, level = 0, withDescription = true): JsonSchema {
+export function compactProperty(
+  spec: SpecDocument,
+  schema: Schema,
+  opts: SchemaOptions,
+  level = 0,
+  withDescription = true,
+): JsonSchema {
   const followed = spec.schema(schema);
   const vs = variants(spec, schema);
   const out: JsonSchema = {};
@@ -172,10 +194,11 @@ export function compactProperty(spec: SpecDocument, schema: Schema, opts: Schema
 
   // An enum is shown only when every variant is closed: `model` is "any string, e.g. these", not an enum.
   const closed = vs.every((v) => Array.isArray(v.enum) || v.const !== undefined || v.type === 'boolean');
-  const values = [...new Set(vs.flatMap((v) => (Array.isArray(v.enum) ? v.enum : v.const !== undefined ? [v.const] : [])))].filter(
-    (x) => x !== null,
-  );
-  if (closed && values.length > 0 && values.length <= MAX_ENUM && !(types.length === 1 && types[0] === 'boolean')) out.enum = values;
+  const values = [
+    ...new Set(vs.flatMap((v) => (Array.isArray(v.enum) ? v.enum : v.const !== undefined ? [v.const] : []))),
+  ].filter((x) => x !== null);
+  if (closed && values.length > 0 && values.length <= MAX_ENUM && !(types.length === 1 && types[0] === 'boolean'))
+    out.enum = values;
 
   const defaults = vs.map((v) => spec.schema(v).node.default).filter((d) => d !== undefined);
   const own = followed.node.default;
@@ -199,7 +222,10 @@ export function compactProperty(spec: SpecDocument, schema: Schema, opts: Schema
     const names = [...shape.properties.keys()];
     if (names.length && names.length <= 12) {
       out.properties = Object.fromEntries(
-        [...shape.properties].map(([n, schemas]) => [n, compactProperty(spec, { anyOf: schemas }, opts, level + 1, false)]),
+        [...shape.properties].map(([n, schemas]) => [
+          n,
+          compactProperty(spec, { anyOf: schemas }, opts, level + 1, false),
+        ]),
       );
       const req = names.filter((n) => shape.required.has(n));
       if (req.length) out.required = req;
@@ -273,7 +299,9 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
         const binary = contentType === 'multipart/form-data' ? isBinary(spec, union) : undefined;
         if (binary) {
           fileFields.push(arg);
-          const d = oneLine(spec.schema(union).description ?? schemas.map((s) => spec.schema(s).description).find(Boolean));
+          const d = oneLine(
+            spec.schema(union).description ?? schemas.map((s) => spec.schema(s).description).find(Boolean),
+          );
           properties.set(arg, fileArg(binary, d ?? ''));
           validationProps.set(arg, fileArg(binary));
         } else {
@@ -282,7 +310,13 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
         }
         if (op.body.required && shape.required.has(name)) required.push(arg);
       }
-      body = { contentType, mode: 'fields', fields: Object.fromEntries(fields), fileFields, required: op.body.required };
+      body = {
+        contentType,
+        mode: 'fields',
+        fields: Object.fromEntries(fields),
+        fileFields,
+        required: op.body.required,
+      };
       if (shape.alternatives && op.body.required) {
         const argOf = new Map([...fields].map(([arg, wire]) => [wire, arg]));
         rootAlternatives = shape.alternatives.map((req) => ({ required: req.map((w) => argOf.get(w) ?? w) }));
@@ -299,7 +333,11 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
 
   const inputSchema: JsonSchema = { type: 'object', properties: Object.fromEntries(properties) };
   if (required.length) inputSchema.required = required;
-  const validation: JsonSchema = { type: 'object', properties: Object.fromEntries(validationProps), additionalProperties: false };
+  const validation: JsonSchema = {
+    type: 'object',
+    properties: Object.fromEntries(validationProps),
+    additionalProperties: false,
+  };
   if (required.length) validation.required = required;
   if (rootAlternatives) validation.anyOf = rootAlternatives;
   const out: ToolSchemas = { inputSchema, validation, params };

@@ -26,7 +26,10 @@ export async function catalogFromSpec(spec: string | undefined): Promise<LoadedC
   delete env.OPENAI_SPEC;
   const loaded = await loadSpec({ spec, env });
   // The pipeline may annotate what it is given; keep the caller's `doc` as parsed.
-  const { catalog } = await buildCatalog(structuredClone(loaded.doc), { sha256: loaded.sha256, warnings: loaded.warnings });
+  const { catalog } = await buildCatalog(structuredClone(loaded.doc), {
+    sha256: loaded.sha256,
+    warnings: loaded.warnings,
+  });
   return { catalog, sha256: loaded.sha256, source: loaded.source, text: loaded.text, doc: loaded.doc };
 }
 

@@ -144,7 +144,8 @@ export interface FakeState {
 }
 
 export function nextId(state: FakeState, prefix: string): string {
-  const n = (state.counters[prefix] = (state.counters[prefix] ?? 0) + 1);
+  const n = (state.counters[prefix] ?? 0) + 1;
+  state.counters[prefix] = n;
   return `${prefix}_${String(n).padStart(3, '0')}`;
 }
 

@@ -27,7 +27,13 @@ beforeAll(async () => {
   expect(code).toBe(0);
   catalog = JSON.parse(await readFile(path.join(out, 'catalog.json'), 'utf8')) as Catalog;
   const validation = JSON.parse(await readFile(path.join(out, 'validation.json'), 'utf8')) as ValidationBundle;
-  const kit = createToolkit({ catalog, validation, baseUrl: srv.baseUrl, env: {}, credentials: { apiKey: 'sk-test-hostile' } });
+  const kit = createToolkit({
+    catalog,
+    validation,
+    baseUrl: srv.baseUrl,
+    env: {},
+    credentials: { apiKey: 'sk-test-hostile' },
+  });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   client = new Client({ name: 'test', version: '0' });
   await Promise.all([createServerForToolkit(kit).connect(serverSide), client.connect(clientSide)]);
@@ -46,11 +52,21 @@ const call = async (name: string, args: Record<string, unknown>) => {
 
 describe('hostile names through generate → catalog → call', () => {
   it('keeps every operation, whatever its operationId', () => {
-    expect(catalog.tools.map((t) => t.operationId).sort()).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString']);
+    expect(catalog.tools.map((t) => t.operationId).sort()).toEqual([
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
+      'toString',
+    ]);
   });
 
   it('as path parameters', async () => {
-    const req = await call('get_single_open_ai_thing_by_id', { proto: 'p1', constructor: 'c1', toString: 't1', hasOwnProperty: 'h1' });
+    const req = await call('get_single_open_ai_thing_by_id', {
+      proto: 'p1',
+      constructor: 'c1',
+      toString: 't1',
+      hasOwnProperty: 'h1',
+    });
     expect(req.method).toBe('GET');
     expect(req.path).toBe('/v1/things/p1/c1/t1/h1');
   });
@@ -105,7 +121,10 @@ describe('hostile names through generate → catalog → call', () => {
   });
 
   it('as keys of the generated zod schemas', async () => {
-    const mod = (await import(path.join(out, 'zod', 'things.ts'))) as Record<string, { shape: Record<string, { unwrap(): { shape: object } }> }>;
+    const mod = (await import(path.join(out, 'zod', 'things.ts'))) as Record<
+      string,
+      { shape: Record<string, { unwrap(): { shape: object } }> }
+    >;
     const options = mod.createAOpenAiThing?.shape.options?.unwrap().shape;
     expect(Object.keys(options ?? {})).toEqual(['__proto__', 'toString']);
   });

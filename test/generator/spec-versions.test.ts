@@ -35,7 +35,12 @@ describe('admin routing on 2025-03-22, whose spec has no AdminApiKeyAuth', () =>
     expect(tool?.http.auth).toBe('admin');
     expect(tool?.tags).toContain('admin');
     expect(tool?.description).toContain('Needs the admin key (OPENAI_ADMIN_KEY).');
-    const kit = createToolkit({ catalog, baseUrl: srv.baseUrl, env: {}, credentials: { apiKey: PROJECT, adminKey: ADMIN } });
+    const kit = createToolkit({
+      catalog,
+      baseUrl: srv.baseUrl,
+      env: {},
+      credentials: { apiKey: PROJECT, adminKey: ADMIN },
+    });
     const r = await kit.callTool(name, args);
     expect(r.isError).toBeFalsy();
     expect(srv.requests.map((q) => q.headers.authorization)).toEqual([`Bearer ${ADMIN}`]);
@@ -81,10 +86,14 @@ describe('a spec that is not quite valid OpenAPI', () => {
   });
 
   it('fails under --strict, naming each violation', async () => {
-    const err = await generate({ spec, out: path.join(dir, 'strict'), strict: true, log: () => {} }).catch((e: unknown) => e);
+    const err = await generate({ spec, out: path.join(dir, 'strict'), strict: true, log: () => {} }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(SpecError);
     expect((err as SpecError).code).toBe('SPEC_STRICT');
-    expect((err as SpecError).message).toContain('ApiKeyList/properties/object: "optional" is not an OpenAPI 3.0 schema keyword');
+    expect((err as SpecError).message).toContain(
+      'ApiKeyList/properties/object: "optional" is not an OpenAPI 3.0 schema keyword',
+    );
   });
 
   it('still refuses a structural problem', async () => {

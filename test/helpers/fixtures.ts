@@ -10,7 +10,15 @@ import { buildCatalog, type BuildResult } from '../../generator/pipeline.js';
 import { repoRoot } from '../../generator/pin.js';
 
 export const FIXTURE_DIR = path.join(repoRoot, 'test', 'fixtures', 'specs');
-export const FIXTURES = ['nullable-30', 'recursive-refs', 'multipart', 'beta-twins', 'name-clash', 'hostile-names', 'invalid-keywords'] as const;
+export const FIXTURES = [
+  'nullable-30',
+  'recursive-refs',
+  'multipart',
+  'beta-twins',
+  'name-clash',
+  'hostile-names',
+  'invalid-keywords',
+] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
 export const fixtureFile = (name: FixtureName) => path.join(FIXTURE_DIR, `${name}.yaml`);

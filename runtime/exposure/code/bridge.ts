@@ -27,7 +27,7 @@ export const textOf = (r: CallToolResult) =>
   r.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}${'mimeType' in c && c.mimeType ? ` ${c.mimeType}` : ''}]`)).join('\n');
 
 /** What a call resolves to inside the program: the structured result, or for text/binary results their content. */
-function valueOf(r: CallToolResult): unknown {
+function resultValue(r: CallToolResult): unknown {
   if (r.structuredContent) return r.structuredContent;
   return {
     content: r.content.map((c) => (c.type === 'text'
@@ -82,7 +82,7 @@ export function createBridge(kit: OpenAiToolkit, limits: CodeLimits): Bridge {
         record.failedCalls.set(seq, { tool: name, args, message, ...(error !== undefined ? { error } : {}) });
         return reply({ ok: false, error: { tool: name, seq, message: `${name} failed: ${message}`, error: error ?? null } });
       }
-      return reply({ ok: true, value: valueOf(r) });
+      return reply({ ok: true, value: resultValue(r) });
     },
     log(level, text) {
       const line = level === 'log' ? text : `[${level}] ${text}`;

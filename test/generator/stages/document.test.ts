@@ -1,12 +1,23 @@
 // The one $ref resolver: own-property steps, chains, cycles, and where each failure points.
 import { describe, expect, it } from 'vitest';
 import { checkRefs } from '../../../generator/load.js';
-import { componentRef, refsIn, resolvePointer, SpecDocument, type OpenApiDocument } from '../../../generator/document.js';
+import {
+  componentRef,
+  refsIn,
+  resolvePointer,
+  SpecDocument,
+  type OpenApiDocument,
+} from '../../../generator/document.js';
 import { RefError } from '../../../generator/errors.js';
 import { refToDefs } from '../../../generator/normalize.js';
 
 const doc = (schemas: Record<string, unknown>, paths: Record<string, unknown> = {}) =>
-  ({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths, components: { schemas } }) as unknown as OpenApiDocument;
+  ({
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    paths,
+    components: { schemas },
+  }) as unknown as OpenApiDocument;
 
 describe('resolvePointer', () => {
   const d = { a: { 'b/c': { '~d': 1 } }, list: [10, 20], plain: {} };
@@ -39,12 +50,20 @@ describe('SpecDocument.follow', () => {
 
   it('follows a chain to its end, keeping the first ref and the outermost description', () => {
     const f = spec.schema({ $ref: '#/components/schemas/A' });
-    expect(f).toEqual({ node: { type: 'string', description: 'inner' }, ref: '#/components/schemas/A', description: 'outer' });
+    expect(f).toEqual({
+      node: { type: 'string', description: 'inner' },
+      ref: '#/components/schemas/A',
+      description: 'outer',
+    });
   });
 
   it.each([
     ['a cycle of pure references', '#/components/schemas/Loop1', /circular \$ref #\/components\/schemas\/Loop1/],
-    ['a dangling reference', '#/components/schemas/Dangling', /#\/components\/schemas\/Dangling\/\$ref: cannot resolve #\/components\/schemas\/Nope/],
+    [
+      'a dangling reference',
+      '#/components/schemas/Dangling',
+      /#\/components\/schemas\/Dangling\/\$ref: cannot resolve #\/components\/schemas\/Nope/,
+    ],
   ])('throws a RefError on %s', (_label, ref, message) => {
     expect(() => spec.follow({ $ref: ref }, '#/here')).toThrow(RefError);
     expect(() => spec.follow({ $ref: ref }, '#/here')).toThrow(message);
@@ -58,16 +77,29 @@ describe('SpecDocument.follow', () => {
 describe('checkRefs, run on load', () => {
   it.each([
     ['external', { X: { $ref: 'other.yaml#/X' } }, 'external reference other.yaml#/X is not supported'],
-    ['dangling', { X: { $ref: '#/components/schemas/Y' } }, '#/components/schemas/X/$ref: cannot resolve #/components/schemas/Y'],
+    [
+      'dangling',
+      { X: { $ref: '#/components/schemas/Y' } },
+      '#/components/schemas/X/$ref: cannot resolve #/components/schemas/Y',
+    ],
     ['circular', { X: { $ref: '#/components/schemas/Y' }, Y: { $ref: '#/components/schemas/X' } }, 'circular $ref'],
-    ['through an inherited name', { X: { $ref: '#/components/schemas/constructor' } }, 'cannot resolve #/components/schemas/constructor'],
+    [
+      'through an inherited name',
+      { X: { $ref: '#/components/schemas/constructor' } },
+      'cannot resolve #/components/schemas/constructor',
+    ],
   ])('refuses a %s $ref', (_label, schemas, message) => {
     expect(() => checkRefs(doc(schemas), 'spec.yaml')).toThrow(message);
   });
 
   it('passes recursive schemas and skips examples', () => {
     expect(() =>
-      checkRefs(doc({ N: { type: 'object', properties: { n: { $ref: '#/components/schemas/N' } }, example: { $ref: 'nowhere' } } }), 's'),
+      checkRefs(
+        doc({
+          N: { type: 'object', properties: { n: { $ref: '#/components/schemas/N' } }, example: { $ref: 'nowhere' } },
+        }),
+        's',
+      ),
     ).not.toThrow();
   });
 });

@@ -54,7 +54,9 @@ describe('auth', () => {
 
   it('warns about prose that asks for an admin key no rule gives', () => {
     const { warnings } = routeAuth(clash.ops, fixtureOverrides());
-    expect(warnings).toEqual([expect.stringMatching(/^getKeys \(GET \/keys\): the spec's text says it needs an admin API key/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^getKeys \(GET \/keys\): the spec's text says it needs an admin API key/),
+    ]);
   });
 
   it('with no rules, only the spec decides', () => {

@@ -8,8 +8,18 @@ import { loadFixture } from '../../helpers/fixtures.js';
 describe('normalizeForValidation', () => {
   it.each([
     ['3.0 nullable type', { type: 'string', nullable: true }, true, { type: ['string', 'null'] }],
-    ['3.0 nullable enum', { type: 'string', enum: ['a'], nullable: true }, true, { type: ['string', 'null'], enum: ['a', null] }],
-    ['nullable $ref', { $ref: '#/components/schemas/X', nullable: true }, true, { anyOf: [{ $ref: 'openai-defs#/$defs/X' }, { type: 'null' }] }],
+    [
+      '3.0 nullable enum',
+      { type: 'string', enum: ['a'], nullable: true },
+      true,
+      { type: ['string', 'null'], enum: ['a', null] },
+    ],
+    [
+      'nullable $ref',
+      { $ref: '#/components/schemas/X', nullable: true },
+      true,
+      { anyOf: [{ $ref: 'openai-defs#/$defs/X' }, { type: 'null' }] },
+    ],
     [
       'allOf [$ref, {nullable}]',
       { allOf: [{ $ref: '#/components/schemas/X' }, { nullable: true }] },
@@ -17,21 +27,59 @@ describe('normalizeForValidation', () => {
       { anyOf: [{ $ref: 'openai-defs#/$defs/X' }, { type: 'null' }] },
     ],
     ['nullable: false', { type: 'string', nullable: false }, true, { type: 'string' }],
-    ['3.0 boolean exclusiveMinimum', { type: 'number', minimum: 0, exclusiveMinimum: true }, true, { type: 'number', exclusiveMinimum: 0 }],
-    ['3.0 exclusiveMaximum: false', { type: 'number', maximum: 9, exclusiveMaximum: false }, true, { type: 'number', maximum: 9 }],
-    ['3.1 numeric exclusiveMinimum kept', { type: 'number', exclusiveMinimum: 0 }, false, { type: 'number', exclusiveMinimum: 0 }],
+    [
+      '3.0 boolean exclusiveMinimum',
+      { type: 'number', minimum: 0, exclusiveMinimum: true },
+      true,
+      { type: 'number', exclusiveMinimum: 0 },
+    ],
+    [
+      '3.0 exclusiveMaximum: false',
+      { type: 'number', maximum: 9, exclusiveMaximum: false },
+      true,
+      { type: 'number', maximum: 9 },
+    ],
+    [
+      '3.1 numeric exclusiveMinimum kept',
+      { type: 'number', exclusiveMinimum: 0 },
+      false,
+      { type: 'number', exclusiveMinimum: 0 },
+    ],
     ['nullable in a 3.1 document', { type: 'integer', nullable: true }, false, { type: ['integer', 'null'] }],
-    ['annotations dropped', { type: 'string', description: 'd', example: 'e', title: 't', 'x-oai': 1, deprecated: true }, false, { type: 'string' }],
+    [
+      'annotations dropped',
+      { type: 'string', description: 'd', example: 'e', title: 't', 'x-oai': 1, deprecated: true },
+      false,
+      { type: 'string' },
+    ],
     ['formats: only checkable ones', { type: 'string', format: 'binary' }, false, { type: 'string' }],
-    ['formats: date-time kept', { type: 'string', format: 'date-time' }, false, { type: 'string', format: 'date-time' }],
-    ['data is not schema', { enum: [{ nullable: true }], default: { description: 'x' } }, false, { enum: [{ nullable: true }], default: { description: 'x' } }],
-    ['property names are not keywords', { properties: { description: { type: 'string' }, nullable: { type: 'boolean' } } }, false, { properties: { description: { type: 'string' }, nullable: { type: 'boolean' } } }],
+    [
+      'formats: date-time kept',
+      { type: 'string', format: 'date-time' },
+      false,
+      { type: 'string', format: 'date-time' },
+    ],
+    [
+      'data is not schema',
+      { enum: [{ nullable: true }], default: { description: 'x' } },
+      false,
+      { enum: [{ nullable: true }], default: { description: 'x' } },
+    ],
+    [
+      'property names are not keywords',
+      { properties: { description: { type: 'string' }, nullable: { type: 'boolean' } } },
+      false,
+      { properties: { description: { type: 'string' }, nullable: { type: 'boolean' } } },
+    ],
   ])('%s', (_label, input, openapi30, expected) => {
     expect(normalizeForValidation(input, openapi30)).toEqual(expected);
   });
 
   it('keeps a property named __proto__ as a property', () => {
-    const out = normalizeForValidation(JSON.parse('{"properties": {"__proto__": {"type": "string", "description": "x"}}}'), false) as {
+    const out = normalizeForValidation(
+      JSON.parse('{"properties": {"__proto__": {"type": "string", "description": "x"}}}'),
+      false,
+    ) as {
       properties: object;
     };
     expect(Object.keys(out.properties)).toEqual(['__proto__']);
@@ -44,7 +92,10 @@ describe('normalizeForValidation', () => {
       ['B', { items: { $ref: 'openai-defs#/$defs/A' } }],
       ['C', { type: 'string' }],
     ]);
-    expect([...reachableDefs([{ properties: { a: { $ref: 'openai-defs#/$defs/A' } } }], defs)].sort()).toEqual(['A', 'B']);
+    expect([...reachableDefs([{ properties: { a: { $ref: 'openai-defs#/$defs/A' } } }], defs)].sort()).toEqual([
+      'A',
+      'B',
+    ]);
   });
 });
 
@@ -52,7 +103,10 @@ describe('buildToolSchemas on fixtures', () => {
   it('3.0 nullable fields: the model sees the type, the validator allows null', async () => {
     const fx = await loadFixture('nullable-30');
     const s = buildToolSchemas(fx.spec, fx.op('createJob'), { nestedDepth: 1 });
-    expect(s.inputSchema.properties).toMatchObject({ suffix: { type: 'string' }, mode: { type: 'string', enum: ['fast', 'slow'] } });
+    expect(s.inputSchema.properties).toMatchObject({
+      suffix: { type: 'string' },
+      mode: { type: 'string', enum: ['fast', 'slow'] },
+    });
     expect(s.validation.properties).toMatchObject({
       suffix: { type: ['string', 'null'] },
       seed: { anyOf: [{ $ref: 'openai-defs#/$defs/Seed' }, { type: 'null' }] },
@@ -65,10 +119,19 @@ describe('buildToolSchemas on fixtures', () => {
     const fx = await loadFixture('recursive-refs');
     const s = buildToolSchemas(fx.spec, fx.op('createFilter'), { nestedDepth: 1 });
     expect(s.inputSchema.properties).toEqual({
-      filter: { type: 'object', properties: { key: { type: 'string' }, and: { type: 'array', items: { type: 'object' } } } },
-      tree: { type: 'object', properties: { value: { type: 'string' }, children: { type: 'array', items: { type: 'object' } } } },
+      filter: {
+        type: 'object',
+        properties: { key: { type: 'string' }, and: { type: 'array', items: { type: 'object' } } },
+      },
+      tree: {
+        type: 'object',
+        properties: { value: { type: 'string' }, children: { type: 'array', items: { type: 'object' } } },
+      },
     });
-    expect(s.validation.properties).toEqual({ filter: { $ref: 'openai-defs#/$defs/Filter' }, tree: { $ref: 'openai-defs#/$defs/Node' } });
+    expect(s.validation.properties).toEqual({
+      filter: { $ref: 'openai-defs#/$defs/Filter' },
+      tree: { $ref: 'openai-defs#/$defs/Node' },
+    });
   });
 
   it.each([
@@ -76,13 +139,18 @@ describe('buildToolSchemas on fixtures', () => {
     [1, { type: 'object', properties: { key: { type: 'string' }, and: { type: 'array', items: { type: 'object' } } } }],
   ])('nestedDepth %i', async (nestedDepth, filter) => {
     const fx = await loadFixture('recursive-refs');
-    expect(buildToolSchemas(fx.spec, fx.op('createFilter'), { nestedDepth }).inputSchema.properties).toMatchObject({ filter });
+    expect(buildToolSchemas(fx.spec, fx.op('createFilter'), { nestedDepth }).inputSchema.properties).toMatchObject({
+      filter,
+    });
   });
 
   it('multipart: file arguments one, many or either; the stream switch hidden', async () => {
     const fx = await loadFixture('multipart');
     const s = buildToolSchemas(fx.spec, fx.op('createFile'), { nestedDepth: 1 });
-    const props = s.inputSchema.properties as Record<string, { type?: string; anyOf?: unknown[]; description?: string }>;
+    const props = s.inputSchema.properties as Record<
+      string,
+      { type?: string; anyOf?: unknown[]; description?: string }
+    >;
     expect(Object.keys(props)).toEqual(['file', 'extra', 'either', 'purpose']);
     expect([props.file?.type, props.extra?.type, props.either?.anyOf?.length]).toEqual(['object', 'array', 2]);
     expect(props.file?.description).toMatch(/^The file to upload\. A file: \{content, encoding/);

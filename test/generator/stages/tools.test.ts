@@ -44,18 +44,41 @@ describe('classify', () => {
 
 describe('name', () => {
   it.each([
-    ['beta-twins', ['list_all_open_ai_messages', 'create_a_open_ai_message', 'create_a_open_ai_message_beta', 'get_single_open_ai_message_by_id']],
+    [
+      'beta-twins',
+      [
+        'list_all_open_ai_messages',
+        'create_a_open_ai_message',
+        'create_a_open_ai_message_beta',
+        'get_single_open_ai_message_by_id',
+      ],
+    ],
     ['nullable-30', ['create_a_open_ai_job', 'get_single_open_ai_job_by_id', 'open_ai_jobs_cancel']],
-    ['name-clash', ['list_all_open_ai_projects', 'list_all_open_ai_organization_projects', 'get_single_open_ai_audit', 'get_single_open_ai_key', 'get_single_open_ai_admin_only']],
+    [
+      'name-clash',
+      [
+        'list_all_open_ai_projects',
+        'list_all_open_ai_organization_projects',
+        'get_single_open_ai_audit',
+        'get_single_open_ai_key',
+        'get_single_open_ai_admin_only',
+      ],
+    ],
   ] as const)('%s', async (fixture, expected) => {
     const { ops, cls, ov } = await classified(fixture);
-    const { names } = nameAll(ops.map((op, i) => ({ op, ...cls[i]! })), ov.namespaces);
+    const { names } = nameAll(
+      ops.map((op, i) => ({ op, ...cls[i]! })),
+      ov.namespaces,
+    );
     expect(names).toEqual(expected);
   });
 
   it('records how a clash was settled', async () => {
     const { ops, cls, ov } = await classified('name-clash');
-    const { clashes } = nameAll(ops.map((op, i) => ({ op, ...cls[i]! })), ov.namespaces);
+    const { clashes } = nameAll(
+      ops.map((op, i) => ({ op, ...cls[i]! })),
+      ov.namespaces,
+    );
     expect(clashes).toEqual([
       {
         name: 'list_all_open_ai_projects',
@@ -69,12 +92,20 @@ describe('name', () => {
 describe('link', () => {
   it('points a get tool at its list, and async tools at the tool to poll with the statuses in between', async () => {
     const twins = await classified('beta-twins');
-    const twinLinks = linkTools(twins.fx.spec, twins.ops.map((op, i) => ({ op, method: twins.cls[i]!.method, name: op.operationId })), twins.ov);
+    const twinLinks = linkTools(
+      twins.fx.spec,
+      twins.ops.map((op, i) => ({ op, method: twins.cls[i]!.method, name: op.operationId })),
+      twins.ov,
+    );
     expect(twinLinks.map((l) => l.listTool)).toEqual([undefined, undefined, undefined, 'listMessages']);
 
     const jobs = await classified('nullable-30');
     const names = ['create_a_open_ai_job', 'get_single_open_ai_job_by_id', 'open_ai_jobs_cancel'];
-    const links = linkTools(jobs.fx.spec, jobs.ops.map((op, i) => ({ op, method: jobs.cls[i]!.method, name: names[i]! })), jobs.ov);
+    const links = linkTools(
+      jobs.fx.spec,
+      jobs.ops.map((op, i) => ({ op, method: jobs.cls[i]!.method, name: names[i]! })),
+      jobs.ov,
+    );
     for (const l of links) {
       expect(l.pollTool).toBe('get_single_open_ai_job_by_id');
       expect(l.statuses).toEqual(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -85,8 +116,16 @@ describe('link', () => {
 
 describe('bind and describe, through the whole build', () => {
   it.each([
-    ['list_all_open_ai_messages', 'List messages', 'List messages; use it to find ids. Paged: while has_more, call again with after=next_cursor (limit sets page size).'],
-    ['get_single_open_ai_message_by_id', 'Get message', 'Fetch one message by id (find ids with list_all_open_ai_messages).'],
+    [
+      'list_all_open_ai_messages',
+      'List messages',
+      'List messages; use it to find ids. Paged: while has_more, call again with after=next_cursor (limit sets page size).',
+    ],
+    [
+      'get_single_open_ai_message_by_id',
+      'Get message',
+      'Fetch one message by id (find ids with list_all_open_ai_messages).',
+    ],
   ])('%s', async (name, title, description) => {
     const t = (await buildFixture('beta-twins')).catalog.tools.find((x) => x.name === name);
     expect([t?.title, t?.description]).toEqual([title, description]);
@@ -100,7 +139,9 @@ describe('bind and describe, through the whole build', () => {
     );
     expect(create?.http.fixedHeaders).toEqual({ 'OpenAI-Beta': 'jobs=v1' });
     const clash = (await buildFixture('name-clash')).catalog.tools;
-    expect(clash.find((t) => t.name === 'get_single_open_ai_audit')?.description).toBe('Fetch the audit. Needs the admin key (OPENAI_ADMIN_KEY).');
+    expect(clash.find((t) => t.name === 'get_single_open_ai_audit')?.description).toBe(
+      'Fetch the audit. Needs the admin key (OPENAI_ADMIN_KEY).',
+    );
     const files = (await buildFixture('multipart')).catalog.tools;
     const download = files.find((t) => t.name === 'get_single_open_ai_file_content_by_id');
     expect([download?.http.response, download?.http.path]).toEqual(['binary', '/files/{file_id}/content']);
