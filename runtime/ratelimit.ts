@@ -38,7 +38,7 @@ export function parseDuration(text: string | null | undefined): number | undefin
   let total = 0;
   let consumed = 0;
   for (let m = re.exec(s); m; m = re.exec(s)) {
-    total += Number(m[1]) * UNIT_SECONDS[m[2]];
+    total += Number(m[1]) * (UNIT_SECONDS[m[2] ?? ''] ?? 0);
     consumed = re.lastIndex;
   }
   if (consumed !== s.length) return undefined;

@@ -25,7 +25,7 @@ type Json = Record<string, unknown>;
 
 function mediaType(headers: HeaderLookup, tool: ToolDef): string {
   const declared = headers.get('content-type') ?? tool.http.responseMediaTypes[0] ?? '';
-  return declared.split(';')[0].trim().toLowerCase();
+  return (declared.split(';')[0] ?? '').trim().toLowerCase();
 }
 
 function isJsonType(t: string): boolean {
@@ -134,7 +134,7 @@ export function flattenUsage(body: unknown): Json {
       }
     }
   }
-  for (const k of Object.keys(totals)) totals[k] = Math.round(totals[k] * 1e9) / 1e9;
+  for (const [k, v] of Object.entries(totals)) totals[k] = Math.round(v * 1e9) / 1e9;
   const nextCursor = b.next_page ?? null;
   return {
     rows,

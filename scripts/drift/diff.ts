@@ -365,8 +365,8 @@ function diffInputSchema(a: ToolDef, b: ToolDef): RawChange[] {
       });
       continue;
     }
-    const sa = propsA[arg];
-    const sb = propsB[arg];
+    const sa = propsA[arg] ?? {};
+    const sb = propsB[arg] ?? {};
     if (reqA.has(arg) !== reqB.has(arg)) {
       out.push({
         ...base,
@@ -539,7 +539,7 @@ function enumInfo(s: JsonSchema | undefined): EnumInfo | null {
 }
 
 const fmtTypes = (t: string[]) => (t.length ? t.join(' | ') : 'any');
-const typeSuffix = (s: JsonSchema) => (typeList(s).length ? ` (${fmtTypes(typeList(s))})` : '');
+const typeSuffix = (s: JsonSchema | undefined) => (typeList(s).length ? ` (${fmtTypes(typeList(s))})` : '');
 const fmtValue = (v: unknown) => (v === undefined ? 'none' : `\`${JSON.stringify(v)}\``);
 function fmtList(values: string[], max = 12): string {
   const shown = values
