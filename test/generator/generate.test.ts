@@ -226,4 +226,3 @@ async function tmpFile(name: string, content: string): Promise<string> {
   await writeFile(file, content);
   return file;
 }
-
