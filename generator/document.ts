@@ -49,11 +49,6 @@ export interface Schema extends Omit<OpenAPIV3_1.BaseSchemaObject, SchemaKeyword
 export const hasOwn = (obj: unknown, key: string): boolean =>
   obj !== null && typeof obj === 'object' && Object.hasOwn(obj, key);
 
-/** `obj[key]` only when `key` is the object's own: `toString` of a plain object is not a property of the spec. */
-export function own<T>(obj: Record<string, T> | undefined | null, key: string): T | undefined {
-  return obj && hasOwn(obj, key) ? obj[key] : undefined;
-}
-
 /** Own enumerable entries of a document mapping (`{}` for anything that is not one). */
 export function entriesOf<T>(obj: Record<string, T> | undefined | null): [string, T][] {
   return obj && typeof obj === 'object' && !Array.isArray(obj) ? Object.entries(obj) : [];
