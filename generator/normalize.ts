@@ -81,6 +81,10 @@ export function normalizeForValidation(schema: unknown, openapi30: boolean): unk
         key,
         Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeForValidation(v, openapi30)])),
       ]);
+    } else if (key === 'required' && Array.isArray(value)) {
+      // Draft 2020-12 forbids repeats, and one bad component would make ajv refuse the whole shared $defs
+      // (the 2026-08-21 spec lists five of ContainerResource's required names twice).
+      entries.push([key, [...new Set(value)]]);
     } else if (DATA_KEYS.has(key)) entries.push([key, value]);
     else entries.push([key, normalizeForValidation(value, openapi30)]);
   }

@@ -59,6 +59,7 @@ describe('normalizeForValidation', () => {
       false,
       { type: 'string', format: 'date-time' },
     ],
+    ['required names once each', { required: ['a', 'b', 'a'] }, false, { required: ['a', 'b'] }],
     [
       'data is not schema',
       { enum: [{ nullable: true }], default: { description: 'x' } },

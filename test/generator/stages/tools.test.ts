@@ -135,7 +135,7 @@ describe('bind and describe, through the whole build', () => {
     const jobs = (await buildFixture('nullable-30')).catalog.tools;
     const create = jobs.find((t) => t.name === 'create_a_open_ai_job');
     expect(create?.description).toBe(
-      'Create a job. Async job: status moves through queued, running, ends in succeeded|failed|cancelled. Poll get_single_open_ai_job_by_id until then.',
+      'Create a job. Async job: status moves through queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_job_by_id.',
     );
     expect(create?.http.fixedHeaders).toEqual({ 'OpenAI-Beta': 'jobs=v1' });
     const clash = (await buildFixture('name-clash')).catalog.tools;
