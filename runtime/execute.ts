@@ -59,7 +59,7 @@ async function readCapped(res: Exchange, cap: number): Promise<{ bytes: Uint8Arr
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return { bytes: chunks[0], truncated: false, size };
+  if (chunks.length === 1 && chunks[0]) return { bytes: chunks[0], truncated: false, size };
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) {

@@ -54,7 +54,7 @@ export function idFromEdges(head: string, tail: string): RequestId | undefined {
   const m = HEAD_ID.exec(head) ?? TAIL_ID.exec(tail);
   if (!m) return undefined;
   try {
-    return JSON.parse(m[1]) as RequestId;
+    return JSON.parse(m[1] ?? '') as RequestId;
   } catch {
     return undefined;
   }
@@ -157,7 +157,7 @@ export class StdioLineTransport implements Transport {
       return;
     }
     if (size === 0) return;
-    const text = (parts.length === 1 ? parts[0] : Buffer.concat(parts, size)).toString('utf8').replace(/\r$/, '');
+    const text = (parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts, size)).toString('utf8').replace(/\r$/, '');
     if (!text.trim()) return;
     this.handleLine(text);
   }

@@ -57,7 +57,7 @@ function closureOf(schema: unknown, all: Record<string, JsonSchema>): Closure {
       } else if (n && typeof n === 'object') {
         for (const [k, v] of Object.entries(n)) {
           if (k === '$ref' && typeof v === 'string' && v.startsWith(DEF_REF_PREFIX)) {
-            const name = decodeURIComponent(v.slice(DEF_REF_PREFIX.length).split('/')[0].replace(/~1/g, '/').replace(/~0/g, '~'));
+            const name = decodeURIComponent((v.slice(DEF_REF_PREFIX.length).split('/')[0] ?? '').replace(/~1/g, '/').replace(/~0/g, '~'));
             const def = Object.hasOwn(all, name) ? all[name] : undefined;
             if (!Object.hasOwn(defs, name) && def !== undefined) {
               defs[name] = def;

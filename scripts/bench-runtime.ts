@@ -285,7 +285,7 @@ console.log(
   `  100 concurrent calls            ours/${other} x${fmt(lm('ours', 'concurrent') / lm(other, 'concurrent'))}   goal ≤ 0.8${peer ? '' : ' (vs openapi-mcp-generator; run with --peer)'}`,
 );
 const after = binarySamples.filter(([i]) => i >= Math.min(500, binaryCalls));
-const growth = after.length > 1 ? (after.at(-1)![1] - after[0][1]) / (after.at(-1)![0] - after[0][0]) : NaN;
+const growth = after.length > 1 ? (after.at(-1)![1] - after[0]![1]) / (after.at(-1)![0] - after[0]![0]) : NaN;
 console.log(
   `  RSS over ${binaryCalls} 1 MB binary results   ${binarySamples.map(([i, r]) => `${i}:${r.toFixed(0)}`).join(' ')} MB; growth after call ${after[0]?.[0]}: ${(growth * 1024).toFixed(1)} KB/call   goal: flat`,
 );
