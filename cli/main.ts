@@ -16,11 +16,19 @@ const run =
 
 function filterOptions(cmd: Command): Command {
   return cmd
-    .option('--methods <m>', 'read, write, custom, or method names (list, get, create, update, delete, cancel, ...)', collect)
+    .option(
+      '--methods <m>',
+      'read, write, custom, or method names (list, get, create, update, delete, cancel, ...)',
+      collect,
+    )
     .option('--tags <t>', 'keep tools having any of these tags', collect)
     .option('--tools <names>', 'allow list of tool names', collect)
     .option('--exclude-tools <names>', 'tool names to drop', collect)
-    .option('--base-url <url>', 'API base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1)', httpUrl('--base-url'))
+    .option(
+      '--base-url <url>',
+      'API base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1)',
+      httpUrl('--base-url'),
+    )
     .option('--timeout <ms>', 'per-call timeout in milliseconds (default 120000)', positiveInt('--timeout'));
 }
 
@@ -36,7 +44,11 @@ function scopeOptions(cmd: Command): Command {
     .option('--tools <names>', 'allow list of tool names', collect)
     .addOption(new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode').choices(EXPOSURES))
     .option('--expires-at <iso>', 'ISO-8601 expiry, at least 60 s ahead ("never" clears it)')
-    .option('--public-url <url>', 'origin for the url field (default: what `serve --http` last used)', httpUrl('--public-url'));
+    .option(
+      '--public-url <url>',
+      'origin for the url field (default: what `serve --http` last used)',
+      httpUrl('--public-url'),
+    );
 }
 
 export function buildProgram(): Command {
@@ -45,7 +57,10 @@ export function buildProgram(): Command {
     .version(SERVER_VERSION, '-v, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`openai-mcp: ${s.replace(/^error: /, '')}`) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`openai-mcp: ${s.replace(/^error: /, '')}`),
+    });
 
   filterOptions(
     program
@@ -55,23 +70,45 @@ export function buildProgram(): Command {
       .option('--port <n>', 'HTTP port (default 8787; 0 picks a free one)', portNumber)
       .option('--host <h>', 'HTTP bind address (default 127.0.0.1)')
       .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
-      .option('--public-url <url>', 'origin used in server URLs (default http://<host>:<port>)', httpUrl('--public-url'))
+      .option(
+        '--public-url <url>',
+        'origin used in server URLs (default http://<host>:<port>)',
+        httpUrl('--public-url'),
+      )
       .option('--allowed-hosts <hosts>', 'extra Host names to accept (behind a reverse proxy)', collect)
       .option('--max-body-bytes <n>', 'largest HTTP request body (default 4 MiB)', positiveInt('--max-body-bytes'))
-      .option('--audit-retention-days <n>', 'keep audit rows this many days (default 30)', positiveInt('--audit-retention-days'))
-      .addOption(new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode').choices(EXPOSURES).default('all')),
+      .option(
+        '--audit-retention-days <n>',
+        'keep audit rows this many days (default 30)',
+        positiveInt('--audit-retention-days'),
+      )
+      .addOption(
+        new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode')
+          .choices(EXPOSURES)
+          .default('all'),
+      ),
   ).action((flags: ServeFlags) => (flags.http ? serveHttpCommand(flags) : serveStdioCommand(flags)));
 
-  filterOptions(program.command('list-tools').description('print the selected tools and exit').option('--json', 'print JSON')).action(listToolsCommand);
+  filterOptions(
+    program.command('list-tools').description('print the selected tools and exit').option('--json', 'print JSON'),
+  ).action(listToolsCommand);
 
-  const accounts = program.command('accounts').description('OpenAI organization connections (keys from the environment or --stdin)');
-  common(accounts.command('add').description('connect an account: keys from OPENAI_API_KEY, OPENAI_ADMIN_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID'))
+  const accounts = program
+    .command('accounts')
+    .description('OpenAI organization connections (keys from the environment or --stdin)');
+  common(
+    accounts
+      .command('add')
+      .description('connect an account: keys from OPENAI_API_KEY, OPENAI_ADMIN_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID'),
+  )
     .requiredOption('--name <name>', 'label')
     .option('--base-url <url>', 'API base URL for this account', httpUrl('--base-url'))
     .option('--stdin', 'read the keys from stdin (JSON or KEY=VALUE lines) instead of the environment')
     .action(run('accountsAdd'));
   common(accounts.command('list').description('list accounts (keys masked)')).action(run('accountsList'));
-  common(accounts.command('remove').argument('<id>').description('remove an account and its servers')).action(run('accountsRemove'));
+  common(accounts.command('remove').argument('<id>').description('remove an account and its servers')).action(
+    run('accountsRemove'),
+  );
 
   const servers = program.command('servers').description('scoped MCP servers, each with its own URL');
   common(scopeOptions(servers.command('create').description('create a server; prints its URL once')))
@@ -79,20 +116,30 @@ export function buildProgram(): Command {
     .requiredOption('--name <name>', 'label')
     .option('--require-api-token-auth', 'also require Authorization: Bearer <API token>')
     .action(run('serversCreate'));
-  common(servers.command('list').description('list live servers').option('--account <id>', 'only this account')).action(run('serversList'));
+  common(servers.command('list').description('list live servers').option('--account <id>', 'only this account')).action(
+    run('serversList'),
+  );
   common(servers.command('get').argument('<id>').description('show a server')).action(run('serversGet'));
-  common(scopeOptions(servers.command('update').argument('<id>').description('change a server (takes effect on the next request)')))
+  common(
+    scopeOptions(
+      servers.command('update').argument('<id>').description('change a server (takes effect on the next request)'),
+    ),
+  )
     .option('--name <name>', 'label')
     .option('--require-api-token-auth', 'require an API token as well')
     .option('--no-require-api-token-auth', 'stop requiring an API token')
     .action(run('serversUpdate'));
-  common(servers.command('delete').argument('<id>').description('delete a server; its URL stops working at once')).action(run('serversDelete'));
+  common(
+    servers.command('delete').argument('<id>').description('delete a server; its URL stops working at once'),
+  ).action(run('serversDelete'));
   common(servers.command('logs').argument('<id>').description('audit log of tool calls, newest first'))
     .option('--limit <n>', 'rows (default 100, max 1000)', positiveInt('--limit'))
     .action(run('serversLogs'));
 
   const tokens = program.command('api-tokens').description('tokens for the REST API and second-layer auth');
-  common(tokens.command('create').description('create a token; prints it once')).requiredOption('--name <name>', 'label').action(run('apiTokensCreate'));
+  common(tokens.command('create').description('create a token; prints it once'))
+    .requiredOption('--name <name>', 'label')
+    .action(run('apiTokensCreate'));
   common(tokens.command('list').description('list tokens (never the secrets)')).action(run('apiTokensList'));
   common(tokens.command('revoke').argument('<id>').description('revoke a token')).action(run('apiTokensRevoke'));
   return program;
@@ -108,7 +155,10 @@ export async function main(argv: string[]): Promise<void> {
     // `serve` is the default command, added here rather than with commander's isDefault, so that a mistyped
     // command ("server") gets commander's "did you mean" instead of being read as an argument to serve.
     const first = argv[0];
-    const args = first === undefined || (first.startsWith('-') && !['-h', '--help', '-v', '--version'].includes(first)) ? ['serve', ...argv] : argv;
+    const args =
+      first === undefined || (first.startsWith('-') && !['-h', '--help', '-v', '--version'].includes(first))
+        ? ['serve', ...argv]
+        : argv;
     await buildProgram().parseAsync(args, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -38,7 +38,9 @@ function parseStdinKeys(text: string): Record<string, string> {
     } catch {
       throw new UsageError('stdin: not valid JSON');
     }
-    return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    return Object.fromEntries(
+      Object.entries(parsed as Record<string, unknown>).filter(([, v]) => typeof v === 'string'),
+    ) as Record<string, string>;
   }
   const out: Record<string, string> = {};
   for (const line of trimmed.split(/\r?\n/)) {
@@ -62,7 +64,9 @@ export async function accountsAdd(flags: CommonFlags & { name: string; baseUrl?:
     }),
   );
   if (flags.json) return printJson(account);
-  process.stdout.write(`${account.id}\t${account.name}\tapi_key=${account.api_key ?? '-'}\tadmin_key=${account.admin_key ?? '-'}\n`);
+  process.stdout.write(
+    `${account.id}\t${account.name}\tapi_key=${account.api_key ?? '-'}\tadmin_key=${account.admin_key ?? '-'}\n`,
+  );
 }
 
 export async function accountsList(flags: CommonFlags) {
@@ -126,7 +130,10 @@ function printServer(s: PublicServer) {
 export async function serversCreate(flags: ServerFlags & { account: string }) {
   const created = await withManagement(flags, async (m, store) => {
     const publicUrl =
-      flags.publicUrl ?? process.env.OPENAI_MCP_PUBLIC_URL ?? (await store.getSetting(PUBLIC_URL_SETTING)) ?? `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
+      flags.publicUrl ??
+      process.env.OPENAI_MCP_PUBLIC_URL ??
+      (await store.getSetting(PUBLIC_URL_SETTING)) ??
+      `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
     return m.createServer(
       flags.account,
       {
@@ -149,7 +156,14 @@ export async function serversList(flags: CommonFlags & { account?: string }) {
   if (flags.json) return printJson(servers);
   printTable(
     ['ID', 'NAME', 'ACCOUNT', 'TOOLS', 'EXPOSURE', 'EXPIRES'],
-    servers.map((s) => [s.id, s.name, s.account_id, String(s.tool_count), s.config.tool_exposure, s.expires_at ?? 'never']),
+    servers.map((s) => [
+      s.id,
+      s.name,
+      s.account_id,
+      String(s.tool_count),
+      s.config.tool_exposure,
+      s.expires_at ?? 'never',
+    ]),
   );
 }
 
@@ -167,7 +181,10 @@ export async function serversUpdate(id: string, flags: ServerFlags) {
   const expires = expiryOf(flags.expiresAt);
   if (expires !== undefined) patch.expires_at = expires;
   if (flags.requireApiTokenAuth !== undefined) patch.require_api_token_auth = flags.requireApiTokenAuth;
-  if (!Object.keys(patch).length) throw new UsageError('nothing to update: give --name, --methods, --tags, --tools, --exposure, --expires-at or --[no-]require-api-token-auth');
+  if (!Object.keys(patch).length)
+    throw new UsageError(
+      'nothing to update: give --name, --methods, --tags, --tools, --exposure, --expires-at or --[no-]require-api-token-auth',
+    );
   const server = await withManagement(flags, (m) => m.updateServer(id, patch));
   if (flags.json) return printJson(server);
   printServer(server);
@@ -184,7 +201,13 @@ export async function serversLogs(id: string, flags: CommonFlags & { limit?: num
   if (flags.json) return printJson(calls);
   printTable(
     ['TIME', 'TOOL', 'STATUS', 'MS', 'ERROR'],
-    calls.map((c) => [c.at, c.tool, c.http_status === null ? '-' : String(c.http_status), String(c.duration_ms), c.is_error ? 'yes' : 'no']),
+    calls.map((c) => [
+      c.at,
+      c.tool,
+      c.http_status === null ? '-' : String(c.http_status),
+      String(c.duration_ms),
+      c.is_error ? 'yes' : 'no',
+    ]),
   );
   process.stdout.write(`${plural(calls.length, 'call')}\n`);
 }

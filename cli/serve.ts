@@ -51,8 +51,13 @@ export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
   const server = createServerForTools(exposeToolkit(kit, flags.exposure));
   const missing = missingKeys(kit);
-  const shown = flags.exposure === 'all' ? plural(kit.tools.length, 'tool') : `${plural(kit.tools.length, 'tool')} through ${flags.exposure} mode`;
-  log(`serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`);
+  const shown =
+    flags.exposure === 'all'
+      ? plural(kit.tools.length, 'tool')
+      : `${plural(kit.tools.length, 'tool')} through ${flags.exposure} mode`;
+  log(
+    `serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`,
+  );
   if (flags.exposure === 'all') warnIfOverToolCap(kit.tools.length, log);
   await serveStdio(server, { log });
   // Keep-alive sockets to OpenAI would hold the process open; exit once the last reply is flushed.

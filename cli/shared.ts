@@ -56,7 +56,8 @@ export class UsageError extends Error {
 export function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0)
+      throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
     return n;
   };
 }
@@ -76,7 +77,8 @@ export function httpUrl(flag: string) {
     } catch {
       throw new UsageError(`${flag} must be an absolute http(s) URL, got ${JSON.stringify(value.slice(0, 200))}`);
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${flag} must use http or https, got ${u.protocol}`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new UsageError(`${flag} must use http or https, got ${u.protocol}`);
     return value;
   };
 }

@@ -43,12 +43,16 @@ async function call(name: string, args: Record<string, unknown>): Promise<Record
 async function report(): Promise<boolean> {
   const page = await call('list_all_open_ai_fine_tuning_jobs', { limit: 10 });
   const jobs = page.result as Job[];
-  console.log(`${new Date().toISOString()}  ${jobs.length} recent fine-tuning job(s)${page.has_more ? ' (more exist)' : ''}`);
+  console.log(
+    `${new Date().toISOString()}  ${jobs.length} recent fine-tuning job(s)${page.has_more ? ' (more exist)' : ''}`,
+  );
   let running = 0;
   for (const job of jobs) {
     const done = FINISHED.has(job.status);
     if (!done) running++;
-    console.log(`  ${job.id}  ${job.status.padEnd(16)} ${job.model}${job.fine_tuned_model ? ` -> ${job.fine_tuned_model}` : ''}`);
+    console.log(
+      `  ${job.id}  ${job.status.padEnd(16)} ${job.model}${job.fine_tuned_model ? ` -> ${job.fine_tuned_model}` : ''}`,
+    );
     if (!done) {
       const events = await call('list_all_open_ai_fine_tuning_job_events', { fine_tuning_job_id: job.id, limit: 1 });
       const last = (events.result as { message?: string; created_at?: number }[])[0];

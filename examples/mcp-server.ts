@@ -7,9 +7,13 @@ import { registerOpenAiTools } from '../runtime/index.js';
 
 const server = new McpServer({ name: 'my-server', version: '1.0.0' });
 
-server.registerTool('ping', { description: 'Answers pong.', inputSchema: { word: z.string().optional() } }, async () => ({
-  content: [{ type: 'text', text: 'pong' }],
-}));
+server.registerTool(
+  'ping',
+  { description: 'Answers pong.', inputSchema: { word: z.string().optional() } },
+  async () => ({
+    content: [{ type: 'text', text: 'pong' }],
+  }),
+);
 
 // Read-only fine-tuning and file tools only: methods and tags combine with AND.
 const kit = registerOpenAiTools(server, { methods: ['read'], tags: ['fine-tuning', 'files'] });

@@ -1,17 +1,20 @@
-// Stage 3: what kind of call each operation is (method, read/write) and which tags it carries.
-import type { Access, Method } from '../runtime/types.js';
-import type { OperationModel, Schema } from './model.js';
-import { underPrefix, type Overrides } from './overrides.js';
-import { resolvePointer, type OpenApiDoc } from './load.js';
+// classify stage: what kind of call each operation is (method, read/write, MCP annotations) and which tags it carries.
+import type { Access, Method, ToolAnnotations } from '../runtime/types.js';
+import type { RoutedOperation } from './auth.js';
+import type { Schema, SpecDocument } from './document.js';
+import type { OperationModel } from './model.js';
+import { overrideOf, underPrefix, type Overrides } from './overrides.js';
 
 export interface Classification {
   method: Method;
   access: Access;
   tags: string[];
+  annotations: ToolAnnotations;
   /** Static path segment that named a custom action, removed before naming. */
   actionSegment?: string;
 }
 
+const CRUD = ['list', 'get', 'create', 'update', 'delete'];
 const isParam = (seg: string) => seg.startsWith('{');
 export const segmentsOf = (p: string) => p.split('/').filter(Boolean);
 
@@ -22,37 +25,32 @@ export const kebab = (s: string) =>
     .replace(/^-|-$/g, '')
     .toLowerCase();
 
-function follow(doc: OpenApiDoc, schema: Schema | undefined): Schema | undefined {
-  let s = schema;
-  for (let i = 0; s && typeof s.$ref === 'string' && i < 20; i++) s = resolvePointer(doc, s.$ref) as Schema;
-  return s;
-}
-
 /** Top-level properties of a response schema, looking through `allOf`. */
-export function responseProperties(doc: OpenApiDoc, schema: Schema | undefined): Record<string, Schema> {
-  const s = follow(doc, schema);
-  if (!s) return {};
-  const props: Record<string, Schema> = { ...(s.properties ?? {}) };
-  for (const part of s.allOf ?? []) Object.assign(props, responseProperties(doc, part));
+export function responseProperties(spec: SpecDocument, schema: Schema | undefined, depth = 0): Map<string, Schema> {
+  const props = new Map<string, Schema>();
+  if (!schema) return props;
+  const s = spec.schema(schema).node;
+  for (const [k, v] of Object.entries(s.properties ?? {})) props.set(k, v);
+  if (depth < 16)
+    for (const part of s.allOf ?? []) for (const [k, v] of responseProperties(spec, part, depth + 1)) props.set(k, v);
   return props;
 }
 
 /** A GET is a list when it answers with a page: a `data` array (OpenAI's list envelope). */
-export function isListResponse(doc: OpenApiDoc, op: OperationModel): boolean {
-  const props = responseProperties(doc, op.success.schema);
-  const data = follow(doc, props.data);
-  return Boolean(data && (data.type === 'array' || data.items));
+export function isListResponse(spec: SpecDocument, op: OperationModel): boolean {
+  const data = responseProperties(spec, op.success.schema).get('data');
+  if (!data) return false;
+  const s = spec.schema(data).node;
+  return s.type === 'array' || s.items !== undefined;
 }
 
-export function classify(doc: OpenApiDoc, op: OperationModel, all: OperationModel[], ov: Overrides): Classification {
+function methodOf(spec: SpecDocument, op: OperationModel, all: OperationModel[], ov: Overrides) {
   const segs = segmentsOf(op.path);
   const last = segs[segs.length - 1] ?? '';
-  const override = ov.operations[op.operationId] ?? {};
   let method: Method;
   let actionSegment: string | undefined;
-
   if (op.verb === 'GET') {
-    method = !isParam(last) && isListResponse(doc, op) ? 'list' : 'get';
+    method = !isParam(last) && isListResponse(spec, op) ? 'list' : 'get';
   } else if (op.verb === 'DELETE') {
     method = 'delete';
   } else if (op.verb === 'PUT' || op.verb === 'PATCH') {
@@ -64,41 +62,71 @@ export function classify(doc: OpenApiDoc, op: OperationModel, all: OperationMode
     actionSegment = last;
   } else {
     // POST to a path that also has a non-list GET is a singleton (`/organization/data_retention`): an update.
-    const singletonGet = all.some((o) => o.verb === 'GET' && o.path === op.path && !isListResponse(doc, o));
+    const singletonGet = all.some((o) => o.verb === 'GET' && o.path === op.path && !isListResponse(spec, o));
     method = singletonGet ? 'update' : 'create';
   }
-  if (override.method) {
-    method = override.method;
+  const forced = overrideOf(ov, op.operationId).method;
+  if (forced) {
+    method = forced;
     if (ov.actions.includes(last) && last !== method) actionSegment = last;
-    if (!['list', 'get', 'create', 'update', 'delete'].includes(method) && !isParam(last) && !actionSegment) {
+    if (!CRUD.includes(method) && !isParam(last) && !actionSegment) {
       // A custom method named by override on a path whose last segment is not an action (e.g. `input_tokens`):
       // the segment still describes the action, so it drops out of the resource name.
       actionSegment = last;
     }
   }
+  return { method, actionSegment };
+}
 
+export function annotationsFor(method: Method, access: Access, ov: Overrides): ToolAnnotations {
+  const read = access === 'read';
+  return {
+    readOnlyHint: read,
+    // Creating adds without touching what exists; updates, deletes and state changes (cancel, archive…) can lose data.
+    destructiveHint: !read && method !== 'create',
+    idempotentHint: read || method === 'update' || method === 'delete' || ov.idempotentMethods.includes(method),
+    openWorldHint: true,
+  };
+}
+
+export function classifyOperation(
+  spec: SpecDocument,
+  op: RoutedOperation,
+  all: OperationModel[],
+  ov: Overrides,
+): Classification {
+  const { method, actionSegment } = methodOf(spec, op, all, ov);
+  const override = overrideOf(ov, op.operationId);
   const access: Access =
     override.access ??
-    (method === 'list' || method === 'get' || op.verb === 'GET' || ov.readOnlyMethods.includes(method) ? 'read' : 'write');
-
-  return { method, access, tags: tagsOf(op, ov, override.tags), actionSegment };
+    (method === 'list' || method === 'get' || op.verb === 'GET' || ov.readOnlyMethods.includes(method)
+      ? 'read'
+      : 'write');
+  const out: Classification = {
+    method,
+    access,
+    tags: tagsOf(op, ov, override.tags),
+    annotations: annotationsFor(method, access, ov),
+  };
+  if (actionSegment !== undefined) out.actionSegment = actionSegment;
+  return out;
 }
 
 /**
  * The spec's own area first (kebab-cased), then derived tags. Untagged operations take the first
  * non-namespace path segment, so every tool has an area to filter by.
  */
-export function tagsOf(op: OperationModel, ov: Overrides, extra: string[] = []): string[] {
+export function tagsOf(op: RoutedOperation, ov: Overrides, extra: string[] = []): string[] {
   const tags = new Set<string>();
   for (const t of op.specTags) tags.add(kebab(t));
   if (!op.specTags.length) {
     const area = segmentsOf(op.path).find((s) => !isParam(s) && !ov.namespaces.includes(s));
     if (area) tags.add(kebab(area));
   }
-  for (const [tag, prefixes] of Object.entries(ov.pathTags)) {
+  for (const [tag, prefixes] of ov.pathTags) {
     if (prefixes.some((p) => underPrefix(op.path, p))) tags.add(tag);
   }
-  if (op.admin) tags.add('admin');
+  if (op.auth === 'admin') tags.add('admin');
   if (op.deprecated) tags.add('deprecated');
   if (Object.keys(op.fixedQuery).includes('beta')) tags.add('beta');
   for (const t of extra) tags.add(t);

@@ -1,7 +1,7 @@
-// `npm run generate [-- --spec <path|url>] [--check] [--out <dir>] [--pin <file>]`
+// `npm run generate [-- --spec <path|url>] [--check] [--strict] [--out <dir>] [--pin <file>]`
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSpec, SpecError } from './load.js';
+import { loadSpec } from './load.js';
 import { renderFiles, staleFiles, writeAtomically } from './emit.js';
 import { buildCatalog } from './pipeline.js';
 import { repoRoot } from './pin.js';
@@ -11,6 +11,8 @@ export interface GenerateOptions {
   pinFile?: string;
   out?: string;
   check?: boolean;
+  /** Refuse a spec that is not valid OpenAPI, instead of generating with warnings. */
+  strict?: boolean;
   log?: (line: string) => void;
 }
 
@@ -18,8 +20,8 @@ export interface GenerateOptions {
 export async function generate(opts: GenerateOptions = {}): Promise<number> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const out = path.resolve(opts.out ?? path.join(repoRoot, 'generated'));
-  const spec = await loadSpec({ spec: opts.spec, pinFile: opts.pinFile });
-  const result = await buildCatalog(spec.doc, { sha256: spec.sha256 });
+  const spec = await loadSpec({ spec: opts.spec, pinFile: opts.pinFile, strict: opts.strict });
+  const result = await buildCatalog(spec.doc, { sha256: spec.sha256, warnings: spec.warnings });
   const files = await renderFiles(result);
   for (const w of result.manifest.warnings) log(`warning: ${w}`);
   const { tools, excluded, operations } = result.manifest.counts;
@@ -46,23 +48,31 @@ async function main(): Promise<void> {
       pin: { type: 'string' },
       out: { type: 'string' },
       check: { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run generate -- [--spec <path|url>] [--check] [--out <dir>] [--pin <file>]\n' +
-        'Spec resolution: --spec, then $OPENAI_SPEC, then the cache and mirrors of specs/openai.pin.json, then a verified download.\n',
+      'usage: npm run generate -- [--spec <path|url>] [--check] [--strict] [--out <dir>] [--pin <file>]\n' +
+        'Spec resolution: --spec, then $OPENAI_SPEC, then the cache and mirrors of specs/openai.pin.json, then a verified download.\n' +
+        '--strict: refuse a spec with keywords OpenAPI forbids (by default they are ignored and listed as warnings).\n',
     );
     return;
   }
-  process.exitCode = await generate({ spec: values.spec, pinFile: values.pin, out: values.out, check: values.check });
+  process.exitCode = await generate({
+    spec: values.spec,
+    pinFile: values.pin,
+    out: values.out,
+    check: values.check,
+    strict: values.strict,
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('generator/cli.ts')) {
   main().catch((err: unknown) => {
-    const message = err instanceof SpecError || err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`generate: error: ${message}\n`);
     process.exitCode = 2;
   });

@@ -1,6 +1,7 @@
-// Stage 7: render every file of `generated/` in memory, then either compare (`--check`) or swap the
+// emit stage: render every file of `generated/` in memory, then either compare (`--check`) or swap the
 // whole folder in at once, so a failure at any point leaves the previous output untouched.
 import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
@@ -32,10 +33,19 @@ function validationJson(v: ValidationBundle): string {
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const moduleOf = (t: ToolDef) => t.tags[0] ?? 'misc';
 
-/** Zod source for one tool. Objects without listed properties stay open records, as in the JSON Schema. */
+/**
+ * Zod source for one tool. Objects without listed properties stay open records, as in the JSON Schema.
+ * json-schema-to-zod writes keys as `"name": …`, and in an object literal `"__proto__": …` sets the prototype
+ * instead of adding a key; a computed key is a plain key. (An escaped `\"__proto__\":` inside a string is text.)
+ */
 export function zodSource(t: ToolDef): string {
-  return jsonSchemaToZod(t.inputSchema as any, { module: 'none' });
+  return jsonSchemaToZod(t.inputSchema as JsonSchemaToZodInput, { module: 'none' }).replace(
+    /(?<![\\\w])"__proto__":/g,
+    '["__proto__"]:',
+  );
 }
+
+type JsonSchemaToZodInput = Parameters<typeof jsonSchemaToZod>[0];
 
 function indexSource(result: BuildResult, modules: Map<string, ToolDef[]>): string {
   const project = new Project({
@@ -45,11 +55,20 @@ function indexSource(result: BuildResult, modules: Map<string, ToolDef[]>): stri
   const file = project.createSourceFile('index.ts', '', { overwrite: true });
   file.addImportDeclaration({ moduleSpecifier: 'zod', namedImports: ['z'], isTypeOnly: true });
   file.addImportDeclaration({ moduleSpecifier: '../runtime/types.js', namedImports: ['Catalog'], isTypeOnly: true });
-  file.addImportDeclaration({ moduleSpecifier: './catalog.json', defaultImport: 'catalogJson', attributes: [{ name: 'type', value: 'json' }] });
+  file.addImportDeclaration({
+    moduleSpecifier: './catalog.json',
+    defaultImport: 'catalogJson',
+    attributes: [{ name: 'type', value: 'json' }],
+  });
   file.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: 'toolNames', initializer: `[\n${result.catalog.tools.map((t) => `  '${t.name}',`).join('\n')}\n] as const` }],
+    declarations: [
+      {
+        name: 'toolNames',
+        initializer: `[\n${result.catalog.tools.map((t) => `  '${t.name}',`).join('\n')}\n] as const`,
+      },
+    ],
   });
   file.addTypeAlias({ isExported: true, name: 'OpenAiToolName', type: '(typeof toolNames)[number]' });
   file.addVariableStatement({
@@ -60,7 +79,8 @@ function indexSource(result: BuildResult, modules: Map<string, ToolDef[]>): stri
   });
   const loaders: string[] = [];
   for (const [mod, tools] of modules) {
-    for (const t of tools) loaders.push(`  ${t.name}: () => import('./zod/${mod}.js').then((m) => m.${camel(t.name)}),`);
+    for (const t of tools)
+      loaders.push(`  ${t.name}: () => import('./zod/${mod}.js').then((m) => m.${camel(t.name)}),`);
   }
   file.addVariableStatement({
     isExported: true,
@@ -133,9 +153,13 @@ export async function renderFiles(result: BuildResult): Promise<Map<string, stri
         .map(([tag, tools]) => ({
           tag,
           tools: tools.map((t) => ({
-            name: t.name, method: t.method, access: t.access, verb: t.http.verb,
+            name: t.name,
+            method: t.method,
+            access: t.access,
+            verb: t.http.verb,
             path: manifest.tools.find((m) => m.name === t.name)!.path,
-            admin: t.http.auth === 'admin', deprecated: t.deprecated,
+            admin: t.http.auth === 'admin',
+            deprecated: t.deprecated,
           })),
         })),
       excluded: catalog.excluded,
@@ -145,7 +169,7 @@ export async function renderFiles(result: BuildResult): Promise<Map<string, stri
 }
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch {

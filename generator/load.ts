@@ -1,4 +1,4 @@
-// Stage 1 of the pipeline: find the spec, check it is the one we pinned, parse it, and reject
+// load stage: find the spec, check it is the one we pinned, parse it, and reject
 // anything we cannot model — always with a message that says where the problem is.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -6,25 +6,24 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { LineCounter, parseDocument } from 'yaml';
+import { entriesOf, escapePointer, refsIn, resolvePointer, type OpenApiDocument } from './document.js';
+import { RefError, SpecError } from './errors.js';
+import { findKeywordViolations, violationMessage, withoutKeywords } from './keywords.js';
 import { readPin, repoRoot, type Pin } from './pin.js';
 
-export class SpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SpecError';
-  }
-}
-
-export type OpenApiDoc = Record<string, any>;
+export { SpecError };
 
 export interface LoadedSpec {
-  doc: OpenApiDoc;
+  /** The document as the pipeline reads it: without the keyword violations listed in `warnings`. */
+  doc: OpenApiDocument;
   text: string;
   sha256: string;
   /** Where the bytes came from: a path, a URL, or `cache:<path>`. */
   source: string;
   /** True when the bytes were checked against the pin's sha256. */
   pinned: boolean;
+  /** Keywords the OpenAPI version forbids, found and ignored; an error under `strict`. */
+  warnings: string[];
 }
 
 export interface LoadOptions {
@@ -37,6 +36,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Skip the (slow, ~0.7 s) structural validation; used when the caller validates separately. */
   skipValidation?: boolean;
+  /** Refuse a spec with keyword violations instead of warning about them. */
+  strict?: boolean;
 }
 
 export const SPEC_ENV = 'OPENAI_SPEC';
@@ -53,17 +54,20 @@ async function readSource(ref: string): Promise<string> {
     try {
       res = await fetch(ref, { signal: AbortSignal.timeout(60_000) });
     } catch (err) {
-      throw new SpecError(`could not download the spec from ${ref}: ${(err as Error).cause ?? (err as Error).message}`);
+      throw new SpecError(
+        `could not download the spec from ${ref}: ${String((err as Error).cause ?? (err as Error).message)}`,
+        'SPEC_NOT_FOUND',
+      );
     }
-    if (!res.ok) throw new SpecError(`could not download the spec from ${ref}: HTTP ${res.status}`);
+    if (!res.ok) throw new SpecError(`could not download the spec from ${ref}: HTTP ${res.status}`, 'SPEC_NOT_FOUND');
     return res.text();
   }
   try {
     return await readFile(ref, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SpecError(`spec file not found: ${path.resolve(ref)}`);
-    throw new SpecError(`could not read the spec ${path.resolve(ref)}: ${(err as Error).message}`);
+    if (code === 'ENOENT') throw new SpecError(`spec file not found: ${path.resolve(ref)}`, 'SPEC_NOT_FOUND');
+    throw new SpecError(`could not read the spec ${path.resolve(ref)}: ${(err as Error).message}`, 'SPEC_NOT_FOUND');
   }
 }
 
@@ -83,7 +87,7 @@ function cacheDirOf(opts: LoadOptions): string {
 function verify(text: string, pin: Pin, where: string): string {
   const got = sha256(text);
   if (got !== pin.sha256) {
-    throw new SpecError(`sha256 mismatch for ${where}: expected ${pin.sha256} (pinned), got ${got}`);
+    throw new SpecError(`sha256 mismatch for ${where}: expected ${pin.sha256} (pinned), got ${got}`, 'SPEC_SHA256');
   }
   return got;
 }
@@ -93,7 +97,9 @@ function verify(text: string, pin: Pin, where: string): string {
  * then a download of the pin's source URL. Everything that stands in for the pin is checked against its sha256;
  * an explicit spec is taken as given (that is how drift reports and older versions are generated).
  */
-export async function resolveSpecText(opts: LoadOptions = {}): Promise<{ text: string; source: string; pinned: boolean }> {
+export async function resolveSpecText(
+  opts: LoadOptions = {},
+): Promise<{ text: string; source: string; pinned: boolean }> {
   const env = opts.env ?? process.env;
   const explicit = opts.spec ?? env[SPEC_ENV];
   if (explicit) return { text: await readSource(explicit), source: explicit, pinned: false };
@@ -140,11 +146,17 @@ export function checkSpecLimits(doc: unknown, source: string): void {
   while (stack.length) {
     const [node, depth, at] = stack.pop()!;
     if (++nodes > MAX_SPEC_NODES) {
-      throw new SpecError(`${source}: the document expands to more than ${MAX_SPEC_NODES} values (YAML aliases included); refusing to process it`);
+      throw new SpecError(
+        `${source}: the document expands to more than ${MAX_SPEC_NODES} values (YAML aliases included); refusing to process it`,
+        'SPEC_LIMIT',
+      );
     }
     if (!node || typeof node !== 'object') continue;
     if (depth >= MAX_SPEC_DEPTH) {
-      throw new SpecError(`${source}: ${at.length > 120 ? `${at.slice(0, 120)}…` : at} nests deeper than ${MAX_SPEC_DEPTH} levels, the limit for a spec`);
+      throw new SpecError(
+        `${source}: ${at.length > 120 ? `${at.slice(0, 120)}…` : at} nests deeper than ${MAX_SPEC_DEPTH} levels, the limit for a spec`,
+        'SPEC_LIMIT',
+      );
     }
     for (const [key, value] of Object.entries(node)) {
       if (value && typeof value === 'object') stack.push([value, depth + 1, `${at}/${escapePointer(key)}`]);
@@ -154,7 +166,7 @@ export function checkSpecLimits(doc: unknown, source: string): void {
 }
 
 /** Parse YAML or JSON (JSON is YAML) and report the first error as `source:line:column`. */
-export function parseSpecText(text: string, source: string): OpenApiDoc {
+export function parseSpecText(text: string, source: string): OpenApiDocument {
   const lineCounter = new LineCounter();
   // prettyErrors off: the context it builds is not shown (only the first line is), and costs a lot on huge lines.
   const parsed = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
@@ -163,86 +175,108 @@ export function parseSpecText(text: string, source: string): OpenApiDoc {
     const { line, col } = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     // yaml composes recursively and reports its own stack overflow as a parse error.
     if (/call stack/i.test(first.message)) {
-      throw new SpecError(`${source}:${line}:${col}: nests too deeply to parse (a spec may nest at most ${MAX_SPEC_DEPTH} levels)`);
+      throw new SpecError(
+        `${source}:${line}:${col}: nests too deeply to parse (a spec may nest at most ${MAX_SPEC_DEPTH} levels)`,
+        'SPEC_LIMIT',
+      );
     }
-    throw new SpecError(`${source}:${line}:${col}: invalid YAML/JSON: ${first.message.split('\n')[0]}`);
+    throw new SpecError(`${source}:${line}:${col}: invalid YAML/JSON: ${first.message.split('\n')[0]}`, 'SPEC_PARSE');
   }
   let doc: unknown;
   try {
     doc = parsed.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
-      throw new SpecError(`${source}: YAML aliases expand too much (an alias bomb?); at most ${MAX_ALIAS_COUNT} alias expansions per anchor are allowed`);
+      throw new SpecError(
+        `${source}: YAML aliases expand too much (an alias bomb?); at most ${MAX_ALIAS_COUNT} alias expansions per anchor are allowed`,
+        'SPEC_LIMIT',
+      );
     }
     throw err;
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new SpecError(`${source}: not an OpenAPI document (expected a mapping at the top level)`);
+    throw new SpecError(`${source}: not an OpenAPI document (expected a mapping at the top level)`, 'SPEC_PARSE');
   }
   checkSpecLimits(doc, source);
-  return doc as OpenApiDoc;
+  return doc as OpenApiDocument;
 }
 
-export function checkVersion(doc: OpenApiDoc, source: string): void {
-  const version = doc.openapi ?? doc.swagger;
+export function checkVersion(doc: OpenApiDocument, source: string): void {
+  const raw = doc as { openapi?: unknown; swagger?: unknown };
+  const version = raw.openapi ?? raw.swagger;
   if (typeof version !== 'string' || !/^3\.[01]\.\d+$/.test(version)) {
     throw new SpecError(
       `${source}: unsupported OpenAPI version ${JSON.stringify(version ?? null)} at #/openapi (supported: 3.0.x, 3.1.x)`,
+      'SPEC_VERSION',
     );
   }
 }
 
-/** Follow a local JSON pointer; `undefined` when any step is missing. */
-export function resolvePointer(doc: unknown, ref: string): unknown {
-  if (!ref.startsWith('#')) return undefined;
-  let node: any = doc;
-  for (const raw of ref.slice(1).split('/').slice(1)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object' || !(key in node)) return undefined;
-    node = node[key];
-  }
-  return node;
-}
-
-const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
-
 /**
- * Every `$ref` must point inside the document: we bundle components ourselves, and a dangling reference
- * would otherwise surface as a confusing schema error far from its cause.
+ * Every `$ref` must point inside the document, and no chain of them may come back to itself: we bundle
+ * components ourselves, and a dangling reference would otherwise surface as a confusing schema error far
+ * from its cause.
  */
-export function checkRefs(doc: OpenApiDoc, source: string): void {
+export function checkRefs(doc: OpenApiDocument, source: string): void {
   const bad: string[] = [];
-  const walk = (node: unknown, at: string) => {
-    if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${at}/${i}`));
-    if (!node || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string') {
-        if (!value.startsWith('#')) bad.push(`${at}/$ref: external reference ${value} is not supported`);
-        else if (resolvePointer(doc, value) === undefined) bad.push(`${at}/$ref: cannot resolve ${value}`);
-      } else if (key !== 'example' && key !== 'examples') walk(value, `${at}/${escapePointer(key)}`);
+  for (const { at, ref } of refsIn(doc)) {
+    if (!ref.startsWith('#')) {
+      bad.push(`${at}/$ref: external reference ${ref} is not supported`);
+      continue;
     }
-  };
-  walk(doc, '#');
+    // Follow the chain from here: a pure `$ref` → `$ref` loop has no schema at its end.
+    const seen = new Set<string>();
+    let target: string | undefined = ref;
+    while (target !== undefined) {
+      if (seen.has(target)) {
+        bad.push(`${at}/$ref: circular $ref ${ref}`);
+        break;
+      }
+      seen.add(target);
+      const node = resolvePointer(doc, target);
+      if (node === undefined) {
+        bad.push(`${at}/$ref: cannot resolve ${target}`);
+        break;
+      }
+      const next =
+        node && typeof node === 'object' ? new Map(entriesOf(node as Record<string, unknown>)).get('$ref') : undefined;
+      target = typeof next === 'string' && next.startsWith('#') ? next : undefined;
+    }
+  }
   if (bad.length) {
     const more = bad.length > 5 ? ` (and ${bad.length - 5} more)` : '';
-    throw new SpecError(`${source}: unresolvable $ref\n  ${bad.slice(0, 5).join('\n  ')}${more}`);
+    throw new RefError(source, `unresolvable $ref\n  ${bad.slice(0, 5).join('\n  ')}${more}`);
   }
 }
 
-async function validateStructure(doc: OpenApiDoc, source: string): Promise<void> {
+async function validateStructure(doc: OpenApiDocument, source: string): Promise<void> {
   try {
     // swagger-parser mutates what it is given; validate a copy so the model sees the document as written.
-    await SwaggerParser.validate(structuredClone(doc) as any, { dereference: { circular: 'ignore' } } as any);
+    await SwaggerParser.validate(structuredClone(doc) as never, { dereference: { circular: 'ignore' } } as never);
   } catch (err) {
-    throw new SpecError(`${source}: not a valid OpenAPI document: ${(err as Error).message.split('\n').slice(0, 6).join('\n')}`);
+    throw new SpecError(
+      `${source}: not a valid OpenAPI document: ${(err as Error).message.split('\n').slice(0, 6).join('\n')}`,
+      'SPEC_INVALID',
+    );
   }
 }
 
 export async function loadSpec(opts: LoadOptions = {}): Promise<LoadedSpec> {
   const { text, source, pinned } = await resolveSpecText(opts);
-  const doc = parseSpecText(text, source);
-  checkVersion(doc, source);
-  checkRefs(doc, source);
+  const parsed = parseSpecText(text, source);
+  checkVersion(parsed, source);
+  checkRefs(parsed, source);
+  // Harmless keyword violations are taken out before validation, so only real structural problems fail it.
+  const violations = findKeywordViolations(parsed);
+  const warnings = violations.map(violationMessage);
+  if (opts.strict && warnings.length) {
+    const more = warnings.length > 5 ? `\n  (and ${warnings.length - 5} more)` : '';
+    throw new SpecError(
+      `${source}: not valid OpenAPI (--strict):\n  ${warnings.slice(0, 5).join('\n  ')}${more}`,
+      'SPEC_STRICT',
+    );
+  }
+  const doc = withoutKeywords(parsed, violations);
   if (!opts.skipValidation) await validateStructure(doc, source);
-  return { doc, text, sha256: sha256(text), source, pinned };
+  return { doc, text, sha256: sha256(text), source, pinned, warnings };
 }

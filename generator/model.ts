@@ -1,10 +1,21 @@
-// Stage 2: turn the raw document into a flat list of operations with every `$ref` of the
-// operation's own envelope (parameters, request bodies, responses) resolved. Schemas stay as written;
-// the schema stage decides how deep to follow them.
+// model stage: turn the document into a flat list of operations with every `$ref` of the operation's own
+// envelope (parameters, request bodies, responses) resolved. Schemas stay as written; the schema stage
+// decides how deep to follow them.
 import type { HttpVerb } from '../runtime/types.js';
-import { resolvePointer, SpecError, type OpenApiDoc } from './load.js';
+import {
+  entriesOf,
+  escapePointer,
+  type Operation,
+  type Parameter,
+  type PathItem,
+  type RequestBody,
+  type Response,
+  type Schema,
+  type SecurityRequirement,
+  type SpecDocument,
+} from './document.js';
 
-export type Schema = Record<string, any>;
+export type { Schema };
 
 export interface ParamModel {
   name: string;
@@ -44,8 +55,8 @@ export interface OperationModel {
   summary: string;
   description: string;
   deprecated: boolean;
-  /** True when the operation's security asks for `AdminApiKeyAuth`. */
-  admin: boolean;
+  /** Security scheme names the operation accepts (its own `security`, else the document's). */
+  securitySchemes: string[];
   params: ParamModel[];
   body?: BodyModel;
   success: ResponseModel;
@@ -55,62 +66,89 @@ export interface OperationModel {
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
-const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
-
-/** Resolve a `$ref` chain on an envelope object (parameter, request body, response). */
-function deref<T>(doc: OpenApiDoc, node: any, at: string): T {
-  const seen = new Set<string>();
-  while (node && typeof node === 'object' && typeof node.$ref === 'string') {
-    if (seen.has(node.$ref)) throw new SpecError(`${at}: circular $ref ${node.$ref}`);
-    seen.add(node.$ref);
-    const target = resolvePointer(doc, node.$ref);
-    if (target === undefined) throw new SpecError(`${at}/$ref: cannot resolve ${node.$ref}`);
-    node = target;
-  }
-  return node as T;
-}
-
 /**
  * Multipart wins over JSON when both are offered, because file upload is the capability the JSON
  * variant lacks; anything else falls back to the first listed type.
  */
-export function pickContentType(types: string[]): string {
+export function pickContentType(types: string[]): string | undefined {
   for (const preferred of ['multipart/form-data', 'application/json']) {
     if (types.includes(preferred)) return preferred;
   }
-  return types[0]!;
+  return types[0];
 }
 
 function splitPathKey(pathKey: string): { path: string; fixedQuery: Record<string, string> } {
-  const [path, query] = pathKey.split('?', 2) as [string, string | undefined];
-  const fixedQuery: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(query ?? '')) fixedQuery[k] = v;
-  return { path, fixedQuery };
+  const cut = pathKey.indexOf('?');
+  const path = cut < 0 ? pathKey : pathKey.slice(0, cut);
+  // Null prototype: a query key is a name from the document, `__proto__` included.
+  const fixedQuery: Record<string, string> = Object.create(null);
+  for (const [k, v] of new URLSearchParams(cut < 0 ? '' : pathKey.slice(cut + 1))) fixedQuery[k] = v;
+  return { path, fixedQuery: { ...fixedQuery } };
 }
 
-function isAdmin(security: unknown): boolean {
-  return Array.isArray(security) && security.some((req) => req && typeof req === 'object' && 'AdminApiKeyAuth' in req);
+function schemeNames(security: SecurityRequirement[] | undefined): string[] {
+  if (!Array.isArray(security)) return [];
+  return [...new Set(security.flatMap((req) => (req && typeof req === 'object' ? Object.keys(req) : [])))];
 }
 
-function successResponse(doc: OpenApiDoc, responses: Record<string, any> | undefined, at: string): ResponseModel {
-  const codes = Object.keys(responses ?? {}).filter((c) => /^2\d\d$/.test(c) || c === '2XX' || c === 'default').sort();
+function successResponse(
+  spec: SpecDocument,
+  responses: Record<string, unknown> | undefined,
+  at: string,
+): ResponseModel {
+  const codes = entriesOf(responses)
+    .map(([c]) => c)
+    .filter((c) => /^2\d\d$/.test(c) || c === '2XX' || c === 'default')
+    .sort();
   const status = codes.find((c) => c.startsWith('2')) ?? codes[0];
   if (!status) return { status: '200', mediaTypes: [] };
-  const resp = deref<any>(doc, responses![status], `${at}/responses/${status}`);
-  const content: Record<string, any> = resp?.content ?? {};
-  const mediaTypes = Object.keys(content);
-  const json = content['application/json'];
-  return { status, mediaTypes, schema: json?.schema };
+  const resp = spec.deref<Response>(new Map(entriesOf(responses)).get(status) as Response, `${at}/responses/${status}`);
+  const content = new Map(entriesOf(resp?.content as Record<string, { schema?: Schema }> | undefined));
+  return { status, mediaTypes: [...content.keys()], schema: content.get('application/json')?.schema };
 }
 
-export function buildOperations(doc: OpenApiDoc): OperationModel[] {
+function paramModel(p: Parameter): ParamModel | undefined {
+  if (p.in !== 'path' && p.in !== 'query' && p.in !== 'header') return undefined;
+  const schema = (p.schema ?? [...new Map(entriesOf(p.content)).values()][0]?.schema ?? {}) as Schema;
+  const out: ParamModel = {
+    name: p.name,
+    in: p.in,
+    required: p.in === 'path' ? true : Boolean(p.required),
+    description: p.description ?? schema.description ?? '',
+    schema,
+    deprecated: Boolean(p.deprecated),
+  };
+  if (p.style !== undefined) out.style = p.style;
+  if (p.explode !== undefined) out.explode = p.explode;
+  return out;
+}
+
+function bodyModel(spec: SpecDocument, raw: Operation['requestBody'], at: string): BodyModel | undefined {
+  if (!raw) return undefined;
+  const rb = spec.deref<RequestBody>(raw, `${at}/requestBody`);
+  const content = new Map(entriesOf(rb.content));
+  const alternatives = [...content.keys()];
+  const contentType = pickContentType(alternatives);
+  if (contentType === undefined) return undefined;
+  return {
+    contentType,
+    alternatives,
+    schema: (content.get(contentType)?.schema ?? {}) as Schema,
+    // Absent means optional in OpenAPI, but OpenAI leaves it out on newer endpoints whose bodies are
+    // clearly needed (`POST /videos`); only an explicit `required: false` makes the body optional.
+    required: rb.required !== false,
+  };
+}
+
+export function buildOperations(spec: SpecDocument): OperationModel[] {
   const out: OperationModel[] = [];
-  const globalAdmin = isAdmin(doc.security);
-  for (const [pathKey, rawItem] of Object.entries<any>(doc.paths ?? {})) {
+  const globalSchemes = schemeNames(spec.doc.security);
+  for (const [pathKey, rawItem] of spec.pathItems()) {
     const itemAt = `#/paths/${escapePointer(pathKey)}`;
-    const item = deref<any>(doc, rawItem, itemAt);
+    const item = spec.deref<PathItem>(rawItem, itemAt);
+    if (!item || typeof item !== 'object') continue;
     for (const verb of VERBS) {
-      const op = item?.[verb];
+      const op = Object.hasOwn(item, verb) ? (item[verb] as Operation | undefined) : undefined;
       if (!op) continue;
       const at = `${itemAt}/${verb}`;
       const { path, fixedQuery } = splitPathKey(pathKey);
@@ -121,40 +159,14 @@ export function buildOperations(doc: OpenApiDoc): OperationModel[] {
         [item.parameters, `${itemAt}/parameters`],
         [op.parameters, `${at}/parameters`],
       ] as const) {
-        (list ?? []).forEach((raw: any, i: number) => {
-          const p = deref<any>(doc, raw, `${listAt}/${i}`);
-          if (p.in === 'cookie') return;
-          byKey.set(`${p.in}:${p.name}`, {
-            name: p.name,
-            in: p.in,
-            required: p.in === 'path' ? true : Boolean(p.required),
-            description: p.description ?? p.schema?.description ?? '',
-            schema: p.schema ?? (p.content ? (Object.values<any>(p.content)[0]?.schema ?? {}) : {}),
-            style: p.style,
-            explode: p.explode,
-            deprecated: Boolean(p.deprecated),
-          });
+        (list ?? []).forEach((raw, i) => {
+          const p = paramModel(spec.deref<Parameter>(raw, `${listAt}/${i}`));
+          if (p) byKey.set(`${p.in}:${p.name}`, p);
         });
       }
 
-      let body: BodyModel | undefined;
-      if (op.requestBody) {
-        const rb = deref<any>(doc, op.requestBody, `${at}/requestBody`);
-        const alternatives = Object.keys(rb.content ?? {});
-        if (alternatives.length) {
-          const contentType = pickContentType(alternatives);
-          body = {
-            contentType,
-            alternatives,
-            schema: rb.content[contentType]?.schema ?? {},
-            // Absent means optional in OpenAPI, but OpenAI leaves it out on newer endpoints whose bodies are
-            // clearly needed (`POST /videos`); only an explicit `required: false` makes the body optional.
-            required: rb.required !== false,
-          };
-        }
-      }
-
-      out.push({
+      const body = bodyModel(spec, op.requestBody, at);
+      const model: OperationModel = {
         operationId: op.operationId ?? `${verb}_${path}`,
         verb: verb.toUpperCase() as HttpVerb,
         pathKey,
@@ -164,12 +176,13 @@ export function buildOperations(doc: OpenApiDoc): OperationModel[] {
         summary: op.summary ?? '',
         description: op.description ?? '',
         deprecated: Boolean(op.deprecated),
-        admin: op.security !== undefined ? isAdmin(op.security) : globalAdmin,
+        securitySchemes: op.security !== undefined ? schemeNames(op.security) : globalSchemes,
         params: [...byKey.values()],
-        body,
-        success: successResponse(doc, op.responses, at),
+        success: successResponse(spec, op.responses as Record<string, unknown> | undefined, at),
         pointer: at,
-      });
+      };
+      if (body) model.body = body;
+      out.push(model);
     }
   }
   return out;

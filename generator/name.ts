@@ -1,11 +1,11 @@
-// Stage 4: Truto-style tool names, derived from the path so that they read like the REST resource.
+// name stage: Truto-style tool names, derived from the path so that they read like the REST resource.
 //   list   -> list_all_open_ai_<plural>          get    -> get_single_open_ai_<singular>_by_id
 //   create -> create_a_open_ai_<singular>        update -> update_a_open_ai_<singular>_by_id
 //   delete -> delete_a_open_ai_<singular>_by_id  custom -> open_ai_<plural>_<method>
 import { createHash } from 'node:crypto';
 import pluralize from 'pluralize';
 import type { Method } from '../runtime/types.js';
-import { SpecError } from './load.js';
+import { SpecError } from './errors.js';
 import type { OperationModel } from './model.js';
 import { segmentsOf } from './classify.js';
 
@@ -44,7 +44,12 @@ export interface ResourceName {
  * (`/organization/projects/{project_id}/api_keys` -> `project`, `api_keys`), because "the api keys of a
  * project" reads as `project_api_keys`.
  */
-export function resourceOf(path: string, namespaces: string[], actionSegment?: string, keepNamespaces = false): ResourceName {
+export function resourceOf(
+  path: string,
+  namespaces: string[],
+  actionSegment?: string,
+  keepNamespaces = false,
+): ResourceName {
   const segs = segmentsOf(path);
   if (actionSegment && segs[segs.length - 1] === actionSegment) segs.pop();
   const statics = segs.filter((s) => !s.startsWith('{'));
@@ -63,7 +68,9 @@ export function toolName(method: Method, res: ResourceName, path: string, suffix
   const base = res.words.join('_');
   const last = res.words[res.words.length - 1] ?? '';
   const one = [...res.words.slice(0, -1), singular(last)].join('_');
-  const many = [...res.words.slice(0, -1), last === singular(last) && method === 'list' ? plural(last) : last].join('_');
+  const many = [...res.words.slice(0, -1), last === singular(last) && method === 'list' ? plural(last) : last].join(
+    '_',
+  );
   const byId = hasIdParam(path) ? '_by_id' : '';
   let name: string;
   switch (method) {
@@ -125,7 +132,9 @@ export function nameAll(inputs: NamingInput[], namespaces: string[]): { names: s
   });
   const clashes: NameClash[] = [];
   const groups = new Map<string, number[]>();
-  first.forEach((n, idx) => groups.set(n, [...(groups.get(n) ?? []), idx]));
+  first.forEach((n, idx) => {
+    groups.set(n, [...(groups.get(n) ?? []), idx]);
+  });
   const names = [...first];
   for (const [name, idxs] of groups) {
     if (idxs.length < 2) continue;
@@ -135,7 +144,12 @@ export function nameAll(inputs: NamingInput[], namespaces: string[]): { names: s
       if (i.override) continue;
       const res = resourceOf(i.op.path, namespaces, i.actionSegment);
       if (res.droppedNamespaces.length) {
-        names[idx] = toolName(i.method, resourceOf(i.op.path, namespaces, i.actionSegment, true), i.op.path, suffixOf(i.op));
+        names[idx] = toolName(
+          i.method,
+          resourceOf(i.op.path, namespaces, i.actionSegment, true),
+          i.op.path,
+          suffixOf(i.op),
+        );
         renamed.push(`${i.op.operationId} -> ${names[idx]}`);
       }
     }
@@ -149,12 +163,14 @@ export function nameAll(inputs: NamingInput[], namespaces: string[]): { names: s
   const seen = new Map<string, string>();
   final.forEach((n, idx) => {
     const opId = inputs[idx]!.op.operationId;
-    if (!NAME_RE.test(n)) throw new SpecError(`${inputs[idx]!.op.pointer}: tool name "${n}" does not match ${NAME_RE}`);
+    if (!NAME_RE.test(n))
+      throw new SpecError(`${inputs[idx]!.op.pointer}: tool name "${n}" does not match ${NAME_RE}`, 'SPEC_NAME');
     const other = seen.get(n);
     if (other) {
       throw new SpecError(
         `duplicate tool name "${n}" for operations ${other} and ${opId}: add a name override for one of them under ` +
           `operations.<operationId>.name in specs/overrides.yaml`,
+        'SPEC_NAME',
       );
     }
     seen.set(n, opId);

@@ -1,63 +1,127 @@
-// Loads `specs/overrides.yaml`: the project-owned knobs for classification, naming and descriptions.
+// Loads `specs/overrides.yaml`: the project-owned knobs for auth, classification, naming and descriptions.
+// The file is checked against a schema, so a misspelt key fails with its line instead of being ignored.
+// Keyed sections become `Map`s: their keys are operationIds and paths from a spec we do not control.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
-import type { Access } from '../runtime/types.js';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import { OverridesError } from './errors.js';
 import { repoRoot } from './pin.js';
 
-export interface AsyncHint {
-  prefix: string;
-  noun: string;
-  terminal: string[];
-  /** Tool to poll; `null` means there is none; absent means "the get tool of the same resource". */
-  poll?: string | null;
-  /** All states, for resources whose spec schema leaves `status` a plain string. */
-  statuses?: string[];
-  /** Fields of the object that show how far it got, reported while waiting. */
-  progress?: string[];
-}
+export { OverridesError };
 
-export interface OperationOverride {
-  method?: string;
-  access?: Access;
-  name?: string;
-  tags?: string[];
-  response?: 'json' | 'binary' | 'text' | 'empty';
-  /** Force admin-key auth where the spec says so only in prose, not in `security`. */
-  admin?: boolean;
+const strings = z.array(z.string());
+const prefixes = z.array(z.string().startsWith('/', 'a path prefix starts with "/"'));
+
+/** A mapping read into a `Map`, so `__proto__` or `constructor` as a key is just a key. */
+const keyed = <T extends z.ZodType>(value: T) =>
+  z.preprocess(
+    (x) => (x && typeof x === 'object' && !Array.isArray(x) && !(x instanceof Map) ? new Map(Object.entries(x)) : x),
+    z.map(z.string(), value, { error: 'expected a mapping' }),
+  );
+
+const operationOverride = z.strictObject({
+  method: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'a method is snake_case')
+    .optional(),
+  access: z.enum(['read', 'write']).optional(),
+  name: z.string().optional(),
+  tags: strings.optional(),
+  response: z.enum(['json', 'binary', 'text', 'empty']).optional(),
+  /** Force the admin key (true) or the project key (false), whatever the spec and the auth rules say. */
+  admin: z.boolean().optional(),
   /** Extra sentence appended to the description. */
-  hint?: string;
-}
+  hint: z.string().optional(),
+});
 
-export interface Overrides {
-  namespaces: string[];
-  actions: string[];
-  readOnlyMethods: string[];
-  idempotentMethods: string[];
-  pathTags: Record<string, string[]>;
-  headers: { prefixes: string[]; headers: Record<string, string> }[];
-  async: AsyncHint[];
-  deprecations: { prefixes: string[]; note: string }[];
-  exclude: Record<string, string>;
-  operations: Record<string, OperationOverride>;
-}
+const asyncHint = z.strictObject({
+  prefix: z.string().startsWith('/'),
+  noun: z.string(),
+  terminal: strings.min(1),
+  /** Tool to poll; `null` means there is none; absent means "the get tool of the same resource". */
+  poll: z.string().nullable().optional(),
+  /** All states, for resources whose spec schema leaves `status` a plain string. */
+  statuses: strings.optional(),
+  /** Fields of the object that show how far it got, reported while waiting. */
+  progress: strings.optional(),
+});
+
+const overridesSchema = z.strictObject({
+  auth: z
+    .strictObject({
+      /** Security schemes that mean the admin key. */
+      adminSchemes: strings.default([]),
+      /** Paths sent with the admin key whatever a spec version's `security` says. */
+      adminPaths: prefixes.default([]),
+    })
+    .default({ adminSchemes: [], adminPaths: [] }),
+  namespaces: strings.default([]),
+  actions: strings.default([]),
+  readOnlyMethods: strings.default([]),
+  idempotentMethods: strings.default([]),
+  pathTags: keyed(prefixes).default(new Map()),
+  headers: z.array(z.strictObject({ prefixes, headers: keyed(z.string()) })).default([]),
+  async: z.array(asyncHint).default([]),
+  deprecations: z.array(z.strictObject({ prefixes, note: z.string() })).default([]),
+  exclude: keyed(z.string()).default(new Map()),
+  operations: keyed(operationOverride).default(new Map()),
+});
+
+export type OperationOverride = z.infer<typeof operationOverride>;
+export type AsyncHint = z.infer<typeof asyncHint>;
+export type Overrides = z.infer<typeof overridesSchema>;
 
 export const defaultOverridesFile = path.join(repoRoot, 'specs', 'overrides.yaml');
 
+const NO_OVERRIDE: OperationOverride = Object.freeze({});
+
+/** The override of one operation (an empty one when there is none). */
+export const overrideOf = (ov: Overrides, operationId: string): OperationOverride =>
+  ov.operations.get(operationId) ?? NO_OVERRIDE;
+
+/** Where a zod issue points in the YAML: the offending key for unknown keys, else the value. */
+function issueNode(doc: ReturnType<typeof parseDocument>, issue: z.core.$ZodIssue): YamlNode | undefined {
+  const at = doc.getIn(issue.path as (string | number)[], true) as YamlNode | undefined;
+  if (issue.code === 'unrecognized_keys' && isMap(at)) {
+    const bad = at.items.find((p) => isPair(p) && isScalar(p.key) && issue.keys.includes(String(p.key.value)));
+    if (bad && isScalar(bad.key)) return bad.key;
+  }
+  if (at) return at;
+  // A missing value: point at its parent.
+  return doc.getIn(issue.path.slice(0, -1) as (string | number)[], true) as YamlNode | undefined;
+}
+
+/** Parse and check overrides text; `file` is only used in messages. */
+export function parseOverrides(text: string, file = 'overrides.yaml'): Overrides {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const { line, col } = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
+    throw new OverridesError(`${file}:${line}:${col}: ${first.message.split('\n')[0]}`);
+  }
+  const result = overridesSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.slice(0, 5).map((issue) => {
+    const node = issueNode(doc, issue);
+    const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
+    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    const key = issue.path.length ? ` at ${issue.path.join('.')}` : '';
+    return `${where}: ${issue.message}${key}`;
+  });
+  const more = result.error.issues.length > 5 ? `\n(and ${result.error.issues.length - 5} more)` : '';
+  throw new OverridesError(`${lines.join('\n')}${more}`);
+}
+
 export function loadOverrides(file = defaultOverridesFile): Overrides {
-  const raw = (parse(readFileSync(file, 'utf8')) ?? {}) as Partial<Overrides>;
-  return {
-    namespaces: raw.namespaces ?? [],
-    actions: raw.actions ?? [],
-    readOnlyMethods: raw.readOnlyMethods ?? [],
-    idempotentMethods: raw.idempotentMethods ?? [],
-    pathTags: raw.pathTags ?? {},
-    headers: raw.headers ?? [],
-    async: raw.async ?? [],
-    deprecations: raw.deprecations ?? [],
-    exclude: raw.exclude ?? {},
-    operations: raw.operations ?? {},
-  };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new OverridesError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  return parseOverrides(text, path.relative(process.cwd(), file) || file);
 }
 
 /** Prefix match on whole segments, so `/threads` does not match `/threads_archive`. */

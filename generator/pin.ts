@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PinError } from './errors.js';
 
 export interface Pin {
   /** Where to download the spec (a raw URL at a fixed commit). */
@@ -24,12 +25,18 @@ export async function readPin(file: string = defaultPinFile): Promise<Pin> {
   try {
     raw = await readFile(file, 'utf8');
   } catch {
-    throw new Error(`pin file not found: ${file}`);
+    throw new PinError(`pin file not found: ${file}`, 'PIN_NOT_FOUND');
   }
-  const pin = JSON.parse(raw) as Pin;
+  let pin: Partial<Pin>;
+  try {
+    pin = JSON.parse(raw) as Partial<Pin>;
+  } catch (err) {
+    throw new PinError(`${file}: not valid JSON: ${(err as Error).message}`, 'PIN_INVALID');
+  }
   for (const key of ['source', 'sha256'] as const) {
-    if (typeof pin[key] !== 'string' || !pin[key]) throw new Error(`${file}: missing "${key}"`);
+    if (typeof pin[key] !== 'string' || !pin[key]) throw new PinError(`${file}: missing "${key}"`, 'PIN_INVALID');
   }
-  if (!/^[0-9a-f]{64}$/.test(pin.sha256)) throw new Error(`${file}: "sha256" must be 64 lowercase hex digits`);
-  return pin;
+  if (!/^[0-9a-f]{64}$/.test(pin.sha256 ?? ''))
+    throw new PinError(`${file}: "sha256" must be 64 lowercase hex digits`, 'PIN_INVALID');
+  return pin as Pin;
 }

@@ -117,21 +117,30 @@ function portableNode(schema: JsonSchema, full: unknown[], defs: Defs, depth: nu
     out[key] = Object.fromEntries(
       Object.entries(out[key]).map(([name, sub]) => [
         name,
-        isNode(sub) ? portableNode(sub, key === 'properties' ? step(full, defs, { property: name }) : [], defs, depth + 1) : sub,
+        isNode(sub)
+          ? portableNode(sub, key === 'properties' ? step(full, defs, { property: name }) : [], defs, depth + 1)
+          : sub,
       ]),
     );
   }
-  if (isNode(out.additionalProperties)) out.additionalProperties = portableNode(out.additionalProperties, [], defs, depth + 1);
+  if (isNode(out.additionalProperties))
+    out.additionalProperties = portableNode(out.additionalProperties, [], defs, depth + 1);
   if (isNode(out.items)) out.items = portableNode(out.items, step(full, defs, 'items'), defs, depth + 1);
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
-    if (Array.isArray(out[key])) out[key] = (out[key] as JsonSchema[]).map((b) => (isNode(b) ? portableNode(b, full, defs, depth + 1) : b));
+    if (Array.isArray(out[key]))
+      out[key] = (out[key] as JsonSchema[]).map((b) => (isNode(b) ? portableNode(b, full, defs, depth + 1) : b));
   }
 
   const combinator = ['anyOf', 'oneOf', 'allOf', '$ref', 'const'].some((k) => k in out);
-  let types: string[] = Array.isArray(out.type) ? (out.type as string[]).filter((t) => t !== 'null') : typeof out.type === 'string' ? [out.type] : [];
+  let types: string[] = Array.isArray(out.type)
+    ? (out.type as string[]).filter((t) => t !== 'null')
+    : typeof out.type === 'string'
+      ? [out.type]
+      : [];
   if (!types.length && !combinator) {
     types = typesOf(full, defs);
-    if (!types.length && Array.isArray(out.enum)) types = [...new Set(out.enum.map(valueType).filter((t): t is string => !!t))].sort();
+    if (!types.length && Array.isArray(out.enum))
+      types = [...new Set(out.enum.map(valueType).filter((t): t is string => !!t))].sort();
   }
 
   if (types.length === 1) {

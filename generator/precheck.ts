@@ -17,8 +17,10 @@ export function withPrecheck(tool: ToolDef, validation: JsonSchema): { tool: Too
   const props = (tool.inputSchema.properties ?? {}) as Record<string, JsonSchema>;
   const fileArg = tool.http.body?.fileFields.length === 1 ? tool.http.body.fileFields[0] : undefined;
   const purposes = props.purpose?.enum;
-  if (!fileArg || !Array.isArray(purposes) || !CHECKED_PURPOSES.some((p) => purposes.includes(p))) return { tool, validation };
-  if ('skip_validation' in props) throw new Error(`${tool.name}: the spec already has an argument named skip_validation`);
+  if (!fileArg || !Array.isArray(purposes) || !CHECKED_PURPOSES.some((p) => purposes.includes(p)))
+    return { tool, validation };
+  if ('skip_validation' in props)
+    throw new Error(`${tool.name}: the spec already has an argument named skip_validation`);
   return {
     tool: { ...tool, inputSchema: withSkip(tool.inputSchema), precheck: { fileArg, purposeArg: 'purpose' } },
     validation: withSkip(validation),

@@ -1,11 +1,13 @@
-// Stage 6: the tool's arguments. One flat object per tool merges path, query, header and body parameters.
+// schema stage: the tool's arguments. One flat object per tool merges path, query, header and body parameters.
 // Two schemas come out of it:
 //  - the compact schema the LLM sees: complete at the top level, summarized below it (token budget);
 //  - the full validation schema the runtime checks arguments against before any request.
+// Property and parameter names come from the spec: they are kept in `Map`s and written out with
+// `Object.fromEntries`, so `__proto__` or `constructor` is a field like any other.
 import type { BodyBinding, JsonSchema, ParamBinding } from '../runtime/types.js';
-import { resolvePointer, type OpenApiDoc } from './load.js';
-import type { OperationModel, Schema } from './model.js';
-import { componentRef, normalizeForValidation } from './normalize.js';
+import type { Schema, SpecDocument } from './document.js';
+import type { OperationModel } from './model.js';
+import { normalizeForValidation } from './normalize.js';
 
 /** Fields that switch a response to SSE or shape a stream. The tools are non-streaming, so they are hidden. */
 export const STREAM_FIELDS = ['stream', 'stream_options', 'stream_format'];
@@ -26,9 +28,9 @@ export const FILE_ARG_SCHEMA: JsonSchema = {
 
 const MAX_ENUM = 25;
 const MAX_DESCRIPTION = 110;
+const MAX_SHAPE_DEPTH = 8;
 
 export interface SchemaOptions {
-  openapi30: boolean;
   /** How many object levels below the top keep their property names (0 = summarize every nested object). */
   nestedDepth: number;
 }
@@ -51,76 +53,80 @@ export function oneLine(text: string | undefined, max = MAX_DESCRIPTION): string
     .replace(/\s+/g, ' ')
     .trim();
   const m = /^(.+?[.!?])(\s|$)/.exec(s);
-  if (m && m[1]!.length >= 12) s = m[1]!;
+  if (m?.[1] && m[1].length >= 12) s = m[1];
   if (s.length > max) s = `${s.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
   return s || undefined;
 }
 
-/** Follow `$ref`s, keeping the outermost description (the one written for this use). */
-function follow(doc: OpenApiDoc, schema: Schema | undefined): { schema: Schema; description?: string; ref?: string } {
-  let s: Schema = schema ?? {};
-  let description: string | undefined = s.description;
-  let ref: string | undefined;
-  for (let i = 0; typeof s.$ref === 'string' && i < 32; i++) {
-    ref ??= s.$ref;
-    const target = resolvePointer(doc, s.$ref) as Schema | undefined;
-    if (!target) break;
-    s = target;
-    description ??= s.description;
-  }
-  return { schema: s, description, ref };
-}
-
-const isNullSchema = (s: Schema) => s.type === 'null' || (Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === null);
+const isNullSchema = (s: Schema) =>
+  s.type === 'null' || (Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === null);
 
 /** A property schema's variants, null removed and nested unions flattened. */
-function variants(doc: OpenApiDoc, schema: Schema, seen = new Set<Schema>()): Schema[] {
-  const { schema: s } = follow(doc, schema);
+function variants(spec: SpecDocument, schema: Schema, seen = new Set<Schema>()): Schema[] {
+  const s = spec.schema(schema).node;
   if (seen.has(s)) return [s];
   seen.add(s);
   const alts = s.anyOf ?? s.oneOf;
   if (Array.isArray(alts) && !s.properties && !s.allOf) {
-    return alts.flatMap((a: Schema) => variants(doc, a, seen)).filter((v) => !isNullSchema(v));
+    return alts.flatMap((a) => variants(spec, a, seen)).filter((v) => !isNullSchema(v));
   }
   return [s];
 }
 
+export interface ObjectShape {
+  /** Every schema each property is given (by `properties`, `allOf` parts and union variants). */
+  properties: Map<string, Schema[]>;
+  required: Set<string>;
+  isObject: boolean;
+  /** What each variant of a union requires beyond the common part ("give file_ids or files"). */
+  alternatives?: string[][];
+}
+
 /** Properties and required names of an object schema, looking through `allOf` and object unions. */
-export function objectShape(
-  doc: OpenApiDoc,
-  schema: Schema,
-  depth = 0,
-): { properties: Record<string, Schema[]>; required: Set<string>; isObject: boolean; alternatives?: string[][] } {
-  const { schema: s } = follow(doc, schema);
-  const properties: Record<string, Schema[]> = {};
+export function objectShape(spec: SpecDocument, schema: Schema, depth = 0): ObjectShape {
+  const s = spec.schema(schema).node;
+  const properties = new Map<string, Schema[]>();
   const required = new Set<string>();
-  const add = (name: string, sch: Schema) => (properties[name] ??= []).push(sch);
+  const add = (name: string, sch: Schema) => {
+    const list = properties.get(name);
+    if (list) list.push(sch);
+    else properties.set(name, [sch]);
+  };
+  const merge = (other: Map<string, Schema[]>) => {
+    for (const [k, v] of other) for (const x of v) add(k, x);
+  };
   let isObject = s.type === 'object' || Boolean(s.properties) || (Array.isArray(s.type) && s.type.includes('object'));
-  for (const [k, v] of Object.entries<Schema>(s.properties ?? {})) add(k, v);
+  for (const [k, v] of Object.entries(s.properties ?? {})) add(k, v);
   for (const r of s.required ?? []) required.add(r);
-  if (depth > 8) return { properties, required, isObject };
+  if (depth > MAX_SHAPE_DEPTH) return { properties, required, isObject };
   for (const part of s.allOf ?? []) {
-    const inner = objectShape(doc, part, depth + 1);
+    const inner = objectShape(spec, part, depth + 1);
     isObject ||= inner.isObject;
-    for (const [k, v] of Object.entries(inner.properties)) for (const x of v) add(k, x);
+    merge(inner.properties);
     for (const r of inner.required) required.add(r);
   }
-  const alts: Schema[] | undefined = s.anyOf ?? s.oneOf;
+  const alts = s.anyOf ?? s.oneOf;
   // `anyOf: [{required: [a]}, {required: [b]}]` beside `properties`: a constraint, not a shape.
-  if (Array.isArray(alts) && alts.length && alts.every((a) => Object.keys(a).every((k) => k === 'required' || k === 'description'))) {
-    const alternatives = alts.map((a) => (a.required ?? []) as string[]);
-    return alternatives.every((a) => a.length) ? { properties, required, isObject, alternatives } : { properties, required, isObject };
+  if (
+    Array.isArray(alts) &&
+    alts.length &&
+    alts.every((a) => Object.keys(a).every((k) => k === 'required' || k === 'description'))
+  ) {
+    const alternatives = alts.map((a) => a.required ?? []);
+    return alternatives.every((a) => a.length)
+      ? { properties, required, isObject, alternatives }
+      : { properties, required, isObject };
   }
   if (Array.isArray(alts) && alts.length) {
     // A union of object shapes becomes one object: every property that any variant has, required only
     // where every variant requires it. The runtime still validates each field against the real schema.
-    const shapes = alts.map((a) => objectShape(doc, a, depth + 1)).filter((x) => x.isObject);
-    if (shapes.length === alts.filter((a) => !isNullSchema(follow(doc, a).schema)).length && shapes.length) {
+    const shapes = alts.map((a) => objectShape(spec, a, depth + 1)).filter((x) => x.isObject);
+    const first = shapes[0];
+    if (first && shapes.length === alts.filter((a) => !isNullSchema(spec.schema(a).node)).length) {
       isObject = true;
-      for (const sh of shapes) for (const [k, v] of Object.entries(sh.properties)) for (const x of v) add(k, x);
-      const common = [...shapes[0]!.required].filter((r) => shapes.every((sh) => sh.required.has(r)));
+      for (const sh of shapes) merge(sh.properties);
+      const common = [...first.required].filter((r) => shapes.every((sh) => sh.required.has(r)));
       for (const r of common) required.add(r);
-      // What each variant requires beyond the common part: "give file_ids or files" must still be checked.
       const extra = shapes.map((sh) => [...sh.required].filter((r) => !common.includes(r)));
       if (extra.every((e) => e.length)) return { properties, required, isObject, alternatives: extra };
     }
@@ -128,16 +134,12 @@ export function objectShape(
   return { properties, required, isObject };
 }
 
-export function isBinary(doc: OpenApiDoc, schema: Schema): 'one' | 'many' | 'either' | undefined {
-  const vs = variants(doc, schema);
+export function isBinary(spec: SpecDocument, schema: Schema): 'one' | 'many' | 'either' | undefined {
   let one = false;
   let many = false;
-  for (const v of vs) {
+  for (const v of variants(spec, schema)) {
     if (v.format === 'binary' || v.contentMediaType || v.contentEncoding === 'binary') one = true;
-    else if (v.type === 'array' && v.items) {
-      const inner = isBinary(doc, v.items);
-      if (inner) many = true;
-    }
+    else if (v.type === 'array' && v.items && isBinary(spec, v.items)) many = true;
   }
   if (one && many) return 'either';
   return one ? 'one' : many ? 'many' : undefined;
@@ -146,17 +148,27 @@ export function isBinary(doc: OpenApiDoc, schema: Schema): 'one' | 'many' | 'eit
 function fileArg(kind: 'one' | 'many' | 'either', description?: string): JsonSchema {
   const { description: fileDescription, ...file } = FILE_ARG_SCHEMA;
   const many = { type: 'array', items: file };
-  const base: JsonSchema =
-    kind === 'one' ? { ...file } : kind === 'many' ? many : { anyOf: [file, many] };
-  const desc = description ? `${description} ` : '';
-  return { ...base, description: `${desc}${fileDescription}`.trim() };
+  const base: JsonSchema = kind === 'one' ? { ...file } : kind === 'many' ? many : { anyOf: [file, many] };
+  if (description === undefined) return base;
+  return { ...base, description: `${description ? `${description} ` : ''}${String(fileDescription)}`.trim() };
 }
 
 function typeList(vs: Schema[]): string[] {
   const types = new Set<string>();
   for (const v of vs) {
-    const t = v.type ?? (v.properties ? 'object' : v.items ? 'array' : v.enum ? typeof v.enum[0] : v.const !== undefined ? typeof v.const : undefined);
-    for (const x of Array.isArray(t) ? t : [t]) if (x && x !== 'null' && x !== 'undefined') types.add(x === 'bigint' ? 'integer' : x);
+    const t =
+      v.type ??
+      (v.properties
+        ? 'object'
+        : v.items
+          ? 'array'
+          : v.enum
+            ? typeof v.enum[0]
+            : v.const !== undefined
+              ? typeof v.const
+              : undefined);
+    for (const x of Array.isArray(t) ? t : [t])
+      if (x && x !== 'null' && x !== 'undefined') types.add(x === 'bigint' ? 'integer' : x);
   }
   if (types.has('integer') && types.has('number')) types.delete('integer');
   return [...types].sort();
@@ -166,9 +178,15 @@ function typeList(vs: Schema[]): string[] {
  * The compact view of one property for the LLM: type, enum (when small and closed), default, one-line
  * description, and array item types. Objects below `nestedDepth` keep only their type.
  */
-export function compactProperty(doc: OpenApiDoc, schema: Schema, opts: SchemaOptions, level = 0, withDescription = true): JsonSchema {
-  const { description } = follow(doc, schema);
-  const vs = variants(doc, schema);
+export function compactProperty(
+  spec: SpecDocument,
+  schema: Schema,
+  opts: SchemaOptions,
+  level = 0,
+  withDescription = true,
+): JsonSchema {
+  const followed = spec.schema(schema);
+  const vs = variants(spec, schema);
   const out: JsonSchema = {};
   const types = typeList(vs);
   if (types.length === 1) out.type = types[0];
@@ -176,34 +194,38 @@ export function compactProperty(doc: OpenApiDoc, schema: Schema, opts: SchemaOpt
 
   // An enum is shown only when every variant is closed: `model` is "any string, e.g. these", not an enum.
   const closed = vs.every((v) => Array.isArray(v.enum) || v.const !== undefined || v.type === 'boolean');
-  const values = [...new Set(vs.flatMap((v) => (Array.isArray(v.enum) ? v.enum : v.const !== undefined ? [v.const] : [])))].filter(
-    (x) => x !== null,
-  );
-  if (closed && values.length > 0 && values.length <= MAX_ENUM && !(types.length === 1 && types[0] === 'boolean')) out.enum = values;
+  const values = [
+    ...new Set(vs.flatMap((v) => (Array.isArray(v.enum) ? v.enum : v.const !== undefined ? [v.const] : []))),
+  ].filter((x) => x !== null);
+  if (closed && values.length > 0 && values.length <= MAX_ENUM && !(types.length === 1 && types[0] === 'boolean'))
+    out.enum = values;
 
-  const defaults = vs.map((v) => follow(doc, v).schema.default).filter((d) => d !== undefined);
-  const own = follow(doc, schema).schema.default;
+  const defaults = vs.map((v) => spec.schema(v).node.default).filter((d) => d !== undefined);
+  const own = followed.node.default;
   const dflt = own !== undefined ? own : defaults[0];
   // Only scalar defaults help the model choose; `[]` and `{}` defaults say nothing and trip zod's typing.
   if (dflt !== undefined && dflt !== null && typeof dflt !== 'object') out.default = dflt;
 
   if (withDescription) {
-    const d = oneLine(description ?? vs.find((v) => v.description)?.description);
+    const d = oneLine(followed.description ?? vs.find((v) => v.description)?.description);
     if (d) out.description = d;
   }
 
   if (types.length === 1 && types[0] === 'array') {
     const arr = vs.find((v) => v.type === 'array' || v.items);
     if (arr?.items) {
-      const item = compactProperty(doc, arr.items, opts, level + 1, false);
+      const item = compactProperty(spec, arr.items, opts, level + 1, false);
       if (Object.keys(item).length) out.items = item;
     }
   } else if (types.length === 1 && types[0] === 'object' && level < opts.nestedDepth) {
-    const shape = objectShape(doc, vs.length === 1 ? vs[0]! : { anyOf: vs });
-    const names = Object.keys(shape.properties);
+    const shape = objectShape(spec, vs.length === 1 && vs[0] ? vs[0] : { anyOf: vs });
+    const names = [...shape.properties.keys()];
     if (names.length && names.length <= 12) {
       out.properties = Object.fromEntries(
-        names.map((n) => [n, compactProperty(doc, { anyOf: shape.properties[n]! }, opts, level + 1, false)]),
+        [...shape.properties].map(([n, schemas]) => [
+          n,
+          compactProperty(spec, { anyOf: schemas }, opts, level + 1, false),
+        ]),
       );
       const req = names.filter((n) => shape.required.has(n));
       if (req.length) out.required = req;
@@ -216,32 +238,38 @@ export function compactProperty(doc: OpenApiDoc, schema: Schema, opts: SchemaOpt
 function fullProperty(schemas: Schema[], openapi30: boolean): JsonSchema {
   const norm = schemas.map((s) => normalizeForValidation(s, openapi30) as JsonSchema);
   const unique = [...new Map(norm.map((s) => [JSON.stringify(s), s])).values()];
-  return unique.length === 1 ? unique[0]! : { anyOf: unique };
+  return unique.length === 1 && unique[0] ? unique[0] : { anyOf: unique };
 }
 
-const sanitizeArg = (name: string) => name.replace(/\[\]$/, '').replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'param';
+const sanitizeArg = (name: string) =>
+  name
+    .replace(/\[\]$/, '')
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/^_+|_+$/g, '') || 'param';
 
-export function buildToolSchemas(doc: OpenApiDoc, op: OperationModel, opts: SchemaOptions): ToolSchemas {
-  const properties: Record<string, JsonSchema> = {};
-  const validationProps: Record<string, JsonSchema> = {};
+const LOCATION_ORDER = { path: 0, query: 1, header: 2 } as const;
+
+export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: SchemaOptions): ToolSchemas {
+  const openapi30 = spec.openapi30;
+  const properties = new Map<string, JsonSchema>();
+  const validationProps = new Map<string, JsonSchema>();
   const required: string[] = [];
   const params: ParamBinding[] = [];
   const taken = new Set<string>();
 
   // Path parameters keep the spec's names so descriptions, OpenAI's docs and the arguments agree;
   // query, header and body names that collide with them get a location prefix.
-  const order = { path: 0, query: 1, header: 2 } as const;
-  const sorted = [...op.params].sort((a, b) => order[a.in] - order[b.in]);
+  const sorted = [...op.params].sort((a, b) => LOCATION_ORDER[a.in] - LOCATION_ORDER[b.in]);
   for (const p of sorted) {
     let arg = sanitizeArg(p.name);
     if (taken.has(arg)) arg = `${p.in}_${arg}`;
     taken.add(arg);
-    const compact = compactProperty(doc, p.schema, opts);
+    const compact = compactProperty(spec, p.schema, opts);
     const d = oneLine(p.description);
     if (d) compact.description = d;
-    if (p.deprecated) compact.description = `(deprecated) ${compact.description ?? ''}`.trim();
-    properties[arg] = compact;
-    validationProps[arg] = normalizeForValidation(p.schema, opts.openapi30) as JsonSchema;
+    if (p.deprecated) compact.description = `(deprecated) ${String(compact.description ?? '')}`.trim();
+    properties.set(arg, compact);
+    validationProps.set(arg, normalizeForValidation(p.schema, openapi30) as JsonSchema);
     if (p.required) required.push(arg);
     const binding: ParamBinding = { arg, in: p.in, wire: p.name, required: p.required };
     if (p.style) binding.style = p.style as ParamBinding['style'];
@@ -254,13 +282,11 @@ export function buildToolSchemas(doc: OpenApiDoc, op: OperationModel, opts: Sche
   let rootAlternatives: JsonSchema[] | undefined;
   if (op.body && (op.body.contentType === 'application/json' || op.body.contentType === 'multipart/form-data')) {
     const contentType = op.body.contentType;
-    const shape = objectShape(doc, op.body.schema);
-    const names = Object.keys(shape.properties);
-    if (shape.isObject && names.length) {
-      const fields: Record<string, string> = {};
+    const shape = objectShape(spec, op.body.schema);
+    if (shape.isObject && shape.properties.size) {
+      const fields = new Map<string, string>();
       const fileFields: string[] = [];
-      for (const name of names) {
-        const schemas = shape.properties[name]!;
+      for (const [name, schemas] of shape.properties) {
         if (STREAM_FIELDS.includes(name)) {
           if (name === 'stream') streamField = name;
           continue;
@@ -268,73 +294,54 @@ export function buildToolSchemas(doc: OpenApiDoc, op: OperationModel, opts: Sche
         let arg = sanitizeArg(name);
         if (taken.has(arg)) arg = `body_${arg}`;
         taken.add(arg);
-        fields[arg] = name;
-        const union: Schema = schemas.length === 1 ? schemas[0]! : { anyOf: schemas };
-        const binary = contentType === 'multipart/form-data' ? isBinary(doc, union) : undefined;
+        fields.set(arg, name);
+        const union: Schema = schemas.length === 1 && schemas[0] ? schemas[0] : { anyOf: schemas };
+        const binary = contentType === 'multipart/form-data' ? isBinary(spec, union) : undefined;
         if (binary) {
           fileFields.push(arg);
-          const d = oneLine(follow(doc, union).description ?? schemas.map((s) => follow(doc, s).description).find(Boolean));
-          properties[arg] = fileArg(binary, d);
-          validationProps[arg] = fileArg(binary);
-          delete validationProps[arg]!.description;
+          const d = oneLine(
+            spec.schema(union).description ?? schemas.map((s) => spec.schema(s).description).find(Boolean),
+          );
+          properties.set(arg, fileArg(binary, d ?? ''));
+          validationProps.set(arg, fileArg(binary));
         } else {
-          properties[arg] = compactProperty(doc, union, opts);
-          validationProps[arg] = fullProperty(schemas, opts.openapi30);
+          properties.set(arg, compactProperty(spec, union, opts));
+          validationProps.set(arg, fullProperty(schemas, openapi30));
         }
         if (op.body.required && shape.required.has(name)) required.push(arg);
       }
-      body = { contentType, mode: 'fields', fields, fileFields, required: op.body.required };
+      body = {
+        contentType,
+        mode: 'fields',
+        fields: Object.fromEntries(fields),
+        fileFields,
+        required: op.body.required,
+      };
       if (shape.alternatives && op.body.required) {
-        const argOf = (wire: string) => Object.entries(fields).find(([, w]) => w === wire)?.[0] ?? wire;
-        rootAlternatives = shape.alternatives.map((req) => ({ required: req.map(argOf) }));
+        const argOf = new Map([...fields].map(([arg, wire]) => [wire, arg]));
+        rootAlternatives = shape.alternatives.map((req) => ({ required: req.map((w) => argOf.get(w) ?? w) }));
       }
     } else {
       // Arrays, strings and open unions cannot be flattened: they travel whole as `body`.
       const arg = taken.has('body') ? 'request_body' : 'body';
-      properties[arg] = compactProperty(doc, op.body.schema, opts);
-      validationProps[arg] = normalizeForValidation(op.body.schema, opts.openapi30) as JsonSchema;
+      properties.set(arg, compactProperty(spec, op.body.schema, opts));
+      validationProps.set(arg, normalizeForValidation(op.body.schema, openapi30) as JsonSchema);
       if (op.body.required) required.push(arg);
       body = { contentType, mode: 'wrapped', fields: { [arg]: arg }, fileFields: [], required: op.body.required };
     }
   }
 
-  const inputSchema: JsonSchema = { type: 'object', properties };
+  const inputSchema: JsonSchema = { type: 'object', properties: Object.fromEntries(properties) };
   if (required.length) inputSchema.required = required;
-  const validation: JsonSchema = { type: 'object', properties: validationProps, additionalProperties: false };
+  const validation: JsonSchema = {
+    type: 'object',
+    properties: Object.fromEntries(validationProps),
+    additionalProperties: false,
+  };
   if (required.length) validation.required = required;
   if (rootAlternatives) validation.anyOf = rootAlternatives;
-  return { inputSchema, validation, params, body, streamField };
-}
-
-/** Every component schema, normalized, for the shared `$defs` of the validation bundle. */
-export function validationDefs(doc: OpenApiDoc, openapi30: boolean): Record<string, JsonSchema> {
-  const out: Record<string, JsonSchema> = {};
-  for (const [name, schema] of Object.entries<Schema>(doc.components?.schemas ?? {})) {
-    out[name] = normalizeForValidation(schema, openapi30) as JsonSchema;
-  }
+  const out: ToolSchemas = { inputSchema, validation, params };
+  if (body) out.body = body;
+  if (streamField) out.streamField = streamField;
   return out;
 }
-
-/** Component names reachable from a set of schemas, so the bundle can skip the ones no tool uses. */
-export function reachableDefs(roots: unknown[], defs: Record<string, JsonSchema>): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...roots];
-  while (stack.length) {
-    const node = stack.pop();
-    if (Array.isArray(node)) stack.push(...node);
-    else if (node && typeof node === 'object') {
-      for (const [k, v] of Object.entries(node)) {
-        if (k === '$ref' && typeof v === 'string') {
-          const name = v.split('#/$defs/')[1];
-          if (name && !seen.has(name) && defs[name]) {
-            seen.add(name);
-            stack.push(defs[name]);
-          }
-        } else if (typeof v === 'object') stack.push(v);
-      }
-    }
-  }
-  return seen;
-}
-
-export { componentRef };

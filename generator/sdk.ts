@@ -9,13 +9,27 @@ import type { Catalog, JsonSchema, ToolDef } from '../runtime/types.js';
 
 type Doc = Record<string, any>;
 
-const RESERVED = new Set(['OpenAi', 'PageItems', 'ListPage', 'UsagePage', 'UsageRow', 'WaitResult', 'ContentResult', 'EmptyResult']);
+const RESERVED = new Set([
+  'OpenAi',
+  'PageItems',
+  'ListPage',
+  'UsagePage',
+  'UsageRow',
+  'WaitResult',
+  'ContentResult',
+  'EmptyResult',
+]);
 /** Declarations longer than this are left out of sdk-docs.json (search_docs names them instead of quoting). */
 const MAX_INDEXED_TYPE_CHARS = 1_500;
 /** Compact shapes longer than this list field names only (a model asks for the declaration when it needs more). */
 const MAX_SHAPE_CHARS = 700;
 
-const pascal = (name: string) => name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+const pascal = (name: string) =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 
 function typeNameOf(component: string): string {
   const ident = component.replace(/[^A-Za-z0-9_$]/g, '_').replace(/^(\d)/, '_$1');
@@ -28,7 +42,8 @@ function resolve(doc: Doc, node: unknown, seen = new Set<string>()): JsonSchema 
     if (seen.has(s.$ref)) return undefined;
     seen.add(s.$ref);
     let target: any = doc;
-    for (const raw of s.$ref.replace(/^#\//, '').split('/')) target = target?.[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+    for (const raw of s.$ref.replace(/^#\//, '').split('/'))
+      target = target?.[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
     s = target as JsonSchema | undefined;
   }
   return s;
@@ -46,7 +61,9 @@ function operationById(doc: Doc): Map<string, any> {
 }
 
 function successSchema(doc: Doc, op: any): unknown {
-  const codes = Object.keys(op?.responses ?? {}).filter((c) => /^2\d\d$/.test(c)).sort();
+  const codes = Object.keys(op?.responses ?? {})
+    .filter((c) => /^2\d\d$/.test(c))
+    .sort();
   const res = resolve(doc, op?.responses?.[codes[0] ?? '']);
   return (res?.content as any)?.['application/json']?.schema;
 }
@@ -92,7 +109,13 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
   /** Type text of a schema, and the component types it names at its top level (for search_docs to quote). */
   const typed = (schema: unknown) => {
     const direct: string[] = [];
-    const text = tsType(schema, { refName: (ref) => { const n = refName(ref); if (n !== 'unknown') direct.push(n); return n; } });
+    const text = tsType(schema, {
+      refName: (ref) => {
+        const n = refName(ref);
+        if (n !== 'unknown') direct.push(n);
+        return n;
+      },
+    });
     return { text, direct: [...new Set(direct)] };
   };
 
@@ -102,15 +125,19 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
   const perTool = new Map<string, { args: string; types: string[]; compact: string }>();
   for (const t of catalog.tools) {
     const argsName = `${pascal(t.name)}Args`;
-    if (argsName in components || RESERVED.has(argsName)) throw new Error(`sdk: ${argsName} collides with a component schema`);
+    if (argsName in components || RESERVED.has(argsName))
+      throw new Error(`sdk: ${argsName} collides with a component schema`);
     const required = ((t.inputSchema.required as string[] | undefined) ?? []).length > 0;
-    argDecls.push(`/** Arguments of \`openai.${t.name}\`. */\nexport type ${argsName} = ${tsType(t.inputSchema, { docs: true })};`);
+    argDecls.push(
+      `/** Arguments of \`openai.${t.name}\`. */\nexport type ${argsName} = ${tsType(t.inputSchema, { docs: true })};`,
+    );
 
     const body = successSchema(doc, ops.get(t.operationId));
     let result: string;
     let direct: string[] = [];
     if (t.http.response === 'binary' || t.http.response === 'text') result = 'ContentResult';
-    else if (t.http.response === 'empty' || body === undefined) result = t.http.response === 'json' ? 'Record<string, unknown>' : 'EmptyResult';
+    else if (t.http.response === 'empty' || body === undefined)
+      result = t.http.response === 'json' ? 'Record<string, unknown>' : 'EmptyResult';
     else if (t.usageBuckets) {
       const bucket = resolve(doc, (resolve(doc, resolve(doc, body)?.properties as any)?.data as any)?.items);
       const results = resolve(doc, (bucket?.properties as any)?.results);
@@ -122,7 +149,8 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
       pageItems.push(`  ${t.name}: UsageRow<${row.text}>;`);
     } else if (t.pagination || t.method === 'list') {
       const b = resolve(doc, body);
-      const items = b?.type === 'array' ? b.items : (resolve(doc, (b?.properties as any)?.data) as JsonSchema | undefined)?.items;
+      const items =
+        b?.type === 'array' ? b.items : (resolve(doc, (b?.properties as any)?.data) as JsonSchema | undefined)?.items;
       const item = typed(items);
       ({ direct } = item);
       result = `ListPage<${item.text}>`;
@@ -140,9 +168,15 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
       result = scalar ? `{ result: ${shaped.text} }` : shaped.text;
     }
     const docLines = [docText(t.description, 600), ...(t.deprecated ? ['@deprecated'] : [])];
-    methods.push(`  /**\n${docLines.map((l) => `   * ${l}`).join('\n')}\n   */\n  ${t.name}(args${required ? '' : '?'}: ${argsName}): Promise<${result}>;`);
+    methods.push(
+      `  /**\n${docLines.map((l) => `   * ${l}`).join('\n')}\n   */\n  ${t.name}(args${required ? '' : '?'}: ${argsName}): Promise<${result}>;`,
+    );
     const compactArgs = tsType(t.inputSchema, { maxDepth: 1 });
-    perTool.set(t.name, { args: argsName, types: direct, compact: `${t.name}(args${required ? '' : '?'}: ${compactArgs}): Promise<${result}>;` });
+    perTool.set(t.name, {
+      args: argsName,
+      types: direct,
+      compact: `${t.name}(args${required ? '' : '?'}: ${compactArgs}): Promise<${result}>;`,
+    });
   }
 
   // Every component type the signatures reach, transitively.
@@ -153,7 +187,10 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
     if (declared.has(name)) continue;
     declared.add(name);
     const schema = components[name] as JsonSchema;
-    const about = typeof schema?.description === 'string' && schema.description.trim() ? `/** ${docText(schema.description)} */\n` : '';
+    const about =
+      typeof schema?.description === 'string' && schema.description.trim()
+        ? `/** ${docText(schema.description)} */\n`
+        : '';
     typeDecls.push(`${about}export type ${typeNameOf(name)} = ${tsType(schema, { refName, docs: true })};`);
   }
   typeDecls.sort((a, b) => (declName(a) < declName(b) ? -1 : 1));
@@ -194,7 +231,10 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
     const types = [info.args, ...info.types];
     docs.tools[t.name] = {
       schemaHash: t.schemaHash,
-      doc: method.getJsDocs().map((d) => d.getText()).join('\n'),
+      doc: method
+        .getJsDocs()
+        .map((d) => d.getText())
+        .join('\n'),
       signature: method.getText(false),
       types,
       summary: firstSentence(t.description),
@@ -218,7 +258,10 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
   function shapeOf(typeName: string): string {
     const component = Object.keys(components).find((c) => typeNameOf(c) === typeName);
     const schema = component === undefined ? undefined : components[component];
-    const name = (ref: string) => { const m = /^#\/components\/schemas\/(.+)$/.exec(ref); return m && m[1]! in components ? typeNameOf(m[1]!) : 'unknown'; };
+    const name = (ref: string) => {
+      const m = /^#\/components\/schemas\/(.+)$/.exec(ref);
+      return m && m[1]! in components ? typeNameOf(m[1]!) : 'unknown';
+    };
     const shallow = tsType(schema, { refName: name, maxDepth: 1 });
     if (shallow.length <= MAX_SHAPE_CHARS) return shallow;
     const props = Object.keys((resolve(doc, schema)?.properties ?? {}) as object);

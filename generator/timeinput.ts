@@ -26,7 +26,10 @@ export function withTimeInputs(tool: ToolDef): ToolDef {
     const isObject = prop.type === 'object';
     if (!isInteger(prop) && !isObject) continue;
     // "Start time (Unix seconds) of the query time range, inclusive." → "Start time, inclusive: <forms>."
-    const base = said.replace(/\s*\(unix (seconds|timestamp)\)/i, '').replace(/ of the query time range/i, '').replace(/\.$/, '');
+    const base = said
+      .replace(/\s*\(unix (seconds|timestamp)\)/i, '')
+      .replace(/ of the query time range/i, '')
+      .replace(/\.$/, '');
     const forms = timeArgs.length ? `same forms as ${timeArgs[0]!.replace(/\.\*$/, '')}` : FORMS;
     timeArgs.push(isObject ? `${name}.*` : name);
     const inner = prop.properties as Record<string, JsonSchema> | undefined;

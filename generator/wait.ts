@@ -26,7 +26,11 @@ const a = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`
 
 /** Full bounds for validation; the listed schema keeps only what a model needs (default and maximum). */
 function waitArgs(full: boolean): Record<string, JsonSchema> {
-  if (full) return { timeout_seconds: { type: 'integer', ...WAIT_TIMEOUT }, poll_interval_seconds: { type: 'number', ...WAIT_INTERVAL } };
+  if (full)
+    return {
+      timeout_seconds: { type: 'integer', ...WAIT_TIMEOUT },
+      poll_interval_seconds: { type: 'number', ...WAIT_INTERVAL },
+    };
   return {
     timeout_seconds: { type: 'integer', default: WAIT_TIMEOUT.default, maximum: WAIT_TIMEOUT.maximum },
     poll_interval_seconds: { type: 'number', default: WAIT_INTERVAL.default },
@@ -71,7 +75,9 @@ export function buildWaitTools({ targets, tools, validation, schemaHash }: WaitS
     }
     const unknown = hint.terminal.filter((s) => !statuses.includes(s));
     if (unknown.length) {
-      out.warnings.push(`async ${hint.prefix}: terminal states ${unknown.join(', ')} are not among the spec's states (${statuses.join(', ')})`);
+      out.warnings.push(
+        `async ${hint.prefix}: terminal states ${unknown.join(', ')} are not among the spec's states (${statuses.join(', ')})`,
+      );
     }
     const name = waitToolName(pollTool);
     const terminal = hint.terminal.filter((s) => statuses.includes(s));

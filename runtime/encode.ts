@@ -5,7 +5,10 @@ import type { BodyBinding, HttpVerb, ParamBinding, ToolDef } from './types.js';
 
 /** An argument that cannot be put on the wire; reported like a schema violation, before any request. */
 export class ArgumentError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ArgumentError';
   }
@@ -29,7 +32,8 @@ export interface FileArgument {
 
 // With the `u` flag a surrogate pair reads as one astral code point, so only unpaired halves match.
 const LONE_SURROGATE = /\p{Surrogate}/u;
-const UNPAIRED_SURROGATE = 'contains an unpaired UTF-16 surrogate (invalid Unicode) and cannot be put in a URL or header';
+const UNPAIRED_SURROGATE =
+  'contains an unpaired UTF-16 surrogate (invalid Unicode) and cannot be put in a URL or header';
 
 /** Throws when any string inside `value` cannot be percent-encoded (encodeURIComponent would throw "URI malformed"). */
 function assertWellFormed(arg: string, value: unknown): void {
@@ -53,7 +57,10 @@ function assertWellFormed(arg: string, value: unknown): void {
  */
 export function encodePathSegment(arg: string, value: unknown): string {
   if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new ArgumentError(arg, `must be a string to be used in the URL path (got ${value === null ? 'null' : typeof value})`);
+    throw new ArgumentError(
+      arg,
+      `must be a string to be used in the URL path (got ${value === null ? 'null' : typeof value})`,
+    );
   }
   const s = String(value);
   if (s === '') throw new ArgumentError(arg, 'must not be empty');
@@ -73,7 +80,20 @@ function scalar(v: unknown): string {
   return JSON.stringify(v);
 }
 
-const DELIMITERS: Record<string, string> = { form: ',', simple: ',', spaceDelimited: ' ', pipeDelimited: '|' };
+/**
+ * An argument by name, own properties only. Names come from the spec, so a tool may well have an argument
+ * called `constructor` or `toString`, and an absent one must read as absent, not as `Object.prototype`'s.
+ */
+export function argValue(args: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(args, name) ? args[name] : undefined;
+}
+
+const DELIMITERS = new Map([
+  ['form', ','],
+  ['simple', ','],
+  ['spaceDelimited', ' '],
+  ['pipeDelimited', '|'],
+]);
 
 /** Query pairs for one parameter, per its OpenAPI style/explode. */
 export function queryPairs(p: ParamBinding, value: unknown): Array<[string, string]> {
@@ -88,7 +108,7 @@ export function queryPairs(p: ParamBinding, value: unknown): Array<[string, stri
   }
   const explode = p.explode ?? style === 'form';
   if (Array.isArray(value)) {
-    if (!explode || style !== 'form') return [[p.wire, value.map(scalar).join(DELIMITERS[style] ?? ',')]];
+    if (!explode || style !== 'form') return [[p.wire, value.map(scalar).join(DELIMITERS.get(style) ?? ',')]];
     // OpenAI reads repeated array query keys only with brackets (`include[]=a&include[]=b`).
     const key = p.wire.endsWith('[]') ? p.wire : `${p.wire}[]`;
     return value.map((v) => [key, scalar(v)]);
@@ -104,22 +124,49 @@ export function queryPairs(p: ParamBinding, value: unknown): Array<[string, stri
 function headerValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(scalar).join(',');
   if (value && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [k, scalar(v)]).join(',');
+    return Object.entries(value as Record<string, unknown>)
+      .flatMap(([k, v]) => [k, scalar(v)])
+      .join(',');
   }
   return scalar(value);
 }
 
-const MIME_BY_EXT: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
-  mp3: 'audio/mpeg', mpga: 'audio/mpeg', mpeg: 'audio/mpeg', m4a: 'audio/mp4', wav: 'audio/wav', ogg: 'audio/ogg',
-  flac: 'audio/flac', webm: 'audio/webm', mp4: 'video/mp4',
-  pdf: 'application/pdf', json: 'application/json', jsonl: 'application/jsonl', txt: 'text/plain',
-  md: 'text/markdown', csv: 'text/csv', html: 'text/html', zip: 'application/zip',
-};
+// A Map, because the extension comes from the caller's filename (`x.constructor` is not a MIME type).
+const MIME_BY_EXT = new Map(
+  Object.entries({
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    webp: 'image/webp',
+    mp3: 'audio/mpeg',
+    mpga: 'audio/mpeg',
+    mpeg: 'audio/mpeg',
+    m4a: 'audio/mp4',
+    wav: 'audio/wav',
+    ogg: 'audio/ogg',
+    flac: 'audio/flac',
+    webm: 'audio/webm',
+    mp4: 'video/mp4',
+    pdf: 'application/pdf',
+    json: 'application/json',
+    jsonl: 'application/jsonl',
+    txt: 'text/plain',
+    md: 'text/markdown',
+    csv: 'text/csv',
+    html: 'text/html',
+    zip: 'application/zip',
+  }),
+);
 
 function isFileArgument(v: unknown): v is FileArgument {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as FileArgument).content === 'string'
-    && typeof (v as FileArgument).filename === 'string';
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    typeof (v as FileArgument).content === 'string' &&
+    typeof (v as FileArgument).filename === 'string'
+  );
 }
 
 function toBlob(path: string, f: unknown): { blob: Blob; filename: string } {
@@ -133,14 +180,15 @@ function toBlob(path: string, f: unknown): { blob: Blob; filename: string } {
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) throw new ArgumentError(`${path}.content`, 'is not valid base64');
     bytes = Buffer.from(compact, 'base64');
     // An empty or padding-only string would upload an empty file that OpenAI rejects with a vaguer message.
-    if (bytes.byteLength === 0) throw new ArgumentError(`${path}.content`, 'decodes to 0 bytes; send the file\'s base64 content');
+    if (bytes.byteLength === 0)
+      throw new ArgumentError(`${path}.content`, "decodes to 0 bytes; send the file's base64 content");
   } else if (encoding === 'utf8') {
     bytes = Buffer.from(f.content, 'utf8');
   } else {
     throw new ArgumentError(`${path}.encoding`, 'must be "utf8" or "base64"');
   }
   const ext = f.filename.split('.').pop()?.toLowerCase() ?? '';
-  const type = f.mime_type ?? MIME_BY_EXT[ext] ?? 'application/octet-stream';
+  const type = f.mime_type ?? MIME_BY_EXT.get(ext) ?? 'application/octet-stream';
   return { blob: new Blob([new Uint8Array(bytes)], { type }), filename: f.filename };
 }
 
@@ -161,10 +209,9 @@ function appendFormValue(form: FormData, key: string, value: unknown): void {
 function multipartBody(body: BodyBinding, args: Record<string, unknown>, streamField: string | undefined): FormData {
   const form = new FormData();
   const fileFields = new Set(body.fileFields);
-  const jsonFields = new Set(body.jsonFields ?? []);
   for (const [arg, wire] of Object.entries(body.fields)) {
     if (wire === streamField) continue;
-    const value = args[arg];
+    const value = argValue(args, arg);
     if (value === undefined || value === null) continue;
     if (fileFields.has(arg) || fileFields.has(wire)) {
       if (Array.isArray(value)) {
@@ -177,8 +224,6 @@ function multipartBody(body: BodyBinding, args: Record<string, unknown>, streamF
         const { blob, filename } = toBlob(arg, value);
         form.append(wire, blob, filename);
       }
-    } else if (jsonFields.has(arg) || jsonFields.has(wire)) {
-      form.append(wire, new Blob([JSON.stringify(value)], { type: 'application/json' }));
     } else {
       appendFormValue(form, wire, value);
     }
@@ -191,18 +236,20 @@ function jsonBody(tool: ToolDef, body: BodyBinding, args: Record<string, unknown
   const streamField = tool.http.streamField;
   let payload: unknown;
   if (body.mode === 'wrapped') {
-    payload = args.body;
+    payload = argValue(args, 'body');
     if (streamField && payload && typeof payload === 'object' && !Array.isArray(payload)) {
       payload = { ...(payload as object), [streamField]: false };
     }
   } else {
-    const obj: Record<string, unknown> = {};
+    // Entries, not assignments: a body field named `__proto__` must stay a field.
+    const entries: [string, unknown][] = [];
     for (const [arg, wire] of Object.entries(body.fields)) {
-      if (args[arg] !== undefined) obj[wire] = args[arg];
+      const value = argValue(args, arg);
+      if (value !== undefined) entries.push([wire, value]);
     }
     // The model never sees the stream switch; SSE would arrive as an unparseable body.
-    if (streamField) obj[streamField] = false;
-    payload = Object.keys(obj).length || body.required ? obj : undefined;
+    if (streamField) entries.push([streamField, false]);
+    payload = entries.length || body.required ? Object.fromEntries(entries) : undefined;
   }
   return payload === undefined ? undefined : JSON.stringify(payload);
 }
@@ -214,24 +261,26 @@ function jsonBody(tool: ToolDef, body: BodyBinding, args: Record<string, unknown
 export function encodeRequest(tool: ToolDef, args: Record<string, unknown>, baseUrl: string): EncodedRequest {
   const { http } = tool;
   const path = http.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
-    const value = args[name];
+    const value = argValue(args, name);
     if (value === undefined || value === null) throw new ArgumentError(name, 'is required');
     return encodePathSegment(name, value);
   });
 
   const pairs: Array<[string, string]> = Object.entries(http.fixedQuery ?? {});
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(http.fixedHeaders ?? {})) headers[k.toLowerCase()] = v;
+  const headerMap = new Map<string, string>();
+  for (const [k, v] of Object.entries(http.fixedHeaders ?? {})) headerMap.set(k.toLowerCase(), v);
   for (const p of http.params) {
-    const value = args[p.arg];
+    const value = argValue(args, p.arg);
     assertWellFormed(p.arg, value);
     if (p.in === 'query') pairs.push(...queryPairs(p, value));
     else if (p.in === 'header' && value !== undefined && value !== null) {
       const name = p.wire.toLowerCase();
+      const before = headerMap.get(name);
       // A caller's `OpenAI-Beta` adds to the operation's own (`assistants=v2`) rather than dropping it.
-      headers[name] = headers[name] ? `${headers[name]},${headerValue(value)}` : headerValue(value);
+      headerMap.set(name, before ? `${before},${headerValue(value)}` : headerValue(value));
     }
   }
+  const headers: Record<string, string> = Object.fromEntries(headerMap);
   const query = pairs.map(([k, v]) => `${encodeQueryKey(k)}=${encodeURIComponent(v)}`).join('&');
 
   const base = baseUrl.replace(/\/+$/, '');

@@ -13,6 +13,8 @@ export interface UpstreamError {
   code?: string;
   message: string;
   param?: string;
+  /** OpenAI's `x-request-id`, which its support asks for; as openai-node's `APIError.request_id`. */
+  requestId?: string;
 }
 
 /** Longest upstream error message passed on (after redaction): OpenAI's own are a few hundred characters. */
@@ -32,7 +34,9 @@ function errorResult(text: string, structured?: Record<string, unknown>): CallTo
 
 /** Same answer for hidden and nonexistent tools, so filters cannot be probed. */
 export function unknownToolResult(name: string, redact: Redact = (t) => t): CallToolResult {
-  return errorResult(`Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}. Call tools/list to see the available tools.`);
+  return errorResult(
+    `Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}. Call tools/list to see the available tools.`,
+  );
 }
 
 export function missingKeyResult(tool: string, envVar: string): CallToolResult {
@@ -41,7 +45,11 @@ export function missingKeyResult(tool: string, envVar: string): CallToolResult {
   );
 }
 
-export function invalidArgumentsResult(tool: string, issues: readonly ArgumentIssue[], redact: Redact = (t) => t): CallToolResult {
+export function invalidArgumentsResult(
+  tool: string,
+  issues: readonly ArgumentIssue[],
+  redact: Redact = (t) => t,
+): CallToolResult {
   // Argument names and messages echo what the caller sent; both are redacted, then cut so the answer stays small.
   const shown = issues.slice(0, MAX_ISSUES).map((i) => ({
     path: cutText(redact(i.path), MAX_NAME_CHARS),
@@ -55,9 +63,12 @@ export function invalidArgumentsResult(tool: string, issues: readonly ArgumentIs
 }
 
 export function transportErrorResult(kind: string, message: string): CallToolResult {
-  const hint = kind === 'timeout'
-    ? ' The request may still complete on OpenAI\'s side; check before repeating a write.'
-    : kind === 'network' ? ' No response was received.' : '';
+  const hint =
+    kind === 'timeout'
+      ? " The request may still complete on OpenAI's side; check before repeating a write."
+      : kind === 'network'
+        ? ' No response was received.'
+        : '';
   return errorResult(`${message}.${hint}`, { error: { type: kind, message } });
 }
 
@@ -77,11 +88,28 @@ function fieldText(v: unknown): string | undefined {
  * Parses `{"error": {...}}`, falling back to the raw body text. Every field is redacted, then cut: a key that
  * straddles the cut would otherwise survive minus its last characters.
  */
-export function parseUpstreamError(status: number, statusText: string, bodyText: string, redact: Redact): UpstreamError {
+export function parseUpstreamError(
+  status: number,
+  statusText: string,
+  bodyText: string,
+  redact: Redact,
+  requestId?: string | null,
+): UpstreamError {
   const short = (v: unknown, max: number) => {
     const t = fieldText(v);
     return t === undefined ? undefined : cutText(redact(t), max);
   };
+  const parsed = parseErrorBody(status, statusText, bodyText, short);
+  const id = requestId ? short(requestId, MAX_NAME_CHARS) : undefined;
+  return id ? { ...parsed, requestId: id } : parsed;
+}
+
+function parseErrorBody(
+  status: number,
+  statusText: string,
+  bodyText: string,
+  short: (v: unknown, max: number) => string | undefined,
+): UpstreamError {
   const fallback = statusText || 'no body';
   try {
     const parsed = JSON.parse(bodyText) as { error?: unknown };
@@ -112,11 +140,25 @@ const STATUS_HINTS: Record<number, string> = {
 };
 
 export function upstreamErrorResult(err: UpstreamError, rateLimits?: RateLimitInfo): CallToolResult {
-  const meta = [err.type && `type=${err.type}`, err.code && `code=${err.code}`, err.param && `param=${err.param}`].filter(Boolean);
-  const retry = err.status === 429 && rateLimits?.['retry-after'] !== undefined ? ` retry-after=${rateLimits['retry-after']}s` : '';
-  const hint = STATUS_HINTS[err.status] ?? (err.status >= 500 ? 'OpenAI had a server error; the call was not retried.' : '');
-  const text = `OpenAI API error: HTTP ${err.status}${meta.length ? ` (${meta.join(', ')})` : ''}${retry}: ${err.message}${hint ? `\n${hint}` : ''}`;
-  const error: Record<string, unknown> = { status: err.status, type: err.type ?? null, code: err.code ?? null, message: err.message, param: err.param ?? null };
+  const meta = [
+    err.type && `type=${err.type}`,
+    err.code && `code=${err.code}`,
+    err.param && `param=${err.param}`,
+  ].filter(Boolean);
+  const retry =
+    err.status === 429 && rateLimits?.['retry-after'] !== undefined ? ` retry-after=${rateLimits['retry-after']}s` : '';
+  const hint =
+    STATUS_HINTS[err.status] ?? (err.status >= 500 ? 'OpenAI had a server error; the call was not retried.' : '');
+  const requestId = err.requestId ? `\nRequest id: ${err.requestId}` : '';
+  const text = `OpenAI API error: HTTP ${err.status}${meta.length ? ` (${meta.join(', ')})` : ''}${retry}: ${err.message}${hint ? `\n${hint}` : ''}${requestId}`;
+  const error: Record<string, unknown> = {
+    status: err.status,
+    type: err.type ?? null,
+    code: err.code ?? null,
+    message: err.message,
+    param: err.param ?? null,
+  };
+  if (err.requestId) error.request_id = err.requestId;
   if (err.status === 429) error['retry-after'] = rateLimits?.['retry-after'] ?? null;
   return errorResult(text, { error });
 }

@@ -30,7 +30,10 @@ export interface RawResponse {
 
 /** The request never produced a response. `kind` tells the caller what to say about it. */
 export class TransportError extends Error {
-  constructor(readonly kind: 'timeout' | 'cancelled' | 'network', message: string) {
+  constructor(
+    readonly kind: 'timeout' | 'cancelled' | 'network',
+    message: string,
+  ) {
     super(message);
     this.name = 'TransportError';
   }
@@ -43,7 +46,10 @@ function describeNetworkError(err: unknown): string {
   return detail ? `${e?.message ?? 'fetch failed'} (${detail})` : (e?.message ?? String(err));
 }
 
-async function readCapped(res: Exchange, cap: number): Promise<{ bytes: Uint8Array; truncated: boolean; size: number }> {
+async function readCapped(
+  res: Exchange,
+  cap: number,
+): Promise<{ bytes: Uint8Array; truncated: boolean; size: number }> {
   const declared = res.declaredLength;
   if (declared !== undefined && declared > cap) {
     res.cancel();
@@ -59,7 +65,7 @@ async function readCapped(res: Exchange, cap: number): Promise<{ bytes: Uint8Arr
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return { bytes: chunks[0], truncated: false, size };
+  if (chunks.length === 1 && chunks[0]) return { bytes: chunks[0], truncated: false, size };
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) {
@@ -72,7 +78,13 @@ async function readCapped(res: Exchange, cap: number): Promise<{ bytes: Uint8Arr
 /** fetch's answer in the shape `readCapped` takes. */
 async function viaFetch(fetchImpl: typeof fetch, req: EncodedRequest, signal: AbortSignal): Promise<Exchange> {
   // `manual`: a redirect comes back as the 3xx itself; following it could send the key or a file anywhere.
-  const res = await fetchImpl(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
+  const res = await fetchImpl(req.url, {
+    method: req.method,
+    headers: req.headers,
+    body: req.body,
+    signal,
+    redirect: 'manual',
+  });
   const declared = Number(res.headers.get('content-length'));
   const empty: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
   return {
@@ -105,9 +117,15 @@ export async function execute(req: EncodedRequest, opts: ExecuteOptions): Promis
     return new TransportError('network', `Network error calling OpenAI: ${describeNetworkError(err)}`);
   };
   try {
-    const res = opts.fetch || typeof req.body === 'object'
-      ? await viaFetch(opts.fetch ?? globalThis.fetch, req, controller.signal)
-      : await httpRequest(req.url, { method: req.method, headers: req.headers, body: req.body, signal: controller.signal });
+    const res =
+      opts.fetch || typeof req.body === 'object'
+        ? await viaFetch(opts.fetch ?? globalThis.fetch, req, controller.signal)
+        : await httpRequest(req.url, {
+            method: req.method,
+            headers: req.headers,
+            body: req.body,
+            signal: controller.signal,
+          });
     opts.onResponse?.(res.status);
     const body = await readCapped(res, opts.maxResponseBytes);
     return { status: res.status, statusText: res.statusText, headers: res.headers, ...body };

@@ -32,14 +32,18 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     prev = cur;
   }
-  return prev[b.length];
+  return prev[b.length]!;
 }
 
-const words = (s: string) => s.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+const words = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 
 /** How well one typed word matches one word of a name: exact, plural/prefix, or one typo away. */
 function wordMatch(a: string, b: string): number {
@@ -59,7 +63,9 @@ export function closestNames(given: string, valid: readonly string[], max = 5): 
   return valid
     .map((v) => {
       const vw = words(v);
-      const overlap = gw.length ? gw.reduce((sum, w) => sum + Math.max(0, ...vw.map((x) => wordMatch(w, x))), 0) / gw.length : 0;
+      const overlap = gw.length
+        ? gw.reduce((sum, w) => sum + Math.max(0, ...vw.map((x) => wordMatch(w, x))), 0) / gw.length
+        : 0;
       const d = distance(g, v.toLowerCase());
       const close = d <= Math.max(1, Math.floor(Math.max(g.length, v.length) / 3));
       return { v, overlap, d, keep: overlap >= 0.5 || close };
@@ -73,21 +79,33 @@ export function closestNames(given: string, valid: readonly string[], max = 5): 
 // Short lists (methods, tags) are printed whole; tool names (hundreds) only as the closest matches.
 const LIST_ALL_UP_TO = 60;
 
-function unknownValues(kind: string, option: OptionName, given: readonly string[], valid: readonly string[], normalize: (s: string) => string): void {
+function unknownValues(
+  kind: string,
+  option: OptionName,
+  given: readonly string[],
+  valid: readonly string[],
+  normalize: (s: string) => string,
+): void {
   const validSet = new Set(valid.map(normalize));
   const bad = given.filter((g) => !validSet.has(normalize(g)));
   if (!bad.length) return;
   const shown = bad.map((b) => (b.length > 200 ? `${b.slice(0, 200)}…` : b));
   const suggestions = [...new Set(bad.flatMap((b) => closestNames(b, valid)))];
-  const help = valid.length <= LIST_ALL_UP_TO
-    ? `Valid ${kind}s: ${[...valid].sort().join(', ')}`
-    : suggestions.length
-      ? `Closest ${kind}s: ${suggestions.join(', ')} (${valid.length} in all).`
-      : `None of the ${valid.length} ${kind}s is close; list them to choose.`;
-  throw new OptionError('unknown_value', option, `Unknown ${kind}${bad.length > 1 ? 's' : ''}: ${shown.join(', ')}. ${help}`, {
-    unknown: bad,
-    suggestions,
-  });
+  const help =
+    valid.length <= LIST_ALL_UP_TO
+      ? `Valid ${kind}s: ${[...valid].sort().join(', ')}`
+      : suggestions.length
+        ? `Closest ${kind}s: ${suggestions.join(', ')} (${valid.length} in all).`
+        : `None of the ${valid.length} ${kind}s is close; list them to choose.`;
+  throw new OptionError(
+    'unknown_value',
+    option,
+    `Unknown ${kind}${bad.length > 1 ? 's' : ''}: ${shown.join(', ')}. ${help}`,
+    {
+      unknown: bad,
+      suggestions,
+    },
+  );
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -144,7 +162,11 @@ export function selectTools(catalog: Catalog, filter: ToolFilter = {}): ToolDef[
       tools && `tools=${tools.join(',')}`,
       exclude && `excludeTools=${exclude.join(',')}`,
     ].filter(Boolean);
-    throw new OptionError('empty_selection', tools ? 'tools' : tags ? 'tags' : 'methods', `The tool filter (${parts.join(' AND ') || 'none'}) leaves no tools; loosen it.`);
+    throw new OptionError(
+      'empty_selection',
+      tools ? 'tools' : tags ? 'tags' : 'methods',
+      `The tool filter (${parts.join(' AND ') || 'none'}) leaves no tools; loosen it.`,
+    );
   }
   return selected;
 }

@@ -68,23 +68,27 @@ export function httpRequest(url: string, init: HttpInit): Promise<Exchange> {
     const transport = protocol === 'https:' ? https : http;
     const headers: Record<string, string | number> = { 'accept-encoding': 'gzip, deflate, br', ...init.headers };
     if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
-    const req = transport.request(target, { method: init.method, headers, agent: agents[protocol], signal: init.signal }, (res) => {
-      const decode = decoder(res.headers['content-encoding']);
-      let body: Readable = res;
-      if (decode) body = pipeline(res, decode, () => {});
-      const declared = Number(res.headers['content-length']);
-      resolve({
-        status: res.statusCode ?? 0,
-        statusText: res.statusMessage ?? '',
-        headers: lookup(res.headers),
-        body,
-        declaredLength: !decode && Number.isFinite(declared) ? declared : undefined,
-        cancel: () => {
-          res.destroy();
-          body.destroy();
-        },
-      });
-    });
+    const req = transport.request(
+      target,
+      { method: init.method, headers, agent: agents[protocol], signal: init.signal },
+      (res) => {
+        const decode = decoder(res.headers['content-encoding']);
+        let body: Readable = res;
+        if (decode) body = pipeline(res, decode, () => {});
+        const declared = Number(res.headers['content-length']);
+        resolve({
+          status: res.statusCode ?? 0,
+          statusText: res.statusMessage ?? '',
+          headers: lookup(res.headers),
+          body,
+          declaredLength: !decode && Number.isFinite(declared) ? declared : undefined,
+          cancel: () => {
+            res.destroy();
+            body.destroy();
+          },
+        });
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });

@@ -40,7 +40,11 @@ const message = z.discriminatedUnion('role', [
 ]);
 const toolDef = z.looseObject({
   type: z.literal('function'),
-  function: z.looseObject({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
+  function: z.looseObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 const conversation = {
   messages: z.array(message).min(1),
@@ -48,7 +52,9 @@ const conversation = {
   parallel_tool_calls: z.boolean().optional(),
 };
 const chatLine = z.looseObject(conversation);
-const assistantOnly = z.array(z.looseObject({ role: z.literal('assistant'), content: content.nullable().optional() })).min(1);
+const assistantOnly = z
+  .array(z.looseObject({ role: z.literal('assistant'), content: content.nullable().optional() }))
+  .min(1);
 const preferenceLine = z.looseObject({
   input: z.looseObject(conversation),
   preferred_output: assistantOnly,
@@ -65,7 +71,12 @@ type Message = z.infer<typeof message>;
 
 function zodIssues(error: z.ZodError): string[] {
   return error.issues.slice(0, 3).map((i) => {
-    const at = i.path.length ? `${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')}: ` : '';
+    const at = i.path.length
+      ? `${i.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+          .join('')
+          .replace(/^\./, '')}: `
+      : '';
     return `${at}${i.message}`;
   });
 }
@@ -119,22 +130,38 @@ export function checkFineTuneFile(content: string): LineIssue[] {
   const looksReinforcement = (v: unknown) => {
     const o = (v ?? {}) as Record<string, unknown>;
     const msgs = o.messages;
-    const graderFields = Object.keys(o).filter((k) => !['messages', 'tools', 'parallel_tool_calls', 'functions'].includes(k));
-    return Array.isArray(msgs) && (msgs[msgs.length - 1] as { role?: unknown } | undefined)?.role !== 'assistant' && graderFields.length > 0;
+    const graderFields = Object.keys(o).filter(
+      (k) => !['messages', 'tools', 'parallel_tool_calls', 'functions'].includes(k),
+    );
+    return (
+      Array.isArray(msgs) &&
+      (msgs[msgs.length - 1] as { role?: unknown } | undefined)?.role !== 'assistant' &&
+      graderFields.length > 0
+    );
   };
   const reinforcement = !preference && parsed.length > 0 && parsed.every((l) => looksReinforcement(l.value));
   for (const { line, value } of parsed) {
     const schema = preference ? preferenceLine : chatLine;
     const r = schema.safeParse(value);
     if (!r.success) {
-      const hint = preference !== isPreference(value) ? ` (the file's first example uses the ${preference ? 'preference' : 'chat'} format)` : '';
+      const hint =
+        preference !== isPreference(value)
+          ? ` (the file's first example uses the ${preference ? 'preference' : 'chat'} format)`
+          : '';
       for (const m of zodIssues(r.error)) issues.push({ line, message: `${m}${hint}` });
       continue;
     }
-    const messages = (preference ? (r.data as z.infer<typeof preferenceLine>).input.messages : (r.data as z.infer<typeof chatLine>).messages) as Message[];
+    const messages = (
+      preference
+        ? (r.data as z.infer<typeof preferenceLine>).input.messages
+        : (r.data as z.infer<typeof chatLine>).messages
+    ) as Message[];
     for (const m of toolCallProblems(messages)) issues.push({ line, message: m });
     if (!preference && !reinforcement && messages[messages.length - 1]?.role !== 'assistant') {
-      issues.push({ line, message: `the last message must be the assistant's answer (got role "${messages[messages.length - 1]?.role}")` });
+      issues.push({
+        line,
+        message: `the last message must be the assistant's answer (got role "${messages[messages.length - 1]?.role}")`,
+      });
     }
   }
   return issues.sort((a, b) => a.line - b.line);
@@ -145,8 +172,10 @@ export function checkBatchFile(content: string, bytes: number): LineIssue[] {
   const lines = splitLines(content);
   const issues: LineIssue[] = [];
   if (!lines.length) issues.push({ line: 0, message: 'the file has no requests' });
-  if (lines.length > BATCH_MAX_LINES) issues.push({ line: 0, message: `${lines.length} requests; a batch file holds at most ${BATCH_MAX_LINES}` });
-  if (bytes > BATCH_MAX_BYTES) issues.push({ line: 0, message: `${bytes} bytes; a batch file is at most ${BATCH_MAX_BYTES} bytes (200 MB)` });
+  if (lines.length > BATCH_MAX_LINES)
+    issues.push({ line: 0, message: `${lines.length} requests; a batch file holds at most ${BATCH_MAX_LINES}` });
+  if (bytes > BATCH_MAX_BYTES)
+    issues.push({ line: 0, message: `${bytes} bytes; a batch file is at most ${BATCH_MAX_BYTES} bytes (200 MB)` });
   const seen = new Map<string, number>();
   let endpoint: { url: string; line: number } | undefined;
   for (const l of lines) {
@@ -160,11 +189,15 @@ export function checkBatchFile(content: string, bytes: number): LineIssue[] {
       continue;
     }
     const first = seen.get(r.data.custom_id);
-    if (first !== undefined) issues.push({ line: l.line, message: `custom_id "${r.data.custom_id}" is already used on line ${first}` });
+    if (first !== undefined)
+      issues.push({ line: l.line, message: `custom_id "${r.data.custom_id}" is already used on line ${first}` });
     else seen.set(r.data.custom_id, l.line);
     endpoint ??= { url: r.data.url, line: l.line };
     if (r.data.url !== endpoint.url) {
-      issues.push({ line: l.line, message: `url ${r.data.url} differs from ${endpoint.url} (line ${endpoint.line}); one batch file calls one endpoint` });
+      issues.push({
+        line: l.line,
+        message: `url ${r.data.url} differs from ${endpoint.url} (line ${endpoint.line}); one batch file calls one endpoint`,
+      });
     }
   }
   return issues;
@@ -173,7 +206,8 @@ export function checkBatchFile(content: string, bytes: number): LineIssue[] {
 function fileText(file: unknown): { text: string; bytes: number } | undefined {
   const f = file as { content?: unknown; encoding?: unknown } | undefined;
   if (!f || typeof f.content !== 'string') return undefined;
-  const buf = f.encoding === 'base64' ? Buffer.from(f.content.replace(/\s+/g, ''), 'base64') : Buffer.from(f.content, 'utf8');
+  const buf =
+    f.encoding === 'base64' ? Buffer.from(f.content.replace(/\s+/g, ''), 'base64') : Buffer.from(f.content, 'utf8');
   return { text: buf.toString('utf8'), bytes: buf.byteLength };
 }
 

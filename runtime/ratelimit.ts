@@ -22,7 +22,15 @@ export interface RateLimitInfo {
 /** Key of the rate-limit block in a result's `_meta`. */
 export const RATE_LIMIT_META_KEY = 'openai/ratelimit';
 
-const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001, µs: 0.000001, ns: 0.000000001 };
+const UNIT_SECONDS: Record<string, number> = {
+  h: 3600,
+  m: 60,
+  s: 1,
+  ms: 0.001,
+  us: 0.000001,
+  µs: 0.000001,
+  ns: 0.000000001,
+};
 
 /**
  * Parses OpenAI's reset durations (`6m0s`, `1s`, `20ms`, `1h2m3.5s`) into seconds.
@@ -38,7 +46,7 @@ export function parseDuration(text: string | null | undefined): number | undefin
   let total = 0;
   let consumed = 0;
   for (let m = re.exec(s); m; m = re.exec(s)) {
-    total += Number(m[1]) * UNIT_SECONDS[m[2]];
+    total += Number(m[1]) * (UNIT_SECONDS[m[2] ?? ''] ?? 0);
     consumed = re.lastIndex;
   }
   if (consumed !== s.length) return undefined;
@@ -93,13 +101,14 @@ export function describeRateLimits(info: RateLimitInfo): string {
     if (!w) continue;
     const remaining = w['ratelimit-remaining'];
     const limit = w['ratelimit-limit'];
-    const used = remaining !== undefined && limit !== undefined
-      ? `${remaining}/${limit} remaining`
-      : remaining !== undefined
-        ? `${remaining} remaining`
-        : limit !== undefined
-          ? `limit ${limit}`
-          : '';
+    const used =
+      remaining !== undefined && limit !== undefined
+        ? `${remaining}/${limit} remaining`
+        : remaining !== undefined
+          ? `${remaining} remaining`
+          : limit !== undefined
+            ? `limit ${limit}`
+            : '';
     const reset = w['ratelimit-reset'] !== undefined ? `resets in ${w['ratelimit-reset']}s` : '';
     parts.push(`${kind} ${[used, reset].filter(Boolean).join(', ')}`);
   }

@@ -20,8 +20,9 @@ function spellings(secret: string): string[] {
  * longer matches).
  */
 export function makeRedactor(secrets: Array<string | undefined>): (text: string) => string {
-  const exact = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length > 0).flatMap(spellings))]
-    .sort((a, b) => b.length - a.length);
+  const exact = [
+    ...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length > 0).flatMap(spellings)),
+  ].sort((a, b) => b.length - a.length);
   return (text: string) => {
     let out = text;
     for (const s of exact) if (out.includes(s)) out = out.split(s).join('[REDACTED]');

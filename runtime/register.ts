@@ -24,7 +24,12 @@ import type { CallContext, OpenAiToolkit } from './toolkit.js';
 export interface McpServerLike {
   registerTool(
     name: string,
-    config: { title?: string; description?: string; inputSchema?: z.ZodType<Record<string, unknown>>; annotations?: ToolAnnotations },
+    config: {
+      title?: string;
+      description?: string;
+      inputSchema?: z.ZodType<Record<string, unknown>>;
+      annotations?: ToolAnnotations;
+    },
     cb: (args: Record<string, unknown>, extra: CallContext) => CallToolResult | Promise<CallToolResult>,
   ): unknown;
 }

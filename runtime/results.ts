@@ -25,7 +25,7 @@ type Json = Record<string, unknown>;
 
 function mediaType(headers: HeaderLookup, tool: ToolDef): string {
   const declared = headers.get('content-type') ?? tool.http.responseMediaTypes[0] ?? '';
-  return declared.split(';')[0].trim().toLowerCase();
+  return (declared.split(';')[0] ?? '').trim().toLowerCase();
 }
 
 function isJsonType(t: string): boolean {
@@ -33,7 +33,11 @@ function isJsonType(t: string): boolean {
 }
 
 function isTextType(t: string): boolean {
-  return t.startsWith('text/') || isJsonType(t) || /^application\/(jsonl|x-ndjson|ndjson|x-jsonlines|xml|yaml|x-yaml|sdp|csv|javascript)$/.test(t);
+  return (
+    t.startsWith('text/') ||
+    isJsonType(t) ||
+    /^application\/(jsonl|x-ndjson|ndjson|x-jsonlines|xml|yaml|x-yaml|sdp|csv|javascript)$/.test(t)
+  );
 }
 
 function decode(bytes: Uint8Array): string {
@@ -44,8 +48,9 @@ function narrowHint(tool: ToolDef): string {
   const ways: string[] = [];
   if (tool.pagination?.limitArg) ways.push(`a smaller \`${tool.pagination.limitArg}\``);
   if (tool.usageBuckets) ways.push('a shorter time range, a wider `bucket_width` or fewer `group_by` fields');
-  const filters = Object.keys((tool.inputSchema.properties as object | undefined) ?? {})
-    .filter((k) => k !== tool.pagination?.limitArg && k !== tool.pagination?.cursorArg);
+  const filters = Object.keys((tool.inputSchema.properties as object | undefined) ?? {}).filter(
+    (k) => k !== tool.pagination?.limitArg && k !== tool.pagination?.cursorArg,
+  );
   if (filters.length && !tool.usageBuckets) ways.push(`filters (${filters.slice(0, 6).join(', ')})`);
   return ways.length ? ` Narrow the request with ${ways.join(' or ')}.` : '';
 }
@@ -53,10 +58,12 @@ function narrowHint(tool: ToolDef): string {
 function tooLargeResult(tool: ToolDef, raw: RawResponse, cap: number): CallToolResult {
   const size = raw.size !== undefined ? `${raw.size}+ bytes` : 'too large';
   return {
-    content: [{
-      type: 'text',
-      text: `OpenAI answered HTTP ${raw.status}, but the response (${size}) exceeds the ${cap}-byte cap and was not returned.${narrowHint(tool)}`,
-    }],
+    content: [
+      {
+        type: 'text',
+        text: `OpenAI answered HTTP ${raw.status}, but the response (${size}) exceeds the ${cap}-byte cap and was not returned.${narrowHint(tool)}`,
+      },
+    ],
     isError: true,
   };
 }
@@ -75,10 +82,12 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 
 function tooDeepResult(raw: RawResponse): CallToolResult {
   return {
-    content: [{
-      type: 'text',
-      text: `OpenAI answered HTTP ${raw.status}, but the JSON nests deeper than ${MAX_JSON_DEPTH} levels and was not returned.`,
-    }],
+    content: [
+      {
+        type: 'text',
+        text: `OpenAI answered HTTP ${raw.status}, but the JSON nests deeper than ${MAX_JSON_DEPTH} levels and was not returned.`,
+      },
+    ],
     isError: true,
   };
 }
@@ -134,7 +143,7 @@ export function flattenUsage(body: unknown): Json {
       }
     }
   }
-  for (const k of Object.keys(totals)) totals[k] = Math.round(totals[k] * 1e9) / 1e9;
+  for (const [k, v] of Object.entries(totals)) totals[k] = Math.round(v * 1e9) / 1e9;
   const nextCursor = b.next_page ?? null;
   return {
     rows,
@@ -194,7 +203,10 @@ function textResult(raw: string, cap: number, tool: ToolDef, redact: (t: string)
   return {
     content: [
       { type: 'text', text: cutText(text, cap, '') },
-      { type: 'text', text: `[Truncated: ${text.length} characters, over the ${cap}-character cap.${narrowHint(tool)}]` },
+      {
+        type: 'text',
+        text: `[Truncated: ${text.length} characters, over the ${cap}-character cap.${narrowHint(tool)}]`,
+      },
     ],
   };
 }
@@ -206,13 +218,18 @@ function binaryResult(tool: ToolDef, raw: RawResponse, type: string, opts: Shape
     // Over stdio a reply past ~10 MiB ends the session, so big downloads go another way.
     const maxBytes = Math.floor(opts.maxBinaryChars / 4) * 3;
     return {
-      content: [{
-        type: 'text',
-        text: `${tool.name} returned ${raw.bytes.byteLength} bytes of ${mimeType}, over the ${maxBytes}-byte limit for binary results, so the bytes were not returned. `
-          + `Download them directly instead: GET ${opts.redact(opts.url)} with your API key in the Authorization header `
-          + '(e.g. curl -H "Authorization: Bearer $OPENAI_API_KEY" <url> -o <file>), or serve the tools over HTTP (openai-mcp serve --http) with a higher limit.',
-      }],
-      structuredContent: { error: { type: 'binary_too_large', bytes: raw.bytes.byteLength, limit_bytes: maxBytes, media_type: mimeType } },
+      content: [
+        {
+          type: 'text',
+          text:
+            `${tool.name} returned ${raw.bytes.byteLength} bytes of ${mimeType}, over the ${maxBytes}-byte limit for binary results, so the bytes were not returned. ` +
+            `Download them directly instead: GET ${opts.redact(opts.url)} with your API key in the Authorization header ` +
+            '(e.g. curl -H "Authorization: Bearer $OPENAI_API_KEY" <url> -o <file>), or serve the tools over HTTP (openai-mcp serve --http) with a higher limit.',
+        },
+      ],
+      structuredContent: {
+        error: { type: 'binary_too_large', bytes: raw.bytes.byteLength, limit_bytes: maxBytes, media_type: mimeType },
+      },
       isError: true,
     };
   }
@@ -238,7 +255,8 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
   if (tool.http.response === 'binary' && !isTextType(type)) return binaryResult(tool, raw, type, opts);
   const text = decode(raw.bytes);
   // Text endpoints and text-like downloads (JSONL, CSV, JSON file contents) go to the model as text, unparsed.
-  if (tool.http.response === 'text' || tool.http.response === 'binary') return textResult(text, opts.maxTextChars, tool, opts.redact);
+  if (tool.http.response === 'text' || tool.http.response === 'binary')
+    return textResult(text, opts.maxTextChars, tool, opts.redact);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -15,9 +15,14 @@ const INSTRUCTIONS =
 
 /** A `Server` answering tools/list and tools/call from any exposure (the toolkit itself, discovery, code). */
 export function createServerForTools(tools: ExposedTools): Server {
-  const server = new Server({ name: SERVER_NAME, version: SERVER_VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const server = new Server(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+  );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.listTools() }));
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) => tools.callTool(request.params.name, request.params.arguments, extra));
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+    tools.callTool(request.params.name, request.params.arguments, extra),
+  );
   return server;
 }
 

@@ -6,7 +6,12 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, JSONRPCMessageSchema, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  JSONRPCMessageSchema,
+  type JSONRPCMessage,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 import { keepYoungGenerationSmall } from './heap.js';
 
 /** Largest incoming line. A file argument travels as base64, so this allows uploads up to ~24 MiB. */
@@ -54,7 +59,7 @@ export function idFromEdges(head: string, tail: string): RequestId | undefined {
   const m = HEAD_ID.exec(head) ?? TAIL_ID.exec(tail);
   if (!m) return undefined;
   try {
-    return JSON.parse(m[1]) as RequestId;
+    return JSON.parse(m[1] ?? '') as RequestId;
   } catch {
     return undefined;
   }
@@ -157,7 +162,9 @@ export class StdioLineTransport implements Transport {
       return;
     }
     if (size === 0) return;
-    const text = (parts.length === 1 ? parts[0] : Buffer.concat(parts, size)).toString('utf8').replace(/\r$/, '');
+    const text = (parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts, size))
+      .toString('utf8')
+      .replace(/\r$/, '');
     if (!text.trim()) return;
     this.handleLine(text);
   }
@@ -166,10 +173,12 @@ export class StdioLineTransport implements Transport {
     const id = idFromEdges(head, tail);
     const upload = largestUploadBytes(this.maxMessageBytes);
     const message =
-      `Message of ${size} bytes is over this server's ${this.maxMessageBytes}-byte limit for one stdio message, so it was not processed. `
-      + `Over stdio a file argument can be at most about ${(upload / 1024 / 1024).toFixed(1)} MiB (as base64); `
-      + 'upload bigger files over HTTP (openai-mcp serve --http) or with the OpenAI API directly.';
-    this.opts.log(`dropped an incoming message of ${size} bytes (limit ${this.maxMessageBytes})${id === undefined ? '; its id could not be read, so no error was sent' : ''}`);
+      `Message of ${size} bytes is over this server's ${this.maxMessageBytes}-byte limit for one stdio message, so it was not processed. ` +
+      `Over stdio a file argument can be at most about ${(upload / 1024 / 1024).toFixed(1)} MiB (as base64); ` +
+      'upload bigger files over HTTP (openai-mcp serve --http) or with the OpenAI API directly.';
+    this.opts.log(
+      `dropped an incoming message of ${size} bytes (limit ${this.maxMessageBytes})${id === undefined ? '; its id could not be read, so no error was sent' : ''}`,
+    );
     if (id !== undefined) void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.InvalidRequest, message } });
   }
 
@@ -178,14 +187,23 @@ export class StdioLineTransport implements Transport {
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      this.onerror?.(new Error(`ignored a line that is not JSON (${text.length} characters): ${(err as Error).message}`));
+      this.onerror?.(
+        new Error(`ignored a line that is not JSON (${text.length} characters): ${(err as Error).message}`),
+      );
       return;
     }
     const parsed = JSONRPCMessageSchema.safeParse(raw);
     if (!parsed.success) {
       const id = (raw as { id?: unknown })?.id;
-      if ((typeof id === 'string' || typeof id === 'number') && typeof (raw as { method?: unknown }).method === 'string') {
-        void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.InvalidRequest, message: 'Invalid JSON-RPC request' } });
+      if (
+        (typeof id === 'string' || typeof id === 'number') &&
+        typeof (raw as { method?: unknown }).method === 'string'
+      ) {
+        void this.send({
+          jsonrpc: '2.0',
+          id,
+          error: { code: ErrorCode.InvalidRequest, message: 'Invalid JSON-RPC request' },
+        });
       } else {
         this.onerror?.(new Error('ignored a line that is not a JSON-RPC message'));
       }

@@ -13,7 +13,15 @@ export const TIME_FORMS =
   '(also "start of last month"); dates without a zone are UTC';
 
 const UNITS: Record<string, keyof DurationLikeObject> = {
-  s: 'seconds', sec: 'seconds', m: 'minutes', min: 'minutes', h: 'hours', d: 'days', w: 'weeks', mo: 'months', y: 'years',
+  s: 'seconds',
+  sec: 'seconds',
+  m: 'minutes',
+  min: 'minutes',
+  h: 'hours',
+  d: 'days',
+  w: 'weeks',
+  mo: 'months',
+  y: 'years',
 };
 const RELATIVE = /^([+-])\s*(\d+)\s*(s|sec|min|m|h|d|w|mo|y)$/;
 const START_OF = /^start of (this |last |previous )?(day|week|month|quarter|year)$/;
@@ -59,7 +67,11 @@ const isoKey = (key: string) => `${key.replace(/_time$/, '').replace(/_at$/, '')
 const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /** Converts the tool's `timeArgs` in `args`; values of other types are left for the validator to report. */
-export function resolveTimeArgs(tool: ToolDef, args: Record<string, unknown>, now: DateTime = DateTime.utc()): ResolvedTimes {
+export function resolveTimeArgs(
+  tool: ToolDef,
+  args: Record<string, unknown>,
+  now: DateTime = DateTime.utc(),
+): ResolvedTimes {
   if (!tool.timeArgs?.length) return { args, issues: [] };
   const out: Record<string, unknown> = { ...args };
   const resolved: Record<string, number | string> = {};
@@ -81,7 +93,10 @@ export function resolveTimeArgs(tool: ToolDef, args: Record<string, unknown>, no
       const obj = out[name];
       if (!obj || typeof obj !== 'object' || Array.isArray(obj)) continue;
       out[name] = Object.fromEntries(
-        Object.entries(obj as Record<string, unknown>).map(([k, v]) => [k, convert(`${name}.${k}`, v, `${name}[${k}]`)]),
+        Object.entries(obj as Record<string, unknown>).map(([k, v]) => [
+          k,
+          convert(`${name}.${k}`, v, `${name}[${k}]`),
+        ]),
       );
     } else if (out[spec] !== undefined) {
       out[spec] = convert(spec, out[spec], spec);
@@ -91,7 +106,10 @@ export function resolveTimeArgs(tool: ToolDef, args: Record<string, unknown>, no
 }
 
 /** Adds the resolved window to a successful result, so the model sees which dates it actually asked for. */
-export function echoResolved(result: CallToolResult, resolved: Record<string, number | string> | undefined): CallToolResult {
+export function echoResolved(
+  result: CallToolResult,
+  resolved: Record<string, number | string> | undefined,
+): CallToolResult {
   if (!resolved || result.isError) return result;
   const structured = result.structuredContent ? { ...result.structuredContent, resolved } : undefined;
   return {

@@ -74,7 +74,10 @@ export interface OpenAiToolsOptions extends ToolFilter {
 export interface CallContext {
   signal?: AbortSignal;
   _meta?: { progressToken?: string | number; [key: string]: unknown };
-  sendNotification?: (notification: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void>;
+  sendNotification?: (notification: {
+    method: 'notifications/progress';
+    params: { progressToken: string | number; progress: number; total?: number; message?: string };
+  }) => Promise<void>;
 }
 
 /** The selected tools with their list and call operations bound to one configuration. */
@@ -109,7 +112,11 @@ function checkBaseUrl(baseUrl: string): string {
   }
   if (url.username || url.password) {
     // Said without echoing them: the message goes to logs. The key goes in the Authorization header, never the URL.
-    throw new OptionError('credentials_in_url', 'baseUrl', 'The base URL must not contain credentials (user:password@); put the key in OPENAI_API_KEY instead.');
+    throw new OptionError(
+      'credentials_in_url',
+      'baseUrl',
+      'The base URL must not contain credentials (user:password@); put the key in OPENAI_API_KEY instead.',
+    );
   }
   return baseUrl;
 }
@@ -154,7 +161,11 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
   const progress = (ctx: CallContext | undefined, value: number, message: string) => {
     const token = ctx?._meta?.progressToken;
     if (token === undefined || !ctx?.sendNotification) return;
-    ctx.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: value, total: 2, message } })
+    ctx
+      .sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: value, total: 2, message },
+      })
       .catch(() => {});
   };
 
@@ -168,7 +179,12 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
   };
 
   /** `observe` sees the raw response (the wait executor reads the status even when the result is cut to the cap). */
-  async function run(tool: ToolDef, given: Record<string, unknown>, ctx?: CallContext, observe?: (raw: RawResponse) => void): Promise<CallToolResult> {
+  async function run(
+    tool: ToolDef,
+    given: Record<string, unknown>,
+    ctx?: CallContext,
+    observe?: (raw: RawResponse) => void,
+  ): Promise<CallToolResult> {
     // Validation first: a missing key must not hide what is wrong with the arguments.
     // Loaded on first need, so start-up does not pay for the date library.
     const timeInput = tool.timeArgs ? await import('./timeinput.js') : undefined;
@@ -187,7 +203,8 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     try {
       req = encodeRequest(tool, args, baseUrl);
     } catch (err) {
-      if (err instanceof ArgumentError) return invalidArgumentsResult(tool.name, [{ path: err.path, message: err.message }], redact);
+      if (err instanceof ArgumentError)
+        return invalidArgumentsResult(tool.name, [{ path: err.path, message: err.message }], redact);
       throw err;
     }
     req.headers.authorization = `Bearer ${key}`;
@@ -216,13 +233,21 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     }
     observe?.(raw);
     const rateLimits = readRateLimits(raw.headers);
-    if (raw.status >= 300 && raw.status < 400) return withRateLimits(redirectResult(raw.status, raw.headers.get('location'), redact), rateLimits);
+    if (raw.status >= 300 && raw.status < 400)
+      return withRateLimits(redirectResult(raw.status, raw.headers.get('location'), redact), rateLimits);
     if (raw.status >= 400 || raw.status < 200) {
       const text = new TextDecoder().decode(raw.bytes);
       const body = raw.truncated ? `(error body over ${maxResponseBytes} bytes)` : text;
-      return withRateLimits(upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body, redact), rateLimits), rateLimits);
+      const requestId = raw.headers.get('x-request-id');
+      return withRateLimits(
+        upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body, redact, requestId), rateLimits),
+        rateLimits,
+      );
     }
-    const shaped = withRateLimits(shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, maxBinaryChars, url: req.url, redact }), rateLimits);
+    const shaped = withRateLimits(
+      shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, maxBinaryChars, url: req.url, redact }),
+      rateLimits,
+    );
     return timeInput ? timeInput.echoResolved(shaped, times.resolved) : shaped;
   }
 
@@ -240,7 +265,11 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       }
       // Validation, encoding and redaction recurse; a 200k-level argument must be refused, not overflow the stack.
       if (args && nestsDeeperThan(args, MAX_JSON_DEPTH)) {
-        return invalidArgumentsResult(name, [{ path: '(arguments)', message: `nest deeper than ${MAX_JSON_DEPTH} levels` }], redact);
+        return invalidArgumentsResult(
+          name,
+          [{ path: '(arguments)', message: `nest deeper than ${MAX_JSON_DEPTH} levels` }],
+          redact,
+        );
       }
       try {
         // A wait tool polls through `run` without the caller's progress token: progress is the wait's own.
@@ -250,7 +279,9 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
         return redactResult(result);
       } catch (err) {
         // A bug here must not crash a stdio server shared by other tools.
-        return redactResult(transportErrorResult('internal', `Internal error in ${name}: ${String((err as Error)?.message ?? err)}`));
+        return redactResult(
+          transportErrorResult('internal', `Internal error in ${name}: ${String((err as Error)?.message ?? err)}`),
+        );
       }
     },
   };

@@ -36,11 +36,6 @@ export interface BodyBinding {
   fields: Record<string, string>;
   /** Multipart fields that carry files: each argument is `{content, encoding, filename, mime_type?}` (or an array of them). */
   fileFields: string[];
-  /**
-   * Optional (added by the runtime, backward compatible): multipart fields whose OpenAPI `encoding.contentType`
-   * is `application/json`; sent as one JSON part. Other object fields use OpenAI's bracket form (`expires_after[anchor]`).
-   */
-  jsonFields?: string[];
   required: boolean;
 }
 

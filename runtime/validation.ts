@@ -31,41 +31,6 @@ export function loadGeneratedValidation(): Promise<ValidationBundle> {
   return defaultBundle;
 }
 
-/**
- * Rewrites OpenAPI 3.0 / draft 2019-09 leftovers that draft 2020-12 rejects, so one odd component cannot make the
- * whole shared `$defs` unusable: boolean `exclusiveMinimum`/`exclusiveMaximum` become numeric, and
- * `$recursiveAnchor`/`$recursiveRef: "#"` become a plain `$ref` to the enclosing definition, and `nullable`
- * without `type` becomes `anyOf [..., null]` (ajv handles `nullable` next to `type` itself).
- */
-export function normalizeSchema(schema: unknown, selfRef?: string): unknown {
-  if (Array.isArray(schema)) return schema.map((s) => normalizeSchema(s, selfRef));
-  if (!schema || typeof schema !== 'object') return schema;
-  const src = schema as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(src)) {
-    if (k === '$recursiveAnchor') continue;
-    if (k === '$recursiveRef') {
-      if (selfRef) out.$ref = selfRef;
-      continue;
-    }
-    if ((k === 'exclusiveMinimum' || k === 'exclusiveMaximum') && typeof v === 'boolean') {
-      const bound = k === 'exclusiveMinimum' ? 'minimum' : 'maximum';
-      if (v && typeof src[bound] === 'number') out[k] = src[bound];
-      continue;
-    }
-    // `enum`, `const`, `default` and `examples` hold data, not schemas.
-    out[k] = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : normalizeSchema(v, selfRef);
-  }
-  if (typeof src.exclusiveMinimum === 'boolean' && src.exclusiveMinimum && typeof src.minimum === 'number') delete out.minimum;
-  if (typeof src.exclusiveMaximum === 'boolean' && src.exclusiveMaximum && typeof src.maximum === 'number') delete out.maximum;
-  // ajv only accepts `nullable` next to `type`; on a `$ref`/union it has to become an explicit null branch.
-  if ('nullable' in out && out.type === undefined) {
-    const { nullable, ...rest } = out;
-    return nullable === true ? { anyOf: [rest, { type: 'null' }] } : rest;
-  }
-  return out;
-}
-
 /** What one tool's validator needs from the bundle: the `$defs` it reaches, and whether any of them uses `format`. */
 interface Closure {
   defs: Record<string, JsonSchema>;
@@ -73,11 +38,13 @@ interface Closure {
 }
 
 /**
- * The `$defs` reachable from `schema`, normalized once per bundle and definition. Walking only what a tool
- * references keeps its first call proportional to its own schema, not to the 500+ shared definitions.
+ * The `$defs` reachable from `schema`. Walking only what a tool references keeps its first call proportional to
+ * its own schema, not to the 500+ shared definitions. The generator normalized them for draft 2020-12
+ * (generator/normalize.ts): they are used as they are.
  */
-function closureOf(schema: unknown, all: Record<string, JsonSchema>, normalized: Map<string, JsonSchema>): Closure {
-  const defs: Record<string, JsonSchema> = {};
+function closureOf(schema: unknown, all: Record<string, JsonSchema>): Closure {
+  // Null prototype and own-property checks: a component may be called `constructor` or `__proto__`.
+  const defs: Record<string, JsonSchema> = Object.create(null);
   let usesFormats = false;
   const pending: unknown[] = [schema];
   const visit = (node: unknown) => {
@@ -90,13 +57,11 @@ function closureOf(schema: unknown, all: Record<string, JsonSchema>, normalized:
       } else if (n && typeof n === 'object') {
         for (const [k, v] of Object.entries(n)) {
           if (k === '$ref' && typeof v === 'string' && v.startsWith(DEF_REF_PREFIX)) {
-            const name = decodeURIComponent(v.slice(DEF_REF_PREFIX.length).split('/')[0].replace(/~1/g, '/').replace(/~0/g, '~'));
-            if (!(name in defs) && all[name] !== undefined) {
-              let def = normalized.get(name);
-              if (!def) {
-                def = normalizeSchema(all[name], `${DEF_REF_PREFIX}${name}`) as JsonSchema;
-                normalized.set(name, def);
-              }
+            const name = decodeURIComponent(
+              (v.slice(DEF_REF_PREFIX.length).split('/')[0] ?? '').replace(/~1/g, '/').replace(/~0/g, '~'),
+            );
+            const def = Object.hasOwn(all, name) ? all[name] : undefined;
+            if (!Object.hasOwn(defs, name) && def !== undefined) {
               defs[name] = def;
               pending.push(def);
             }
@@ -125,7 +90,15 @@ function sharedAjv(): Promise<AjvInstance> {
   ajvPromise ??= import('ajv/dist/2020.js').then((ajvModule) => {
     // CommonJS with an `exports.default`; depending on the loader the class sits one level down.
     const AjvCtor = unwrapDefault(ajvModule) as new (opts: object) => AjvInstance;
-    return new AjvCtor({ strict: false, allErrors: true, validateFormats: true, validateSchema: false, addUsedSchema: false });
+    // ownProperties: an argument named `constructor` or `hasOwnProperty` that was not sent is absent, not inherited.
+    return new AjvCtor({
+      strict: false,
+      allErrors: true,
+      validateFormats: true,
+      validateSchema: false,
+      addUsedSchema: false,
+      ownProperties: true,
+    });
   });
   return ajvPromise;
 }
@@ -145,20 +118,14 @@ function unwrapDefault(mod: unknown): unknown {
 }
 
 // Shared across toolkits: `callOpenAiTool` builds a toolkit per call, and recompiling per call would cost
-// milliseconds each time. Validators are keyed by the schema object itself, normalized definitions by bundle.
+// milliseconds each time. Validators are keyed by the schema object itself.
 const validatorBySchema = new WeakMap<object, ValidateFunction>();
-const normalizedByBundle = new WeakMap<object, Map<string, JsonSchema>>();
 
 async function compileFor(schema: JsonSchema, bundle: ValidationBundle | undefined): Promise<ValidateFunction> {
   const defsByName = bundle?.$defs ?? {};
-  let normalized = bundle ? normalizedByBundle.get(bundle) : undefined;
-  if (!normalized) {
-    normalized = new Map();
-    if (bundle) normalizedByBundle.set(bundle, normalized);
-  }
   // An embedded `$id` would change how the tool's `openai-defs#...` references resolve.
-  const { $id: _id, ...root } = normalizeSchema(schema) as JsonSchema & { $id?: unknown };
-  const closure = closureOf(root, defsByName, normalized);
+  const { $id: _id, ...root } = schema as JsonSchema & { $id?: unknown };
+  const closure = closureOf(root, defsByName);
   const ajv = await sharedAjv();
   if (closure.usesFormats) await withFormats(ajv);
   return ajv.compile({ ...root, $id: DEFS_ID, $defs: closure.defs });
@@ -183,7 +150,9 @@ export class ArgumentValidator {
       } catch (err) {
         // No bundle shipped (e.g. a hand-made catalog): the compact schemas still validate. Said once, because
         // for the generated catalog it means a broken install (the bin reads dist/generated/validation.json).
-        process.emitWarning(`openai-mcp: validation bundle not loaded (${(err as Error).message}); checking arguments with the compact inputSchema only`);
+        process.emitWarning(
+          `openai-mcp: validation bundle not loaded (${(err as Error).message}); checking arguments with the compact inputSchema only`,
+        );
         return undefined;
       }
     })();
@@ -201,7 +170,9 @@ export class ArgumentValidator {
     } catch (err) {
       if (schema === tool.inputSchema) throw err;
       // A full schema the generator got wrong must not disable the tool: the compact one still checks shapes.
-      process.emitWarning(`openai-mcp: full schema of ${tool.name} does not compile (${(err as Error).message}); using its inputSchema`);
+      process.emitWarning(
+        `openai-mcp: full schema of ${tool.name} does not compile (${(err as Error).message}); using its inputSchema`,
+      );
       this.fallbacks.add(tool.name);
       fn = await compileFor(tool.inputSchema, undefined);
     }
@@ -213,7 +184,11 @@ export class ArgumentValidator {
    * Issues for `args` (empty when valid): unknown top-level names first, then schema violations. `redact` is applied
    * to echoed values before they are shortened.
    */
-  async validate(tool: ToolDef, args: Record<string, unknown>, redact: (text: string) => string = (t) => t): Promise<ArgumentIssue[]> {
+  async validate(
+    tool: ToolDef,
+    args: Record<string, unknown>,
+    redact: (text: string) => string = (t) => t,
+  ): Promise<ArgumentIssue[]> {
     const known = new Set(Object.keys((tool.inputSchema.properties as object | undefined) ?? {}));
     const unknown = Object.keys(args).filter((k) => !known.has(k));
     if (unknown.length) {
@@ -267,17 +242,24 @@ function messageOf(e: ErrorObject): string {
 }
 
 /** Turns ajv's error list (noisy with anyOf/oneOf under allErrors) into one line per argument path. */
-export function describeErrors(errors: readonly ErrorObject[], args: unknown, max = 10, redact: (text: string) => string = (t) => t): ArgumentIssue[] {
+export function describeErrors(
+  errors: readonly ErrorObject[],
+  args: unknown,
+  max = 10,
+  redact: (text: string) => string = (t) => t,
+): ArgumentIssue[] {
   const groups = new Map<string, { messages: Set<string>; union: boolean; pointer: string }>();
   for (const e of errors) {
-    const pointer = e.keyword === 'required'
-      ? `${e.instancePath}/${String((e.params as { missingProperty: string }).missingProperty)}`
-      : e.instancePath;
+    const pointer =
+      e.keyword === 'required'
+        ? `${e.instancePath}/${String((e.params as { missingProperty: string }).missingProperty)}`
+        : e.instancePath;
     const g = groups.get(pointer) ?? { messages: new Set<string>(), union: false, pointer };
     groups.set(pointer, g);
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
       g.union = true;
-      if (e.keyword === 'oneOf' && (e.params as { passingSchemas?: unknown }).passingSchemas) g.messages.add('must match exactly one allowed shape');
+      if (e.keyword === 'oneOf' && (e.params as { passingSchemas?: unknown }).passingSchemas)
+        g.messages.add('must match exactly one allowed shape');
       continue;
     }
     g.messages.add(e.keyword === 'required' ? 'is required' : messageOf(e));

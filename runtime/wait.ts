@@ -25,7 +25,9 @@ function objectOf(r: CallToolResult, raw: RawResponse | undefined): { obj?: Reco
   if (!raw || raw.truncated) return { cut: true };
   try {
     const body = JSON.parse(new TextDecoder().decode(raw.bytes)) as unknown;
-    return body && typeof body === 'object' && !Array.isArray(body) ? { obj: body as Record<string, unknown>, cut: true } : { cut: true };
+    return body && typeof body === 'object' && !Array.isArray(body)
+      ? { obj: body as Record<string, unknown>, cut: true }
+      : { cut: true };
   } catch {
     return { cut: true };
   }
@@ -72,11 +74,19 @@ export function backoff(intervalSeconds: number): (pollsDone: number) => number 
   return (n) => Math.min(cap, intervalSeconds * BACKOFF_FACTOR ** Math.max(0, n - 1)) * 1000;
 }
 
-export async function runWait(tool: ToolDef, args: Record<string, unknown>, ctx: CallContext | undefined, poll: PollOnce): Promise<CallToolResult> {
+export async function runWait(
+  tool: ToolDef,
+  args: Record<string, unknown>,
+  ctx: CallContext | undefined,
+  poll: PollOnce,
+): Promise<CallToolResult> {
   const wait = tool.wait!;
   const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
   const timeoutSeconds = num(args.timeout_seconds, schemaDefault(tool, 'timeout_seconds') ?? FALLBACK.timeoutSeconds);
-  const intervalSeconds = num(args.poll_interval_seconds, schemaDefault(tool, 'poll_interval_seconds') ?? FALLBACK.intervalSeconds);
+  const intervalSeconds = num(
+    args.poll_interval_seconds,
+    schemaDefault(tool, 'poll_interval_seconds') ?? FALLBACK.intervalSeconds,
+  );
   const delay = backoff(intervalSeconds);
   const signal = ctx?.signal;
   const token = ctx?._meta?.progressToken;
@@ -87,7 +97,12 @@ export async function runWait(tool: ToolDef, args: Record<string, unknown>, ctx:
   // Awaited so the last notification is on the wire before the result: clients drop progress for finished requests.
   const report = async (message: string) => {
     if (token === undefined || !ctx?.sendNotification) return;
-    await ctx.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: polls, message } }).catch(() => {});
+    await ctx
+      .sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: polls, message },
+      })
+      .catch(() => {});
   };
 
   for (;;) {
@@ -102,7 +117,13 @@ export async function runWait(tool: ToolDef, args: Record<string, unknown>, ctx:
     const status = obj?.[wait.statusField];
     if (!obj || typeof status !== 'string') {
       return {
-        content: [{ type: 'text', text: `${tool.name}: the response of ${wait.pollTool} has no string \`${wait.statusField}\`, so there is nothing to wait for.` }, ...r.content],
+        content: [
+          {
+            type: 'text',
+            text: `${tool.name}: the response of ${wait.pollTool} has no string \`${wait.statusField}\`, so there is nothing to wait for.`,
+          },
+          ...r.content,
+        ],
         isError: true,
       };
     }
@@ -113,8 +134,15 @@ export async function runWait(tool: ToolDef, args: Record<string, unknown>, ctx:
     const remaining = deadline - Date.now();
     if (done || remaining <= 0) {
       // A result cut to the size cap keeps its text copy below; the structured copy would break the cap.
-      const structured: Record<string, unknown> = { done, status, polls, waited_seconds: waited, result: cut ? null : obj };
-      if (cut) structured.note = `The object is over the size cap; its first part follows. Fetch parts of it with narrower tools.`;
+      const structured: Record<string, unknown> = {
+        done,
+        status,
+        polls,
+        waited_seconds: waited,
+        result: cut ? null : obj,
+      };
+      if (cut)
+        structured.note = `The object is over the size cap; its first part follows. Fetch parts of it with narrower tools.`;
       if (!done) {
         structured.hint = `Still running (status ${status}) after ${waited} s; call ${tool.name} again with the same arguments to keep waiting.`;
       }

@@ -35,7 +35,8 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const tokens = (s: string) => encode(s, { allowedSpecial: 'all' }).length;
 const textOf = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : JSON.stringify(c))).join('\n');
@@ -47,7 +48,9 @@ interface Exposed {
 async function connect(exposed: Exposed) {
   const server = new Server({ name: 'bench', version: '0' }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: exposed.listTools() as never }));
-  server.setRequestHandler(CallToolRequestSchema, (req, extra) => exposed.callTool(req.params.name, req.params.arguments, extra));
+  server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
+    exposed.callTool(req.params.name, req.params.arguments, extra),
+  );
   const [a, b] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'bench-client', version: '0' });
   await Promise.all([server.connect(a), client.connect(b)]);
@@ -61,8 +64,18 @@ async function connect(exposed: Exposed) {
     return r;
   };
   const { tools } = await client.listTools();
-  const listingText = tools.map((t) => `${t.name}\n${t.description ?? ''}\n${JSON.stringify(t.inputSchema)}`).join('\n');
-  return { client, call, seen, listingText, listingTokens: tokens(JSON.stringify({ tools })), toolCount: tools.length, close: () => client.close() };
+  const listingText = tools
+    .map((t) => `${t.name}\n${t.description ?? ''}\n${JSON.stringify(t.inputSchema)}`)
+    .join('\n');
+  return {
+    client,
+    call,
+    seen,
+    listingText,
+    listingTokens: tokens(JSON.stringify({ tools })),
+    toolCount: tools.length,
+    close: () => client.close(),
+  };
 }
 
 /**
@@ -70,19 +83,25 @@ async function connect(exposed: Exposed) {
  * property it reads, less JavaScript's own (Array/Math/Date/Object/String members, globals).
  */
 function apiNames(program: string): string[] {
-  const file = new Project({ useInMemoryFileSystem: true }).createSourceFile('p.ts', `async function f(openai: any) {${program}}`);
+  const file = new Project({ useInMemoryFileSystem: true }).createSourceFile(
+    'p.ts',
+    `async function f(openai: any) {${program}}`,
+  );
   const out = new Set<string>();
   file.forEachDescendant((n) => {
     if (Node.isPropertyAccessExpression(n)) out.add(n.getName());
     if (Node.isCallExpression(n) && n.getExpression().getText().startsWith('openai.')) {
       for (const a of n.getArguments()) {
         if (Node.isStringLiteral(a)) out.add(a.getLiteralText());
-        if (Node.isObjectLiteralExpression(a)) for (const p of a.getProperties()) if (Node.isPropertyAssignment(p)) out.add(p.getName());
+        if (Node.isObjectLiteralExpression(a))
+          for (const p of a.getProperties()) if (Node.isPropertyAssignment(p)) out.add(p.getName());
       }
     }
   });
   // Date's own statics only (`Date.now`): `name` and `length` are every function's and are API fields too.
-  const js = (x: string) => [Array.prototype, Math, Object.prototype, String.prototype, globalThis].some((o) => x in o) || (Object.hasOwn(Date, x) && !['name', 'length'].includes(x));
+  const js = (x: string) =>
+    [Array.prototype, Math, Object.prototype, String.prototype, globalThis].some((o) => x in o) ||
+    (Object.hasOwn(Date, x) && !['name', 'length'].includes(x));
   return [...out].filter((x) => !js(x)).sort();
 }
 
@@ -104,7 +123,11 @@ function assertReadable(program: string, read: string, flow: string): string[] {
 }
 
 const fake = await startFakeOpenAi();
-const kit = createOpenAiToolkit({ baseUrl: fake.baseUrl, credentials: { adminKey: fake.adminKey, apiKey: fake.projectKey }, env: {} });
+const kit = createOpenAiToolkit({
+  baseUrl: fake.baseUrl,
+  credentials: { adminKey: fake.adminKey, apiKey: fake.projectKey },
+  env: {},
+});
 
 // 1. Latency.
 const code = await connect(createCodeExposure(kit));
@@ -121,7 +144,12 @@ const bare: number[] = [];
 const noHost = { call: async () => '{"ok":false,"error":{"message":"none"}}', log: () => {} };
 for (let i = 0; i < runs; i++) {
   t = performance.now();
-  const out = await runInSandbox('(async function program(openai, console) {\nreturn 1 + 1;\n})', noHost, { cursorArgs: {} }, DEFAULT_CODE_LIMITS);
+  const out = await runInSandbox(
+    '(async function program(openai, console) {\nreturn 1 + 1;\n})',
+    noHost,
+    { cursorArgs: {} },
+    DEFAULT_CODE_LIMITS,
+  );
   bare.push(performance.now() - t);
   if (!out.ok) throw new Error('bare sandbox run failed');
 }
@@ -132,7 +160,9 @@ for (let i = 0; i < Math.min(runs, 50); i++) {
   await kit.callTool('list_all_open_ai_projects', { limit: 1 });
   direct.push(performance.now() - t);
   t = performance.now();
-  await code.call('execute_code', { code: "return (await openai.list_all_open_ai_projects({ limit: 1 })).result[0].id;" });
+  await code.call('execute_code', {
+    code: 'return (await openai.list_all_open_ai_projects({ limit: 1 })).result[0].id;',
+  });
   oneCall.push(performance.now() - t);
 }
 await code.close();
@@ -142,34 +172,64 @@ await fake.close();
 // 2. The cost audit, both ways, against the same fake: the seed's organization, then a larger one (30 projects).
 async function costAudit(extraProjects: number) {
   const org = await startFakeOpenAi({ extraProjects });
-  const orgKit = createOpenAiToolkit({ baseUrl: org.baseUrl, credentials: { adminKey: org.adminKey, apiKey: org.projectKey }, env: {} });
+  const orgKit = createOpenAiToolkit({
+    baseUrl: org.baseUrl,
+    credentials: { adminKey: org.adminKey, apiKey: org.projectKey },
+    env: {},
+  });
   const start = Math.floor(Date.now() / 1000) - 7 * 86400;
   const structured = (r: CallToolResult) => r.structuredContent as Record<string, any>;
 
   // `all` mode as a model would script it: list, page through usage, aggregate, then the top project's keys.
   const all = await connect(orgKit as unknown as Exposed);
-  const projects = structured(await all.call('list_all_open_ai_projects', { limit: 100 })).result as Array<{ id: string }>;
+  const projects = structured(await all.call('list_all_open_ai_projects', { limit: 100 })).result as Array<{
+    id: string;
+  }>;
   const perProject = new Map<string, number>();
   let page: string | undefined;
   do {
-    const r = structured(await all.call('list_all_open_ai_completions', { start_time: start, group_by: ['project_id'], ...(page ? { page } : {}) }));
-    for (const row of r.rows) perProject.set(row.project_id, (perProject.get(row.project_id) ?? 0) + row.input_tokens + (row.output_tokens ?? 0));
+    const r = structured(
+      await all.call('list_all_open_ai_completions', {
+        start_time: start,
+        group_by: ['project_id'],
+        ...(page ? { page } : {}),
+      }),
+    );
+    for (const row of r.rows)
+      perProject.set(
+        row.project_id,
+        (perProject.get(row.project_id) ?? 0) + row.input_tokens + (row.output_tokens ?? 0),
+      );
     page = r.has_more ? r.next_cursor : undefined;
   } while (page);
-  const top = projects.filter((p) => perProject.has(p.id)).sort((a, b) => perProject.get(b.id)! - perProject.get(a.id)!)[0]!;
-  const keys = structured(await all.call('list_all_open_ai_project_api_keys', { project_id: top.id, limit: 100 })).result as Array<{ id: string; created_at: number }>;
+  const top = projects
+    .filter((p) => perProject.has(p.id))
+    .sort((a, b) => perProject.get(b.id)! - perProject.get(a.id)!)[0]!;
+  const keys = structured(await all.call('list_all_open_ai_project_api_keys', { project_id: top.id, limit: 100 }))
+    .result as Array<{ id: string; created_at: number }>;
   const cutoff = start + 7 * 86400 - 90 * 86400;
-  const allAnswer = { project: top.id, tokens: perProject.get(top.id), old_keys: keys.filter((k) => k.created_at < cutoff).map((k) => k.id) };
+  const allAnswer = {
+    project: top.id,
+    tokens: perProject.get(top.id),
+    old_keys: keys.filter((k) => k.created_at < cutoff).map((k) => k.id),
+  };
   const allRequests = org.requests.length;
   await all.close();
 
   // `code` mode: one search for the three tools, one program.
   org.clearLog();
   const code = await connect(createCodeExposure(orgKit));
-  const found = await code.call('search_docs', { query: 'list projects, completions usage by project, project api keys', limit: 5 });
+  const found = await code.call('search_docs', {
+    query: 'list projects, completions usage by project, project api keys',
+    limit: 5,
+  });
   const names = assertReadable(COST_AUDIT, `${code.listingText}\n${textOf(found)}`, 'search_docs + execute_code');
   const audit = structured(await code.call('execute_code', { code: COST_AUDIT })).result;
-  const codeAnswer = { project: audit.project.id, tokens: audit.tokens, old_keys: audit.old_keys.map((k: { id: string }) => k.id) };
+  const codeAnswer = {
+    project: audit.project.id,
+    tokens: audit.tokens,
+    old_keys: audit.old_keys.map((k: { id: string }) => k.id),
+  };
   const codeRequests = org.requests.length;
   await code.close();
 
@@ -178,42 +238,101 @@ async function costAudit(extraProjects: number) {
   const bare = await connect(createCodeExposure(orgKit));
   assertReadable(COST_AUDIT, bare.listingText, 'execute_code alone');
   const alone = structured(await bare.call('execute_code', { code: COST_AUDIT })).result;
-  const aloneAnswer = { project: alone.project.id, tokens: alone.tokens, old_keys: alone.old_keys.map((k: { id: string }) => k.id) };
+  const aloneAnswer = {
+    project: alone.project.id,
+    tokens: alone.tokens,
+    old_keys: alone.old_keys.map((k: { id: string }) => k.id),
+  };
   const bareRequests = org.requests.length;
   await bare.close();
   await org.close();
-  const same = JSON.stringify(allAnswer) === JSON.stringify(codeAnswer) && JSON.stringify(allAnswer) === JSON.stringify(aloneAnswer);
-  return { projects: projects.length, all, code, bare, names, allRequests, codeRequests, bareRequests, same, answer: codeAnswer };
+  const same =
+    JSON.stringify(allAnswer) === JSON.stringify(codeAnswer) &&
+    JSON.stringify(allAnswer) === JSON.stringify(aloneAnswer);
+  return {
+    projects: projects.length,
+    all,
+    code,
+    bare,
+    names,
+    allRequests,
+    codeRequests,
+    bareRequests,
+    same,
+    answer: codeAnswer,
+  };
 }
 const audits = [await costAudit(0), await costAudit(25)];
 
 console.log(`\nCode mode (${runs} runs; medians, p90 in brackets)`);
 console.log(`  first execute_code (worker start, WebAssembly compile): ${ms(first)}`);
-console.log(`  trivial execute_code after the first:                   ${ms(median(trivial))} [${ms(pct(trivial, 0.9))}]   goal ≤ 30 ms`);
-console.log(`  bare sandbox (fresh QuickJS instance + program, this thread): ${ms(median(bare))} [${ms(pct(bare, 0.9))}]`);
-console.log(`  one openai.* call via execute_code: ${ms(median(oneCall))} vs the tool called directly: ${ms(median(direct))} (+${ms(median(oneCall) - median(direct))})`);
+console.log(
+  `  trivial execute_code after the first:                   ${ms(median(trivial))} [${ms(pct(trivial, 0.9))}]   goal ≤ 30 ms`,
+);
+console.log(
+  `  bare sandbox (fresh QuickJS instance + program, this thread): ${ms(median(bare))} [${ms(pct(bare, 0.9))}]`,
+);
+console.log(
+  `  one openai.* call via execute_code: ${ms(median(oneCall))} vs the tool called directly: ${ms(median(direct))} (+${ms(median(oneCall) - median(direct))})`,
+);
 const ratio = (x: number, y: number) => `${(x / y).toFixed(1)}×`;
 for (const a of audits) {
   const rows: Array<[string, number, number, number, string]> = [
     ['tools listed', a.all.toolCount, a.code.toolCount, a.bare.toolCount, ''],
-    ['tool listing (o200k tokens)', a.all.listingTokens, a.code.listingTokens, a.bare.listingTokens, `${ratio(a.all.listingTokens, a.code.listingTokens)} smaller`],
-    ['tool calls by the client', a.all.seen.calls, a.code.seen.calls, a.bare.seen.calls, `${ratio(a.all.seen.calls, a.code.seen.calls)} / ${ratio(a.all.seen.calls, a.bare.seen.calls)} fewer`],
-    ['tokens returned to the model', a.all.seen.returnedTokens, a.code.seen.returnedTokens, a.bare.seen.returnedTokens, `${ratio(a.all.seen.returnedTokens, a.code.seen.returnedTokens)} / ${ratio(a.all.seen.returnedTokens, a.bare.seen.returnedTokens)} fewer`],
+    [
+      'tool listing (o200k tokens)',
+      a.all.listingTokens,
+      a.code.listingTokens,
+      a.bare.listingTokens,
+      `${ratio(a.all.listingTokens, a.code.listingTokens)} smaller`,
+    ],
+    [
+      'tool calls by the client',
+      a.all.seen.calls,
+      a.code.seen.calls,
+      a.bare.seen.calls,
+      `${ratio(a.all.seen.calls, a.code.seen.calls)} / ${ratio(a.all.seen.calls, a.bare.seen.calls)} fewer`,
+    ],
+    [
+      'tokens returned to the model',
+      a.all.seen.returnedTokens,
+      a.code.seen.returnedTokens,
+      a.bare.seen.returnedTokens,
+      `${ratio(a.all.seen.returnedTokens, a.code.seen.returnedTokens)} / ${ratio(a.all.seen.returnedTokens, a.bare.seen.returnedTokens)} fewer`,
+    ],
     ['upstream requests', a.allRequests, a.codeRequests, a.bareRequests, ''],
   ];
-  console.log(`\nCost audit, ${a.projects} active projects, same fake and run (answers ${a.same ? 'identical' : 'DIFFER'}: ${a.answer.project}, ${a.answer.tokens} tokens, ${a.answer.old_keys.length} keys > 90 days)`);
-  console.log(`  code+search: search_docs then execute_code; code: execute_code alone. The program's API names (${a.names.join(', ')}) are in what the model read in each flow.`);
-  console.log(`  ${'metric'.padEnd(32)}${'all'.padStart(10)}${'code+search'.padStart(13)}${'code'.padStart(8)}   ratios all÷code+search / all÷code`);
-  for (const [name, x, y, z, r] of rows) console.log(`  ${name.padEnd(32)}${String(x).padStart(10)}${String(y).padStart(13)}${String(z).padStart(8)}   ${r}`);
+  console.log(
+    `\nCost audit, ${a.projects} active projects, same fake and run (answers ${a.same ? 'identical' : 'DIFFER'}: ${a.answer.project}, ${a.answer.tokens} tokens, ${a.answer.old_keys.length} keys > 90 days)`,
+  );
+  console.log(
+    `  code+search: search_docs then execute_code; code: execute_code alone. The program's API names (${a.names.join(', ')}) are in what the model read in each flow.`,
+  );
+  console.log(
+    `  ${'metric'.padEnd(32)}${'all'.padStart(10)}${'code+search'.padStart(13)}${'code'.padStart(8)}   ratios all÷code+search / all÷code`,
+  );
+  for (const [name, x, y, z, r] of rows)
+    console.log(
+      `  ${name.padEnd(32)}${String(x).padStart(10)}${String(y).padStart(13)}${String(z).padStart(8)}   ${r}`,
+    );
 }
-console.log(JSON.stringify({
-  latency: { firstMs: first, trivialMedianMs: median(trivial), trivialP90Ms: pct(trivial, 0.9), bareSandboxMedianMs: median(bare), oneCallMedianMs: median(oneCall), directCallMedianMs: median(direct) },
-  costAudit: audits.map((a) => ({
-    projects: a.projects,
-    all: { ...a.all.seen, listingTokens: a.all.listingTokens, requests: a.allRequests },
-    codeWithSearch: { ...a.code.seen, listingTokens: a.code.listingTokens, requests: a.codeRequests },
-    codeAlone: { ...a.bare.seen, listingTokens: a.bare.listingTokens, requests: a.bareRequests },
-    sameAnswer: a.same,
-  })),
-}));
+console.log(
+  JSON.stringify({
+    latency: {
+      firstMs: first,
+      trivialMedianMs: median(trivial),
+      trivialP90Ms: pct(trivial, 0.9),
+      bareSandboxMedianMs: median(bare),
+      oneCallMedianMs: median(oneCall),
+      directCallMedianMs: median(direct),
+    },
+    costAudit: audits.map((a) => ({
+      projects: a.projects,
+      all: { ...a.all.seen, listingTokens: a.all.listingTokens, requests: a.allRequests },
+      codeWithSearch: { ...a.code.seen, listingTokens: a.code.listingTokens, requests: a.codeRequests },
+      codeAlone: { ...a.bare.seen, listingTokens: a.bare.listingTokens, requests: a.bareRequests },
+      sameAnswer: a.same,
+    })),
+  }),
+);
 if (audits.some((a) => !a.same)) process.exitCode = 1;

@@ -36,19 +36,41 @@ for (let i = 0; i < runs; i++) {
     await symlink(path.join(repoRoot, 'runtime'), path.join(root, 'runtime'));
     await writeFile(
       path.join(root, 'tsconfig.json'),
-      JSON.stringify({ extends: path.join(repoRoot, 'tsconfig.json'), include: ['generated'], compilerOptions: { noEmit: true } }),
+      JSON.stringify({
+        extends: path.join(repoRoot, 'tsconfig.json'),
+        include: ['generated'],
+        compilerOptions: { noEmit: true },
+      }),
     );
     stages.baseline_parse!.push(
       time(() =>
-        execFileSync(bin('tsx'), ['-e', `import('${path.join(repoRoot, 'generator', 'load.ts')}').then(async (m) => { const s = await m.resolveSpecText(); m.parseSpecText(s.text, s.source); })`], { cwd: repoRoot, stdio: 'pipe' }),
+        execFileSync(
+          bin('tsx'),
+          [
+            '-e',
+            `import('${path.join(repoRoot, 'generator', 'load.ts')}').then(async (m) => { const s = await m.resolveSpecText(); m.parseSpecText(s.text, s.source); })`,
+          ],
+          { cwd: repoRoot, stdio: 'pipe' },
+        ),
       ),
     );
-    const g = time(() => execFileSync(bin('tsx'), [path.join(repoRoot, 'generator', 'cli.ts'), ...specArgs, '--out', path.join(root, 'generated')], { cwd: repoRoot, stdio: 'pipe' }));
+    const g = time(() =>
+      execFileSync(
+        bin('tsx'),
+        [path.join(repoRoot, 'generator', 'cli.ts'), ...specArgs, '--out', path.join(root, 'generated')],
+        { cwd: repoRoot, stdio: 'pipe' },
+      ),
+    );
     const t = time(() => execFileSync(bin('tsc'), ['-p', root], { cwd: root, stdio: 'pipe' }));
     const imp = time(() =>
       execFileSync(
         process.execPath,
-        ['--import', 'tsx', '-e', `const m = await import('${path.join(root, 'generated', 'index.ts')}'); const z = await m.zodSchemas[m.toolNames[0]](); if (!m.catalog.tools.length || !z.safeParse) process.exit(1);`],
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `const m = await import('${path.join(root, 'generated', 'index.ts')}'); const z = await m.zodSchemas[m.toolNames[0]](); if (!m.catalog.tools.length || !z.safeParse) process.exit(1);`,
+        ],
         { cwd: repoRoot, stdio: 'pipe' },
       ),
     );
@@ -62,9 +84,13 @@ for (let i = 0; i < runs; i++) {
 }
 
 const base = median(stages.baseline_parse!);
-console.log(`bench-generate: ${runs} runs, medians (ms), ratio vs. baseline (spec read + YAML parse in a fresh process)`);
+console.log(
+  `bench-generate: ${runs} runs, medians (ms), ratio vs. baseline (spec read + YAML parse in a fresh process)`,
+);
 for (const [name, xs] of Object.entries(stages)) {
-  console.log(`  ${name.padEnd(15)} ${median(xs).toFixed(0).padStart(6)} ms   x${(median(xs) / base).toFixed(2)}   [${xs.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(
+    `  ${name.padEnd(15)} ${median(xs).toFixed(0).padStart(6)} ms   x${(median(xs) / base).toFixed(2)}   [${xs.map((x) => x.toFixed(0)).join(', ')}]`,
+  );
 }
 const total = median(stages.total!);
 console.log(`goal: total ≤ 7000 ms → ${total <= 7000 ? 'met' : 'NOT met'} (${(total / 1000).toFixed(2)} s)`);

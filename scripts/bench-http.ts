@@ -17,7 +17,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { repoRoot } from '../generator/pin.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, concurrency: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '7' }, concurrency: { type: 'string', default: '200' } },
+});
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
 const BIN = path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
@@ -25,13 +27,22 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
-const body = JSON.stringify({ object: 'list', data: [{ id: 'file-1', object: 'file', bytes: 10, created_at: 1, filename: 'a.jsonl', purpose: 'batch' }], has_more: false });
+const body = JSON.stringify({
+  object: 'list',
+  data: [{ id: 'file-1', object: 'file', bytes: 10, created_at: 1, filename: 'a.jsonl', purpose: 'batch' }],
+  has_more: false,
+});
 const stub = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'x-ratelimit-limit-requests': '10000', 'x-ratelimit-remaining-requests': '9999' });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-ratelimit-limit-requests': '10000',
+      'x-ratelimit-remaining-requests': '9999',
+    });
     res.end(body);
   });
 });
@@ -42,15 +53,23 @@ const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-http-'));
 const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME };
 const run = (args: string[], extra: Record<string, string> = {}) => {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir, '--json'], { encoding: 'utf8', env: { ...env, ...extra } });
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir, '--json'], {
+    encoding: 'utf8',
+    env: { ...env, ...extra },
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 };
-const account = run(['accounts', 'add', '--name', 'bench', '--base-url', stubUrl], { OPENAI_API_KEY: 'sk-proj-BENCHkey0123456789abcdef' });
+const account = run(['accounts', 'add', '--name', 'bench', '--base-url', stubUrl], {
+  OPENAI_API_KEY: 'sk-proj-BENCHkey0123456789abcdef',
+});
 
 // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir], {
+  env,
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 let err = '';
 const origin = await new Promise<string>((resolve, reject) => {
   child.stderr.setEncoding('utf8');
@@ -61,7 +80,20 @@ const origin = await new Promise<string>((resolve, reject) => {
   });
   child.once('exit', () => reject(new Error(err)));
 });
-const server = run(['servers', 'create', '--account', account.id, '--name', 'bench', '--methods', 'read', '--tags', 'files', '--public-url', origin]);
+const server = run([
+  'servers',
+  'create',
+  '--account',
+  account.id,
+  '--name',
+  'bench',
+  '--methods',
+  'read',
+  '--tags',
+  'files',
+  '--public-url',
+  origin,
+]);
 
 const client = new Client({ name: 'bench', version: '1' });
 await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
@@ -88,7 +120,8 @@ async function round(one: () => Promise<boolean>): Promise<Round> {
   return { wall: performance.now() - t0, latencies, errors };
 }
 
-const viaMcp = () => client.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } }).then((r) => !r.isError);
+const viaMcp = () =>
+  client.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } }).then((r) => !r.isError);
 const direct = () =>
   fetch(`${stubUrl}/files?limit=1`, { headers: { authorization: 'Bearer x' } }).then(async (r) => {
     await r.text();
@@ -119,5 +152,7 @@ const mcp = summary(results.mcp);
 const base = summary(results.direct);
 console.log(`bench-http: ${rounds} rounds of ${concurrency} concurrent calls (medians)`);
 console.table({ 'through /mcp/<token>': mcp, 'stub directly (baseline)': base });
-console.log(`wall-time ratio mcp/direct: x${(mcp.wall_ms / base.wall_ms).toFixed(1)}; errors: ${mcp.errors + base.errors}`);
+console.log(
+  `wall-time ratio mcp/direct: x${(mcp.wall_ms / base.wall_ms).toFixed(1)}; errors: ${mcp.errors + base.errors}`,
+);
 if (mcp.errors || base.errors) process.exitCode = 1;

@@ -70,19 +70,30 @@ function buildPeer(): string | undefined {
   const entry = path.join(dir, 'server', 'build', 'index.js');
   if (existsSync(entry)) return entry;
   const specs = path.resolve(repoRoot, '..', 'shared', 'specs');
-  const pin = JSON.parse(readFileSync(path.join(repoRoot, 'specs', 'openai.pin.json'), 'utf8')) as { sha256: string; mirrors?: string[] };
-  const spec = (pin.mirrors ?? []).map((m) => path.resolve(repoRoot, m)).find((f) => existsSync(f)) ?? path.join(specs, 'openai-2026-08-21.yaml');
+  const pin = JSON.parse(readFileSync(path.join(repoRoot, 'specs', 'openai.pin.json'), 'utf8')) as {
+    sha256: string;
+    mirrors?: string[];
+  };
+  const spec =
+    (pin.mirrors ?? []).map((m) => path.resolve(repoRoot, m)).find((f) => existsSync(f)) ??
+    path.join(specs, 'openai-2026-08-21.yaml');
   try {
     mkdirSync(dir, { recursive: true });
     const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, stdio: 'pipe' });
     writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
     run('npm', ['install', '--no-audit', '--no-fund', 'openapi-mcp-generator@4.0.1'], dir);
-    run('npx', ['openapi-mcp-generator', '-i', spec, '-o', path.join(dir, 'server'), '-b', 'http://127.0.0.1:9/v1'], dir);
+    run(
+      'npx',
+      ['openapi-mcp-generator', '-i', spec, '-o', path.join(dir, 'server'), '-b', 'http://127.0.0.1:9/v1'],
+      dir,
+    );
     run('npm', ['install', '--no-audit', '--no-fund'], path.join(dir, 'server'));
     run('npx', ['tsc'], path.join(dir, 'server'));
     return entry;
   } catch (err) {
-    console.error(`bench-runtime: could not build openapi-mcp-generator's server (${(err as Error).message.split('\n')[0]}); comparing with the bare SDK server instead`);
+    console.error(
+      `bench-runtime: could not build openapi-mcp-generator's server (${(err as Error).message.split('\n')[0]}); comparing with the bare SDK server instead`,
+    );
     return undefined;
   }
 }
@@ -112,15 +123,20 @@ const baseline: Subject = {
 const peerEntry = values.peer ? buildPeer() : undefined;
 const peer: Subject | undefined = peerEntry
   ? {
-    label: 'openapi-mcp-generator',
-    args: () => [peerEntry],
-    env: (baseUrl) => ({ PATH, BEARER_TOKEN_APIKEYAUTH: 'sk-bench', API_BASE_URL: baseUrl }),
-    call: { name: 'retrieveModel', arguments: { model: 'gpt-4o' } },
-  }
+      label: 'openapi-mcp-generator',
+      args: () => [peerEntry],
+      env: (baseUrl) => ({ PATH, BEARER_TOKEN_APIKEYAUTH: 'sk-bench', API_BASE_URL: baseUrl }),
+      call: { name: 'retrieveModel', arguments: { model: 'gpt-4o' } },
+    }
   : undefined;
 
 async function spawnClient(s: Subject, baseUrl: string) {
-  const transport = new StdioClientTransport({ command: process.execPath, args: s.args(baseUrl), env: s.env(baseUrl), stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: s.args(baseUrl),
+    env: s.env(baseUrl),
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'bench', version: '1' });
   await client.connect(transport);
   return { client, pid: transport.pid!, close: () => client.close() };
@@ -130,7 +146,8 @@ async function spawnClient(s: Subject, baseUrl: string) {
 const modelBody = JSON.stringify({ id: 'gpt-4o', object: 'model', created: 1, owned_by: 'openai' });
 const png = Buffer.alloc(1024 * 1024, 0x5a);
 const server = createServer((req, res) => {
-  if (req.url?.endsWith('/content')) res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length) }).end(png);
+  if (req.url?.endsWith('/content'))
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length) }).end(png);
   else res.writeHead(200, { 'content-type': 'application/json' }).end(modelBody);
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -159,7 +176,11 @@ const tokens = encode(JSON.stringify(listed), { allowedSpecial: 'all' }).length;
 // 3. Added latency.
 const direct: number[] = [];
 const inproc: number[] = [];
-const kit = createOpenAiToolkit({ baseUrl, credentials: { apiKey: 'sk-bench' }, tools: ['get_single_open_ai_model_by_id'] });
+const kit = createOpenAiToolkit({
+  baseUrl,
+  credentials: { apiKey: 'sk-bench' },
+  tools: ['get_single_open_ai_model_by_id'],
+});
 await kit.callTool('get_single_open_ai_model_by_id', { model: 'gpt-4o' }); // compiles its validator once
 for (let i = 0; i < calls; i++) {
   let t = performance.now();
@@ -183,7 +204,12 @@ const stdio: number[] = [];
 }
 
 // 4–6. First call, RSS after 400 calls, 100 concurrent calls: per subject, runs interleaved.
-interface Life { first: number; warm: number; rss400: number; concurrent: number }
+interface Life {
+  first: number;
+  warm: number;
+  rss400: number;
+  concurrent: number;
+}
 async function life(s: Subject): Promise<Life> {
   const c = await spawnClient(s, baseUrl);
   await c.client.listTools();
@@ -218,7 +244,8 @@ const binarySamples: Array<[number, number]> = [];
   if (!known) throw new Error(`no tool ${call.name}`);
   for (let i = 1; i <= binaryCalls; i++) {
     const r = await c.client.callTool(call);
-    if (i === 1 && (r.content as Array<{ type: string }>)[0]?.type !== 'image') throw new Error(`expected an image, got ${JSON.stringify(r.content).slice(0, 200)}`);
+    if (i === 1 && (r.content as Array<{ type: string }>)[0]?.type !== 'image')
+      throw new Error(`expected an image, got ${JSON.stringify(r.content).slice(0, 200)}`);
     if (i % 250 === 0 || i === 1) binarySamples.push([i, rssMb(c.pid)]);
   }
   await c.close();
@@ -229,18 +256,36 @@ const m = (xs: { ms: number; rss: number }[], k: 'ms' | 'rss') => median(xs.map(
 const fmt = (n: number) => n.toFixed(2);
 const other = (peer ?? baseline).label;
 console.log(`bench-runtime: ${runs} runs, ${calls} calls each; medians`);
-console.log(`  cold start → first tools/list   ours ${fmt(m(cold.ours, 'ms'))} ms   baseline SDK server ${fmt(m(cold.base, 'ms'))} ms   ratio x${fmt(m(cold.ours, 'ms') / m(cold.base, 'ms'))}   goal ≤ 150 ms`);
-console.log(`  server RSS after listing        ours ${fmt(m(cold.ours, 'rss'))} MB   baseline ${fmt(m(cold.base, 'rss'))} MB   ratio x${fmt(m(cold.ours, 'rss') / m(cold.base, 'rss'))}   goal ≤ 60 MB`);
-console.log(`  tools/list size                 ${tokens} o200k tokens (${(listed as { tools: unknown[] }).tools.length} tools)   goal ≤ 60000`);
+console.log(
+  `  cold start → first tools/list   ours ${fmt(m(cold.ours, 'ms'))} ms   baseline SDK server ${fmt(m(cold.base, 'ms'))} ms   ratio x${fmt(m(cold.ours, 'ms') / m(cold.base, 'ms'))}   goal ≤ 150 ms`,
+);
+console.log(
+  `  server RSS after listing        ours ${fmt(m(cold.ours, 'rss'))} MB   baseline ${fmt(m(cold.base, 'rss'))} MB   ratio x${fmt(m(cold.ours, 'rss') / m(cold.base, 'rss'))}   goal ≤ 60 MB`,
+);
+console.log(
+  `  tools/list size                 ${tokens} o200k tokens (${(listed as { tools: unknown[] }).tools.length} tools)   goal ≤ 60000`,
+);
 console.log(`  direct fetch                    ${fmt(median(direct))} ms`);
-console.log(`  toolkit.callTool in-process     ${fmt(median(inproc))} ms   added ${fmt(median(inproc) - median(direct))} ms   goal ≤ 1 ms`);
-console.log(`  tools/call over stdio           ${fmt(median(stdio))} ms   added ${fmt(median(stdio) - median(direct))} ms (includes JSON-RPC over pipes)`);
+console.log(
+  `  toolkit.callTool in-process     ${fmt(median(inproc))} ms   added ${fmt(median(inproc) - median(direct))} ms   goal ≤ 1 ms`,
+);
+console.log(
+  `  tools/call over stdio           ${fmt(median(stdio))} ms   added ${fmt(median(stdio) - median(direct))} ms (includes JSON-RPC over pipes)`,
+);
 for (const s of subjects) {
-  console.log(`  [${s.label}] first tools/call ${fmt(lm(s.label, 'first'))} ms, warm ${fmt(lm(s.label, 'warm'))} ms (first − warm ${fmt(lm(s.label, 'first') - lm(s.label, 'warm'))} ms); RSS after 400 calls ${fmt(lm(s.label, 'rss400'))} MB; 100 concurrent calls ${fmt(lm(s.label, 'concurrent'))} ms`);
+  console.log(
+    `  [${s.label}] first tools/call ${fmt(lm(s.label, 'first'))} ms, warm ${fmt(lm(s.label, 'warm'))} ms (first − warm ${fmt(lm(s.label, 'first') - lm(s.label, 'warm'))} ms); RSS after 400 calls ${fmt(lm(s.label, 'rss400'))} MB; 100 concurrent calls ${fmt(lm(s.label, 'concurrent'))} ms`,
+  );
 }
-console.log(`  first call − warm call          ours ${fmt(lm('ours', 'first') - lm('ours', 'warm'))} ms   goal ≤ 40 ms`);
+console.log(
+  `  first call − warm call          ours ${fmt(lm('ours', 'first') - lm('ours', 'warm'))} ms   goal ≤ 40 ms`,
+);
 console.log(`  RSS after 400 calls             ours ${fmt(lm('ours', 'rss400'))} MB   goal ≤ 70 MB`);
-console.log(`  100 concurrent calls            ours/${other} x${fmt(lm('ours', 'concurrent') / lm(other, 'concurrent'))}   goal ≤ 0.8${peer ? '' : ' (vs openapi-mcp-generator; run with --peer)'}`);
+console.log(
+  `  100 concurrent calls            ours/${other} x${fmt(lm('ours', 'concurrent') / lm(other, 'concurrent'))}   goal ≤ 0.8${peer ? '' : ' (vs openapi-mcp-generator; run with --peer)'}`,
+);
 const after = binarySamples.filter(([i]) => i >= Math.min(500, binaryCalls));
-const growth = after.length > 1 ? (after.at(-1)![1] - after[0][1]) / (after.at(-1)![0] - after[0][0]) : NaN;
-console.log(`  RSS over ${binaryCalls} 1 MB binary results   ${binarySamples.map(([i, r]) => `${i}:${r.toFixed(0)}`).join(' ')} MB; growth after call ${after[0]?.[0]}: ${(growth * 1024).toFixed(1)} KB/call   goal: flat`);
+const growth = after.length > 1 ? (after.at(-1)![1] - after[0]![1]) / (after.at(-1)![0] - after[0]![0]) : NaN;
+console.log(
+  `  RSS over ${binaryCalls} 1 MB binary results   ${binarySamples.map(([i, r]) => `${i}:${r.toFixed(0)}`).join(' ')} MB; growth after call ${after[0]?.[0]}: ${(growth * 1024).toFixed(1)} KB/call   goal: flat`,
+);

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { renderMarkdown } from './drift/render-markdown.js';
 import { buildReport, shouldFail, type FailOn } from './drift/report.js';
 import { resolveCatalog } from './drift/sources.js';
+import type { DriftReport } from './drift/types.js';
 
 const USAGE = `usage: npm run drift -- --from <ref> --to <ref> [options]
 
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let report;
+  let report: DriftReport;
   try {
     const [from, to] = await Promise.all([resolveCatalog(values.from!), resolveCatalog(values.to!)]);
     report = buildReport(from.catalog, to.catalog, from.info, to.info);

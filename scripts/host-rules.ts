@@ -35,10 +35,12 @@ const isNode = (v: unknown): v is Node => !!v && typeof v === 'object' && !Array
 
 function* subschemas(node: Node, path: string): Generator<[Node, string]> {
   for (const key of ['properties', 'patternProperties', '$defs', 'definitions']) {
-    if (isNode(node[key])) for (const [k, v] of Object.entries(node[key])) if (isNode(v)) yield [v, `${path}.${key}.${k}`];
+    if (isNode(node[key]))
+      for (const [k, v] of Object.entries(node[key])) if (isNode(v)) yield [v, `${path}.${key}.${k}`];
   }
   for (const key of ['anyOf', 'oneOf', 'allOf', 'prefixItems']) {
-    if (Array.isArray(node[key])) for (const [i, v] of (node[key] as unknown[]).entries()) if (isNode(v)) yield [v, `${path}.${key}[${i}]`];
+    if (Array.isArray(node[key]))
+      for (const [i, v] of (node[key] as unknown[]).entries()) if (isNode(v)) yield [v, `${path}.${key}[${i}]`];
   }
   for (const key of ['items', 'additionalProperties', 'not', 'contains', 'if', 'then', 'else']) {
     if (isNode(node[key])) yield [node[key] as Node, `${path}.${key}`];
@@ -55,9 +57,11 @@ export function checkTool(tool: ListedTool): RuleFinding[] {
     add('openai', 'name-pattern', 'name', 'name must match ^[a-zA-Z0-9_-]{1,64}$');
     add('anthropic', 'name-pattern', 'name', 'name must match ^[a-zA-Z0-9_-]{1,64}$');
   }
-  if ((tool.description ?? '').length > 1024) add('openai', 'description-length', 'description', 'description is longer than 1024 characters');
+  if ((tool.description ?? '').length > 1024)
+    add('openai', 'description-length', 'description', 'description is longer than 1024 characters');
   for (const field of ['title', 'description'] as const) {
-    if (SPECIAL_TOKEN.test(tool[field] ?? '')) add('portable', 'special-token', field, `${field} contains a tokenizer special token`);
+    if (SPECIAL_TOKEN.test(tool[field] ?? ''))
+      add('portable', 'special-token', field, `${field} contains a tokenizer special token`);
   }
 
   const root = tool.inputSchema;
@@ -65,18 +69,25 @@ export function checkTool(tool: ListedTool): RuleFinding[] {
     add('openai', 'root-object', 'inputSchema', 'root must be type "object"');
     add('anthropic', 'root-object', 'inputSchema', 'root must be type "object"');
   }
-  for (const k of ROOT_COMBINATORS_OPENAI) if (isNode(root) && k in root) add('openai', 'root-combinator', `inputSchema.${k}`, `no ${k} at the root`);
-  for (const k of ROOT_COMBINATORS_ANTHROPIC) if (isNode(root) && k in root) add('anthropic', 'root-combinator', `inputSchema.${k}`, `no ${k} at the root`);
+  for (const k of ROOT_COMBINATORS_OPENAI)
+    if (isNode(root) && k in root) add('openai', 'root-combinator', `inputSchema.${k}`, `no ${k} at the root`);
+  for (const k of ROOT_COMBINATORS_ANTHROPIC)
+    if (isNode(root) && k in root) add('anthropic', 'root-combinator', `inputSchema.${k}`, `no ${k} at the root`);
 
   const walk = (node: Node, path: string, depth: number) => {
     if (depth > 64) return;
     const types = Array.isArray(node.type) ? node.type : [node.type];
-    if (types.includes('array') && !isNode(node.items)) add('openai', 'array-items', path, 'array schema missing items');
-    if (Array.isArray(node.type)) add('portable', 'type-array', path, `type is an array (${JSON.stringify(node.type)})`);
-    if (!TYPING.some((k) => k in node)) add('portable', 'untyped', path, 'schema says nothing about the value\'s type');
-    if (typeof node.description === 'string' && SPECIAL_TOKEN.test(node.description)) add('portable', 'special-token', `${path}.description`, 'special token in a description');
-    if (typeof node.default === 'string' && SPECIAL_TOKEN.test(node.default)) add('portable', 'special-token', `${path}.default`, 'special token in a default');
-    if (Array.isArray(node.enum) && node.enum.some((v) => typeof v === 'string' && SPECIAL_TOKEN.test(v))) add('portable', 'special-token', `${path}.enum`, 'special token in an enum');
+    if (types.includes('array') && !isNode(node.items))
+      add('openai', 'array-items', path, 'array schema missing items');
+    if (Array.isArray(node.type))
+      add('portable', 'type-array', path, `type is an array (${JSON.stringify(node.type)})`);
+    if (!TYPING.some((k) => k in node)) add('portable', 'untyped', path, "schema says nothing about the value's type");
+    if (typeof node.description === 'string' && SPECIAL_TOKEN.test(node.description))
+      add('portable', 'special-token', `${path}.description`, 'special token in a description');
+    if (typeof node.default === 'string' && SPECIAL_TOKEN.test(node.default))
+      add('portable', 'special-token', `${path}.default`, 'special token in a default');
+    if (Array.isArray(node.enum) && node.enum.some((v) => typeof v === 'string' && SPECIAL_TOKEN.test(v)))
+      add('portable', 'special-token', `${path}.enum`, 'special token in an enum');
     for (const [child, p] of subschemas(node, path)) walk(child, p, depth + 1);
   };
   if (isNode(root)) walk(root, 'inputSchema', 0);

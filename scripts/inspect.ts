@@ -48,13 +48,36 @@ export interface InspectReport {
  * One Inspector CLI run against a stdio server started as `server` (command and arguments); resolves with its JSON
  * envelope and exit code (6: unportable schema with --strict, 3: the tool answered isError).
  */
-export async function runInspector(server: string[], method: string[], scratch: string): Promise<{ code: number; json: any; stderr: string }> {
+export async function runInspector(
+  server: string[],
+  method: string[],
+  scratch: string,
+): Promise<{ code: number; json: any; stderr: string }> {
   const args = [
-    '-y', '-p', INSPECTOR_NODE, '-p', INSPECTOR, '--', 'mcp-inspector', '--cli', '--format', 'json',
-    '-e', `OPENAI_API_KEY=${KEY}`, '-e', `OPENAI_ADMIN_KEY=${KEY}`, ...method, '--', ...server,
+    '-y',
+    '-p',
+    INSPECTOR_NODE,
+    '-p',
+    INSPECTOR,
+    '--',
+    'mcp-inspector',
+    '--cli',
+    '--format',
+    'json',
+    '-e',
+    `OPENAI_API_KEY=${KEY}`,
+    '-e',
+    `OPENAI_ADMIN_KEY=${KEY}`,
+    ...method,
+    '--',
+    ...server,
   ];
   // The Inspector keeps a catalog and client config under ~/.mcp-inspector by default; keep them out of $HOME.
-  const env = { ...process.env, MCP_CATALOG_PATH: path.join(scratch, 'mcp.json'), MCP_CLIENT_CONFIG_PATH: path.join(scratch, 'client.json') };
+  const env = {
+    ...process.env,
+    MCP_CATALOG_PATH: path.join(scratch, 'mcp.json'),
+    MCP_CLIENT_CONFIG_PATH: path.join(scratch, 'client.json'),
+  };
   try {
     const { stdout, stderr } = await run('npx', args, { env, maxBuffer: 1 << 26, timeout: 300_000 });
     return { code: 0, json: JSON.parse(stdout), stderr };
@@ -64,7 +87,12 @@ export async function runInspector(server: string[], method: string[], scratch: 
     try {
       json = JSON.parse(e.stdout ?? '');
     } catch {
-      throw new Error(`the Inspector failed (exit ${e.code}):\n${(e.stderr ?? '').split('\n').filter((l) => !l.startsWith('npm warn')).join('\n')}`);
+      throw new Error(
+        `the Inspector failed (exit ${e.code}):\n${(e.stderr ?? '')
+          .split('\n')
+          .filter((l) => !l.startsWith('npm warn'))
+          .join('\n')}`,
+      );
     }
     return { code: typeof e.code === 'number' ? e.code : 1, json, stderr: e.stderr ?? '' };
   }
@@ -77,7 +105,11 @@ export async function inspect(serveArgs: string[] = []): Promise<InspectReport> 
   const prism = explicitBase ? undefined : await startPrism();
   try {
     const serverArgs = prism ? [...serveArgs, '--base-url', prism.url] : serveArgs;
-    const version = await run('npx', ['-y', '-p', INSPECTOR_NODE, '-p', INSPECTOR, '--', 'mcp-inspector', '--cli', '--version'], { timeout: 300_000 });
+    const version = await run(
+      'npx',
+      ['-y', '-p', INSPECTOR_NODE, '-p', INSPECTOR, '--', 'mcp-inspector', '--cli', '--version'],
+      { timeout: 300_000 },
+    );
     const nodeVersion = await run('npx', ['-y', '-p', INSPECTOR_NODE, '--', 'node', '--version'], { timeout: 300_000 });
 
     const server = [process.execPath, BIN, 'serve', ...serverArgs];
@@ -92,7 +124,9 @@ export async function inspect(serveArgs: string[] = []): Promise<InspectReport> 
     // read-only tool that needs no argument; none if the selection has no such tool.
     const names = new Set(tools.map((t) => t.name));
     const readOnlyNoArgs = tools.find(
-      (t) => (t as { annotations?: { readOnlyHint?: boolean } }).annotations?.readOnlyHint && !(t.inputSchema.required as string[] | undefined)?.length,
+      (t) =>
+        (t as { annotations?: { readOnlyHint?: boolean } }).annotations?.readOnlyHint &&
+        !(t.inputSchema.required as string[] | undefined)?.length,
     );
     const plan: { tool: string; args: Record<string, unknown> } | undefined = names.has(CALL_TOOL)
       ? { tool: CALL_TOOL, args: {} }
@@ -103,11 +137,21 @@ export async function inspect(serveArgs: string[] = []): Promise<InspectReport> 
     let ok = true;
     let detail = 'skipped';
     if (plan) {
-      const call = await runInspector(server, ['--method', 'tools/call', '--tool-name', plan.tool, '--tool-args-json', JSON.stringify(plan.args)], scratch);
-      const result = call.json.result as { isError?: boolean; structuredContent?: { result?: unknown[] }; content?: { text?: string }[] } | undefined;
+      const call = await runInspector(
+        server,
+        ['--method', 'tools/call', '--tool-name', plan.tool, '--tool-args-json', JSON.stringify(plan.args)],
+        scratch,
+      );
+      const result = call.json.result as
+        | { isError?: boolean; structuredContent?: { result?: unknown[] }; content?: { text?: string }[] }
+        | undefined;
       ok = call.code === 0 && result?.isError !== true;
-      const items = Array.isArray(result?.structuredContent?.result) ? `${result.structuredContent.result.length} item(s)` : 'answered';
-      detail = ok ? `ok, ${items}` : `failed (exit ${call.code}): ${result?.content?.map((c) => c.text).join(' ') ?? call.stderr.slice(-500)}`;
+      const items = Array.isArray(result?.structuredContent?.result)
+        ? `${result.structuredContent.result.length} item(s)`
+        : 'answered';
+      detail = ok
+        ? `ok, ${items}`
+        : `failed (exit ${call.code}): ${result?.content?.map((c) => c.text).join(' ') ?? call.stderr.slice(-500)}`;
       callLine = `${plan.tool}${plan.tool === 'call_tool' ? `(${CALL_TOOL})` : ''}: ${detail}`;
     }
 
@@ -115,9 +159,12 @@ export async function inspect(serveArgs: string[] = []): Promise<InspectReport> 
     const target = prism ? 'a Prism mock of the pinned spec' : 'the given --base-url';
     const lines = [
       `inspector:  ${INSPECTOR.replace(/@([^@]+)$/, ' $1')} (CLI ${version.stdout.trim()}) on node ${nodeVersion.stdout.trim()}`,
-      `server:     node ${path.relative(process.cwd(), BIN)} serve ${serveArgs.join(' ')}`.trimEnd() + ` against ${target}`,
+      `server:     node ${path.relative(process.cwd(), BIN)} serve ${serveArgs.join(' ')}`.trimEnd() +
+        ` against ${target}`,
       `tools/list: ${tools.length} tools; schema portability (--strict): ${errors} errors, ${warnings} warnings across ${findings.length} tools`,
-      ...findings.flatMap((f) => f.findings.map((x) => `  ${x.severity}: ${f.toolName} ${x.path || '(root)'}: ${x.rule}`)),
+      ...findings.flatMap((f) =>
+        f.findings.map((x) => `  ${x.severity}: ${f.toolName} ${x.path || '(root)'}: ${x.rule}`),
+      ),
       `tools/call: ${callLine}`,
       `host rules: ${host.length} findings (OpenAI, Anthropic, portable) in ${tools.length} tools`,
       ...host.map((h) => `  ${h.host}/${h.rule}: ${h.tool} ${h.path}: ${h.message}`),

@@ -15,6 +15,7 @@ import { renderMarkdown } from './drift/render-markdown.js';
 import { buildReport } from './drift/report.js';
 import { CATALOG_PATH, isCatalog, repoRoot } from './drift/sources.js';
 import type { Pin } from '../generator/pin.js';
+import type { LoadedCatalog } from './drift/generator-api.js';
 
 const PIN_FILE = path.join(repoRoot, 'specs', 'openai.pin.json');
 const GENERATED = path.join(repoRoot, 'generated');
@@ -29,7 +30,6 @@ const USAGE = `usage: npm run spec:update -- [options]
   --json <file>       write the drift report as JSON
   --dry-run           check the spec and print the report; change nothing
 `;
-
 
 class UpdateError extends Error {}
 
@@ -52,7 +52,11 @@ function readGeneratedCatalog(): Catalog | undefined {
   }
 }
 
-const emptyCatalog = (): Catalog => ({ spec: { title: '(none)', version: '', openapi: '', sha256: '' }, tools: [], excluded: [] });
+const emptyCatalog = (): Catalog => ({
+  spec: { title: '(none)', version: '', openapi: '', sha256: '' },
+  tools: [],
+  excluded: [],
+});
 
 function commitOf(url: string): string | undefined {
   return /raw\.githubusercontent\.com\/[^/]+\/[^/]+\/([0-9a-f]{40})\//i.exec(url)?.[1];
@@ -105,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
 
   // 1. Everything that can reject the spec, before touching anything.
   const { catalogFromSpec } = await import('./drift/generator-api.js');
-  let loaded;
+  let loaded: LoadedCatalog;
   try {
     loaded = await catalogFromSpec(fromRef);
   } catch (err) {
@@ -137,10 +141,18 @@ async function main(argv: string[]): Promise<number> {
   // Compare with what is committed; without a generated catalog, with what the pin builds to.
   let before = readGeneratedCatalog();
   if (!before && oldPin) {
-    before = await catalogFromSpec(undefined).then((c) => c.catalog, () => undefined);
+    before = await catalogFromSpec(undefined).then(
+      (c) => c.catalog,
+      () => undefined,
+    );
   }
   before ??= emptyCatalog();
-  const report = buildReport(before, loaded.catalog, { ref: 'generated/catalog.json', kind: 'catalog' }, { ref: from, kind: 'spec' });
+  const report = buildReport(
+    before,
+    loaded.catalog,
+    { ref: 'generated/catalog.json', kind: 'catalog' },
+    { ref: from, kind: 'spec' },
+  );
   const emit = () => {
     const md = renderMarkdown(report);
     process.stdout.write(md);
@@ -178,7 +190,9 @@ async function main(argv: string[]): Promise<number> {
         rmSync(GENERATED, { recursive: true, force: true });
         cpSync(backup, GENERATED, { recursive: true });
       }
-      throw new UpdateError(`the generator failed (exit ${gen.status ?? gen.signal}); generated/ restored, pin unchanged.`);
+      throw new UpdateError(
+        `the generator failed (exit ${gen.status ?? gen.signal}); generated/ restored, pin unchanged.`,
+      );
     }
     // 3. The pin last: a single rename, so it names either the old spec or the new one, never half of each.
     writeFileAtomic(PIN_FILE, `${JSON.stringify(newPin, null, 2)}\n`);
@@ -189,7 +203,9 @@ async function main(argv: string[]): Promise<number> {
     rmSync(work, { recursive: true, force: true });
   }
 
-  log(`pinned ${oldPin?.infoVersion ?? '(none)'} (${oldPin?.sha256.slice(0, 12) ?? '-'}) → ${newPin.infoVersion} (${newPin.sha256.slice(0, 12)})`);
+  log(
+    `pinned ${oldPin?.infoVersion ?? '(none)'} (${oldPin?.sha256.slice(0, 12) ?? '-'}) → ${newPin.infoVersion} (${newPin.sha256.slice(0, 12)})`,
+  );
   emit();
   return 0;
 }

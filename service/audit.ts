@@ -62,6 +62,8 @@ export function auditExposure(exposed: ExposedTools, serverId: string, record: R
   return {
     listTools: () => exposed.listTools(),
     callTool: (name, args, ctx) =>
-      name === 'call_tool' ? exposed.callTool(name, args, ctx) : timed(serverId, name, record, () => exposed.callTool(name, args, ctx)),
+      name === 'call_tool'
+        ? exposed.callTool(name, args, ctx)
+        : timed(serverId, name, record, () => exposed.callTool(name, args, ctx)),
   };
 }

@@ -21,7 +21,9 @@ const name = z
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
-const filterList = z.array(z.string().max(200, 'entries must be at most 200 characters')).max(1000, 'at most 1000 entries');
+const filterList = z
+  .array(z.string().max(200, 'entries must be at most 200 characters'))
+  .max(1000, 'at most 1000 entries');
 
 export const serverConfigSchema = z.strictObject({
   methods: filterList.optional(),
@@ -36,7 +38,10 @@ const key = z.string().trim().min(1).max(500).optional();
 
 export const accountInputSchema = z.strictObject({
   name,
-  base_url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  base_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
   api_key: key,
   admin_key: key,
   organization_id: z.string().trim().max(200).optional(),
@@ -67,13 +72,16 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const field = [...issue.path, ...(issue.code === 'unrecognized_keys' ? [issue.keys[0]] : [])]
-    .map(String)
-    .join('.');
-  const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''}` : issue.message;
+  const field = [...issue.path, ...(issue.code === 'unrecognized_keys' ? [issue.keys[0]] : [])].map(String).join('.');
+  const message =
+    issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''}` : issue.message;
   // Echo at most a short field path: a hostile key may be a megabyte long.
   const shown = field.length > 100 ? `${field.slice(0, 100)}…` : field;
-  throw new ServiceError(issue.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_request', `${shown || 'body'}: ${message}`, shown || undefined);
+  throw new ServiceError(
+    issue.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_request',
+    `${shown || 'body'}: ${message}`,
+    shown || undefined,
+  );
 }
 
 export interface PublicAccount {
@@ -168,7 +176,8 @@ export class Management {
   }
 
   async removeAccount(id: string): Promise<void> {
-    if (!(await this.store.deleteAccount(id))) throw new ServiceError('not_found', `No account ${JSON.stringify(clip(id))}`);
+    if (!(await this.store.deleteAccount(id)))
+      throw new ServiceError('not_found', `No account ${JSON.stringify(clip(id))}`);
   }
 
   async accountRow(id: string): Promise<AccountRow> {
@@ -263,7 +272,9 @@ export class Management {
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(checked ? { config: JSON.stringify(checked.config) } : {}),
         ...(expiresAt !== undefined ? { expires_at: expiresAt } : {}),
-        ...(patch.require_api_token_auth !== undefined ? { require_api_token_auth: patch.require_api_token_auth ? 1 : 0 } : {}),
+        ...(patch.require_api_token_auth !== undefined
+          ? { require_api_token_auth: patch.require_api_token_auth ? 1 : 0 }
+          : {}),
       },
       // Strictly increasing, so a cache keyed on (id, updated_at) notices two updates within one millisecond.
       Math.max(this.now(), current.updated_at + 1),
@@ -273,7 +284,8 @@ export class Management {
   }
 
   async deleteServer(id: string): Promise<void> {
-    if (!(await this.store.deleteServer(id))) throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
+    if (!(await this.store.deleteServer(id)))
+      throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
   }
 
   async calls(id: string, options: { limit?: number; before?: number } = {}) {
@@ -293,7 +305,8 @@ export class Management {
 
   private async liveServer(id: string): Promise<ServerRow> {
     const row = await this.store.getServer(id);
-    if (!row || isExpired(row, this.now())) throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
+    if (!row || isExpired(row, this.now()))
+      throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
     return row;
   }
 

@@ -22,11 +22,17 @@ function boxFromKey(key: Buffer): SecretBox {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.from(context));
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+      return [
+        VERSION,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        ct.toString('base64url'),
+      ].join('.');
     },
     open(envelope, context) {
       const [version, iv, tag, ct] = envelope.split('.');
-      if (version !== VERSION || !iv || !tag || ct === undefined) throw new ServiceError('internal', 'Unreadable secret envelope');
+      if (version !== VERSION || !iv || !tag || ct === undefined)
+        throw new ServiceError('internal', 'Unreadable secret envelope');
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
         decipher.setAAD(Buffer.from(context));
@@ -50,7 +56,10 @@ export function loadSecretBox(dataDir: string, env: Record<string, string | unde
   const fromEnv = env.OPENAI_MCP_SECRET_KEY?.trim();
   if (fromEnv) {
     if (fromEnv.length < 32) {
-      throw new ServiceError('missing_secret_key', 'OPENAI_MCP_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+      throw new ServiceError(
+        'missing_secret_key',
+        'OPENAI_MCP_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)',
+      );
     }
     return boxFromKey(createHash('sha256').update(fromEnv).digest());
   }

@@ -70,7 +70,8 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   if ((await store.countServers()) === 0 && options.single) {
     if (isLoopback(host)) {
       single = options.single();
-      if (single) log('no managed servers stored: serving the environment\'s keys at /mcp (loopback only, for one user)');
+      if (single)
+        log("no managed servers stored: serving the environment's keys at /mcp (loopback only, for one user)");
     } else {
       log(`no managed servers stored; the single-user /mcp endpoint is off because --host ${host} is not loopback`);
     }
@@ -116,7 +117,10 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   });
   httpServer.on('request', app);
 
-  const sweepTimer = setInterval(() => void sweep().catch((err: Error) => log(`sweep failed: ${err.message}`)), SWEEP_MS);
+  const sweepTimer = setInterval(
+    () => void sweep().catch((err: Error) => log(`sweep failed: ${err.message}`)),
+    SWEEP_MS,
+  );
   const sseTimer = setInterval(() => {
     if (!mcp.sseSessions) return;
     void mcp.closeStale(async (id, updatedAt) => {

@@ -12,7 +12,9 @@ const base = process.env.OPENAI_MCP_URL ?? 'http://127.0.0.1:8787';
 const apiToken = process.env.OPENAI_MCP_API_TOKEN;
 const account = process.env.OPENAI_MCP_ACCOUNT;
 if (!apiToken || !account) {
-  process.stderr.write('Set OPENAI_MCP_API_TOKEN (openai-mcp api-tokens create) and OPENAI_MCP_ACCOUNT (openai-mcp accounts list).\n');
+  process.stderr.write(
+    'Set OPENAI_MCP_API_TOKEN (openai-mcp api-tokens create) and OPENAI_MCP_ACCOUNT (openai-mcp accounts list).\n',
+  );
   process.exit(2);
 }
 
@@ -37,10 +39,17 @@ const server = await api('POST', `/v1/accounts/${account}/mcp`, {
 const client = new Client({ name: 'billing-auditor', version: '1.0.0' });
 try {
   // The URL alone opens the server; with require_api_token_auth the API token is needed as well.
-  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${apiToken}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(server.url), {
+      requestInit: { headers: { authorization: `Bearer ${apiToken}` } },
+    }),
+  );
   const { tools } = await client.listTools();
   const weekAgo = Math.floor(Date.now() / 1000) - 7 * 86_400;
-  const costs = await client.callTool({ name: 'list_all_open_ai_costs', arguments: { start_time: weekAgo, group_by: ['project_id'] } });
+  const costs = await client.callTool({
+    name: 'list_all_open_ai_costs',
+    arguments: { start_time: weekAgo, group_by: ['project_id'] },
+  });
   const out = {
     server: server.id,
     tools: tools.length,

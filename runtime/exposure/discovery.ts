@@ -23,7 +23,12 @@ const LISTING: Tool[] = [
       type: 'object',
       properties: {
         query: { type: 'string', description: 'Keywords: resource, action, or tag.' },
-        limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, description: `Max results (default ${DEFAULT_LIMIT}).` },
+        limit: {
+          type: 'integer',
+          minimum: 1,
+          maximum: MAX_LIMIT,
+          description: `Max results (default ${DEFAULT_LIMIT}).`,
+        },
       },
       required: ['query'],
       additionalProperties: false,
@@ -46,7 +51,7 @@ const LISTING: Tool[] = [
     name: 'call_tool',
     title: 'Call an OpenAI API tool',
     description:
-      'Call a tool by name with arguments matching its schema. The result is the tool\'s own result (errors included). On HTTP 429 wait retry-after seconds; nothing is retried.',
+      "Call a tool by name with arguments matching its schema. The result is the tool's own result (errors included). On HTTP 429 wait retry-after seconds; nothing is retried.",
     inputSchema: {
       type: 'object',
       properties: {
@@ -104,7 +109,8 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
     async callTool(name, args, ctx?: CallContext) {
       const a = (args ?? {}) as Record<string, unknown>;
       if (name === 'search_tools') {
-        if (typeof a.query !== 'string' || !a.query.trim()) return argumentIssue(name, 'query', 'must be a non-empty string');
+        if (typeof a.query !== 'string' || !a.query.trim())
+          return argumentIssue(name, 'query', 'must be a non-empty string');
         const limit = a.limit === undefined ? DEFAULT_LIMIT : a.limit;
         if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
           return argumentIssue(name, 'limit', `must be an integer from 1 to ${MAX_LIMIT}`);
@@ -112,7 +118,14 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
         const hits = search().search(a.query.slice(0, 500)).slice(0, limit);
         const results = hits.map((h) => {
           const t = byName.get(String(h.id))!;
-          return { name: t.name, title: t.title, method: t.method, access: t.access, tags: t.tags, summary: firstSentence(t.description) };
+          return {
+            name: t.name,
+            title: t.title,
+            method: t.method,
+            access: t.access,
+            tags: t.tags,
+            summary: firstSentence(t.description),
+          };
         });
         return textResult({ results, total_tools: kit.tools.length });
       }
@@ -120,7 +133,13 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
         if (typeof a.name !== 'string') return argumentIssue(name, 'name', 'must be a string');
         const tool = listed.get(a.name);
         if (!tool) return unknownToolResult(a.name.slice(0, 200));
-        return textResult({ name: tool.name, title: tool.title, description: tool.description, inputSchema: tool.inputSchema, annotations: tool.annotations });
+        return textResult({
+          name: tool.name,
+          title: tool.title,
+          description: tool.description,
+          inputSchema: tool.inputSchema,
+          annotations: tool.annotations,
+        });
       }
       if (name === 'call_tool') {
         if (typeof a.name !== 'string') return argumentIssue(name, 'name', 'must be a string');

@@ -24,7 +24,10 @@ const rules: { [K in RawChange['kind']]: (c: RawChange) => Verdict } = {
   'tool-added': () => ({ breaking: false, reason: 'a new tool only adds a capability' }),
   'tool-removed': () => ({ breaking: true, reason: 'calls to the tool fail' }),
   'tool-renamed': () => ({ breaking: true, reason: 'calls by the old name fail' }),
-  'operation-moved': () => ({ breaking: false, reason: 'same tool and arguments; the runtime follows the new endpoint' }),
+  'operation-moved': () => ({
+    breaking: false,
+    reason: 'same tool and arguments; the runtime follows the new endpoint',
+  }),
   'operation-id-changed': () => ({ breaking: false, reason: 'operationId is not part of the tool contract' }),
   'operation-replaced': () => ({ breaking: true, reason: 'the same name now calls a different operation' }),
   'param-added': (c) =>
@@ -58,11 +61,19 @@ const rules: { [K in RawChange['kind']]: (c: RawChange) => Verdict } = {
       : { breaking: false, reason: 'the tool no longer changes state' },
   'auth-changed': (c) =>
     c.to === 'admin'
-      ? { breaking: true, security: true, reason: 'the tool now needs an admin key (organization-wide power); project keys fail' }
+      ? {
+          breaking: true,
+          security: true,
+          reason: 'the tool now needs an admin key (organization-wide power); project keys fail',
+        }
       : { breaking: false, reason: 'a project key now suffices' },
   'destructive-changed': (c) =>
     c.to === true
-      ? { breaking: false, security: true, reason: 'calls can now destroy data; approval policies keyed on destructiveHint change' }
+      ? {
+          breaking: false,
+          security: true,
+          reason: 'calls can now destroy data; approval policies keyed on destructiveHint change',
+        }
       : { breaking: false, reason: 'the tool is no longer destructive' },
   'method-changed': () => ({ breaking: false, reason: 'the name and arguments are unchanged' }),
   'tags-changed': (c) => {
@@ -73,7 +84,10 @@ const rules: { [K in RawChange['kind']]: (c: RawChange) => Verdict } = {
   },
   'deprecated-changed': () => ({ breaking: false, reason: 'deprecation is a warning; calls still work' }),
   'response-changed': () => ({ breaking: true, reason: 'the agent gets its result in another form' }),
-  'content-type-changed': () => ({ breaking: false, reason: 'the runtime encodes the body; the arguments are what the agent sees' }),
+  'content-type-changed': () => ({
+    breaking: false,
+    reason: 'the runtime encodes the body; the arguments are what the agent sees',
+  }),
   'pagination-changed': () => ({ breaking: false, reason: 'the runtime pages; arguments are reported separately' }),
   'title-changed': () => ({ breaking: false, reason: 'text only' }),
   'description-changed': () => ({ breaking: false, reason: 'text only (review: it is what the model reads)' }),
@@ -84,9 +98,9 @@ const rules: { [K in RawChange['kind']]: (c: RawChange) => Verdict } = {
   }),
 };
 
-export function classify(change: RawChange): Change {
+export function classifyChange(change: RawChange): Change {
   const v = rules[change.kind](change);
   return { ...change, breaking: v.breaking, security: v.security ?? false, reason: v.reason };
 }
 
-export const classifyAll = (changes: RawChange[]): Change[] => changes.map(classify);
+export const classifyAll = (changes: RawChange[]): Change[] => changes.map(classifyChange);

@@ -1,8 +1,17 @@
 // Finds what changed between two catalogs, tool by tool. It works on `Catalog` alone (never on the spec),
 // so a report can compare a committed `generated/catalog.json` with a freshly built one, and so whatever the
 // generator decides about names, access and schemas is exactly what gets compared: that is what agents see.
-import type { Catalog, JsonSchema, ToolDef } from '../../runtime/types.js';
-import type { AddedTool, ArgLocation, MovedTool, RawChange, RemovedTool, RenamedTool, ToolRef } from './types.js';
+import type { Catalog, ExcludedOperation, JsonSchema, ToolDef } from '../../runtime/types.js';
+import type {
+  AddedTool,
+  ArgLocation,
+  ExcludedDrift,
+  MovedTool,
+  RawChange,
+  RemovedTool,
+  RenamedTool,
+  ToolRef,
+} from './types.js';
 
 export interface CatalogDiff {
   added: AddedTool[];
@@ -91,6 +100,20 @@ export function matchTools(from: ToolDef[], to: ToolDef[]) {
 // Wait tools are derived from a get tool and specs/overrides.yaml, not from an operation of their own: a change to
 // one shows on the get tool it polls, and counting them would report every async resource twice.
 const operationTools = (c: Catalog) => c.tools.filter((t) => !t.wait);
+
+/** Excluded operations new in `to` or gone from it, leaving out those that are a tool on the other side. */
+export function diffExcluded(from: Catalog, to: Catalog): ExcludedDrift {
+  const ids = (list: { operationId: string }[]) => new Set(list.map((e) => e.operationId));
+  const fromExcluded = ids(from.excluded);
+  const toExcluded = ids(to.excluded);
+  const fromTools = ids(from.tools);
+  const toTools = ids(to.tools);
+  const byId = (a: ExcludedOperation, b: ExcludedOperation) => a.operationId.localeCompare(b.operationId);
+  return {
+    added: to.excluded.filter((e) => !fromExcluded.has(e.operationId) && !fromTools.has(e.operationId)).sort(byId),
+    removed: from.excluded.filter((e) => !toExcluded.has(e.operationId) && !toTools.has(e.operationId)).sort(byId),
+  };
+}
 
 export function diffCatalogs(from: Catalog, to: Catalog): CatalogDiff {
   const { pairs, removed, added } = matchTools(operationTools(from), operationTools(to));
@@ -209,7 +232,12 @@ export function diffTool(a: ToolDef, b: ToolDef): RawChange[] {
     push({ kind: 'access-changed', from: a.access, to: b.access, message: `access ${a.access} → ${b.access}` });
   }
   if (a.http.auth !== b.http.auth) {
-    push({ kind: 'auth-changed', from: a.http.auth, to: b.http.auth, message: `auth ${a.http.auth} key → ${b.http.auth} key` });
+    push({
+      kind: 'auth-changed',
+      from: a.http.auth,
+      to: b.http.auth,
+      message: `auth ${a.http.auth} key → ${b.http.auth} key`,
+    });
   }
   const destructiveA = !!a.annotations?.destructiveHint;
   const destructiveB = !!b.annotations?.destructiveHint;
@@ -226,7 +254,10 @@ export function diffTool(a: ToolDef, b: ToolDef): RawChange[] {
   }
   // The generator derives `admin` and `deprecated` tags from fields reported above; repeating them as tag
   // changes would list the same fact twice.
-  const mirrored = new Set([...(a.http.auth !== b.http.auth ? ['admin'] : []), ...(a.deprecated !== b.deprecated ? ['deprecated'] : [])]);
+  const mirrored = new Set([
+    ...(a.http.auth !== b.http.auth ? ['admin'] : []),
+    ...(a.deprecated !== b.deprecated ? ['deprecated'] : []),
+  ]);
   const gained = b.tags.filter((t) => !a.tags.includes(t) && !mirrored.has(t));
   const lost = a.tags.filter((t) => !b.tags.includes(t) && !mirrored.has(t));
   if (gained.length || lost.length) {
@@ -247,7 +278,12 @@ export function diffTool(a: ToolDef, b: ToolDef): RawChange[] {
     });
   }
   if (a.http.response !== b.http.response) {
-    push({ kind: 'response-changed', from: a.http.response, to: b.http.response, message: `response ${a.http.response} → ${b.http.response}` });
+    push({
+      kind: 'response-changed',
+      from: a.http.response,
+      to: b.http.response,
+      message: `response ${a.http.response} → ${b.http.response}`,
+    });
   }
   if ((a.http.body?.contentType ?? null) !== (b.http.body?.contentType ?? null)) {
     const f = a.http.body?.contentType ?? 'no body';
@@ -257,14 +293,25 @@ export function diffTool(a: ToolDef, b: ToolDef): RawChange[] {
   const pagA = a.pagination ? `${a.pagination.style}:${a.pagination.cursorArg}` : null;
   const pagB = b.pagination ? `${b.pagination.style}:${b.pagination.cursorArg}` : null;
   if (pagA !== pagB) {
-    push({ kind: 'pagination-changed', from: pagA, to: pagB, message: `pagination ${pagA ?? 'none'} → ${pagB ?? 'none'}` });
+    push({
+      kind: 'pagination-changed',
+      from: pagA,
+      to: pagB,
+      message: `pagination ${pagA ?? 'none'} → ${pagB ?? 'none'}`,
+    });
   }
   if (a.title !== b.title) {
     push({ kind: 'title-changed', from: a.title, to: b.title, message: `title “${a.title}” → “${b.title}”` });
   }
   if (a.description !== b.description) {
     const d = summarizeText(a.description, b.description);
-    push({ kind: 'description-changed', from: a.description, to: b.description, detail: d, message: `description changed: ${d.summary}` });
+    push({
+      kind: 'description-changed',
+      from: a.description,
+      to: b.description,
+      detail: d,
+      message: `description changed: ${d.summary}`,
+    });
   }
 
   const before = out.length;
@@ -318,8 +365,8 @@ function diffInputSchema(a: ToolDef, b: ToolDef): RawChange[] {
       });
       continue;
     }
-    const sa = propsA[arg];
-    const sb = propsB[arg];
+    const sa = propsA[arg] ?? {};
+    const sb = propsB[arg] ?? {};
     if (reqA.has(arg) !== reqB.has(arg)) {
       out.push({
         ...base,
@@ -358,7 +405,14 @@ function diffInputSchema(a: ToolDef, b: ToolDef): RawChange[] {
     }
     if ((sa.description ?? '') !== (sb.description ?? '')) {
       const d = summarizeText(String(sa.description ?? ''), String(sb.description ?? ''));
-      out.push({ ...base, kind: 'param-description-changed', arg, location, detail: d, message: `${label} description changed: ${d.summary}` });
+      out.push({
+        ...base,
+        kind: 'param-description-changed',
+        arg,
+        location,
+        detail: d,
+        message: `${label} description changed: ${d.summary}`,
+      });
     }
   }
   return out;
@@ -377,7 +431,15 @@ function diffEnum(
   const common = { ...base, arg, location, ...(onItems ? { items: true } : {}) };
   if (!ea && !eb) return [];
   if (!ea && eb) {
-    return [{ ...common, kind: 'enum-constrained', to: eb.values, detail: { open: eb.open }, message: `${what} now limited to ${fmtList(eb.values)}` }];
+    return [
+      {
+        ...common,
+        kind: 'enum-constrained',
+        to: eb.values,
+        detail: { open: eb.open },
+        message: `${what} now limited to ${fmtList(eb.values)}`,
+      },
+    ];
   }
   if (ea && !eb) {
     return [{ ...common, kind: 'enum-relaxed', from: ea.values, message: `${what} no longer limited to a list` }];
@@ -386,7 +448,13 @@ function diffEnum(
   const removed = ea!.values.filter((v) => !eb!.values.includes(v));
   const added = eb!.values.filter((v) => !ea!.values.includes(v));
   if (removed.length) {
-    out.push({ ...common, kind: 'enum-removed', from: removed, detail: { open: eb!.open }, message: `${what} removed: ${fmtList(removed)}` });
+    out.push({
+      ...common,
+      kind: 'enum-removed',
+      from: removed,
+      detail: { open: eb!.open },
+      message: `${what} removed: ${fmtList(removed)}`,
+    });
   }
   if (added.length) {
     out.push({ ...common, kind: 'enum-added', to: added, message: `${what} added: ${fmtList(added)}` });
@@ -399,8 +467,11 @@ function diffEnum(
 
 const isObj = (v: unknown): v is JsonSchema => !!v && typeof v === 'object' && !Array.isArray(v);
 const props = (s: JsonSchema): Record<string, JsonSchema> =>
-  isObj(s.properties) ? (Object.fromEntries(Object.entries(s.properties).filter(([, v]) => isObj(v))) as Record<string, JsonSchema>) : {};
-const required = (s: JsonSchema): string[] => (Array.isArray(s.required) ? s.required.filter((x): x is string => typeof x === 'string') : []);
+  isObj(s.properties)
+    ? (Object.fromEntries(Object.entries(s.properties).filter(([, v]) => isObj(v))) as Record<string, JsonSchema>)
+    : {};
+const required = (s: JsonSchema): string[] =>
+  Array.isArray(s.required) ? s.required.filter((x): x is string => typeof x === 'string') : [];
 const items = (s: JsonSchema): JsonSchema | undefined => (isObj(s.items) ? s.items : undefined);
 const variants = (s: JsonSchema): JsonSchema[] =>
   [...(Array.isArray(s.anyOf) ? s.anyOf : []), ...(Array.isArray(s.oneOf) ? s.oneOf : [])].filter(isObj);
@@ -410,19 +481,20 @@ export function typeList(s: JsonSchema | undefined): string[] {
   if (!s) return [];
   const set = new Set<string>();
   if (typeof s.type === 'string') set.add(s.type);
-  else if (Array.isArray(s.type)) s.type.forEach((t) => typeof t === 'string' && set.add(t));
-  else {
+  else if (Array.isArray(s.type)) {
+    for (const t of s.type) if (typeof t === 'string') set.add(t);
+  } else {
     const vs = variants(s);
     if (vs.length) {
       for (const v of vs) {
         const t = typeList(v);
         // One unconstrained branch makes the whole union unconstrained.
         if (!t.length) return [];
-        t.forEach((x) => set.add(x));
+        for (const x of t) set.add(x);
       }
     } else if ('const' in s || Array.isArray(s.enum)) {
       const values = 'const' in s ? [s.const] : (s.enum as unknown[]);
-      values.forEach((v) => set.add(v === null ? 'null' : Number.isInteger(v) ? 'integer' : typeof v));
+      for (const v of values) set.add(v === null ? 'null' : Number.isInteger(v) ? 'integer' : typeof v);
     } else if (isObj(s.properties)) set.add('object');
     else if (s.items !== undefined) set.add('array');
   }
@@ -467,10 +539,13 @@ function enumInfo(s: JsonSchema | undefined): EnumInfo | null {
 }
 
 const fmtTypes = (t: string[]) => (t.length ? t.join(' | ') : 'any');
-const typeSuffix = (s: JsonSchema) => (typeList(s).length ? ` (${fmtTypes(typeList(s))})` : '');
+const typeSuffix = (s: JsonSchema | undefined) => (typeList(s).length ? ` (${fmtTypes(typeList(s))})` : '');
 const fmtValue = (v: unknown) => (v === undefined ? 'none' : `\`${JSON.stringify(v)}\``);
 function fmtList(values: string[], max = 12): string {
-  const shown = values.slice(0, max).map((v) => `\`${v}\``).join(', ');
+  const shown = values
+    .slice(0, max)
+    .map((v) => `\`${v}\``)
+    .join(', ');
   return values.length > max ? `${shown} and ${values.length - max} more` : shown;
 }
 

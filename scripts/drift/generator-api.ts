@@ -1,6 +1,7 @@
 // The only place the drift tooling touches the generator: everything else works on `Catalog` objects, so the
 // generator's internals can change freely as long as these two entry points keep their shape.
 import type { Catalog } from '../../runtime/types.js';
+import type { OpenApiDocument } from '../../generator/document.js';
 import { loadSpec } from '../../generator/load.js';
 import { buildCatalog } from '../../generator/pipeline.js';
 
@@ -13,7 +14,7 @@ export interface LoadedCatalog {
   /** Where the loader found the bytes (path, URL or cache). */
   source: string;
   text: string;
-  doc: Record<string, any>;
+  doc: OpenApiDocument;
 }
 
 /**
@@ -25,11 +26,14 @@ export async function catalogFromSpec(spec: string | undefined): Promise<LoadedC
   delete env.OPENAI_SPEC;
   const loaded = await loadSpec({ spec, env });
   // The pipeline may annotate what it is given; keep the caller's `doc` as parsed.
-  const { catalog } = await buildCatalog(structuredClone(loaded.doc), { sha256: loaded.sha256 });
+  const { catalog } = await buildCatalog(structuredClone(loaded.doc), {
+    sha256: loaded.sha256,
+    warnings: loaded.warnings,
+  });
   return { catalog, sha256: loaded.sha256, source: loaded.source, text: loaded.text, doc: loaded.doc };
 }
 
-export async function catalogFromDoc(doc: Record<string, any>, sha256: string): Promise<Catalog> {
+export async function catalogFromDoc(doc: OpenApiDocument, sha256: string): Promise<Catalog> {
   const { catalog } = await buildCatalog(structuredClone(doc), { sha256 });
   return catalog;
 }

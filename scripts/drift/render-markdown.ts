@@ -52,15 +52,19 @@ function render(report: DriftReport, withText: boolean): string {
       `${s.security ? `⚠️ **${plural(s.security, 'security-relevant change')}**` : 'no security-relevant changes'}.`,
     '',
   );
+  const excluded = excludedSection(report);
   if (!report.changes.length) {
-    out.push('No differences between the two catalogs.', '');
+    out.push('No differences between the two catalogs.', '', ...excluded);
     return out.join('\n');
   }
 
   const security = report.changes.filter((c) => c.security);
   if (security.length) {
     out.push('### ⚠️ Security-relevant changes', '');
-    out.push('Tools that now write, need an admin key, or are destructive. Check approval policies before merging.', '');
+    out.push(
+      'Tools that now write, need an admin key, or are destructive. Check approval policies before merging.',
+      '',
+    );
     out.push('| tool | change | why it matters |', '|---|---|---|');
     for (const c of security) out.push(`| \`${c.tool}\` | ${esc(c.message)} | ${esc(c.reason)} |`);
     out.push('');
@@ -97,10 +101,9 @@ function render(report: DriftReport, withText: boolean): string {
     out.push(`### Tools renamed (${report.renamed.length}) and operations moved (${report.moved.length})`, '');
     out.push('| tool | was | operation | matched by |', '|---|---|---|---|');
     for (const r of report.renamed) {
-      const op =
-        r.moved
-          ? `${r.from.verb} \`${esc(r.from.path)}\` → ${r.to.verb} \`${esc(r.to.path)}\``
-          : `${r.to.verb} \`${esc(r.to.path)}\``;
+      const op = r.moved
+        ? `${r.from.verb} \`${esc(r.from.path)}\` → ${r.to.verb} \`${esc(r.to.path)}\``
+        : `${r.to.verb} \`${esc(r.to.path)}\``;
       out.push(`| \`${r.to.name}\` | \`${r.from.name}\` | \`${r.to.operationId}\` ${op} | ${r.matchedBy} |`);
     }
     for (const m of report.moved) {
@@ -109,6 +112,8 @@ function render(report: DriftReport, withText: boolean): string {
     }
     out.push('');
   }
+
+  out.push(...excluded);
 
   const perTool = new Map<string, Change[]>();
   for (const c of report.changes) {
@@ -144,6 +149,20 @@ function render(report: DriftReport, withText: boolean): string {
     }
   }
   return out.join('\n');
+}
+
+/** Operations the generator leaves out: not tools, but a reviewer should know the spec grew or shrank there. */
+function excludedSection(report: DriftReport): string[] {
+  const { added, removed } = report.excluded;
+  if (!added.length && !removed.length) return [];
+  const out = [`### Excluded operations (${added.length} added, ${removed.length} removed; not tools)`, ''];
+  out.push('| operation | change | why it is excluded |', '|---|---|---|');
+  for (const e of added)
+    out.push(`| \`${e.operationId}\` ${e.verb} \`${esc(e.path)}\` | added to the spec | ${esc(e.reason)} |`);
+  for (const e of removed)
+    out.push(`| \`${e.operationId}\` ${e.verb} \`${esc(e.path)}\` | removed from the spec | ${esc(e.reason)} |`);
+  out.push('');
+  return out;
 }
 
 const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

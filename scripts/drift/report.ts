@@ -1,7 +1,7 @@
 // Puts diff and classification together into the `DriftReport` every output (markdown, JSON, exit code) reads.
 import type { Catalog } from '../../runtime/types.js';
 import { classifyAll } from './classify.js';
-import { diffCatalogs } from './diff.js';
+import { diffCatalogs, diffExcluded } from './diff.js';
 import type { CatalogSide, Change, DriftReport } from './types.js';
 
 export type SideInfo = Pick<CatalogSide, 'ref' | 'kind'>;
@@ -19,12 +19,35 @@ export function describeSide(catalog: Catalog, info: SideInfo): CatalogSide {
 
 // Tool-level kinds first so each tool's section opens with what happened to the tool itself.
 const KIND_ORDER: Change['kind'][] = [
-  'tool-removed', 'tool-renamed', 'operation-replaced', 'tool-added', 'operation-moved', 'operation-id-changed',
-  'access-changed', 'auth-changed', 'destructive-changed', 'tags-changed', 'method-changed', 'deprecated-changed',
-  'response-changed', 'content-type-changed', 'pagination-changed',
-  'param-removed', 'param-added', 'param-required', 'param-optional', 'param-type',
-  'enum-removed', 'enum-constrained', 'enum-added', 'enum-relaxed', 'default-changed',
-  'schema-changed', 'title-changed', 'description-changed', 'param-description-changed',
+  'tool-removed',
+  'tool-renamed',
+  'operation-replaced',
+  'tool-added',
+  'operation-moved',
+  'operation-id-changed',
+  'access-changed',
+  'auth-changed',
+  'destructive-changed',
+  'tags-changed',
+  'method-changed',
+  'deprecated-changed',
+  'response-changed',
+  'content-type-changed',
+  'pagination-changed',
+  'param-removed',
+  'param-added',
+  'param-required',
+  'param-optional',
+  'param-type',
+  'enum-removed',
+  'enum-constrained',
+  'enum-added',
+  'enum-relaxed',
+  'default-changed',
+  'schema-changed',
+  'title-changed',
+  'description-changed',
+  'param-description-changed',
 ];
 
 export function buildReport(
@@ -60,6 +83,7 @@ export function buildReport(
       excludedFrom: from.excluded.length,
       excludedTo: to.excluded.length,
     },
+    excluded: diffExcluded(from, to),
     added: diff.added.sort((a, b) => a.name.localeCompare(b.name)),
     removed: diff.removed.sort((a, b) => a.name.localeCompare(b.name)),
     renamed: diff.renamed.sort((a, b) => a.to.name.localeCompare(b.to.name)),

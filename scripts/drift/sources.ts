@@ -32,7 +32,9 @@ function parseCatalog(text: string, where: string): Catalog {
 }
 
 function gitCatalog(ref: string, cwd: string): Catalog | undefined {
-  const [rev, file] = ref.includes(':') ? [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)] : [ref, CATALOG_PATH];
+  const [rev, file] = ref.includes(':')
+    ? [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)]
+    : [ref, CATALOG_PATH];
   try {
     execFileSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd, stdio: 'pipe' });
   } catch {
@@ -40,7 +42,11 @@ function gitCatalog(ref: string, cwd: string): Catalog | undefined {
   }
   let text: string;
   try {
-    text = execFileSync('git', ['show', `${rev}:${file}`], { cwd, stdio: 'pipe', maxBuffer: 512 * 1024 * 1024 }).toString('utf8');
+    text = execFileSync('git', ['show', `${rev}:${file}`], {
+      cwd,
+      stdio: 'pipe',
+      maxBuffer: 512 * 1024 * 1024,
+    }).toString('utf8');
   } catch (err) {
     const msg = (err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message;
     throw new Error(`git ref ${rev}: cannot read ${file}: ${msg}`);

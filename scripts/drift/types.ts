@@ -1,6 +1,6 @@
 // The drift report's data model. The JSON file `npm run drift -- --json` writes is exactly a `DriftReport`,
 // so anything that consumes it (a bot, a dashboard) can rely on these names.
-import type { Access, AuthKind, HttpVerb, Method } from '../../runtime/types.js';
+import type { Access, AuthKind, ExcludedOperation, HttpVerb, Method } from '../../runtime/types.js';
 
 export interface ToolRef {
   name: string;
@@ -125,10 +125,20 @@ export interface DriftSummary {
   excludedTo: number;
 }
 
+/**
+ * Operations the generator excludes (never tools) that appeared in or disappeared from the spec. An operation
+ * that was a tool on the other side is reported under `removed`/`added` with its reason instead.
+ */
+export interface ExcludedDrift {
+  added: ExcludedOperation[];
+  removed: ExcludedOperation[];
+}
+
 export interface DriftReport {
   from: CatalogSide;
   to: CatalogSide;
   summary: DriftSummary;
+  excluded: ExcludedDrift;
   added: AddedTool[];
   removed: RemovedTool[];
   renamed: RenamedTool[];

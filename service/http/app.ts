@@ -24,7 +24,13 @@ export interface AppOptions {
 
 const isMcpPath = (p: string) => /^\/(mcp|messages|sse)(\/|$)/.test(p);
 
-function reject(req: Request, res: Response, status: number, code: ConstructorParameters<typeof ServiceError>[0], message: string) {
+function reject(
+  req: Request,
+  res: Response,
+  status: number,
+  code: ConstructorParameters<typeof ServiceError>[0],
+  message: string,
+) {
   if (isMcpPath(req.path)) jsonRpcError(res, status, message);
   else if (!res.headersSent) res.status(status).json(new ServiceError(code, message).toJSON());
 }
@@ -40,7 +46,11 @@ export function createApp(options: AppOptions) {
   app.use((req, res, next) => {
     const started = performance.now();
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : isMcpPath(req.path) ? req.path.split('/').slice(0, 2).join('/') : req.baseUrl || req.path.slice(0, 40);
+      const route = req.route
+        ? `${req.baseUrl}${String(req.route.path)}`
+        : isMcpPath(req.path)
+          ? req.path.split('/').slice(0, 2).join('/')
+          : req.baseUrl || req.path.slice(0, 40);
       const server = res.locals.serverId ? ` ${res.locals.serverId}` : '';
       options.log(`${req.method} ${route}${server} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     });
@@ -51,10 +61,12 @@ export function createApp(options: AppOptions) {
     res.json({ ok: true });
   });
 
-  app.use(hostAndOriginGuard(options.allowedHosts, (res, status, message) => {
-    const req = res.req;
-    reject(req, res, status, 'forbidden', message);
-  }));
+  app.use(
+    hostAndOriginGuard(options.allowedHosts, (res, status, message) => {
+      const req = res.req;
+      reject(req, res, status, 'forbidden', message);
+    }),
+  );
   app.use(express.json({ limit: options.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
 
   app.all('/mcp/:token', mcp.streamable);
@@ -68,7 +80,10 @@ export function createApp(options: AppOptions) {
     await mcp.serveStreamable(req, res, options.single, 'single-user');
   });
 
-  app.use('/v1', restRouter({ manage: options.manage, scopes: options.scopes, publicUrl: options.publicUrl, log: options.log }));
+  app.use(
+    '/v1',
+    restRouter({ manage: options.manage, scopes: options.scopes, publicUrl: options.publicUrl, log: options.log }),
+  );
 
   app.use((req, res) => reject(req, res, 404, 'not_found', 'Not found'));
 
@@ -80,9 +95,11 @@ export function createApp(options: AppOptions) {
       else if (!res.headersSent) res.status(err.status).json(err.toJSON());
       return;
     }
-    if (e?.type === 'entity.too.large') return reject(req, res, 413, 'payload_too_large', `Request body over ${options.maxBodyBytes} bytes`);
+    if (e?.type === 'entity.too.large')
+      return reject(req, res, 413, 'payload_too_large', `Request body over ${options.maxBodyBytes} bytes`);
     if (e?.type === 'entity.parse.failed') return reject(req, res, 400, 'invalid_json', 'Malformed JSON body');
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return reject(req, res, e.status, 'invalid_request', 'Bad request');
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+      return reject(req, res, e.status, 'invalid_request', 'Bad request');
     options.log(`internal error on ${req.method} ${req.baseUrl}${req.route?.path ?? ''}: ${e?.message ?? String(err)}`);
     reject(req, res, 500, 'internal', 'Internal error');
   });

@@ -6,7 +6,8 @@
 
 type Message = { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: { requestId?: unknown } };
 
-const messages = (body: unknown): Message[] => (Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : []) as Message[];
+const messages = (body: unknown): Message[] =>
+  (Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : []) as Message[];
 const isId = (id: unknown): id is string | number => typeof id === 'string' || typeof id === 'number';
 
 export class InflightRequests {
@@ -18,7 +19,9 @@ export class InflightRequests {
 
   /** Remembers the requests in `body` until the returned function is called; `cancel` ends them. */
   track(scope: string, body: unknown, cancel: () => void): () => void {
-    const keys = messages(body).filter((m) => typeof m.method === 'string' && isId(m.id)).map((m) => this.key(scope, m.id as string | number));
+    const keys = messages(body)
+      .filter((m) => typeof m.method === 'string' && isId(m.id))
+      .map((m) => this.key(scope, m.id as string | number));
     for (const k of keys) this.calls.set(k, cancel);
     return () => {
       for (const k of keys) if (this.calls.get(k) === cancel) this.calls.delete(k);

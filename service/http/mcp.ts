@@ -14,9 +14,17 @@ import { InflightRequests } from './inflight.js';
 
 export const AUTH_CHALLENGE = 'Bearer realm="openai-mcp", error="invalid_token"';
 
-export function jsonRpcError(res: Response, status: number, message: string, headers: Record<string, string> = {}): void {
+export function jsonRpcError(
+  res: Response,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
-  res.status(status).set(headers).json({ jsonrpc: '2.0', error: { code: status === 404 ? -32001 : -32000, message }, id: null });
+  res
+    .status(status)
+    .set(headers)
+    .json({ jsonrpc: '2.0', error: { code: status === 404 ? -32001 : -32000, message }, id: null });
 }
 
 function bearer(req: Request): string | undefined {
@@ -31,7 +39,10 @@ export interface McpRoutesOptions {
 }
 
 export class McpRoutes {
-  private readonly sse = new Map<string, { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number }>();
+  private readonly sse = new Map<
+    string,
+    { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number }
+  >();
   /** Requests being answered on the stateless endpoint, so a later POST's `notifications/cancelled` can end them. */
   readonly inflight = new InflightRequests();
 
@@ -51,7 +62,9 @@ export class McpRoutes {
     if (row.require_api_token_auth === 1) {
       const t = bearer(req);
       if (!t || !(await this.options.scopes.apiToken(t))) {
-        jsonRpcError(res, 401, 'This server requires Authorization: Bearer <API token>', { 'WWW-Authenticate': AUTH_CHALLENGE });
+        jsonRpcError(res, 401, 'This server requires Authorization: Bearer <API token>', {
+          'WWW-Authenticate': AUTH_CHALLENGE,
+        });
         return undefined;
       }
     }
@@ -69,7 +82,14 @@ export class McpRoutes {
   async serveStreamable(req: Request, res: Response, tools: ExposedTools, label: string): Promise<void> {
     if (req.method === 'GET') {
       // Stateless: there is no session to push server-initiated messages on. 405 is the spec's way to say so.
-      res.status(405).set('Allow', 'POST, DELETE').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless; use POST' }, id: null });
+      res
+        .status(405)
+        .set('Allow', 'POST, DELETE')
+        .json({
+          jsonrpc: '2.0',
+          error: { code: -32000, message: 'Method not allowed: this server is stateless; use POST' },
+          id: null,
+        });
       return;
     }
     const server = createServerForTools(tools);

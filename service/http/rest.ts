@@ -18,7 +18,14 @@ function requireApiToken(scopes: Scopes) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!m || !(await scopes.apiToken(m[1]!))) {
       res.set('WWW-Authenticate', 'Bearer realm="openai-mcp"');
-      res.status(401).json(new ServiceError('unauthorized', 'A valid API token is required: Authorization: Bearer <token> (create one with `openai-mcp api-tokens create`)').toJSON());
+      res
+        .status(401)
+        .json(
+          new ServiceError(
+            'unauthorized',
+            'A valid API token is required: Authorization: Bearer <token> (create one with `openai-mcp api-tokens create`)',
+          ).toJSON(),
+        );
       return;
     }
     next();
@@ -28,7 +35,8 @@ function requireApiToken(scopes: Scopes) {
 function intQuery(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n)) throw new ServiceError('invalid_request', `${field} must be an integer`, field);
+  if (typeof value !== 'string' || !Number.isInteger(n))
+    throw new ServiceError('invalid_request', `${field} must be an integer`, field);
   return n;
 }
 
@@ -71,7 +79,10 @@ export function restRouter(options: RestOptions): Router {
     res.json({ id: param(req), deleted: true });
   });
   r.get('/mcp-servers/:id/calls', async (req, res) => {
-    const calls = await manage.calls(param(req), { limit: intQuery(req.query.limit, 'limit'), before: intQuery(req.query.before, 'before') });
+    const calls = await manage.calls(param(req), {
+      limit: intQuery(req.query.limit, 'limit'),
+      before: intQuery(req.query.before, 'before'),
+    });
     res.json({ data: calls });
   });
   return r;

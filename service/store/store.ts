@@ -165,7 +165,10 @@ export class KyselyStore implements Store {
     return Number(r.numDeletedRows) > 0;
   }
   async countServers() {
-    const r = await this.db.selectFrom('mcp_servers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('mcp_servers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
   async deleteExpiredServers(now: number) {

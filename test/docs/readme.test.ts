@@ -46,16 +46,27 @@ describe('README shell blocks', () => {
   });
 
   const runnable = blocks.filter((b) => b.tags.length === 0 || (b.tags.join() === 'shared' && existsSync(sharedSpecs)));
-  it.each(runnable.map((b) => [b.line, b] as const))('block at README.md:%i runs as written', (_line, b) => {
-    const r = spawnSync('sh', ['-e', '-c', b.code], { cwd: repoRoot, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, `${b.code}\n${r.stderr}`).toBe(0);
-    expect(r.stdout.trim().length).toBeGreaterThan(0);
-  }, 150_000);
+  it.each(runnable.map((b) => [b.line, b] as const))(
+    'block at README.md:%i runs as written',
+    (_line, b) => {
+      const r = spawnSync('sh', ['-e', '-c', b.code], {
+        cwd: repoRoot,
+        env: cleanEnv(),
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(r.status, `${b.code}\n${r.stderr}`).toBe(0);
+      expect(r.stdout.trim().length).toBeGreaterThan(0);
+    },
+    150_000,
+  );
 });
 
 describe('README links', () => {
   it('every relative link names an existing file', () => {
-    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l) && !l.startsWith('#'));
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)]
+      .map((m) => m[1]!)
+      .filter((l) => !/^[a-z]+:/.test(l) && !l.startsWith('#'));
     expect(links.length).toBeGreaterThan(10);
     for (const l of links) expect(existsSync(path.join(repoRoot, l.split('#')[0]!)), l).toBe(true);
   });
@@ -65,18 +76,27 @@ describe('README figures', () => {
   const { tools, excluded } = catalogJson as unknown as Catalog;
   const count = (pred: (t: ToolDef) => boolean) => tools.filter(pred).length;
   const read = (t: ToolDef) => t.access === 'read';
-  const tagged = (...tags: string[]) => (t: ToolDef) => read(t) && t.tags.some((g) => tags.includes(g));
+  const tagged =
+    (...tags: string[]) =>
+    (t: ToolDef) =>
+      read(t) && t.tags.some((g) => tags.includes(g));
 
   it('quotes the tool counts the catalog gives', () => {
     const waits = count((t) => t.method === 'wait');
     const ops = tools.length - waits;
     expect(readme).toContain(`(${tools.length} tools: ${ops} operations and ${waits} wait tools)`);
-    expect(readme).toContain(`**${tools.length} tools**: one per operation of the pinned spec (${ops} of its ${ops + excluded.length};`);
+    expect(readme).toContain(
+      `**${tools.length} tools**: one per operation of the pinned spec (${ops} of its ${ops + excluded.length};`,
+    );
     expect(readme).toContain(`${count(read)} read, ${count((t) => !read(t))} write.`);
     expect(readme).toContain(`\`--methods read\` (${count(read)}`);
     expect(readme).toContain(`\`--methods list,get\` (${count((t) => t.method === 'list' || t.method === 'get')}`);
-    expect(readme).toContain(`vector-stores (${count(tagged('fine-tuning', 'files', 'batch', 'models', 'vector-stores'))}; Cursor`);
-    expect(readme).toContain(`read + fine-tuning, files, models, batch (${count(tagged('fine-tuning', 'files', 'models', 'batch'))} ≤ 128)`);
+    expect(readme).toContain(
+      `vector-stores (${count(tagged('fine-tuning', 'files', 'batch', 'models', 'vector-stores'))}; Cursor`,
+    );
+    expect(readme).toContain(
+      `read + fine-tuning, files, models, batch (${count(tagged('fine-tuning', 'files', 'models', 'batch'))} ≤ 128)`,
+    );
     expect(readme).toContain(`\`read\` + \`billing\` (${count(tagged('billing'))})`);
     expect(readme).toContain(`\`read\` + \`fine-tuning\` (${count(tagged('fine-tuning'))})`);
   });

@@ -1,6 +1,6 @@
 // Matching and classification on hand-made catalogs: every rule in classify.ts, without the generator.
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../scripts/drift/classify.js';
+import { classifyChange } from '../../scripts/drift/classify.js';
 import { matchTools, summarizeText, typeList, typesCover } from '../../scripts/drift/diff.js';
 import { renderMarkdown } from '../../scripts/drift/render-markdown.js';
 import { buildReport, shouldFail } from '../../scripts/drift/report.js';
@@ -52,7 +52,10 @@ describe('matching', () => {
   });
 
   it('does not match on an ambiguous operationId', () => {
-    const from = [tool('a', { operationId: 'dup', http: { path: '/a' } }), tool('b', { operationId: 'dup', http: { path: '/b' } })];
+    const from = [
+      tool('a', { operationId: 'dup', http: { path: '/a' } }),
+      tool('b', { operationId: 'dup', http: { path: '/b' } }),
+    ];
     const to = [tool('c', { operationId: 'dup', http: { path: '/c' } })];
     const m = matchTools(from, to);
     expect(m.pairs).toEqual([]);
@@ -107,7 +110,9 @@ describe('argument changes', () => {
   });
 
   it('breaks on a value removed from a closed enum, not from an open one', () => {
-    expect(r.changes.filter((c) => c.kind === 'enum-removed').map((c) => [c.arg, c.items ?? false, c.breaking])).toEqual([
+    expect(
+      r.changes.filter((c) => c.kind === 'enum-removed').map((c) => [c.arg, c.items ?? false, c.breaking]),
+    ).toEqual([
       ['kinds', true, true],
       ['model', false, false],
       ['order', false, true],
@@ -116,7 +121,10 @@ describe('argument changes', () => {
   });
 
   it('breaks on a narrower type', () => {
-    const r2 = buildReport(catalog([tool('t', { props: { n: { type: ['string', 'null'] } } })]), catalog([tool('t', { props: { n: { type: 'string' } } })]));
+    const r2 = buildReport(
+      catalog([tool('t', { props: { n: { type: ['string', 'null'] } } })]),
+      catalog([tool('t', { props: { n: { type: 'string' } } })]),
+    );
     expect(r2.changes).toMatchObject([{ kind: 'param-type', breaking: true }]);
   });
 });
@@ -172,8 +180,12 @@ describe('helpers', () => {
   });
 
   it('has a verdict for every change kind', () => {
-    expect(classify({ kind: 'tool-added', tool: 't', operationId: 'o', message: '' })).toMatchObject({ breaking: false });
-    expect(classify({ kind: 'tool-removed', tool: 't', operationId: 'o', message: '' })).toMatchObject({ breaking: true });
+    expect(classifyChange({ kind: 'tool-added', tool: 't', operationId: 'o', message: '' })).toMatchObject({
+      breaking: false,
+    });
+    expect(classifyChange({ kind: 'tool-removed', tool: 't', operationId: 'o', message: '' })).toMatchObject({
+      breaking: true,
+    });
   });
 });
 

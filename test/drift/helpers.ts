@@ -31,7 +31,13 @@ export function tool(name: string, over: ToolOverrides = {}): ToolDef {
     tags: [],
     deprecated: false,
     inputSchema: { type: 'object', properties: props, ...(required.length ? { required } : {}) },
-    annotations: { title: name, readOnlyHint: access === 'read', destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    annotations: {
+      title: name,
+      readOnlyHint: access === 'read',
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: true,
+    },
     http: {
       verb,
       path: `/${name}`,

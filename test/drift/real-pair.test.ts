@@ -28,7 +28,12 @@ let report: DriftReport;
 
 beforeAll(async () => {
   [oldSide, newSide] = await Promise.all([catalogFromSpec(OLD_SPEC), catalogFromSpec(NEW_SPEC)]);
-  report = buildReport(oldSide.catalog, newSide.catalog, { ref: OLD_SPEC, kind: 'spec' }, { ref: NEW_SPEC, kind: 'spec' });
+  report = buildReport(
+    oldSide.catalog,
+    newSide.catalog,
+    { ref: OLD_SPEC, kind: 'spec' },
+    { ref: NEW_SPEC, kind: 'spec' },
+  );
 }, 120_000);
 
 describe('2026-05-13 → 2026-08-21', () => {
@@ -46,14 +51,28 @@ describe('2026-05-13 → 2026-08-21', () => {
 
   it('names the new operations found by hand', () => {
     const added = new Map(report.added.map((t) => [t.operationId, t]));
-    expect(added.get('beta_createResponse')).toMatchObject({ verb: 'POST', path: '/responses?beta=true', access: 'write', auth: 'project' });
-    expect(added.get('create-organization-spend-alert')).toMatchObject({ verb: 'POST', path: '/organization/spend_alerts', auth: 'admin' });
-    expect(added.get('Getorganizationspendlimit')).toMatchObject({ verb: 'GET', path: '/organization/spend_limit', access: 'read' });
+    expect(added.get('beta_createResponse')).toMatchObject({
+      verb: 'POST',
+      path: '/responses?beta=true',
+      access: 'write',
+      auth: 'project',
+    });
+    expect(added.get('create-organization-spend-alert')).toMatchObject({
+      verb: 'POST',
+      path: '/organization/spend_alerts',
+      auth: 'admin',
+    });
+    expect(added.get('Getorganizationspendlimit')).toMatchObject({
+      verb: 'GET',
+      path: '/organization/spend_limit',
+      access: 'read',
+    });
     expect(added.get('delete-project-model-permissions')).toMatchObject({ verb: 'DELETE', access: 'write' });
     expect(added.get('usage-web-search-calls')).toMatchObject({ path: '/organization/usage/web_search_calls' });
     expect(added.get('Createcontentprovenancecheck')).toMatchObject({ path: '/content_provenance_checks' });
     // Present in both files: must not be reported as added.
-    for (const id of ['createResponse', 'listFiles', 'createChatCompletion', 'list-audit-logs']) expect(added.has(id)).toBe(false);
+    for (const id of ['createResponse', 'listFiles', 'createChatCompletion', 'list-audit-logs'])
+      expect(added.has(id)).toBe(false);
   });
 
   it('finds the removed `geography` body field as the breaking changes', () => {
@@ -67,8 +86,14 @@ describe('2026-05-13 → 2026-08-21', () => {
 
   it('reports the non-breaking changes found by hand', () => {
     const of = (opId: string) => report.changes.filter((c) => c.operationId === opId);
-    expect(of('create-project').find((c) => c.kind === 'param-added' && c.arg === 'residency')).toMatchObject({ breaking: false });
-    expect(of('list-audit-logs').find((c) => c.arg === 'tenant_only')).toMatchObject({ kind: 'param-added', location: 'query', breaking: false });
+    expect(of('create-project').find((c) => c.kind === 'param-added' && c.arg === 'residency')).toMatchObject({
+      breaking: false,
+    });
+    expect(of('list-audit-logs').find((c) => c.arg === 'tenant_only')).toMatchObject({
+      kind: 'param-added',
+      location: 'query',
+      breaking: false,
+    });
     expect(of('createVideo').map((c) => c.kind)).toContain('deprecated-changed');
   });
 
@@ -102,7 +127,9 @@ describe('drift CLI', () => {
     writeFileSync(path.join(dir, 'new.json'), JSON.stringify(newSide.catalog));
   });
   const scratch: string[] = [];
-  afterAll(() => [dir, ...scratch].forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of [dir, ...scratch]) rmSync(d, { recursive: true, force: true });
+  });
   const run = (args: string[], cwd = dir) => spawnSync(tsx, [cli, ...args], { cwd, encoding: 'utf8' });
 
   it('writes markdown and JSON, and fails on breaking changes only when asked', () => {
@@ -121,7 +148,8 @@ describe('drift CLI', () => {
   it('reads a catalog from a git ref', async () => {
     const repo = mkdtempSync(path.join(tmpdir(), 'drift-git-'));
     scratch.push(repo);
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo });
     git('init', '-q');
     execFileSync('mkdir', ['-p', path.join(repo, 'generated')]);
     writeFileSync(path.join(repo, 'generated', 'catalog.json'), JSON.stringify(oldSide.catalog));

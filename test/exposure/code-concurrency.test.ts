@@ -55,7 +55,10 @@ it('runs 20 programs at once, each with its own state, calls and result', async 
     let sum = 0;
     for (let k = 0; k < 20000; k++) sum += k % (i + 1);
     expect(r.structuredContent.result).toEqual({
-      i, project: id, keys: fake.state.apiKeys.filter((k) => k.project_id === id).length, sum,
+      i,
+      project: id,
+      keys: fake.state.apiKeys.filter((k) => k.project_id === id).length,
+      sum,
     });
     expect(r.structuredContent.logs).toEqual([`run ${i}`]);
     expect(r.structuredContent.calls).toBe(2);

@@ -18,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-const search = async (args: Record<string, unknown>, c = client) => (await c.callTool({ name: 'search_docs', arguments: args })) as CallToolResult;
+const search = async (args: Record<string, unknown>, c = client) =>
+  (await c.callTool({ name: 'search_docs', arguments: args })) as CallToolResult;
 
 describe('code mode listing', () => {
   it('lists exactly search_docs and execute_code, described in at most 1,500 o200k tokens with a worked example', async () => {
@@ -34,13 +35,13 @@ describe('code mode listing', () => {
   });
 });
 
-describe('the tool index in execute_code\'s description', () => {
+describe("the tool index in execute_code's description", () => {
   const describeFor = (options: Record<string, unknown>) => {
     const tools = createCodeExposure(createOpenAiToolkit({ env: {}, ...options })).listTools();
     return { both: tools.map((t) => t.description ?? '').join('\n'), execute: tools[1]!.description ?? '' };
   };
 
-  it('names the list and get tools of the scope with list tools\' required arguments, within the budget for the full catalog', () => {
+  it("names the list and get tools of the scope with list tools' required arguments, within the budget for the full catalog", () => {
     const full = describeFor({});
     expect(encode(full.both).length).toBeLessThanOrEqual(1_500);
     const lists = /^- list_all_open_ai_<x>: (.+)$/m.exec(full.execute)![1]!.split(/, (?![^(]*\))/);
@@ -49,9 +50,13 @@ describe('the tool index in execute_code\'s description', () => {
     expect(lists).toContain('completions(start_time)');
     expect(/^- get_single_open_ai_<x>_by_id: (.+)$/m.exec(full.execute)![1]!.split(', ')).toContain('project');
     // Writes are counted, not listed: their arguments need search_docs anyway.
-    expect(full.execute).toMatch(/Also \d+ create_a_open_ai_<x>, \d+ update_a_open_ai_<x>_by_id, \d+ delete_a_open_ai_<x>_by_id, \d+ other actions: find them with search_docs\./);
+    expect(full.execute).toMatch(
+      /Also \d+ create_a_open_ai_<x>, \d+ update_a_open_ai_<x>_by_id, \d+ delete_a_open_ai_<x>_by_id, \d+ other actions: find them with search_docs\./,
+    );
     // Every list tool of the catalog is named through the convention.
-    const catalogLists = createOpenAiToolkit({ env: {} }).tools.filter((t) => t.name.startsWith('list_all_open_ai_')).length;
+    const catalogLists = createOpenAiToolkit({ env: {} }).tools.filter((t) =>
+      t.name.startsWith('list_all_open_ai_'),
+    ).length;
     expect(lists.length).toBe(catalogLists);
   });
 
@@ -73,19 +78,33 @@ describe('search_docs', () => {
     expect(r.isError).toBeFalsy();
     const text = textOf(r);
     const names = (r.structuredContent as any).matches.map((m: any) => m.name);
-    expect(names).toEqual(expect.arrayContaining(['list_all_open_ai_projects', 'list_all_open_ai_completions', 'list_all_open_ai_project_api_keys']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'list_all_open_ai_projects',
+        'list_all_open_ai_completions',
+        'list_all_open_ai_project_api_keys',
+      ]),
+    );
     // Everything the cost audit program needs: tool names, argument names, and the fields it reads from results.
     expect(text).toContain('openai.list_all_open_ai_project_api_keys(args: { project_id: string; limit?: number;');
     expect(text).toContain('): Promise<ListPage<ProjectApiKey>>;');
-    expect(text).toMatch(/openai\.list_all_open_ai_completions\(args: \{ start_time: number \| string;[^\n]*group_by\?: Array<'project_id'/);
-    expect(text).toMatch(/type UsageCompletionsResult = \{[^\n]* input_tokens: number;[^\n]* output_tokens: number;[^\n]* project_id\?: string \| null;/);
+    expect(text).toMatch(
+      /openai\.list_all_open_ai_completions\(args: \{ start_time: number \| string;[^\n]*group_by\?: Array<'project_id'/,
+    );
+    expect(text).toMatch(
+      /type UsageCompletionsResult = \{[^\n]* input_tokens: number;[^\n]* output_tokens: number;[^\n]* project_id\?: string \| null;/,
+    );
     expect(text).toMatch(/type Project = \{ id: string;[^\n]* name\?: string \| null; created_at: number;/);
-    expect(text).toMatch(/type ProjectApiKey = \{[^\n]* name: string; created_at: number;[^\n]* id: string;[^\n]* owner: \{ … \};/);
+    expect(text).toMatch(
+      /type ProjectApiKey = \{[^\n]* name: string; created_at: number;[^\n]* id: string;[^\n]* owner: \{ … \};/,
+    );
     // Shown once per answer although two matches return it; no nested declarations.
     expect(text.split('type ProjectApiKey =').length).toBe(2);
     expect(text).not.toContain('ProjectApiKeyOwnerUser');
     // Far smaller than the full form of the same matches.
-    const full = textOf(await search({ query: 'list projects, completions usage by project, project api keys', limit: 5, detail: true }));
+    const full = textOf(
+      await search({ query: 'list projects, completions usage by project, project api keys', limit: 5, detail: true }),
+    );
     expect(encode(text).length * 1.5).toBeLessThan(encode(full).length);
   });
 
@@ -93,7 +112,11 @@ describe('search_docs', () => {
     const r = await search({ types: ['ProjectApiKeyOwnerUser', 'NoSuchType'] });
     expect(r.isError).toBeFalsy();
     const dts = await readFile(new URL('../../generated/sdk.d.ts', import.meta.url), 'utf8');
-    expect(textOf(r)).toContain(/\/\*\* The user that owns a project API key\. \*\/\nexport type ProjectApiKeyOwnerUser = \{[\s\S]*?\n\};/.exec(dts)![0]);
+    expect(textOf(r)).toContain(
+      /\/\*\* The user that owns a project API key\. \*\/\nexport type ProjectApiKeyOwnerUser = \{[\s\S]*?\n\};/.exec(
+        dts,
+      )![0],
+    );
     expect(textOf(r)).toContain('NoSuchType: no such type');
     const bad = await search({ types: 'Project' });
     expect(bad.isError).toBe(true);
@@ -107,8 +130,12 @@ describe('search_docs', () => {
     expect(matches[0]!.name).toBe('list_all_open_ai_project_api_keys');
     const dts = await readFile(new URL('../../generated/sdk.d.ts', import.meta.url), 'utf8');
     const text = textOf(r);
-    expect(text).toContain('openai.list_all_open_ai_project_api_keys(args: ListAllOpenAiProjectApiKeysArgs): Promise<ListPage<ProjectApiKey>>;');
-    expect(dts).toContain('  list_all_open_ai_project_api_keys(args: ListAllOpenAiProjectApiKeysArgs): Promise<ListPage<ProjectApiKey>>;');
+    expect(text).toContain(
+      'openai.list_all_open_ai_project_api_keys(args: ListAllOpenAiProjectApiKeysArgs): Promise<ListPage<ProjectApiKey>>;',
+    );
+    expect(dts).toContain(
+      '  list_all_open_ai_project_api_keys(args: ListAllOpenAiProjectApiKeysArgs): Promise<ListPage<ProjectApiKey>>;',
+    );
     const argsDecl = /export type ListAllOpenAiProjectApiKeysArgs = \{[\s\S]*?\n\};/.exec(dts)![0];
     expect(text).toContain(argsDecl);
     // Each type is quoted once per answer, even when several matches use it.

@@ -37,7 +37,10 @@ it('serves search_docs and execute_code over stdio and runs the cost audit in on
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(['search_docs', 'execute_code']);
 
-    const docs = (await client.callTool({ name: 'search_docs', arguments: { query: 'project api keys', limit: 3 } })) as CallToolResult;
+    const docs = (await client.callTool({
+      name: 'search_docs',
+      arguments: { query: 'project api keys', limit: 3 },
+    })) as CallToolResult;
     expect(docs.isError).toBeFalsy();
     expect(textOf(docs)).toContain('list_all_open_ai_project_api_keys(');
 
@@ -47,10 +50,16 @@ it('serves search_docs and execute_code over stdio and runs the cost audit in on
     const out = (r.structuredContent as any).result;
     expect(out.project.id).toMatch(/^proj_/);
     expect(fake.requests.map((q) => q.path)).toEqual([
-      '/organization/projects', '/organization/usage/completions', '/organization/usage/completions', `/organization/projects/${out.project.id}/api_keys`,
+      '/organization/projects',
+      '/organization/usage/completions',
+      '/organization/usage/completions',
+      `/organization/projects/${out.project.id}/api_keys`,
     ]);
 
-    const failing = (await client.callTool({ name: 'execute_code', arguments: { code: 'const x = 1;\nreturn await openai.create_a_open_ai_project({ name: "x" });' } })) as CallToolResult;
+    const failing = (await client.callTool({
+      name: 'execute_code',
+      arguments: { code: 'const x = 1;\nreturn await openai.create_a_open_ai_project({ name: "x" });' },
+    })) as CallToolResult;
     expect(failing.isError).toBe(true);
     expect((failing.structuredContent as any).error).toMatchObject({ code: 'tool_call', position: { line: 2 } });
   } finally {

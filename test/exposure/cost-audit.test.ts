@@ -9,7 +9,6 @@ import { DAY, startOfDay } from '../fake-openai/state.js';
 import { connect, fakeKit, run } from './helpers.js';
 import { COST_AUDIT } from './programs.js';
 
-
 let fake: FakeOpenAi;
 let client: Client;
 let close: () => Promise<void>;
@@ -41,7 +40,9 @@ it('answers the cost audit in one execute_code call, making exactly the requests
   expect(out.project.id).toBe(topId);
   expect(out.project.name).toBe(fake.state.projects.find((p) => p.id === topId)!.name);
   expect(out.tokens).toBe(topTokens);
-  const oldKeys = fake.state.apiKeys.filter((k) => k.project_id === topId && k.key.created_at < out.cutoff).map((k) => k.key.id);
+  const oldKeys = fake.state.apiKeys
+    .filter((k) => k.project_id === topId && k.key.created_at < out.cutoff)
+    .map((k) => k.key.id);
   expect(oldKeys.length).toBeGreaterThan(0);
   expect(out.old_keys.map((k: any) => k.id)).toEqual(oldKeys);
   expect(out.cutoff).toBeGreaterThan(fake.state.now - 90 * DAY - 60);

@@ -12,11 +12,19 @@ import type { FakeOpenAi } from '../fake-openai/index.js';
 export async function connect(exposed: ExposedTools): Promise<{ client: Client; close: () => Promise<void> }> {
   const server = new Server({ name: 'test', version: '0.0.0' }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: exposed.listTools() }));
-  server.setRequestHandler(CallToolRequestSchema, (req, extra) => exposed.callTool(req.params.name, req.params.arguments, extra));
+  server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
+    exposed.callTool(req.params.name, req.params.arguments, extra),
+  );
   const [a, b] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test-client', version: '0.0.0' });
   await Promise.all([server.connect(a), client.connect(b)]);
-  return { client, close: async () => { await client.close(); await server.close(); } };
+  return {
+    client,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
 }
 
 export function fakeKit(fake: FakeOpenAi, options: OpenAiToolsOptions = {}) {
@@ -31,5 +39,7 @@ export function fakeKit(fake: FakeOpenAi, options: OpenAiToolsOptions = {}) {
 export const textOf = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 export async function run(client: Client, code: string, options: { timeout?: number } = {}) {
-  return (await client.callTool({ name: 'execute_code', arguments: { code } }, undefined, { timeout: options.timeout ?? 60_000 })) as CallToolResult;
+  return (await client.callTool({ name: 'execute_code', arguments: { code } }, undefined, {
+    timeout: options.timeout ?? 60_000,
+  })) as CallToolResult;
 }

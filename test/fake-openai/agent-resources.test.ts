@@ -46,29 +46,50 @@ describe('fake-openai: fine-tuning, files, vector stores', () => {
     const page1 = await conforming('GET', '/fine_tuning/jobs', '/fine_tuning/jobs?limit=100');
     expect(page1.data).toHaveLength(100);
     expect(page1.has_more).toBe(true);
-    const page2 = await conforming('GET', '/fine_tuning/jobs', `/fine_tuning/jobs?limit=100&after=${page1.data.at(-1).id}`);
+    const page2 = await conforming(
+      'GET',
+      '/fine_tuning/jobs',
+      `/fine_tuning/jobs?limit=100&after=${page1.data.at(-1).id}`,
+    );
     const all = [...page1.data, ...page2.data];
     expect(all).toHaveLength(SEEDED_JOBS);
     expect(page2.has_more).toBe(false);
-    expect(new Set(all.map((j: any) => j.status))).toEqual(new Set(['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled']));
+    expect(new Set(all.map((j: any) => j.status))).toEqual(
+      new Set(['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled']),
+    );
     const created = all.map((j: any) => j.created_at);
     expect(created).toEqual([...created].sort((a, b) => b - a));
     expect((fake.state.now - Math.min(...created)) / DAY).toBeGreaterThan(300);
-    const oldMiniFailures = all.filter((j: any) => j.model.startsWith('gpt-4o-mini') && j.status === 'failed' && fake.state.now - j.created_at > DAY);
+    const oldMiniFailures = all.filter(
+      (j: any) => j.model.startsWith('gpt-4o-mini') && j.status === 'failed' && fake.state.now - j.created_at > DAY,
+    );
     expect(oldMiniFailures.length).toBeGreaterThanOrEqual(2);
     // One answer sits on each page, so finding them all needs paging to the end.
-    expect(page1.data.some((j: any) => oldMiniFailures.includes(j)) && page2.data.some((j: any) => oldMiniFailures.includes(j))).toBe(true);
-    const job = await conforming('GET', '/fine_tuning/jobs/{fine_tuning_job_id}', `/fine_tuning/jobs/${oldMiniFailures[0].id}`);
+    expect(
+      page1.data.some((j: any) => oldMiniFailures.includes(j)) &&
+        page2.data.some((j: any) => oldMiniFailures.includes(j)),
+    ).toBe(true);
+    const job = await conforming(
+      'GET',
+      '/fine_tuning/jobs/{fine_tuning_job_id}',
+      `/fine_tuning/jobs/${oldMiniFailures[0].id}`,
+    );
     expect(job.error).toMatchObject({ code: 'invalid_training_file' });
     // The checker itself rejects what the spec forbids.
-    expect(spec.check('GET', '/fine_tuning/jobs/{fine_tuning_job_id}', { ...job, status: 'paused-ish', seed: 'x' }).length).toBeGreaterThanOrEqual(2);
+    expect(
+      spec.check('GET', '/fine_tuning/jobs/{fine_tuning_job_id}', { ...job, status: 'paused-ish', seed: 'x' }).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('uploads a file, creates a job from it, and moves the job validating_files → running → succeeded on reads', async () => {
     const file = await conforming('POST', '/files', '/files', upload('{"messages":[]}\n', 'fine-tune'));
     expect(file).toMatchObject({ object: 'file', purpose: 'fine-tune', bytes: 16, filename: 'data.jsonl' });
     expect(fake.state.files.at(-1)!.content.toString()).toBe('{"messages":[]}\n');
-    const created = await conforming('POST', '/fine_tuning/jobs', '/fine_tuning/jobs', { model: 'gpt-4o-mini-2024-07-18', training_file: file.id, suffix: 'q3' });
+    const created = await conforming('POST', '/fine_tuning/jobs', '/fine_tuning/jobs', {
+      model: 'gpt-4o-mini-2024-07-18',
+      training_file: file.id,
+      suffix: 'q3',
+    });
     expect(created.status).toBe('validating_files');
     const seen: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -85,23 +106,49 @@ describe('fake-openai: fine-tuning, files, vector stores', () => {
     const vs = await conforming('POST', '/vector_stores', '/vector_stores', { name: 'Q3 Financial Reports' });
     const f1 = await conforming('POST', '/files', '/files', upload('Revenue grew 12%.', 'assistants', 'q3.txt'));
     const f2 = await conforming('POST', '/files', '/files', upload('Costs fell 3%.', 'assistants', 'q3-costs.txt'));
-    const batch = await conforming('POST', '/vector_stores/{vector_store_id}/file_batches', `/vector_stores/${vs.id}/file_batches`, { file_ids: [f1.id, f2.id] });
+    const batch = await conforming(
+      'POST',
+      '/vector_stores/{vector_store_id}/file_batches',
+      `/vector_stores/${vs.id}/file_batches`,
+      { file_ids: [f1.id, f2.id] },
+    );
     expect(batch).toMatchObject({ status: 'in_progress', file_counts: { in_progress: 2, total: 2 } });
     const path = `/vector_stores/${vs.id}/file_batches/${batch.id}`;
     const template = '/vector_stores/{vector_store_id}/file_batches/{batch_id}';
     expect((await conforming('GET', template, path)).status).toBe('in_progress');
-    expect(await conforming('GET', template, path)).toMatchObject({ status: 'completed', file_counts: { completed: 2, in_progress: 0, total: 2 } });
+    expect(await conforming('GET', template, path)).toMatchObject({
+      status: 'completed',
+      file_counts: { completed: 2, in_progress: 0, total: 2 },
+    });
     const store = await conforming('GET', '/vector_stores/{vector_store_id}', `/vector_stores/${vs.id}`);
-    expect(store).toMatchObject({ name: 'Q3 Financial Reports', status: 'completed', file_counts: { completed: 2 }, usage_bytes: 31 });
-    const file = await conforming('GET', '/vector_stores/{vector_store_id}/files/{file_id}', `/vector_stores/${vs.id}/files/${f1.id}`);
+    expect(store).toMatchObject({
+      name: 'Q3 Financial Reports',
+      status: 'completed',
+      file_counts: { completed: 2 },
+      usage_bytes: 31,
+    });
+    const file = await conforming(
+      'GET',
+      '/vector_stores/{vector_store_id}/files/{file_id}',
+      `/vector_stores/${vs.id}/files/${f1.id}`,
+    );
     expect(file.status).toBe('completed');
   });
 
-  it('answers the organization routes in the spec\'s shapes too', async () => {
-    const admin = (path: string) => fetch(`${fake.baseUrl}${path}`, { headers: { authorization: `Bearer ${fake.adminKey}` } }).then((r) => r.json());
+  it("answers the organization routes in the spec's shapes too", async () => {
+    const admin = (path: string) =>
+      fetch(`${fake.baseUrl}${path}`, { headers: { authorization: `Bearer ${fake.adminKey}` } }).then((r) => r.json());
     expect(spec.check('GET', '/organization/projects', await admin('/organization/projects'))).toEqual([]);
-    expect(spec.check('GET', '/organization/projects/{project_id}/api_keys', await admin('/organization/projects/proj_002/api_keys'))).toEqual([]);
-    const usage = await admin(`/organization/usage/completions?start_time=${fake.state.now - 7 * DAY}&group_by[]=project_id`);
+    expect(
+      spec.check(
+        'GET',
+        '/organization/projects/{project_id}/api_keys',
+        await admin('/organization/projects/proj_002/api_keys'),
+      ),
+    ).toEqual([]);
+    const usage = await admin(
+      `/organization/usage/completions?start_time=${fake.state.now - 7 * DAY}&group_by[]=project_id`,
+    );
     expect(spec.check('GET', '/organization/usage/completions', usage)).toEqual([]);
   });
 });

@@ -10,7 +10,11 @@ let fake: FakeOpenAi;
 let kit: OpenAiToolkit;
 beforeAll(async () => {
   fake = await startFakeOpenAi({ now: 1_790_000_000 });
-  kit = createOpenAiToolkit({ baseUrl: fake.baseUrl, credentials: { adminKey: fake.adminKey, apiKey: fake.projectKey }, env: {} });
+  kit = createOpenAiToolkit({
+    baseUrl: fake.baseUrl,
+    credentials: { adminKey: fake.adminKey, apiKey: fake.projectKey },
+    env: {},
+  });
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.clearLog());
@@ -52,31 +56,48 @@ describe('fake-openai', () => {
   it('groups 14 days of completions usage by project from start_time, in pages of `limit` buckets', async () => {
     const today = startOfDay(fake.state.now);
     const start = today - 13 * DAY;
-    const p1 = structured(await kit.callTool('list_all_open_ai_completions', { start_time: start, group_by: ['project_id'], limit: 10 }));
+    const p1 = structured(
+      await kit.callTool('list_all_open_ai_completions', { start_time: start, group_by: ['project_id'], limit: 10 }),
+    );
     expect(p1.bucket_count).toBe(10);
     expect(p1.has_more).toBe(true);
-    const p2 = structured(await kit.callTool('list_all_open_ai_completions', { start_time: start, group_by: ['project_id'], limit: 10, page: p1.next_cursor }));
+    const p2 = structured(
+      await kit.callTool('list_all_open_ai_completions', {
+        start_time: start,
+        group_by: ['project_id'],
+        limit: 10,
+        page: p1.next_cursor,
+      }),
+    );
     expect(p2.bucket_count).toBe(4);
     expect(p2.has_more).toBe(false);
     const rows = [...p1.rows, ...p2.rows];
     const expected = new Map<string, number>();
-    for (const r of fake.state.completionsUsage) expected.set(r.project_id, (expected.get(r.project_id) ?? 0) + r.input_tokens);
+    for (const r of fake.state.completionsUsage)
+      expected.set(r.project_id, (expected.get(r.project_id) ?? 0) + r.input_tokens);
     const got = new Map<string, number>();
     for (const r of rows) got.set(r.project_id, (got.get(r.project_id) ?? 0) + r.input_tokens);
     expect(got).toEqual(expected);
     expect(new Set(rows.map((r: any) => r.project_id)).size).toBe(4);
-    expect(fake.requests[0].query).toEqual([['start_time', String(start)], ['group_by[]', 'project_id'], ['limit', '10']]);
+    expect(fake.requests[0].query).toEqual([
+      ['start_time', String(start)],
+      ['group_by[]', 'project_id'],
+      ['limit', '10'],
+    ]);
 
     const ungrouped = structured(await kit.callTool('list_all_open_ai_completions', { start_time: today - 2 * DAY }));
     expect(ungrouped.rows).toHaveLength(3);
     expect(ungrouped.rows.every((r: any) => r.project_id === null)).toBe(true);
   });
 
-  it('lists a project\'s keys, deletes one, and answers unknown ids and bad keys like OpenAI', async () => {
+  it("lists a project's keys, deletes one, and answers unknown ids and bad keys like OpenAI", async () => {
     const keys = structured(await kit.callTool('list_all_open_ai_project_api_keys', { project_id: 'proj_002' }));
     expect(keys.result).toHaveLength(5);
     const victim = keys.result[0].id;
-    const del = await kit.callTool('delete_a_open_ai_project_api_key_by_id', { project_id: 'proj_002', api_key_id: victim });
+    const del = await kit.callTool('delete_a_open_ai_project_api_key_by_id', {
+      project_id: 'proj_002',
+      api_key_id: victim,
+    });
     expect(structured(del)).toMatchObject({ id: victim, deleted: true });
     const after = structured(await kit.callTool('list_all_open_ai_project_api_keys', { project_id: 'proj_002' }));
     expect(after.result.map((k: any) => k.id)).not.toContain(victim);
@@ -85,7 +106,11 @@ describe('fake-openai', () => {
     expect(missing.isError).toBe(true);
     expect(JSON.stringify(missing.content)).toContain("No such project: 'proj_999'");
 
-    const wrongKey = createOpenAiToolkit({ baseUrl: fake.baseUrl, credentials: { adminKey: 'sk-admin-wrongwrongwrong' }, env: {} });
+    const wrongKey = createOpenAiToolkit({
+      baseUrl: fake.baseUrl,
+      credentials: { adminKey: 'sk-admin-wrongwrongwrong' },
+      env: {},
+    });
     const r = await wrongKey.callTool('list_all_open_ai_projects', {});
     expect(r.isError).toBe(true);
     expect(JSON.stringify(r.content)).toContain('401');
@@ -93,7 +118,13 @@ describe('fake-openai', () => {
   });
 
   it('serves one injected error to the next matching request only', async () => {
-    fake.injectError({ path: '/organization/projects', status: 429, message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' });
+    fake.injectError({
+      path: '/organization/projects',
+      status: 429,
+      message: 'Rate limit reached',
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+    });
     const r = await kit.callTool('list_all_open_ai_projects', {});
     expect(r.isError).toBe(true);
     expect(JSON.stringify(r.content)).toContain('Rate limit reached');

@@ -19,7 +19,12 @@ export type { FakeState } from './state.js';
 
 /** Resource registrations, in order; add a resource by adding its register function here. */
 const RESOURCES: Array<(router: Router, state: FakeState) => void> = [
-  registerProjects, registerApiKeys, registerUsage, registerFiles, registerFineTuning, registerVectorStores,
+  registerProjects,
+  registerApiKeys,
+  registerUsage,
+  registerFiles,
+  registerFineTuning,
+  registerVectorStores,
 ];
 
 export const FAKE_ADMIN_KEY = 'sk-admin-fake-0123456789abcdefABCDEF';
@@ -79,7 +84,9 @@ function authOf(req: IncomingMessage, adminKey: string, projectKey: string): Aut
 
 /** Multipart bodies (file uploads) parsed by the platform's own FormData reader. */
 async function parseMultipart(req: IncomingMessage, raw: Buffer): Promise<MultipartBody> {
-  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': req.headers['content-type']! } }).formData();
+  const form = await new Response(new Uint8Array(raw), {
+    headers: { 'content-type': req.headers['content-type']! },
+  }).formData();
   const out: MultipartBody = { fields: {}, files: {} };
   for (const [name, value] of form) {
     if (typeof value === 'string') out.fields[name] = value;
@@ -113,7 +120,11 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     const text = raw.toString('utf8');
     let body: unknown = multipart;
     if (text && !multipart) {
-      try { body = JSON.parse(text); } catch { body = text; }
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
     }
     const entry: LoggedRequest = { method, path, query: [...url.searchParams], body, auth, status: 0 };
     requests.push(entry);
@@ -126,30 +137,75 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     const matched = url.pathname.startsWith('/v1/') ? router.match(method, path) : undefined;
     if (matched) entry.route = `${method} ${matched.route.template}`;
 
-    const inj = injected.findIndex((i) => (!i.method || i.method === method)
-      && (!i.path || i.path === path || i.path === matched?.route.template));
+    const inj = injected.findIndex(
+      (i) => (!i.method || i.method === method) && (!i.path || i.path === path || i.path === matched?.route.template),
+    );
     if (inj >= 0) {
       const [i] = injected.splice(inj, 1);
-      return reply(i.status, { error: { message: i.message, type: i.type ?? 'invalid_request_error', param: null, code: i.code ?? null } }, i.headers);
+      return reply(
+        i.status,
+        { error: { message: i.message, type: i.type ?? 'invalid_request_error', param: null, code: i.code ?? null } },
+        i.headers,
+      );
     }
     if (auth === 'none') {
-      return fail(new FakeHttpError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null, null));
+      return fail(
+        new FakeHttpError(
+          401,
+          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+          'invalid_request_error',
+          null,
+          null,
+        ),
+      );
     }
     if (auth === 'unknown') {
       const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-      return fail(new FakeHttpError(401, `Incorrect API key provided: ${masked(token)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', null, 'invalid_api_key'));
+      return fail(
+        new FakeHttpError(
+          401,
+          `Incorrect API key provided: ${masked(token)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          'invalid_request_error',
+          null,
+          'invalid_api_key',
+        ),
+      );
     }
-    if (!matched) return fail(new FakeHttpError(404, `Invalid URL (${method} ${url.pathname})`, 'invalid_request_error'));
+    if (!matched)
+      return fail(new FakeHttpError(404, `Invalid URL (${method} ${url.pathname})`, 'invalid_request_error'));
     if (matched.route.auth === 'admin' && auth !== 'admin') {
-      return fail(new FakeHttpError(401, 'You have insufficient permissions for this operation. Missing scopes: api.management.read. This endpoint requires an admin API key.', 'invalid_request_error', null, null));
+      return fail(
+        new FakeHttpError(
+          401,
+          'You have insufficient permissions for this operation. Missing scopes: api.management.read. This endpoint requires an admin API key.',
+          'invalid_request_error',
+          null,
+          null,
+        ),
+      );
     }
     try {
-      const out = matched.route.handler({ method, path, params: matched.params, query: url.searchParams, headers: req.headers, body, auth });
+      const out = matched.route.handler({
+        method,
+        path,
+        params: matched.params,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        auth,
+      });
       if (out instanceof Reply) reply(out.status, out.body, out.headers);
       else reply(200, out);
     } catch (err) {
       if (err instanceof FakeHttpError) return fail(err);
-      reply(500, { error: { message: `fake-openai bug: ${(err as Error)?.message}`, type: 'server_error', param: null, code: null } });
+      reply(500, {
+        error: {
+          message: `fake-openai bug: ${(err as Error)?.message}`,
+          type: 'server_error',
+          param: null,
+          code: null,
+        },
+      });
     }
   };
 
@@ -161,7 +217,15 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return handle(req, raw, res);
       parseMultipart(req, raw).then(
         (parts) => handle(req, raw, res, parts),
-        (err: Error) => send(res, 400, { error: { message: `Malformed multipart body: ${err.message}`, type: 'invalid_request_error', param: null, code: null } }),
+        (err: Error) =>
+          send(res, 400, {
+            error: {
+              message: `Malformed multipart body: ${err.message}`,
+              type: 'invalid_request_error',
+              param: null,
+              code: null,
+            },
+          }),
       );
     });
   });
@@ -174,8 +238,12 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     projectKey,
     state,
     requests,
-    clearLog() { requests.length = 0; },
-    injectError(error) { injected.push(error); },
+    clearLog() {
+      requests.length = 0;
+    },
+    injectError(error) {
+      injected.push(error);
+    },
     async close() {
       injected = [];
       server.closeAllConnections();

@@ -11,13 +11,24 @@ export interface CursorPage<T> {
   has_more: boolean;
 }
 
-export function cursorPage<T extends { id: string }>(items: readonly T[], q: URLSearchParams, defaultLimit = 20): CursorPage<T> {
+export function cursorPage<T extends { id: string }>(
+  items: readonly T[],
+  q: URLSearchParams,
+  defaultLimit = 20,
+): CursorPage<T> {
   const limit = queryInt(q, 'limit', { min: 1, max: 100 }) ?? defaultLimit;
   const after = q.get('after');
   let start = 0;
   if (after !== null) {
     const i = items.findIndex((it) => it.id === after);
-    if (i < 0) throw new FakeHttpError(400, `Invalid 'after': no object with id '${after}' in this list.`, 'invalid_request_error', 'after', 'invalid_value');
+    if (i < 0)
+      throw new FakeHttpError(
+        400,
+        `Invalid 'after': no object with id '${after}' in this list.`,
+        'invalid_request_error',
+        'after',
+        'invalid_value',
+      );
     start = i + 1;
   }
   const data = items.slice(start, start + limit);

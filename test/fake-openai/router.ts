@@ -52,11 +52,16 @@ export class FakeHttpError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new FakeHttpError(404, `No such ${what}: '${id}'`, 'invalid_request_error', null, null);
+export const notFound = (what: string, id: string) =>
+  new FakeHttpError(404, `No such ${what}: '${id}'`, 'invalid_request_error', null, null);
 
 /** A handler result with its own status or headers; any other return value is a 200 JSON body. */
 export class Reply implements RouteResponse {
-  constructor(readonly status: number, readonly body: unknown, readonly headers?: Record<string, string>) {}
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers?: Record<string, string>,
+  ) {}
 }
 
 export class Router {
@@ -72,9 +77,15 @@ export class Router {
     return this;
   }
 
-  get(template: string, auth: Route['auth'], handler: Handler) { return this.add('GET', template, auth, handler); }
-  post(template: string, auth: Route['auth'], handler: Handler) { return this.add('POST', template, auth, handler); }
-  delete(template: string, auth: Route['auth'], handler: Handler) { return this.add('DELETE', template, auth, handler); }
+  get(template: string, auth: Route['auth'], handler: Handler) {
+    return this.add('GET', template, auth, handler);
+  }
+  post(template: string, auth: Route['auth'], handler: Handler) {
+    return this.add('POST', template, auth, handler);
+  }
+  delete(template: string, auth: Route['auth'], handler: Handler) {
+    return this.add('DELETE', template, auth, handler);
+  }
 
   match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
     for (const route of this.routes) {
@@ -82,7 +93,9 @@ export class Router {
       const m = route.pattern.exec(path);
       if (!m) continue;
       const params: Record<string, string> = {};
-      route.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+      route.names.forEach((n, i) => {
+        params[n] = decodeURIComponent(m[i + 1]);
+      });
       return { route, params };
     }
     return undefined;

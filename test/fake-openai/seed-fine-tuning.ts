@@ -42,14 +42,21 @@ export function seedFineTuning(state: FakeState, rand: () => number): void {
     const p = placed ?? random;
     const n = SEEDED_JOBS - i;
     const created = state.now - p.ageSeconds;
-    const finished = ['succeeded', 'failed', 'cancelled'].includes(p.status) ? created + Math.min(p.ageSeconds - 60, 2 * HOUR) : null;
+    const finished = ['succeeded', 'failed', 'cancelled'].includes(p.status)
+      ? created + Math.min(p.ageSeconds - 60, 2 * HOUR)
+      : null;
     jobs.push({
       id: `ftjob-${pad(n)}`,
       object: 'fine_tuning.job',
       created_at: created,
-      error: p.status === 'failed'
-        ? { code: 'invalid_training_file', message: `Line ${1 + (n % 40)} of the training file is not valid: the last message must be from the assistant.`, param: 'training_file' }
-        : null,
+      error:
+        p.status === 'failed'
+          ? {
+              code: 'invalid_training_file',
+              message: `Line ${1 + (n % 40)} of the training file is not valid: the last message must be from the assistant.`,
+              param: 'training_file',
+            }
+          : null,
       fine_tuned_model: p.status === 'succeeded' ? `ft:${p.model}:acme::${pad(n)}` : null,
       finished_at: finished,
       hyperparameters: { batch_size: 'auto', learning_rate_multiplier: 'auto', n_epochs: 3 },

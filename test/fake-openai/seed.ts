@@ -42,8 +42,17 @@ export function seedState(options: SeedOptions = {}): FakeState {
   const rand = prng(options.seed ?? 1);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const state: FakeState = {
-    now, projects: [], apiKeys: [], completionsUsage: [], counters: {},
-    fineTuningJobs: [], files: [], vectorStores: [], vectorStoreFiles: [], fileBatches: [], pending: {},
+    now,
+    projects: [],
+    apiKeys: [],
+    completionsUsage: [],
+    counters: {},
+    fineTuningJobs: [],
+    files: [],
+    vectorStores: [],
+    vectorStoreFiles: [],
+    fileBatches: [],
+    pending: {},
   };
 
   const users = USERS.map((name, i) => ({
@@ -56,7 +65,10 @@ export function seedState(options: SeedOptions = {}): FakeState {
 
   const weights = new Map<string, number>();
   const extra = Array.from({ length: options.extraProjects ?? 0 }, (_, i) => ({
-    name: `Team project ${i + 1}`, ageDays: 100 + ((i * 37) % 250), keys: 3, weight: 0.3 + ((i * 7) % 10) / 10,
+    name: `Team project ${i + 1}`,
+    ageDays: 100 + ((i * 37) % 250),
+    keys: 3,
+    weight: 0.3 + ((i * 7) % 10) / 10,
   }));
   for (const p of [...PROJECTS, ...extra] as typeof PROJECTS) {
     const id = nextId(state, 'proj');

@@ -1,8 +1,9 @@
 // Checks the fake's answers against the response schemas of the pinned spec, so the fake cannot drift from
 // what OpenAI documents: every route's 2xx body must validate against the schema the spec gives that route.
 
+import { SpecDocument } from '../../generator/document.js';
 import { loadSpec } from '../../generator/load.js';
-import { normalizeSchema } from '../../runtime/validation.js';
+import { DEFS_ID, normalizeForValidation, refToDefs, resolveRecursiveRefs } from '../../generator/normalize.js';
 import { SPECS } from '../helpers/specs.js';
 
 type Validate = ((value: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
@@ -14,14 +15,20 @@ export interface SpecResponses {
 
 export async function loadSpecResponses(): Promise<SpecResponses> {
   const { doc } = await loadSpec({ spec: SPECS.current, skipValidation: true });
-  const [{ default: Ajv }, { default: addFormats }] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]);
+  const [{ default: Ajv }, { default: addFormats }] = await Promise.all([
+    import('ajv/dist/2020.js'),
+    import('ajv-formats'),
+  ]);
   const ajv = new (Ajv as any)({ strict: false, allErrors: true });
   (addFormats as any)(ajv);
   // OpenAI's own format names for integer timestamps; the type check is what matters.
   ajv.addFormat('unixtime', true);
-  const schemas = (doc.components?.schemas ?? {}) as Record<string, unknown>;
-  // Component refs (`#/components/schemas/X`) resolve inside this one document.
-  ajv.addSchema({ $id: 'spec', components: { schemas: Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, normalizeSchema(v, `spec#/components/schemas/${k}`)])) } });
+  // The component schemas as the generator normalizes them for validation.json (the one normalizer).
+  const spec = new SpecDocument(resolveRecursiveRefs(doc));
+  const defs = Object.fromEntries(
+    [...spec.componentSchemas()].map(([k, v]) => [k, normalizeForValidation(v, spec.openapi30)]),
+  );
+  ajv.addSchema({ $id: DEFS_ID, $defs: defs });
   const compiled = new Map<string, Validate>();
   return {
     check(method, template, body) {
@@ -31,7 +38,7 @@ export async function loadSpecResponses(): Promise<SpecResponses> {
         const op = (doc.paths as any)?.[template]?.[method.toLowerCase()];
         const schema = op?.responses?.['200']?.content?.['application/json']?.schema;
         if (!schema) throw new Error(`the spec has no JSON 200 response for ${key}`);
-        fn = ajv.compile({ $ref: `spec#/components/schemas/${String(schema.$ref).split('/').pop()}` }) as Validate;
+        fn = ajv.compile({ $ref: refToDefs(String(schema.$ref)) }) as Validate;
         compiled.set(key, fn);
       }
       return fn(body) ? [] : (fn.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(root)'} ${e.message}`);

@@ -56,7 +56,11 @@ export interface FineTuningJobRecord {
   error: { code: string; message: string; param: string | null } | null;
   fine_tuned_model: string | null;
   finished_at: number | null;
-  hyperparameters: { batch_size: number | 'auto'; learning_rate_multiplier: number | 'auto'; n_epochs: number | 'auto' };
+  hyperparameters: {
+    batch_size: number | 'auto';
+    learning_rate_multiplier: number | 'auto';
+    n_epochs: number | 'auto';
+  };
   model: string;
   organization_id: string;
   result_files: string[];
@@ -83,7 +87,13 @@ export interface FileRecord {
   content: Buffer;
 }
 
-export interface FileCounts { in_progress: number; completed: number; failed: number; cancelled: number; total: number }
+export interface FileCounts {
+  in_progress: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  total: number;
+}
 
 /** `VectorStoreObject` in the spec. */
 export interface VectorStoreRecord {
@@ -144,7 +154,8 @@ export interface FakeState {
 }
 
 export function nextId(state: FakeState, prefix: string): string {
-  const n = (state.counters[prefix] = (state.counters[prefix] ?? 0) + 1);
+  const n = (state.counters[prefix] ?? 0) + 1;
+  state.counters[prefix] = n;
   return `${prefix}_${String(n).padStart(3, '0')}`;
 }
 

@@ -22,7 +22,10 @@ beforeAll(async () => {
 
 describe('wait tools', () => {
   it('exist for every async resource the issue names', () => {
-    const waits = tools.filter((t) => t.wait).map((t) => t.name).sort();
+    const waits = tools
+      .filter((t) => t.wait)
+      .map((t) => t.name)
+      .sort();
     expect(waits).toEqual([
       'wait_for_open_ai_batch_by_id',
       'wait_for_open_ai_eval_run_by_id',
@@ -40,14 +43,23 @@ describe('wait tools', () => {
       const get = tool(w.wait!.pollTool);
       expect(w.access, w.name).toBe('read');
       expect(w.method).toBe('wait');
-      expect(w.annotations).toEqual({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });
+      expect(w.annotations).toEqual({
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: true,
+      });
       expect(w.tags).toEqual(get.tags);
       expect(w.http).toMatchObject({ verb: 'GET', path: get.http.path, auth: get.http.auth });
       const pathArgs = get.http.params.filter((p) => p.in === 'path').map((p) => p.arg);
       expect(w.http.params.map((p) => p.arg)).toEqual(pathArgs);
       expect(w.inputSchema.required).toEqual(pathArgs);
       const props = w.inputSchema.properties as Record<string, any>;
-      expect(props.timeout_seconds).toMatchObject({ type: 'integer', default: WAIT_TIMEOUT.default, maximum: WAIT_TIMEOUT.maximum });
+      expect(props.timeout_seconds).toMatchObject({
+        type: 'integer',
+        default: WAIT_TIMEOUT.default,
+        maximum: WAIT_TIMEOUT.maximum,
+      });
       expect(props.poll_interval_seconds).toMatchObject({ type: 'number', default: WAIT_INTERVAL.default });
       const full = built.validation.tools[w.name] as any;
       expect(full.properties.timeout_seconds).toEqual({ type: 'integer', ...WAIT_TIMEOUT });
@@ -59,7 +71,10 @@ describe('wait tools', () => {
       expect(w.description.length).toBeLessThanOrEqual(600);
     }
     expect(tool('wait_for_open_ai_fine_tuning_job_by_id').wait).toEqual({
-      pollTool: 'get_single_open_ai_fine_tuning_job_by_id', statusField: 'status', terminal: ['succeeded', 'failed', 'cancelled'], progressFields: ['trained_tokens', 'estimated_finish'],
+      pollTool: 'get_single_open_ai_fine_tuning_job_by_id',
+      statusField: 'status',
+      terminal: ['succeeded', 'failed', 'cancelled'],
+      progressFields: ['trained_tokens', 'estimated_finish'],
     });
     // The spec leaves EvalRun.status a plain string; its states come from the overrides.
     expect(tool('wait_for_open_ai_eval_run_by_id').wait!.terminal).toEqual(['completed', 'failed', 'canceled']);
@@ -70,20 +85,26 @@ describe('wait tools', () => {
     const ov = loadOverrides();
     const manifestPath = (t: ToolDef) => built.manifest.tools.find((m) => m.name === t.name)!.path.split('?')[0]!;
     for (const w of tools.filter((t) => t.wait)) {
-      const hint = ov.async.filter((h) => underPrefix(manifestPath(w), h.prefix)).sort((x, y) => y.prefix.length - x.prefix.length)[0]!;
+      const hint = ov.async
+        .filter((h) => underPrefix(manifestPath(w), h.prefix))
+        .sort((x, y) => y.prefix.length - x.prefix.length)[0]!;
       waitByPrefix.set(hint.prefix, w.name);
     }
     waitByPrefix.set('/threads/runs', 'wait_for_open_ai_thread_run_by_id');
     let checked = 0;
     for (const t of tools.filter((x) => (x.method === 'create' || x.method === 'cancel') && !x.deprecated)) {
-      const hint = ov.async.filter((h) => underPrefix(manifestPath(t), h.prefix)).sort((x, y) => y.prefix.length - x.prefix.length)[0];
+      const hint = ov.async
+        .filter((h) => underPrefix(manifestPath(t), h.prefix))
+        .sort((x, y) => y.prefix.length - x.prefix.length)[0];
       const waitTool = hint && waitByPrefix.get(hint.prefix);
       if (!waitTool || !t.description.includes('Async')) continue;
       expect(t.description, t.name).toContain(`Wait with ${waitTool}.`);
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(14);
-    expect(tool('open_ai_fine_tuning_jobs_cancel').description).toContain('Wait with wait_for_open_ai_fine_tuning_job_by_id.');
+    expect(tool('open_ai_fine_tuning_jobs_cancel').description).toContain(
+      'Wait with wait_for_open_ai_fine_tuning_job_by_id.',
+    );
     expect(tool('create_a_open_ai_response_beta').description).toContain('Wait with wait_for_open_ai_response_by_id.');
   });
 });
@@ -98,7 +119,9 @@ describe('human time inputs', () => {
     const props = costs.inputSchema.properties as Record<string, any>;
     // Advertised as either type; the portable pass spells the union as anyOf (hosts reject `type` arrays).
     expect(props.start_time.anyOf).toEqual([{ type: 'integer' }, { type: 'string' }]);
-    expect(props.start_time.description).toBe('Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.');
+    expect(props.start_time.description).toBe(
+      'Start time, inclusive: unix seconds, ISO date/time, or -7d, -24h, now, today, start of month.',
+    );
     expect(props.end_time.description).toBe('End time, exclusive: same forms as start_time.');
     // What is validated and sent stays integer seconds; the runtime converts first.
     expect((built.validation.tools.list_all_open_ai_costs as any).properties.start_time.type).toBe('integer');

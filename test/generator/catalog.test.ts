@@ -20,13 +20,36 @@ const tool = (name: string) => {
 describe('names from the issue', () => {
   it.each([
     ['GET', '/fine_tuning/jobs', 'list_all_open_ai_fine_tuning_jobs', 'list', 'read', ['fine-tuning']],
-    ['GET', '/fine_tuning/jobs/{fine_tuning_job_id}', 'get_single_open_ai_fine_tuning_job_by_id', 'get', 'read', ['fine-tuning']],
-    ['GET', '/organization/usage/completions', 'list_all_open_ai_completions', 'list', 'read', ['usage', 'billing', 'admin']],
+    [
+      'GET',
+      '/fine_tuning/jobs/{fine_tuning_job_id}',
+      'get_single_open_ai_fine_tuning_job_by_id',
+      'get',
+      'read',
+      ['fine-tuning'],
+    ],
+    [
+      'GET',
+      '/organization/usage/completions',
+      'list_all_open_ai_completions',
+      'list',
+      'read',
+      ['usage', 'billing', 'admin'],
+    ],
     ['GET', '/organization/projects', 'list_all_open_ai_projects', 'list', 'read', ['projects', 'admin']],
-    ['GET', '/organization/projects/{project_id}/api_keys', 'list_all_open_ai_project_api_keys', 'list', 'read', ['projects', 'admin']],
+    [
+      'GET',
+      '/organization/projects/{project_id}/api_keys',
+      'list_all_open_ai_project_api_keys',
+      'list',
+      'read',
+      ['projects', 'admin'],
+    ],
     ['POST', '/vector_stores', 'create_a_open_ai_vector_store', 'create', 'write', ['vector-stores']],
   ] as const)('%s %s -> %s', (verb, path, name, method, access, tags) => {
-    const t = built.catalog.tools.find((x) => x.http.verb === verb && x.http.path === path && !Object.keys(x.http.fixedQuery).length);
+    const t = built.catalog.tools.find(
+      (x) => x.http.verb === verb && x.http.path === path && !Object.keys(x.http.fixedQuery).length,
+    );
     expect(t?.name).toBe(name);
     expect(t?.method).toBe(method);
     expect(t?.access).toBe(access);
@@ -101,14 +124,21 @@ describe('names', () => {
 
 describe('input schemas', () => {
   const walk = (node: unknown, visit: (key: string, value: unknown) => void) => {
-    if (Array.isArray(node)) node.forEach((v) => walk(v, visit));
-    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) (visit(k, v), walk(v, visit));
+    if (Array.isArray(node)) {
+      for (const v of node) walk(v, visit);
+    } else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        visit(k, v);
+        walk(v, visit);
+      }
+    }
   };
 
   it('have one root object, no root union, no $ref or $defs anywhere', () => {
     for (const t of built.catalog.tools) {
       expect(t.inputSchema.type, t.name).toBe('object');
-      for (const k of ['anyOf', 'oneOf', 'allOf', '$ref', '$defs']) expect(t.inputSchema, `${t.name}.${k}`).not.toHaveProperty(k);
+      for (const k of ['anyOf', 'oneOf', 'allOf', '$ref', '$defs'])
+        expect(t.inputSchema, `${t.name}.${k}`).not.toHaveProperty(k);
       walk(t.inputSchema, (k) => expect(['$ref', '$defs', 'definitions'], t.name).not.toContain(k));
     }
   });
@@ -125,7 +155,9 @@ describe('input schemas', () => {
 
   it('keep path parameter names as the spec writes them', () => {
     expect(tool('get_single_open_ai_fine_tuning_job_by_id').inputSchema.required).toEqual(['fine_tuning_job_id']);
-    expect(Object.keys(tool('list_all_open_ai_project_api_keys').inputSchema.properties as object)).toContain('project_id');
+    expect(Object.keys(tool('list_all_open_ai_project_api_keys').inputSchema.properties as object)).toContain(
+      'project_id',
+    );
   });
 
   it('never offer streaming switches', () => {
@@ -151,7 +183,13 @@ describe('input schemas', () => {
   });
 
   it('fit the token budget: the whole catalog ≤ 60,000 o200k tokens, no tool over 3,000', () => {
-    const listed = built.catalog.tools.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema, annotations: t.annotations }));
+    const listed = built.catalog.tools.map((t) => ({
+      name: t.name,
+      title: t.title,
+      description: t.description,
+      inputSchema: t.inputSchema,
+      annotations: t.annotations,
+    }));
     const count = (v: unknown) => encode(JSON.stringify(v), { allowedSpecial: 'all' }).length;
     const total = count({ tools: listed });
     expect(total).toBeLessThanOrEqual(60_000);
@@ -167,26 +205,36 @@ describe('descriptions', () => {
       if (t.http.auth === 'admin') expect(t.description, t.name).toContain('admin key');
       if (t.deprecated) expect(t.description, t.name).toContain('DEPRECATED');
     }
-    expect(tool('create_a_open_ai_fine_tuning_job').description).toMatch(/Wait with wait_for_open_ai_fine_tuning_job_by_id\./);
+    expect(tool('create_a_open_ai_fine_tuning_job').description).toMatch(
+      /Wait with wait_for_open_ai_fine_tuning_job_by_id\./,
+    );
     expect(tool('create_a_open_ai_fine_tuning_job').description).toMatch(/succeeded\|failed\|cancelled/);
     expect(tool('create_a_open_ai_batch').description).toMatch(/Wait with wait_for_open_ai_batch_by_id\./);
-    expect(tool('create_a_open_ai_vector_store_file_batch').description).toMatch(/Wait with wait_for_open_ai_vector_store_file_batch_by_id\./);
+    expect(tool('create_a_open_ai_vector_store_file_batch').description).toMatch(
+      /Wait with wait_for_open_ai_vector_store_file_batch_by_id\./,
+    );
     expect(tool('create_a_open_ai_thread_run').description).toMatch(/Wait with wait_for_open_ai_thread_run_by_id\./);
     expect(tool('create_a_open_ai_eval_run').description).toMatch(/Wait with wait_for_open_ai_eval_run_by_id\./);
-    expect(tool('create_a_open_ai_response').description).toMatch(/background.*Wait with wait_for_open_ai_response_by_id\./);
+    expect(tool('create_a_open_ai_response').description).toMatch(
+      /background.*Wait with wait_for_open_ai_response_by_id\./,
+    );
   });
 });
 
 describe('snapshot', () => {
   it('matches the reviewed list of names, methods, access and tags', async () => {
-    const lines = built.manifest.tools.map((t) => `${t.name}  ${t.verb} ${t.path}  ${t.method}/${t.access}  [${t.tags.join(', ')}]`);
+    const lines = built.manifest.tools.map(
+      (t) => `${t.name}  ${t.verb} ${t.path}  ${t.method}/${t.access}  [${t.tags.join(', ')}]`,
+    );
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('__snapshots__/tools.txt');
   });
 });
 
 describe('admin endpoints the spec marks only in prose', () => {
   it('sends the admin key wherever the spec text says an admin API key is required', () => {
-    const prose = built.catalog.tools.filter((t) => /^(list_all|create_a|delete_a)_open_ai_fine_tuning_checkpoint_permission/.test(t.name));
+    const prose = built.catalog.tools.filter((t) =>
+      /^(list_all|create_a|delete_a)_open_ai_fine_tuning_checkpoint_permission/.test(t.name),
+    );
     expect(prose).toHaveLength(3);
     for (const t of prose) expect(t.http.auth, t.name).toBe('admin');
     expect(built.manifest.warnings).toEqual([]);
@@ -213,10 +261,15 @@ describe('token budget fallback', () => {
   it('keeps one level of nested names within the target, and drops it when the catalog would pass the target', async () => {
     const { loadSpec } = await import('../../generator/load.js');
     const { buildCatalog, catalogTokens } = await import('../../generator/pipeline.js');
-    const hyper = (r: BuildResult) => (r.catalog.tools.find((t) => t.name === 'create_a_open_ai_fine_tuning_job')!.inputSchema.properties as any).hyperparameters;
+    const hyper = (r: BuildResult) =>
+      (r.catalog.tools.find((t) => t.name === 'create_a_open_ai_fine_tuning_job')!.inputSchema.properties as any)
+        .hyperparameters;
     expect(Object.keys(hyper(built).properties)).toEqual(['batch_size', 'learning_rate_multiplier', 'n_epochs']);
     const spec = await loadSpec({ spec: SPECS.current, skipValidation: true });
-    const lean = await buildCatalog(spec.doc, { sha256: spec.sha256, tokenTarget: catalogTokens(built.catalog.tools) - 1 });
+    const lean = await buildCatalog(spec.doc, {
+      sha256: spec.sha256,
+      tokenTarget: catalogTokens(built.catalog.tools) - 1,
+    });
     expect(hyper(lean).properties).toBeUndefined();
     expect(catalogTokens(lean.catalog.tools)).toBeLessThan(catalogTokens(built.catalog.tools));
   });

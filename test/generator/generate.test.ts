@@ -44,10 +44,6 @@ const minimal = (paths: object, extra: object = {}) => ({
   paths,
   ...extra,
 });
-const listOp = (operationId: string) => ({
-  get: { operationId, responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } } },
-});
-
 describe('deterministic output', () => {
   it('renders byte-identical files twice, and generated/ is exactly that output', async () => {
     const a = await renderFiles(await buildFrom(SPECS.current));
@@ -96,7 +92,11 @@ describe('other spec versions', () => {
       await symlink(path.join(repoRoot, 'runtime'), path.join(root, 'runtime'));
       await writeFile(
         path.join(root, 'tsconfig.json'),
-        JSON.stringify({ extends: path.join(repoRoot, 'tsconfig.json'), include: ['generated'], compilerOptions: { noEmit: true } }),
+        JSON.stringify({
+          extends: path.join(repoRoot, 'tsconfig.json'),
+          include: ['generated'],
+          compilerOptions: { noEmit: true },
+        }),
       );
       await run(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', root], { cwd: root });
     } finally {
@@ -113,15 +113,25 @@ describe('other spec versions', () => {
 
 describe('bad input names the problem and leaves generated/ untouched', () => {
   const cases: [string, () => Promise<string[]>, RegExp, NodeJS.ProcessEnv?][] = [
-    ['a missing file', async () => ['--spec', '/nonexistent/openai.yaml'], /spec file not found: \/nonexistent\/openai\.yaml/],
+    [
+      'a missing file',
+      async () => ['--spec', '/nonexistent/openai.yaml'],
+      /spec file not found: \/nonexistent\/openai\.yaml/,
+    ],
     [
       'invalid YAML',
-      async () => [ '--spec', await tmpFile('bad.yaml', 'openapi: 3.1.0\ninfo:\n  title: x\n  version: [1\npaths: {}\n') ],
+      async () => [
+        '--spec',
+        await tmpFile('bad.yaml', 'openapi: 3.1.0\ninfo:\n  title: x\n  version: [1\npaths: {}\n'),
+      ],
       /bad\.yaml:\d+:\d+: invalid YAML/,
     ],
     [
       'invalid JSON',
-      async () => ['--spec', await tmpFile('bad.json', '{\n  "openapi": "3.1.0",\n  "info": {"title": "x",, "version": "1"}\n}\n')],
+      async () => [
+        '--spec',
+        await tmpFile('bad.json', '{\n  "openapi": "3.1.0",\n  "info": {"title": "x",, "version": "1"}\n}\n'),
+      ],
       /bad\.json:3:\d+: invalid YAML\/JSON/,
     ],
     [
@@ -130,12 +140,30 @@ describe('bad input names the problem and leaves generated/ untouched', () => {
         '--spec',
         await tmpFile(
           'ref.yaml',
-          stringify(minimal({ '/things': { get: { operationId: 'listThings', responses: { '200': { $ref: '#/components/responses/Nope' } } } } })),
+          stringify(
+            minimal({
+              '/things': {
+                get: { operationId: 'listThings', responses: { '200': { $ref: '#/components/responses/Nope' } } },
+              },
+            }),
+          ),
         ),
       ],
       /#\/paths\/~1things\/get\/responses\/200\/\$ref: cannot resolve #\/components\/responses\/Nope/,
     ],
-    ['an unsupported OpenAPI version', async () => ['--spec', await tmpFile('v2.yaml', stringify({ swagger: '2.0', info: { title: 'x', version: '1' }, paths: {} }))], /unsupported OpenAPI version "2\.0" at #\/openapi/],
+    [
+      'a valid spec that yields no tools',
+      async () => ['--spec', await tmpFile('empty.yaml', stringify(minimal({})))],
+      /the spec yields no tools \(0 operations, 0 excluded\); nothing was written/,
+    ],
+    [
+      'an unsupported OpenAPI version',
+      async () => [
+        '--spec',
+        await tmpFile('v2.yaml', stringify({ swagger: '2.0', info: { title: 'x', version: '1' }, paths: {} })),
+      ],
+      /unsupported OpenAPI version "2\.0" at #\/openapi/,
+    ],
     [
       'a sha256 mismatch with the pin',
       async () => {
@@ -143,7 +171,17 @@ describe('bad input names the problem and leaves generated/ untouched', () => {
         const pinDir = await mkdtemp(path.join(tmpdir(), 'pin-'));
         await mkdir(path.join(pinDir, 'specs'));
         const pin = path.join(pinDir, 'specs', 'pin.json');
-        await writeFile(pin, JSON.stringify({ source: 'http://127.0.0.1:9/none.yaml', sha256: 'a'.repeat(64), openapi: '3.1.0', infoVersion: '1', date: '2026-01-01', mirrors: [mirror] }));
+        await writeFile(
+          pin,
+          JSON.stringify({
+            source: 'http://127.0.0.1:9/none.yaml',
+            sha256: 'a'.repeat(64),
+            openapi: '3.1.0',
+            infoVersion: '1',
+            date: '2026-01-01',
+            mirrors: [mirror],
+          }),
+        );
         return ['--pin', pin];
       },
       /sha256 mismatch for the mirror .*mirror\.yaml: expected a{64} \(pinned\), got [0-9a-f]{64}/,
@@ -151,7 +189,13 @@ describe('bad input names the problem and leaves generated/ untouched', () => {
     ],
     [
       'an irreconcilable duplicate name',
-      async () => ['--spec', await tmpFile('dup.yaml', stringify(minimal({ '/widgets/runs': postOp('runA'), '/widgets/{widget_id}/runs': postOp('runB') })))],
+      async () => [
+        '--spec',
+        await tmpFile(
+          'dup.yaml',
+          stringify(minimal({ '/widgets/runs': postOp('runA'), '/widgets/{widget_id}/runs': postOp('runB') })),
+        ),
+      ],
       /duplicate tool name "create_a_open_ai_widget_run" for operations runA and runB/,
     ],
   ];
@@ -169,7 +213,10 @@ describe('bad input names the problem and leaves generated/ untouched', () => {
 
 function postOp(operationId: string) {
   return {
-    post: { operationId, responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } } },
+    post: {
+      operationId,
+      responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } },
+    },
   };
 }
 
@@ -179,5 +226,3 @@ async function tmpFile(name: string, content: string): Promise<string> {
   await writeFile(file, content);
   return file;
 }
-
-void listOp;

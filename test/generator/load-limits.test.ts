@@ -10,7 +10,12 @@ describe('spec input limits', () => {
   it('a ~500-byte YAML alias bomb is refused in well under a second', () => {
     const lines = ['openapi: 3.1.0', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     const names = 'abcdefghi';
-    for (let i = 1; i < names.length; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]`);
+    for (let i = 1; i < names.length; i++)
+      lines.push(
+        `${names[i]}: &${names[i]} [${Array(9)
+          .fill(`*${names[i - 1]}`)
+          .join(',')}]`,
+      );
     const bomb = `${lines.join('\n')}\n`;
     expect(bomb.length).toBeLessThan(600);
     const t = performance.now();

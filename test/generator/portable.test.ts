@@ -18,14 +18,24 @@ const full = {
   properties: {
     prompt: {
       anyOf: [
-        { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, { $ref: 'openai-defs#/$defs/Tokens' }, { type: 'array', items: { $ref: 'openai-defs#/$defs/Tokens' } }] },
+        {
+          oneOf: [
+            { type: 'string' },
+            { type: 'array', items: { type: 'string' } },
+            { $ref: 'openai-defs#/$defs/Tokens' },
+            { type: 'array', items: { $ref: 'openai-defs#/$defs/Tokens' } },
+          ],
+        },
         { type: 'null' },
       ],
     },
     content: { oneOf: [{ type: 'string' }, { type: 'array', items: { $ref: 'openai-defs#/$defs/Part' } }] },
     choice: { anyOf: [{ $ref: 'openai-defs#/$defs/Choice' }, { type: 'null' }] },
     size: { type: ['integer', 'string'], enum: [256, 512, 'auto'] },
-    nested: { type: 'object', properties: { stop: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } } },
+    nested: {
+      type: 'object',
+      properties: { stop: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+    },
   },
 };
 
@@ -46,11 +56,17 @@ describe('portableInputSchema', () => {
 
   it('splits type arrays into anyOf branches and takes the missing items from the full schema', () => {
     expect(out.properties.prompt.anyOf).toEqual([
-      { type: 'array', items: { anyOf: [{ type: 'array', items: { type: 'integer' } }, { type: 'integer' }, { type: 'string' }] } },
+      {
+        type: 'array',
+        items: { anyOf: [{ type: 'array', items: { type: 'integer' } }, { type: 'integer' }, { type: 'string' }] },
+      },
       { type: 'string' },
     ]);
     expect(out.properties.content.anyOf).toEqual([{ type: 'array', items: { type: 'object' } }, { type: 'string' }]);
-    expect(out.properties.nested.properties.stop.anyOf).toEqual([{ type: 'array', items: { type: 'string' } }, { type: 'string' }]);
+    expect(out.properties.nested.properties.stop.anyOf).toEqual([
+      { type: 'array', items: { type: 'string' } },
+      { type: 'string' },
+    ]);
   });
 
   it('types a type-less schema from the full schema, through $ref and oneOf', () => {
@@ -58,7 +74,12 @@ describe('portableInputSchema', () => {
   });
 
   it('puts each enum value in the branch of its type and drops special tokens from defaults, enums and descriptions', () => {
-    expect(out.properties.size).toEqual({ anyOf: [{ type: 'integer', enum: [256, 512] }, { type: 'string', enum: ['auto'] }] });
+    expect(out.properties.size).toEqual({
+      anyOf: [
+        { type: 'integer', enum: [256, 512] },
+        { type: 'string', enum: ['auto'] },
+      ],
+    });
     expect(out.properties.prompt.default).toBeUndefined();
     expect(out.properties.prompt.description).toBe('Ends at the endoftext token.');
   });
@@ -69,15 +90,28 @@ describe('portableInputSchema', () => {
     expect(out.required).toEqual(['prompt']);
     expect(checkTool({ name: 'x', inputSchema: out })).toEqual([]);
     // and the checker does see what the pass fixed
-    expect(checkTool({ name: 'x', inputSchema: advertised }).map((f) => f.rule).sort()).toEqual([
-      'array-items', 'array-items', 'array-items', 'special-token', 'special-token', 'special-token',
-      'type-array', 'type-array', 'type-array', 'type-array', 'untyped',
+    expect(
+      checkTool({ name: 'x', inputSchema: advertised })
+        .map((f) => f.rule)
+        .sort(),
+    ).toEqual([
+      'array-items',
+      'array-items',
+      'array-items',
+      'special-token',
+      'special-token',
+      'special-token',
+      'type-array',
+      'type-array',
+      'type-array',
+      'type-array',
+      'untyped',
     ]);
   });
 });
 
 describe('every generated tool', () => {
-  it('meets OpenAI\'s and Anthropic\'s tool rules and the portable subset, as tools/list shows it', () => {
+  it("meets OpenAI's and Anthropic's tool rules and the portable subset, as tools/list shows it", () => {
     const listed = listOpenAiTools();
     expect(listed).toHaveLength(catalog.tools.length);
     expect(checkTools(listed)).toEqual([]);

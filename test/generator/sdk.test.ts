@@ -21,8 +21,24 @@ async function typecheck(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(repoRoot, '.cache', 'sdk-check-'));
   try {
     for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
-    const args = ['--ignoreConfig', '--noEmit', '--strict', '--skipLibCheck', 'false', '--target', 'es2022', '--lib', 'es2022,esnext.asynciterable',
-      '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', '', ...Object.keys(files).map((f) => path.join(dir, f))];
+    const args = [
+      '--ignoreConfig',
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      'false',
+      '--target',
+      'es2022',
+      '--lib',
+      'es2022,esnext.asynciterable',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--types',
+      '',
+      ...Object.keys(files).map((f) => path.join(dir, f)),
+    ];
     try {
       await promisify(execFile)(TSC, args, { cwd: dir });
       return '';
@@ -42,7 +58,10 @@ describe('generated/sdk.d.ts', () => {
     const dts = await readFile(path.join(repoRoot, 'generated', 'sdk.d.ts'), 'utf8');
     expect(await typecheck({ 'sdk.d.ts': dts, 'program.ts': asProgram(COST_AUDIT) })).toBe('');
     // And the check is real: a wrong argument name is an error.
-    const wrong = await typecheck({ 'sdk.d.ts': dts, 'program.ts': asProgram("await openai.list_all_open_ai_projects({ limt: 1 });") });
+    const wrong = await typecheck({
+      'sdk.d.ts': dts,
+      'program.ts': asProgram('await openai.list_all_open_ai_projects({ limt: 1 });'),
+    });
     expect(wrong).toMatch(/limt/);
   }, 120_000);
 
@@ -55,7 +74,9 @@ describe('generated/sdk.d.ts', () => {
   it('is what sdk-docs.json quotes, for every tool', async () => {
     const dts = await readFile(path.join(repoRoot, 'generated', 'sdk.d.ts'), 'utf8');
     const docs = JSON.parse(await readFile(path.join(repoRoot, 'generated', 'sdk-docs.json'), 'utf8')) as SdkDocs;
-    const catalog = JSON.parse(await readFile(path.join(repoRoot, 'generated', 'catalog.json'), 'utf8')) as { tools: Array<{ name: string; schemaHash: string }> };
+    const catalog = JSON.parse(await readFile(path.join(repoRoot, 'generated', 'catalog.json'), 'utf8')) as {
+      tools: Array<{ name: string; schemaHash: string }>;
+    };
     expect(Object.keys(docs.tools).sort()).toEqual(catalog.tools.map((t) => t.name).sort());
     for (const t of catalog.tools) {
       const entry = docs.tools[t.name]!;
@@ -73,22 +94,30 @@ describe('generated/sdk.d.ts', () => {
     for (const t of catalog.tools) {
       const entry = docs.tools[t.name]!;
       expect(entry.compact.startsWith(`${t.name}(args`)).toBe(true);
-      expect(entry.compact.slice(entry.compact.indexOf('): Promise<'))).toBe(entry.signature.slice(entry.signature.indexOf('): Promise<')));
+      expect(entry.compact.slice(entry.compact.indexOf('): Promise<'))).toBe(
+        entry.signature.slice(entry.signature.indexOf('): Promise<')),
+      );
       expect(entry.summary.length).toBeGreaterThan(0);
       for (const name of entry.types.slice(1)) expect(docs.shapes[name], name).toBeDefined();
     }
     expect(docs.tools.list_all_open_ai_projects!.compact).toBe(
       'list_all_open_ai_projects(args?: { limit?: number; after?: string; include_archived?: boolean; }): Promise<ListPage<Project>>;',
     );
-    expect(docs.shapes.ProjectApiKey).toMatch(/^\{ object: 'organization\.project\.api_key';[^\n]* owner: \{ … \}; \}$/);
+    expect(docs.shapes.ProjectApiKey).toMatch(
+      /^\{ object: 'organization\.project\.api_key';[^\n]* owner: \{ … \}; \}$/,
+    );
   });
 
   it.each([
     ['2026-05-13 (3.1.0)', SPECS.previous],
     ['2025-03-22 (3.0.0)', SPECS.v30],
-  ])('is generated from %s and type-checks under strict', async (_label, spec) => {
-    const built = await buildFrom(spec);
-    const { dts } = renderSdk(built.document, built.catalog);
-    expect(await typecheck({ 'sdk.d.ts': dts })).toBe('');
-  }, 120_000);
+  ])(
+    'is generated from %s and type-checks under strict',
+    async (_label, spec) => {
+      const built = await buildFrom(spec);
+      const { dts } = renderSdk(built.document, built.catalog);
+      expect(await typecheck({ 'sdk.d.ts': dts })).toBe('');
+    },
+    120_000,
+  );
 });

@@ -24,7 +24,10 @@ export interface Packed {
 }
 
 async function copyWorkingTree(to: string): Promise<void> {
-  const { stdout } = await run('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: repoRoot, maxBuffer: 1 << 24 });
+  const { stdout } = await run('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
+    cwd: repoRoot,
+    maxBuffer: 1 << 24,
+  });
   for (const rel of stdout.split('\0').filter(Boolean)) {
     const target = path.join(to, rel);
     await mkdir(path.dirname(target), { recursive: true });
@@ -38,11 +41,18 @@ async function copyWorkingTree(to: string): Promise<void> {
 
 async function provideSqliteBuild(project: string): Promise<void> {
   const version = async (root: string) =>
-    (JSON.parse(await readFile(path.join(root, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string }).version;
+    (
+      JSON.parse(await readFile(path.join(root, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   const installed = await version(project).catch(() => undefined);
   if (!installed) return; // not a dependency (any more)
   const built = path.join(repoRoot, 'node_modules', 'better-sqlite3', 'build');
-  const haveBuild = await stat(path.join(built, 'Release', 'better_sqlite3.node')).then(() => true, () => false);
+  const haveBuild = await stat(path.join(built, 'Release', 'better_sqlite3.node')).then(
+    () => true,
+    () => false,
+  );
   if (haveBuild && installed === (await version(repoRoot))) {
     await cp(built, path.join(project, 'node_modules', 'better-sqlite3', 'build'), { recursive: true });
   } else {
@@ -59,21 +69,31 @@ export async function packAndInstall(): Promise<Packed> {
   let log = '';
   const pack = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: clone, maxBuffer: 1 << 24 });
   log += pack.stderr;
-  const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
+  const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as [
+    { filename: string; files: { path: string }[] },
+  ];
   const tarball = path.join(root, info.filename);
 
   const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
-  await writeFile(path.join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'commonjs' }, null, 2)}\n`);
+  await writeFile(
+    path.join(project, 'package.json'),
+    `${JSON.stringify({ name: 'consumer', private: true, type: 'commonjs' }, null, 2)}\n`,
+  );
   // Install scripts off: better-sqlite3 (used by `serve --http`) would otherwise compile from source here, where its
   // prebuilt-binary download host is unreachable (minutes per run). Its native build is taken from the repo's own
   // install instead when the versions match, which is what the prebuilt download would have provided.
   const install = await run(
     'npm',
     [
-      'install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tarball,
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--ignore-scripts',
+      tarball,
       `@modelcontextprotocol/sdk@${pkg.dependencies['@modelcontextprotocol/sdk']}`,
       `zod@${pkg.dependencies.zod}`,
       `tsx@${pkg.devDependencies.tsx}`,

@@ -36,7 +36,9 @@ await s.connect(new StdioServerTransport());
 `,
       );
       const r = await runInspector([process.execPath, server], ['--method', 'tools/list', '--strict'], scratch);
-      const rules = (r.json.schemaFindings as { findings: { rule: string; severity: string }[] }[]).flatMap((f) => f.findings.map((x) => `${x.severity}:${x.rule}`));
+      const rules = (r.json.schemaFindings as { findings: { rule: string; severity: string }[] }[]).flatMap((f) =>
+        f.findings.map((x) => `${x.severity}:${x.rule}`),
+      );
       expect(rules.sort()).toEqual(['warning:type-union', 'warning:untyped-schema']);
     } finally {
       await rm(scratch, { recursive: true, force: true });

@@ -26,7 +26,11 @@ const prismUrl = (): string | undefined => inject('prismUrl');
 /** Host caps: OpenAI (Agents SDK, and VS Code's 128 per request) and Cursor's first 40. */
 const CAP = { openai: 128, vscode: 128, cursor: 40 } as const;
 
-const select = (pred: (t: ToolDef) => boolean) => catalog.tools.filter(pred).map((t) => t.name).sort();
+const select = (pred: (t: ToolDef) => boolean) =>
+  catalog.tools
+    .filter(pred)
+    .map((t) => t.name)
+    .sort();
 const READ = select((t) => t.access === 'read');
 
 let packed: Packed;
@@ -69,9 +73,14 @@ function testEnv(configEnv: Record<string, string> = {}): Record<string, string>
 }
 
 /** A config never carries a real secret: only placeholders the host (or the user) fills in. */
-const PLACEHOLDER = /^(sk-\.\.\.|sk-admin-\.\.\.|\$\{env:[A-Z_]+\}|\$\{input:[a-z-]+\}|\$[A-Z_]+|Bearer omcpapi_\.\.\.)$/;
+const PLACEHOLDER =
+  /^(sk-\.\.\.|sk-admin-\.\.\.|\$\{env:[A-Z_]+\}|\$\{input:[a-z-]+\}|\$[A-Z_]+|Bearer omcpapi_\.\.\.)$/;
 
-async function listAndCall(started: Started, expected: string[], call?: { name: string; args: Record<string, unknown> }) {
+async function listAndCall(
+  started: Started,
+  expected: string[],
+  call?: { name: string; args: Record<string, unknown> },
+) {
   const { tools } = await started.client.listTools();
   expect(tools.map((t) => t.name).sort()).toEqual(expected);
   if (call && prismUrl()) {
@@ -87,7 +96,11 @@ async function listAndCall(started: Started, expected: string[], call?: { name: 
 function expectedFor(args: string[]): string[] {
   const methods = args.includes('--methods') ? args[args.indexOf('--methods') + 1]!.split(',') : undefined;
   const tags = args.includes('--tags') ? args[args.indexOf('--tags') + 1]!.split(',') : undefined;
-  return select((t) => (!methods || methods.includes(t.access) || methods.includes(t.method)) && (!tags || t.tags.some((g) => tags.includes(g))));
+  return select(
+    (t) =>
+      (!methods || methods.includes(t.access) || methods.includes(t.method)) &&
+      (!tags || t.tags.some((g) => tags.includes(g))),
+  );
 }
 
 const LIST_MODELS = { name: 'list_all_open_ai_models', args: {} };
@@ -95,15 +108,30 @@ const LIST_MODELS = { name: 'list_all_open_ai_models', args: {} };
 describe('npm pack', () => {
   it('builds dist/ from an unbuilt clone and ships what users need, and nothing else', () => {
     for (const f of [
-      'LICENSE', 'README.md', 'package.json', 'dist/bin/openai-mcp.mjs', 'dist/runtime/index.js', 'dist/runtime/index.d.ts',
-      'dist/generated/index.js', 'dist/generated/index.d.ts', 'dist/generated/catalog.json', 'dist/generated/validation.json',
-      'dist/generated/zod/fine-tuning.d.ts', 'generated/manifest.json', 'generated/TOOLS.md',
-    ]) expect(packed.files, packed.log).toContain(f);
-    expect(packed.files.filter((f) => /^(runtime|generator|test|scripts|specs|templates|examples)\//.test(f))).toEqual([]);
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'dist/bin/openai-mcp.mjs',
+      'dist/runtime/index.js',
+      'dist/runtime/index.d.ts',
+      'dist/generated/index.js',
+      'dist/generated/index.d.ts',
+      'dist/generated/catalog.json',
+      'dist/generated/validation.json',
+      'dist/generated/zod/fine-tuning.d.ts',
+      'generated/manifest.json',
+      'generated/TOOLS.md',
+    ])
+      expect(packed.files, packed.log).toContain(f);
+    expect(packed.files.filter((f) => /^(runtime|generator|test|scripts|specs|templates|examples)\//.test(f))).toEqual(
+      [],
+    );
   });
 
   it('installs bins named like the package and openai-mcp', async () => {
-    const pkg = JSON.parse(await readFile(path.join(packed.project, 'node_modules', 'openai-mcp-kit', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(
+      await readFile(path.join(packed.project, 'node_modules', 'openai-mcp-kit', 'package.json'), 'utf8'),
+    );
     expect(Object.keys(pkg.bin).sort()).toEqual(['openai-mcp', 'openai-mcp-kit']);
     expect(pkg.license).toBe('MIT');
     const { stdout } = await run('npx', ['-y', 'openai-mcp', '--version'], { cwd: packed.project });
@@ -112,9 +140,15 @@ describe('npm pack', () => {
 
   it('starts exactly as the README config says, driven by an MCP client over stdio', async () => {
     const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
-    const block = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!)).find((j) => j.mcpServers);
+    const block = [...readme.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((m) => JSON.parse(m[1]!))
+      .find((j) => j.mcpServers);
     expect(block, 'README has a JSON config with mcpServers').toBeTruthy();
-    const server = Object.values(block.mcpServers)[0] as { command: string; args: string[]; env: Record<string, string> };
+    const server = Object.values(block.mcpServers)[0] as {
+      command: string;
+      args: string[];
+      env: Record<string, string>;
+    };
     expect(server.command).toBe('npx');
     expect(server.args.slice(0, 2)).toEqual(['-y', 'openai-mcp-kit']);
     const started = await startStdio(server.command, server.args, testEnv(server.env));
@@ -169,7 +203,17 @@ void low, connectLater;`),
     );
     await writeFile(
       path.join(packed.project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, outDir: 'out', types: ['node'] }, files: ['consumer.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          outDir: 'out',
+          types: ['node'],
+        },
+        files: ['consumer.ts'],
+      }),
     );
     const tsc = spawnSync(TSC, ['-p', '.'], { cwd: packed.project, encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
@@ -190,8 +234,18 @@ export const args: FineTuneArgs = ${value};
     await writeFile(path.join(packed.project, 'typed-right.cts'), file(esm, right));
     await writeFile(path.join(packed.project, 'typed-wrong.mts'), file(esm, wrong));
     const check = async (name: string, files: string[]) => {
-      const options = { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] };
-      await writeFile(path.join(packed.project, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions: options, files }));
+      const options = {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        types: [],
+      };
+      await writeFile(
+        path.join(packed.project, `tsconfig.${name}.json`),
+        JSON.stringify({ compilerOptions: options, files }),
+      );
       return spawnSync(TSC, ['-p', `tsconfig.${name}.json`], { cwd: packed.project, encoding: 'utf8' });
     };
     const ok = await check('right', ['typed-right.mts', 'typed-right.cts']);
@@ -202,14 +256,21 @@ export const args: FineTuneArgs = ${value};
     // One error, at the `n_epochs: true` of line 4.
     const line4 = file(esm, wrong).split('\n')[3]!;
     const column = line4.indexOf('n_epochs: true') + 1;
-    expect(bad.stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^typed-wrong\\.mts\\(4,(${column}|${column + 10})\\): error TS2322: Type 'true' is not assignable`))]);
+    expect(bad.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^typed-wrong\\.mts\\(4,(${column}|${column + 10})\\): error TS2322: Type 'true' is not assignable`),
+      ),
+    ]);
   });
 });
 
 describe('client configs in examples/ (each started with exactly its own command)', () => {
   const jsonConfig = async (rel: string, key: 'mcpServers' | 'servers') => {
     const cfg = JSON.parse(await readFile(examples(rel), 'utf8'));
-    const [name, server] = Object.entries(cfg[key])[0] as [string, { command: string; args: string[]; env?: Record<string, string>; type?: string }];
+    const [name, server] = Object.entries(cfg[key])[0] as [
+      string,
+      { command: string; args: string[]; env?: Record<string, string>; type?: string },
+    ];
     for (const v of Object.values(server.env ?? {})) expect(v).toMatch(PLACEHOLDER);
     return { cfg, name, server };
   };
@@ -225,10 +286,15 @@ describe('client configs in examples/ (each started with exactly its own command
       if (key === 'servers') {
         // VS Code: every ${input:…} used is declared in inputs.
         const ids = (cfg.inputs as { id: string }[]).map((i) => i.id);
-        for (const v of Object.values(server.env ?? {})) for (const m of v.matchAll(/\$\{input:([^}]+)\}/g)) expect(ids).toContain(m[1]);
+        for (const v of Object.values(server.env ?? {}))
+          for (const m of v.matchAll(/\$\{input:([^}]+)\}/g)) expect(ids).toContain(m[1]);
         expect(server.type).toBe('stdio');
       }
-      const tools = await listAndCall(await startStdio(server.command, server.args, testEnv(server.env)), expectedFor(server.args), LIST_MODELS);
+      const tools = await listAndCall(
+        await startStdio(server.command, server.args, testEnv(server.env)),
+        expectedFor(server.args),
+        LIST_MODELS,
+      );
       if (cap) expect(tools.length).toBeLessThanOrEqual(cap);
     });
   }
@@ -246,16 +312,27 @@ describe('client configs in examples/ (each started with exactly its own command
     const args = JSON.parse(/"args":\s*(\[[^\]]*\])/.exec(source)![1]!) as string[];
     expect(source).toMatch(/MCPServerStdio\(\s*name="openai",\s*params=SERVER_PARAMS/);
     expect(source).toContain('"env": {"OPENAI_API_KEY": os.environ["OPENAI_API_KEY"]}');
-    const python = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read())', examples('openai-agents/agent.py')]);
+    const python = spawnSync('python3', [
+      '-c',
+      'import ast,sys; ast.parse(open(sys.argv[1]).read())',
+      examples('openai-agents/agent.py'),
+    ]);
     if (!python.error) expect(python.status).toBe(0);
-    const tools = await listAndCall(await startStdio(command, args, testEnv({ OPENAI_API_KEY: 'x' })), expectedFor(args), LIST_MODELS);
+    const tools = await listAndCall(
+      await startStdio(command, args, testEnv({ OPENAI_API_KEY: 'x' })),
+      expectedFor(args),
+      LIST_MODELS,
+    );
     expect(tools.length).toBeLessThanOrEqual(CAP.openai);
   });
 
   describe('remote, against a managed server started from the package (`serve --http`)', () => {
     const bin = () => path.join(packed.project, 'node_modules', '.bin', 'openai-mcp-kit');
     const cliJson = async (args: string[], env: Record<string, string> = {}) => {
-      const { stdout } = await run(bin(), [...args, '--data-dir', dataDir, '--json'], { cwd: packed.project, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+      const { stdout } = await run(bin(), [...args, '--data-dir', dataDir, '--json'], {
+        cwd: packed.project,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      });
       return JSON.parse(stdout);
     };
     let dataDir: string;
@@ -265,8 +342,15 @@ describe('client configs in examples/ (each started with exactly its own command
     beforeAll(async () => {
       dataDir = await mkdtemp(path.join(tmpdir(), 'openai-mcp-kit-managed-'));
       apiToken = (await cliJson(['api-tokens', 'create', '--name', 'ci'])).token;
-      const account = await cliJson(['accounts', 'add', '--name', 'acme', ...(prismUrl() ? ['--base-url', prismUrl()!] : [])], { OPENAI_API_KEY: PROJECT_KEY, OPENAI_ADMIN_KEY: ADMIN_KEY });
-      const child = spawn(bin(), ['serve', '--http', '--port', '0', '--data-dir', dataDir], { cwd: packed.project, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+      const account = await cliJson(
+        ['accounts', 'add', '--name', 'acme', ...(prismUrl() ? ['--base-url', prismUrl()!] : [])],
+        { OPENAI_API_KEY: PROJECT_KEY, OPENAI_ADMIN_KEY: ADMIN_KEY },
+      );
+      const child = spawn(bin(), ['serve', '--http', '--port', '0', '--data-dir', dataDir], {
+        cwd: packed.project,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { PATH: process.env.PATH ?? '' },
+      });
       service = child;
       let err = '';
       await new Promise<void>((resolve, reject) => {
@@ -276,7 +360,17 @@ describe('client configs in examples/ (each started with exactly its own command
         });
         child.once('exit', (code) => reject(new Error(`serve --http exited ${code}: ${err}`)));
       });
-      const created = await cliJson(['servers', 'create', '--account', account.id, '--name', 'remote', '--methods', 'read', '--require-api-token-auth']);
+      const created = await cliJson([
+        'servers',
+        'create',
+        '--account',
+        account.id,
+        '--name',
+        'remote',
+        '--methods',
+        'read',
+        '--require-api-token-auth',
+      ]);
       serverUrl = created.url;
     }, 60_000);
     afterAll(async () => {
@@ -294,11 +388,17 @@ describe('client configs in examples/ (each started with exactly its own command
       expect(stdioLine).toContain('-e OPENAI_API_KEY="$OPENAI_API_KEY"');
       // Everything after `--` is the server command, plain words (no quoting).
       const [command, ...args] = stdioLine.split(' -- ')[1]!.trim().split(/\s+/) as [string, ...string[]];
-      await listAndCall(await startStdio(command, args, testEnv({ OPENAI_API_KEY: 'x' })), expectedFor(args), LIST_MODELS);
+      await listAndCall(
+        await startStdio(command, args, testEnv({ OPENAI_API_KEY: 'x' })),
+        expectedFor(args),
+        LIST_MODELS,
+      );
 
       // Claude Code's HTTP transport is Streamable HTTP with the given header; the SDK client does the same.
       const httpLine = script.split('\n').find((l) => l.includes('--transport http'))!;
-      expect(httpLine).toBe('claude mcp add --transport http openai-managed "$OPENAI_MCP_URL" --header "Authorization: Bearer $OPENAI_MCP_API_TOKEN"');
+      expect(httpLine).toBe(
+        'claude mcp add --transport http openai-managed "$OPENAI_MCP_URL" --header "Authorization: Bearer $OPENAI_MCP_API_TOKEN"',
+      );
       const connectWith = async (headers: Record<string, string>) => {
         const client = new Client({ name: 'claude-code-like', version: '0' });
         await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { requestInit: { headers } }));
@@ -333,7 +433,9 @@ describe('client configs in examples/ (each started with exactly its own command
     await copyFile(examples('embed-in-your-server.ts'), path.join(packed.project, line[2]!));
     const [command, ...args] = line[1]!.split(' ') as [string, ...string[]];
     const billing = select((t) => t.access === 'read' && t.tags.includes('billing'));
-    const noArgs = catalog.tools.find((t) => billing.includes(t.name) && !(t.inputSchema.required as string[] | undefined)?.length)!;
+    const noArgs = catalog.tools.find(
+      (t) => billing.includes(t.name) && !(t.inputSchema.required as string[] | undefined)?.length,
+    )!;
     const started = await startStdio(command, args, { ...testEnv({ OPENAI_ADMIN_KEY: 'x' }) });
     const r = (await started.client.callTool({ name: 'monthly_budget', arguments: { team: 'ml' } })) as CallToolResult;
     expect(r.content).toEqual([{ type: 'text', text: '{"team":"ml","budget_usd":500}' }]);
@@ -362,7 +464,11 @@ describe('client configs in examples/ (each started with exactly its own command
     expect(result.stdout).toMatch(/^\S+Z {2}\d+ recent fine-tuning job\(s\)/);
     // Prism answers with values generated from the spec: check the shape, one line per job and the latest event
     // of each job still running.
-    const jobs = [...result.stdout.matchAll(/^ {2}(\S+) {2}(validating_files|queued|running|succeeded|failed|cancelled) *(\S.*)$/gm)];
+    const jobs = [
+      ...result.stdout.matchAll(
+        /^ {2}(\S+) {2}(validating_files|queued|running|succeeded|failed|cancelled) *(\S.*)$/gm,
+      ),
+    ];
     expect(jobs.length).toBe(Number(/(\d+) recent/.exec(result.stdout)![1]));
     const running = jobs.filter((j) => !['succeeded', 'failed', 'cancelled'].includes(j[2]!)).length;
     expect(result.stdout.match(/^ {6}latest: /gm)?.length ?? 0).toBe(running);

@@ -29,7 +29,14 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
 describe('openai-mcp serve (stdio)', () => {
   it('lists filtered tools, calls one against the API, and keeps stdout clean', async () => {
     const getFile = catalog.tools.find((t) => t.http.verb === 'GET' && t.http.path === '/files/{file_id}')!;
-    srv.respond((_q, res) => json(res, 200, { id: 'file-1', object: 'file' }, { 'x-ratelimit-remaining-requests': '9', 'x-ratelimit-limit-requests': '10' }));
+    srv.respond((_q, res) =>
+      json(
+        res,
+        200,
+        { id: 'file-1', object: 'file' },
+        { 'x-ratelimit-remaining-requests': '9', 'x-ratelimit-limit-requests': '10' },
+      ),
+    );
     const stderr: string[] = [];
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -42,16 +49,24 @@ describe('openai-mcp serve (stdio)', () => {
     await client.connect(transport);
 
     const { tools } = await client.listTools();
-    const expected = catalog.tools.filter((t) => t.access === 'read' && t.tags.includes('files')).map((t) => t.name).sort();
+    const expected = catalog.tools
+      .filter((t) => t.access === 'read' && t.tags.includes('files'))
+      .map((t) => t.name)
+      .sort();
     expect(tools.map((t) => t.name).sort()).toEqual(expected);
 
     const r = await client.callTool({ name: getFile.name, arguments: { file_id: 'file-1' } });
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent).toEqual({ id: 'file-1', object: 'file' });
-    expect((r._meta as Record<string, unknown>)['openai/ratelimit']).toEqual({ requests: { 'ratelimit-limit': 10, 'ratelimit-remaining': 9 } });
+    expect((r._meta as Record<string, unknown>)['openai/ratelimit']).toEqual({
+      requests: { 'ratelimit-limit': 10, 'ratelimit-remaining': 9 },
+    });
     expect(srv.requests.at(-1)?.headers.authorization).toBe(`Bearer ${PROJECT_KEY}`);
 
-    const hidden = await client.callTool({ name: catalog.tools.find((t) => t.access === 'write')!.name, arguments: {} });
+    const hidden = await client.callTool({
+      name: catalog.tools.find((t) => t.access === 'write')!.name,
+      arguments: {},
+    });
     expect(hidden.isError).toBe(true);
     expect(textOf(hidden as never)).toMatch(/Unknown tool/);
 
@@ -61,7 +76,10 @@ describe('openai-mcp serve (stdio)', () => {
   }, 30_000);
 
   it('list-tools, --help and a bad filter', () => {
-    const list = spawnSync(process.execPath, [CLI, 'list-tools', '--methods', 'cancel', '--tags', 'fine-tuning'], { encoding: 'utf8', env: cleanEnv({}) });
+    const list = spawnSync(process.execPath, [CLI, 'list-tools', '--methods', 'cancel', '--tags', 'fine-tuning'], {
+      encoding: 'utf8',
+      env: cleanEnv({}),
+    });
     expect(list.status).toBe(0);
     expect(list.stdout).toMatch(/fine_tuning.*cancel/);
     expect(list.stdout).toMatch(/^1 tool$/m);
@@ -74,19 +92,29 @@ describe('openai-mcp serve (stdio)', () => {
     expect(serveHelp.stdout).toContain('--http');
     expect(serveHelp.stdout).toContain('--exposure');
 
-    const bad = spawnSync(process.execPath, [CLI, 'serve', '--methods', 'reed'], { encoding: 'utf8', env: cleanEnv({}) });
+    const bad = spawnSync(process.execPath, [CLI, 'serve', '--methods', 'reed'], {
+      encoding: 'utf8',
+      env: cleanEnv({}),
+    });
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain('Unknown method: reed');
 
-    const badUrl = spawnSync(process.execPath, [CLI, 'serve', '--base-url', 'notaurl'], { encoding: 'utf8', env: cleanEnv({}) });
+    const badUrl = spawnSync(process.execPath, [CLI, 'serve', '--base-url', 'notaurl'], {
+      encoding: 'utf8',
+      env: cleanEnv({}),
+    });
     expect(badUrl.status).toBe(2);
     expect(badUrl.stderr).toContain('--base-url');
     expect(badUrl.stderr).toContain('notaurl');
   });
 
   it('exits quietly when the reader of its output goes away (list-tools --json | head)', () => {
-    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" list-tools --json | head -c 10 >/dev/null`], { encoding: 'utf8', env: cleanEnv({}) });
+    const r = spawnSync(
+      'bash',
+      ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" list-tools --json | head -c 10 >/dev/null`],
+      { encoding: 'utf8', env: cleanEnv({}) },
+    );
     expect(r.status).toBe(0);
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RATE_LIMIT_META_KEY } from '../../runtime/ratelimit.js';
-import { fixtureKit, json, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { fixtureKit, json, PROJECT_KEY, useCaptureServer, textOf } from './helpers.js';
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-});
+const srv = useCaptureServer();
 
 const RL_HEADERS = {
   'x-ratelimit-limit-requests': '500',
@@ -22,9 +15,16 @@ const RL_HEADERS = {
 
 describe('upstream errors (one request each, never retried)', () => {
   it('400 carries status, type, code, message and param', async () => {
-    srv.respond((_q, res) => json(res, 400, {
-      error: { type: 'invalid_request_error', code: 'invalid_value', message: 'Invalid model "gpt-9".', param: 'model' },
-    }));
+    srv.respond((_q, res) =>
+      json(res, 400, {
+        error: {
+          type: 'invalid_request_error',
+          code: 'invalid_value',
+          message: 'Invalid model "gpt-9".',
+          param: 'model',
+        },
+      }),
+    );
     const r = await fixtureKit(srv.baseUrl).callTool('models_list', {});
     expect(r.isError).toBe(true);
     const text = textOf(r);
@@ -34,15 +34,28 @@ describe('upstream errors (one request each, never retried)', () => {
     expect(text).toContain('param=model');
     expect(text).toContain('Invalid model "gpt-9".');
     expect(r.structuredContent).toEqual({
-      error: { status: 400, type: 'invalid_request_error', code: 'invalid_value', message: 'Invalid model "gpt-9".', param: 'model' },
+      error: {
+        status: 400,
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: 'Invalid model "gpt-9".',
+        param: 'model',
+      },
     });
     expect(srv.requests).toHaveLength(1);
   });
 
   it('401 redacts a key echoed by OpenAI', async () => {
-    srv.respond((_q, res) => json(res, 401, {
-      error: { type: 'invalid_request_error', code: 'invalid_api_key', message: `Incorrect API key provided: ${PROJECT_KEY}. Also sk-otherkeyABCDEFGHIJKLMNOP.`, param: null },
-    }));
+    srv.respond((_q, res) =>
+      json(res, 401, {
+        error: {
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+          message: `Incorrect API key provided: ${PROJECT_KEY}. Also sk-otherkeyABCDEFGHIJKLMNOP.`,
+          param: null,
+        },
+      }),
+    );
     const r = await fixtureKit(srv.baseUrl).callTool('models_list', {});
     expect(r.isError).toBe(true);
     const everything = JSON.stringify(r);
@@ -67,9 +80,21 @@ describe('upstream errors (one request each, never retried)', () => {
   });
 
   it('429 returns at once with retry-after and normalized rate-limit fields', async () => {
-    srv.respond((_q, res) => json(res, 429, {
-      error: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests', param: null },
-    }, { ...RL_HEADERS, 'retry-after': '7' }));
+    srv.respond((_q, res) =>
+      json(
+        res,
+        429,
+        {
+          error: {
+            type: 'requests',
+            code: 'rate_limit_exceeded',
+            message: 'Rate limit reached for requests',
+            param: null,
+          },
+        },
+        { ...RL_HEADERS, 'retry-after': '7' },
+      ),
+    );
     const started = Date.now();
     const r = await fixtureKit(srv.baseUrl).callTool('models_list', {});
     expect(Date.now() - started).toBeLessThan(3000);
@@ -84,11 +109,15 @@ describe('upstream errors (one request each, never retried)', () => {
       'retry-after': 7,
     });
     expect((r.structuredContent as { error: Record<string, unknown> }).error['retry-after']).toBe(7);
-    expect(textOf(r)).toMatch(/Rate limits: requests 0\/500 remaining, resets in 62\.5s; tokens 12\/30000 remaining, resets in 0\.02s/);
+    expect(textOf(r)).toMatch(
+      /Rate limits: requests 0\/500 remaining, resets in 62\.5s; tokens 12\/30000 remaining, resets in 0\.02s/,
+    );
   });
 
   it('500 is reported, not retried', async () => {
-    srv.respond((_q, res) => json(res, 500, { error: { type: 'server_error', code: null, message: 'The server had an error', param: null } }));
+    srv.respond((_q, res) =>
+      json(res, 500, { error: { type: 'server_error', code: null, message: 'The server had an error', param: null } }),
+    );
     const r = await fixtureKit(srv.baseUrl).callTool('models_list', {});
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('HTTP 500');
@@ -120,7 +149,7 @@ describe('upstream errors (one request each, never retried)', () => {
     expect(srv.requests).toHaveLength(1);
   });
 
-  it('the caller\'s abort signal cancels the fetch', async () => {
+  it("the caller's abort signal cancels the fetch", async () => {
     srv.respond(() => new Promise(() => {}));
     const ac = new AbortController();
     const pending = fixtureKit(srv.baseUrl).callTool('models_list', {}, { signal: ac.signal });
@@ -150,7 +179,10 @@ describe('before any request', () => {
     const project = await kit.callTool('models_list', {});
     expect(project.isError).toBe(true);
     expect(textOf(project)).toContain('OPENAI_API_KEY');
-    const admin = await fixtureKit(srv.baseUrl, { credentials: { apiKey: PROJECT_KEY }, env: {} }).callTool('admin_api_keys_list', {});
+    const admin = await fixtureKit(srv.baseUrl, { credentials: { apiKey: PROJECT_KEY }, env: {} }).callTool(
+      'admin_api_keys_list',
+      {},
+    );
     expect(admin.isError).toBe(true);
     expect(textOf(admin)).toContain('OPENAI_ADMIN_KEY');
     expect(srv.requests).toHaveLength(0);
@@ -173,7 +205,11 @@ describe('before any request', () => {
     const missing = await kit.callTool('fine_tuning_jobs_create', { model: 'gpt-4o-mini' });
     expect(textOf(missing)).toContain('training_file: is required');
 
-    const viaDefs = await kit.callTool('fine_tuning_jobs_create', { model: 'm', training_file: 'f', metadata: { k: 1 } });
+    const viaDefs = await kit.callTool('fine_tuning_jobs_create', {
+      model: 'm',
+      training_file: 'f',
+      metadata: { k: 1 },
+    });
     expect(textOf(viaDefs)).toContain('metadata.k: must be string');
 
     const unknown = await kit.callTool('models_delete', { model: 'x', force: true });

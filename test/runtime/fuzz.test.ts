@@ -8,7 +8,23 @@ import type { Catalog, ToolDef } from '../../runtime/types.js';
 import { sampleArgs } from '../helpers/sample-args.js';
 
 const BASE = 'http://127.0.0.1:9/v1';
-const HOSTILE_IDS = ['../files', 'a/b?c#d', '%2e%2e', '%2E%2E/x', '..', '.', '/', '?', '#', 'x y', 'ü/ñ', '\u0000', 'a%2Fb', '..%2F..%2Fadmin', 'ok_id'];
+const HOSTILE_IDS = [
+  '../files',
+  'a/b?c#d',
+  '%2e%2e',
+  '%2E%2E/x',
+  '..',
+  '.',
+  '/',
+  '?',
+  '#',
+  'x y',
+  'ü/ñ',
+  '\u0000',
+  'a%2Fb',
+  '..%2F..%2Fadmin',
+  'ok_id',
+];
 
 const requests: { tool: string; url: string }[] = [];
 let current = '';
@@ -24,7 +40,10 @@ const kit = createOpenAiToolkit({
   credentials: { apiKey: 'sk-proj-fuzz', adminKey: 'sk-admin-fuzz' },
   fetch: async (input) => {
     requests.push({ tool: current, url: String(input instanceof Request ? input.url : input) });
-    return new Response('{"object":"list","data":[],"has_more":false}', { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response('{"object":"list","data":[],"has_more":false}', {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
   },
 });
 
@@ -50,7 +69,11 @@ describe('fuzz', () => {
     let calls = 0;
     for (const t of tools) {
       const keys = Object.keys((t.inputSchema.properties ?? {}) as object);
-      const arb = fc.dictionary(fc.constantFrom(...keys, 'unknown_arg', '__proto__', 'constructor'), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 });
+      const arb = fc.dictionary(
+        fc.constantFrom(...keys, 'unknown_arg', '__proto__', 'constructor'),
+        fc.jsonValue({ maxDepth: 3 }),
+        { maxKeys: 6 },
+      );
       const samples = fc.sample(arb, { numRuns: 20, seed: 42 });
       for (const args of [...samples, null, [], 'x', 42, undefined]) {
         current = t.name;

@@ -4,7 +4,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import {
   callOpenAiTool,
@@ -16,7 +16,7 @@ import {
   type ToolDef,
 } from '../../runtime/index.js';
 import { ArgumentValidator, loadGeneratedValidation } from '../../runtime/validation.js';
-import { ADMIN_KEY, json, parseMultipart, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { ADMIN_KEY, json, parseMultipart, PROJECT_KEY, useCaptureServer, textOf } from './helpers.js';
 
 const catalog = catalogJson as unknown as Catalog;
 const find = (verb: string, path: string): ToolDef => {
@@ -25,25 +25,20 @@ const find = (verb: string, path: string): ToolDef => {
   return t;
 };
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-  srv.respond((_q, res) => json(res, 200, { id: 'ok' }));
-});
+const srv = useCaptureServer((_q, res) => json(res, 200, { id: 'ok' }));
 
 const base = () => ({ baseUrl: srv.baseUrl, env: {}, credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY } });
 
 describe('generated catalog', () => {
   it('every tool passes the SDK Client strict tools/list validation (low-level Server and McpServer)', async () => {
-    for (const server of [createOpenAiMcpServer(base()), (() => {
-      const s = new McpServer({ name: 't', version: '0' });
-      registerOpenAiTools(s, base());
-      return s;
-    })()]) {
+    for (const server of [
+      createOpenAiMcpServer(base()),
+      (() => {
+        const s = new McpServer({ name: 't', version: '0' });
+        registerOpenAiTools(s, base());
+        return s;
+      })(),
+    ]) {
       const [a, b] = InMemoryTransport.createLinkedPair();
       const client = new Client({ name: 't', version: '0' });
       await Promise.all([server.connect(b), client.connect(a)]);
@@ -58,7 +53,11 @@ describe('generated catalog', () => {
     for (const t of catalog.tools) {
       const issues = await validator.validate(t, {});
       const required = (t.inputSchema.required as string[] | undefined) ?? [];
-      if (required.length) expect(issues.map((i) => i.path), t.name).toContain(required[0]);
+      if (required.length)
+        expect(
+          issues.map((i) => i.path),
+          t.name,
+        ).toContain(required[0]);
     }
     expect([...validator.fallbacks]).toEqual([]);
   });
@@ -86,12 +85,20 @@ describe('generated catalog', () => {
 
   it('a real fine-tuning job create is validated against the full schema', async () => {
     const tool = find('POST', '/fine_tuning/jobs');
-    const r = await callOpenAiTool(tool.name, { model: 'gpt-4o-mini', training_file: 'file-1', hyperparameters: { n_epochs: 'many' } }, base());
+    const r = await callOpenAiTool(
+      tool.name,
+      { model: 'gpt-4o-mini', training_file: 'file-1', hyperparameters: { n_epochs: 'many' } },
+      base(),
+    );
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('hyperparameters.n_epochs');
     expect(srv.requests).toHaveLength(0);
 
-    const ok = await callOpenAiTool(tool.name, { model: 'gpt-4o-mini', training_file: 'file-1', hyperparameters: { n_epochs: 3 } }, base());
+    const ok = await callOpenAiTool(
+      tool.name,
+      { model: 'gpt-4o-mini', training_file: 'file-1', hyperparameters: { n_epochs: 3 } },
+      base(),
+    );
     expect(ok.isError).toBeFalsy();
     expect(JSON.parse(srv.requests[0].body.toString())).toMatchObject({ hyperparameters: { n_epochs: 3 } });
   });
@@ -99,8 +106,17 @@ describe('generated catalog', () => {
   it('a real file upload goes out as multipart with the purpose field', async () => {
     const tool = find('POST', '/files');
     // A valid batch line: batch files are checked before upload (test/runtime/precheck.test.ts).
-    const line = JSON.stringify({ custom_id: 'r1', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [] } });
-    const r = await callOpenAiTool(tool.name, { file: { content: line, filename: 'a.jsonl' }, purpose: 'batch' }, base());
+    const line = JSON.stringify({
+      custom_id: 'r1',
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { model: 'gpt-4o-mini', messages: [] },
+    });
+    const r = await callOpenAiTool(
+      tool.name,
+      { file: { content: line, filename: 'a.jsonl' }, purpose: 'batch' },
+      base(),
+    );
     expect(r.isError, textOf(r)).toBeFalsy();
     const form = await parseMultipart(srv.requests[0]);
     expect(form.get('purpose')).toBe('batch');
@@ -109,11 +125,15 @@ describe('generated catalog', () => {
 
   it('a real transcription sends stream=false and bracketed arrays', async () => {
     const tool = find('POST', '/audio/transcriptions');
-    const r = await callOpenAiTool(tool.name, {
-      file: { content: 'AAAA', encoding: 'base64', filename: 'a.wav' },
-      model: 'gpt-4o-transcribe',
-      timestamp_granularities: ['word'],
-    }, base());
+    const r = await callOpenAiTool(
+      tool.name,
+      {
+        file: { content: 'AAAA', encoding: 'base64', filename: 'a.wav' },
+        model: 'gpt-4o-transcribe',
+        timestamp_granularities: ['word'],
+      },
+      base(),
+    );
     expect(r.isError, textOf(r)).toBeFalsy();
     const form = await parseMultipart(srv.requests[0]);
     expect(form.get('stream')).toBe('false');
@@ -128,10 +148,24 @@ describe('generated catalog', () => {
 
     const usage = find('GET', '/organization/usage/completions');
     expect(usage.usageBuckets).toBe(true);
-    srv.respond((_q, res) => json(res, 200, {
-      object: 'page', has_more: false, next_page: null,
-      data: [{ object: 'bucket', start_time: 0, end_time: 86400, results: [{ object: 'r', input_tokens: 3 }, { object: 'r', input_tokens: 4 }] }],
-    }));
+    srv.respond((_q, res) =>
+      json(res, 200, {
+        object: 'page',
+        has_more: false,
+        next_page: null,
+        data: [
+          {
+            object: 'bucket',
+            start_time: 0,
+            end_time: 86400,
+            results: [
+              { object: 'r', input_tokens: 3 },
+              { object: 'r', input_tokens: 4 },
+            ],
+          },
+        ],
+      }),
+    );
     const r = await callOpenAiTool(usage.name, { start_time: 0, group_by: ['model'] }, base());
     expect(srv.requests[1].headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
     expect(srv.requests[1].query.getAll('group_by[]')).toEqual(['model']);

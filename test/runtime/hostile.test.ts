@@ -26,18 +26,22 @@ beforeEach(() => {
 
 // Deliberately not `sk-...`: only exact-secret redaction can catch it, so a cut prefix would show.
 const KEY = 'prj-KEY-0123456789abcdefghij';
-const kit = (options: Parameters<typeof fixtureKit>[1] = {}) => fixtureKit(srv.baseUrl, { credentials: { apiKey: KEY }, ...options });
+const kit = (options: Parameters<typeof fixtureKit>[1] = {}) =>
+  fixtureKit(srv.baseUrl, { credentials: { apiKey: KEY }, ...options });
 const everything = (r: unknown) => JSON.stringify(r);
 
 /** Every prefix of the key long enough to be worth something (6+ characters) must be absent. */
 function expectNoKeyPrefix(text: string, key = KEY) {
-  for (let n = key.length; n >= 6; n--) expect(text, `leaked ${n} characters of the key`).not.toContain(key.slice(0, n));
+  for (let n = key.length; n >= 6; n--)
+    expect(text, `leaked ${n} characters of the key`).not.toContain(key.slice(0, n));
 }
 
 describe('redaction happens before any cut', () => {
   it('an upstream error message with the key at every offset around the 2,000-character cut', async () => {
     for (let offset = 2000 - KEY.length - 1; offset <= 2001; offset++) {
-      srv.respond((_q, res) => json(res, 401, { error: { message: `${'x'.repeat(offset)}${KEY} trailing`, type: 'auth' } }));
+      srv.respond((_q, res) =>
+        json(res, 401, { error: { message: `${'x'.repeat(offset)}${KEY} trailing`, type: 'auth' } }),
+      );
       const r = await kit().callTool('models_list', {});
       expect(r.isError).toBe(true);
       expectNoKeyPrefix(everything(r));
@@ -46,7 +50,9 @@ describe('redaction happens before any cut', () => {
 
   it('a non-JSON error body with the key at the cut', async () => {
     for (const offset of [2000 - KEY.length + 1, 2000 - 3, 1999]) {
-      srv.respond((_q, res) => void res.writeHead(502, { 'content-type': 'text/html' }).end(`${'<'.repeat(offset)}${KEY}>`));
+      srv.respond(
+        (_q, res) => void res.writeHead(502, { 'content-type': 'text/html' }).end(`${'<'.repeat(offset)}${KEY}>`),
+      );
       expectNoKeyPrefix(everything(await kit().callTool('models_list', {})));
     }
   });
@@ -54,7 +60,12 @@ describe('redaction happens before any cut', () => {
   it('a text result cut at maxTextChars with the key straddling the cut', async () => {
     const cap = 300;
     for (let offset = cap - KEY.length; offset <= cap; offset++) {
-      srv.respond((_q, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end(`${'t'.repeat(offset)}${KEY}${'u'.repeat(500)}`));
+      srv.respond(
+        (_q, res) =>
+          void res
+            .writeHead(200, { 'content-type': 'text/plain' })
+            .end(`${'t'.repeat(offset)}${KEY}${'u'.repeat(500)}`),
+      );
       const r = await kit({ maxTextChars: cap }).callTool('files_content', { file_id: 'file-1' });
       expect(textOf(r)).toContain('[Truncated');
       expectNoKeyPrefix(everything(r));
@@ -95,7 +106,12 @@ describe('redaction happens before any cut', () => {
     const odd = 'key"with\\odd/chars-0123456789';
     const escaped = JSON.stringify(odd).slice(1, -1);
     // Raw text (not parsed) that carries the escaped spelling, and a JSON body whose string holds the raw key.
-    srv.respond((_q, res) => void res.writeHead(500, { 'content-type': 'text/plain' }).end(`echo: ${escaped} and ${encodeURIComponent(odd)}`));
+    srv.respond(
+      (_q, res) =>
+        void res
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end(`echo: ${escaped} and ${encodeURIComponent(odd)}`),
+    );
     const r1 = await kit({ credentials: { apiKey: odd } }).callTool('models_list', {});
     expect(textOf(r1)).not.toContain(escaped);
     expect(textOf(r1)).not.toContain(encodeURIComponent(odd));
@@ -127,7 +143,10 @@ describe('redirects are never followed', () => {
   it('302 to another origin: isError with status and Location, nothing sent there', async () => {
     const target = `${other.baseUrl}/models`;
     srv.respond((_q, res) => void res.writeHead(302, { location: target }).end());
-    const r = await kit({ credentials: { apiKey: KEY, organization: 'org-1', project: 'proj-1' } }).callTool('models_list', {});
+    const r = await kit({ credentials: { apiKey: KEY, organization: 'org-1', project: 'proj-1' } }).callTool(
+      'models_list',
+      {},
+    );
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('HTTP 302');
     expect(textOf(r)).toContain(target);
@@ -138,7 +157,10 @@ describe('redirects are never followed', () => {
 
   it('307 on an upload: the file is not sent again anywhere', async () => {
     srv.respond((_q, res) => void res.writeHead(307, { location: `${other.baseUrl}/files` }).end());
-    const r = await kit().callTool('files_create', { file: { content: 'secret file body', filename: 'a.txt' }, purpose: 'assistants' });
+    const r = await kit().callTool('files_create', {
+      file: { content: 'secret file body', filename: 'a.txt' },
+      purpose: 'assistants',
+    });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('HTTP 307');
     expect(srv.requests).toHaveLength(1);
@@ -146,7 +168,12 @@ describe('redirects are never followed', () => {
   });
 
   it('same-origin redirect to an admin path: the key is not sent there', async () => {
-    srv.respond((q, res) => void (q.path === '/v1/models' ? res.writeHead(301, { location: '/v1/organization/admin_api_keys' }).end() : json(res, 200, { leaked: true })));
+    srv.respond(
+      (q, res) =>
+        void (q.path === '/v1/models'
+          ? res.writeHead(301, { location: '/v1/organization/admin_api_keys' }).end()
+          : json(res, 200, { leaked: true })),
+    );
     const r = await kit().callTool('models_list', {});
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('/v1/organization/admin_api_keys');
@@ -156,7 +183,9 @@ describe('redirects are never followed', () => {
 
 describe('sizes that would end a stdio session', () => {
   it('a 6 MB upstream error message is cut (after redaction)', async () => {
-    srv.respond((_q, res) => json(res, 400, { error: { message: `${KEY} ${'e'.repeat(6_000_000)}`, type: 't'.repeat(100_000) } }));
+    srv.respond((_q, res) =>
+      json(res, 400, { error: { message: `${KEY} ${'e'.repeat(6_000_000)}`, type: 't'.repeat(100_000) } }),
+    );
     const r = await kit().callTool('models_list', {});
     expect(everything(r).length).toBeLessThan(6000);
     expect(textOf(r)).toContain('[REDACTED]');
@@ -192,7 +221,12 @@ describe('odd input gets a clear isError', () => {
     const r = await kit().callTool('files_get', { file_id: 'f' });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('nests deeper than 1000 levels');
-    srv.respond((_q, res) => void res.writeHead(400, { 'content-type': 'application/json' }).end(`{"error":{"message":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`));
+    srv.respond(
+      (_q, res) =>
+        void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(`{"error":{"message":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`),
+    );
     const e = await kit().callTool('files_get', { file_id: 'f' });
     expect(e.isError).toBe(true);
     expect(textOf(e)).toContain('HTTP 400');
@@ -230,7 +264,10 @@ describe('odd input gets a clear isError', () => {
 
   it('base64 file content that decodes to 0 bytes is refused', async () => {
     for (const content of ['', '==', ' \n ']) {
-      const r = await kit().callTool('files_create', { file: { content, encoding: 'base64', filename: 'a.bin' }, purpose: 'assistants' });
+      const r = await kit().callTool('files_create', {
+        file: { content, encoding: 'base64', filename: 'a.bin' },
+        purpose: 'assistants',
+      });
       expect(r.isError).toBe(true);
       expect(textOf(r)).toContain('file.content: decodes to 0 bytes');
     }
@@ -238,7 +275,9 @@ describe('odd input gets a clear isError', () => {
   });
 
   it('negative retry-after is clamped and an absent limit prints no undefined', async () => {
-    srv.respond((_q, res) => json(res, 429, { error: { message: 'slow down' } }, { 'retry-after': '-30', 'x-ratelimit-reset-requests': '2s' }));
+    srv.respond((_q, res) =>
+      json(res, 429, { error: { message: 'slow down' } }, { 'retry-after': '-30', 'x-ratelimit-reset-requests': '2s' }),
+    );
     const r = await kit().callTool('models_list', {});
     const text = textOf(r);
     expect(text).toContain('retry-after=0s');
@@ -250,7 +289,12 @@ describe('odd input gets a clear isError', () => {
   });
 
   it('argument errors come before the missing-key check', async () => {
-    const noKey = createToolkit({ catalog: fixtureCatalog, validation: fixtureValidation, baseUrl: srv.baseUrl, env: {} });
+    const noKey = createToolkit({
+      catalog: fixtureCatalog,
+      validation: fixtureValidation,
+      baseUrl: srv.baseUrl,
+      env: {},
+    });
     const bad = await noKey.callTool('fine_tuning_jobs_list', { limit: 'ten' });
     expect(textOf(bad)).toContain('Invalid arguments');
     expect(textOf(bad)).toContain('limit');

@@ -4,7 +4,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiToolkit, type OpenAiToolkit } from '../../runtime/index.js';
 import { checkBatchFile, checkFineTuneFile, MAX_LISTED } from '../../runtime/precheck.js';
-import { ADMIN_KEY, json, parseMultipart, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import {
+  ADMIN_KEY,
+  json,
+  parseMultipart,
+  PROJECT_KEY,
+  startCaptureServer,
+  textOf,
+  type CaptureServer,
+} from './helpers.js';
 
 const jsonl = (lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n');
 const chat = (...messages: unknown[]) => ({ messages });
@@ -16,7 +24,15 @@ describe('fine-tune files', () => {
     const call = { id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"id":1}' } };
     const file = jsonl([
       chat({ role: 'system', content: 'Be brief.' }, u('Hi'), a('Hello.')),
-      { ...chat(u('Find order 1'), a(null, { tool_calls: [call] }), { role: 'tool', tool_call_id: 'c1', content: '{}' }, a('Found it.', { weight: 1 })), tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }] },
+      {
+        ...chat(
+          u('Find order 1'),
+          a(null, { tool_calls: [call] }),
+          { role: 'tool', tool_call_id: 'c1', content: '{}' },
+          a('Found it.', { weight: 1 }),
+        ),
+        tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }],
+      },
       chat(u('Hi'), a('Nope', { weight: 0 }), u('Again'), a('Hello.')),
       '',
     ]);
@@ -35,7 +51,11 @@ describe('fine-tune files', () => {
       { prompt: 'legacy', completion: 'format' },
     ]);
     const issues = checkFineTuneFile(file);
-    const byLine = (n: number) => issues.filter((i) => i.line === n).map((i) => i.message).join(' | ');
+    const byLine = (n: number) =>
+      issues
+        .filter((i) => i.line === n)
+        .map((i) => i.message)
+        .join(' | ');
     expect(issues.some((i) => i.line === 1)).toBe(false);
     expect(byLine(2)).toMatch(/not valid JSON/);
     expect(byLine(3)).toMatch(/last message must be the assistant's answer \(got role "user"\)/);
@@ -47,7 +67,11 @@ describe('fine-tune files', () => {
   });
 
   it('checks preference (DPO) files in their own format', () => {
-    const ok = { input: { messages: [u('Summarize')] }, preferred_output: [a('Short.')], non_preferred_output: [a('Long...')] };
+    const ok = {
+      input: { messages: [u('Summarize')] },
+      preferred_output: [a('Short.')],
+      non_preferred_output: [a('Long...')],
+    };
     expect(checkFineTuneFile(jsonl([ok, ok]))).toEqual([]);
     const issues = checkFineTuneFile(jsonl([ok, { ...ok, non_preferred_output: [u('x')] }, chat(u('q'), a('a'))]));
     expect(issues.map((i) => i.line)).toEqual([2, 3, 3, 3]);
@@ -56,7 +80,10 @@ describe('fine-tune files', () => {
   });
 
   it('takes a file whose every example ends with the user and carries grader fields as reinforcement data', () => {
-    const rft = jsonl([{ ...chat({ role: 'developer', content: 'Answer with a number.' }, u('2+2?')), reference_answer: '4' }, { ...chat(u('3+3?')), reference_answer: '6' }]);
+    const rft = jsonl([
+      { ...chat({ role: 'developer', content: 'Answer with a number.' }, u('2+2?')), reference_answer: '4' },
+      { ...chat(u('3+3?')), reference_answer: '6' },
+    ]);
     expect(checkFineTuneFile(rft)).toEqual([]);
     // Without grader fields such lines are chat examples missing their answer.
     expect(checkFineTuneFile(jsonl([chat(u('2+2?')), chat(u('3+3?'))])).map((i) => i.line)).toEqual([1, 2]);
@@ -68,7 +95,13 @@ describe('fine-tune files', () => {
 });
 
 describe('batch files', () => {
-  const req = (id: string, url = '/v1/chat/completions', extra: object = {}) => ({ custom_id: id, method: 'POST', url, body: { model: 'gpt-4o-mini', messages: [] }, ...extra });
+  const req = (id: string, url = '/v1/chat/completions', extra: object = {}) => ({
+    custom_id: id,
+    method: 'POST',
+    url,
+    body: { model: 'gpt-4o-mini', messages: [] },
+    ...extra,
+  });
 
   it('accepts requests with unique custom_ids to one endpoint', () => {
     expect(checkBatchFile(jsonl([req('a'), req('b')]), 100)).toEqual([]);
@@ -76,10 +109,23 @@ describe('batch files', () => {
 
   it('reports missing fields, duplicate custom_ids and a second endpoint, by line', () => {
     const { body: _b, ...noBody } = req('c');
-    const issues = checkBatchFile(jsonl([req('a'), req('a'), req('b', '/v1/embeddings'), noBody, req('d', '/v1/chat/completions', { method: 'GET' }), req('e', 'chat')]), 100);
+    const issues = checkBatchFile(
+      jsonl([
+        req('a'),
+        req('a'),
+        req('b', '/v1/embeddings'),
+        noBody,
+        req('d', '/v1/chat/completions', { method: 'GET' }),
+        req('e', 'chat'),
+      ]),
+      100,
+    );
     expect(issues).toEqual([
       { line: 2, message: 'custom_id "a" is already used on line 1' },
-      { line: 3, message: 'url /v1/embeddings differs from /v1/chat/completions (line 1); one batch file calls one endpoint' },
+      {
+        line: 3,
+        message: 'url /v1/embeddings differs from /v1/chat/completions (line 1); one batch file calls one endpoint',
+      },
       { line: 4, message: expect.stringMatching(/^body: /) },
       { line: 5, message: expect.stringMatching(/^method: /) },
       { line: 6, message: 'url: must be an API path such as /v1/chat/completions' },
@@ -88,7 +134,11 @@ describe('batch files', () => {
 
   it('enforces the Batch API size and request-count limits for the whole file', () => {
     const lines = Array.from({ length: 50_001 }, (_, i) => JSON.stringify(req(`r${i}`))).join('\n');
-    expect(checkBatchFile(lines, 300 * 1024 * 1024).filter((i) => i.line === 0).map((i) => i.message)).toEqual([
+    expect(
+      checkBatchFile(lines, 300 * 1024 * 1024)
+        .filter((i) => i.line === 0)
+        .map((i) => i.message),
+    ).toEqual([
       '50001 requests; a batch file holds at most 50000',
       `${300 * 1024 * 1024} bytes; a batch file is at most ${200 * 1024 * 1024} bytes (200 MB)`,
     ]);
@@ -100,7 +150,11 @@ describe('create_a_open_ai_file with pre-checks', () => {
   let kit: OpenAiToolkit;
   beforeAll(async () => {
     srv = await startCaptureServer();
-    kit = createOpenAiToolkit({ baseUrl: srv.baseUrl, env: {}, credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY } });
+    kit = createOpenAiToolkit({
+      baseUrl: srv.baseUrl,
+      env: {},
+      credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY },
+    });
   });
   afterAll(() => srv.close());
   beforeEach(() => {
@@ -111,7 +165,10 @@ describe('create_a_open_ai_file with pre-checks', () => {
   const bad = jsonl(Array.from({ length: 30 }, (_, i) => chat(u(`q${i}`))));
 
   it('refuses a bad file with capped line numbers and uploads nothing', async () => {
-    const r = await kit.callTool('create_a_open_ai_file', { file: { content: bad, filename: 'train.jsonl' }, purpose: 'fine-tune' });
+    const r = await kit.callTool('create_a_open_ai_file', {
+      file: { content: bad, filename: 'train.jsonl' },
+      purpose: 'fine-tune',
+    });
     expect(r.isError).toBe(true);
     const text = textOf(r);
     expect(text).toMatch(/fine-tune file has 30 problems on 30 lines; nothing was uploaded/);
@@ -125,13 +182,20 @@ describe('create_a_open_ai_file with pre-checks', () => {
   });
 
   it('checks base64 content the same way', async () => {
-    const r = await kit.callTool('create_a_open_ai_file', { file: { content: Buffer.from(bad).toString('base64'), encoding: 'base64', filename: 't.jsonl' }, purpose: 'fine-tune' });
+    const r = await kit.callTool('create_a_open_ai_file', {
+      file: { content: Buffer.from(bad).toString('base64'), encoding: 'base64', filename: 't.jsonl' },
+      purpose: 'fine-tune',
+    });
     expect(r.isError).toBe(true);
     expect(srv.requests).toHaveLength(0);
   });
 
   it('uploads it anyway with skip_validation: true, without sending that flag', async () => {
-    const r = await kit.callTool('create_a_open_ai_file', { file: { content: bad, filename: 'train.jsonl' }, purpose: 'fine-tune', skip_validation: true });
+    const r = await kit.callTool('create_a_open_ai_file', {
+      file: { content: bad, filename: 'train.jsonl' },
+      purpose: 'fine-tune',
+      skip_validation: true,
+    });
     expect(r.isError, textOf(r)).toBeFalsy();
     const form = await parseMultipart(srv.requests[0]!);
     expect([...form.keys()].sort()).toEqual(['file', 'purpose']);
@@ -139,7 +203,10 @@ describe('create_a_open_ai_file with pre-checks', () => {
   });
 
   it('leaves files of other purposes alone', async () => {
-    const r = await kit.callTool('create_a_open_ai_file', { file: { content: 'not jsonl at all', filename: 'notes.txt' }, purpose: 'assistants' });
+    const r = await kit.callTool('create_a_open_ai_file', {
+      file: { content: 'not jsonl at all', filename: 'notes.txt' },
+      purpose: 'assistants',
+    });
     expect(r.isError, textOf(r)).toBeFalsy();
     expect(srv.requests).toHaveLength(1);
   });

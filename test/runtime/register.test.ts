@@ -2,21 +2,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerToolkit } from '../../runtime/register.js';
 import { createServerForToolkit } from '../../runtime/server.js';
 import { fixtureCatalog } from '../fixtures/catalog.js';
-import { fixtureKit, json, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { fixtureKit, json, useCaptureServer, textOf } from './helpers.js';
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-  srv.respond((_q, res) => json(res, 200, { object: 'list', data: [{ id: 'gpt-4o' }], has_more: false }));
-});
+const srv = useCaptureServer((_q, res) =>
+  json(res, 200, { object: 'list', data: [{ id: 'gpt-4o' }], has_more: false }),
+);
 
 async function connect(server: McpServer | Server): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -64,7 +58,10 @@ for (const [label, make] of Object.entries(flavours)) {
       const server = make();
       registerToolkit(server, fixtureKit(srv.baseUrl));
       const client = await connect(server);
-      const r = await client.callTool({ name: 'fine_tuning_jobs_create', arguments: { model: 'm', training_file: 'f', hyperparameters: { n_epochs: 0 } } });
+      const r = await client.callTool({
+        name: 'fine_tuning_jobs_create',
+        arguments: { model: 'm', training_file: 'f', hyperparameters: { n_epochs: 0 } },
+      });
       expect(r.isError).toBe(true);
       expect(textOf(r as never)).toContain('hyperparameters.n_epochs');
       expect(srv.requests).toHaveLength(0);
@@ -78,7 +75,9 @@ for (const [label, make] of Object.entries(flavours)) {
       const hidden = await client.callTool({ name: 'models_delete', arguments: { model: 'x' } });
       const missing = await client.callTool({ name: 'no_such_tool', arguments: { model: 'x' } });
       expect(hidden.isError).toBe(true);
-      expect(textOf(hidden as never).replace('models_delete', 'NAME')).toBe(textOf(missing as never).replace('no_such_tool', 'NAME'));
+      expect(textOf(hidden as never).replace('models_delete', 'NAME')).toBe(
+        textOf(missing as never).replace('no_such_tool', 'NAME'),
+      );
       expect(srv.requests).toHaveLength(0);
       await client.close();
     });

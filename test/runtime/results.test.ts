@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flattenUsage } from '../../runtime/results.js';
-import { fixtureKit, json, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { fixtureKit, json, useCaptureServer, textOf } from './helpers.js';
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-});
+const srv = useCaptureServer();
 
-const jobs = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `ftjob-${i}`, object: 'fine_tuning.job', status: 'succeeded' }));
+const jobs = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: `ftjob-${i}`, object: 'fine_tuning.job', status: 'succeeded' }));
 
 describe('json results', () => {
   it('returns structuredContent and the same compact JSON as text', async () => {
@@ -32,7 +26,9 @@ describe('json results', () => {
     const r = await fixtureKit(srv.baseUrl).callTool('fine_tuning_jobs_list', { limit: 3 });
     expect(r.structuredContent).toEqual({ result: jobs(3), next_cursor: 'ftjob-2', has_more: true });
 
-    srv.respond((_q, res) => json(res, 200, { object: 'list', data: jobs(2), first_id: 'a', last_id: 'key-last', has_more: true }));
+    srv.respond((_q, res) =>
+      json(res, 200, { object: 'list', data: jobs(2), first_id: 'a', last_id: 'key-last', has_more: true }),
+    );
     const withLastId = await fixtureKit(srv.baseUrl).callTool('admin_api_keys_list', {});
     expect(withLastId.structuredContent).toMatchObject({ next_cursor: 'key-last', has_more: true });
 
@@ -85,16 +81,43 @@ describe('usage buckets', () => {
     next_page: 'page_2',
     data: [
       {
-        object: 'bucket', start_time: 1736553600, end_time: 1736640000,
+        object: 'bucket',
+        start_time: 1736553600,
+        end_time: 1736640000,
         results: [
-          { object: 'organization.usage.completions.result', input_tokens: 100, output_tokens: 20, num_model_requests: 2, model: 'gpt-4o', amount: { value: 0.5, currency: 'usd' } },
-          { object: 'organization.usage.completions.result', input_tokens: 50, output_tokens: 5, num_model_requests: 1, model: 'gpt-4o-mini', amount: { value: 0.25, currency: 'usd' } },
+          {
+            object: 'organization.usage.completions.result',
+            input_tokens: 100,
+            output_tokens: 20,
+            num_model_requests: 2,
+            model: 'gpt-4o',
+            amount: { value: 0.5, currency: 'usd' },
+          },
+          {
+            object: 'organization.usage.completions.result',
+            input_tokens: 50,
+            output_tokens: 5,
+            num_model_requests: 1,
+            model: 'gpt-4o-mini',
+            amount: { value: 0.25, currency: 'usd' },
+          },
         ],
       },
       { object: 'bucket', start_time: 1736640000, end_time: 1736726400, results: [] },
       {
-        object: 'bucket', start_time: 1736726400, end_time: 1736812800,
-        results: [{ object: 'organization.usage.completions.result', input_tokens: 1, output_tokens: 1, num_model_requests: 1, model: null, amount: { value: 0.1, currency: 'usd' } }],
+        object: 'bucket',
+        start_time: 1736726400,
+        end_time: 1736812800,
+        results: [
+          {
+            object: 'organization.usage.completions.result',
+            input_tokens: 1,
+            output_tokens: 1,
+            num_model_requests: 1,
+            model: null,
+            amount: { value: 0.1, currency: 'usd' },
+          },
+        ],
       },
     ],
   };
@@ -103,8 +126,13 @@ describe('usage buckets', () => {
     const out = flattenUsage(page);
     expect(out.rows).toHaveLength(3);
     expect((out.rows as Array<Record<string, unknown>>)[0]).toEqual({
-      start_time_iso: '2025-01-11T00:00:00.000Z', end_time_iso: '2025-01-12T00:00:00.000Z',
-      input_tokens: 100, output_tokens: 20, num_model_requests: 2, model: 'gpt-4o', amount: { value: 0.5, currency: 'usd' },
+      start_time_iso: '2025-01-11T00:00:00.000Z',
+      end_time_iso: '2025-01-12T00:00:00.000Z',
+      input_tokens: 100,
+      output_tokens: 20,
+      num_model_requests: 2,
+      model: 'gpt-4o',
+      amount: { value: 0.5, currency: 'usd' },
     });
     expect(out.totals).toEqual({ input_tokens: 151, output_tokens: 26, num_model_requests: 4, 'amount.value': 0.85 });
     expect(out.bucket_count).toBe(3);
@@ -114,7 +142,11 @@ describe('usage buckets', () => {
 
   it('is what a usage tool returns', async () => {
     srv.respond((_q, res) => json(res, 200, page));
-    const r = await fixtureKit(srv.baseUrl).callTool('usage_completions', { start_time: 1736553600, group_by: ['model'], page: 'page_1' });
+    const r = await fixtureKit(srv.baseUrl).callTool('usage_completions', {
+      start_time: 1736553600,
+      group_by: ['model'],
+      page: 'page_1',
+    });
     expect(srv.requests[0].query.getAll('group_by[]')).toEqual(['model']);
     expect(srv.requests[0].query.get('page')).toBe('page_1');
     expect(r.structuredContent).toMatchObject({ totals: { input_tokens: 151 }, next_cursor: 'page_2' });
@@ -123,10 +155,12 @@ describe('usage buckets', () => {
 
 describe('binary results', () => {
   const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]);
-  const binary = (type: string, body: Buffer | string = bytes) => (_q: unknown, res: import('node:http').ServerResponse) => {
-    res.writeHead(200, { 'content-type': type });
-    res.end(body);
-  };
+  const binary =
+    (type: string, body: Buffer | string = bytes) =>
+    (_q: unknown, res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': type });
+      res.end(body);
+    };
 
   it('image/* becomes an image block', async () => {
     srv.respond(binary('image/png'));
@@ -136,14 +170,21 @@ describe('binary results', () => {
 
   it('audio/* becomes an audio block', async () => {
     srv.respond(binary('audio/mpeg'));
-    const r = await fixtureKit(srv.baseUrl).callTool('audio_speech_create', { model: 'tts-1', input: 'hi', voice: 'alloy' });
+    const r = await fixtureKit(srv.baseUrl).callTool('audio_speech_create', {
+      model: 'tts-1',
+      input: 'hi',
+      voice: 'alloy',
+    });
     expect(r.content[0]).toEqual({ type: 'audio', data: bytes.toString('base64'), mimeType: 'audio/mpeg' });
   });
 
   it('other bytes become a blob resource', async () => {
     srv.respond(binary('application/zip'));
     const r = await fixtureKit(srv.baseUrl).callTool('files_content', { file_id: 'file-9' });
-    expect(r.content[0]).toMatchObject({ type: 'resource', resource: { mimeType: 'application/zip', blob: bytes.toString('base64') } });
+    expect(r.content[0]).toMatchObject({
+      type: 'resource',
+      resource: { mimeType: 'application/zip', blob: bytes.toString('base64') },
+    });
     expect((r.content[0] as { resource: { uri: string } }).resource.uri).toContain('/files/file-9/content');
   });
 
@@ -165,12 +206,29 @@ describe('binary results', () => {
 describe('list tools without a cursor parameter', () => {
   it('still answer {result, next_cursor, has_more}', async () => {
     const { shapeSuccess } = await import('../../runtime/results.js');
-    const catalog = (await import('../../generated/catalog.json', { with: { type: 'json' } })).default as unknown as import('../../runtime/types.js').Catalog;
+    const catalog = (await import('../../generated/catalog.json', { with: { type: 'json' } }))
+      .default as unknown as import('../../runtime/types.js').Catalog;
     const models = catalog.tools.find((t) => t.name === 'list_all_open_ai_models')!;
     expect(models.pagination).toBeUndefined();
     const body = JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o', object: 'model' }] });
-    const raw = { status: 200, statusText: 'OK', headers: new Headers({ 'content-type': 'application/json' }), bytes: new TextEncoder().encode(body), truncated: false };
-    const result = shapeSuccess(models, raw as never, { maxTextChars: 100_000, maxResponseBytes: 1_000_000, maxBinaryChars: 1_000_000, url: 'http://x/v1/models', redact: (t: string) => t });
-    expect(result.structuredContent).toEqual({ result: [{ id: 'gpt-4o', object: 'model' }], next_cursor: null, has_more: false });
+    const raw = {
+      status: 200,
+      statusText: 'OK',
+      headers: new Headers({ 'content-type': 'application/json' }),
+      bytes: new TextEncoder().encode(body),
+      truncated: false,
+    };
+    const result = shapeSuccess(models, raw as never, {
+      maxTextChars: 100_000,
+      maxResponseBytes: 1_000_000,
+      maxBinaryChars: 1_000_000,
+      url: 'http://x/v1/models',
+      redact: (t: string) => t,
+    });
+    expect(result.structuredContent).toEqual({
+      result: [{ id: 'gpt-4o', object: 'model' }],
+      next_cursor: null,
+      has_more: false,
+    });
   });
 });

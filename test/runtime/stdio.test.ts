@@ -56,7 +56,10 @@ describe('openai-mcp serve keeps the session', () => {
     const before = srv.requests.length;
     const big = Buffer.alloc(largestUploadBytes() + 1_000_000, 1).toString('base64');
     await expect(
-      client.callTool({ name: upload.name, arguments: { file: { content: big, encoding: 'base64', filename: 'big.bin' }, purpose: 'assistants' } }),
+      client.callTool({
+        name: upload.name,
+        arguments: { file: { content: big, encoding: 'base64', filename: 'big.bin' }, purpose: 'assistants' },
+      }),
     ).rejects.toThrow(new RegExp(`over this server's ${DEFAULT_MAX_MESSAGE_BYTES}-byte limit.*serve --http`));
     expect(srv.requests.length).toBe(before);
     const r = await client.callTool({ name: getFile.name, arguments: { file_id: 'file-1' } });
@@ -74,7 +77,10 @@ describe('openai-mcp serve keeps the session', () => {
     const size = largestUploadBytes() - 100_000;
     const r = await client.callTool({
       name: upload.name,
-      arguments: { file: { content: Buffer.alloc(size, 2).toString('base64'), encoding: 'base64', filename: 'ok.bin' }, purpose: 'assistants' },
+      arguments: {
+        file: { content: Buffer.alloc(size, 2).toString('base64'), encoding: 'base64', filename: 'ok.bin' },
+        purpose: 'assistants',
+      },
     });
     expect(r.isError).toBeFalsy();
     expect(srv.requests.at(-1)!.body.length).toBeGreaterThan(size);
@@ -83,14 +89,20 @@ describe('openai-mcp serve keeps the session', () => {
 
   it('an 8 MB image download is refused with a note, and the session goes on', async () => {
     const content = byPath('GET', '/files/{file_id}/content');
-    srv.respond((q, res) => void (q.path.endsWith('/content')
-      ? res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(8_000_000, 3))
-      : json(res, 200, { id: 'file-3' })));
+    srv.respond(
+      (q, res) =>
+        void (q.path.endsWith('/content')
+          ? res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(8_000_000, 3))
+          : json(res, 200, { id: 'file-3' })),
+    );
     const { client } = await connect();
     const r = await client.callTool({ name: content.name, arguments: { file_id: 'file-3' } });
     expect(r.isError).toBe(true);
     expect(textOf(r as never)).toMatch(/8000000 bytes of image\/png, over the \d+-byte limit/);
-    const next = await client.callTool({ name: byPath('GET', '/files/{file_id}').name, arguments: { file_id: 'file-3' } });
+    const next = await client.callTool({
+      name: byPath('GET', '/files/{file_id}').name,
+      arguments: { file_id: 'file-3' },
+    });
     expect(next.isError).toBeFalsy();
     await client.close();
   }, 60_000);
@@ -101,37 +113,60 @@ describe('openai-mcp serve keeps the session', () => {
       await new Promise((r) => setTimeout(r, 800));
       json(res, 200, { id: 'file-slow', object: 'file' });
     });
-    const child = spawn(process.execPath, [CLI, 'serve', '--base-url', srv.baseUrl], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--base-url', srv.baseUrl], {
+      env: env(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const send = (m: object) => child.stdin.write(`${JSON.stringify(m)}\n`);
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+    });
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: getFile.name, arguments: { file_id: 'file-slow' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: getFile.name, arguments: { file_id: 'file-slow' } },
+    });
     child.stdin.end();
     expect(await exited).toBe(0);
-    const replies = out.trim().split('\n').map((l) => JSON.parse(l) as { id: number; result?: { structuredContent?: unknown } });
+    const replies = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; result?: { structuredContent?: unknown } });
     expect(replies.find((m) => m.id === 2)?.result?.structuredContent).toEqual({ id: 'file-slow', object: 'file' });
   }, 30_000);
 });
 
 describe('the line transport', () => {
   it('finds the id of a line it only saw the edges of, in either member order', () => {
-    expect(idFromEdges('{"method":"tools/call","params":{"arguments":{"id":99', '"}}},"jsonrpc":"2.0","id":7}')).toBe(7);
+    expect(idFromEdges('{"method":"tools/call","params":{"arguments":{"id":99', '"}}},"jsonrpc":"2.0","id":7}')).toBe(
+      7,
+    );
     expect(idFromEdges('{"jsonrpc":"2.0","id":"abc","method":"tools/call","params":{', 'xx"}}}')).toBe('abc');
     expect(idFromEdges('{"method":"tools/call","params":{"id":5', 'x":{"id":5}}}')).toBeUndefined();
   });
 
   /** A real low-level Server on in-memory streams, with small limits. */
-  async function harness(opts: { maxMessageBytes?: number; maxReplyBytes?: number }, reply: (args: Record<string, unknown>) => string) {
+  async function harness(
+    opts: { maxMessageBytes?: number; maxReplyBytes?: number },
+    reply: (args: Record<string, unknown>) => string,
+  ) {
     const stdin = new PassThrough();
     const stdout = new PassThrough();
     const logs: string[] = [];
     const server = new Server({ name: 't', version: '0' }, { capabilities: { tools: {} } });
-    server.setRequestHandler(CallToolRequestSchema, (req) => ({ content: [{ type: 'text', text: reply(req.params.arguments ?? {}) }] }));
+    server.setRequestHandler(CallToolRequestSchema, (req) => ({
+      content: [{ type: 'text', text: reply(req.params.arguments ?? {}) }],
+    }));
     const done = serveStdio(server, { log: (m) => logs.push(m), stdin, stdout, ...opts });
     const lines: Array<Record<string, unknown>> = [];
     let buf = '';
@@ -146,17 +181,23 @@ describe('the line transport', () => {
       for (let i = 0; i < 200 && !lines.some((l) => l.id === id); i++) await new Promise((r) => setTimeout(r, 5));
       return lines.find((l) => l.id === id);
     };
-    stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '0' } } })}\n`);
+    stdin.write(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '0' } } })}\n`,
+    );
     await answer(0);
     return { stdin, logs, answer, done };
   }
-  const call = (id: number, args: object) => `${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 't', arguments: args } })}\n`;
+  const call = (id: number, args: object) =>
+    `${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 't', arguments: args } })}\n`;
 
   it('answers an oversized request (arriving in many chunks) with an error and keeps serving', async () => {
     const h = await harness({ maxMessageBytes: 50_000 }, (a) => `echo ${String(a.v).length}`);
     const line = call(1, { v: 'x'.repeat(200_000) });
     for (let i = 0; i < line.length; i += 7000) h.stdin.write(line.slice(i, i + 7000));
-    expect((await h.answer(1))?.error).toMatchObject({ code: -32600, message: expect.stringContaining('50000-byte limit') });
+    expect((await h.answer(1))?.error).toMatchObject({
+      code: -32600,
+      message: expect.stringContaining('50000-byte limit'),
+    });
     h.stdin.write(call(2, { v: 'y'.repeat(100) }));
     expect(await h.answer(2)).toMatchObject({ result: { content: [{ type: 'text', text: 'echo 100' }] } });
     h.stdin.end();
@@ -166,7 +207,10 @@ describe('the line transport', () => {
   it('replaces a reply over the limit with an error for that request', async () => {
     const h = await harness({ maxReplyBytes: 10_000 }, (a) => 'r'.repeat(Number(a.n)));
     h.stdin.write(call(1, { n: 20_000 }));
-    expect((await h.answer(1))?.error).toMatchObject({ code: -32603, message: expect.stringContaining('10000-byte limit') });
+    expect((await h.answer(1))?.error).toMatchObject({
+      code: -32603,
+      message: expect.stringContaining('10000-byte limit'),
+    });
     h.stdin.write(call(2, { n: 10 }));
     expect(await h.answer(2)).toMatchObject({ result: { content: [{ text: 'rrrrrrrrrr' }] } });
     expect(h.logs.join('\n')).toContain('replaced an outgoing message');

@@ -45,7 +45,11 @@ describe('time arguments through the toolkit', () => {
   let kit: OpenAiToolkit;
   beforeAll(async () => {
     srv = await startCaptureServer();
-    kit = createOpenAiToolkit({ baseUrl: srv.baseUrl, env: {}, credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY } });
+    kit = createOpenAiToolkit({
+      baseUrl: srv.baseUrl,
+      env: {},
+      credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY },
+    });
   });
   afterAll(() => srv.close());
   beforeEach(() => {
@@ -54,12 +58,18 @@ describe('time arguments through the toolkit', () => {
   });
 
   it('sends an ISO date as unix seconds and echoes the resolved window', async () => {
-    const r = await kit.callTool('list_all_open_ai_costs', { start_time: '2026-11-01', end_time: '2026-11-08T00:00:00Z' });
+    const r = await kit.callTool('list_all_open_ai_costs', {
+      start_time: '2026-11-01',
+      end_time: '2026-11-08T00:00:00Z',
+    });
     expect(r.isError, textOf(r)).toBeFalsy();
     expect(srv.requests[0]!.query.get('start_time')).toBe('1793491200');
     expect(srv.requests[0]!.query.get('end_time')).toBe('1794096000');
     expect((r.structuredContent as any).resolved).toEqual({
-      start_time: 1793491200, start_iso: '2026-11-01T00:00:00.000Z', end_time: 1794096000, end_iso: '2026-11-08T00:00:00.000Z',
+      start_time: 1793491200,
+      start_iso: '2026-11-01T00:00:00.000Z',
+      end_time: 1794096000,
+      end_iso: '2026-11-08T00:00:00.000Z',
     });
     expect(textOf(r)).toContain('Resolved time window');
   });
@@ -75,12 +85,17 @@ describe('time arguments through the toolkit', () => {
 
   it('converts the bounds of an object window (audit logs effective_at)', async () => {
     srv.respond((_q, res) => json(res, 200, { object: 'list', data: [], has_more: false }));
-    const r = await kit.callTool('list_all_open_ai_audit_logs', { effective_at: { gte: '2026-11-01', lt: 1794096000 } });
+    const r = await kit.callTool('list_all_open_ai_audit_logs', {
+      effective_at: { gte: '2026-11-01', lt: 1794096000 },
+    });
     expect(r.isError, textOf(r)).toBeFalsy();
     // Key names follow the spec's (default form/explode) style for this parameter; the values are what matter here.
     expect(srv.requests[0]!.query.get('gte')).toBe('1793491200');
     expect(srv.requests[0]!.query.get('lt')).toBe('1794096000');
-    expect((r.structuredContent as any).resolved).toMatchObject({ 'effective_at[gte]': 1793491200, 'effective_at[gte]_iso': '2026-11-01T00:00:00.000Z' });
+    expect((r.structuredContent as any).resolved).toMatchObject({
+      'effective_at[gte]': 1793491200,
+      'effective_at[gte]_iso': '2026-11-01T00:00:00.000Z',
+    });
   });
 
   it('refuses an unreadable time by argument name, lists the accepted forms, and sends nothing', async () => {

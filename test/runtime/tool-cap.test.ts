@@ -27,7 +27,12 @@ describe('toolCapWarning', () => {
 });
 
 async function startupStderr(args: string[]): Promise<{ stderr: string; tools: number }> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'serve', ...args], env: { PATH: process.env.PATH ?? '' }, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'serve', ...args],
+    env: { PATH: process.env.PATH ?? '' },
+    stderr: 'pipe',
+  });
   let stderr = '';
   transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const client = new Client({ name: 'cap-test', version: '0' });

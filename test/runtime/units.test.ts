@@ -2,15 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { selectTools } from '../../runtime/filter.js';
 import { parseDuration, readRateLimits } from '../../runtime/ratelimit.js';
 import { makeRedactor } from '../../runtime/redact.js';
-import { normalizeSchema, pointerToPath } from '../../runtime/validation.js';
+import { pointerToPath } from '../../runtime/validation.js';
 import { fixtureCatalog } from '../fixtures/catalog.js';
 
-const names = (f: Parameters<typeof selectTools>[1]) => selectTools(fixtureCatalog, f).map((t) => t.name).sort();
+const names = (f: Parameters<typeof selectTools>[1]) =>
+  selectTools(fixtureCatalog, f)
+    .map((t) => t.name)
+    .sort();
 
 describe('filter', () => {
   it('selects by access keyword, exact method and custom verbs', () => {
     expect(names({ methods: ['read'] })).toEqual(
-      fixtureCatalog.tools.filter((t) => t.access === 'read').map((t) => t.name).sort(),
+      fixtureCatalog.tools
+        .filter((t) => t.access === 'read')
+        .map((t) => t.name)
+        .sort(),
     );
     expect(names({ methods: ['cancel'] })).toEqual(['fine_tuning_jobs_cancel']);
     expect(names({ methods: ['custom'] })).toEqual(['fine_tuning_jobs_cancel']);
@@ -19,7 +25,10 @@ describe('filter', () => {
 
   it('matches any listed tag, and ANDs methods with tags', () => {
     expect(names({ tags: ['usage', 'models'] })).toEqual(['models_delete', 'models_list', 'usage_completions']);
-    expect(names({ tags: ['fine-tuning'], methods: ['write'] })).toEqual(['fine_tuning_jobs_cancel', 'fine_tuning_jobs_create']);
+    expect(names({ tags: ['fine-tuning'], methods: ['write'] })).toEqual([
+      'fine_tuning_jobs_cancel',
+      'fine_tuning_jobs_create',
+    ]);
     expect(names({ tags: ['FILES'], methods: ['create'] })).toEqual(['files_create']);
   });
 
@@ -28,8 +37,12 @@ describe('filter', () => {
   });
 
   it('rejects unknown values and lists the valid ones', () => {
-    expect(() => selectTools(fixtureCatalog, { methods: ['reed'] })).toThrow(/Unknown method: reed\. Valid methods: .*cancel.*read/);
-    expect(() => selectTools(fixtureCatalog, { tags: ['nope'] })).toThrow(/Unknown tag: nope\. Valid tags: .*fine-tuning/);
+    expect(() => selectTools(fixtureCatalog, { methods: ['reed'] })).toThrow(
+      /Unknown method: reed\. Valid methods: .*cancel.*read/,
+    );
+    expect(() => selectTools(fixtureCatalog, { tags: ['nope'] })).toThrow(
+      /Unknown tag: nope\. Valid tags: .*fine-tuning/,
+    );
     expect(() => selectTools(fixtureCatalog, { tools: ['files_gte'] })).toThrow(/Unknown tool: files_gte/);
     expect(() => selectTools(fixtureCatalog, { excludeTools: ['nope'] })).toThrow(/Unknown tool: nope/);
   });
@@ -41,15 +54,25 @@ describe('filter', () => {
 
 describe('rate limits', () => {
   it.each([
-    ['6m0s', 360], ['1s', 1], ['20ms', 0.02], ['1h2m3.5s', 3723.5], ['0.5', 0.5], ['2m', 120], ['150us', 0],
+    ['6m0s', 360],
+    ['1s', 1],
+    ['20ms', 0.02],
+    ['1h2m3.5s', 3723.5],
+    ['0.5', 0.5],
+    ['2m', 120],
+    ['150us', 0],
   ])('parses %s', (text, seconds) => expect(parseDuration(text)).toBe(seconds));
 
   it.each(['', 'soon', '5x', '1s2'])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
 
   it('reads requests and tokens separately and prefers retry-after-ms', () => {
     const h = new Headers({
-      'x-ratelimit-limit-requests': '60', 'x-ratelimit-remaining-requests': '59', 'x-ratelimit-reset-requests': '1s',
-      'x-ratelimit-remaining-tokens': '100', 'retry-after-ms': '1500', 'retry-after': '2',
+      'x-ratelimit-limit-requests': '60',
+      'x-ratelimit-remaining-requests': '59',
+      'x-ratelimit-reset-requests': '1s',
+      'x-ratelimit-remaining-tokens': '100',
+      'retry-after-ms': '1500',
+      'retry-after': '2',
     });
     expect(readRateLimits(h)).toEqual({
       requests: { 'ratelimit-limit': 60, 'ratelimit-remaining': 59, 'ratelimit-reset': 1 },
@@ -63,7 +86,9 @@ describe('rate limits', () => {
 describe('redaction', () => {
   it('removes configured secrets, sk- keys and bearer tokens but leaves prose', () => {
     const redact = makeRedactor(['my-custom-secret-value']);
-    const out = redact('key sk-proj-abcDEF1234567890xyz and my-custom-secret-value; Authorization: Bearer abc.def-ghi_123; scikit sk-learn');
+    const out = redact(
+      'key sk-proj-abcDEF1234567890xyz and my-custom-secret-value; Authorization: Bearer abc.def-ghi_123; scikit sk-learn',
+    );
     expect(out).not.toContain('abcDEF1234567890xyz');
     expect(out).not.toContain('my-custom-secret-value');
     expect(out).not.toContain('abc.def-ghi_123');
@@ -76,13 +101,6 @@ describe('schema helpers', () => {
     expect(pointerToPath('/hyperparameters/n_epochs')).toBe('hyperparameters.n_epochs');
     expect(pointerToPath('/messages/0/role')).toBe('messages[0].role');
     expect(pointerToPath('')).toBe('');
-  });
-
-  it('normalizes OpenAPI 3.0 leftovers for draft 2020-12', () => {
-    expect(normalizeSchema({ type: 'number', minimum: 0, exclusiveMinimum: true })).toEqual({ type: 'number', exclusiveMinimum: 0 });
-    expect(normalizeSchema({ $ref: '#/x', nullable: true })).toEqual({ anyOf: [{ $ref: '#/x' }, { type: 'null' }] });
-    expect(normalizeSchema({ $recursiveAnchor: true, items: { $recursiveRef: '#' } }, 'defs#/$defs/F')).toEqual({ items: { $ref: 'defs#/$defs/F' } });
-    expect(normalizeSchema({ enum: [{ nullable: true }] })).toEqual({ enum: [{ nullable: true }] });
   });
 });
 

@@ -11,7 +11,11 @@ let srv: CaptureServer;
 let kit: OpenAiToolkit;
 beforeAll(async () => {
   srv = await startCaptureServer();
-  kit = createOpenAiToolkit({ baseUrl: srv.baseUrl, env: {}, credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY } });
+  kit = createOpenAiToolkit({
+    baseUrl: srv.baseUrl,
+    env: {},
+    credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY },
+  });
 });
 afterAll(() => srv.close());
 beforeEach(() => {
@@ -47,7 +51,12 @@ describe('wait tools', () => {
     const { notes, ctx } = progressContext();
     const r = await kit.callTool(WAIT, { fine_tuning_job_id: 'ftjob-1', poll_interval_seconds: 1 }, ctx);
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(r.structuredContent).toMatchObject({ done: true, status: 'succeeded', polls: 3, result: { id: 'ftjob-1', trained_tokens: 300 } });
+    expect(r.structuredContent).toMatchObject({
+      done: true,
+      status: 'succeeded',
+      polls: 3,
+      result: { id: 'ftjob-1', trained_tokens: 300 },
+    });
     expect(srv.requests.map((q) => `${q.method} ${q.path}`)).toEqual(Array(3).fill('GET /v1/fine_tuning/jobs/ftjob-1'));
     // No wait argument leaks into the upstream query.
     expect(srv.requests.every((q) => q.url === '/v1/fine_tuning/jobs/ftjob-1')).toBe(true);
@@ -70,10 +79,12 @@ describe('wait tools', () => {
     expect(s.polls).toBeLessThanOrEqual(3);
   });
 
-  it('returns an upstream error as an error, with status and OpenAI\'s message, and stops polling', async () => {
+  it("returns an upstream error as an error, with status and OpenAI's message, and stops polling", async () => {
     srv.respond((_req, res) => {
       if (srv.requests.length === 1) return json(res, 200, { id: 'ftjob-1', status: 'running' });
-      json(res, 404, { error: { message: 'No such fine-tuning job: ftjob-1', type: 'invalid_request_error', code: null, param: null } });
+      json(res, 404, {
+        error: { message: 'No such fine-tuning job: ftjob-1', type: 'invalid_request_error', code: null, param: null },
+      });
     });
     const r = await kit.callTool(WAIT, { fine_tuning_job_id: 'ftjob-1', poll_interval_seconds: 1 });
     expect(r.isError).toBe(true);
@@ -99,7 +110,11 @@ describe('wait tools', () => {
   });
 
   it('refuses out-of-range wait arguments by name before any request', async () => {
-    const r = await kit.callTool(WAIT, { fine_tuning_job_id: 'ftjob-1', timeout_seconds: 601, poll_interval_seconds: 0.1 });
+    const r = await kit.callTool(WAIT, {
+      fine_tuning_job_id: 'ftjob-1',
+      timeout_seconds: 601,
+      poll_interval_seconds: 0.1,
+    });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toMatch(/timeout_seconds/);
     expect(textOf(r)).toMatch(/poll_interval_seconds/);
@@ -115,8 +130,20 @@ describe('wait tools', () => {
   });
 
   it('reads the status of an object too large for the result cap, and returns its cut text instead', async () => {
-    const small = createOpenAiToolkit({ baseUrl: srv.baseUrl, env: {}, maxTextChars: 300, credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY } });
-    srv.respond((_req, res) => json(res, 200, { id: 'resp_1', object: 'response', status: 'completed', output: [{ type: 'message', text: 'x'.repeat(5000) }] }));
+    const small = createOpenAiToolkit({
+      baseUrl: srv.baseUrl,
+      env: {},
+      maxTextChars: 300,
+      credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY },
+    });
+    srv.respond((_req, res) =>
+      json(res, 200, {
+        id: 'resp_1',
+        object: 'response',
+        status: 'completed',
+        output: [{ type: 'message', text: 'x'.repeat(5000) }],
+      }),
+    );
     const r = await small.callTool('wait_for_open_ai_response_by_id', { response_id: 'resp_1' });
     expect(r.isError, textOf(r)).toBeFalsy();
     expect(r.structuredContent).toMatchObject({ done: true, status: 'completed', polls: 1, result: null });

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, fixtureKit, json, parseMultipart, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_KEY, fixtureKit, json, parseMultipart, PROJECT_KEY, useCaptureServer, textOf } from './helpers.js';
 
-let srv: CaptureServer;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
-  srv.respond((_req, res) => json(res, 200, { id: 'x', object: 'thing' }));
-});
+const srv = useCaptureServer((_req, res) => json(res, 200, { id: 'x', object: 'thing' }));
 
 describe('multipart', () => {
   it('uploads a file with a boundary, a filename and the purpose field', async () => {
@@ -63,7 +55,10 @@ describe('multipart', () => {
 
   it('rejects a malformed file object before sending', async () => {
     const kit = fixtureKit(srv.baseUrl);
-    const r = await kit.callTool('files_create', { file: { content: '!!!not base64', encoding: 'base64', filename: 'x.bin' }, purpose: 'batch' });
+    const r = await kit.callTool('files_create', {
+      file: { content: '!!!not base64', encoding: 'base64', filename: 'x.bin' },
+      purpose: 'batch',
+    });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('file.content');
     expect(srv.requests).toHaveLength(0);
@@ -131,7 +126,9 @@ describe('query and headers', () => {
 
 describe('credentials', () => {
   it('sends the admin key to admin endpoints and the project key everywhere else, with org/project headers', async () => {
-    const kit = fixtureKit(srv.baseUrl, { credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY, organization: 'org-1', project: 'proj_1' } });
+    const kit = fixtureKit(srv.baseUrl, {
+      credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY, organization: 'org-1', project: 'proj_1' },
+    });
     await kit.callTool('admin_api_keys_list', {});
     await kit.callTool('usage_completions', { start_time: 1700000000 });
     await kit.callTool('models_list', {});
@@ -148,7 +145,12 @@ describe('credentials', () => {
     const kit = fixtureKit('', {
       baseUrl: undefined,
       credentials: undefined,
-      env: { OPENAI_API_KEY: 'sk-env-project-key-0123456789', OPENAI_BASE_URL: srv.baseUrl, OPENAI_ORG_ID: 'org-env', OPENAI_PROJECT_ID: 'proj-env' },
+      env: {
+        OPENAI_API_KEY: 'sk-env-project-key-0123456789',
+        OPENAI_BASE_URL: srv.baseUrl,
+        OPENAI_ORG_ID: 'org-env',
+        OPENAI_PROJECT_ID: 'proj-env',
+      },
     });
     await kit.callTool('models_list', {});
     expect(srv.requests[0].headers.authorization).toBe('Bearer sk-env-project-key-0123456789');
@@ -160,9 +162,16 @@ describe('credentials', () => {
 describe('json bodies', () => {
   it('always sends stream:false to streaming endpoints, even if the model asked for streaming via a stray argument', async () => {
     const kit = fixtureKit(srv.baseUrl);
-    const ok = await kit.callTool('chat_completions_create', { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    const ok = await kit.callTool('chat_completions_create', {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(ok.isError).toBeFalsy();
-    expect(JSON.parse(srv.requests[0].body.toString())).toEqual({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: false });
+    expect(JSON.parse(srv.requests[0].body.toString())).toEqual({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: false,
+    });
     expect(srv.requests[0].headers['content-type']).toBe('application/json');
 
     const stray = await kit.callTool('chat_completions_create', { model: 'gpt-4o', messages: [], stream: true });

@@ -17,7 +17,16 @@ beforeAll(async () => {
   stub.respond((_req, res) =>
     json(res, 200, {
       object: 'page',
-      data: [{ object: 'bucket', start_time: 1, end_time: 2, results: [{ object: 'organization.costs.result', amount: { value: 1.5, currency: 'usd' }, project_id: 'proj_1' }] }],
+      data: [
+        {
+          object: 'bucket',
+          start_time: 1,
+          end_time: 2,
+          results: [
+            { object: 'organization.costs.result', amount: { value: 1.5, currency: 'usd' }, project_id: 'proj_1' },
+          ],
+        },
+      ],
       has_more: false,
       next_page: null,
     }),
@@ -31,15 +40,23 @@ afterAll(async () => {
 
 it('creates a read-only billing server through REST, uses its URL, and deletes it', async () => {
   const token = cliJson(['api-tokens', 'create', '--name', 'auditor', '--data-dir', dataDir]).token;
-  const account = cliJson(['accounts', 'add', '--name', 'org', '--base-url', stub.baseUrl, '--data-dir', dataDir], { env: { OPENAI_ADMIN_KEY: ADMIN } }).id;
+  const account = cliJson(['accounts', 'add', '--name', 'org', '--base-url', stub.baseUrl, '--data-dir', dataDir], {
+    env: { OPENAI_ADMIN_KEY: ADMIN },
+  }).id;
   // Asynchronous: the stub lives in this process and must keep answering while the example runs.
-  const r = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../../examples/billing-auditor/index.ts')], {
-    encoding: 'utf8',
-    env: cleanEnv({ OPENAI_MCP_URL: service.url, OPENAI_MCP_API_TOKEN: token, OPENAI_MCP_ACCOUNT: account }),
-  });
+  const r = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', path.resolve(import.meta.dirname, '../../examples/billing-auditor/index.ts')],
+    {
+      encoding: 'utf8',
+      env: cleanEnv({ OPENAI_MCP_URL: service.url, OPENAI_MCP_API_TOKEN: token, OPENAI_MCP_ACCOUNT: account }),
+    },
+  );
   const out = JSON.parse(r.stdout);
   expect(out).toMatchObject({ tools: 17, read_only: true, costs_ok: true });
   expect(out.costs.totals).toBeDefined();
-  expect(stub.requests.map((q) => `${q.path} ${q.headers.authorization}`)).toEqual([`/v1/organization/costs Bearer ${ADMIN}`]);
+  expect(stub.requests.map((q) => `${q.path} ${q.headers.authorization}`)).toEqual([
+    `/v1/organization/costs Bearer ${ADMIN}`,
+  ]);
   expect(cliJson(['servers', 'list', '--data-dir', dataDir])).toEqual([]);
 });

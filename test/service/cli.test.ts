@@ -36,7 +36,20 @@ describe('openai-mcp accounts / servers / api-tokens', () => {
   it('shows a server URL and an API token once, and lists neither', () => {
     const dir = tempDataDir();
     const acc = cliJson(['accounts', 'add', '--name', 'a', '--data-dir', dir], { env: { OPENAI_API_KEY: KEY } });
-    const created = cli(['servers', 'create', '--account', acc.id, '--name', 'ro', '--methods', 'read', '--tags', 'files', '--data-dir', dir]);
+    const created = cli([
+      'servers',
+      'create',
+      '--account',
+      acc.id,
+      '--name',
+      'ro',
+      '--methods',
+      'read',
+      '--tags',
+      'files',
+      '--data-dir',
+      dir,
+    ]);
     expect(created.status, created.stderr).toBe(0);
     const url = /url\s+(http:\/\/\S+)/.exec(created.stdout)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:8787\/mcp\/omcp_/);
@@ -63,7 +76,9 @@ describe('openai-mcp accounts / servers / api-tokens', () => {
     const s = cliJson(['servers', 'create', '--account', acc.id, '--name', 's', '--data-dir', dir]);
     const later = new Date(Date.now() + 86_400_000).toISOString();
     expect(cliJson(['servers', 'update', s.id, '--expires-at', later, '--data-dir', dir]).expires_at).toBe(later);
-    expect(cliJson(['servers', 'update', s.id, '--expires-at', 'never', '--exposure', 'discovery', '--data-dir', dir])).toMatchObject({ expires_at: null, config: { tool_exposure: 'discovery' } });
+    expect(
+      cliJson(['servers', 'update', s.id, '--expires-at', 'never', '--exposure', 'discovery', '--data-dir', dir]),
+    ).toMatchObject({ expires_at: null, config: { tool_exposure: 'discovery' } });
     const nothing = cli(['servers', 'update', s.id, '--data-dir', dir]);
     expect(nothing.status).toBe(2);
     expect(nothing.stderr).toMatch(/nothing to update/);

@@ -13,7 +13,9 @@ let stub: CaptureServer;
 
 beforeAll(async () => {
   stub = await startCaptureServer();
-  stub.respond((_req, res) => json(res, 200, { object: 'list', data: [{ id: 'ftjob-1', object: 'fine_tuning.job' }], has_more: false }));
+  stub.respond((_req, res) =>
+    json(res, 200, { object: 'list', data: [{ id: 'ftjob-1', object: 'fine_tuning.job' }], has_more: false }),
+  );
 });
 afterAll(() => stub.close());
 
@@ -53,16 +55,32 @@ describe('discovery mode over stdio', () => {
   });
 
   it('gets a schema and calls through call_tool; hidden and unknown tools look the same', async () => {
-    const schema = await client.callTool({ name: 'get_tool_schema', arguments: { name: 'list_all_open_ai_fine_tuning_jobs' } });
+    const schema = await client.callTool({
+      name: 'get_tool_schema',
+      arguments: { name: 'list_all_open_ai_fine_tuning_jobs' },
+    });
     expect((schema.structuredContent as { inputSchema: { type: string } }).inputSchema.type).toBe('object');
     const before = stub.requests.length;
-    const r = await client.callTool({ name: 'call_tool', arguments: { name: 'list_all_open_ai_fine_tuning_jobs', arguments: { limit: 2 } } });
+    const r = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'list_all_open_ai_fine_tuning_jobs', arguments: { limit: 2 } },
+    });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(stub.requests.slice(before).map((q) => `${q.method} ${q.path} ${q.headers.authorization}`)).toEqual([`GET /v1/fine_tuning/jobs Bearer ${KEY}`]);
-    const hidden = await client.callTool({ name: 'call_tool', arguments: { name: 'create_a_open_ai_vector_store', arguments: {} } });
+    expect(stub.requests.slice(before).map((q) => `${q.method} ${q.path} ${q.headers.authorization}`)).toEqual([
+      `GET /v1/fine_tuning/jobs Bearer ${KEY}`,
+    ]);
+    const hidden = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'create_a_open_ai_vector_store', arguments: {} },
+    });
     const unknown = await client.callTool({ name: 'call_tool', arguments: { name: 'no_such_tool', arguments: {} } });
-    expect(textOf(hidden).replace('create_a_open_ai_vector_store', 'X')).toBe(textOf(unknown).replace('no_such_tool', 'X'));
-    const hiddenSchema = await client.callTool({ name: 'get_tool_schema', arguments: { name: 'create_a_open_ai_vector_store' } });
+    expect(textOf(hidden).replace('create_a_open_ai_vector_store', 'X')).toBe(
+      textOf(unknown).replace('no_such_tool', 'X'),
+    );
+    const hiddenSchema = await client.callTool({
+      name: 'get_tool_schema',
+      arguments: { name: 'create_a_open_ai_vector_store' },
+    });
     expect(hiddenSchema.isError).toBe(true);
     expect(stub.requests.length).toBe(before + 1);
   });
@@ -71,7 +89,10 @@ describe('discovery mode over stdio', () => {
     const r = await client.callTool({ name: 'search_tools', arguments: { query: 'x', limit: 500 } });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toMatch(/limit/);
-    const c = await client.callTool({ name: 'call_tool', arguments: { name: 'list_all_open_ai_fine_tuning_jobs', arguments: [1] } });
+    const c = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'list_all_open_ai_fine_tuning_jobs', arguments: [1] },
+    });
     expect(textOf(c)).toMatch(/arguments: must be an object/);
   });
 });
@@ -79,7 +100,9 @@ describe('discovery mode over stdio', () => {
 describe('bare serve --http', () => {
   it('serves the environment keys at /mcp on loopback while no managed server exists', async () => {
     const dataDir = tempDataDir();
-    const service = await startService(dataDir, ['--methods', 'read', '--base-url', stub.baseUrl], { OPENAI_API_KEY: KEY });
+    const service = await startService(dataDir, ['--methods', 'read', '--base-url', stub.baseUrl], {
+      OPENAI_API_KEY: KEY,
+    });
     try {
       expect(service.stderr()).toMatch(/serving the environment's keys at \/mcp \(loopback only/);
       const client = await connect(`${service.url}/mcp`);

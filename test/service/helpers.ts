@@ -28,7 +28,11 @@ export interface CliResult {
 }
 
 export function cli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: cleanEnv(options.env), input: options.input });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: cleanEnv(options.env),
+    input: options.input,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -46,7 +50,11 @@ export interface Service {
   child: ChildProcess;
 }
 
-export async function startService(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Service> {
+export async function startService(
+  dataDir: string,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Service> {
   const child = spawn(process.execPath, [BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,14 +89,21 @@ export async function startService(dataDir: string, extraArgs: string[] = [], en
   };
 }
 
-export async function connect(url: string, kind: 'streamable' | 'sse' = 'streamable', headers: Record<string, string> = {}): Promise<Client> {
+export async function connect(
+  url: string,
+  kind: 'streamable' | 'sse' = 'streamable',
+  headers: Record<string, string> = {},
+): Promise<Client> {
   const client = new Client({ name: 'service-test', version: '1.0.0' });
   const transport =
     kind === 'streamable'
       ? new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } })
       : new SSEClientTransport(new URL(url.replace('/mcp/', '/sse/')), {
           requestInit: { headers },
-          eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
+          eventSourceInit: {
+            fetch: (u, init) =>
+              fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
+          },
         });
   await client.connect(transport);
   return client;
@@ -103,7 +118,11 @@ export interface RestAnswer {
 
 /** REST call that keeps every answer's text, so the suite can check none of them leaks a secret. */
 export function restClient(base: string, answers: string[]) {
-  return async (method: string, p: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<RestAnswer> => {
+  return async (
+    method: string,
+    p: string,
+    options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<RestAnswer> => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
@@ -124,4 +143,6 @@ export function restClient(base: string, answers: string[]) {
 }
 
 export const textOf = (r: unknown) =>
-  (((r as { content?: unknown }).content as { type: string; text?: string }[]) ?? []).map((c) => c.text ?? '').join('\n');
+  (((r as { content?: unknown }).content as { type: string; text?: string }[]) ?? [])
+    .map((c) => c.text ?? '')
+    .join('\n');

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { InflightRequests } from '../../service/http/inflight.js';
 
 const call = (id: string | number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'x' } });
-const cancel = (requestId: string | number) => ({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'user' } });
+const cancel = (requestId: string | number) => ({
+  jsonrpc: '2.0',
+  method: 'notifications/cancelled',
+  params: { requestId, reason: 'user' },
+});
 
 describe('InflightRequests', () => {
   it('cancels the named request of the same server, once', () => {
@@ -25,7 +29,11 @@ describe('InflightRequests', () => {
   it('forgets a request when its response is done, and tracks only requests', () => {
     const reg = new InflightRequests();
     let ended = 0;
-    const untrack = reg.track('s', [call(1), call(2), cancel(5), { jsonrpc: '2.0', method: 'notifications/initialized' }], () => ended++);
+    const untrack = reg.track(
+      's',
+      [call(1), call(2), cancel(5), { jsonrpc: '2.0', method: 'notifications/initialized' }],
+      () => ended++,
+    );
     expect(reg.size).toBe(2);
     untrack();
     expect(reg.size).toBe(0);

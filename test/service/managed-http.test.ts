@@ -12,7 +12,11 @@ import { selectTools } from '../../runtime/filter.js';
 import { type CaptureServer, json, startCaptureServer } from '../runtime/helpers.js';
 import { cli, cliJson, connect, restClient, type Service, startService, tempDataDir, textOf } from './helpers.js';
 
-const ACME = { OPENAI_API_KEY: 'sk-proj-ACMEprojectKEY0123456789abcd', OPENAI_ADMIN_KEY: 'sk-admin-ACMEadminKEY0123456789wxyz', OPENAI_ORG_ID: 'org-acme' };
+const ACME = {
+  OPENAI_API_KEY: 'sk-proj-ACMEprojectKEY0123456789abcd',
+  OPENAI_ADMIN_KEY: 'sk-admin-ACMEadminKEY0123456789wxyz',
+  OPENAI_ORG_ID: 'org-acme',
+};
 const BETA = { api_key: 'sk-proj-BETAprojectKEY9876543210zyxw', admin_key: 'sk-admin-BETAadminKEY9876543210mnop' };
 const SECRETS = [ACME.OPENAI_API_KEY, ACME.OPENAI_ADMIN_KEY, BETA.api_key, BETA.admin_key];
 
@@ -31,7 +35,10 @@ const expected = (filter: Parameters<typeof selectTools>[1]) => names(selectTool
 const db = () => new Database(path.join(dataDir, 'openai-mcp.sqlite'));
 
 /** A raw HTTP request, for headers fetch will not let us forge (Host). */
-function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<number> {
+function raw(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string },
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'POST', headers: options.headers }, (res) => {
       res.resume();
@@ -51,7 +58,9 @@ beforeAll(async () => {
   const token = cliJson(['api-tokens', 'create', '--name', 'ci', '--data-dir', dataDir]);
   apiToken = token.token;
   tokens.push(apiToken);
-  acmeId = cliJson(['accounts', 'add', '--name', 'acme', '--base-url', stub.baseUrl, '--data-dir', dataDir], { env: ACME }).id;
+  acmeId = cliJson(['accounts', 'add', '--name', 'acme', '--base-url', stub.baseUrl, '--data-dir', dataDir], {
+    env: ACME,
+  }).id;
   service = await startService(dataDir);
   rest = restClient(service.url, answers);
 }, 60_000);
@@ -66,8 +75,26 @@ describe('managed servers over HTTP', () => {
   let billingId: string;
 
   it('a server created with the CLI lists exactly its filter, over Streamable HTTP and SSE, and calls use the account key', async () => {
-    const created = cliJson(['servers', 'create', '--account', acmeId, '--name', 'billing', '--methods', 'read', '--tags', 'billing', '--data-dir', dataDir]);
-    expect(created).toMatchObject({ name: 'billing', config: { methods: ['read'], tags: ['billing'], tool_exposure: 'all' }, expires_at: null, require_api_token_auth: false });
+    const created = cliJson([
+      'servers',
+      'create',
+      '--account',
+      acmeId,
+      '--name',
+      'billing',
+      '--methods',
+      'read',
+      '--tags',
+      'billing',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(created).toMatchObject({
+      name: 'billing',
+      config: { methods: ['read'], tags: ['billing'], tool_exposure: 'all' },
+      expires_at: null,
+      require_api_token_auth: false,
+    });
     expect(created.url).toMatch(new RegExp(`^${service.url}/mcp/omcp_[A-Za-z0-9_-]{43}$`));
     billingUrl = created.url;
     billingId = created.id;
@@ -89,16 +116,30 @@ describe('managed servers over HTTP', () => {
     }
   });
 
-  it('a server created through REST for another account uses that account\'s keys', async () => {
-    const acc = await rest('POST', '/v1/accounts', { token: apiToken, body: { name: 'beta', base_url: stub.baseUrl, ...BETA } });
+  it("a server created through REST for another account uses that account's keys", async () => {
+    const acc = await rest('POST', '/v1/accounts', {
+      token: apiToken,
+      body: { name: 'beta', base_url: stub.baseUrl, ...BETA },
+    });
     expect(acc.status).toBe(201);
-    expect(acc.body).toMatchObject({ name: 'beta', api_key: `…${BETA.api_key.slice(-4)}`, admin_key: `…${BETA.admin_key.slice(-4)}` });
+    expect(acc.body).toMatchObject({
+      name: 'beta',
+      api_key: `…${BETA.api_key.slice(-4)}`,
+      admin_key: `…${BETA.admin_key.slice(-4)}`,
+    });
     const created = await rest('POST', `/v1/accounts/${acc.body.id}/mcp`, {
       token: apiToken,
-      body: { name: 'files reader', config: { methods: ['read'], tags: ['files'] }, expires_at: new Date(Date.now() + 3_600_000).toISOString(), require_api_token_auth: false },
+      body: {
+        name: 'files reader',
+        config: { methods: ['read'], tags: ['files'] },
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        require_api_token_auth: false,
+      },
     });
     expect(created.status).toBe(201);
-    expect(Object.keys(created.body)).toEqual(expect.arrayContaining(['id', 'name', 'config', 'expires_at', 'require_api_token_auth', 'url']));
+    expect(Object.keys(created.body)).toEqual(
+      expect.arrayContaining(['id', 'name', 'config', 'expires_at', 'require_api_token_auth', 'url']),
+    );
     tokens.push(created.body.url.split('/').pop());
 
     const client = await connect(created.body.url);
@@ -111,7 +152,9 @@ describe('managed servers over HTTP', () => {
 
     const listed = await rest('GET', '/v1/mcp-servers', { token: apiToken });
     expect(listed.status).toBe(200);
-    expect(listed.body.data.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining([billingId, created.body.id]));
+    expect(listed.body.data.map((s: { id: string }) => s.id)).toEqual(
+      expect.arrayContaining([billingId, created.body.id]),
+    );
     expect(listed.text).not.toContain('omcp_');
   });
 
@@ -119,7 +162,10 @@ describe('managed servers over HTTP', () => {
     const client = await connect(billingUrl);
     cliJson(['servers', 'update', billingId, '--tags', 'fine-tuning', '--data-dir', dataDir]);
     expect(names((await client.listTools()).tools)).toEqual(expected({ methods: ['read'], tags: ['fine-tuning'] }));
-    const patched = await rest('PATCH', `/v1/mcp-servers/${billingId}`, { token: apiToken, body: { config: { tags: ['billing'] } } });
+    const patched = await rest('PATCH', `/v1/mcp-servers/${billingId}`, {
+      token: apiToken,
+      body: { config: { tags: ['billing'] } },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.config).toEqual({ methods: ['read'], tags: ['billing'], tool_exposure: 'all' });
     expect(names((await client.listTools()).tools)).toEqual(expected({ methods: ['read'], tags: ['billing'] }));
@@ -136,7 +182,12 @@ describe('managed servers over HTTP', () => {
     const calls = await rest('GET', `/v1/mcp-servers/${billingId}/calls?limit=10`, { token: apiToken });
     expect(calls.status).toBe(200);
     const [outOfScope, costs] = calls.body.data;
-    expect(outOfScope).toMatchObject({ tool: 'create_a_open_ai_vector_store', is_error: true, http_status: null, server_id: billingId });
+    expect(outOfScope).toMatchObject({
+      tool: 'create_a_open_ai_vector_store',
+      is_error: true,
+      http_status: null,
+      server_id: billingId,
+    });
     expect(costs).toMatchObject({ tool: 'list_all_open_ai_costs', is_error: false, http_status: 200 });
     expect(typeof costs.duration_ms).toBe('number');
     expect(calls.text).not.toContain('1234567890');
@@ -147,7 +198,19 @@ describe('managed servers over HTTP', () => {
   });
 
   it('second-layer auth: an API token is required besides the URL', async () => {
-    const created = cliJson(['servers', 'create', '--account', acmeId, '--name', 'guarded', '--methods', 'read', '--require-api-token-auth', '--data-dir', dataDir]);
+    const created = cliJson([
+      'servers',
+      'create',
+      '--account',
+      acmeId,
+      '--name',
+      'guarded',
+      '--methods',
+      'read',
+      '--require-api-token-auth',
+      '--data-dir',
+      dataDir,
+    ]);
     tokens.push(created.url.split('/').pop());
     const noAuth = await fetch(created.url, { method: 'POST', headers: MCP_HEADERS, body: listRequest });
     expect(noAuth.status).toBe(401);
@@ -174,20 +237,58 @@ describe('managed servers over HTTP', () => {
     expect(results).toContain('list_all_open_ai_costs');
     for (const n of results) expect(expected({ methods: ['read'], tags: ['billing'] })).toContain(n);
     const before = stub.requests.length;
-    const hidden = await client.callTool({ name: 'call_tool', arguments: { name: 'list_all_open_ai_files', arguments: {} } });
+    const hidden = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'list_all_open_ai_files', arguments: {} },
+    });
     expect(hidden.isError).toBe(true);
     expect(textOf(hidden)).toMatch(/Unknown tool/);
-    const ok = await client.callTool({ name: 'call_tool', arguments: { name: 'list_all_open_ai_costs', arguments: { start_time: 1_700_000_000 } } });
+    const ok = await client.callTool({
+      name: 'call_tool',
+      arguments: { name: 'list_all_open_ai_costs', arguments: { start_time: 1_700_000_000 } },
+    });
     expect(ok.isError, textOf(ok)).toBeFalsy();
     expect(stub.requests.length).toBe(before + 1);
     await client.close();
   });
 
   it('attack matrix: every hostile request is refused with its documented status and nothing reaches OpenAI', async () => {
-    const guarded = cliJson(['servers', 'create', '--account', acmeId, '--name', 'guarded2', '--require-api-token-auth', '--data-dir', dataDir]);
-    const readOnly = cliJson(['servers', 'create', '--account', acmeId, '--name', 'ro', '--methods', 'read', '--data-dir', dataDir]);
+    const guarded = cliJson([
+      'servers',
+      'create',
+      '--account',
+      acmeId,
+      '--name',
+      'guarded2',
+      '--require-api-token-auth',
+      '--data-dir',
+      dataDir,
+    ]);
+    const readOnly = cliJson([
+      'servers',
+      'create',
+      '--account',
+      acmeId,
+      '--name',
+      'ro',
+      '--methods',
+      'read',
+      '--data-dir',
+      dataDir,
+    ]);
     const doomed = cliJson(['servers', 'create', '--account', acmeId, '--name', 'doomed', '--data-dir', dataDir]);
-    const expiring = cliJson(['servers', 'create', '--account', acmeId, '--name', 'expiring', '--expires-at', new Date(Date.now() + 120_000).toISOString(), '--data-dir', dataDir]);
+    const expiring = cliJson([
+      'servers',
+      'create',
+      '--account',
+      acmeId,
+      '--name',
+      'expiring',
+      '--expires-at',
+      new Date(Date.now() + 120_000).toISOString(),
+      '--data-dir',
+      dataDir,
+    ]);
     tokens.push(...[guarded, readOnly, doomed, expiring].map((s) => s.url.split('/').pop()));
     cli(['servers', 'delete', doomed.id, '--data-dir', dataDir]);
     // Time passing, simulated: the row's expiry moves into the past as the clock would have.
@@ -227,18 +328,68 @@ describe('managed servers over HTTP', () => {
       ['delete method on a read server', () => callVia(readOnly.url, 'delete_a_open_ai_file_by_id'), 'unknown-tool'],
       ['foreign Origin', () => mcpPost(readOnly.url, { origin: 'https://evil.example' }), 403],
       ['Origin null', () => mcpPost(readOnly.url, { origin: 'null' }), 403],
-      ['rebinding Host', () => raw(readOnly.url, { headers: { ...MCP_HEADERS, host: 'evil.example:80' }, body: listRequest }), 403],
-      ['rebinding Host on REST', () => raw(`${origin}/v1/accounts`, { method: 'GET', headers: { host: 'attacker.test', authorization: `Bearer ${apiToken}` } }), 403],
-      ['oversized MCP body', () => mcpPost(readOnly.url, {}, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(5 * 1024 * 1024) } })), 413],
-      ['oversized REST body', () => createServer(undefined, JSON.stringify({ name: 'x'.repeat(5 * 1024 * 1024) })), 413],
+      [
+        'rebinding Host',
+        () => raw(readOnly.url, { headers: { ...MCP_HEADERS, host: 'evil.example:80' }, body: listRequest }),
+        403,
+      ],
+      [
+        'rebinding Host on REST',
+        () =>
+          raw(`${origin}/v1/accounts`, {
+            method: 'GET',
+            headers: { host: 'attacker.test', authorization: `Bearer ${apiToken}` },
+          }),
+        403,
+      ],
+      [
+        'oversized MCP body',
+        () =>
+          mcpPost(
+            readOnly.url,
+            {},
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: 1,
+              method: 'tools/list',
+              params: { pad: 'x'.repeat(5 * 1024 * 1024) },
+            }),
+          ),
+        413,
+      ],
+      [
+        'oversized REST body',
+        () => createServer(undefined, JSON.stringify({ name: 'x'.repeat(5 * 1024 * 1024) })),
+        413,
+      ],
       ['missing second-layer token', () => mcpPost(guarded.url), 401],
-      ['wrong second-layer token', () => mcpPost(guarded.url, { authorization: `Bearer omcpapi_${'B'.repeat(43)}` }), 401],
-      ['server token as second-layer token', () => mcpPost(guarded.url, { authorization: `Bearer ${guarded.url.split('/').pop()}` }), 401],
+      [
+        'wrong second-layer token',
+        () => mcpPost(guarded.url, { authorization: `Bearer omcpapi_${'B'.repeat(43)}` }),
+        401,
+      ],
+      [
+        'server token as second-layer token',
+        () => mcpPost(guarded.url, { authorization: `Bearer ${guarded.url.split('/').pop()}` }),
+        401,
+      ],
       ['revoked second-layer token', () => mcpPost(guarded.url, { authorization: `Bearer ${revoked.token}` }), 401],
       ['REST without a token', () => rest('GET', '/v1/accounts').then((r) => r.status), 401],
-      ['REST with a revoked token', () => rest('GET', '/v1/accounts', { token: revoked.token }).then((r) => r.status), 401],
-      ['REST with a server token', () => rest('GET', '/v1/accounts', { token: readOnly.url.split('/').pop() }).then((r) => r.status), 401],
-      ['REST with a wrong token', () => rest('GET', '/v1/mcp-servers', { token: `omcpapi_${'C'.repeat(43)}` }).then((r) => r.status), 401],
+      [
+        'REST with a revoked token',
+        () => rest('GET', '/v1/accounts', { token: revoked.token }).then((r) => r.status),
+        401,
+      ],
+      [
+        'REST with a server token',
+        () => rest('GET', '/v1/accounts', { token: readOnly.url.split('/').pop() }).then((r) => r.status),
+        401,
+      ],
+      [
+        'REST with a wrong token',
+        () => rest('GET', '/v1/mcp-servers', { token: `omcpapi_${'C'.repeat(43)}` }).then((r) => r.status),
+        401,
+      ],
       ['malformed JSON (REST)', () => createServer(undefined, '{"name": '), 400],
       ['malformed JSON (MCP)', () => mcpPost(readOnly.url, {}, '{"jsonrpc": '), 400],
       ['1 MB name', () => createServer({ name: 'n'.repeat(1024 * 1024) }), 400],
@@ -246,22 +397,65 @@ describe('managed servers over HTTP', () => {
       ['unknown top-level key', () => createServer({ name: 'x', admin: true }), 400],
       ['unknown config key', () => createServer({ name: 'x', config: { methods: ['read'], sql: 'drop' } }), 400],
       ['__proto__ key', () => createServer(undefined, '{"name":"x","__proto__":{"require_api_token_auth":true}}'), 400],
-      ['unknown method', () => createServer({ name: 'x', config: { methods: ["read'; DROP TABLE mcp_servers;--"] } }), 400],
+      [
+        'unknown method',
+        () => createServer({ name: 'x', config: { methods: ["read'; DROP TABLE mcp_servers;--"] } }),
+        400,
+      ],
       ['unknown tag', () => createServer({ name: 'x', config: { tags: ['billing', 'nope'] } }), 400],
       ['unknown tool', () => createServer({ name: 'x', config: { tools: ['x'.repeat(1024 * 1024)] } }), 400],
-      ['config matching no tool', () => createServer({ name: 'x', config: { methods: ['write'], tools: ['list_all_open_ai_files'] } }), 400],
+      [
+        'config matching no tool',
+        () => createServer({ name: 'x', config: { methods: ['write'], tools: ['list_all_open_ai_files'] } }),
+        400,
+      ],
       ['unknown exposure', () => createServer({ name: 'x', config: { tool_exposure: 'everything' } }), 400],
-      ['expiry 10 s ahead', () => createServer({ name: 'x', expires_at: new Date(Date.now() + 10_000).toISOString() }), 400],
+      [
+        'expiry 10 s ahead',
+        () => createServer({ name: 'x', expires_at: new Date(Date.now() + 10_000).toISOString() }),
+        400,
+      ],
       ['expiry in the past', () => createServer({ name: 'x', expires_at: '2001-01-01T00:00:00Z' }), 400],
       ['expiry not ISO', () => createServer({ name: 'x', expires_at: 'tomorrow' }), 400],
       ['body is an array', () => createServer([{ name: 'x' }]), 400],
       ['require_api_token_auth as a string', () => createServer({ name: 'x', require_api_token_auth: 'yes' }), 400],
-      ['server of an unknown account', () => rest('POST', '/v1/accounts/acc_nope/mcp', { token: apiToken, body: { name: 'x' } }).then((r) => r.status), 404],
-      ['PATCH an unknown server', () => rest('PATCH', '/v1/mcp-servers/srv_nope', { token: apiToken, body: { name: 'y' } }).then((r) => r.status), 404],
-      ['PATCH an expired server', () => rest('PATCH', `/v1/mcp-servers/${expiring.id}`, { token: apiToken, body: { expires_at: null } }).then((r) => r.status), 404],
-      ['path traversal in an id', () => rest('DELETE', '/v1/mcp-servers/..%2F..%2Faccounts', { token: apiToken }).then((r) => r.status), 404],
-      ['account without keys', () => rest('POST', '/v1/accounts', { token: apiToken, body: { name: 'empty' } }).then((r) => r.status), 400],
-      ['account with a file: base URL', () => rest('POST', '/v1/accounts', { token: apiToken, body: { name: 'f', api_key: 'sk-x', base_url: 'file:///etc/passwd' } }).then((r) => r.status), 400],
+      [
+        'server of an unknown account',
+        () => rest('POST', '/v1/accounts/acc_nope/mcp', { token: apiToken, body: { name: 'x' } }).then((r) => r.status),
+        404,
+      ],
+      [
+        'PATCH an unknown server',
+        () => rest('PATCH', '/v1/mcp-servers/srv_nope', { token: apiToken, body: { name: 'y' } }).then((r) => r.status),
+        404,
+      ],
+      [
+        'PATCH an expired server',
+        () =>
+          rest('PATCH', `/v1/mcp-servers/${expiring.id}`, { token: apiToken, body: { expires_at: null } }).then(
+            (r) => r.status,
+          ),
+        404,
+      ],
+      [
+        'path traversal in an id',
+        () => rest('DELETE', '/v1/mcp-servers/..%2F..%2Faccounts', { token: apiToken }).then((r) => r.status),
+        404,
+      ],
+      [
+        'account without keys',
+        () => rest('POST', '/v1/accounts', { token: apiToken, body: { name: 'empty' } }).then((r) => r.status),
+        400,
+      ],
+      [
+        'account with a file: base URL',
+        () =>
+          rest('POST', '/v1/accounts', {
+            token: apiToken,
+            body: { name: 'f', api_key: 'sk-x', base_url: 'file:///etc/passwd' },
+          }).then((r) => r.status),
+        400,
+      ],
     ];
 
     const before = stub.requests.length;
@@ -276,7 +470,10 @@ describe('managed servers over HTTP', () => {
 
     // SQL metacharacters are data, not code: stored and shown as given, tables intact.
     const sqlName = `x'); DROP TABLE mcp_servers; --`;
-    const odd = await rest('POST', `/v1/accounts/${acmeId}/mcp`, { token: apiToken, body: { name: sqlName, config: { methods: ['read'] } } });
+    const odd = await rest('POST', `/v1/accounts/${acmeId}/mcp`, {
+      token: apiToken,
+      body: { name: sqlName, config: { methods: ['read'] } },
+    });
     expect(odd.status).toBe(201);
     tokens.push(odd.body.url.split('/').pop());
     expect((await rest('GET', `/v1/mcp-servers/${odd.body.id}`, { token: apiToken })).body.name).toBe(sqlName);
@@ -287,7 +484,10 @@ describe('managed servers over HTTP', () => {
   });
 
   it('errors are JSON {error: {code, message, field?}}', async () => {
-    const r = await rest('POST', `/v1/accounts/${acmeId}/mcp`, { token: apiToken, body: { name: 'x', config: { tags: ['nope'] } } });
+    const r = await rest('POST', `/v1/accounts/${acmeId}/mcp`, {
+      token: apiToken,
+      body: { name: 'x', config: { tags: ['nope'] } },
+    });
     expect(r.body.error).toMatchObject({ code: 'invalid_request', field: 'config.tags' });
     expect(r.body.error.message).toMatch(/Unknown tag: nope\. Valid tags: .*billing/);
     const u = await rest('POST', `/v1/accounts/${acmeId}/mcp`, { token: apiToken, body: { name: 'x', colour: 'red' } });
@@ -295,8 +495,30 @@ describe('managed servers over HTTP', () => {
   });
 
   it('state survives a restart, and an expired server is purged at start-up', async () => {
-    const keeper = cliJson(['servers', 'create', '--account', acmeId, '--name', 'keeper', '--methods', 'read', '--data-dir', dataDir]);
-    const lapsing = cliJson(['servers', 'create', '--account', acmeId, '--name', 'lapsing', '--expires-at', new Date(Date.now() + 120_000).toISOString(), '--data-dir', dataDir]);
+    const keeper = cliJson([
+      'servers',
+      'create',
+      '--account',
+      acmeId,
+      '--name',
+      'keeper',
+      '--methods',
+      'read',
+      '--data-dir',
+      dataDir,
+    ]);
+    const lapsing = cliJson([
+      'servers',
+      'create',
+      '--account',
+      acmeId,
+      '--name',
+      'lapsing',
+      '--expires-at',
+      new Date(Date.now() + 120_000).toISOString(),
+      '--data-dir',
+      dataDir,
+    ]);
     tokens.push(keeper.url.split('/').pop(), lapsing.url.split('/').pop());
     await service.stop();
     stderrs.push(service.stderr());
@@ -333,7 +555,8 @@ describe('managed servers over HTTP', () => {
     expect(tokens.length).toBeGreaterThan(10);
     const hits: string[] = [];
     for (const [where, text] of Object.entries(haystacks)) {
-      for (const secret of [...SECRETS, ...tokens]) if (text.includes(secret)) hits.push(`${where}: ${secret.slice(0, 12)}…`);
+      for (const secret of [...SECRETS, ...tokens])
+        if (text.includes(secret)) hits.push(`${where}: ${secret.slice(0, 12)}…`);
     }
     expect(hits).toEqual([]);
     expect(haystacks.stderr).toContain('/mcp/:token');
@@ -346,10 +569,25 @@ describe('a managed server against Prism (the pinned spec)', () => {
     const { inject } = await import('vitest');
     const prismUrl = inject('prismUrl');
     const dir = tempDataDir();
-    const account = cliJson(['accounts', 'add', '--name', 'prism', '--base-url', prismUrl, '--data-dir', dir], { env: { OPENAI_API_KEY: ACME.OPENAI_API_KEY, OPENAI_ADMIN_KEY: ACME.OPENAI_ADMIN_KEY } });
+    const account = cliJson(['accounts', 'add', '--name', 'prism', '--base-url', prismUrl, '--data-dir', dir], {
+      env: { OPENAI_API_KEY: ACME.OPENAI_API_KEY, OPENAI_ADMIN_KEY: ACME.OPENAI_ADMIN_KEY },
+    });
     const svc = await startService(dir);
     try {
-      const created = cliJson(['servers', 'create', '--account', account.id, '--name', 'ft', '--methods', 'read', '--tags', 'fine-tuning', '--data-dir', dir]);
+      const created = cliJson([
+        'servers',
+        'create',
+        '--account',
+        account.id,
+        '--name',
+        'ft',
+        '--methods',
+        'read',
+        '--tags',
+        'fine-tuning',
+        '--data-dir',
+        dir,
+      ]);
       const client = await connect(created.url);
       for (const [name, args] of [
         ['list_all_open_ai_fine_tuning_jobs', { limit: 2 }],

@@ -107,7 +107,10 @@ describe('allowed hosts', () => {
   it.each([
     [{ host: '127.0.0.1', publicUrl: 'http://127.0.0.1:8787' }, ['localhost', '127.0.0.1', '[::1]']],
     [{ host: '0.0.0.0', publicUrl: 'https://mcp.example.com' }, ['localhost', '127.0.0.1', '[::1]', 'mcp.example.com']],
-    [{ host: '::1', publicUrl: 'http://[::1]:1', extra: ['Proxy.Internal'] }, ['localhost', '127.0.0.1', '[::1]', 'proxy.internal']],
+    [
+      { host: '::1', publicUrl: 'http://[::1]:1', extra: ['Proxy.Internal'] },
+      ['localhost', '127.0.0.1', '[::1]', 'proxy.internal'],
+    ],
   ])('%j', (options, want) => {
     expect([...allowedHostnames(options)].sort()).toEqual([...want].sort());
   });

@@ -13,7 +13,9 @@ import type { StrippedProgram } from './strip-types.js';
 type Failure = Exclude<SandboxOutcome, { ok: true }>;
 
 export function logLines(record: RunRecord): string[] {
-  return record.logDropped ? [...record.logs, `[${record.logDropped} more characters of console output dropped]`] : record.logs;
+  return record.logDropped
+    ? [...record.logs, `[${record.logDropped} more characters of console output dropped]`]
+    : record.logs;
 }
 
 /** The first stack frame in the submitted code, mapped back to where the model wrote it. */
@@ -27,18 +29,36 @@ function positionIn(stack: string, program: StrippedProgram): CodePosition | und
 }
 
 const CODES: Record<Failure['kind'], CodeErrorCode> = {
-  thrown: 'runtime', syntax: 'syntax', timeout: 'timeout', memory: 'memory', too_large: 'result_too_large', internal: 'internal',
+  thrown: 'runtime',
+  syntax: 'syntax',
+  timeout: 'timeout',
+  memory: 'memory',
+  too_large: 'result_too_large',
+  internal: 'internal',
 };
 
-export function describeFailure(failure: Failure, program: StrippedProgram, record: RunRecord, limits: CodeLimits): CodeError {
+export function describeFailure(
+  failure: Failure,
+  program: StrippedProgram,
+  record: RunRecord,
+  limits: CodeLimits,
+): CodeError {
   const e: ThrownError = failure.error;
   const position = positionIn(e.stack, program);
   const base = { name: e.name, message: e.message, ...(position ? { position } : {}) };
   switch (failure.kind) {
     case 'timeout':
-      return { code: 'timeout', name: 'TimeoutError', message: `the program ran longer than ${limits.timeoutMs} ms and was stopped` };
+      return {
+        code: 'timeout',
+        name: 'TimeoutError',
+        message: `the program ran longer than ${limits.timeoutMs} ms and was stopped`,
+      };
     case 'memory':
-      return { ...base, code: 'memory', message: `the program used more than ${Math.round(limits.memoryBytes / 1048576)} MiB of memory (${e.message})` };
+      return {
+        ...base,
+        code: 'memory',
+        message: `the program used more than ${Math.round(limits.memoryBytes / 1048576)} MiB of memory (${e.message})`,
+      };
     case 'too_large':
       return tooLarge(e.message);
     default:
@@ -50,7 +70,11 @@ export function describeFailure(failure: Failure, program: StrippedProgram, reco
     if (call) return { ...base, code: 'tool_call', call };
   }
   if (e.name === 'InternalError' && /stack overflow/i.test(e.message)) {
-    return { ...base, code: 'runtime', message: `${e.message} (recursion too deep for the ${limits.stackBytes}-byte stack)` };
+    return {
+      ...base,
+      code: 'runtime',
+      message: `${e.message} (recursion too deep for the ${limits.stackBytes}-byte stack)`,
+    };
   }
   return { ...base, code: CODES[failure.kind] };
 }
@@ -63,12 +87,17 @@ const tooLarge = (size: string): CodeError => ({
 
 function withRateLimits(r: CallToolResult, record: RunRecord | undefined): CallToolResult {
   if (!record?.rateLimits) return r;
-  return { ...r, content: [...r.content, { type: 'text', text: describeRateLimits(record.rateLimits) }], _meta: { [RATE_LIMIT_META_KEY]: record.rateLimits } };
+  return {
+    ...r,
+    content: [...r.content, { type: 'text', text: describeRateLimits(record.rateLimits) }],
+    _meta: { [RATE_LIMIT_META_KEY]: record.rateLimits },
+  };
 }
 
 export function errorAnswer(error: CodeError, record: RunRecord | undefined, limits: CodeLimits): CallToolResult {
   const lines = [`execute_code failed (${error.code}): ${error.name}: ${error.message}`];
-  if (error.position) lines.push(`  at line ${error.position.line}, column ${error.position.column} of the submitted code`);
+  if (error.position)
+    lines.push(`  at line ${error.position.line}, column ${error.position.column} of the submitted code`);
   if (error.call) {
     lines.push(`Failing call: openai.${error.call.tool}(${JSON.stringify(error.call.args)})`);
     lines.push(`  ${error.call.message.replace(/\n/g, '\n  ')}`);
@@ -84,20 +113,34 @@ export function errorAnswer(error: CodeError, record: RunRecord | undefined, lim
   return withRateLimits(result, record);
 }
 
-export function answer(outcome: SandboxOutcome, program: StrippedProgram, record: RunRecord, limits: CodeLimits): CallToolResult {
+export function answer(
+  outcome: SandboxOutcome,
+  program: StrippedProgram,
+  record: RunRecord,
+  limits: CodeLimits,
+): CallToolResult {
   if (!outcome.ok) return errorAnswer(describeFailure(outcome, program, record, limits), record, limits);
   if (record.callLimitHit) {
-    return errorAnswer({
-      code: 'call_limit',
-      name: 'RangeError',
-      message: `the program made more than ${limits.maxCalls} openai.* calls; the extra calls were refused without a request. Fetch less (filters, larger pages) or aggregate in fewer calls.`,
-    }, record, limits);
+    return errorAnswer(
+      {
+        code: 'call_limit',
+        name: 'RangeError',
+        message: `the program made more than ${limits.maxCalls} openai.* calls; the extra calls were refused without a request. Fetch less (filters, larger pages) or aggregate in fewer calls.`,
+      },
+      record,
+      limits,
+    );
   }
   // Checked before parsing: a return value far over the cap is never materialized here.
-  if (outcome.json !== null && outcome.json.length > limits.maxResultChars) return errorAnswer(tooLarge(String(outcome.json.length)), undefined, limits);
-  const structured: Record<string, unknown> = { result: outcome.json === null ? null : JSON.parse(outcome.json), calls: record.calls };
+  if (outcome.json !== null && outcome.json.length > limits.maxResultChars)
+    return errorAnswer(tooLarge(String(outcome.json.length)), undefined, limits);
+  const structured: Record<string, unknown> = {
+    result: outcome.json === null ? null : JSON.parse(outcome.json),
+    calls: record.calls,
+  };
   if (record.logs.length) structured.logs = logLines(record);
   const text = JSON.stringify(structured);
-  if (text.length > limits.maxResultChars) return errorAnswer(tooLarge(`${text.length} (return value plus console output)`), undefined, limits);
+  if (text.length > limits.maxResultChars)
+    return errorAnswer(tooLarge(`${text.length} (return value plus console output)`), undefined, limits);
   return withRateLimits({ content: [{ type: 'text', text }], structuredContent: structured }, record);
 }

@@ -24,15 +24,23 @@ export interface RunRecord {
 }
 
 export const textOf = (r: CallToolResult) =>
-  r.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}${'mimeType' in c && c.mimeType ? ` ${c.mimeType}` : ''}]`)).join('\n');
+  r.content
+    .map((c) => (c.type === 'text' ? c.text : `[${c.type}${'mimeType' in c && c.mimeType ? ` ${c.mimeType}` : ''}]`))
+    .join('\n');
 
 /** What a call resolves to inside the program: the structured result, or for text/binary results their content. */
-function valueOf(r: CallToolResult): unknown {
+function resultValue(r: CallToolResult): unknown {
   if (r.structuredContent) return r.structuredContent;
   return {
-    content: r.content.map((c) => (c.type === 'text'
-      ? { type: 'text', text: c.text }
-      : { type: c.type, ...('mimeType' in c ? { mime_type: c.mimeType } : {}), note: 'binary content is not passed into the sandbox' })),
+    content: r.content.map((c) =>
+      c.type === 'text'
+        ? { type: 'text', text: c.text }
+        : {
+            type: c.type,
+            ...('mimeType' in c ? { mime_type: c.mimeType } : {}),
+            note: 'binary content is not passed into the sandbox',
+          },
+    ),
   };
 }
 
@@ -46,7 +54,14 @@ export interface Bridge {
 }
 
 export function createBridge(kit: OpenAiToolkit, limits: CodeLimits): Bridge {
-  const record: RunRecord = { calls: 0, callLimitHit: false, failedCalls: new Map(), logs: [], logChars: 0, logDropped: 0 };
+  const record: RunRecord = {
+    calls: 0,
+    callLimitHit: false,
+    failedCalls: new Map(),
+    logs: [],
+    logChars: 0,
+    logDropped: 0,
+  };
   const inflight = new AbortController();
   const started = new Set<Promise<unknown>>();
   const reply = (value: unknown) => JSON.stringify(value);
@@ -61,7 +76,14 @@ export function createBridge(kit: OpenAiToolkit, limits: CodeLimits): Bridge {
       }
       if (record.calls >= limits.maxCalls) {
         record.callLimitHit = true;
-        return reply({ ok: false, error: { tool: name, message: `Call limit reached: at most ${limits.maxCalls} openai.* calls per execution; no request was sent.`, error: { type: 'call_limit' } } });
+        return reply({
+          ok: false,
+          error: {
+            tool: name,
+            message: `Call limit reached: at most ${limits.maxCalls} openai.* calls per execution; no request was sent.`,
+            error: { type: 'call_limit' },
+          },
+        });
       }
       const seq = ++record.calls;
       let r: CallToolResult;
@@ -70,7 +92,10 @@ export function createBridge(kit: OpenAiToolkit, limits: CodeLimits): Bridge {
       try {
         r = await call;
       } catch (err) {
-        r = { content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }], isError: true };
+        r = {
+          content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }],
+          isError: true,
+        };
       } finally {
         started.delete(call);
       }
@@ -80,9 +105,12 @@ export function createBridge(kit: OpenAiToolkit, limits: CodeLimits): Bridge {
         const message = textOf(r);
         const error = (r.structuredContent as { error?: unknown } | undefined)?.error;
         record.failedCalls.set(seq, { tool: name, args, message, ...(error !== undefined ? { error } : {}) });
-        return reply({ ok: false, error: { tool: name, seq, message: `${name} failed: ${message}`, error: error ?? null } });
+        return reply({
+          ok: false,
+          error: { tool: name, seq, message: `${name} failed: ${message}`, error: error ?? null },
+        });
       }
-      return reply({ ok: true, value: valueOf(r) });
+      return reply({ ok: true, value: resultValue(r) });
     },
     log(level, text) {
       const line = level === 'log' ? text : `[${level}] ${text}`;
@@ -106,7 +134,9 @@ export function createBridge(kit: OpenAiToolkit, limits: CodeLimits): Bridge {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
           Promise.allSettled([...started]),
-          new Promise((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())); }),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+          }),
         ]);
         clearTimeout(timer);
       }

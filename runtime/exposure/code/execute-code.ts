@@ -28,7 +28,7 @@ export function executeCodeTool(limits: CodeLimits, readOnly = false, index = ''
       'Runs the body of an async JavaScript or TypeScript function (types are stripped) in a sandbox and returns its `return` value as JSON plus anything it `console.log`s.',
       '`openai.<tool_name>(args)` calls an API tool and resolves to its result: lists as `{result, next_cursor, has_more}`, usage as `{rows, totals, next_cursor, has_more}`, other objects as OpenAI returns them (`id`, `created_at` in unix seconds, `name` where they have one). A failed call throws an `OpenAiToolError` (`.tool`, `.error` with status or invalid arguments).',
       '`for await (const item of openai.paginate(tool_name, args))` walks every item of every page.',
-      'search_docs gives any tool\'s argument and result types; use it when the index below and the example are not enough.',
+      "search_docs gives any tool's argument and result types; use it when the index below and the example are not enough.",
       'Return only what answers the question (filter and aggregate in the code).',
       `Limits per run: ${limits.timeoutMs / 1000} s, ${Math.round(limits.memoryBytes / 1048576)} MiB, ${limits.maxCalls} calls, ${limits.maxResultChars} characters of result. No network, files, timers or modules.`,
       'Example (tokens per project over 7 days):',
@@ -57,20 +57,40 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
   const cursorArgs: Record<string, string> = {};
   for (const t of kit.tools) if (t.pagination) cursorArgs[t.name] = t.pagination.cursorArg;
 
-  return async function executeCode(args: Record<string, unknown> | undefined, context?: CallContext): Promise<CallToolResult> {
+  return async function executeCode(
+    args: Record<string, unknown> | undefined,
+    context?: CallContext,
+  ): Promise<CallToolResult> {
     const code = args?.code;
     if (typeof code !== 'string' || !code.trim()) {
-      return errorAnswer({ code: 'invalid_code', name: 'TypeError', message: '`code` must be a non-empty string' }, undefined, limits);
+      return errorAnswer(
+        { code: 'invalid_code', name: 'TypeError', message: '`code` must be a non-empty string' },
+        undefined,
+        limits,
+      );
     }
     if (code.length > limits.maxCodeChars) {
-      return errorAnswer({ code: 'invalid_code', name: 'RangeError', message: `\`code\` is ${code.length} characters, over the ${limits.maxCodeChars}-character limit` }, undefined, limits);
+      return errorAnswer(
+        {
+          code: 'invalid_code',
+          name: 'RangeError',
+          message: `\`code\` is ${code.length} characters, over the ${limits.maxCodeChars}-character limit`,
+        },
+        undefined,
+        limits,
+      );
     }
     const [{ stripTypes, StripError }, { sharedPool }] = await loadEngine();
     let program: StrippedProgram;
     try {
       program = stripTypes(code);
     } catch (err) {
-      if (err instanceof StripError) return errorAnswer({ code: 'syntax', name: 'SyntaxError', message: err.message, position: err.position }, undefined, limits);
+      if (err instanceof StripError)
+        return errorAnswer(
+          { code: 'syntax', name: 'SyntaxError', message: err.message, position: err.position },
+          undefined,
+          limits,
+        );
       throw err;
     }
 
@@ -82,7 +102,11 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
     try {
       outcome = await sharedPool().run(program.js, { cursorArgs }, limits, bridge.host, context?.signal);
     } catch (err) {
-      outcome = { ok: false, kind: 'internal', error: { name: 'InternalError', message: String((err as Error)?.message ?? err), stack: '' } };
+      outcome = {
+        ok: false,
+        kind: 'internal',
+        error: { name: 'InternalError', message: String((err as Error)?.message ?? err), stack: '' },
+      };
     } finally {
       await bridge.settle(deadline);
       context?.signal?.removeEventListener('abort', onCancel);

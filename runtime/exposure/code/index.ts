@@ -26,18 +26,32 @@ export interface CodeExposureOptions {
  */
 export function createCodeExposure(kit: OpenAiToolkit, options: CodeExposureOptions = {}): ExposedTools {
   const limits = resolveLimits(options.limits);
-  const tools: Tool[] = [searchDocsTool(), executeCodeTool(limits, kit.tools.every((t) => t.access === 'read'), toolIndex(kit.tools))];
+  const tools: Tool[] = [
+    searchDocsTool(),
+    executeCodeTool(
+      limits,
+      kit.tools.every((t) => t.access === 'read'),
+      toolIndex(kit.tools),
+    ),
+  ];
   const searchDocs = createSearchDocs(kit);
   const executeCode = createExecuteCode(kit, limits);
   return {
     listTools: () => tools,
-    async callTool(name: string, args: Record<string, unknown> | undefined, context?: CallContext): Promise<CallToolResult> {
+    async callTool(
+      name: string,
+      args: Record<string, unknown> | undefined,
+      context?: CallContext,
+    ): Promise<CallToolResult> {
       try {
         if (name === SEARCH_DOCS) return await searchDocs(args);
         if (name === EXECUTE_CODE) return await executeCode(args, context);
       } catch (err) {
         // Never throw into the transport: one bad program must not end a session.
-        return { content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }], isError: true };
+        return {
+          content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }],
+          isError: true,
+        };
       }
       return unknownToolResult(name);
     },

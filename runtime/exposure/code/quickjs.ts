@@ -5,7 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import RELEASE_SYNC from '@jitl/quickjs-wasmfile-release-sync';
-import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSSyncVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSSyncVariant,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten-core';
 
 // The package's CommonJS typings describe the module namespace; its ESM entry's default export is the variant.
 const RELEASE: QuickJSSyncVariant = RELEASE_SYNC as unknown as QuickJSSyncVariant;
@@ -18,7 +23,9 @@ function compileOnce(): Promise<WebAssembly.Module> {
     const path = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
     return WebAssembly.compile(await readFile(path));
   })();
-  compiled.catch(() => { compiled = undefined; });
+  compiled.catch(() => {
+    compiled = undefined;
+  });
   return compiled;
 }
 

@@ -62,7 +62,8 @@ function hostFailure(err: unknown, timedOut: boolean): Exclude<SandboxOutcome, {
   if (err instanceof RangeError && /call stack/i.test(message)) {
     return { ok: false, kind: 'thrown', error: { name: 'InternalError', message: 'stack overflow', stack: '' } };
   }
-  if (/out of memory|memory access|grow/i.test(message)) return { ok: false, kind: 'memory', error: { name: 'InternalError', message, stack: '' } };
+  if (/out of memory|memory access|grow/i.test(message))
+    return { ok: false, kind: 'memory', error: { name: 'InternalError', message, stack: '' } };
   return { ok: false, kind: 'internal', error: { name: 'InternalError', message, stack: '' } };
 }
 
@@ -90,12 +91,17 @@ export async function runInSandbox(
   });
   const ctx = rt.newContext();
   const handles: QuickJSHandle[] = [];
-  const keep = <T extends QuickJSHandle>(h: T): T => { handles.push(h); return h; };
+  const keep = <T extends QuickJSHandle>(h: T): T => {
+    handles.push(h);
+    return h;
+  };
   const pending = new Set<QuickJSDeferredPromise>();
 
   // A job that fails outside any promise (an interrupt, or memory exhausted while resolving) ends the run.
   let fail!: (o: SandboxOutcome) => void;
-  const failed = new Promise<SandboxOutcome>((resolve) => { fail = resolve; });
+  const failed = new Promise<SandboxOutcome>((resolve) => {
+    fail = resolve;
+  });
   const classify = (e: ThrownError): Exclude<SandboxOutcome, { ok: true }> =>
     timedOut || Date.now() > deadline
       ? { ok: false, kind: 'timeout', error: e }
@@ -128,32 +134,36 @@ export async function runInSandbox(
   };
 
   try {
-    const callFn = keep(ctx.newFunction('call', (nameH, argsH) => {
-      const name = ctx.getString(nameH);
-      const argsJson = ctx.getString(argsH);
-      const deferred = ctx.newPromise();
-      pending.add(deferred);
-      host.call(name, argsJson).then((reply) => {
-        pending.delete(deferred);
-        if (closed) {
-          if (!pending.size) cleanup();
-          return;
-        }
-        try {
-          const s = ctx.newString(reply);
-          deferred.resolve(s);
-          s.dispose();
-          deferred.dispose();
-        } catch (err) {
-          return fail(hostFailure(err, timedOut));
-        }
-        pump();
-      });
-      return deferred.handle;
-    }));
-    const logFn = keep(ctx.newFunction('log', (levelH, textH) => {
-      host.log(ctx.getString(levelH), ctx.getString(textH));
-    }));
+    const callFn = keep(
+      ctx.newFunction('call', (nameH, argsH) => {
+        const name = ctx.getString(nameH);
+        const argsJson = ctx.getString(argsH);
+        const deferred = ctx.newPromise();
+        pending.add(deferred);
+        host.call(name, argsJson).then((reply) => {
+          pending.delete(deferred);
+          if (closed) {
+            if (!pending.size) cleanup();
+            return;
+          }
+          try {
+            const s = ctx.newString(reply);
+            deferred.resolve(s);
+            s.dispose();
+            deferred.dispose();
+          } catch (err) {
+            return fail(hostFailure(err, timedOut));
+          }
+          pump();
+        });
+        return deferred.handle;
+      }),
+    );
+    const logFn = keep(
+      ctx.newFunction('log', (levelH, textH) => {
+        host.log(ctx.getString(levelH), ctx.getString(textH));
+      }),
+    );
 
     const installR = ctx.evalCode(PRELUDE, PRELUDE_FILE);
     if (installR.error) {
@@ -176,7 +186,11 @@ export async function runInSandbox(
       const e = dumpError(ctx, programR.error);
       programR.error.dispose();
       if (timedOut) return { ok: false, kind: 'timeout', error: e };
-      return { ok: false, kind: e.name === 'SyntaxError' ? 'syntax' : isOutOfMemory(e) ? 'memory' : 'thrown', error: e };
+      return {
+        ok: false,
+        kind: e.name === 'SyntaxError' ? 'syntax' : isOutOfMemory(e) ? 'memory' : 'thrown',
+        error: e,
+      };
     }
     const program = keep(programR.value);
     const promiseR = ctx.callFunction(run, ctx.undefined, program);
@@ -202,7 +216,12 @@ export async function runInSandbox(
       if (envelope.ok) {
         const json = envelope.json ?? null;
         // Far over the cap: not worth copying out of the worker; the size is all the answer needs.
-        if (json !== null && json.length > limits.maxResultChars) return { ok: false, kind: 'too_large', error: { name: 'RangeError', message: String(json.length), stack: '' } };
+        if (json !== null && json.length > limits.maxResultChars)
+          return {
+            ok: false,
+            kind: 'too_large',
+            error: { name: 'RangeError', message: String(json.length), stack: '' },
+          };
         return { ok: true, json };
       }
       const e = envelope.error ?? { name: 'Error', message: 'unknown failure', stack: '' };
@@ -213,13 +232,21 @@ export async function runInSandbox(
 
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<SandboxOutcome>((resolve) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        resolve({ ok: false, kind: 'timeout', error: { name: 'TimeoutError', message: '', stack: '' } });
-      }, Math.max(0, deadline - Date.now()));
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          resolve({ ok: false, kind: 'timeout', error: { name: 'TimeoutError', message: '', stack: '' } });
+        },
+        Math.max(0, deadline - Date.now()),
+      );
     });
     const aborted = new Promise<SandboxOutcome>((resolve) => {
-      const onAbort = () => resolve({ ok: false, kind: 'internal', error: { name: 'AbortError', message: 'the request was cancelled', stack: '' } });
+      const onAbort = () =>
+        resolve({
+          ok: false,
+          kind: 'internal',
+          error: { name: 'AbortError', message: 'the request was cancelled', stack: '' },
+        });
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });

@@ -3,20 +3,23 @@
 
 /** Exact excerpts of generated/sdk.d.ts. */
 export interface SdkDocs {
-  tools: Record<string, {
-    /** The tool's schema hash when generated: a catalog whose tool differs gets a signature from its own schema. */
-    schemaHash: string;
-    /** The method's JSDoc, as in `interface OpenAi`. */
-    doc: string;
-    /** The method declaration, as in `interface OpenAi` (shown as `openai.<declaration>`). */
-    signature: string;
-    /** Named types the signature uses (argument type first, then the result's). */
-    types: string[];
-    /** search_docs' default answer: the description's first sentence. */
-    summary: string;
-    /** search_docs' default answer: the declaration on one line, argument type inline with top-level fields only. */
-    compact: string;
-  }>;
+  tools: Record<
+    string,
+    {
+      /** The tool's schema hash when generated: a catalog whose tool differs gets a signature from its own schema. */
+      schemaHash: string;
+      /** The method's JSDoc, as in `interface OpenAi`. */
+      doc: string;
+      /** The method declaration, as in `interface OpenAi` (shown as `openai.<declaration>`). */
+      signature: string;
+      /** Named types the signature uses (argument type first, then the result's). */
+      types: string[];
+      /** search_docs' default answer: the description's first sentence. */
+      summary: string;
+      /** search_docs' default answer: the declaration on one line, argument type inline with top-level fields only. */
+      compact: string;
+    }
+  >;
   types: Record<string, string>;
   /** Top-level fields of each component type a result names, on one line (nested objects as `{ … }`). */
   shapes: Record<string, string>;

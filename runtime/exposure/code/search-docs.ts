@@ -31,9 +31,20 @@ export function searchDocsTool(): Tool {
       type: 'object',
       properties: {
         query: { type: 'string', description: 'What the program needs to do or read.' },
-        limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Matches to return.' },
+        limit: {
+          type: 'integer',
+          minimum: 1,
+          maximum: MAX_LIMIT,
+          default: DEFAULT_LIMIT,
+          description: 'Matches to return.',
+        },
         detail: { type: 'boolean', default: false, description: 'Full declarations instead of the compact form.' },
-        types: { type: 'array', items: { type: 'string' }, maxItems: MAX_TYPES, description: 'Type names to quote in full (query is then optional).' },
+        types: {
+          type: 'array',
+          items: { type: 'string' },
+          maxItems: MAX_TYPES,
+          description: 'Type names to quote in full (query is then optional).',
+        },
       },
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -44,7 +55,9 @@ const words = (s: string) => s.replace(/_/g, ' ');
 
 function paramText(t: ToolDef): string {
   const props = (t.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
-  return Object.entries(props).map(([k, p]) => `${words(k)} ${p?.description ?? ''}`).join(' ');
+  return Object.entries(props)
+    .map(([k, p]) => `${words(k)} ${p?.description ?? ''}`)
+    .join(' ');
 }
 
 /**
@@ -84,15 +97,36 @@ export function compactToolDoc(t: ToolDef, docs: SdkDocs | undefined, shown = ne
 
 export function createSearchDocs(kit: OpenAiToolkit) {
   // Built on the first search: a server that is only listed, or only runs code, never pays for it.
-  let index: MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }> | undefined;
+  let index:
+    | MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }>
+    | undefined;
   const buildIndex = () => {
-    const built = new MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }>({
+    const built = new MiniSearch<{
+      id: string;
+      name: string;
+      tags: string;
+      title: string;
+      description: string;
+      params: string;
+    }>({
       fields: ['name', 'tags', 'title', 'description', 'params'],
-      searchOptions: { boost: { name: 3, title: 2, tags: 2, params: 0.5 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
+      searchOptions: {
+        boost: { name: 3, title: 2, tags: 2, params: 0.5 },
+        prefix: true,
+        fuzzy: 0.2,
+        combineWith: 'OR',
+      },
     });
-    built.addAll(kit.tools.map((t) => ({
-      id: t.name, name: words(t.name), tags: t.tags.join(' '), title: t.title, description: t.description, params: paramText(t),
-    })));
+    built.addAll(
+      kit.tools.map((t) => ({
+        id: t.name,
+        name: words(t.name),
+        tags: t.tags.join(' '),
+        title: t.title,
+        description: t.description,
+        params: paramText(t),
+      })),
+    );
     return built;
   };
   const byName = new Map(kit.tools.map((t) => [t.name, t]));
@@ -101,33 +135,58 @@ export function createSearchDocs(kit: OpenAiToolkit) {
   return async function searchDocs(args: Record<string, unknown> | undefined): Promise<CallToolResult> {
     const query = args?.query;
     const types = args?.types;
-    if (types !== undefined && (!Array.isArray(types) || types.length > MAX_TYPES || types.some((n) => typeof n !== 'string' || !n))) {
-      return invalidArgumentsResult(SEARCH_DOCS, [{ path: 'types', message: `must be an array of at most ${MAX_TYPES} type names` }]);
+    if (
+      types !== undefined &&
+      (!Array.isArray(types) || types.length > MAX_TYPES || types.some((n) => typeof n !== 'string' || !n))
+    ) {
+      return invalidArgumentsResult(SEARCH_DOCS, [
+        { path: 'types', message: `must be an array of at most ${MAX_TYPES} type names` },
+      ]);
     }
     if ((typeof query !== 'string' || !query.trim()) && !(types?.length && query === undefined)) {
-      return invalidArgumentsResult(SEARCH_DOCS, [{ path: 'query', message: 'must be a non-empty string (or omitted when `types` is given)' }]);
+      return invalidArgumentsResult(SEARCH_DOCS, [
+        { path: 'query', message: 'must be a non-empty string (or omitted when `types` is given)' },
+      ]);
     }
     const limit = args?.limit ?? DEFAULT_LIMIT;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      return invalidArgumentsResult(SEARCH_DOCS, [{ path: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` }]);
+      return invalidArgumentsResult(SEARCH_DOCS, [
+        { path: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` },
+      ]);
     }
     const detail = args?.detail ?? false;
-    if (typeof detail !== 'boolean') return invalidArgumentsResult(SEARCH_DOCS, [{ path: 'detail', message: 'must be a boolean' }]);
+    if (typeof detail !== 'boolean')
+      return invalidArgumentsResult(SEARCH_DOCS, [{ path: 'detail', message: 'must be a boolean' }]);
     docs ??= loadSdkDocs();
     const sdk = await docs;
     const quoted = new Set<string>();
     const declarations = ((types as string[] | undefined) ?? []).map((name) => {
       quoted.add(name);
       const shape = sdk?.shapes?.[name];
-      return sdk?.types[name] ?? (shape ? `// ${name} is large: its top-level fields\ntype ${name} = ${shape};` : `// ${name}: no such type among the tools' argument and result types, or too large to quote (see generated/sdk.d.ts)`);
+      return (
+        sdk?.types[name] ??
+        (shape
+          ? `// ${name} is large: its top-level fields\ntype ${name} = ${shape};`
+          : `// ${name}: no such type among the tools' argument and result types, or too large to quote (see generated/sdk.d.ts)`)
+      );
     });
     if (typeof query !== 'string') {
-      return { content: [{ type: 'text', text: declarations.join('\n\n') }], structuredContent: { matches: [], types: declarations } };
+      return {
+        content: [{ type: 'text', text: declarations.join('\n\n') }],
+        structuredContent: { matches: [], types: declarations },
+      };
     }
     index ??= buildIndex();
     const hits = index.search(query).slice(0, limit);
     if (!hits.length) {
-      return { content: [{ type: 'text', text: `No tool matches ${JSON.stringify(query)}. Try other words (resource names such as "projects", "files", "fine tuning").` }] };
+      return {
+        content: [
+          {
+            type: 'text',
+            text: `No tool matches ${JSON.stringify(query)}. Try other words (resource names such as "projects", "files", "fine tuning").`,
+          },
+        ],
+      };
     }
     const blocks = hits.map((h) => (detail ? toolDoc : compactToolDoc)(byName.get(String(h.id))!, sdk, quoted));
     const how = detail ? '' : ' Nested objects show as { … }; types: ["Name"] quotes one.';
@@ -145,4 +204,3 @@ export function createSearchDocs(kit: OpenAiToolkit) {
     };
   };
 }
-

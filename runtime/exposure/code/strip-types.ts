@@ -21,7 +21,10 @@ export interface StrippedProgram {
 }
 
 export class StripError extends Error {
-  constructor(message: string, readonly position?: CodePosition) {
+  constructor(
+    message: string,
+    readonly position?: CodePosition,
+  ) {
     super(message);
     this.name = 'SyntaxError';
   }
@@ -43,9 +46,10 @@ export function stripTypes(code: string): StrippedProgram {
     // sucrase reports `Unexpected token (3:5)` with a 1-based line and 0-based column of the wrapped code.
     const message = String((err as Error)?.message ?? err);
     const m = /\((\d+):(\d+)\)\s*$/.exec(message);
-    const position = m && Number(m[1]) > 1 && Number(m[1]) - 1 <= lineCount
-      ? { line: Number(m[1]) - 1, column: Number(m[2]) + 1 }
-      : undefined;
+    const position =
+      m && Number(m[1]) > 1 && Number(m[1]) - 1 <= lineCount
+        ? { line: Number(m[1]) - 1, column: Number(m[2]) + 1 }
+        : undefined;
     throw new StripError(message.replace(/^Error transforming \S+: /, '').replace(/\s*\(\d+:\d+\)\s*$/, ''), position);
   }
   const map = out.sourceMap ? new TraceMap(out.sourceMap as never) : undefined;

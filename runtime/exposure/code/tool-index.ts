@@ -34,7 +34,10 @@ export function toolIndex(tools: readonly ToolDef[], maxChars = MAX_INDEX_CHARS)
   const noLimit: string[] = [];
   let others = 0;
   for (const t of tools) {
-    const i = GROUPS.findIndex((g) => t.name.startsWith(g.prefix) && t.name.endsWith(g.suffix) && t.name.length > g.prefix.length + g.suffix.length);
+    const i = GROUPS.findIndex(
+      (g) =>
+        t.name.startsWith(g.prefix) && t.name.endsWith(g.suffix) && t.name.length > g.prefix.length + g.suffix.length,
+    );
     if (i < 0) {
       others++;
       continue;

@@ -71,7 +71,10 @@ function base(s: JsonSchema, opts: TsTypeOptions): string {
     const own = { ...s };
     delete own.anyOf;
     delete own.oneOf;
-    const u = union(alts.map((a) => tsType(a, member)), opts);
+    const u = union(
+      alts.map((a) => tsType(a, member)),
+      opts,
+    );
     return hasShape(own) ? `${wrap(base(own, opts))} & (${u})` : u;
   }
   if (Array.isArray(s.allOf)) {
@@ -81,22 +84,34 @@ function base(s: JsonSchema, opts: TsTypeOptions): string {
     if (hasShape(own)) parts.push(wrap(base(own, opts)));
     return [...new Set(parts)].join(' & ') || 'unknown';
   }
-  if (Array.isArray(s.type)) return union((s.type as string[]).map((ty) => base({ ...s, type: ty }, member)), opts);
+  if (Array.isArray(s.type))
+    return union(
+      (s.type as string[]).map((ty) => base({ ...s, type: ty }, member)),
+      opts,
+    );
   switch (s.type) {
-    case 'string': return 'string';
+    case 'string':
+      return 'string';
     case 'integer':
-    case 'number': return 'number';
-    case 'boolean': return 'boolean';
-    case 'null': return 'null';
-    case 'array': return `Array<${tsType(s.items, opts)}>`;
-    case 'object': return objectType(s, opts);
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'null':
+      return 'null';
+    case 'array':
+      return `Array<${tsType(s.items, opts)}>`;
+    case 'object':
+      return objectType(s, opts);
     default:
       return s.properties || s.additionalProperties ? objectType(s, opts) : 'unknown';
   }
 }
 
 function hasShape(s: JsonSchema): boolean {
-  return s.type !== undefined || s.properties !== undefined || s.$ref !== undefined || s.enum !== undefined || 'const' in s;
+  return (
+    s.type !== undefined || s.properties !== undefined || s.$ref !== undefined || s.enum !== undefined || 'const' in s
+  );
 }
 
 function objectType(s: JsonSchema, opts: TsTypeOptions): string {
@@ -106,7 +121,10 @@ function objectType(s: JsonSchema, opts: TsTypeOptions): string {
   const props = (s.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((s.required ?? []) as string[]);
   const members = Object.entries(props).map(([k, p]) => {
-    const doc = opts.docs && typeof p?.description === 'string' && p.description.trim() ? `/** ${docText(p.description)} */\n${pad(depth + 1)}` : '';
+    const doc =
+      opts.docs && typeof p?.description === 'string' && p.description.trim()
+        ? `/** ${docText(p.description)} */\n${pad(depth + 1)}`
+        : '';
     return `${doc}${propertyKey(k)}${required.has(k) ? '' : '?'}: ${tsType(p, inner)};`;
   });
   const extra = s.additionalProperties;
@@ -114,7 +132,9 @@ function objectType(s: JsonSchema, opts: TsTypeOptions): string {
     members.push(`[key: string]: ${extra === true ? 'unknown' : tsType(extra, inner)};`);
   }
   if (!members.length) return 'Record<string, unknown>';
-  return opts.docs ? `{\n${members.map((m) => `${pad(depth + 1)}${m}`).join('\n')}\n${pad(depth)}}` : `{ ${members.join(' ')} }`;
+  return opts.docs
+    ? `{\n${members.map((m) => `${pad(depth + 1)}${m}`).join('\n')}\n${pad(depth)}}`
+    : `{ ${members.join(' ')} }`;
 }
 
 /** What a call to the tool resolves to in the sandbox, given the type of the response body. */
@@ -174,7 +194,10 @@ export interface EmptyResult {
 /** A one-line signature for a tool outside the generated SDK (custom catalogs): inputs typed, outputs generic. */
 export function fallbackSignature(tool: ToolDef): string {
   const args = tsType(tool.inputSchema);
-  const optional = !((tool.inputSchema.required as string[] | undefined)?.length);
-  const item = tool.usageBuckets || tool.pagination || tool.method === 'list' ? 'Record<string, unknown>' : 'Record<string, unknown>';
+  const optional = !(tool.inputSchema.required as string[] | undefined)?.length;
+  const item =
+    tool.usageBuckets || tool.pagination || tool.method === 'list'
+      ? 'Record<string, unknown>'
+      : 'Record<string, unknown>';
   return `/** ${docText(tool.description)} */\nopenai.${tool.name}(args${optional ? '?' : ''}: ${args}): Promise<${resultType(tool, item)}>;`;
 }

@@ -86,7 +86,11 @@ export class WorkerPool {
   private spawn(): Slot {
     // The worker's own JavaScript heap only carries strings in and out (QuickJS lives in capped WebAssembly
     // memory); a bound keeps a runaway from growing the process, and a worker that hits it just exits.
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: this.target, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData: this.target,
+      resourceLimits: { maxOldGenerationSizeMb: 256 },
+    });
     worker.unref();
     const ready = new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
@@ -110,7 +114,13 @@ export class WorkerPool {
     return slot;
   }
 
-  async run(js: string, config: SandboxConfig, limits: CodeLimits, host: SandboxHost, signal?: AbortSignal): Promise<SandboxOutcome> {
+  async run(
+    js: string,
+    config: SandboxConfig,
+    limits: CodeLimits,
+    host: SandboxHost,
+    signal?: AbortSignal,
+  ): Promise<SandboxOutcome> {
     if (!this.target) return runInSandbox(js, host, config, limits, signal);
     await this.acquire();
     try {
@@ -120,14 +130,28 @@ export class WorkerPool {
     }
   }
 
-  private async runOnWorker(js: string, config: SandboxConfig, limits: CodeLimits, host: SandboxHost, signal?: AbortSignal): Promise<SandboxOutcome> {
+  private async runOnWorker(
+    js: string,
+    config: SandboxConfig,
+    limits: CodeLimits,
+    host: SandboxHost,
+    signal?: AbortSignal,
+  ): Promise<SandboxOutcome> {
     let slot = this.idle.pop();
     if (!slot || slot.exited) slot = this.spawn();
     try {
       await slot.ready;
     } catch (err) {
       void slot.worker.terminate();
-      return { ok: false, kind: 'internal', error: { name: 'InternalError', message: `the sandbox worker did not start: ${String((err as Error)?.message ?? err)}`, stack: '' } };
+      return {
+        ok: false,
+        kind: 'internal',
+        error: {
+          name: 'InternalError',
+          message: `the sandbox worker did not start: ${String((err as Error)?.message ?? err)}`,
+          stack: '',
+        },
+      };
     }
     const { worker } = slot;
     return new Promise<SandboxOutcome>((resolve) => {
@@ -147,7 +171,9 @@ export class WorkerPool {
       const post = (m: ToWorker) => worker.postMessage(m);
       const onMessage = (m: FromWorker) => {
         if (m.type === 'call') {
-          host.call(m.name, m.argsJson).then((reply) => { if (!finished) post({ type: 'reply', callId: m.callId, reply }); });
+          host.call(m.name, m.argsJson).then((reply) => {
+            if (!finished) post({ type: 'reply', callId: m.callId, reply });
+          });
         } else if (m.type === 'log') {
           host.log(m.level, m.text);
         } else if (m.type === 'done') {
@@ -156,11 +182,43 @@ export class WorkerPool {
           finish(m.outcome, true);
         }
       };
-      const onError = (err: Error) => finish({ ok: false, kind: 'internal', error: { name: 'InternalError', message: `the sandbox worker failed: ${err.message}`, stack: '' } }, false);
-      const onExit = () => finish({ ok: false, kind: 'internal', error: { name: 'InternalError', message: 'the sandbox worker exited', stack: '' } }, false);
-      const onAbort = () => finish({ ok: false, kind: 'internal', error: { name: 'AbortError', message: 'the request was cancelled', stack: '' } }, false);
+      const onError = (err: Error) =>
+        finish(
+          {
+            ok: false,
+            kind: 'internal',
+            error: { name: 'InternalError', message: `the sandbox worker failed: ${err.message}`, stack: '' },
+          },
+          false,
+        );
+      const onExit = () =>
+        finish(
+          {
+            ok: false,
+            kind: 'internal',
+            error: { name: 'InternalError', message: 'the sandbox worker exited', stack: '' },
+          },
+          false,
+        );
+      const onAbort = () =>
+        finish(
+          {
+            ok: false,
+            kind: 'internal',
+            error: { name: 'AbortError', message: 'the request was cancelled', stack: '' },
+          },
+          false,
+        );
       const backstop = setTimeout(
-        () => finish({ ok: false, kind: 'timeout', error: { name: 'TimeoutError', message: 'terminated after the deadline', stack: '' } }, false),
+        () =>
+          finish(
+            {
+              ok: false,
+              kind: 'timeout',
+              error: { name: 'TimeoutError', message: 'terminated after the deadline', stack: '' },
+            },
+            false,
+          ),
         limits.timeoutMs + GRACE_MS,
       );
       worker.on('message', onMessage);

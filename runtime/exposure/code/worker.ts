@@ -30,11 +30,12 @@ if (port) {
     let logChars = 0;
     let logDropped = 0;
     const host = {
-      call: (name: string, argsJson: string) => new Promise<string>((resolve) => {
-        const callId = nextCallId++;
-        waiting.set(callId, resolve);
-        send({ type: 'call', callId, name, argsJson });
-      }),
+      call: (name: string, argsJson: string) =>
+        new Promise<string>((resolve) => {
+          const callId = nextCallId++;
+          waiting.set(callId, resolve);
+          send({ type: 'call', callId, name, argsJson });
+        }),
       log: (level: string, text: string) => {
         if (logDropped || logChars + text.length > m.limits.maxLogChars) {
           logDropped += text.length;
@@ -44,10 +45,21 @@ if (port) {
         send({ type: 'log', level, text });
       },
     };
-    runInSandbox(m.js, host, m.config, m.limits).then(
-      (outcome) => send({ type: 'done', outcome, logDropped }),
-      (err: unknown) => send({ type: 'done', outcome: { ok: false, kind: 'internal', error: { name: 'InternalError', message: String((err as Error)?.message ?? err), stack: '' } }, logDropped }),
-    ).finally(() => waiting.clear());
+    runInSandbox(m.js, host, m.config, m.limits)
+      .then(
+        (outcome) => send({ type: 'done', outcome, logDropped }),
+        (err: unknown) =>
+          send({
+            type: 'done',
+            outcome: {
+              ok: false,
+              kind: 'internal',
+              error: { name: 'InternalError', message: String((err as Error)?.message ?? err), stack: '' },
+            },
+            logDropped,
+          }),
+      )
+      .finally(() => waiting.clear());
   });
   send({ type: 'ready' });
 }

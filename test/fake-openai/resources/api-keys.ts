@@ -24,8 +24,11 @@ export function registerApiKeys(router: Router, state: FakeState): void {
     return rec;
   };
 
-  router.get('/organization/projects/{project_id}/api_keys/{api_key_id}', 'admin', ({ params }) =>
-    find(params.project_id, params.api_key_id).key);
+  router.get(
+    '/organization/projects/{project_id}/api_keys/{api_key_id}',
+    'admin',
+    ({ params }) => find(params.project_id, params.api_key_id).key,
+  );
 
   router.delete('/organization/projects/{project_id}/api_keys/{api_key_id}', 'admin', ({ params }) => {
     const rec = find(params.project_id, params.api_key_id);

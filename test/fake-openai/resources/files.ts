@@ -24,12 +24,26 @@ export function findFile(state: FakeState, id: string): FileRecord {
 
 export function registerFiles(router: Router, state: FakeState): void {
   router.post('/files', 'project', ({ body }) => {
-    if (!isMultipart(body)) throw new FakeHttpError(400, 'Uploads must be multipart/form-data.', 'invalid_request_error');
+    if (!isMultipart(body))
+      throw new FakeHttpError(400, 'Uploads must be multipart/form-data.', 'invalid_request_error');
     const upload = body.files.file;
-    if (!upload) throw new FakeHttpError(400, "Missing required parameter: 'file'.", 'invalid_request_error', 'file', 'missing_required_parameter');
+    if (!upload)
+      throw new FakeHttpError(
+        400,
+        "Missing required parameter: 'file'.",
+        'invalid_request_error',
+        'file',
+        'missing_required_parameter',
+      );
     const purpose = body.fields.purpose as FileRecord['file']['purpose'];
     if (!PURPOSES.includes(purpose)) {
-      throw new FakeHttpError(400, `Invalid value for 'purpose': expected one of ${PURPOSES.join(', ')}.`, 'invalid_request_error', 'purpose', 'invalid_value');
+      throw new FakeHttpError(
+        400,
+        `Invalid value for 'purpose': expected one of ${PURPOSES.join(', ')}.`,
+        'invalid_request_error',
+        'purpose',
+        'invalid_value',
+      );
     }
     const rec: FileRecord = {
       file: {
@@ -47,7 +61,13 @@ export function registerFiles(router: Router, state: FakeState): void {
     return rec.file;
   });
 
-  router.get('/files', 'project', ({ query }) => cursorPage(state.files.map((f) => f.file), query, 10_000));
+  router.get('/files', 'project', ({ query }) =>
+    cursorPage(
+      state.files.map((f) => f.file),
+      query,
+      10_000,
+    ),
+  );
 
   router.get('/files/{file_id}', 'project', ({ params }) => findFile(state, params.file_id).file);
 }

@@ -18,9 +18,22 @@ function requireFile(state: FakeState, body: Record<string, unknown>, param: 'tr
   const id = body[param];
   if (id === undefined || id === null) return undefined;
   const rec = state.files.find((f) => f.file.id === id);
-  if (!rec) throw new FakeHttpError(400, `Invalid file ID: '${String(id)}'. No such file.`, 'invalid_request_error', param, 'invalid_file_id');
+  if (!rec)
+    throw new FakeHttpError(
+      400,
+      `Invalid file ID: '${String(id)}'. No such file.`,
+      'invalid_request_error',
+      param,
+      'invalid_file_id',
+    );
   if (rec.file.purpose !== 'fine-tune') {
-    throw new FakeHttpError(400, `File '${rec.file.id}' has purpose '${rec.file.purpose}'; fine-tuning needs purpose 'fine-tune'.`, 'invalid_request_error', param, 'invalid_file_purpose');
+    throw new FakeHttpError(
+      400,
+      `File '${rec.file.id}' has purpose '${rec.file.purpose}'; fine-tuning needs purpose 'fine-tune'.`,
+      'invalid_request_error',
+      param,
+      'invalid_file_purpose',
+    );
   }
   return rec;
 }
@@ -49,10 +62,22 @@ export function registerFineTuning(router: Router, state: FakeState): void {
   router.post('/fine_tuning/jobs', 'project', ({ body }) => {
     const b = (body ?? {}) as Record<string, unknown>;
     if (typeof b.model !== 'string' || !b.model) {
-      throw new FakeHttpError(400, "Missing required parameter: 'model'.", 'invalid_request_error', 'model', 'missing_required_parameter');
+      throw new FakeHttpError(
+        400,
+        "Missing required parameter: 'model'.",
+        'invalid_request_error',
+        'model',
+        'missing_required_parameter',
+      );
     }
     if (b.training_file === undefined) {
-      throw new FakeHttpError(400, "Missing required parameter: 'training_file'.", 'invalid_request_error', 'training_file', 'missing_required_parameter');
+      throw new FakeHttpError(
+        400,
+        "Missing required parameter: 'training_file'.",
+        'invalid_request_error',
+        'training_file',
+        'missing_required_parameter',
+      );
     }
     const training = requireFile(state, b, 'training_file')!;
     const validation = requireFile(state, b, 'validation_file');
@@ -91,7 +116,13 @@ export function registerFineTuning(router: Router, state: FakeState): void {
   router.post('/fine_tuning/jobs/{fine_tuning_job_id}/cancel', 'project', ({ params }) => {
     const job = findJob(state, params.fine_tuning_job_id);
     if (TERMINAL.includes(job.status)) {
-      throw new FakeHttpError(400, `Job ${job.id} has already ${job.status === 'cancelled' ? 'been cancelled' : job.status}.`, 'invalid_request_error', null, 'invalid_state');
+      throw new FakeHttpError(
+        400,
+        `Job ${job.id} has already ${job.status === 'cancelled' ? 'been cancelled' : job.status}.`,
+        'invalid_request_error',
+        null,
+        'invalid_state',
+      );
     }
     job.status = 'cancelled';
     job.finished_at = state.now;

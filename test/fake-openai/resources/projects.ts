@@ -14,7 +14,13 @@ export function findProject(state: FakeState, id: string): ProjectRecord {
 function requireName(body: unknown): string {
   const name = (body as { name?: unknown } | null)?.name;
   if (typeof name !== 'string' || !name.trim()) {
-    throw new FakeHttpError(400, "Missing required parameter: 'name'.", 'invalid_request_error', 'name', 'missing_required_parameter');
+    throw new FakeHttpError(
+      400,
+      "Missing required parameter: 'name'.",
+      'invalid_request_error',
+      'name',
+      'missing_required_parameter',
+    );
   }
   return name;
 }
@@ -22,7 +28,10 @@ function requireName(body: unknown): string {
 export function registerProjects(router: Router, state: FakeState): void {
   router.get('/organization/projects', 'admin', ({ query }) => {
     const all = queryBool(query, 'include_archived') ?? false;
-    return cursorPage(state.projects.filter((p) => all || p.status !== 'archived'), query);
+    return cursorPage(
+      state.projects.filter((p) => all || p.status !== 'archived'),
+      query,
+    );
   });
 
   router.post('/organization/projects', 'admin', ({ body }) => {
@@ -43,7 +52,8 @@ export function registerProjects(router: Router, state: FakeState): void {
 
   router.post('/organization/projects/{project_id}', 'admin', ({ params, body }) => {
     const project = findProject(state, params.project_id);
-    if (project.status === 'archived') throw new FakeHttpError(400, `Project '${project.id}' is archived and cannot be modified.`);
+    if (project.status === 'archived')
+      throw new FakeHttpError(400, `Project '${project.id}' is archived and cannot be modified.`);
     project.name = requireName(body);
     return project;
   });

@@ -15,7 +15,14 @@ function encodePage(start: number): string {
 
 function decodePage(token: string): number {
   const n = token.startsWith('page_') ? Number(Buffer.from(token.slice(5), 'base64url').toString()) : NaN;
-  if (!Number.isSafeInteger(n)) throw new FakeHttpError(400, `Invalid 'page': '${token}' is not a page cursor from this endpoint.`, 'invalid_request_error', 'page', 'invalid_value');
+  if (!Number.isSafeInteger(n))
+    throw new FakeHttpError(
+      400,
+      `Invalid 'page': '${token}' is not a page cursor from this endpoint.`,
+      'invalid_request_error',
+      'page',
+      'invalid_value',
+    );
   return n;
 }
 
@@ -39,15 +46,33 @@ export function registerUsage(router: Router, state: FakeState): void {
   router.get('/organization/usage/completions', 'admin', ({ query }) => {
     const startTime = queryInt(query, 'start_time', { min: 0 });
     if (startTime === undefined) {
-      throw new FakeHttpError(400, "Missing required parameter: 'start_time'.", 'invalid_request_error', 'start_time', 'missing_required_parameter');
+      throw new FakeHttpError(
+        400,
+        "Missing required parameter: 'start_time'.",
+        'invalid_request_error',
+        'start_time',
+        'missing_required_parameter',
+      );
     }
     const endTime = queryInt(query, 'end_time', { min: 0 }) ?? state.now;
     const width = queryEnum(query, 'bucket_width', ['1m', '1h', '1d'] as const) ?? '1d';
-    if (width !== '1d') throw new FakeHttpError(400, `The fake serves bucket_width=1d only (got '${width}').`, 'invalid_request_error', 'bucket_width');
+    if (width !== '1d')
+      throw new FakeHttpError(
+        400,
+        `The fake serves bucket_width=1d only (got '${width}').`,
+        'invalid_request_error',
+        'bucket_width',
+      );
     const limit = queryInt(query, 'limit', { min: 1, max: 31 }) ?? 7;
     const groupBy = (queryArray(query, 'group_by') ?? []).map((f) => {
       if (!(GROUP_FIELDS as readonly string[]).includes(f)) {
-        throw new FakeHttpError(400, `Invalid value for 'group_by': '${f}'. Supported: ${GROUP_FIELDS.join(', ')}.`, 'invalid_request_error', 'group_by', 'invalid_value');
+        throw new FakeHttpError(
+          400,
+          `Invalid value for 'group_by': '${f}'. Supported: ${GROUP_FIELDS.join(', ')}.`,
+          'invalid_request_error',
+          'group_by',
+          'invalid_value',
+        );
       }
       return f as GroupField;
     });
@@ -63,12 +88,15 @@ export function registerUsage(router: Router, state: FakeState): void {
     let bucketStart = first;
     while (bucketStart < endTime && data.length < limit) {
       const day = bucketStart;
-      const records = state.completionsUsage.filter((r) => r.day === day
-        && (!projectIds || projectIds.includes(r.project_id))
-        && (!userIds || userIds.includes(r.user_id))
-        && (!keyIds || keyIds.includes(r.api_key_id))
-        && (!models || models.includes(r.model))
-        && (batch === undefined || r.batch === batch));
+      const records = state.completionsUsage.filter(
+        (r) =>
+          r.day === day &&
+          (!projectIds || projectIds.includes(r.project_id)) &&
+          (!userIds || userIds.includes(r.user_id)) &&
+          (!keyIds || keyIds.includes(r.api_key_id)) &&
+          (!models || models.includes(r.model)) &&
+          (batch === undefined || r.batch === batch),
+      );
       data.push({
         object: 'bucket',
         start_time: Math.max(day, startTime),

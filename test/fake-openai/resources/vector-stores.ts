@@ -2,7 +2,14 @@
 // in_progress and complete on the next retrieve of the file or the batch, updating the store's file_counts.
 
 import { FakeHttpError, notFound, type Router } from '../router.js';
-import { nextId, type FakeState, type FileBatchRecord, type FileCounts, type VectorStoreFileRecord, type VectorStoreRecord } from '../state.js';
+import {
+  nextId,
+  type FakeState,
+  type FileBatchRecord,
+  type FileCounts,
+  type VectorStoreFileRecord,
+  type VectorStoreRecord,
+} from '../state.js';
 import { findFile } from './files.js';
 
 const counts = (files: VectorStoreFileRecord[]): FileCounts => ({
@@ -47,7 +54,13 @@ function fileIdsOf(body: unknown): string[] {
   const b = (body ?? {}) as { file_ids?: unknown; files?: Array<{ file_id?: unknown }> };
   const ids = Array.isArray(b.file_ids) ? b.file_ids : Array.isArray(b.files) ? b.files.map((f) => f?.file_id) : [];
   if (!ids.length || !ids.every((i) => typeof i === 'string')) {
-    throw new FakeHttpError(400, "Missing required parameter: 'file_ids' (or 'files').", 'invalid_request_error', 'file_ids', 'missing_required_parameter');
+    throw new FakeHttpError(
+      400,
+      "Missing required parameter: 'file_ids' (or 'files').",
+      'invalid_request_error',
+      'file_ids',
+      'missing_required_parameter',
+    );
   }
   return ids as string[];
 }
@@ -101,7 +114,14 @@ export function registerVectorStores(router: Router, state: FakeState): void {
     const ids = fileIdsOf(body);
     const files = ids.map((id) => attach(state, vs, id));
     const rec: FileBatchRecord = {
-      batch: { id: nextId(state, 'vsfb'), object: 'vector_store.files_batch', created_at: state.now, vector_store_id: vs.id, status: 'in_progress', file_counts: counts(files) },
+      batch: {
+        id: nextId(state, 'vsfb'),
+        object: 'vector_store.files_batch',
+        created_at: state.now,
+        vector_store_id: vs.id,
+        status: 'in_progress',
+        file_counts: counts(files),
+      },
       file_ids: ids,
     };
     state.fileBatches.push(rec);
@@ -116,9 +136,12 @@ export function registerVectorStores(router: Router, state: FakeState): void {
     if (!rec) throw notFound('vector store file batch', params.batch_id);
     const shown = structuredClone(rec.batch);
     if (state.pending[rec.batch.id]?.shift() === 'completed') {
-      for (const f of state.vectorStoreFiles) if (f.vector_store_id === vs.id && rec.file_ids.includes(f.id)) f.status = 'completed';
+      for (const f of state.vectorStoreFiles)
+        if (f.vector_store_id === vs.id && rec.file_ids.includes(f.id)) f.status = 'completed';
       rec.batch.status = 'completed';
-      rec.batch.file_counts = counts(state.vectorStoreFiles.filter((f) => f.vector_store_id === vs.id && rec.file_ids.includes(f.id)));
+      rec.batch.file_counts = counts(
+        state.vectorStoreFiles.filter((f) => f.vector_store_id === vs.id && rec.file_ids.includes(f.id)),
+      );
       refresh(state, vs);
     }
     return shown;

@@ -1,13 +1,13 @@
-// Stage 5: descriptions written for an LLM choosing among ~300 tools. Each says what the tool does in
-// one sentence, then only what changes how to call it: paging, polling, the admin key, deprecation.
+// describe stage: titles and descriptions written for an LLM choosing among ~300 tools. Each description says what
+// the tool does in one sentence, then only what changes how to call it: paging, polling, the admin key,
+// deprecation.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Method, Pagination } from '../runtime/types.js';
-import type { OpenApiDoc } from './load.js';
-import type { OperationModel } from './model.js';
-import { responseProperties } from './classify.js';
-import { underPrefix, type AsyncHint, type Overrides } from './overrides.js';
+import type { RoutedOperation } from './auth.js';
+import type { ToolLinks } from './links.js';
+import { overrideOf, underPrefix, type Overrides } from './overrides.js';
 import { repoRoot } from './pin.js';
 import { oneLine } from './schema.js';
 
@@ -15,33 +15,54 @@ export const MAX_DESCRIPTION = 600;
 
 const template = Handlebars.compile(readFileSync(path.join(repoRoot, 'templates', 'description.hbs'), 'utf8'), {
   noEscape: true,
-  strict: false,
+  strict: true,
 });
 
 export interface DescribeInput {
-  op: OperationModel;
+  op: RoutedOperation;
   name: string;
   method: Method;
   /** Resource as named in the tool (plural for collections). */
   resourceWords: string;
   resourceSingular: string;
-  /** The list tool of the same collection, for "find ids with …". */
-  listTool?: string;
+  links: ToolLinks;
   pagination?: Pagination;
   usage: boolean;
   fileFields: string[];
   binary: boolean;
-  /** Name of the tool to poll for this resource, when it is asynchronous. */
-  pollTool?: string | null;
-  /** The generated tool that waits for this resource to reach a terminal state, when there is one. */
-  waitTool?: string;
-  asyncHint?: AsyncHint;
-  statuses?: string[];
 }
 
 const human = (words: string) => words.replace(/_/g, ' ').replace(/\bfine tuning\b/g, 'fine-tuning');
 
-const words = (s: string) => new Set(s.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').split(' ').filter((w) => w.length > 2));
+const words = (s: string) =>
+  new Set(
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .split(' ')
+      .filter((w) => w.length > 2),
+  );
+
+const VERB_TITLES = new Map([
+  ['list', 'List'],
+  ['get', 'Get'],
+  ['create', 'Create'],
+  ['update', 'Update'],
+  ['delete', 'Delete'],
+]);
+
+/**
+ * `List completions` would send a model looking for its chat completions to the organization's usage report,
+ * so usage and cost reports say what they are in the title too.
+ */
+export function toolTitle(method: Method, one: string, many: string, usage = false): string {
+  const h = (s: string) => s.replace(/_/g, ' ');
+  if (usage && method === 'list') return `Usage report: ${h(many)}`;
+  const v = VERB_TITLES.get(method) ?? method.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  return `${v} ${method === 'list' ? h(many) : h(one)}`;
+}
+
+const isCostReport = (path: string) => underPrefix(path, '/organization/costs');
 
 /**
  * Our own sentence says what the call does in the tool catalog's vocabulary; the spec's summary is added
@@ -51,16 +72,20 @@ function lead(i: DescribeInput): string {
   const one = human(i.resourceSingular);
   const many = human(i.resourceWords);
   // Singletons (`/organization/data_retention`) are "the" thing; items of a collection are "a"/"an" thing.
-  const singleton = !i.op.path.includes('{') || (!i.op.path.endsWith('}') && ['get', 'update', 'delete'].includes(i.method));
+  const singleton =
+    !i.op.path.includes('{') || (!i.op.path.endsWith('}') && ['get', 'update', 'delete'].includes(i.method));
   const a = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
   const it = singleton && i.method !== 'create' ? `the ${one}` : a(one);
   let ours: string;
   switch (i.method) {
     case 'list':
-      ours = i.usage ? `Organization ${many} usage/cost report.` : `List ${many}; use it to find ids.`;
+      if (!i.usage) ours = `List ${many}; use it to find ids.`;
+      // Worded so the spec's own summary ("Get completions usage details for the organization.") adds nothing.
+      else if (isCostReport(i.op.path)) ours = 'Usage cost details for the organization, per time bucket.';
+      else ours = `Usage details for the organization's ${many} per time bucket, not a list of ${many}.`;
       break;
     case 'get':
-      ours = i.listTool ? `Fetch one ${one} by id (find ids with ${i.listTool}).` : `Fetch ${it}.`;
+      ours = i.links.listTool ? `Fetch one ${one} by id (find ids with ${i.links.listTool}).` : `Fetch ${it}.`;
       break;
     case 'create':
       ours = `Create ${a(one)}.`;
@@ -96,33 +121,27 @@ function paging(p: Pagination | undefined): string | undefined {
 }
 
 function asyncSentence(i: DescribeInput): string | undefined {
-  const h = i.asyncHint;
+  const { asyncHint: h, statuses, pollTool } = i.links;
   if (!h) return undefined;
-  const flow = i.statuses?.length ? i.statuses.filter((s) => !h.terminal.includes(s)).join(', ') : undefined;
+  const flow = statuses?.length ? statuses.filter((s) => !h.terminal.includes(s)).join(', ') : undefined;
   const terminal = h.terminal.join('|');
-  let poll = i.pollTool === null ? '' : i.pollTool ? ` Poll ${i.pollTool === i.name ? 'this tool' : i.pollTool} until then.` : '';
+  let poll =
+    pollTool === null ? '' : pollTool ? ` Poll ${pollTool === i.name ? 'this tool' : pollTool} until then.` : '';
   // A model left to poll by hand burns its context; the wait tool does it in one call.
-  if (i.waitTool && i.pollTool !== i.name) poll = ` Wait with ${i.waitTool}.`;
+  if (i.links.wait && pollTool !== i.name) poll = ` Wait with ${i.links.wait.tool}.`;
   return `Async ${h.noun}: status ${flow ? `moves through ${flow}, ` : ''}ends in ${terminal}.${poll}`;
 }
 
-function deprecation(op: OperationModel, ov: Overrides): string | undefined {
+function deprecation(op: RoutedOperation, ov: Overrides): string | undefined {
   if (!op.deprecated) return undefined;
-  return ov.deprecations.find((d) => d.prefixes.some((p) => underPrefix(op.path, p)))?.note ?? 'This operation is deprecated upstream.';
+  return (
+    ov.deprecations.find((d) => d.prefixes.some((p) => underPrefix(op.path, p)))?.note ??
+    'This operation is deprecated upstream.'
+  );
 }
 
-/** Status values of the resource, read from the `status` enum of the get response. */
-export function statusesOf(doc: OpenApiDoc, op: OperationModel | undefined): string[] | undefined {
-  if (!op) return undefined;
-  const status = responseProperties(doc, op.success.schema).status;
-  let s: any = status;
-  for (let i = 0; s && s.$ref && i < 10; i++) s = doc.components?.schemas?.[s.$ref.split('/').pop()];
-  const values = s?.enum ?? s?.anyOf?.flatMap((v: any) => v.enum ?? []);
-  return Array.isArray(values) && values.length ? values.filter((v: unknown) => typeof v === 'string') : undefined;
-}
-
-export function describe(i: DescribeInput, ov: Overrides): string {
-  const override = ov.operations[i.op.operationId] ?? {};
+export function describeTool(i: DescribeInput, ov: Overrides): string {
+  // Every variable the template names is passed (strict mode), `undefined` meaning "leave the sentence out".
   const text = template({
     lead: lead(i),
     paging: paging(i.pagination),
@@ -130,9 +149,9 @@ export function describe(i: DescribeInput, ov: Overrides): string {
     files: i.fileFields.join(', '),
     binary: i.binary,
     async: asyncSentence(i),
-    admin: i.op.admin,
+    admin: i.op.auth === 'admin',
     deprecated: deprecation(i.op, ov),
-    hint: override.hint,
+    hint: overrideOf(ov, i.op.operationId).hint,
   })
     .replace(/\s*\n\s*/g, ' ')
     .replace(/\s+/g, ' ')

@@ -1,0 +1,159 @@
+// classify → name → link → bind → describe on the fixture specs: each stage's decisions as a table.
+import { describe, expect, it } from 'vitest';
+import { annotationsFor, classifyOperation } from '../../../generator/classify.js';
+import { routeAuth } from '../../../generator/auth.js';
+import { toolTitle } from '../../../generator/description.js';
+import { linkTools } from '../../../generator/links.js';
+import { nameAll } from '../../../generator/name.js';
+import { buildFixture, fixtureOverrides, loadFixture, type FixtureName } from '../../helpers/fixtures.js';
+
+async function classified(name: FixtureName) {
+  const fx = await loadFixture(name);
+  const ov = fixtureOverrides();
+  const { ops } = routeAuth(fx.ops, ov);
+  return { fx, ov, ops, cls: ops.map((op) => classifyOperation(fx.spec, op, fx.ops, ov)) };
+}
+
+describe('classify', () => {
+  it.each([
+    ['nullable-30', 'createJob', 'create', 'write', ['jobs']],
+    ['nullable-30', 'getJob', 'get', 'read', ['jobs']],
+    ['nullable-30', 'cancelJob', 'cancel', 'write', ['jobs']],
+    ['beta-twins', 'listMessages', 'list', 'read', ['messages']],
+    ['beta-twins', 'beta_createMessage', 'create', 'write', ['messages', 'beta']],
+    ['name-clash', 'listOrgProjects', 'list', 'read', ['projects', 'admin']],
+    ['name-clash', 'getAudit', 'get', 'read', ['audit', 'admin']],
+    ['multipart', 'downloadFile', 'get', 'read', ['files']],
+  ] as const)('%s %s: %s, %s, tags %j', async (fixture, id, method, access, tags) => {
+    const { ops, cls } = await classified(fixture);
+    const c = cls[ops.findIndex((o) => o.operationId === id)];
+    expect(c).toMatchObject({ method, access, tags });
+  });
+
+  it.each([
+    ['list', 'read', { readOnlyHint: true, destructiveHint: false, idempotentHint: true }],
+    ['create', 'write', { readOnlyHint: false, destructiveHint: false, idempotentHint: false }],
+    ['update', 'write', { readOnlyHint: false, destructiveHint: true, idempotentHint: true }],
+    ['delete', 'write', { readOnlyHint: false, destructiveHint: true, idempotentHint: true }],
+    ['cancel', 'write', { readOnlyHint: false, destructiveHint: true, idempotentHint: true }],
+    ['archive', 'write', { readOnlyHint: false, destructiveHint: true, idempotentHint: false }],
+  ] as const)('annotations of %s (%s)', (method, access, hints) => {
+    expect(annotationsFor(method, access, fixtureOverrides())).toEqual({ ...hints, openWorldHint: true });
+  });
+});
+
+describe('name', () => {
+  it.each([
+    [
+      'beta-twins',
+      [
+        'list_all_open_ai_messages',
+        'create_a_open_ai_message',
+        'create_a_open_ai_message_beta',
+        'get_single_open_ai_message_by_id',
+      ],
+    ],
+    ['nullable-30', ['create_a_open_ai_job', 'get_single_open_ai_job_by_id', 'open_ai_jobs_cancel']],
+    [
+      'name-clash',
+      [
+        'list_all_open_ai_projects',
+        'list_all_open_ai_organization_projects',
+        'get_single_open_ai_audit',
+        'get_single_open_ai_key',
+        'get_single_open_ai_admin_only',
+      ],
+    ],
+  ] as const)('%s', async (fixture, expected) => {
+    const { ops, cls, ov } = await classified(fixture);
+    const { names } = nameAll(
+      ops.map((op, i) => ({ op, ...cls[i]! })),
+      ov.namespaces,
+    );
+    expect(names).toEqual(expected);
+  });
+
+  it('records how a clash was settled', async () => {
+    const { ops, cls, ov } = await classified('name-clash');
+    const { clashes } = nameAll(
+      ops.map((op, i) => ({ op, ...cls[i]! })),
+      ov.namespaces,
+    );
+    expect(clashes).toEqual([
+      {
+        name: 'list_all_open_ai_projects',
+        operations: ['listProjects', 'listOrgProjects'],
+        resolution: 'kept namespace segments: listOrgProjects -> list_all_open_ai_organization_projects',
+      },
+    ]);
+  });
+});
+
+describe('link', () => {
+  it('points a get tool at its list, and async tools at the tool to poll with the statuses in between', async () => {
+    const twins = await classified('beta-twins');
+    const twinLinks = linkTools(
+      twins.fx.spec,
+      twins.ops.map((op, i) => ({ op, method: twins.cls[i]!.method, name: op.operationId })),
+      twins.ov,
+    );
+    expect(twinLinks.map((l) => l.listTool)).toEqual([undefined, undefined, undefined, 'listMessages']);
+
+    const jobs = await classified('nullable-30');
+    const names = ['create_a_open_ai_job', 'get_single_open_ai_job_by_id', 'open_ai_jobs_cancel'];
+    const links = linkTools(
+      jobs.fx.spec,
+      jobs.ops.map((op, i) => ({ op, method: jobs.cls[i]!.method, name: names[i]! })),
+      jobs.ov,
+    );
+    for (const l of links) {
+      expect(l.pollTool).toBe('get_single_open_ai_job_by_id');
+      expect(l.statuses).toEqual(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+      expect(l.asyncHint?.noun).toBe('job');
+    }
+  });
+});
+
+describe('bind and describe, through the whole build', () => {
+  it.each([
+    [
+      'list_all_open_ai_messages',
+      'List messages',
+      'List messages; use it to find ids. Paged: while has_more, call again with after=next_cursor (limit sets page size).',
+    ],
+    [
+      'get_single_open_ai_message_by_id',
+      'Get message',
+      'Fetch one message by id (find ids with list_all_open_ai_messages).',
+    ],
+  ])('%s', async (name, title, description) => {
+    const t = (await buildFixture('beta-twins')).catalog.tools.find((x) => x.name === name);
+    expect([t?.title, t?.description]).toEqual([title, description]);
+  });
+
+  it('the async, header, admin and binary sentences and bindings', async () => {
+    const jobs = (await buildFixture('nullable-30')).catalog.tools;
+    const create = jobs.find((t) => t.name === 'create_a_open_ai_job');
+    expect(create?.description).toBe(
+      'Create a job. Async job: status moves through queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_job_by_id.',
+    );
+    expect(create?.http.fixedHeaders).toEqual({ 'OpenAI-Beta': 'jobs=v1' });
+    const clash = (await buildFixture('name-clash')).catalog.tools;
+    expect(clash.find((t) => t.name === 'get_single_open_ai_audit')?.description).toBe(
+      'Fetch the audit. Needs the admin key (OPENAI_ADMIN_KEY).',
+    );
+    const files = (await buildFixture('multipart')).catalog.tools;
+    const download = files.find((t) => t.name === 'get_single_open_ai_file_content_by_id');
+    expect([download?.http.response, download?.http.path]).toEqual(['binary', '/files/{file_id}/content']);
+    expect(download?.description).toContain('Returns the raw bytes');
+  });
+
+  it.each([
+    ['list', 'completion', 'completions', true, 'Usage report: completions'],
+    ['list', 'completion', 'completions', false, 'List completions'],
+    ['get', 'api_key', 'api_keys', false, 'Get api key'],
+    ['submit_tool_outputs', 'run', 'runs', false, 'Submit tool outputs run'],
+  ] as const)('title of %s %s (usage %s)', (method, one, many, usage, title) => {
+    expect(toolTitle(method, one, many, usage)).toBe(title);
+  });
+});
