@@ -125,7 +125,7 @@ describe('prototype pollution stays inside one execution', () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(out.polluted).toBeUndefined();
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0].query).toEqual([['limit', '2']]);
+    expect(fake.requests[0]!.query).toEqual([['limit', '2']]);
     const next = await run(client, 'return [({}).polluted ?? null, [].polluted ?? null, typeof JSON.stringify({})];');
     expect((next.structuredContent as any).result).toEqual([null, null, 'string']);
   });

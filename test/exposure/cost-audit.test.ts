@@ -36,7 +36,7 @@ it('answers the cost audit in one execute_code call, making exactly the requests
   for (const u of fake.state.completionsUsage) {
     if (u.day >= firstDay) totals.set(u.project_id, (totals.get(u.project_id) ?? 0) + u.input_tokens + u.output_tokens);
   }
-  const [topId, topTokens] = [...totals].sort((a, b) => b[1] - a[1])[0];
+  const [topId, topTokens] = [...totals].sort((a, b) => b[1] - a[1])[0]!;
   expect(out.project.id).toBe(topId);
   expect(out.project.name).toBe(fake.state.projects.find((p) => p.id === topId)!.name);
   expect(out.tokens).toBe(topTokens);

@@ -79,7 +79,7 @@ describe('fake-openai', () => {
     for (const r of rows) got.set(r.project_id, (got.get(r.project_id) ?? 0) + r.input_tokens);
     expect(got).toEqual(expected);
     expect(new Set(rows.map((r: any) => r.project_id)).size).toBe(4);
-    expect(fake.requests[0].query).toEqual([
+    expect(fake.requests[0]!.query).toEqual([
       ['start_time', String(start)],
       ['group_by[]', 'project_id'],
       ['limit', '10'],

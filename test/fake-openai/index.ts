@@ -140,8 +140,9 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     const inj = injected.findIndex(
       (i) => (!i.method || i.method === method) && (!i.path || i.path === path || i.path === matched?.route.template),
     );
-    if (inj >= 0) {
-      const [i] = injected.splice(inj, 1);
+    const i = injected[inj];
+    if (i) {
+      injected.splice(inj, 1);
       return reply(
         i.status,
         { error: { message: i.message, type: i.type ?? 'invalid_request_error', param: null, code: i.code ?? null } },

@@ -6,11 +6,16 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** Which of the fake's keys a request carried. `none`: no Authorization header; `unknown`: a key the fake does not know. */
 export type AuthUsed = 'admin' | 'project' | 'none' | 'unknown';
 
-export interface RouteRequest {
+/** The `{name}` segments of a path template, each present once the template matched. */
+export type PathParams<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
+  ? { [K in Name]: string } & PathParams<Rest>
+  : unknown;
+
+export interface RouteRequest<P = Record<string, string>> {
   method: string;
   /** Path after the `/v1` prefix, e.g. `/organization/projects/proj_1`. */
   path: string;
-  params: Record<string, string>;
+  params: P;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: unknown;
@@ -23,7 +28,7 @@ export interface RouteResponse {
   headers?: Record<string, string>;
 }
 
-export type Handler = (req: RouteRequest) => unknown;
+export type Handler<P = Record<string, string>> = (req: RouteRequest<P>) => unknown;
 
 export interface Route {
   method: string;
@@ -67,23 +72,25 @@ export class Reply implements RouteResponse {
 export class Router {
   readonly routes: Route[] = [];
 
-  add(method: string, template: string, auth: Route['auth'], handler: Handler): this {
+  add<T extends string>(method: string, template: T, auth: Route['auth'], handler: Handler<PathParams<T>>): this {
     const names: string[] = [];
     const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
       names.push(name);
       return '([^/]+)';
     });
-    this.routes.push({ method, template, auth, handler, pattern: new RegExp(`^${source}$`), names });
+    // match() fills params from this template's own names, so every name the handler's type promises is there.
+    const untyped = handler as Handler;
+    this.routes.push({ method, template, auth, handler: untyped, pattern: new RegExp(`^${source}$`), names });
     return this;
   }
 
-  get(template: string, auth: Route['auth'], handler: Handler) {
+  get<T extends string>(template: T, auth: Route['auth'], handler: Handler<PathParams<T>>) {
     return this.add('GET', template, auth, handler);
   }
-  post(template: string, auth: Route['auth'], handler: Handler) {
+  post<T extends string>(template: T, auth: Route['auth'], handler: Handler<PathParams<T>>) {
     return this.add('POST', template, auth, handler);
   }
-  delete(template: string, auth: Route['auth'], handler: Handler) {
+  delete<T extends string>(template: T, auth: Route['auth'], handler: Handler<PathParams<T>>) {
     return this.add('DELETE', template, auth, handler);
   }
 
@@ -94,7 +101,7 @@ export class Router {
       if (!m) continue;
       const params: Record<string, string> = {};
       route.names.forEach((n, i) => {
-        params[n] = decodeURIComponent(m[i + 1]);
+        params[n] = decodeURIComponent(m[i + 1]!);
       });
       return { route, params };
     }

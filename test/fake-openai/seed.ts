@@ -41,6 +41,11 @@ export function seedState(options: SeedOptions = {}): FakeState {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const rand = prng(options.seed ?? 1);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => {
+    const x = xs[int(0, xs.length - 1)];
+    if (x === undefined) throw new Error('seed: pick from an empty list');
+    return x;
+  };
   const state: FakeState = {
     now,
     projects: [],
@@ -57,7 +62,7 @@ export function seedState(options: SeedOptions = {}): FakeState {
 
   const users = USERS.map((name, i) => ({
     id: `user_${String(i + 1).padStart(3, '0')}`,
-    email: `${name.split(' ')[0].toLowerCase()}@example.com`,
+    email: `${name.split(' ')[0]!.toLowerCase()}@example.com`,
     name,
     created_at: now - 420 * DAY + i * DAY,
     role: i === 0 ? 'owner' : 'member',
@@ -86,7 +91,7 @@ export function seedState(options: SeedOptions = {}): FakeState {
     for (let k = 0; k < p.keys; k++) {
       // Spread over the past year, never before the project existed; some well past 90 days, some recent.
       const age = int(1, Math.min(p.ageDays - 1, 360));
-      const user = users[int(0, users.length - 1)];
+      const user = pick(users);
       const keyId = nextId(state, 'key');
       const rec: ApiKeyRecord = {
         project_id: id,
@@ -115,7 +120,7 @@ export function seedState(options: SeedOptions = {}): FakeState {
       const keys = state.apiKeys.filter((k) => k.project_id === project.id && k.key.created_at < day);
       if (!keys.length) continue;
       for (const model of MODELS) {
-        const key = keys[int(0, keys.length - 1)];
+        const key = pick(keys);
         const requests = Math.round(int(20, 200) * w);
         const input = requests * int(300, 1200);
         state.completionsUsage.push({

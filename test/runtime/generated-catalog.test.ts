@@ -100,7 +100,7 @@ describe('generated catalog', () => {
       base(),
     );
     expect(ok.isError).toBeFalsy();
-    expect(JSON.parse(srv.requests[0].body.toString())).toMatchObject({ hyperparameters: { n_epochs: 3 } });
+    expect(JSON.parse(srv.requests[0]!.body.toString())).toMatchObject({ hyperparameters: { n_epochs: 3 } });
   });
 
   it('a real file upload goes out as multipart with the purpose field', async () => {
@@ -118,7 +118,7 @@ describe('generated catalog', () => {
       base(),
     );
     expect(r.isError, textOf(r)).toBeFalsy();
-    const form = await parseMultipart(srv.requests[0]);
+    const form = await parseMultipart(srv.requests[0]!);
     expect(form.get('purpose')).toBe('batch');
     expect((form.get('file') as File).name).toBe('a.jsonl');
   });
@@ -135,7 +135,7 @@ describe('generated catalog', () => {
       base(),
     );
     expect(r.isError, textOf(r)).toBeFalsy();
-    const form = await parseMultipart(srv.requests[0]);
+    const form = await parseMultipart(srv.requests[0]!);
     expect(form.get('stream')).toBe('false');
     expect(form.getAll('timestamp_granularities[]')).toEqual(['word']);
   });
@@ -143,8 +143,8 @@ describe('generated catalog', () => {
   it('a real path parameter cannot escape its segment, and a real usage tool uses the admin key', async () => {
     const get = find('GET', '/files/{file_id}');
     await callOpenAiTool(get.name, { file_id: '../organization/admin_api_keys' }, base());
-    expect(srv.requests[0].path).toBe('/v1/files/..%2Forganization%2Fadmin_api_keys');
-    expect(srv.requests[0].headers.authorization).toBe(`Bearer ${PROJECT_KEY}`);
+    expect(srv.requests[0]!.path).toBe('/v1/files/..%2Forganization%2Fadmin_api_keys');
+    expect(srv.requests[0]!.headers.authorization).toBe(`Bearer ${PROJECT_KEY}`);
 
     const usage = find('GET', '/organization/usage/completions');
     expect(usage.usageBuckets).toBe(true);
@@ -167,8 +167,8 @@ describe('generated catalog', () => {
       }),
     );
     const r = await callOpenAiTool(usage.name, { start_time: 0, group_by: ['model'] }, base());
-    expect(srv.requests[1].headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
-    expect(srv.requests[1].query.getAll('group_by[]')).toEqual(['model']);
+    expect(srv.requests[1]!.headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
+    expect(srv.requests[1]!.query.getAll('group_by[]')).toEqual(['model']);
     expect(r.structuredContent).toMatchObject({ totals: { input_tokens: 7 }, next_cursor: null, has_more: false });
   });
 

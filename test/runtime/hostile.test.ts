@@ -283,7 +283,7 @@ describe('odd input gets a clear isError', () => {
     expect(text).toContain('retry-after=0s');
     expect(text).toContain('requests resets in 2s');
     expect(text).not.toContain('undefined');
-    expect((r._meta as Record<string, { 'retry-after': number }>)['openai/ratelimit']['retry-after']).toBe(0);
+    expect((r._meta as Record<string, { 'retry-after': number }>)['openai/ratelimit']!['retry-after']).toBe(0);
     srv.respond((_q, res) => json(res, 429, { error: { message: 'slow' } }, { 'retry-after-ms': '-500' }));
     expect(textOf(await kit().callTool('models_list', {}))).toContain('retry-after=0s');
   });

@@ -32,7 +32,7 @@ describe('default HTTP path', () => {
       expect(r.isError, encoding).toBeFalsy();
       expect(r.structuredContent).toEqual(JSON.parse(body));
     }
-    expect(String(srv.requests[0].headers['accept-encoding'])).toContain('gzip');
+    expect(String(srv.requests[0]!.headers['accept-encoding'])).toContain('gzip');
   });
 
   it('the response cap counts decoded bytes (a small gzip bomb is refused)', async () => {

@@ -50,7 +50,7 @@ for (const [label, make] of Object.entries(flavours)) {
       expect(r.isError).toBeFalsy();
       expect(r.structuredContent).toEqual({ result: [{ id: 'gpt-4o' }], next_cursor: null, has_more: false });
       expect(srv.requests).toHaveLength(1);
-      expect(srv.requests[0].path).toBe('/v1/models');
+      expect(srv.requests[0]!.path).toBe('/v1/models');
       await client.close();
     });
 
@@ -109,7 +109,7 @@ describe('low-level server', () => {
     const seen: Array<{ progress: number; message?: string }> = [];
     await client.callTool({ name: 'models_list', arguments: {} }, undefined, { onprogress: (p) => seen.push(p) });
     expect(seen.map((p) => p.progress)).toEqual([0, 1]);
-    expect(seen[1].message).toBe('HTTP 200');
+    expect(seen[1]!.message).toBe('HTTP 200');
     await client.close();
   });
 });

@@ -43,9 +43,10 @@ describe('json results', () => {
     const sc = r.structuredContent as { result: Array<{ id: string }>; next_cursor: string; has_more: boolean };
     expect(sc.result.length).toBeGreaterThan(0);
     expect(sc.result.length).toBeLessThan(200);
-    expect(sc.next_cursor).toBe(sc.result[sc.result.length - 1].id);
+    expect(sc.next_cursor).toBe(sc.result.at(-1)!.id);
     expect(sc.has_more).toBe(true);
-    expect(r.content[0].type === 'text' && r.content[0].text.length).toBeLessThanOrEqual(2000);
+    const [first] = r.content;
+    expect(first?.type === 'text' && first.text.length).toBeLessThanOrEqual(2000);
     expect(textOf(r)).toMatch(/Showing \d+ of 200 items.*`limit`/s);
   });
 
@@ -53,7 +54,8 @@ describe('json results', () => {
     srv.respond((_q, res) => json(res, 200, { id: 'f', blob: 'x'.repeat(5000) }));
     const r = await fixtureKit(srv.baseUrl, { maxTextChars: 1000 }).callTool('files_get', { file_id: 'f' });
     expect(r.structuredContent).toBeUndefined();
-    expect(r.content[0].type === 'text' && r.content[0].text.length).toBe(1000);
+    const [first] = r.content;
+    expect(first?.type === 'text' && first.text.length).toBe(1000);
     expect(textOf(r)).toContain('Truncated');
   });
 
@@ -147,8 +149,8 @@ describe('usage buckets', () => {
       group_by: ['model'],
       page: 'page_1',
     });
-    expect(srv.requests[0].query.getAll('group_by[]')).toEqual(['model']);
-    expect(srv.requests[0].query.get('page')).toBe('page_1');
+    expect(srv.requests[0]!.query.getAll('group_by[]')).toEqual(['model']);
+    expect(srv.requests[0]!.query.get('page')).toBe('page_1');
     expect(r.structuredContent).toMatchObject({ totals: { input_tokens: 151 }, next_cursor: 'page_2' });
   });
 });

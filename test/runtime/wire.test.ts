@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_KEY, fixtureKit, json, parseMultipart, PROJECT_KEY, useCaptureServer, textOf } from './helpers.js';
+import {
+  ADMIN_KEY,
+  type Captured,
+  fixtureKit,
+  json,
+  parseMultipart,
+  PROJECT_KEY,
+  textOf,
+  useCaptureServer,
+} from './helpers.js';
 
 const srv = useCaptureServer((_req, res) => json(res, 200, { id: 'x', object: 'thing' }));
 
@@ -13,7 +22,7 @@ describe('multipart', () => {
     });
     expect(r.isError).toBeFalsy();
     expect(srv.requests).toHaveLength(1);
-    const req = srv.requests[0];
+    const req = srv.requests[0]!;
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/v1/files');
     const ct = String(req.headers['content-type']);
@@ -42,7 +51,7 @@ describe('multipart', () => {
       temperature: 0.2,
     });
     expect(r.isError).toBeFalsy();
-    const form = await parseMultipart(srv.requests[0]);
+    const form = await parseMultipart(srv.requests[0]!);
     const file = form.get('file') as File;
     expect(Buffer.from(await file.arrayBuffer())).toEqual(audio);
     expect(file.type).toBe('audio/mpeg');
@@ -73,7 +82,7 @@ describe('path encoding', () => {
       const r = await kit.callTool('files_get', { file_id: id });
       expect(r.isError).toBeFalsy();
       expect(srv.requests).toHaveLength(1);
-      const req = srv.requests[0];
+      const req = srv.requests[0]!;
       expect(req.url.split('?')[0]).toBe(`/v1/files/${encodeURIComponent(id)}`);
       expect(decodeURIComponent(req.path.slice('/v1/files/'.length))).toBe(id);
       expect([...req.query.keys()]).toEqual([]);
@@ -102,7 +111,7 @@ describe('query and headers', () => {
       max_items: 5,
       openai_beta: ['assistants=v2', 'x'],
     });
-    const req = srv.requests[0];
+    const req = srv.requests[0]!;
     expect(req.path).toBe('/v1/responses/resp_1');
     expect(req.query.getAll('include[]')).toEqual(['file_search_call.results', 'message.output_text.logprobs']);
     expect(req.url).toContain('include[]=file_search_call.results&include[]=message.output_text.logprobs');
@@ -116,7 +125,7 @@ describe('query and headers', () => {
   it('serializes deepObject as metadata[k]=v', async () => {
     const kit = fixtureKit(srv.baseUrl);
     await kit.callTool('fine_tuning_jobs_list', { metadata: { team: 'a&b', env: 'prod' }, limit: 2 });
-    const req = srv.requests[0];
+    const req = srv.requests[0]!;
     expect(req.query.get('metadata[team]')).toBe('a&b');
     expect(req.query.get('metadata[env]')).toBe('prod');
     expect(req.query.get('limit')).toBe('2');
@@ -132,7 +141,8 @@ describe('credentials', () => {
     await kit.callTool('admin_api_keys_list', {});
     await kit.callTool('usage_completions', { start_time: 1700000000 });
     await kit.callTool('models_list', {});
-    const [a, b, c] = srv.requests;
+    expect(srv.requests).toHaveLength(3);
+    const [a, b, c] = srv.requests as [Captured, Captured, Captured];
     expect(a.headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
     expect(b.headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
     expect(c.headers.authorization).toBe(`Bearer ${PROJECT_KEY}`);
@@ -153,9 +163,9 @@ describe('credentials', () => {
       },
     });
     await kit.callTool('models_list', {});
-    expect(srv.requests[0].headers.authorization).toBe('Bearer sk-env-project-key-0123456789');
-    expect(srv.requests[0].headers['openai-organization']).toBe('org-env');
-    expect(srv.requests[0].headers['openai-project']).toBe('proj-env');
+    expect(srv.requests[0]!.headers.authorization).toBe('Bearer sk-env-project-key-0123456789');
+    expect(srv.requests[0]!.headers['openai-organization']).toBe('org-env');
+    expect(srv.requests[0]!.headers['openai-project']).toBe('proj-env');
   });
 });
 
@@ -167,12 +177,12 @@ describe('json bodies', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(ok.isError).toBeFalsy();
-    expect(JSON.parse(srv.requests[0].body.toString())).toEqual({
+    expect(JSON.parse(srv.requests[0]!.body.toString())).toEqual({
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'hi' }],
       stream: false,
     });
-    expect(srv.requests[0].headers['content-type']).toBe('application/json');
+    expect(srv.requests[0]!.headers['content-type']).toBe('application/json');
 
     const stray = await kit.callTool('chat_completions_create', { model: 'gpt-4o', messages: [], stream: true });
     expect(stray.isError).toBe(true);
@@ -182,13 +192,13 @@ describe('json bodies', () => {
   it('sends the body argument as-is in wrapped mode', async () => {
     const kit = fixtureKit(srv.baseUrl);
     await kit.callTool('conversation_items_create', { body: [{ type: 'message' }] });
-    expect(JSON.parse(srv.requests[0].body.toString())).toEqual([{ type: 'message' }]);
+    expect(JSON.parse(srv.requests[0]!.body.toString())).toEqual([{ type: 'message' }]);
   });
 
   it('sends no body for a POST without body binding', async () => {
     const kit = fixtureKit(srv.baseUrl);
     await kit.callTool('fine_tuning_jobs_cancel', { fine_tuning_job_id: 'ftjob-1' });
-    expect(srv.requests[0].path).toBe('/v1/fine_tuning/jobs/ftjob-1/cancel');
-    expect(srv.requests[0].body.length).toBe(0);
+    expect(srv.requests[0]!.path).toBe('/v1/fine_tuning/jobs/ftjob-1/cancel');
+    expect(srv.requests[0]!.body.length).toBe(0);
   });
 });
