@@ -5,9 +5,19 @@
 import { Project } from 'ts-morph';
 import { docText, propertyKey, RESULT_TYPES, tsType } from '../runtime/exposure/code/ts-types.js';
 import type { SdkDocs } from '../runtime/exposure/code/sdk-docs.js';
-import type { Catalog, JsonSchema, ToolDef } from '../runtime/types.js';
-
-type Doc = Record<string, any>;
+import type { Catalog, ToolDef } from '../runtime/types.js';
+import {
+  componentRef,
+  entriesOf,
+  escapePointer,
+  SpecDocument,
+  type OpenApiDocument,
+  type Operation,
+  type PathItem,
+  type Reference,
+  type Response,
+  type Schema,
+} from './document.js';
 
 const RESERVED = new Set([
   'OpenAi',
@@ -36,36 +46,37 @@ function typeNameOf(component: string): string {
   return RESERVED.has(ident) ? `${ident}Schema` : ident;
 }
 
-function resolve(doc: Doc, node: unknown, seen = new Set<string>()): JsonSchema | undefined {
-  let s = node as JsonSchema | undefined;
-  while (s && typeof s.$ref === 'string') {
-    if (seen.has(s.$ref)) return undefined;
-    seen.add(s.$ref);
-    let target: any = doc;
-    for (const raw of s.$ref.replace(/^#\//, '').split('/'))
-      target = target?.[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
-    s = target as JsonSchema | undefined;
-  }
-  return s;
+const VERBS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+interface Located {
+  op: Operation;
+  /** JSON pointer of the operation, for error messages. */
+  at: string;
 }
 
-function operationById(doc: Doc): Map<string, any> {
-  const out = new Map<string, any>();
-  for (const item of Object.values<any>(doc.paths ?? {})) {
-    for (const verb of ['get', 'post', 'put', 'patch', 'delete']) {
-      const op = item?.[verb];
-      if (op?.operationId && !out.has(op.operationId)) out.set(op.operationId, op);
+/** The first operation of each operationId, in document order. */
+function operationById(spec: SpecDocument): Map<string, Located> {
+  const out = new Map<string, Located>();
+  for (const [pathKey, raw] of spec.pathItems()) {
+    const itemAt = `#/paths/${escapePointer(pathKey)}`;
+    const item = spec.deref<PathItem>(raw, itemAt);
+    if (!item || typeof item !== 'object') continue;
+    for (const verb of VERBS) {
+      const op = Object.hasOwn(item, verb) ? (item[verb] as Operation | undefined) : undefined;
+      if (op?.operationId && !out.has(op.operationId)) out.set(op.operationId, { op, at: `${itemAt}/${verb}` });
     }
   }
   return out;
 }
 
-function successSchema(doc: Doc, op: any): unknown {
-  const codes = Object.keys(op?.responses ?? {})
-    .filter((c) => /^2\d\d$/.test(c))
-    .sort();
-  const res = resolve(doc, op?.responses?.[codes[0] ?? '']);
-  return (res?.content as any)?.['application/json']?.schema;
+/** The JSON schema of the lowest 2xx response, as written (a `$ref` stays one). */
+function successSchema(spec: SpecDocument, located: Located | undefined): Schema | undefined {
+  const responses = new Map(entriesOf(located?.op.responses as Record<string, Response | Reference> | undefined));
+  const code = [...responses.keys()].filter((c) => /^2\d\d$/.test(c)).sort()[0];
+  if (code === undefined) return undefined;
+  const res = spec.deref<Response>(responses.get(code), `${located?.at}/responses/${code}`);
+  const content = new Map(entriesOf(res?.content as Record<string, { schema?: Schema }> | undefined));
+  return content.get('application/json')?.schema;
 }
 
 /**
@@ -73,15 +84,15 @@ function successSchema(doc: Doc, op: any): unknown {
  * returns one: the variant whose `object` is `organization.usage.<kind>.result` or whose name is `Usage<Kind>Result`
  * (`/organization/costs`: `organization.costs.result`, `CostsResult`). Several or none: all of them.
  */
-function usageVariant(doc: Doc, tool: ToolDef, variants: unknown[]): unknown[] {
+function usageVariant(spec: SpecDocument, tool: ToolDef, variants: Schema[]): Schema[] {
   const segments = tool.http.path.split('/').filter(Boolean).slice(1);
   const object = `organization.${segments.join('.')}.result`;
   const name = `${segments[0] === 'usage' ? 'Usage' : ''}${pascal(segments[segments.length - 1] ?? '')}Result`;
   const hit = variants.filter((v) => {
-    const ref = (v as JsonSchema | undefined)?.$ref;
+    const ref = v?.$ref;
     if (typeof ref === 'string' && ref.endsWith(`/${name}`)) return true;
-    const obj = (resolve(doc, v)?.properties as any)?.object;
-    const values = obj?.enum ?? (obj?.const !== undefined ? [obj.const] : []);
+    const obj = spec.follow<Schema | undefined>(v).node?.properties?.object;
+    const values: unknown[] = obj?.enum ?? (obj?.const !== undefined ? [obj.const] : []);
     return values.includes(object);
   });
   return hit.length === 1 ? hit : variants;
@@ -92,19 +103,21 @@ export interface SdkFiles {
   docs: SdkDocs;
 }
 
-export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
-  const ops = operationById(doc);
-  const components = (doc.components?.schemas ?? {}) as Record<string, unknown>;
+export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
+  const spec = new SpecDocument(doc);
+  const node = (s: Schema | undefined) => spec.follow<Schema | undefined>(s).node;
+  const ops = operationById(spec);
+  const components = spec.componentSchemas();
   const needed = new Set<string>();
   const queue: string[] = [];
   const refName = (ref: string) => {
-    const m = /^#\/components\/schemas\/(.+)$/.exec(ref);
-    if (!m || !(m[1]! in components)) return 'unknown';
-    if (!needed.has(m[1]!)) {
-      needed.add(m[1]!);
-      queue.push(m[1]!);
+    const component = componentRef(ref);
+    if (component === undefined || !components.has(component)) return 'unknown';
+    if (!needed.has(component)) {
+      needed.add(component);
+      queue.push(component);
     }
-    return typeNameOf(m[1]!);
+    return typeNameOf(component);
   };
   /** Type text of a schema, and the component types it names at its top level (for search_docs to quote). */
   const typed = (schema: unknown) => {
@@ -125,32 +138,31 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
   const perTool = new Map<string, { args: string; types: string[]; compact: string }>();
   for (const t of catalog.tools) {
     const argsName = `${pascal(t.name)}Args`;
-    if (argsName in components || RESERVED.has(argsName))
+    if (components.has(argsName) || RESERVED.has(argsName))
       throw new Error(`sdk: ${argsName} collides with a component schema`);
     const required = ((t.inputSchema.required as string[] | undefined) ?? []).length > 0;
     argDecls.push(
       `/** Arguments of \`openai.${t.name}\`. */\nexport type ${argsName} = ${tsType(t.inputSchema, { docs: true })};`,
     );
 
-    const body = successSchema(doc, ops.get(t.operationId));
+    const body = successSchema(spec, ops.get(t.operationId));
     let result: string;
     let direct: string[] = [];
     if (t.http.response === 'binary' || t.http.response === 'text') result = 'ContentResult';
     else if (t.http.response === 'empty' || body === undefined)
       result = t.http.response === 'json' ? 'Record<string, unknown>' : 'EmptyResult';
     else if (t.usageBuckets) {
-      const bucket = resolve(doc, (resolve(doc, resolve(doc, body)?.properties as any)?.data as any)?.items);
-      const results = resolve(doc, (bucket?.properties as any)?.results);
-      const item = resolve(doc, results?.items);
-      const variants = (item?.oneOf ?? item?.anyOf) as unknown[] | undefined;
-      const row = typed(variants ? { anyOf: usageVariant(doc, t, variants) } : results?.items);
+      const bucket = node(node(body)?.properties?.data?.items);
+      const results = node(bucket?.properties?.results);
+      const item = node(results?.items);
+      const variants = item?.oneOf ?? item?.anyOf;
+      const row = typed(variants ? { anyOf: usageVariant(spec, t, variants) } : results?.items);
       ({ direct } = row);
       result = `UsagePage<${row.text}>`;
       pageItems.push(`  ${t.name}: UsageRow<${row.text}>;`);
     } else if (t.pagination || t.method === 'list') {
-      const b = resolve(doc, body);
-      const items =
-        b?.type === 'array' ? b.items : (resolve(doc, (b?.properties as any)?.data) as JsonSchema | undefined)?.items;
+      const b = node(body);
+      const items = b?.type === 'array' ? b.items : node(b?.properties?.data)?.items;
       const item = typed(items);
       ({ direct } = item);
       result = `ListPage<${item.text}>`;
@@ -160,7 +172,7 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
       ({ direct } = polled);
       result = `WaitResult<${polled.text}>`;
     } else {
-      const b = resolve(doc, body);
+      const b = node(body);
       const shaped = typed(body);
       ({ direct } = shaped);
       // structuredContent is always an object: arrays and scalars come back wrapped as `{result}`.
@@ -186,7 +198,7 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
     const name = queue.shift()!;
     if (declared.has(name)) continue;
     declared.add(name);
-    const schema = components[name] as JsonSchema;
+    const schema = components.get(name);
     const about =
       typeof schema?.description === 'string' && schema.description.trim()
         ? `/** ${docText(schema.description)} */\n`
@@ -256,15 +268,15 @@ export function renderSdk(doc: Doc, catalog: Catalog): SdkFiles {
 
   /** A component's top-level fields on one line; field names only when even that is long. */
   function shapeOf(typeName: string): string {
-    const component = Object.keys(components).find((c) => typeNameOf(c) === typeName);
-    const schema = component === undefined ? undefined : components[component];
+    const component = [...components.keys()].find((c) => typeNameOf(c) === typeName);
+    const schema = component === undefined ? undefined : components.get(component);
     const name = (ref: string) => {
-      const m = /^#\/components\/schemas\/(.+)$/.exec(ref);
-      return m && m[1]! in components ? typeNameOf(m[1]!) : 'unknown';
+      const c = componentRef(ref);
+      return c !== undefined && components.has(c) ? typeNameOf(c) : 'unknown';
     };
     const shallow = tsType(schema, { refName: name, maxDepth: 1 });
     if (shallow.length <= MAX_SHAPE_CHARS) return shallow;
-    const props = Object.keys((resolve(doc, schema)?.properties ?? {}) as object);
+    const props = Object.keys(node(schema)?.properties ?? {});
     return props.length ? `{ ${props.map(propertyKey).join('; ')}; }` : shallow.slice(0, MAX_SHAPE_CHARS) + '…';
   }
 }
