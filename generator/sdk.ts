@@ -277,7 +277,7 @@ export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
     const shallow = tsType(schema, { refName: name, maxDepth: 1 });
     if (shallow.length <= MAX_SHAPE_CHARS) return shallow;
     const props = Object.keys(node(schema)?.properties ?? {});
-    return props.length ? `{ ${props.map(propertyKey).join('; ')}; }` : shallow.slice(0, MAX_SHAPE_CHARS) + '…';
+    return props.length ? `{ ${props.map(propertyKey).join('; ')}; }` : `${shallow.slice(0, MAX_SHAPE_CHARS)}…`;
   }
 }
 
