@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RATE_LIMIT_META_KEY } from '../../runtime/ratelimit.js';
 import { fixtureKit, json, PROJECT_KEY, useCaptureServer, textOf } from './helpers.js';
 
@@ -153,7 +153,8 @@ describe('upstream errors (one request each, never retried)', () => {
     srv.respond(() => new Promise(() => {}));
     const ac = new AbortController();
     const pending = fixtureKit(srv.baseUrl).callTool('models_list', {}, { signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 100));
+    // Abort once the request is on the wire (a fixed delay is too short on a loaded machine).
+    await vi.waitFor(() => expect(srv.requests).toHaveLength(1), { timeout: 10_000, interval: 10 });
     ac.abort();
     const r = await pending;
     expect(r.isError).toBe(true);
