@@ -1,6 +1,7 @@
 // Shared setup of the runtime tests: the capture server, the fixture toolkit and its keys.
 
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createOpenAiToolkit } from '../../runtime/index.js';
 import { createToolkit, type OpenAiToolsOptions } from '../../runtime/toolkit.js';
 import { fixtureCatalog, fixtureValidation } from '../fixtures/catalog.js';
 
@@ -19,6 +20,11 @@ export function fixtureKit(baseUrl: string, options: Partial<OpenAiToolsOptions>
     credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY },
     ...options,
   });
+}
+
+/** A toolkit over the generated catalog pointed at `baseUrl`, with the test keys only. */
+export function generatedKit(baseUrl: string) {
+  return createOpenAiToolkit({ baseUrl, env: {}, credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY } });
 }
 
 export function textOf(result: CallToolResult): string {

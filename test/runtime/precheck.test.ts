@@ -1,18 +1,10 @@
 // Upload pre-checks: fine-tune (chat, preference, reinforcement) and batch JSONL, line by line, and through the
 // toolkit: refused with line numbers and nothing uploaded, capped, and bypassed with skip_validation.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOpenAiToolkit, type OpenAiToolkit } from '../../runtime/index.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OpenAiToolkit } from '../../runtime/index.js';
 import { checkBatchFile, checkFineTuneFile, MAX_LISTED } from '../../runtime/precheck.js';
-import {
-  ADMIN_KEY,
-  json,
-  parseMultipart,
-  PROJECT_KEY,
-  startCaptureServer,
-  textOf,
-  type CaptureServer,
-} from './helpers.js';
+import { json, parseMultipart, textOf, generatedKit, useCaptureServer } from './helpers.js';
 
 const jsonl = (lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n');
 const chat = (...messages: unknown[]) => ({ messages });
@@ -146,19 +138,12 @@ describe('batch files', () => {
 });
 
 describe('create_a_open_ai_file with pre-checks', () => {
-  let srv: CaptureServer;
+  const srv = useCaptureServer();
   let kit: OpenAiToolkit;
-  beforeAll(async () => {
-    srv = await startCaptureServer();
-    kit = createOpenAiToolkit({
-      baseUrl: srv.baseUrl,
-      env: {},
-      credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY },
-    });
+  beforeAll(() => {
+    kit = generatedKit(srv.baseUrl);
   });
-  afterAll(() => srv.close());
   beforeEach(() => {
-    srv.requests.length = 0;
     srv.respond((_q, res) => json(res, 200, { id: 'file-1', object: 'file', purpose: 'fine-tune' }));
   });
 

@@ -2,10 +2,10 @@
 // validation, echoed back, and an unreadable time refused by argument name with no request sent.
 
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOpenAiToolkit, type OpenAiToolkit } from '../../runtime/index.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OpenAiToolkit } from '../../runtime/index.js';
 import { parseTime } from '../../runtime/timeinput.js';
-import { ADMIN_KEY, json, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { json, textOf, generatedKit, useCaptureServer } from './helpers.js';
 
 // Wednesday 2026-11-25 14:30:15 UTC.
 const NOW = DateTime.fromISO('2026-11-25T14:30:15Z', { zone: 'utc' });
@@ -41,19 +41,12 @@ describe('parseTime', () => {
 });
 
 describe('time arguments through the toolkit', () => {
-  let srv: CaptureServer;
+  const srv = useCaptureServer();
   let kit: OpenAiToolkit;
-  beforeAll(async () => {
-    srv = await startCaptureServer();
-    kit = createOpenAiToolkit({
-      baseUrl: srv.baseUrl,
-      env: {},
-      credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY },
-    });
+  beforeAll(() => {
+    kit = generatedKit(srv.baseUrl);
   });
-  afterAll(() => srv.close());
   beforeEach(() => {
-    srv.requests.length = 0;
     srv.respond((_q, res) => json(res, 200, { object: 'page', data: [], has_more: false, next_page: null }));
   });
 

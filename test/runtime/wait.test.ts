@@ -1,25 +1,16 @@
 // The wait executor through the real toolkit and generated catalog, against a loopback server that answers each
 // poll as the test says: terminal states, timeouts, upstream errors, cancellation, progress and backoff.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiToolkit, type OpenAiToolkit } from '../../runtime/index.js';
 import { backoff } from '../../runtime/wait.js';
-import { ADMIN_KEY, json, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
+import { ADMIN_KEY, json, PROJECT_KEY, textOf, generatedKit, useCaptureServer } from './helpers.js';
 
 const WAIT = 'wait_for_open_ai_fine_tuning_job_by_id';
-let srv: CaptureServer;
+const srv = useCaptureServer();
 let kit: OpenAiToolkit;
-beforeAll(async () => {
-  srv = await startCaptureServer();
-  kit = createOpenAiToolkit({
-    baseUrl: srv.baseUrl,
-    env: {},
-    credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY },
-  });
-});
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.requests.length = 0;
+beforeAll(() => {
+  kit = generatedKit(srv.baseUrl);
 });
 
 /** Answers the n-th poll with `statuses[n]` (the last one repeats). */
