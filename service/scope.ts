@@ -48,6 +48,12 @@ export class Scopes {
     return row;
   }
 
+  /** The valid, unrevoked API token an `Authorization: Bearer …` header carries, or undefined. */
+  async apiTokenFromHeader(authorization: string | undefined): Promise<ApiTokenRow | undefined> {
+    const token = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+    return token ? this.apiToken(token) : undefined;
+  }
+
   /** The valid, unrevoked API token, or undefined. */
   async apiToken(token: string): Promise<ApiTokenRow | undefined> {
     if (!looksLikeToken('api', token)) return undefined;

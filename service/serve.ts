@@ -9,7 +9,7 @@ import type { Catalog } from '../runtime/types.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
 import { allowedHostnames } from './http/guard.js';
 import { createApp } from './http/app.js';
-import { Management } from './manage.js';
+import { isExpired, Management } from './manage.js';
 import { Scopes } from './scope.js';
 import { loadSecretBox } from './secrets.js';
 import { openSqliteStore } from './store/sqlite.js';
@@ -125,7 +125,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     if (!mcp.sseSessions) return;
     void mcp.closeStale(async (id, updatedAt) => {
       const row = await store.getServer(id);
-      return !!row && row.updated_at === updatedAt && (row.expires_at === null || row.expires_at > Date.now());
+      return !!row && row.updated_at === updatedAt && !isExpired(row, Date.now());
     });
   }, SSE_CHECK_MS);
   sweepTimer.unref();

@@ -27,12 +27,6 @@ export function jsonRpcError(
     .json({ jsonrpc: '2.0', error: { code: status === 404 ? -32001 : -32000, message }, id: null });
 }
 
-function bearer(req: Request): string | undefined {
-  const h = req.headers.authorization;
-  const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-  return m?.[1];
-}
-
 export interface McpRoutesOptions {
   scopes: Scopes;
   log: (line: string) => void;
@@ -60,8 +54,7 @@ export class McpRoutes {
     // For the access log, which names the server, never the token.
     res.locals.serverId = row.id;
     if (row.require_api_token_auth === 1) {
-      const t = bearer(req);
-      if (!t || !(await this.options.scopes.apiToken(t))) {
+      if (!(await this.options.scopes.apiTokenFromHeader(req.headers.authorization))) {
         jsonRpcError(res, 401, 'This server requires Authorization: Bearer <API token>', {
           'WWW-Authenticate': AUTH_CHALLENGE,
         });

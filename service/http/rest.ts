@@ -15,8 +15,7 @@ export interface RestOptions {
 
 function requireApiToken(scopes: Scopes) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!m || !(await scopes.apiToken(m[1]!))) {
+    if (!(await scopes.apiTokenFromHeader(req.headers.authorization))) {
       res.set('WWW-Authenticate', 'Bearer realm="openai-mcp"');
       res
         .status(401)
