@@ -182,43 +182,14 @@ export class WorkerPool {
           finish(m.outcome, true);
         }
       };
-      const onError = (err: Error) =>
-        finish(
-          {
-            ok: false,
-            kind: 'internal',
-            error: { name: 'InternalError', message: `the sandbox worker failed: ${err.message}`, stack: '' },
-          },
-          false,
-        );
-      const onExit = () =>
-        finish(
-          {
-            ok: false,
-            kind: 'internal',
-            error: { name: 'InternalError', message: 'the sandbox worker exited', stack: '' },
-          },
-          false,
-        );
-      const onAbort = () =>
-        finish(
-          {
-            ok: false,
-            kind: 'internal',
-            error: { name: 'AbortError', message: 'the request was cancelled', stack: '' },
-          },
-          false,
-        );
+      // Every way a run ends without the worker's own answer discards the worker.
+      const abandon = (kind: 'internal' | 'timeout', name: string, message: string) =>
+        finish({ ok: false, kind, error: { name, message, stack: '' } }, false);
+      const onError = (err: Error) => abandon('internal', 'InternalError', `the sandbox worker failed: ${err.message}`);
+      const onExit = () => abandon('internal', 'InternalError', 'the sandbox worker exited');
+      const onAbort = () => abandon('internal', 'AbortError', 'the request was cancelled');
       const backstop = setTimeout(
-        () =>
-          finish(
-            {
-              ok: false,
-              kind: 'timeout',
-              error: { name: 'TimeoutError', message: 'terminated after the deadline', stack: '' },
-            },
-            false,
-          ),
+        () => abandon('timeout', 'TimeoutError', 'terminated after the deadline'),
         limits.timeoutMs + GRACE_MS,
       );
       worker.on('message', onMessage);
