@@ -3,10 +3,9 @@
 // every call still goes through the scoped toolkit, so a tool outside the scope stays an unknown tool.
 
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import MiniSearch from 'minisearch';
 import { invalidArgumentsResult, unknownToolResult } from '../errors.js';
 import type { CallContext, OpenAiToolkit } from '../toolkit.js';
-import type { ToolDef } from '../types.js';
+import { createToolSearch } from './tool-search.js';
 import type { ExposedTools } from './types.js';
 
 export const DISCOVERY_TOOLS = ['search_tools', 'get_tool_schema', 'call_tool'] as const;
@@ -82,27 +81,8 @@ function textResult(structured: Record<string, unknown>): CallToolResult {
 
 /** Wraps a (scoped) toolkit in the three discovery tools. */
 export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
-  const byName = new Map<string, ToolDef>(kit.tools.map((t) => [t.name, t]));
   const listed = new Map(kit.listTools().map((t) => [t.name, t]));
-  let index: MiniSearch<ToolDef> | undefined;
-  // Built on first search: listing and calling should not pay for the index.
-  const search = () => {
-    if (!index) {
-      index = new MiniSearch<ToolDef>({
-        idField: 'name',
-        fields: ['words', 'title', 'tagText', 'description'],
-        storeFields: [],
-        extractField: (doc, field) => {
-          if (field === 'words') return doc.name.replace(/_/g, ' ');
-          if (field === 'tagText') return doc.tags.join(' ');
-          return String((doc as unknown as Record<string, unknown>)[field] ?? '');
-        },
-        searchOptions: { boost: { words: 3, title: 2, tagText: 2 }, prefix: true, fuzzy: 0.15, combineWith: 'OR' },
-      });
-      index.addAll(kit.tools);
-    }
-    return index;
-  };
+  const search = createToolSearch(kit.tools, { fuzzy: 0.15 });
 
   return {
     listTools: () => LISTING,
@@ -115,9 +95,8 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
         if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
           return argumentIssue(name, 'limit', `must be an integer from 1 to ${MAX_LIMIT}`);
         }
-        const hits = search().search(a.query.slice(0, 500)).slice(0, limit);
-        const results = hits.map((h) => {
-          const t = byName.get(String(h.id))!;
+        const hits = search(a.query.slice(0, 500)).slice(0, limit);
+        const results = hits.map(({ tool: t }) => {
           return {
             name: t.name,
             title: t.title,

@@ -4,11 +4,11 @@
 // (the transitive closure of a result's types is most of a full answer and rarely needed to write the call).
 // `detail: true` quotes generated/sdk.d.ts exactly (doc comment, declarations); `types` quotes named declarations.
 
-import MiniSearch from 'minisearch';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { invalidArgumentsResult } from '../../errors.js';
 import type { OpenAiToolkit } from '../../toolkit.js';
 import type { ToolDef } from '../../types.js';
+import { createToolSearch } from '../tool-search.js';
 import { loadSdkDocs, type SdkDocs } from './sdk-docs.js';
 import { fallbackSignature } from './ts-types.js';
 
@@ -96,40 +96,7 @@ export function compactToolDoc(t: ToolDef, docs: SdkDocs | undefined, shown = ne
 }
 
 export function createSearchDocs(kit: OpenAiToolkit) {
-  // Built on the first search: a server that is only listed, or only runs code, never pays for it.
-  let index:
-    | MiniSearch<{ id: string; name: string; tags: string; title: string; description: string; params: string }>
-    | undefined;
-  const buildIndex = () => {
-    const built = new MiniSearch<{
-      id: string;
-      name: string;
-      tags: string;
-      title: string;
-      description: string;
-      params: string;
-    }>({
-      fields: ['name', 'tags', 'title', 'description', 'params'],
-      searchOptions: {
-        boost: { name: 3, title: 2, tags: 2, params: 0.5 },
-        prefix: true,
-        fuzzy: 0.2,
-        combineWith: 'OR',
-      },
-    });
-    built.addAll(
-      kit.tools.map((t) => ({
-        id: t.name,
-        name: words(t.name),
-        tags: t.tags.join(' '),
-        title: t.title,
-        description: t.description,
-        params: paramText(t),
-      })),
-    );
-    return built;
-  };
-  const byName = new Map(kit.tools.map((t) => [t.name, t]));
+  const search = createToolSearch(kit.tools, { fuzzy: 0.2, params: paramText });
   let docs: Promise<SdkDocs | undefined> | undefined;
 
   return async function searchDocs(args: Record<string, unknown> | undefined): Promise<CallToolResult> {
@@ -176,8 +143,7 @@ export function createSearchDocs(kit: OpenAiToolkit) {
         structuredContent: { matches: [], types: declarations },
       };
     }
-    index ??= buildIndex();
-    const hits = index.search(query).slice(0, limit);
+    const hits = search(query).slice(0, limit);
     if (!hits.length) {
       return {
         content: [
@@ -188,7 +154,7 @@ export function createSearchDocs(kit: OpenAiToolkit) {
         ],
       };
     }
-    const blocks = hits.map((h) => (detail ? toolDoc : compactToolDoc)(byName.get(String(h.id))!, sdk, quoted));
+    const blocks = hits.map(({ tool }) => (detail ? toolDoc : compactToolDoc)(tool, sdk, quoted));
     const how = detail ? '' : ' Nested objects show as { … }; types: ["Name"] quotes one.';
     const text = [
       `${hits.length} of ${kit.tools.length} tools, best first, for execute_code as openai.<name>(args).${how}`,
@@ -198,7 +164,7 @@ export function createSearchDocs(kit: OpenAiToolkit) {
     return {
       content: [{ type: 'text', text }],
       structuredContent: {
-        matches: hits.map((h, i) => ({ name: String(h.id), score: Math.round(h.score * 1000) / 1000, doc: blocks[i] })),
+        matches: hits.map((h, i) => ({ name: h.tool.name, score: Math.round(h.score * 1000) / 1000, doc: blocks[i] })),
         ...(declarations.length ? { types: declarations } : {}),
       },
     };
