@@ -1,7 +1,7 @@
 // The one interface between the service and its database. Everything above it (REST, CLI, the MCP endpoints)
 // talks to `Store`; the SQL below is written with Kysely so the SQLite store and a later Postgres one share it.
 
-import { type Generated, Kysely, Migrator, type Selectable } from 'kysely';
+import { type Generated, type Kysely, Migrator, type Selectable } from 'kysely';
 
 export interface AccountsTable {
   id: string;
