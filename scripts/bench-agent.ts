@@ -9,13 +9,10 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { checkBatchFile, checkFineTuneFile } from '../runtime/precheck.js';
 import { parseTime } from '../runtime/timeinput.js';
+import { median } from './bench-stats.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
 const runs = Number(values.runs);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const time = (fn: () => unknown) => {
   const t = performance.now();
   fn();

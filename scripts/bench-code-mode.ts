@@ -20,6 +20,7 @@ import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { Node, Project } from 'ts-morph';
 import { COST_AUDIT } from '../test/exposure/programs.js';
 import { startFakeOpenAi } from '../test/fake-openai/index.js';
+import { median } from './bench-stats.js';
 
 type Runtime = typeof import('../runtime/index.js');
 type Sandbox = typeof import('../runtime/exposure/code/sandbox.js');
@@ -31,10 +32,6 @@ const { DEFAULT_CODE_LIMITS } = (await import(dist('runtime/exposure/code/limits
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' } } });
 const runs = Number(values.runs);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;

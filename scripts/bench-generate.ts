@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../generator/pin.js';
+import { median } from './bench-stats.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, spec: { type: 'string' } } });
 const runs = Number(values.runs);
@@ -21,11 +22,6 @@ function time(fn: () => void): number {
   fn();
   return performance.now() - t;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const stages: Record<string, number[]> = { baseline_parse: [], generate: [], typecheck: [], import: [], total: [] };
 await mkdir(path.join(repoRoot, '.cache'), { recursive: true });

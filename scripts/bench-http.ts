@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { repoRoot } from '../generator/pin.js';
+import { median } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '7' }, concurrency: { type: 'string', default: '200' } },
@@ -23,10 +24,6 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
 const BIN = path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 

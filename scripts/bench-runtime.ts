@@ -25,6 +25,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { repoRoot } from '../generator/pin.js';
 import { createOpenAiToolkit } from '../runtime/index.js';
+import { median } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,10 +38,6 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const calls = Number(values.calls);
 const binaryCalls = Number(values['binary-calls']);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 const sdk = (p: string) => path.join(repoRoot, 'node_modules/@modelcontextprotocol/sdk/dist/esm', p);
 
