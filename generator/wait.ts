@@ -69,7 +69,7 @@ export function buildWaitTools({ targets, tools, validation, schemaHash }: WaitS
   const out: WaitStageOutput = { tools: [], validation: {}, warnings: [] };
   for (const [pollTool, { hint, statuses }] of [...targets].sort(([x], [y]) => (x < y ? -1 : 1))) {
     const get = tools.find((t) => t.name === pollTool);
-    if (!get || get.method !== 'get' || get.http.verb !== 'GET') {
+    if (get?.method !== 'get' || get.http.verb !== 'GET') {
       out.warnings.push(`async ${hint.prefix}: poll tool ${pollTool} is not a GET tool; no wait tool generated`);
       continue;
     }

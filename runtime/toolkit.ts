@@ -95,7 +95,8 @@ const ENV_FOR_AUTH: Record<AuthKind, string> = { project: 'OPENAI_API_KEY', admi
 const BINARY_FIELDS = new Set(['data', 'blob']);
 
 function nonEmpty(v: string | undefined): string | undefined {
-  return v && v.trim() ? v.trim() : undefined;
+  const trimmed = v?.trim();
+  return trimmed ? trimmed : undefined;
 }
 
 /** The base URL, checked at start-up rather than on the first call. */
@@ -199,7 +200,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     const key = tool.http.auth === 'admin' ? creds.admin : creds.project;
     if (!key) return missingKeyResult(tool.name, ENV_FOR_AUTH[tool.http.auth]);
 
-    let req;
+    let req: ReturnType<typeof encodeRequest>;
     try {
       req = encodeRequest(tool, args, baseUrl);
     } catch (err) {
@@ -215,7 +216,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     if (creds.projectId && tool.http.auth === 'project') req.headers['openai-project'] = creds.projectId;
 
     progress(ctx, 0, `${req.method} ${tool.http.path}`);
-    let raw;
+    let raw: Awaited<ReturnType<typeof execute>>;
     try {
       raw = await execute(req, {
         fetch: fetchImpl,

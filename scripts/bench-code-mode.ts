@@ -175,6 +175,7 @@ async function costAudit(extraProjects: number) {
     env: {},
   });
   const start = Math.floor(Date.now() / 1000) - 7 * 86400;
+  // biome-ignore lint/suspicious/noExplicitAny: the benchmark scripts what a model would write, over untyped JSON
   const structured = (r: CallToolResult) => r.structuredContent as Record<string, any>;
 
   // `all` mode as a model would script it: list, page through usage, aggregate, then the top project's keys.

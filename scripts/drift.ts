@@ -27,23 +27,27 @@ options:
 
 const FAIL_ON = ['breaking', 'any', 'none'] as const;
 
+function parseCli(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      from: { type: 'string', default: 'pin' },
+      to: { type: 'string', default: 'generated/catalog.json' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+      'fail-on': { type: 'string', default: 'none' },
+      'max-chars': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
-  let values;
+  let values: ReturnType<typeof parseCli>['values'];
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        from: { type: 'string', default: 'pin' },
-        to: { type: 'string', default: 'generated/catalog.json' },
-        out: { type: 'string' },
-        json: { type: 'string' },
-        'fail-on': { type: 'string', default: 'none' },
-        'max-chars': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseCli(argv));
   } catch (err) {
     process.stderr.write(`drift: ${(err as Error).message}\n\n${USAGE}`);
     return 2;

@@ -52,6 +52,7 @@ export async function runInspector(
   server: string[],
   method: string[],
   scratch: string,
+  // biome-ignore lint/suspicious/noExplicitAny: the Inspector's JSON output is read field by field by the callers
 ): Promise<{ code: number; json: any; stderr: string }> {
   const args = [
     '-y',

@@ -68,23 +68,27 @@ function writeFileAtomic(file: string, text: string) {
   renameSync(tmp, file);
 }
 
+function parseCli(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      from: { type: 'string' },
+      source: { type: 'string' },
+      commit: { type: 'string' },
+      date: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
-  let values;
+  let values: ReturnType<typeof parseCli>['values'];
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        from: { type: 'string' },
-        source: { type: 'string' },
-        commit: { type: 'string' },
-        date: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
+    ({ values } = parseCli(argv));
   } catch (err) {
     process.stderr.write(`spec:update: ${(err as Error).message}\n\n${USAGE}`);
     return 2;

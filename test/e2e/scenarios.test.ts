@@ -88,7 +88,7 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
   it('1. MLOps monitoring: failed gpt-4o-mini jobs older than 24 h and their validation files', async () => {
     const jobs: any[] = [];
     let after: string | undefined;
-    let page;
+    let page: Record<string, any>;
     do {
       page = await call('list_all_open_ai_fine_tuning_jobs', { limit: 100, ...(after ? { after } : {}) });
       jobs.push(...page.result);

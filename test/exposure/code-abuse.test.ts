@@ -38,7 +38,7 @@ afterAll(async () => {
 // After every case: the host is untouched and the same server still answers a trivial program.
 afterEach(async () => {
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+  expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
   expect(hostListeners()).toEqual(listenersBefore);
   const ok = await run(client, 'return [1, 2].map((x) => x * 2)');
   expect(ok.isError).toBeFalsy();

@@ -33,7 +33,7 @@ export class StripError extends Error {
 export function stripTypes(code: string): StrippedProgram {
   const wrapped = `${HEADER}${code}${FOOTER}`;
   const lineCount = code.split('\n').length;
-  let out;
+  let out: ReturnType<typeof transform>;
   try {
     out = transform(wrapped, {
       transforms: ['typescript'],
