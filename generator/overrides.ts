@@ -61,6 +61,12 @@ const overridesSchema = z.strictObject({
   readOnlyMethods: strings.default([]),
   idempotentMethods: strings.default([]),
   pathTags: keyed(prefixes).default(new Map()),
+  encoding: z
+    .strictObject({
+      /** Style for an object-valued query parameter whose spec names none. */
+      queryObjectStyle: z.enum(['form', 'deepObject']).default('form'),
+    })
+    .default({ queryObjectStyle: 'form' }),
   headers: z.array(z.strictObject({ prefixes, headers: keyed(z.string()) })).default([]),
   async: z.array(asyncHint).default([]),
   deprecations: z.array(z.strictObject({ prefixes, note: z.string() })).default([]),

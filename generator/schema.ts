@@ -33,6 +33,8 @@ const MAX_SHAPE_DEPTH = 8;
 export interface SchemaOptions {
   /** How many object levels below the top keep their property names (0 = summarize every nested object). */
   nestedDepth: number;
+  /** Style given to an object-valued query parameter whose spec names none (`specs/overrides.yaml` encoding). */
+  queryObjectStyle?: 'form' | 'deepObject';
 }
 
 export interface ToolSchemas {
@@ -273,6 +275,8 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
     if (p.required) required.push(arg);
     const binding: ParamBinding = { arg, in: p.in, wire: p.name, required: p.required };
     if (p.style) binding.style = p.style as ParamBinding['style'];
+    else if (p.in === 'query' && opts.queryObjectStyle === 'deepObject' && objectShape(spec, p.schema).isObject)
+      binding.style = 'deepObject';
     if (p.explode !== undefined) binding.explode = p.explode;
     params.push(binding);
   }

@@ -89,6 +89,14 @@ describe('the six tools named in the generator issue, over stdio', () => {
     expect(typeof usage.totals).toBe('object');
   });
 
+  it.each([
+    ['list_all_open_ai_audit_logs', { effective_at: { gte: '-7d', lt: 1794096000 }, limit: 5 }],
+    ['list_all_open_ai_chat_completions', { metadata: { team: 'ml', env: 'prod' }, limit: 5 }],
+  ])('%s: object-valued query parameters (sent in brackets) are accepted', async (name, args) => {
+    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    expect(result.isError, JSON.stringify(result.content).slice(0, 500)).toBeFalsy();
+  });
+
   it('create_a_open_ai_vector_store creates one', async () => {
     const store = await call('create_a_open_ai_vector_store');
     expect(store.object).toBe('vector_store');

@@ -18,6 +18,7 @@ export const FIXTURES = [
   'name-clash',
   'hostile-names',
   'invalid-keywords',
+  'query-objects',
 ] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 

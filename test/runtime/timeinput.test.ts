@@ -82,9 +82,11 @@ describe('time arguments through the toolkit', () => {
       effective_at: { gte: '2026-11-01', lt: 1794096000 },
     });
     expect(r.isError, textOf(r)).toBeFalsy();
-    // Key names follow the spec's (default form/explode) style for this parameter; the values are what matter here.
-    expect(srv.requests[0]!.query.get('gte')).toBe('1793491200');
-    expect(srv.requests[0]!.query.get('lt')).toBe('1794096000');
+    // OpenAI reads object query parameters in brackets (specs/overrides.yaml `encoding`); a bare `gte=` loses the name.
+    const q = srv.requests[0]!.query;
+    expect(q.get('effective_at[gte]')).toBe('1793491200');
+    expect(q.get('effective_at[lt]')).toBe('1794096000');
+    expect(q.has('gte')).toBe(false);
     expect((r.structuredContent as any).resolved).toMatchObject({
       'effective_at[gte]': 1793491200,
       'effective_at[gte]_iso': '2026-11-01T00:00:00.000Z',

@@ -116,6 +116,23 @@ describe('buildToolSchemas on fixtures', () => {
     expect(s.inputSchema.required).toEqual(['model']);
   });
 
+  it.each([
+    ['deepObject', 'deepObject'],
+    ['form', undefined],
+    [undefined, undefined],
+  ] as const)(
+    'object query parameter without a style, encoding %s: binding style %s; a spec style always wins',
+    async (knob, expected) => {
+      const fx = await loadFixture('query-objects');
+      const { params } = buildToolSchemas(fx.spec, fx.op('listEvents'), { nestedDepth: 1, queryObjectStyle: knob });
+      const byWire = new Map(params.map((p) => [p.wire, p]));
+      expect(byWire.get('created')?.style).toBe(expected);
+      expect(byWire.get('metadata')?.style).toBe(expected);
+      expect(byWire.get('labels')).toMatchObject({ style: 'form', explode: true });
+      expect(byWire.get('status')?.style).toBeUndefined();
+    },
+  );
+
   it('recursive schemas end: nested objects are summarized, the validator refers to $defs', async () => {
     const fx = await loadFixture('recursive-refs');
     const s = buildToolSchemas(fx.spec, fx.op('createFilter'), { nestedDepth: 1 });
