@@ -86,6 +86,23 @@ export function buildProgram(): Command {
         new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode')
           .choices(EXPOSURES)
           .default('all'),
+      )
+      // Sandbox limits for code mode: this process's stdio session, and every managed server in code mode.
+      .option(
+        '--code-timeout <s>',
+        'code mode: wall time per execute_code run in seconds (default 30)',
+        positiveInt('--code-timeout'),
+      )
+      .option(
+        '--code-memory <mib>',
+        'code mode: sandbox heap per run in MiB (default 64)',
+        positiveInt('--code-memory'),
+      )
+      .option('--code-max-calls <n>', 'code mode: openai.* calls per run (default 50)', positiveInt('--code-max-calls'))
+      .option(
+        '--code-max-result-chars <n>',
+        'code mode: characters of result per run (default 100000)',
+        positiveInt('--code-max-result-chars'),
       ),
   ).action((flags: ServeFlags) => (flags.http ? serveHttpCommand(flags) : serveStdioCommand(flags)));
 

@@ -1,12 +1,13 @@
 // `serve` (stdio, or HTTP with --http) and `list-tools`. stdout belongs to MCP in stdio mode; logs go to stderr.
 
 import { defaultCatalog } from '../runtime/catalog.js';
-import { type Exposure, exposeToolkit } from '../runtime/exposure/index.js';
+import { type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
+import { resolveLimits } from '../runtime/exposure/code/limits.js';
 import { createServerForTools } from '../runtime/server.js';
 import { serveStdio } from '../runtime/stdio.js';
 import { warnIfOverToolCap } from '../runtime/tool-cap.js';
 import { createToolkit, type OpenAiToolkit, type OpenAiToolsOptions } from '../runtime/toolkit.js';
-import { log, nonEmpty, plural, printJson, printTable, resolveDataDir } from './shared.js';
+import { log, nonEmpty, plural, printJson, printTable, resolveDataDir, UsageError } from './shared.js';
 
 export interface FilterFlags {
   methods?: string[];
@@ -27,6 +28,36 @@ export interface ServeFlags extends FilterFlags {
   maxBodyBytes?: number;
   auditRetentionDays?: number;
   exposure: Exposure;
+  codeTimeout?: number;
+  codeMemory?: number;
+  codeMaxCalls?: number;
+  codeMaxResultChars?: number;
+}
+
+const CODE_FLAGS = {
+  timeoutMs: '--code-timeout',
+  memoryBytes: '--code-memory',
+  maxCalls: '--code-max-calls',
+  maxResultChars: '--code-max-result-chars',
+} as const;
+
+/** The `--code-*` flags as sandbox limits; the rest keep their defaults. */
+export function exposureOptions(flags: ServeFlags): ExposureOptions {
+  const limits = {
+    timeoutMs: flags.codeTimeout === undefined ? undefined : flags.codeTimeout * 1000,
+    memoryBytes: flags.codeMemory === undefined ? undefined : flags.codeMemory * 1024 * 1024,
+    maxCalls: flags.codeMaxCalls,
+    maxResultChars: flags.codeMaxResultChars,
+  };
+  // Checked here so a bad value fails at start-up, not when the first code-mode server is opened.
+  try {
+    resolveLimits(limits);
+  } catch (err) {
+    const message = (err as Error).message;
+    const flag = Object.entries(CODE_FLAGS).find(([key]) => message.includes(` ${key} `))?.[1] ?? '--code-*';
+    throw new UsageError(`${flag}: ${message}`);
+  }
+  return { code: { limits } };
 }
 
 export function toolkitOptions(flags: FilterFlags): OpenAiToolsOptions {
@@ -49,7 +80,7 @@ function missingKeys(kit: OpenAiToolkit): string[] {
 
 export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
-  const server = createServerForTools(exposeToolkit(kit, flags.exposure));
+  const server = createServerForTools(exposeToolkit(kit, flags.exposure, exposureOptions(flags)));
   const missing = missingKeys(kit);
   const shown =
     flags.exposure === 'all'
@@ -80,11 +111,12 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
     retentionDays: flags.auditRetentionDays,
     baseUrl: flags.baseUrl,
     timeoutMs: flags.timeout,
+    exposure: exposureOptions(flags),
     single: () => {
       const kit = createToolkit({ ...options, catalog: defaultCatalog });
       const missing = missingKeys(kit);
       if (missing.length) log(`/mcp: not set: ${missing.join(', ')}; those tools will report it`);
-      return exposeToolkit(kit, flags.exposure);
+      return exposeToolkit(kit, flags.exposure, exposureOptions(flags));
     },
     log,
   });

@@ -3,7 +3,7 @@
 // rebuilt per request.
 
 import { createToolkit } from '../runtime/toolkit.js';
-import { exposeToolkit, type Exposure, type ExposedTools } from '../runtime/exposure/index.js';
+import { type ExposedTools, type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
 import { auditExposure, auditToolkit, noteUpstreamStatus, type RecordCall } from './audit.js';
@@ -22,6 +22,8 @@ export interface ScopeOptions {
   /** Used when an account has no base URL of its own. */
   defaultBaseUrl?: string;
   timeoutMs?: number;
+  /** Sandbox limits for servers in code mode (the operator's `serve --code-*` flags). */
+  exposure?: ExposureOptions;
   fetch?: typeof fetch;
   record: RecordCall;
   now?: () => number;
@@ -105,7 +107,7 @@ export class Scopes {
     });
     const audited = auditToolkit(kit, row.id, record);
     const exposure: Exposure = config.tool_exposure ?? 'all';
-    const exposed = exposeToolkit(audited, exposure);
+    const exposed = exposeToolkit(audited, exposure, this.options.exposure);
     return exposure === 'all' ? exposed : auditExposure(exposed, row.id, record);
   }
 }

@@ -4,7 +4,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
-import type { ExposedTools } from '../runtime/exposure/types.js';
+import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
 import { allowedHostnames } from './http/guard.js';
@@ -32,6 +32,8 @@ export interface HttpServiceOptions {
   /** Default OpenAI base URL for accounts without one. */
   baseUrl?: string;
   timeoutMs?: number;
+  /** Sandbox limits for managed servers in code mode. */
+  exposure?: ExposureOptions;
   catalog?: Catalog;
   /** Builds the single-user `/mcp` tool set from the environment; called only when no servers are stored. */
   single?: () => ExposedTools | undefined;
@@ -83,6 +85,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     catalog,
     defaultBaseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
+    exposure: options.exposure,
     record: (call) => {
       store.recordCall(call).catch((err: Error) => log(`audit write failed for ${call.server_id}: ${err.message}`));
     },

@@ -68,3 +68,53 @@ it('serves search_docs and execute_code over stdio and runs the cost audit in on
   expect(stderr.join('')).toContain('code mode');
   expect(stderr.join('')).not.toContain(fake.adminKey);
 }, 60_000);
+
+it('takes the sandbox limits from --code-* flags: the description states them and the sandbox enforces them', async () => {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OPENAI_')) env[k] = v;
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [
+      CLI,
+      'serve',
+      '--exposure',
+      'code',
+      '--base-url',
+      fake.baseUrl,
+      ...['--code-timeout', '2', '--code-memory', '16', '--code-max-calls', '2', '--code-max-result-chars', '5000'],
+    ],
+    env: { ...env, OPENAI_ADMIN_KEY: fake.adminKey, OPENAI_API_KEY: fake.projectKey },
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'code-limits-test', version: '0' });
+  await client.connect(transport);
+  try {
+    const { tools } = await client.listTools();
+    const execute = tools.find((t) => t.name === 'execute_code');
+    expect(execute?.description).toContain('Limits per run: 2 s, 16 MiB, 2 calls, 5000 characters of result.');
+
+    const run = async (code: string) =>
+      (await client.callTool({ name: 'execute_code', arguments: { code } })) as CallToolResult;
+    fake.clearLog();
+    const calls = await run('for (let i = 0; i < 3; i++) await openai.list_all_open_ai_projects({ limit: 1 });');
+    expect(calls.isError).toBe(true);
+    expect((calls.structuredContent as any).error.code).toBe('call_limit');
+    expect(fake.requests).toHaveLength(2);
+
+    const spin = await run('while (true) {}');
+    expect((spin.structuredContent as any).error).toMatchObject({ code: 'timeout' });
+    expect(textOf(spin)).toContain('2000 ms');
+
+    const big = await run('return "x".repeat(6000);');
+    expect((big.structuredContent as any).error.code).toBe('result_too_large');
+
+    const alloc = await run('const a = []; while (true) a.push(new Array(100000).fill(1));');
+    expect((alloc.structuredContent as any).error.code).toBe('memory');
+
+    // The session is still serving after every limit was hit.
+    const ok = await run('return 1 + 1;');
+    expect(ok.isError, textOf(ok)).toBeFalsy();
+  } finally {
+    await client.close();
+  }
+}, 60_000);

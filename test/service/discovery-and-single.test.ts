@@ -127,3 +127,43 @@ describe('bare serve --http', () => {
     }
   });
 });
+
+describe('code-mode servers under the operator limits of serve --http --code-*', () => {
+  it('a managed server in code mode states and enforces the limits the service was started with', async () => {
+    const dataDir = tempDataDir();
+    const acc = cliJson(['accounts', 'add', '--name', 'a', '--data-dir', dataDir], { env: { OPENAI_API_KEY: KEY } });
+    const server = cliJson([
+      ...['servers', 'create', '--account', acc.id, '--name', 'code', '--exposure', 'code'],
+      ...['--methods', 'read', '--data-dir', dataDir],
+    ]);
+    const service = await startService(dataDir, [
+      '--base-url',
+      stub.baseUrl,
+      '--code-max-calls',
+      '1',
+      '--code-timeout',
+      '3',
+    ]);
+    try {
+      const client = await connect(server.url.replace(/^http:\/\/[^/]+/, service.url));
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(['search_docs', 'execute_code']);
+      expect(tools[1]?.description).toContain('Limits per run: 3 s, 64 MiB, 1 call,');
+      const before = stub.requests.length;
+      const r = await client.callTool({
+        name: 'execute_code',
+        arguments: {
+          code: 'await openai.list_all_open_ai_fine_tuning_jobs({});\nawait openai.list_all_open_ai_fine_tuning_jobs({});',
+        },
+      });
+      expect(r.isError).toBe(true);
+      expect((r.structuredContent as { error: { code: string } }).error.code).toBe('call_limit');
+      expect(stub.requests.length).toBe(before + 1);
+      expect(stub.requests[before]?.headers.authorization).toBe(`Bearer ${KEY}`);
+      await client.close();
+      expect(service.stderr()).not.toContain(KEY);
+    } finally {
+      await service.stop();
+    }
+  });
+});

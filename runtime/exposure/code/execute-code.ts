@@ -30,7 +30,7 @@ export function executeCodeTool(limits: CodeLimits, readOnly = false, index = ''
       '`for await (const item of openai.paginate(tool_name, args))` walks every item of every page.',
       "search_docs gives any tool's argument and result types; use it when the index below and the example are not enough.",
       'Return only what answers the question (filter and aggregate in the code).',
-      `Limits per run: ${limits.timeoutMs / 1000} s, ${Math.round(limits.memoryBytes / 1048576)} MiB, ${limits.maxCalls} calls, ${limits.maxResultChars} characters of result. No network, files, timers or modules.`,
+      `Limits per run: ${limits.timeoutMs / 1000} s, ${Math.round(limits.memoryBytes / 1048576)} MiB, ${limits.maxCalls} call${limits.maxCalls === 1 ? '' : 's'}, ${limits.maxResultChars} characters of result. No network, files, timers or modules.`,
       'Example (tokens per project over 7 days):',
       '```',
       'const start = Math.floor(Date.now() / 1000) - 7 * 86400;',

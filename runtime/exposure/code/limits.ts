@@ -31,6 +31,8 @@ export const DEFAULT_CODE_LIMITS: CodeLimits = {
   maxCodeChars: 100_000,
 };
 
+const MAX_MEMORY_BYTES = 2048 * 1024 * 1024;
+
 /** Defaults overridden by `partial`; throws a RangeError naming the first invalid limit. */
 export function resolveLimits(partial: Partial<CodeLimits> = {}): CodeLimits {
   const limits = { ...DEFAULT_CODE_LIMITS };
@@ -41,6 +43,10 @@ export function resolveLimits(partial: Partial<CodeLimits> = {}): CodeLimits {
       throw new RangeError(`Code-mode limit ${key} must be a positive integer, got ${String(value)}`);
     }
     limits[key] = value;
+  }
+  // QuickJS runs in 32-bit WebAssembly: a heap limit above what it can address would never be reached.
+  if (limits.memoryBytes > MAX_MEMORY_BYTES) {
+    throw new RangeError(`Code-mode limit memoryBytes must be at most ${MAX_MEMORY_BYTES / 1048576} MiB`);
   }
   return limits;
 }
