@@ -1,8 +1,8 @@
 // Pass after `schema`: make each advertised input schema acceptable to every MCP host, not just valid JSON Schema.
 // Hosts map tool schemas onto narrower dialects: OpenAI's function calling refuses an `array` without `items`
-// (400 for the whole request), Gemini's function declarations take one `type` per schema, the MCP Inspector
-// flags `type` arrays and schemas with no keyword at all, and tokenizers in their default mode throw on special
-// tokens such as `<|endoftext|>` anywhere in the listing. Only the advertised schema changes: arguments are still
+// (400 for the whole request), Gemini's function declarations take one `type` per schema and have no
+// `additionalProperties`, the MCP Inspector flags `type` arrays and schemas with no keyword at all, and tokenizers
+// in their default mode throw on special tokens such as `<|endoftext|>` anywhere in the listing. Only the advertised schema changes: arguments are still
 // validated against the full spec schema (`validation.json`), which is also where the missing detail comes from.
 import type { JsonSchema } from '../runtime/types.js';
 import { DEFS_ID } from './normalize.js';
@@ -123,8 +123,17 @@ function portableNode(schema: JsonSchema, full: unknown[], defs: Defs, depth: nu
       ]),
     );
   }
-  if (isNode(out.additionalProperties))
-    out.additionalProperties = portableNode(out.additionalProperties, [], defs, depth + 1);
+  // Gemini refuses the keyword. `false` only matters to validation, which keeps it; a map's value schema is
+  // said in words so the model still knows what the values are.
+  if ('additionalProperties' in out) {
+    const values = out.additionalProperties;
+    delete out.additionalProperties;
+    const valueTypes = isNode(values) ? typesOf([values], defs) : [];
+    if (valueTypes.length && !isNode(out.properties)) {
+      const note = `Map of ${valueTypes.join(' | ')} values.`;
+      out.description = typeof out.description === 'string' ? `${out.description} ${note}` : note;
+    }
+  }
   if (isNode(out.items)) out.items = portableNode(out.items, step(full, defs, 'items'), defs, depth + 1);
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     if (Array.isArray(out[key]))
@@ -165,7 +174,7 @@ function portableNode(schema: JsonSchema, full: unknown[], defs: Defs, depth: nu
 
 /**
  * The advertised input schema made portable: every array has `items`, every `type` is a single string (unions
- * become `anyOf` below the root), no schema lacks a type, and no description, default or enum carries a tokenizer
+ * become `anyOf` below the root), no schema lacks a type, no `additionalProperties`, and no description, default or enum carries a tokenizer
  * special token. `full` is the tool's validation schema and `defs` the shared components its `$ref`s point into.
  */
 export function portableInputSchema(advertised: JsonSchema, full: JsonSchema, defs: Defs): JsonSchema {

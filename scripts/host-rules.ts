@@ -6,7 +6,8 @@
 // Anthropic Messages API (`tools[]`):
 //   name `^[a-zA-Z0-9_-]{1,64}$`; `input_schema` with root `type: "object"`, no root `oneOf`/`allOf`/`anyOf`.
 // Portable across hosts (Gemini function declarations, VS Code, the MCP Inspector's --strict lint, tokenizers):
-//   one string `type` per schema, no schema without any type information, no `<|…|>` special tokens.
+//   one string `type` per schema, no schema without any type information, no `<|…|>` special tokens, and no
+//   `additionalProperties` (Gemini's OpenAPI-subset `parameters` has no such field and refuses the declaration).
 
 export interface ListedTool {
   name: string;
@@ -81,6 +82,8 @@ export function checkTool(tool: ListedTool): RuleFinding[] {
       add('openai', 'array-items', path, 'array schema missing items');
     if (Array.isArray(node.type))
       add('portable', 'type-array', path, `type is an array (${JSON.stringify(node.type)})`);
+    if ('additionalProperties' in node)
+      add('portable', 'additional-properties', path, 'additionalProperties (Gemini function declarations refuse it)');
     if (!TYPING.some((k) => k in node)) add('portable', 'untyped', path, "schema says nothing about the value's type");
     if (typeof node.description === 'string' && SPECIAL_TOKEN.test(node.description))
       add('portable', 'special-token', `${path}.description`, 'special token in a description');

@@ -31,7 +31,6 @@ export const createAOpenAiAudioTranscription = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'The audio file object (not file name) to transcribe, in one of these formats: flac, mp3, mp4, mpeg, mpga,… A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     ),
@@ -81,7 +80,6 @@ export const createAOpenAiAudioTranslation = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'The audio file object (not file name) translate, in one of these formats: flac, mp3, mp4, mpeg, mpga, m4a,… A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     ),
@@ -107,7 +105,6 @@ export const createAOpenAiAudioVoice = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'The sample audio recording file. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     ),
@@ -124,7 +121,6 @@ export const createAOpenAiAudioVoiceConsent = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'The consent audio recording file. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     ),

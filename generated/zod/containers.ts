@@ -36,7 +36,6 @@ export const createAOpenAiContainerFile = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'The File object (not file name) to be uploaded. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     )

@@ -11,7 +11,6 @@ export const createAOpenAiContentProvenanceCheck = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'The image or audio file to check for supported OpenAI provenance signals. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     ),

@@ -11,7 +11,6 @@ export const createAOpenAiFile = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'The File object (not file name) to be uploaded. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     ),

@@ -6,23 +6,19 @@ import { z } from 'zod';
 export const createAOpenAiImageEdit = z.object({
   image: z
     .union([
-      z
-        .object({
+      z.object({
+        content: z.string(),
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        filename: z.string(),
+        mime_type: z.string().optional(),
+      }),
+      z.array(
+        z.object({
           content: z.string(),
           encoding: z.enum(['utf8', 'base64']).default('utf8'),
           filename: z.string(),
           mime_type: z.string().optional(),
-        })
-        .strict(),
-      z.array(
-        z
-          .object({
-            content: z.string(),
-            encoding: z.enum(['utf8', 'base64']).default('utf8'),
-            filename: z.string(),
-            mime_type: z.string().optional(),
-          })
-          .strict(),
+        }),
       ),
     ])
     .describe('The image(s) to edit. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
@@ -34,7 +30,6 @@ export const createAOpenAiImageEdit = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'An additional image whose fully transparent areas (e.g. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     )
@@ -124,7 +119,6 @@ export const createAOpenAiImageVariation = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'The image to use as the basis for the variation(s). A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     ),

@@ -6,23 +6,19 @@ import { z } from 'zod';
 export const createAOpenAiSkill = z.object({
   files: z
     .union([
-      z
-        .object({
+      z.object({
+        content: z.string(),
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        filename: z.string(),
+        mime_type: z.string().optional(),
+      }),
+      z.array(
+        z.object({
           content: z.string(),
           encoding: z.enum(['utf8', 'base64']).default('utf8'),
           filename: z.string(),
           mime_type: z.string().optional(),
-        })
-        .strict(),
-      z.array(
-        z
-          .object({
-            content: z.string(),
-            encoding: z.enum(['utf8', 'base64']).default('utf8'),
-            filename: z.string(),
-            mime_type: z.string().optional(),
-          })
-          .strict(),
+        }),
       ),
     ])
     .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
@@ -33,23 +29,19 @@ export const createAOpenAiSkillVersion = z.object({
   skill_id: z.string().describe('The identifier of the skill to version.'),
   files: z
     .union([
-      z
-        .object({
+      z.object({
+        content: z.string(),
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        filename: z.string(),
+        mime_type: z.string().optional(),
+      }),
+      z.array(
+        z.object({
           content: z.string(),
           encoding: z.enum(['utf8', 'base64']).default('utf8'),
           filename: z.string(),
           mime_type: z.string().optional(),
-        })
-        .strict(),
-      z.array(
-        z
-          .object({
-            content: z.string(),
-            encoding: z.enum(['utf8', 'base64']).default('utf8'),
-            filename: z.string(),
-            mime_type: z.string().optional(),
-          })
-          .strict(),
+        }),
       ),
     ])
     .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),

@@ -26,7 +26,6 @@ export const createAOpenAiUploadPart = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'The chunk of bytes for this Part. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     ),

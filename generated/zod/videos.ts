@@ -13,7 +13,6 @@ export const createAOpenAiVideo = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}')
     .optional(),
   seconds: z.enum(['4', '8', '12']).describe('Clip duration in seconds (allowed values: 4, 8, 12).').optional(),
@@ -34,7 +33,6 @@ export const createAOpenAiVideoCharacter = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe(
       'Video file used to create a character. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     ),
@@ -50,7 +48,6 @@ export const createAOpenAiVideoEdit = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
   prompt: z.string().describe('Text prompt that describes how to edit the source video.'),
 });
@@ -64,7 +61,6 @@ export const createAOpenAiVideoExtension = z.object({
       filename: z.string(),
       mime_type: z.string().optional(),
     })
-    .strict()
     .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
   prompt: z.string().describe('Updated text prompt that directs the extension generation.'),
   seconds: z

@@ -49,6 +49,8 @@ describe('portableInputSchema', () => {
       size: { type: ['integer', 'string'], enum: [256, 512, 'auto', '<|im_start|>'] },
       nested: { type: 'object', properties: { stop: { type: ['array', 'string'] } } },
       plain: { type: 'array', items: { type: 'string' } },
+      file: { type: 'object', properties: { content: { type: 'string' } }, additionalProperties: false },
+      labels: { type: 'object', description: 'Labels.', additionalProperties: { type: 'string' } },
     },
     required: ['prompt'],
   };
@@ -84,6 +86,11 @@ describe('portableInputSchema', () => {
     expect(out.properties.prompt.description).toBe('Ends at the endoftext token.');
   });
 
+  it("drops additionalProperties (Gemini refuses it), saying a map's value type in words", () => {
+    expect(out.properties.file).toEqual({ type: 'object', properties: { content: { type: 'string' } } });
+    expect(out.properties.labels).toEqual({ type: 'object', description: 'Labels. Map of string values.' });
+  });
+
   it('leaves portable parts and the root alone', () => {
     expect(out.properties.plain).toEqual(advertised.properties.plain);
     expect(out.type).toBe('object');
@@ -95,6 +102,8 @@ describe('portableInputSchema', () => {
         .map((f) => f.rule)
         .sort(),
     ).toEqual([
+      'additional-properties',
+      'additional-properties',
       'array-items',
       'array-items',
       'array-items',
@@ -128,6 +137,33 @@ describe('every generated tool', () => {
       expect(checkTools(built.catalog.tools)).toEqual([]);
     }
   }, 120_000);
+
+  it('still refuses an unknown key in a file argument, though the advertised schema no longer says so', async () => {
+    let requests = 0;
+    const kit = createOpenAiToolkit({
+      tools: ['create_a_open_ai_file'],
+      credentials: { apiKey: 'sk-test' },
+      fetch: async () => {
+        requests++;
+        return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const file = (catalog.tools.find((t) => t.name === 'create_a_open_ai_file')!.inputSchema.properties as any).file;
+    expect(file).not.toHaveProperty('additionalProperties');
+    const bad = await kit.callTool('create_a_open_ai_file', {
+      purpose: 'assistants',
+      file: { content: 'x', filename: 'a.txt', path: '/etc/passwd' },
+    });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toContain('file: unknown property `path`');
+    expect(requests).toBe(0);
+    const good = await kit.callTool('create_a_open_ai_file', {
+      purpose: 'assistants',
+      file: { content: 'x', filename: 'a.txt' },
+    });
+    expect(good.isError).toBeFalsy();
+    expect(requests).toBe(1);
+  });
 
   it('still validates arguments against the full spec schema, not the looser advertised one', async () => {
     const tool = catalog.tools.find((t) => t.http.verb === 'POST' && t.http.path === '/completions')!;
