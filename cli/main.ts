@@ -37,6 +37,25 @@ const common = (cmd: Command) =>
     .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
     .option('--json', 'print JSON');
 
+/** The code-mode sandbox limits, on `serve` and on one managed server (which can only tighten the service's). */
+function codeLimitOptions(cmd: Command, scope: 'service' | 'server'): Command {
+  // On a server the value only lowers what the service runs with; on `serve` it is the default and ceiling.
+  const note = (fallback: number) => (scope === 'service' ? `default ${fallback}` : "lowers the service's limit");
+  return cmd
+    .option(
+      '--code-timeout <s>',
+      `code mode: wall time per execute_code run in seconds (${note(30)})`,
+      positiveInt('--code-timeout'),
+    )
+    .option('--code-memory <mib>', `code mode: sandbox heap per run in MiB (${note(64)})`, positiveInt('--code-memory'))
+    .option('--code-max-calls <n>', `code mode: openai.* calls per run (${note(50)})`, positiveInt('--code-max-calls'))
+    .option(
+      '--code-max-result-chars <n>',
+      `code mode: characters of result per run (${note(100_000)})`,
+      positiveInt('--code-max-result-chars'),
+    );
+}
+
 function scopeOptions(cmd: Command): Command {
   return cmd
     .option('--methods <m>', 'read, write, custom, or method names', collect)
@@ -62,48 +81,35 @@ export function buildProgram(): Command {
       outputError: (s, write) => write(`openai-mcp: ${s.replace(/^error: /, '')}`),
     });
 
-  filterOptions(
-    program
-      .command('serve')
-      .description('serve the tools over stdio (default), or managed servers over HTTP with --http')
-      .option('--http', 'serve over HTTP: /mcp/<token>, /sse/<token>, /v1 management API, /healthz')
-      .option('--port <n>', 'HTTP port (default 8787; 0 picks a free one)', portNumber)
-      .option('--host <h>', 'HTTP bind address (default 127.0.0.1)')
-      .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
-      .option(
-        '--public-url <url>',
-        'origin used in server URLs (default http://<host>:<port>)',
-        httpUrl('--public-url'),
-      )
-      .option('--allowed-hosts <hosts>', 'extra Host names to accept (behind a reverse proxy)', collect)
-      .option('--max-body-bytes <n>', 'largest HTTP request body (default 4 MiB)', positiveInt('--max-body-bytes'))
-      .option(
-        '--audit-retention-days <n>',
-        'keep audit rows this many days (default 30)',
-        positiveInt('--audit-retention-days'),
-      )
-      .addOption(
-        new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode')
-          .choices(EXPOSURES)
-          .default('all'),
-      )
-      // Sandbox limits for code mode: this process's stdio session, and every managed server in code mode.
-      .option(
-        '--code-timeout <s>',
-        'code mode: wall time per execute_code run in seconds (default 30)',
-        positiveInt('--code-timeout'),
-      )
-      .option(
-        '--code-memory <mib>',
-        'code mode: sandbox heap per run in MiB (default 64)',
-        positiveInt('--code-memory'),
-      )
-      .option('--code-max-calls <n>', 'code mode: openai.* calls per run (default 50)', positiveInt('--code-max-calls'))
-      .option(
-        '--code-max-result-chars <n>',
-        'code mode: characters of result per run (default 100000)',
-        positiveInt('--code-max-result-chars'),
-      ),
+  codeLimitOptions(
+    filterOptions(
+      program
+        .command('serve')
+        .description('serve the tools over stdio (default), or managed servers over HTTP with --http')
+        .option('--http', 'serve over HTTP: /mcp/<token>, /sse/<token>, /v1 management API, /healthz')
+        .option('--port <n>', 'HTTP port (default 8787; 0 picks a free one)', portNumber)
+        .option('--host <h>', 'HTTP bind address (default 127.0.0.1)')
+        .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+        .option(
+          '--public-url <url>',
+          'origin used in server URLs (default http://<host>:<port>)',
+          httpUrl('--public-url'),
+        )
+        .option('--allowed-hosts <hosts>', 'extra Host names to accept (behind a reverse proxy)', collect)
+        .option('--max-body-bytes <n>', 'largest HTTP request body (default 4 MiB)', positiveInt('--max-body-bytes'))
+        .option(
+          '--audit-retention-days <n>',
+          'keep audit rows this many days (default 30)',
+          positiveInt('--audit-retention-days'),
+        )
+        .addOption(
+          new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode')
+            .choices(EXPOSURES)
+            .default('all'),
+        ),
+    ),
+    // For `serve`: this stdio session, and with --http the limits every managed code-mode server runs under.
+    'service',
   ).action((flags: ServeFlags) => (flags.http ? serveHttpCommand(flags) : serveStdioCommand(flags)));
 
   filterOptions(
@@ -128,7 +134,12 @@ export function buildProgram(): Command {
   );
 
   const servers = program.command('servers').description('scoped MCP servers, each with its own URL');
-  common(scopeOptions(servers.command('create').description('create a server; prints its URL once')))
+  common(
+    codeLimitOptions(
+      scopeOptions(servers.command('create').description('create a server; prints its URL once')),
+      'server',
+    ),
+  )
     .requiredOption('--account <id>', 'account id')
     .requiredOption('--name <name>', 'label')
     .option('--require-api-token-auth', 'also require Authorization: Bearer <API token>')
@@ -138,9 +149,12 @@ export function buildProgram(): Command {
   );
   common(servers.command('get').argument('<id>').description('show a server')).action(run('serversGet'));
   common(
-    scopeOptions(
-      servers.command('update').argument('<id>').description('change a server (takes effect on the next request)'),
-    ),
+    codeLimitOptions(
+      scopeOptions(
+        servers.command('update').argument('<id>').description('change a server (takes effect on the next request)'),
+      ),
+      'server',
+    ).option('--clear-code-limits', "drop this server's code limits: the service's apply"),
   )
     .option('--name <name>', 'label')
     .option('--require-api-token-auth', 'require an API token as well')

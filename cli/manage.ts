@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { defaultCatalog } from '../runtime/catalog.js';
 import type { Exposure } from '../runtime/exposure/types.js';
-import { Management, type PublicServer, type ServerConfig } from '../service/manage.js';
+import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig } from '../service/manage.js';
 import { loadSecretBox } from '../service/secrets.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PUBLIC_URL_SETTING } from '../service/serve.js';
 import { openSqliteStore } from '../service/store/sqlite.js';
@@ -95,6 +95,22 @@ export interface ServerFlags extends CommonFlags {
   expiresAt?: string;
   requireApiTokenAuth?: boolean;
   publicUrl?: string;
+  codeTimeout?: number;
+  codeMemory?: number;
+  codeMaxCalls?: number;
+  codeMaxResultChars?: number;
+  clearCodeLimits?: boolean;
+}
+
+/** The `--code-*` flags as a server's `code_limits` (same units as the REST API). */
+function codeLimitsOf(flags: ServerFlags): ServerCodeLimits | null | undefined {
+  if (flags.clearCodeLimits) return null;
+  const limits: ServerCodeLimits = {};
+  if (flags.codeTimeout !== undefined) limits.timeout_seconds = flags.codeTimeout;
+  if (flags.codeMemory !== undefined) limits.memory_mib = flags.codeMemory;
+  if (flags.codeMaxCalls !== undefined) limits.max_calls = flags.codeMaxCalls;
+  if (flags.codeMaxResultChars !== undefined) limits.max_result_chars = flags.codeMaxResultChars;
+  return Object.keys(limits).length ? limits : undefined;
 }
 
 function configOf(flags: ServerFlags): ServerConfig | undefined {
@@ -103,6 +119,8 @@ function configOf(flags: ServerFlags): ServerConfig | undefined {
   if (nonEmpty(flags.tags)) config.tags = flags.tags;
   if (nonEmpty(flags.tools)) config.tools = flags.tools;
   if (flags.exposure) config.tool_exposure = flags.exposure;
+  const codeLimits = codeLimitsOf(flags);
+  if (codeLimits !== undefined) config.code_limits = codeLimits;
   return Object.keys(config).length ? config : undefined;
 }
 
@@ -121,6 +139,16 @@ function printServer(s: PublicServer) {
     ['methods', s.config.methods?.join(',') ?? 'all'],
     ['tags', s.config.tags?.join(',') ?? 'all'],
     ...(s.config.tools ? ([['tool names', s.config.tools.join(',')]] as [string, string][]) : []),
+    ...(s.config.code_limits
+      ? ([
+          [
+            'code limits',
+            Object.entries(s.config.code_limits)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' '),
+          ],
+        ] as [string, string][])
+      : []),
     ['expires', s.expires_at ?? 'never'],
     ['second-layer auth', s.require_api_token_auth ? 'API token required' : 'off'],
   ];
@@ -183,7 +211,7 @@ export async function serversUpdate(id: string, flags: ServerFlags) {
   if (flags.requireApiTokenAuth !== undefined) patch.require_api_token_auth = flags.requireApiTokenAuth;
   if (!Object.keys(patch).length)
     throw new UsageError(
-      'nothing to update: give --name, --methods, --tags, --tools, --exposure, --expires-at or --[no-]require-api-token-auth',
+      'nothing to update: give --name, --methods, --tags, --tools, --exposure, --code-*, --clear-code-limits, --expires-at or --[no-]require-api-token-auth',
     );
   const server = await withManagement(flags, (m) => m.updateServer(id, patch));
   if (flags.json) return printJson(server);

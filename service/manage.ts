@@ -25,11 +25,25 @@ const filterList = z
   .array(z.string().max(200, 'entries must be at most 200 characters'))
   .max(1000, 'at most 1000 entries');
 
+/**
+ * Sandbox limits of one code-mode server, in the units people set them in. Each can only tighten what the
+ * service runs with (`serve --http --code-*`, else the defaults); the bounds keep a typo from meaning "unlimited".
+ */
+export const codeLimitsSchema = z.strictObject({
+  timeout_seconds: z.int().min(1).max(600).optional(),
+  memory_mib: z.int().min(1).max(2048).optional(),
+  max_calls: z.int().min(1).max(10_000).optional(),
+  max_result_chars: z.int().min(1_000).max(10_000_000).optional(),
+});
+export type ServerCodeLimits = z.infer<typeof codeLimitsSchema>;
+
 export const serverConfigSchema = z.strictObject({
   methods: filterList.optional(),
   tags: filterList.optional(),
   tools: filterList.optional(),
   tool_exposure: z.enum(EXPOSURES).optional(),
+  /** Used when `tool_exposure` is `code`; `null` in an update clears them. */
+  code_limits: codeLimitsSchema.nullable().optional(),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
@@ -208,6 +222,9 @@ export class Management {
   /** Checks a config against the catalog: unknown methods/tags/tools and empty selections are 400s. */
   checkConfig(config: ServerConfig | undefined): { config: PublicServer['config']; toolCount: number } {
     const normalized = { ...(config ?? {}), tool_exposure: config?.tool_exposure ?? ('all' as Exposure) };
+    // Cleared or empty limits are not stored: the service's own limits apply.
+    if (!normalized.code_limits || !Object.values(normalized.code_limits).some((v) => v !== undefined))
+      delete normalized.code_limits;
     try {
       const tools = selectTools(this.catalog, { methods: config?.methods, tags: config?.tags, tools: config?.tools });
       return { config: normalized, toolCount: tools.length };
@@ -263,7 +280,17 @@ export class Management {
   async updateServer(id: string, raw: unknown): Promise<PublicServer> {
     const patch = parseInput(serverPatchSchema, raw);
     const current = await this.liveServer(id);
-    const merged = patch.config ? { ...storedConfig(current), ...patch.config } : undefined;
+    const stored = storedConfig(current);
+    // `code_limits` merges key by key, so `--code-max-calls 5` alone keeps a timeout set earlier; `null` clears.
+    const merged = patch.config
+      ? {
+          ...stored,
+          ...patch.config,
+          ...(patch.config.code_limits !== undefined
+            ? { code_limits: patch.config.code_limits && { ...stored.code_limits, ...patch.config.code_limits } }
+            : {}),
+        }
+      : undefined;
     const checked = merged ? this.checkConfig(merged) : undefined;
     const expiresAt = this.expiry(patch.expires_at);
     const row = await this.store.updateServer(

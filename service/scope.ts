@@ -2,12 +2,13 @@
 // and `updated_at`, so an update through the CLI or REST is seen on the next request and 288 tools are not
 // rebuilt per request.
 
+import { type CodeLimits, resolveLimits, tightenLimits } from '../runtime/exposure/code/index.js';
 import { createToolkit } from '../runtime/toolkit.js';
 import { type ExposedTools, type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
 import { auditExposure, auditToolkit, noteUpstreamStatus, type RecordCall } from './audit.js';
-import { isExpired, type Management, storedConfig } from './manage.js';
+import { isExpired, type Management, type ServerCodeLimits, storedConfig } from './manage.js';
 import type { ApiTokenRow, ServerRow, Store } from './store/store.js';
 import { lookupOf, looksLikeToken, tokenMatches } from './tokens.js';
 
@@ -34,11 +35,24 @@ export interface ScopedServer {
   tools: ExposedTools;
 }
 
+/** A server's code limits in the sandbox's units. */
+function sandboxLimits(limits: ServerCodeLimits): Partial<CodeLimits> {
+  return {
+    timeoutMs: limits.timeout_seconds === undefined ? undefined : limits.timeout_seconds * 1000,
+    memoryBytes: limits.memory_mib === undefined ? undefined : limits.memory_mib * 1024 * 1024,
+    maxCalls: limits.max_calls,
+    maxResultChars: limits.max_result_chars,
+  };
+}
+
 export class Scopes {
   private readonly cache = new Map<string, { updatedAt: number; tools: ExposedTools }>();
   private readonly now: () => number;
+  /** What code-mode servers run with unless their own `code_limits` tighten it. */
+  private readonly codeLimits: CodeLimits;
 
   constructor(private readonly options: ScopeOptions) {
+    this.codeLimits = resolveLimits(options.exposure?.code?.limits);
     this.now = options.now ?? Date.now;
   }
 
@@ -77,6 +91,13 @@ export class Scopes {
     return tools;
   }
 
+  private exposureFor(limits: ServerCodeLimits | null | undefined): ExposureOptions {
+    return {
+      ...this.options.exposure,
+      code: { limits: limits ? tightenLimits(this.codeLimits, sandboxLimits(limits)) : this.codeLimits },
+    };
+  }
+
   forget(serverId: string): void {
     this.cache.delete(serverId);
   }
@@ -107,7 +128,7 @@ export class Scopes {
     });
     const audited = auditToolkit(kit, row.id, record);
     const exposure: Exposure = config.tool_exposure ?? 'all';
-    const exposed = exposeToolkit(audited, exposure, this.options.exposure);
+    const exposed = exposeToolkit(audited, exposure, this.exposureFor(config.code_limits));
     return exposure === 'all' ? exposed : auditExposure(exposed, row.id, record);
   }
 }

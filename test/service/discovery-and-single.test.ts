@@ -129,26 +129,33 @@ describe('bare serve --http', () => {
 });
 
 describe('code-mode servers under the operator limits of serve --http --code-*', () => {
-  it('a managed server in code mode states and enforces the limits the service was started with', async () => {
+  it("states and enforces the service's limits, which a server's code_limits can only tighten", async () => {
     const dataDir = tempDataDir();
     const acc = cliJson(['accounts', 'add', '--name', 'a', '--data-dir', dataDir], { env: { OPENAI_API_KEY: KEY } });
-    const server = cliJson([
-      ...['servers', 'create', '--account', acc.id, '--name', 'code', '--exposure', 'code'],
-      ...['--methods', 'read', '--data-dir', dataDir],
-    ]);
+    const create = (name: string, extra: string[] = []) =>
+      cliJson([
+        ...['servers', 'create', '--account', acc.id, '--name', name, '--exposure', 'code'],
+        ...['--methods', 'read', '--data-dir', dataDir, ...extra],
+      ]);
+    const plain = create('plain');
+    const tight = create('tight', ['--code-max-calls', '1', '--code-timeout', '10']);
+    expect(tight.config.code_limits).toEqual({ max_calls: 1, timeout_seconds: 10 });
     const service = await startService(dataDir, [
-      '--base-url',
-      stub.baseUrl,
-      '--code-max-calls',
-      '1',
-      '--code-timeout',
-      '3',
+      ...['--base-url', stub.baseUrl, '--code-max-calls', '3', '--code-timeout', '3'],
     ]);
-    try {
-      const client = await connect(server.url.replace(/^http:\/\/[^/]+/, service.url));
+    const limitsLine = async (url: string) => {
+      const client = await connect(url.replace(/^http:\/\/[^/]+/, service.url));
       const { tools } = await client.listTools();
+      await client.close();
       expect(tools.map((t) => t.name)).toEqual(['search_docs', 'execute_code']);
-      expect(tools[1]?.description).toContain('Limits per run: 3 s, 64 MiB, 1 call,');
+      return /Limits per run: [^.]*\./.exec(tools[1]?.description ?? '')?.[0];
+    };
+    try {
+      expect(await limitsLine(plain.url)).toBe('Limits per run: 3 s, 64 MiB, 3 calls, 100000 characters of result.');
+      // 10 s asked, 3 s allowed by the service; 1 call asked, below the service's 3.
+      expect(await limitsLine(tight.url)).toBe('Limits per run: 3 s, 64 MiB, 1 call, 100000 characters of result.');
+
+      const client = await connect(tight.url.replace(/^http:\/\/[^/]+/, service.url));
       const before = stub.requests.length;
       const r = await client.callTool({
         name: 'execute_code',
@@ -156,11 +163,21 @@ describe('code-mode servers under the operator limits of serve --http --code-*',
           code: 'await openai.list_all_open_ai_fine_tuning_jobs({});\nawait openai.list_all_open_ai_fine_tuning_jobs({});',
         },
       });
+      await client.close();
       expect(r.isError).toBe(true);
       expect((r.structuredContent as { error: { code: string } }).error.code).toBe('call_limit');
       expect(stub.requests.length).toBe(before + 1);
       expect(stub.requests[before]?.headers.authorization).toBe(`Bearer ${KEY}`);
-      await client.close();
+
+      // An update merges key by key and reaches the running service; clearing restores the service's limits.
+      const updated = cliJson(['servers', 'update', tight.id, '--code-memory', '32', '--data-dir', dataDir]);
+      expect(updated.config.code_limits).toEqual({ max_calls: 1, timeout_seconds: 10, memory_mib: 32 });
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await limitsLine(tight.url)).toBe('Limits per run: 3 s, 32 MiB, 1 call, 100000 characters of result.');
+      const cleared = cliJson(['servers', 'update', tight.id, '--clear-code-limits', '--data-dir', dataDir]);
+      expect(cleared.config).not.toHaveProperty('code_limits');
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await limitsLine(tight.url)).toBe('Limits per run: 3 s, 64 MiB, 3 calls, 100000 characters of result.');
       expect(service.stderr()).not.toContain(KEY);
     } finally {
       await service.stop();

@@ -492,6 +492,17 @@ describe('managed servers over HTTP', () => {
     expect(r.body.error.message).toMatch(/Unknown tag: nope\. Valid tags: .*billing/);
     const u = await rest('POST', `/v1/accounts/${acmeId}/mcp`, { token: apiToken, body: { name: 'x', colour: 'red' } });
     expect(u.body.error).toMatchObject({ code: 'unknown_field', field: 'colour' });
+    const zero = await rest('POST', `/v1/accounts/${acmeId}/mcp`, {
+      token: apiToken,
+      body: { name: 'x', config: { tool_exposure: 'code', code_limits: { max_calls: 0 } } },
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.error).toMatchObject({ code: 'invalid_request', field: 'config.code_limits.max_calls' });
+    const odd = await rest('POST', `/v1/accounts/${acmeId}/mcp`, {
+      token: apiToken,
+      body: { name: 'x', config: { tool_exposure: 'code', code_limits: { cpu: 1 } } },
+    });
+    expect(odd.body.error).toMatchObject({ code: 'unknown_field', field: 'config.code_limits.cpu' });
   });
 
   it('state survives a restart, and an expired server is purged at start-up', async () => {

@@ -50,3 +50,13 @@ export function resolveLimits(partial: Partial<CodeLimits> = {}): CodeLimits {
   }
   return limits;
 }
+
+/** `base` with each limit that `narrower` sets lowered to it; a limit is never raised this way. */
+export function tightenLimits(base: CodeLimits, narrower: Partial<CodeLimits>): CodeLimits {
+  const out = { ...base };
+  for (const key of Object.keys(base) as Array<keyof CodeLimits>) {
+    const value = narrower[key];
+    if (value !== undefined) out[key] = Math.min(out[key], value);
+  }
+  return out;
+}
