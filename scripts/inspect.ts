@@ -45,11 +45,12 @@ export interface InspectReport {
 }
 
 /**
- * One Inspector CLI run against a stdio server started as `server` (command and arguments); resolves with its JSON
+ * One Inspector CLI run against a stdio server started as `server` (command and arguments), or against a URL over
+ * Streamable HTTP; resolves with its JSON
  * envelope and exit code (6: unportable schema with --strict, 3: the tool answered isError).
  */
 export async function runInspector(
-  server: string[],
+  server: string[] | { url: string },
   method: string[],
   scratch: string,
   // biome-ignore lint/suspicious/noExplicitAny: the Inspector's JSON output is read field by field by the callers
@@ -65,13 +66,10 @@ export async function runInspector(
     '--cli',
     '--format',
     'json',
-    '-e',
-    `OPENAI_API_KEY=${KEY}`,
-    '-e',
-    `OPENAI_ADMIN_KEY=${KEY}`,
-    ...method,
-    '--',
-    ...server,
+    // A stdio server is started by the Inspector with test keys; a URL (a managed server) carries its own scope.
+    ...(Array.isArray(server)
+      ? ['-e', `OPENAI_API_KEY=${KEY}`, '-e', `OPENAI_ADMIN_KEY=${KEY}`, ...method, '--', ...server]
+      : [server.url, '--transport', 'http', ...method]),
   ];
   // The Inspector keeps a catalog and client config under ~/.mcp-inspector by default; keep them out of $HOME.
   const env = {

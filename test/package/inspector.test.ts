@@ -7,7 +7,11 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import { repoRoot } from '../../generator/pin.js';
+import { selectTools } from '../../runtime/filter.js';
+import type { Catalog } from '../../runtime/types.js';
 import { inspect, runInspector } from '../../scripts/inspect.js';
+import { sampleArgs } from '../helpers/sample-args.js';
+import { cliJson, startService, tempDataDir } from '../service/helpers.js';
 
 describe('MCP Inspector CLI', () => {
   it('reports 0 errors and 0 warnings for tools/list --strict, and one tools/call succeeds against Prism', async () => {
@@ -17,6 +21,45 @@ describe('MCP Inspector CLI', () => {
     expect([report.errors, report.warnings]).toEqual([0, 0]);
     expect(report.call.ok, report.call.detail).toBe(true);
     expect(report.hostRules).toBe(0);
+  }, 600_000);
+
+  it('reaches a managed server URL over Streamable HTTP: its scoped tools, 0 findings, one call through Prism', async () => {
+    const dataDir = tempDataDir();
+    const scratch = await mkdtemp(path.join(tmpdir(), 'openai-mcp-inspect-http-'));
+    const acc = cliJson(['accounts', 'add', '--name', 'a', '--base-url', inject('prismUrl'), '--data-dir', dataDir], {
+      env: { OPENAI_API_KEY: 'sk-proj-inspect-0123456789', OPENAI_ADMIN_KEY: 'sk-admin-inspect-0123456789' },
+    });
+    const service = await startService(dataDir);
+    const server = cliJson([
+      ...['servers', 'create', '--account', acc.id, '--name', 'billing', '--methods', 'read', '--tags', 'billing'],
+      ...['--data-dir', dataDir, '--public-url', service.url],
+    ]);
+    try {
+      const list = await runInspector({ url: server.url }, ['--method', 'tools/list', '--strict'], scratch);
+      expect(list.code, list.stderr).toBe(0);
+      const names = (list.json.result.tools as { name: string }[]).map((t) => t.name).sort();
+      const scoped = selectTools(catalogJson as unknown as Catalog, { methods: ['read'], tags: ['billing'] });
+      expect(names).toEqual(scoped.map((t) => t.name).sort());
+      expect(list.json.schemaFindings ?? []).toEqual([]);
+
+      const { args } = await sampleArgs('list_all_open_ai_costs');
+      const call = await runInspector(
+        { url: server.url },
+        ['--method', 'tools/call', '--tool-name', 'list_all_open_ai_costs', '--tool-args-json', JSON.stringify(args)],
+        scratch,
+      );
+      expect(call.code, JSON.stringify(call.json).slice(0, 500)).toBe(0);
+      expect(call.json.result.isError ?? false).toBe(false);
+
+      // The same server's URL with another token: the Inspector cannot connect at all.
+      const forged = server.url.replace(/omcp_[\w-]+$/, `omcp_${'A'.repeat(43)}`);
+      expect(forged).not.toBe(server.url);
+      const refused = await runInspector({ url: forged }, ['--method', 'tools/list'], scratch).catch((e: Error) => e);
+      expect(refused instanceof Error || refused.code !== 0).toBe(true);
+    } finally {
+      await service.stop();
+      await rm(scratch, { recursive: true, force: true });
+    }
   }, 600_000);
 
   it('does flag a type array and a type-less schema (the check can fail)', async () => {
