@@ -46,6 +46,11 @@ export function bindingOf(op: RoutedOperation, method: Method, s: ToolSchemas, o
   for (const h of ov.headers) {
     if (h.prefixes.some((p) => underPrefix(op.path, p))) for (const [k, v] of h.headers) fixedHeaders.set(k, v);
   }
+  const set = new Set([...fixedHeaders.keys()].map((k) => k.toLowerCase()));
+  for (const name of ov.exampleHeaders) {
+    const value = op.exampleHeaders.get(name.toLowerCase());
+    if (value !== undefined && !set.has(name.toLowerCase())) fixedHeaders.set(name, value);
+  }
   const pathArg = new Map(s.params.filter((b) => b.in === 'path').map((b) => [b.wire, b.arg]));
   const http: HttpBinding = {
     verb: op.verb,

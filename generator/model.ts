@@ -62,6 +62,30 @@ export interface OperationModel {
   success: ResponseModel;
   /** JSON pointer of the operation in the document, for error messages. */
   pointer: string;
+  /** Headers the operation's own curl examples send (`-H "Name: value"`), lower-cased names; Authorization excluded. */
+  exampleHeaders: Map<string, string>;
+}
+
+const CURL_HEADER = /-H\s+(["'])([A-Za-z0-9-]+):\s*([^"'$]*?)\1/g;
+
+/**
+ * OpenAI documents some required headers only in its examples (`OpenAI-Beta: chatkit_beta=v1`). The examples sit
+ * in `x-oaiMeta.examples` as `{request: {curl}}` or a list of them; anything else is ignored.
+ */
+function exampleHeadersOf(op: Operation): Map<string, string> {
+  const out = new Map<string, string>();
+  const meta = (op as { 'x-oaiMeta'?: { examples?: unknown } })['x-oaiMeta'];
+  const examples = Array.isArray(meta?.examples) ? meta.examples : meta?.examples ? [meta.examples] : [];
+  for (const ex of examples) {
+    const curl = (ex as { request?: { curl?: unknown } } | null)?.request?.curl;
+    if (typeof curl !== 'string') continue;
+    for (const m of curl.matchAll(CURL_HEADER)) {
+      const name = (m[2] ?? '').toLowerCase();
+      const value = (m[3] ?? '').trim();
+      if (name && value && name !== 'authorization') out.set(name, value);
+    }
+  }
+  return out;
 }
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -180,6 +204,7 @@ export function buildOperations(spec: SpecDocument): OperationModel[] {
         params: [...byKey.values()],
         success: successResponse(spec, op.responses as Record<string, unknown> | undefined, at),
         pointer: at,
+        exampleHeaders: exampleHeadersOf(op),
       };
       if (body) model.body = body;
       out.push(model);

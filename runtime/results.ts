@@ -105,8 +105,10 @@ export function shapeList(tool: ToolDef, body: unknown): Json {
   } else {
     hasMore = b.has_more === true;
     if (hasMore) {
+      // Most lists page by the last item's id (`last_id`); the role and group lists hand out an opaque `next`
+      // cursor instead, and their items may have no `id` at all.
       const last = items?.[items.length - 1] as Json | undefined;
-      nextCursor = b.last_id ?? last?.id ?? null;
+      nextCursor = (typeof b.next === 'string' && b.next ? b.next : undefined) ?? b.last_id ?? last?.id ?? null;
     }
   }
   return { result, next_cursor: nextCursor, has_more: hasMore };
@@ -159,7 +161,12 @@ export function flattenUsage(body: unknown): Json {
  * to the last item kept, so paging loses nothing); anything else is cut as text and `structuredContent` is dropped
  * so that clients reading either field stay within the cap.
  */
-function fitJson(tool: ToolDef, structured: Json, cap: number): { structured?: Json; text: string; note?: string } {
+function fitJson(
+  tool: ToolDef,
+  structured: Json,
+  cap: number,
+  opaqueCursor = false,
+): { structured?: Json; text: string; note?: string } {
   const full = JSON.stringify(structured);
   if (full.length <= cap) return { structured, text: full };
   const arrayKey = Array.isArray(structured.result) ? 'result' : Array.isArray(structured.rows) ? 'rows' : undefined;
@@ -169,8 +176,8 @@ function fitJson(tool: ToolDef, structured: Json, cap: number): { structured?: J
     let hi = items.length;
     const build = (n: number): Json => {
       const out: Json = { ...structured, [arrayKey]: items.slice(0, n) };
-      // Only a cursor-paged list can resume from an item id; others just report the cut.
-      if (arrayKey === 'result' && tool.pagination?.style === 'cursor' && n < items.length) {
+      // Only a list paged by item id can resume from the last item kept; others just report the cut.
+      if (arrayKey === 'result' && tool.pagination?.style === 'cursor' && !opaqueCursor && n < items.length) {
         const last = items[n - 1] as Json | undefined;
         if (last && typeof last.id === 'string') {
           out.next_cursor = last.id;
@@ -187,7 +194,11 @@ function fitJson(tool: ToolDef, structured: Json, cap: number): { structured?: J
     if (lo > 0) {
       const fitted = build(lo);
       const cursorMoved = fitted.next_cursor !== structured.next_cursor;
-      const note = `[Showing ${lo} of ${items.length} ${arrayKey === 'rows' ? 'rows' : 'items'}: the full response is ${full.length} characters, over the ${cap}-character cap.${cursorMoved ? ' next_cursor points at the last item shown, so paging continues from there.' : ''}${narrowHint(tool)}]`;
+      const skips =
+        opaqueCursor && lo < items.length
+          ? ' next_cursor continues after the whole page, so ask for a smaller limit to see the items not shown.'
+          : '';
+      const note = `[Showing ${lo} of ${items.length} ${arrayKey === 'rows' ? 'rows' : 'items'}: the full response is ${full.length} characters, over the ${cap}-character cap.${cursorMoved ? ' next_cursor points at the last item shown, so paging continues from there.' : ''}${skips}${narrowHint(tool)}]`;
       return { structured: fitted, text: JSON.stringify(fitted), note };
     }
   }
@@ -272,7 +283,8 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
   // structuredContent must be an object: arrays and scalars are wrapped.
   else if (body && typeof body === 'object' && !Array.isArray(body)) structured = body as Json;
   else structured = { result: body };
-  const fitted = fitJson(tool, structured, opts.maxTextChars);
+  const opaqueCursor = !!body && typeof body === 'object' && typeof (body as Json).next === 'string';
+  const fitted = fitJson(tool, structured, opts.maxTextChars, opaqueCursor);
   const result: CallToolResult = { content: [{ type: 'text', text: fitted.text }] };
   if (fitted.note) result.content.push({ type: 'text', text: fitted.note });
   if (fitted.structured) result.structuredContent = fitted.structured;

@@ -37,6 +37,20 @@ describe('json results', () => {
     expect(last.structuredContent).toEqual({ result: jobs(1), next_cursor: null, has_more: false });
   });
 
+  it('lists that hand out an opaque `next` cursor (roles, groups) page with it, even when items have ids', async () => {
+    const roles = [{ id: 'role_01' }, { group_id: 'group_A' }];
+    srv.respond((_q, res) => json(res, 200, { object: 'list', data: roles, has_more: true, next: 'eyJvZmZzZXQiOjF9' }));
+    const r = await fixtureKit(srv.baseUrl).callTool('fine_tuning_jobs_list', {});
+    expect(r.structuredContent).toEqual({ result: roles, next_cursor: 'eyJvZmZzZXQiOjF9', has_more: true });
+
+    // Cut to fit the cap, the cursor stays the server's (an item id would not be accepted), and the note says so.
+    const many = jobs(200);
+    srv.respond((_q, res) => json(res, 200, { object: 'list', data: many, has_more: true, next: 'opaque-2' }));
+    const cut = await fixtureKit(srv.baseUrl, { maxTextChars: 2000 }).callTool('fine_tuning_jobs_list', {});
+    expect((cut.structuredContent as { next_cursor: string }).next_cursor).toBe('opaque-2');
+    expect(textOf(cut)).toContain('ask for a smaller limit');
+  });
+
   it('an oversized page is cut at an item boundary and the cursor follows the last item shown', async () => {
     srv.respond((_q, res) => json(res, 200, { object: 'list', data: jobs(200), has_more: false }));
     const r = await fixtureKit(srv.baseUrl, { maxTextChars: 2000 }).callTool('fine_tuning_jobs_list', {});

@@ -138,6 +138,12 @@ describe('bind and describe, through the whole build', () => {
       'Create a job. Async job: status moves through queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_job_by_id.',
     );
     expect(create?.http.fixedHeaders).toEqual({ 'OpenAI-Beta': 'jobs=v1' });
+    // A header only the curl example shows is sent when its name is on `exampleHeaders`; others are not.
+    const twins = (await buildFixture('beta-twins')).catalog.tools;
+    expect(twins.find((t) => t.name === 'list_all_open_ai_messages')?.http.fixedHeaders).toEqual({
+      'OpenAI-Beta': 'messages=v9',
+    });
+    expect(twins.find((t) => t.name === 'create_a_open_ai_message')?.http.fixedHeaders).toBeUndefined();
     const clash = (await buildFixture('name-clash')).catalog.tools;
     expect(clash.find((t) => t.name === 'get_single_open_ai_audit')?.description).toBe(
       'Fetch the audit. Needs the admin key (OPENAI_ADMIN_KEY).',
