@@ -1,7 +1,7 @@
 // What every subcommand shares: the stderr logger (redacted), list-valued flags, the data dir, output helpers.
 
 import envPaths from 'env-paths';
-import { makeRedactor } from '../runtime/redact.js';
+import { cutText, makeRedactor } from '../runtime/redact.js';
 
 // Server URLs and API tokens must never reach a log, even if a message quotes one.
 const TOKEN_PATTERN = /\bomcp(?:api)?_[A-Za-z0-9_-]{16,}/g;
@@ -11,8 +11,15 @@ export function redactLine(text: string): string {
   return redactKeys(text).replace(TOKEN_PATTERN, (m) => `${m.startsWith('omcpapi_') ? 'omcpapi_' : 'omcp_'}[REDACTED]`);
 }
 
+/** A log line may quote what a client sent: at most this long, and with no terminal control characters. */
+const MAX_LOG_LINE = 2000;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const escapeChar = (c: string) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`;
+
 export function log(message: string): void {
-  process.stderr.write(`openai-mcp: ${redactLine(message)}\n`);
+  // Redact first, then cut: a secret straddling the cut must not survive as a prefix.
+  const line = cutText(redactLine(message), MAX_LOG_LINE).replace(CONTROL, escapeChar);
+  process.stderr.write(`openai-mcp: ${line}\n`);
 }
 
 /** Comma-separated and repeated values, trimmed; undefined when empty. */
@@ -43,6 +50,8 @@ export function printJson(value: unknown): void {
 
 /** A plain table: columns padded, the last one free. */
 export function printTable(header: string[], rows: string[][]): void {
+  // Cells come from stored data (names, audit rows); a control character must not reach the terminal as one.
+  rows = rows.map((r) => r.map((c) => c.replace(/[\p{Cc}\p{Cf}]/gu, escapeChar)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   process.stdout.write(`${[fmt(header), ...rows.map(fmt)].join('\n')}\n`);

@@ -10,6 +10,15 @@ import type { NewToolCall } from './store/store.js';
 export const DEFAULT_RETENTION_DAYS = 30;
 const MAX_TOOL_NAME = 200;
 
+/**
+ * The name a client asked for, as stored: unknown names are recorded too (an out-of-scope attempt is worth seeing),
+ * so control and format characters are escaped, lest `servers logs` print a forged row or a terminal sequence.
+ */
+export function printableName(name: string): string {
+  const cut = name.length > MAX_TOOL_NAME ? `${name.slice(0, MAX_TOOL_NAME)}…` : name;
+  return cut.replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
 /** Carries the upstream status of the call in progress from the fetch wrapper to the recorder. */
 const current = new AsyncLocalStorage<{ status?: number }>();
 
@@ -37,7 +46,7 @@ async function timed(
     record({
       server_id: serverId,
       at: Date.now(),
-      tool: tool.length > MAX_TOOL_NAME ? `${tool.slice(0, MAX_TOOL_NAME)}…` : tool,
+      tool: printableName(tool),
       http_status: slot.status ?? null,
       duration_ms: Math.round(performance.now() - started),
       is_error: result?.isError || !result ? 1 : 0,

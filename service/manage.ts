@@ -55,11 +55,28 @@ export const accountInputSchema = z.strictObject({
   base_url: z
     .url({ protocol: /^https?$/ })
     .max(2000)
+    // The toolkit refuses a base URL with credentials at call time; refusing it here keeps a password out of
+    // listings and makes the mistake a 400 now rather than a failing server later.
+    .refine((u) => {
+      const url = new URL(u);
+      return !url.username && !url.password;
+    }, 'must not contain credentials (user:password@)')
     .optional(),
   api_key: key,
   admin_key: key,
-  organization_id: z.string().trim().max(200).optional(),
-  project_id: z.string().trim().max(200).optional(),
+  // Sent as OpenAI-Organization / OpenAI-Project headers: ids only, never text that could break a header.
+  organization_id: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be an OpenAI id such as org-…')
+    .optional(),
+  project_id: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be an OpenAI id such as proj_…')
+    .optional(),
 });
 export type AccountInput = z.infer<typeof accountInputSchema>;
 
@@ -337,6 +354,19 @@ export class Management {
     return row;
   }
 
+  /**
+   * Tools a stored config selects. A config that was valid when stored can name a tool or tag a newer spec
+   * dropped: that server then has 0 tools (its URL says why), and listings must still work.
+   */
+  private toolCountOf(config: ServerConfig): number {
+    try {
+      return selectTools(this.catalog, { methods: config.methods, tags: config.tags, tools: config.tools }).length;
+    } catch (err) {
+      if (err instanceof OptionError) return 0;
+      throw err;
+    }
+  }
+
   publicServer(r: ServerRow, toolCount?: number): PublicServer {
     const config = storedConfig(r) as PublicServer['config'];
     return {
@@ -346,7 +376,7 @@ export class Management {
       config,
       expires_at: iso(r.expires_at),
       require_api_token_auth: r.require_api_token_auth === 1,
-      tool_count: toolCount ?? this.checkConfig(config).toolCount,
+      tool_count: toolCount ?? this.toolCountOf(config),
       created_at: iso(r.created_at)!,
       updated_at: iso(r.updated_at)!,
     };

@@ -3,7 +3,10 @@
 // rebuilt per request.
 
 import { type CodeLimits, resolveLimits, tightenLimits } from '../runtime/exposure/code/index.js';
+import { OptionError } from '../runtime/option-error.js';
+import { cutText } from '../runtime/redact.js';
 import { createToolkit } from '../runtime/toolkit.js';
+import { ServiceError } from './errors.js';
 import { type ExposedTools, type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
@@ -107,25 +110,36 @@ export class Scopes {
     const account = await manage.accountRow(row.account_id);
     const secrets = manage.accountSecrets(account);
     const config = storedConfig(row);
-    const kit = createToolkit({
-      catalog,
-      validation,
-      methods: config.methods,
-      tags: config.tags,
-      tools: config.tools,
-      credentials: {
-        apiKey: secrets.apiKey,
-        adminKey: secrets.adminKey,
-        organization: account.organization_id ?? undefined,
-        project: account.project_id ?? undefined,
-      },
-      // Never the serving process's environment: a server must only ever use its own account's keys.
-      env: {},
-      baseUrl: account.base_url ?? this.options.defaultBaseUrl,
-      timeoutMs: this.options.timeoutMs,
-      fetch: this.options.fetch,
-      onUpstreamStatus: noteUpstreamStatus,
-    });
+    let kit: ReturnType<typeof createToolkit>;
+    try {
+      kit = createToolkit({
+        catalog,
+        validation,
+        methods: config.methods,
+        tags: config.tags,
+        tools: config.tools,
+        credentials: {
+          apiKey: secrets.apiKey,
+          adminKey: secrets.adminKey,
+          organization: account.organization_id ?? undefined,
+          project: account.project_id ?? undefined,
+        },
+        // Never the serving process's environment: a server must only ever use its own account's keys.
+        env: {},
+        baseUrl: account.base_url ?? this.options.defaultBaseUrl,
+        timeoutMs: this.options.timeoutMs,
+        fetch: this.options.fetch,
+        onUpstreamStatus: noteUpstreamStatus,
+      });
+    } catch (err) {
+      // A config stored under an older spec can name a tool or tag this catalog no longer has.
+      if (err instanceof OptionError)
+        throw new ServiceError(
+          'conflict',
+          `This server's configuration no longer matches the tool catalog (${cutText(err.message, 300)}); update it.`,
+        );
+      throw err;
+    }
     const audited = auditToolkit(kit, row.id, record);
     const exposure: Exposure = config.tool_exposure ?? 'all';
     const exposed = exposeToolkit(audited, exposure, this.exposureFor(config.code_limits));

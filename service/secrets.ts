@@ -2,7 +2,7 @@
 // created with mode 0600 beside the database, so a copied database file alone reveals no key.
 
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ServiceError } from './errors.js';
 
@@ -65,6 +65,8 @@ export function loadSecretBox(dataDir: string, env: Record<string, string | unde
   }
   const file = path.join(dataDir, SECRET_KEY_FILE);
   if (!existsSync(file)) {
+    // The first command on a fresh machine may be `serve --http`: the data dir (0700) may not exist yet.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // `wx`: never overwrite a key another process just wrote; 0600: readable by this user only.
     try {
       writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });

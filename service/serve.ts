@@ -69,8 +69,15 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   await sweep();
 
   let single: ExposedTools | undefined;
+  const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
+  // Behind a proxy (a public URL or extra allowed hosts) anyone the proxy serves could reach a token-less endpoint.
+  const proxied = (publicHost !== undefined && !isLoopback(publicHost)) || (options.allowedHosts?.length ?? 0) > 0;
   if ((await store.countServers()) === 0 && options.single) {
-    if (isLoopback(host)) {
+    if (proxied) {
+      log(
+        'no managed servers stored; the single-user /mcp endpoint is off because --public-url or --allowed-hosts says this service is reached through a proxy',
+      );
+    } else if (isLoopback(host)) {
       single = options.single();
       if (single)
         log("no managed servers stored: serving the environment's keys at /mcp (loopback only, for one user)");

@@ -6,7 +6,7 @@ import { ServiceError } from '../errors.js';
 import type { Management } from '../manage.js';
 import type { Scopes } from '../scope.js';
 import type { Store } from '../store/store.js';
-import { hostAndOriginGuard } from './guard.js';
+import { hostAndOriginGuard, isLoopbackRequest } from './guard.js';
 import { jsonRpcError, McpRoutes } from './mcp.js';
 import { restRouter } from './rest.js';
 
@@ -72,8 +72,12 @@ export function createApp(options: AppOptions) {
   app.all('/mcp/:token', mcp.streamable);
   app.get('/sse/:token', mcp.sseOpen);
   app.post('/messages/:token', mcp.sseMessage);
+  // The single-user endpoint has no token: it answers only requests made on this machine, and closes for good
+  // (until a restart) once a managed server exists, so deleting the last server does not silently reopen it.
+  let singleClosed = !options.single;
   app.all('/mcp', async (req, res) => {
-    if (!options.single || (await options.store.countServers()) > 0) {
+    if (!singleClosed && (await options.store.countServers()) > 0) singleClosed = true;
+    if (singleClosed || !options.single || !isLoopbackRequest(req)) {
       jsonRpcError(res, 404, 'No single-user endpoint here: use the URL of a managed server (/mcp/<token>)');
       return;
     }

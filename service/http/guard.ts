@@ -23,6 +23,19 @@ function hostnameOf(hostHeader: string): string | undefined {
   }
 }
 
+/** Headers a reverse proxy adds; their presence means the request did not start on this machine. */
+const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+
+/**
+ * True when a request names a loopback Host and carries no proxy headers. The socket's peer address is not enough:
+ * a reverse proxy on the same machine also connects from 127.0.0.1.
+ */
+export function isLoopbackRequest(req: Request): boolean {
+  const hostname = req.headers.host ? hostnameOf(req.headers.host) : undefined;
+  if (!hostname || !(LOOPBACK.includes(hostname) || /^127\./.test(hostname))) return false;
+  return !FORWARDED.some((h) => req.headers[h] !== undefined);
+}
+
 export type Reject = (res: Response, status: number, message: string) => void;
 
 export function hostAndOriginGuard(allowed: ReadonlySet<string>, reject: Reject) {

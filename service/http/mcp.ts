@@ -127,6 +127,14 @@ export class McpRoutes {
       jsonRpcError(res, 404, 'Unknown SSE session');
       return;
     }
+    // The session's tools were built for the config it opened with; after an update not one more message may use
+    // them (the periodic closeStale would end the session only later).
+    if (session.updatedAt !== row.updated_at) {
+      this.sse.delete(sessionId);
+      void session.server.close();
+      jsonRpcError(res, 404, "Unknown SSE session: the server's configuration changed; connect again");
+      return;
+    }
     await session.transport.handlePostMessage(req, res, req.body);
   };
 
