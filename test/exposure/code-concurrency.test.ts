@@ -67,3 +67,30 @@ it('runs 20 programs at once, each with its own state, calls and result', async 
   expect(fake.requests).toHaveLength(37);
   expect(fake.requests.filter((q) => q.path === '/organization/projects/proj_missing')).toHaveLength(1);
 });
+
+it("one server's busy programs take at most half the workers: another server's run starts at once", async () => {
+  // Server A: eight programs that spin until their 4 s deadline. Server B: a trivial program sent right after.
+  const a = await connect(createCodeExposure(fakeKit(fake), { limits: { timeoutMs: 4_000 } }));
+  const b = await connect(createCodeExposure(fakeKit(fake)));
+  try {
+    let aEnded = 0;
+    const spinning = Array.from({ length: 8 }, () =>
+      run(a.client, 'while (true) {}').finally(() => {
+        aEnded++;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const quick = await run(b.client, 'return 1 + 1');
+    expect(quick.isError).toBeFalsy();
+    expect((quick.structuredContent as { result: number }).result).toBe(2);
+    // Had A held all eight workers, B would have run only after one of A's programs hit its deadline.
+    expect(aEnded).toBe(0);
+    const outcomes = await Promise.all(spinning);
+    expect(outcomes.map((o) => (o.structuredContent as { error: { code: string } }).error.code)).toEqual(
+      Array(8).fill('timeout'),
+    );
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}, 60_000);

@@ -56,6 +56,8 @@ export function executeCodeTool(limits: CodeLimits, readOnly = false, index = ''
 export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
   const cursorArgs: Record<string, string> = {};
   for (const t of kit.tools) if (t.pagination) cursorArgs[t.name] = t.pagination.cursorArg;
+  // This exposure's share of the process-wide worker pool (one per managed server, or per stdio session).
+  const owner = {};
 
   return async function executeCode(
     args: Record<string, unknown> | undefined,
@@ -100,7 +102,7 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
     context?.signal?.addEventListener('abort', onCancel, { once: true });
     let outcome: SandboxOutcome;
     try {
-      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, bridge.host, context?.signal);
+      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, bridge.host, context?.signal, owner);
     } catch (err) {
       outcome = {
         ok: false,

@@ -18,6 +18,15 @@ const GRACE_MS = 500;
 const MAX_IDLE = 4;
 /** Programs running at once per process; more wait their turn (their time limit starts when they start). */
 export const MAX_WORKERS = 8;
+/**
+ * Programs waiting per owner (one code exposure: a managed server, or a stdio session). Past it a run is refused at
+ * once rather than queued behind minutes of someone's busy loops.
+ */
+export const MAX_QUEUED_PER_OWNER = 32;
+
+/** Who a run is for; runs are shared out fairly between owners. */
+export type PoolOwner = object;
+const DEFAULT_OWNER: PoolOwner = {};
 
 // Compiled (tsc: worker.js beside this file), bundled (the bin: code-worker.mjs beside the chunk or one level
 // up) or source (tests, tsx: worker.ts, loaded through tsx's loader).
@@ -60,22 +69,52 @@ export class WorkerPool {
   private readonly idle: Slot[] = [];
   private readonly target = locateWorker();
   private active = 0;
-  private readonly queue: Array<() => void> = [];
+  private readonly running = new Map<PoolOwner, number>();
+  private readonly queue: Array<{ owner: PoolOwner; start: () => void }> = [];
+  /**
+   * One owner may hold at most half the workers, so a server whose programs spin until their deadline cannot make
+   * every other server's programs wait for them.
+   */
+  private readonly perOwner: number;
 
-  constructor(private readonly maxWorkers = MAX_WORKERS) {}
-
-  private async acquire(): Promise<void> {
-    if (this.active < this.maxWorkers) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.queue.push(resolve));
+  constructor(private readonly maxWorkers = MAX_WORKERS) {
+    this.perOwner = Math.max(1, Math.floor(maxWorkers / 2));
   }
 
-  private release(): void {
-    const next = this.queue.shift();
-    if (next) next();
-    else this.active--;
+  private canStart(owner: PoolOwner): boolean {
+    return this.active < this.maxWorkers && (this.running.get(owner) ?? 0) < this.perOwner;
+  }
+
+  private take(owner: PoolOwner): void {
+    this.active++;
+    this.running.set(owner, (this.running.get(owner) ?? 0) + 1);
+  }
+
+  /** False when the owner already has too many programs waiting. */
+  private async acquire(owner: PoolOwner): Promise<boolean> {
+    if (this.canStart(owner)) {
+      this.take(owner);
+      return true;
+    }
+    if (this.queue.filter((q) => q.owner === owner).length >= MAX_QUEUED_PER_OWNER) return false;
+    await new Promise<void>((start) => this.queue.push({ owner, start }));
+    return true;
+  }
+
+  private release(owner: PoolOwner): void {
+    this.active--;
+    const left = (this.running.get(owner) ?? 1) - 1;
+    if (left > 0) this.running.set(owner, left);
+    else this.running.delete(owner);
+    // The longest-waiting run whose owner is under its share goes next.
+    for (let i = 0; i < this.queue.length && this.active < this.maxWorkers; ) {
+      const q = this.queue[i]!;
+      if (this.canStart(q.owner)) {
+        this.queue.splice(i, 1);
+        this.take(q.owner);
+        q.start();
+      } else i++;
+    }
   }
 
   /** False when no worker entry could be found (an unusual bundle); runs then happen on this thread. */
@@ -120,13 +159,24 @@ export class WorkerPool {
     limits: CodeLimits,
     host: SandboxHost,
     signal?: AbortSignal,
+    owner: PoolOwner = DEFAULT_OWNER,
   ): Promise<SandboxOutcome> {
     if (!this.target) return runInSandbox(js, host, config, limits, signal);
-    await this.acquire();
+    if (!(await this.acquire(owner))) {
+      return {
+        ok: false,
+        kind: 'internal',
+        error: {
+          name: 'BusyError',
+          message: `too many programs are running or waiting for this server (${MAX_QUEUED_PER_OWNER} waiting); try again when some have finished`,
+          stack: '',
+        },
+      };
+    }
     try {
       return await this.runOnWorker(js, config, limits, host, signal);
     } finally {
-      this.release();
+      this.release(owner);
     }
   }
 
