@@ -20,7 +20,8 @@ const name = z
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+  // Format characters too: a right-to-left override makes a listing show something other than what is stored.
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'must not contain control or format characters');
 const filterList = z
   .array(z.string().max(200, 'entries must be at most 200 characters'))
   .max(1000, 'at most 1000 entries');
@@ -284,10 +285,35 @@ export class Management {
     return { ...this.publicServer(row, toolCount), url: serverUrl(publicUrl, token.token) };
   }
 
+  /** Live servers, oldest first, a page at a time: `after` is the last id of the previous page. */
+  async listServersPage(
+    accountId?: string,
+    options: { limit?: number; after?: string } = {},
+  ): Promise<{ data: PublicServer[]; has_more: boolean; next_cursor: string | null }> {
+    const now = this.now();
+    const rows = (await this.store.listServers(accountId)).filter((r) => !isExpired(r, now));
+    const limit = Math.min(Math.max(options.limit ?? MAX_LIST, 1), MAX_LIST);
+    let start = 0;
+    if (options.after !== undefined) {
+      const at = rows.findIndex((r) => r.id === options.after);
+      if (at < 0)
+        throw new ServiceError('invalid_request', 'after: no such server id (it may have been deleted)', 'after');
+      start = at + 1;
+    }
+    const page = rows.slice(start, start + limit);
+    const hasMore = start + limit < rows.length;
+    return {
+      data: page.map((r) => this.publicServer(r)),
+      has_more: hasMore,
+      next_cursor: hasMore ? (page[page.length - 1]?.id ?? null) : null,
+    };
+  }
+
+  /** Every live server (the CLI's view: local, so not paged). */
   async listServers(accountId?: string): Promise<PublicServer[]> {
     const now = this.now();
     const rows = (await this.store.listServers(accountId)).filter((r) => !isExpired(r, now));
-    return rows.slice(0, MAX_LIST).map((r) => this.publicServer(r));
+    return rows.map((r) => this.publicServer(r));
   }
 
   async getServer(id: string): Promise<PublicServer> {

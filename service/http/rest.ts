@@ -39,6 +39,13 @@ function intQuery(value: unknown, field: string): number | undefined {
   return n;
 }
 
+/** A query parameter given at most once (`?account_id=a&account_id=b` is a mistake, not "no filter"). */
+function singleQuery(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new ServiceError('invalid_request', `${field} must be given once`, field);
+  return value;
+}
+
 export function restRouter(options: RestOptions): Router {
   const { manage } = options;
   const r = express.Router();
@@ -61,8 +68,12 @@ export function restRouter(options: RestOptions): Router {
     res.status(201).json(created);
   });
   r.get('/mcp-servers', async (req, res) => {
-    const account = typeof req.query.account_id === 'string' ? req.query.account_id : undefined;
-    res.json({ data: await manage.listServers(account) });
+    res.json(
+      await manage.listServersPage(singleQuery(req.query.account_id, 'account_id'), {
+        limit: intQuery(req.query.limit, 'limit'),
+        after: singleQuery(req.query.after, 'after'),
+      }),
+    );
   });
   r.get('/mcp-servers/:id', async (req, res) => {
     res.json(await manage.getServer(param(req)));

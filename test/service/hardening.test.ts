@@ -211,6 +211,23 @@ describe('a running service with one account', () => {
     expect((await mcpPost(server.url, listTools)).status).toBe(200);
   });
 
+  it('REST listing: paged with has_more, one account_id only, names without bidi overrides', async () => {
+    const rest = restClient(service.url, answers);
+    const page = await rest('GET', '/v1/mcp-servers?limit=1', { token: apiToken });
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ has_more: true });
+    expect(page.body.data).toHaveLength(1);
+    const next = await rest('GET', `/v1/mcp-servers?limit=1&after=${page.body.next_cursor}`, { token: apiToken });
+    expect(next.body.data[0].id).not.toBe(page.body.data[0].id);
+    const twice = await rest('GET', `/v1/mcp-servers?account_id=${accountId}&account_id=x`, { token: apiToken });
+    expect([twice.status, twice.body.error?.field]).toEqual([400, 'account_id']);
+    const bidi = await rest('POST', `/v1/accounts/${accountId}/mcp`, {
+      token: apiToken,
+      body: { name: 'invoice\u202Efdp.exe' },
+    });
+    expect([bidi.status, bidi.body.error?.field]).toEqual([400, 'name']);
+  });
+
   it('no key or token in anything it answered or logged', () => {
     for (const text of [...answers, service.stderr()]) {
       expect(text).not.toContain(KEY);

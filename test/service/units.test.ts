@@ -77,6 +77,33 @@ describe('store and management', () => {
     await store.close();
   });
 
+  it('pages server listings past any cap: every server seen once, in order, with has_more and a cursor', async () => {
+    const dir = tempDataDir();
+    const store = await openSqliteStore(dir);
+    let now = 1_000_000;
+    const m = new Management({ store, box: loadSecretBox(dir, {}), catalog: fixtureCatalog, now: () => now++ });
+    const acc = await m.createAccount({ name: 'a', api_key: 'sk-1' });
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await m.createServer(acc.id, { name: `s${i}` }, 'http://h')).id);
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await m.listServersPage(undefined, { limit: 3, after });
+      seen.push(...page.data.map((s) => s.id));
+      pages++;
+      if (!page.has_more) {
+        expect(page.next_cursor).toBeNull();
+        break;
+      }
+      after = page.next_cursor ?? undefined;
+    }
+    expect([seen, pages]).toEqual([ids, 3]);
+    await expect(m.listServersPage(undefined, { after: 'srv_gone' })).rejects.toMatchObject({ field: 'after' });
+    expect((await m.listServers()).length).toBe(7);
+    await store.close();
+  });
+
   it('runs migrations once: a second open of the same data dir keeps the rows', async () => {
     const dir = tempDataDir();
     const first = await openSqliteStore(dir);
