@@ -154,7 +154,9 @@ export function buildProgram(): Command {
         servers.command('update').argument('<id>').description('change a server (takes effect on the next request)'),
       ),
       'server',
-    ).option('--clear-code-limits', "drop this server's code limits: the service's apply"),
+    )
+      .option('--clear-code-limits', "drop this server's code limits: the service's apply")
+      .option('--clear-filters', 'drop the --methods, --tags and --tools filters (then give new ones, if any)'),
   )
     .option('--name <name>', 'label')
     .option('--require-api-token-auth', 'require an API token as well')

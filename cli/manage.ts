@@ -100,6 +100,7 @@ export interface ServerFlags extends CommonFlags {
   codeMaxCalls?: number;
   codeMaxResultChars?: number;
   clearCodeLimits?: boolean;
+  clearFilters?: boolean;
 }
 
 /** The `--code-*` flags as a server's `code_limits` (same units as the REST API). */
@@ -115,6 +116,8 @@ function codeLimitsOf(flags: ServerFlags): ServerCodeLimits | null | undefined {
 
 function configOf(flags: ServerFlags): ServerConfig | undefined {
   const config: ServerConfig = {};
+  // An empty list means "no filter" to the API; a flag given after --clear-filters still applies.
+  if (flags.clearFilters) Object.assign(config, { methods: [], tags: [], tools: [] });
   if (nonEmpty(flags.methods)) config.methods = flags.methods;
   if (nonEmpty(flags.tags)) config.tags = flags.tags;
   if (nonEmpty(flags.tools)) config.tools = flags.tools;
@@ -211,7 +214,7 @@ export async function serversUpdate(id: string, flags: ServerFlags) {
   if (flags.requireApiTokenAuth !== undefined) patch.require_api_token_auth = flags.requireApiTokenAuth;
   if (!Object.keys(patch).length)
     throw new UsageError(
-      'nothing to update: give --name, --methods, --tags, --tools, --exposure, --code-*, --clear-code-limits, --expires-at or --[no-]require-api-token-auth',
+      'nothing to update: give --name, --methods, --tags, --tools, --exposure, --clear-filters, --code-*, --clear-code-limits, --expires-at or --[no-]require-api-token-auth',
     );
   const server = await withManagement(flags, (m) => m.updateServer(id, patch));
   if (flags.json) return printJson(server);

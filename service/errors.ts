@@ -9,6 +9,7 @@ export type ServiceErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'conflict'
   | 'missing_secret_key'
   | 'internal';
@@ -21,6 +22,7 @@ const STATUS: Record<ServiceErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   conflict: 409,
   missing_secret_key: 500,
   internal: 500,

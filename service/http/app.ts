@@ -101,7 +101,8 @@ export function createApp(options: AppOptions) {
     }
     if (e?.type === 'entity.too.large')
       return reject(req, res, 413, 'payload_too_large', `Request body over ${options.maxBodyBytes} bytes`);
-    if (e?.type === 'entity.parse.failed') return reject(req, res, 400, 'invalid_json', 'Malformed JSON body');
+    if (e?.type === 'entity.parse.failed')
+      return reject(req, res, 400, 'invalid_json', 'Malformed JSON body (a JSON object or array is expected)');
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
       return reject(req, res, e.status, 'invalid_request', 'Bad request');
     options.log(`internal error on ${req.method} ${req.baseUrl}${req.route?.path ?? ''}: ${e?.message ?? String(err)}`);

@@ -50,6 +50,12 @@ export function restRouter(options: RestOptions): Router {
   const { manage } = options;
   const r = express.Router();
   r.use(requireApiToken(options.scopes));
+  // A body in another format would reach validation as "nothing" and get a confusing 400.
+  r.use((req, _res, next) => {
+    if ((req.method === 'POST' || req.method === 'PATCH') && !req.is(['application/json', 'application/*+json']))
+      throw new ServiceError('unsupported_media_type', 'Content-Type must be application/json');
+    next();
+  });
   const param = (req: Request) => String(req.params.id);
 
   r.post('/accounts', async (req, res) => {

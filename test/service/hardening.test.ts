@@ -228,6 +228,31 @@ describe('a running service with one account', () => {
     expect([bidi.status, bidi.body.error?.field]).toEqual([400, 'name']);
   });
 
+  it("REST bodies must be JSON (415 otherwise); the CLI can drop a server's filters", async () => {
+    const rest = restClient(service.url, answers);
+    const plain = await rest('POST', `/v1/accounts/${accountId}/mcp`, {
+      token: apiToken,
+      raw: JSON.stringify({ name: 'x' }),
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect([plain.status, plain.body.error?.code]).toEqual([415, 'unsupported_media_type']);
+    const server = create('filtered', ['--methods', 'read', '--tags', 'billing']);
+    const all = cliJson(['servers', 'update', server.id, '--clear-filters', '--data-dir', dataDir]);
+    expect(all.tool_count).toBeGreaterThan(server.tool_count);
+    expect(all.config.methods ?? []).toEqual([]);
+    const narrowed = cliJson([
+      'servers',
+      'update',
+      server.id,
+      '--clear-filters',
+      '--tags',
+      'fine-tuning',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(narrowed.config).toMatchObject({ methods: [], tags: ['fine-tuning'] });
+  });
+
   it('no key or token in anything it answered or logged', () => {
     for (const text of [...answers, service.stderr()]) {
       expect(text).not.toContain(KEY);
