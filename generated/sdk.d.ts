@@ -2628,12 +2628,17 @@ export type CreateAOpenAiVideoArgs = {
   model?: string;
   /** Text prompt that describes the video to generate. */
   prompt: string;
-  /** A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?} */
-  input_reference?: {
+  /** A file {content, encoding, filename, mime_type?}, or a reference to an existing one: {image_url | file_id}. */
+  input_reference?: 
+    | {
     content: string;
     encoding?: 'utf8' | 'base64';
     filename: string;
     mime_type?: string;
+  }
+    | {
+    image_url?: string;
+    file_id?: string;
   };
   /** Clip duration in seconds (allowed values: 4, 8, 12). */
   seconds?: '4' | '8' | '12';
@@ -2656,12 +2661,16 @@ export type CreateAOpenAiVideoCharacterArgs = {
 
 /** Arguments of `openai.create_a_open_ai_video_edit`. */
 export type CreateAOpenAiVideoEditArgs = {
-  /** A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?} */
-  video: {
+  /** A file {content, encoding, filename, mime_type?}, or a reference to an existing one: {id}. */
+  video: 
+    | {
     content: string;
     encoding?: 'utf8' | 'base64';
     filename: string;
     mime_type?: string;
+  }
+    | {
+    id: string;
   };
   /** Text prompt that describes how to edit the source video. */
   prompt: string;
@@ -2669,12 +2678,16 @@ export type CreateAOpenAiVideoEditArgs = {
 
 /** Arguments of `openai.create_a_open_ai_video_extension`. */
 export type CreateAOpenAiVideoExtensionArgs = {
-  /** A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?} */
-  video: {
+  /** A file {content, encoding, filename, mime_type?}, or a reference to an existing one: {id}. */
+  video: 
+    | {
     content: string;
     encoding?: 'utf8' | 'base64';
     filename: string;
     mime_type?: string;
+  }
+    | {
+    id: string;
   };
   /** Updated text prompt that directs the extension generation. */
   prompt: string;

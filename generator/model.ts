@@ -33,6 +33,8 @@ export interface BodyModel {
   /** Every media type the operation accepts, so the choice is visible in the manifest. */
   alternatives: string[];
   schema: Schema;
+  /** The JSON body schema too, when multipart was picked but the operation also takes JSON. */
+  jsonSchema?: Schema;
   required: boolean;
 }
 
@@ -154,10 +156,12 @@ function bodyModel(spec: SpecDocument, raw: Operation['requestBody'], at: string
   const alternatives = [...content.keys()];
   const contentType = pickContentType(alternatives);
   if (contentType === undefined) return undefined;
+  const json = contentType !== 'application/json' ? content.get('application/json')?.schema : undefined;
   return {
     contentType,
     alternatives,
     schema: (content.get(contentType)?.schema ?? {}) as Schema,
+    ...(json ? { jsonSchema: json as Schema } : {}),
     // Absent means optional in OpenAPI, but OpenAI leaves it out on newer endpoints whose bodies are
     // clearly needed (`POST /videos`); only an explicit `required: false` makes the body optional.
     required: rb.required !== false,

@@ -147,6 +147,22 @@ export function isBinary(spec: SpecDocument, schema: Schema): 'one' | 'many' | '
   return one ? 'one' : many ? 'many' : undefined;
 }
 
+/**
+ * What a file field takes besides bytes: the object variants of its multipart schema (`oneOf: [binary,
+ * {id}]`) and the same field of the operation's JSON body (`input_reference: {image_url, file_id}`), so a model can
+ * point at an existing video or file instead of uploading it again.
+ */
+function referenceVariants(spec: SpecDocument, union: Schema, jsonBody: Schema | undefined, field: string): Schema[] {
+  const isReference = (v: Schema) => !isBinary(spec, v) && objectShape(spec, v).isObject;
+  const out = variants(spec, union).filter(isReference);
+  if (jsonBody) {
+    for (const s of objectShape(spec, jsonBody).properties.get(field) ?? []) {
+      for (const v of variants(spec, s)) if (isReference(v) && !out.includes(v)) out.push(v);
+    }
+  }
+  return out;
+}
+
 function fileArg(kind: 'one' | 'many' | 'either', description?: string): JsonSchema {
   const { description: fileDescription, ...file } = FILE_ARG_SCHEMA;
   const many = { type: 'array', items: file };
@@ -290,6 +306,20 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
     if (shape.isObject && shape.properties.size) {
       const fields = new Map<string, string>();
       const fileFields: string[] = [];
+      let hasReferences = false;
+      // The JSON body's references are usable only if a call can leave out every bytes-only field it requires:
+      // otherwise it always goes as multipart, where those references mean nothing.
+      const unionOf = (list: Schema[]): Schema => (list.length === 1 && list[0] ? list[0] : { anyOf: list });
+      const jsonBody =
+        contentType === 'multipart/form-data' &&
+        op.body.jsonSchema &&
+        [...shape.properties].every(
+          ([name, list]) =>
+            !(op.body?.required && shape.required.has(name) && isBinary(spec, unionOf(list))) ||
+            referenceVariants(spec, unionOf(list), op.body.jsonSchema, name).length > 0,
+        )
+          ? op.body.jsonSchema
+          : undefined;
       for (const [name, schemas] of shape.properties) {
         if (STREAM_FIELDS.includes(name)) {
           if (name === 'stream') streamField = name;
@@ -306,8 +336,18 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
           const d = oneLine(
             spec.schema(union).description ?? schemas.map((s) => spec.schema(s).description).find(Boolean),
           );
-          properties.set(arg, fileArg(binary, d ?? ''));
-          validationProps.set(arg, fileArg(binary));
+          const refs = referenceVariants(spec, union, jsonBody, name);
+          if (refs.length) {
+            hasReferences = true;
+            properties.set(arg, {
+              anyOf: [fileArg(binary), ...refs.map((r) => compactProperty(spec, r, opts))],
+              description: `${d ? `${d} ` : ''}A file {content, encoding, filename, mime_type?}, or a reference to an existing one: ${refs.map((r) => `{${[...objectShape(spec, r).properties.keys()].join(' | ')}}`).join(' or ')}.`,
+            });
+            validationProps.set(arg, { anyOf: [fileArg(binary), fullProperty(refs, openapi30)] });
+          } else {
+            properties.set(arg, fileArg(binary, d ?? ''));
+            validationProps.set(arg, fileArg(binary));
+          }
         } else {
           properties.set(arg, compactProperty(spec, union, opts));
           validationProps.set(arg, fullProperty(schemas, openapi30));
@@ -321,6 +361,7 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
         fileFields,
         required: op.body.required,
       };
+      if (hasReferences && jsonBody) body.jsonWithoutFiles = true;
       if (shape.alternatives && op.body.required) {
         const argOf = new Map([...fields].map(([arg, wire]) => [wire, arg]));
         rootAlternatives = shape.alternatives.map((req) => ({ required: req.map((w) => argOf.get(w) ?? w) }));

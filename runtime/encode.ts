@@ -206,6 +206,12 @@ function appendFormValue(form: FormData, key: string, value: unknown): void {
   form.append(key, scalar(value));
 }
 
+/** A file argument carrying bytes (`{content, …}`, or a list of them), as opposed to a reference such as `{id}`. */
+function carriesFile(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(carriesFile);
+  return !!value && typeof value === 'object' && Object.hasOwn(value, 'content');
+}
+
 function multipartBody(body: BodyBinding, args: Record<string, unknown>, streamField: string | undefined): FormData {
   const form = new FormData();
   const fileFields = new Set(body.fileFields);
@@ -213,7 +219,7 @@ function multipartBody(body: BodyBinding, args: Record<string, unknown>, streamF
     if (wire === streamField) continue;
     const value = argValue(args, arg);
     if (value === undefined || value === null) continue;
-    if (fileFields.has(arg) || fileFields.has(wire)) {
+    if ((fileFields.has(arg) || fileFields.has(wire)) && carriesFile(value)) {
       if (Array.isArray(value)) {
         const key = wire.endsWith('[]') ? wire : `${wire}[]`;
         value.forEach((f, i) => {
@@ -293,7 +299,9 @@ export function encodeRequest(tool: ToolDef, args: Record<string, unknown>, base
 
   let body: string | FormData | undefined;
   if (http.body) {
-    if (http.body.contentType === 'multipart/form-data') {
+    const references =
+      http.body.jsonWithoutFiles && !http.body.fileFields.some((f) => carriesFile(argValue(args, f)));
+    if (http.body.contentType === 'multipart/form-data' && !references) {
       body = multipartBody(http.body, args, http.streamField);
     } else {
       body = jsonBody(tool, http.body, args);

@@ -36,6 +36,11 @@ export interface BodyBinding {
   fields: Record<string, string>;
   /** Multipart fields that carry files: each argument is `{content, encoding, filename, mime_type?}` (or an array of them). */
   fileFields: string[];
+  /**
+   * The operation also takes JSON, and some file fields accept a reference to an existing object instead of bytes
+   * (`{id}` of a video, `{file_id}`): a call with no file content then goes as JSON.
+   */
+  jsonWithoutFiles?: boolean;
   required: boolean;
 }
 

@@ -7,13 +7,18 @@ export const createAOpenAiVideo = z.object({
   model: z.string().describe('The video generation model to use (allowed values: sora-2, sora-2-pro).').optional(),
   prompt: z.string().describe('Text prompt that describes the video to generate.'),
   input_reference: z
-    .object({
-      content: z.string(),
-      encoding: z.enum(['utf8', 'base64']).default('utf8'),
-      filename: z.string(),
-      mime_type: z.string().optional(),
-    })
-    .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}')
+    .union([
+      z.object({
+        content: z.string(),
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        filename: z.string(),
+        mime_type: z.string().optional(),
+      }),
+      z.object({ image_url: z.string().optional(), file_id: z.string().optional() }),
+    ])
+    .describe(
+      'A file {content, encoding, filename, mime_type?}, or a reference to an existing one: {image_url | file_id}.',
+    )
     .optional(),
   seconds: z.enum(['4', '8', '12']).describe('Clip duration in seconds (allowed values: 4, 8, 12).').optional(),
   size: z
@@ -42,26 +47,32 @@ export const createAOpenAiVideoCharacter = z.object({
 /** `create_a_open_ai_video_edit`: POST /videos/edits */
 export const createAOpenAiVideoEdit = z.object({
   video: z
-    .object({
-      content: z.string(),
-      encoding: z.enum(['utf8', 'base64']).default('utf8'),
-      filename: z.string(),
-      mime_type: z.string().optional(),
-    })
-    .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
+    .union([
+      z.object({
+        content: z.string(),
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        filename: z.string(),
+        mime_type: z.string().optional(),
+      }),
+      z.object({ id: z.string() }).describe('Reference to the completed video.'),
+    ])
+    .describe('A file {content, encoding, filename, mime_type?}, or a reference to an existing one: {id}.'),
   prompt: z.string().describe('Text prompt that describes how to edit the source video.'),
 });
 
 /** `create_a_open_ai_video_extension`: POST /videos/extensions */
 export const createAOpenAiVideoExtension = z.object({
   video: z
-    .object({
-      content: z.string(),
-      encoding: z.enum(['utf8', 'base64']).default('utf8'),
-      filename: z.string(),
-      mime_type: z.string().optional(),
-    })
-    .describe('A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}'),
+    .union([
+      z.object({
+        content: z.string(),
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        filename: z.string(),
+        mime_type: z.string().optional(),
+      }),
+      z.object({ id: z.string() }).describe('Reference to the completed video.'),
+    ])
+    .describe('A file {content, encoding, filename, mime_type?}, or a reference to an existing one: {id}.'),
   prompt: z.string().describe('Updated text prompt that directs the extension generation.'),
   seconds: z
     .enum(['4', '8', '12'])

@@ -92,7 +92,9 @@ describe('the six tools named in the generator issue, over stdio', () => {
   it.each([
     ['list_all_open_ai_audit_logs', { effective_at: { gte: '-7d', lt: 1794096000 }, limit: 5 }],
     ['list_all_open_ai_chat_completions', { metadata: { team: 'ml', env: 'prod' }, limit: 5 }],
-  ])('%s: object-valued query parameters (sent in brackets) are accepted', async (name, args) => {
+    ['create_a_open_ai_video_edit', { video: { id: 'video_123' }, prompt: 'at night' }],
+    ['create_a_open_ai_video', { prompt: 'a fox', input_reference: { file_id: 'file-abc' } }],
+  ])('%s: object arguments (query brackets, references as JSON) are accepted', async (name, args) => {
     const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
     expect(result.isError, JSON.stringify(result.content).slice(0, 500)).toBeFalsy();
   });

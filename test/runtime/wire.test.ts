@@ -3,6 +3,7 @@ import {
   ADMIN_KEY,
   type Captured,
   fixtureKit,
+  generatedKit,
   json,
   parseMultipart,
   PROJECT_KEY,
@@ -38,6 +39,34 @@ describe('multipart', () => {
     // Objects use OpenAI's bracket form, as in the API reference's curl examples.
     expect(form.get('expires_after[anchor]')).toBe('created_at');
     expect(form.get('expires_after[seconds]')).toBe('3600');
+  });
+
+  it('a file field that also takes a reference: {id} goes as JSON, bytes as multipart', async () => {
+    const kit = generatedKit(srv.baseUrl);
+    const byRef = await kit.callTool('create_a_open_ai_video_edit', { video: { id: 'video_123' }, prompt: 'at night' });
+    expect(byRef.isError, textOf(byRef)).toBeFalsy();
+    const ref = srv.requests[0]!;
+    expect([ref.method, ref.path, ref.headers['content-type']]).toEqual([
+      'POST',
+      '/v1/videos/edits',
+      'application/json',
+    ]);
+    expect(JSON.parse(ref.body.toString('utf8'))).toEqual({ video: { id: 'video_123' }, prompt: 'at night' });
+
+    const bytes = await kit.callTool('create_a_open_ai_video_edit', {
+      video: { content: Buffer.from('mp4').toString('base64'), encoding: 'base64', filename: 'v.mp4' },
+      prompt: 'at night',
+    });
+    expect(bytes.isError, textOf(bytes)).toBeFalsy();
+    const upload = srv.requests[1]!;
+    expect(String(upload.headers['content-type'])).toMatch(/^multipart\/form-data/);
+    expect(((await parseMultipart(upload)).get('video') as File).name).toBe('v.mp4');
+
+    // Neither bytes nor a reference: refused by argument, nothing sent.
+    const neither = await kit.callTool('create_a_open_ai_video_edit', { video: { name: 'x' }, prompt: 'p' });
+    expect(neither.isError).toBe(true);
+    expect(textOf(neither)).toMatch(/video/);
+    expect(srv.requests).toHaveLength(2);
   });
 
   it('decodes base64 files, repeats arrays as name[] and sends stream=false', async () => {
