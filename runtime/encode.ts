@@ -299,8 +299,7 @@ export function encodeRequest(tool: ToolDef, args: Record<string, unknown>, base
 
   let body: string | FormData | undefined;
   if (http.body) {
-    const references =
-      http.body.jsonWithoutFiles && !http.body.fileFields.some((f) => carriesFile(argValue(args, f)));
+    const references = http.body.jsonWithoutFiles && !http.body.fileFields.some((f) => carriesFile(argValue(args, f)));
     if (http.body.contentType === 'multipart/form-data' && !references) {
       body = multipartBody(http.body, args, http.streamField);
     } else {
