@@ -121,6 +121,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     scopes,
     publicUrl,
     allowedHosts: allowed,
+    port: address.port,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     single,
     log,

@@ -16,6 +16,8 @@ export interface AppOptions {
   scopes: Scopes;
   publicUrl: string;
   allowedHosts: ReadonlySet<string>;
+  /** The port the service listens on, which loopback Origins must name. */
+  port?: number;
   maxBodyBytes: number;
   /** The single-user endpoint `/mcp` (environment keys, loopback only); absent when not offered. */
   single?: ExposedTools;
@@ -62,10 +64,14 @@ export function createApp(options: AppOptions) {
   });
 
   app.use(
-    hostAndOriginGuard(options.allowedHosts, (res, status, message) => {
-      const req = res.req;
-      reject(req, res, status, 'forbidden', message);
-    }),
+    hostAndOriginGuard(
+      options.allowedHosts,
+      (res, status, message) => {
+        const req = res.req;
+        reject(req, res, status, 'forbidden', message);
+      },
+      options.port === undefined ? undefined : { port: options.port, publicOrigin: new URL(options.publicUrl).origin },
+    ),
   );
   app.use(express.json({ limit: options.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
 

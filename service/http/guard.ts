@@ -38,7 +38,18 @@ export function isLoopbackRequest(req: Request): boolean {
 
 export type Reject = (res: Response, status: number, message: string) => void;
 
-export function hostAndOriginGuard(allowed: ReadonlySet<string>, reject: Reject) {
+const isLoopbackName = (hostname: string) => LOOPBACK.includes(hostname) || /^127\./.test(hostname);
+const portOf = (u: URL) => u.port || (u.protocol === 'https:' ? '443' : '80');
+
+/**
+ * `own`, when given, narrows loopback Origins to this service's own port or public origin: another program's page
+ * on `http://localhost:9999` is not this service, though its hostname is allowed.
+ */
+export function hostAndOriginGuard(
+  allowed: ReadonlySet<string>,
+  reject: Reject,
+  own?: { port: number; publicOrigin: string },
+) {
   return (req: Request, res: Response, next: NextFunction) => {
     const host = req.headers.host;
     const hostname = host ? hostnameOf(host) : undefined;
@@ -49,6 +60,8 @@ export function hostAndOriginGuard(allowed: ReadonlySet<string>, reject: Reject)
       try {
         const u = new URL(origin);
         ok = (u.protocol === 'http:' || u.protocol === 'https:') && allowed.has(u.hostname.toLowerCase());
+        if (ok && own && isLoopbackName(u.hostname.toLowerCase()))
+          ok = portOf(u) === String(own.port) || u.origin === own.publicOrigin;
       } catch {
         ok = false;
       }

@@ -328,6 +328,8 @@ describe('managed servers over HTTP', () => {
       ['delete method on a read server', () => callVia(readOnly.url, 'delete_a_open_ai_file_by_id'), 'unknown-tool'],
       ['foreign Origin', () => mcpPost(readOnly.url, { origin: 'https://evil.example' }), 403],
       ['Origin null', () => mcpPost(readOnly.url, { origin: 'null' }), 403],
+      ["another local program's Origin", () => mcpPost(readOnly.url, { origin: 'http://localhost:9' }), 403],
+      ["this service's own Origin", () => mcpPost(readOnly.url, { origin: service.url }), 200],
       [
         'rebinding Host',
         () => raw(readOnly.url, { headers: { ...MCP_HEADERS, host: 'evil.example:80' }, body: listRequest }),
