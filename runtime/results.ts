@@ -23,9 +23,10 @@ export interface ShapeOptions {
 
 type Json = Record<string, unknown>;
 
+const bare = (contentType: string) => (contentType.split(';')[0] ?? '').trim().toLowerCase();
+
 function mediaType(headers: HeaderLookup, tool: ToolDef): string {
-  const declared = headers.get('content-type') ?? tool.http.responseMediaTypes[0] ?? '';
-  return (declared.split(';')[0] ?? '').trim().toLowerCase();
+  return bare(headers.get('content-type') ?? tool.http.responseMediaTypes[0] ?? '');
 }
 
 function isJsonType(t: string): boolean {
@@ -42,6 +43,27 @@ function isTextType(t: string): boolean {
 
 function decode(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
+}
+
+/** Labels that say nothing about the bytes. OpenAI sends batch output JSONL and fine-tune result CSV as these. */
+const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * The bytes as text when they are text: valid UTF-8 throughout, and no NUL or other control characters but tab and
+ * line breaks near the start (binary formats show them in their headers; text files do not have them).
+ */
+function asText(bytes: Uint8Array): string | undefined {
+  const end = Math.min(bytes.length, SNIFF_BYTES);
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return undefined;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 function narrowHint(tool: ToolDef): string {
@@ -350,7 +372,18 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
     const structured = { ok: true, status: raw.status };
     return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
   }
-  if (tool.http.response === 'binary' && !isTextType(type)) return binaryResult(tool, raw, type, opts);
+  if (tool.http.response === 'binary') {
+    const header = raw.headers.get('content-type');
+    if (header === null || GENERIC_TYPES.has(bare(header))) {
+      // No label worth reading, and without a header the spec's type is a guess (file content claims JSON for
+      // every file): the bytes decide.
+      const text = asText(raw.bytes);
+      if (text !== undefined) return textResult(text, opts.maxTextChars, tool, opts.redact);
+      const label = header !== null ? bare(header) : isTextType(type) ? '' : type;
+      return binaryResult(tool, raw, label, opts);
+    }
+    if (!isTextType(type)) return binaryResult(tool, raw, type, opts);
+  }
   const text = decode(raw.bytes);
   // Text endpoints and text-like downloads (JSONL, CSV, JSON file contents) go to the model as text, unparsed.
   if (tool.http.response === 'text' || tool.http.response === 'binary')

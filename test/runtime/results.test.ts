@@ -220,6 +220,52 @@ describe('binary results', () => {
   });
 });
 
+describe('downloads labelled octet-stream (or not labelled at all)', () => {
+  type HeaderMap = Record<string, string>;
+  const download = (headers: HeaderMap, body: Buffer | string) => {
+    srv.respond((_q, res) => {
+      res.writeHead(200, headers);
+      res.end(body);
+    });
+    return generatedKit(srv.baseUrl).callTool('get_single_open_ai_file_content_by_id', { file_id: 'file-abc' });
+  };
+  const batchOutput = [
+    { id: 'batch_req_1', custom_id: 'request-1', response: { status_code: 200, body: { choices: [] } }, error: null },
+    { id: 'batch_req_2', custom_id: 'request-2', response: null, error: { code: 'x', message: 'naïve “quotes”' } },
+  ]
+    .map((line) => JSON.stringify(line))
+    .join('\n');
+  const resultCsv = 'step,train_loss,train_accuracy,valid_loss\r\n1,1.52,0.61,\r\n2,1.08,0.7,1.1\r\n';
+
+  it.each<[string, HeaderMap, string]>([
+    ['batch output JSONL as application/octet-stream', { 'content-type': 'application/octet-stream' }, batchOutput],
+    ['fine-tune results CSV as binary/octet-stream', { 'content-type': 'binary/octet-stream' }, resultCsv],
+    ['JSONL with no content-type', {}, batchOutput],
+  ])('%s comes back as text', async (_label, headers, body) => {
+    const r = await download(headers, body);
+    expect(r.isError).toBeFalsy();
+    expect(r.content).toEqual([{ type: 'text', text: body }]);
+  });
+
+  const png = noisyPng(16, 16);
+  const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + (i >> 3) * 104729) & 0xff));
+  const nulInText = Buffer.from('id,name\n1,a\u0000b\n');
+  const latin1 = Buffer.from('caf\xe9 cr\xe8me\n', 'latin1');
+  it.each<[string, HeaderMap, Buffer]>([
+    ['a PNG as application/octet-stream', { 'content-type': 'application/octet-stream' }, png],
+    ['random bytes as application/octet-stream', { 'content-type': 'application/octet-stream' }, random],
+    ['a PNG with no content-type', {}, png],
+    ['UTF-8 text with a NUL byte', { 'content-type': 'application/octet-stream' }, nulInText],
+    ['bytes that are not UTF-8', { 'content-type': 'binary/octet-stream' }, latin1],
+  ])('%s stays a blob', async (_label, headers, body) => {
+    const r = await download(headers, body);
+    expect(r.content[0]).toMatchObject({
+      type: 'resource',
+      resource: { mimeType: headers['content-type'] ?? 'application/octet-stream', blob: body.toString('base64') },
+    });
+  });
+});
+
 describe('images inside JSON (data[].b64_json)', () => {
   type ImagesBody = { created: number; data: Array<{ b64_json: string; revised_prompt?: string }> };
   const imageBlocks = (r: Awaited<ReturnType<ReturnType<typeof generatedKit>['callTool']>>) =>
