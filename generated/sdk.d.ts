@@ -3255,12 +3255,6 @@ export type GetSingleOpenAiResponseByIdArgs = {
     | 'code_interpreter_call.outputs'
     | 'reasoning.encrypted_content'
     | 'message.output_text.logprobs'>;
-  /** If set to true, the model response data will be streamed to the client as it is generated using server-sent… */
-  stream?: boolean;
-  /** The sequence number of the event after which to start streaming. */
-  starting_after?: number;
-  /** When true, stream obfuscation will be enabled. */
-  include_obfuscation?: boolean;
 };
 
 /** Arguments of `openai.get_single_open_ai_response_by_id_beta`. */
@@ -3277,12 +3271,6 @@ export type GetSingleOpenAiResponseByIdBetaArgs = {
     | 'code_interpreter_call.outputs'
     | 'reasoning.encrypted_content'
     | 'message.output_text.logprobs'>;
-  /** If set to true, the model response data will be streamed to the client as it is generated using server-sent… */
-  stream?: boolean;
-  /** The sequence number of the event after which to start streaming. */
-  starting_after?: number;
-  /** When true, stream obfuscation will be enabled. */
-  include_obfuscation?: boolean;
   /** Optional beta features to enable for this request. */
   "openai-beta"?: Array<'responses_multi_agent=v1'>;
 };
