@@ -527,6 +527,6 @@ export const openAiResponsesCountInputTokensBeta = z.object({
 /** `wait_for_open_ai_response_by_id`: GET /responses/{response_id} */
 export const waitForOpenAiResponseById = z.object({
   response_id: z.string().describe('The ID of the response to retrieve.'),
-  timeout_seconds: z.number().int().lte(600).default(50),
-  poll_interval_seconds: z.number().default(2),
+  timeout_seconds: z.number().int().gte(1).lte(600).default(50),
+  poll_interval_seconds: z.number().gte(1).lte(60).default(2),
 });
