@@ -124,7 +124,7 @@ export interface OpenAi {
    */
   create_a_open_ai_assistant(args: CreateAOpenAiAssistantArgs): Promise<AssistantObject>;
   /**
-   * Create an audio speech. Generates audio from the input text. Returns the raw bytes as MCP image/audio/resource content.
+   * Create an audio speech. Generates audio from the input text. Returns the raw bytes as MCP image/audio/resource content; text files (JSONL, CSV) as text.
    */
   create_a_open_ai_audio_speech(args: CreateAOpenAiAudioSpeechArgs): Promise<ContentResult>;
   /**
@@ -587,7 +587,7 @@ export interface OpenAi {
    */
   get_single_open_ai_container_file_by_id(args: GetSingleOpenAiContainerFileByIdArgs): Promise<ContainerFileResource>;
   /**
-   * Fetch the container file content. Returns the raw bytes as MCP image/audio/resource content.
+   * Fetch the container file content. Returns the raw bytes as MCP image/audio/resource content; text files (JSONL, CSV) as text.
    */
   get_single_open_ai_container_file_content_by_id(args: GetSingleOpenAiContainerFileContentByIdArgs): Promise<ContentResult>;
   /**
@@ -619,7 +619,7 @@ export interface OpenAi {
    */
   get_single_open_ai_file_by_id(args: GetSingleOpenAiFileByIdArgs): Promise<OpenAIFile>;
   /**
-   * Fetch the file content. Returns a response containing the contents of the specified file. Returns the raw bytes as MCP image/audio/resource content.
+   * Fetch the file content. Returns a response containing the contents of the specified file. Returns the raw bytes as MCP image/audio/resource content; text files (JSONL, CSV) as text.
    */
   get_single_open_ai_file_content_by_id(args: GetSingleOpenAiFileContentByIdArgs): Promise<ContentResult>;
   /**
@@ -715,7 +715,7 @@ export interface OpenAi {
    */
   get_single_open_ai_skill_by_id(args: GetSingleOpenAiSkillByIdArgs): Promise<SkillResource>;
   /**
-   * Fetch the skill content. Download a skill zip bundle by its ID. Returns the raw bytes as MCP image/audio/resource content.
+   * Fetch the skill content. Download a skill zip bundle by its ID. Returns the raw bytes as MCP image/audio/resource content; text files (JSONL, CSV) as text.
    */
   get_single_open_ai_skill_content_by_id(args: GetSingleOpenAiSkillContentByIdArgs): Promise<ContentResult>;
   /**
@@ -723,7 +723,7 @@ export interface OpenAi {
    */
   get_single_open_ai_skill_version_by_id(args: GetSingleOpenAiSkillVersionByIdArgs): Promise<SkillVersionResource>;
   /**
-   * Fetch the skill version content. Download a skill version zip bundle. Returns the raw bytes as MCP image/audio/resource content.
+   * Fetch the skill version content. Download a skill version zip bundle. Returns the raw bytes as MCP image/audio/resource content; text files (JSONL, CSV) as text.
    */
   get_single_open_ai_skill_version_content_by_id(args: GetSingleOpenAiSkillVersionContentByIdArgs): Promise<ContentResult>;
   /**
@@ -781,7 +781,7 @@ export interface OpenAi {
    */
   get_single_open_ai_video_character_by_id(args: GetSingleOpenAiVideoCharacterByIdArgs): Promise<VideoCharacterResource>;
   /**
-   * Fetch the video content. Download the generated video bytes or a derived preview asset. Returns the raw bytes as MCP image/audio/resource content. DEPRECATED: This Videos endpoint is deprecated upstream and may be removed.
+   * Fetch the video content. Download the generated video bytes or a derived preview asset. Returns the raw bytes as MCP image/audio/resource content; text files (JSONL, CSV) as text. DEPRECATED: This Videos endpoint is deprecated upstream and may be removed.
    * @deprecated
    */
   get_single_open_ai_video_content_by_id(args: GetSingleOpenAiVideoContentByIdArgs): Promise<ContentResult>;
@@ -3268,12 +3268,6 @@ export type GetSingleOpenAiResponseByIdArgs = {
     | 'code_interpreter_call.outputs'
     | 'reasoning.encrypted_content'
     | 'message.output_text.logprobs'>;
-  /** If set to true, the model response data will be streamed to the client as it is generated using server-sent… */
-  stream?: boolean;
-  /** The sequence number of the event after which to start streaming. */
-  starting_after?: number;
-  /** When true, stream obfuscation will be enabled. */
-  include_obfuscation?: boolean;
 };
 
 /** Arguments of `openai.get_single_open_ai_response_by_id_beta`. */
@@ -3290,12 +3284,6 @@ export type GetSingleOpenAiResponseByIdBetaArgs = {
     | 'code_interpreter_call.outputs'
     | 'reasoning.encrypted_content'
     | 'message.output_text.logprobs'>;
-  /** If set to true, the model response data will be streamed to the client as it is generated using server-sent… */
-  stream?: boolean;
-  /** The sequence number of the event after which to start streaming. */
-  starting_after?: number;
-  /** When true, stream obfuscation will be enabled. */
-  include_obfuscation?: boolean;
   /** Optional beta features to enable for this request. */
   "openai-beta"?: Array<'responses_multi_agent=v1'>;
 };

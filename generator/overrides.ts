@@ -70,6 +70,8 @@ const overridesSchema = z.strictObject({
   headers: z.array(z.strictObject({ prefixes, headers: keyed(z.string()) })).default([]),
   /** Headers an operation sends when its own curl examples do, unless an area rule above sets them. */
   exampleHeaders: strings.default([]),
+  /** Query parameters that only serve streaming; hidden where the spec's own description says so (see schema.ts). */
+  streamQueryParams: strings.default([]),
   async: z.array(asyncHint).default([]),
   deprecations: z.array(z.strictObject({ prefixes, note: z.string() })).default([]),
   exclude: keyed(z.string()).default(new Map()),

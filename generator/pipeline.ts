@@ -121,7 +121,11 @@ function buildTools(
 ) {
   const validation = new Map<string, JsonSchema>();
   const tools = planned.map(({ op, cls, name, links }) => {
-    const schemas = buildToolSchemas(spec, op, { nestedDepth, queryObjectStyle: ov.encoding.queryObjectStyle });
+    const schemas = buildToolSchemas(spec, op, {
+      nestedDepth,
+      queryObjectStyle: ov.encoding.queryObjectStyle,
+      streamQueryParams: ov.streamQueryParams,
+    });
     const { http, pagination, usage } = bindingOf(op, cls.method, schemas, ov);
     const res = resourceOf(op.path, ov.namespaces, cls.actionSegment);
     const many = res.words.join('_');

@@ -6,7 +6,7 @@
 // `Object.fromEntries`, so `__proto__` or `constructor` is a field like any other.
 import type { BodyBinding, JsonSchema, ParamBinding } from '../runtime/types.js';
 import type { Schema, SpecDocument } from './document.js';
-import type { OperationModel } from './model.js';
+import type { OperationModel, ParamModel } from './model.js';
 import { normalizeForValidation } from './normalize.js';
 
 /** Fields that switch a response to SSE or shape a stream. The tools are non-streaming, so they are hidden. */
@@ -35,6 +35,8 @@ export interface SchemaOptions {
   nestedDepth: number;
   /** Style given to an object-valued query parameter whose spec names none (`specs/overrides.yaml` encoding). */
   queryObjectStyle?: 'form' | 'deepObject';
+  /** Query parameter names that may belong to streaming (`specs/overrides.yaml` streamQueryParams). */
+  streamQueryParams?: readonly string[];
 }
 
 export interface ToolSchemas {
@@ -267,6 +269,18 @@ const sanitizeArg = (name: string) =>
 
 const LOCATION_ORDER = { path: 0, query: 1, header: 2 } as const;
 
+const ABOUT_STREAMING = /\bstream(s|ed|ing)?\b|server-sent events/i;
+
+/**
+ * A listed query parameter is hidden (never advertised, never sent) only where the spec describes it as part of
+ * streaming: the tools never stream, `stream=true` would turn the answer into server-sent events the call waits on
+ * until it times out, and the rest do nothing without it. The name alone is not enough: `starting_after` is an
+ * event sequence number on `GET /responses/{id}` but a page cursor in other APIs, and a new endpoint could add either.
+ */
+function streamingOnly(p: ParamModel, names: readonly string[] = []): boolean {
+  return p.in === 'query' && names.includes(p.name) && ABOUT_STREAMING.test(p.description);
+}
+
 export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: SchemaOptions): ToolSchemas {
   const openapi30 = spec.openapi30;
   const properties = new Map<string, JsonSchema>();
@@ -277,7 +291,9 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
 
   // Path parameters keep the spec's names so descriptions, OpenAI's docs and the arguments agree;
   // query, header and body names that collide with them get a location prefix.
-  const sorted = [...op.params].sort((a, b) => LOCATION_ORDER[a.in] - LOCATION_ORDER[b.in]);
+  const sorted = [...op.params]
+    .filter((p) => !streamingOnly(p, opts.streamQueryParams))
+    .sort((a, b) => LOCATION_ORDER[a.in] - LOCATION_ORDER[b.in]);
   for (const p of sorted) {
     let arg = sanitizeArg(p.name);
     if (taken.has(arg)) arg = `${p.in}_${arg}`;

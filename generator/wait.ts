@@ -24,30 +24,28 @@ export function waitToolName(pollTool: string): string {
 
 const a = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
 
-/** Full bounds for validation; the listed schema keeps only what a model needs (default and maximum). */
-function waitArgs(full: boolean): Record<string, JsonSchema> {
-  if (full)
-    return {
-      timeout_seconds: { type: 'integer', ...WAIT_TIMEOUT },
-      poll_interval_seconds: { type: 'number', ...WAIT_INTERVAL },
-    };
+/**
+ * The same bounds are listed and validated: a model shown less (no minimum) sends `poll_interval_seconds: 0.1` and
+ * gets an error it could have avoided.
+ */
+function waitArgs(): Record<string, JsonSchema> {
   return {
-    timeout_seconds: { type: 'integer', default: WAIT_TIMEOUT.default, maximum: WAIT_TIMEOUT.maximum },
-    poll_interval_seconds: { type: 'number', default: WAIT_INTERVAL.default },
+    timeout_seconds: { type: 'integer', ...WAIT_TIMEOUT },
+    poll_interval_seconds: { type: 'number', ...WAIT_INTERVAL },
   };
 }
 
 /**
- * The get tool's path arguments (which object) plus the wait arguments. Query options are left out: the
- * streaming switches of `GET /responses/{id}` would break polling, and the rest only cost tokens.
+ * The get tool's path arguments (which object) plus the wait arguments. Query options are left out: none of them
+ * changes the status being polled, and they cost tokens.
  */
-function withWaitArgs(schema: JsonSchema, pathArgs: string[], tool: string, full: boolean): JsonSchema {
+function withWaitArgs(schema: JsonSchema, pathArgs: string[], tool: string): JsonSchema {
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
-  for (const name of Object.keys(waitArgs(full))) {
+  for (const name of Object.keys(waitArgs())) {
     if (pathArgs.includes(name)) throw new Error(`${tool}: the polled endpoint already has an argument named ${name}`);
   }
   const kept = Object.fromEntries(pathArgs.map((a) => [a, props[a] ?? { type: 'string' }]));
-  return { ...schema, properties: { ...kept, ...waitArgs(full) }, required: pathArgs };
+  return { ...schema, properties: { ...kept, ...waitArgs() }, required: pathArgs };
 }
 
 export interface WaitStageInput {
@@ -88,7 +86,7 @@ export function buildWaitTools({ targets, tools, validation, schemaHash }: WaitS
       'After timeout_seconds done is false: call again.';
     const http: HttpBinding = { ...get.http, params: get.http.params.filter((p) => p.in === 'path') };
     const pathArgs = http.params.map((p) => p.arg);
-    const full = withWaitArgs(validation[pollTool]!, pathArgs, name, true);
+    const full = withWaitArgs(validation[pollTool]!, pathArgs, name);
     const tool: ToolDef = {
       name,
       title: `Wait for ${noun}`,
@@ -98,7 +96,7 @@ export function buildWaitTools({ targets, tools, validation, schemaHash }: WaitS
       access: 'read',
       tags: [...get.tags],
       deprecated: get.deprecated,
-      inputSchema: withWaitArgs(get.inputSchema, pathArgs, name, false),
+      inputSchema: withWaitArgs(get.inputSchema, pathArgs, name),
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
       http,
       schemaHash: schemaHash({ validation: full, http, wait }),

@@ -23,9 +23,10 @@ export interface ShapeOptions {
 
 type Json = Record<string, unknown>;
 
+const bare = (contentType: string) => (contentType.split(';')[0] ?? '').trim().toLowerCase();
+
 function mediaType(headers: HeaderLookup, tool: ToolDef): string {
-  const declared = headers.get('content-type') ?? tool.http.responseMediaTypes[0] ?? '';
-  return (declared.split(';')[0] ?? '').trim().toLowerCase();
+  return bare(headers.get('content-type') ?? tool.http.responseMediaTypes[0] ?? '');
 }
 
 function isJsonType(t: string): boolean {
@@ -42,6 +43,27 @@ function isTextType(t: string): boolean {
 
 function decode(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
+}
+
+/** Labels that say nothing about the bytes. OpenAI sends batch output JSONL and fine-tune result CSV as these. */
+const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * The bytes as text when they are text: valid UTF-8 throughout, and no NUL or other control characters but tab and
+ * line breaks near the start (binary formats show them in their headers; text files do not have them).
+ */
+function asText(bytes: Uint8Array): string | undefined {
+  const end = Math.min(bytes.length, SNIFF_BYTES);
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return undefined;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 function narrowHint(tool: ToolDef): string {
@@ -255,6 +277,93 @@ function binaryResult(tool: ToolDef, raw: RawResponse, type: string, opts: Shape
   };
 }
 
+const IMAGE_FORMATS: Record<string, string> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+};
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The image type from its first bytes; OpenAI's image models answer PNG, JPEG or WebP. */
+function sniffImage(b64: string): string | undefined {
+  const head = Buffer.from(b64.slice(0, 24), 'base64');
+  const at = (offset: number, ascii: string) =>
+    head.subarray(offset, offset + ascii.length).toString('latin1') === ascii;
+  if (at(0, '\x89PNG\r\n\x1a\n')) return 'image/png';
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+  if (at(0, 'RIFF') && at(8, 'WEBP')) return 'image/webp';
+  if (at(0, 'GIF8')) return 'image/gif';
+  return undefined;
+}
+
+function decodedBytes(b64: string): number {
+  const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  return Math.floor((b64.length * 3) / 4) - padding;
+}
+
+function sizeText(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`;
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** The arguments of this tool that make an image smaller, as advice for one that did not fit. */
+function smallerImageHint(tool: ToolDef, count: number): string {
+  const props = (tool.inputSchema.properties as Record<string, unknown> | undefined) ?? {};
+  const ways: string[] = [];
+  if (count > 1 && 'n' in props) ways.push('fewer images (`n`)');
+  if ('size' in props) ways.push('a smaller `size`');
+  if ('quality' in props) ways.push('a lower `quality`');
+  if ('output_compression' in props)
+    ways.push(`${'output_format' in props ? '`output_format` jpeg or webp with ' : ''}a lower \`output_compression\``);
+  const ask = ways.length ? `ask again with ${ways.join(', ')}, or ` : '';
+  return `${ask}serve the tools over HTTP (openai-mcp serve --http) with a higher limit`;
+}
+
+/**
+ * Image endpoints answer JSON whose `data[i].b64_json` holds a whole image (often over a megabyte of base64): as
+ * text it would blow the text cap, cost the model its context and still not be an image to it. Each one becomes an
+ * MCP image block and its JSON field a short note. The blocks share the binary ceiling of one reply, since over stdio
+ * a reply past ~10 MiB ends the session: images that do not fit are left out and their note says how to get them.
+ */
+function extractImages(
+  tool: ToolDef,
+  body: unknown,
+  maxBinaryChars: number,
+): { body: unknown; images: CallToolResult['content'] } {
+  const b = body && typeof body === 'object' && !Array.isArray(body) ? (body as Json) : undefined;
+  if (!b || !Array.isArray(b.data)) return { body, images: [] };
+  const items = b.data as unknown[];
+  const base64Of = (x: unknown): string | undefined => {
+    const v = x && typeof x === 'object' ? (x as Json).b64_json : undefined;
+    return typeof v === 'string' && v.length > 0 && BASE64.test(v) ? v : undefined;
+  };
+  const found = items.map(base64Of);
+  const count = found.filter((v) => v !== undefined).length;
+  if (!count) return { body, images: [] };
+  const declared = typeof b.output_format === 'string' ? IMAGE_FORMATS[b.output_format.toLowerCase()] : undefined;
+  const limit = sizeText(Math.floor(maxBinaryChars / 4) * 3);
+  const images: CallToolResult['content'] = [];
+  let used = 0;
+  let nth = 0;
+  const data = items.map((item, i) => {
+    const b64 = found[i];
+    if (b64 === undefined) return item;
+    nth += 1;
+    const which = `image ${nth} of ${count}`;
+    const size = sizeText(decodedBytes(b64));
+    const mimeType = declared ?? sniffImage(b64) ?? 'image/png';
+    if (used + b64.length > maxBinaryChars) {
+      const note = `[${which} not returned: its ${size} of ${mimeType} would take this reply over the ${limit} limit for binary results; ${smallerImageHint(tool, count)}]`;
+      return { ...(item as Json), b64_json: note };
+    }
+    used += b64.length;
+    images.push({ type: 'image', data: b64, mimeType });
+    return { ...(item as Json), b64_json: `[${which} returned as image content, ${size}]` };
+  });
+  return { body: { ...b, data }, images };
+}
+
 /** Shapes a 2xx response. */
 export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions): CallToolResult {
   if (raw.truncated) return tooLargeResult(tool, raw, opts.maxResponseBytes);
@@ -263,7 +372,18 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
     const structured = { ok: true, status: raw.status };
     return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
   }
-  if (tool.http.response === 'binary' && !isTextType(type)) return binaryResult(tool, raw, type, opts);
+  if (tool.http.response === 'binary') {
+    const header = raw.headers.get('content-type');
+    if (header === null || GENERIC_TYPES.has(bare(header))) {
+      // No label worth reading, and without a header the spec's type is a guess (file content claims JSON for
+      // every file): the bytes decide.
+      const text = asText(raw.bytes);
+      if (text !== undefined) return textResult(text, opts.maxTextChars, tool, opts.redact);
+      const label = header !== null ? bare(header) : isTextType(type) ? '' : type;
+      return binaryResult(tool, raw, label, opts);
+    }
+    if (!isTextType(type)) return binaryResult(tool, raw, type, opts);
+  }
   const text = decode(raw.bytes);
   // Text endpoints and text-like downloads (JSONL, CSV, JSON file contents) go to the model as text, unparsed.
   if (tool.http.response === 'text' || tool.http.response === 'binary')
@@ -275,7 +395,9 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
     return textResult(text, opts.maxTextChars, tool, opts.redact);
   }
   if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return tooDeepResult(raw);
-  body = redactDeep(body, opts.redact);
+  // Before redaction: the images are not text the model reads, and scanning megabytes of base64 finds nothing.
+  const extracted = extractImages(tool, body, opts.maxBinaryChars);
+  body = redactDeep(extracted.body, opts.redact);
   let structured: Json;
   if (tool.usageBuckets) structured = flattenUsage(body);
   // Every list tool answers in one shape, paged or not (`/models` has no cursor but is still a list).
@@ -288,5 +410,6 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
   const result: CallToolResult = { content: [{ type: 'text', text: fitted.text }] };
   if (fitted.note) result.content.push({ type: 'text', text: fitted.note });
   if (fitted.structured) result.structuredContent = fitted.structured;
+  result.content.push(...extracted.images);
   return result;
 }

@@ -55,6 +55,25 @@ export function parseTime(value: string | number, now: DateTime = DateTime.utc()
   return dt.isValid ? Math.floor(dt.toSeconds()) : undefined;
 }
 
+/** Unix seconds past this are year 5138 or later: a number this big is a millisecond timestamp. */
+const MAX_SECONDS = 1e11;
+
+/**
+ * Why a resolved time cannot be what the caller meant, or undefined when it can. OpenAI takes both kinds without
+ * complaint and answers for the wrong window (or nothing), so they are refused here.
+ */
+function unusable(value: string | number, seconds: number): string | undefined {
+  if (seconds < 0)
+    return 'is before 1970 (a negative unix time); for a time in the past give a relative time such as -7d, or a date';
+  if (seconds > MAX_SECONDS) {
+    const digits = typeof value === 'number' || /^\d+$/.test(value.trim());
+    return digits
+      ? 'looks like milliseconds; divide by 1000 (unix seconds have 10 digits)'
+      : 'is after the year 5138; give a date or a relative time such as -7d';
+  }
+  return undefined;
+}
+
 export interface ResolvedTimes {
   /** Arguments with every time converted to unix seconds (a copy; the caller's object is untouched). */
   args: Record<string, unknown>;
@@ -81,6 +100,11 @@ export function resolveTimeArgs(
     const seconds = parseTime(value, now);
     if (seconds === undefined) {
       issues.push({ path, message: `${JSON.stringify(value)} is not a time this server can read; use ${TIME_FORMS}` });
+      return value;
+    }
+    const why = unusable(value, seconds);
+    if (why) {
+      issues.push({ path, message: `${JSON.stringify(value)} ${why}` });
       return value;
     }
     resolved[key] = seconds;

@@ -363,6 +363,6 @@ export const updateAOpenAiThreadRunById = z.object({
 export const waitForOpenAiThreadRunById = z.object({
   thread_id: z.string().describe('The ID of the thread that was run.'),
   run_id: z.string().describe('The ID of the run to retrieve.'),
-  timeout_seconds: z.number().int().lte(600).default(50),
-  poll_interval_seconds: z.number().default(2),
+  timeout_seconds: z.number().int().gte(1).lte(600).default(50),
+  poll_interval_seconds: z.number().gte(1).lte(60).default(2),
 });

@@ -43,6 +43,6 @@ export const openAiBatchesCancel = z.object({ batch_id: z.string().describe('The
 /** `wait_for_open_ai_batch_by_id`: GET /batches/{batch_id} */
 export const waitForOpenAiBatchById = z.object({
   batch_id: z.string().describe('The ID of the batch to retrieve.'),
-  timeout_seconds: z.number().int().lte(600).default(50),
-  poll_interval_seconds: z.number().default(2),
+  timeout_seconds: z.number().int().gte(1).lte(600).default(50),
+  poll_interval_seconds: z.number().gte(1).lte(60).default(2),
 });

@@ -123,6 +123,6 @@ export const openAiFineTuningJobsResume = z.object({
 /** `wait_for_open_ai_fine_tuning_job_by_id`: GET /fine_tuning/jobs/{fine_tuning_job_id} */
 export const waitForOpenAiFineTuningJobById = z.object({
   fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job.'),
-  timeout_seconds: z.number().int().lte(600).default(50),
-  poll_interval_seconds: z.number().default(2),
+  timeout_seconds: z.number().int().gte(1).lte(600).default(50),
+  poll_interval_seconds: z.number().gte(1).lte(60).default(2),
 });

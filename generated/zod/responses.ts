@@ -298,18 +298,6 @@ export const getSingleOpenAiResponseById = z.object({
     )
     .describe('Additional fields to include in the response.')
     .optional(),
-  stream: z
-    .boolean()
-    .describe(
-      'If set to true, the model response data will be streamed to the client as it is generated using server-sent…',
-    )
-    .optional(),
-  starting_after: z
-    .number()
-    .int()
-    .describe('The sequence number of the event after which to start streaming.')
-    .optional(),
-  include_obfuscation: z.boolean().describe('When true, stream obfuscation will be enabled.').optional(),
 });
 
 /** `get_single_open_ai_response_by_id_beta`: GET /responses/{response_id} */
@@ -330,18 +318,6 @@ export const getSingleOpenAiResponseByIdBeta = z.object({
     )
     .describe('Additional fields to include in the response.')
     .optional(),
-  stream: z
-    .boolean()
-    .describe(
-      'If set to true, the model response data will be streamed to the client as it is generated using server-sent…',
-    )
-    .optional(),
-  starting_after: z
-    .number()
-    .int()
-    .describe('The sequence number of the event after which to start streaming.')
-    .optional(),
-  include_obfuscation: z.boolean().describe('When true, stream obfuscation will be enabled.').optional(),
   'openai-beta': z
     .array(z.literal('responses_multi_agent=v1'))
     .describe('Optional beta features to enable for this request.')
@@ -551,6 +527,6 @@ export const openAiResponsesCountInputTokensBeta = z.object({
 /** `wait_for_open_ai_response_by_id`: GET /responses/{response_id} */
 export const waitForOpenAiResponseById = z.object({
   response_id: z.string().describe('The ID of the response to retrieve.'),
-  timeout_seconds: z.number().int().lte(600).default(50),
-  poll_interval_seconds: z.number().default(2),
+  timeout_seconds: z.number().int().gte(1).lte(600).default(50),
+  poll_interval_seconds: z.number().gte(1).lte(60).default(2),
 });

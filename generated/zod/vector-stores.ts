@@ -171,14 +171,14 @@ export const updateAOpenAiVectorStoreFileById = z.object({
 export const waitForOpenAiVectorStoreFileBatchById = z.object({
   vector_store_id: z.string().describe('The ID of the vector store that the file batch belongs to.'),
   batch_id: z.string().describe('The ID of the file batch being retrieved.'),
-  timeout_seconds: z.number().int().lte(600).default(50),
-  poll_interval_seconds: z.number().default(2),
+  timeout_seconds: z.number().int().gte(1).lte(600).default(50),
+  poll_interval_seconds: z.number().gte(1).lte(60).default(2),
 });
 
 /** `wait_for_open_ai_vector_store_file_by_id`: GET /vector_stores/{vector_store_id}/files/{file_id} */
 export const waitForOpenAiVectorStoreFileById = z.object({
   vector_store_id: z.string().describe('The ID of the vector store that the file belongs to.'),
   file_id: z.string().describe('The ID of the file being retrieved.'),
-  timeout_seconds: z.number().int().lte(600).default(50),
-  poll_interval_seconds: z.number().default(2),
+  timeout_seconds: z.number().int().gte(1).lte(600).default(50),
+  poll_interval_seconds: z.number().gte(1).lte(60).default(2),
 });

@@ -55,15 +55,12 @@ describe('wait tools', () => {
       expect(w.http.params.map((p) => p.arg)).toEqual(pathArgs);
       expect(w.inputSchema.required).toEqual(pathArgs);
       const props = w.inputSchema.properties as Record<string, any>;
-      expect(props.timeout_seconds).toMatchObject({
-        type: 'integer',
-        default: WAIT_TIMEOUT.default,
-        maximum: WAIT_TIMEOUT.maximum,
-      });
-      expect(props.poll_interval_seconds).toMatchObject({ type: 'number', default: WAIT_INTERVAL.default });
       const full = built.validation.tools[w.name] as any;
       expect(full.properties.timeout_seconds).toEqual({ type: 'integer', ...WAIT_TIMEOUT });
       expect(full.properties.poll_interval_seconds).toEqual({ type: 'number', ...WAIT_INTERVAL });
+      // A model is shown the bounds validation enforces, so it cannot pick a value that is then refused.
+      for (const arg of ['timeout_seconds', 'poll_interval_seconds'])
+        expect(props[arg], `${w.name} ${arg}`).toMatchObject(full.properties[arg]);
       expect(full.additionalProperties).toBe(false);
       const hint = ov.async.find((h) => h.terminal.join() === w.wait!.terminal.join())!;
       expect(hint, w.name).toBeDefined();

@@ -165,6 +165,16 @@ describe('input schemas', () => {
     expect(chat.inputSchema.properties).not.toHaveProperty('stream');
     expect(chat.inputSchema.properties).not.toHaveProperty('stream_options');
     expect(chat.http.streamField).toBe('stream');
+    // GET /responses/{id} streams with `stream=true` and resumes a stream with `starting_after`.
+    for (const name of ['get_single_open_ai_response_by_id', 'get_single_open_ai_response_by_id_beta']) {
+      const get = tool(name);
+      expect(
+        get.http.params.filter((p) => p.in === 'query').map((p) => p.wire),
+        name,
+      ).toEqual(['include']);
+      for (const hidden of ['stream', 'starting_after', 'include_obfuscation'])
+        expect(get.inputSchema.properties, name).not.toHaveProperty(hidden);
+    }
   });
 
   it('map deepObject and include[] query parameters to their wire names', () => {

@@ -140,6 +140,22 @@ describe('generated catalog', () => {
     expect(form.getAll('timestamp_granularities[]')).toEqual(['word']);
   });
 
+  it('a response is never fetched as a stream: `stream` is refused, not sent, and the plain GET works', async () => {
+    const get = find('GET', '/responses/{response_id}');
+    const refused = await callOpenAiTool(get.name, { response_id: 'resp_1', stream: true, starting_after: 3 }, base());
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/stream/);
+    expect(srv.requests).toHaveLength(0);
+    const r = await callOpenAiTool(
+      get.name,
+      { response_id: 'resp_1', include: ['reasoning.encrypted_content'] },
+      base(),
+    );
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(srv.requests[0]!.path).toBe('/v1/responses/resp_1');
+    expect([...srv.requests[0]!.query.keys()]).toEqual(['include[]']);
+  });
+
   it('a real path parameter cannot escape its segment, and a real usage tool uses the admin key', async () => {
     const get = find('GET', '/files/{file_id}');
     await callOpenAiTool(get.name, { file_id: '../organization/admin_api_keys' }, base());

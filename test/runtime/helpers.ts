@@ -23,8 +23,13 @@ export function fixtureKit(baseUrl: string, options: Partial<OpenAiToolsOptions>
 }
 
 /** A toolkit over the generated catalog pointed at `baseUrl`, with the test keys only. */
-export function generatedKit(baseUrl: string) {
-  return createOpenAiToolkit({ baseUrl, env: {}, credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY } });
+export function generatedKit(baseUrl: string, options: Partial<OpenAiToolsOptions> = {}) {
+  return createOpenAiToolkit({
+    baseUrl,
+    env: {},
+    credentials: { apiKey: PROJECT_KEY, adminKey: ADMIN_KEY },
+    ...options,
+  });
 }
 
 export function textOf(result: CallToolResult): string {

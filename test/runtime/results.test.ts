@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flattenUsage } from '../../runtime/results.js';
-import { fixtureKit, json, useCaptureServer, textOf } from './helpers.js';
+import { noisyPng, TINY_WEBP } from '../helpers/images.js';
+import { fixtureKit, generatedKit, json, useCaptureServer, textOf } from './helpers.js';
 
 const srv = useCaptureServer();
 
@@ -216,6 +217,151 @@ describe('binary results', () => {
     expect(r.isError).toBe(true);
     expect(r.content.some((c) => c.type === 'image')).toBe(false);
     expect(textOf(r)).toContain('4096+ bytes');
+  });
+});
+
+describe('downloads labelled octet-stream (or not labelled at all)', () => {
+  type HeaderMap = Record<string, string>;
+  const download = (headers: HeaderMap, body: Buffer | string) => {
+    srv.respond((_q, res) => {
+      res.writeHead(200, headers);
+      res.end(body);
+    });
+    return generatedKit(srv.baseUrl).callTool('get_single_open_ai_file_content_by_id', { file_id: 'file-abc' });
+  };
+  const batchOutput = [
+    { id: 'batch_req_1', custom_id: 'request-1', response: { status_code: 200, body: { choices: [] } }, error: null },
+    { id: 'batch_req_2', custom_id: 'request-2', response: null, error: { code: 'x', message: 'naïve “quotes”' } },
+  ]
+    .map((line) => JSON.stringify(line))
+    .join('\n');
+  const resultCsv = 'step,train_loss,train_accuracy,valid_loss\r\n1,1.52,0.61,\r\n2,1.08,0.7,1.1\r\n';
+
+  it.each<[string, HeaderMap, string]>([
+    ['batch output JSONL as application/octet-stream', { 'content-type': 'application/octet-stream' }, batchOutput],
+    ['fine-tune results CSV as binary/octet-stream', { 'content-type': 'binary/octet-stream' }, resultCsv],
+    ['JSONL with no content-type', {}, batchOutput],
+  ])('%s comes back as text', async (_label, headers, body) => {
+    const r = await download(headers, body);
+    expect(r.isError).toBeFalsy();
+    expect(r.content).toEqual([{ type: 'text', text: body }]);
+  });
+
+  const png = noisyPng(16, 16);
+  const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + (i >> 3) * 104729) & 0xff));
+  const nulInText = Buffer.from('id,name\n1,a\u0000b\n');
+  const latin1 = Buffer.from('caf\xe9 cr\xe8me\n', 'latin1');
+  it.each<[string, HeaderMap, Buffer]>([
+    ['a PNG as application/octet-stream', { 'content-type': 'application/octet-stream' }, png],
+    ['random bytes as application/octet-stream', { 'content-type': 'application/octet-stream' }, random],
+    ['a PNG with no content-type', {}, png],
+    ['UTF-8 text with a NUL byte', { 'content-type': 'application/octet-stream' }, nulInText],
+    ['bytes that are not UTF-8', { 'content-type': 'binary/octet-stream' }, latin1],
+  ])('%s stays a blob', async (_label, headers, body) => {
+    const r = await download(headers, body);
+    expect(r.content[0]).toMatchObject({
+      type: 'resource',
+      resource: { mimeType: headers['content-type'] ?? 'application/octet-stream', blob: body.toString('base64') },
+    });
+  });
+});
+
+describe('images inside JSON (data[].b64_json)', () => {
+  type ImagesBody = { created: number; data: Array<{ b64_json: string; revised_prompt?: string }> };
+  const imageBlocks = (r: Awaited<ReturnType<ReturnType<typeof generatedKit>['callTool']>>) =>
+    r.content.filter((c): c is { type: 'image'; data: string; mimeType: string } => c.type === 'image');
+  const generate = (options: Parameters<typeof generatedKit>[1] = {}) =>
+    generatedKit(srv.baseUrl, options).callTool('create_a_open_ai_image_generation', { prompt: 'a red fox' });
+
+  it('a ~1 MB generated PNG comes back as an image block; the JSON keeps a short placeholder', async () => {
+    const picture = noisyPng(600, 600);
+    expect(picture.byteLength).toBeGreaterThan(1_000_000);
+    srv.respond((_q, res) =>
+      json(res, 200, {
+        created: 1_785_542_400,
+        data: [{ b64_json: picture.toString('base64'), revised_prompt: 'A red fox in snow' }],
+        usage: { input_tokens: 9, output_tokens: 4160, total_tokens: 4169 },
+      }),
+    );
+    const r = await generate();
+    expect(r.isError).toBeFalsy();
+    const [image, ...others] = imageBlocks(r);
+    expect(others).toEqual([]);
+    expect(image?.mimeType).toBe('image/png');
+    expect(Buffer.from(image!.data, 'base64').equals(picture)).toBe(true);
+    const sc = r.structuredContent as ImagesBody & { usage: unknown };
+    expect(sc.created).toBe(1_785_542_400);
+    expect(sc.usage).toMatchObject({ total_tokens: 4169 });
+    expect(sc.data[0]?.revised_prompt).toBe('A red fox in snow');
+    expect(sc.data[0]?.b64_json).toMatch(/^\[image 1 of 1 returned as image content, 1\.\d MB\]$/);
+    // The model reads no base64 as text.
+    expect(textOf(r).length).toBeLessThan(1000);
+  });
+
+  it('two images: one block each, typed by output_format, numbered in the JSON', async () => {
+    srv.respond((_q, res) =>
+      json(res, 200, {
+        created: 1,
+        output_format: 'webp',
+        data: [{ b64_json: TINY_WEBP.toString('base64') }, { b64_json: TINY_WEBP.toString('base64') }],
+      }),
+    );
+    const r = await generate();
+    expect(imageBlocks(r).map((b) => b.mimeType)).toEqual(['image/webp', 'image/webp']);
+    const sc = r.structuredContent as ImagesBody;
+    expect(sc.data.map((d) => d.b64_json)).toEqual([
+      expect.stringMatching(/^\[image 1 of 2 returned as image content/),
+      expect.stringMatching(/^\[image 2 of 2 returned as image content/),
+    ]);
+  });
+
+  it('without output_format the type is read from the bytes, and unknown bytes are taken as PNG', async () => {
+    const random = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff));
+    srv.respond((_q, res) =>
+      json(res, 200, {
+        created: 1,
+        data: [TINY_WEBP, noisyPng(4, 4), random].map((b) => ({ b64_json: b.toString('base64') })),
+      }),
+    );
+    const r = await generate();
+    expect(imageBlocks(r).map((b) => b.mimeType)).toEqual(['image/webp', 'image/png', 'image/png']);
+  });
+
+  it('images past the binary ceiling of one reply are left out, and the placeholder says how to get them', async () => {
+    const first = noisyPng(320, 320, 1);
+    const second = noisyPng(320, 320, 2);
+    srv.respond((_q, res) =>
+      json(res, 200, {
+        created: 1,
+        data: [first, second].map((b, i) => ({ b64_json: b.toString('base64'), revised_prompt: `fox ${i}` })),
+      }),
+    );
+    const r = await generate({ maxBinaryBytes: 1.5 * first.byteLength });
+    expect(r.isError).toBeFalsy();
+    const blocks = imageBlocks(r);
+    expect(blocks).toHaveLength(1);
+    expect(Buffer.from(blocks[0]!.data, 'base64').equals(first)).toBe(true);
+    const sc = r.structuredContent as ImagesBody;
+    expect(sc.data[0]?.b64_json).toMatch(/^\[image 1 of 2 returned as image content/);
+    expect(sc.data[1]?.b64_json).toMatch(/^\[image 2 of 2 not returned: .*over the .* limit/);
+    // The advice names this tool's own arguments that shrink an image.
+    for (const arg of ['`n`', '`size`', '`output_compression`']) expect(sc.data[1]?.b64_json).toContain(arg);
+    expect(sc.data.map((d) => d.revised_prompt)).toEqual(['fox 0', 'fox 1']);
+    expect(textOf(r)).not.toContain(second.toString('base64').slice(0, 200));
+
+    const none = await generate({ maxBinaryBytes: first.byteLength / 2 });
+    expect(imageBlocks(none)).toEqual([]);
+    expect((none.structuredContent as ImagesBody).data[0]?.b64_json).toMatch(/^\[image 1 of 2 not returned/);
+  });
+
+  it('is not tied to the image tools: any JSON answer with data[].b64_json', async () => {
+    const picture = noisyPng(8, 8);
+    srv.respond((_q, res) => json(res, 200, { data: [{ b64_json: picture.toString('base64') }, { id: 'x' }] }));
+    const r = await fixtureKit(srv.baseUrl).callTool('files_get', { file_id: 'f' });
+    expect(imageBlocks(r)).toEqual([{ type: 'image', data: picture.toString('base64'), mimeType: 'image/png' }]);
+    expect(r.structuredContent).toEqual({
+      data: [{ b64_json: expect.stringMatching(/^\[image 1 of 1 returned/) }, { id: 'x' }],
+    });
   });
 });
 

@@ -103,6 +103,33 @@ describe('time arguments through the toolkit', () => {
     expect(srv.requests).toHaveLength(0);
   });
 
+  it.each([
+    ['milliseconds', 1785542400000, /start_time: 1785542400000 looks like milliseconds; divide by 1000/],
+    ['milliseconds as a string', '1785542400000', /start_time: "1785542400000" looks like milliseconds/],
+    ['a negative unix time', -604800, /start_time: -604800 is before 1970 .*-7d/],
+    ['a date before 1970', '1969-07-20', /start_time: "1969-07-20" is before 1970/],
+  ])('refuses %s by argument name and sends nothing', async (_label, start_time, message) => {
+    const r = await kit.callTool('list_all_open_ai_completions', { start_time });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(message);
+    expect(srv.requests).toHaveLength(0);
+  });
+
+  it('refuses milliseconds inside an object window too', async () => {
+    const r = await kit.callTool('list_all_open_ai_audit_logs', { effective_at: { gte: 1785542400000 } });
+    expect(textOf(r)).toMatch(/effective_at\.gte: 1785542400000 looks like milliseconds/);
+    expect(srv.requests).toHaveLength(0);
+  });
+
+  it('passes a seconds value at either end of the accepted range', async () => {
+    for (const start_time of [1785542400, 0, 99_999_999_999]) {
+      srv.requests.length = 0;
+      const r = await kit.callTool('list_all_open_ai_completions', { start_time });
+      expect(r.isError, textOf(r)).toBeFalsy();
+      expect(srv.requests[0]!.query.get('start_time')).toBe(String(start_time));
+    }
+  });
+
   it('still validates the converted value (a fraction of a second is not a unix time)', async () => {
     const r = await kit.callTool('list_all_open_ai_completions', { start_time: 1.5 });
     expect(r.isError).toBe(true);

@@ -32,6 +32,11 @@ describe('parseOverrides', () => {
       'async:\n  - prefix: /jobs\n    noun: job\n',
       'o.yaml:2:5: Invalid input: expected array, received undefined at async.0.terminal',
     ],
+    [
+      'a name where a list belongs',
+      'streamQueryParams: stream\n',
+      'o.yaml:1:20: Invalid input: expected array, received string at streamQueryParams',
+    ],
     ['a duplicate key', 'namespaces: [a]\nnamespaces: [b]\n', 'o.yaml:2:1: Map keys must be unique'],
   ])('%s', (_label, yaml, message) => {
     expect(() => parseOverrides(yaml, 'o.yaml')).toThrow(OverridesError);

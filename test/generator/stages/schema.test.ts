@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeForValidation, reachableDefs } from '../../../generator/normalize.js';
 import { buildToolSchemas } from '../../../generator/schema.js';
-import { loadFixture } from '../../helpers/fixtures.js';
+import { fixtureOverrides, loadFixture } from '../../helpers/fixtures.js';
 
 describe('normalizeForValidation', () => {
   it.each([
@@ -132,6 +132,28 @@ describe('buildToolSchemas on fixtures', () => {
       expect(byWire.get('status')?.style).toBeUndefined();
     },
   );
+
+  it('streaming-only query parameters are hidden where the spec describes them as streaming, nowhere else', async () => {
+    const fx = await loadFixture('query-objects');
+    const streamQueryParams = fixtureOverrides().streamQueryParams;
+    expect(streamQueryParams).toEqual(['stream', 'starting_after', 'include_obfuscation']);
+    const get = buildToolSchemas(fx.spec, fx.op('getResponse'), { nestedDepth: 1, streamQueryParams });
+    expect(get.params.map((p) => p.wire)).toEqual(['response_id', 'include']);
+    expect(Object.keys(get.inputSchema.properties as object)).toEqual(['response_id', 'include']);
+    expect(Object.keys(get.validation.properties as object)).toEqual(['response_id', 'include']);
+    // The same names as a log's name and a page cursor stay.
+    const logs = buildToolSchemas(fx.spec, fx.op('listLogs'), { nestedDepth: 1, streamQueryParams });
+    expect(logs.params.map((p) => p.wire)).toEqual(['stream', 'starting_after']);
+    // Without the list nothing is hidden: the rule is data, not a name the generator knows.
+    const unlisted = buildToolSchemas(fx.spec, fx.op('getResponse'), { nestedDepth: 1 });
+    expect(unlisted.params.map((p) => p.wire)).toEqual([
+      'response_id',
+      'include',
+      'stream',
+      'starting_after',
+      'include_obfuscation',
+    ]);
+  });
 
   it('recursive schemas end: nested objects are summarized, the validator refers to $defs', async () => {
     const fx = await loadFixture('recursive-refs');
