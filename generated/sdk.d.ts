@@ -204,7 +204,7 @@ export interface OpenAi {
    */
   create_a_open_ai_fine_tuning_checkpoint_permission(args: CreateAOpenAiFineTuningCheckpointPermissionArgs): Promise<ListFineTuningCheckpointPermissionResponse>;
   /**
-   * Create a fine-tuning job. Creates a fine-tuning job which begins the process of creating a new model from a given dataset. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_fine_tuning_job_by_id.
+   * Create a fine-tuning job. Creates a fine-tuning job which begins the process of creating a new model from a given dataset. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled|paused. Wait with wait_for_open_ai_fine_tuning_job_by_id.
    */
   create_a_open_ai_fine_tuning_job(args: CreateAOpenAiFineTuningJobArgs): Promise<FineTuningJob>;
   /**
@@ -623,7 +623,7 @@ export interface OpenAi {
    */
   get_single_open_ai_file_content_by_id(args: GetSingleOpenAiFileContentByIdArgs): Promise<ContentResult>;
   /**
-   * Fetch one fine-tuning job by id (find ids with list_all_open_ai_fine_tuning_jobs). Get info about a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Poll this tool until then.
+   * Fetch one fine-tuning job by id (find ids with list_all_open_ai_fine_tuning_jobs). Get info about a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled|paused. Poll this tool until then.
    */
   get_single_open_ai_fine_tuning_job_by_id(args: GetSingleOpenAiFineTuningJobByIdArgs): Promise<FineTuningJob>;
   /**
@@ -1072,15 +1072,15 @@ export interface OpenAi {
    */
   open_ai_fine_tuning_graders_validate(args: OpenAiFineTuningGradersValidateArgs): Promise<ValidateGraderResponse>;
   /**
-   * Cancel a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_fine_tuning_job_by_id.
+   * Cancel a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled|paused. Wait with wait_for_open_ai_fine_tuning_job_by_id.
    */
   open_ai_fine_tuning_jobs_cancel(args: OpenAiFineTuningJobsCancelArgs): Promise<FineTuningJob>;
   /**
-   * Pause a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_fine_tuning_job_by_id.
+   * Pause a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled|paused. Wait with wait_for_open_ai_fine_tuning_job_by_id.
    */
   open_ai_fine_tuning_jobs_pause(args: OpenAiFineTuningJobsPauseArgs): Promise<FineTuningJob>;
   /**
-   * Resume a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled. Wait with wait_for_open_ai_fine_tuning_job_by_id.
+   * Resume a fine-tuning job. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled|paused. Wait with wait_for_open_ai_fine_tuning_job_by_id.
    */
   open_ai_fine_tuning_jobs_resume(args: OpenAiFineTuningJobsResumeArgs): Promise<FineTuningJob>;
   /**
@@ -1286,7 +1286,7 @@ export interface OpenAi {
    */
   wait_for_open_ai_eval_run_by_id(args: WaitForOpenAiEvalRunByIdArgs): Promise<WaitResult<EvalRun>>;
   /**
-   * Polls until a fine-tuning job ends (succeeded|failed|cancelled); returns {done, status, result}. After timeout_seconds done is false: call again.
+   * Polls until a fine-tuning job ends (succeeded|failed|cancelled|paused); returns {done, status, result}. After timeout_seconds done is false: call again.
    */
   wait_for_open_ai_fine_tuning_job_by_id(args: WaitForOpenAiFineTuningJobByIdArgs): Promise<WaitResult<FineTuningJob>>;
   /**

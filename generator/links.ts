@@ -93,7 +93,8 @@ export function linkTools(spec: SpecDocument, tools: LinkInput[], ov: Overrides)
       if (!getTool && pollTool) getTool = tools.find((t) => t.name === pollTool)?.op;
       links.asyncHint = hint;
       if (pollTool !== undefined) links.pollTool = pollTool;
-      const statuses = statusesOf(spec, getTool) ?? hint.statuses;
+      const known = statusesOf(spec, getTool) ?? hint.statuses;
+      const statuses = known && [...known, ...(hint.extraStatuses ?? []).filter((s) => !known.includes(s))];
       if (statuses) links.statuses = statuses;
       // `?beta=true` twins read the same object, so one wait tool (on the plain get) serves both. Deprecated
       // endpoints get no new tools.

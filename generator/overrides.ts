@@ -43,6 +43,8 @@ const asyncHint = z.strictObject({
   poll: z.string().nullable().optional(),
   /** All states, for resources whose spec schema leaves `status` a plain string. */
   statuses: strings.optional(),
+  /** States OpenAI returns that the spec's enum leaves out (shown only in an example, say). */
+  extraStatuses: strings.optional(),
   /** Fields of the object that show how far it got, reported while waiting. */
   progress: strings.optional(),
 });

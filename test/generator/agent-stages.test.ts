@@ -70,7 +70,7 @@ describe('wait tools', () => {
     expect(tool('wait_for_open_ai_fine_tuning_job_by_id').wait).toEqual({
       pollTool: 'get_single_open_ai_fine_tuning_job_by_id',
       statusField: 'status',
-      terminal: ['succeeded', 'failed', 'cancelled'],
+      terminal: ['succeeded', 'failed', 'cancelled', 'paused'],
       progressFields: ['trained_tokens', 'estimated_finish'],
     });
     // The spec leaves EvalRun.status a plain string; its states come from the overrides.

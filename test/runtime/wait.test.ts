@@ -58,6 +58,17 @@ describe('wait tools', () => {
     ]);
   });
 
+  it('stops on a paused job, a state the spec enum leaves out (extraStatuses in specs/overrides.yaml)', async () => {
+    statuses('running', 'paused');
+    const r = await kit.callTool(WAIT, {
+      fine_tuning_job_id: 'ftjob-1',
+      poll_interval_seconds: 1,
+      timeout_seconds: 20,
+    });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ done: true, status: 'paused', polls: 2 });
+  });
+
   it('returns done:false with the last state and a call-again hint on timeout, not an error', async () => {
     statuses('running');
     const r = await kit.callTool(WAIT, { fine_tuning_job_id: 'ftjob-1', timeout_seconds: 2, poll_interval_seconds: 1 });
