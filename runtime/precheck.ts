@@ -37,6 +37,8 @@ const message = z.discriminatedUnion('role', [
     weight: z.union([z.literal(0), z.literal(1)]).optional(),
   }),
   z.looseObject({ role: z.literal('tool'), content, tool_call_id: z.string().min(1) }),
+  // The legacy function-calling format (`functions` beside `messages`), which fine-tuning still accepts.
+  z.looseObject({ role: z.literal('function'), name: z.string().min(1), content: text.nullable() }),
 ]);
 const toolDef = z.looseObject({
   type: z.literal('function'),
@@ -55,6 +57,8 @@ const chatLine = z.looseObject(conversation);
 const assistantOnly = z
   .array(z.looseObject({ role: z.literal('assistant'), content: content.nullable().optional() }))
   .min(1);
+/** `babbage-002` and `davinci-002` train on prompt/completion pairs, not conversations. */
+const completionLine = z.looseObject({ prompt: z.string(), completion: z.string() });
 const preferenceLine = z.looseObject({
   input: z.looseObject(conversation),
   preferred_output: assistantOnly,
@@ -116,6 +120,7 @@ function splitLines(content: string): Line[] {
 }
 
 const isPreference = (v: unknown) => !!v && typeof v === 'object' && 'preferred_output' in v;
+const isCompletion = (v: unknown) => !!v && typeof v === 'object' && 'prompt' in v && !('messages' in v);
 
 /** Problems of a fine-tuning file in the chat, preference (DPO) or reinforcement format, by line. */
 export function checkFineTuneFile(content: string): LineIssue[] {
@@ -125,6 +130,15 @@ export function checkFineTuneFile(content: string): LineIssue[] {
   const parsed = lines.filter((l) => !l.error);
   // The file's format is the one its first example uses; lines in another format are reported as such.
   const preference = isPreference(parsed[0]?.value);
+  if (!preference && isCompletion(parsed[0]?.value)) {
+    for (const { line, value } of parsed) {
+      const r = completionLine.safeParse(value);
+      if (r.success) continue;
+      const hint = isCompletion(value) ? '' : " (the file's first example uses the prompt/completion format)";
+      for (const m of zodIssues(r.error)) issues.push({ line, message: `${m}${hint}` });
+    }
+    return issues.sort((a, b) => a.line - b.line);
+  }
   // Reinforcement fine-tuning examples end with the user's turn (the model's answer is graded, not given) and carry
   // the fields their grader reads (`reference_answer`…). Only a file where every example looks like that is one.
   const looksReinforcement = (v: unknown) => {

@@ -58,6 +58,24 @@ describe('fine-tune files', () => {
     expect(byLine(8)).toMatch(/messages/);
   });
 
+  it('accepts prompt/completion files (babbage-002, davinci-002) and the legacy function-calling format', () => {
+    const pc = { prompt: 'Q: 2+2?\nA:', completion: ' 4' };
+    expect(checkFineTuneFile(jsonl([pc, pc]))).toEqual([]);
+    const issues = checkFineTuneFile(jsonl([pc, { prompt: 'x' }, chat(u('q'), a('a'))]));
+    expect([...new Set(issues.map((i) => i.line))]).toEqual([2, 3]);
+    expect(issues.find((i) => i.line === 3)!.message).toMatch(/first example uses the prompt\/completion format/);
+    const legacy = {
+      messages: [
+        u('Weather in Paris?'),
+        { role: 'assistant', content: null, function_call: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        { role: 'function', name: 'get_weather', content: '21C' },
+        a('It is 21C.'),
+      ],
+      functions: [{ name: 'get_weather', parameters: { type: 'object' } }],
+    };
+    expect(checkFineTuneFile(jsonl([legacy]))).toEqual([]);
+  });
+
   it('checks preference (DPO) files in their own format', () => {
     const ok = {
       input: { messages: [u('Summarize')] },
