@@ -89,6 +89,15 @@ export function normalizeForValidation(schema: unknown, openapi30: boolean): unk
     else entries.push([key, normalizeForValidation(value, openapi30)]);
   }
   const out: JsonSchema = Object.fromEntries(entries);
+  // OpenAI writes `oneOf` where it means "any of": a Responses input message `{role, content: [{type:
+  // 'input_text', …}]}` fits both EasyInputMessage and InputMessage, so "exactly one" would refuse the most common
+  // call. OpenAI validates the request itself; here a value only has to fit one of the shapes.
+  if (Object.hasOwn(out, 'oneOf')) {
+    const alternatives = out.oneOf;
+    delete out.oneOf;
+    if (!Object.hasOwn(out, 'anyOf')) out.anyOf = alternatives;
+    else out.allOf = [...((out.allOf as unknown[] | undefined) ?? []), { anyOf: alternatives }];
+  }
   if (nullableAllOf) return { anyOf: [out, { type: 'null' }] };
   if (Object.hasOwn(out, 'nullable')) {
     const nullable = out.nullable === true;

@@ -41,6 +41,24 @@ describe('multipart', () => {
     expect(form.get('expires_after[seconds]')).toBe('3600');
   });
 
+  it("takes the everyday Responses input (a message with input_text parts), which fits two of the spec's shapes", async () => {
+    const kit = generatedKit(srv.baseUrl);
+    const input = [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }] }];
+    const r = await kit.callTool('create_a_open_ai_response', { model: 'gpt-4.1', input });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(JSON.parse(srv.requests[0]!.body.toString('utf8'))).toMatchObject({ model: 'gpt-4.1', input });
+    const items = [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }];
+    const c = await kit.callTool('create_a_open_ai_conversation_item', { conversation_id: 'conv_1', items });
+    expect(c.isError, textOf(c)).toBeFalsy();
+    // Still checked: a part type no shape has is refused, and nothing is sent.
+    const bad = await kit.callTool('create_a_open_ai_response', {
+      model: 'gpt-4.1',
+      input: [{ role: 'user', content: [{ type: 'input_txt', text: 'hi' }] }],
+    });
+    expect(bad.isError).toBe(true);
+    expect(srv.requests).toHaveLength(2);
+  });
+
   it('a file field that also takes a reference: {id} goes as JSON, bytes as multipart', async () => {
     const kit = generatedKit(srv.baseUrl);
     const byRef = await kit.callTool('create_a_open_ai_video_edit', { video: { id: 'video_123' }, prompt: 'at night' });

@@ -47,6 +47,18 @@ describe('normalizeForValidation', () => {
     ],
     ['nullable in a 3.1 document', { type: 'integer', nullable: true }, false, { type: ['integer', 'null'] }],
     [
+      'oneOf means anyOf (OpenAI writes it for shapes that overlap)',
+      { oneOf: [{ type: 'string' }, { type: 'object' }] },
+      false,
+      { anyOf: [{ type: 'string' }, { type: 'object' }] },
+    ],
+    [
+      'oneOf beside anyOf: both still hold',
+      { anyOf: [{ type: 'string' }], oneOf: [{ minLength: 1 }, { maxLength: 9 }] },
+      false,
+      { anyOf: [{ type: 'string' }], allOf: [{ anyOf: [{ minLength: 1 }, { maxLength: 9 }] }] },
+    ],
+    [
       'annotations dropped',
       { type: 'string', description: 'd', example: 'e', title: 't', 'x-oai': 1, deprecated: true },
       false,
