@@ -144,7 +144,7 @@ export interface OpenAi {
    */
   create_a_open_ai_audio_voice_consent(args: CreateAOpenAiAudioVoiceConsentArgs): Promise<VoiceConsentResource>;
   /**
-   * Create a batch. Creates and executes a batch from an uploaded file of requests Async batch: status moves through validating, in_progress, finalizing, cancelling, ends in completed|failed|expired|cancelled. Wait with wait_for_open_ai_batch_by_id.
+   * Create a batch. Creates and executes a batch from an uploaded file of requests. Async batch: status moves through validating, in_progress, finalizing, cancelling, ends in completed|failed|expired|cancelled. Wait with wait_for_open_ai_batch_by_id.
    */
   create_a_open_ai_batch(args: CreateAOpenAiBatchArgs): Promise<Batch>;
   /**
@@ -340,7 +340,7 @@ export interface OpenAi {
    */
   create_a_open_ai_upload_part(args: CreateAOpenAiUploadPartArgs): Promise<UploadPart>;
   /**
-   * Create an user role. Assigns an organization role to a user within the organization. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Create a user role. Assigns an organization role to a user within the organization. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   create_a_open_ai_user_role(args: CreateAOpenAiUserRoleArgs): Promise<UserRoleAssignment>;
   /**
@@ -529,11 +529,11 @@ export interface OpenAi {
    */
   delete_a_open_ai_thread_message_by_id(args: DeleteAOpenAiThreadMessageByIdArgs): Promise<DeleteMessageResponse>;
   /**
-   * Delete an user; this cannot be undone. Deletes a user from the organization. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Delete a user; this cannot be undone. Deletes a user from the organization. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   delete_a_open_ai_user_by_id(args: DeleteAOpenAiUserByIdArgs): Promise<UserDeleteResponse>;
   /**
-   * Delete an user role; this cannot be undone. Unassigns an organization role from a user within the organization. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Delete a user role; this cannot be undone. Unassigns an organization role from a user within the organization. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   delete_a_open_ai_user_role_by_id(args: DeleteAOpenAiUserRoleByIdArgs): Promise<DeletedRoleAssignmentResource>;
   /**
@@ -550,7 +550,7 @@ export interface OpenAi {
    */
   delete_a_open_ai_video_by_id(args: DeleteAOpenAiVideoByIdArgs): Promise<DeletedVideoResource>;
   /**
-   * Fetch one admin api key by id (find ids with list_all_open_ai_admin_api_keys). Retrieve a single organization API key Needs the admin key (OPENAI_ADMIN_KEY).
+   * Fetch one admin api key by id (find ids with list_all_open_ai_admin_api_keys). Retrieve a single organization API key. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   get_single_open_ai_admin_api_key_by_id(args: GetSingleOpenAiAdminApiKeyByIdArgs): Promise<AdminApiKey>;
   /**
@@ -1266,7 +1266,7 @@ export interface OpenAi {
    */
   update_a_open_ai_thread_run_by_id(args: UpdateAOpenAiThreadRunByIdArgs): Promise<RunObject>;
   /**
-   * Update an user. Modifies a user's role in the organization. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Update a user. Modifies a user's role in the organization. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   update_a_open_ai_user_by_id(args: UpdateAOpenAiUserByIdArgs): Promise<User>;
   /**
@@ -1856,7 +1856,7 @@ export type CreateAOpenAiImageEditArgs = {
   }>;
   /** A text description of the desired image(s). */
   prompt: string;
-  /** An additional image whose fully transparent areas (e.g. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?} */
+  /** An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where `image` should… A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?} */
   mask?: {
     content: string;
     encoding?: 'utf8' | 'base64';
@@ -2092,7 +2092,7 @@ export type CreateAOpenAiRealtimeSessionArgs = {
   };
   /** The set of modalities the model can respond with. */
   modalities?: Array<'text' | 'audio'>;
-  /** The default system instructions (i.e. */
+  /** The default system instructions (i.e. system message) prepended to model calls. */
   instructions?: string;
   /** The voice the model uses to respond. */
   voice?: Record<string, unknown> | string;
@@ -4446,7 +4446,7 @@ export type OpenAiRealtimeCallsAcceptArgs = {
   output_modalities?: Array<'text' | 'audio'>;
   /** The Realtime model used for this session. */
   model?: string;
-  /** The default system instructions (i.e. */
+  /** The default system instructions (i.e. system message) prepended to model calls. */
   instructions?: string;
   /** Configuration for input and output audio. */
   audio?: {

@@ -74,7 +74,9 @@ function lead(i: DescribeInput): string {
   // Singletons (`/organization/data_retention`) are "the" thing; items of a collection are "a"/"an" thing.
   const singleton =
     !i.op.path.includes('{') || (!i.op.path.endsWith('}') && ['get', 'update', 'delete'].includes(i.method));
-  const a = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
+  // "a user", "a usage report", "a URL": a leading u that sounds like "you" takes "a".
+  const a = (noun: string) =>
+    /^[aeiou]/i.test(noun) && !/^(?:us[aei]|uni|url)/i.test(noun) ? `an ${noun}` : `a ${noun}`;
   const it = singleton && i.method !== 'create' ? `the ${one}` : a(one);
   let ours: string;
   switch (i.method) {
@@ -107,8 +109,10 @@ function lead(i: DescribeInput): string {
   const specText = (i.op.summary || i.op.description)
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
     .replace(/^\s*\*\*NOTE:\*\*[^.]*admin API[^.]*\.\s*/i, '');
-  const spec = oneLine(specText, 180);
-  if (!spec) return ours;
+  const oneSentence = oneLine(specText, 180);
+  if (!oneSentence) return ours;
+  // Summaries often lack the final period; without one, the next sentence of ours would read as part of it.
+  const spec = /[.!?…]$/.test(oneSentence) ? oneSentence : `${oneSentence}.`;
   const mine = words(ours);
   const extra = [...words(spec)].filter((w) => !mine.has(w) && !mine.has(w.replace(/s$/, '')));
   return extra.length >= 3 ? `${ours} ${spec}` : ours;
@@ -124,7 +128,8 @@ function asyncSentence(i: DescribeInput): string | undefined {
   const { asyncHint: h, statuses, pollTool } = i.links;
   if (!h) return undefined;
   const flow = statuses?.length ? statuses.filter((s) => !h.terminal.includes(s)).join(', ') : undefined;
-  const terminal = h.terminal.join('|');
+  // Only the states this spec version has: an older one may lack some the overrides list.
+  const terminal = (statuses?.length ? h.terminal.filter((s) => statuses.includes(s)) : h.terminal).join('|');
   let poll =
     pollTool === null ? '' : pollTool ? ` Poll ${pollTool === i.name ? 'this tool' : pollTool} until then.` : '';
   // A model left to poll by hand burns its context; the wait tool does it in one call.

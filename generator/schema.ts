@@ -47,6 +47,19 @@ export interface ToolSchemas {
   streamField?: string;
 }
 
+/** "(e.g. a file)" and "(i.e. the default)" end no sentence; OpenAI's descriptions use both often. */
+const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx|incl|[A-Z])\.$/i;
+
+/** Length of the first sentence of `s` (through its `.`, `!` or `?`), or -1 when there is no sentence end. */
+function sentenceEnd(s: string): number {
+  for (const m of s.matchAll(/[.!?](?=\s|$)/g)) {
+    const end = m.index + 1;
+    if (m[0] === '.' && ABBREVIATION.test(s.slice(0, end))) continue;
+    return end;
+  }
+  return -1;
+}
+
 /** First sentence, markdown links reduced to their text, cut at a word boundary. */
 export function oneLine(text: string | undefined, max = MAX_DESCRIPTION): string | undefined {
   if (!text) return undefined;
@@ -56,8 +69,8 @@ export function oneLine(text: string | undefined, max = MAX_DESCRIPTION): string
     .replace(/\*\*|__/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  const m = /^(.+?[.!?])(\s|$)/.exec(s);
-  if (m?.[1] && m[1].length >= 12) s = m[1];
+  const end = sentenceEnd(s);
+  if (end >= 12) s = s.slice(0, end);
   if (s.length > max) s = `${s.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
   return s || undefined;
 }

@@ -31,7 +31,7 @@ export const createAOpenAiImageEdit = z.object({
       mime_type: z.string().optional(),
     })
     .describe(
-      'An additional image whose fully transparent areas (e.g. A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
+      'An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where `image` should… A file: {content, encoding: utf8|base64 (default utf8), filename, mime_type?}',
     )
     .optional(),
   background: z

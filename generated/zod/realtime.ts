@@ -20,7 +20,10 @@ export const createAOpenAiRealtimeSession = z.object({
     .array(z.enum(['text', 'audio']))
     .describe('The set of modalities the model can respond with.')
     .optional(),
-  instructions: z.string().describe('The default system instructions (i.e.').optional(),
+  instructions: z
+    .string()
+    .describe('The default system instructions (i.e. system message) prepended to model calls.')
+    .optional(),
   voice: z
     .union([z.record(z.string(), z.any()), z.string()])
     .describe('The voice the model uses to respond.')
@@ -120,7 +123,10 @@ export const openAiRealtimeCallsAccept = z.object({
     .describe('The set of modalities the model can respond with.')
     .optional(),
   model: z.string().describe('The Realtime model used for this session.').optional(),
-  instructions: z.string().describe('The default system instructions (i.e.').optional(),
+  instructions: z
+    .string()
+    .describe('The default system instructions (i.e. system message) prepended to model calls.')
+    .optional(),
   audio: z
     .object({ input: z.record(z.string(), z.any()).optional(), output: z.record(z.string(), z.any()).optional() })
     .describe('Configuration for input and output audio.')

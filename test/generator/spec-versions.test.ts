@@ -46,6 +46,12 @@ describe('admin routing on 2025-03-22, whose spec has no AdminApiKeyAuth', () =>
     expect(srv.requests.map((q) => q.headers.authorization)).toEqual([`Bearer ${ADMIN}`]);
   });
 
+  it('names only the terminal states this version has (its responses have no "cancelled")', () => {
+    const create = catalog.tools.find((t) => t.name === 'create_a_open_ai_response');
+    expect(create?.description).toMatch(/ends in completed\|failed\|incomplete\b/);
+    expect(create?.description).not.toContain('cancelled');
+  });
+
   it('every /organization/ tool is admin', () => {
     const org = catalog.tools.filter((t) => t.http.path.startsWith('/organization/'));
     expect(org.length).toBeGreaterThan(40);

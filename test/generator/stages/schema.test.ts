@@ -2,8 +2,26 @@
 // and on table rows of the spellings OpenAPI 3.0 and 3.1 documents use.
 import { describe, expect, it } from 'vitest';
 import { normalizeForValidation, reachableDefs } from '../../../generator/normalize.js';
-import { buildToolSchemas } from '../../../generator/schema.js';
+import { buildToolSchemas, oneLine } from '../../../generator/schema.js';
 import { fixtureOverrides, loadFixture } from '../../helpers/fixtures.js';
+
+describe('oneLine', () => {
+  it.each([
+    [
+      'The default system instructions (i.e. system message) prepended to model calls. More text.',
+      'The default system instructions (i.e. system message) prepended to model calls.',
+    ],
+    [
+      'Transparent areas (e.g. where alpha is zero) show the mask. Then more.',
+      'Transparent areas (e.g. where alpha is zero) show the mask.',
+    ],
+    ['Sizes, colours etc. are kept. Next.', 'Sizes, colours etc. are kept.'],
+    ['Retrieve a single organization API key', 'Retrieve a single organization API key'],
+    ['Short. A second sentence that is longer.', 'Short. A second sentence that is longer.'],
+  ])('%j', (text, expected) => {
+    expect(oneLine(text, 200)).toBe(expected);
+  });
+});
 
 describe('normalizeForValidation', () => {
   it.each([
