@@ -12,8 +12,8 @@ export const HOST_TOOL_LIMIT = 128;
 export function toolCapWarning(count: number, limit = HOST_TOOL_LIMIT): string | undefined {
   if (count <= limit) return undefined;
   return (
-    `warning: ${count} tools selected; OpenAI accepts at most ${limit} per request and Cursor uses only its first 40-80. ` +
-    'Narrow with --tags, --methods (e.g. --methods read) or serve a few meta-tools with --exposure discovery.'
+    `warning: ${count} tools selected; OpenAI-based hosts accept at most ${limit} per request and Cursor uses only its first 40-80 (Claude has no such cap). ` +
+    'Narrow with --tags (e.g. --tags fine-tuning), --methods (e.g. --methods list,get) or serve a few meta-tools with --exposure discovery.'
   );
 }
 

@@ -4,7 +4,8 @@
     OPENAI_API_KEY=sk-... python agent.py
 
 The filter keeps the listing small (read-only fine-tuning, files, models and batch tools, wait tools included),
-well under the 128 tools OpenAI accepts in one request; `--methods read` alone would pass it.
+well under the 128 tools OpenAI accepts in one request. `--methods read` alone would not (133 tools);
+`--methods list,get` (122) would.
 """
 
 import asyncio

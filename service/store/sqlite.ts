@@ -20,7 +20,10 @@ async function loadDriver(): Promise<typeof BetterSqlite3> {
     throw new ServiceError(
       'internal',
       `The SQLite driver (better-sqlite3, an optional dependency) is not installed or did not build: ${(err as Error).message}. ` +
-        'Install it with `npm install better-sqlite3@12` (it needs python3, make and a C++ compiler where no prebuilt binary can be fetched).',
+        'Install it in the folder openai-mcp-kit is installed in (`npm root -g` for a global install) with ' +
+        '`npm install --no-save better-sqlite3@12`. Where no prebuilt binary can be fetched it builds from source ' +
+        "(python3, make, a C++ compiler) against Node's headers; offline, point it at local ones: " +
+        '`npm_config_nodedir=/usr npm install --no-save better-sqlite3@12`.',
     );
   }
 }
