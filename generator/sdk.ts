@@ -258,8 +258,10 @@ export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
     }
     for (const name of info.types) docs.shapes[name] ??= shapeOf(name);
   }
-  // Every other declaration too, so `search_docs({types})` can expand a type a shape shows by name.
-  for (const name of [...declared].map(typeNameOf).sort()) {
+  // Every other declaration too, so `search_docs({types})` can expand a type a shape shows by name, and the result
+  // wrappers every signature uses (`ListPage<T>`, `UsagePage<T>`, `WaitResult<T>`…).
+  const wrappers = [...RESERVED].filter((n) => n !== 'OpenAi' && n !== 'PageItems').sort();
+  for (const name of [...[...declared].map(typeNameOf).sort(), ...wrappers]) {
     if (name in docs.types) continue;
     const text = declText(name);
     if (text && text.length <= MAX_INDEXED_TYPE_CHARS) docs.types[name] = text;

@@ -123,6 +123,14 @@ describe('search_docs', () => {
     expect(textOf(bad)).toContain('- types:');
   });
 
+  it('quotes the result wrappers every signature uses (ListPage, UsagePage, WaitResult)', async () => {
+    const r = await search({ types: ['ListPage', 'UsagePage', 'WaitResult'] });
+    expect(r.isError).toBeFalsy();
+    for (const name of ['ListPage', 'UsagePage', 'WaitResult'])
+      expect(textOf(r)).toContain(`export interface ${name}<`);
+    expect(textOf(r)).not.toContain('no such type');
+  });
+
   it('with detail, ranks the matching tool first and quotes its signature and types exactly as generated/sdk.d.ts has them', async () => {
     const r = await search({ query: 'project api keys', limit: 3, detail: true });
     expect(r.isError).toBeFalsy();
