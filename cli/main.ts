@@ -62,7 +62,7 @@ function scopeOptions(cmd: Command): Command {
     .option('--tags <t>', 'tools having any of these tags', collect)
     .option('--tools <names>', 'allow list of tool names', collect)
     .addOption(new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode').choices(EXPOSURES))
-    .option('--expires-at <iso>', 'ISO-8601 expiry, at least 60 s ahead ("never" clears it)')
+    .option('--expires-at <time>', 'expiry: ISO-8601 or relative (+7d, +12h), at least 60 s ahead ("never" clears it)')
     .option(
       '--public-url <url>',
       'origin for the url field (default: what `serve --http` last used)',

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { defaultCatalog } from '../runtime/catalog.js';
 import type { Exposure } from '../runtime/exposure/types.js';
+import { parseTime } from '../runtime/timeinput.js';
 import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig } from '../service/manage.js';
 import { loadSecretBox } from '../service/secrets.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PUBLIC_URL_SETTING } from '../service/serve.js';
@@ -130,7 +131,11 @@ function configOf(flags: ServerFlags): ServerConfig | undefined {
 /** `never` or `none` clears an expiry; anything else must be ISO-8601. */
 function expiryOf(value: string | undefined): string | null | undefined {
   if (value === undefined) return undefined;
-  return ['never', 'none', 'null'].includes(value) ? null : value;
+  if (['never', 'none', 'null'].includes(value)) return null;
+  // Relative times in the tools' grammar (`+7d`, `+12h`, `+P1M`); anything else goes to the API as given, which
+  // takes ISO-8601 only and says so.
+  const seconds = /^[+-]/.test(value.trim()) ? parseTime(value) : undefined;
+  return seconds === undefined ? value : new Date(seconds * 1000).toISOString();
 }
 
 function printServer(s: PublicServer) {

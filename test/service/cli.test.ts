@@ -76,6 +76,12 @@ describe('openai-mcp accounts / servers / api-tokens', () => {
     const s = cliJson(['servers', 'create', '--account', acc.id, '--name', 's', '--data-dir', dir]);
     const later = new Date(Date.now() + 86_400_000).toISOString();
     expect(cliJson(['servers', 'update', s.id, '--expires-at', later, '--data-dir', dir]).expires_at).toBe(later);
+    // Relative times, as the tools take them; the API still receives ISO-8601.
+    const week = Date.parse(cliJson(['servers', 'update', s.id, '--expires-at', '+7d', '--data-dir', dir]).expires_at);
+    expect(Math.abs(week - (Date.now() + 7 * 86_400_000))).toBeLessThan(60_000);
+    const past = cli(['servers', 'update', s.id, '--expires-at', '-1d', '--data-dir', dir]);
+    expect(past.status).not.toBe(0);
+    expect(past.stderr).toMatch(/at least 60 seconds in the future/);
     expect(
       cliJson(['servers', 'update', s.id, '--expires-at', 'never', '--exposure', 'discovery', '--data-dir', dir]),
     ).toMatchObject({ expires_at: null, config: { tool_exposure: 'discovery' } });
