@@ -10,7 +10,16 @@ import { loadSecretBox } from '../service/secrets.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PUBLIC_URL_SETTING } from '../service/serve.js';
 import { openSqliteStore } from '../service/store/sqlite.js';
 import type { Store } from '../service/store/store.js';
-import { nonEmpty, plural, printJson, printTable, resolveDataDir, UsageError } from './shared.js';
+import {
+  type CodeLimitFlags,
+  codeLimitUnits,
+  nonEmpty,
+  plural,
+  printJson,
+  printTable,
+  resolveDataDir,
+  UsageError,
+} from './shared.js';
 
 export interface CommonFlags {
   dataDir?: string;
@@ -87,7 +96,7 @@ export async function accountsRemove(id: string, flags: CommonFlags) {
 
 // Servers --------------------------------------------------------------------------------------------------------
 
-export interface ServerFlags extends CommonFlags {
+export interface ServerFlags extends CommonFlags, CodeLimitFlags {
   name?: string;
   methods?: string[];
   tags?: string[];
@@ -96,10 +105,6 @@ export interface ServerFlags extends CommonFlags {
   expiresAt?: string;
   requireApiTokenAuth?: boolean;
   publicUrl?: string;
-  codeTimeout?: number;
-  codeMemory?: number;
-  codeMaxCalls?: number;
-  codeMaxResultChars?: number;
   clearCodeLimits?: boolean;
   clearFilters?: boolean;
 }
@@ -107,11 +112,7 @@ export interface ServerFlags extends CommonFlags {
 /** The `--code-*` flags as a server's `code_limits` (same units as the REST API). */
 function codeLimitsOf(flags: ServerFlags): ServerCodeLimits | null | undefined {
   if (flags.clearCodeLimits) return null;
-  const limits: ServerCodeLimits = {};
-  if (flags.codeTimeout !== undefined) limits.timeout_seconds = flags.codeTimeout;
-  if (flags.codeMemory !== undefined) limits.memory_mib = flags.codeMemory;
-  if (flags.codeMaxCalls !== undefined) limits.max_calls = flags.codeMaxCalls;
-  if (flags.codeMaxResultChars !== undefined) limits.max_result_chars = flags.codeMaxResultChars;
+  const limits = codeLimitUnits(flags);
   return Object.keys(limits).length ? limits : undefined;
 }
 

@@ -2,12 +2,22 @@
 
 import { defaultCatalog } from '../runtime/catalog.js';
 import { type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
-import { resolveLimits } from '../runtime/exposure/code/limits.js';
+import { limitsFromUnits, resolveLimits } from '../runtime/exposure/code/limits.js';
 import { createServerForTools } from '../runtime/server.js';
 import { serveStdio } from '../runtime/stdio.js';
 import { warnIfOverToolCap } from '../runtime/tool-cap.js';
 import { createToolkit, type OpenAiToolkit, type OpenAiToolsOptions } from '../runtime/toolkit.js';
-import { log, nonEmpty, plural, printJson, printTable, resolveDataDir, UsageError } from './shared.js';
+import {
+  type CodeLimitFlags,
+  codeLimitUnits,
+  log,
+  nonEmpty,
+  plural,
+  printJson,
+  printTable,
+  resolveDataDir,
+  UsageError,
+} from './shared.js';
 
 export interface FilterFlags {
   methods?: string[];
@@ -18,7 +28,7 @@ export interface FilterFlags {
   timeout?: number;
 }
 
-export interface ServeFlags extends FilterFlags {
+export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   http?: boolean;
   port?: number;
   host?: string;
@@ -28,10 +38,6 @@ export interface ServeFlags extends FilterFlags {
   maxBodyBytes?: number;
   auditRetentionDays?: number;
   exposure: Exposure;
-  codeTimeout?: number;
-  codeMemory?: number;
-  codeMaxCalls?: number;
-  codeMaxResultChars?: number;
 }
 
 const CODE_FLAGS = {
@@ -43,12 +49,7 @@ const CODE_FLAGS = {
 
 /** The `--code-*` flags as sandbox limits; the rest keep their defaults. */
 export function exposureOptions(flags: ServeFlags): ExposureOptions {
-  const limits = {
-    timeoutMs: flags.codeTimeout === undefined ? undefined : flags.codeTimeout * 1000,
-    memoryBytes: flags.codeMemory === undefined ? undefined : flags.codeMemory * 1024 * 1024,
-    maxCalls: flags.codeMaxCalls,
-    maxResultChars: flags.codeMaxResultChars,
-  };
+  const limits = limitsFromUnits(codeLimitUnits(flags));
   // Checked here so a bad value fails at start-up, not when the first code-mode server is opened.
   try {
     resolveLimits(limits);

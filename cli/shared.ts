@@ -1,7 +1,8 @@
 // What every subcommand shares: the stderr logger (redacted), list-valued flags, the data dir, output helpers.
 
 import envPaths from 'env-paths';
-import { cutText, makeRedactor } from '../runtime/redact.js';
+import type { CodeLimitUnits } from '../runtime/exposure/code/limits.js';
+import { cutText, escapeControls, makeRedactor } from '../runtime/redact.js';
 
 // Server URLs and API tokens must never reach a log, even if a message quotes one.
 const TOKEN_PATTERN = /\bomcp(?:api)?_[A-Za-z0-9_-]{16,}/g;
@@ -13,12 +14,10 @@ export function redactLine(text: string): string {
 
 /** A log line may quote what a client sent: at most this long, and with no terminal control characters. */
 const MAX_LOG_LINE = 2000;
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-const escapeChar = (c: string) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`;
 
 export function log(message: string): void {
   // Redact first, then cut: a secret straddling the cut must not survive as a prefix.
-  const line = cutText(redactLine(message), MAX_LOG_LINE).replace(CONTROL, escapeChar);
+  const line = escapeControls(cutText(redactLine(message), MAX_LOG_LINE), true);
   process.stderr.write(`openai-mcp: ${line}\n`);
 }
 
@@ -48,10 +47,28 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** The `--code-*` flags, shared by `serve` and `servers create|update`. */
+export interface CodeLimitFlags {
+  codeTimeout?: number;
+  codeMemory?: number;
+  codeMaxCalls?: number;
+  codeMaxResultChars?: number;
+}
+
+/** The `--code-*` flags given, in the units they were given in. */
+export function codeLimitUnits(flags: CodeLimitFlags): CodeLimitUnits {
+  const units: CodeLimitUnits = {};
+  if (flags.codeTimeout !== undefined) units.timeout_seconds = flags.codeTimeout;
+  if (flags.codeMemory !== undefined) units.memory_mib = flags.codeMemory;
+  if (flags.codeMaxCalls !== undefined) units.max_calls = flags.codeMaxCalls;
+  if (flags.codeMaxResultChars !== undefined) units.max_result_chars = flags.codeMaxResultChars;
+  return units;
+}
+
 /** A plain table: columns padded, the last one free. */
 export function printTable(header: string[], rows: string[][]): void {
   // Cells come from stored data (names, audit rows); a control character must not reach the terminal as one.
-  rows = rows.map((r) => r.map((c) => c.replace(/[\p{Cc}\p{Cf}]/gu, escapeChar)));
+  rows = rows.map((r) => r.map((c) => escapeControls(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   process.stdout.write(`${[fmt(header), ...rows.map(fmt)].join('\n')}\n`);

@@ -51,7 +51,7 @@ export interface ToolSchemas {
 const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx|incl|[A-Z])\.$/i;
 
 /** Length of the first sentence of `s` (through its `.`, `!` or `?`), or -1 when there is no sentence end. */
-function sentenceEnd(s: string): number {
+export function sentenceEnd(s: string): number {
   for (const m of s.matchAll(/[.!?](?=\s|$)/g)) {
     const end = m.index + 1;
     if (m[0] === '.' && ABBREVIATION.test(s.slice(0, end))) continue;
@@ -358,7 +358,7 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
         if (taken.has(arg)) arg = `body_${arg}`;
         taken.add(arg);
         fields.set(arg, name);
-        const union: Schema = schemas.length === 1 && schemas[0] ? schemas[0] : { anyOf: schemas };
+        const union = unionOf(schemas);
         const binary = contentType === 'multipart/form-data' ? isBinary(spec, union) : undefined;
         if (binary) {
           fileFields.push(arg);

@@ -18,6 +18,7 @@ import {
   type Response,
   type Schema,
 } from './document.js';
+import { sentenceEnd } from './schema.js';
 
 const RESERVED = new Set([
   'OpenAi',
@@ -286,8 +287,8 @@ export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
 /** The description's first sentence, for compact search answers. */
 function firstSentence(description: string): string {
   const one = docText(description, 600);
-  const end = one.search(/\.(\s|$)/);
-  return end > 0 ? one.slice(0, end + 1) : one;
+  const end = sentenceEnd(one);
+  return end > 0 ? one.slice(0, end) : one;
 }
 
 function declName(decl: string): string {

@@ -30,6 +30,20 @@ export function makeRedactor(secrets: Array<string | undefined>): (text: string)
   };
 }
 
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/gu;
+const CONTROL_OR_FORMAT_BUT_TAB_NEWLINE = /(?![\t\n])[\p{Cc}\p{Cf}]/gu;
+
+/**
+ * Control and format characters as visible `\uXXXX` escapes, so text a client chose cannot move a terminal's cursor,
+ * forge a line or reverse a listing. `keepLineBreaks` leaves tab and newline alone (multi-line log messages).
+ */
+export function escapeControls(text: string, keepLineBreaks = false): string {
+  return text.replace(
+    keepLineBreaks ? CONTROL_OR_FORMAT_BUT_TAB_NEWLINE : CONTROL_OR_FORMAT,
+    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Cuts `text` to at most `max` characters without splitting a surrogate pair. Redact first: see makeRedactor. */
 export function cutText(text: string, max: number, marker = '…'): string {
   if (text.length <= max) return text;

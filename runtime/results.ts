@@ -115,6 +115,12 @@ function tooDeepResult(raw: RawResponse): CallToolResult {
 }
 
 /** `{result, next_cursor, has_more}` for list endpoints; `next_cursor` goes back in as the cursor argument. */
+/** The cursor a list hands out in `next` (role and group lists), which only the server can interpret. */
+function opaqueCursorOf(body: unknown): string | undefined {
+  const next = body && typeof body === 'object' ? (body as Json).next : undefined;
+  return typeof next === 'string' && next ? next : undefined;
+}
+
 export function shapeList(tool: ToolDef, body: unknown): Json {
   const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Json;
   const items = Array.isArray(body) ? body : Array.isArray(b.data) ? (b.data as unknown[]) : undefined;
@@ -130,7 +136,7 @@ export function shapeList(tool: ToolDef, body: unknown): Json {
       // Most lists page by the last item's id (`last_id`); the role and group lists hand out an opaque `next`
       // cursor instead, and their items may have no `id` at all.
       const last = items?.[items.length - 1] as Json | undefined;
-      nextCursor = (typeof b.next === 'string' && b.next ? b.next : undefined) ?? b.last_id ?? last?.id ?? null;
+      nextCursor = opaqueCursorOf(body) ?? b.last_id ?? last?.id ?? null;
     }
   }
   return { result, next_cursor: nextCursor, has_more: hasMore };
@@ -405,8 +411,7 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
   // structuredContent must be an object: arrays and scalars are wrapped.
   else if (body && typeof body === 'object' && !Array.isArray(body)) structured = body as Json;
   else structured = { result: body };
-  const opaqueCursor = !!body && typeof body === 'object' && typeof (body as Json).next === 'string';
-  const fitted = fitJson(tool, structured, opts.maxTextChars, opaqueCursor);
+  const fitted = fitJson(tool, structured, opts.maxTextChars, opaqueCursorOf(body) !== undefined);
   const result: CallToolResult = { content: [{ type: 'text', text: fitted.text }] };
   if (fitted.note) result.content.push({ type: 'text', text: fitted.note });
   if (fitted.structured) result.structuredContent = fitted.structured;

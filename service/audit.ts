@@ -5,6 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ExposedTools } from '../runtime/exposure/types.js';
 import type { OpenAiToolkit } from '../runtime/toolkit.js';
+import { escapeControls } from '../runtime/redact.js';
 import type { NewToolCall } from './store/store.js';
 
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -16,7 +17,7 @@ const MAX_TOOL_NAME = 200;
  */
 export function printableName(name: string): string {
   const cut = name.length > MAX_TOOL_NAME ? `${name.slice(0, MAX_TOOL_NAME)}…` : name;
-  return cut.replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return escapeControls(cut);
 }
 
 /** Carries the upstream status of the call in progress from the fetch wrapper to the recorder. */

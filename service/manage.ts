@@ -244,8 +244,7 @@ export class Management {
     if (!normalized.code_limits || !Object.values(normalized.code_limits).some((v) => v !== undefined))
       delete normalized.code_limits;
     try {
-      const tools = selectTools(this.catalog, { methods: config?.methods, tags: config?.tags, tools: config?.tools });
-      return { config: normalized, toolCount: tools.length };
+      return { config: normalized, toolCount: this.selected(config).length };
     } catch (err) {
       if (!(err instanceof OptionError)) throw err;
       const field = err.code === 'unknown_value' ? `config.${err.option}` : 'config';
@@ -290,8 +289,7 @@ export class Management {
     accountId?: string,
     options: { limit?: number; after?: string } = {},
   ): Promise<{ data: PublicServer[]; has_more: boolean; next_cursor: string | null }> {
-    const now = this.now();
-    const rows = (await this.store.listServers(accountId)).filter((r) => !isExpired(r, now));
+    const rows = await this.liveServerRows(accountId);
     const limit = Math.min(Math.max(options.limit ?? MAX_LIST, 1), MAX_LIST);
     let start = 0;
     if (options.after !== undefined) {
@@ -311,9 +309,13 @@ export class Management {
 
   /** Every live server (the CLI's view: local, so not paged). */
   async listServers(accountId?: string): Promise<PublicServer[]> {
+    return (await this.liveServerRows(accountId)).map((r) => this.publicServer(r));
+  }
+
+  /** Stored servers minus the expired ones the sweep has not purged yet, oldest first. */
+  private async liveServerRows(accountId?: string): Promise<ServerRow[]> {
     const now = this.now();
-    const rows = (await this.store.listServers(accountId)).filter((r) => !isExpired(r, now));
-    return rows.map((r) => this.publicServer(r));
+    return (await this.store.listServers(accountId)).filter((r) => !isExpired(r, now));
   }
 
   async getServer(id: string): Promise<PublicServer> {
@@ -380,13 +382,18 @@ export class Management {
     return row;
   }
 
+  /** The catalog's tools a config selects; throws OptionError for unknown methods, tags or tools. */
+  private selected(config: ServerConfig | undefined) {
+    return selectTools(this.catalog, { methods: config?.methods, tags: config?.tags, tools: config?.tools });
+  }
+
   /**
    * Tools a stored config selects. A config that was valid when stored can name a tool or tag a newer spec
    * dropped: that server then has 0 tools (its URL says why), and listings must still work.
    */
   private toolCountOf(config: ServerConfig): number {
     try {
-      return selectTools(this.catalog, { methods: config.methods, tags: config.tags, tools: config.tools }).length;
+      return this.selected(config).length;
     } catch (err) {
       if (err instanceof OptionError) return 0;
       throw err;

@@ -2,7 +2,7 @@
 // and `updated_at`, so an update through the CLI or REST is seen on the next request and 288 tools are not
 // rebuilt per request.
 
-import { type CodeLimits, resolveLimits, tightenLimits } from '../runtime/exposure/code/index.js';
+import { type CodeLimits, limitsFromUnits, resolveLimits, tightenLimits } from '../runtime/exposure/code/index.js';
 import { OptionError } from '../runtime/option-error.js';
 import { cutText } from '../runtime/redact.js';
 import { createToolkit } from '../runtime/toolkit.js';
@@ -36,16 +36,6 @@ export interface ScopeOptions {
 export interface ScopedServer {
   row: ServerRow;
   tools: ExposedTools;
-}
-
-/** A server's code limits in the sandbox's units. */
-function sandboxLimits(limits: ServerCodeLimits): Partial<CodeLimits> {
-  return {
-    timeoutMs: limits.timeout_seconds === undefined ? undefined : limits.timeout_seconds * 1000,
-    memoryBytes: limits.memory_mib === undefined ? undefined : limits.memory_mib * 1024 * 1024,
-    maxCalls: limits.max_calls,
-    maxResultChars: limits.max_result_chars,
-  };
 }
 
 export class Scopes {
@@ -97,7 +87,7 @@ export class Scopes {
   private exposureFor(limits: ServerCodeLimits | null | undefined): ExposureOptions {
     return {
       ...this.options.exposure,
-      code: { limits: limits ? tightenLimits(this.codeLimits, sandboxLimits(limits)) : this.codeLimits },
+      code: { limits: limits ? tightenLimits(this.codeLimits, limitsFromUnits(limits)) : this.codeLimits },
     };
   }
 

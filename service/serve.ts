@@ -7,7 +7,7 @@ import { defaultCatalog } from '../runtime/catalog.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
-import { allowedHostnames } from './http/guard.js';
+import { allowedHostnames, isLoopback } from './http/guard.js';
 import { createApp } from './http/app.js';
 import { isExpired, Management } from './manage.js';
 import { Scopes } from './scope.js';
@@ -45,10 +45,6 @@ export interface RunningHttpService {
   url: string;
   publicUrl: string;
   close(): Promise<void>;
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }
 
 export async function startHttpService(options: HttpServiceOptions): Promise<RunningHttpService> {

@@ -5,6 +5,11 @@ import type { NextFunction, Request, Response } from 'express';
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
+/** A loopback host name or address (`127.x.y.z`, `::1` bracketed or not, `localhost`), lower-case. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.includes(host) || host === '::1' || /^127\./.test(host);
+}
+
 /** Hostnames (no port) accepted in `Host`: loopback, the bound host, the public URL's host, and `--allowed-hosts`. */
 export function allowedHostnames(options: { host: string; publicUrl: string; extra?: readonly string[] }): Set<string> {
   const out = new Set(LOOPBACK);
@@ -32,13 +37,12 @@ const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-i
  */
 export function isLoopbackRequest(req: Request): boolean {
   const hostname = req.headers.host ? hostnameOf(req.headers.host) : undefined;
-  if (!hostname || !(LOOPBACK.includes(hostname) || /^127\./.test(hostname))) return false;
+  if (!hostname || !isLoopback(hostname)) return false;
   return !FORWARDED.some((h) => req.headers[h] !== undefined);
 }
 
 export type Reject = (res: Response, status: number, message: string) => void;
 
-const isLoopbackName = (hostname: string) => LOOPBACK.includes(hostname) || /^127\./.test(hostname);
 const portOf = (u: URL) => u.port || (u.protocol === 'https:' ? '443' : '80');
 
 /**
@@ -60,7 +64,7 @@ export function hostAndOriginGuard(
       try {
         const u = new URL(origin);
         ok = (u.protocol === 'http:' || u.protocol === 'https:') && allowed.has(u.hostname.toLowerCase());
-        if (ok && own && isLoopbackName(u.hostname.toLowerCase()))
+        if (ok && own && isLoopback(u.hostname.toLowerCase()))
           ok = portOf(u) === String(own.port) || u.origin === own.publicOrigin;
       } catch {
         ok = false;

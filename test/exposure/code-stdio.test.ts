@@ -13,6 +13,13 @@ import { textOf } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs', import.meta.url));
 
+/** This process's environment without the developer's OpenAI settings: the bin gets only the fake's keys. */
+function envWithoutOpenAi(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OPENAI_')) env[k] = v;
+  return env;
+}
+
 let fake: FakeOpenAi;
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
@@ -21,8 +28,7 @@ beforeAll(async () => {
 afterAll(() => fake?.close());
 
 it('serves search_docs and execute_code over stdio and runs the cost audit in one call', async () => {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OPENAI_')) env[k] = v;
+  const env = envWithoutOpenAi();
   const stderr: string[] = [];
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -70,8 +76,7 @@ it('serves search_docs and execute_code over stdio and runs the cost audit in on
 }, 60_000);
 
 it('takes the sandbox limits from --code-* flags: the description states them and the sandbox enforces them', async () => {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OPENAI_')) env[k] = v;
+  const env = envWithoutOpenAi();
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [

@@ -12,7 +12,7 @@ import { createSearchDocs, SEARCH_DOCS, searchDocsTool } from './search-docs.js'
 import { toolIndex } from './tool-index.js';
 
 export type { CodeLimits } from './limits.js';
-export { DEFAULT_CODE_LIMITS, resolveLimits, tightenLimits } from './limits.js';
+export { type CodeLimitUnits, DEFAULT_CODE_LIMITS, limitsFromUnits, resolveLimits, tightenLimits } from './limits.js';
 export type { CodeError, CodeErrorCode, CodePosition, FailedCall } from './errors.js';
 
 export interface CodeExposureOptions {

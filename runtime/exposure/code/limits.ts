@@ -51,6 +51,24 @@ export function resolveLimits(partial: Partial<CodeLimits> = {}): CodeLimits {
   return limits;
 }
 
+/** Limits in the units people set them in: the server config's `code_limits` and the `--code-*` flags. */
+export interface CodeLimitUnits {
+  timeout_seconds?: number;
+  memory_mib?: number;
+  max_calls?: number;
+  max_result_chars?: number;
+}
+
+/** {@link CodeLimitUnits} in the sandbox's own units; absent ones stay absent. */
+export function limitsFromUnits(units: CodeLimitUnits): Partial<CodeLimits> {
+  return {
+    timeoutMs: units.timeout_seconds === undefined ? undefined : units.timeout_seconds * 1000,
+    memoryBytes: units.memory_mib === undefined ? undefined : units.memory_mib * 1024 * 1024,
+    maxCalls: units.max_calls,
+    maxResultChars: units.max_result_chars,
+  };
+}
+
 /** `base` with each limit that `narrower` sets lowered to it; a limit is never raised this way. */
 export function tightenLimits(base: CodeLimits, narrower: Partial<CodeLimits>): CodeLimits {
   const out = { ...base };
