@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { defaultCatalog } from '../runtime/catalog.js';
 import type { Exposure } from '../runtime/exposure/types.js';
+import { MAX_CLIENT_SERVER_NAME } from '../runtime/types.js';
 import { parseTime } from '../runtime/timeinput.js';
 import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig } from '../service/manage.js';
 import { loadSecretBox } from '../service/secrets.js';
@@ -186,6 +187,10 @@ export async function serversCreate(flags: ServerFlags & { account: string }) {
   printServer(created);
   process.stdout.write(`\nurl               ${created.url}\n`);
   process.stderr.write('This URL is shown once; it is stored only as a hash. Treat it like a password.\n');
+  // Hosts prefix tool names with the name the client gives the server (`mcp__<name>__<tool>`) and cap them at 64.
+  process.stderr.write(
+    `Name it in your client with ${MAX_CLIENT_SERVER_NAME} characters at most (e.g. "openai"): hosts cap mcp__<name>__<tool> at 64.\n`,
+  );
 }
 
 export async function serversList(flags: CommonFlags & { account?: string }) {

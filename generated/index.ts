@@ -26,7 +26,6 @@ export const toolNames = [
   'create_a_open_ai_eval',
   'create_a_open_ai_eval_run',
   'create_a_open_ai_file',
-  'create_a_open_ai_fine_tuning_checkpoint_permission',
   'create_a_open_ai_fine_tuning_job',
   'create_a_open_ai_group',
   'create_a_open_ai_group_role',
@@ -48,7 +47,6 @@ export const toolNames = [
   'create_a_open_ai_realtime_client_secret',
   'create_a_open_ai_realtime_session',
   'create_a_open_ai_realtime_transcription_session',
-  'create_a_open_ai_realtime_translation_client_secret',
   'create_a_open_ai_response',
   'create_a_open_ai_response_beta',
   'create_a_open_ai_role',
@@ -69,6 +67,8 @@ export const toolNames = [
   'create_a_open_ai_video_character',
   'create_a_open_ai_video_edit',
   'create_a_open_ai_video_extension',
+  'create_open_ai_fine_tuning_checkpoint_permission',
+  'create_realtime_translation_client_secret',
   'delete_a_open_ai_admin_api_key_by_id',
   'delete_a_open_ai_assistant_by_id',
   'delete_a_open_ai_audio_voice_consent_by_id',
@@ -82,7 +82,6 @@ export const toolNames = [
   'delete_a_open_ai_eval_by_id',
   'delete_a_open_ai_eval_run_by_id',
   'delete_a_open_ai_file_by_id',
-  'delete_a_open_ai_fine_tuning_checkpoint_permission_by_id',
   'delete_a_open_ai_group_by_id',
   'delete_a_open_ai_group_role_by_id',
   'delete_a_open_ai_group_user_by_id',
@@ -112,6 +111,9 @@ export const toolNames = [
   'delete_a_open_ai_vector_store_by_id',
   'delete_a_open_ai_vector_store_file_by_id',
   'delete_a_open_ai_video_by_id',
+  'delete_open_ai_fine_tuning_checkpoint_permission',
+  'get_open_ai_project_hosted_tool_permission_by_id',
+  'get_open_ai_project_model_permission_by_id',
   'get_single_open_ai_admin_api_key_by_id',
   'get_single_open_ai_assistant_by_id',
   'get_single_open_ai_audio_voice_consent_by_id',
@@ -141,8 +143,6 @@ export const toolNames = [
   'get_single_open_ai_project_data_retention_by_id',
   'get_single_open_ai_project_group_by_id',
   'get_single_open_ai_project_group_role_by_id',
-  'get_single_open_ai_project_hosted_tool_permission_by_id',
-  'get_single_open_ai_project_model_permission_by_id',
   'get_single_open_ai_project_role_by_id',
   'get_single_open_ai_project_service_account_by_id',
   'get_single_open_ai_project_spend_alert_by_id',
@@ -194,7 +194,6 @@ export const toolNames = [
   'list_all_open_ai_evals',
   'list_all_open_ai_file_search_calls',
   'list_all_open_ai_files',
-  'list_all_open_ai_fine_tuning_checkpoint_permissions',
   'list_all_open_ai_fine_tuning_job_checkpoints',
   'list_all_open_ai_fine_tuning_job_events',
   'list_all_open_ai_fine_tuning_jobs',
@@ -234,6 +233,7 @@ export const toolNames = [
   'list_all_open_ai_vector_stores',
   'list_all_open_ai_videos',
   'list_all_open_ai_web_search_calls',
+  'list_open_ai_fine_tuning_checkpoint_permissions',
   'open_ai_batches_cancel',
   'open_ai_certificates_activate',
   'open_ai_certificates_deactivate',
@@ -274,7 +274,6 @@ export const toolNames = [
   'update_a_open_ai_group_by_id',
   'update_a_open_ai_project_by_id',
   'update_a_open_ai_project_data_retention_by_id',
-  'update_a_open_ai_project_hosted_tool_permission_by_id',
   'update_a_open_ai_project_model_permission_by_id',
   'update_a_open_ai_project_rate_limit_by_id',
   'update_a_open_ai_project_role_by_id',
@@ -292,6 +291,7 @@ export const toolNames = [
   'update_a_open_ai_user_by_id',
   'update_a_open_ai_vector_store_by_id',
   'update_a_open_ai_vector_store_file_by_id',
+  'update_open_ai_project_hosted_tool_permission',
   'wait_for_open_ai_batch_by_id',
   'wait_for_open_ai_eval_run_by_id',
   'wait_for_open_ai_fine_tuning_job_by_id',
@@ -330,8 +330,6 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
   create_a_open_ai_eval: () => import('./zod/evals.js').then((m) => m.createAOpenAiEval),
   create_a_open_ai_eval_run: () => import('./zod/evals.js').then((m) => m.createAOpenAiEvalRun),
   create_a_open_ai_file: () => import('./zod/files.js').then((m) => m.createAOpenAiFile),
-  create_a_open_ai_fine_tuning_checkpoint_permission: () =>
-    import('./zod/fine-tuning.js').then((m) => m.createAOpenAiFineTuningCheckpointPermission),
   create_a_open_ai_fine_tuning_job: () => import('./zod/fine-tuning.js').then((m) => m.createAOpenAiFineTuningJob),
   create_a_open_ai_group: () => import('./zod/groups.js').then((m) => m.createAOpenAiGroup),
   create_a_open_ai_group_role: () =>
@@ -361,8 +359,6 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
   create_a_open_ai_realtime_session: () => import('./zod/realtime.js').then((m) => m.createAOpenAiRealtimeSession),
   create_a_open_ai_realtime_transcription_session: () =>
     import('./zod/realtime.js').then((m) => m.createAOpenAiRealtimeTranscriptionSession),
-  create_a_open_ai_realtime_translation_client_secret: () =>
-    import('./zod/realtime.js').then((m) => m.createAOpenAiRealtimeTranslationClientSecret),
   create_a_open_ai_response: () => import('./zod/responses.js').then((m) => m.createAOpenAiResponse),
   create_a_open_ai_response_beta: () => import('./zod/responses.js').then((m) => m.createAOpenAiResponseBeta),
   create_a_open_ai_role: () => import('./zod/roles.js').then((m) => m.createAOpenAiRole),
@@ -386,6 +382,10 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
   create_a_open_ai_video_character: () => import('./zod/videos.js').then((m) => m.createAOpenAiVideoCharacter),
   create_a_open_ai_video_edit: () => import('./zod/videos.js').then((m) => m.createAOpenAiVideoEdit),
   create_a_open_ai_video_extension: () => import('./zod/videos.js').then((m) => m.createAOpenAiVideoExtension),
+  create_open_ai_fine_tuning_checkpoint_permission: () =>
+    import('./zod/fine-tuning.js').then((m) => m.createOpenAiFineTuningCheckpointPermission),
+  create_realtime_translation_client_secret: () =>
+    import('./zod/realtime.js').then((m) => m.createRealtimeTranslationClientSecret),
   delete_a_open_ai_admin_api_key_by_id: () =>
     import('./zod/admin-api-keys.js').then((m) => m.deleteAOpenAiAdminApiKeyById),
   delete_a_open_ai_assistant_by_id: () => import('./zod/assistants.js').then((m) => m.deleteAOpenAiAssistantById),
@@ -404,8 +404,6 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
   delete_a_open_ai_eval_by_id: () => import('./zod/evals.js').then((m) => m.deleteAOpenAiEvalById),
   delete_a_open_ai_eval_run_by_id: () => import('./zod/evals.js').then((m) => m.deleteAOpenAiEvalRunById),
   delete_a_open_ai_file_by_id: () => import('./zod/files.js').then((m) => m.deleteAOpenAiFileById),
-  delete_a_open_ai_fine_tuning_checkpoint_permission_by_id: () =>
-    import('./zod/fine-tuning.js').then((m) => m.deleteAOpenAiFineTuningCheckpointPermissionById),
   delete_a_open_ai_group_by_id: () => import('./zod/groups.js').then((m) => m.deleteAOpenAiGroupById),
   delete_a_open_ai_group_role_by_id: () =>
     import('./zod/group-organization-role-assignments.js').then((m) => m.deleteAOpenAiGroupRoleById),
@@ -448,6 +446,12 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
   delete_a_open_ai_vector_store_file_by_id: () =>
     import('./zod/vector-stores.js').then((m) => m.deleteAOpenAiVectorStoreFileById),
   delete_a_open_ai_video_by_id: () => import('./zod/videos.js').then((m) => m.deleteAOpenAiVideoById),
+  delete_open_ai_fine_tuning_checkpoint_permission: () =>
+    import('./zod/fine-tuning.js').then((m) => m.deleteOpenAiFineTuningCheckpointPermission),
+  get_open_ai_project_hosted_tool_permission_by_id: () =>
+    import('./zod/hosted-tools.js').then((m) => m.getOpenAiProjectHostedToolPermissionById),
+  get_open_ai_project_model_permission_by_id: () =>
+    import('./zod/projects.js').then((m) => m.getOpenAiProjectModelPermissionById),
   get_single_open_ai_admin_api_key_by_id: () =>
     import('./zod/admin-api-keys.js').then((m) => m.getSingleOpenAiAdminApiKeyById),
   get_single_open_ai_assistant_by_id: () => import('./zod/assistants.js').then((m) => m.getSingleOpenAiAssistantById),
@@ -494,10 +498,6 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
     import('./zod/project-groups.js').then((m) => m.getSingleOpenAiProjectGroupById),
   get_single_open_ai_project_group_role_by_id: () =>
     import('./zod/project-group-role-assignments.js').then((m) => m.getSingleOpenAiProjectGroupRoleById),
-  get_single_open_ai_project_hosted_tool_permission_by_id: () =>
-    import('./zod/hosted-tools.js').then((m) => m.getSingleOpenAiProjectHostedToolPermissionById),
-  get_single_open_ai_project_model_permission_by_id: () =>
-    import('./zod/projects.js').then((m) => m.getSingleOpenAiProjectModelPermissionById),
   get_single_open_ai_project_role_by_id: () => import('./zod/roles.js').then((m) => m.getSingleOpenAiProjectRoleById),
   get_single_open_ai_project_service_account_by_id: () =>
     import('./zod/projects.js').then((m) => m.getSingleOpenAiProjectServiceAccountById),
@@ -571,8 +571,6 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
   list_all_open_ai_evals: () => import('./zod/evals.js').then((m) => m.listAllOpenAiEvals),
   list_all_open_ai_file_search_calls: () => import('./zod/usage.js').then((m) => m.listAllOpenAiFileSearchCalls),
   list_all_open_ai_files: () => import('./zod/files.js').then((m) => m.listAllOpenAiFiles),
-  list_all_open_ai_fine_tuning_checkpoint_permissions: () =>
-    import('./zod/fine-tuning.js').then((m) => m.listAllOpenAiFineTuningCheckpointPermissions),
   list_all_open_ai_fine_tuning_job_checkpoints: () =>
     import('./zod/fine-tuning.js').then((m) => m.listAllOpenAiFineTuningJobCheckpoints),
   list_all_open_ai_fine_tuning_job_events: () =>
@@ -626,6 +624,8 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
   list_all_open_ai_vector_stores: () => import('./zod/vector-stores.js').then((m) => m.listAllOpenAiVectorStores),
   list_all_open_ai_videos: () => import('./zod/videos.js').then((m) => m.listAllOpenAiVideos),
   list_all_open_ai_web_search_calls: () => import('./zod/usage.js').then((m) => m.listAllOpenAiWebSearchCalls),
+  list_open_ai_fine_tuning_checkpoint_permissions: () =>
+    import('./zod/fine-tuning.js').then((m) => m.listOpenAiFineTuningCheckpointPermissions),
   open_ai_batches_cancel: () => import('./zod/batch.js').then((m) => m.openAiBatchesCancel),
   open_ai_certificates_activate: () => import('./zod/certificates.js').then((m) => m.openAiCertificatesActivate),
   open_ai_certificates_deactivate: () => import('./zod/certificates.js').then((m) => m.openAiCertificatesDeactivate),
@@ -676,8 +676,6 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
   update_a_open_ai_project_by_id: () => import('./zod/projects.js').then((m) => m.updateAOpenAiProjectById),
   update_a_open_ai_project_data_retention_by_id: () =>
     import('./zod/data-retention.js').then((m) => m.updateAOpenAiProjectDataRetentionById),
-  update_a_open_ai_project_hosted_tool_permission_by_id: () =>
-    import('./zod/hosted-tools.js').then((m) => m.updateAOpenAiProjectHostedToolPermissionById),
   update_a_open_ai_project_model_permission_by_id: () =>
     import('./zod/projects.js').then((m) => m.updateAOpenAiProjectModelPermissionById),
   update_a_open_ai_project_rate_limit_by_id: () =>
@@ -703,6 +701,8 @@ export const zodSchemas: Record<OpenAiToolName, () => Promise<z.ZodType>> = {
     import('./zod/vector-stores.js').then((m) => m.updateAOpenAiVectorStoreById),
   update_a_open_ai_vector_store_file_by_id: () =>
     import('./zod/vector-stores.js').then((m) => m.updateAOpenAiVectorStoreFileById),
+  update_open_ai_project_hosted_tool_permission: () =>
+    import('./zod/hosted-tools.js').then((m) => m.updateOpenAiProjectHostedToolPermission),
   wait_for_open_ai_batch_by_id: () => import('./zod/batch.js').then((m) => m.waitForOpenAiBatchById),
   wait_for_open_ai_eval_run_by_id: () => import('./zod/evals.js').then((m) => m.waitForOpenAiEvalRunById),
   wait_for_open_ai_fine_tuning_job_by_id: () =>

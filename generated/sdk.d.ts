@@ -70,7 +70,6 @@ export interface PageItems {
   list_all_open_ai_evals: Eval;
   list_all_open_ai_file_search_calls: UsageRow<UsageFileSearchCallsResult>;
   list_all_open_ai_files: OpenAIFile;
-  list_all_open_ai_fine_tuning_checkpoint_permissions: FineTuningCheckpointPermission;
   list_all_open_ai_fine_tuning_job_checkpoints: FineTuningJobCheckpoint;
   list_all_open_ai_fine_tuning_job_events: FineTuningJobEvent;
   list_all_open_ai_fine_tuning_jobs: FineTuningJob;
@@ -110,6 +109,7 @@ export interface PageItems {
   list_all_open_ai_vector_stores: VectorStoreObject;
   list_all_open_ai_videos: VideoResource;
   list_all_open_ai_web_search_calls: UsageRow<UsageWebSearchCallsResult>;
+  list_open_ai_fine_tuning_checkpoint_permissions: FineTuningCheckpointPermission;
 }
 
 /** One method per tool; `paginate` walks every item of every page of a list tool. */
@@ -200,10 +200,6 @@ export interface OpenAi {
    */
   create_a_open_ai_file(args: CreateAOpenAiFileArgs): Promise<OpenAIFile>;
   /**
-   * Create a fine-tuning checkpoint permission. This enables organization owners to share fine-tuned models with other projects in their organization. Needs the admin key (OPENAI_ADMIN_KEY).
-   */
-  create_a_open_ai_fine_tuning_checkpoint_permission(args: CreateAOpenAiFineTuningCheckpointPermissionArgs): Promise<ListFineTuningCheckpointPermissionResponse>;
-  /**
    * Create a fine-tuning job. Creates a fine-tuning job which begins the process of creating a new model from a given dataset. Async fine-tuning job: status moves through validating_files, queued, running, ends in succeeded|failed|cancelled|paused. Wait with wait_for_open_ai_fine_tuning_job_by_id.
    */
   create_a_open_ai_fine_tuning_job(args: CreateAOpenAiFineTuningJobArgs): Promise<FineTuningJob>;
@@ -287,10 +283,6 @@ export interface OpenAi {
    * Create a realtime transcription session. Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions.
    */
   create_a_open_ai_realtime_transcription_session(args?: CreateAOpenAiRealtimeTranscriptionSessionArgs): Promise<RealtimeTranscriptionSessionCreateResponse>;
-  /**
-   * Create a realtime translation client secret. Create a Realtime translation client secret with an associated translation session configuration.
-   */
-  create_a_open_ai_realtime_translation_client_secret(args: CreateAOpenAiRealtimeTranslationClientSecretArgs): Promise<RealtimeTranslationClientSecretCreateResponse>;
   /**
    * Create a response. Async response (when created with background=true): status moves through in_progress, queued, ends in completed|failed|cancelled|incomplete. Wait with wait_for_open_ai_response_by_id.
    */
@@ -376,6 +368,14 @@ export interface OpenAi {
    */
   create_a_open_ai_video_extension(args: CreateAOpenAiVideoExtensionArgs): Promise<VideoResource>;
   /**
+   * Create a fine-tuning checkpoint permission. This enables organization owners to share fine-tuned models with other projects in their organization. Needs the admin key (OPENAI_ADMIN_KEY).
+   */
+  create_open_ai_fine_tuning_checkpoint_permission(args: CreateOpenAiFineTuningCheckpointPermissionArgs): Promise<ListFineTuningCheckpointPermissionResponse>;
+  /**
+   * Create a realtime translation client secret. Create a Realtime translation client secret with an associated translation session configuration.
+   */
+  create_realtime_translation_client_secret(args: CreateRealtimeTranslationClientSecretArgs): Promise<RealtimeTranslationClientSecretCreateResponse>;
+  /**
    * Delete an admin api key; this cannot be undone. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   delete_a_open_ai_admin_api_key_by_id(args: DeleteAOpenAiAdminApiKeyByIdArgs): Promise<{ id: string; object: 'organization.admin_api_key.deleted'; deleted: boolean; }>;
@@ -428,10 +428,6 @@ export interface OpenAi {
    * Delete a file; this cannot be undone. Delete a file and remove it from all vector stores.
    */
   delete_a_open_ai_file_by_id(args: DeleteAOpenAiFileByIdArgs): Promise<DeleteFileResponse>;
-  /**
-   * Delete a fine-tuning checkpoint permission; this cannot be undone. Organization owners can use this endpoint to delete a permission for a fine-tuned model checkpoint. Needs the admin key (OPENAI_ADMIN_KEY).
-   */
-  delete_a_open_ai_fine_tuning_checkpoint_permission_by_id(args: DeleteAOpenAiFineTuningCheckpointPermissionByIdArgs): Promise<DeleteFineTuningCheckpointPermissionResponse>;
   /**
    * Delete a group; this cannot be undone. Deletes a group from the organization. Needs the admin key (OPENAI_ADMIN_KEY).
    */
@@ -550,6 +546,18 @@ export interface OpenAi {
    */
   delete_a_open_ai_video_by_id(args: DeleteAOpenAiVideoByIdArgs): Promise<DeletedVideoResource>;
   /**
+   * Delete a fine-tuning checkpoint permission; this cannot be undone. Organization owners can use this endpoint to delete a permission for a fine-tuned model checkpoint. Needs the admin key (OPENAI_ADMIN_KEY).
+   */
+  delete_open_ai_fine_tuning_checkpoint_permission(args: DeleteOpenAiFineTuningCheckpointPermissionArgs): Promise<DeleteFineTuningCheckpointPermissionResponse>;
+  /**
+   * Fetch the project hosted tool permission. Needs the admin key (OPENAI_ADMIN_KEY).
+   */
+  get_open_ai_project_hosted_tool_permission_by_id(args: GetOpenAiProjectHostedToolPermissionByIdArgs): Promise<ProjectHostedToolPermissions>;
+  /**
+   * Fetch the project model permission. Needs the admin key (OPENAI_ADMIN_KEY).
+   */
+  get_open_ai_project_model_permission_by_id(args: GetOpenAiProjectModelPermissionByIdArgs): Promise<ProjectModelPermissions>;
+  /**
    * Fetch one admin api key by id (find ids with list_all_open_ai_admin_api_keys). Retrieve a single organization API key. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   get_single_open_ai_admin_api_key_by_id(args: GetSingleOpenAiAdminApiKeyByIdArgs): Promise<AdminApiKey>;
@@ -666,14 +674,6 @@ export interface OpenAi {
    * Fetch one project group role by id (find ids with list_all_open_ai_project_group_roles). Needs the admin key (OPENAI_ADMIN_KEY).
    */
   get_single_open_ai_project_group_role_by_id(args: GetSingleOpenAiProjectGroupRoleByIdArgs): Promise<AssignedRoleDetails>;
-  /**
-   * Fetch the project hosted tool permission. Needs the admin key (OPENAI_ADMIN_KEY).
-   */
-  get_single_open_ai_project_hosted_tool_permission_by_id(args: GetSingleOpenAiProjectHostedToolPermissionByIdArgs): Promise<ProjectHostedToolPermissions>;
-  /**
-   * Fetch the project model permission. Needs the admin key (OPENAI_ADMIN_KEY).
-   */
-  get_single_open_ai_project_model_permission_by_id(args: GetSingleOpenAiProjectModelPermissionByIdArgs): Promise<ProjectModelPermissions>;
   /**
    * Fetch one project role by id (find ids with list_all_open_ai_project_roles). Needs the admin key (OPENAI_ADMIN_KEY).
    */
@@ -883,10 +883,6 @@ export interface OpenAi {
    */
   list_all_open_ai_files(args?: ListAllOpenAiFilesArgs): Promise<ListPage<OpenAIFile>>;
   /**
-   * List fine-tuning checkpoint permissions; use it to find ids. Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint. Paged: while has_more, call again with after=next_cursor (limit sets page size). Needs the admin key (OPENAI_ADMIN_KEY).
-   */
-  list_all_open_ai_fine_tuning_checkpoint_permissions(args: ListAllOpenAiFineTuningCheckpointPermissionsArgs): Promise<ListPage<FineTuningCheckpointPermission>>;
-  /**
    * List fine-tuning job checkpoints; use it to find ids. Paged: while has_more, call again with after=next_cursor (limit sets page size).
    */
   list_all_open_ai_fine_tuning_job_checkpoints(args: ListAllOpenAiFineTuningJobCheckpointsArgs): Promise<ListPage<FineTuningJobCheckpoint>>;
@@ -1043,6 +1039,10 @@ export interface OpenAi {
    * Usage details for the organization's web search calls per time bucket, not a list of web search calls. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_web_search_calls(args: ListAllOpenAiWebSearchCallsArgs): Promise<UsagePage<UsageWebSearchCallsResult>>;
+  /**
+   * List fine-tuning checkpoint permissions; use it to find ids. Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint. Paged: while has_more, call again with after=next_cursor (limit sets page size). Needs the admin key (OPENAI_ADMIN_KEY).
+   */
+  list_open_ai_fine_tuning_checkpoint_permissions(args: ListOpenAiFineTuningCheckpointPermissionsArgs): Promise<ListPage<FineTuningCheckpointPermission>>;
   /**
    * Cancel a batch. Async batch: status moves through validating, in_progress, finalizing, cancelling, ends in completed|failed|expired|cancelled. Wait with wait_for_open_ai_batch_by_id.
    */
@@ -1206,10 +1206,6 @@ export interface OpenAi {
    */
   update_a_open_ai_project_data_retention_by_id(args: UpdateAOpenAiProjectDataRetentionByIdArgs): Promise<ProjectDataRetention>;
   /**
-   * Update the project hosted tool permission. Needs the admin key (OPENAI_ADMIN_KEY).
-   */
-  update_a_open_ai_project_hosted_tool_permission_by_id(args: UpdateAOpenAiProjectHostedToolPermissionByIdArgs): Promise<ProjectHostedToolPermissions>;
-  /**
    * Update the project model permission. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   update_a_open_ai_project_model_permission_by_id(args: UpdateAOpenAiProjectModelPermissionByIdArgs): Promise<ProjectModelPermissions>;
@@ -1277,6 +1273,10 @@ export interface OpenAi {
    * Update a vector store file.
    */
   update_a_open_ai_vector_store_file_by_id(args: UpdateAOpenAiVectorStoreFileByIdArgs): Promise<VectorStoreFileObject>;
+  /**
+   * Update the project hosted tool permission. Needs the admin key (OPENAI_ADMIN_KEY).
+   */
+  update_open_ai_project_hosted_tool_permission(args: UpdateOpenAiProjectHostedToolPermissionArgs): Promise<ProjectHostedToolPermissions>;
   /**
    * Polls until a batch ends (completed|failed|expired|cancelled); returns {done, status, result}. After timeout_seconds done is false: call again.
    */
@@ -1777,14 +1777,6 @@ export type CreateAOpenAiFileArgs = {
   skip_validation?: boolean;
 };
 
-/** Arguments of `openai.create_a_open_ai_fine_tuning_checkpoint_permission`. */
-export type CreateAOpenAiFineTuningCheckpointPermissionArgs = {
-  /** The ID of the fine-tuned model checkpoint to create a permission for. */
-  fine_tuned_model_checkpoint: string;
-  /** The project identifiers to grant access to. */
-  project_ids: Array<string>;
-};
-
 /** Arguments of `openai.create_a_open_ai_fine_tuning_job`. */
 export type CreateAOpenAiFineTuningJobArgs = {
   /** The name of the model to fine-tune. */
@@ -2161,20 +2153,6 @@ export type CreateAOpenAiRealtimeTranscriptionSessionArgs = {
   include?: Array<'item.input_audio_transcription.logprobs'>;
 };
 
-/** Arguments of `openai.create_a_open_ai_realtime_translation_client_secret`. */
-export type CreateAOpenAiRealtimeTranslationClientSecretArgs = {
-  /** Configuration for the client secret expiration. */
-  expires_after?: {
-    anchor?: 'created_at';
-    seconds?: number;
-  };
-  /** Realtime translation session configuration. */
-  session: {
-    model: string;
-    audio?: Record<string, unknown>;
-  };
-};
-
 /** Arguments of `openai.create_a_open_ai_response`. */
 export type CreateAOpenAiResponseArgs = {
   /** Set of 16 key-value pairs that can be attached to an object. */
@@ -2267,7 +2245,7 @@ export type CreateAOpenAiResponseArgs = {
 /** Arguments of `openai.create_a_open_ai_response_beta`. */
 export type CreateAOpenAiResponseBetaArgs = {
   /** Optional beta features to enable for this request. */
-  "openai-beta"?: Array<'responses_multi_agent=v1'>;
+  openai_beta?: Array<'responses_multi_agent=v1'>;
   /** Set of 16 key-value pairs that can be attached to an object. */
   metadata?: Record<string, unknown>;
   /** An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token… */
@@ -2695,6 +2673,28 @@ export type CreateAOpenAiVideoExtensionArgs = {
   seconds: '4' | '8' | '12';
 };
 
+/** Arguments of `openai.create_open_ai_fine_tuning_checkpoint_permission`. */
+export type CreateOpenAiFineTuningCheckpointPermissionArgs = {
+  /** The ID of the fine-tuned model checkpoint to create a permission for. */
+  fine_tuned_model_checkpoint: string;
+  /** The project identifiers to grant access to. */
+  project_ids: Array<string>;
+};
+
+/** Arguments of `openai.create_realtime_translation_client_secret`. */
+export type CreateRealtimeTranslationClientSecretArgs = {
+  /** Configuration for the client secret expiration. */
+  expires_after?: {
+    anchor?: 'created_at';
+    seconds?: number;
+  };
+  /** Realtime translation session configuration. */
+  session: {
+    model: string;
+    audio?: Record<string, unknown>;
+  };
+};
+
 /** Arguments of `openai.delete_a_open_ai_admin_api_key_by_id`. */
 export type DeleteAOpenAiAdminApiKeyByIdArgs = {
   /** The ID of the API key to be deleted. */
@@ -2775,14 +2775,6 @@ export type DeleteAOpenAiEvalRunByIdArgs = {
 export type DeleteAOpenAiFileByIdArgs = {
   /** The ID of the file to use for this request. */
   file_id: string;
-};
-
-/** Arguments of `openai.delete_a_open_ai_fine_tuning_checkpoint_permission_by_id`. */
-export type DeleteAOpenAiFineTuningCheckpointPermissionByIdArgs = {
-  /** The ID of the fine-tuned model checkpoint to delete a permission for. */
-  fine_tuned_model_checkpoint: string;
-  /** The ID of the fine-tuned model checkpoint permission to delete. */
-  permission_id: string;
 };
 
 /** Arguments of `openai.delete_a_open_ai_group_by_id`. */
@@ -2910,7 +2902,7 @@ export type DeleteAOpenAiResponseByIdBetaArgs = {
   /** The ID of the response to delete. */
   response_id: string;
   /** Optional beta features to enable for this request. */
-  "openai-beta"?: Array<'responses_multi_agent=v1'>;
+  openai_beta?: Array<'responses_multi_agent=v1'>;
 };
 
 /** Arguments of `openai.delete_a_open_ai_role_by_id`. */
@@ -2988,6 +2980,26 @@ export type DeleteAOpenAiVectorStoreFileByIdArgs = {
 export type DeleteAOpenAiVideoByIdArgs = {
   /** The identifier of the video to delete. */
   video_id: string;
+};
+
+/** Arguments of `openai.delete_open_ai_fine_tuning_checkpoint_permission`. */
+export type DeleteOpenAiFineTuningCheckpointPermissionArgs = {
+  /** The ID of the fine-tuned model checkpoint to delete a permission for. */
+  fine_tuned_model_checkpoint: string;
+  /** The ID of the fine-tuned model checkpoint permission to delete. */
+  permission_id: string;
+};
+
+/** Arguments of `openai.get_open_ai_project_hosted_tool_permission_by_id`. */
+export type GetOpenAiProjectHostedToolPermissionByIdArgs = {
+  /** The ID of the project. */
+  project_id: string;
+};
+
+/** Arguments of `openai.get_open_ai_project_model_permission_by_id`. */
+export type GetOpenAiProjectModelPermissionByIdArgs = {
+  /** The ID of the project. */
+  project_id: string;
 };
 
 /** Arguments of `openai.get_single_open_ai_admin_api_key_by_id`. */
@@ -3194,18 +3206,6 @@ export type GetSingleOpenAiProjectGroupRoleByIdArgs = {
   role_id: string;
 };
 
-/** Arguments of `openai.get_single_open_ai_project_hosted_tool_permission_by_id`. */
-export type GetSingleOpenAiProjectHostedToolPermissionByIdArgs = {
-  /** The ID of the project. */
-  project_id: string;
-};
-
-/** Arguments of `openai.get_single_open_ai_project_model_permission_by_id`. */
-export type GetSingleOpenAiProjectModelPermissionByIdArgs = {
-  /** The ID of the project. */
-  project_id: string;
-};
-
 /** Arguments of `openai.get_single_open_ai_project_role_by_id`. */
 export type GetSingleOpenAiProjectRoleByIdArgs = {
   /** The ID of the project. */
@@ -3285,7 +3285,7 @@ export type GetSingleOpenAiResponseByIdBetaArgs = {
     | 'reasoning.encrypted_content'
     | 'message.output_text.logprobs'>;
   /** Optional beta features to enable for this request. */
-  "openai-beta"?: Array<'responses_multi_agent=v1'>;
+  openai_beta?: Array<'responses_multi_agent=v1'>;
 };
 
 /** Arguments of `openai.get_single_open_ai_role_by_id`. */
@@ -3811,20 +3811,6 @@ export type ListAllOpenAiFilesArgs = {
   after?: string;
 };
 
-/** Arguments of `openai.list_all_open_ai_fine_tuning_checkpoint_permissions`. */
-export type ListAllOpenAiFineTuningCheckpointPermissionsArgs = {
-  /** The ID of the fine-tuned model checkpoint to get permissions for. */
-  fine_tuned_model_checkpoint: string;
-  /** The ID of the project to get permissions for. */
-  project_id?: string;
-  /** Identifier for the last permission ID from the previous pagination request. */
-  after?: string;
-  /** Number of permissions to retrieve. */
-  limit?: number;
-  /** The order in which to retrieve permissions. */
-  order?: 'ascending' | 'descending';
-};
-
 /** Arguments of `openai.list_all_open_ai_fine_tuning_job_checkpoints`. */
 export type ListAllOpenAiFineTuningJobCheckpointsArgs = {
   /** The ID of the fine-tuning job to get checkpoints for. */
@@ -4127,7 +4113,7 @@ export type ListAllOpenAiResponseInputItemsBetaArgs = {
     | 'reasoning.encrypted_content'
     | 'message.output_text.logprobs'>;
   /** Optional beta features to enable for this request. */
-  "openai-beta"?: Array<'responses_multi_agent=v1'>;
+  openai_beta?: Array<'responses_multi_agent=v1'>;
 };
 
 /** Arguments of `openai.list_all_open_ai_roles`. */
@@ -4352,6 +4338,20 @@ export type ListAllOpenAiWebSearchCallsArgs = {
   page?: string;
 };
 
+/** Arguments of `openai.list_open_ai_fine_tuning_checkpoint_permissions`. */
+export type ListOpenAiFineTuningCheckpointPermissionsArgs = {
+  /** The ID of the fine-tuned model checkpoint to get permissions for. */
+  fine_tuned_model_checkpoint: string;
+  /** The ID of the project to get permissions for. */
+  project_id?: string;
+  /** Identifier for the last permission ID from the previous pagination request. */
+  after?: string;
+  /** Number of permissions to retrieve. */
+  limit?: number;
+  /** The order in which to retrieve permissions. */
+  order?: 'ascending' | 'descending';
+};
+
 /** Arguments of `openai.open_ai_batches_cancel`. */
 export type OpenAiBatchesCancelArgs = {
   /** The ID of the batch to cancel. */
@@ -4512,7 +4512,7 @@ export type OpenAiResponsesCancelBetaArgs = {
   /** The ID of the response to cancel. */
   response_id: string;
   /** Optional beta features to enable for this request. */
-  "openai-beta"?: Array<'responses_multi_agent=v1'>;
+  openai_beta?: Array<'responses_multi_agent=v1'>;
 };
 
 /** Arguments of `openai.open_ai_responses_compact`. */
@@ -4539,7 +4539,7 @@ export type OpenAiResponsesCompactArgs = {
 /** Arguments of `openai.open_ai_responses_compact_beta`. */
 export type OpenAiResponsesCompactBetaArgs = {
   /** Optional beta features to enable for this request. */
-  "openai-beta"?: Array<'responses_multi_agent=v1'>;
+  openai_beta?: Array<'responses_multi_agent=v1'>;
   /** Model ID used to generate the response, like `gpt-5` or `o3`. */
   model: string;
   /** A text input to the model, equivalent to a text input with the `user` role. */
@@ -4599,7 +4599,7 @@ export type OpenAiResponsesCountInputTokensArgs = {
 /** Arguments of `openai.open_ai_responses_count_input_tokens_beta`. */
 export type OpenAiResponsesCountInputTokensBetaArgs = {
   /** Optional beta features to enable for this request. */
-  "openai-beta"?: Array<'responses_multi_agent=v1'>;
+  openai_beta?: Array<'responses_multi_agent=v1'>;
   /** Model ID used to generate the response, like `gpt-4o` or `o3`. */
   model?: string;
   /** A text input to the model, equivalent to a text input with the `user` role. */
@@ -4824,32 +4824,6 @@ export type UpdateAOpenAiProjectDataRetentionByIdArgs = {
     | 'enhanced_modified_abuse_monitoring';
 };
 
-/** Arguments of `openai.update_a_open_ai_project_hosted_tool_permission_by_id`. */
-export type UpdateAOpenAiProjectHostedToolPermissionByIdArgs = {
-  /** The ID of the project. */
-  project_id: string;
-  /** The file search permission update. */
-  file_search?: {
-    enabled: boolean;
-  };
-  /** The web search permission update. */
-  web_search?: {
-    enabled: boolean;
-  };
-  /** The image generation permission update. */
-  image_generation?: {
-    enabled: boolean;
-  };
-  /** The MCP permission update. */
-  mcp?: {
-    enabled: boolean;
-  };
-  /** The code interpreter permission update. */
-  code_interpreter?: {
-    enabled: boolean;
-  };
-};
-
 /** Arguments of `openai.update_a_open_ai_project_model_permission_by_id`. */
 export type UpdateAOpenAiProjectModelPermissionByIdArgs = {
   /** The ID of the project. */
@@ -5062,6 +5036,32 @@ export type UpdateAOpenAiVectorStoreFileByIdArgs = {
   file_id: string;
   /** Set of 16 key-value pairs that can be attached to an object. */
   attributes: Record<string, unknown>;
+};
+
+/** Arguments of `openai.update_open_ai_project_hosted_tool_permission`. */
+export type UpdateOpenAiProjectHostedToolPermissionArgs = {
+  /** The ID of the project. */
+  project_id: string;
+  /** The file search permission update. */
+  file_search?: {
+    enabled: boolean;
+  };
+  /** The web search permission update. */
+  web_search?: {
+    enabled: boolean;
+  };
+  /** The image generation permission update. */
+  image_generation?: {
+    enabled: boolean;
+  };
+  /** The MCP permission update. */
+  mcp?: {
+    enabled: boolean;
+  };
+  /** The code interpreter permission update. */
+  code_interpreter?: {
+    enabled: boolean;
+  };
 };
 
 /** Arguments of `openai.wait_for_open_ai_batch_by_id`. */

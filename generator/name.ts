@@ -4,12 +4,14 @@
 //   delete -> delete_a_open_ai_<singular>_by_id  custom -> open_ai_<plural>_<method>
 import { createHash } from 'node:crypto';
 import pluralize from 'pluralize';
-import type { Method } from '../runtime/types.js';
+import { TOOL_NAME_BUDGET, type Method } from '../runtime/types.js';
 import { SpecError } from './errors.js';
 import type { OperationModel } from './model.js';
 import { segmentsOf } from './classify.js';
 
 export const NAME_RE = /^[a-z0-9_]{1,64}$/;
+/** Longest tool name: `mcp__` + a server name of up to 9 characters + `__` + 48 = 64 (see runtime/types.ts). */
+export const NAME_BUDGET = TOOL_NAME_BUDGET;
 const INTEGRATION = 'open_ai';
 
 const snake = (s: string) =>
@@ -95,11 +97,43 @@ export function toolName(method: Method, res: ResourceName, path: string, suffix
   return [name, ...suffix].join('_');
 }
 
-/** Names longer than providers accept are cut and made unique with a short hash of the full name. */
-export function fitLength(name: string): string {
-  if (name.length <= 64) return name;
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  return `${name.slice(0, 55).replace(/_+$/, '')}_${hash}`;
+/**
+ * The shortening rule, applied to a name over NAME_BUDGET only, one step at a time until it fits (each step keeps
+ * the ones before it). Every step reads the name alone, so a name changes only when its own long form does: a
+ * name within the budget is never touched, and a spec update cannot rename a tool whose operation did not change.
+ *  1. the verb loses its filler word: `list_all_` → `list_`, `get_single_` → `get_`, `create_a_`, `update_a_`,
+ *     `delete_a_` → `create_`, `update_`, `delete_`;
+ *  2. `_by_id` goes (the id argument stays);
+ *  3. the integration word `open_ai_` goes (the host's server prefix already says OpenAI);
+ *  4. the name is cut at a word boundary and ends in `_` + the first 8 hex digits of the sha256 of the long name.
+ */
+export const SHORTENING_STEPS: ReadonlyArray<(name: string) => string> = [
+  (n) => n.replace(/^(list)_all_|^(get)_single_|^(create|update|delete)_a_/, '$1$2$3_'),
+  (n) => n.replace(/_by_id(?=_|$)/, ''),
+  (n) => n.replace(/(^|_)open_ai_/, '$1'),
+];
+
+/**
+ * Step 4: `head` (the name after steps 1-3) cut at a word boundary, plus a hash of the long name that keeps apart two
+ * names with the same head; always within `budget`.
+ */
+export function hashedName(longName: string, head = longName, budget = NAME_BUDGET): string {
+  const hash = createHash('sha256').update(longName).digest('hex').slice(0, 8);
+  const room = budget - hash.length - 1;
+  const cut = head.slice(0, room + 1);
+  const word = cut.lastIndexOf('_');
+  const kept = (word > room / 2 ? cut.slice(0, word) : cut.slice(0, room)).replace(/_+$/, '');
+  return `${kept}_${hash}`;
+}
+
+/** A name within the budget, by SHORTENING_STEPS; a name already within it comes back unchanged. */
+export function fitName(longName: string, budget = NAME_BUDGET): string {
+  let name = longName;
+  for (const step of SHORTENING_STEPS) {
+    if (name.length <= budget) return name;
+    name = step(name);
+  }
+  return name.length <= budget ? name : hashedName(longName, name, budget);
 }
 
 export interface NamingInput {
@@ -159,12 +193,21 @@ export function nameAll(inputs: NamingInput[], namespaces: string[]): { names: s
       resolution: renamed.length ? `kept namespace segments: ${renamed.join(', ')}` : 'unresolved',
     });
   }
-  const final = names.map(fitLength);
+  // An override is a decision someone wrote down: it is checked against the budget, never shortened.
+  const shortened = names.map((n, idx) => (inputs[idx]!.override ? n : fitName(n)));
+  // A shortened name that lands on another tool's name takes the hashed form of its own long name (the unshortened
+  // one keeps its name), so the outcome does not depend on the order of the operations.
+  const count = new Map<string, number>();
+  for (const n of shortened) count.set(n, (count.get(n) ?? 0) + 1);
+  const final = shortened.map((n, idx) =>
+    n !== names[idx] && (count.get(n) ?? 0) > 1 ? hashedName(names[idx]!, n) : n,
+  );
   const seen = new Map<string, string>();
   final.forEach((n, idx) => {
     const opId = inputs[idx]!.op.operationId;
     if (!NAME_RE.test(n))
       throw new SpecError(`${inputs[idx]!.op.pointer}: tool name "${n}" does not match ${NAME_RE}`, 'SPEC_NAME');
+    checkBudget(n, `operations.${opId}.name in specs/overrides.yaml`);
     const other = seen.get(n);
     if (other) {
       throw new SpecError(
@@ -176,4 +219,15 @@ export function nameAll(inputs: NamingInput[], namespaces: string[]): { names: s
     seen.set(n, opId);
   });
   return { names: final, clashes };
+}
+
+/** The generate-time check: every tool name (wait tools and overrides included) within NAME_BUDGET. */
+export function checkBudget(name: string, where: string): void {
+  if (name.length > NAME_BUDGET) {
+    throw new SpecError(
+      `tool name "${name}" is ${name.length} characters, over the budget of ${NAME_BUDGET} ` +
+        `(mcp__<server>__<tool> must fit 64); shorten it in ${where}`,
+      'SPEC_NAME',
+    );
+  }
 }

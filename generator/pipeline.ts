@@ -17,7 +17,7 @@ import { describeTool, toolTitle } from './description.js';
 import { SpecDocument, type OpenApiDocument } from './document.js';
 import { linkTools, type ToolLinks } from './links.js';
 import { buildOperations } from './model.js';
-import { nameAll, resourceOf, singular, type NameClash } from './name.js';
+import { checkBudget, nameAll, resourceOf, singular, type NameClash } from './name.js';
 import { componentDefs, resolveRecursiveRefs, validationBundle } from './normalize.js';
 import { loadOverrides, type Overrides } from './overrides.js';
 import { contentHash } from './canonical.js';
@@ -84,6 +84,9 @@ export async function buildCatalog(source: OpenApiDocument, opts: BuildOptions):
     ({ tools, validation, warnings: waitWarnings } = buildTools(spec, planned, ov, depth, defs));
     if (i === depths.length - 1 || withinBudget(tools, opts.tokenTarget ?? TOKEN_TARGET)) break;
   }
+  // Operation names were checked when they were made; this also covers the wait tools.
+  for (const t of tools)
+    checkBudget(t.name, t.wait ? 'the wait tool naming (generator/wait.ts)' : 'specs/overrides.yaml');
 
   const info = spec.doc.info as { title?: unknown; version?: unknown } | undefined;
   const catalogSpec: Catalog['spec'] = {

@@ -274,11 +274,33 @@ function fullProperty(schemas: Schema[], openapi30: boolean): JsonSchema {
   return unique.length === 1 && unique[0] ? unique[0] : { anyOf: unique };
 }
 
-const sanitizeArg = (name: string) =>
+/** What every host takes as an argument name (Gemini's function declarations refuse `-` and `.`). */
+export const ARG_NAME_RE = /^[A-Za-z0-9_]{1,64}$/;
+
+/**
+ * The argument name for a spec name: `include[]` → `include`, `OpenAI-Beta` → `OpenAI_Beta`. The binding keeps the
+ * spec's name, which is what goes on the wire.
+ */
+export const sanitizeArg = (name: string) =>
   name
     .replace(/\[\]$/, '')
-    .replace(/[^A-Za-z0-9_.-]+/g, '_')
-    .replace(/^_+|_+$/g, '') || 'param';
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 64) || 'param';
+
+/**
+ * `arg`, or `<prefix>_arg` when that is taken, or that with a number: never over 64 characters, never a name given
+ * before (two spec names can sanitize to one argument name).
+ */
+function freeArgName(arg: string, prefix: string, taken: Set<string>): string {
+  if (!taken.has(arg)) return arg;
+  const base = `${prefix}_${arg}`.slice(0, 64);
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const candidate = `${base.slice(0, 64 - String(i).length - 1)}_${i}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
 
 const LOCATION_ORDER = { path: 0, query: 1, header: 2 } as const;
 
@@ -308,8 +330,7 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
     .filter((p) => !streamingOnly(p, opts.streamQueryParams))
     .sort((a, b) => LOCATION_ORDER[a.in] - LOCATION_ORDER[b.in]);
   for (const p of sorted) {
-    let arg = sanitizeArg(p.name);
-    if (taken.has(arg)) arg = `${p.in}_${arg}`;
+    const arg = freeArgName(sanitizeArg(p.name), p.in, taken);
     taken.add(arg);
     const compact = compactProperty(spec, p.schema, opts);
     const d = oneLine(p.description);
@@ -354,8 +375,7 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
           if (name === 'stream') streamField = name;
           continue;
         }
-        let arg = sanitizeArg(name);
-        if (taken.has(arg)) arg = `body_${arg}`;
+        const arg = freeArgName(sanitizeArg(name), 'body', taken);
         taken.add(arg);
         fields.set(arg, name);
         const union = unionOf(schemas);

@@ -3,6 +3,7 @@
 // `wait_for_…` tool that polls that endpoint until the state is final. The tool is pure data: the get tool's
 // binding plus the states; the runtime's wait executor does the polling.
 import type { HttpBinding, JsonSchema, ToolDef, WaitBinding } from '../runtime/types.js';
+import { fitName } from './name.js';
 import type { AsyncHint } from './overrides.js';
 
 /** Bounds of the two arguments every wait tool adds; the runtime reads them back from the schema. */
@@ -15,11 +16,14 @@ export interface WaitTarget {
   statuses: string[];
 }
 
-/** `get_single_open_ai_fine_tuning_job_by_id` → `wait_for_open_ai_fine_tuning_job_by_id`. */
+/** `get_single_open_ai_fine_tuning_job_by_id` → `wait_for_open_ai_fine_tuning_job_by_id`, within the name budget. */
 export function waitToolName(pollTool: string): string {
-  if (pollTool.startsWith('get_single_')) return `wait_for_${pollTool.slice('get_single_'.length)}`;
-  if (pollTool.startsWith('get_')) return `wait_for_${pollTool.slice('get_'.length)}`;
-  return `wait_for_${pollTool}`;
+  const rest = pollTool.startsWith('get_single_')
+    ? pollTool.slice('get_single_'.length)
+    : pollTool.startsWith('get_')
+      ? pollTool.slice('get_'.length)
+      : pollTool;
+  return fitName(`wait_for_${rest}`);
 }
 
 const a = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);

@@ -4,6 +4,15 @@
 
 export type JsonSchema = { [key: string]: unknown };
 
+/**
+ * Longest tool name the generator makes. Hosts put a prefix in front (Claude Code: `mcp__<server>__<tool>`), and
+ * Anthropic's and OpenAI's APIs take 64 characters at most (Gemini CLI cuts past 64), so 48 leaves room for a
+ * server name of MAX_CLIENT_SERVER_NAME characters.
+ */
+export const TOOL_NAME_BUDGET = 48;
+/** The longest server name a client should give this server: `mcp__` + name + `__` + tool ≤ 64. */
+export const MAX_CLIENT_SERVER_NAME = 64 - 'mcp__'.length - '__'.length - TOOL_NAME_BUDGET;
+
 /** CRUD methods have fixed names; anything else is a custom verb such as `cancel` or `archive`. */
 export type CrudMethod = 'list' | 'get' | 'create' | 'update' | 'delete';
 export type Method = CrudMethod | (string & {});
@@ -63,7 +72,7 @@ export interface HttpBinding {
   params: ParamBinding[];
   body?: BodyBinding;
   auth: AuthKind;
-  /** Body field that switches on SSE streaming; the runtime always sends `false` when the field is a boolean. */
+  /** Body field that switches on SSE streaming: never advertised, never added to a request, refused in a wrapped body. */
   streamField?: string;
   /** What a success response carries: JSON, bytes (audio, images, zip, video), text (JSONL) or nothing. */
   response: 'json' | 'binary' | 'text' | 'empty';

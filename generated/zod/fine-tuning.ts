@@ -2,14 +2,6 @@
 // Zod input schemas for the `fine-tuning` tools, converted from the JSON Schemas in catalog.json by json-schema-to-zod.
 import { z } from 'zod';
 
-/** `create_a_open_ai_fine_tuning_checkpoint_permission`: POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions */
-export const createAOpenAiFineTuningCheckpointPermission = z.object({
-  fine_tuned_model_checkpoint: z
-    .string()
-    .describe('The ID of the fine-tuned model checkpoint to create a permission for.'),
-  project_ids: z.array(z.string()).describe('The project identifiers to grant access to.'),
-});
-
 /** `create_a_open_ai_fine_tuning_job`: POST /fine_tuning/jobs */
 export const createAOpenAiFineTuningJob = z.object({
   model: z.string().describe('The name of the model to fine-tune.'),
@@ -47,8 +39,16 @@ export const createAOpenAiFineTuningJob = z.object({
     .optional(),
 });
 
-/** `delete_a_open_ai_fine_tuning_checkpoint_permission_by_id`: DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id} */
-export const deleteAOpenAiFineTuningCheckpointPermissionById = z.object({
+/** `create_open_ai_fine_tuning_checkpoint_permission`: POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions */
+export const createOpenAiFineTuningCheckpointPermission = z.object({
+  fine_tuned_model_checkpoint: z
+    .string()
+    .describe('The ID of the fine-tuned model checkpoint to create a permission for.'),
+  project_ids: z.array(z.string()).describe('The project identifiers to grant access to.'),
+});
+
+/** `delete_open_ai_fine_tuning_checkpoint_permission`: DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id} */
+export const deleteOpenAiFineTuningCheckpointPermission = z.object({
   fine_tuned_model_checkpoint: z
     .string()
     .describe('The ID of the fine-tuned model checkpoint to delete a permission for.'),
@@ -58,18 +58,6 @@ export const deleteAOpenAiFineTuningCheckpointPermissionById = z.object({
 /** `get_single_open_ai_fine_tuning_job_by_id`: GET /fine_tuning/jobs/{fine_tuning_job_id} */
 export const getSingleOpenAiFineTuningJobById = z.object({
   fine_tuning_job_id: z.string().describe('The ID of the fine-tuning job.'),
-});
-
-/** `list_all_open_ai_fine_tuning_checkpoint_permissions`: GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions */
-export const listAllOpenAiFineTuningCheckpointPermissions = z.object({
-  fine_tuned_model_checkpoint: z.string().describe('The ID of the fine-tuned model checkpoint to get permissions for.'),
-  project_id: z.string().describe('The ID of the project to get permissions for.').optional(),
-  after: z.string().describe('Identifier for the last permission ID from the previous pagination request.').optional(),
-  limit: z.number().int().describe('Number of permissions to retrieve.').default(10),
-  order: z
-    .enum(['ascending', 'descending'])
-    .describe('The order in which to retrieve permissions.')
-    .default('descending'),
 });
 
 /** `list_all_open_ai_fine_tuning_job_checkpoints`: GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints */
@@ -91,6 +79,18 @@ export const listAllOpenAiFineTuningJobs = z.object({
   after: z.string().describe('Identifier for the last job from the previous pagination request.').optional(),
   limit: z.number().int().describe('Number of fine-tuning jobs to retrieve.').default(20),
   metadata: z.record(z.string(), z.any()).describe('Optional metadata filter.').optional(),
+});
+
+/** `list_open_ai_fine_tuning_checkpoint_permissions`: GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions */
+export const listOpenAiFineTuningCheckpointPermissions = z.object({
+  fine_tuned_model_checkpoint: z.string().describe('The ID of the fine-tuned model checkpoint to get permissions for.'),
+  project_id: z.string().describe('The ID of the project to get permissions for.').optional(),
+  after: z.string().describe('Identifier for the last permission ID from the previous pagination request.').optional(),
+  limit: z.number().int().describe('Number of permissions to retrieve.').default(10),
+  order: z
+    .enum(['ascending', 'descending'])
+    .describe('The order in which to retrieve permissions.')
+    .default('descending'),
 });
 
 /** `open_ai_fine_tuning_graders_run`: POST /fine_tuning/alpha/graders/run */

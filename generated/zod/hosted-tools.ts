@@ -2,13 +2,13 @@
 // Zod input schemas for the `hosted-tools` tools, converted from the JSON Schemas in catalog.json by json-schema-to-zod.
 import { z } from 'zod';
 
-/** `get_single_open_ai_project_hosted_tool_permission_by_id`: GET /organization/projects/{project_id}/hosted_tool_permissions */
-export const getSingleOpenAiProjectHostedToolPermissionById = z.object({
+/** `get_open_ai_project_hosted_tool_permission_by_id`: GET /organization/projects/{project_id}/hosted_tool_permissions */
+export const getOpenAiProjectHostedToolPermissionById = z.object({
   project_id: z.string().describe('The ID of the project.'),
 });
 
-/** `update_a_open_ai_project_hosted_tool_permission_by_id`: POST /organization/projects/{project_id}/hosted_tool_permissions */
-export const updateAOpenAiProjectHostedToolPermissionById = z.object({
+/** `update_open_ai_project_hosted_tool_permission`: POST /organization/projects/{project_id}/hosted_tool_permissions */
+export const updateOpenAiProjectHostedToolPermission = z.object({
   project_id: z.string().describe('The ID of the project.'),
   file_search: z.object({ enabled: z.boolean() }).describe('The file search permission update.').optional(),
   web_search: z.object({ enabled: z.boolean() }).describe('The web search permission update.').optional(),

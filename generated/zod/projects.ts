@@ -79,14 +79,14 @@ export const deleteAOpenAiProjectUserById = z.object({
   user_id: z.string().describe('The ID of the user.'),
 });
 
+/** `get_open_ai_project_model_permission_by_id`: GET /organization/projects/{project_id}/model_permissions */
+export const getOpenAiProjectModelPermissionById = deleteAOpenAiProjectModelPermissionById;
+
 /** `get_single_open_ai_project_api_key_by_id`: GET /organization/projects/{project_id}/api_keys/{api_key_id} */
 export const getSingleOpenAiProjectApiKeyById = deleteAOpenAiProjectApiKeyById;
 
 /** `get_single_open_ai_project_by_id`: GET /organization/projects/{project_id} */
 export const getSingleOpenAiProjectById = deleteAOpenAiProjectModelPermissionById;
-
-/** `get_single_open_ai_project_model_permission_by_id`: GET /organization/projects/{project_id}/model_permissions */
-export const getSingleOpenAiProjectModelPermissionById = deleteAOpenAiProjectModelPermissionById;
 
 /** `get_single_open_ai_project_service_account_by_id`: GET /organization/projects/{project_id}/service_accounts/{service_account_id} */
 export const getSingleOpenAiProjectServiceAccountById = deleteAOpenAiProjectServiceAccountById;

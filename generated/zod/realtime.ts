@@ -103,8 +103,8 @@ export const createAOpenAiRealtimeTranscriptionSession = z.object({
     .optional(),
 });
 
-/** `create_a_open_ai_realtime_translation_client_secret`: POST /realtime/translations/client_secrets */
-export const createAOpenAiRealtimeTranslationClientSecret = z.object({
+/** `create_realtime_translation_client_secret`: POST /realtime/translations/client_secrets */
+export const createRealtimeTranslationClientSecret = z.object({
   expires_after: z
     .object({ anchor: z.literal('created_at').default('created_at'), seconds: z.number().int().default(600) })
     .describe('Configuration for the client secret expiration.')

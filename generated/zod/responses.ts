@@ -132,7 +132,7 @@ export const createAOpenAiResponse = z.object({
 
 /** `create_a_open_ai_response_beta`: POST /responses */
 export const createAOpenAiResponseBeta = z.object({
-  'openai-beta': z
+  openai_beta: z
     .array(z.literal('responses_multi_agent=v1'))
     .describe('Optional beta features to enable for this request.')
     .optional(),
@@ -274,7 +274,7 @@ export const deleteAOpenAiResponseById = z.object({
 /** `delete_a_open_ai_response_by_id_beta`: DELETE /responses/{response_id} */
 export const deleteAOpenAiResponseByIdBeta = z.object({
   response_id: z.string().describe('The ID of the response to delete.'),
-  'openai-beta': z
+  openai_beta: z
     .array(z.literal('responses_multi_agent=v1'))
     .describe('Optional beta features to enable for this request.')
     .optional(),
@@ -318,7 +318,7 @@ export const getSingleOpenAiResponseByIdBeta = z.object({
     )
     .describe('Additional fields to include in the response.')
     .optional(),
-  'openai-beta': z
+  openai_beta: z
     .array(z.literal('responses_multi_agent=v1'))
     .describe('Optional beta features to enable for this request.')
     .optional(),
@@ -368,7 +368,7 @@ export const listAllOpenAiResponseInputItemsBeta = z.object({
     )
     .describe('Additional fields to include in the response.')
     .optional(),
-  'openai-beta': z
+  openai_beta: z
     .array(z.literal('responses_multi_agent=v1'))
     .describe('Optional beta features to enable for this request.')
     .optional(),
@@ -382,7 +382,7 @@ export const openAiResponsesCancel = z.object({
 /** `open_ai_responses_cancel_beta`: POST /responses/{response_id}/cancel */
 export const openAiResponsesCancelBeta = z.object({
   response_id: z.string().describe('The ID of the response to cancel.'),
-  'openai-beta': z
+  openai_beta: z
     .array(z.literal('responses_multi_agent=v1'))
     .describe('Optional beta features to enable for this request.')
     .optional(),
@@ -408,7 +408,7 @@ export const openAiResponsesCompact = z.object({
 
 /** `open_ai_responses_compact_beta`: POST /responses/compact */
 export const openAiResponsesCompactBeta = z.object({
-  'openai-beta': z
+  openai_beta: z
     .array(z.literal('responses_multi_agent=v1'))
     .describe('Optional beta features to enable for this request.')
     .optional(),
@@ -476,7 +476,7 @@ export const openAiResponsesCountInputTokens = z.object({
 
 /** `open_ai_responses_count_input_tokens_beta`: POST /responses/input_tokens */
 export const openAiResponsesCountInputTokensBeta = z.object({
-  'openai-beta': z
+  openai_beta: z
     .array(z.literal('responses_multi_agent=v1'))
     .describe('Optional beta features to enable for this request.')
     .optional(),

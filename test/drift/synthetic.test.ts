@@ -166,3 +166,56 @@ describe('edits of the real spec', () => {
     expect(find(r, 'tool-added', 'createModel')).toMatchObject({ breaking: false });
   });
 });
+
+describe('names shortened to the budget of 48', () => {
+  const PERMISSIONS = '/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions';
+  const LONG = [PERMISSIONS, `${PERMISSIONS}/{permission_id}`, '/models', '/files'];
+  const names = (c: Catalog) => c.tools.map((t) => t.name).sort();
+
+  it('stay put when the rest of the spec changes; when their own path changes, drift reports the rename', async () => {
+    const a = await catalogFromDoc(prune(realDoc(), LONG), 'a'.repeat(64));
+    expect(names(a)).toEqual(
+      expect.arrayContaining([
+        'create_open_ai_fine_tuning_checkpoint_permission',
+        'delete_open_ai_fine_tuning_checkpoint_permission',
+        'list_open_ai_fine_tuning_checkpoint_permissions',
+      ]),
+    );
+
+    // Another operation added, one removed and a description edited: no tool changes its name.
+    const other = prune(realDoc(), LONG);
+    delete other.paths['/files'];
+    other.paths['/models'].get.description = 'Lists the models.';
+    other.paths['/batches'] = realDoc().paths['/batches'];
+    const unchanged = buildReport(a, await catalogFromDoc(other, 'b'.repeat(64)));
+    expect(unchanged.renamed).toEqual([]);
+
+    // Their own long name changes (the segment is now `grants`): each new long name is shortened only if it must be.
+    const moved = prune(realDoc(), LONG);
+    for (const p of [PERMISSIONS, `${PERMISSIONS}/{permission_id}`]) {
+      moved.paths[p.replace('permissions', 'grants')] = moved.paths[p];
+      delete moved.paths[p];
+    }
+    const r = buildReport(a, await catalogFromDoc(moved, 'c'.repeat(64)));
+    expect(r.renamed.map((x) => [x.from.name, x.to.name, x.matchedBy])).toEqual(
+      expect.arrayContaining([
+        [
+          'delete_open_ai_fine_tuning_checkpoint_permission',
+          'delete_open_ai_fine_tuning_checkpoint_grant',
+          'operationId',
+        ],
+        [
+          'create_open_ai_fine_tuning_checkpoint_permission',
+          'create_a_open_ai_fine_tuning_checkpoint_grant',
+          'operationId',
+        ],
+        [
+          'list_open_ai_fine_tuning_checkpoint_permissions',
+          'list_all_open_ai_fine_tuning_checkpoint_grants',
+          'operationId',
+        ],
+      ]),
+    );
+    expect(renderMarkdown(r)).toContain('`delete_open_ai_fine_tuning_checkpoint_permission`');
+  }, 120_000);
+});

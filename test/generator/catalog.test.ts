@@ -3,7 +3,8 @@
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuildResult } from '../../generator/pipeline.js';
-import { NAME_RE } from '../../generator/name.js';
+import { NAME_BUDGET, NAME_RE } from '../../generator/name.js';
+import { ARG_NAME_RE } from '../../generator/schema.js';
 import { buildFrom, SPECS } from '../helpers/specs.js';
 
 let built: BuildResult;
@@ -115,10 +116,20 @@ describe('coverage and classification', () => {
 });
 
 describe('names', () => {
-  it('are unique and match ^[a-z0-9_]{1,64}$', () => {
+  it('are unique, match ^[a-z0-9_]{1,64}$ and fit the budget of 48 (mcp__<9-character server>__<tool> is 64)', () => {
     const names = built.catalog.tools.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(n).toMatch(NAME_RE);
+    expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(NAME_BUDGET);
+    expect(NAME_BUDGET).toBe(48);
+  });
+
+  it('argument names match ^[A-Za-z0-9_]{1,64}$ and keep the real name on the wire', () => {
+    for (const t of built.catalog.tools) {
+      for (const arg of Object.keys(t.inputSchema.properties as object)) expect(arg).toMatch(ARG_NAME_RE);
+    }
+    const beta = tool('create_a_open_ai_response_beta').http.params.find((p) => p.in === 'header');
+    expect(beta).toMatchObject({ arg: 'openai_beta', wire: 'openai-beta' });
   });
 });
 
@@ -243,7 +254,7 @@ describe('snapshot', () => {
 describe('admin endpoints the spec marks only in prose', () => {
   it('sends the admin key wherever the spec text says an admin API key is required', () => {
     const prose = built.catalog.tools.filter((t) =>
-      /^(list_all|create_a|delete_a)_open_ai_fine_tuning_checkpoint_permission/.test(t.name),
+      t.http.path.startsWith('/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions'),
     );
     expect(prose).toHaveLength(3);
     for (const t of prose) expect(t.http.auth, t.name).toBe('admin');

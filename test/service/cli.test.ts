@@ -54,6 +54,10 @@ describe('openai-mcp accounts / servers / api-tokens', () => {
     const url = /url\s+(http:\/\/\S+)/.exec(created.stdout)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:8787\/mcp\/omcp_/);
     expect(created.stderr).toMatch(/shown once/);
+    // One line of advice on the name the client gives the server: Claude Code lists mcp__<name>__<tool>, 64 at most.
+    expect(
+      created.stderr.split('\n').filter((l) => /9 characters at most.*mcp__<name>__<tool> at 64/.test(l)),
+    ).toHaveLength(1);
     expect(created.stdout).toMatch(/tools\s+3 \(all\)/);
     const token = cli(['api-tokens', 'create', '--name', 'ci', '--data-dir', dir]);
     const secret = token.stdout.split('\n')[1]!;

@@ -4,7 +4,8 @@ import { annotationsFor, classifyOperation } from '../../../generator/classify.j
 import { routeAuth } from '../../../generator/auth.js';
 import { toolTitle } from '../../../generator/description.js';
 import { linkTools } from '../../../generator/links.js';
-import { nameAll } from '../../../generator/name.js';
+import { fitName, hashedName, NAME_BUDGET, nameAll, type NamingInput } from '../../../generator/name.js';
+import { SpecError } from '../../../generator/errors.js';
 import { buildFixture, fixtureOverrides, loadFixture, type FixtureName } from '../../helpers/fixtures.js';
 
 async function classified(name: FixtureName) {
@@ -86,6 +87,86 @@ describe('name', () => {
         resolution: 'kept namespace segments: listOrgProjects -> list_all_open_ai_organization_projects',
       },
     ]);
+  });
+});
+
+describe('name budget', () => {
+  const input = (path: string, method: string, extra: Partial<NamingInput> = {}): NamingInput =>
+    ({
+      op: { path, fixedQuery: {}, operationId: `${method} ${path}`, pointer: `#/paths/${path}` },
+      method,
+      ...extra,
+    }) as NamingInput;
+
+  it.each([
+    // Within the budget: untouched, whatever steps would apply.
+    ['get_single_open_ai_fine_tuning_job_by_id', 'get_single_open_ai_fine_tuning_job_by_id'],
+    // Step 1 is enough.
+    ['get_single_open_ai_project_hosted_tool_permission_by_id', 'get_open_ai_project_hosted_tool_permission_by_id'],
+    ['list_all_open_ai_fine_tuning_checkpoint_permissions', 'list_open_ai_fine_tuning_checkpoint_permissions'],
+    // Steps 1 and 2.
+    ['delete_a_open_ai_fine_tuning_checkpoint_permission_by_id', 'delete_open_ai_fine_tuning_checkpoint_permission'],
+    ['update_a_open_ai_project_hosted_tool_permission_by_id', 'update_open_ai_project_hosted_tool_permission'],
+    // Steps 1 to 3.
+    ['create_a_open_ai_realtime_translation_client_secret', 'create_realtime_translation_client_secret'],
+    ['update_a_open_ai_project_hosted_tool_permission_by_id_beta', 'update_project_hosted_tool_permission_beta'],
+  ])('%s → %s', (long, short) => {
+    expect(fitName(long)).toBe(short);
+    expect(short.length).toBeLessThanOrEqual(NAME_BUDGET);
+  });
+
+  it('falls back to a word-boundary cut plus a hash of the long name, always within the budget', () => {
+    const long = 'open_ai_organization_projects_service_accounts_keys_rotations_history_cancel';
+    const short = fitName(long);
+    expect(short).toMatch(/^organization_projects_service_accounts_[0-9a-f]{8}$/);
+    expect(short.length).toBeLessThanOrEqual(NAME_BUDGET);
+    // Same head, different long names: different names.
+    expect(fitName(`${long}_beta`)).not.toBe(short);
+    expect(hashedName(long, 'x'.repeat(100)).length).toBe(NAME_BUDGET);
+  });
+
+  it('is a function of the long name alone: the order and company of other operations change nothing', () => {
+    const ops = [
+      input('/fine_tuning/checkpoints/{c}/permissions/{p}', 'delete'),
+      input('/fine_tuning/checkpoints/{c}/permissions', 'create'),
+      input('/models', 'list'),
+    ];
+    const a = nameAll(ops, []).names;
+    const b = nameAll([...ops].reverse(), []).names.reverse();
+    expect(a).toEqual(b);
+    expect(a).toEqual([
+      'delete_open_ai_fine_tuning_checkpoint_permission',
+      'create_open_ai_fine_tuning_checkpoint_permission',
+      'list_all_open_ai_models',
+    ]);
+    expect(nameAll(ops.slice(0, 1), []).names).toEqual([a[0]]);
+  });
+
+  it('a shortened name that lands on an existing one takes the hashed form; the existing name stays', () => {
+    const taken = 'get_open_ai_project_hosted_tool_permission_by_id';
+    const { names } = nameAll(
+      [
+        input('/organization/projects/{p}/hosted_tool_permissions/{id}', 'get'),
+        input('/elsewhere', 'get', { override: taken }),
+      ],
+      ['organization'],
+    );
+    expect(names[1]).toBe(taken);
+    expect(names[0]).toMatch(/^get_open_ai_project_hosted_tool_[0-9a-f]{8}$/);
+  });
+
+  it('refuses a name override past the budget, naming where to fix it', () => {
+    const override = `create_a_${'very_'.repeat(10)}long`;
+    let err: unknown;
+    try {
+      nameAll([input('/things', 'create', { override })], []);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SpecError);
+    expect((err as SpecError).code).toBe('SPEC_NAME');
+    expect((err as SpecError).message).toContain(`over the budget of ${NAME_BUDGET}`);
+    expect((err as SpecError).message).toContain('operations.create /things.name in specs/overrides.yaml');
   });
 });
 
