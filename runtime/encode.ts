@@ -212,11 +212,10 @@ function carriesFile(value: unknown): boolean {
   return !!value && typeof value === 'object' && Object.hasOwn(value, 'content');
 }
 
-function multipartBody(body: BodyBinding, args: Record<string, unknown>, streamField: string | undefined): FormData {
+function multipartBody(body: BodyBinding, args: Record<string, unknown>): FormData {
   const form = new FormData();
   const fileFields = new Set(body.fileFields);
   for (const [arg, wire] of Object.entries(body.fields)) {
-    if (wire === streamField) continue;
     const value = argValue(args, arg);
     if (value === undefined || value === null) continue;
     if ((fileFields.has(arg) || fileFields.has(wire)) && carriesFile(value)) {
@@ -234,18 +233,15 @@ function multipartBody(body: BodyBinding, args: Record<string, unknown>, streamF
       appendFormValue(form, wire, value);
     }
   }
-  if (streamField) form.append(streamField, 'false');
   return form;
 }
 
 function jsonBody(tool: ToolDef, body: BodyBinding, args: Record<string, unknown>): string | undefined {
-  const streamField = tool.http.streamField;
   let payload: unknown;
   if (body.mode === 'wrapped') {
-    payload = argValue(args, 'body');
-    if (streamField && payload && typeof payload === 'object' && !Array.isArray(payload)) {
-      payload = { ...(payload as object), [streamField]: false };
-    }
+    const arg = Object.keys(body.fields)[0] ?? 'body';
+    payload = argValue(args, arg);
+    refuseStreaming(tool, arg, payload);
   } else {
     // Entries, not assignments: a body field named `__proto__` must stay a field.
     const entries: [string, unknown][] = [];
@@ -253,11 +249,27 @@ function jsonBody(tool: ToolDef, body: BodyBinding, args: Record<string, unknown
       const value = argValue(args, arg);
       if (value !== undefined) entries.push([wire, value]);
     }
-    // The model never sees the stream switch; SSE would arrive as an unparseable body.
-    if (streamField) entries.push([streamField, false]);
     payload = entries.length || body.required ? Object.fromEntries(entries) : undefined;
   }
   return payload === undefined ? undefined : JSON.stringify(payload);
+}
+
+/**
+ * Only what the caller sent goes on the wire, so the stream switch is never added: OpenAI's default is off, as in
+ * its SDKs. Streaming stays off because the switch is neither advertised nor accepted as an argument; a body passed
+ * whole (`wrapped`) is the one place it could still arrive, and it is refused there (SSE would reach the model as an
+ * unparseable body after the call timed out).
+ */
+function refuseStreaming(tool: ToolDef, arg: string, payload: unknown): void {
+  const field = tool.http.streamField;
+  if (!field || !payload || typeof payload !== 'object' || Array.isArray(payload)) return;
+  const value = argValue(payload as Record<string, unknown>, field);
+  if (value !== undefined && value !== false) {
+    throw new ArgumentError(
+      `${arg}.${field}`,
+      'streaming is not supported: leave it out (each call returns the whole response)',
+    );
+  }
 }
 
 /**
@@ -301,7 +313,7 @@ export function encodeRequest(tool: ToolDef, args: Record<string, unknown>, base
   if (http.body) {
     const references = http.body.jsonWithoutFiles && !http.body.fileFields.some((f) => carriesFile(argValue(args, f)));
     if (http.body.contentType === 'multipart/form-data' && !references) {
-      body = multipartBody(http.body, args, http.streamField);
+      body = multipartBody(http.body, args);
     } else {
       body = jsonBody(tool, http.body, args);
       if (body !== undefined) headers['content-type'] = 'application/json';

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ToolDef } from '../../runtime/types.js';
+import { fixtureCatalog } from '../fixtures/catalog.js';
 import {
   ADMIN_KEY,
   type Captured,
@@ -87,7 +89,7 @@ describe('multipart', () => {
     expect(srv.requests).toHaveLength(2);
   });
 
-  it('decodes base64 files, repeats arrays as name[] and sends stream=false', async () => {
+  it('decodes base64 files, repeats arrays as name[] and sends no stream field the caller did not give', async () => {
     const kit = fixtureKit(srv.baseUrl);
     const audio = Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255]);
     const r = await kit.callTool('audio_transcriptions_create', {
@@ -105,7 +107,7 @@ describe('multipart', () => {
     expect(form.getAll('timestamp_granularities[]')).toEqual(['word', 'segment']);
     expect(form.getAll('include[]')).toEqual(['logprobs']);
     expect(form.get('temperature')).toBe('0.2');
-    expect(form.get('stream')).toBe('false');
+    expect(form.has('stream')).toBe(false);
     expect(form.has('timestamp_granularities')).toBe(false);
   });
 
@@ -217,7 +219,7 @@ describe('credentials', () => {
 });
 
 describe('json bodies', () => {
-  it('always sends stream:false to streaming endpoints, even if the model asked for streaming via a stray argument', async () => {
+  it('sends only what the caller gave (no stream:false), and refuses a request for streaming', async () => {
     const kit = fixtureKit(srv.baseUrl);
     const ok = await kit.callTool('chat_completions_create', {
       model: 'gpt-4o',
@@ -227,13 +229,31 @@ describe('json bodies', () => {
     expect(JSON.parse(srv.requests[0]!.body.toString())).toEqual({
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'hi' }],
-      stream: false,
     });
     expect(srv.requests[0]!.headers['content-type']).toBe('application/json');
 
     const stray = await kit.callTool('chat_completions_create', { model: 'gpt-4o', messages: [], stream: true });
     expect(stray.isError).toBe(true);
     expect(srv.requests).toHaveLength(1);
+  });
+
+  it('refuses streaming inside a body passed whole, naming the field, with no request', async () => {
+    const base = fixtureCatalog.tools.find((t) => t.name === 'conversation_items_create')!;
+    const tool: ToolDef = {
+      ...base,
+      name: 'whole_body_create',
+      inputSchema: { type: 'object', properties: { body: { type: 'object' } }, required: ['body'] },
+      http: { ...base.http, streamField: 'stream' },
+    };
+    const kit = fixtureKit(srv.baseUrl, { catalog: { ...fixtureCatalog, tools: [tool] } });
+    const r = await kit.callTool('whole_body_create', { body: { input: 'hi', stream: true } });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain('body.stream');
+    expect(srv.requests).toHaveLength(0);
+    // What the caller sent, and only that, when it does not ask for streaming.
+    const ok = await kit.callTool('whole_body_create', { body: { input: 'hi' } });
+    expect(ok.isError, textOf(ok)).toBeFalsy();
+    expect(JSON.parse(srv.requests[0]!.body.toString())).toEqual({ input: 'hi' });
   });
 
   it('sends the body argument as-is in wrapped mode', async () => {
