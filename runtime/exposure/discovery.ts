@@ -60,10 +60,24 @@ const LISTING: Tool[] = [
       required: ['name'],
       additionalProperties: false,
     },
-    // The called tool may write or delete; a host must not treat call_tool as read-only.
+    // The called tool may write or delete; a host must not treat call_tool as read-only (unless the scope only reads:
+    // see listingFor).
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   },
 ];
+
+/**
+ * The hints follow the scope: on a server whose every tool only reads, call_tool cannot change anything either, and
+ * a host that runs only read-only tools unattended (Codex under approval policy "never") may call it.
+ */
+function listingFor(kit: OpenAiToolkit): Tool[] {
+  if (!kit.tools.every((t) => t.access === 'read')) return LISTING;
+  return LISTING.map((t) =>
+    t.name === 'call_tool'
+      ? { ...t, annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } }
+      : t,
+  );
+}
 
 function firstSentence(text: string): string {
   const line = text.split('\n')[0] ?? '';
@@ -83,9 +97,10 @@ function textResult(structured: Record<string, unknown>): CallToolResult {
 export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
   const listed = new Map(kit.listTools().map((t) => [t.name, t]));
   const search = createToolSearch(kit.tools, { fuzzy: 0.15 });
+  const listing = listingFor(kit);
 
   return {
-    listTools: () => LISTING,
+    listTools: () => listing,
     async callTool(name, args, ctx?: CallContext) {
       const a = (args ?? {}) as Record<string, unknown>;
       if (name === 'search_tools') {

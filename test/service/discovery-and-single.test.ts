@@ -5,6 +5,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscoveryExposure } from '../../runtime/exposure/discovery.js';
+import { createOpenAiToolkit } from '../../runtime/index.js';
 import { type CaptureServer, json, startCaptureServer } from '../runtime/helpers.js';
 import { BIN, cleanEnv, cliJson, connect, startService, tempDataDir, textOf } from './helpers.js';
 
@@ -40,6 +42,15 @@ describe('discovery mode over stdio', () => {
     const tokens = encode(JSON.stringify(tools)).length;
     console.log(`discovery tools/list: ${tokens} o200k tokens`);
     expect(tokens).toBeLessThanOrEqual(1000);
+    // This server only reads, so call_tool cannot change anything (Codex under approval policy "never" runs it).
+    const call = tools.find((t) => t.name === 'call_tool')!;
+    expect(call.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    // A scope that writes says so.
+    const full = createDiscoveryExposure(createOpenAiToolkit({ env: {} })).listTools();
+    expect(full.find((t) => t.name === 'call_tool')!.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
+    });
   });
 
   it.each([
