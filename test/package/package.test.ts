@@ -105,6 +105,13 @@ function expectedFor(args: string[]): string[] {
 
 const LIST_MODELS = { name: 'list_all_open_ai_models', args: {} };
 
+/** True when a filter selects a tool sent with the admin key. */
+const needsAdmin = (args: string[]) =>
+  catalog.tools.some((t) => t.http.auth === 'admin' && expectedFor(args).includes(t.name));
+
+/** Hosts list tools as mcp__<server>__<tool>, 64 characters at most, and the longest tool name is 48. */
+const SHORT_SERVER_NAME = /^[A-Za-z0-9_-]{1,9}$/;
+
 describe('npm pack', () => {
   it('builds dist/ from an unbuilt clone and ships what users need, and nothing else', () => {
     for (const f of [
@@ -290,6 +297,8 @@ describe('client configs in examples/ (each started with exactly its own command
           for (const m of v.matchAll(/\$\{input:([^}]+)\}/g)) expect(ids).toContain(m[1]);
         expect(server.type).toBe('stdio');
       }
+      // Admin tools in scope (usage, costs, projects…) need the admin key passed too.
+      if (needsAdmin(server.args)) expect(Object.keys(server.env ?? {})).toContain('OPENAI_ADMIN_KEY');
       const tools = await listAndCall(
         await startStdio(server.command, server.args, testEnv(server.env)),
         expectedFor(server.args),
@@ -298,6 +307,22 @@ describe('client configs in examples/ (each started with exactly its own command
       if (cap) expect(tools.length).toBeLessThanOrEqual(cap);
     });
   }
+
+  it('no example writes a literal secret: only placeholders and references to variables', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const files = (await readdir(examples(''), { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      // A key-shaped value longer than the `sk-...` placeholders, or a shell expansion of a key into a stored config.
+      expect(text, file).not.toMatch(
+        /\b(sk-(proj-|admin-)?[A-Za-z0-9_-]{8,}|omcpapi_[A-Za-z0-9]{8,}|omcp_[A-Za-z0-9]{8,})/,
+      );
+      expect(text, file).not.toMatch(/-e [A-Z_]+="\$/);
+    }
+  });
 
   it('the README shows the Claude Desktop example verbatim', async () => {
     const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
@@ -385,11 +410,15 @@ describe('client configs in examples/ (each started with exactly its own command
     it('claude-code/add.sh: the stdio command after --, and the --transport http URL with its header', async () => {
       const script = await readFile(examples('claude-code/add.sh'), 'utf8');
       const stdioLine = script.split('\n').find((l) => l.startsWith('claude mcp add openai '))!;
-      expect(stdioLine).toContain('-e OPENAI_API_KEY="$OPENAI_API_KEY"');
+      // `-e 'K=${K}'` (single quotes) writes the reference into .mcp.json, which Claude Code expands at start-up;
+      // `-e K="$K"` would have the shell write the key itself into the committed file.
+      const envs = [...stdioLine.matchAll(/ -e (\S+)/g)].map((m) => m[1]!);
+      expect(envs).toEqual(["'OPENAI_API_KEY=${OPENAI_API_KEY}'", "'OPENAI_ADMIN_KEY=${OPENAI_ADMIN_KEY}'"]);
       // Everything after `--` is the server command, plain words (no quoting).
       const [command, ...args] = stdioLine.split(' -- ')[1]!.trim().split(/\s+/) as [string, ...string[]];
+      expect(needsAdmin(args)).toBe(true);
       await listAndCall(
-        await startStdio(command, args, testEnv({ OPENAI_API_KEY: 'x' })),
+        await startStdio(command, args, testEnv({ OPENAI_API_KEY: 'x', OPENAI_ADMIN_KEY: 'x' })),
         expectedFor(args),
         LIST_MODELS,
       );
@@ -397,8 +426,9 @@ describe('client configs in examples/ (each started with exactly its own command
       // Claude Code's HTTP transport is Streamable HTTP with the given header; the SDK client does the same.
       const httpLine = script.split('\n').find((l) => l.includes('--transport http'))!;
       expect(httpLine).toBe(
-        'claude mcp add --transport http openai-managed "$OPENAI_MCP_URL" --header "Authorization: Bearer $OPENAI_MCP_API_TOKEN"',
+        'claude mcp add --transport http oai-http "$OPENAI_MCP_URL" --header "Authorization: Bearer $OPENAI_MCP_API_TOKEN"',
       );
+      for (const name of ['openai', 'oai-http']) expect(name).toMatch(SHORT_SERVER_NAME);
       const connectWith = async (headers: Record<string, string>) => {
         const client = new Client({ name: 'claude-code-like', version: '0' });
         await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { requestInit: { headers } }));
@@ -412,6 +442,46 @@ describe('client configs in examples/ (each started with exactly its own command
         const r = (await client.callTool({ name: LIST_MODELS.name, arguments: {} })) as CallToolResult;
         expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
       }
+      await client.close();
+    });
+
+    it('codex/add.sh and codex/config.toml: stdio with the keys forwarded by name, HTTP with --bearer-token-env-var', async () => {
+      const script = await readFile(examples('codex/add.sh'), 'utf8');
+      const toml = await readFile(examples('codex/config.toml'), 'utf8');
+      const stdioLine = script.split('\n').find((l) => l.startsWith('codex mcp add openai '))!;
+      // No value on the command line: `--env K=V` would be stored in config.toml.
+      expect(stdioLine).not.toMatch(/--env|-e /);
+      const [command, ...args] = stdioLine.split(' -- ')[1]!.trim().split(/\s+/) as [string, ...string[]];
+      // config.toml is the same entry plus the forwarded names (a two-table TOML file, read as data here).
+      const table = (name: string) => toml.split(`[mcp_servers.${name}]`)[1]!.split('\n[')[0]!;
+      const field = (name: string, key: string) => new RegExp(`^${key} = (.+)$`, 'm').exec(table(name))?.[1];
+      expect(JSON.parse(field('openai', 'command')!)).toBe(command);
+      expect(JSON.parse(field('openai', 'args')!)).toEqual(args);
+      const forwarded = JSON.parse(field('openai', 'env_vars')!) as string[];
+      expect(forwarded).toEqual(['OPENAI_API_KEY', 'OPENAI_ADMIN_KEY']);
+      expect(needsAdmin(args)).toBe(true);
+      expect(toml).not.toMatch(/sk-[A-Za-z0-9]|bearer_token = /);
+      await listAndCall(
+        await startStdio(command, args, testEnv(Object.fromEntries(forwarded.map((k) => [k, 'x'])))),
+        expectedFor(args),
+        LIST_MODELS,
+      );
+
+      const httpLine = script.split('\n').find((l) => l.includes('--url'))!;
+      expect(httpLine).toBe(
+        'codex mcp add oai-http --url "$OPENAI_MCP_URL" --bearer-token-env-var OPENAI_MCP_API_TOKEN',
+      );
+      expect(JSON.parse(field('oai-http', 'bearer_token_env_var')!)).toBe('OPENAI_MCP_API_TOKEN');
+      for (const name of ['openai', 'oai-http']) expect(name).toMatch(SHORT_SERVER_NAME);
+      // Codex sends the variable's value as a bearer token over Streamable HTTP; the SDK client does the same.
+      const env = { OPENAI_MCP_API_TOKEN: apiToken };
+      const client = new Client({ name: 'codex-like', version: '0' });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(serverUrl), {
+          requestInit: { headers: { Authorization: `Bearer ${env.OPENAI_MCP_API_TOKEN}` } },
+        }),
+      );
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(READ);
       await client.close();
     });
 
