@@ -124,6 +124,12 @@ describe('names', () => {
     expect(NAME_BUDGET).toBe(48);
   });
 
+  it('send OpenAI-Beta: assistants=v2 on every vector-store call, as the official openai package does', () => {
+    const vs = built.catalog.tools.filter((t) => t.http.path.startsWith('/vector_stores'));
+    expect(vs.length).toBeGreaterThanOrEqual(18);
+    for (const t of vs) expect(t.http.fixedHeaders, t.name).toMatchObject({ 'OpenAI-Beta': 'assistants=v2' });
+  });
+
   it('argument names match ^[A-Za-z0-9_]{1,64}$ and keep the real name on the wire', () => {
     for (const t of built.catalog.tools) {
       for (const arg of Object.keys(t.inputSchema.properties as object)) expect(arg).toMatch(ARG_NAME_RE);
