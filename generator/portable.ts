@@ -178,5 +178,11 @@ function portableNode(schema: JsonSchema, full: unknown[], defs: Defs, depth: nu
  * special token. `full` is the tool's validation schema and `defs` the shared components its `$ref`s point into.
  */
 export function portableInputSchema(advertised: JsonSchema, full: JsonSchema, defs: Defs): JsonSchema {
-  return portableNode(advertised, [full], defs, 0);
+  const out = portableNode(advertised, [full], defs, 0);
+  // A tool without arguments says so the way strict converters need it (OpenAI's strict function calling, the
+  // Agents SDK's `convertSchemasToStrict`): `properties: {}` and `additionalProperties: false`. A closed empty object
+  // is the one `additionalProperties` every host takes (Gemini CLI sends `parametersJsonSchema`, which allows it).
+  if (!isNode(out.properties) || Object.keys(out.properties).length === 0)
+    return { ...out, properties: {}, additionalProperties: false };
+  return out;
 }

@@ -6,8 +6,9 @@
 // Anthropic Messages API (`tools[]`):
 //   name `^[a-zA-Z0-9_-]{1,64}$`; `input_schema` with root `type: "object"`, no root `oneOf`/`allOf`/`anyOf`.
 // Portable across hosts (Gemini function declarations, VS Code, the MCP Inspector's --strict lint, tokenizers):
-//   one string `type` per schema, no schema without any type information, no `<|…|>` special tokens, and no
-//   `additionalProperties` (Gemini's OpenAPI-subset `parameters` has no such field and refuses the declaration).
+//   one string `type` per schema, no schema without any type information, no `<|…|>` special tokens, and no open
+//   `additionalProperties` (Gemini's OpenAPI-subset `parameters` has no such field and refuses the declaration);
+//   `additionalProperties: false` is allowed, as strict converters need it on an object without properties.
 
 export interface ListedTool {
   name: string;
@@ -82,7 +83,8 @@ export function checkTool(tool: ListedTool): RuleFinding[] {
       add('openai', 'array-items', path, 'array schema missing items');
     if (Array.isArray(node.type))
       add('portable', 'type-array', path, `type is an array (${JSON.stringify(node.type)})`);
-    if ('additionalProperties' in node)
+    // `false` is allowed: strict converters need it on an object without properties (a tool with no arguments).
+    if ('additionalProperties' in node && node.additionalProperties !== false)
       add('portable', 'additional-properties', path, 'additionalProperties (Gemini function declarations refuse it)');
     if (!TYPING.some((k) => k in node)) add('portable', 'untyped', path, "schema says nothing about the value's type");
     if (typeof node.description === 'string' && SPECIAL_TOKEN.test(node.description))

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 /** `get_single_open_ai_data_retention`: GET /organization/data_retention */
-export const getSingleOpenAiDataRetention = z.object({});
+export const getSingleOpenAiDataRetention = z.object({}).strict();
 
 /** `get_single_open_ai_project_data_retention_by_id`: GET /organization/projects/{project_id}/data_retention */
 export const getSingleOpenAiProjectDataRetentionById = z.object({

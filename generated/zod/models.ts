@@ -11,4 +11,4 @@ export const getSingleOpenAiModelById = z.object({
 });
 
 /** `list_all_open_ai_models`: GET /models */
-export const listAllOpenAiModels = z.object({});
+export const listAllOpenAiModels = z.object({}).strict();

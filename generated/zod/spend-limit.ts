@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 /** `delete_a_open_ai_spend_limit`: DELETE /organization/spend_limit */
-export const deleteAOpenAiSpendLimit = z.object({});
+export const deleteAOpenAiSpendLimit = z.object({}).strict();
 
 /** `get_single_open_ai_spend_limit`: GET /organization/spend_limit */
 export const getSingleOpenAiSpendLimit = deleteAOpenAiSpendLimit;

@@ -103,7 +103,6 @@ describe('portableInputSchema', () => {
         .sort(),
     ).toEqual([
       'additional-properties',
-      'additional-properties',
       'array-items',
       'array-items',
       'array-items',
