@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXPOSURES } from '../runtime/exposure/types.js';
 import { SERVER_VERSION } from '../runtime/server.js';
 import { ServiceError } from '../service/errors.js';
+import { SetupError } from '../service/store/driver.js';
 import { listToolsCommand, serveHttpCommand, serveStdioCommand, type ServeFlags } from './serve.js';
 import { collect, httpUrl, log, portNumber, positiveInt, UsageError } from './shared.js';
 
@@ -201,6 +202,12 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof UsageError) {
       log(err.message);
       process.exitCode = 2;
+      return;
+    }
+    if (err instanceof SetupError) {
+      // A set-up problem is not the user's input and not a bug: its message already says what to do.
+      log(err.message);
+      process.exitCode = 1;
       return;
     }
     if (err instanceof ServiceError) {

@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { defaultCatalog } from '../runtime/catalog.js';
 import type { Exposure } from '../runtime/exposure/types.js';
+import { keyProblem, type KeySlot } from '../runtime/key-kind.js';
+import { DateTime } from 'luxon';
 import { parseTime } from '../runtime/timeinput.js';
 import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig } from '../service/manage.js';
 import { loadSecretBox } from '../service/secrets.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PUBLIC_URL_SETTING } from '../service/serve.js';
-import { openSqliteStore } from '../service/store/sqlite.js';
+import { ensureDataDir, openSqliteStore } from '../service/store/sqlite.js';
 import type { Store } from '../service/store/store.js';
 import {
   type CodeLimitFlags,
@@ -28,6 +30,7 @@ export interface CommonFlags {
 
 async function withManagement<T>(flags: CommonFlags, fn: (m: Management, store: Store) => Promise<T>): Promise<T> {
   const dataDir = resolveDataDir(flags.dataDir);
+  ensureDataDir(dataDir);
   const store = await openSqliteStore(dataDir);
   try {
     return await fn(new Management({ store, box: loadSecretBox(dataDir), catalog: defaultCatalog }), store);
@@ -63,12 +66,13 @@ function parseStdinKeys(text: string): Record<string, string> {
 export async function accountsAdd(flags: CommonFlags & { name: string; baseUrl?: string; stdin?: boolean }) {
   const src: Record<string, string | undefined> = flags.stdin ? parseStdinKeys(readFileSync(0, 'utf8')) : process.env;
   const pick = (...names: string[]) => names.map((n) => src[n]?.trim()).find(Boolean);
+  const keys = { api_key: pick('OPENAI_API_KEY', 'api_key'), admin_key: pick('OPENAI_ADMIN_KEY', 'admin_key') };
+  checkAccountKeys(keys, flags.stdin ? 'stdin' : 'the environment');
   const account = await withManagement(flags, (m) =>
     m.createAccount({
       name: flags.name,
       base_url: flags.baseUrl,
-      api_key: pick('OPENAI_API_KEY', 'api_key'),
-      admin_key: pick('OPENAI_ADMIN_KEY', 'admin_key'),
+      ...keys,
       organization_id: pick('OPENAI_ORG_ID', 'organization_id'),
       project_id: pick('OPENAI_PROJECT_ID', 'project_id'),
     }),
@@ -77,6 +81,21 @@ export async function accountsAdd(flags: CommonFlags & { name: string; baseUrl?:
   process.stdout.write(
     `${account.id}\t${account.name}\tapi_key=${account.api_key ?? '-'}\tadmin_key=${account.admin_key ?? '-'}\n`,
   );
+}
+
+/** Named the way the user gave them (variables), before the API's field-named checks would see them. */
+function checkAccountKeys(keys: Partial<Record<KeySlot, string>>, from: string): void {
+  if (!keys.api_key && !keys.admin_key)
+    throw new UsageError(
+      `accounts add: no key in ${from}. Set OPENAI_API_KEY (a project key, sk-proj-…) and/or OPENAI_ADMIN_KEY ` +
+        '(an admin key, sk-admin-…), e.g. `OPENAI_API_KEY=sk-proj-… openai-mcp accounts add --name acme`, or pipe ' +
+        'them in with --stdin (JSON or KEY=VALUE lines). Keys are never taken from arguments.',
+    );
+  for (const slot of ['api_key', 'admin_key'] as const) {
+    const value = keys[slot];
+    const problem = value ? keyProblem(slot, value) : undefined;
+    if (problem) throw new UsageError(`accounts add: ${problem.message} ${problem.fix}`);
+  }
 }
 
 export async function accountsList(flags: CommonFlags) {
@@ -129,14 +148,29 @@ function configOf(flags: ServerFlags): ServerConfig | undefined {
   return Object.keys(config).length ? config : undefined;
 }
 
-/** `never` or `none` clears an expiry; anything else must be ISO-8601. */
-function expiryOf(value: string | undefined): string | null | undefined {
+const EXPIRY_FORMS =
+  'a relative time such as +7d, +12h or +P1M, an ISO-8601 date or time such as 2030-12-31 or 2030-12-31T23:59:59Z (no zone means UTC), or never';
+
+/**
+ * `--expires-at` as the ISO-8601 time the API takes: `never` clears it; `+7d`, `+12h`, `+P1M` count from now; a
+ * date or a time without a zone is UTC. A past time, or a relative one without its `+`, is refused with the form
+ * that works, before anything is sent.
+ */
+export function expiryOf(value: string | undefined, now: Date = new Date()): string | null | undefined {
   if (value === undefined) return undefined;
-  if (['never', 'none', 'null'].includes(value)) return null;
-  // Relative times in the tools' grammar (`+7d`, `+12h`, `+P1M`); anything else goes to the API as given, which
-  // takes ISO-8601 only and says so.
-  const seconds = /^[+-]/.test(value.trim()) ? parseTime(value) : undefined;
-  return seconds === undefined ? value : new Date(seconds * 1000).toISOString();
+  const v = value.trim();
+  if (['never', 'none', 'null'].includes(v.toLowerCase())) return null;
+  if (/^\d+\s*(s|sec|min|m|h|d|w|mo|y)$/i.test(v) || /^p[\dt]/i.test(v))
+    throw new UsageError(`--expires-at ${JSON.stringify(v)}: a relative time needs its sign: +${v} (from now)`);
+  const seconds = /^[+-]/.test(v) || !/^\d+$/.test(v) ? parseTime(v, DateTime.fromJSDate(now).toUTC()) : undefined;
+  if (seconds === undefined || ['now', 'today', 'yesterday'].includes(v.toLowerCase()) || /^start of/i.test(v))
+    throw new UsageError(`--expires-at ${JSON.stringify(v.slice(0, 100))} is not a time; give ${EXPIRY_FORMS}`);
+  const at = new Date(seconds * 1000);
+  if (at.getTime() <= now.getTime())
+    throw new UsageError(
+      `--expires-at ${JSON.stringify(v.slice(0, 100))} is in the past (${at.toISOString()}); give a future time, e.g. +7d or ${now.getUTCFullYear() + 1}-12-31`,
+    );
+  return at.toISOString();
 }
 
 function printServer(s: PublicServer) {

@@ -6,6 +6,8 @@ import { limitsFromUnits, resolveLimits } from '../runtime/exposure/code/limits.
 import { createServerForTools } from '../runtime/server.js';
 import { serveStdio } from '../runtime/stdio.js';
 import { warnIfOverToolCap } from '../runtime/tool-cap.js';
+import { keyProblems } from '../runtime/key-kind.js';
+import { SetupError } from '../service/store/driver.js';
 import { createToolkit, type OpenAiToolkit, type OpenAiToolsOptions } from '../runtime/toolkit.js';
 import {
   type CodeLimitFlags,
@@ -79,7 +81,13 @@ function missingKeys(kit: OpenAiToolkit): string[] {
   ].filter((x): x is string => typeof x === 'string');
 }
 
+/** A key of the wrong kind fails every call it is used for; say so at start-up, on stderr. */
+function warnAboutKeys(write: (line: string) => void): void {
+  for (const p of keyProblems(process.env)) write(`warning: ${p.message} ${p.fix}`);
+}
+
 export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
+  warnAboutKeys(log);
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
   const server = createServerForTools(exposeToolkit(kit, flags.exposure, exposureOptions(flags)));
   const missing = missingKeys(kit);
@@ -102,10 +110,15 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
   createToolkit({ ...options, catalog: defaultCatalog });
   const dataDir = resolveDataDir(flags.dataDir);
   const { DEFAULT_HOST, DEFAULT_PORT, startHttpService } = await import('../service/serve.js');
+  const { ensureDataDir } = await import('../service/store/sqlite.js');
+  ensureDataDir(dataDir);
+  const host = flags.host ?? DEFAULT_HOST;
+  const port = flags.port ?? DEFAULT_PORT;
+  warnAboutKeys(log);
   const service = await startHttpService({
     dataDir,
-    host: flags.host ?? DEFAULT_HOST,
-    port: flags.port ?? DEFAULT_PORT,
+    host,
+    port,
     publicUrl: flags.publicUrl,
     allowedHosts: flags.allowedHosts,
     maxBodyBytes: flags.maxBodyBytes,
@@ -120,6 +133,8 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
       return exposeToolkit(kit, flags.exposure, exposureOptions(flags));
     },
     log,
+  }).catch((err: NodeJS.ErrnoException) => {
+    throw listenError(err, host, port);
   });
   log(`listening on ${service.url} (data dir ${dataDir}; server URLs use ${service.publicUrl})`);
   const shutdown = () => {
@@ -127,6 +142,24 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** EADDRINUSE and friends as a message with the next step; anything else unchanged. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code === 'EADDRINUSE')
+    return new SetupError('port_in_use', `${host}:${port} is already in use (another openai-mcp serve --http?).`, [
+      `serve on another port: openai-mcp serve --http --port ${port === 8787 ? 8788 : port + 1} (or --port 0 for any free one)`,
+      `or find what holds it: openai-mcp doctor --port ${port}`,
+    ]);
+  if (err.code === 'EACCES' && port < 1024)
+    return new SetupError('port_in_use', `${host}:${port}: ports below 1024 need privileges.`, [
+      'use a port of 1024 or more (--port 8787), and a reverse proxy for 80/443',
+    ]);
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+    return new SetupError('port_in_use', `--host ${host} is not an address of this machine.`, [
+      'use --host 127.0.0.1 (the default), or an address this machine has',
+    ]);
+  return err;
 }
 
 export function listToolsCommand(flags: FilterFlags & { json?: boolean }): void {

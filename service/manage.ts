@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { EXPOSURES, type Exposure } from '../runtime/exposure/types.js';
 import { selectTools } from '../runtime/filter.js';
+import { FIELD_NAMES, keyProblem } from '../runtime/key-kind.js';
 import { OptionError } from '../runtime/option-error.js';
 import type { Catalog } from '../runtime/types.js';
 import { ServiceError } from './errors.js';
@@ -48,7 +49,10 @@ export const serverConfigSchema = z.strictObject({
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
-const expiresAt = z.union([z.iso.datetime({ offset: true }), z.null()]);
+const expiresAt = z.union(
+  [z.iso.datetime({ offset: true }), z.null()],
+  'must be an ISO-8601 date-time with a zone, such as 2030-12-31T23:59:59Z, or null for no expiry',
+);
 const key = z.string().trim().min(1).max(500).optional();
 
 export const accountInputSchema = z.strictObject({
@@ -186,6 +190,12 @@ export class Management {
     if (!input.api_key && !input.admin_key) {
       throw new ServiceError('invalid_request', 'an account needs api_key or admin_key (or both)', 'api_key');
     }
+    // A key of the wrong kind would fail every call made with it; refuse it now, by kind, never echoing it.
+    for (const slot of ['api_key', 'admin_key'] as const) {
+      const value = input[slot];
+      const problem = value ? keyProblem(slot, value, FIELD_NAMES) : undefined;
+      if (problem) throw new ServiceError('invalid_request', `${problem.message} ${problem.fix}`, slot);
+    }
     const id = newId('acc');
     const secrets: AccountSecrets = { apiKey: input.api_key, adminKey: input.admin_key };
     const row: AccountRow = {
@@ -256,7 +266,12 @@ export class Management {
     if (value === undefined || value === null) return value;
     const at = Date.parse(value);
     if (at - this.now() < MIN_EXPIRY_LEAD_MS) {
-      throw new ServiceError('invalid_request', 'expires_at must be at least 60 seconds in the future', 'expires_at');
+      const past = at <= this.now() ? ` (${value} is in the past)` : '';
+      throw new ServiceError(
+        'invalid_request',
+        `expires_at must be at least 60 seconds in the future${past}`,
+        'expires_at',
+      );
     }
     return at;
   }

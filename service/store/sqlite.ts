@@ -1,43 +1,87 @@
 // The SQLite store: one file in the data dir, shared by `serve --http` and the CLI (WAL mode, so the CLI writes
-// while a server reads and the server sees each change on its next request).
+// while a server reads and the server sees each change on its next request). The driver is better-sqlite3, or
+// Node's built-in node:sqlite where better-sqlite3 is absent (see driver.ts).
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { ServiceError } from '../errors.js';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { loadSqliteDriver, SetupError, type SqliteDriver } from './driver.js';
 import { migrationProvider } from './migrations.js';
 import { type Database as Schema, KyselyStore, migrate, type Store } from './store.js';
 
 export const DATABASE_FILE = 'openai-mcp.sqlite';
 
-// An optional dependency (a native module): stdio users never need it, and a failed build must not block installing
-// the package. Only the HTTP service and the management commands load it.
-async function loadDriver(): Promise<typeof BetterSqlite3> {
+/**
+ * Creates the data dir (0700) if needed, or says plainly why it cannot be used: a path that is a file, or a folder
+ * this user cannot create. Every command that keeps state goes through here first.
+ */
+export function ensureDataDir(dataDir: string): void {
   try {
-    return (await import('better-sqlite3')).default;
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new ServiceError(
-      'internal',
-      `The SQLite driver (better-sqlite3, an optional dependency) is not installed or did not build: ${(err as Error).message}. ` +
-        'Install it in the folder openai-mcp-kit is installed in (`npm root -g` for a global install) with ' +
-        '`npm install --no-save better-sqlite3@12`. Where no prebuilt binary can be fetched it builds from source ' +
-        "(python3, make, a C++ compiler) against Node's headers; offline, point it at local ones: " +
-        '`npm_config_nodedir=/usr npm install --no-save better-sqlite3@12`.',
+    const code = (err as NodeJS.ErrnoException).code;
+    const isFile = code === 'EEXIST' || code === 'ENOTDIR';
+    const blocker = isFile ? fileOnPath(dataDir) : undefined;
+    throw new SetupError(
+      'data_dir_unusable',
+      isFile
+        ? `The data dir ${dataDir} cannot be created: ${blocker ?? 'a part of the path'} is a file, not a folder.`
+        : `The data dir ${dataDir} cannot be created: ${(err as Error).message}.`,
+      [
+        'point --data-dir (or $OPENAI_MCP_DATA_DIR) at a folder, or at a path where one can be created',
+        ...(code === 'EACCES' ? [`or give this user write access to ${path.dirname(dataDir)}`] : []),
+      ],
     );
   }
 }
 
-export async function openSqliteStore(dataDir: string): Promise<Store> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const Database = await loadDriver();
-  const sqlite = new Database(path.join(dataDir, DATABASE_FILE));
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
+function fileOnPath(p: string): string | undefined {
+  for (let dir = path.resolve(p); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    try {
+      if (!statSync(dir).isDirectory()) return dir;
+      return undefined;
+    } catch {
+      /* does not exist: look further up */
+    }
+  }
+  return undefined;
+}
+
+export interface OpenStoreOptions {
+  driver?: SqliteDriver;
+}
+
+export async function openSqliteStore(dataDir: string, options: OpenStoreOptions = {}): Promise<Store> {
+  ensureDataDir(dataDir);
+  const driver = options.driver ?? (await loadSqliteDriver());
+  const { database, exec } = driver.open(path.join(dataDir, DATABASE_FILE));
+  exec('PRAGMA journal_mode = WAL');
+  exec('PRAGMA busy_timeout = 5000');
+  exec('PRAGMA foreign_keys = ON');
   // The audit log can contain tool names only, yet deleted rows should not linger in free pages either.
-  sqlite.pragma('secure_delete = ON');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  exec('PRAGMA secure_delete = ON');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
   await migrate(db, migrationProvider);
   return new KyselyStore(db);
+}
+
+/**
+ * A consistent copy of a live database in one file (SQLite's `VACUUM INTO`: a read transaction, so a running
+ * service keeps serving and writing meanwhile). The target must not exist.
+ */
+export async function backupSqlite(dataDir: string, target: string, options: OpenStoreOptions = {}): Promise<void> {
+  const driver = options.driver ?? (await loadSqliteDriver());
+  const { database, exec } = driver.open(path.join(dataDir, DATABASE_FILE));
+  try {
+    exec('PRAGMA busy_timeout = 5000');
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+    await sql`VACUUM INTO ${target}`.execute(db);
+    await db.destroy();
+  } finally {
+    try {
+      database.close();
+    } catch {
+      /* closed by destroy */
+    }
+  }
 }

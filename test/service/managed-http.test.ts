@@ -11,6 +11,9 @@ import { defaultCatalog } from '../../runtime/catalog.js';
 import { selectTools } from '../../runtime/filter.js';
 import { type CaptureServer, json, startCaptureServer } from '../runtime/helpers.js';
 import { cli, cliJson, connect, restClient, type Service, startService, tempDataDir, textOf } from './helpers.js';
+import { describeWithPrism } from '../helpers/prism.js';
+
+const prismDescribe = describeWithPrism();
 
 const ACME = {
   OPENAI_API_KEY: 'sk-proj-ACMEprojectKEY0123456789abcd',
@@ -577,7 +580,7 @@ describe('managed servers over HTTP', () => {
   });
 });
 
-describe('a managed server against Prism (the pinned spec)', () => {
+prismDescribe('a managed server against Prism (the pinned spec)', () => {
   it('sends requests the spec accepts, with the account key', async () => {
     const { inject } = await import('vitest');
     const prismUrl = inject('prismUrl');
