@@ -117,6 +117,18 @@ export function buildProgram(): Command {
     program.command('list-tools').description('print the selected tools and exit').option('--json', 'print JSON'),
   ).action(listToolsCommand);
 
+  program
+    .command('doctor')
+    .description(
+      'check this install: Node, the SQLite driver, data dir, secret key, spec, keys, port; each problem with its fix',
+    )
+    .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+    .option('--port <n>', 'the port serve --http would use (default 8787)', portNumber)
+    .option('--host <h>', 'the address serve --http would bind (default 127.0.0.1)')
+    .option('--only <checks>', 'only these checks (node, store, data-dir, secret-key, spec, keys, port)', collect)
+    .option('--json', 'print JSON')
+    .action(async (flags) => (await import('./doctor.js')).doctorCommand(flags));
+
   const accounts = program
     .command('accounts')
     .description('OpenAI organization connections (keys from the environment or --stdin)');
