@@ -176,6 +176,18 @@ export function buildProgram(): Command {
     .option('--no-require-api-token-auth', 'stop requiring an API token')
     .action(run('serversUpdate'));
   common(
+    servers
+      .command('rotate-url')
+      .argument('<id>')
+      .description('issue a new URL for a server (same scope, expiry and log); the old URL stops working at once'),
+  )
+    .option(
+      '--public-url <url>',
+      'origin for the new URL (default: what `serve --http` last used)',
+      httpUrl('--public-url'),
+    )
+    .action(run('serversRotateUrl'));
+  common(
     servers.command('delete').argument('<id>').description('delete a server; its URL stops working at once'),
   ).action(run('serversDelete'));
   common(servers.command('logs').argument('<id>').description('audit log of tool calls, newest first'))

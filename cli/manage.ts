@@ -198,13 +198,19 @@ function printServer(s: PublicServer) {
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)}${v}\n`);
 }
 
+/** The origin URLs are printed with: --public-url, $OPENAI_MCP_PUBLIC_URL, what `serve --http` last used, the default. */
+async function publicUrlOf(flags: { publicUrl?: string }, store: Store): Promise<string> {
+  return (
+    flags.publicUrl ??
+    process.env.OPENAI_MCP_PUBLIC_URL ??
+    (await store.getSetting(PUBLIC_URL_SETTING)) ??
+    `http://${DEFAULT_HOST}:${DEFAULT_PORT}`
+  );
+}
+
 export async function serversCreate(flags: ServerFlags & { account: string }) {
   const created = await withManagement(flags, async (m, store) => {
-    const publicUrl =
-      flags.publicUrl ??
-      process.env.OPENAI_MCP_PUBLIC_URL ??
-      (await store.getSetting(PUBLIC_URL_SETTING)) ??
-      `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
+    const publicUrl = await publicUrlOf(flags, store);
     return m.createServer(
       flags.account,
       {
@@ -259,6 +265,17 @@ export async function serversUpdate(id: string, flags: ServerFlags) {
   const server = await withManagement(flags, (m) => m.updateServer(id, patch));
   if (flags.json) return printJson(server);
   printServer(server);
+}
+
+export async function serversRotateUrl(id: string, flags: CommonFlags & { publicUrl?: string }) {
+  const rotated = await withManagement(flags, async (m, store) =>
+    m.rotateServerUrl(id, await publicUrlOf(flags, store)),
+  );
+  if (flags.json) return printJson(rotated);
+  process.stdout.write(`${rotated.id}\t${rotated.name}\nurl               ${rotated.url}\n`);
+  process.stderr.write(
+    'The old URL stopped working now. This one is shown once; it is stored only as a hash. Update the clients that used the old one.\n',
+  );
 }
 
 export async function serversDelete(id: string, flags: CommonFlags) {

@@ -370,6 +370,23 @@ export class Management {
     return this.publicServer(row);
   }
 
+  /**
+   * A new URL for a server, in place: same id, scope, expiry and audit log; the old URL answers 404 from this write
+   * on (a leaked URL is revoked without recreating the server and reconfiguring every other client).
+   */
+  async rotateServerUrl(id: string, publicUrl: string): Promise<PublicServer> {
+    const current = await this.liveServer(id);
+    const token = issueToken('server');
+    const row = await this.store.updateServer(
+      id,
+      { token_lookup: token.lookup, token_hash: token.hash },
+      // A new updated_at also ends SSE sessions opened with the old URL (see McpRoutes.closeStale).
+      Math.max(this.now(), current.updated_at + 1),
+    );
+    if (!row) throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
+    return { ...this.publicServer(row), url: serverUrl(publicUrl, token.token) };
+  }
+
   async deleteServer(id: string): Promise<void> {
     if (!(await this.store.deleteServer(id)))
       throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);

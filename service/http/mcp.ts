@@ -55,9 +55,15 @@ export class McpRoutes {
     res.locals.serverId = row.id;
     if (row.require_api_token_auth === 1) {
       if (!(await this.options.scopes.apiTokenFromHeader(req.headers.authorization))) {
-        jsonRpcError(res, 401, 'This server requires Authorization: Bearer <API token>', {
-          'WWW-Authenticate': AUTH_CHALLENGE,
-        });
+        jsonRpcError(
+          res,
+          401,
+          'This server requires Authorization: Bearer <API token> as well as its URL. Its owner creates one with ' +
+            "`openai-mcp api-tokens create --name <label>` (printed once); send it in the client's headers.",
+          {
+            'WWW-Authenticate': AUTH_CHALLENGE,
+          },
+        );
         return undefined;
       }
     }

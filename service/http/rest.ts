@@ -89,6 +89,12 @@ export function restRouter(options: RestOptions): Router {
     options.scopes.forget(updated.id);
     res.json(updated);
   });
+  r.post('/mcp-servers/:id/rotate-url', async (req, res) => {
+    const rotated = await manage.rotateServerUrl(param(req), options.publicUrl);
+    options.scopes.forget(rotated.id);
+    options.log(`rotated the URL of server ${rotated.id}`);
+    res.json(rotated);
+  });
   r.delete('/mcp-servers/:id', async (req, res) => {
     await manage.deleteServer(param(req));
     options.scopes.forget(param(req));

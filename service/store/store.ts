@@ -72,6 +72,9 @@ export interface ServerPatch {
   config?: string;
   expires_at?: number | null;
   require_api_token_auth?: number;
+  /** A new URL token (rotate-url): the old URL stops matching in the same write. */
+  token_lookup?: string;
+  token_hash?: string;
 }
 
 /** Persistence for accounts, scoped servers, API tokens and the audit log. Each method is one transaction. */
