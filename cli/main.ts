@@ -129,6 +129,25 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (flags) => (await import('./doctor.js')).doctorCommand(flags));
 
+  program
+    .command('backup')
+    .argument('<dir>', 'a new or empty folder')
+    .description('copy the database (online: serve --http keeps running) and its secret key into <dir>')
+    .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+    .option('--json', 'print JSON')
+    .action(async (dir, flags) => (await import('./backup.js')).backupCommand(dir, flags));
+  program
+    .command('restore')
+    .argument('<dir>', 'a folder written by backup')
+    .description('check a backup opens (integrity, the key decrypts its accounts), then put it in the data dir')
+    .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+    .option(
+      '--force',
+      'replace an existing database (stop serve --http first; the old files are kept as *.before-restore)',
+    )
+    .option('--json', 'print JSON')
+    .action(async (dir, flags) => (await import('./backup.js')).restoreCommand(dir, flags));
+
   const accounts = program
     .command('accounts')
     .description('OpenAI organization connections (keys from the environment or --stdin)');
