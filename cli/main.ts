@@ -114,7 +114,16 @@ export function buildProgram(): Command {
   ).action((flags: ServeFlags) => (flags.http ? serveHttpCommand(flags) : serveStdioCommand(flags)));
 
   filterOptions(
-    program.command('list-tools').description('print the selected tools and exit').option('--json', 'print JSON'),
+    program
+      .command('list-tools')
+      .description('print the selected tools and exit')
+      .option('--json', 'print JSON')
+      .addOption(
+        new Option(
+          '--exposure <mode>',
+          'show what tools/list gives in this mode (meta-tools for discovery and code)',
+        ).choices(EXPOSURES),
+      ),
   ).action(listToolsCommand);
 
   program

@@ -162,8 +162,22 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   return err;
 }
 
-export function listToolsCommand(flags: FilterFlags & { json?: boolean }): void {
+export function listToolsCommand(flags: FilterFlags & { json?: boolean; exposure?: Exposure }): void {
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
+  if (flags.exposure && flags.exposure !== 'all') {
+    // What a client's tools/list shows in that mode: the meta-tools in front of the selected tools.
+    const tools = exposeToolkit(kit, flags.exposure, {}).listTools();
+    if (flags.json) {
+      printJson(tools);
+      return;
+    }
+    printTable(
+      ['TOOL', 'DESCRIPTION'],
+      tools.map((t) => [t.name, (t.description ?? '').split('\n')[0]!.slice(0, 100)]),
+    );
+    process.stdout.write(`${plural(tools.length, 'tool')} in front of ${plural(kit.tools.length, 'selected tool')}\n`);
+    return;
+  }
   if (flags.json) {
     printJson(kit.listTools());
     return;
