@@ -152,16 +152,8 @@ export function driverFix(install: Install, reason: 'missing' | 'abi', env: Node
 /** node:sqlite without a flag and with `StatementSync#columns` (which tells a reader from a writer). */
 export const NODE_SQLITE_MIN = [22, 16, 0] as const;
 
-function loadBetterSqlite3(): SqliteDriver {
-  const require = createRequire(import.meta.url);
-  // require, not import: the bundle keeps better-sqlite3 external, and a missing module must be catchable here.
-  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
-  let version = 'unknown';
-  try {
-    version = (require('better-sqlite3/package.json') as { version: string }).version;
-  } catch {
-    /* exports may hide it */
-  }
+/** A driver over a better-sqlite3 `Database` constructor (the installed one, or another build for a benchmark). */
+export function betterSqlite3Driver(Database: typeof import('better-sqlite3'), version: string): SqliteDriver {
   // Loading the JS succeeds even when the native part was built for another Node: open one to find out now.
   new Database(':memory:').close();
   return {
@@ -172,6 +164,19 @@ function loadBetterSqlite3(): SqliteDriver {
       return { database: db, exec: (sql) => void db.exec(sql) };
     },
   };
+}
+
+function loadBetterSqlite3(): SqliteDriver {
+  const require = createRequire(import.meta.url);
+  // require, not import: the bundle keeps better-sqlite3 external, and a missing module must be catchable here.
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+  let version = 'unknown';
+  try {
+    version = (require('better-sqlite3/package.json') as { version: string }).version;
+  } catch {
+    /* exports may hide it */
+  }
+  return betterSqlite3Driver(Database, version);
 }
 
 interface NodeStatement {
@@ -186,7 +191,7 @@ interface NodeDatabase {
   close(): void;
 }
 
-async function loadNodeSqlite(): Promise<SqliteDriver> {
+export async function loadNodeSqlite(): Promise<SqliteDriver> {
   if (!atLeast(process.versions.node, NODE_SQLITE_MIN))
     throw new Error(`node:sqlite needs Node >= ${NODE_SQLITE_MIN.join('.')} (this is ${process.versions.node})`);
   // Node 22 announces the module as experimental on first import; that line would land in every command's output.
