@@ -165,7 +165,9 @@ export function expiryOf(value: string | undefined, now: Date = new Date()): str
   const seconds = /^[+-]/.test(v) || !/^\d+$/.test(v) ? parseTime(v, DateTime.fromJSDate(now).toUTC()) : undefined;
   if (seconds === undefined || ['now', 'today', 'yesterday'].includes(v.toLowerCase()) || /^start of/i.test(v))
     throw new UsageError(`--expires-at ${JSON.stringify(v.slice(0, 100))} is not a time; give ${EXPIRY_FORMS}`);
-  const at = new Date(seconds * 1000);
+  // An ISO time keeps its milliseconds (parseTime counts whole seconds); a relative one counts from now.
+  const iso = /^[+-]/.test(v) ? undefined : DateTime.fromISO(v, { zone: 'utc' });
+  const at = iso?.isValid ? iso.toJSDate() : new Date(seconds * 1000);
   if (at.getTime() <= now.getTime())
     throw new UsageError(
       `--expires-at ${JSON.stringify(v.slice(0, 100))} is in the past (${at.toISOString()}); give a future time, e.g. +7d or ${now.getUTCFullYear() + 1}-12-31`,
