@@ -5,8 +5,10 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
+import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
+import { listCacheHint } from './cache-hint.js';
 import { allowedHostnames, isLoopback } from './http/guard.js';
 import { createApp } from './http/app.js';
 import { isExpired, Management } from './manage.js';
@@ -19,6 +21,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const PUBLIC_URL_SETTING = 'public_url';
 const SWEEP_MS = 60_000;
+/** The task scope of the single-user `/mcp` (managed servers' tasks are scoped by server id). */
+const SINGLE_USER_SCOPE = 'single-user';
 const SSE_CHECK_MS = 500;
 
 export interface HttpServiceOptions {
@@ -56,11 +60,15 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const store = await openSqliteStore(options.dataDir);
   const manage = new Management({ store, box, catalog });
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
+  // Long calls of clients that take tasks run here; their records live in the store, so any replica answers polls.
+  const taskStore = store.taskStore(box);
+  const tasks = new TaskRunner({ store: taskStore, log });
 
   const sweep = async () => {
     const expired = await store.deleteExpiredServers(Date.now());
     for (const id of expired) log(`purged expired server ${id}`);
     await store.deleteCallsBefore(Date.now() - retentionMs);
+    await taskStore.deleteExpired(Date.now());
   };
   await sweep();
 
@@ -120,6 +128,11 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     port: address.port,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     single,
+    serveOptions: (row) => ({
+      cacheHint: () => listCacheHint(row, Date.now()),
+      tasks: { runner: tasks, scope: row.id },
+    }),
+    singleServeOptions: { tasks: { runner: tasks, scope: SINGLE_USER_SCOPE } },
     log,
   });
   httpServer.on('request', app);
@@ -145,6 +158,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       clearInterval(sweepTimer);
       clearInterval(sseTimer);
       await mcp.closeAll();
+      await tasks.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await store.close();

@@ -2,6 +2,9 @@
 // talks to `Store`; the SQL below is written with Kysely so the SQLite store and a later Postgres one share it.
 
 import { type Generated, type Kysely, Migrator, type Selectable } from 'kysely';
+import type { TaskStore } from '../../runtime/tasks.js';
+import type { SecretBox } from '../secrets.js';
+import { KyselyTaskStore, type TasksTable } from './tasks.js';
 
 export interface AccountsTable {
   id: string;
@@ -59,6 +62,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   tool_calls: ToolCallsTable;
   settings: SettingsTable;
+  tasks: TasksTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -104,6 +108,9 @@ export interface Store {
 
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
+
+  /** MCP task records of managed servers (outcomes sealed with `box`). */
+  taskStore(box: SecretBox): TaskStore;
 
   close(): Promise<void>;
 }
@@ -224,6 +231,10 @@ export class KyselyStore implements Store {
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
+  }
+
+  taskStore(box: SecretBox): TaskStore {
+    return new KyselyTaskStore(this.db, box);
   }
 
   async close() {

@@ -3,7 +3,7 @@
 // Calls still in flight when the program ends finish before the answer (up to the deadline), so no request of a
 // run happens after it; past the deadline they are cancelled.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '../../protocol.js';
 import { RATE_LIMIT_META_KEY, type RateLimitInfo } from '../../ratelimit.js';
 import type { OpenAiToolkit } from '../../toolkit.js';
 import type { FailedCall } from './errors.js';
