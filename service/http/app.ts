@@ -5,7 +5,9 @@ import type { ExposedTools } from '../../runtime/exposure/types.js';
 import type { ServeOptions } from '../../runtime/server.js';
 import type { ServerRow } from '../store/store.js';
 import { ServiceError } from '../errors.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { Management } from '../manage.js';
+import type { Operations } from '../operations.js';
 import type { Scopes } from '../scope.js';
 import type { Store } from '../store/store.js';
 import { hostAndOriginGuard, isLoopbackRequest } from './guard.js';
@@ -15,6 +17,10 @@ import { restRouter } from './rest.js';
 export interface AppOptions {
   store: Store;
   manage: Management;
+  /** The management operations as operators call them (scoped, audited). */
+  ops: Operations;
+  /** The verifiers of server URLs, management and client tokens. */
+  credentials: Credentials;
   scopes: Scopes;
   publicUrl: string;
   allowedHosts: ReadonlySet<string>;
@@ -44,7 +50,12 @@ function reject(
 
 export function createApp(options: AppOptions) {
   const app = express();
-  const mcp = new McpRoutes({ scopes: options.scopes, log: options.log, serveOptions: options.serveOptions });
+  const mcp = new McpRoutes({
+    scopes: options.scopes,
+    credentials: options.credentials,
+    log: options.log,
+    serveOptions: options.serveOptions,
+  });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -97,7 +108,13 @@ export function createApp(options: AppOptions) {
 
   app.use(
     '/v1',
-    restRouter({ manage: options.manage, scopes: options.scopes, publicUrl: options.publicUrl, log: options.log }),
+    restRouter({
+      ops: options.ops,
+      credentials: options.credentials,
+      scopes: options.scopes,
+      publicUrl: options.publicUrl,
+      log: options.log,
+    }),
   );
 
   app.use((req, res) => reject(req, res, 404, 'not_found', 'Not found'));
