@@ -69,6 +69,17 @@ export function describeFailure(
     const call = e.seq !== undefined ? record.failedCalls.get(e.seq) : undefined;
     if (call) return { ...base, code: 'tool_call', call };
   }
+  // QuickJS ran out of stack compiling the program (a SyntaxError, or no frame at all: before any of it ran).
+  if (
+    /stack overflow/i.test(e.message) &&
+    (e.name === 'SyntaxError' || (e.name === 'InternalError' && !/\bat\b/.test(e.stack)))
+  )
+    return {
+      ...base,
+      code: 'syntax',
+      name: 'SyntaxError',
+      message: `the code nests too deeply to compile (brackets, calls or blocks nested about a thousand levels deep, for the ${limits.stackBytes}-byte stack); build deep values in a loop instead`,
+    };
   if (e.name === 'InternalError' && /stack overflow/i.test(e.message)) {
     return {
       ...base,
@@ -116,9 +127,11 @@ export function errorAnswer(error: CodeError, record: RunRecord | undefined, lim
 export function answer(
   outcome: SandboxOutcome,
   program: StrippedProgram,
-  record: RunRecord,
+  ran: RunRecord,
   limits: CodeLimits,
 ): CallToolResult {
+  // Stack frames the program kept (`e.stack` in its value or its log) name lines as the model wrote them.
+  const record: RunRecord = { ...ran, logs: ran.logs.map(program.mapStack) };
   if (!outcome.ok) return errorAnswer(describeFailure(outcome, program, record, limits), record, limits);
   if (record.callLimitHit) {
     return errorAnswer(
@@ -135,7 +148,7 @@ export function answer(
   if (outcome.json !== null && outcome.json.length > limits.maxResultChars)
     return errorAnswer(tooLarge(String(outcome.json.length)), undefined, limits);
   const structured: Record<string, unknown> = {
-    result: outcome.json === null ? null : JSON.parse(outcome.json),
+    result: outcome.json === null ? null : JSON.parse(program.mapStack(outcome.json)),
     calls: record.calls,
   };
   if (record.logs.length) structured.logs = logLines(record);

@@ -9,8 +9,8 @@ import type { CodeLimits } from './limits.js';
 import type { SandboxOutcome } from './sandbox.js';
 import type { StrippedProgram } from './strip-types.js';
 
-// Loaded on the first run: sucrase and QuickJS cost ~100 ms to import, which every other mode and a server
-// that is only listed should not pay at start-up.
+// Loaded on the first run: esbuild's client and QuickJS cost time to import (and esbuild a process to start),
+// which every other mode and a server that is only listed should not pay at start-up.
 let engine: Promise<[typeof import('./strip-types.js'), typeof import('./worker-pool.js')]> | undefined;
 const loadEngine = () => (engine ??= Promise.all([import('./strip-types.js'), import('./worker-pool.js')]));
 
@@ -58,6 +58,9 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
   for (const t of kit.tools) if (t.pagination) cursorArgs[t.name] = t.pagination.cursorArg;
   // This exposure's share of the process-wide worker pool (one per managed server, or per stdio session).
   const owner = {};
+  // This exposure's programs are compiled one at a time: a program that keeps esbuild busy until its compile deadline
+  // delays only the same server's next ones.
+  let compiling: Promise<unknown> = Promise.resolve();
 
   return async function executeCode(
     args: Record<string, unknown> | undefined,
@@ -82,10 +85,12 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
         limits,
       );
     }
-    const [{ stripTypes, StripError }, { sharedPool }] = await loadEngine();
+    const [{ stripTypes, StripError, STRIP_TIMEOUT_MS }, { sharedPool }] = await loadEngine();
     let program: StrippedProgram;
     try {
-      program = stripTypes(code);
+      const stripped = compiling.then(() => stripTypes(code, Math.min(limits.timeoutMs, STRIP_TIMEOUT_MS)));
+      compiling = stripped.catch(() => {});
+      program = await stripped;
     } catch (err) {
       if (err instanceof StripError)
         return errorAnswer(
