@@ -5,7 +5,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { invalidArgumentsResult, unknownToolResult } from '../errors.js';
 import type { CallContext, OpenAiToolkit } from '../toolkit.js';
-import { createToolSearch } from './tool-search.js';
+import { createToolSearch, cutNote } from './tool-search.js';
 import type { ExposedTools } from './types.js';
 
 export const DISCOVERY_TOOLS = ['search_tools', 'get_tool_schema', 'call_tool'] as const;
@@ -95,8 +95,8 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
         if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
           return argumentIssue(name, 'limit', `must be an integer from 1 to ${MAX_LIMIT}`);
         }
-        const hits = search(a.query.slice(0, 500)).slice(0, limit);
-        const results = hits.map(({ tool: t }) => {
+        const found = search(a.query);
+        const results = found.hits.slice(0, limit).map(({ tool: t }) => {
           return {
             name: t.name,
             title: t.title,
@@ -106,7 +106,11 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
             summary: firstSentence(t.description),
           };
         });
-        return textResult({ results, total_tools: kit.tools.length });
+        return textResult({
+          results,
+          total_tools: kit.tools.length,
+          ...(found.cut ? { query: found.query, note: cutNote(found.query) } : {}),
+        });
       }
       if (name === 'get_tool_schema') {
         if (typeof a.name !== 'string') return argumentIssue(name, 'name', 'must be a string');
