@@ -2,7 +2,7 @@
 // column in the submitted code, and the failing call. Rate-limit fields of the run's calls are attached either way.
 
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { describeRateLimits, RATE_LIMIT_META_KEY } from '../../ratelimit.js';
+import { describeRateLimits, nearLimit, RATE_LIMIT_META_KEY } from '../../ratelimit.js';
 import type { RunRecord } from './bridge.js';
 import type { CodeError, CodeErrorCode, CodePosition } from './errors.js';
 import type { CodeLimits } from './limits.js';
@@ -96,13 +96,13 @@ const tooLarge = (size: string): CodeError => ({
   message: `the result is ${size} characters, over the cap. Return a smaller summary: filter, aggregate or slice in the program.`,
 });
 
+/** The fields always in `_meta`; the line of text (20–35 tokens) only when the budget is nearly spent. */
 function withRateLimits(r: CallToolResult, record: RunRecord | undefined): CallToolResult {
   if (!record?.rateLimits) return r;
-  return {
-    ...r,
-    content: [...r.content, { type: 'text', text: describeRateLimits(record.rateLimits) }],
-    _meta: { [RATE_LIMIT_META_KEY]: record.rateLimits },
-  };
+  const line = nearLimit(record.rateLimits)
+    ? [{ type: 'text' as const, text: describeRateLimits(record.rateLimits) }]
+    : [];
+  return { ...r, content: [...r.content, ...line], _meta: { [RATE_LIMIT_META_KEY]: record.rateLimits } };
 }
 
 export function errorAnswer(error: CodeError, record: RunRecord | undefined, limits: CodeLimits): CallToolResult {
