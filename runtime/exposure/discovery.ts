@@ -5,7 +5,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { invalidArgumentsResult, unknownToolResult } from '../errors.js';
 import type { CallContext, OpenAiToolkit } from '../toolkit.js';
-import { createToolSearch, cutNote } from './tool-search.js';
+import { createClosestNames, createToolSearch, cutNote } from './tool-search.js';
 import type { ExposedTools } from './types.js';
 
 export const DISCOVERY_TOOLS = ['search_tools', 'get_tool_schema', 'call_tool'] as const;
@@ -83,6 +83,7 @@ function textResult(structured: Record<string, unknown>): CallToolResult {
 export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
   const listed = new Map(kit.listTools().map((t) => [t.name, t]));
   const search = createToolSearch(kit.tools, { fuzzy: 0.15 });
+  const closest = createClosestNames(kit.tools);
 
   return {
     listTools: () => LISTING,
@@ -130,6 +131,13 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
         if (inner !== undefined && (inner === null || typeof inner !== 'object' || Array.isArray(inner))) {
           return argumentIssue(name, 'arguments', 'must be an object');
         }
+        if (!listed.has(a.name))
+          return unknownToolResult(
+            a.name.slice(0, 200),
+            undefined,
+            closest(a.name),
+            'search_tools finds tools by keywords.',
+          );
         return kit.callTool(a.name, inner as Record<string, unknown> | undefined, ctx);
       }
       return unknownToolResult(name);

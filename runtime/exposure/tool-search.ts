@@ -97,3 +97,43 @@ export function createToolSearch(
     return { hits, query, cut };
   };
 }
+
+/** A name's words: snake_case, camelCase and kebab-case split (`listFineTuningJobs` → list fine tuning jobs). */
+const nameWords = (name: string) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .toLowerCase()
+    .trim();
+
+/**
+ * The tool names in `tools` closest to a name that is not one of them, best first: by their words (fuzzy, prefix),
+ * so a typo, a missing plural or a camelCase spelling finds the tool. Only the given (in-scope) tools are named.
+ */
+export function createClosestNames(tools: readonly ToolDef[]): (name: string, n?: number) => string[] {
+  let index: MiniSearch<{ id: string; words: string }> | undefined;
+  return (name, n = 3) => {
+    index ??= (() => {
+      const built = new MiniSearch<{ id: string; words: string }>({
+        fields: ['words'],
+        searchOptions: {
+          prefix: true,
+          fuzzy: (t: string) => (t.length <= QUERY_LIMITS.maxFuzzyTermChars ? 0.25 : false),
+          combineWith: 'OR',
+        },
+      });
+      built.addAll(tools.map((t) => ({ id: t.name, words: nameWords(t.name) })));
+      return built;
+    })();
+    const { query } = limitQuery(nameWords(name));
+    // Of the best matches by words, the nearest in length first: `project` is `projects`, not `project_api_keys`.
+    const length = nameWords(name).length;
+    return index
+      .search(query)
+      .slice(0, 10)
+      .map((hit, rank) => ({ id: String(hit.id), rank, off: Math.abs(nameWords(String(hit.id)).length - length) }))
+      .sort((a, b) => a.off - b.off || a.rank - b.rank)
+      .slice(0, n)
+      .map((c) => c.id);
+  };
+}

@@ -2,7 +2,9 @@
 // with `openai.*` bridged to the toolkit, let its calls settle, and answer (see answer.ts).
 
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { unknownToolResult } from '../../errors.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
+import { createClosestNames } from '../tool-search.js';
 import { answer, errorAnswer } from './answer.js';
 import { createBridge } from './bridge.js';
 import type { CodeLimits } from './limits.js';
@@ -58,6 +60,18 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
   for (const t of kit.tools) if (t.pagination) cursorArgs[t.name] = t.pagination.cursorArg;
   // This exposure's share of the process-wide worker pool (one per managed server, or per stdio session).
   const owner = {};
+  // A program's calls go to the toolkit; a name outside the scope is answered with the closest names in it.
+  const inScope = new Set(kit.tools.map((t) => t.name));
+  const closest = createClosestNames(kit.tools);
+  const calls: OpenAiToolkit = {
+    ...kit,
+    callTool: (name, args, ctx) =>
+      inScope.has(name)
+        ? kit.callTool(name, args, ctx)
+        : Promise.resolve(
+            unknownToolResult(name, undefined, closest(name), 'search_docs finds tools by what they do.'),
+          ),
+  };
   // This exposure's programs are compiled one at a time: a program that keeps esbuild busy until its compile deadline
   // delays only the same server's next ones.
   let compiling: Promise<unknown> = Promise.resolve();
@@ -102,7 +116,7 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
     }
 
     const deadline = Date.now() + limits.timeoutMs;
-    const bridge = createBridge(kit, limits);
+    const bridge = createBridge(calls, limits);
     const onCancel = () => bridge.abort();
     context?.signal?.addEventListener('abort', onCancel, { once: true });
     let outcome: SandboxOutcome;
