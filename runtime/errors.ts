@@ -32,11 +32,18 @@ function errorResult(text: string, structured?: Record<string, unknown>): CallTo
   return result;
 }
 
-/** Same answer for hidden and nonexistent tools, so filters cannot be probed. */
-export function unknownToolResult(name: string, redact: Redact = (t) => t): CallToolResult {
-  return errorResult(
-    `Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}. Call tools/list to see the available tools.`,
-  );
+/**
+ * Same answer for hidden and nonexistent tools, so filters cannot be probed: `closest` may only name tools in scope.
+ * `hint` says where to look (tools/list in `all` mode; the meta-tools' own search otherwise).
+ */
+export function unknownToolResult(
+  name: string,
+  redact: Redact = (t) => t,
+  closest: readonly string[] = [],
+  hint = 'Call tools/list to see the available tools.',
+): CallToolResult {
+  const near = closest.length ? ` Closest names: ${closest.join(', ')}.` : '';
+  return errorResult(`Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}.${near} ${hint}`);
 }
 
 export function missingKeyResult(tool: string, envVar: string): CallToolResult {

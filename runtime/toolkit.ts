@@ -216,9 +216,15 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     // Loaded on first need, so start-up does not pay for the date library.
     const timeInput = tool.timeArgs ? await import('./timeinput.js') : undefined;
     const times = timeInput?.resolveTimeArgs(tool, given) ?? { args: given, issues: [], resolved: undefined };
-    if (times.issues.length) return invalidArgumentsResult(tool.name, times.issues, redact);
     const args = times.args;
-    const issues = await validator.validate(tool, args, redact);
+    // Every issue at once: a time that cannot be read is reported as such, not again as "must be integer".
+    const timePaths = new Set(times.issues.map((i) => i.path));
+    const issues = [
+      ...times.issues,
+      ...(await validator.validate(tool, args, redact)).filter(
+        (i) => !timePaths.has(i.path) && ![...timePaths].some((p) => i.path.startsWith(`${p}.`)),
+      ),
+    ];
     if (issues.length) return invalidArgumentsResult(tool.name, issues, redact);
     const refused = tool.precheck ? (await import('./precheck.js')).precheckUpload(tool, args) : undefined;
     if (refused) return refused;

@@ -8,6 +8,10 @@
 //      (o200k), and the upstream requests each made. Code mode twice: search_docs then execute_code, and
 //      execute_code alone, each only if every API name the program uses (tools, arguments, result fields) is in
 //      what the model has read by then (the listing, plus the search answer in the first flow).
+//   3. type stripping (esbuild's transform, as execute_code runs it): medians per program for the strip-types table,
+//      the cost audit and 100,000 characters of code, as ratios to the bare sandbox run of (1);
+//   4. `/healthz` of `serve --http --exposure code` while a 50,000-character `search_docs` runs on its single-user
+//      endpoint: the slowest health answer during the search (goal ≤ 50 ms), against the same during a 3-word search.
 //
 //   npm run bench:code-mode -- [--runs 100]
 import { performance } from 'node:perf_hooks';
@@ -18,17 +22,26 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { Node, Project } from 'ts-morph';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { COST_AUDIT } from '../test/exposure/programs.js';
+import { STRIP_CASES } from '../test/exposure/strip-programs.js';
 import { startFakeOpenAi } from '../test/fake-openai/index.js';
 import { median } from './bench-stats.js';
 
 type Runtime = typeof import('../runtime/index.js');
 type Sandbox = typeof import('../runtime/exposure/code/sandbox.js');
 type Limits = typeof import('../runtime/exposure/code/limits.js');
+type Strip = typeof import('../runtime/exposure/code/strip-types.js');
 const dist = (p: string) => new URL(`../dist/${p}`, import.meta.url).href;
 const { createOpenAiToolkit, createCodeExposure } = (await import(dist('runtime/index.js'))) as Runtime;
 const { runInSandbox } = (await import(dist('runtime/exposure/code/sandbox.js'))) as Sandbox;
 const { DEFAULT_CODE_LIMITS } = (await import(dist('runtime/exposure/code/limits.js'))) as Limits;
+const { stripTypes } = (await import(dist('runtime/exposure/code/strip-types.js'))) as Strip;
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' } } });
 const runs = Number(values.runs);
@@ -262,6 +275,98 @@ async function costAudit(extraProjects: number) {
 }
 const audits = [await costAudit(0), await costAudit(25)];
 
+// 3. Type stripping per program, against the bare sandbox run above (same run).
+const stripMs = async (code: string, n: number) => {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await stripTypes(code).catch(() => undefined); // the table's refused programs cost a compile too
+    xs.push(performance.now() - t0);
+  }
+  return median(xs);
+};
+const bigProgram = Array.from({ length: 95 }, (_, i) => `{\n${COST_AUDIT.replace('return {', `const r${i} = {`)}\n}`)
+  .join('\n')
+  .slice(0, DEFAULT_CODE_LIMITS.maxCodeChars);
+await stripTypes('return 1;'); // starts esbuild's process
+const strip = {
+  table: median(
+    await (async () => {
+      const xs: number[] = [];
+      for (const c of STRIP_CASES) xs.push(await stripMs(c.code, 5));
+      return xs;
+    })(),
+  ),
+  costAudit: await stripMs(COST_AUDIT, Math.min(runs, 50)),
+  big: await stripMs(bigProgram, 10),
+};
+
+// 4. /healthz while a 50,000-character search_docs runs, on the built service's single-user endpoint.
+async function healthDuringSearch(rounds: number) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-code-health-'));
+  const child = spawn(
+    process.execPath,
+    [
+      fileURLToPath(dist('bin/openai-mcp.mjs')),
+      'serve',
+      '--http',
+      '--port',
+      '0',
+      '--exposure',
+      'code',
+      '--data-dir',
+      dataDir,
+    ],
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, OPENAI_API_KEY: 'sk-proj-BENCHkey0123456789abcdef' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  child.stderr.setEncoding('utf8');
+  let err = '';
+  const origin = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (c: string) => {
+      err += c;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', () => reject(new Error(err)));
+  });
+  const health = async () => {
+    const t0 = performance.now();
+    await (await fetch(`${origin}/healthz`)).text();
+    return performance.now() - t0;
+  };
+  const client = new Client({ name: 'bench-health', version: '0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${origin}/mcp`)));
+  await client.callTool({ name: 'search_docs', arguments: { query: 'projects' } }); // builds the index
+  // The slowest health answer while one search runs; a short query (same run) is the baseline.
+  const slowestDuring = async (query: string) => {
+    let done = false;
+    const searching = client
+      .callTool({ name: 'search_docs', arguments: { query } }, undefined, { timeout: 120_000 })
+      .finally(() => {
+        done = true;
+      });
+    let slowest = 0;
+    do slowest = Math.max(slowest, await health());
+    while (!done);
+    await searching;
+    return slowest;
+  };
+  const short: number[] = [];
+  const long: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    short.push(await slowestDuring('fine tuning jobs'));
+    long.push(await slowestDuring('z'.repeat(50_000)));
+  }
+  await client.close();
+  child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+  return { shortQueryMs: median(short), longQueryMs: median(long), longQueryWorstMs: Math.max(...long) };
+}
+const healthz = await healthDuringSearch(Math.min(runs, 20));
+
 console.log(`\nCode mode (${runs} runs; medians, p90 in brackets)`);
 console.log(`  first execute_code (worker start, WebAssembly compile): ${ms(first)}`);
 console.log(
@@ -274,6 +379,12 @@ console.log(
   `  one openai.* call via execute_code: ${ms(median(oneCall))} vs the tool called directly: ${ms(median(direct))} (+${ms(median(oneCall) - median(direct))})`,
 );
 const ratio = (x: number, y: number) => `${(x / y).toFixed(1)}×`;
+console.log(
+  `  type stripping (esbuild), per program: table of ${STRIP_CASES.length} ${ms(strip.table)}, cost audit ${ms(strip.costAudit)}, 100,000 characters ${ms(strip.big)} (${ratio(strip.costAudit, median(bare))} / ${ratio(strip.big, median(bare))} the bare sandbox run)`,
+);
+console.log(
+  `  slowest /healthz during a 50,000-character search_docs: ${ms(healthz.longQueryMs)} (worst round ${ms(healthz.longQueryWorstMs)}) vs during a 3-word one ${ms(healthz.shortQueryMs)} (${ratio(healthz.longQueryMs, healthz.shortQueryMs)})   goal ≤ 50 ms`,
+);
 for (const a of audits) {
   const rows: Array<[string, number, number, number, string]> = [
     ['tools listed', a.all.toolCount, a.code.toolCount, a.bare.toolCount, ''],
@@ -324,6 +435,8 @@ console.log(
       oneCallMedianMs: median(oneCall),
       directCallMedianMs: median(direct),
     },
+    stripMs: strip,
+    healthzDuringSearch: healthz,
     costAudit: audits.map((a) => ({
       projects: a.projects,
       all: { ...a.all.seen, listingTokens: a.all.listingTokens, requests: a.allRequests },

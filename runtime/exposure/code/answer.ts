@@ -2,7 +2,7 @@
 // column in the submitted code, and the failing call. Rate-limit fields of the run's calls are attached either way.
 
 import type { CallToolResult } from '../../protocol.js';
-import { describeRateLimits, RATE_LIMIT_META_KEY } from '../../ratelimit.js';
+import { describeRateLimits, nearLimit, RATE_LIMIT_META_KEY } from '../../ratelimit.js';
 import type { RunRecord } from './bridge.js';
 import type { CodeError, CodeErrorCode, CodePosition } from './errors.js';
 import type { CodeLimits } from './limits.js';
@@ -69,6 +69,17 @@ export function describeFailure(
     const call = e.seq !== undefined ? record.failedCalls.get(e.seq) : undefined;
     if (call) return { ...base, code: 'tool_call', call };
   }
+  // QuickJS ran out of stack compiling the program (a SyntaxError, or no frame at all: before any of it ran).
+  if (
+    /stack overflow/i.test(e.message) &&
+    (e.name === 'SyntaxError' || (e.name === 'InternalError' && !/\bat\b/.test(e.stack)))
+  )
+    return {
+      ...base,
+      code: 'syntax',
+      name: 'SyntaxError',
+      message: `the code nests too deeply to compile (brackets, calls or blocks nested about a thousand levels deep, for the ${limits.stackBytes}-byte stack); build deep values in a loop instead`,
+    };
   if (e.name === 'InternalError' && /stack overflow/i.test(e.message)) {
     return {
       ...base,
@@ -85,13 +96,13 @@ const tooLarge = (size: string): CodeError => ({
   message: `the result is ${size} characters, over the cap. Return a smaller summary: filter, aggregate or slice in the program.`,
 });
 
+/** The fields always in `_meta`; the line of text (20–35 tokens) only when the budget is nearly spent. */
 function withRateLimits(r: CallToolResult, record: RunRecord | undefined): CallToolResult {
   if (!record?.rateLimits) return r;
-  return {
-    ...r,
-    content: [...r.content, { type: 'text', text: describeRateLimits(record.rateLimits) }],
-    _meta: { [RATE_LIMIT_META_KEY]: record.rateLimits },
-  };
+  const line = nearLimit(record.rateLimits)
+    ? [{ type: 'text' as const, text: describeRateLimits(record.rateLimits) }]
+    : [];
+  return { ...r, content: [...r.content, ...line], _meta: { [RATE_LIMIT_META_KEY]: record.rateLimits } };
 }
 
 export function errorAnswer(error: CodeError, record: RunRecord | undefined, limits: CodeLimits): CallToolResult {
@@ -116,9 +127,11 @@ export function errorAnswer(error: CodeError, record: RunRecord | undefined, lim
 export function answer(
   outcome: SandboxOutcome,
   program: StrippedProgram,
-  record: RunRecord,
+  ran: RunRecord,
   limits: CodeLimits,
 ): CallToolResult {
+  // Stack frames the program kept (`e.stack` in its value or its log) name lines as the model wrote them.
+  const record: RunRecord = { ...ran, logs: ran.logs.map(program.mapStack) };
   if (!outcome.ok) return errorAnswer(describeFailure(outcome, program, record, limits), record, limits);
   if (record.callLimitHit) {
     return errorAnswer(
@@ -135,7 +148,7 @@ export function answer(
   if (outcome.json !== null && outcome.json.length > limits.maxResultChars)
     return errorAnswer(tooLarge(String(outcome.json.length)), undefined, limits);
   const structured: Record<string, unknown> = {
-    result: outcome.json === null ? null : JSON.parse(outcome.json),
+    result: outcome.json === null ? null : JSON.parse(program.mapStack(outcome.json)),
     calls: record.calls,
   };
   if (record.logs.length) structured.logs = logLines(record);

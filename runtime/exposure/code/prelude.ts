@@ -8,6 +8,8 @@ export const PRELUDE_FILE = 'prelude.js';
 /** File name of the program inside the sandbox; stack frames in it belong to the submitted code. */
 export const PROGRAM_FILE = 'program.ts';
 
+import { PRELUDE_VALUES } from './prelude-values.js';
+
 /**
  * Evaluates to `install(call, log, configJson)`, which defines `openai` and `console` and returns
  * `run(program)`: a promise of a JSON envelope string, `{ok: true, json}` or `{ok: false, error}`.
@@ -23,6 +25,7 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
   const protoNames = new Set(Object.getOwnPropertyNames(Object.prototype));
   const config = parse(configJson);
   const cursorArgs = config.cursorArgs;
+${PRELUDE_VALUES}
 
   class OpenAiToolError extends Error {
     constructor(info) {
@@ -57,7 +60,7 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
     }
     return call(String(name), json).then(function (text) {
       const reply = parse(text);
-      if (reply.ok) return reply.value;
+      if (reply.ok) return hintPage(String(name), reply.value);
       if (reply.error && reply.error.error && reply.error.error.type === 'call_limit') refused = reply.error;
       const err = new OpenAiToolError(reply.error);
       err.stack = site;
@@ -80,7 +83,7 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
 
   const openai = new Proxy(Object.freeze({}), {
     get(_target, name) {
-      if (name === 'paginate') return paginate;
+      if (name === 'paginate') return function (tool, args) { return hinted(paginate(tool, args), tool); };
       // Not a tool: symbols, \`then\` (so awaiting openai itself is harmless) and Object.prototype members (String(openai)).
       if (typeof name !== 'string' || name === 'then') return undefined;
       if (protoNames.has(name)) return Object.prototype[name];
@@ -89,13 +92,10 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
   });
 
   function show(value) {
-    if (typeof value === 'string') return value;
-    if (value instanceof Error) return String(value.name) + ': ' + String(value.message);
     try {
-      const json = stringify(value);
-      return json === undefined ? String(value) : json;
+      return inspect(value, 0, []);
     } catch (e) {
-      return String(value);
+      return String(typeof value);
     }
   }
   const console = {};
@@ -127,7 +127,7 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
       .then(function (value) {
         let json;
         try {
-          json = value === undefined ? null : stringify(value);
+          json = value === undefined ? null : toJson(value);
         } catch (e) {
           return stringify({ ok: false, error: { name: 'TypeError', message: 'the return value is not JSON-serializable: ' + String(e && e.message), stack: '', serialization: true } });
         }
