@@ -39,6 +39,11 @@ export function unknownToolResult(name: string, redact: Redact = (t) => t): Call
   );
 }
 
+/** A request the caller's own budget refused (code mode's per-run call limit), with no request sent. */
+export function budgetSpentResult(message: string): CallToolResult {
+  return errorResult(message, { error: { type: 'call_limit', message } });
+}
+
 export function missingKeyResult(tool: string, envVar: string): CallToolResult {
   return errorResult(
     `Missing credentials: ${tool} needs the ${envVar} environment variable (or the matching credentials option). No request was sent.`,
