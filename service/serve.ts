@@ -4,6 +4,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
+import { resolveLimits } from '../runtime/exposure/code/limits.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
@@ -54,7 +55,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const catalog = options.catalog ?? defaultCatalog;
   const box = loadSecretBox(options.dataDir, options.env);
   const store = await openSqliteStore(options.dataDir);
-  const manage = new Management({ store, box, catalog });
+  const manage = new Management({ store, box, catalog, codeLimits: resolveLimits(options.exposure?.code?.limits) });
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
 
   const sweep = async () => {
