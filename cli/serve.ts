@@ -35,6 +35,7 @@ export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   dataDir?: string;
   publicUrl?: string;
   allowedHosts?: string[];
+  allowPrivateBaseUrls?: boolean;
   maxBodyBytes?: number;
   auditRetentionDays?: number;
   exposure: Exposure;
@@ -108,6 +109,7 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
     port: flags.port ?? DEFAULT_PORT,
     publicUrl: flags.publicUrl,
     allowedHosts: flags.allowedHosts,
+    ...(flags.allowPrivateBaseUrls ? { allowPrivateBaseUrls: true } : {}),
     maxBodyBytes: flags.maxBodyBytes,
     retentionDays: flags.auditRetentionDays,
     baseUrl: flags.baseUrl,

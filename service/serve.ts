@@ -10,9 +10,12 @@ import type { Catalog } from '../runtime/types.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
 import { allowedHostnames, isLoopback } from './http/guard.js';
 import { createApp } from './http/app.js';
+import { Credentials } from './auth/credentials.js';
+import { allowPrivateFromEnv } from './baseurl.js';
 import { isExpired, Management } from './manage.js';
+import { Operations } from './operations.js';
 import { Scopes } from './scope.js';
-import { loadSecretBox } from './secrets.js';
+import { openSecretBox } from './secrets.js';
 import { openSqliteStore } from './store/sqlite.js';
 
 export const DEFAULT_PORT = 8787;
@@ -39,6 +42,8 @@ export interface HttpServiceOptions {
   /** Builds the single-user `/mcp` tool set from the environment; called only when no servers are stored. */
   single?: () => ExposedTools | undefined;
   env?: Record<string, string | undefined>;
+  /** Accept account base URLs on private, loopback or link-local hosts (also OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS). */
+  allowPrivateBaseUrls?: boolean;
   log: (line: string) => void;
 }
 
@@ -53,15 +58,28 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const port = options.port ?? DEFAULT_PORT;
   const log = options.log;
   const catalog = options.catalog ?? defaultCatalog;
-  const box = loadSecretBox(options.dataDir, options.env);
   const store = await openSqliteStore(options.dataDir);
-  const manage = new Management({ store, box, catalog, codeLimits: resolveLimits(options.exposure?.code?.limits) });
+  // The key is checked against the data dir's fingerprint before anything listens or is written.
+  const box = await openSecretBox(options.dataDir, store, options.env).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  const manage = new Management({
+    store,
+    box,
+    catalog,
+    allowPrivateBaseUrls: options.allowPrivateBaseUrls ?? allowPrivateFromEnv(options.env),
+    codeLimits: resolveLimits(options.exposure?.code?.limits),
+  });
+  const credentials = new Credentials({ store });
+  const ops = new Operations({ manage, store, log });
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
 
   const sweep = async () => {
     const expired = await store.deleteExpiredServers(Date.now());
     for (const id of expired) log(`purged expired server ${id}`);
     await store.deleteCallsBefore(Date.now() - retentionMs);
+    await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
   };
   await sweep();
 
@@ -115,6 +133,8 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const { app, mcp } = createApp({
     store,
     manage,
+    ops,
+    credentials,
     scopes,
     publicUrl,
     allowedHosts: allowed,

@@ -3,7 +3,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
 import { ServiceError } from '../errors.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { Management } from '../manage.js';
+import type { Operations } from '../operations.js';
 import type { Scopes } from '../scope.js';
 import type { Store } from '../store/store.js';
 import { hostAndOriginGuard, isLoopbackRequest } from './guard.js';
@@ -13,6 +15,10 @@ import { restRouter } from './rest.js';
 export interface AppOptions {
   store: Store;
   manage: Management;
+  /** The management operations as operators call them (scoped, audited). */
+  ops: Operations;
+  /** The verifiers of server URLs, management and client tokens. */
+  credentials: Credentials;
   scopes: Scopes;
   publicUrl: string;
   allowedHosts: ReadonlySet<string>;
@@ -39,7 +45,7 @@ function reject(
 
 export function createApp(options: AppOptions) {
   const app = express();
-  const mcp = new McpRoutes({ scopes: options.scopes, log: options.log });
+  const mcp = new McpRoutes({ scopes: options.scopes, credentials: options.credentials, log: options.log });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -92,7 +98,13 @@ export function createApp(options: AppOptions) {
 
   app.use(
     '/v1',
-    restRouter({ manage: options.manage, scopes: options.scopes, publicUrl: options.publicUrl, log: options.log }),
+    restRouter({
+      ops: options.ops,
+      credentials: options.credentials,
+      scopes: options.scopes,
+      publicUrl: options.publicUrl,
+      log: options.log,
+    }),
   );
 
   app.use((req, res) => reject(req, res, 404, 'not_found', 'Not found'));

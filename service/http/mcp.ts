@@ -8,11 +8,11 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Request, Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
 import { createServerForTools } from '../../runtime/server.js';
+import { admitToServer } from '../auth/modes.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
 import { InflightRequests } from './inflight.js';
-
-export const AUTH_CHALLENGE = 'Bearer realm="openai-mcp", error="invalid_token"';
 
 export function jsonRpcError(
   res: Response,
@@ -29,6 +29,7 @@ export function jsonRpcError(
 
 export interface McpRoutesOptions {
   scopes: Scopes;
+  credentials: Credentials;
   log: (line: string) => void;
 }
 
@@ -42,26 +43,16 @@ export class McpRoutes {
 
   constructor(private readonly options: McpRoutesOptions) {}
 
-  /** Resolves the URL's token and the second-layer token; answers the refusal itself and returns undefined. */
+  /** Admits the request by its URL and the server's auth mode (service/auth/); answers a refusal itself. */
   private async admit(req: Request, res: Response): Promise<ServerRow | undefined> {
-    const token = String(req.params.token ?? '');
-    const row = await this.options.scopes.serverFor(token);
-    // One answer for unknown, deleted and expired servers: a URL reveals nothing about why it stopped working.
-    if (!row) {
-      jsonRpcError(res, 404, 'Unknown or expired MCP server URL');
+    const admission = await admitToServer(req, String(req.params.token ?? ''), this.options.credentials);
+    if (!admission.ok) {
+      jsonRpcError(res, admission.status, admission.message, admission.headers);
       return undefined;
     }
     // For the access log, which names the server, never the token.
-    res.locals.serverId = row.id;
-    if (row.require_api_token_auth === 1) {
-      if (!(await this.options.scopes.apiTokenFromHeader(req.headers.authorization))) {
-        jsonRpcError(res, 401, 'This server requires Authorization: Bearer <API token>', {
-          'WWW-Authenticate': AUTH_CHALLENGE,
-        });
-        return undefined;
-      }
-    }
-    return row;
+    res.locals.serverId = admission.row.id;
+    return admission.row;
   }
 
   /** POST|GET|DELETE /mcp/:token */

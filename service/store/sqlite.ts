@@ -1,10 +1,18 @@
 // The SQLite store: one file in the data dir, shared by `serve --http` and the CLI (WAL mode, so the CLI writes
 // while a server reads and the server sees each change on its next request).
 
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+} from 'kysely';
 import { ServiceError } from '../errors.js';
 import { migrationProvider } from './migrations.js';
 import { type Database as Schema, KyselyStore, migrate, type Store } from './store.js';
@@ -28,16 +36,93 @@ async function loadDriver(): Promise<typeof BetterSqlite3> {
   }
 }
 
+/**
+ * Creates the data dir (0700) and its missing parents, one level at a time. Not `mkdirSync(…, {recursive: true})`:
+ * where mkdir answers ENOENT under a parent that exists (`/proc/nope`), Node's recursive mkdir retries forever at
+ * 100 % CPU. Any failure names the dir.
+ */
+export function ensureDataDir(dataDir: string): void {
+  const fail = (err: unknown): never => {
+    const e = err as NodeJS.ErrnoException;
+    throw new ServiceError(
+      'data_dir',
+      `Cannot create the data dir ${dataDir}: ${e.code ?? 'error'} (${e.message ?? String(err)}); choose another with --data-dir or OPENAI_MCP_DATA_DIR`,
+    );
+  };
+  const missing: string[] = [];
+  let at = path.resolve(dataDir);
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const up = path.dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') fail(err);
+    }
+  }
+  try {
+    if (!statSync(dataDir).isDirectory()) fail(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }));
+  } catch (err) {
+    if (err instanceof ServiceError) throw err;
+    fail(err);
+  }
+}
+
+/**
+ * Every transaction starts with BEGIN IMMEDIATE: it takes the write lock before reading, so two processes never
+ * both read "not migrated yet" (or "no key yet") and then both write. A deferred BEGIN let parallel first starts
+ * race to `table "accounts" already exists`.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  // SQLite runs DDL in transactions; saying so makes Kysely's Migrator run each migration in one (BEGIN IMMEDIATE).
+  override createAdapter(): DialectAdapter {
+    return new (class extends SqliteAdapter {
+      override get supportsTransactionalDdl() {
+        return true;
+      }
+    })();
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
+/** The database and its WAL files: readable by this user only, also when the data dir existed before. */
+function restrictFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+    } catch {
+      // Owned by another user: SQLite opened it, so it is readable here; nothing more this process can do.
+    }
+  }
+}
+
 export async function openSqliteStore(dataDir: string): Promise<Store> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensureDataDir(dataDir);
   const Database = await loadDriver();
-  const sqlite = new Database(path.join(dataDir, DATABASE_FILE));
-  sqlite.pragma('journal_mode = WAL');
+  const file = path.join(dataDir, DATABASE_FILE);
+  // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files the database file's mode.
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  restrictFiles(file);
+  const sqlite = new Database(file);
+  // Before the journal mode: switching to WAL takes a lock that a parallel first start may hold.
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   // The audit log can contain tool names only, yet deleted rows should not linger in free pages either.
   sqlite.pragma('secure_delete = ON');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  restrictFiles(file);
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   await migrate(db, migrationProvider);
   return new KyselyStore(db);
 }
