@@ -327,7 +327,9 @@ async function bounds() {
   return {
     rssGrowthMiB: (peak - before) / 1048576,
     survived,
-    timedOutRuns: outcomes.filter((o) => (o.structuredContent as { error?: { code?: string } } | undefined)?.error?.code === 'timeout').length,
+    timedOutRuns: outcomes.filter(
+      (o) => (o.structuredContent as { error?: { code?: string } } | undefined)?.error?.code === 'timeout',
+    ).length,
     usageRows: { inProgram: page.structuredContent?.result, expected: expectedRows, error: page.isError },
     otherTenantMs: { alone: median(alone), whileSpinning: median(loaded), ratio: median(loaded) / median(alone) },
   };
