@@ -3,8 +3,9 @@
 import { defaultCatalog } from '../runtime/catalog.js';
 import { type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
 import { limitsFromUnits, resolveLimits } from '../runtime/exposure/code/limits.js';
-import { createServerForTools } from '../runtime/server.js';
+import { serverFactory } from '../runtime/server.js';
 import { serveStdio } from '../runtime/stdio.js';
+import { MemoryTaskStore, TaskRunner } from '../runtime/tasks.js';
 import { warnIfOverToolCap } from '../runtime/tool-cap.js';
 import { createToolkit, type OpenAiToolkit, type OpenAiToolsOptions } from '../runtime/toolkit.js';
 import {
@@ -82,7 +83,9 @@ function missingKeys(kit: OpenAiToolkit): string[] {
 
 export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
-  const server = createServerForTools(exposeToolkit(kit, flags.exposure, exposureOptions(flags)));
+  const tools = exposeToolkit(kit, flags.exposure, exposureOptions(flags));
+  // Tasks of a stdio session live in this process: the session is the only client that can poll them.
+  const tasks = { runner: new TaskRunner({ store: new MemoryTaskStore(), log }), scope: 'stdio' };
   const missing = missingKeys(kit);
   const shown =
     flags.exposure === 'all'
@@ -92,7 +95,7 @@ export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
     `serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`,
   );
   if (flags.exposure === 'all') warnIfOverToolCap(kit.tools.length, log);
-  await serveStdio(server, { log });
+  await serveStdio(serverFactory(tools, { tasks }), { log });
   // Keep-alive sockets to OpenAI would hold the process open; exit once the last reply is flushed.
   process.stdout.write('', () => process.exit(0));
 }

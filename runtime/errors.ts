@@ -1,7 +1,7 @@
 // Every failure becomes an `isError` tool result the model can act on; nothing here throws, so one bad
 // call never takes the server down. Messages say what to change, not just what went wrong.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from './protocol.js';
 import type { RateLimitInfo } from './ratelimit.js';
 import { cutText } from './redact.js';
 import type { ArgumentIssue } from './validation.js';

@@ -1,7 +1,7 @@
 // Upstream success bodies → MCP results sized for a model's context: structured JSON plus a compact
 // text copy, list pages with a cursor to continue, usage buckets flattened and totalled, bytes as media.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from './protocol.js';
 import type { HeaderLookup, RawResponse } from './execute.js';
 import { cutText, redactDeep } from './redact.js';
 import type { ToolDef } from './types.js';

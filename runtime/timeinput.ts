@@ -2,7 +2,7 @@
 // "the last 7 days". Arguments the catalog marks as `timeArgs` are converted here, before validation, so the
 // full schema still sees integer seconds and a value nobody can read never reaches OpenAI.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from './protocol.js';
 import { DateTime, Duration, type DurationLikeObject } from 'luxon';
 import type { ToolDef } from './types.js';
 import type { ArgumentIssue } from './validation.js';

@@ -1,7 +1,7 @@
 // The call pipeline shared by every way of serving the tools (McpServer, low-level Server, someone else's
 // handlers): filter → credentials → validation → encoding → one HTTP call → shaped, redacted result.
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from './protocol.js';
 import { encodeRequest, ArgumentError } from './encode.js';
 import {
   budgetSpentResult,
@@ -74,6 +74,11 @@ export interface OpenAiToolsOptions extends ToolFilter {
 /** What an MCP tool handler receives that matters here (a subset of the SDK's `RequestHandlerExtra`). */
 export interface CallContext {
   signal?: AbortSignal;
+  /**
+   * How long a wait tool waits when its call does not say (`timeout_seconds`). Set for a call run as a task, which
+   * holds no connection open and can wait longer than a blocking call's bound.
+   */
+  waitSeconds?: number;
   _meta?: { progressToken?: string | number; [key: string]: unknown };
   sendNotification?: (notification: {
     method: 'notifications/progress';
@@ -100,6 +105,27 @@ export interface OpenAiToolkit {
   listTools(): Tool[];
   /** Runs one tool; never throws, failures are `isError` results. */
   callTool(name: string, args: Record<string, unknown> | undefined, context?: CallContext): Promise<CallToolResult>;
+  /**
+   * Whether this call may run long (a wait tool, an upload of 1 MiB or more): served as a task to clients that take
+   * tasks. Without `args`: whether the tool can ever be such a call.
+   */
+  taskEligible?(name: string, args: Record<string, unknown> | undefined): boolean;
+}
+
+/** File content (as sent, base64 or text) from which an upload runs as a task for clients that take tasks. */
+export const LONG_UPLOAD_CHARS = 1024 * 1024;
+
+/** Characters of file content in an upload's arguments (`{content}` objects, alone or in arrays). */
+function fileChars(tool: ToolDef, args: Record<string, unknown>): number {
+  let n = 0;
+  for (const field of tool.http.body?.fileFields ?? []) {
+    const value = args[field];
+    for (const f of Array.isArray(value) ? value : [value]) {
+      const content = (f as { content?: unknown } | null)?.content;
+      if (typeof content === 'string') n += content.length;
+    }
+  }
+  return n;
 }
 
 const ENV_FOR_AUTH: Record<AuthKind, string> = { project: 'OPENAI_API_KEY', admin: 'OPENAI_ADMIN_KEY' };
@@ -278,6 +304,14 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     listTools() {
       listed ??= tools.map(toMcpTool);
       return listed;
+    },
+    taskEligible(name, args) {
+      const tool = byName.get(name);
+      if (!tool) return false;
+      if (tool.wait) return true;
+      // Without arguments: whether the tool can ever be long (it uploads files).
+      if (args === undefined) return (tool.http.body?.fileFields.length ?? 0) > 0;
+      return fileChars(tool, args) >= LONG_UPLOAD_CHARS;
     },
     async callTool(name, args, ctx) {
       const tool = byName.get(name);

@@ -6,8 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
 import { resolveLimits } from '../runtime/exposure/code/limits.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
+import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
+import { listCacheHint } from './cache-hint.js';
 import { allowedHostnames, isLoopback } from './http/guard.js';
 import { createApp } from './http/app.js';
 import { Credentials } from './auth/credentials.js';
@@ -23,6 +25,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const PUBLIC_URL_SETTING = 'public_url';
 const SWEEP_MS = 60_000;
+/** The task scope of the single-user `/mcp` (managed servers' tasks are scoped by server id). */
+const SINGLE_USER_SCOPE = 'single-user';
 const SSE_CHECK_MS = 500;
 
 export interface HttpServiceOptions {
@@ -74,12 +78,16 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const credentials = new Credentials({ store });
   const ops = new Operations({ manage, store, log });
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
+  // Long calls of clients that take tasks run here; their records live in the store, so any replica answers polls.
+  const taskStore = store.taskStore(box);
+  const tasks = new TaskRunner({ store: taskStore, log });
 
   const sweep = async () => {
     const expired = await store.deleteExpiredServers(Date.now());
     for (const id of expired) log(`purged expired server ${id}`);
     await store.deleteCallsBefore(Date.now() - retentionMs);
     await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
+    await taskStore.deleteExpired(Date.now());
   };
   await sweep();
 
@@ -141,6 +149,11 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     port: address.port,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     single,
+    serveOptions: (row) => ({
+      cacheHint: () => listCacheHint(row, Date.now()),
+      tasks: { runner: tasks, scope: row.id },
+    }),
+    singleServeOptions: { tasks: { runner: tasks, scope: SINGLE_USER_SCOPE } },
     log,
   });
   httpServer.on('request', app);
@@ -166,6 +179,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       clearInterval(sweepTimer);
       clearInterval(sseTimer);
       await mcp.closeAll();
+      await tasks.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await store.close();

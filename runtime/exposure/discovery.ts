@@ -2,7 +2,7 @@
 // (Cursor sends its first 40–80, OpenAI accepts 128). The model searches, reads one schema, then calls by name;
 // every call still goes through the scoped toolkit, so a tool outside the scope stays an unknown tool.
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '../protocol.js';
 import { invalidArgumentsResult, unknownToolResult } from '../errors.js';
 import type { CallContext, OpenAiToolkit } from '../toolkit.js';
 import { createToolSearch } from './tool-search.js';
@@ -129,6 +129,13 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
         return kit.callTool(a.name, inner as Record<string, unknown> | undefined, ctx);
       }
       return unknownToolResult(name);
+    },
+    // call_tool runs the named tool as it is: a wait or a large upload through it can be a task too.
+    taskEligible(name, args) {
+      const a = (args ?? {}) as Record<string, unknown>;
+      if (name !== 'call_tool' || typeof a.name !== 'string') return false;
+      const inner = a.arguments;
+      return !!kit.taskEligible?.(a.name, inner && typeof inner === 'object' ? (inner as Record<string, unknown>) : {});
     },
   };
 }

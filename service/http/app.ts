@@ -2,6 +2,8 @@
 
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
+import type { ServeOptions } from '../../runtime/server.js';
+import type { ServerRow } from '../store/store.js';
 import { ServiceError } from '../errors.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { Management } from '../manage.js';
@@ -27,6 +29,9 @@ export interface AppOptions {
   maxBodyBytes: number;
   /** The single-user endpoint `/mcp` (environment keys, loopback only); absent when not offered. */
   single?: ExposedTools;
+  /** Cache hints and tasks: for a managed server's MCP requests, and for the single-user endpoint's. */
+  serveOptions?: (row: ServerRow) => ServeOptions;
+  singleServeOptions?: ServeOptions;
   log: (line: string) => void;
 }
 
@@ -45,7 +50,12 @@ function reject(
 
 export function createApp(options: AppOptions) {
   const app = express();
-  const mcp = new McpRoutes({ scopes: options.scopes, credentials: options.credentials, log: options.log });
+  const mcp = new McpRoutes({
+    scopes: options.scopes,
+    credentials: options.credentials,
+    log: options.log,
+    serveOptions: options.serveOptions,
+  });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -93,7 +103,7 @@ export function createApp(options: AppOptions) {
       jsonRpcError(res, 404, 'No single-user endpoint here: use the URL of a managed server (/mcp/<token>)');
       return;
     }
-    await mcp.serveStreamable(req, res, options.single, 'single-user');
+    await mcp.serveStreamable(req, res, options.single, 'single-user', options.singleServeOptions);
   });
 
   app.use(

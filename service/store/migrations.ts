@@ -132,6 +132,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('operator_events_account').on('operator_events').column('account_id').execute();
     },
   },
+  // MCP tasks (long calls answered with a handle): found by id within their server on any replica; the outcome
+  // column is a sealed envelope. Expired rows are swept with the audit log.
+  '0003_tasks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('tasks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('server_id', 'text', (c) => c.notNull())
+        .addColumn('tool', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_message', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('ttl_ms', 'bigint', (c) => c.notNull())
+        .addColumn('poll_interval_ms', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'text')
+        .execute();
+      await db.schema.createIndex('tasks_server_status').on('tasks').columns(['server_id', 'status']).execute();
+      await db.schema.createIndex('tasks_expires').on('tasks').column('expires_at').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

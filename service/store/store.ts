@@ -2,7 +2,10 @@
 // talks to `Store`; the SQL below is written with Kysely so the SQLite store and a later Postgres one share it.
 
 import { type Generated, type Kysely, Migrator, type Selectable, type Transaction } from 'kysely';
+import type { TaskStore } from '../../runtime/tasks.js';
 import { ServiceError } from '../errors.js';
+import type { SecretBox } from '../secrets.js';
+import { KyselyTaskStore, type TasksTable } from './tasks.js';
 
 export interface AccountsTable {
   id: string;
@@ -103,6 +106,7 @@ export interface Database {
   operator_events: OperatorEventsTable;
   tool_calls: ToolCallsTable;
   settings: SettingsTable;
+  tasks: TasksTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -203,6 +207,9 @@ export interface Store {
   setSetting(key: string, value: string): Promise<void>;
   /** Stores `value` unless the key has one already; returns what is stored. */
   setSettingIfAbsent(key: string, value: string): Promise<string>;
+
+  /** MCP task records of managed servers (outcomes sealed with `box`). */
+  taskStore(box: SecretBox): TaskStore;
 
   close(): Promise<void>;
 }
@@ -502,6 +509,10 @@ export class KyselyStore implements Store {
       const r = await tx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
       return r?.value ?? value;
     });
+  }
+
+  taskStore(box: SecretBox): TaskStore {
+    return new KyselyTaskStore(this.db, box);
   }
 
   async close() {

@@ -1,7 +1,7 @@
 // A finished run → one tool result: the return value and the log, or an error with its code, the line and
 // column in the submitted code, and the failing call. Rate-limit fields of the run's calls are attached either way.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '../../protocol.js';
 import { describeRateLimits, RATE_LIMIT_META_KEY } from '../../ratelimit.js';
 import type { RunRecord } from './bridge.js';
 import type { CodeError, CodeErrorCode, CodePosition } from './errors.js';

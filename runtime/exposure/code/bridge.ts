@@ -5,8 +5,8 @@
 // arrives here (gate.ts): arguments within the cap, or a preview of a call it refused.
 
 import { setMaxListeners } from 'node:events';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { invalidArgumentsResult } from '../../errors.js';
+import type { CallToolResult } from '../../protocol.js';
 import { RATE_LIMIT_META_KEY, type RateLimitInfo } from '../../ratelimit.js';
 import type { OpenAiToolkit } from '../../toolkit.js';
 import type { FailedCall } from './errors.js';

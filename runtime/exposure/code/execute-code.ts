@@ -1,7 +1,7 @@
 // The `execute_code` tool: its definition, and one run: check the code, strip types, run it on a sandbox worker
 // with `openai.*` bridged to the toolkit, let its calls settle, and answer (see answer.ts).
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '../../protocol.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
 import { answer, errorAnswer } from './answer.js';
 import { createBridge } from './bridge.js';

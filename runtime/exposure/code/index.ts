@@ -2,7 +2,7 @@
 // `execute_code` runs a program that calls them as `openai.<tool>(args)` in a QuickJS sandbox. Every call
 // goes through the same toolkit as a direct tool call (scope, validation, keys, rate limits, redaction).
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '../../protocol.js';
 import { unknownToolResult } from '../../errors.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
 import type { ExposedTools } from '../types.js';

@@ -4,7 +4,7 @@
 // (the transitive closure of a result's types is most of a full answer and rarely needed to write the call).
 // `detail: true` quotes generated/sdk.d.ts exactly (doc comment, declarations); `types` quotes named declarations.
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '../../protocol.js';
 import { invalidArgumentsResult } from '../../errors.js';
 import type { OpenAiToolkit } from '../../toolkit.js';
 import type { ToolDef } from '../../types.js';
