@@ -43,19 +43,31 @@ const common = (cmd: Command) =>
 function codeLimitOptions(cmd: Command, scope: 'service' | 'server'): Command {
   // On a server the value only lowers what the service runs with; on `serve` it is the default and ceiling.
   const note = (fallback: number) => (scope === 'service' ? `default ${fallback}` : "lowers the service's limit");
-  return cmd
-    .option(
-      '--code-timeout <s>',
-      `code mode: wall time per execute_code run in seconds (${note(30)})`,
-      positiveInt('--code-timeout'),
-    )
-    .option('--code-memory <mib>', `code mode: sandbox heap per run in MiB (${note(64)})`, positiveInt('--code-memory'))
-    .option('--code-max-calls <n>', `code mode: openai.* calls per run (${note(50)})`, positiveInt('--code-max-calls'))
-    .option(
-      '--code-max-result-chars <n>',
-      `code mode: characters of result per run (${note(100_000)})`,
-      positiveInt('--code-max-result-chars'),
-    );
+  return (
+    cmd
+      .option(
+        '--code-timeout <s>',
+        `code mode: wall time per execute_code run in seconds (${note(30)})`,
+        positiveInt('--code-timeout'),
+      )
+      .option(
+        '--code-memory <mib>',
+        `code mode: sandbox heap per run in MiB (${note(64)})`,
+        positiveInt('--code-memory'),
+      )
+      .option(
+        '--code-max-calls <n>',
+        `code mode: openai.* calls per run (${note(50)})`,
+        positiveInt('--code-max-calls'),
+      )
+      .option(
+        '--code-max-result-bytes <n>',
+        `code mode: UTF-8 bytes of result per run, which also bounds its tokens (${note(100_000)})`,
+        positiveInt('--code-max-result-bytes'),
+      )
+      // The flag's name when the cap counted characters; read as bytes.
+      .addOption(new Option('--code-max-result-chars <n>').argParser(positiveInt('--code-max-result-chars')).hideHelp())
+  );
 }
 
 function scopeOptions(cmd: Command): Command {

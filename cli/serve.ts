@@ -46,7 +46,7 @@ const CODE_FLAGS = {
   timeoutMs: '--code-timeout',
   memoryBytes: '--code-memory',
   maxCalls: '--code-max-calls',
-  maxResultChars: '--code-max-result-chars',
+  maxResultBytes: '--code-max-result-bytes',
 } as const;
 
 /** The `--code-*` flags as sandbox limits; the rest keep their defaults. */

@@ -52,6 +52,8 @@ export interface CodeLimitFlags {
   codeTimeout?: number;
   codeMemory?: number;
   codeMaxCalls?: number;
+  codeMaxResultBytes?: number;
+  /** `--code-max-result-chars`, the flag's earlier name; read as bytes. */
   codeMaxResultChars?: number;
 }
 
@@ -61,7 +63,8 @@ export function codeLimitUnits(flags: CodeLimitFlags): CodeLimitUnits {
   if (flags.codeTimeout !== undefined) units.timeout_seconds = flags.codeTimeout;
   if (flags.codeMemory !== undefined) units.memory_mib = flags.codeMemory;
   if (flags.codeMaxCalls !== undefined) units.max_calls = flags.codeMaxCalls;
-  if (flags.codeMaxResultChars !== undefined) units.max_result_chars = flags.codeMaxResultChars;
+  const resultBytes = flags.codeMaxResultBytes ?? flags.codeMaxResultChars;
+  if (resultBytes !== undefined) units.max_result_bytes = resultBytes;
   return units;
 }
 

@@ -46,6 +46,11 @@ export function unknownToolResult(
   return errorResult(`Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}.${near} ${hint}`);
 }
 
+/** A request the caller's own budget refused (code mode's per-run call limit), with no request sent. */
+export function budgetSpentResult(message: string): CallToolResult {
+  return errorResult(message, { error: { type: 'call_limit', message } });
+}
+
 export function missingKeyResult(tool: string, envVar: string): CallToolResult {
   return errorResult(
     `Missing credentials: ${tool} needs the ${envVar} environment variable (or the matching credentials option). No request was sent.`,

@@ -4,6 +4,7 @@
 import type { CallToolResult, Tool } from './protocol.js';
 import { encodeRequest, ArgumentError } from './encode.js';
 import {
+  budgetSpentResult,
   invalidArgumentsResult,
   missingKeyResult,
   parseUpstreamError,
@@ -20,7 +21,7 @@ import { makeRedactor, redactDeep } from './redact.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, shapeSuccess } from './results.js';
 import type { AuthKind, Catalog, ToolDef } from './types.js';
 import { ArgumentValidator, type ValidationSource } from './validation.js';
-import { runWait } from './wait.js';
+import { type PollOnce, runWait } from './wait.js';
 
 /** Default OpenAI endpoint; override with `baseUrl` or `OPENAI_BASE_URL`. */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -83,6 +84,17 @@ export interface CallContext {
     method: 'notifications/progress';
     params: { progressToken: string | number; progress: number; total?: number; message?: string };
   }) => Promise<void>;
+  /**
+   * Set by callers that read the structured result themselves (code mode's programs): a page is never cut to the
+   * text cap, and a response or result over `maxBytes` fails the call (`result_too_large`) instead of being cut.
+   */
+  wholeResult?: { maxBytes: number };
+  /**
+   * For callers that meter upstream requests (code mode's call budget): asked before each request a call makes
+   * after its first (a wait's later polls). A message refuses it, and the call ends with that message as a
+   * `call_limit` error.
+   */
+  meterRequest?: () => string | undefined;
 }
 
 /** The selected tools with their list and call operations bound to one configuration. */
@@ -248,12 +260,14 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     if (creds.projectId && tool.http.auth === 'project') req.headers['openai-project'] = creds.projectId;
 
     progress(ctx, 0, `${req.method} ${tool.http.path}`);
+    // A caller taking whole results never has more read and parsed for it than it takes.
+    const readLimit = ctx?.wholeResult ? Math.min(maxResponseBytes, ctx.wholeResult.maxBytes) : maxResponseBytes;
     let raw: Awaited<ReturnType<typeof execute>>;
     try {
       raw = await execute(req, {
         fetch: fetchImpl,
         timeoutMs,
-        maxResponseBytes,
+        maxResponseBytes: readLimit,
         signal: ctx?.signal,
         onResponse: (status) => {
           options.onUpstreamStatus?.(status);
@@ -270,7 +284,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       return withRateLimits(redirectResult(raw.status, raw.headers.get('location'), redact), rateLimits);
     if (raw.status >= 400 || raw.status < 200) {
       const text = new TextDecoder().decode(raw.bytes);
-      const body = raw.truncated ? `(error body over ${maxResponseBytes} bytes)` : text;
+      const body = raw.truncated ? `(error body over ${readLimit} bytes)` : text;
       const requestId = raw.headers.get('x-request-id');
       return withRateLimits(
         upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body, redact, requestId), rateLimits),
@@ -278,7 +292,14 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       );
     }
     const shaped = withRateLimits(
-      shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, maxBinaryChars, url: req.url, redact }),
+      shapeSuccess(tool, raw, {
+        maxTextChars,
+        maxResponseBytes: readLimit,
+        maxBinaryChars,
+        url: req.url,
+        redact,
+        wholeBytes: ctx?.wholeResult?.maxBytes,
+      }),
       rateLimits,
     );
     return timeInput ? timeInput.echoResolved(shaped, times.resolved) : shaped;
@@ -313,10 +334,15 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
         );
       }
       try {
-        // A wait tool polls through `run` without the caller's progress token: progress is the wait's own.
-        const result = tool.wait
-          ? await runWait(tool, args ?? {}, ctx, (a, observe) => run(tool, a, { signal: ctx?.signal }, observe))
-          : await run(tool, args ?? {}, ctx);
+        // A wait tool polls through `run` without the caller's progress token: progress is the wait's own. Polls
+        // after the first are metered like calls when the caller meters them.
+        let polls = 0;
+        const poll: PollOnce = async (a, observe) => {
+          const refused = polls++ > 0 ? ctx?.meterRequest?.() : undefined;
+          if (refused) return budgetSpentResult(refused);
+          return run(tool, a, { signal: ctx?.signal, wholeResult: ctx?.wholeResult }, observe);
+        };
+        const result = tool.wait ? await runWait(tool, args ?? {}, ctx, poll) : await run(tool, args ?? {}, ctx);
         return redactResult(result);
       } catch (err) {
         // A bug here must not crash a stdio server shared by other tools.

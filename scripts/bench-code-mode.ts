@@ -11,7 +11,10 @@
 //   3. type stripping (esbuild's transform, as execute_code runs it): medians per program for the strip-types table,
 //      the cost audit and 100,000 characters of code, as ratios to the bare sandbox run of (1);
 //   4. `/healthz` of `serve --http --exposure code` while a 50,000-character `search_docs` runs on its single-user
-//      endpoint: the slowest health answer during the search (goal ≤ 50 ms), against the same during a 3-word search.
+//      endpoint: the slowest health answer during the search (goal ≤ 50 ms), against the same during a 3-word search;
+//   5. bounds: RSS during 4 concurrent runs of 50 calls with a 12 MB argument; a 31-day usage page (~2,900 rows)
+//      inside a program against the fake's rows; another tenant's trivial run while one account's two servers spin
+//      8 loops, paired with the same run alone.
 //
 //   npm run bench:code-mode -- [--runs 100]
 import { performance } from 'node:perf_hooks';
@@ -366,6 +369,76 @@ async function healthDuringSearch(rounds: number) {
   return { shortQueryMs: median(short), longQueryMs: median(long), longQueryWorstMs: Math.max(...long) };
 }
 const healthz = await healthDuringSearch(Math.min(runs, 20));
+// 5. Bounds (issue 16): what one tenant's programs can do to the process and to other tenants.
+async function bounds() {
+  const big = await startFakeOpenAi({ extraProjects: 45, usageDays: 30 });
+  const bigKit = createOpenAiToolkit({
+    baseUrl: big.baseUrl,
+    credentials: { adminKey: big.adminKey, apiKey: big.projectKey },
+    env: {},
+  });
+  const call = async (c: Awaited<ReturnType<typeof connect>>, src: string) =>
+    (await c.client.callTool({ name: 'execute_code', arguments: { code: src } }, undefined, {
+      timeout: 300_000,
+    })) as CallToolResult;
+  // RSS during 4 concurrent runs of 50 calls carrying a 12 MB argument, over the RSS before them.
+  const greedy = await connect(createCodeExposure(bigKit));
+  await Promise.all(Array.from({ length: 4 }, () => call(greedy, 'return 1')));
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  const outcomes = await Promise.all(
+    Array.from({ length: 4 }, () =>
+      call(
+        greedy,
+        "const s = 'x'.repeat(12000000); await Promise.allSettled(Array.from({ length: 50 }, () => openai.list_all_open_ai_files({ purpose: s, limit: 'bad' }))); return 1;",
+      ),
+    ),
+  );
+  clearInterval(sampler);
+  const survived = (await call(greedy, 'return 2')).structuredContent?.result === 2;
+  // A 31-day usage page grouped by project and model, inside a program, against the rows the fake holds.
+  const start = big.state.now - 30 * 86400;
+  const expectedRows = big.state.completionsUsage.filter((u) => u.day >= start - (start % 86400)).length;
+  const page = await call(
+    greedy,
+    `const p = await openai.list_all_open_ai_completions({ start_time: ${start}, group_by: ['project_id', 'model'], limit: 31 }); return p.rows.length;`,
+  );
+  await greedy.close();
+  // Another tenant's trivial run while one account (two servers) spins 8 loops, paired with the same run alone.
+  const alone: number[] = [];
+  const loaded: number[] = [];
+  const other = await connect(createCodeExposure(bigKit, { tenant: { account: 'acc_b' } }));
+  const spinners = [1, 2].map(() =>
+    connect(createCodeExposure(bigKit, { limits: { timeoutMs: 5_000 }, tenant: { account: 'acc_a' } })),
+  );
+  const [s1, s2] = await Promise.all(spinners);
+  for (let i = 0; i < 5; i++) {
+    let t0 = performance.now();
+    await call(other, 'return 1 + 1');
+    alone.push(performance.now() - t0);
+    const spinning = [s1!, s2!].flatMap((s) => Array.from({ length: 4 }, () => call(s, 'while (true) {}')));
+    await new Promise((r) => setTimeout(r, 300));
+    t0 = performance.now();
+    await call(other, 'return 1 + 1');
+    loaded.push(performance.now() - t0);
+    await Promise.all(spinning);
+  }
+  await Promise.all([other.close(), s1!.close(), s2!.close()]);
+  await big.close();
+  return {
+    rssGrowthMiB: (peak - before) / 1048576,
+    survived,
+    timedOutRuns: outcomes.filter(
+      (o) => (o.structuredContent as { error?: { code?: string } } | undefined)?.error?.code === 'timeout',
+    ).length,
+    usageRows: { inProgram: page.structuredContent?.result, expected: expectedRows, error: page.isError },
+    otherTenantMs: { alone: median(alone), whileSpinning: median(loaded), ratio: median(loaded) / median(alone) },
+  };
+}
+const bounded = await bounds();
 
 console.log(`\nCode mode (${runs} runs; medians, p90 in brackets)`);
 console.log(`  first execute_code (worker start, WebAssembly compile): ${ms(first)}`);
@@ -425,8 +498,19 @@ for (const a of audits) {
       `  ${name.padEnd(32)}${String(x).padStart(10)}${String(y).padStart(13)}${String(z).padStart(8)}   ${r}`,
     );
 }
+console.log('\nBounds (issue 16)');
+console.log(
+  `  RSS during 4 concurrent runs × 50 calls of a 12 MB argument: +${bounded.rssGrowthMiB.toFixed(0)} MiB (goal ≤ 300), process ${bounded.survived ? 'serving' : 'NOT serving'} after (${bounded.timedOutRuns}/4 runs hit their time limit)`,
+);
+console.log(
+  `  usage page inside a program: ${String(bounded.usageRows.inProgram)} of ${bounded.usageRows.expected} rows${bounded.usageRows.error ? ' (loud error)' : ''}`,
+);
+console.log(
+  `  another tenant's trivial run while one account spins 8 loops: ${ms(bounded.otherTenantMs.whileSpinning)} vs ${ms(bounded.otherTenantMs.alone)} alone (${bounded.otherTenantMs.ratio.toFixed(1)}×; goal ≤ 1 s)`,
+);
 console.log(
   JSON.stringify({
+    bounds: bounded,
     latency: {
       firstMs: first,
       trivialMedianMs: median(trivial),

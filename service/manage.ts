@@ -3,6 +3,7 @@
 // what a token may mint is checked here, where the token is built.
 
 import * as z from 'zod';
+import { type CodeLimits, unitsOf } from '../runtime/exposure/code/limits.js';
 import { EXPOSURES, type Exposure } from '../runtime/exposure/types.js';
 import { selectTools } from '../runtime/filter.js';
 import { OptionError } from '../runtime/option-error.js';
@@ -51,6 +52,8 @@ export const codeLimitsSchema = z.strictObject({
   timeout_seconds: z.int().min(1).max(600).optional(),
   memory_mib: z.int().min(1).max(2048).optional(),
   max_calls: z.int().min(1).max(10_000).optional(),
+  max_result_bytes: z.int().min(1_000).max(10_000_000).optional(),
+  /** The earlier name of `max_result_bytes`, from when the cap counted characters; stored as `max_result_bytes`. */
   max_result_chars: z.int().min(1_000).max(10_000_000).optional(),
 });
 export type ServerCodeLimits = z.infer<typeof codeLimitsSchema>;
@@ -245,6 +248,12 @@ export interface ManageOptions {
   box: SecretBox;
   catalog: Catalog;
   now?: () => number;
+  /**
+   * The service's own code-mode limits (`serve --http --code-*`), when known: a server's `code_limits` above them
+   * are refused, and servers are shown with the limits in force. The CLI, which may run without the service, stores
+   * what it is given; the service clamps at run time either way.
+   */
+  codeLimits?: CodeLimits;
   /** Accept base URLs naming private, loopback or link-local hosts (see baseurl.ts). */
   allowPrivateBaseUrls?: boolean;
 }
@@ -267,6 +276,7 @@ export class Management {
   private readonly box: SecretBox;
   private readonly catalog: Catalog;
   private readonly now: () => number;
+  private readonly codeCeiling: ServerCodeLimits | undefined;
   private readonly allowPrivateBaseUrls: boolean;
 
   constructor(options: ManageOptions) {
@@ -274,6 +284,7 @@ export class Management {
     this.box = options.box;
     this.catalog = options.catalog;
     this.now = options.now ?? Date.now;
+    this.codeCeiling = options.codeLimits && unitsOf(options.codeLimits);
     this.allowPrivateBaseUrls = options.allowPrivateBaseUrls ?? false;
   }
 
@@ -390,6 +401,7 @@ export class Management {
   /** Checks a config against the catalog: unknown methods/tags/tools and empty selections are 400s. */
   checkConfig(config: ServerConfig | undefined): { config: PublicServer['config']; toolCount: number } {
     const normalized = { ...(config ?? {}), tool_exposure: config?.tool_exposure ?? ('all' as Exposure) };
+    if (normalized.code_limits) normalized.code_limits = renamedCodeLimits(normalized.code_limits);
     // Cleared or empty limits are not stored: the service's own limits apply.
     if (!normalized.code_limits || !Object.values(normalized.code_limits).some((v) => v !== undefined))
       delete normalized.code_limits;
@@ -411,8 +423,23 @@ export class Management {
     return at;
   }
 
+  /** A limit asked for above the service's could never apply; refused rather than stored and shown as if it did. */
+  private checkCeiling(given: ServerCodeLimits | null | undefined): void {
+    if (!given || !this.codeCeiling) return;
+    for (const [key, value] of Object.entries(renamedCodeLimits(given)) as Array<[keyof ServerCodeLimits, number]>) {
+      const most = this.codeCeiling[key];
+      if (value !== undefined && most !== undefined && value > most)
+        throw new ServiceError(
+          'invalid_request',
+          `config.code_limits.${key}: ${value} is above this service's ${most}; a server's code limits can only lower the service's (serve --code-*)`,
+          `config.code_limits.${key}`,
+        );
+    }
+  }
+
   async createServer(accountId: string, raw: unknown, publicUrl: string): Promise<PublicServer> {
     const input = parseInput(serverInputSchema, raw);
+    this.checkCeiling(input.config?.code_limits);
     await this.accountRow(accountId);
     const { config, toolCount } = this.checkConfig(input.config);
     const expiresAt = this.expiry(input.expires_at) ?? null;
@@ -493,6 +520,7 @@ export class Management {
   /** Applies a patch; one that changes nothing writes nothing (updated_at and open sessions stay). */
   async updateServer(id: string, raw: unknown): Promise<PublicServer> {
     const patch = parseInput(serverPatchSchema, raw);
+    this.checkCeiling(patch.config?.code_limits);
     const current = await this.liveServer(id);
     const stored = storedConfig(current);
     // `code_limits` merges key by key, so `--code-max-calls 5` alone keeps a timeout set earlier; `null` clears.
@@ -571,6 +599,17 @@ export class Management {
 
   publicServer(r: ServerRow, toolCount?: number): PublicServer {
     const config = storedConfig(r) as PublicServer['config'];
+    // Stored before the rename, or above what this service allows (stored through the CLI, or before the service's
+    // limits were lowered): shown as they apply.
+    if (config.code_limits) {
+      const limits = renamedCodeLimits(config.code_limits);
+      if (this.codeCeiling)
+        for (const key of Object.keys(limits) as Array<keyof ServerCodeLimits>) {
+          const most = this.codeCeiling[key];
+          if (most !== undefined && limits[key] !== undefined) limits[key] = Math.min(limits[key], most);
+        }
+      config.code_limits = limits;
+    }
     return {
       id: r.id,
       account_id: r.account_id,
@@ -731,6 +770,12 @@ function publicManagementToken(r: ApiTokenRow): PublicManagementToken {
 
 function publicClientToken(r: ApiTokenRow, bindings: readonly TokenBinding[]): PublicClientToken {
   return { ...tokenBase(r), kind: 'client', servers: bindings.map((b) => b.server_id) };
+}
+
+/** `code_limits` with `max_result_chars`, the earlier name of `max_result_bytes`, renamed (the newer name wins). */
+function renamedCodeLimits(limits: ServerCodeLimits): ServerCodeLimits {
+  const { max_result_chars, ...rest } = limits;
+  return max_result_chars === undefined ? rest : { max_result_bytes: max_result_chars, ...rest };
 }
 
 export function storedConfig(r: ServerRow): ServerConfig {

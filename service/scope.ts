@@ -53,10 +53,14 @@ export class Scopes {
     return tools;
   }
 
-  private exposureFor(limits: ServerCodeLimits | null | undefined): ExposureOptions {
+  private exposureFor(row: ServerRow, limits: ServerCodeLimits | null | undefined): ExposureOptions {
     return {
       ...this.options.exposure,
-      code: { limits: limits ? tightenLimits(this.codeLimits, limitsFromUnits(limits)) : this.codeLimits },
+      code: {
+        limits: limits ? tightenLimits(this.codeLimits, limitsFromUnits(limits)) : this.codeLimits,
+        // Fair shares of the sandbox workers go by account, so one account's many server URLs are still one tenant.
+        tenant: { account: row.account_id, server: row.id },
+      },
     };
   }
 
@@ -107,7 +111,7 @@ export class Scopes {
     }
     const audited = auditToolkit(kit, row.id, record);
     const exposure: Exposure = config.tool_exposure ?? 'all';
-    const exposed = exposeToolkit(audited, exposure, this.exposureFor(config.code_limits));
+    const exposed = exposeToolkit(audited, exposure, this.exposureFor(row, config.code_limits));
     return exposure === 'all' ? exposed : auditExposure(exposed, row.id, record);
   }
 }

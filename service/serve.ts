@@ -4,6 +4,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
+import { resolveLimits } from '../runtime/exposure/code/limits.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
 import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
@@ -72,6 +73,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     box,
     catalog,
     allowPrivateBaseUrls: options.allowPrivateBaseUrls ?? allowPrivateFromEnv(options.env),
+    codeLimits: resolveLimits(options.exposure?.code?.limits),
   });
   const credentials = new Credentials({ store });
   const ops = new Operations({ manage, store, log });

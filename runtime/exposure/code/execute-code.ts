@@ -10,6 +10,7 @@ import { createBridge } from './bridge.js';
 import type { CodeLimits } from './limits.js';
 import type { SandboxOutcome } from './sandbox.js';
 import type { StrippedProgram } from './strip-types.js';
+import type { PoolShare } from './worker-pool.js';
 
 // Loaded on the first run: esbuild's client and QuickJS cost time to import (and esbuild a process to start),
 // which every other mode and a server that is only listed should not pay at start-up.
@@ -32,7 +33,7 @@ export function executeCodeTool(limits: CodeLimits, readOnly = false, index = ''
       '`for await (const item of openai.paginate(tool_name, args))` walks every item of every page.',
       "search_docs gives any tool's argument and result types; use it when the index below and the example are not enough.",
       'Return only what answers the question (filter and aggregate in the code).',
-      `Limits per run: ${limits.timeoutMs / 1000} s, ${Math.round(limits.memoryBytes / 1048576)} MiB, ${limits.maxCalls} call${limits.maxCalls === 1 ? '' : 's'}, ${limits.maxResultChars} characters of result. No network, files, timers or modules.`,
+      `Limits per run: ${limits.timeoutMs / 1000} s, ${Math.round(limits.memoryBytes / 1048576)} MiB, ${limits.maxCalls} call${limits.maxCalls === 1 ? '' : 's'}, ${limits.maxResultBytes} bytes of result. No network, files, timers or modules.`,
       'Example (tokens per project over 7 days):',
       '```',
       'const start = Math.floor(Date.now() / 1000) - 7 * 86400;',
@@ -55,11 +56,20 @@ export function executeCodeTool(limits: CodeLimits, readOnly = false, index = ''
   };
 }
 
-export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
+/** Whose runs an exposure's are, for fair shares of the process-wide worker pool (see CodeExposureOptions). */
+export interface CodeTenant {
+  account: string;
+  server?: string;
+}
+
+export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits, tenant?: CodeTenant) {
   const cursorArgs: Record<string, string> = {};
   for (const t of kit.tools) if (t.pagination) cursorArgs[t.name] = t.pagination.cursorArg;
-  // This exposure's share of the process-wide worker pool (one per managed server, or per stdio session).
-  const owner = {};
+  // The shares of the worker pool this exposure's runs count against: its account and its server (by id, so a
+  // server rebuilt after an update keeps its share), or, with no tenant, this exposure alone (one session).
+  const shares: PoolShare[] = tenant
+    ? [`account:${tenant.account}`, ...(tenant.server ? [`server:${tenant.server}`] : [])]
+    : [{}];
   // A program's calls go to the toolkit; a name outside the scope is answered with the closest names in it.
   const inScope = new Set(kit.tools.map((t) => t.name));
   const closest = createClosestNames(kit.tools);
@@ -121,7 +131,7 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
     context?.signal?.addEventListener('abort', onCancel, { once: true });
     let outcome: SandboxOutcome;
     try {
-      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, bridge.host, context?.signal, owner);
+      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, bridge.host, context?.signal, shares);
     } catch (err) {
       outcome = {
         ok: false,

@@ -13,7 +13,7 @@ import { PRELUDE_VALUES } from './prelude-values.js';
 /**
  * Evaluates to `install(call, log, configJson)`, which defines `openai` and `console` and returns
  * `run(program)`: a promise of a JSON envelope string, `{ok: true, json}` or `{ok: false, error}`.
- * `call(name, argsJson)` returns a promise of `{ok, value | error}` as JSON text; `log(level, text)` records a line.
+ * `call(name, argsJson, args)` returns a promise of `{ok, value | error}` as JSON text; `log(level, text)` records a line.
  */
 export const PRELUDE = String.raw`(function install(call, log, configJson) {
   'use strict';
@@ -58,7 +58,8 @@ ${PRELUDE_VALUES}
     if (json === undefined || json[0] !== '{') {
       return PromiseCtor.reject(new TypeError('openai.' + String(name) + ': arguments must be an object'));
     }
-    return call(String(name), json).then(function (text) {
+    // The arguments go along so the host can name the one that makes a refused call too big.
+    return call(String(name), json, args).then(function (text) {
       const reply = parse(text);
       if (reply.ok) return hintPage(String(name), reply.value);
       if (reply.error && reply.error.error && reply.error.error.type === 'call_limit') refused = reply.error;
@@ -110,10 +111,12 @@ ${PRELUDE_VALUES}
   globalThis.openai = openai;
   globalThis.console = console;
 
+  // Cut here, inside the sandbox: a thrown message may be hundreds of megabytes, which must never reach the host.
+  const cut = function (v, n) { const s = String(v); return s.length > n ? s.slice(0, n) + '…' : s; };
   function describe(e) {
     if (e instanceof Error) {
       const fromCall = e instanceof OpenAiToolError;
-      return { name: String(e.name), message: String(e.message), stack: String(e.stack || ''), tool: fromCall ? e.tool : undefined, seq: fromCall ? e.seq : undefined };
+      return { name: cut(e.name, 200), message: cut(e.message, 2000), stack: cut(e.stack || '', 4000), tool: fromCall ? e.tool : undefined, seq: fromCall ? e.seq : undefined };
     }
     let shown;
     try { shown = stringify(e); } catch (_) { shown = undefined; }
