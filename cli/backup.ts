@@ -4,7 +4,7 @@
 
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { loadSecretBox, SECRET_KEY_FILE } from '../service/secrets.js';
+import { readSecretBox, SECRET_KEY_FILE } from '../service/secrets.js';
 import { loadSqliteDriver, SetupError } from '../service/store/driver.js';
 import { backupSqlite, DATABASE_FILE, ensureDataDir } from '../service/store/sqlite.js';
 import { printJson, resolveDataDir, UsageError } from './shared.js';
@@ -77,7 +77,7 @@ export async function restoreCommand(source: string, flags: BackupFlags): Promis
   } finally {
     opened.database.close();
   }
-  const box = loadSecretBox(fromEnv ? dataDir : from);
+  const box = readSecretBox(fromEnv ? dataDir : from);
   for (const r of rows) {
     try {
       box.open(r.secrets, r.id);

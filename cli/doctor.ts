@@ -1,6 +1,7 @@
 // `openai-mcp doctor`: what this install needs, checked one line each, every problem with its fix. It reads and
 // never writes: no data dir, database, secret key or cache file is created by looking.
 
+import { KEY_FINGERPRINT_SETTING } from '../service/store/store.js';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -165,15 +166,28 @@ function readCounts(driver: SqliteDriver, file: string): { accounts: number; ser
 }
 
 /** The first stored account's envelope, to try the key on (never decrypted into output). */
-function firstEnvelope(driver: SqliteDriver, file: string): { id: string; secrets: string } | undefined {
+function firstEnvelope(
+  driver: SqliteDriver,
+  file: string,
+): { envelope?: { id: string; secrets: string }; fingerprint?: string } {
   let opened: ReturnType<SqliteDriver['open']> | undefined;
   try {
     opened = driver.open(file);
-    return opened.database.prepare('select id, secrets from accounts limit 1').all([])[0] as
+    const envelope = opened.database.prepare('select id, secrets from accounts limit 1').all([])[0] as
       | { id: string; secrets: string }
       | undefined;
+    let fingerprint: string | undefined;
+    try {
+      const row = opened.database
+        .prepare('select value from settings where key = ?')
+        .all([KEY_FINGERPRINT_SETTING])[0] as { value: string } | undefined;
+      fingerprint = row?.value;
+    } catch {
+      /* a data dir from before fingerprints */
+    }
+    return { envelope, fingerprint };
   } catch {
-    return undefined;
+    return {};
   } finally {
     opened?.database.close();
   }
@@ -231,29 +245,36 @@ const secretKeyCheck: Check = async (ctx) => {
       ),
     ];
   }
-  // Does it open what is stored? A changed key makes every account unusable.
-  const envelope = existsSync(db) && ctx.driver ? firstEnvelope(ctx.driver, db) : undefined;
-  if (envelope) {
-    const { loadSecretBox } = await import('../service/secrets.js');
-    try {
-      loadSecretBox(ctx.dataDir, ctx.env).open(envelope.secrets, envelope.id);
-    } catch {
-      return [
-        ...out,
-        result('secret-key', 'fail', `the key from ${source} does not decrypt the stored accounts' keys`, [
+  // Does it open what is stored? A changed key makes every account unusable. The data dir remembers the key's
+  // fingerprint (service/secrets.ts); a data dir from before fingerprints is checked by opening an envelope.
+  const stored = existsSync(db) && ctx.driver ? firstEnvelope(ctx.driver, db) : {};
+  const { readSecretBox } = await import('../service/secrets.js');
+  let fingerprint: string | undefined;
+  try {
+    const box = readSecretBox(ctx.dataDir, ctx.env);
+    fingerprint = box.fingerprint;
+    if (stored.fingerprint !== undefined && stored.fingerprint !== box.fingerprint)
+      throw new Error('fingerprint mismatch');
+    if (stored.envelope) box.open(stored.envelope.secrets, stored.envelope.id);
+  } catch {
+    return [
+      ...out,
+      result(
+        'secret-key',
+        'fail',
+        `the key from ${source}${fingerprint ? ` (fingerprint ${fingerprint})` : ''} is not the key this data dir's accounts are sealed with${stored.fingerprint ? ` (fingerprint ${stored.fingerprint})` : ''}`,
+        [
           'use the key these accounts were stored with (the secret.key backed up with the database, or the old OPENAI_MCP_SECRET_KEY)',
-        ]),
-      ];
-    }
+        ],
+      ),
+    ];
   }
-  return [
-    ...out,
-    result(
-      'secret-key',
-      'ok',
-      `from ${source}${envelope ? '; decrypts the stored keys' : ''} (back it up with the database)`,
-    ),
-  ];
+  const status = stored.fingerprint
+    ? `; fingerprint ${fingerprint} matches the data dir`
+    : stored.envelope
+      ? `; fingerprint ${fingerprint}, decrypts the stored keys`
+      : `; fingerprint ${fingerprint}`;
+  return [...out, result('secret-key', 'ok', `from ${source}${status} (back it up with the database)`)];
 };
 
 const specCheck: Check = async (ctx) => {

@@ -3,8 +3,9 @@
 import { defaultCatalog } from '../runtime/catalog.js';
 import { type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
 import { limitsFromUnits, resolveLimits } from '../runtime/exposure/code/limits.js';
-import { createServerForTools } from '../runtime/server.js';
+import { serverFactory } from '../runtime/server.js';
 import { serveStdio } from '../runtime/stdio.js';
+import { MemoryTaskStore, TaskRunner } from '../runtime/tasks.js';
 import { warnIfOverToolCap } from '../runtime/tool-cap.js';
 import { keyProblems } from '../runtime/key-kind.js';
 import { SetupError } from '../service/store/driver.js';
@@ -37,6 +38,7 @@ export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   dataDir?: string;
   publicUrl?: string;
   allowedHosts?: string[];
+  allowPrivateBaseUrls?: boolean;
   maxBodyBytes?: number;
   auditRetentionDays?: number;
   exposure: Exposure;
@@ -46,7 +48,7 @@ const CODE_FLAGS = {
   timeoutMs: '--code-timeout',
   memoryBytes: '--code-memory',
   maxCalls: '--code-max-calls',
-  maxResultChars: '--code-max-result-chars',
+  maxResultBytes: '--code-max-result-bytes',
 } as const;
 
 /** The `--code-*` flags as sandbox limits; the rest keep their defaults. */
@@ -89,7 +91,9 @@ function warnAboutKeys(write: (line: string) => void): void {
 export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
   warnAboutKeys(log);
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
-  const server = createServerForTools(exposeToolkit(kit, flags.exposure, exposureOptions(flags)));
+  const tools = exposeToolkit(kit, flags.exposure, exposureOptions(flags));
+  // Tasks of a stdio session live in this process: the session is the only client that can poll them.
+  const tasks = { runner: new TaskRunner({ store: new MemoryTaskStore(), log }), scope: 'stdio' };
   const missing = missingKeys(kit);
   const shown =
     flags.exposure === 'all'
@@ -99,7 +103,7 @@ export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
     `serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`,
   );
   if (flags.exposure === 'all') warnIfOverToolCap(kit.tools.length, log);
-  await serveStdio(server, { log });
+  await serveStdio(serverFactory(tools, { tasks }), { log });
   // Keep-alive sockets to OpenAI would hold the process open; exit once the last reply is flushed.
   process.stdout.write('', () => process.exit(0));
 }
@@ -121,6 +125,7 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
     port,
     publicUrl: flags.publicUrl,
     allowedHosts: flags.allowedHosts,
+    ...(flags.allowPrivateBaseUrls ? { allowPrivateBaseUrls: true } : {}),
     maxBodyBytes: flags.maxBodyBytes,
     retentionDays: flags.auditRetentionDays,
     baseUrl: flags.baseUrl,

@@ -56,17 +56,21 @@ async function round(driver: SqliteDriver): Promise<Figures> {
     const store = await openSqliteStore(dir, { driver });
     const openMs = performance.now() - t0;
     const now = Date.now();
-    await store.insertAccount({
-      id: 'acc_bench',
-      name: 'bench',
-      base_url: null,
-      secrets: 'x',
-      api_key_hint: null,
-      admin_key_hint: null,
-      organization_id: null,
-      project_id: null,
-      created_at: now,
-    });
+    await store.insertAccount(
+      {
+        id: 'acc_bench',
+        name: 'bench',
+        base_url: null,
+        secrets: 'x',
+        api_key_hint: null,
+        admin_key_hint: null,
+        organization_id: null,
+        project_id: null,
+        created_at: now,
+        updated_at: now,
+      },
+      'bench',
+    );
     const tokens: string[] = [];
     for (let i = 0; i < SERVERS; i++) {
       const t = issueToken('server');
@@ -78,6 +82,7 @@ async function round(driver: SqliteDriver): Promise<Figures> {
         config: '{}',
         expires_at: null,
         require_api_token_auth: 0,
+        auth: 'url',
         token_lookup: t.lookup,
         token_hash: t.hash,
         created_at: now,

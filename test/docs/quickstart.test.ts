@@ -88,10 +88,10 @@ describe('the README quick start', () => {
         expect(url).toMatch(/^http:\/\/127\.0\.0\.1:8787\/mcp\/omcp_/);
         expect(err).toMatch(/shown once/);
       }
-      if (line.includes('api-tokens create')) token = out.split('\n')[1] ?? '';
+      if (line.includes('client-tokens create')) token = out.split('\n')[1] ?? '';
     }
     expect(ids.acc).toMatch(/^acc_/);
-    expect(token).toMatch(/^omcpapi_/);
+    expect(token).toMatch(/^omcpcli_/);
 
     // Connect: the URL alone is refused, and the refusal says where the token comes from.
     const refused = await fetch(url, {
@@ -101,7 +101,7 @@ describe('the README quick start', () => {
     });
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
-      /openai-mcp api-tokens create/,
+      /openai-mcp client-tokens create/,
     );
     const client = await connect(url, 'streamable', { Authorization: `Bearer ${token}` });
     const tools = (await client.listTools()).tools.map((t) => t.name);

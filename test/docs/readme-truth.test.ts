@@ -53,8 +53,12 @@ const COMMANDS: Record<string, string[] | null> = {
   doctor: null,
   backup: null,
   restore: null,
-  accounts: ['add', 'list', 'remove'],
+  'audit-log': null,
+  accounts: ['add', 'list', 'get', 'update', 'remove'],
   servers: ['create', 'list', 'get', 'update', 'delete', 'logs', 'rotate-url'],
+  'management-tokens': ['create', 'list', 'revoke'],
+  'client-tokens': ['create', 'list', 'revoke'],
+  secrets: ['rotate'],
   'api-tokens': ['create', 'list', 'revoke'],
 };
 

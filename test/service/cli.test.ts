@@ -9,7 +9,7 @@ import { cli, cliJson, tempDataDir } from './helpers.js';
 const KEY = 'sk-proj-STDINkey0123456789abcdefghij';
 const ADMIN = 'sk-admin-STDINadmin0123456789abcdefg';
 
-describe('openai-mcp accounts / servers / api-tokens', () => {
+describe('openai-mcp accounts / servers / tokens', () => {
   it.each([
     ['JSON', JSON.stringify({ OPENAI_API_KEY: KEY, OPENAI_ADMIN_KEY: ADMIN, OPENAI_ORG_ID: 'org-1' })],
     ['KEY=VALUE lines', `OPENAI_API_KEY=${KEY}\nexport OPENAI_ADMIN_KEY="${ADMIN}"\nOPENAI_ORG_ID=org-1\n`],
@@ -33,7 +33,7 @@ describe('openai-mcp accounts / servers / api-tokens', () => {
     expect(r.stderr).toMatch(/no key in the environment\. Set OPENAI_API_KEY .* OPENAI_ADMIN_KEY .* --stdin/);
   });
 
-  it('shows a server URL and an API token once, and lists neither', () => {
+  it('shows a server URL and a token once, and lists neither', () => {
     const dir = tempDataDir();
     const acc = cliJson(['accounts', 'add', '--name', 'a', '--data-dir', dir], { env: { OPENAI_API_KEY: KEY } });
     const created = cli([
@@ -55,13 +55,29 @@ describe('openai-mcp accounts / servers / api-tokens', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:8787\/mcp\/omcp_/);
     expect(created.stderr).toMatch(/shown once/);
     expect(created.stdout).toMatch(/tools\s+3 \(all\)/);
-    const token = cli(['api-tokens', 'create', '--name', 'ci', '--data-dir', dir]);
+    const token = cli([
+      'management-tokens',
+      'create',
+      '--name',
+      'ci',
+      '--accounts',
+      acc.id,
+      '--actions',
+      'read',
+      '--data-dir',
+      dir,
+    ]);
     const secret = token.stdout.split('\n')[1]!;
-    expect(secret).toMatch(/^omcpapi_/);
+    expect(secret).toMatch(/^omcpadm_/);
+    // The deprecated command of earlier releases still issues one (for all accounts and actions).
+    const legacy = cli(['api-tokens', 'create', '--name', 'old', '--data-dir', dir]);
+    expect(legacy.stdout.split('\n')[1]).toMatch(/^omcpadm_/);
+    expect(legacy.stderr).toMatch(/deprecated/);
     const listings = [
       cli(['servers', 'list', '--data-dir', dir]).stdout,
       cli(['servers', 'list', '--data-dir', dir, '--json']).stdout,
-      cli(['api-tokens', 'list', '--data-dir', dir, '--json']).stdout,
+      cli(['management-tokens', 'list', '--data-dir', dir, '--json']).stdout,
+      cli(['management-tokens', 'list', '--data-dir', dir]).stdout,
       readFileSync(path.join(dir, 'openai-mcp.sqlite')).toString('latin1'),
     ];
     for (const l of listings) {
