@@ -235,7 +235,7 @@ describe('doctor', () => {
     expect(r.stdout).toMatch(/^ok +store +(better-sqlite3|node:sqlite)/m);
     expect(r.stdout).toMatch(new RegExp(`^ok +data-dir +${healthyDir} \\(--data-dir\\), mode 700`, 'm'));
     expect(r.stdout).toMatch(/^ok +database .*1 account\(s\), 1 server\(s\)/m);
-    expect(r.stdout).toMatch(/^ok +secret-key +from .*secret\.key; decrypts the stored keys/m);
+    expect(r.stdout).toMatch(/^ok +secret-key +from .*secret\.key; fingerprint \S+ matches the data dir/m);
     expect(r.stdout).toMatch(/^ok +keys +OPENAI_API_KEY set, a project key/m);
     expect(r.stdout).toMatch(/^ok +keys +OPENAI_ADMIN_KEY set, an admin key/m);
     expect(r.stdout).toMatch(/no problems/);
@@ -262,7 +262,7 @@ describe('doctor', () => {
         json.checks.filter((c: { id: string; status: string }) => c.id === id && c.status === status);
       expect(by('data-dir', 'warn')[0].fix).toEqual([`chmod 700 ${dir}`]);
       expect(by('secret-key', 'warn')[0].fix).toEqual([`chmod 600 ${path.join(dir, 'secret.key')}`]);
-      expect(by('secret-key', 'fail')[0].detail).toMatch(/does not decrypt the stored accounts' keys/);
+      expect(by('secret-key', 'fail')[0].detail).toMatch(/is not the key this data dir's accounts are sealed with/);
       expect(by('keys', 'fail').map((c: { detail: string }) => c.detail)).toEqual([
         expect.stringMatching(/OPENAI_API_KEY holds an admin key/),
         expect.stringMatching(/OPENAI_ADMIN_KEY does not look like an OpenAI key/),
