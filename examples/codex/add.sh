@@ -6,5 +6,5 @@
 codex mcp add openai -- npx -y openai-mcp-kit serve --methods read
 
 # Or a managed server over Streamable HTTP (README, "Managed servers"): Codex reads the token from the variable
-# named here at start-up and sends it as Authorization: Bearer (needed with --require-api-token-auth).
-codex mcp add oai-http --url "$OPENAI_MCP_URL" --bearer-token-env-var OPENAI_MCP_API_TOKEN
+# named here at start-up and sends it as Authorization: Bearer (needed with --auth url+client-token).
+codex mcp add oai-http --url "$OPENAI_MCP_URL" --bearer-token-env-var OPENAI_MCP_CLIENT_TOKEN

@@ -2,8 +2,12 @@
 
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
+import type { ServeOptions } from '../../runtime/server.js';
+import type { ServerRow } from '../store/store.js';
 import { ServiceError } from '../errors.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { Management } from '../manage.js';
+import type { Operations } from '../operations.js';
 import type { Scopes } from '../scope.js';
 import type { Store } from '../store/store.js';
 import { hostAndOriginGuard, isLoopbackRequest } from './guard.js';
@@ -13,6 +17,10 @@ import { restRouter } from './rest.js';
 export interface AppOptions {
   store: Store;
   manage: Management;
+  /** The management operations as operators call them (scoped, audited). */
+  ops: Operations;
+  /** The verifiers of server URLs, management and client tokens. */
+  credentials: Credentials;
   scopes: Scopes;
   publicUrl: string;
   allowedHosts: ReadonlySet<string>;
@@ -21,6 +29,9 @@ export interface AppOptions {
   maxBodyBytes: number;
   /** The single-user endpoint `/mcp` (environment keys, loopback only); absent when not offered. */
   single?: ExposedTools;
+  /** Cache hints and tasks: for a managed server's MCP requests, and for the single-user endpoint's. */
+  serveOptions?: (row: ServerRow) => ServeOptions;
+  singleServeOptions?: ServeOptions;
   log: (line: string) => void;
 }
 
@@ -39,7 +50,12 @@ function reject(
 
 export function createApp(options: AppOptions) {
   const app = express();
-  const mcp = new McpRoutes({ scopes: options.scopes, log: options.log });
+  const mcp = new McpRoutes({
+    scopes: options.scopes,
+    credentials: options.credentials,
+    log: options.log,
+    serveOptions: options.serveOptions,
+  });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -87,12 +103,18 @@ export function createApp(options: AppOptions) {
       jsonRpcError(res, 404, 'No single-user endpoint here: use the URL of a managed server (/mcp/<token>)');
       return;
     }
-    await mcp.serveStreamable(req, res, options.single, 'single-user');
+    await mcp.serveStreamable(req, res, options.single, 'single-user', options.singleServeOptions);
   });
 
   app.use(
     '/v1',
-    restRouter({ manage: options.manage, scopes: options.scopes, publicUrl: options.publicUrl, log: options.log }),
+    restRouter({
+      ops: options.ops,
+      credentials: options.credentials,
+      scopes: options.scopes,
+      publicUrl: options.publicUrl,
+      log: options.log,
+    }),
   );
 
   app.use((req, res) => reject(req, res, 404, 'not_found', 'Not found'));
