@@ -311,7 +311,7 @@ export class TaskRunner {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** 2026-07-28 extension: the `Task` fields. */
+/** 2026-07-28 extension: the `Task` fields. @internal Wire shape: ext-tasks types stay out of the published declarations. */
 export function taskV2(t: TaskRecord): TaskV2 {
   return {
     taskId: t.id,
@@ -324,12 +324,12 @@ export function taskV2(t: TaskRecord): TaskV2 {
   };
 }
 
-/** 2026-07-28 extension: what `tools/call` returns instead of its result. */
+/** 2026-07-28 extension: what `tools/call` returns instead of its result. @internal Wire shape: ext-tasks types stay out of the published declarations. */
 export function createTaskResultV2(t: TaskRecord): CreateTaskResultV2 {
   return { ...taskV2(t), resultType: 'task' };
 }
 
-/** 2026-07-28 extension: `tasks/get`, with the result or error inline once terminal. */
+/** 2026-07-28 extension: `tasks/get`, with the result or error inline once terminal. @internal Wire shape: ext-tasks types stay out of the published declarations. */
 export function detailedTaskV2(t: TaskRecord): DetailedTaskV2 {
   const base = taskV2(t);
   switch (t.status) {
@@ -348,7 +348,7 @@ export function detailedTaskV2(t: TaskRecord): DetailedTaskV2 {
   }
 }
 
-/** 2025-11-25: the `Task` object. */
+/** 2025-11-25: the `Task` object. @internal Wire shape: ext-tasks types stay out of the published declarations. */
 export function taskV1(t: TaskRecord): TaskV1 {
   return {
     taskId: t.id,
@@ -365,6 +365,7 @@ export function taskV1(t: TaskRecord): TaskV1 {
  * 2025-11-25: what a task-augmented `tools/call` returns. The text block is for clients that read it as an ordinary
  * result (the v2 SDK also requires `content` next to `task` on that wire).
  */
+/** @internal Wire shape (ext-tasks types stay out of the published declarations). */
 export function createTaskResultV1(t: TaskRecord): CreateTaskResultV1 & Pick<CallToolResult, 'content'> {
   return {
     task: taskV1(t),
