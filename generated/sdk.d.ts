@@ -1341,8 +1341,8 @@ export type CreateAOpenAiAssistantArgs = {
   temperature?: number;
   /** An alternative to sampling with temperature, called nucleus sampling, where the model considers the results… */
   top_p?: number;
-  /** `auto` is the default value */
-  response_format?: Record<string, unknown> | string;
+  /** `auto` is the default value. "auto", or a JSON object. */
+  response_format?: string | Record<string, unknown>;
 };
 
 /** Arguments of `openai.create_a_open_ai_audio_speech`. */
@@ -1354,7 +1354,11 @@ export type CreateAOpenAiAudioSpeechArgs = {
   /** Control the voice of your generated audio with additional instructions. */
   instructions?: string;
   /** The voice to use when generating the audio. */
-  voice: Record<string, unknown> | string;
+  voice: 
+    | {
+    id: string;
+  }
+    | string;
   /** The format to audio in. */
   response_format?: 'mp3' | 'opus' | 'aac' | 'flac' | 'wav' | 'pcm';
   /** The speed of the generated audio. */
@@ -1388,8 +1392,8 @@ export type CreateAOpenAiAudioTranscriptionArgs = {
   include?: Array<'logprobs'>;
   /** The timestamp granularities to populate for this transcription. */
   timestamp_granularities?: Array<'word' | 'segment'>;
-  /** Automatically set chunking parameters based on the audio. */
-  chunking_strategy?: Record<string, unknown> | string;
+  /** Automatically set chunking parameters based on the audio. "auto", or a JSON object. */
+  chunking_strategy?: string | Record<string, unknown>;
   /** Optional list of speaker names that correspond to the audio samples provided in `known_speaker_references[]`. */
   known_speaker_names?: Array<string>;
   /** Optional list of audio samples (as data URLs) that contain known speaker references matching… */
@@ -1531,7 +1535,11 @@ export type CreateAOpenAiChatCompletionArgs = {
   };
   /** Parameters for audio output. */
   audio?: {
-    voice: Record<string, unknown> | string;
+    voice: 
+      | {
+      id: string;
+    }
+      | string;
     format: 'wav' | 'aac' | 'mp3' | 'flac' | 'opus' | 'pcm16';
   };
   /** Whether or not to store the output of this chat completion request for use in our model distillation or… */
@@ -1560,12 +1568,12 @@ export type CreateAOpenAiChatCompletionArgs = {
   seed?: number;
   /** A list of tools the model may call. */
   tools?: Array<Record<string, unknown>>;
-  /** Controls which (if any) tool is called by the model. */
-  tool_choice?: Record<string, unknown> | string;
+  /** Controls which (if any) tool is called by the model. "none", "auto", "required", or a JSON object. */
+  tool_choice?: string | Record<string, unknown>;
   /** Whether to enable parallel function calling during tool use. */
   parallel_tool_calls?: boolean;
-  /** Deprecated in favor of `tool_choice`. */
-  function_call?: Record<string, unknown> | string;
+  /** Deprecated in favor of `tool_choice`. "none", "auto", or a JSON object. */
+  function_call?: string | Record<string, unknown>;
   /** Deprecated in favor of `tools`. */
   functions?: Array<Record<string, unknown>>;
 };
@@ -1943,7 +1951,17 @@ export type CreateAOpenAiInviteArgs = {
 /** Arguments of `openai.create_a_open_ai_moderation`. */
 export type CreateAOpenAiModerationArgs = {
   /** Input (or inputs) to classify. */
-  input: Array<Record<string, unknown> | string> | string;
+  input: 
+    | Array<{
+    type: 'image_url';
+    image_url: {
+      url: string;
+    };
+  } | {
+    type: 'text';
+    text: string;
+  } | string>
+    | string;
   /** The content moderation model you would like to use. */
   model?: string;
 };
@@ -2087,7 +2105,11 @@ export type CreateAOpenAiRealtimeSessionArgs = {
   /** The default system instructions (i.e. system message) prepended to model calls. */
   instructions?: string;
   /** The voice the model uses to respond. */
-  voice?: Record<string, unknown> | string;
+  voice?: 
+    | {
+    id: string;
+  }
+    | string;
   /** The format of input audio. */
   input_audio_format?: string;
   /** The format of output audio. */
@@ -2098,8 +2120,8 @@ export type CreateAOpenAiRealtimeSessionArgs = {
   };
   /** The speed of the model's spoken response. */
   speed?: number;
-  /** Configuration options for tracing. */
-  tracing?: Record<string, unknown> | string;
+  /** Configuration options for tracing. "auto", or a JSON object. */
+  tracing?: string | Record<string, unknown>;
   /** Configuration for turn detection. */
   turn_detection?: {
     type?: string;
@@ -2115,8 +2137,8 @@ export type CreateAOpenAiRealtimeSessionArgs = {
   temperature?: number;
   /** Maximum number of output tokens for a single assistant response, inclusive of tool calls. */
   max_response_output_tokens?: number | string;
-  /** When the number of tokens in a conversation exceeds the model's input token limit, the conversation be… */
-  truncation?: Record<string, unknown> | string;
+  /** When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…. "auto", "disabled", or a JSON object. */
+  truncation?: string | Record<string, unknown>;
   /** Reference to a prompt template and its variables. */
   prompt?: {
     id: string;
@@ -2191,8 +2213,8 @@ export type CreateAOpenAiResponseArgs = {
   };
   /** An array of tools the model may call while generating a response. */
   tools?: Array<Record<string, unknown>>;
-  /** How the model should select which tool (or tools) to use when generating a response. */
-  tool_choice?: Record<string, unknown> | string;
+  /** How the model should select which tool (or tools) to use when generating a response. "none", "auto", "required", or a JSON object. */
+  tool_choice?: string | Record<string, unknown>;
   /** Reference to a prompt template and its variables. */
   prompt?: {
     id: string;
@@ -2235,7 +2257,11 @@ export type CreateAOpenAiResponseArgs = {
     policy?: Record<string, unknown>;
   };
   /** The unique ID of the conversation. */
-  conversation?: Record<string, unknown> | string;
+  conversation?: 
+    | {
+    id: string;
+  }
+    | string;
   /** Context management configuration for this request. */
   context_management?: Array<Record<string, unknown>>;
   /** An upper bound for the number of tokens that can be generated for a response, including visible output… */
@@ -2282,8 +2308,8 @@ export type CreateAOpenAiResponseBetaArgs = {
   };
   /** An array of tools the model may call while generating a response. */
   tools?: Array<Record<string, unknown>>;
-  /** How the model should select which tool (or tools) to use when generating a response. */
-  tool_choice?: Record<string, unknown> | string;
+  /** How the model should select which tool (or tools) to use when generating a response. "none", "auto", "required", or a JSON object. */
+  tool_choice?: string | Record<string, unknown>;
   /** Reference to a prompt template and its variables. */
   prompt?: {
     id: string;
@@ -2326,7 +2352,11 @@ export type CreateAOpenAiResponseBetaArgs = {
     policy?: Record<string, unknown>;
   };
   /** The unique ID of the conversation. */
-  conversation?: Record<string, unknown> | string;
+  conversation?: 
+    | {
+    id: string;
+  }
+    | string;
   /** Context management configuration for this request. */
   context_management?: Array<Record<string, unknown>>;
   /** An upper bound for the number of tokens that can be generated for a response, including visible output… */
@@ -2449,11 +2479,12 @@ export type CreateAOpenAiThreadAndRunArgs = {
   /** The maximum number of completion tokens that may be used over the course of the run. */
   max_completion_tokens?: number;
   truncation_strategy?: Record<string, unknown>;
-  tool_choice?: Record<string, unknown> | string;
+  /** "none", "auto", "required", or a JSON object. */
+  tool_choice?: string | Record<string, unknown>;
   /** Whether to enable parallel function calling during tool use. */
   parallel_tool_calls?: boolean;
-  /** Specifies the format that the model must output. */
-  response_format?: Record<string, unknown> | string;
+  /** Specifies the format that the model must output. "auto", or a JSON object. */
+  response_format?: string | Record<string, unknown>;
 };
 
 /** Arguments of `openai.create_a_open_ai_thread_message`. */
@@ -2501,11 +2532,12 @@ export type CreateAOpenAiThreadRunArgs = {
   /** The maximum number of completion tokens that may be used over the course of the run. */
   max_completion_tokens?: number;
   truncation_strategy?: Record<string, unknown>;
-  tool_choice?: Record<string, unknown> | string;
+  /** "none", "auto", "required", or a JSON object. */
+  tool_choice?: string | Record<string, unknown>;
   /** Whether to enable parallel function calling during tool use. */
   parallel_tool_calls?: boolean;
-  /** Specifies the format that the model must output. */
-  response_format?: Record<string, unknown> | string;
+  /** Specifies the format that the model must output. "auto", or a JSON object. */
+  response_format?: string | Record<string, unknown>;
 };
 
 /** Arguments of `openai.create_a_open_ai_upload`. */
@@ -4455,12 +4487,12 @@ export type OpenAiRealtimeCallsAcceptArgs = {
   };
   /** Additional fields to include in server outputs. */
   include?: Array<'item.input_audio_transcription.logprobs'>;
-  /** Realtime API can write session traces to the Traces Dashboard. */
-  tracing?: Record<string, unknown> | string;
+  /** Realtime API can write session traces to the Traces Dashboard. "auto", or a JSON object. */
+  tracing?: string | Record<string, unknown>;
   /** Tools available to the model. */
   tools?: Array<Record<string, unknown>>;
-  /** How the model chooses tools. */
-  tool_choice?: Record<string, unknown> | string;
+  /** How the model chooses tools. "none", "auto", "required", or a JSON object. */
+  tool_choice?: string | Record<string, unknown>;
   /** Whether the model may call multiple tools in parallel. */
   parallel_tool_calls?: boolean;
   /** Configuration for reasoning-capable Realtime models such as `gpt-realtime-2`. */
@@ -4469,8 +4501,8 @@ export type OpenAiRealtimeCallsAcceptArgs = {
   };
   /** Maximum number of output tokens for a single assistant response, inclusive of tool calls. */
   max_output_tokens?: number | string;
-  /** When the number of tokens in a conversation exceeds the model's input token limit, the conversation be… */
-  truncation?: Record<string, unknown> | string;
+  /** When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…. "auto", "disabled", or a JSON object. */
+  truncation?: string | Record<string, unknown>;
   /** Reference to a prompt template and its variables. */
   prompt?: {
     id: string;
@@ -4589,9 +4621,13 @@ export type OpenAiResponsesCountInputTokensArgs = {
   /** A model-owned style preset to apply to this request. */
   personality?: string;
   /** The unique ID of the conversation. */
-  conversation?: Record<string, unknown> | string;
-  /** Controls which (if any) tool is called by the model. */
-  tool_choice?: Record<string, unknown> | string;
+  conversation?: 
+    | {
+    id: string;
+  }
+    | string;
+  /** Controls which (if any) tool is called by the model. "none", "auto", "required", or a JSON object. */
+  tool_choice?: string | Record<string, unknown>;
   /** Whether to allow the model to run tool calls in parallel. */
   parallel_tool_calls?: boolean;
 };
@@ -4628,9 +4664,13 @@ export type OpenAiResponsesCountInputTokensBetaArgs = {
   /** A model-owned style preset to apply to this request. */
   personality?: string;
   /** The unique ID of the conversation. */
-  conversation?: Record<string, unknown> | string;
-  /** Controls which (if any) tool is called by the model. */
-  tool_choice?: Record<string, unknown> | string;
+  conversation?: 
+    | {
+    id: string;
+  }
+    | string;
+  /** Controls which (if any) tool is called by the model. "none", "auto", "required", or a JSON object. */
+  tool_choice?: string | Record<string, unknown>;
   /** Whether to allow the model to run tool calls in parallel. */
   parallel_tool_calls?: boolean;
 };
@@ -4736,8 +4776,8 @@ export type UpdateAOpenAiAssistantByIdArgs = {
   temperature?: number;
   /** An alternative to sampling with temperature, called nucleus sampling, where the model considers the results… */
   top_p?: number;
-  /** `auto` is the default value */
-  response_format?: Record<string, unknown> | string;
+  /** `auto` is the default value. "auto", or a JSON object. */
+  response_format?: string | Record<string, unknown>;
 };
 
 /** Arguments of `openai.update_a_open_ai_audio_voice_consent_by_id`. */

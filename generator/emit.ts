@@ -1,5 +1,6 @@
 // emit stage: render every file of `generated/` in memory, then either compare (`--check`) or swap the
 // whole folder in at once, so a failure at any point leaves the previous output untouched.
+import { typedInputSchema } from './strict.js';
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -39,10 +40,10 @@ const moduleOf = (t: ToolDef) => t.tags[0] ?? 'misc';
  * instead of adding a key; a computed key is a plain key. (An escaped `\"__proto__\":` inside a string is text.)
  */
 export function zodSource(t: ToolDef): string {
-  return jsonSchemaToZod(t.inputSchema as JsonSchemaToZodInput, { module: 'none' }).replace(
-    /(?<![\\\w])"__proto__":/g,
-    '["__proto__"]:',
-  );
+  // Typed as the spec means it: the zod exports check values as callers pass them (objects, not JSON text).
+  return jsonSchemaToZod(typedInputSchema(t.inputSchema, t.argForms) as JsonSchemaToZodInput, {
+    module: 'none',
+  }).replace(/(?<![\\\w])"__proto__":/g, '["__proto__"]:');
 }
 
 type JsonSchemaToZodInput = Parameters<typeof jsonSchemaToZod>[0];

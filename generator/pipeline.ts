@@ -22,6 +22,7 @@ import { componentDefs, resolveRecursiveRefs, validationBundle } from './normali
 import { loadOverrides, type Overrides } from './overrides.js';
 import { contentHash } from './canonical.js';
 import { portableInputSchema } from './portable.js';
+import { strictInputSchema } from './strict.js';
 import { withPrecheck } from './precheck.js';
 import { buildToolSchemas } from './schema.js';
 import { selectOperations } from './select.js';
@@ -184,7 +185,12 @@ function buildTools(
   for (const [name, schema] of Object.entries(waits.validation)) validation.set(name, schema);
   // Only the advertised schema changes; the full one (and the missing detail) comes from the validation schema.
   const allDefs = Object.fromEntries(defs);
-  for (const t of tools) t.inputSchema = portableInputSchema(t.inputSchema, validation.get(t.name) ?? {}, allDefs);
+  for (const t of tools) {
+    const full = validation.get(t.name) ?? {};
+    const strict = strictInputSchema(portableInputSchema(t.inputSchema, full, allDefs), full, allDefs);
+    t.inputSchema = strict.inputSchema;
+    if (strict.argForms) t.argForms = strict.argForms;
+  }
   return { tools: tools.sort(byName), validation, warnings: waits.warnings };
 }
 

@@ -21,7 +21,7 @@ const MAX_ITEM_DEPTH = 3;
 
 const isNode = (v: unknown): v is Node => !!v && typeof v === 'object' && !Array.isArray(v);
 
-function resolve(node: unknown, defs: Defs): Node | undefined {
+export function resolve(node: unknown, defs: Defs): Node | undefined {
   let n = node;
   for (let i = 0; i < 16 && isNode(n) && typeof n.$ref === 'string'; i++) {
     const name = n.$ref.startsWith(`${DEFS_ID}#/$defs/`) ? n.$ref.slice(`${DEFS_ID}#/$defs/`.length) : undefined;
@@ -31,7 +31,7 @@ function resolve(node: unknown, defs: Defs): Node | undefined {
 }
 
 /** Every alternative a full-schema node stands for: `$ref`s followed, `anyOf`/`oneOf`/`allOf` members flattened. */
-function variants(nodes: unknown[], defs: Defs, seen = new Set<Node>()): Node[] {
+export function variants(nodes: unknown[], defs: Defs, seen = new Set<Node>()): Node[] {
   const out: Node[] = [];
   for (const raw of nodes) {
     const n = resolve(raw, defs);
@@ -53,7 +53,7 @@ function valueType(v: unknown): string | undefined {
 }
 
 /** The JSON types (no `null`) the full-schema nodes allow, as far as their keywords say. */
-function typesOf(nodes: unknown[], defs: Defs): string[] {
+export function typesOf(nodes: unknown[], defs: Defs): string[] {
   const types = new Set<string>();
   for (const v of variants(nodes, defs)) {
     const declared = Array.isArray(v.type) ? v.type : typeof v.type === 'string' ? [v.type] : [];
@@ -71,7 +71,7 @@ function typesOf(nodes: unknown[], defs: Defs): string[] {
 }
 
 /** The full-schema nodes one step down: a property of the objects, or the items of the arrays. */
-function step(nodes: unknown[], defs: Defs, key: { property: string } | 'items'): unknown[] {
+export function step(nodes: unknown[], defs: Defs, key: { property: string } | 'items'): unknown[] {
   const out: unknown[] = [];
   for (const v of variants(nodes, defs)) {
     if (key === 'items') {

@@ -4,6 +4,7 @@
 // excerpts of the formatted file per tool, which `search_docs` quotes at run time.
 import { Project } from 'ts-morph';
 import { docText, propertyKey, RESULT_TYPES, tsType } from '../runtime/exposure/code/ts-types.js';
+import { typedInputSchema } from './strict.js';
 import type { SdkDocs } from '../runtime/exposure/code/sdk-docs.js';
 import type { Catalog, ToolDef } from '../runtime/types.js';
 import {
@@ -143,7 +144,7 @@ export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
       throw new Error(`sdk: ${argsName} collides with a component schema`);
     const required = ((t.inputSchema.required as string[] | undefined) ?? []).length > 0;
     argDecls.push(
-      `/** Arguments of \`openai.${t.name}\`. */\nexport type ${argsName} = ${tsType(t.inputSchema, { docs: true })};`,
+      `/** Arguments of \`openai.${t.name}\`. */\nexport type ${argsName} = ${tsType(typedInputSchema(t.inputSchema, t.argForms), { docs: true })};`,
     );
 
     const body = successSchema(spec, ops.get(t.operationId));
@@ -184,7 +185,7 @@ export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
     methods.push(
       `  /**\n${docLines.map((l) => `   * ${l}`).join('\n')}\n   */\n  ${t.name}(args${required ? '' : '?'}: ${argsName}): Promise<${result}>;`,
     );
-    const compactArgs = tsType(t.inputSchema, { maxDepth: 1 });
+    const compactArgs = tsType(typedInputSchema(t.inputSchema, t.argForms), { maxDepth: 1 });
     perTool.set(t.name, {
       args: argsName,
       types: direct,

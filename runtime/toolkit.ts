@@ -1,6 +1,7 @@
 // The call pipeline shared by every way of serving the tools (McpServer, low-level Server, someone else's
 // handlers): filter → credentials → validation → encoding → one HTTP call → shaped, redacted result.
 
+import { decodeArgForms } from './arg-forms.js';
 import type { CallToolResult, Tool } from './protocol.js';
 import { encodeRequest, ArgumentError } from './encode.js';
 import {
@@ -227,11 +228,14 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     // Validation first: a missing key must not hide what is wrong with the arguments.
     // Loaded on first need, so start-up does not pay for the date library.
     const timeInput = tool.timeArgs ? await import('./timeinput.js') : undefined;
-    const times = timeInput?.resolveTimeArgs(tool, given) ?? { args: given, issues: [], resolved: undefined };
+    // Strict hosts' forms (JSON text for open objects, nulls for "not given") first: they stand for the spec's values.
+    const forms = decodeArgForms(tool, given);
+    const times = timeInput?.resolveTimeArgs(tool, forms.args) ?? { args: forms.args, issues: [], resolved: undefined };
     const args = times.args;
     // Every issue at once: a time that cannot be read is reported as such, not again as "must be integer".
-    const timePaths = new Set(times.issues.map((i) => i.path));
+    const timePaths = new Set([...forms.issues, ...times.issues].map((i) => i.path));
     const issues = [
+      ...forms.issues,
       ...times.issues,
       ...(await validator.validate(tool, args, redact)).filter(
         (i) => !timePaths.has(i.path) && ![...timePaths].some((p) => i.path.startsWith(`${p}.`)),

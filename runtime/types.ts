@@ -116,6 +116,19 @@ export interface ToolDef {
   timeArgs?: string[];
   /** Upload tools whose file is checked line by line for some purposes before anything is sent. */
   precheck?: PrecheckBinding;
+  /** Listed forms the runtime turns back into what the spec takes, before validation (`generator/strict.ts`). */
+  argForms?: ArgForms;
+}
+
+/**
+ * Positions in a tool's arguments, as paths: property names joined with `.`, `[]` for every item of an array
+ * (`tools[]`, `tool_resources.file_search`, `image[].encoding`). A path looks through `anyOf` branches.
+ */
+export interface ArgForms {
+  /** A string here is the JSON text of an object (an open map or free object, which strict mode cannot list). */
+  json?: string[];
+  /** A `null` here means the property was not given (an optional property of an `anyOf` branch; the spec refuses `null` there). */
+  nullIsAbsent?: string[];
 }
 
 export interface WaitBinding {

@@ -32,8 +32,8 @@ export const createAOpenAiAssistant = z.object({
     )
     .default(1),
   response_format: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('`auto` is the default value')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('`auto` is the default value. "auto", or a JSON object.')
     .optional(),
 });
 
@@ -99,14 +99,17 @@ export const createAOpenAiThreadAndRun = z.object({
     .describe('The maximum number of completion tokens that may be used over the course of the run.')
     .optional(),
   truncation_strategy: z.record(z.string(), z.any()).optional(),
-  tool_choice: z.union([z.record(z.string(), z.any()), z.string()]).optional(),
+  tool_choice: z
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('"none", "auto", "required", or a JSON object.')
+    .optional(),
   parallel_tool_calls: z
     .boolean()
     .describe('Whether to enable parallel function calling during tool use.')
     .default(true),
   response_format: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('Specifies the format that the model must output.')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('Specifies the format that the model must output. "auto", or a JSON object.')
     .optional(),
 });
 
@@ -173,14 +176,17 @@ export const createAOpenAiThreadRun = z.object({
     .describe('The maximum number of completion tokens that may be used over the course of the run.')
     .optional(),
   truncation_strategy: z.record(z.string(), z.any()).optional(),
-  tool_choice: z.union([z.record(z.string(), z.any()), z.string()]).optional(),
+  tool_choice: z
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('"none", "auto", "required", or a JSON object.')
+    .optional(),
   parallel_tool_calls: z
     .boolean()
     .describe('Whether to enable parallel function calling during tool use.')
     .default(true),
   response_format: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('Specifies the format that the model must output.')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('Specifies the format that the model must output. "auto", or a JSON object.')
     .optional(),
 });
 
@@ -318,8 +324,8 @@ export const updateAOpenAiAssistantById = z.object({
     )
     .default(1),
   response_format: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('`auto` is the default value')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('`auto` is the default value. "auto", or a JSON object.')
     .optional(),
 });
 

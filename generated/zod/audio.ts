@@ -14,7 +14,7 @@ export const createAOpenAiAudioSpeech = z.object({
     .string()
     .describe('Control the voice of your generated audio with additional instructions.')
     .optional(),
-  voice: z.union([z.record(z.string(), z.any()), z.string()]).describe('The voice to use when generating the audio.'),
+  voice: z.union([z.object({ id: z.string() }), z.string()]).describe('The voice to use when generating the audio.'),
   response_format: z
     .enum(['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'])
     .describe('The format to audio in.')
@@ -56,9 +56,9 @@ export const createAOpenAiAudioTranscription = z.object({
     .describe('The timestamp granularities to populate for this transcription.')
     .optional(),
   chunking_strategy: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('Automatically set chunking parameters based on the audio.')
-    .default('auto'),
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('Automatically set chunking parameters based on the audio. "auto", or a JSON object.')
+    .optional(),
   known_speaker_names: z
     .array(z.string())
     .describe(

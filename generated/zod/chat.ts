@@ -84,7 +84,7 @@ export const createAOpenAiChatCompletion = z.object({
     .optional(),
   audio: z
     .object({
-      voice: z.union([z.record(z.string(), z.any()), z.string()]),
+      voice: z.union([z.object({ id: z.string() }), z.string()]),
       format: z.enum(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']),
     })
     .describe('Parameters for audio output.')
@@ -123,16 +123,16 @@ export const createAOpenAiChatCompletion = z.object({
   seed: z.number().int().describe('This feature is in Beta.').optional(),
   tools: z.array(z.record(z.string(), z.any())).describe('A list of tools the model may call.').optional(),
   tool_choice: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('Controls which (if any) tool is called by the model.')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('Controls which (if any) tool is called by the model. "none", "auto", "required", or a JSON object.')
     .optional(),
   parallel_tool_calls: z
     .boolean()
     .describe('Whether to enable parallel function calling during tool use.')
     .default(true),
   function_call: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('Deprecated in favor of `tool_choice`.')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('Deprecated in favor of `tool_choice`. "none", "auto", or a JSON object.')
     .optional(),
   functions: z.array(z.record(z.string(), z.any())).describe('Deprecated in favor of `tools`.').optional(),
 });

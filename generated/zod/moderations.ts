@@ -5,7 +5,18 @@ import { z } from 'zod';
 /** `create_a_open_ai_moderation`: POST /moderations */
 export const createAOpenAiModeration = z.object({
   input: z
-    .union([z.array(z.union([z.record(z.string(), z.any()), z.string()])), z.string()])
+    .union([
+      z.array(
+        z.union([
+          z.union([
+            z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string() }) }),
+            z.object({ type: z.literal('text'), text: z.string() }),
+          ]),
+          z.string(),
+        ]),
+      ),
+      z.string(),
+    ])
     .describe('Input (or inputs) to classify.')
     .default(''),
   model: z.string().describe('The content moderation model you would like to use.').default('omni-moderation-latest'),

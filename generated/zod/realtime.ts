@@ -25,7 +25,7 @@ export const createAOpenAiRealtimeSession = z.object({
     .describe('The default system instructions (i.e. system message) prepended to model calls.')
     .optional(),
   voice: z
-    .union([z.record(z.string(), z.any()), z.string()])
+    .union([z.object({ id: z.string() }), z.string()])
     .describe('The voice the model uses to respond.')
     .optional(),
   input_audio_format: z.string().describe('The format of input audio.').optional(),
@@ -38,9 +38,9 @@ export const createAOpenAiRealtimeSession = z.object({
     .optional(),
   speed: z.number().describe("The speed of the model's spoken response.").default(1),
   tracing: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('Configuration options for tracing.')
-    .default('auto'),
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('Configuration options for tracing. "auto", or a JSON object.')
+    .optional(),
   turn_detection: z
     .object({
       type: z.string().optional(),
@@ -58,8 +58,10 @@ export const createAOpenAiRealtimeSession = z.object({
     .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.')
     .optional(),
   truncation: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…")
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe(
+      'When the number of tokens in a conversation exceeds the model\'s input token limit, the conversation be…. "auto", "disabled", or a JSON object.',
+    )
     .optional(),
   prompt: z
     .object({ id: z.string(), version: z.string().optional(), variables: z.record(z.string(), z.any()).optional() })
@@ -136,14 +138,14 @@ export const openAiRealtimeCallsAccept = z.object({
     .describe('Additional fields to include in server outputs.')
     .optional(),
   tracing: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('Realtime API can write session traces to the Traces Dashboard.')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('Realtime API can write session traces to the Traces Dashboard. "auto", or a JSON object.')
     .optional(),
   tools: z.array(z.record(z.string(), z.any())).describe('Tools available to the model.').optional(),
   tool_choice: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('How the model chooses tools.')
-    .default('auto'),
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('How the model chooses tools. "none", "auto", "required", or a JSON object.')
+    .optional(),
   parallel_tool_calls: z.boolean().describe('Whether the model may call multiple tools in parallel.').optional(),
   reasoning: z
     .object({ effort: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).default('low') })
@@ -154,8 +156,10 @@ export const openAiRealtimeCallsAccept = z.object({
     .describe('Maximum number of output tokens for a single assistant response, inclusive of tool calls.')
     .optional(),
   truncation: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe("When the number of tokens in a conversation exceeds the model's input token limit, the conversation be…")
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe(
+      'When the number of tokens in a conversation exceeds the model\'s input token limit, the conversation be…. "auto", "disabled", or a JSON object.',
+    )
     .optional(),
   prompt: z
     .object({ id: z.string(), version: z.string().optional(), variables: z.record(z.string(), z.any()).optional() })

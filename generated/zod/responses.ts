@@ -61,8 +61,10 @@ export const createAOpenAiResponse = z.object({
     .describe('An array of tools the model may call while generating a response.')
     .optional(),
   tool_choice: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('How the model should select which tool (or tools) to use when generating a response.')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe(
+      'How the model should select which tool (or tools) to use when generating a response. "none", "auto", "required", or a JSON object.',
+    )
     .optional(),
   prompt: z
     .object({ id: z.string(), version: z.string().optional(), variables: z.record(z.string(), z.any()).optional() })
@@ -116,7 +118,7 @@ export const createAOpenAiResponse = z.object({
     .describe('Configuration for running moderation on the input and output of this response.')
     .optional(),
   conversation: z
-    .union([z.record(z.string(), z.any()), z.string()])
+    .union([z.object({ id: z.string() }), z.string()])
     .describe('The unique ID of the conversation.')
     .optional(),
   context_management: z
@@ -193,8 +195,10 @@ export const createAOpenAiResponseBeta = z.object({
     .describe('An array of tools the model may call while generating a response.')
     .optional(),
   tool_choice: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('How the model should select which tool (or tools) to use when generating a response.')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe(
+      'How the model should select which tool (or tools) to use when generating a response. "none", "auto", "required", or a JSON object.',
+    )
     .optional(),
   prompt: z
     .object({ id: z.string(), version: z.string().optional(), variables: z.record(z.string(), z.any()).optional() })
@@ -248,7 +252,7 @@ export const createAOpenAiResponseBeta = z.object({
     .describe('Configuration for running moderation on the input and output of this response.')
     .optional(),
   conversation: z
-    .union([z.record(z.string(), z.any()), z.string()])
+    .union([z.object({ id: z.string() }), z.string()])
     .describe('The unique ID of the conversation.')
     .optional(),
   context_management: z
@@ -464,12 +468,12 @@ export const openAiResponsesCountInputTokens = z.object({
   instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
   personality: z.string().describe('A model-owned style preset to apply to this request.').optional(),
   conversation: z
-    .union([z.record(z.string(), z.any()), z.string()])
+    .union([z.object({ id: z.string() }), z.string()])
     .describe('The unique ID of the conversation.')
     .optional(),
   tool_choice: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('Controls which (if any) tool is called by the model.')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('Controls which (if any) tool is called by the model. "none", "auto", "required", or a JSON object.')
     .optional(),
   parallel_tool_calls: z.boolean().describe('Whether to allow the model to run tool calls in parallel.').optional(),
 });
@@ -514,12 +518,12 @@ export const openAiResponsesCountInputTokensBeta = z.object({
   instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
   personality: z.string().describe('A model-owned style preset to apply to this request.').optional(),
   conversation: z
-    .union([z.record(z.string(), z.any()), z.string()])
+    .union([z.object({ id: z.string() }), z.string()])
     .describe('The unique ID of the conversation.')
     .optional(),
   tool_choice: z
-    .union([z.record(z.string(), z.any()), z.string()])
-    .describe('Controls which (if any) tool is called by the model.')
+    .union([z.string(), z.record(z.string(), z.any())])
+    .describe('Controls which (if any) tool is called by the model. "none", "auto", "required", or a JSON object.')
     .optional(),
   parallel_tool_calls: z.boolean().describe('Whether to allow the model to run tool calls in parallel.').optional(),
 });

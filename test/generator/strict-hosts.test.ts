@@ -21,10 +21,11 @@ describe('@openai/agents 0.20, convertSchemasToStrict', () => {
     for (const t of noArgs) expect(strictness.find((s) => s.name === t.name)?.strict, t.name).toBe(true);
   });
 
-  it('converts at least as many tools as the last measurement', () => {
+  it("converts at least 285 of the tools (the issue's goal)", () => {
     const strict = strictness.filter((s) => s.strict).length;
     console.log(`agents strict conversion: ${strict}/${listed.length} tools strict, no warning`);
-    // 237 before tools without arguments said so; open maps and free objects still fall back (see README).
-    expect(strict).toBeGreaterThanOrEqual(241);
+    // 237 before tools without arguments said so, 241 before open objects were listed as JSON text and optional
+    // properties of `anyOf` branches as required and nullable (generator/strict.ts).
+    expect(strict).toBeGreaterThanOrEqual(285);
   });
 });
