@@ -278,7 +278,7 @@ export interface OpenAi {
   /**
    * Create a realtime session. Create an ephemeral API token for use in client-side applications with the Realtime API.
    */
-  create_a_open_ai_realtime_session(args: CreateAOpenAiRealtimeSessionArgs): Promise<RealtimeSessionCreateResponse>;
+  create_a_open_ai_realtime_session(args?: CreateAOpenAiRealtimeSessionArgs): Promise<RealtimeSessionCreateResponse>;
   /**
    * Create a realtime transcription session. Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions.
    */
@@ -1060,7 +1060,7 @@ export interface OpenAi {
    */
   open_ai_chatkit_sessions_cancel(args: OpenAiChatkitSessionsCancelArgs): Promise<ChatSessionResource>;
   /**
-   * Cancel an eval run.
+   * Cancel an eval run. Async eval run: status moves through queued, in_progress, ends in completed|failed|canceled. Wait with wait_for_open_ai_eval_run_by_id.
    */
   open_ai_eval_runs_cancel(args: OpenAiEvalRunsCancelArgs): Promise<EvalRun>;
   /**
@@ -2028,6 +2028,8 @@ export type CreateAOpenAiProjectServiceAccountArgs = {
   name: string;
   /** Create the service account without default roles or an API key. */
   create_service_account_only?: boolean;
+  /** Seconds until the initial API key expires; omitted or null, it does not expire unless a policy requires it. */
+  expires_in_seconds?: number;
 };
 
 /** Arguments of `openai.create_a_open_ai_project_service_account_api_key`. */
@@ -2095,10 +2097,9 @@ export type CreateAOpenAiRealtimeClientSecretArgs = {
 
 /** Arguments of `openai.create_a_open_ai_realtime_session`. */
 export type CreateAOpenAiRealtimeSessionArgs = {
-  /** Ephemeral key returned by the API. */
-  client_secret: {
-    value: string;
-    expires_at: number;
+  /** Configuration for the ephemeral client secret this call returns. */
+  client_secret?: {
+    expires_after?: Record<string, unknown>;
   };
   /** The set of modalities the model can respond with. */
   modalities?: Array<'text' | 'audio'>;
@@ -2144,6 +2145,12 @@ export type CreateAOpenAiRealtimeSessionArgs = {
     id: string;
     version?: string;
     variables?: Record<string, unknown>;
+  };
+  /** The Realtime model for this session, e.g. gpt-4o-realtime-preview. */
+  model?: string;
+  /** Noise reduction for input audio. */
+  input_audio_noise_reduction?: {
+    type?: 'near_field' | 'far_field';
   };
 };
 
@@ -3739,6 +3746,8 @@ export type ListAllOpenAiCostsArgs = {
   limit?: number;
   /** A cursor for use in pagination. */
   page?: string;
+  /** Return only costs for these exact line item names (each the complete line_item value). */
+  line_items?: Array<string>;
 };
 
 /** Arguments of `openai.list_all_open_ai_embeddings`. */

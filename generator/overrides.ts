@@ -49,6 +49,43 @@ const asyncHint = z.strictObject({
   progress: strings.optional(),
 });
 
+/** A JSON Schema or OpenAPI schema object, as written in the YAML (checked by the generator when it reads it). */
+const schemaObject = z.record(z.string(), z.unknown());
+
+const erratum = z
+  .strictObject({
+    /** Why the spec is wrong: the official SDK's code or changelog, OpenAI's docs, an observed answer. Required. */
+    evidence: z.string().min(20, 'say what shows the spec is wrong (at least a sentence)'),
+    /** The real path template. */
+    path: z.string().startsWith('/').optional(),
+    /** The real HTTP method, lower case. */
+    method: z.enum(['get', 'post', 'put', 'patch', 'delete']).optional(),
+    /** Parameters the spec lacks (OpenAPI parameter objects). */
+    addParameters: z
+      .array(
+        z.strictObject({
+          name: z.string(),
+          in: z.enum(['query', 'header', 'path']),
+          description: z.string().optional(),
+          required: z.boolean().optional(),
+          style: z.string().optional(),
+          explode: z.boolean().optional(),
+          schema: schemaObject,
+        }),
+      )
+      .optional(),
+    /** JSON body fields the spec lacks or gets wrong: name → schema (added, or replacing the spec's). */
+    bodyProperties: keyed(schemaObject).optional(),
+    /** JSON body fields the spec requires but the API does not. */
+    dropBodyRequired: strings.optional(),
+    /** The whole JSON request schema, where the spec's is wrong beyond a field or two. */
+    requestSchema: schemaObject.optional(),
+  })
+  .refine((e) => e.path || e.method || e.addParameters || e.bodyProperties || e.dropBodyRequired || e.requestSchema, {
+    message:
+      'an erratum fixes something: path, method, addParameters, bodyProperties, dropBodyRequired or requestSchema',
+  });
+
 const overridesSchema = z.strictObject({
   auth: z
     .strictObject({
@@ -78,10 +115,13 @@ const overridesSchema = z.strictObject({
   deprecations: z.array(z.strictObject({ prefixes, note: z.string() })).default([]),
   exclude: keyed(z.string()).default(new Map()),
   operations: keyed(operationOverride).default(new Map()),
+  /** What the spec gets wrong about a request, by operationId (generator/errata.ts). */
+  errata: keyed(erratum).default(new Map()),
 });
 
 export type OperationOverride = z.infer<typeof operationOverride>;
 export type AsyncHint = z.infer<typeof asyncHint>;
+export type Erratum = z.infer<typeof erratum>;
 export type Overrides = z.infer<typeof overridesSchema>;
 
 export const defaultOverridesFile = path.join(repoRoot, 'specs', 'overrides.yaml');

@@ -21,6 +21,7 @@ import { checkBudget, nameAll, resourceOf, singular, type NameClash } from './na
 import { componentDefs, resolveRecursiveRefs, validationBundle } from './normalize.js';
 import { loadOverrides, type Overrides } from './overrides.js';
 import { contentHash } from './canonical.js';
+import { applyErrata } from './errata.js';
 import { portableInputSchema } from './portable.js';
 import { strictInputSchema } from './strict.js';
 import { withPrecheck } from './precheck.js';
@@ -52,8 +53,9 @@ interface Planned {
 }
 
 export async function buildCatalog(source: OpenApiDocument, opts: BuildOptions): Promise<BuildResult> {
-  const spec = new SpecDocument(resolveRecursiveRefs(source));
   const ov = opts.overrides ?? loadOverrides();
+  const { doc: corrected, warnings: errataWarnings } = applyErrata(source, ov.errata);
+  const spec = new SpecDocument(resolveRecursiveRefs(corrected));
   // Every component, normalized once: the validation bundle and the portable pass read them.
   const defs = componentDefs(spec);
 
@@ -105,7 +107,7 @@ export async function buildCatalog(source: OpenApiDocument, opts: BuildOptions):
     pathKeys,
     excluded,
     clashes: clashes satisfies NameClash[],
-    warnings: [...(opts.warnings ?? []), ...authWarnings, ...waitWarnings],
+    warnings: [...(opts.warnings ?? []), ...errataWarnings, ...authWarnings, ...waitWarnings],
   });
   return {
     catalog: { spec: catalogSpec, tools, excluded },

@@ -101,7 +101,7 @@ export const listAllOpenAiEvals = z.object({
     .default('created_at'),
 });
 
-/** `open_ai_eval_runs_cancel`: POST /evals/{eval_id}/runs/{run_id} */
+/** `open_ai_eval_runs_cancel`: POST /evals/{eval_id}/runs/{run_id}/cancel */
 export const openAiEvalRunsCancel = z.object({
   eval_id: z.string().describe('The ID of the evaluation whose run you want to cancel.'),
   run_id: z.string().describe('The ID of the run to cancel.'),

@@ -33,6 +33,13 @@ export const createAOpenAiProjectServiceAccount = z.object({
     .boolean()
     .describe('Create the service account without default roles or an API key.')
     .optional(),
+  expires_in_seconds: z
+    .number()
+    .int()
+    .describe(
+      'Seconds until the initial API key expires; omitted or null, it does not expire unless a policy requires it.',
+    )
+    .optional(),
 });
 
 /** `create_a_open_ai_project_service_account_api_key`: POST /organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys */

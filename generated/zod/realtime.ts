@@ -14,8 +14,9 @@ export const createAOpenAiRealtimeClientSecret = z.object({
 /** `create_a_open_ai_realtime_session`: POST /realtime/sessions */
 export const createAOpenAiRealtimeSession = z.object({
   client_secret: z
-    .object({ value: z.string(), expires_at: z.number().int() })
-    .describe('Ephemeral key returned by the API.'),
+    .object({ expires_after: z.record(z.string(), z.any()).optional() })
+    .describe('Configuration for the ephemeral client secret this call returns.')
+    .optional(),
   modalities: z
     .array(z.enum(['text', 'audio']))
     .describe('The set of modalities the model can respond with.')
@@ -66,6 +67,11 @@ export const createAOpenAiRealtimeSession = z.object({
   prompt: z
     .object({ id: z.string(), version: z.string().optional(), variables: z.record(z.string(), z.any()).optional() })
     .describe('Reference to a prompt template and its variables.')
+    .optional(),
+  model: z.string().describe('The Realtime model for this session, e.g. gpt-4o-realtime-preview.').optional(),
+  input_audio_noise_reduction: z
+    .object({ type: z.enum(['near_field', 'far_field']).optional() })
+    .describe('Noise reduction for input audio.')
     .optional(),
 });
 

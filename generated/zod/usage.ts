@@ -84,6 +84,10 @@ export const listAllOpenAiCosts = z.object({
     .optional(),
   limit: z.number().int().describe('A limit on the number of buckets to be returned.').default(7),
   page: z.string().describe('A cursor for use in pagination.').optional(),
+  line_items: z
+    .array(z.string())
+    .describe('Return only costs for these exact line item names (each the complete line_item value).')
+    .optional(),
 });
 
 /** `list_all_open_ai_embeddings`: GET /organization/usage/embeddings */
