@@ -115,7 +115,7 @@ describe('applyErrata', () => {
     expect(schema.required).toBeUndefined();
     expect(Object.keys(schema.properties)).toEqual(['secret', 'model']);
     expect(schema.properties.secret.properties).toEqual({ ttl: { type: 'integer' } });
-    expect((source.components?.schemas as any).ThingRequest.required).toEqual(['secret']);
+    expect((source.components as any).schemas.ThingRequest.required).toEqual(['secret']);
   });
 
   it('says which errata a spec version no longer needs or cannot apply', () => {
