@@ -10,7 +10,9 @@ import type { ExposedTools } from '../../runtime/exposure/types.js';
 import { createServerForTools } from '../../runtime/server.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
+import type { SseLimits, SseSlot } from './connections.js';
 import { InflightRequests } from './inflight.js';
+import { capResponses } from './limits.js';
 
 export const AUTH_CHALLENGE = 'Bearer realm="openai-mcp", error="invalid_token"';
 
@@ -30,12 +32,16 @@ export function jsonRpcError(
 export interface McpRoutesOptions {
   scopes: Scopes;
   log: (line: string) => void;
+  /** An answer over this many bytes of JSON becomes an error naming the cap. */
+  maxResponseBytes?: number;
+  /** Caps and timeouts of legacy SSE sessions. */
+  sse?: SseLimits;
 }
 
 export class McpRoutes {
   private readonly sse = new Map<
     string,
-    { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number }
+    { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number; slot?: SseSlot }
   >();
   /** Requests being answered on the stateless endpoint, so a later POST's `notifications/cancelled` can end them. */
   readonly inflight = new InflightRequests();
@@ -44,6 +50,8 @@ export class McpRoutes {
 
   /** Resolves the URL's token and the second-layer token; answers the refusal itself and returns undefined. */
   private async admit(req: Request, res: Response): Promise<ServerRow | undefined> {
+    // Already admitted by `admission`, before the body was read.
+    if (res.locals.server) return res.locals.server as ServerRow;
     const token = String(req.params.token ?? '');
     const row = await this.options.scopes.serverFor(token);
     // One answer for unknown, deleted and expired servers: a URL reveals nothing about why it stopped working.
@@ -62,6 +70,22 @@ export class McpRoutes {
       }
     }
     return row;
+  }
+
+  /** Middleware: the URL's token (and the second-layer token) checked before anything reads the body. */
+  admission = async (req: Request, res: Response, next: (err?: unknown) => void) => {
+    const row = await this.admit(req, res);
+    if (!row) return;
+    res.locals.server = row;
+    next();
+  };
+
+  private cap(transport: Parameters<typeof capResponses>[0], label: string): void {
+    const max = this.options.maxResponseBytes;
+    if (max)
+      capResponses(transport, max, (bytes) =>
+        this.options.log(`${label}: an answer of ${bytes} bytes was over the ${max}-byte cap; sent an error instead`),
+      );
   }
 
   /** POST|GET|DELETE /mcp/:token */
@@ -88,6 +112,7 @@ export class McpRoutes {
     const server = createServerForTools(tools);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     server.onerror = (err) => this.options.log(`${label}: protocol error: ${err.message}`);
+    this.cap(transport, label);
     this.inflight.cancelNamed(label, req.body);
     // Closing the server aborts its request handlers' signals.
     const untrack = this.inflight.track(label, req.body, () => void server.close());
@@ -109,8 +134,12 @@ export class McpRoutes {
     const transport = new SSEServerTransport(`/messages/${encodeURIComponent(token)}`, res);
     const server = createServerForTools(tools);
     server.onerror = (err) => this.options.log(`${row.id}: protocol error: ${err.message}`);
-    this.sse.set(transport.sessionId, { transport, server, serverId: row.id, updatedAt: row.updated_at });
+    // Throws a 429 when the caps are reached; `end` closes the session when it is idle or too old.
+    const slot = this.options.sse?.open(row.id, () => void transport.close());
+    this.cap(transport, row.id);
+    this.sse.set(transport.sessionId, { transport, server, serverId: row.id, updatedAt: row.updated_at, slot });
     res.on('close', () => {
+      slot?.release();
       this.sse.delete(transport.sessionId);
       void server.close();
     });
@@ -135,6 +164,7 @@ export class McpRoutes {
       jsonRpcError(res, 404, "Unknown SSE session: the server's configuration changed; connect again");
       return;
     }
+    session.slot?.touch();
     await session.transport.handlePostMessage(req, res, req.body);
   };
 

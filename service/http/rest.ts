@@ -1,7 +1,7 @@
 // The management REST API under /v1, protected by an API token. Handlers only translate HTTP to `Management`
 // calls; validation, storage and the answer objects live there, shared with the CLI.
 
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ServiceError } from '../errors.js';
 import type { Management } from '../manage.js';
 import type { Scopes } from '../scope.js';
@@ -11,6 +11,8 @@ export interface RestOptions {
   scopes: Scopes;
   publicUrl: string;
   log: (line: string) => void;
+  /** Parses the body; runs after the token check, so no body is read for a request without a valid token. */
+  body: RequestHandler;
 }
 
 function requireApiToken(scopes: Scopes) {
@@ -50,6 +52,7 @@ export function restRouter(options: RestOptions): Router {
   const { manage } = options;
   const r = express.Router();
   r.use(requireApiToken(options.scopes));
+  r.use(options.body);
   // A body in another format would reach validation as "nothing" and get a confusing 400.
   r.use((req, _res, next) => {
     if ((req.method === 'POST' || req.method === 'PATCH') && !req.is(['application/json', 'application/*+json']))
