@@ -91,13 +91,14 @@ export function jsonBody(options: { limit: number; maxDepth: number; refuseBatch
 
 /**
  * Refuses a request whose declared body is over the limit before anything else is done for it (no token lookup, no
- * byte of the body read), and closes the connection so its body is not drained either.
+ * body parsed). Node then discards the body unparsed, so the client can read the 413 (closing at once would cut it
+ * off mid-upload); a body declared far over the limit is not worth reading at all: that connection is closed.
  */
 export function declaredBodyLimit(limit: number): RequestHandler {
   return (req, res, next) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      res.set('Connection', 'close');
+      if (declared > 4 * limit) res.set('Connection', 'close');
       throw new LimitError('payload_too_large', `Request body over ${limit} bytes`, -32600);
     }
     next();

@@ -108,7 +108,7 @@ describe('the cheapest check first (finding 3)', () => {
 
   it('a declared body over the limit is refused (413) before the token is looked up', async () => {
     const r = await raw(`${f.service.url}/mcp/omcp_${'A'.repeat(43)}`, {
-      headers: { ...MCP_HEADERS, 'content-length': String(5 * 1024 * 1024) },
+      headers: { ...MCP_HEADERS, 'content-length': String(5 * 1024 * 1024), connection: 'close' },
       body: 'x',
     }).catch((err: Error) => ({ status: -1, text: err.message, headers: {} }));
     expect(r.status).toBe(413);
