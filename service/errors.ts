@@ -6,6 +6,7 @@ export type ServiceErrorCode =
   | 'invalid_json'
   | 'unknown_field'
   | 'not_found'
+  | 'method_not_allowed'
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
@@ -17,6 +18,8 @@ export type ServiceErrorCode =
   | 'storage_full'
   | 'storage_error'
   | 'unavailable'
+  | 'secret_key_mismatch'
+  | 'data_dir'
   | 'internal';
 
 const STATUS: Record<ServiceErrorCode, number> = {
@@ -37,11 +40,16 @@ const STATUS: Record<ServiceErrorCode, number> = {
   storage_full: 507,
   storage_error: 500,
   unavailable: 503,
+  secret_key_mismatch: 500,
+  data_dir: 500,
+  method_not_allowed: 405,
   internal: 500,
 };
 
 export class ServiceError extends Error {
   readonly status: number;
+  /** Refused because the target is outside the caller's scope, though answered as `not_found` (audited as denied). */
+  denied = false;
   constructor(
     readonly code: ServiceErrorCode,
     message: string,

@@ -6,11 +6,16 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
+import { resolveLimits } from '../runtime/exposure/code/limits.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
+import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
 import { RunningCalls } from './abort.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
 import { AuditQueue } from './audit-queue.js';
+import { Credentials } from './auth/credentials.js';
+import { allowPrivateFromEnv } from './baseurl.js';
+import { listCacheHint } from './cache-hint.js';
 import { createApp } from './http/app.js';
 import {
   DEFAULT_SSE_IDLE_MS,
@@ -29,9 +34,10 @@ import {
   ServerLimiter,
 } from './http/limits.js';
 import { isExpired, Management } from './manage.js';
+import { Operations } from './operations.js';
 import { Scopes } from './scope.js';
-import { loadSecretBox } from './secrets.js';
-import { ensureDataDir, openSqliteStore } from './store/sqlite.js';
+import { openSecretBox } from './secrets.js';
+import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 
 export const DEFAULT_PORT = 8787;
@@ -41,6 +47,8 @@ export const DEFAULT_AUDIT_MAX_ROWS_PER_SERVER = 100_000;
 export const DEFAULT_MAX_CONNECTIONS = 1000;
 export const PUBLIC_URL_SETTING = 'public_url';
 const SWEEP_MS = 60_000;
+/** The task scope of the single-user `/mcp` (managed servers' tasks are scoped by server id). */
+const SINGLE_USER_SCOPE = 'single-user';
 const SSE_CHECK_MS = 500;
 
 export interface HttpServiceOptions {
@@ -74,6 +82,8 @@ export interface HttpServiceOptions {
   /** Builds the single-user `/mcp` tool set from the environment; called only when no servers are stored. */
   single?: () => ExposedTools | undefined;
   env?: Record<string, string | undefined>;
+  /** Accept account base URLs on private, loopback or link-local hosts (also OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS). */
+  allowPrivateBaseUrls?: boolean;
   log: (line: string) => void;
 }
 
@@ -114,12 +124,12 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const port = options.port ?? DEFAULT_PORT;
   const log = options.log;
   const catalog = options.catalog ?? defaultCatalog;
-  ensureDataDir(options.dataDir);
-  const box = loadSecretBox(options.dataDir, options.env);
   const store = await openSqliteStore(options.dataDir);
   // What is open so far, closed again if start-up fails, so a failed start exits and holds no port.
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => store.close()];
   try {
+    // The key is checked against the data dir's fingerprint before anything listens or is written.
+    const box = await openSecretBox(options.dataDir, store, options.env);
     return await start(options, { host, port, log, catalog, box, store, cleanups });
   } catch (err) {
     for (const clean of cleanups.reverse()) await Promise.resolve(clean()).catch(() => {});
@@ -134,16 +144,44 @@ async function start(
     port: number;
     log: (line: string) => void;
     catalog: Catalog;
-    box: ReturnType<typeof loadSecretBox>;
+    box: Awaited<ReturnType<typeof openSecretBox>>;
     store: Store;
     cleanups: (() => Promise<unknown> | unknown)[];
   },
 ): Promise<RunningHttpService> {
   const { host, port, log, catalog, box, store, cleanups } = ctx;
-  const manage = new Management({ store, box, catalog });
+  const audit = new AuditQueue({ store, log });
+  cleanups.push(() => audit.close(0));
+  // Reads of the audit log see every call made before them: what is queued is written first.
+  const readsAudit = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop !== 'listCalls') return Reflect.get(target, prop, receiver);
+      return async (...args: Parameters<Store['listCalls']>) => {
+        await audit.flush();
+        return target.listCalls(...args);
+      };
+    },
+  });
+  const manage = new Management({
+    store: readsAudit,
+    box,
+    catalog,
+    allowPrivateBaseUrls: options.allowPrivateBaseUrls ?? allowPrivateFromEnv(options.env),
+    codeLimits: resolveLimits(options.exposure?.code?.limits),
+  });
+  const credentials = new Credentials({ store });
+  const ops = new Operations({ manage, store: readsAudit, log });
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
   const maxRowsPerServer = options.auditMaxRowsPerServer ?? DEFAULT_AUDIT_MAX_ROWS_PER_SERVER;
-  const sweep = () => sweepStore(store, { retentionMs, maxRowsPerServer }, log);
+  // Long calls of clients that take tasks run here; their records live in the store, so any replica answers polls.
+  const taskStore = store.taskStore(box);
+  const tasks = new TaskRunner({ store: taskStore, log });
+  cleanups.push(() => tasks.close());
+  const sweep = async () => {
+    await sweepStore(store, { retentionMs, maxRowsPerServer }, log);
+    await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
+    await taskStore.deleteExpired(Date.now());
+  };
   await sweep();
   let single: ExposedTools | undefined;
   const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
@@ -163,8 +201,6 @@ async function start(
     }
   }
 
-  const audit = new AuditQueue({ store, log });
-  cleanups.push(() => audit.close(0));
   const maxConcurrentPerServer = options.maxConcurrentPerServer ?? DEFAULT_MAX_CONCURRENT_PER_SERVER;
   const running = new RunningCalls({
     store,
@@ -224,6 +260,8 @@ async function start(
   const { app, mcp } = createApp({
     store,
     manage,
+    ops,
+    credentials,
     scopes,
     publicUrl,
     allowedHosts: allowed,
@@ -245,6 +283,11 @@ async function start(
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     stalledWriteMs: options.stalledWriteMs ?? DEFAULT_STALLED_WRITE_MS,
     health: () => ({ ok: audit.accepting, audit: audit.state }),
+    serveOptions: (row) => ({
+      cacheHint: () => listCacheHint(row, Date.now()),
+      tasks: { runner: tasks, scope: row.id },
+    }),
+    singleServeOptions: { tasks: { runner: tasks, scope: SINGLE_USER_SCOPE } },
     log,
   });
   httpServer.on('request', app);
@@ -270,6 +313,7 @@ async function start(
       clearInterval(sweepTimer);
       clearInterval(sseTimer);
       await mcp.closeAll();
+      await tasks.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       running.close();

@@ -4,8 +4,12 @@
 
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
+import type { ServeOptions } from '../../runtime/server.js';
+import type { ServerRow } from '../store/store.js';
 import { ServiceError } from '../errors.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { Management } from '../manage.js';
+import type { Operations } from '../operations.js';
 import type { Scopes } from '../scope.js';
 import type { Store } from '../store/store.js';
 import type { SseLimits } from './connections.js';
@@ -24,6 +28,10 @@ import { restRouter } from './rest.js';
 export interface AppOptions {
   store: Store;
   manage: Management;
+  /** The management operations as operators call them (scoped, audited). */
+  ops: Operations;
+  /** The verifiers of server URLs, management and client tokens. */
+  credentials: Credentials;
   scopes: Scopes;
   publicUrl: string;
   allowedHosts: ReadonlySet<string>;
@@ -41,6 +49,9 @@ export interface AppOptions {
   stalledWriteMs?: number;
   /** What /healthz reports besides `ok` (e.g. the audit queue); `ok: false` answers 503. */
   health?: () => { ok: boolean } & Record<string, unknown>;
+  /** Cache hints and tasks: for a managed server's MCP requests, and for the single-user endpoint's. */
+  serveOptions?: (row: ServerRow) => ServeOptions;
+  singleServeOptions?: ServeOptions;
   log: (line: string) => void;
 }
 
@@ -69,7 +80,9 @@ export function createApp(options: AppOptions) {
   const app = express();
   const mcp = new McpRoutes({
     scopes: options.scopes,
+    credentials: options.credentials,
     log: options.log,
+    serveOptions: options.serveOptions,
     maxResponseBytes: options.maxResponseBytes,
     sse: options.sse,
   });
@@ -143,14 +156,15 @@ export function createApp(options: AppOptions) {
     },
     mcpBody,
     async (req, res) => {
-      await mcp.serveStreamable(req, res, options.single!, 'single-user');
+      await mcp.serveStreamable(req, res, options.single!, 'single-user', options.singleServeOptions);
     },
   );
 
   app.use(
     '/v1',
     restRouter({
-      manage: options.manage,
+      ops: options.ops,
+      credentials: options.credentials,
       scopes: options.scopes,
       publicUrl: options.publicUrl,
       log: options.log,

@@ -1,20 +1,34 @@
-// The MCP endpoints of a managed server: Streamable HTTP at /mcp/<token> (stateless: a fresh transport per
-// request, so any replica can answer any request) and the legacy HTTP+SSE pair /sse/<token> + /messages/<token>
-// (stateful by nature: needs sticky sessions behind a load balancer).
+// The MCP endpoints of a managed server: Streamable HTTP at /mcp/<token> through the v2 SDK's `createMcpHandler`,
+// which serves MCP 2026-07-28 natively (no handshake, every request self-contained) and 2025-era clients
+// statelessly from the same server factory, a fresh server per request, so any replica can answer any request;
+// and the legacy HTTP+SSE pair /sse/<token> + /messages/<token> (stateful by nature: needs sticky sessions).
 
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, type Server } from '@modelcontextprotocol/server';
+import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Request, Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
-import { createServerForTools } from '../../runtime/server.js';
+import {
+  missingEnvelopeError,
+  missingEnvelopeKeys,
+  unservedVersionOf,
+  unsupportedVersionError,
+} from '../../runtime/protocol.js';
+import { createServerForTools, type ServeOptions } from '../../runtime/server.js';
+import { admitToServer } from '../auth/modes.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
 import type { SseLimits, SseSlot } from './connections.js';
 import { InflightRequests } from './inflight.js';
 import { capResponses } from './limits.js';
 
-export const AUTH_CHALLENGE = 'Bearer realm="openai-mcp", error="invalid_token"';
+/**
+ * Open `subscriptions/listen` streams one tool set may hold: nothing is published on them (a configuration change
+ * makes a new tool set, and clients see it through the lists' cache hints), so a client needs few.
+ */
+const MAX_LISTEN_STREAMS = 4;
 
 export function jsonRpcError(
   res: Response,
@@ -31,12 +45,17 @@ export function jsonRpcError(
 
 export interface McpRoutesOptions {
   scopes: Scopes;
+  credentials: Credentials;
   log: (line: string) => void;
   /** An answer over this many bytes of JSON becomes an error naming the cap. */
   maxResponseBytes?: number;
   /** Caps and timeouts of legacy SSE sessions. */
   sse?: SseLimits;
+  /** Cache hints and tasks for a managed server's requests (tasks are scoped to the server). */
+  serveOptions?: (row: ServerRow) => ServeOptions;
 }
+
+type NodeHandler = ReturnType<typeof toNodeHandler>;
 
 export class McpRoutes {
   private readonly sse = new Map<
@@ -45,31 +64,28 @@ export class McpRoutes {
   >();
   /** Requests being answered on the stateless endpoint, so a later POST's `notifications/cancelled` can end them. */
   readonly inflight = new InflightRequests();
+  /**
+   * One SDK handler per tool set. A managed server's tool set is rebuilt when its configuration changes, so its
+   * handler (and what it serves) goes with it.
+   */
+  private readonly handlers = new WeakMap<ExposedTools, NodeHandler>();
+  /** The cancel signal of the request being served, for the node adapter's `fetch` (which builds its own Request). */
+  private readonly cancelSignal = new AsyncLocalStorage<AbortSignal>();
 
   constructor(private readonly options: McpRoutesOptions) {}
 
-  /** Resolves the URL's token and the second-layer token; answers the refusal itself and returns undefined. */
+  /** Admits the request by its URL and the server's auth mode (service/auth/); answers a refusal itself. */
   private async admit(req: Request, res: Response): Promise<ServerRow | undefined> {
     // Already admitted by `admission`, before the body was read.
     if (res.locals.server) return res.locals.server as ServerRow;
-    const token = String(req.params.token ?? '');
-    const row = await this.options.scopes.serverFor(token);
-    // One answer for unknown, deleted and expired servers: a URL reveals nothing about why it stopped working.
-    if (!row) {
-      jsonRpcError(res, 404, 'Unknown or expired MCP server URL');
+    const admission = await admitToServer(req, String(req.params.token ?? ''), this.options.credentials);
+    if (!admission.ok) {
+      jsonRpcError(res, admission.status, admission.message, admission.headers);
       return undefined;
     }
     // For the access log, which names the server, never the token.
-    res.locals.serverId = row.id;
-    if (row.require_api_token_auth === 1) {
-      if (!(await this.options.scopes.apiTokenFromHeader(req.headers.authorization))) {
-        jsonRpcError(res, 401, 'This server requires Authorization: Bearer <API token>', {
-          'WWW-Authenticate': AUTH_CHALLENGE,
-        });
-        return undefined;
-      }
-    }
-    return row;
+    res.locals.serverId = admission.row.id;
+    return admission.row;
   }
 
   /** Middleware: the URL's token (and the second-layer token) checked before anything reads the body. */
@@ -88,41 +104,85 @@ export class McpRoutes {
       );
   }
 
+  /** `server` with the response cap on whatever transport the handler connects it to. */
+  private capped(server: Server, label: string): Server {
+    const connect = server.connect.bind(server);
+    server.connect = async (transport) => {
+      this.cap(transport, label);
+      return connect(transport);
+    };
+    return server;
+  }
+
   /** POST|GET|DELETE /mcp/:token */
   streamable = async (req: Request, res: Response) => {
     const row = await this.admit(req, res);
     if (!row) return;
-    await this.serveStreamable(req, res, await this.options.scopes.toolsFor(row), row.id);
+    await this.serveStreamable(
+      req,
+      res,
+      await this.options.scopes.toolsFor(row),
+      row.id,
+      this.options.serveOptions?.(row),
+    );
   };
 
-  /** Streamable HTTP for a given tool set (also the single-user `/mcp`). */
-  async serveStreamable(req: Request, res: Response, tools: ExposedTools, label: string): Promise<void> {
-    if (req.method === 'GET') {
-      // Stateless: there is no session to push server-initiated messages on. 405 is the spec's way to say so.
-      res
-        .status(405)
-        .set('Allow', 'POST, DELETE')
-        .json({
-          jsonrpc: '2.0',
-          error: { code: -32000, message: 'Method not allowed: this server is stateless; use POST' },
-          id: null,
-        });
-      return;
-    }
-    const server = createServerForTools(tools);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    server.onerror = (err) => this.options.log(`${label}: protocol error: ${err.message}`);
-    this.cap(transport, label);
-    this.inflight.cancelNamed(label, req.body);
-    // Closing the server aborts its request handlers' signals.
-    const untrack = this.inflight.track(label, req.body, () => void server.close());
-    res.on('close', () => {
-      untrack();
-      void transport.close();
-      void server.close();
+  private handlerFor(tools: ExposedTools, label: string, serve: ServeOptions): NodeHandler {
+    let node = this.handlers.get(tools);
+    if (node) return node;
+    const handler = createMcpHandler(() => this.capped(createServerForTools(tools, serve), label), {
+      legacy: 'stateless',
+      maxSubscriptions: MAX_LISTEN_STREAMS,
+      onerror: (err) => this.options.log(`${label}: ${err.message}`),
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    node = toNodeHandler(
+      {
+        // The signal a cancel notification (2025 era) aborts joins the one closing the response aborts.
+        fetch: (request, opts) => {
+          const cancelled = this.cancelSignal.getStore();
+          if (!cancelled) return handler.fetch(request, opts);
+          const signal = AbortSignal.any([request.signal, cancelled]);
+          return handler.fetch(new globalThis.Request(request, { signal }), opts);
+        },
+      },
+      { onerror: (err) => this.options.log(`${label}: ${err.message}`) },
+    );
+    this.handlers.set(tools, node);
+    return node;
+  }
+
+  /** Streamable HTTP for a given tool set (also the single-user `/mcp`): both protocol eras, one URL. */
+  async serveStreamable(
+    req: Request,
+    res: Response,
+    tools: ExposedTools,
+    label: string,
+    serve: ServeOptions = {},
+  ): Promise<void> {
+    // A revision this server does not serve is refused with every one it does, whichever era the request is of
+    // (the SDK names only 2026-07-28 for a modern request and has no such error for a 2025-era header).
+    if (req.method === 'POST') {
+      const header =
+        typeof req.headers['mcp-protocol-version'] === 'string' ? req.headers['mcp-protocol-version'] : undefined;
+      const unserved = unservedVersionOf(req.body, header);
+      const missing = unserved === undefined ? missingEnvelopeKeys(req.body, header) : [];
+      if (unserved !== undefined || missing.length) {
+        const id = (req.body as { id?: unknown } | undefined)?.id;
+        res.status(400).json({
+          jsonrpc: '2.0',
+          id: typeof id === 'string' || typeof id === 'number' ? id : null,
+          error: unserved !== undefined ? unsupportedVersionError(unserved) : missingEnvelopeError(missing),
+        });
+        return;
+      }
+    }
+    this.inflight.cancelNamed(label, req.body);
+    const abort = new AbortController();
+    const untrack = this.inflight.track(label, req.body, () => abort.abort());
+    res.on('close', untrack);
+    const node = this.handlerFor(tools, label, serve);
+    // Express parsed the body already; the adapter re-reads nothing and builds the web Request itself.
+    await this.cancelSignal.run(abort.signal, () => node(req, res, req.body));
   }
 
   /** GET /sse/:token */
@@ -132,7 +192,7 @@ export class McpRoutes {
     const tools = await this.options.scopes.toolsFor(row);
     const token = String(req.params.token);
     const transport = new SSEServerTransport(`/messages/${encodeURIComponent(token)}`, res);
-    const server = createServerForTools(tools);
+    const server = createServerForTools(tools, this.options.serveOptions?.(row));
     server.onerror = (err) => this.options.log(`${row.id}: protocol error: ${err.message}`);
     // Throws a 429 when the caps are reached; `end` closes the session when it is idle or too old.
     const slot = this.options.sse?.open(row.id, () => void transport.close());

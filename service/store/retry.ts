@@ -80,10 +80,19 @@ export async function whileLocked<T>(fn: () => Promise<T>, deadlineMs: number): 
  * repeats all of it or none) and SQLite's failures turned into the service's errors, naming `where` (the data dir).
  */
 export function retryingStore(store: Store, where: string, deadlineMs = DEFAULT_LOCK_WAIT_MS): Store {
+  return retrying(store, where, deadlineMs);
+}
+
+/** Methods that answer at once with an object of more store methods (the task store), wrapped the same way. */
+const SYNC_FACTORIES = new Set<PropertyKey>(['taskStore']);
+
+function retrying<T extends object>(store: T, where: string, deadlineMs: number): T {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function' || prop === 'close') return value;
+      if (SYNC_FACTORIES.has(prop))
+        return (...args: unknown[]) => retrying(value.apply(target, args) as object, where, deadlineMs);
       return async (...args: unknown[]) => {
         try {
           return await whileLocked(() => value.apply(target, args), deadlineMs);
