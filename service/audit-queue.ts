@@ -99,7 +99,7 @@ export class AuditQueue {
       this.options.log(
         `audit log: ${this.queue.length} rows waiting (${this.failure ?? 'writes are slow'}); tool calls are refused until they are written`,
       );
-    this.schedule(this.failure ? Math.min(1000, 50 * 2 ** this.failures) : 20);
+    this.schedule(this.failure ? Math.min(1000, 50 * 2 ** this.failures) : 0);
   }
 
   private summarize(serverId: string, w: Window): void {

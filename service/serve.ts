@@ -288,6 +288,7 @@ async function start(
       tasks: { runner: tasks, scope: row.id },
     }),
     singleServeOptions: { tasks: { runner: tasks, scope: SINGLE_USER_SCOPE } },
+    flushAudit: () => audit.flush(),
     log,
   });
   httpServer.on('request', app);

@@ -44,6 +44,7 @@ export interface AppOptions {
   limiter?: ServerLimiter;
   sse?: SseLimits;
   maxResponseBytes?: number;
+  flushAudit?: () => Promise<void>;
   maxJsonDepth?: number;
   /** A response whose client does not read it for this long is abandoned. */
   stalledWriteMs?: number;
@@ -169,6 +170,7 @@ export function createApp(options: AppOptions) {
       publicUrl: options.publicUrl,
       log: options.log,
       body: restBody,
+      flushAudit: options.flushAudit,
     }),
   );
 

@@ -18,6 +18,8 @@ export interface RestOptions {
   log: (line: string) => void;
   /** Parses the body; runs after the token check, so no body is read for a request without a valid token. */
   body: RequestHandler;
+  /** Writes queued audit rows, so a listing of calls includes the ones just answered. */
+  flushAudit?: () => Promise<void>;
 }
 
 /**
@@ -138,6 +140,7 @@ export function restRouter(options: RestOptions): Router {
   });
   route('/mcp-servers/:id/calls', {
     get: async (req, res) => {
+      await options.flushAudit?.();
       const calls = await ops.calls(op(res), param(req), {
         limit: intQuery(singleQuery(req.query.limit, 'limit'), 'limit', 1000),
         before: intQuery(singleQuery(req.query.before, 'before'), 'before', Number.MAX_SAFE_INTEGER),
