@@ -12,8 +12,7 @@ import {
   Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import { GetTaskRequestV1Schema } from '@modelcontextprotocol/ext-tasks/core/v1';
-import { GetTaskRequestV2Schema, UpdateTaskRequestV2Schema } from '@modelcontextprotocol/ext-tasks/core/v2';
+import { z } from 'zod';
 import type { ExposedTools } from './exposure/types.js';
 import { CLIENT_CAPABILITIES_META_KEY, type CallToolResult, type Tool } from './protocol.js';
 import {
@@ -150,13 +149,15 @@ function registerTaskMethods(server: Server, { runner, scope }: NonNullable<Serv
     if (!task) throw unknownTask();
     return task;
   };
-  const taskId = GetTaskRequestV2Schema.shape.params;
+  // Only the id is read from every tasks/* request. A local schema, not ext-tasks' at run time: that package exports
+  // its subpaths for `import` only, so a CommonJS consumer (require of this package) could not load it.
+  const taskId = z.looseObject({ taskId: z.string() });
   server.setRequestHandler('tasks/get', { params: taskId }, async (params, ctx) => {
     const task = await find(params.taskId);
     return (isModern(ctx) ? detailedTaskV2(task) : taskV1(task)) as Record<string, unknown>;
   });
   // 2026-07-28: the client answers input requests here; these tasks never ask for input, so only the id matters.
-  server.setRequestHandler('tasks/update', { params: UpdateTaskRequestV2Schema.shape.params }, async (params) => {
+  server.setRequestHandler('tasks/update', { params: taskId }, async (params) => {
     await find(params.taskId);
     return {};
   });
@@ -173,7 +174,7 @@ function registerTaskMethods(server: Server, { runner, scope }: NonNullable<Serv
     return taskV1((await runner.cancel(scope, params.taskId)) ?? before) as Record<string, unknown>;
   });
   // 2025-11-25: blocks until the task is terminal, then answers what the call would have.
-  server.setRequestHandler('tasks/result', { params: GetTaskRequestV1Schema.shape.params }, async (params, ctx) => {
+  server.setRequestHandler('tasks/result', { params: taskId }, async (params, ctx) => {
     await find(params.taskId);
     const task = await runner.settled(scope, params.taskId, ctx.mcpReq.signal);
     if (!task) throw unknownTask();

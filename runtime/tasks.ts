@@ -311,7 +311,10 @@ export class TaskRunner {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** 2026-07-28 extension: the `Task` fields. */
+// The wire shapes below are `@internal`: the build strips them from the published declarations, so ext-tasks' types
+// (which fail a strict consumer's type-check) never reach a user of the package.
+
+/** 2026-07-28 extension: the `Task` fields. @internal */
 export function taskV2(t: TaskRecord): TaskV2 {
   return {
     taskId: t.id,
@@ -324,12 +327,12 @@ export function taskV2(t: TaskRecord): TaskV2 {
   };
 }
 
-/** 2026-07-28 extension: what `tools/call` returns instead of its result. */
+/** 2026-07-28 extension: what `tools/call` returns instead of its result. @internal */
 export function createTaskResultV2(t: TaskRecord): CreateTaskResultV2 {
   return { ...taskV2(t), resultType: 'task' };
 }
 
-/** 2026-07-28 extension: `tasks/get`, with the result or error inline once terminal. */
+/** 2026-07-28 extension: `tasks/get`, with the result or error inline once terminal. @internal */
 export function detailedTaskV2(t: TaskRecord): DetailedTaskV2 {
   const base = taskV2(t);
   switch (t.status) {
@@ -348,7 +351,7 @@ export function detailedTaskV2(t: TaskRecord): DetailedTaskV2 {
   }
 }
 
-/** 2025-11-25: the `Task` object. */
+/** 2025-11-25: the `Task` object. @internal */
 export function taskV1(t: TaskRecord): TaskV1 {
   return {
     taskId: t.id,
@@ -364,6 +367,7 @@ export function taskV1(t: TaskRecord): TaskV1 {
 /**
  * 2025-11-25: what a task-augmented `tools/call` returns. The text block is for clients that read it as an ordinary
  * result (the v2 SDK also requires `content` next to `task` on that wire).
+ * @internal
  */
 export function createTaskResultV1(t: TaskRecord): CreateTaskResultV1 & Pick<CallToolResult, 'content'> {
   return {

@@ -74,7 +74,7 @@ function testEnv(configEnv: Record<string, string> = {}): Record<string, string>
 
 /** A config never carries a real secret: only placeholders the host (or the user) fills in. */
 const PLACEHOLDER =
-  /^(sk-\.\.\.|sk-admin-\.\.\.|\$\{env:[A-Z_]+\}|\$\{input:[a-z-]+\}|\$[A-Z_]+|Bearer omcpapi_\.\.\.)$/;
+  /^(sk-\.\.\.|sk-admin-\.\.\.|\$\{env:[A-Z_]+\}|\$\{input:[a-z-]+\}|\$[A-Z_]+|Bearer omcpapi_\.\.\.|Bearer omcpcli_\.\.\.)$/;
 
 async function listAndCall(
   started: Started,
