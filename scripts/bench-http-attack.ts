@@ -13,7 +13,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import { type AddressInfo, connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,7 +51,12 @@ const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
 
 // ---- the service ------------------------------------------------------------------------------------------------
 const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-attack-'));
-const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME };
+// The stand-in for OpenAI is on loopback, which the service refuses as a base URL unless told.
+const env: Record<string, string | undefined> = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: '1',
+};
 const cli = (args: string[], extra: Record<string, string> = {}) => {
   const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir, '--json'], {
     encoding: 'utf8',
@@ -61,10 +66,15 @@ const cli = (args: string[], extra: Record<string, string> = {}) => {
   return JSON.parse(r.stdout);
 };
 const account = cli(['accounts', 'add', '--name', 'bench', '--base-url', stubUrl], { OPENAI_API_KEY: KEY });
-const child = spawn(process.execPath, [BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir], {
-  env,
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+// The victim's sequential calls would pass the default 20/s of one server; the rate limit is its own test.
+const child = spawn(
+  process.execPath,
+  [BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, '--rate-per-server', '1000'],
+  {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
 let stderr = '';
 const origin = await new Promise<string>((resolve, reject) => {
   child.stderr.setEncoding('utf8');
@@ -87,25 +97,6 @@ async function client(url: string): Promise<Client> {
 const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
-
-function post(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
-}
 
 const victim = newServer('victim', 'files');
 const victimClient = await client(victim.url);
@@ -134,7 +125,28 @@ const rssGrowth = rssMiB() - rssBefore;
 for (const s of held) s.destroy();
 
 // ---- 2. token-less bracket bodies vs another tenant ---------------------------------------------------------------
-const brackets = Buffer.from('['.repeat(2 * 1024 * 1024));
+const ATTACKER = `
+const http = require('node:http');
+const body = Buffer.from('['.repeat(2 * 1024 * 1024));
+const agent = new http.Agent({ keepAlive: true });
+const loop = () => {
+  const req = http.request(process.argv[1], { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+    res.resume();
+    res.on('end', loop);
+  });
+  req.on('error', () => setTimeout(loop, 10));
+  req.end(body);
+};
+loop();
+loop();
+`;
+const serviceCpu: number[] = [];
+/** User + system CPU seconds of a process (Linux: fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
+const cpuSeconds = (p: number) => {
+  const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
 const idleP50: number[] = [];
 const loadedP50: number[] = [];
 async function sample(n = 40): Promise<number> {
@@ -148,15 +160,14 @@ async function sample(n = 40): Promise<number> {
 }
 for (let r = 0; r < rounds; r++) {
   idleP50.push(await sample());
-  let stop = false;
-  const loop = async () => {
-    while (!stop) await post(`${origin}/mcp/omcp_${'x'.repeat(40)}`, brackets);
-  };
-  const loops = [loop(), loop()];
-  await sleep(200);
+  // The two loops run in their own process, so the bench's client is not competing with them for an event loop.
+  const loops = spawn(process.execPath, ['-e', ATTACKER, `${origin}/mcp/omcp_${'x'.repeat(40)}`], { stdio: 'ignore' });
+  await sleep(300);
+  const cpu0 = cpuSeconds(pid);
   loadedP50.push(await sample());
-  stop = true;
-  await Promise.all(loops);
+  serviceCpu.push(cpuSeconds(pid) - cpu0);
+  loops.kill('SIGKILL');
+  await new Promise((r) => loops.once('exit', r));
 }
 
 // ---- 3. an external write lock ------------------------------------------------------------------------------------
@@ -231,6 +242,10 @@ console.table({
   "other tenant's p50 during 2 token-less 2 MiB loops / idle p50": {
     value: `×${(median(loadedP50) / median(idleP50)).toFixed(2)} (${round1(median(loadedP50))} / ${round1(median(idleP50))} ms)`,
     goal: '≤ ×2',
+  },
+  'service CPU seconds while the other tenant made 40 calls under the loops': {
+    value: Number(median(serviceCpu).toFixed(2)),
+    goal: '—',
   },
   '/healthz max during a 6 s write lock (ms)': { value: round1(Math.max(...healthMs)), goal: '≤ 200' },
   'audit rows lost under the lock': { value: lockedCalls.length - rows, goal: '0' },
