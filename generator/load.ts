@@ -9,6 +9,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { entriesOf, escapePointer, refsIn, resolvePointer, type OpenApiDocument } from './document.js';
 import { RefError, SpecError } from './errors.js';
 import { findKeywordViolations, violationMessage, withoutKeywords } from './keywords.js';
+import { classifyValidation, type ValidationDetail } from './lenient.js';
 import { readPin, repoRoot, type Pin } from './pin.js';
 
 export { SpecError };
@@ -22,7 +23,10 @@ export interface LoadedSpec {
   source: string;
   /** True when the bytes were checked against the pin's sha256. */
   pinned: boolean;
-  /** Keywords the OpenAPI version forbids, found and ignored; an error under `strict`. */
+  /**
+   * Keywords the OpenAPI version forbids, found and ignored, then schema-validation failures the model can still be
+   * built from (generator/lenient.ts); an error under `strict`.
+   */
   warnings: string[];
 }
 
@@ -280,15 +284,35 @@ export function checkRefs(doc: OpenApiDocument, source: string): void {
   }
 }
 
-async function validateStructure(doc: OpenApiDocument, source: string): Promise<void> {
+/**
+ * OpenAPI schema validation, lenient by rule (generator/lenient.ts): what the model can still be built from comes back
+ * as warnings (and a document without what was dropped); what makes an operation unbuildable is an error. `strict`
+ * refuses on any failure.
+ */
+async function validateStructure(
+  doc: OpenApiDocument,
+  source: string,
+  strict: boolean,
+): Promise<{ doc: OpenApiDocument; warnings: string[] }> {
   try {
     // swagger-parser mutates what it is given; validate a copy so the model sees the document as written.
     await SwaggerParser.validate(structuredClone(doc) as never, { dereference: { circular: 'ignore' } } as never);
+    return { doc, warnings: [] };
   } catch (err) {
-    throw new SpecError(
-      `${source}: not a valid OpenAPI document: ${(err as Error).message.split('\n').slice(0, 6).join('\n')}`,
-      'SPEC_INVALID',
-    );
+    const details = (err as { details?: unknown }).details;
+    const refuse = (lines: string[], code: 'SPEC_INVALID' | 'SPEC_STRICT') => {
+      const more = lines.length > 6 ? `\n  (and ${lines.length - 6} more)` : '';
+      return new SpecError(
+        `${source}: not a valid OpenAPI document${code === 'SPEC_STRICT' ? ' (--strict)' : ''}:\n  ${lines.slice(0, 6).join('\n  ')}${more}`,
+        code,
+      );
+    };
+    if (!Array.isArray(details))
+      throw refuse([(err as Error).message.split('\n').slice(0, 6).join(' ')], 'SPEC_INVALID');
+    const result = classifyValidation(doc, details as ValidationDetail[]);
+    if (result.errors.length) throw refuse(result.errors, 'SPEC_INVALID');
+    if (strict) throw refuse(result.warnings, 'SPEC_STRICT');
+    return { doc: result.doc, warnings: result.warnings };
   }
 }
 
@@ -307,7 +331,16 @@ export async function loadSpec(opts: LoadOptions = {}): Promise<LoadedSpec> {
       'SPEC_STRICT',
     );
   }
-  const doc = withoutKeywords(parsed, violations);
-  if (!opts.skipValidation) await validateStructure(doc, source);
-  return { doc, text, sha256: sha256(text), source, pinned, warnings };
+  const cleaned = withoutKeywords(parsed, violations);
+  const validated = opts.skipValidation
+    ? { doc: cleaned, warnings: [] }
+    : await validateStructure(cleaned, source, opts.strict === true);
+  return {
+    doc: validated.doc,
+    text,
+    sha256: sha256(text),
+    source,
+    pinned,
+    warnings: [...warnings, ...validated.warnings],
+  };
 }
