@@ -220,7 +220,7 @@ void low, connectLater;`),
     expect(tsc.status).toBe(0);
     const { stdout } = await run(process.execPath, ['out/consumer.js'], { cwd: packed.project });
     expect(JSON.parse(stdout)).toEqual(expected());
-  });
+  }, 180_000);
 
   // The v2 line: its McpServer, and its Client making a real call. A wrong argument is refused by the package's
   // validation before any request, so no OpenAI stand-in is needed for the call to be real.
