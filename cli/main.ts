@@ -2,6 +2,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { EXPOSURES } from '../runtime/exposure/types.js';
+import { AUTH_MODES } from '../service/auth/modes.js';
 import { SERVER_VERSION } from '../runtime/server.js';
 import { ServiceError } from '../service/errors.js';
 import { listToolsCommand, serveHttpCommand, serveStdioCommand, type ServeFlags } from './serve.js';
@@ -106,6 +107,23 @@ export function buildProgram(): Command {
           new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode')
             .choices(EXPOSURES)
             .default('all'),
+        )
+        .option(
+          '--oidc-issuer <url>',
+          'OAuth servers: log people in through this OpenID Connect provider (client id and secret from OPENAI_MCP_OIDC_CLIENT_ID and OPENAI_MCP_OIDC_CLIENT_SECRET; redirect URI <public-url>/oauth/callback)',
+          httpUrl('--oidc-issuer'),
+        )
+        .option('--oidc-scopes <scopes>', 'scopes asked of the identity provider (default "openid email profile")')
+        .option('--oidc-groups-claim <name>', 'claim holding group names (default groups)')
+        .option(
+          '--oauth-token-login',
+          'OAuth servers: operators may also log in with an API token (the default when no --oidc-issuer is given)',
+        )
+        .option('--no-oauth-token-login', 'OAuth servers: no API-token login, only the identity provider')
+        .option(
+          '--oauth-cimd-allow <cidr>',
+          'address ranges a client metadata document may be fetched from although private (e.g. 10.1.0.0/16)',
+          collect,
         ),
     ),
     // For `serve`: this stdio session, and with --http the limits every managed code-mode server runs under.
@@ -142,7 +160,14 @@ export function buildProgram(): Command {
   )
     .requiredOption('--account <id>', 'account id')
     .requiredOption('--name <name>', 'label')
-    .option('--require-api-token-auth', 'also require Authorization: Bearer <API token>')
+    .addOption(
+      new Option('--auth <mode>', 'url (the URL is the secret), url+api-token, or oauth (clients log in)').choices(
+        AUTH_MODES,
+      ),
+    )
+    .option('--oauth-allow-email <emails>', 'oauth: emails that may log in through the identity provider', collect)
+    .option('--oauth-allow-group <groups>', 'oauth: identity-provider groups that may log in', collect)
+    .option('--require-api-token-auth', 'same as --auth url+api-token')
     .action(run('serversCreate'));
   common(servers.command('list').description('list live servers').option('--account <id>', 'only this account')).action(
     run('serversList'),
@@ -159,6 +184,9 @@ export function buildProgram(): Command {
       .option('--clear-filters', 'drop the --methods, --tags and --tools filters (then give new ones, if any)'),
   )
     .option('--name <name>', 'label')
+    .addOption(new Option('--auth <mode>', 'url, url+api-token, or oauth').choices(AUTH_MODES))
+    .option('--oauth-allow-email <emails>', 'oauth: replace the emails that may log in', collect)
+    .option('--oauth-allow-group <groups>', 'oauth: replace the groups that may log in', collect)
     .option('--require-api-token-auth', 'require an API token as well')
     .option('--no-require-api-token-auth', 'stop requiring an API token')
     .action(run('serversUpdate'));

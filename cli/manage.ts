@@ -30,7 +30,12 @@ async function withManagement<T>(flags: CommonFlags, fn: (m: Management, store: 
   const dataDir = resolveDataDir(flags.dataDir);
   const store = await openSqliteStore(dataDir);
   try {
-    return await fn(new Management({ store, box: loadSecretBox(dataDir), catalog: defaultCatalog }), store);
+    // For the resource URLs of `oauth` servers (no secret, so listings show them).
+    const publicUrl = process.env.OPENAI_MCP_PUBLIC_URL ?? (await store.getSetting(PUBLIC_URL_SETTING));
+    return await fn(
+      new Management({ store, box: loadSecretBox(dataDir), catalog: defaultCatalog, publicUrl: () => publicUrl }),
+      store,
+    );
   } finally {
     await store.close();
   }
@@ -104,6 +109,9 @@ export interface ServerFlags extends CommonFlags, CodeLimitFlags {
   exposure?: Exposure;
   expiresAt?: string;
   requireApiTokenAuth?: boolean;
+  auth?: string;
+  oauthAllowEmail?: string[];
+  oauthAllowGroup?: string[];
   publicUrl?: string;
   clearCodeLimits?: boolean;
   clearFilters?: boolean;
@@ -159,7 +167,14 @@ function printServer(s: PublicServer) {
         ] as [string, string][])
       : []),
     ['expires', s.expires_at ?? 'never'],
-    ['second-layer auth', s.require_api_token_auth ? 'API token required' : 'off'],
+    ['auth', s.auth],
+    ...(s.oauth
+      ? ([
+          ['resource', s.url ?? s.oauth.resource_path],
+          ['allowed emails', s.oauth.allow_emails.join(',') || '-'],
+          ['allowed groups', s.oauth.allow_groups.join(',') || '-'],
+        ] as [string, string][])
+      : []),
   ];
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)}${v}\n`);
 }
@@ -177,15 +192,34 @@ export async function serversCreate(flags: ServerFlags & { account: string }) {
         name: flags.name,
         config: configOf(flags),
         expires_at: expiryOf(flags.expiresAt),
-        require_api_token_auth: flags.requireApiTokenAuth ?? false,
+        ...(flags.auth !== undefined ? { auth: flags.auth } : {}),
+        ...(flags.requireApiTokenAuth !== undefined ? { require_api_token_auth: flags.requireApiTokenAuth } : {}),
+        ...oauthPolicyOf(flags),
       },
       publicUrl,
     );
   });
   if (flags.json) return printJson(created);
   printServer(created);
+  if (created.auth === 'oauth') {
+    process.stderr.write(
+      'Clients connect to the resource URL above and log in (OAuth); the URL itself is no secret.\n',
+    );
+    return;
+  }
   process.stdout.write(`\nurl               ${created.url}\n`);
   process.stderr.write('This URL is shown once; it is stored only as a hash. Treat it like a password.\n');
+}
+
+/** `--oauth-allow-email` / `--oauth-allow-group` as the API's `oauth` object (each given list replaces). */
+function oauthPolicyOf(flags: ServerFlags): { oauth?: { allow_emails?: string[]; allow_groups?: string[] } } {
+  if (flags.oauthAllowEmail === undefined && flags.oauthAllowGroup === undefined) return {};
+  return {
+    oauth: {
+      ...(flags.oauthAllowEmail ? { allow_emails: flags.oauthAllowEmail } : {}),
+      ...(flags.oauthAllowGroup ? { allow_groups: flags.oauthAllowGroup } : {}),
+    },
+  };
 }
 
 export async function serversList(flags: CommonFlags & { account?: string }) {
@@ -218,13 +252,25 @@ export async function serversUpdate(id: string, flags: ServerFlags) {
   const expires = expiryOf(flags.expiresAt);
   if (expires !== undefined) patch.expires_at = expires;
   if (flags.requireApiTokenAuth !== undefined) patch.require_api_token_auth = flags.requireApiTokenAuth;
+  if (flags.auth !== undefined) patch.auth = flags.auth;
+  Object.assign(patch, oauthPolicyOf(flags));
   if (!Object.keys(patch).length)
     throw new UsageError(
-      'nothing to update: give --name, --methods, --tags, --tools, --exposure, --clear-filters, --code-*, --clear-code-limits, --expires-at or --[no-]require-api-token-auth',
+      'nothing to update: give --name, --methods, --tags, --tools, --exposure, --clear-filters, --code-*, --clear-code-limits, --expires-at, --auth, --oauth-allow-* or --[no-]require-api-token-auth',
     );
-  const server = await withManagement(flags, (m) => m.updateServer(id, patch));
+  const server = await withManagement(flags, async (m, store) =>
+    m.updateServer(
+      id,
+      patch,
+      flags.publicUrl ?? process.env.OPENAI_MCP_PUBLIC_URL ?? (await store.getSetting(PUBLIC_URL_SETTING)),
+    ),
+  );
   if (flags.json) return printJson(server);
   printServer(server);
+  if (server.auth !== 'oauth' && server.url) {
+    process.stdout.write(`\nurl               ${server.url}\n`);
+    process.stderr.write('This URL is shown once; it is stored only as a hash. Treat it like a password.\n');
+  }
 }
 
 export async function serversDelete(id: string, flags: CommonFlags) {

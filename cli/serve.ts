@@ -38,6 +38,39 @@ export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   maxBodyBytes?: number;
   auditRetentionDays?: number;
   exposure: Exposure;
+  oidcIssuer?: string;
+  oidcScopes?: string;
+  oidcGroupsClaim?: string;
+  oauthTokenLogin?: boolean;
+  oauthCimdAllow?: string[];
+}
+
+/** The OAuth authorization server's settings from `serve` flags and the environment. */
+export function oauthOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env) {
+  let oidc:
+    | { issuer: string; clientId: string; clientSecret: string; scopes?: string; groupsClaim?: string }
+    | undefined;
+  if (flags.oidcIssuer) {
+    const clientId = env.OPENAI_MCP_OIDC_CLIENT_ID?.trim();
+    const clientSecret = env.OPENAI_MCP_OIDC_CLIENT_SECRET?.trim();
+    if (!clientId || !clientSecret)
+      throw new UsageError(
+        '--oidc-issuer needs OPENAI_MCP_OIDC_CLIENT_ID and OPENAI_MCP_OIDC_CLIENT_SECRET in the environment (the client registered at the identity provider)',
+      );
+    oidc = {
+      issuer: flags.oidcIssuer,
+      clientId,
+      clientSecret,
+      scopes: flags.oidcScopes,
+      groupsClaim: flags.oidcGroupsClaim,
+    };
+  }
+  return {
+    oidc,
+    // Undefined unless --oauth-token-login or --no-oauth-token-login was given: on by default without an IdP.
+    tokenLogin: flags.oauthTokenLogin ?? !oidc,
+    cimd: { allowCidrs: flags.oauthCimdAllow },
+  };
 }
 
 const CODE_FLAGS = {
@@ -113,6 +146,7 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
     baseUrl: flags.baseUrl,
     timeoutMs: flags.timeout,
     exposure: exposureOptions(flags),
+    oauth: oauthOptions(flags),
     single: () => {
       const kit = createToolkit({ ...options, catalog: defaultCatalog });
       const missing = missingKeys(kit);

@@ -5,11 +5,11 @@ import type { CodeLimitUnits } from '../runtime/exposure/code/limits.js';
 import { cutText, escapeControls, makeRedactor } from '../runtime/redact.js';
 
 // Server URLs and API tokens must never reach a log, even if a message quotes one.
-const TOKEN_PATTERN = /\bomcp(?:api)?_[A-Za-z0-9_-]{16,}/g;
+const TOKEN_PATTERN = /\bomcp(?:api|at|rt|ac|cs)?_[A-Za-z0-9_-]{16,}/g;
 const redactKeys = makeRedactor([process.env.OPENAI_API_KEY, process.env.OPENAI_ADMIN_KEY]);
 
 export function redactLine(text: string): string {
-  return redactKeys(text).replace(TOKEN_PATTERN, (m) => `${m.startsWith('omcpapi_') ? 'omcpapi_' : 'omcp_'}[REDACTED]`);
+  return redactKeys(text).replace(TOKEN_PATTERN, (m) => `${m.slice(0, m.indexOf('_') + 1)}[REDACTED]`);
 }
 
 /** A log line may quote what a client sent: at most this long, and with no terminal control characters. */

@@ -6,6 +6,7 @@ import { EXPOSURES, type Exposure } from '../runtime/exposure/types.js';
 import { selectTools } from '../runtime/filter.js';
 import { OptionError } from '../runtime/option-error.js';
 import type { Catalog } from '../runtime/types.js';
+import { AUTH_MODES, type AuthMode, authModeOf, resourcePath, resourceUrl } from './auth/modes.js';
 import { ServiceError } from './errors.js';
 import type { SecretBox } from './secrets.js';
 import type { AccountRow, ApiTokenRow, ServerRow, Store } from './store/store.js';
@@ -81,10 +82,42 @@ export const accountInputSchema = z.strictObject({
 });
 export type AccountInput = z.infer<typeof accountInputSchema>;
 
+/** Who may log in to an `oauth` server through the upstream identity provider (operators with an API token always). */
+export const oauthPolicySchema = z.strictObject({
+  allow_emails: z
+    .array(
+      z
+        .email()
+        .max(320)
+        .transform((e) => e.toLowerCase()),
+    )
+    .max(1000, 'at most 1000 entries')
+    .optional(),
+  allow_groups: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .max(200, 'entries must be at most 200 characters')
+        .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'must not contain control or format characters'),
+    )
+    .max(1000, 'at most 1000 entries')
+    .optional(),
+});
+export type OAuthPolicyInput = z.infer<typeof oauthPolicySchema>;
+export interface OAuthPolicy {
+  allow_emails: string[];
+  allow_groups: string[];
+}
+
 export const serverInputSchema = z.strictObject({
   name,
   config: serverConfigSchema.optional(),
   expires_at: expiresAt.optional(),
+  auth: z.enum(AUTH_MODES).optional(),
+  oauth: oauthPolicySchema.optional(),
+  /** Read for compatibility: `true` is `auth: "url+api-token"`. */
   require_api_token_auth: z.boolean().optional(),
 });
 export type ServerInput = z.infer<typeof serverInputSchema>;
@@ -93,6 +126,8 @@ export const serverPatchSchema = z.strictObject({
   name: name.optional(),
   config: serverConfigSchema.optional(),
   expires_at: expiresAt.optional(),
+  auth: z.enum(AUTH_MODES).optional(),
+  oauth: oauthPolicySchema.optional(),
   require_api_token_auth: z.boolean().optional(),
 });
 export type ServerPatchInput = z.infer<typeof serverPatchSchema>;
@@ -133,11 +168,19 @@ export interface PublicServer {
   name: string;
   config: Required<Pick<ServerConfig, 'tool_exposure'>> & Omit<ServerConfig, 'tool_exposure'>;
   expires_at: string | null;
+  auth: AuthMode;
+  /** `auth === "url+api-token"`, kept for older clients. */
   require_api_token_auth: boolean;
+  /** For `oauth` servers: the non-secret resource and who may log in. */
+  oauth?: OAuthPolicy & { resource_path: string };
   tool_count: number;
   created_at: string;
   updated_at: string;
-  /** Only in the answer that creates the server: the token is not stored and cannot be shown again. */
+  /**
+   * A `url` server's secret URL only in the answer that creates it (or moves it off `oauth`): the token is not
+   * stored and cannot be shown again. An `oauth` server's resource URL, which is no secret, whenever the public
+   * URL is known.
+   */
   url?: string;
 }
 
@@ -164,6 +207,34 @@ export interface ManageOptions {
   box: SecretBox;
   catalog: Catalog;
   now?: () => number;
+  /** The service's public origin, for the resource URLs of `oauth` servers in answers. */
+  publicUrl?: () => string | undefined;
+}
+
+/** The auth mode an input asks for: `auth`, else the legacy boolean; both given must agree. */
+function requestedMode(input: { auth?: AuthMode; require_api_token_auth?: boolean }): AuthMode | undefined {
+  const legacy =
+    input.require_api_token_auth === undefined ? undefined : input.require_api_token_auth ? 'url+api-token' : 'url';
+  if (input.auth !== undefined && legacy !== undefined && input.auth !== legacy)
+    throw new ServiceError(
+      'invalid_request',
+      `auth: "${input.auth}" contradicts require_api_token_auth: ${input.require_api_token_auth} (give auth alone)`,
+      'auth',
+    );
+  return input.auth ?? legacy;
+}
+
+function policyJson(policy: OAuthPolicyInput | undefined, base?: OAuthPolicy): string {
+  const out: OAuthPolicy = {
+    allow_emails: [...new Set(policy?.allow_emails ?? base?.allow_emails ?? [])],
+    allow_groups: [...new Set(policy?.allow_groups ?? base?.allow_groups ?? [])],
+  };
+  return JSON.stringify(out);
+}
+
+export function oauthPolicyOf(row: Pick<ServerRow, 'oauth_policy'>): OAuthPolicy {
+  const p = row.oauth_policy ? (JSON.parse(row.oauth_policy) as Partial<OAuthPolicy>) : {};
+  return { allow_emails: p.allow_emails ?? [], allow_groups: p.allow_groups ?? [] };
 }
 
 export class Management {
@@ -177,7 +248,9 @@ export class Management {
     this.box = options.box;
     this.catalog = options.catalog;
     this.now = options.now ?? Date.now;
+    this.publicUrl = options.publicUrl ?? (() => undefined);
   }
+  private readonly publicUrl: () => string | undefined;
 
   // Accounts ------------------------------------------------------------------------------------------------
 
@@ -266,6 +339,11 @@ export class Management {
     await this.accountRow(accountId);
     const { config, toolCount } = this.checkConfig(input.config);
     const expiresAt = this.expiry(input.expires_at) ?? null;
+    const mode = requestedMode(input) ?? 'url';
+    if (input.oauth && mode !== 'oauth')
+      throw new ServiceError('invalid_request', 'oauth: only for servers with auth "oauth"', 'oauth');
+    // An `oauth` server gets a URL token too (the column is required), but it is never shown: the URL stops being
+    // a credential, and a server moved off `oauth` later gets a fresh one.
     const token = issueToken('server');
     const now = this.now();
     const row: ServerRow = {
@@ -274,14 +352,19 @@ export class Management {
       name: input.name,
       config: JSON.stringify(config),
       expires_at: expiresAt,
-      require_api_token_auth: input.require_api_token_auth ? 1 : 0,
+      require_api_token_auth: mode === 'url+api-token' ? 1 : 0,
+      auth: mode,
+      oauth_policy: mode === 'oauth' ? policyJson(input.oauth) : null,
       token_lookup: token.lookup,
       token_hash: token.hash,
       created_at: now,
       updated_at: now,
     };
     await this.store.insertServer(row);
-    return { ...this.publicServer(row, toolCount), url: serverUrl(publicUrl, token.token) };
+    return {
+      ...this.publicServer(row, toolCount),
+      url: mode === 'oauth' ? resourceUrl(publicUrl, row.id) : serverUrl(publicUrl, token.token),
+    };
   }
 
   /** Live servers, oldest first, a page at a time: `after` is the last id of the previous page. */
@@ -322,9 +405,16 @@ export class Management {
     return this.publicServer(await this.liveServer(id));
   }
 
-  async updateServer(id: string, raw: unknown): Promise<PublicServer> {
+  /** `publicUrl` is needed only when the update moves a server off `oauth`: the answer then carries its new URL. */
+  async updateServer(id: string, raw: unknown, publicUrl?: string): Promise<PublicServer> {
     const patch = parseInput(serverPatchSchema, raw);
     const current = await this.liveServer(id);
+    const currentMode = authModeOf(current);
+    const mode = requestedMode(patch) ?? currentMode;
+    if (patch.oauth && mode !== 'oauth')
+      throw new ServiceError('invalid_request', 'oauth: only for servers with auth "oauth"', 'oauth');
+    // Leaving `oauth`: the old URL token was never shown, so a new one is issued and shown in this answer once.
+    const newToken = currentMode === 'oauth' && mode !== 'oauth' ? issueToken('server') : undefined;
     const stored = storedConfig(current);
     // `code_limits` merges key by key, so `--code-max-calls 5` alone keeps a timeout set earlier; `null` clears.
     const merged = patch.config
@@ -344,20 +434,31 @@ export class Management {
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(checked ? { config: JSON.stringify(checked.config) } : {}),
         ...(expiresAt !== undefined ? { expires_at: expiresAt } : {}),
-        ...(patch.require_api_token_auth !== undefined
-          ? { require_api_token_auth: patch.require_api_token_auth ? 1 : 0 }
+        ...(mode !== currentMode ? { auth: mode, require_api_token_auth: mode === 'url+api-token' ? 1 : 0 } : {}),
+        ...(mode === 'oauth' && (patch.oauth || currentMode !== 'oauth')
+          ? { oauth_policy: policyJson(patch.oauth, oauthPolicyOf(current)) }
           : {}),
+        ...(mode !== 'oauth' && currentMode === 'oauth' ? { oauth_policy: null } : {}),
+        ...(newToken ? { token_lookup: newToken.lookup, token_hash: newToken.hash } : {}),
       },
       // Strictly increasing, so a cache keyed on (id, updated_at) notices two updates within one millisecond.
       Math.max(this.now(), current.updated_at + 1),
     );
     if (!row) throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
-    return this.publicServer(row);
+    // Tokens issued for the server end with its `oauth` mode; a mode change back does not revive them.
+    if (currentMode === 'oauth' && mode !== 'oauth') await this.store.oauth.revokeServer(id, this.now());
+    const answer = this.publicServer(row);
+    if (newToken) {
+      const origin = publicUrl ?? this.publicUrl();
+      if (origin) answer.url = serverUrl(origin, newToken.token);
+    }
+    return answer;
   }
 
   async deleteServer(id: string): Promise<void> {
     if (!(await this.store.deleteServer(id)))
       throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
+    await this.store.oauth.revokeServer(id, this.now());
   }
 
   async calls(id: string, options: { limit?: number; before?: number } = {}) {
@@ -402,17 +503,32 @@ export class Management {
 
   publicServer(r: ServerRow, toolCount?: number): PublicServer {
     const config = storedConfig(r) as PublicServer['config'];
+    const mode = authModeOf(r);
+    const origin = mode === 'oauth' ? this.publicUrl() : undefined;
     return {
       id: r.id,
       account_id: r.account_id,
       name: r.name,
       config,
       expires_at: iso(r.expires_at),
-      require_api_token_auth: r.require_api_token_auth === 1,
+      auth: mode,
+      require_api_token_auth: mode === 'url+api-token',
+      ...(mode === 'oauth' ? { oauth: { resource_path: resourcePath(r.id), ...oauthPolicyOf(r) } } : {}),
       tool_count: toolCount ?? this.toolCountOf(config),
       created_at: iso(r.created_at)!,
       updated_at: iso(r.updated_at)!,
+      ...(origin ? { url: resourceUrl(origin, r.id) } : {}),
     };
+  }
+
+  /** The tools of a stored config, for the consent page (what a login grants). */
+  toolsOf(r: ServerRow): ReturnType<typeof selectTools> {
+    try {
+      return this.selected(storedConfig(r));
+    } catch (err) {
+      if (err instanceof OptionError) return [];
+      throw err;
+    }
   }
 
   // API tokens ----------------------------------------------------------------------------------------------

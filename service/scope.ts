@@ -11,6 +11,8 @@ import { type ExposedTools, type Exposure, type ExposureOptions, exposeToolkit }
 import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
 import { auditExposure, auditToolkit, noteUpstreamStatus, type RecordCall } from './audit.js';
+import { authModeOf } from './auth/modes.js';
+import { OAUTH_SCOPES, type OAuthScope } from './auth/oauth/scopes.js';
 import { isExpired, type Management, type ServerCodeLimits, storedConfig } from './manage.js';
 import type { ApiTokenRow, ServerRow, Store } from './store/store.js';
 import { lookupOf, looksLikeToken, tokenMatches } from './tokens.js';
@@ -49,11 +51,22 @@ export class Scopes {
     this.now = options.now ?? Date.now;
   }
 
-  /** The live server a token opens, or undefined for unknown, deleted and expired ones alike. */
+  /**
+   * The live server a URL token opens, or undefined for unknown, deleted and expired ones alike, and for `oauth`
+   * servers, whose URL is no credential.
+   */
   async serverFor(token: string): Promise<ServerRow | undefined> {
     if (!looksLikeToken('server', token)) return undefined;
     const row = await this.options.store.findServerByLookup(lookupOf(token));
     if (!row || !tokenMatches(token, row.token_hash) || isExpired(row, this.now())) return undefined;
+    if (authModeOf(row) === 'oauth') return undefined;
+    return row;
+  }
+
+  /** The live `oauth` server with this id, or undefined. */
+  async oauthServer(id: string): Promise<ServerRow | undefined> {
+    const row = await this.options.store.getServer(id);
+    if (!row || isExpired(row, this.now()) || authModeOf(row) !== 'oauth') return undefined;
     return row;
   }
 
@@ -75,12 +88,15 @@ export class Scopes {
     return row;
   }
 
-  async toolsFor(row: ServerRow): Promise<ExposedTools> {
-    const hit = this.cache.get(row.id);
+  /** `access`: an OAuth token's scopes, which narrow the server's tools to those kinds (read, write). */
+  async toolsFor(row: ServerRow, access?: readonly OAuthScope[]): Promise<ExposedTools> {
+    const narrowed = access && OAUTH_SCOPES.some((s) => !access.includes(s)) ? access : undefined;
+    const key = narrowed ? `${row.id} ${narrowed.join(',')}` : row.id;
+    const hit = this.cache.get(key);
     if (hit && hit.updatedAt === row.updated_at) return hit.tools;
-    const tools = await this.build(row);
+    const tools = await this.build(row, narrowed);
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(row.id, { updatedAt: row.updated_at, tools });
+    this.cache.set(key, { updatedAt: row.updated_at, tools });
     return tools;
   }
 
@@ -92,14 +108,22 @@ export class Scopes {
   }
 
   forget(serverId: string): void {
-    this.cache.delete(serverId);
+    for (const key of [...this.cache.keys()])
+      if (key === serverId || key.startsWith(`${serverId} `)) this.cache.delete(key);
   }
 
-  private async build(row: ServerRow): Promise<ExposedTools> {
+  private async build(row: ServerRow, access?: readonly OAuthScope[]): Promise<ExposedTools> {
     const { manage, catalog, validation, record } = this.options;
     const account = await manage.accountRow(row.account_id);
     const secrets = manage.accountSecrets(account);
     const config = storedConfig(row);
+    // A narrowing token drops the server's tools of the other kind; what remains is never more than the server's.
+    const excludeTools = access
+      ? manage
+          .toolsOf(row)
+          .filter((t) => !access.includes(t.access as OAuthScope))
+          .map((t) => t.name)
+      : undefined;
     let kit: ReturnType<typeof createToolkit>;
     try {
       kit = createToolkit({
@@ -108,6 +132,7 @@ export class Scopes {
         methods: config.methods,
         tags: config.tags,
         tools: config.tools,
+        excludeTools: excludeTools?.length ? excludeTools : undefined,
         credentials: {
           apiKey: secrets.apiKey,
           adminKey: secrets.adminKey,

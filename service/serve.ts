@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
+import type { OAuthOptions } from './auth/oauth/router.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
 import { allowedHostnames, isLoopback } from './http/guard.js';
 import { createApp } from './http/app.js';
@@ -37,6 +38,8 @@ export interface HttpServiceOptions {
   catalog?: Catalog;
   /** Builds the single-user `/mcp` tool set from the environment; called only when no servers are stored. */
   single?: () => ExposedTools | undefined;
+  /** The OAuth authorization server's settings (upstream IdP, token login, CIMD address policy). */
+  oauth?: OAuthOptions;
   env?: Record<string, string | undefined>;
   log: (line: string) => void;
 }
@@ -54,13 +57,16 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const catalog = options.catalog ?? defaultCatalog;
   const box = loadSecretBox(options.dataDir, options.env);
   const store = await openSqliteStore(options.dataDir);
-  const manage = new Management({ store, box, catalog });
+  // Known once listening (the port may be chosen then); `oauth` servers' answers show their resource URL with it.
+  let publicUrlNow: string | undefined;
+  const manage = new Management({ store, box, catalog, publicUrl: () => publicUrlNow });
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
 
   const sweep = async () => {
     const expired = await store.deleteExpiredServers(Date.now());
     for (const id of expired) log(`purged expired server ${id}`);
     await store.deleteCallsBefore(Date.now() - retentionMs);
+    await store.oauth.sweep(Date.now(), Date.now() - retentionMs);
   };
   await sweep();
 
@@ -109,6 +115,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const url = `http://${shownHost}:${address.port}`;
   const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   await store.setSetting(PUBLIC_URL_SETTING, publicUrl);
+  publicUrlNow = publicUrl;
 
   const allowed = allowedHostnames({ host, publicUrl, extra: options.allowedHosts });
   const { app, mcp } = createApp({
@@ -120,6 +127,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     port: address.port,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     single,
+    oauth: options.oauth,
     log,
   });
   httpServer.on('request', app);

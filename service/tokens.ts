@@ -4,9 +4,16 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type TokenKind = 'server' | 'api';
-// Neither prefix starts with the other, so the kinds can never be confused.
-const PREFIX: Record<TokenKind, string> = { server: 'omcp_', api: 'omcpapi_' };
+export type TokenKind = 'server' | 'api' | 'oauth_access' | 'oauth_refresh' | 'oauth_code' | 'oauth_secret';
+// No prefix starts with another, so the kinds can never be confused.
+const PREFIX: Record<TokenKind, string> = {
+  server: 'omcp_',
+  api: 'omcpapi_',
+  oauth_access: 'omcpat_',
+  oauth_refresh: 'omcprt_',
+  oauth_code: 'omcpac_',
+  oauth_secret: 'omcpcs_',
+};
 // base64url of 32 bytes is 43 characters.
 const BODY = /^[A-Za-z0-9_-]{43}$/;
 
@@ -41,6 +48,16 @@ export function tokenMatches(token: string, storedHash: string): boolean {
   const stored = Buffer.from(storedHash, 'hex');
   const given = digest(token);
   return stored.length === given.length && timingSafeEqual(stored, given);
+}
+
+/** The SHA-256 of a secret, hex: how a secret that is not a prefixed token (a cookie, a CSRF token) is stored. */
+export function hashOf(secret: string): string {
+  return digest(secret).toString('hex');
+}
+
+/** A random secret without a prefix (cookies, CSRF tokens, upstream state). */
+export function randomSecret(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /** Short random ids for rows (`acc_…`, `srv_…`, `tok_…`); not secrets. */

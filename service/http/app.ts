@@ -5,6 +5,7 @@ import type { ExposedTools } from '../../runtime/exposure/types.js';
 import { ServiceError } from '../errors.js';
 import type { Management } from '../manage.js';
 import type { Scopes } from '../scope.js';
+import { type OAuthOptions, OAuthService } from '../auth/oauth/router.js';
 import type { Store } from '../store/store.js';
 import { hostAndOriginGuard, isLoopbackRequest } from './guard.js';
 import { jsonRpcError, McpRoutes } from './mcp.js';
@@ -21,6 +22,8 @@ export interface AppOptions {
   maxBodyBytes: number;
   /** The single-user endpoint `/mcp` (environment keys, loopback only); absent when not offered. */
   single?: ExposedTools;
+  /** The OAuth authorization server for `oauth` servers (login through an IdP or an API token). */
+  oauth?: OAuthOptions;
   log: (line: string) => void;
 }
 
@@ -39,7 +42,17 @@ function reject(
 
 export function createApp(options: AppOptions) {
   const app = express();
-  const mcp = new McpRoutes({ scopes: options.scopes, log: options.log });
+  const oauth = new OAuthService(
+    {
+      store: options.store,
+      manage: options.manage,
+      scopes: options.scopes,
+      publicUrl: options.publicUrl,
+      log: options.log,
+    },
+    options.oauth,
+  );
+  const mcp = new McpRoutes({ scopes: options.scopes, oauth, log: options.log });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -75,6 +88,7 @@ export function createApp(options: AppOptions) {
   );
   app.use(express.json({ limit: options.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
 
+  app.use(oauth.router());
   app.all('/mcp/:token', mcp.streamable);
   app.get('/sse/:token', mcp.sseOpen);
   app.post('/messages/:token', mcp.sseMessage);

@@ -7,6 +7,10 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Request, Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
+import { looksLikeServerId } from '../auth/modes.js';
+import { checkResource } from '../auth/oauth/resource.js';
+import type { OAuthService } from '../auth/oauth/router.js';
+import type { OAuthScope } from '../auth/oauth/scopes.js';
 import { createServerForTools } from '../../runtime/server.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
@@ -29,6 +33,8 @@ export function jsonRpcError(
 
 export interface McpRoutesOptions {
   scopes: Scopes;
+  /** The authorization server of `oauth` servers, whose resource is `/mcp/<server id>`. */
+  oauth?: OAuthService;
   log: (line: string) => void;
 }
 
@@ -44,7 +50,24 @@ export class McpRoutes {
 
   /** Resolves the URL's token and the second-layer token; answers the refusal itself and returns undefined. */
   private async admit(req: Request, res: Response): Promise<ServerRow | undefined> {
+    return (await this.admitWithScopes(req, res))?.row;
+  }
+
+  /** As admit, plus the narrowing scopes of an OAuth access token (`/mcp/<server id>`). */
+  private async admitWithScopes(
+    req: Request,
+    res: Response,
+  ): Promise<{ row: ServerRow; access?: OAuthScope[] } | undefined> {
     const token = String(req.params.token ?? '');
+    if (this.options.oauth && looksLikeServerId(token)) {
+      const check = await checkResource(this.options.oauth, req, token);
+      if (!check.ok) {
+        jsonRpcError(res, check.status, check.message, check.headers);
+        return undefined;
+      }
+      res.locals.serverId = check.row.id;
+      return { row: check.row, access: check.scopes };
+    }
     const row = await this.options.scopes.serverFor(token);
     // One answer for unknown, deleted and expired servers: a URL reveals nothing about why it stopped working.
     if (!row) {
@@ -61,14 +84,15 @@ export class McpRoutes {
         return undefined;
       }
     }
-    return row;
+    return { row };
   }
 
   /** POST|GET|DELETE /mcp/:token */
   streamable = async (req: Request, res: Response) => {
-    const row = await this.admit(req, res);
-    if (!row) return;
-    await this.serveStreamable(req, res, await this.options.scopes.toolsFor(row), row.id);
+    const admitted = await this.admitWithScopes(req, res);
+    if (!admitted) return;
+    const { row, access } = admitted;
+    await this.serveStreamable(req, res, await this.options.scopes.toolsFor(row, access), row.id);
   };
 
   /** Streamable HTTP for a given tool set (also the single-user `/mcp`). */
@@ -102,9 +126,10 @@ export class McpRoutes {
 
   /** GET /sse/:token */
   sseOpen = async (req: Request, res: Response) => {
-    const row = await this.admit(req, res);
-    if (!row) return;
-    const tools = await this.options.scopes.toolsFor(row);
+    const admitted = await this.admitWithScopes(req, res);
+    if (!admitted) return;
+    const { row, access } = admitted;
+    const tools = await this.options.scopes.toolsFor(row, access);
     const token = String(req.params.token);
     const transport = new SSEServerTransport(`/messages/${encodeURIComponent(token)}`, res);
     const server = createServerForTools(tools);

@@ -85,7 +85,7 @@ export function restRouter(options: RestOptions): Router {
     res.json(await manage.getServer(param(req)));
   });
   r.patch('/mcp-servers/:id', async (req, res) => {
-    const updated = await manage.updateServer(param(req), req.body);
+    const updated = await manage.updateServer(param(req), req.body, options.publicUrl);
     options.scopes.forget(updated.id);
     res.json(updated);
   });

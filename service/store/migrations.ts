@@ -1,7 +1,8 @@
 // Schema migrations, written with Kysely's schema builder so the same steps run on SQLite today and on Postgres
 // when several replicas share one database. Append only: a released migration is never edited.
 
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { createOAuthTables } from '../auth/oauth/store.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -64,6 +65,19 @@ const migrations: Record<string, Migration> = {
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('value', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0002_oauth': {
+    async up(db: Kysely<unknown>) {
+      // The per-server auth mode; servers that required an API token keep doing so.
+      await db.schema
+        .alterTable('mcp_servers')
+        .addColumn('auth', 'text', (c) => c.notNull().defaultTo('url'))
+        .execute();
+      // Who may log in to an `oauth` server: JSON {allow_emails, allow_groups}; null for other modes.
+      await db.schema.alterTable('mcp_servers').addColumn('oauth_policy', 'text').execute();
+      await sql`update mcp_servers set auth = 'url+api-token' where require_api_token_auth = 1`.execute(db);
+      await createOAuthTables(db);
     },
   },
 };

@@ -2,6 +2,7 @@
 // talks to `Store`; the SQL below is written with Kysely so the SQLite store and a later Postgres one share it.
 
 import { type Generated, type Kysely, Migrator, type Selectable } from 'kysely';
+import { type OAuthTables, OAuthStore } from '../auth/oauth/store.js';
 
 export interface AccountsTable {
   id: string;
@@ -22,6 +23,10 @@ export interface McpServersTable {
   config: string;
   expires_at: number | null;
   require_api_token_auth: number;
+  /** How a client proves it may use the server (see service/auth/modes.ts); `require_api_token_auth` mirrors it. */
+  auth: string;
+  /** JSON `{allow_emails, allow_groups}` of an `oauth` server; null otherwise. */
+  oauth_policy: string | null;
   token_lookup: string;
   token_hash: string;
   created_at: number;
@@ -53,7 +58,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends OAuthTables {
   accounts: AccountsTable;
   mcp_servers: McpServersTable;
   api_tokens: ApiTokensTable;
@@ -72,6 +77,10 @@ export interface ServerPatch {
   config?: string;
   expires_at?: number | null;
   require_api_token_auth?: number;
+  auth?: string;
+  oauth_policy?: string | null;
+  token_lookup?: string;
+  token_hash?: string;
 }
 
 /** Persistence for accounts, scoped servers, API tokens and the audit log. Each method is one transaction. */
@@ -105,6 +114,9 @@ export interface Store {
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
 
+  /** The OAuth authorization server's tables. */
+  readonly oauth: OAuthStore;
+
   close(): Promise<void>;
 }
 
@@ -115,7 +127,10 @@ export async function migrate(db: Kysely<Database>, provider: ConstructorParamet
 
 /** The Kysely implementation; the dialect (SQLite now, Postgres later) is chosen by whoever builds `db`. */
 export class KyselyStore implements Store {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly oauth: OAuthStore;
+  constructor(private readonly db: Kysely<Database>) {
+    this.oauth = new OAuthStore(db);
+  }
 
   async insertAccount(row: AccountRow) {
     await this.db.insertInto('accounts').values(row).execute();
