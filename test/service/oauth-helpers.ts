@@ -35,12 +35,13 @@ export interface Idp {
 export async function startIdp(options: {
   port: number;
   callback: string;
+  clientSecret: string;
   groups?: Record<string, string[]>;
   unverified?: string[];
 }): Promise<Idp> {
   const issuer = `http://127.0.0.1:${options.port}`;
   const clientId = 'openai-mcp-test';
-  const clientSecret = randomBytes(24).toString('hex');
+  const clientSecret = options.clientSecret;
   const provider = new Provider(issuer, {
     clients: [
       {

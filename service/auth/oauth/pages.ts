@@ -36,7 +36,8 @@ function send(res: Response, status: number, title: string, body: Html): void {
       'Cache-Control': 'no-store',
       'X-Frame-Options': 'DENY',
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-      'Referrer-Policy': 'no-referrer',
+      // Not no-referrer: with it a browser sends `Origin: null` on the form posts, which the Origin guard refuses.
+      'Referrer-Policy': 'same-origin',
     })
     .send(
       html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
