@@ -1,11 +1,14 @@
 // Load on one managed server URL. Needs `npm run build` first (it spawns dist/bin/openai-mcp.mjs serve --http).
 //   - 200 concurrent tools/call through one scoped URL (Streamable HTTP, stateless) against a loopback stub;
-//   - baseline, same run: the same 200 concurrent requests sent straight to the stub with fetch.
+//   - baseline, same run: the same 200 concurrent requests sent straight to the stub with fetch;
+//   - the OAuth token check: sequential tools/call pairs through a `url` server and an `oauth` server of the same
+//     scope (access token from the real authorize → login → consent → token flow), alternating; the added p50.
 // Reports wall time per round, throughput and per-call p50/p99; medians over rounds. Errors must be 0.
 //
 //   npm run bench:http -- [--rounds 7] [--concurrency 200]
 
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,6 +99,87 @@ const client = new Client({ name: 'bench', version: '1' });
 await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
 await client.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } }); // warm-up: builds the scoped toolkit
 
+// An `oauth` server of the same scope, and an access token for it through the operator's API-token login.
+const oauthServer = run([
+  'servers',
+  'create',
+  '--account',
+  account.id,
+  '--name',
+  'bench-oauth',
+  '--methods',
+  'read',
+  '--tags',
+  'files',
+  '--auth',
+  'oauth',
+  '--public-url',
+  origin,
+]);
+const accessToken = await oauthAccessToken(oauthServer.url, run(['api-tokens', 'create', '--name', 'bench']).token);
+const oauthClient = new Client({ name: 'bench-oauth', version: '1' });
+await oauthClient.connect(
+  new StreamableHTTPClientTransport(new URL(oauthServer.url), {
+    requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
+  }),
+);
+await oauthClient.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+
+async function oauthAccessToken(resource: string, apiToken: string): Promise<string> {
+  const redirect = 'http://127.0.0.1:9/cb';
+  const reg = (await (
+    await fetch(`${origin}/oauth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: [redirect], token_endpoint_auth_method: 'none' }),
+    })
+  ).json()) as { client_id: string };
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  let cookie = '';
+  const go = async (url: string, form?: Record<string, string>) => {
+    const res = await fetch(url, {
+      redirect: 'manual',
+      method: form ? 'POST' : 'GET',
+      headers: { cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    for (const c of res.headers.getSetCookie()) cookie = c.split(';')[0]!;
+    return { location: res.headers.get('location') ?? '', text: await res.text() };
+  };
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: reg.client_id,
+    redirect_uri: redirect,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    resource,
+  });
+  const login = (await go(`${origin}/oauth/authorize?${q}`)).location;
+  const request = new URL(login).searchParams.get('request')!;
+  const csrf = (t: string) => /name="csrf" value="([^"]+)"/.exec(t)![1]!;
+  const consent = (
+    await go(`${origin}/oauth/login/token`, { request, csrf: csrf((await go(login)).text), token: apiToken })
+  ).location;
+  const done = (
+    await go(`${origin}/oauth/consent`, { request, csrf: csrf((await go(consent)).text), decision: 'approve' })
+  ).location;
+  const tokens = (await (
+    await fetch(`${origin}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: new URL(done).searchParams.get('code')!,
+        code_verifier: verifier,
+        redirect_uri: redirect,
+        client_id: reg.client_id,
+      }).toString(),
+    })
+  ).json()) as { access_token: string };
+  return tokens.access_token;
+}
+
 interface Round {
   wall: number;
   latencies: number[];
@@ -131,6 +215,27 @@ for (let i = 0; i < rounds; i++) {
   results.direct.push(await round(direct));
   results.mcp.push(await round(viaMcp));
 }
+// The OAuth token check's added latency: one call at a time, so queueing does not hide a per-request cost.
+const pairs = Math.max(50, rounds * 40);
+const oneCall = async (c: Client) => {
+  const s = performance.now();
+  const r = await c.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+  if (r.isError) throw new Error('call failed');
+  return performance.now() - s;
+};
+const urlTimes: number[] = [];
+const oauthTimes: number[] = [];
+for (let i = 0; i < pairs; i++) {
+  // Alternating first, so neither side always runs on a warmer path.
+  if (i % 2) {
+    urlTimes.push(await oneCall(client));
+    oauthTimes.push(await oneCall(oauthClient));
+  } else {
+    oauthTimes.push(await oneCall(oauthClient));
+    urlTimes.push(await oneCall(client));
+  }
+}
+await oauthClient.close();
 await client.close();
 child.kill('SIGTERM');
 stub.close();
@@ -151,5 +256,11 @@ console.log(`bench-http: ${rounds} rounds of ${concurrency} concurrent calls (me
 console.table({ 'through /mcp/<token>': mcp, 'stub directly (baseline)': base });
 console.log(
   `wall-time ratio mcp/direct: x${(mcp.wall_ms / base.wall_ms).toFixed(1)}; errors: ${mcp.errors + base.errors}`,
+);
+const urlP50 = median(urlTimes);
+const oauthP50 = median(oauthTimes);
+console.log(
+  `oauth token check (${pairs} sequential pairs): url p50 ${urlP50.toFixed(2)} ms, oauth p50 ${oauthP50.toFixed(2)} ms, ` +
+    `added ${(oauthP50 - urlP50).toFixed(2)} ms (goal <= 1 ms), ratio x${(oauthP50 / urlP50).toFixed(2)}`,
 );
 if (mcp.errors || base.errors) process.exitCode = 1;

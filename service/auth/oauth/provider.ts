@@ -156,8 +156,16 @@ export class OAuthProvider implements OAuthServerProvider {
     return row;
   }
 
+  /** Cached per server version: selecting tools from the catalog costs more than the rest of a token check. */
+  private readonly offeredCache = new Map<string, { updatedAt: number; scopes: OAuthScope[] }>();
+
   offered(row: ServerRow): OAuthScope[] {
-    return scopesOffered(this.o.manage.toolsOf(row));
+    const hit = this.offeredCache.get(row.id);
+    if (hit && hit.updatedAt === row.updated_at) return hit.scopes;
+    const scopes = scopesOffered(this.o.manage.toolsOf(row));
+    if (this.offeredCache.size >= 1000) this.offeredCache.delete(this.offeredCache.keys().next().value!);
+    this.offeredCache.set(row.id, { updatedAt: row.updated_at, scopes });
+    return scopes;
   }
 
   // Authorization ---------------------------------------------------------------------------------------------
