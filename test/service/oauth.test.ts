@@ -20,6 +20,7 @@ import {
   Jar,
   csrfOf,
 } from './oauth-helpers.js';
+import { cli, cliJson } from './helpers.js';
 
 let env: OAuthEnv;
 let base: string;
@@ -560,5 +561,65 @@ describe('attack matrix (each refused, nothing reaching OpenAI)', () => {
     expect(none.status).toBe(401);
     const ok = await tokenRequest(base, params, { authorization: basic(reg.body.client_secret) });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('CLI', () => {
+  it('servers create|update --auth oauth with allow-lists; serve --oidc-issuer needs the client credentials', () => {
+    const created = cliJson([
+      'servers',
+      'create',
+      '--account',
+      env.accountId,
+      '--name',
+      'cli oauth',
+      '--tags',
+      'Files',
+      '--auth',
+      'oauth',
+      '--oauth-allow-email',
+      'Alice@Example.com',
+      '--data-dir',
+      env.dataDir,
+    ]);
+    expect(created.auth).toBe('oauth');
+    expect(created.url).toBe(`${base}/mcp/${created.id}`);
+    expect(created.oauth.allow_emails).toEqual(['alice@example.com']);
+    const updated = cliJson([
+      'servers',
+      'update',
+      created.id,
+      '--oauth-allow-group',
+      'ml-team',
+      '--data-dir',
+      env.dataDir,
+    ]);
+    expect(updated.oauth).toMatchObject({ allow_emails: ['alice@example.com'], allow_groups: ['ml-team'] });
+    const bad = cli([
+      'servers',
+      'create',
+      '--account',
+      env.accountId,
+      '--name',
+      'x',
+      '--oauth-allow-email',
+      'a@b.c',
+      '--data-dir',
+      env.dataDir,
+    ]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('oauth: only for servers with auth "oauth"');
+    const serve = cli([
+      'serve',
+      '--http',
+      '--port',
+      '0',
+      '--data-dir',
+      env.dataDir,
+      '--oidc-issuer',
+      'https://idp.example',
+    ]);
+    expect(serve.status).toBe(2);
+    expect(serve.stderr).toContain('OPENAI_MCP_OIDC_CLIENT_ID');
   });
 });
