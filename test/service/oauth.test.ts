@@ -603,7 +603,7 @@ describe('CLI', () => {
       '--name',
       'x',
       '--oauth-allow-email',
-      'a@b.c',
+      'a@example.com',
       '--data-dir',
       env.dataDir,
     ]);
