@@ -2,9 +2,11 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { EXPOSURES } from '../runtime/exposure/types.js';
-import { AUTH_MODES } from '../service/auth/modes.js';
 import { SERVER_VERSION } from '../runtime/server.js';
+import { authModeNames } from '../service/auth/modes.js';
+import { ACTIONS } from '../service/auth/principals.js';
 import { ServiceError } from '../service/errors.js';
+import { SetupError } from '../service/store/driver.js';
 import { listToolsCommand, serveHttpCommand, serveStdioCommand, type ServeFlags } from './serve.js';
 import { collect, httpUrl, log, portNumber, positiveInt, UsageError } from './shared.js';
 
@@ -42,19 +44,31 @@ const common = (cmd: Command) =>
 function codeLimitOptions(cmd: Command, scope: 'service' | 'server'): Command {
   // On a server the value only lowers what the service runs with; on `serve` it is the default and ceiling.
   const note = (fallback: number) => (scope === 'service' ? `default ${fallback}` : "lowers the service's limit");
-  return cmd
-    .option(
-      '--code-timeout <s>',
-      `code mode: wall time per execute_code run in seconds (${note(30)})`,
-      positiveInt('--code-timeout'),
-    )
-    .option('--code-memory <mib>', `code mode: sandbox heap per run in MiB (${note(64)})`, positiveInt('--code-memory'))
-    .option('--code-max-calls <n>', `code mode: openai.* calls per run (${note(50)})`, positiveInt('--code-max-calls'))
-    .option(
-      '--code-max-result-chars <n>',
-      `code mode: characters of result per run (${note(100_000)})`,
-      positiveInt('--code-max-result-chars'),
-    );
+  return (
+    cmd
+      .option(
+        '--code-timeout <s>',
+        `code mode: wall time per execute_code run in seconds (${note(30)})`,
+        positiveInt('--code-timeout'),
+      )
+      .option(
+        '--code-memory <mib>',
+        `code mode: sandbox heap per run in MiB (${note(64)})`,
+        positiveInt('--code-memory'),
+      )
+      .option(
+        '--code-max-calls <n>',
+        `code mode: openai.* calls per run (${note(50)})`,
+        positiveInt('--code-max-calls'),
+      )
+      .option(
+        '--code-max-result-bytes <n>',
+        `code mode: UTF-8 bytes of result per run, which also bounds its tokens (${note(100_000)})`,
+        positiveInt('--code-max-result-bytes'),
+      )
+      // The flag's name when the cap counted characters; read as bytes.
+      .addOption(new Option('--code-max-result-chars <n>').argParser(positiveInt('--code-max-result-chars')).hideHelp())
+  );
 }
 
 function scopeOptions(cmd: Command): Command {
@@ -97,6 +111,10 @@ export function buildProgram(): Command {
           httpUrl('--public-url'),
         )
         .option('--allowed-hosts <hosts>', 'extra Host names to accept (behind a reverse proxy)', collect)
+        .option(
+          '--allow-private-base-urls',
+          'accept account base URLs on loopback, link-local and private addresses (also OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS=1)',
+        )
         .option('--max-body-bytes <n>', 'largest HTTP request body (default 4 MiB)', positiveInt('--max-body-bytes'))
         .option(
           '--audit-retention-days <n>',
@@ -117,9 +135,9 @@ export function buildProgram(): Command {
         .option('--oidc-groups-claim <name>', 'claim holding group names (default groups)')
         .option(
           '--oauth-token-login',
-          'OAuth servers: operators may also log in with an API token (the default when no --oidc-issuer is given)',
+          'OAuth servers: operators may also log in with a management token (the default when no --oidc-issuer is given)',
         )
-        .option('--no-oauth-token-login', 'OAuth servers: no API-token login, only the identity provider')
+        .option('--no-oauth-token-login', 'OAuth servers: no management-token login, only the identity provider')
         .option(
           '--oauth-cimd-allow <cidr>',
           'address ranges a client metadata document may be fetched from although private (e.g. 10.1.0.0/16)',
@@ -131,8 +149,48 @@ export function buildProgram(): Command {
   ).action((flags: ServeFlags) => (flags.http ? serveHttpCommand(flags) : serveStdioCommand(flags)));
 
   filterOptions(
-    program.command('list-tools').description('print the selected tools and exit').option('--json', 'print JSON'),
+    program
+      .command('list-tools')
+      .description('print the selected tools and exit')
+      .option('--json', 'print JSON')
+      .addOption(
+        new Option(
+          '--exposure <mode>',
+          'show what tools/list gives in this mode (meta-tools for discovery and code)',
+        ).choices(EXPOSURES),
+      ),
   ).action(listToolsCommand);
+
+  program
+    .command('doctor')
+    .description(
+      'check this install: Node, the SQLite driver, data dir, secret key, spec, keys, port; each problem with its fix',
+    )
+    .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+    .option('--port <n>', 'the port serve --http would use (default 8787)', portNumber)
+    .option('--host <h>', 'the address serve --http would bind (default 127.0.0.1)')
+    .option('--only <checks>', 'only these checks (node, store, data-dir, secret-key, spec, keys, port)', collect)
+    .option('--json', 'print JSON')
+    .action(async (flags) => (await import('./doctor.js')).doctorCommand(flags));
+
+  program
+    .command('backup')
+    .argument('<dir>', 'a new or empty folder')
+    .description('copy the database (online: serve --http keeps running) and its secret key into <dir>')
+    .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+    .option('--json', 'print JSON')
+    .action(async (dir, flags) => (await import('./backup.js')).backupCommand(dir, flags));
+  program
+    .command('restore')
+    .argument('<dir>', 'a folder written by backup')
+    .description('check a backup opens (integrity, the key decrypts its accounts), then put it in the data dir')
+    .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+    .option(
+      '--force',
+      'replace an existing database (stop serve --http first; the old files are kept as *.before-restore)',
+    )
+    .option('--json', 'print JSON')
+    .action(async (dir, flags) => (await import('./backup.js')).restoreCommand(dir, flags));
 
   const accounts = program
     .command('accounts')
@@ -144,13 +202,31 @@ export function buildProgram(): Command {
   )
     .requiredOption('--name <name>', 'label')
     .option('--base-url <url>', 'API base URL for this account', httpUrl('--base-url'))
+    .option('--allow-private-base-url', 'accept a base URL on a loopback, link-local or private address')
     .option('--stdin', 'read the keys from stdin (JSON or KEY=VALUE lines) instead of the environment')
     .action(run('accountsAdd'));
   common(accounts.command('list').description('list accounts (keys masked)')).action(run('accountsList'));
+  common(accounts.command('get').argument('<id>').description('show an account (keys masked)')).action(
+    run('accountsGet'),
+  );
+  common(
+    accounts
+      .command('update')
+      .argument('<id>')
+      .description('rename, move or rotate the keys of an account; its servers keep their URLs'),
+  )
+    .option('--name <name>', 'label')
+    .option('--base-url <url>', 'API base URL for this account', httpUrl('--base-url'))
+    .option('--default-base-url', "use the service's default base URL")
+    .option('--allow-private-base-url', 'accept a base URL on a loopback, link-local or private address')
+    .option('--keys', 'replace the keys with OPENAI_API_KEY / OPENAI_ADMIN_KEY (and org/project) from the environment')
+    .option('--stdin', 'replace the keys with those on stdin (JSON or KEY=VALUE lines)')
+    .action(run('accountsUpdate'));
   common(accounts.command('remove').argument('<id>').description('remove an account and its servers')).action(
     run('accountsRemove'),
   );
 
+  const modes = authModeNames();
   const servers = program.command('servers').description('scoped MCP servers, each with its own URL');
   common(
     codeLimitOptions(
@@ -160,14 +236,10 @@ export function buildProgram(): Command {
   )
     .requiredOption('--account <id>', 'account id')
     .requiredOption('--name <name>', 'label')
-    .addOption(
-      new Option('--auth <mode>', 'url (the URL is the secret), url+api-token, or oauth (clients log in)').choices(
-        AUTH_MODES,
-      ),
-    )
+    .addOption(new Option('--auth <mode>', 'how clients prove access (default url)').choices(modes))
     .option('--oauth-allow-email <emails>', 'oauth: emails that may log in through the identity provider', collect)
     .option('--oauth-allow-group <groups>', 'oauth: identity-provider groups that may log in', collect)
-    .option('--require-api-token-auth', 'same as --auth url+api-token')
+    .addOption(new Option('--require-api-token-auth', 'same as --auth url+client-token').hideHelp())
     .action(run('serversCreate'));
   common(servers.command('list').description('list live servers').option('--account <id>', 'only this account')).action(
     run('serversList'),
@@ -184,25 +256,98 @@ export function buildProgram(): Command {
       .option('--clear-filters', 'drop the --methods, --tags and --tools filters (then give new ones, if any)'),
   )
     .option('--name <name>', 'label')
-    .addOption(new Option('--auth <mode>', 'url, url+api-token, or oauth').choices(AUTH_MODES))
+    .addOption(new Option('--auth <mode>', 'how clients prove access').choices(modes))
     .option('--oauth-allow-email <emails>', 'oauth: replace the emails that may log in', collect)
     .option('--oauth-allow-group <groups>', 'oauth: replace the groups that may log in', collect)
-    .option('--require-api-token-auth', 'require an API token as well')
-    .option('--no-require-api-token-auth', 'stop requiring an API token')
+    .addOption(new Option('--require-api-token-auth', 'same as --auth url+client-token').hideHelp())
+    .addOption(new Option('--no-require-api-token-auth', 'same as --auth url').hideHelp())
     .action(run('serversUpdate'));
+  common(
+    servers
+      .command('rotate-url')
+      .argument('<id>')
+      .description('issue a new URL for a server (same scope, expiry and log); the old URL stops working at once'),
+  )
+    .option(
+      '--public-url <url>',
+      'origin for the new URL (default: what `serve --http` last used)',
+      httpUrl('--public-url'),
+    )
+    .action(run('serversRotateUrl'));
   common(
     servers.command('delete').argument('<id>').description('delete a server; its URL stops working at once'),
   ).action(run('serversDelete'));
-  common(servers.command('logs').argument('<id>').description('audit log of tool calls, newest first'))
+  common(
+    servers
+      .command('logs')
+      .argument('<id>')
+      .description('audit log of tool calls, newest first (also of a deleted server)'),
+  )
     .option('--limit <n>', 'rows (default 100, max 1000)', positiveInt('--limit'))
     .action(run('serversLogs'));
 
-  const tokens = program.command('api-tokens').description('tokens for the REST API and second-layer auth');
-  common(tokens.command('create').description('create a token; prints it once'))
+  const expires = '--expires-at <time>';
+  const mgmt = program
+    .command('management-tokens')
+    .description('tokens for the REST API (/v1), scoped to accounts and actions, expiring');
+  common(mgmt.command('create').description('issue a management token; prints it once'))
     .requiredOption('--name <name>', 'label')
+    .option('--accounts <ids>', 'account ids it may administer, or all', collect)
+    .option('--actions <list>', `${ACTIONS.join(', ')}, or all`, collect)
+    .option(expires, 'expiry: ISO-8601 or relative (+30d); default +90d; "never" for none')
+    .action(run('managementTokensCreate'));
+  common(mgmt.command('list').description('list management tokens (never the secrets)')).action(
+    run('managementTokensList'),
+  );
+  common(mgmt.command('revoke').argument('<id>').description('revoke a management token')).action(
+    run('managementTokensRevoke'),
+  );
+
+  const clients = program
+    .command('client-tokens')
+    .description('tokens MCP clients send to url+client-token servers; no REST rights');
+  common(clients.command('create').description('issue a client token bound to servers; prints it once'))
+    .requiredOption('--name <name>', 'label (whose client it is)')
+    .option('--server <id>', 'a server it opens (repeat or comma-separate for several)', collect)
+    .option(expires, 'expiry: ISO-8601 or relative (+30d); default never')
+    .action(run('clientTokensCreate'));
+  common(
+    clients
+      .command('list')
+      .description('list client tokens (never the secrets)')
+      .option('--server <id>', 'only those opening this server'),
+  ).action(run('clientTokensList'));
+  common(clients.command('revoke').argument('<id>').description('revoke a client token')).action(
+    run('clientTokensRevoke'),
+  );
+
+  const legacy = program.command('api-tokens', { hidden: true }).description('deprecated: see management-tokens');
+  common(legacy.command('create').description('a management token for all accounts and actions'))
+    .requiredOption('--name <name>', 'label')
+    .option(expires, 'expiry (default +90d)')
     .action(run('apiTokensCreate'));
-  common(tokens.command('list').description('list tokens (never the secrets)')).action(run('apiTokensList'));
-  common(tokens.command('revoke').argument('<id>').description('revoke a token')).action(run('apiTokensRevoke'));
+  common(legacy.command('list').description('list management tokens')).action(run('managementTokensList'));
+  common(legacy.command('revoke').argument('<id>').description('revoke a management token')).action(
+    run('managementTokensRevoke'),
+  );
+
+  common(
+    program
+      .command('audit-log')
+      .description('the operator audit log: who (token id or cli:<user>) changed what, and refusals; newest first'),
+  )
+    .option('--limit <n>', 'rows (default 100, max 1000)', positiveInt('--limit'))
+    .option('--before <id>', 'rows older than this event id', positiveInt('--before'))
+    .action(run('auditLog'));
+
+  const secrets = program.command('secrets').description('the key that encrypts account keys at rest');
+  common(
+    secrets
+      .command('rotate')
+      .description('re-encrypt every account under a new key (from --stdin or OPENAI_MCP_NEW_SECRET_KEY), atomically'),
+  )
+    .option('--stdin', 'read the new key (32+ characters) from the first line of stdin')
+    .action(run('secretsRotate'));
   return program;
 }
 
@@ -229,6 +374,12 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof UsageError) {
       log(err.message);
       process.exitCode = 2;
+      return;
+    }
+    if (err instanceof SetupError) {
+      // A set-up problem is not the user's input and not a bug: its message already says what to do.
+      log(err.message);
+      process.exitCode = 1;
       return;
     }
     if (err instanceof ServiceError) {

@@ -3,9 +3,12 @@
 import { defaultCatalog } from '../runtime/catalog.js';
 import { type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
 import { limitsFromUnits, resolveLimits } from '../runtime/exposure/code/limits.js';
-import { createServerForTools } from '../runtime/server.js';
+import { serverFactory } from '../runtime/server.js';
 import { serveStdio } from '../runtime/stdio.js';
+import { MemoryTaskStore, TaskRunner } from '../runtime/tasks.js';
 import { warnIfOverToolCap } from '../runtime/tool-cap.js';
+import { keyProblems } from '../runtime/key-kind.js';
+import { SetupError } from '../service/store/driver.js';
 import { createToolkit, type OpenAiToolkit, type OpenAiToolsOptions } from '../runtime/toolkit.js';
 import {
   type CodeLimitFlags,
@@ -35,6 +38,7 @@ export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   dataDir?: string;
   publicUrl?: string;
   allowedHosts?: string[];
+  allowPrivateBaseUrls?: boolean;
   maxBodyBytes?: number;
   auditRetentionDays?: number;
   exposure: Exposure;
@@ -77,7 +81,7 @@ const CODE_FLAGS = {
   timeoutMs: '--code-timeout',
   memoryBytes: '--code-memory',
   maxCalls: '--code-max-calls',
-  maxResultChars: '--code-max-result-chars',
+  maxResultBytes: '--code-max-result-bytes',
 } as const;
 
 /** The `--code-*` flags as sandbox limits; the rest keep their defaults. */
@@ -112,9 +116,17 @@ function missingKeys(kit: OpenAiToolkit): string[] {
   ].filter((x): x is string => typeof x === 'string');
 }
 
+/** A key of the wrong kind fails every call it is used for; say so at start-up, on stderr. */
+function warnAboutKeys(write: (line: string) => void): void {
+  for (const p of keyProblems(process.env)) write(`warning: ${p.message} ${p.fix}`);
+}
+
 export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
+  warnAboutKeys(log);
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
-  const server = createServerForTools(exposeToolkit(kit, flags.exposure, exposureOptions(flags)));
+  const tools = exposeToolkit(kit, flags.exposure, exposureOptions(flags));
+  // Tasks of a stdio session live in this process: the session is the only client that can poll them.
+  const tasks = { runner: new TaskRunner({ store: new MemoryTaskStore(), log }), scope: 'stdio' };
   const missing = missingKeys(kit);
   const shown =
     flags.exposure === 'all'
@@ -124,7 +136,7 @@ export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
     `serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`,
   );
   if (flags.exposure === 'all') warnIfOverToolCap(kit.tools.length, log);
-  await serveStdio(server, { log });
+  await serveStdio(serverFactory(tools, { tasks }), { log });
   // Keep-alive sockets to OpenAI would hold the process open; exit once the last reply is flushed.
   process.stdout.write('', () => process.exit(0));
 }
@@ -135,12 +147,18 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
   createToolkit({ ...options, catalog: defaultCatalog });
   const dataDir = resolveDataDir(flags.dataDir);
   const { DEFAULT_HOST, DEFAULT_PORT, startHttpService } = await import('../service/serve.js');
+  const { ensureDataDir } = await import('../service/store/sqlite.js');
+  ensureDataDir(dataDir);
+  const host = flags.host ?? DEFAULT_HOST;
+  const port = flags.port ?? DEFAULT_PORT;
+  warnAboutKeys(log);
   const service = await startHttpService({
     dataDir,
-    host: flags.host ?? DEFAULT_HOST,
-    port: flags.port ?? DEFAULT_PORT,
+    host,
+    port,
     publicUrl: flags.publicUrl,
     allowedHosts: flags.allowedHosts,
+    ...(flags.allowPrivateBaseUrls ? { allowPrivateBaseUrls: true } : {}),
     maxBodyBytes: flags.maxBodyBytes,
     retentionDays: flags.auditRetentionDays,
     baseUrl: flags.baseUrl,
@@ -154,6 +172,8 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
       return exposeToolkit(kit, flags.exposure, exposureOptions(flags));
     },
     log,
+  }).catch((err: NodeJS.ErrnoException) => {
+    throw listenError(err, host, port);
   });
   log(`listening on ${service.url} (data dir ${dataDir}; server URLs use ${service.publicUrl})`);
   const shutdown = () => {
@@ -163,8 +183,40 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-export function listToolsCommand(flags: FilterFlags & { json?: boolean }): void {
+/** EADDRINUSE and friends as a message with the next step; anything else unchanged. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code === 'EADDRINUSE')
+    return new SetupError('port_in_use', `${host}:${port} is already in use (another openai-mcp serve --http?).`, [
+      `serve on another port: openai-mcp serve --http --port ${port === 8787 ? 8788 : port + 1} (or --port 0 for any free one)`,
+      `or find what holds it: openai-mcp doctor --port ${port}`,
+    ]);
+  if (err.code === 'EACCES' && port < 1024)
+    return new SetupError('port_in_use', `${host}:${port}: ports below 1024 need privileges.`, [
+      'use a port of 1024 or more (--port 8787), and a reverse proxy for 80/443',
+    ]);
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+    return new SetupError('port_in_use', `--host ${host} is not an address of this machine.`, [
+      'use --host 127.0.0.1 (the default), or an address this machine has',
+    ]);
+  return err;
+}
+
+export function listToolsCommand(flags: FilterFlags & { json?: boolean; exposure?: Exposure }): void {
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
+  if (flags.exposure && flags.exposure !== 'all') {
+    // What a client's tools/list shows in that mode: the meta-tools in front of the selected tools.
+    const tools = exposeToolkit(kit, flags.exposure, {}).listTools();
+    if (flags.json) {
+      printJson(tools);
+      return;
+    }
+    printTable(
+      ['TOOL', 'DESCRIPTION'],
+      tools.map((t) => [t.name, (t.description ?? '').split('\n')[0]!.slice(0, 100)]),
+    );
+    process.stdout.write(`${plural(tools.length, 'tool')} in front of ${plural(kit.tools.length, 'selected tool')}\n`);
+    return;
+  }
   if (flags.json) {
     printJson(kit.listTools());
     return;

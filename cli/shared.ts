@@ -3,13 +3,13 @@
 import envPaths from 'env-paths';
 import type { CodeLimitUnits } from '../runtime/exposure/code/limits.js';
 import { cutText, escapeControls, makeRedactor } from '../runtime/redact.js';
+import { redactTokens } from '../service/tokens.js';
 
-// Server URLs and API tokens must never reach a log, even if a message quotes one.
-const TOKEN_PATTERN = /\bomcp(?:api|at|rt|ac|cs)?_[A-Za-z0-9_-]{16,}/g;
+// Server URLs and tokens must never reach a log, even if a message quotes one.
 const redactKeys = makeRedactor([process.env.OPENAI_API_KEY, process.env.OPENAI_ADMIN_KEY]);
 
 export function redactLine(text: string): string {
-  return redactKeys(text).replace(TOKEN_PATTERN, (m) => `${m.slice(0, m.indexOf('_') + 1)}[REDACTED]`);
+  return redactTokens(redactKeys(text));
 }
 
 /** A log line may quote what a client sent: at most this long, and with no terminal control characters. */
@@ -52,6 +52,8 @@ export interface CodeLimitFlags {
   codeTimeout?: number;
   codeMemory?: number;
   codeMaxCalls?: number;
+  codeMaxResultBytes?: number;
+  /** `--code-max-result-chars`, the flag's earlier name; read as bytes. */
   codeMaxResultChars?: number;
 }
 
@@ -61,7 +63,8 @@ export function codeLimitUnits(flags: CodeLimitFlags): CodeLimitUnits {
   if (flags.codeTimeout !== undefined) units.timeout_seconds = flags.codeTimeout;
   if (flags.codeMemory !== undefined) units.memory_mib = flags.codeMemory;
   if (flags.codeMaxCalls !== undefined) units.max_calls = flags.codeMaxCalls;
-  if (flags.codeMaxResultChars !== undefined) units.max_result_chars = flags.codeMaxResultChars;
+  const resultBytes = flags.codeMaxResultBytes ?? flags.codeMaxResultChars;
+  if (resultBytes !== undefined) units.max_result_bytes = resultBytes;
   return units;
 }
 

@@ -11,7 +11,8 @@ export type SpecErrorCode =
   | 'SPEC_INVALID' // structurally not OpenAPI
   | 'SPEC_STRICT' // only keyword violations, refused because of --strict
   | 'SPEC_EMPTY' // no operation becomes a tool
-  | 'SPEC_NAME'; // a tool name that is invalid or taken twice
+  | 'SPEC_NAME' // a tool name that is invalid or taken twice
+  | 'SPEC_NOT_PINNED'; // another version, to be written over the committed generated/ without --force
 
 /** The spec cannot be turned into a catalog. */
 export class SpecError extends Error {

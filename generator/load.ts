@@ -93,33 +93,64 @@ function verify(text: string, pin: Pin, where: string): string {
 }
 
 /**
- * Resolution order: explicit `--spec`, then `$OPENAI_SPEC`, then the local cache and the pin's mirrors,
- * then a download of the pin's source URL. Everything that stands in for the pin is checked against its sha256;
- * an explicit spec is taken as given (that is how drift reports and older versions are generated).
+ * Resolution order: explicit `--spec`, then `$OPENAI_SPEC`, then the local cache and the pin's mirrors, then a
+ * download of the pin's source URL. `$OPENAI_SPEC`, the cache, the mirrors and the download stand in for the pin and
+ * must match its sha256; an explicit `--spec` is taken as given (that is how drift reports and older versions are
+ * generated), and `pinned` says whether it happens to be the pinned one.
  */
 export async function resolveSpecText(
   opts: LoadOptions = {},
 ): Promise<{ text: string; source: string; pinned: boolean }> {
   const env = opts.env ?? process.env;
-  const explicit = opts.spec ?? env[SPEC_ENV];
-  if (explicit) return { text: await readSource(explicit), source: explicit, pinned: false };
-
   const pinFile = opts.pinFile ?? path.join(repoRoot, 'specs', 'openai.pin.json');
+  if (opts.spec) {
+    const text = await readSource(opts.spec);
+    const pin = await readPin(pinFile).catch(() => undefined);
+    return { text, source: opts.spec, pinned: pin?.sha256 === sha256(text) };
+  }
   const pin = await readPin(pinFile);
+  const fromEnv = env[SPEC_ENV];
+  if (fromEnv) {
+    const text = await readSource(fromEnv);
+    const got = sha256(text);
+    if (got !== pin.sha256)
+      throw new SpecError(
+        `$${SPEC_ENV} (${fromEnv}) is not the pinned spec: sha256 ${got}, the pin (${pin.date}) has ${pin.sha256}. ` +
+          `$${SPEC_ENV} stands in for the pinned spec; to generate from another version, pass it as --spec <path> ` +
+          'with --out <dir>, or re-pin with `npm run spec:update -- --from <path>`.',
+        'SPEC_SHA256',
+      );
+    return { text, source: fromEnv, pinned: true };
+  }
   const cacheFile = path.join(cacheDirOf(opts), `${pin.sha256}.yaml`);
   const cached = await tryRead(cacheFile);
   if (cached !== undefined) {
     verify(cached, pin, `the cached spec ${cacheFile}`);
     return { text: cached, source: `cache:${cacheFile}`, pinned: true };
   }
-  for (const mirror of pin.mirrors ?? []) {
-    const file = path.resolve(path.dirname(pinFile), '..', mirror);
+  const mirrors = (pin.mirrors ?? []).map((m) => path.resolve(path.dirname(pinFile), '..', m));
+  for (const file of mirrors) {
     const text = await tryRead(file);
     if (text === undefined) continue;
     verify(text, pin, `the mirror ${file}`);
     return { text, source: file, pinned: true };
   }
-  const text = await readSource(pin.source);
+  let text: string;
+  try {
+    text = await readSource(pin.source);
+  } catch (err) {
+    if (!(err instanceof SpecError)) throw err;
+    // Offline is the common case: say everywhere the spec was looked for, and that most people need none of it.
+    throw new SpecError(
+      `${err.message}\nThe pinned spec (${pin.date}, sha256 ${pin.sha256.slice(0, 12)}…) was looked for in: ` +
+        `--spec (not given); $${SPEC_ENV} (not set); the cache ${cacheFile} (absent); ` +
+        `${mirrors.length ? mirrors.map((m) => `the mirror ${m}`).join(', ') : 'no mirror'} (absent).\n` +
+        'Fix: run `npm run fetch-specs` where GitHub is reachable (it fills the cache), copy the file to one of ' +
+        `those places, or pass --spec <path>. generated/ is committed: serving and the library need no spec, ` +
+        'only regenerating does.',
+      'SPEC_NOT_FOUND',
+    );
+  }
   verify(text, pin, pin.source);
   // Write-then-rename so a crash never leaves a truncated file that later fails the hash check.
   await mkdir(path.dirname(cacheFile), { recursive: true });

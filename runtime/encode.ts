@@ -260,6 +260,9 @@ function jsonBody(tool: ToolDef, body: BodyBinding, args: Record<string, unknown
   return payload === undefined ? undefined : JSON.stringify(payload);
 }
 
+/** Longest query string sent: past about this, OpenAI's edge answers 431 or 414 and the request is wasted. */
+export const MAX_QUERY_BYTES = 16 * 1024;
+
 /**
  * Builds the request for `tool` from already-validated `args`. Auth headers are added by the executor.
  * @throws ArgumentError for values that cannot be encoded safely (dot-segment ids, bad file objects).
@@ -275,11 +278,20 @@ export function encodeRequest(tool: ToolDef, args: Record<string, unknown>, base
   const pairs: Array<[string, string]> = Object.entries(http.fixedQuery ?? {});
   const headerMap = new Map<string, string>();
   for (const [k, v] of Object.entries(http.fixedHeaders ?? {})) headerMap.set(k.toLowerCase(), v);
+  /** Encoded length each query argument adds, to name the one that makes a query string too long. */
+  const querySizes = new Map<string, number>();
+  const encodePair = ([k, v]: [string, string]) => `${encodeQueryKey(k)}=${encodeURIComponent(v)}`;
   for (const p of http.params) {
     const value = argValue(args, p.arg);
     assertWellFormed(p.arg, value);
-    if (p.in === 'query') pairs.push(...queryPairs(p, value));
-    else if (p.in === 'header' && value !== undefined && value !== null) {
+    if (p.in === 'query') {
+      const added = queryPairs(p, value);
+      pairs.push(...added);
+      querySizes.set(
+        p.arg,
+        added.reduce((n, pair) => n + encodePair(pair).length + 1, 0),
+      );
+    } else if (p.in === 'header' && value !== undefined && value !== null) {
       const name = p.wire.toLowerCase();
       const before = headerMap.get(name);
       // A caller's `OpenAI-Beta` adds to the operation's own (`assistants=v2`) rather than dropping it.
@@ -287,7 +299,14 @@ export function encodeRequest(tool: ToolDef, args: Record<string, unknown>, base
     }
   }
   const headers: Record<string, string> = Object.fromEntries(headerMap);
-  const query = pairs.map(([k, v]) => `${encodeQueryKey(k)}=${encodeURIComponent(v)}`).join('&');
+  const query = pairs.map(encodePair).join('&');
+  if (query.length > MAX_QUERY_BYTES) {
+    const [arg, size] = [...querySizes].reduce((a, b) => (b[1] > a[1] ? b : a), ['(query)', 0]);
+    throw new ArgumentError(
+      arg,
+      `adds ${size} bytes to the URL's query string, over the ${MAX_QUERY_BYTES}-byte limit for one (OpenAI refuses longer request lines); pass fewer or shorter values`,
+    );
+  }
 
   const base = baseUrl.replace(/\/+$/, '');
   const url = `${base}${path}${query ? `?${query}` : ''}`;

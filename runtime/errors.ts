@@ -1,7 +1,7 @@
 // Every failure becomes an `isError` tool result the model can act on; nothing here throws, so one bad
 // call never takes the server down. Messages say what to change, not just what went wrong.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from './protocol.js';
 import type { RateLimitInfo } from './ratelimit.js';
 import { cutText } from './redact.js';
 import type { ArgumentIssue } from './validation.js';
@@ -32,11 +32,23 @@ function errorResult(text: string, structured?: Record<string, unknown>): CallTo
   return result;
 }
 
-/** Same answer for hidden and nonexistent tools, so filters cannot be probed. */
-export function unknownToolResult(name: string, redact: Redact = (t) => t): CallToolResult {
-  return errorResult(
-    `Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}. Call tools/list to see the available tools.`,
-  );
+/**
+ * Same answer for hidden and nonexistent tools, so filters cannot be probed: `closest` may only name tools in scope.
+ * `hint` says where to look (tools/list in `all` mode; the meta-tools' own search otherwise).
+ */
+export function unknownToolResult(
+  name: string,
+  redact: Redact = (t) => t,
+  closest: readonly string[] = [],
+  hint = 'Call tools/list to see the available tools.',
+): CallToolResult {
+  const near = closest.length ? ` Closest names: ${closest.join(', ')}.` : '';
+  return errorResult(`Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}.${near} ${hint}`);
+}
+
+/** A request the caller's own budget refused (code mode's per-run call limit), with no request sent. */
+export function budgetSpentResult(message: string): CallToolResult {
+  return errorResult(message, { error: { type: 'call_limit', message } });
 }
 
 export function missingKeyResult(tool: string, envVar: string): CallToolResult {

@@ -1,8 +1,11 @@
 /**
  * openai-mcp-kit runtime: every OpenAI REST operation from the generated catalog as an MCP tool.
  *
- * - {@link registerOpenAiTools} puts the tools on an existing `McpServer` or low-level `Server`.
- * - {@link createOpenAiMcpServer} returns a ready low-level `Server` (what the `openai-mcp` bin serves).
+ * - {@link registerOpenAiTools} puts the tools on an existing `McpServer` or low-level `Server`, of the v2 SDK
+ *   (`@modelcontextprotocol/server`) or the 1.x SDK (`@modelcontextprotocol/sdk`); {@link registerTools} does the
+ *   same for an exposure ({@link createDiscoveryExposure}, {@link createCodeExposure}).
+ * - {@link createOpenAiMcpServer} returns a ready low-level v2 `Server` (what the `openai-mcp` bin serves), and
+ *   {@link openAiServerFactory} the factory the v2 SDK's `createMcpHandler` and `serveStdio` take.
  * - {@link listOpenAiTools} / {@link callOpenAiTool} compose into a server that owns its own handlers.
  * - {@link createCodeExposure} serves a toolkit as two tools, `search_docs` and `execute_code` (code mode); the
  *   typed client the programs are written against is `openai-mcp-kit/sdk`.
@@ -10,14 +13,21 @@
  * @packageDocumentation
  */
 
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServerFactory, Server } from '@modelcontextprotocol/server';
 import { defaultCatalog } from './catalog.js';
-import { registerToolkit, type AnyMcpServer } from './register.js';
-import { createServerForToolkit } from './server.js';
+import { type Exposure, type ExposureOptions, exposeToolkit } from './exposure/index.js';
+import type { CallToolResult, Tool } from './protocol.js';
+import { type AnyMcpServer, registerTools } from './register.js';
+import { createServerForTools, type ServeOptions, serverFactory } from './server.js';
 import { createToolkit, type CallContext, type OpenAiToolkit, type OpenAiToolsOptions } from './toolkit.js';
 
 export type { AnyMcpServer, LowLevelServerLike, McpServerLike } from './register.js';
+export { registerTools } from './register.js';
+export type { CallToolResult, Tool } from './protocol.js';
+export { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from './protocol.js';
+export { createServerForTools, type ServeOptions, serverFactory } from './server.js';
+export { MemoryTaskStore, TaskRunner, type TaskRecord, type TaskRunnerOptions, type TaskStore } from './tasks.js';
+export { createDiscoveryExposure } from './exposure/discovery.js';
 export { HOST_TOOL_LIMIT, toolCapWarning } from './tool-cap.js';
 export type { CallContext, OpenAiCredentials, OpenAiToolkit, OpenAiToolsOptions } from './toolkit.js';
 export { DEFAULT_BASE_URL } from './toolkit.js';
@@ -40,21 +50,45 @@ export function createOpenAiToolkit(options: OpenAiToolsOptions = {}): OpenAiToo
   return createToolkit({ ...options, catalog: options.catalog ?? defaultCatalog });
 }
 
+/** Registration and serving options: the tools' options, plus how they are shown (default `all`). */
+export interface OpenAiServeOptions extends OpenAiToolsOptions {
+  /** `all` (one tool per operation), `discovery` (three meta-tools) or `code` (search_docs + execute_code). */
+  exposure?: Exposure;
+  /** Code mode's sandbox limits. */
+  exposureOptions?: ExposureOptions;
+}
+
+function exposed(options: OpenAiServeOptions): { kit: OpenAiToolkit; tools: ReturnType<typeof exposeToolkit> } {
+  const { exposure, exposureOptions, ...rest } = options;
+  const kit = createOpenAiToolkit(rest);
+  return { kit, tools: exposeToolkit(kit, exposure ?? 'all', exposureOptions) };
+}
+
 /**
  * Registers the selected OpenAI tools on `server`: an `McpServer` (one `registerTool` per tool) or a low-level
- * `Server` (`tools/list` + `tools/call` handlers; call before `connect`).
+ * `Server` (`tools/list` + `tools/call` handlers; call before `connect`), of the v2 or the 1.x SDK. With
+ * `exposure: 'discovery' | 'code'`, the meta-tools of that mode instead.
  * @returns the toolkit, e.g. to inspect `tools`.
  * @throws Error on an invalid filter (see {@link createOpenAiToolkit}).
  */
-export function registerOpenAiTools(server: AnyMcpServer, options: OpenAiToolsOptions = {}): OpenAiToolkit {
-  const kit = createOpenAiToolkit(options);
-  registerToolkit(server, kit);
+export function registerOpenAiTools(server: AnyMcpServer, options: OpenAiServeOptions = {}): OpenAiToolkit {
+  const { kit, tools } = exposed(options);
+  registerTools(server, tools);
   return kit;
 }
 
-/** A low-level MCP `Server` serving the selected tools, ready for `connect(transport)`. */
-export function createOpenAiMcpServer(options: OpenAiToolsOptions = {}): Server {
-  return createServerForToolkit(createOpenAiToolkit(options));
+/** A low-level v2 `Server` serving the selected tools, ready for `connect(transport)` (2025-era transports). */
+export function createOpenAiMcpServer(options: OpenAiServeOptions = {}, serve: ServeOptions = {}): Server {
+  return createServerForTools(exposed(options).tools, serve);
+}
+
+/**
+ * A server factory for the v2 SDK's serving entries, which serve MCP 2026-07-28 and the 2025 revisions from it:
+ * `createMcpHandler(openAiServerFactory(options))` over HTTP, `serveStdio(openAiServerFactory(options))` over stdio.
+ * Pass `serve.tasks` to run wait tools and large uploads as tasks for clients that declare the Tasks extension.
+ */
+export function openAiServerFactory(options: OpenAiServeOptions = {}, serve: ServeOptions = {}): McpServerFactory {
+  return serverFactory(exposed(options).tools, serve);
 }
 
 /** `tools/list` entries for the selected tools, with the catalog's precomputed input schemas. */

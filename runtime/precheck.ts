@@ -2,7 +2,7 @@
 // in a validation job; checking every line here first saves the round trip and says which lines are wrong.
 // Formats follow OpenAI's fine-tuning (chat, preference) and Batch API guides.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from './protocol.js';
 import * as z from 'zod';
 import type { ToolDef } from './types.js';
 

@@ -115,3 +115,17 @@ export function describeRateLimits(info: RateLimitInfo): string {
   if (info['retry-after'] !== undefined) parts.push(`retry after ${info['retry-after']}s`);
   return `Rate limits: ${parts.join('; ')}`;
 }
+
+/** Below this share of a window left, the budget is worth a line of text (code mode's answers carry it only then). */
+export const NEAR_LIMIT_SHARE = 0.1;
+
+/** Whether the budget matters now: a retry-after, or a window with at most 10% (or, limit unknown, 10) left. */
+export function nearLimit(info: RateLimitInfo): boolean {
+  if (info['retry-after'] !== undefined) return true;
+  return [info.requests, info.tokens].some((w) => {
+    const remaining = w?.['ratelimit-remaining'];
+    if (remaining === undefined) return false;
+    const limit = w?.['ratelimit-limit'];
+    return limit ? remaining <= limit * NEAR_LIMIT_SHARE : remaining <= 10;
+  });
+}

@@ -1,7 +1,7 @@
 // Upstream success bodies → MCP results sized for a model's context: structured JSON plus a compact
 // text copy, list pages with a cursor to continue, usage buckets flattened and totalled, bytes as media.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from './protocol.js';
 import type { HeaderLookup, RawResponse } from './execute.js';
 import { cutText, redactDeep } from './redact.js';
 import type { ToolDef } from './types.js';
@@ -19,6 +19,11 @@ export interface ShapeOptions {
   maxBinaryChars: number;
   /** Applied to all text before it is shortened (redact first, then cut). */
   redact: (text: string) => string;
+  /**
+   * For callers that take whole results (code mode's programs): nothing is cut to `maxTextChars`; a result whose JSON
+   * or text is over this many UTF-8 bytes is an error instead, so no reader gets part of a page believing it whole.
+   */
+  wholeBytes?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -86,6 +91,21 @@ function tooLargeResult(tool: ToolDef, raw: RawResponse, cap: number): CallToolR
         text: `OpenAI answered HTTP ${raw.status}, but the response (${size}) exceeds the ${cap}-byte cap and was not returned.${narrowHint(tool)}`,
       },
     ],
+    structuredContent: { error: { type: 'result_too_large', limit_bytes: cap } },
+    isError: true,
+  };
+}
+
+/** A result that a whole-result caller cannot take: the size, and how to ask for less. */
+function wholeTooLarge(tool: ToolDef, bytes: number, cap: number): CallToolResult {
+  return {
+    content: [
+      {
+        type: 'text',
+        text: `${tool.name}'s result is ${bytes} bytes, which exceeds the ${cap}-byte cap on one call's result inside a program, so none of it was returned.${narrowHint(tool)}`,
+      },
+    ],
+    structuredContent: { error: { type: 'result_too_large', bytes, limit_bytes: cap } },
     isError: true,
   };
 }
@@ -236,8 +256,15 @@ function fitJson(
   };
 }
 
-function textResult(raw: string, cap: number, tool: ToolDef, redact: (t: string) => string): CallToolResult {
-  const text = redact(raw);
+function textResult(raw: string, tool: ToolDef, opts: ShapeOptions): CallToolResult {
+  const text = opts.redact(raw);
+  if (opts.wholeBytes !== undefined) {
+    const bytes = Buffer.byteLength(text);
+    return bytes > opts.wholeBytes
+      ? wholeTooLarge(tool, bytes, opts.wholeBytes)
+      : { content: [{ type: 'text', text }] };
+  }
+  const cap = opts.maxTextChars;
   if (text.length <= cap) return { content: [{ type: 'text', text }] };
   return {
     content: [
@@ -384,7 +411,7 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
       // No label worth reading, and without a header the spec's type is a guess (file content claims JSON for
       // every file): the bytes decide.
       const text = asText(raw.bytes);
-      if (text !== undefined) return textResult(text, opts.maxTextChars, tool, opts.redact);
+      if (text !== undefined) return textResult(text, tool, opts);
       const label = header !== null ? bare(header) : isTextType(type) ? '' : type;
       return binaryResult(tool, raw, label, opts);
     }
@@ -392,13 +419,12 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
   }
   const text = decode(raw.bytes);
   // Text endpoints and text-like downloads (JSONL, CSV, JSON file contents) go to the model as text, unparsed.
-  if (tool.http.response === 'text' || tool.http.response === 'binary')
-    return textResult(text, opts.maxTextChars, tool, opts.redact);
+  if (tool.http.response === 'text' || tool.http.response === 'binary') return textResult(text, tool, opts);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return textResult(text, opts.maxTextChars, tool, opts.redact);
+    return textResult(text, tool, opts);
   }
   if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return tooDeepResult(raw);
   // Before redaction: the images are not text the model reads, and scanning megabytes of base64 finds nothing.
@@ -411,7 +437,13 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
   // structuredContent must be an object: arrays and scalars are wrapped.
   else if (body && typeof body === 'object' && !Array.isArray(body)) structured = body as Json;
   else structured = { result: body };
-  const fitted = fitJson(tool, structured, opts.maxTextChars, opaqueCursorOf(body) !== undefined);
+  let fitted: ReturnType<typeof fitJson>;
+  if (opts.wholeBytes !== undefined) {
+    const text = JSON.stringify(structured);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > opts.wholeBytes) return wholeTooLarge(tool, bytes, opts.wholeBytes);
+    fitted = { structured, text };
+  } else fitted = fitJson(tool, structured, opts.maxTextChars, opaqueCursorOf(body) !== undefined);
   const result: CallToolResult = { content: [{ type: 'text', text: fitted.text }] };
   if (fitted.note) result.content.push({ type: 'text', text: fitted.note });
   if (fitted.structured) result.structuredContent = fitted.structured;

@@ -1,32 +1,204 @@
-// A ready-to-connect low-level MCP server. Low-level on purpose: tools/list returns precomputed JSON,
-// so start-up and listing never touch zod conversion or the validation bundle.
+// A ready-to-serve low-level MCP server on the v2 SDK, built per request (HTTP) or per connection (stdio) by the
+// SDK's serving entries, which answer both protocol eras from it: MCP 2026-07-28 (no handshake, `server/discover`,
+// cache hints on lists) and the 2025 revisions (`initialize`). Low-level on purpose: tools/list returns precomputed
+// JSON, so building one per request and listing never touch schema conversion or the validation bundle.
 
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CacheHint,
+  type ListToolsResult,
+  type McpServerFactory,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import type { ExposedTools } from './exposure/types.js';
-import type { OpenAiToolkit } from './toolkit.js';
+import { CLIENT_CAPABILITIES_META_KEY, type CallToolResult, type Tool } from './protocol.js';
+import {
+  createTaskResultV1,
+  createTaskResultV2,
+  detailedTaskV2,
+  isTerminal,
+  RELATED_TASK_META_KEY,
+  TASKS_EXTENSION,
+  type TaskRecord,
+  type TaskRunner,
+  taskV1,
+} from './tasks.js';
+import type { CallContext, OpenAiToolkit } from './toolkit.js';
 
-/** Reported to clients in `initialize`; kept in step with package.json. */
+/** Reported to clients (`initialize`, `server/discover`); kept in step with package.json. */
 export const SERVER_VERSION = '0.1.0';
 export const SERVER_NAME = 'openai-mcp';
 
 const INSTRUCTIONS =
   'OpenAI REST API tools. Results include rate-limit state; this server never retries, so on HTTP 429 wait retry-after seconds.';
 
+/**
+ * How long a client may reuse a `tools/list` (and `server/discover`) answer when nothing says otherwise: a stdio
+ * server's tools are fixed for its process, so only the process's end changes them.
+ */
+export const DEFAULT_LIST_CACHE_HINT: CacheHint = { ttlMs: 5 * 60_000, cacheScope: 'private' };
+
+export interface ServeOptions {
+  /**
+   * The 2026-07-28 cache hint for `tools/list` and `server/discover`, read for every served instance (a managed
+   * server's changes with its configuration). Default {@link DEFAULT_LIST_CACHE_HINT}.
+   */
+  cacheHint?: () => CacheHint;
+  /** Serve long calls as tasks to clients that take them, in this scope (the server the tasks belong to). */
+  tasks?: { runner: TaskRunner; scope: string };
+}
+
+/** What a handler of the v2 SDK receives, as the toolkit's call context (signal, progress token, notifications). */
+export function callContextOf(ctx: ServerContext): CallContext {
+  const req = ctx.mcpReq;
+  return {
+    signal: req.signal,
+    _meta: req._meta as CallContext['_meta'],
+    sendNotification: (n) => req.notify(n),
+  };
+}
+
+/** Whether the request's 2026-07-28 `_meta` envelope declares the Tasks extension. */
+function declaresTasks(ctx: ServerContext): boolean {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const caps = envelope?.[CLIENT_CAPABILITIES_META_KEY] as { extensions?: Record<string, unknown> } | undefined;
+  return !!caps?.extensions && Object.hasOwn(caps.extensions, TASKS_EXTENSION);
+}
+
+const isModern = (ctx: ServerContext) => ctx.mcpReq.envelope !== undefined;
+
+function unknownTask(): ProtocolError {
+  // One answer for a task that never existed, expired, or belongs to another server: an id reveals nothing.
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, 'Unknown or expired task id');
+}
+
+/** 2025-11-25 listings mark the tools a client may run as tasks (`execution.taskSupport`); cached per tool set. */
+const legacyListings = new WeakMap<ExposedTools, Tool[]>();
+function legacyListing(tools: ExposedTools): Tool[] {
+  let listed = legacyListings.get(tools);
+  if (!listed) {
+    listed = tools
+      .listTools()
+      .map((t) => (tools.taskEligible?.(t.name, undefined) ? { ...t, execution: { taskSupport: 'optional' } } : t));
+    legacyListings.set(tools, listed);
+  }
+  return listed;
+}
+
 /** A `Server` answering tools/list and tools/call from any exposure (the toolkit itself, discovery, code). */
-export function createServerForTools(tools: ExposedTools): Server {
+export function createServerForTools(tools: ExposedTools, options: ServeOptions = {}): Server {
+  const tasks = options.tasks;
+  const hint = options.cacheHint?.() ?? DEFAULT_LIST_CACHE_HINT;
   const server = new Server(
     { name: SERVER_NAME, version: SERVER_VERSION },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+    {
+      capabilities: {
+        tools: {},
+        // 2026-07-28 advertises the extension (server/discover); 2025-11-25 has a capability of its own.
+        ...(tasks
+          ? { extensions: { [TASKS_EXTENSION]: {} }, tasks: { cancel: {}, requests: { tools: { call: {} } } } }
+          : {}),
+      },
+      instructions: INSTRUCTIONS,
+      cacheHints: { 'tools/list': hint, 'server/discover': hint },
+    },
   );
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.listTools() }));
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    tools.callTool(request.params.name, request.params.arguments, extra),
-  );
+  server.setRequestHandler('tools/list', (_request, ctx) => ({
+    // The SDK types schema properties as any JSON value; ours are always objects, a narrower type of the same wire.
+    tools: (tasks && !isModern(ctx) ? legacyListing(tools) : tools.listTools()) as unknown as ListToolsResult['tools'],
+  }));
+  server.setRequestHandler('tools/call', async (request, ctx) => {
+    const { name, arguments: args } = request.params;
+    if (tasks) {
+      const modern = isModern(ctx);
+      // 2026-07-28: the server decides, for clients declaring the extension. 2025-11-25: the client asks (`task`).
+      const asTask = modern
+        ? declaresTasks(ctx) && !!tools.taskEligible?.(name, args ?? {})
+        : typeof (request.params as { task?: unknown }).task === 'object';
+      if (asTask) {
+        const task = await tasks.runner.start(tasks.scope, name, (c) => tools.callTool(name, args, c));
+        if (!task) return tooManyTasks(name);
+        // The v2 SDK types tools/call as CallToolResult only; a task result is the extension's polymorphic answer.
+        return (modern ? createTaskResultV2(task) : createTaskResultV1(task)) as unknown as CallToolResult;
+      }
+    }
+    return tools.callTool(name, args, callContextOf(ctx));
+  });
+  if (tasks) registerTaskMethods(server, tasks);
   return server;
 }
 
+function tooManyTasks(name: string): CallToolResult {
+  return {
+    content: [
+      {
+        type: 'text',
+        text: `${name} was not started: this server already has its maximum of running tasks. Wait for one to finish or cancel one (tasks/cancel), then call again.`,
+      },
+    ],
+    isError: true,
+  };
+}
+
+function registerTaskMethods(server: Server, { runner, scope }: NonNullable<ServeOptions['tasks']>): void {
+  const find = async (taskId: string): Promise<TaskRecord> => {
+    const task = await runner.get(scope, taskId);
+    if (!task) throw unknownTask();
+    return task;
+  };
+  // Only the id is read from every tasks/* request. A local schema, not ext-tasks' at run time: that package exports
+  // its subpaths for `import` only, so a CommonJS consumer (require of this package) could not load it.
+  const taskId = z.looseObject({ taskId: z.string() });
+  server.setRequestHandler('tasks/get', { params: taskId }, async (params, ctx) => {
+    const task = await find(params.taskId);
+    return (isModern(ctx) ? detailedTaskV2(task) : taskV1(task)) as Record<string, unknown>;
+  });
+  // 2026-07-28: the client answers input requests here; these tasks never ask for input, so only the id matters.
+  server.setRequestHandler('tasks/update', { params: taskId }, async (params) => {
+    await find(params.taskId);
+    return {};
+  });
+  server.setRequestHandler('tasks/cancel', { params: taskId }, async (params, ctx) => {
+    const before = await find(params.taskId);
+    if (isModern(ctx)) {
+      // Cooperative and acknowledged either way: a finished task keeps its outcome.
+      await runner.cancel(scope, params.taskId);
+      return {};
+    }
+    if (isTerminal(before.status)) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Cannot cancel a task that is already ${before.status}`);
+    }
+    return taskV1((await runner.cancel(scope, params.taskId)) ?? before) as Record<string, unknown>;
+  });
+  // 2025-11-25: blocks until the task is terminal, then answers what the call would have.
+  server.setRequestHandler('tasks/result', { params: taskId }, async (params, ctx) => {
+    await find(params.taskId);
+    const task = await runner.settled(scope, params.taskId, ctx.mcpReq.signal);
+    if (!task) throw unknownTask();
+    const related = { [RELATED_TASK_META_KEY]: { taskId: task.id } };
+    if (task.status === 'completed' && task.result) {
+      return { ...task.result, _meta: { ...task.result._meta, ...related } } as Record<string, unknown>;
+    }
+    if (task.status === 'failed') {
+      throw new ProtocolError(
+        task.error?.code ?? ProtocolErrorCode.InternalError,
+        task.error?.message ?? 'Task failed',
+      );
+    }
+    if (task.status === 'cancelled') throw new ProtocolError(ProtocolErrorCode.InternalError, 'The task was cancelled');
+    throw new ProtocolError(ProtocolErrorCode.InternalError, 'The request ended before the task finished');
+  });
+}
+
+/** The factory the SDK's serving entries call for each request (HTTP) or connection (stdio). */
+export function serverFactory(tools: ExposedTools, options: ServeOptions = {}): McpServerFactory {
+  return () => createServerForTools(tools, options);
+}
+
 /** A `Server` exposing the toolkit's tools; connect it to any transport. */
-export function createServerForToolkit(kit: OpenAiToolkit): Server {
-  return createServerForTools(kit);
+export function createServerForToolkit(kit: OpenAiToolkit, options: ServeOptions = {}): Server {
+  return createServerForTools(kit, options);
 }

@@ -2,17 +2,31 @@
 // session. The SDK's StdioServerTransport closes the whole transport when one line passes its 10 MiB buffer, and
 // its client drops replies past 10 MiB; here an oversized request is answered with an error for that request
 // only, an oversized reply is replaced by an error, and calls in flight when stdin closes get time to finish.
+// The v2 SDK's `serveStdio` runs on top of this transport and decides each connection's protocol era from its
+// first message: MCP 2026-07-28 with no handshake, or a 2025 revision after `initialize`.
 
 import type { Readable, Writable } from 'node:stream';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
-  ErrorCode,
-  JSONRPCMessageSchema,
-  type JSONRPCMessage,
-  type RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
+  isJSONRPCRequest,
+  type McpServer,
+  type McpServerFactory,
+  parseJSONRPCMessage,
+  ProtocolErrorCode,
+  type Server,
+  type Transport,
+} from '@modelcontextprotocol/server';
+import { serveStdio as serveStdioEntry } from '@modelcontextprotocol/server/stdio';
 import { keepYoungGenerationSmall } from './heap.js';
+import {
+  type JSONRPCMessage,
+  missingEnvelopeError,
+  missingEnvelopeKeys,
+  type RequestId,
+  unservedVersionOf,
+  unsupportedVersionError,
+} from './protocol.js';
+
+const ErrorCode = { InvalidRequest: ProtocolErrorCode.InvalidRequest, InternalError: ProtocolErrorCode.InternalError };
 
 /** Largest incoming line. A file argument travels as base64, so this allows uploads up to ~24 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -96,6 +110,11 @@ export class StdioLineTransport implements Transport {
   private ended = false;
   private closed = false;
   private graceTimer?: NodeJS.Timeout;
+  private markClosed!: () => void;
+  /** Resolves once the transport has closed (stdin ended and drained, the client went away, or `close()`). */
+  readonly done = new Promise<void>((resolve) => {
+    this.markClosed = resolve;
+  });
 
   constructor(private readonly opts: StdioOptions) {
     this.stdin = opts.stdin ?? process.stdin;
@@ -192,8 +211,10 @@ export class StdioLineTransport implements Transport {
       );
       return;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(raw);
-    if (!parsed.success) {
+    let message: JSONRPCMessage;
+    try {
+      message = parseJSONRPCMessage(raw);
+    } catch {
       const id = (raw as { id?: unknown })?.id;
       if (
         (typeof id === 'string' || typeof id === 'number') &&
@@ -209,7 +230,18 @@ export class StdioLineTransport implements Transport {
       }
       return;
     }
-    const message = parsed.data;
+    // A request naming a revision this server does not serve is answered here, listing the ones it does (the
+    // SDK's own answer names only the 2026 revision; the 2025 ones are served too).
+    const unserved = isJSONRPCRequest(message) ? unservedVersionOf(message) : undefined;
+    if (unserved !== undefined && isRequest(message)) {
+      void this.send({ jsonrpc: '2.0', id: message.id, error: unsupportedVersionError(unserved) });
+      return;
+    }
+    const missing = missingEnvelopeKeys(message);
+    if (missing.length && isRequest(message)) {
+      void this.send({ jsonrpc: '2.0', id: message.id, error: missingEnvelopeError(missing) });
+      return;
+    }
     if (isRequest(message)) this.inFlight.add(message.id);
     else if ('method' in message && message.method === 'notifications/cancelled') {
       // A cancelled request gets no answer; stop waiting for one.
@@ -269,32 +301,32 @@ export class StdioLineTransport implements Transport {
     this.parts = [];
     this.skipping = undefined;
     this.onclose?.();
+    this.markClosed();
   }
 }
 
 /**
- * Connects `server` to stdin/stdout and resolves once the session is over: stdin ended and the calls in flight
- * answered (or the grace period passed), SIGINT/SIGTERM, or the client went away. The caller decides whether to
- * exit the process afterwards (open sockets to OpenAI may otherwise keep it alive).
+ * Serves MCP over stdin/stdout and resolves once the session is over: stdin ended and the calls in flight answered
+ * (or the grace period passed), SIGINT/SIGTERM, or the client went away. The caller decides whether to exit the
+ * process afterwards (open sockets to OpenAI may otherwise keep it alive).
+ *
+ * `server` is best a factory: the SDK may build one instance to answer a `server/discover` probe and another for a
+ * client that then opens with the 2025 `initialize`. A server instance is served as it is (one era per process).
  */
-export async function serveStdio(server: Server, opts: StdioOptions): Promise<void> {
+export async function serveStdio(server: McpServerFactory | Server | McpServer, opts: StdioOptions): Promise<void> {
   if (opts.smallHeap ?? true) keepYoungGenerationSmall();
   const transport = new StdioLineTransport(opts);
-  const previousOnError = server.onerror;
-  server.onerror = previousOnError ?? ((err) => opts.log(`protocol error: ${err.message}`));
-  const done = new Promise<void>((resolve) => {
-    const previousOnClose = server.onclose;
-    server.onclose = () => {
-      previousOnClose?.();
-      resolve();
-    };
+  const factory: McpServerFactory = typeof server === 'function' ? server : () => server;
+  const handle = serveStdioEntry(factory, {
+    transport,
+    onerror: (err) => opts.log(`protocol error: ${err.message}`),
   });
-  const stop = () => void server.close();
+  const stop = () => void handle.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await server.connect(transport);
-    await done;
+    await transport.done;
+    await handle.close();
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -2,7 +2,7 @@
 // "the last 7 days". Arguments the catalog marks as `timeArgs` are converted here, before validation, so the
 // full schema still sees integer seconds and a value nobody can read never reaches OpenAI.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from './protocol.js';
 import { DateTime, Duration, type DurationLikeObject } from 'luxon';
 import type { ToolDef } from './types.js';
 import type { ArgumentIssue } from './validation.js';
@@ -63,6 +63,8 @@ const MAX_SECONDS = 1e11;
  * complaint and answers for the wrong window (or nothing), so they are refused here.
  */
 function unusable(value: string | number, seconds: number): string | undefined {
+  // A relative time of a hundred billion days leaves the calendar: the date library answers with an invalid date.
+  if (!Number.isFinite(seconds)) return 'is out of the range of dates; give a date or a relative time such as -7d';
   if (seconds < 0)
     return 'is before 1970 (a negative unix time); for a time in the past give a relative time such as -7d, or a date';
   if (seconds > MAX_SECONDS) {

@@ -1,9 +1,10 @@
 // The call pipeline shared by every way of serving the tools (McpServer, low-level Server, someone else's
 // handlers): filter → credentials → validation → encoding → one HTTP call → shaped, redacted result.
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from './protocol.js';
 import { encodeRequest, ArgumentError } from './encode.js';
 import {
+  budgetSpentResult,
   invalidArgumentsResult,
   missingKeyResult,
   parseUpstreamError,
@@ -20,7 +21,7 @@ import { makeRedactor, redactDeep } from './redact.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, shapeSuccess } from './results.js';
 import type { AuthKind, Catalog, ToolDef } from './types.js';
 import { ArgumentValidator, type ValidationSource } from './validation.js';
-import { runWait } from './wait.js';
+import { type PollOnce, runWait } from './wait.js';
 
 /** Default OpenAI endpoint; override with `baseUrl` or `OPENAI_BASE_URL`. */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -73,11 +74,27 @@ export interface OpenAiToolsOptions extends ToolFilter {
 /** What an MCP tool handler receives that matters here (a subset of the SDK's `RequestHandlerExtra`). */
 export interface CallContext {
   signal?: AbortSignal;
+  /**
+   * How long a wait tool waits when its call does not say (`timeout_seconds`). Set for a call run as a task, which
+   * holds no connection open and can wait longer than a blocking call's bound.
+   */
+  waitSeconds?: number;
   _meta?: { progressToken?: string | number; [key: string]: unknown };
   sendNotification?: (notification: {
     method: 'notifications/progress';
     params: { progressToken: string | number; progress: number; total?: number; message?: string };
   }) => Promise<void>;
+  /**
+   * Set by callers that read the structured result themselves (code mode's programs): a page is never cut to the
+   * text cap, and a response or result over `maxBytes` fails the call (`result_too_large`) instead of being cut.
+   */
+  wholeResult?: { maxBytes: number };
+  /**
+   * For callers that meter upstream requests (code mode's call budget): asked before each request a call makes
+   * after its first (a wait's later polls). A message refuses it, and the call ends with that message as a
+   * `call_limit` error.
+   */
+  meterRequest?: () => string | undefined;
 }
 
 /** The selected tools with their list and call operations bound to one configuration. */
@@ -88,6 +105,27 @@ export interface OpenAiToolkit {
   listTools(): Tool[];
   /** Runs one tool; never throws, failures are `isError` results. */
   callTool(name: string, args: Record<string, unknown> | undefined, context?: CallContext): Promise<CallToolResult>;
+  /**
+   * Whether this call may run long (a wait tool, an upload of 1 MiB or more): served as a task to clients that take
+   * tasks. Without `args`: whether the tool can ever be such a call.
+   */
+  taskEligible?(name: string, args: Record<string, unknown> | undefined): boolean;
+}
+
+/** File content (as sent, base64 or text) from which an upload runs as a task for clients that take tasks. */
+export const LONG_UPLOAD_CHARS = 1024 * 1024;
+
+/** Characters of file content in an upload's arguments (`{content}` objects, alone or in arrays). */
+function fileChars(tool: ToolDef, args: Record<string, unknown>): number {
+  let n = 0;
+  for (const field of tool.http.body?.fileFields ?? []) {
+    const value = args[field];
+    for (const f of Array.isArray(value) ? value : [value]) {
+      const content = (f as { content?: unknown } | null)?.content;
+      if (typeof content === 'string') n += content.length;
+    }
+  }
+  return n;
 }
 
 const ENV_FOR_AUTH: Record<AuthKind, string> = { project: 'OPENAI_API_KEY', admin: 'OPENAI_ADMIN_KEY' };
@@ -190,9 +228,15 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     // Loaded on first need, so start-up does not pay for the date library.
     const timeInput = tool.timeArgs ? await import('./timeinput.js') : undefined;
     const times = timeInput?.resolveTimeArgs(tool, given) ?? { args: given, issues: [], resolved: undefined };
-    if (times.issues.length) return invalidArgumentsResult(tool.name, times.issues, redact);
     const args = times.args;
-    const issues = await validator.validate(tool, args, redact);
+    // Every issue at once: a time that cannot be read is reported as such, not again as "must be integer".
+    const timePaths = new Set(times.issues.map((i) => i.path));
+    const issues = [
+      ...times.issues,
+      ...(await validator.validate(tool, args, redact)).filter(
+        (i) => !timePaths.has(i.path) && ![...timePaths].some((p) => i.path.startsWith(`${p}.`)),
+      ),
+    ];
     if (issues.length) return invalidArgumentsResult(tool.name, issues, redact);
     const refused = tool.precheck ? (await import('./precheck.js')).precheckUpload(tool, args) : undefined;
     if (refused) return refused;
@@ -216,12 +260,14 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     if (creds.projectId && tool.http.auth === 'project') req.headers['openai-project'] = creds.projectId;
 
     progress(ctx, 0, `${req.method} ${tool.http.path}`);
+    // A caller taking whole results never has more read and parsed for it than it takes.
+    const readLimit = ctx?.wholeResult ? Math.min(maxResponseBytes, ctx.wholeResult.maxBytes) : maxResponseBytes;
     let raw: Awaited<ReturnType<typeof execute>>;
     try {
       raw = await execute(req, {
         fetch: fetchImpl,
         timeoutMs,
-        maxResponseBytes,
+        maxResponseBytes: readLimit,
         signal: ctx?.signal,
         onResponse: (status) => {
           options.onUpstreamStatus?.(status);
@@ -238,7 +284,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       return withRateLimits(redirectResult(raw.status, raw.headers.get('location'), redact), rateLimits);
     if (raw.status >= 400 || raw.status < 200) {
       const text = new TextDecoder().decode(raw.bytes);
-      const body = raw.truncated ? `(error body over ${maxResponseBytes} bytes)` : text;
+      const body = raw.truncated ? `(error body over ${readLimit} bytes)` : text;
       const requestId = raw.headers.get('x-request-id');
       return withRateLimits(
         upstreamErrorResult(parseUpstreamError(raw.status, raw.statusText, body, redact, requestId), rateLimits),
@@ -246,7 +292,14 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
       );
     }
     const shaped = withRateLimits(
-      shapeSuccess(tool, raw, { maxTextChars, maxResponseBytes, maxBinaryChars, url: req.url, redact }),
+      shapeSuccess(tool, raw, {
+        maxTextChars,
+        maxResponseBytes: readLimit,
+        maxBinaryChars,
+        url: req.url,
+        redact,
+        wholeBytes: ctx?.wholeResult?.maxBytes,
+      }),
       rateLimits,
     );
     return timeInput ? timeInput.echoResolved(shaped, times.resolved) : shaped;
@@ -257,6 +310,14 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
     listTools() {
       listed ??= tools.map(toMcpTool);
       return listed;
+    },
+    taskEligible(name, args) {
+      const tool = byName.get(name);
+      if (!tool) return false;
+      if (tool.wait) return true;
+      // Without arguments: whether the tool can ever be long (it uploads files).
+      if (args === undefined) return (tool.http.body?.fileFields.length ?? 0) > 0;
+      return fileChars(tool, args) >= LONG_UPLOAD_CHARS;
     },
     async callTool(name, args, ctx) {
       const tool = byName.get(name);
@@ -273,10 +334,15 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
         );
       }
       try {
-        // A wait tool polls through `run` without the caller's progress token: progress is the wait's own.
-        const result = tool.wait
-          ? await runWait(tool, args ?? {}, ctx, (a, observe) => run(tool, a, { signal: ctx?.signal }, observe))
-          : await run(tool, args ?? {}, ctx);
+        // A wait tool polls through `run` without the caller's progress token: progress is the wait's own. Polls
+        // after the first are metered like calls when the caller meters them.
+        let polls = 0;
+        const poll: PollOnce = async (a, observe) => {
+          const refused = polls++ > 0 ? ctx?.meterRequest?.() : undefined;
+          if (refused) return budgetSpentResult(refused);
+          return run(tool, a, { signal: ctx?.signal, wholeResult: ctx?.wholeResult }, observe);
+        };
+        const result = tool.wait ? await runWait(tool, args ?? {}, ctx, poll) : await run(tool, args ?? {}, ctx);
         return redactResult(result);
       } catch (err) {
         // A bug here must not crash a stdio server shared by other tools.

@@ -191,13 +191,13 @@ export class ArgumentValidator {
   ): Promise<ArgumentIssue[]> {
     const known = new Set(Object.keys((tool.inputSchema.properties as object | undefined) ?? {}));
     const unknown = Object.keys(args).filter((k) => !known.has(k));
-    if (unknown.length) {
-      const valid = [...known].join(', ') || '(none: this tool takes no arguments)';
-      return unknown.map((k) => ({ path: k, message: `unknown argument; valid arguments: ${valid}` }));
-    }
+    const valid = [...known].join(', ') || '(none: this tool takes no arguments)';
+    const unknownIssues = unknown.map((k) => ({ path: k, message: `unknown argument; valid arguments: ${valid}` }));
+    // The known arguments are checked too, so one answer lists everything to fix.
+    const rest = unknown.length ? Object.fromEntries(Object.entries(args).filter(([k]) => known.has(k))) : args;
     const fn = await this.validatorFor(tool);
-    if (fn(args)) return [];
-    return describeErrors(fn.errors ?? [], args, 10, redact);
+    if (fn(rest)) return unknownIssues;
+    return [...unknownIssues, ...describeErrors(fn.errors ?? [], rest, 10, redact)];
   }
 }
 

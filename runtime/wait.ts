@@ -2,7 +2,7 @@
 // budget is spent, or the client cancels. A timeout is an answer ("still running, call again"), not an error;
 // an upstream error is an error. Each poll goes through the toolkit's normal call pipeline.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from './protocol.js';
 import type { RawResponse } from './execute.js';
 import type { CallContext } from './toolkit.js';
 import type { ToolDef } from './types.js';
@@ -82,7 +82,10 @@ export async function runWait(
 ): Promise<CallToolResult> {
   const wait = tool.wait!;
   const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
-  const timeoutSeconds = num(args.timeout_seconds, schemaDefault(tool, 'timeout_seconds') ?? FALLBACK.timeoutSeconds);
+  const timeoutSeconds = num(
+    args.timeout_seconds,
+    ctx?.waitSeconds ?? schemaDefault(tool, 'timeout_seconds') ?? FALLBACK.timeoutSeconds,
+  );
   const intervalSeconds = num(
     args.poll_interval_seconds,
     schemaDefault(tool, 'poll_interval_seconds') ?? FALLBACK.intervalSeconds,

@@ -8,6 +8,13 @@
 //      (o200k), and the upstream requests each made. Code mode twice: search_docs then execute_code, and
 //      execute_code alone, each only if every API name the program uses (tools, arguments, result fields) is in
 //      what the model has read by then (the listing, plus the search answer in the first flow).
+//   3. type stripping (esbuild's transform, as execute_code runs it): medians per program for the strip-types table,
+//      the cost audit and 100,000 characters of code, as ratios to the bare sandbox run of (1);
+//   4. `/healthz` of `serve --http --exposure code` while a 50,000-character `search_docs` runs on its single-user
+//      endpoint: the slowest health answer during the search (goal ≤ 50 ms), against the same during a 3-word search;
+//   5. bounds: RSS during 4 concurrent runs of 50 calls with a 12 MB argument; a 31-day usage page (~2,900 rows)
+//      inside a program against the fake's rows; another tenant's trivial run while one account's two servers spin
+//      8 loops, paired with the same run alone.
 //
 //   npm run bench:code-mode -- [--runs 100]
 import { performance } from 'node:perf_hooks';
@@ -18,17 +25,26 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { Node, Project } from 'ts-morph';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { COST_AUDIT } from '../test/exposure/programs.js';
+import { STRIP_CASES } from '../test/exposure/strip-programs.js';
 import { startFakeOpenAi } from '../test/fake-openai/index.js';
 import { median } from './bench-stats.js';
 
 type Runtime = typeof import('../runtime/index.js');
 type Sandbox = typeof import('../runtime/exposure/code/sandbox.js');
 type Limits = typeof import('../runtime/exposure/code/limits.js');
+type Strip = typeof import('../runtime/exposure/code/strip-types.js');
 const dist = (p: string) => new URL(`../dist/${p}`, import.meta.url).href;
 const { createOpenAiToolkit, createCodeExposure } = (await import(dist('runtime/index.js'))) as Runtime;
 const { runInSandbox } = (await import(dist('runtime/exposure/code/sandbox.js'))) as Sandbox;
 const { DEFAULT_CODE_LIMITS } = (await import(dist('runtime/exposure/code/limits.js'))) as Limits;
+const { stripTypes } = (await import(dist('runtime/exposure/code/strip-types.js'))) as Strip;
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' } } });
 const runs = Number(values.runs);
@@ -262,6 +278,168 @@ async function costAudit(extraProjects: number) {
 }
 const audits = [await costAudit(0), await costAudit(25)];
 
+// 3. Type stripping per program, against the bare sandbox run above (same run).
+const stripMs = async (code: string, n: number) => {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await stripTypes(code).catch(() => undefined); // the table's refused programs cost a compile too
+    xs.push(performance.now() - t0);
+  }
+  return median(xs);
+};
+const bigProgram = Array.from({ length: 95 }, (_, i) => `{\n${COST_AUDIT.replace('return {', `const r${i} = {`)}\n}`)
+  .join('\n')
+  .slice(0, DEFAULT_CODE_LIMITS.maxCodeChars);
+await stripTypes('return 1;'); // starts esbuild's process
+const strip = {
+  table: median(
+    await (async () => {
+      const xs: number[] = [];
+      for (const c of STRIP_CASES) xs.push(await stripMs(c.code, 5));
+      return xs;
+    })(),
+  ),
+  costAudit: await stripMs(COST_AUDIT, Math.min(runs, 50)),
+  big: await stripMs(bigProgram, 10),
+};
+
+// 4. /healthz while a 50,000-character search_docs runs, on the built service's single-user endpoint.
+async function healthDuringSearch(rounds: number) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-code-health-'));
+  const child = spawn(
+    process.execPath,
+    [
+      fileURLToPath(dist('bin/openai-mcp.mjs')),
+      'serve',
+      '--http',
+      '--port',
+      '0',
+      '--exposure',
+      'code',
+      '--data-dir',
+      dataDir,
+    ],
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, OPENAI_API_KEY: 'sk-proj-BENCHkey0123456789abcdef' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  child.stderr.setEncoding('utf8');
+  let err = '';
+  const origin = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (c: string) => {
+      err += c;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', () => reject(new Error(err)));
+  });
+  const health = async () => {
+    const t0 = performance.now();
+    await (await fetch(`${origin}/healthz`)).text();
+    return performance.now() - t0;
+  };
+  const client = new Client({ name: 'bench-health', version: '0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${origin}/mcp`)));
+  await client.callTool({ name: 'search_docs', arguments: { query: 'projects' } }); // builds the index
+  // The slowest health answer while one search runs; a short query (same run) is the baseline.
+  const slowestDuring = async (query: string) => {
+    let done = false;
+    const searching = client
+      .callTool({ name: 'search_docs', arguments: { query } }, undefined, { timeout: 120_000 })
+      .finally(() => {
+        done = true;
+      });
+    let slowest = 0;
+    do slowest = Math.max(slowest, await health());
+    while (!done);
+    await searching;
+    return slowest;
+  };
+  const short: number[] = [];
+  const long: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    short.push(await slowestDuring('fine tuning jobs'));
+    long.push(await slowestDuring('z'.repeat(50_000)));
+  }
+  await client.close();
+  child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+  return { shortQueryMs: median(short), longQueryMs: median(long), longQueryWorstMs: Math.max(...long) };
+}
+const healthz = await healthDuringSearch(Math.min(runs, 20));
+// 5. Bounds (issue 16): what one tenant's programs can do to the process and to other tenants.
+async function bounds() {
+  const big = await startFakeOpenAi({ extraProjects: 45, usageDays: 30 });
+  const bigKit = createOpenAiToolkit({
+    baseUrl: big.baseUrl,
+    credentials: { adminKey: big.adminKey, apiKey: big.projectKey },
+    env: {},
+  });
+  const call = async (c: Awaited<ReturnType<typeof connect>>, src: string) =>
+    (await c.client.callTool({ name: 'execute_code', arguments: { code: src } }, undefined, {
+      timeout: 300_000,
+    })) as CallToolResult;
+  // RSS during 4 concurrent runs of 50 calls carrying a 12 MB argument, over the RSS before them.
+  const greedy = await connect(createCodeExposure(bigKit));
+  await Promise.all(Array.from({ length: 4 }, () => call(greedy, 'return 1')));
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  const outcomes = await Promise.all(
+    Array.from({ length: 4 }, () =>
+      call(
+        greedy,
+        "const s = 'x'.repeat(12000000); await Promise.allSettled(Array.from({ length: 50 }, () => openai.list_all_open_ai_files({ purpose: s, limit: 'bad' }))); return 1;",
+      ),
+    ),
+  );
+  clearInterval(sampler);
+  const survived = (await call(greedy, 'return 2')).structuredContent?.result === 2;
+  // A 31-day usage page grouped by project and model, inside a program, against the rows the fake holds.
+  const start = big.state.now - 30 * 86400;
+  const expectedRows = big.state.completionsUsage.filter((u) => u.day >= start - (start % 86400)).length;
+  const page = await call(
+    greedy,
+    `const p = await openai.list_all_open_ai_completions({ start_time: ${start}, group_by: ['project_id', 'model'], limit: 31 }); return p.rows.length;`,
+  );
+  await greedy.close();
+  // Another tenant's trivial run while one account (two servers) spins 8 loops, paired with the same run alone.
+  const alone: number[] = [];
+  const loaded: number[] = [];
+  const other = await connect(createCodeExposure(bigKit, { tenant: { account: 'acc_b' } }));
+  const spinners = [1, 2].map(() =>
+    connect(createCodeExposure(bigKit, { limits: { timeoutMs: 5_000 }, tenant: { account: 'acc_a' } })),
+  );
+  const [s1, s2] = await Promise.all(spinners);
+  for (let i = 0; i < 5; i++) {
+    let t0 = performance.now();
+    await call(other, 'return 1 + 1');
+    alone.push(performance.now() - t0);
+    const spinning = [s1!, s2!].flatMap((s) => Array.from({ length: 4 }, () => call(s, 'while (true) {}')));
+    await new Promise((r) => setTimeout(r, 300));
+    t0 = performance.now();
+    await call(other, 'return 1 + 1');
+    loaded.push(performance.now() - t0);
+    await Promise.all(spinning);
+  }
+  await Promise.all([other.close(), s1!.close(), s2!.close()]);
+  await big.close();
+  return {
+    rssGrowthMiB: (peak - before) / 1048576,
+    survived,
+    timedOutRuns: outcomes.filter(
+      (o) => (o.structuredContent as { error?: { code?: string } } | undefined)?.error?.code === 'timeout',
+    ).length,
+    usageRows: { inProgram: page.structuredContent?.result, expected: expectedRows, error: page.isError },
+    otherTenantMs: { alone: median(alone), whileSpinning: median(loaded), ratio: median(loaded) / median(alone) },
+  };
+}
+const bounded = await bounds();
+
 console.log(`\nCode mode (${runs} runs; medians, p90 in brackets)`);
 console.log(`  first execute_code (worker start, WebAssembly compile): ${ms(first)}`);
 console.log(
@@ -274,6 +452,12 @@ console.log(
   `  one openai.* call via execute_code: ${ms(median(oneCall))} vs the tool called directly: ${ms(median(direct))} (+${ms(median(oneCall) - median(direct))})`,
 );
 const ratio = (x: number, y: number) => `${(x / y).toFixed(1)}×`;
+console.log(
+  `  type stripping (esbuild), per program: table of ${STRIP_CASES.length} ${ms(strip.table)}, cost audit ${ms(strip.costAudit)}, 100,000 characters ${ms(strip.big)} (${ratio(strip.costAudit, median(bare))} / ${ratio(strip.big, median(bare))} the bare sandbox run)`,
+);
+console.log(
+  `  slowest /healthz during a 50,000-character search_docs: ${ms(healthz.longQueryMs)} (worst round ${ms(healthz.longQueryWorstMs)}) vs during a 3-word one ${ms(healthz.shortQueryMs)} (${ratio(healthz.longQueryMs, healthz.shortQueryMs)})   goal ≤ 50 ms`,
+);
 for (const a of audits) {
   const rows: Array<[string, number, number, number, string]> = [
     ['tools listed', a.all.toolCount, a.code.toolCount, a.bare.toolCount, ''],
@@ -314,8 +498,19 @@ for (const a of audits) {
       `  ${name.padEnd(32)}${String(x).padStart(10)}${String(y).padStart(13)}${String(z).padStart(8)}   ${r}`,
     );
 }
+console.log('\nBounds (issue 16)');
+console.log(
+  `  RSS during 4 concurrent runs × 50 calls of a 12 MB argument: +${bounded.rssGrowthMiB.toFixed(0)} MiB (goal ≤ 300), process ${bounded.survived ? 'serving' : 'NOT serving'} after (${bounded.timedOutRuns}/4 runs hit their time limit)`,
+);
+console.log(
+  `  usage page inside a program: ${String(bounded.usageRows.inProgram)} of ${bounded.usageRows.expected} rows${bounded.usageRows.error ? ' (loud error)' : ''}`,
+);
+console.log(
+  `  another tenant's trivial run while one account spins 8 loops: ${ms(bounded.otherTenantMs.whileSpinning)} vs ${ms(bounded.otherTenantMs.alone)} alone (${bounded.otherTenantMs.ratio.toFixed(1)}×; goal ≤ 1 s)`,
+);
 console.log(
   JSON.stringify({
+    bounds: bounded,
     latency: {
       firstMs: first,
       trivialMedianMs: median(trivial),
@@ -324,6 +519,8 @@ console.log(
       oneCallMedianMs: median(oneCall),
       directCallMedianMs: median(direct),
     },
+    stripMs: strip,
+    healthzDuringSearch: healthz,
     costAudit: audits.map((a) => ({
       projects: a.projects,
       all: { ...a.all.seen, listingTokens: a.all.listingTokens, requests: a.allRequests },

@@ -184,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
     if (existsSync(GENERATED)) cpSync(GENERATED, backup, { recursive: true });
     const env = { ...process.env };
     delete env.OPENAI_SPEC;
-    const gen = spawnSync('npm', ['run', '--silent', 'generate', '--', '--spec', specFile], {
+    const gen = spawnSync('npm', ['run', '--silent', 'generate', '--', '--spec', specFile, '--force'], {
       cwd: repoRoot,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -2,7 +2,7 @@
 // duration, isError). Never arguments or results: they may hold customer data or secrets.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '../runtime/protocol.js';
 import type { ExposedTools } from '../runtime/exposure/types.js';
 import type { OpenAiToolkit } from '../runtime/toolkit.js';
 import { escapeControls } from '../runtime/redact.js';
@@ -61,6 +61,7 @@ export function auditToolkit(kit: OpenAiToolkit, serverId: string, record: Recor
     tools: kit.tools,
     listTools: () => kit.listTools(),
     callTool: (name, args, ctx) => timed(serverId, name, record, () => kit.callTool(name, args, ctx)),
+    ...(kit.taskEligible ? { taskEligible: kit.taskEligible.bind(kit) } : {}),
   };
 }
 
@@ -75,5 +76,6 @@ export function auditExposure(exposed: ExposedTools, serverId: string, record: R
       name === 'call_tool'
         ? exposed.callTool(name, args, ctx)
         : timed(serverId, name, record, () => exposed.callTool(name, args, ctx)),
+    ...(exposed.taskEligible ? { taskEligible: exposed.taskEligible.bind(exposed) } : {}),
   };
 }

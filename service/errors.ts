@@ -6,12 +6,15 @@ export type ServiceErrorCode =
   | 'invalid_json'
   | 'unknown_field'
   | 'not_found'
+  | 'method_not_allowed'
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'conflict'
   | 'missing_secret_key'
+  | 'secret_key_mismatch'
+  | 'data_dir'
   | 'internal';
 
 const STATUS: Record<ServiceErrorCode, number> = {
@@ -25,11 +28,16 @@ const STATUS: Record<ServiceErrorCode, number> = {
   unsupported_media_type: 415,
   conflict: 409,
   missing_secret_key: 500,
+  secret_key_mismatch: 500,
+  data_dir: 500,
+  method_not_allowed: 405,
   internal: 500,
 };
 
 export class ServiceError extends Error {
   readonly status: number;
+  /** Refused because the target is outside the caller's scope, though answered as `not_found` (audited as denied). */
+  denied = false;
   constructor(
     readonly code: ServiceErrorCode,
     message: string,

@@ -1,4 +1,4 @@
-// From a server URL's token to the tools it may use. Each scoped toolkit is built once and cached by server id
+// From an admitted server to the tools it may use (who may use a server is service/auth/'s). Each scoped toolkit is built once and cached by server id
 // and `updated_at`, so an update through the CLI or REST is seen on the next request and 288 tools are not
 // rebuilt per request.
 
@@ -11,14 +11,11 @@ import { type ExposedTools, type Exposure, type ExposureOptions, exposeToolkit }
 import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
 import { auditExposure, auditToolkit, noteUpstreamStatus, type RecordCall } from './audit.js';
-import { authModeOf } from './auth/modes.js';
 import { OAUTH_SCOPES, type OAuthScope } from './auth/oauth/scopes.js';
-import { isExpired, type Management, type ServerCodeLimits, storedConfig } from './manage.js';
-import type { ApiTokenRow, ServerRow, Store } from './store/store.js';
-import { lookupOf, looksLikeToken, tokenMatches } from './tokens.js';
+import { type Management, type ServerCodeLimits, storedConfig } from './manage.js';
+import type { ServerRow, Store } from './store/store.js';
 
 const CACHE_LIMIT = 1000;
-const TOUCH_INTERVAL_MS = 60_000;
 
 export interface ScopeOptions {
   store: Store;
@@ -32,7 +29,6 @@ export interface ScopeOptions {
   exposure?: ExposureOptions;
   fetch?: typeof fetch;
   record: RecordCall;
-  now?: () => number;
 }
 
 export interface ScopedServer {
@@ -42,50 +38,11 @@ export interface ScopedServer {
 
 export class Scopes {
   private readonly cache = new Map<string, { updatedAt: number; tools: ExposedTools }>();
-  private readonly now: () => number;
   /** What code-mode servers run with unless their own `code_limits` tighten it. */
   private readonly codeLimits: CodeLimits;
 
   constructor(private readonly options: ScopeOptions) {
     this.codeLimits = resolveLimits(options.exposure?.code?.limits);
-    this.now = options.now ?? Date.now;
-  }
-
-  /**
-   * The live server a URL token opens, or undefined for unknown, deleted and expired ones alike, and for `oauth`
-   * servers, whose URL is no credential.
-   */
-  async serverFor(token: string): Promise<ServerRow | undefined> {
-    if (!looksLikeToken('server', token)) return undefined;
-    const row = await this.options.store.findServerByLookup(lookupOf(token));
-    if (!row || !tokenMatches(token, row.token_hash) || isExpired(row, this.now())) return undefined;
-    if (authModeOf(row) === 'oauth') return undefined;
-    return row;
-  }
-
-  /** The live `oauth` server with this id, or undefined. */
-  async oauthServer(id: string): Promise<ServerRow | undefined> {
-    const row = await this.options.store.getServer(id);
-    if (!row || isExpired(row, this.now()) || authModeOf(row) !== 'oauth') return undefined;
-    return row;
-  }
-
-  /** The valid, unrevoked API token an `Authorization: Bearer …` header carries, or undefined. */
-  async apiTokenFromHeader(authorization: string | undefined): Promise<ApiTokenRow | undefined> {
-    const token = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
-    return token ? this.apiToken(token) : undefined;
-  }
-
-  /** The valid, unrevoked API token, or undefined. */
-  async apiToken(token: string): Promise<ApiTokenRow | undefined> {
-    if (!looksLikeToken('api', token)) return undefined;
-    const row = await this.options.store.findApiTokenByLookup(lookupOf(token));
-    if (!row || !tokenMatches(token, row.token_hash) || row.revoked_at !== null) return undefined;
-    const now = this.now();
-    if (!row.last_used_at || now - row.last_used_at > TOUCH_INTERVAL_MS) {
-      void this.options.store.touchApiToken(row.id, now).catch(() => {});
-    }
-    return row;
   }
 
   /** `access`: an OAuth token's scopes, which narrow the server's tools to those kinds (read, write). */
@@ -100,10 +57,14 @@ export class Scopes {
     return tools;
   }
 
-  private exposureFor(limits: ServerCodeLimits | null | undefined): ExposureOptions {
+  private exposureFor(row: ServerRow, limits: ServerCodeLimits | null | undefined): ExposureOptions {
     return {
       ...this.options.exposure,
-      code: { limits: limits ? tightenLimits(this.codeLimits, limitsFromUnits(limits)) : this.codeLimits },
+      code: {
+        limits: limits ? tightenLimits(this.codeLimits, limitsFromUnits(limits)) : this.codeLimits,
+        // Fair shares of the sandbox workers go by account, so one account's many server URLs are still one tenant.
+        tenant: { account: row.account_id, server: row.id },
+      },
     };
   }
 
@@ -115,6 +76,12 @@ export class Scopes {
   private async build(row: ServerRow, access?: readonly OAuthScope[]): Promise<ExposedTools> {
     const { manage, catalog, validation, record } = this.options;
     const account = await manage.accountRow(row.account_id);
+    // An account stored before private base URLs were refused (or with the switch on then) is checked again here.
+    try {
+      manage.checkBaseUrl(account.base_url);
+    } catch (err) {
+      throw new ServiceError('conflict', `This server's account cannot be used: ${(err as Error).message}`);
+    }
     const secrets = manage.accountSecrets(account);
     const config = storedConfig(row);
     // A narrowing token drops the server's tools of the other kind; what remains is never more than the server's.
@@ -157,7 +124,7 @@ export class Scopes {
     }
     const audited = auditToolkit(kit, row.id, record);
     const exposure: Exposure = config.tool_exposure ?? 'all';
-    const exposed = exposeToolkit(audited, exposure, this.exposureFor(config.code_limits));
+    const exposed = exposeToolkit(audited, exposure, this.exposureFor(row, config.code_limits));
     return exposure === 'all' ? exposed : auditExposure(exposed, row.id, record);
   }
 }

@@ -4,15 +4,21 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
+import { resolveLimits } from '../runtime/exposure/code/limits.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
+import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
 import type { OAuthOptions } from './auth/oauth/router.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
+import { listCacheHint } from './cache-hint.js';
 import { allowedHostnames, isLoopback } from './http/guard.js';
 import { createApp } from './http/app.js';
+import { Credentials } from './auth/credentials.js';
+import { allowPrivateFromEnv } from './baseurl.js';
 import { isExpired, Management } from './manage.js';
+import { Operations } from './operations.js';
 import { Scopes } from './scope.js';
-import { loadSecretBox } from './secrets.js';
+import { openSecretBox } from './secrets.js';
 import { openSqliteStore } from './store/sqlite.js';
 
 export const DEFAULT_PORT = 8787;
@@ -20,6 +26,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const PUBLIC_URL_SETTING = 'public_url';
 const SWEEP_MS = 60_000;
+/** The task scope of the single-user `/mcp` (managed servers' tasks are scoped by server id). */
+const SINGLE_USER_SCOPE = 'single-user';
 const SSE_CHECK_MS = 500;
 
 export interface HttpServiceOptions {
@@ -41,6 +49,8 @@ export interface HttpServiceOptions {
   /** The OAuth authorization server's settings (upstream IdP, token login, CIMD address policy). */
   oauth?: OAuthOptions;
   env?: Record<string, string | undefined>;
+  /** Accept account base URLs on private, loopback or link-local hosts (also OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS). */
+  allowPrivateBaseUrls?: boolean;
   log: (line: string) => void;
 }
 
@@ -55,17 +65,35 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const port = options.port ?? DEFAULT_PORT;
   const log = options.log;
   const catalog = options.catalog ?? defaultCatalog;
-  const box = loadSecretBox(options.dataDir, options.env);
   const store = await openSqliteStore(options.dataDir);
+  // The key is checked against the data dir's fingerprint before anything listens or is written.
+  const box = await openSecretBox(options.dataDir, store, options.env).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   // Known once listening (the port may be chosen then); `oauth` servers' answers show their resource URL with it.
   let publicUrlNow: string | undefined;
-  const manage = new Management({ store, box, catalog, publicUrl: () => publicUrlNow });
+  const manage = new Management({
+    store,
+    box,
+    catalog,
+    publicUrl: () => publicUrlNow,
+    allowPrivateBaseUrls: options.allowPrivateBaseUrls ?? allowPrivateFromEnv(options.env),
+    codeLimits: resolveLimits(options.exposure?.code?.limits),
+  });
+  const credentials = new Credentials({ store });
+  const ops = new Operations({ manage, store, log });
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
+  // Long calls of clients that take tasks run here; their records live in the store, so any replica answers polls.
+  const taskStore = store.taskStore(box);
+  const tasks = new TaskRunner({ store: taskStore, log });
 
   const sweep = async () => {
     const expired = await store.deleteExpiredServers(Date.now());
     for (const id of expired) log(`purged expired server ${id}`);
     await store.deleteCallsBefore(Date.now() - retentionMs);
+    await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
+    await taskStore.deleteExpired(Date.now());
     await store.oauth.sweep(Date.now(), Date.now() - retentionMs);
   };
   await sweep();
@@ -121,12 +149,19 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const { app, mcp } = createApp({
     store,
     manage,
+    ops,
+    credentials,
     scopes,
     publicUrl,
     allowedHosts: allowed,
     port: address.port,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     single,
+    serveOptions: (row) => ({
+      cacheHint: () => listCacheHint(row, Date.now()),
+      tasks: { runner: tasks, scope: row.id },
+    }),
+    singleServeOptions: { tasks: { runner: tasks, scope: SINGLE_USER_SCOPE } },
     oauth: options.oauth,
     log,
   });
@@ -153,6 +188,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       clearInterval(sweepTimer);
       clearInterval(sseTimer);
       await mcp.closeAll();
+      await tasks.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await store.close();

@@ -1,19 +1,48 @@
-// Bearer secrets for server URLs and the REST API: 256 random bits with a recognizable prefix (so secret scanners
-// and people can tell what leaked). Only a SHA-256 hash is stored; a non-secret prefix of that hash finds the row,
-// and the full hashes are then compared in constant time.
+// Bearer secrets: server URLs, management tokens, client tokens and OAuth tokens. 256 random bits with a
+// recognizable prefix (so secret scanners and people can tell what leaked, and each kind is refused where it does not
+// belong before any database work). Only a SHA-256 hash is stored; a non-secret prefix of that hash finds the row, and the full hashes
+// are then compared in constant time.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type TokenKind = 'server' | 'api' | 'oauth_access' | 'oauth_refresh' | 'oauth_code' | 'oauth_secret';
-// No prefix starts with another, so the kinds can never be confused.
-const PREFIX: Record<TokenKind, string> = {
+/**
+ * - `server`: the secret part of a server URL (`/mcp/omcp_…`).
+ * - `management`: the REST API (`/v1`), scoped to accounts and actions.
+ * - `client`: what an MCP client sends besides the URL to a `url+client-token` server; no REST rights at all.
+ */
+export type TokenKind =
+  | 'server'
+  | 'management'
+  | 'client'
+  | 'oauth_access'
+  | 'oauth_refresh'
+  | 'oauth_code'
+  | 'oauth_secret';
+
+/** The prefix each kind is issued with. No prefix starts with another, so the kinds can never be confused. */
+export const TOKEN_PREFIX: Record<TokenKind, string> = {
   server: 'omcp_',
-  api: 'omcpapi_',
+  management: 'omcpadm_',
+  client: 'omcpcli_',
+  // The OAuth authorization server's (service/auth/oauth/): access and refresh tokens, authorization codes and the
+  // secrets of confidential clients.
   oauth_access: 'omcpat_',
   oauth_refresh: 'omcprt_',
   oauth_code: 'omcpac_',
   oauth_secret: 'omcpcs_',
 };
+/** Prefixes still accepted: `omcpapi_` tokens of earlier releases were migrated to full-scope management tokens. */
+const ACCEPTED: Record<TokenKind, readonly string[]> = {
+  server: ['omcp_'],
+  management: ['omcpadm_', 'omcpapi_'],
+  client: ['omcpcli_'],
+  oauth_access: ['omcpat_'],
+  oauth_refresh: ['omcprt_'],
+  oauth_code: ['omcpac_'],
+  oauth_secret: ['omcpcs_'],
+};
+/** Any token this service issues or issued, for redaction in logs (every prefix above). */
+export const ANY_TOKEN_PATTERN = /\bomcp(?:adm|cli|api|at|rt|ac|cs)?_[A-Za-z0-9_-]{16,}/g;
 // base64url of 32 bytes is 43 characters.
 const BODY = /^[A-Za-z0-9_-]{43}$/;
 
@@ -33,15 +62,19 @@ export function lookupOf(token: string): string {
 }
 
 export function issueToken(kind: TokenKind): IssuedToken {
-  const token = PREFIX[kind] + randomBytes(32).toString('base64url');
+  const token = TOKEN_PREFIX[kind] + randomBytes(32).toString('base64url');
   return { token, lookup: lookupOf(token), hash: digest(token).toString('hex') };
 }
 
 /** Whether `token` has the shape of a token of this kind (cheap rejection before any database work). */
 export function looksLikeToken(kind: TokenKind, token: string): boolean {
-  const prefix = PREFIX[kind];
-  if (!token.startsWith(prefix)) return false;
-  return BODY.test(token.slice(prefix.length));
+  const prefix = ACCEPTED[kind].find((p) => token.startsWith(p));
+  return prefix !== undefined && BODY.test(token.slice(prefix.length));
+}
+
+/** The kind a token's shape says it is, if any. */
+export function kindOf(token: string): TokenKind | undefined {
+  return (Object.keys(ACCEPTED) as TokenKind[]).find((k) => looksLikeToken(k, token));
 }
 
 export function tokenMatches(token: string, storedHash: string): boolean {
@@ -68,4 +101,9 @@ export function newId(prefix: string): string {
 /** Keys in listings: the last 4 characters at most. */
 export function hintOf(secret: string | undefined): string | null {
   return secret ? `…${secret.slice(-4)}` : null;
+}
+
+/** The token a redacted log line may keep: its prefix. */
+export function redactTokens(text: string): string {
+  return text.replace(ANY_TOKEN_PATTERN, (m) => `${m.slice(0, m.indexOf('_') + 1)}[REDACTED]`);
 }

@@ -1,19 +1,23 @@
 // A billing auditor: asks a running `openai-mcp serve --http` for a read-only, billing-only server that expires in
-// an hour, connects an MCP client to the URL it gets back, reads the last 7 days of costs, then deletes the server.
+// an hour and also needs a client token, issues that client token, connects an MCP client with the URL and the token,
+// reads the last 7 days of costs, then deletes the server (which ends the client token's use too).
 //
 //   openai-mcp serve --http &                                  # once, with accounts added
-//   OPENAI_MCP_URL=http://127.0.0.1:8787 OPENAI_MCP_API_TOKEN=omcpapi_... OPENAI_MCP_ACCOUNT=acc_... \
+//   openai-mcp management-tokens create --name auditor --accounts acc_... \
+//     --actions read,servers:write,tokens:write --expires-at +30d
+//   OPENAI_MCP_URL=http://127.0.0.1:8787 OPENAI_MCP_MANAGEMENT_TOKEN=omcpadm_... OPENAI_MCP_ACCOUNT=acc_... \
 //     npx tsx examples/billing-auditor/index.ts
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const base = process.env.OPENAI_MCP_URL ?? 'http://127.0.0.1:8787';
-const apiToken = process.env.OPENAI_MCP_API_TOKEN;
+// A management token: it administers; it is never what the MCP client sends.
+const managementToken = process.env.OPENAI_MCP_MANAGEMENT_TOKEN;
 const account = process.env.OPENAI_MCP_ACCOUNT;
-if (!apiToken || !account) {
+if (!managementToken || !account) {
   process.stderr.write(
-    'Set OPENAI_MCP_API_TOKEN (openai-mcp api-tokens create) and OPENAI_MCP_ACCOUNT (openai-mcp accounts list).\n',
+    'Set OPENAI_MCP_MANAGEMENT_TOKEN (openai-mcp management-tokens create) and OPENAI_MCP_ACCOUNT (openai-mcp accounts list).\n',
   );
   process.exit(2);
 }
@@ -21,7 +25,7 @@ if (!apiToken || !account) {
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${managementToken}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await res.json();
@@ -33,15 +37,20 @@ const server = await api('POST', `/v1/accounts/${account}/mcp`, {
   name: 'billing-auditor',
   config: { methods: ['read'], tags: ['billing'] },
   expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-  require_api_token_auth: true,
+  auth: 'url+client-token',
+});
+// What the MCP client holds besides the URL: a client token bound to this one server, with no REST rights.
+const clientToken = await api('POST', '/v1/client-tokens', {
+  name: 'billing-auditor',
+  servers: [server.id],
+  expires_at: server.expires_at,
 });
 
 const client = new Client({ name: 'billing-auditor', version: '1.0.0' });
 try {
-  // The URL alone opens the server; with require_api_token_auth the API token is needed as well.
   await client.connect(
     new StreamableHTTPClientTransport(new URL(server.url), {
-      requestInit: { headers: { authorization: `Bearer ${apiToken}` } },
+      requestInit: { headers: { authorization: `Bearer ${clientToken.token}` } },
     }),
   );
   const { tools } = await client.listTools();

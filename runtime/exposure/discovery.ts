@@ -2,10 +2,10 @@
 // (Cursor sends its first 40–80, OpenAI accepts 128). The model searches, reads one schema, then calls by name;
 // every call still goes through the scoped toolkit, so a tool outside the scope stays an unknown tool.
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '../protocol.js';
 import { invalidArgumentsResult, unknownToolResult } from '../errors.js';
 import type { CallContext, OpenAiToolkit } from '../toolkit.js';
-import { createToolSearch } from './tool-search.js';
+import { createClosestNames, createToolSearch, cutNote } from './tool-search.js';
 import type { ExposedTools } from './types.js';
 
 export const DISCOVERY_TOOLS = ['search_tools', 'get_tool_schema', 'call_tool'] as const;
@@ -83,6 +83,7 @@ function textResult(structured: Record<string, unknown>): CallToolResult {
 export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
   const listed = new Map(kit.listTools().map((t) => [t.name, t]));
   const search = createToolSearch(kit.tools, { fuzzy: 0.15 });
+  const closest = createClosestNames(kit.tools);
 
   return {
     listTools: () => LISTING,
@@ -95,8 +96,8 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
         if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
           return argumentIssue(name, 'limit', `must be an integer from 1 to ${MAX_LIMIT}`);
         }
-        const hits = search(a.query.slice(0, 500)).slice(0, limit);
-        const results = hits.map(({ tool: t }) => {
+        const found = search(a.query);
+        const results = found.hits.slice(0, limit).map(({ tool: t }) => {
           return {
             name: t.name,
             title: t.title,
@@ -106,7 +107,11 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
             summary: firstSentence(t.description),
           };
         });
-        return textResult({ results, total_tools: kit.tools.length });
+        return textResult({
+          results,
+          total_tools: kit.tools.length,
+          ...(found.cut ? { query: found.query, note: cutNote(found.query) } : {}),
+        });
       }
       if (name === 'get_tool_schema') {
         if (typeof a.name !== 'string') return argumentIssue(name, 'name', 'must be a string');
@@ -126,9 +131,23 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
         if (inner !== undefined && (inner === null || typeof inner !== 'object' || Array.isArray(inner))) {
           return argumentIssue(name, 'arguments', 'must be an object');
         }
+        if (!listed.has(a.name))
+          return unknownToolResult(
+            a.name.slice(0, 200),
+            undefined,
+            closest(a.name),
+            'search_tools finds tools by keywords.',
+          );
         return kit.callTool(a.name, inner as Record<string, unknown> | undefined, ctx);
       }
       return unknownToolResult(name);
+    },
+    // call_tool runs the named tool as it is: a wait or a large upload through it can be a task too.
+    taskEligible(name, args) {
+      const a = (args ?? {}) as Record<string, unknown>;
+      if (name !== 'call_tool' || typeof a.name !== 'string') return false;
+      const inner = a.arguments;
+      return !!kit.taskEligible?.(a.name, inner && typeof inner === 'object' ? (inner as Record<string, unknown>) : {});
     },
   };
 }

@@ -2,7 +2,7 @@
 // put a few meta-tools in front of the same toolkit for hosts with tool caps. Every mode calls through the
 // toolkit, so scope, validation, key routing, rate-limit fields and redaction are the same in all of them.
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '../protocol.js';
 import type { CallContext } from '../toolkit.js';
 
 export const EXPOSURES = ['all', 'discovery', 'code'] as const;
@@ -13,4 +13,9 @@ export interface ExposedTools {
   listTools(): Tool[];
   /** Never throws; failures are `isError` results. A name that is not listed answers like an unknown tool. */
   callTool(name: string, args: Record<string, unknown> | undefined, context?: CallContext): Promise<CallToolResult>;
+  /**
+   * Whether this call may run long enough to be served as a task (to clients that declare the Tasks extension).
+   * Absent: never.
+   */
+  taskEligible?(name: string, args: Record<string, unknown> | undefined): boolean;
 }

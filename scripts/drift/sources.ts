@@ -1,5 +1,5 @@
-// Turns a `--from`/`--to` argument into a catalog. Accepted: `pin`, a spec path or URL, a `catalog.json` path,
-// or a git ref (its committed `generated/catalog.json`; `ref:path` picks another file).
+// Turns a `--from`/`--to` argument into a catalog. Accepted: `pin`, a reference version's date (`2026-05-13`, see
+// specs/reference-specs.json), a spec path or URL, a `catalog.json` path, or a git ref (its committed `generated/catalog.json`; `ref:path` picks another file).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -80,7 +80,28 @@ export async function resolveCatalog(ref: string, cwd: string = process.cwd()): 
     const { catalogFromSpec } = await import('./generator-api.js');
     return { catalog: (await catalogFromSpec(file)).catalog, info: { ref, kind: 'spec' } };
   }
+  // A reference version by its date (`2026-05-13`): the verified copy from ../shared/specs or the cache.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(ref)) {
+    const { referenceSpecs, locate, missingSpecsAdvice } = await import('../../generator/reference-specs.js');
+    const spec = referenceSpecs().find((s) => s.date === ref);
+    if (spec) {
+      const found = locate(spec);
+      if (!found) throw new Error(`spec ${missingSpecsAdvice([spec])}`);
+      const { catalogFromSpec } = await import('./generator-api.js');
+      return {
+        catalog: (await catalogFromSpec(found.path)).catalog,
+        info: { ref, kind: spec.pinned ? 'pin' : 'spec' },
+      };
+    }
+  }
   const fromGit = gitCatalog(ref, cwd);
   if (fromGit) return { catalog: fromGit, info: { ref, kind: 'git' } };
-  throw new Error(`cannot resolve "${ref}": not "pin", a URL, an existing file, or a git ref`);
+  throw new Error(
+    `cannot resolve "${ref}": not "pin", a reference version's date (${(
+      await import('../../generator/reference-specs.js')
+    )
+      .referenceSpecs()
+      .map((s) => s.date)
+      .join(', ')}), a URL, an existing file, or a git ref`,
+  );
 }

@@ -1,28 +1,112 @@
-// The per-server auth modes: how a client proves it may use a managed server. One owner for the list, so REST,
-// the CLI, the store and the MCP endpoints agree on the names.
+// The per-server auth modes: how a client proves it may use a managed server. A registry, so a mode is one entry:
+// REST and CLI validation, listings, the README's table and the MCP endpoints all read it from here.
 //
 // - `url`: the secret server URL (`/mcp/omcp_…`) is the credential.
-// - `url+api-token`: the URL and `Authorization: Bearer <API token>` (the older `require_api_token_auth`).
-// - `oauth`: the URL is the non-secret resource `/mcp/srv_<id>`; the credential is an OAuth access token issued
-//   by this service for that one server (service/auth/oauth/).
+// - `url+client-token`: the URL and `Authorization: Bearer omcpcli_…`, a client token bound to this server.
+// - `oauth`: the non-secret resource `/mcp/srv_<id>` and an OAuth access token issued for it (service/auth/oauth/).
+//
+// A mode whose path is not the secret URL (OAuth: `/mcp/srv_<id>` plus an access token) registers `locate` to find
+// its server from the path, and `admit` to check the request.
 
-export const AUTH_MODES = ['url', 'url+api-token', 'oauth'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
+import type { ServerRow } from '../store/store.js';
+import { clientTokenRefusal, type Refusal } from './challenge.js';
+import { bearerOf, type Credentials } from './credentials.js';
+import { oauthMode } from './oauth/mode.js';
+import type { ClientPrincipal, OAuthPrincipal } from './principals.js';
 
-export function authModeOf(row: { auth: string }): AuthMode {
-  return (AUTH_MODES as readonly string[]).includes(row.auth) ? (row.auth as AuthMode) : 'url';
+/** What a mode may look at: the request's headers (lower-case names). */
+export interface AuthRequest {
+  headers: Record<string, string | string[] | undefined>;
 }
 
-/** The path of an `oauth` server's resource: non-secret, so it can be shown in listings and pasted into a host. */
-export function resourcePath(serverId: string): string {
-  return `/mcp/${serverId}`;
+export type Admission =
+  | { ok: true; row: ServerRow; principal?: ClientPrincipal | OAuthPrincipal }
+  | { ok: false; status: number; message: string; headers: Refusal['headers'] };
+
+export interface ServerAuthMode {
+  readonly name: string;
+  /** One line for `--help`, errors and the README. */
+  readonly summary: string;
+  /** Whether the answer that creates such a server shows a secret URL (shown once). */
+  readonly secretUrl: boolean;
+  /** For modes whose path is no URL token: the server a path segment names, if it is this mode's shape. */
+  locate?(segment: string, credentials: Credentials): Promise<ServerRow | undefined> | undefined;
+  /** After the server is found: whether this request may use it. */
+  admit(req: AuthRequest, row: ServerRow, credentials: Credentials): Promise<Admission>;
 }
 
-export function resourceUrl(publicUrl: string, serverId: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}${resourcePath(serverId)}`;
+const modes = new Map<string, ServerAuthMode>();
+
+export function registerAuthMode(mode: ServerAuthMode): void {
+  if (modes.has(mode.name)) throw new Error(`auth mode ${mode.name} is registered twice`);
+  modes.set(mode.name, mode);
 }
 
-/** Server ids, as they appear in a resource path (`srv_` and 12 base64url characters). */
-export function looksLikeServerId(value: string): boolean {
-  return /^srv_[A-Za-z0-9_-]{12}$/.test(value);
+export function authModeNames(): string[] {
+  return [...modes.keys()];
+}
+
+export function isAuthMode(name: string): boolean {
+  return modes.has(name);
+}
+
+/** A stored server's mode; an unknown stored name (a newer release's) admits nothing rather than falling open. */
+export function authModeOf(row: Pick<ServerRow, 'auth'>): ServerAuthMode {
+  return modes.get(row.auth) ?? closed;
+}
+
+const closed: ServerAuthMode = {
+  name: 'unknown',
+  summary: 'a mode this release does not know',
+  secretUrl: false,
+  async admit() {
+    return { ok: false, status: 403, message: "This server's auth mode is not supported by this release", headers: {} };
+  },
+};
+
+const header = (req: AuthRequest, name: string) => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+registerAuthMode({
+  name: 'url',
+  summary: 'the secret URL is the credential',
+  secretUrl: true,
+  async admit(_req, row) {
+    return { ok: true, row };
+  },
+});
+
+registerAuthMode({
+  name: 'url+client-token',
+  summary: 'the secret URL and Authorization: Bearer <client token bound to the server>',
+  secretUrl: true,
+  async admit(req, row, credentials) {
+    const authorization = header(req, 'authorization');
+    const principal = await credentials.client(authorization, row.id);
+    if (principal) return { ok: true, row, principal };
+    return { ok: false, ...clientTokenRefusal(row.id, bearerOf(authorization) !== undefined) };
+  },
+});
+
+registerAuthMode(oauthMode);
+
+/**
+ * Admits a request to the MCP endpoint whose path segment is `segment`. One answer (404) for unknown, deleted and
+ * expired servers: a URL reveals nothing about why it stopped working.
+ */
+export async function admitToServer(req: AuthRequest, segment: string, credentials: Credentials): Promise<Admission> {
+  for (const mode of modes.values()) {
+    const located = mode.locate?.(segment, credentials);
+    if (located === undefined) continue;
+    const row = await located;
+    if (!row || row.auth !== mode.name) break;
+    return mode.admit(req, row, credentials);
+  }
+  const row = await credentials.serverUrl(segment);
+  const mode = row && authModeOf(row);
+  if (!row || !mode?.secretUrl)
+    return { ok: false, status: 404, message: 'Unknown or expired MCP server URL', headers: {} };
+  return mode.admit(req, row, credentials);
 }

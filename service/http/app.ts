@@ -2,10 +2,15 @@
 
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
+import type { ServeOptions } from '../../runtime/server.js';
+import type { ServerRow } from '../store/store.js';
 import { ServiceError } from '../errors.js';
-import type { Management } from '../manage.js';
-import type { Scopes } from '../scope.js';
+import type { Credentials } from '../auth/credentials.js';
 import { type OAuthOptions, OAuthService } from '../auth/oauth/router.js';
+import { OAuthResource } from '../auth/oauth/resource.js';
+import type { Management } from '../manage.js';
+import type { Operations } from '../operations.js';
+import type { Scopes } from '../scope.js';
 import type { Store } from '../store/store.js';
 import { hostAndOriginGuard, isLoopbackRequest } from './guard.js';
 import { jsonRpcError, McpRoutes } from './mcp.js';
@@ -14,6 +19,10 @@ import { restRouter } from './rest.js';
 export interface AppOptions {
   store: Store;
   manage: Management;
+  /** The management operations as operators call them (scoped, audited). */
+  ops: Operations;
+  /** The verifiers of server URLs, management and client tokens. */
+  credentials: Credentials;
   scopes: Scopes;
   publicUrl: string;
   allowedHosts: ReadonlySet<string>;
@@ -22,7 +31,10 @@ export interface AppOptions {
   maxBodyBytes: number;
   /** The single-user endpoint `/mcp` (environment keys, loopback only); absent when not offered. */
   single?: ExposedTools;
-  /** The OAuth authorization server for `oauth` servers (login through an IdP or an API token). */
+  /** Cache hints and tasks: for a managed server's MCP requests, and for the single-user endpoint's. */
+  serveOptions?: (row: ServerRow) => ServeOptions;
+  singleServeOptions?: ServeOptions;
+  /** The OAuth authorization server for `oauth` servers (login through an IdP or a management token). */
   oauth?: OAuthOptions;
   log: (line: string) => void;
 }
@@ -42,17 +54,24 @@ function reject(
 
 export function createApp(options: AppOptions) {
   const app = express();
+  // The authorization server of `oauth` servers; their MCP endpoints check its tokens through the credentials.
   const oauth = new OAuthService(
     {
       store: options.store,
       manage: options.manage,
-      scopes: options.scopes,
+      credentials: options.credentials,
       publicUrl: options.publicUrl,
       log: options.log,
     },
     options.oauth,
   );
-  const mcp = new McpRoutes({ scopes: options.scopes, oauth, log: options.log });
+  options.credentials.useOAuth(new OAuthResource(oauth));
+  const mcp = new McpRoutes({
+    scopes: options.scopes,
+    credentials: options.credentials,
+    log: options.log,
+    serveOptions: options.serveOptions,
+  });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -101,12 +120,18 @@ export function createApp(options: AppOptions) {
       jsonRpcError(res, 404, 'No single-user endpoint here: use the URL of a managed server (/mcp/<token>)');
       return;
     }
-    await mcp.serveStreamable(req, res, options.single, 'single-user');
+    await mcp.serveStreamable(req, res, options.single, 'single-user', options.singleServeOptions);
   });
 
   app.use(
     '/v1',
-    restRouter({ manage: options.manage, scopes: options.scopes, publicUrl: options.publicUrl, log: options.log }),
+    restRouter({
+      ops: options.ops,
+      credentials: options.credentials,
+      scopes: options.scopes,
+      publicUrl: options.publicUrl,
+      log: options.log,
+    }),
   );
 
   app.use((req, res) => reject(req, res, 404, 'not_found', 'Not found'));

@@ -1,22 +1,34 @@
-// The MCP endpoints of a managed server: Streamable HTTP at /mcp/<token> (stateless: a fresh transport per
-// request, so any replica can answer any request) and the legacy HTTP+SSE pair /sse/<token> + /messages/<token>
-// (stateful by nature: needs sticky sessions behind a load balancer).
+// The MCP endpoints of a managed server: Streamable HTTP at /mcp/<token> through the v2 SDK's `createMcpHandler`,
+// which serves MCP 2026-07-28 natively (no handshake, every request self-contained) and 2025-era clients
+// statelessly from the same server factory, a fresh server per request, so any replica can answer any request;
+// and the legacy HTTP+SSE pair /sse/<token> + /messages/<token> (stateful by nature: needs sticky sessions).
 
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, type Server } from '@modelcontextprotocol/server';
+import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Request, Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
-import { looksLikeServerId } from '../auth/modes.js';
-import { checkResource } from '../auth/oauth/resource.js';
-import type { OAuthService } from '../auth/oauth/router.js';
+import {
+  missingEnvelopeError,
+  missingEnvelopeKeys,
+  unservedVersionOf,
+  unsupportedVersionError,
+} from '../../runtime/protocol.js';
+import { createServerForTools, type ServeOptions } from '../../runtime/server.js';
+import { admitToServer } from '../auth/modes.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { OAuthScope } from '../auth/oauth/scopes.js';
-import { createServerForTools } from '../../runtime/server.js';
+import type { ClientPrincipal, OAuthPrincipal } from '../auth/principals.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
 import { InflightRequests } from './inflight.js';
 
-export const AUTH_CHALLENGE = 'Bearer realm="openai-mcp", error="invalid_token"';
+/**
+ * Open `subscriptions/listen` streams one tool set may hold: nothing is published on them (a configuration change
+ * makes a new tool set, and clients see it through the lists' cache hints), so a client needs few.
+ */
+const MAX_LISTEN_STREAMS = 4;
 
 export function jsonRpcError(
   res: Response,
@@ -33,108 +45,136 @@ export function jsonRpcError(
 
 export interface McpRoutesOptions {
   scopes: Scopes;
-  /** The authorization server of `oauth` servers, whose resource is `/mcp/<server id>`. */
-  oauth?: OAuthService;
+  credentials: Credentials;
   log: (line: string) => void;
+  /** Cache hints and tasks for a managed server's requests (tasks are scoped to the server). */
+  serveOptions?: (row: ServerRow) => ServeOptions;
 }
+
+type NodeHandler = ReturnType<typeof toNodeHandler>;
 
 export class McpRoutes {
   private readonly sse = new Map<
     string,
-    { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number }
+    {
+      transport: SSEServerTransport;
+      server: Server;
+      serverId: string;
+      updatedAt: number;
+      /** An OAuth session's scopes: a message must carry a token with at least these. */
+      access?: readonly OAuthScope[];
+    }
   >();
   /** Requests being answered on the stateless endpoint, so a later POST's `notifications/cancelled` can end them. */
   readonly inflight = new InflightRequests();
+  /**
+   * One SDK handler per tool set. A managed server's tool set is rebuilt when its configuration changes, so its
+   * handler (and what it serves) goes with it.
+   */
+  private readonly handlers = new WeakMap<ExposedTools, NodeHandler>();
+  /** The cancel signal of the request being served, for the node adapter's `fetch` (which builds its own Request). */
+  private readonly cancelSignal = new AsyncLocalStorage<AbortSignal>();
 
   constructor(private readonly options: McpRoutesOptions) {}
 
-  /** Resolves the URL's token and the second-layer token; answers the refusal itself and returns undefined. */
-  private async admit(req: Request, res: Response): Promise<ServerRow | undefined> {
-    return (await this.admitWithScopes(req, res))?.row;
-  }
-
-  /** As admit, plus the narrowing scopes of an OAuth access token (`/mcp/<server id>`). */
-  private async admitWithScopes(
+  /** Admits the request by its URL and the server's auth mode (service/auth/); answers a refusal itself. */
+  private async admit(
     req: Request,
     res: Response,
-  ): Promise<{ row: ServerRow; access?: OAuthScope[] } | undefined> {
-    const token = String(req.params.token ?? '');
-    if (this.options.oauth && looksLikeServerId(token)) {
-      const check = await checkResource(this.options.oauth, req, token);
-      if (!check.ok) {
-        jsonRpcError(res, check.status, check.message, check.headers);
-        return undefined;
-      }
-      res.locals.serverId = check.row.id;
-      return { row: check.row, access: check.scopes };
-    }
-    const row = await this.options.scopes.serverFor(token);
-    // One answer for unknown, deleted and expired servers: a URL reveals nothing about why it stopped working.
-    if (!row) {
-      jsonRpcError(res, 404, 'Unknown or expired MCP server URL');
+  ): Promise<{ row: ServerRow; access?: readonly OAuthScope[] } | undefined> {
+    const admission = await admitToServer(req, String(req.params.token ?? ''), this.options.credentials);
+    if (!admission.ok) {
+      jsonRpcError(res, admission.status, admission.message, admission.headers);
       return undefined;
     }
     // For the access log, which names the server, never the token.
-    res.locals.serverId = row.id;
-    if (row.require_api_token_auth === 1) {
-      if (!(await this.options.scopes.apiTokenFromHeader(req.headers.authorization))) {
-        jsonRpcError(res, 401, 'This server requires Authorization: Bearer <API token>', {
-          'WWW-Authenticate': AUTH_CHALLENGE,
-        });
-        return undefined;
-      }
-    }
-    return { row };
+    res.locals.serverId = admission.row.id;
+    return { row: admission.row, access: accessOf(admission.principal) };
   }
 
   /** POST|GET|DELETE /mcp/:token */
   streamable = async (req: Request, res: Response) => {
-    const admitted = await this.admitWithScopes(req, res);
+    const admitted = await this.admit(req, res);
     if (!admitted) return;
     const { row, access } = admitted;
-    await this.serveStreamable(req, res, await this.options.scopes.toolsFor(row, access), row.id);
+    await this.serveStreamable(
+      req,
+      res,
+      await this.options.scopes.toolsFor(row, access),
+      row.id,
+      this.options.serveOptions?.(row),
+    );
   };
 
-  /** Streamable HTTP for a given tool set (also the single-user `/mcp`). */
-  async serveStreamable(req: Request, res: Response, tools: ExposedTools, label: string): Promise<void> {
-    if (req.method === 'GET') {
-      // Stateless: there is no session to push server-initiated messages on. 405 is the spec's way to say so.
-      res
-        .status(405)
-        .set('Allow', 'POST, DELETE')
-        .json({
-          jsonrpc: '2.0',
-          error: { code: -32000, message: 'Method not allowed: this server is stateless; use POST' },
-          id: null,
-        });
-      return;
-    }
-    const server = createServerForTools(tools);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    server.onerror = (err) => this.options.log(`${label}: protocol error: ${err.message}`);
-    this.inflight.cancelNamed(label, req.body);
-    // Closing the server aborts its request handlers' signals.
-    const untrack = this.inflight.track(label, req.body, () => void server.close());
-    res.on('close', () => {
-      untrack();
-      void transport.close();
-      void server.close();
+  private handlerFor(tools: ExposedTools, label: string, serve: ServeOptions): NodeHandler {
+    let node = this.handlers.get(tools);
+    if (node) return node;
+    const handler = createMcpHandler(() => createServerForTools(tools, serve), {
+      legacy: 'stateless',
+      maxSubscriptions: MAX_LISTEN_STREAMS,
+      onerror: (err) => this.options.log(`${label}: ${err.message}`),
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    node = toNodeHandler(
+      {
+        // The signal a cancel notification (2025 era) aborts joins the one closing the response aborts.
+        fetch: (request, opts) => {
+          const cancelled = this.cancelSignal.getStore();
+          if (!cancelled) return handler.fetch(request, opts);
+          const signal = AbortSignal.any([request.signal, cancelled]);
+          return handler.fetch(new globalThis.Request(request, { signal }), opts);
+        },
+      },
+      { onerror: (err) => this.options.log(`${label}: ${err.message}`) },
+    );
+    this.handlers.set(tools, node);
+    return node;
+  }
+
+  /** Streamable HTTP for a given tool set (also the single-user `/mcp`): both protocol eras, one URL. */
+  async serveStreamable(
+    req: Request,
+    res: Response,
+    tools: ExposedTools,
+    label: string,
+    serve: ServeOptions = {},
+  ): Promise<void> {
+    // A revision this server does not serve is refused with every one it does, whichever era the request is of
+    // (the SDK names only 2026-07-28 for a modern request and has no such error for a 2025-era header).
+    if (req.method === 'POST') {
+      const header =
+        typeof req.headers['mcp-protocol-version'] === 'string' ? req.headers['mcp-protocol-version'] : undefined;
+      const unserved = unservedVersionOf(req.body, header);
+      const missing = unserved === undefined ? missingEnvelopeKeys(req.body, header) : [];
+      if (unserved !== undefined || missing.length) {
+        const id = (req.body as { id?: unknown } | undefined)?.id;
+        res.status(400).json({
+          jsonrpc: '2.0',
+          id: typeof id === 'string' || typeof id === 'number' ? id : null,
+          error: unserved !== undefined ? unsupportedVersionError(unserved) : missingEnvelopeError(missing),
+        });
+        return;
+      }
+    }
+    this.inflight.cancelNamed(label, req.body);
+    const abort = new AbortController();
+    const untrack = this.inflight.track(label, req.body, () => abort.abort());
+    res.on('close', untrack);
+    const node = this.handlerFor(tools, label, serve);
+    // Express parsed the body already; the adapter re-reads nothing and builds the web Request itself.
+    await this.cancelSignal.run(abort.signal, () => node(req, res, req.body));
   }
 
   /** GET /sse/:token */
   sseOpen = async (req: Request, res: Response) => {
-    const admitted = await this.admitWithScopes(req, res);
+    const admitted = await this.admit(req, res);
     if (!admitted) return;
     const { row, access } = admitted;
     const tools = await this.options.scopes.toolsFor(row, access);
     const token = String(req.params.token);
     const transport = new SSEServerTransport(`/messages/${encodeURIComponent(token)}`, res);
-    const server = createServerForTools(tools);
+    const server = createServerForTools(tools, this.options.serveOptions?.(row));
     server.onerror = (err) => this.options.log(`${row.id}: protocol error: ${err.message}`);
-    this.sse.set(transport.sessionId, { transport, server, serverId: row.id, updatedAt: row.updated_at });
+    this.sse.set(transport.sessionId, { transport, server, serverId: row.id, updatedAt: row.updated_at, access });
     res.on('close', () => {
       this.sse.delete(transport.sessionId);
       void server.close();
@@ -144,12 +184,18 @@ export class McpRoutes {
 
   /** POST /messages/:token?sessionId=… */
   sseMessage = async (req: Request, res: Response) => {
-    const row = await this.admit(req, res);
-    if (!row) return;
+    const admitted = await this.admit(req, res);
+    if (!admitted) return;
+    const { row, access } = admitted;
     const sessionId = typeof req.query.sessionId === 'string' ? req.query.sessionId : '';
     const session = this.sse.get(sessionId);
     if (!session || session.serverId !== row.id) {
       jsonRpcError(res, 404, 'Unknown SSE session');
+      return;
+    }
+    // The session's tools were built for the token that opened it: a narrower token may not use them.
+    if (session.access && !session.access.every((s) => access?.includes(s))) {
+      jsonRpcError(res, 403, "This access token's scopes are narrower than the session's; open a new session");
       return;
     }
     // The session's tools were built for the config it opened with; after an update not one more message may use
@@ -181,4 +227,9 @@ export class McpRoutes {
   async closeAll(): Promise<void> {
     await this.closeStale(async () => false);
   }
+}
+
+/** The scopes an OAuth principal narrows a server's tools to; undefined for every other credential. */
+function accessOf(principal: ClientPrincipal | OAuthPrincipal | undefined): readonly OAuthScope[] | undefined {
+  return principal?.kind === 'oauth' ? principal.scopes : undefined;
 }

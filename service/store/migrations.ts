@@ -67,16 +67,100 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  '0002_oauth': {
+  '0002_credentials': {
     async up(db: Kysely<unknown>) {
-      // The per-server auth mode; servers that required an API token keep doing so.
+      // API tokens become management tokens (scoped to accounts and actions, expiring) or client tokens (bound to
+      // servers, no REST rights). Tokens of earlier releases keep working as management tokens of full scope.
+      await db.schema
+        .alterTable('api_tokens')
+        .addColumn('kind', 'text', (c) => c.notNull().defaultTo('management'))
+        .execute();
+      // '*' or a JSON array of account ids; client tokens: null (their servers say which accounts).
+      await db.schema.alterTable('api_tokens').addColumn('accounts', 'text').execute();
+      // '*' or a JSON array of actions (see service/auth/principals.ts).
+      await db.schema.alterTable('api_tokens').addColumn('actions', 'text').execute();
+      await db.schema.alterTable('api_tokens').addColumn('expires_at', 'bigint').execute();
+      // Who issued it: a token id or `cli:<user>`; null for migrated tokens.
+      await db.schema.alterTable('api_tokens').addColumn('created_by', 'text').execute();
+      await sql`update api_tokens set accounts = '*', actions = '*'`.execute(db);
+
+      await db.schema
+        .createTable('client_token_servers')
+        .addColumn('token_id', 'text', (c) => c.notNull())
+        .addColumn('server_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('client_token_servers_pk', ['token_id', 'server_id'])
+        .execute();
+      await db.schema
+        .createIndex('client_token_servers_server')
+        .on('client_token_servers')
+        .column('server_id')
+        .execute();
+
+      // The per-server auth mode (service/auth/modes.ts); servers that required an API token now require a client
+      // token. `require_api_token_auth` stays, mirrored, for readers of the older column.
       await db.schema
         .alterTable('mcp_servers')
         .addColumn('auth', 'text', (c) => c.notNull().defaultTo('url'))
         .execute();
-      // Who may log in to an `oauth` server: JSON {allow_emails, allow_groups}; null for other modes.
+      await sql`update mcp_servers set auth = 'url+client-token' where require_api_token_auth = 1`.execute(db);
+
+      await db.schema.alterTable('accounts').addColumn('updated_at', 'bigint').execute();
+
+      // Servers deleted or expired: their audit rows stay readable by id, and scoped to their account.
+      await db.schema
+        .createTable('server_tombstones')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('deleted_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      // The operator audit log: every REST and CLI change, and every refusal of an authenticated request.
+      await db.schema
+        .createTable('operator_events')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('account_id', 'text')
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('message', 'text')
+        .execute();
+      await db.schema.createIndex('operator_events_at').on('operator_events').column('at').execute();
+      await db.schema.createIndex('operator_events_account').on('operator_events').column('account_id').execute();
+    },
+  },
+  // MCP tasks (long calls answered with a handle): found by id within their server on any replica; the outcome
+  // column is a sealed envelope. Expired rows are swept with the audit log.
+  '0003_tasks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('tasks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('server_id', 'text', (c) => c.notNull())
+        .addColumn('tool', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_message', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('ttl_ms', 'bigint', (c) => c.notNull())
+        .addColumn('poll_interval_ms', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'text')
+        .execute();
+      await db.schema.createIndex('tasks_server_status').on('tasks').columns(['server_id', 'status']).execute();
+      await db.schema.createIndex('tasks_expires').on('tasks').column('expires_at').execute();
+    },
+  },
+  // OAuth for managed servers (service/auth/oauth/): `auth = 'oauth'` is a value of 0002's mode column; who may log
+  // in to such a server, and the authorization server's clients, grants, codes, tokens and login state.
+  '0004_oauth': {
+    async up(db: Kysely<unknown>) {
+      // JSON {allow_emails, allow_groups} of an `oauth` server; null for other modes.
       await db.schema.alterTable('mcp_servers').addColumn('oauth_policy', 'text').execute();
-      await sql`update mcp_servers set auth = 'url+api-token' where require_api_token_auth = 1`.execute(db);
       await createOAuthTables(db);
     },
   },

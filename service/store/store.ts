@@ -1,8 +1,12 @@
 // The one interface between the service and its database. Everything above it (REST, CLI, the MCP endpoints)
 // talks to `Store`; the SQL below is written with Kysely so the SQLite store and a later Postgres one share it.
 
-import { type Generated, type Kysely, Migrator, type Selectable } from 'kysely';
+import { type Generated, type Kysely, Migrator, type Selectable, type Transaction } from 'kysely';
+import type { TaskStore } from '../../runtime/tasks.js';
 import { type OAuthTables, OAuthStore } from '../auth/oauth/store.js';
+import { ServiceError } from '../errors.js';
+import type { SecretBox } from '../secrets.js';
+import { KyselyTaskStore, type TasksTable } from './tasks.js';
 
 export interface AccountsTable {
   id: string;
@@ -14,6 +18,8 @@ export interface AccountsTable {
   organization_id: string | null;
   project_id: string | null;
   created_at: number;
+  /** Null for accounts never updated since migration 0002. */
+  updated_at: number | null;
 }
 
 export interface McpServersTable {
@@ -22,8 +28,9 @@ export interface McpServersTable {
   name: string;
   config: string;
   expires_at: number | null;
+  /** Mirrors `auth === 'url+client-token'`, for readers of the older column. */
   require_api_token_auth: number;
-  /** How a client proves it may use the server (see service/auth/modes.ts); `require_api_token_auth` mirrors it. */
+  /** How a client proves it may use the server: a mode of service/auth/modes.ts. */
   auth: string;
   /** JSON `{allow_emails, allow_groups}` of an `oauth` server; null otherwise. */
   oauth_policy: string | null;
@@ -36,11 +43,46 @@ export interface McpServersTable {
 export interface ApiTokensTable {
   id: string;
   name: string;
+  /** `management` or `client` (service/auth/principals.ts). */
+  kind: string;
+  /** Management tokens: '*' or a JSON array of account ids. */
+  accounts: string | null;
+  /** Management tokens: '*' or a JSON array of actions. */
+  actions: string | null;
   token_lookup: string;
   token_hash: string;
   created_at: number;
+  created_by: string | null;
+  expires_at: number | null;
   last_used_at: number | null;
   revoked_at: number | null;
+}
+
+export interface ClientTokenServersTable {
+  token_id: string;
+  server_id: string;
+  account_id: string;
+}
+
+export interface ServerTombstonesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  deleted_at: number;
+}
+
+export interface OperatorEventsTable {
+  id: Generated<number>;
+  at: number;
+  /** A token id, or `cli:<user>` for the CLI on this machine; never a token. */
+  actor: string;
+  action: string;
+  target: string | null;
+  account_id: string | null;
+  /** `ok`, `denied`, `invalid`, `not_found`, `conflict` or `error`. */
+  result: string;
+  status: number;
+  message: string | null;
 }
 
 export interface ToolCallsTable {
@@ -62,15 +104,26 @@ export interface Database extends OAuthTables {
   accounts: AccountsTable;
   mcp_servers: McpServersTable;
   api_tokens: ApiTokensTable;
+  client_token_servers: ClientTokenServersTable;
+  server_tombstones: ServerTombstonesTable;
+  operator_events: OperatorEventsTable;
   tool_calls: ToolCallsTable;
   settings: SettingsTable;
+  tasks: TasksTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
 export type ServerRow = Selectable<McpServersTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type TokenBinding = Selectable<ClientTokenServersTable>;
+export type TombstoneRow = Selectable<ServerTombstonesTable>;
+export type OperatorEventRow = Selectable<OperatorEventsTable>;
+export type NewOperatorEvent = Omit<OperatorEventRow, 'id'>;
 export type ToolCallRow = Selectable<ToolCallsTable>;
 export type NewToolCall = Omit<ToolCallRow, 'id'>;
+
+/** The setting that holds the fingerprint of the key the accounts' secrets are sealed with (service/secrets.ts). */
+export const KEY_FINGERPRINT_SETTING = 'secret_key_fingerprint';
 
 export interface ServerPatch {
   name?: string;
@@ -79,33 +132,79 @@ export interface ServerPatch {
   require_api_token_auth?: number;
   auth?: string;
   oauth_policy?: string | null;
+  /** A new URL token (rotate-url, or a server moved off `oauth`): the old URL stops matching in the same write. */
   token_lookup?: string;
   token_hash?: string;
 }
 
-/** Persistence for accounts, scoped servers, API tokens and the audit log. Each method is one transaction. */
+export interface AccountPatch {
+  name?: string;
+  base_url?: string | null;
+  secrets?: string;
+  api_key_hint?: string | null;
+  admin_key_hint?: string | null;
+  organization_id?: string | null;
+  project_id?: string | null;
+}
+
+export interface ServerPageQuery {
+  /** Only servers of these accounts; undefined for all. */
+  accountIds?: readonly string[];
+  /** Keyset: servers whose id sorts after this one (a deleted id still works). */
+  after?: string;
+  limit: number;
+  /** Expired servers the sweep has not purged yet are left out. */
+  now: number;
+}
+
+/** Persistence for accounts, scoped servers, tokens and the audit logs. Each method is one transaction. */
 export interface Store {
-  insertAccount(row: AccountRow): Promise<void>;
-  listAccounts(): Promise<AccountRow[]>;
+  /** Refuses (conflict) when the data dir's key fingerprint is set and is not `keyFingerprint`. */
+  insertAccount(row: AccountRow, keyFingerprint: string): Promise<void>;
+  listAccounts(ids?: readonly string[]): Promise<AccountRow[]>;
   getAccount(id: string): Promise<AccountRow | undefined>;
-  /** Deletes the account and, with it, its servers. Returns whether it existed. */
-  deleteAccount(id: string): Promise<boolean>;
+  countAccounts(): Promise<number>;
+  /**
+   * Updates an account and bumps its servers' `updated_at`, so cached toolkits and open sessions holding the old
+   * keys are rebuilt. With new `secrets`, refuses like insertAccount when the key fingerprint differs.
+   */
+  updateAccount(id: string, patch: AccountPatch, now: number, keyFingerprint: string): Promise<AccountRow | undefined>;
+  /** Re-seals every account's secrets and sets the new key fingerprint, in one transaction. Returns the count. */
+  rekeyAccounts(reseal: (row: AccountRow) => string, keyFingerprint: string): Promise<number>;
+  /** Deletes the account and, with it, its servers (tombstoned) and their client-token bindings. */
+  deleteAccount(id: string, now: number): Promise<boolean>;
 
   insertServer(row: ServerRow): Promise<void>;
   listServers(accountId?: string): Promise<ServerRow[]>;
+  /** Live servers in id order, at most `limit`. */
+  listServersPage(query: ServerPageQuery): Promise<ServerRow[]>;
   getServer(id: string): Promise<ServerRow | undefined>;
+  /** A deleted or purged server's id, account and name. */
+  getTombstone(id: string): Promise<TombstoneRow | undefined>;
   findServerByLookup(lookup: string): Promise<ServerRow | undefined>;
   updateServer(id: string, patch: ServerPatch, now: number): Promise<ServerRow | undefined>;
-  deleteServer(id: string): Promise<boolean>;
+  deleteServer(id: string, now: number): Promise<boolean>;
   countServers(): Promise<number>;
   /** Removes servers whose `expires_at` is at or before `now`; returns their ids. */
   deleteExpiredServers(now: number): Promise<string[]>;
 
-  insertApiToken(row: ApiTokenRow): Promise<void>;
-  listApiTokens(): Promise<ApiTokenRow[]>;
+  /** A token and, for a client token, the servers it opens. */
+  insertApiToken(row: ApiTokenRow, bindings?: readonly TokenBinding[]): Promise<void>;
+  listApiTokens(kind?: string): Promise<ApiTokenRow[]>;
+  getApiToken(id: string): Promise<ApiTokenRow | undefined>;
   findApiTokenByLookup(lookup: string): Promise<ApiTokenRow | undefined>;
+  bindingsOf(tokenIds: readonly string[]): Promise<TokenBinding[]>;
+  isBound(tokenId: string, serverId: string): Promise<boolean>;
   revokeApiToken(id: string, now: number): Promise<boolean>;
   touchApiToken(id: string, now: number): Promise<void>;
+
+  recordOperatorEvent(event: NewOperatorEvent): Promise<void>;
+  listOperatorEvents(options: {
+    limit: number;
+    before?: number;
+    accountIds?: readonly string[];
+  }): Promise<OperatorEventRow[]>;
+  deleteOperatorEventsBefore(at: number): Promise<number>;
 
   recordCall(call: NewToolCall): Promise<void>;
   listCalls(serverId: string, options: { limit: number; before?: number }): Promise<ToolCallRow[]>;
@@ -113,6 +212,11 @@ export interface Store {
 
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
+  /** Stores `value` unless the key has one already; returns what is stored. */
+  setSettingIfAbsent(key: string, value: string): Promise<string>;
+
+  /** MCP task records of managed servers (outcomes sealed with `box`). */
+  taskStore(box: SecretBox): TaskStore;
 
   /** The OAuth authorization server's tables. */
   readonly oauth: OAuthStore;
@@ -132,22 +236,113 @@ export class KyselyStore implements Store {
     this.oauth = new OAuthStore(db);
   }
 
-  async insertAccount(row: AccountRow) {
-    await this.db.insertInto('accounts').values(row).execute();
+  private async checkFingerprint(tx: Transaction<Database>, keyFingerprint: string) {
+    const r = await tx
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', KEY_FINGERPRINT_SETTING)
+      .executeTakeFirst();
+    if (r && r.value !== keyFingerprint)
+      throw new ServiceError(
+        'conflict',
+        'The secret key of this data dir changed (secrets rotate ran meanwhile?); run the command again with the current key',
+      );
   }
-  listAccounts() {
-    return this.db.selectFrom('accounts').selectAll().orderBy('created_at').orderBy('id').execute();
+
+  async insertAccount(row: AccountRow, keyFingerprint: string) {
+    await this.db.transaction().execute(async (tx) => {
+      await this.checkFingerprint(tx, keyFingerprint);
+      await tx.insertInto('accounts').values(row).execute();
+    });
+  }
+  listAccounts(ids?: readonly string[]) {
+    if (ids && ids.length === 0) return Promise.resolve([]);
+    let q = this.db.selectFrom('accounts').selectAll();
+    if (ids) q = q.where('id', 'in', ids);
+    return q.orderBy('created_at').orderBy('id').execute();
   }
   getAccount(id: string) {
     return this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  async deleteAccount(id: string) {
+  async countAccounts() {
+    const r = await this.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+  async updateAccount(id: string, patch: AccountPatch, now: number, keyFingerprint: string) {
     return this.db.transaction().execute(async (tx) => {
+      if (patch.secrets !== undefined) await this.checkFingerprint(tx, keyFingerprint);
+      const r = await tx
+        .updateTable('accounts')
+        .set({ ...patch, updated_at: now })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return undefined;
+      // Strictly increasing per server, like updateServer: caches keyed on (id, updated_at) see the change.
+      await tx
+        .updateTable('mcp_servers')
+        .set((eb) => ({
+          updated_at: eb
+            .case()
+            .when('updated_at', '<', now)
+            .then(now)
+            .else(eb('updated_at', '+', 1))
+            .end(),
+        }))
+        .where('account_id', '=', id)
+        .execute();
+      return tx.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    });
+  }
+  async rekeyAccounts(reseal: (row: AccountRow) => string, keyFingerprint: string) {
+    return this.db.transaction().execute(async (tx) => {
+      const rows = await tx.selectFrom('accounts').selectAll().execute();
+      for (const row of rows)
+        await tx
+          .updateTable('accounts')
+          .set({ secrets: reseal(row) })
+          .where('id', '=', row.id)
+          .execute();
+      await tx
+        .insertInto('settings')
+        .values({ key: KEY_FINGERPRINT_SETTING, value: keyFingerprint })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: keyFingerprint }))
+        .execute();
+      return rows.length;
+    });
+  }
+  async deleteAccount(id: string, now: number) {
+    return this.db.transaction().execute(async (tx) => {
+      const servers = await tx.selectFrom('mcp_servers').select('id').where('account_id', '=', id).execute();
+      await this.tombstone(
+        tx,
+        servers.map((s) => s.id),
+        now,
+      );
       // Explicit rather than relying on ON DELETE CASCADE, which SQLite only honours with foreign_keys on.
       await tx.deleteFrom('mcp_servers').where('account_id', '=', id).execute();
       const r = await tx.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     });
+  }
+
+  /** Keeps a deleted server's id, account and name, and unbinds it from client tokens. */
+  private async tombstone(tx: Transaction<Database>, ids: readonly string[], now: number) {
+    if (!ids.length) return;
+    await tx
+      .insertInto('server_tombstones')
+      .columns(['id', 'account_id', 'name', 'deleted_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('mcp_servers')
+          .select(['id', 'account_id', 'name', eb.val(now).as('deleted_at')])
+          .where('id', 'in', ids),
+      )
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    await tx.deleteFrom('client_token_servers').where('server_id', 'in', ids).execute();
   }
 
   async insertServer(row: ServerRow) {
@@ -158,8 +353,21 @@ export class KyselyStore implements Store {
     if (accountId) q = q.where('account_id', '=', accountId);
     return q.orderBy('created_at').orderBy('id').execute();
   }
+  listServersPage({ accountIds, after, limit, now }: ServerPageQuery) {
+    if (accountIds && accountIds.length === 0) return Promise.resolve([]);
+    let q = this.db
+      .selectFrom('mcp_servers')
+      .selectAll()
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+    if (accountIds) q = q.where('account_id', 'in', accountIds);
+    if (after !== undefined) q = q.where('id', '>', after);
+    return q.orderBy('id').limit(limit).execute();
+  }
   getServer(id: string) {
     return this.db.selectFrom('mcp_servers').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  getTombstone(id: string) {
+    return this.db.selectFrom('server_tombstones').selectAll().where('id', '=', id).executeTakeFirst();
   }
   findServerByLookup(lookup: string) {
     return this.db.selectFrom('mcp_servers').selectAll().where('token_lookup', '=', lookup).executeTakeFirst();
@@ -175,9 +383,12 @@ export class KyselyStore implements Store {
       return tx.selectFrom('mcp_servers').selectAll().where('id', '=', id).executeTakeFirst();
     });
   }
-  async deleteServer(id: string) {
-    const r = await this.db.deleteFrom('mcp_servers').where('id', '=', id).executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
+  async deleteServer(id: string, now: number) {
+    return this.db.transaction().execute(async (tx) => {
+      await this.tombstone(tx, [id], now);
+      const r = await tx.deleteFrom('mcp_servers').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    });
   }
   async countServers() {
     const r = await this.db
@@ -189,19 +400,57 @@ export class KyselyStore implements Store {
   async deleteExpiredServers(now: number) {
     return this.db.transaction().execute(async (tx) => {
       const rows = await tx.selectFrom('mcp_servers').select('id').where('expires_at', '<=', now).execute();
-      if (rows.length) await tx.deleteFrom('mcp_servers').where('expires_at', '<=', now).execute();
+      if (rows.length) {
+        await this.tombstone(
+          tx,
+          rows.map((r) => r.id),
+          now,
+        );
+        await tx.deleteFrom('mcp_servers').where('expires_at', '<=', now).execute();
+      }
       return rows.map((r) => r.id);
     });
   }
 
-  async insertApiToken(row: ApiTokenRow) {
-    await this.db.insertInto('api_tokens').values(row).execute();
+  async insertApiToken(row: ApiTokenRow, bindings: readonly TokenBinding[] = []) {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.insertInto('api_tokens').values(row).execute();
+      if (bindings.length)
+        await tx
+          .insertInto('client_token_servers')
+          .values([...bindings])
+          .execute();
+    });
   }
-  listApiTokens() {
-    return this.db.selectFrom('api_tokens').selectAll().orderBy('created_at').orderBy('id').execute();
+  listApiTokens(kind?: string) {
+    let q = this.db.selectFrom('api_tokens').selectAll();
+    if (kind) q = q.where('kind', '=', kind);
+    return q.orderBy('created_at').orderBy('id').execute();
+  }
+  getApiToken(id: string) {
+    return this.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   }
   findApiTokenByLookup(lookup: string) {
     return this.db.selectFrom('api_tokens').selectAll().where('token_lookup', '=', lookup).executeTakeFirst();
+  }
+  bindingsOf(tokenIds: readonly string[]) {
+    if (!tokenIds.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('client_token_servers')
+      .selectAll()
+      .where('token_id', 'in', tokenIds)
+      .orderBy('token_id')
+      .orderBy('server_id')
+      .execute();
+  }
+  async isBound(tokenId: string, serverId: string) {
+    const r = await this.db
+      .selectFrom('client_token_servers')
+      .select('token_id')
+      .where('token_id', '=', tokenId)
+      .where('server_id', '=', serverId)
+      .executeTakeFirst();
+    return r !== undefined;
   }
   async revokeApiToken(id: string, now: number) {
     const r = await this.db
@@ -214,6 +463,29 @@ export class KyselyStore implements Store {
   }
   async touchApiToken(id: string, now: number) {
     await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+  }
+
+  async recordOperatorEvent(event: NewOperatorEvent) {
+    await this.db.insertInto('operator_events').values(event).execute();
+  }
+  listOperatorEvents({
+    limit,
+    before,
+    accountIds,
+  }: {
+    limit: number;
+    before?: number;
+    accountIds?: readonly string[];
+  }) {
+    if (accountIds && accountIds.length === 0) return Promise.resolve([]);
+    let q = this.db.selectFrom('operator_events').selectAll();
+    if (accountIds) q = q.where('account_id', 'in', accountIds);
+    if (before !== undefined) q = q.where('id', '<', before);
+    return q.orderBy('id', 'desc').limit(limit).execute();
+  }
+  async deleteOperatorEventsBefore(at: number) {
+    const r = await this.db.deleteFrom('operator_events').where('at', '<', at).executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 
   async recordCall(call: NewToolCall) {
@@ -239,6 +511,21 @@ export class KyselyStore implements Store {
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
+  }
+  async setSettingIfAbsent(key: string, value: string) {
+    return this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      const r = await tx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      return r?.value ?? value;
+    });
+  }
+
+  taskStore(box: SecretBox): TaskStore {
+    return new KyselyTaskStore(this.db, box);
   }
 
   async close() {

@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import { repoRoot } from '../../generator/pin.js';
 import type { Catalog, ToolDef } from '../../runtime/types.js';
-import { sharedSpecs } from '../helpers/specs.js';
+import { specsSkipReason } from '../helpers/specs.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 
-/** Why a block is not run as-is. `shared` blocks run when the shared specs folder is present. */
-const REASONS = ['setup', 'network', 'keys', 'bench', 'shared'] as const;
+/** Why a block is not run as-is. `specs` blocks need the real specs (`npm run fetch-specs`) and run when they are here. */
+const REASONS = ['setup', 'network', 'keys', 'bench', 'specs', 'quickstart'] as const;
 
 interface Block {
   line: number;
@@ -45,7 +45,8 @@ describe('README shell blocks', () => {
     }
   });
 
-  const runnable = blocks.filter((b) => b.tags.length === 0 || (b.tags.join() === 'shared' && existsSync(sharedSpecs)));
+  const specsHere = !specsSkipReason('current', 'previous', 'v30');
+  const runnable = blocks.filter((b) => b.tags.length === 0 || (b.tags.join() === 'specs' && specsHere));
   it.each(runnable.map((b) => [b.line, b] as const))(
     'block at README.md:%i runs as written',
     (_line, b) => {

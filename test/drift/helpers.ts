@@ -4,10 +4,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { Catalog, JsonSchema, ToolDef } from '../../runtime/types.js';
+import { SPECS } from '../helpers/specs.js';
 
-export const SPECS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'specs');
-export const OLD_SPEC = path.join(SPECS, 'openai-2026-05-13.yaml');
-export const NEW_SPEC = path.join(SPECS, 'openai-2026-08-21.yaml');
+// The real pair, from ../shared/specs or the download cache (see test/helpers/specs.ts).
+export const OLD_SPEC = SPECS.previous;
+export const NEW_SPEC = SPECS.current;
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
 
 type ToolOverrides = Partial<Omit<ToolDef, 'http'>> & {

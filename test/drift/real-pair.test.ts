@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Catalog } from '../../runtime/types.js';
 import { catalogFromSpec, type LoadedCatalog } from '../../scripts/drift/generator-api.js';
 import { renderMarkdown } from '../../scripts/drift/render-markdown.js';
@@ -14,6 +14,9 @@ import { buildReport } from '../../scripts/drift/report.js';
 import { resolveCatalog } from '../../scripts/drift/sources.js';
 import type { DriftReport } from '../../scripts/drift/types.js';
 import { NEW_SPEC, OLD_SPEC, REPO } from './helpers.js';
+import { describeWithSpecs } from '../helpers/specs.js';
+
+const specDescribe = describeWithSpecs('previous', 'current');
 
 const operationIds = (doc: any): Set<string> =>
   new Set(
@@ -36,7 +39,7 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-describe('2026-05-13 → 2026-08-21', () => {
+specDescribe('2026-05-13 → 2026-08-21', () => {
   it('lists exactly the operations that appeared, and none as removed', () => {
     const onlyNew = [...operationIds(newSide.doc)].filter((id) => !operationIds(oldSide.doc).has(id));
     const onlyOld = [...operationIds(oldSide.doc)].filter((id) => !operationIds(newSide.doc).has(id));
@@ -117,7 +120,7 @@ describe('2026-05-13 → 2026-08-21', () => {
   });
 });
 
-describe('drift CLI', () => {
+specDescribe('drift CLI', () => {
   const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
   const cli = path.join(REPO, 'scripts', 'drift.ts');
   let dir: string;

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OLD_SPEC, REPO, hashTree } from './helpers.js';
+import { describeWithSpecs } from '../helpers/specs.js';
+
+const specDescribe = describeWithSpecs('previous');
 
 const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
 
@@ -88,7 +91,7 @@ function scratchRepo(): string {
   return root;
 }
 
-describe('spec:update in a scratch copy of the repo', () => {
+specDescribe('spec:update in a scratch copy of the repo', () => {
   it('restores generated/ and keeps the pin when the generator fails half-way', () => {
     const root = scratchRepo();
     // A generator that dies after scribbling over its output.

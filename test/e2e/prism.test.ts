@@ -6,10 +6,13 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../generator/pin.js';
 import catalog from '../../generated/catalog.json' with { type: 'json' };
 import { sampleArgs } from '../helpers/sample-args.js';
+import { describeWithPrism } from '../helpers/prism.js';
+
+const prismDescribe = describeWithPrism();
 
 const PROJECT_KEY = 'sk-proj-prism-test-0123456789';
 const ADMIN_KEY = 'sk-admin-prism-test-0123456789';
@@ -58,7 +61,7 @@ interface Outcome {
   detail?: string;
 }
 
-describe('the six tools named in the generator issue, over stdio', () => {
+prismDescribe('the six tools named in the generator issue, over stdio', () => {
   const call = async (name: string) => {
     const { args } = await sampleArgs(name);
     const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
@@ -105,7 +108,7 @@ describe('the six tools named in the generator issue, over stdio', () => {
   });
 });
 
-describe('every tool against Prism', () => {
+prismDescribe('every tool against Prism', () => {
   it('lists every non-excluded tool, and the list passes the SDK client validation', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(catalog.tools.map((t) => t.name).sort());

@@ -20,7 +20,7 @@ let listenersBefore: number[];
 beforeAll(async () => {
   fake = await startFakeOpenAi();
   // Read-only scope, and small limits so the costly cases stay quick.
-  const limits = { memoryBytes: 16 * 1024 * 1024, maxResultChars: 20_000, maxLogChars: 2_000 };
+  const limits = { memoryBytes: 16 * 1024 * 1024, maxResultBytes: 20_000, maxLogChars: 2_000 };
   ({ client, close } = await connect(
     createCodeExposure(fakeKit(fake, { methods: ['read'] }), { limits: { ...limits, timeoutMs: 20_000 } }),
   ));

@@ -183,3 +183,60 @@ describe('search_docs', () => {
     }
   });
 });
+
+describe('queries that cannot be abused', () => {
+  const discovery = async () => {
+    const { createDiscoveryExposure } = await import('../../runtime/exposure/discovery.js');
+    return connect(createDiscoveryExposure(createOpenAiToolkit({ methods: ['read'], env: {} })));
+  };
+
+  it('search_docs and search_tools cut a query at the same limit, and echo it cut, never whole', async () => {
+    const { QUERY_LIMITS } = await import('../../runtime/exposure/tool-search.js');
+    const long = `fine tuning jobs ${'z'.repeat(20_000)}`;
+    const docs = await search({ query: long });
+    expect(docs.isError).toBeFalsy();
+    const d = await discovery();
+    try {
+      const tools = (await d.client.callTool({ name: 'search_tools', arguments: { query: long } })) as CallToolResult;
+      expect(tools.isError).toBeFalsy();
+      // One limit, stated in both answers, with the query as searched.
+      const used = (docs.structuredContent as any).query;
+      expect(used.length).toBeLessThanOrEqual(QUERY_LIMITS.maxChars);
+      expect((tools.structuredContent as any).query).toBe(used);
+      for (const r of [docs, tools]) {
+        expect(textOf(r).length).toBeLessThan(long.length / 2);
+        expect(textOf(r)).toMatch(/cut to \d+ characters/);
+      }
+      expect((docs.structuredContent as any).matches.map((m: any) => m.name)).toContain(
+        'list_all_open_ai_fine_tuning_jobs',
+      );
+    } finally {
+      await d.close();
+    }
+    // No match: the echo is the cut query, not the 5,000 characters sent.
+    const none = await search({ query: 'q'.repeat(5_000) });
+    expect(textOf(none)).toMatch(/No tool matches/);
+    expect(textOf(none).length).toBeLessThan(QUERY_LIMITS.maxChars + 300);
+  });
+
+  it('searches at most maxTerms words, and only short words fuzzily', async () => {
+    const { QUERY_LIMITS, limitQuery } = await import('../../runtime/exposure/tool-search.js');
+    const many = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
+    const limited = limitQuery(many);
+    expect(limited.query.split(' ')).toHaveLength(QUERY_LIMITS.maxTerms);
+    expect(limited.cut).toBe(true);
+    expect(QUERY_LIMITS.maxFuzzyTermChars).toBeLessThanOrEqual(32);
+    // A long word still matches by prefix, not by edit distance.
+    const r = await search({ query: 'fine_tuning_jobs_checkpoints_permissions_zzzz' });
+    expect(r.isError).toBeFalsy();
+  });
+
+  it('reads only its own type names: Object.prototype members are no types', async () => {
+    const r = await search({ types: ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'x'.repeat(10_000)] });
+    expect(r.isError).toBeFalsy();
+    const text = textOf(r);
+    expect(text).not.toMatch(/native code|\[object Object\]/);
+    expect(text.match(/no such type/g)).toHaveLength(5);
+    expect(text.length).toBeLessThan(2_000);
+  });
+});

@@ -86,7 +86,7 @@ it('takes the sandbox limits from --code-* flags: the description states them an
       'code',
       '--base-url',
       fake.baseUrl,
-      ...['--code-timeout', '2', '--code-memory', '16', '--code-max-calls', '2', '--code-max-result-chars', '5000'],
+      ...['--code-timeout', '2', '--code-memory', '16', '--code-max-calls', '2', '--code-max-result-bytes', '5000'],
     ],
     env: { ...env, OPENAI_ADMIN_KEY: fake.adminKey, OPENAI_API_KEY: fake.projectKey },
     stderr: 'pipe',
@@ -96,7 +96,7 @@ it('takes the sandbox limits from --code-* flags: the description states them an
   try {
     const { tools } = await client.listTools();
     const execute = tools.find((t) => t.name === 'execute_code');
-    expect(execute?.description).toContain('Limits per run: 2 s, 16 MiB, 2 calls, 5000 characters of result.');
+    expect(execute?.description).toContain('Limits per run: 2 s, 16 MiB, 2 calls, 5000 bytes of result.');
 
     const run = async (code: string) =>
       (await client.callTool({ name: 'execute_code', arguments: { code } })) as CallToolResult;

@@ -1,11 +1,14 @@
 // The fake's fine-tuning, files and vector-store resources: their answers conform to the spec's response schemas,
 // and live objects move through their states one retrieve at a time.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DAY } from './state.js';
 import { SEEDED_JOBS } from './seed-fine-tuning.js';
 import { startFakeOpenAi, type FakeOpenAi } from './index.js';
 import { loadSpecResponses, type SpecResponses } from './spec-schemas.js';
+import { describeWithSpecs } from '../helpers/specs.js';
+
+const specDescribe = describeWithSpecs('current');
 
 let fake: FakeOpenAi;
 let spec: SpecResponses;
@@ -41,7 +44,7 @@ const upload = (content: string, purpose: string, filename = 'data.jsonl') => {
   return form;
 };
 
-describe('fake-openai: fine-tuning, files, vector stores', () => {
+specDescribe('fake-openai: fine-tuning, files, vector stores', () => {
   it('seeds jobs in every status over a year, newest first, more than one page of 100', async () => {
     const page1 = await conforming('GET', '/fine_tuning/jobs', '/fine_tuning/jobs?limit=100');
     expect(page1.data).toHaveLength(100);

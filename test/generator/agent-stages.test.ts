@@ -1,12 +1,14 @@
 // The generator stages for agent workflows, on the pinned spec: wait tools from the async overrides, human time
 // inputs on unix-seconds arguments, and the upload pre-check flag.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { loadOverrides, underPrefix } from '../../generator/overrides.js';
 import type { BuildResult } from '../../generator/pipeline.js';
 import { WAIT_INTERVAL, WAIT_TIMEOUT } from '../../generator/wait.js';
 import type { ToolDef } from '../../runtime/types.js';
-import { buildFrom, SPECS } from '../helpers/specs.js';
+import { buildFrom, describeWithSpecs, SPECS } from '../helpers/specs.js';
+
+const specDescribe = describeWithSpecs('current');
 
 let built: BuildResult;
 let tools: ToolDef[];
@@ -20,7 +22,7 @@ beforeAll(async () => {
   tools = built.catalog.tools;
 });
 
-describe('wait tools', () => {
+specDescribe('wait tools', () => {
   it('exist for every async resource the issue names', () => {
     const waits = tools
       .filter((t) => t.wait)
@@ -106,7 +108,7 @@ describe('wait tools', () => {
   });
 });
 
-describe('human time inputs', () => {
+specDescribe('human time inputs', () => {
   it('mark every unix-seconds window of usage, costs and audit logs, and say which forms they take', () => {
     const marked = tools.filter((t) => t.timeArgs).map((t) => t.name);
     const usage = tools.filter((t) => t.usageBuckets).map((t) => t.name);
@@ -126,7 +128,7 @@ describe('human time inputs', () => {
   });
 });
 
-describe('upload pre-checks', () => {
+specDescribe('upload pre-checks', () => {
   it('add skip_validation to the one upload that takes fine-tune and batch files', () => {
     expect(tools.filter((t) => t.precheck).map((t) => t.name)).toEqual(['create_a_open_ai_file']);
     expect(tool('create_a_open_ai_file').precheck).toEqual({ fileArg: 'file', purposeArg: 'purpose' });

@@ -1,10 +1,12 @@
 // The generator over the real pinned spec: names, classification, schemas the LLM providers accept,
 // and the token budget of the whole catalog.
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { BuildResult } from '../../generator/pipeline.js';
 import { NAME_RE } from '../../generator/name.js';
-import { buildFrom, SPECS } from '../helpers/specs.js';
+import { buildFrom, describeWithSpecs, SPECS } from '../helpers/specs.js';
+
+const specDescribe = describeWithSpecs('current');
 
 let built: BuildResult;
 beforeAll(async () => {
@@ -17,7 +19,7 @@ const tool = (name: string) => {
   return t;
 };
 
-describe('names from the issue', () => {
+specDescribe('names from the issue', () => {
   it.each([
     ['GET', '/fine_tuning/jobs', 'list_all_open_ai_fine_tuning_jobs', 'list', 'read', ['fine-tuning']],
     [
@@ -65,7 +67,7 @@ describe('names from the issue', () => {
   });
 });
 
-describe('coverage and classification', () => {
+specDescribe('coverage and classification', () => {
   it('turns every operation into a tool or an excluded entry with a reason', () => {
     const { counts } = built.manifest;
     expect(counts.operations).toBe(288);
@@ -114,7 +116,7 @@ describe('coverage and classification', () => {
   });
 });
 
-describe('names', () => {
+specDescribe('names', () => {
   it('are unique and match ^[a-z0-9_]{1,64}$', () => {
     const names = built.catalog.tools.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
@@ -122,7 +124,7 @@ describe('names', () => {
   });
 });
 
-describe('input schemas', () => {
+specDescribe('input schemas', () => {
   const walk = (node: unknown, visit: (key: string, value: unknown) => void) => {
     if (Array.isArray(node)) {
       for (const v of node) walk(v, visit);
@@ -207,7 +209,7 @@ describe('input schemas', () => {
   });
 });
 
-describe('descriptions', () => {
+specDescribe('descriptions', () => {
   it('are at most 600 characters and say how to page, poll, and when the admin key is needed', () => {
     for (const t of built.catalog.tools) {
       expect(t.description.length, t.name).toBeLessThanOrEqual(600);
@@ -231,7 +233,7 @@ describe('descriptions', () => {
   });
 });
 
-describe('snapshot', () => {
+specDescribe('snapshot', () => {
   it('matches the reviewed list of names, methods, access and tags', async () => {
     const lines = built.manifest.tools.map(
       (t) => `${t.name}  ${t.verb} ${t.path}  ${t.method}/${t.access}  [${t.tags.join(', ')}]`,
@@ -240,7 +242,7 @@ describe('snapshot', () => {
   });
 });
 
-describe('admin endpoints the spec marks only in prose', () => {
+specDescribe('admin endpoints the spec marks only in prose', () => {
   it('sends the admin key wherever the spec text says an admin API key is required', () => {
     const prose = built.catalog.tools.filter((t) =>
       /^(list_all|create_a|delete_a)_open_ai_fine_tuning_checkpoint_permission/.test(t.name),
@@ -251,7 +253,7 @@ describe('admin endpoints the spec marks only in prose', () => {
   });
 });
 
-describe('name stability', () => {
+specDescribe('name stability', () => {
   it('names do not depend on the order of paths or methods in the document', async () => {
     const { loadSpec } = await import('../../generator/load.js');
     const { buildCatalog } = await import('../../generator/pipeline.js');
@@ -267,7 +269,7 @@ describe('name stability', () => {
   });
 });
 
-describe('token budget fallback', () => {
+specDescribe('token budget fallback', () => {
   it('keeps one level of nested names within the target, and drops it when the catalog would pass the target', async () => {
     const { loadSpec } = await import('../../generator/load.js');
     const { buildCatalog, catalogTokens } = await import('../../generator/pipeline.js');

@@ -11,7 +11,7 @@ import { repoRoot } from '../../generator/pin.js';
 import { renderSdk } from '../../generator/sdk.js';
 import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
 import { COST_AUDIT } from '../exposure/programs.js';
-import { buildFrom, SPECS } from '../helpers/specs.js';
+import { buildFrom, itWithSpecs, SPECS } from '../helpers/specs.js';
 
 const TSC = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
 
@@ -108,7 +108,7 @@ describe('generated/sdk.d.ts', () => {
     );
   });
 
-  it.each([
+  itWithSpecs('previous', 'v30').each([
     ['2026-05-13 (3.1.0)', SPECS.previous],
     ['2025-03-22 (3.0.0)', SPECS.v30],
   ])(

@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { generate } from '../../generator/cli.js';
 import { SpecError } from '../../generator/errors.js';
@@ -11,12 +11,14 @@ import type { Manifest } from '../../generator/pipeline.js';
 import { createToolkit } from '../../runtime/toolkit.js';
 import type { Catalog } from '../../runtime/types.js';
 import { useCaptureServer } from '../helpers/capture-server.js';
-import { buildFrom, SPECS } from '../helpers/specs.js';
+import { buildFrom, describeWithSpecs, SPECS } from '../helpers/specs.js';
+
+const specDescribe = describeWithSpecs('v30');
 
 const ADMIN = 'sk-admin-spec-versions-test';
 const PROJECT = 'sk-proj-spec-versions-test';
 
-describe('admin routing on 2025-03-22, whose spec has no AdminApiKeyAuth', () => {
+specDescribe('admin routing on 2025-03-22, whose spec has no AdminApiKeyAuth', () => {
   const srv = useCaptureServer((_q, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ object: 'list', data: [], has_more: false }));
@@ -59,7 +61,7 @@ describe('admin routing on 2025-03-22, whose spec has no AdminApiKeyAuth', () =>
   });
 });
 
-describe('a spec that is not quite valid OpenAPI', () => {
+specDescribe('a spec that is not quite valid OpenAPI', () => {
   let dir: string;
   let spec: string;
   beforeAll(async () => {

@@ -94,7 +94,8 @@ export async function packAndInstall(): Promise<Packed> {
       '--prefer-offline',
       '--ignore-scripts',
       tarball,
-      `@modelcontextprotocol/sdk@${pkg.dependencies['@modelcontextprotocol/sdk']}`,
+      // The 1.x SDK is no dependency of the package any more; consumers on it bring their own, as this one does.
+      `@modelcontextprotocol/sdk@${pkg.devDependencies['@modelcontextprotocol/sdk']}`,
       `zod@${pkg.dependencies.zod}`,
       `tsx@${pkg.devDependencies.tsx}`,
       `@types/node@${pkg.devDependencies['@types/node']}`,

@@ -1,15 +1,55 @@
-// Paths to the real OpenAI specs shared beside the repo (never copied into it), and a cached build of each.
-import path from 'node:path';
+// The real OpenAI specs the tests build from (never copied into the repo): the pinned one and two older versions,
+// each from ../shared/specs or the download cache (`npm run fetch-specs`, or test/setup's download), sha256-checked.
+// A test that needs one that is not here is skipped, and its title says which spec is missing and how to get it.
+import { describe, it } from 'vitest';
 import { loadSpec } from '../../generator/load.js';
 import { buildCatalog, type BuildResult } from '../../generator/pipeline.js';
-import { repoRoot } from '../../generator/pin.js';
+import {
+  locate,
+  missingSpecsAdvice,
+  type ReferenceName,
+  type ReferenceSpec,
+  referenceSpecs,
+} from '../../generator/reference-specs.js';
 
-export const sharedSpecs = path.resolve(repoRoot, '..', 'shared', 'specs');
-export const SPECS = {
-  current: path.join(sharedSpecs, 'openai-2026-08-21.yaml'),
-  previous: path.join(sharedSpecs, 'openai-2026-05-13.yaml'),
-  v30: path.join(sharedSpecs, 'openai-2025-03-22.yaml'),
-} as const;
+export const REFERENCE_SPECS: readonly ReferenceSpec[] = referenceSpecs();
+const found = new Map(REFERENCE_SPECS.map((s) => [s.name, locate(s)] as const));
+const byName = (name: ReferenceName) => REFERENCE_SPECS.find((s) => s.name === name)!;
+
+/** Each spec's verified local path (its mirror path when it is missing: tests using it are skipped). */
+export const SPECS: Record<ReferenceName, string> = {
+  current: found.get('current')?.path ?? byName('current').mirror,
+  previous: found.get('previous')?.path ?? byName('previous').mirror,
+  v30: found.get('v30')?.path ?? byName('v30').mirror,
+};
+
+export function missingSpecs(...names: ReferenceName[]): ReferenceSpec[] {
+  return names.filter((n) => !found.get(n)).map(byName);
+}
+
+/** Why tests needing `names` are skipped, or undefined when every one is here. */
+export function specsSkipReason(...names: ReferenceName[]): string | undefined {
+  const missing = missingSpecs(...names);
+  return missing.length ? `skipped: spec ${missingSpecsAdvice(missing)}` : undefined;
+}
+
+/** `describe`, or `describe.skip` with the reason in its title when a named spec is missing. */
+export function describeWithSpecs(...names: ReferenceName[]): typeof describe {
+  const reason = specsSkipReason(...names);
+  if (!reason) return describe;
+  return ((title: string, fn: () => void) => describe.skip(`${title} [${reason}]`, fn)) as typeof describe;
+}
+
+/** `it`, or `it.skip` with the reason in its title when a named spec is missing. */
+export function itWithSpecs(...names: ReferenceName[]): typeof it {
+  const reason = specsSkipReason(...names);
+  if (!reason) return it;
+  const skipped = ((title: string, fn: () => void) => it.skip(`${title} [${reason}]`, fn)) as typeof it;
+  // it.each(...)(title, fn) keeps working: each case is skipped with the reason.
+  (skipped as { each: unknown }).each = (cases: unknown[]) => (title: string, fn: () => void) =>
+    it.skip.each(cases as never[])(`${title} [${reason}]`, fn as never);
+  return skipped;
+}
 
 const cache = new Map<string, Promise<BuildResult>>();
 

@@ -4,16 +4,19 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import { repoRoot } from '../../generator/pin.js';
 import { selectTools } from '../../runtime/filter.js';
 import type { Catalog } from '../../runtime/types.js';
 import { inspect, runInspector } from '../../scripts/inspect.js';
+import { describeWithPrism } from '../helpers/prism.js';
 import { sampleArgs } from '../helpers/sample-args.js';
 import { cliJson, startService, tempDataDir } from '../service/helpers.js';
 
-describe('MCP Inspector CLI', () => {
+const prismDescribe = describeWithPrism();
+
+prismDescribe('MCP Inspector CLI', () => {
   it('reports 0 errors and 0 warnings for tools/list --strict, and one tools/call succeeds against Prism', async () => {
     const report = await inspect(['--base-url', inject('prismUrl')]);
     expect(report.tools).toBe(catalogJson.tools.length);

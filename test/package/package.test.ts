@@ -74,7 +74,7 @@ function testEnv(configEnv: Record<string, string> = {}): Record<string, string>
 
 /** A config never carries a real secret: only placeholders the host (or the user) fills in. */
 const PLACEHOLDER =
-  /^(sk-\.\.\.|sk-admin-\.\.\.|\$\{env:[A-Z_]+\}|\$\{input:[a-z-]+\}|\$[A-Z_]+|Bearer omcpapi_\.\.\.)$/;
+  /^(sk-\.\.\.|sk-admin-\.\.\.|\$\{env:[A-Z_]+\}|\$\{input:[a-z-]+\}|\$[A-Z_]+|Bearer omcpapi_\.\.\.|Bearer omcpcli_\.\.\.)$/;
 
 async function listAndCall(
   started: Started,
@@ -331,17 +331,18 @@ describe('client configs in examples/ (each started with exactly its own command
     const cliJson = async (args: string[], env: Record<string, string> = {}) => {
       const { stdout } = await run(bin(), [...args, '--data-dir', dataDir, '--json'], {
         cwd: packed.project,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...allowLoopback, ...env },
       });
       return JSON.parse(stdout);
     };
+    // Prism listens on loopback, a base URL the service refuses unless the operator allows private ones.
+    const allowLoopback = { OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: '1' };
     let dataDir: string;
     let service: ChildProcess | undefined;
     let serverUrl: string;
-    let apiToken: string;
+    let clientToken: string;
     beforeAll(async () => {
       dataDir = await mkdtemp(path.join(tmpdir(), 'openai-mcp-kit-managed-'));
-      apiToken = (await cliJson(['api-tokens', 'create', '--name', 'ci'])).token;
       const account = await cliJson(
         ['accounts', 'add', '--name', 'acme', ...(prismUrl() ? ['--base-url', prismUrl()!] : [])],
         { OPENAI_API_KEY: PROJECT_KEY, OPENAI_ADMIN_KEY: ADMIN_KEY },
@@ -349,7 +350,7 @@ describe('client configs in examples/ (each started with exactly its own command
       const child = spawn(bin(), ['serve', '--http', '--port', '0', '--data-dir', dataDir], {
         cwd: packed.project,
         stdio: ['ignore', 'ignore', 'pipe'],
-        env: { PATH: process.env.PATH ?? '' },
+        env: { PATH: process.env.PATH ?? '', ...allowLoopback },
       });
       service = child;
       let err = '';
@@ -369,9 +370,11 @@ describe('client configs in examples/ (each started with exactly its own command
         'remote',
         '--methods',
         'read',
-        '--require-api-token-auth',
+        '--auth',
+        'url+client-token',
       ]);
       serverUrl = created.url;
+      clientToken = (await cliJson(['client-tokens', 'create', '--name', 'ci', '--server', created.id])).token;
     }, 60_000);
     afterAll(async () => {
       if (service && service.exitCode === null) {
@@ -397,15 +400,15 @@ describe('client configs in examples/ (each started with exactly its own command
       // Claude Code's HTTP transport is Streamable HTTP with the given header; the SDK client does the same.
       const httpLine = script.split('\n').find((l) => l.includes('--transport http'))!;
       expect(httpLine).toBe(
-        'claude mcp add --transport http openai-managed "$OPENAI_MCP_URL" --header "Authorization: Bearer $OPENAI_MCP_API_TOKEN"',
+        'claude mcp add --transport http openai-managed "$OPENAI_MCP_URL" --header "Authorization: Bearer $OPENAI_MCP_CLIENT_TOKEN"',
       );
       const connectWith = async (headers: Record<string, string>) => {
         const client = new Client({ name: 'claude-code-like', version: '0' });
         await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { requestInit: { headers } }));
         return client;
       };
-      await expect(connectWith({})).rejects.toThrow(/requires Authorization: Bearer/);
-      const client = await connectWith({ Authorization: `Bearer ${apiToken}` });
+      await expect(connectWith({})).rejects.toThrow(/requires a client token/);
+      const client = await connectWith({ Authorization: `Bearer ${clientToken}` });
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(READ);
       if (prismUrl()) {
@@ -419,10 +422,10 @@ describe('client configs in examples/ (each started with exactly its own command
       const { server } = await jsonConfig('mcp-remote/claude_desktop_config.json', 'mcpServers');
       const args = server.args.map((a) => (a === 'https://mcp.example.com/mcp/omcp_...' ? serverUrl : a));
       expect(args).not.toEqual(server.args);
-      const env = { OPENAI_MCP_AUTH: `Bearer ${apiToken}`, MCP_REMOTE_CONFIG_DIR: path.join(dataDir, 'mcp-auth') };
+      const env = { OPENAI_MCP_AUTH: `Bearer ${clientToken}`, MCP_REMOTE_CONFIG_DIR: path.join(dataDir, 'mcp-auth') };
       const started = await startStdio(server.command, args, env);
       await listAndCall(started, READ, LIST_MODELS);
-      expect(started.stderr()).not.toContain(apiToken);
+      expect(started.stderr()).not.toContain(clientToken);
     }, 180_000);
   });
 

@@ -87,7 +87,17 @@ describe('openai-mcp serve (stdio)', () => {
     const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Usage: openai-mcp/);
-    for (const cmd of ['serve', 'list-tools', 'accounts', 'servers', 'api-tokens']) expect(help.stdout).toContain(cmd);
+    for (const cmd of [
+      'serve',
+      'list-tools',
+      'accounts',
+      'servers',
+      'management-tokens',
+      'client-tokens',
+      'audit-log',
+      'secrets',
+    ])
+      expect(help.stdout).toContain(cmd);
     const serveHelp = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' });
     expect(serveHelp.stdout).toContain('--http');
     expect(serveHelp.stdout).toContain('--exposure');

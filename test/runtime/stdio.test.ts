@@ -8,14 +8,19 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Server } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import catalogJson from '../../generated/catalog.json' with { type: 'json' };
 import { DEFAULT_MAX_MESSAGE_BYTES, idFromEdges, largestUploadBytes, serveStdio } from '../../runtime/stdio.js';
 import type { Catalog } from '../../runtime/types.js';
 import { json, PROJECT_KEY, startCaptureServer, textOf, type CaptureServer } from './helpers.js';
 
+const VERSION_KEY = 'io.modelcontextprotocol/protocolVersion';
+const ENVELOPE = {
+  [VERSION_KEY]: '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '0' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
 const CLI = fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs', import.meta.url));
 const catalog = catalogJson as unknown as Catalog;
 const byPath = (verb: string, path: string) => catalog.tools.find((t) => t.http.verb === verb && t.http.path === path)!;
@@ -155,19 +160,22 @@ describe('the line transport', () => {
     expect(idFromEdges('{"method":"tools/call","params":{"id":5', 'x":{"id":5}}}')).toBeUndefined();
   });
 
-  /** A real low-level Server on in-memory streams, with small limits. */
+  /** A real low-level v2 Server (from a factory, as the SDK's serveStdio wants) on in-memory streams. */
   async function harness(
-    opts: { maxMessageBytes?: number; maxReplyBytes?: number },
+    opts: { maxMessageBytes?: number; maxReplyBytes?: number; era?: 'legacy' | 'modern' },
     reply: (args: Record<string, unknown>) => string,
   ) {
     const stdin = new PassThrough();
     const stdout = new PassThrough();
     const logs: string[] = [];
-    const server = new Server({ name: 't', version: '0' }, { capabilities: { tools: {} } });
-    server.setRequestHandler(CallToolRequestSchema, (req) => ({
-      content: [{ type: 'text', text: reply(req.params.arguments ?? {}) }],
-    }));
-    const done = serveStdio(server, { log: (m) => logs.push(m), stdin, stdout, ...opts });
+    const factory = () => {
+      const server = new Server({ name: 't', version: '0' }, { capabilities: { tools: {} } });
+      server.setRequestHandler('tools/call', (req) => ({
+        content: [{ type: 'text', text: reply(req.params.arguments ?? {}) }],
+      }));
+      return server;
+    };
+    const done = serveStdio(factory, { log: (m) => logs.push(m), stdin, stdout, ...opts });
     const lines: Array<Record<string, unknown>> = [];
     let buf = '';
     stdout.on('data', (d: Buffer) => {
@@ -181,14 +189,58 @@ describe('the line transport', () => {
       for (let i = 0; i < 200 && !lines.some((l) => l.id === id); i++) await new Promise((r) => setTimeout(r, 5));
       return lines.find((l) => l.id === id);
     };
-    stdin.write(
-      `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '0' } } })}\n`,
-    );
-    await answer(0);
+    // A 2025 client opens with initialize; a 2026-07-28 one sends its first request as it is.
+    if (opts.era !== 'modern') {
+      stdin.write(
+        `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '0' } } })}\n`,
+      );
+      await answer(0);
+    }
     return { stdin, logs, answer, done };
   }
   const call = (id: number, args: object) =>
     `${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 't', arguments: args } })}\n`;
+  const modernCall = (id: number, args: object, meta: Record<string, unknown> = ENVELOPE) =>
+    `${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 't', arguments: args, _meta: meta } })}\n`;
+
+  it('serves a 2026-07-28 request with no handshake, and keeps serving after an oversized one', async () => {
+    const h = await harness({ maxMessageBytes: 50_000, era: 'modern' }, (a) => `echo ${String(a.v).length}`);
+    h.stdin.write(modernCall(1, { v: 'a' }));
+    expect(await h.answer(1)).toMatchObject({ result: { content: [{ text: 'echo 1' }], resultType: 'complete' } });
+    h.stdin.write(modernCall(2, { v: 'x'.repeat(200_000) }));
+    expect((await h.answer(2))?.error).toMatchObject({ code: -32600, message: expect.stringContaining('50000-byte') });
+    h.stdin.write(modernCall(3, { v: 'y'.repeat(10) }));
+    expect(await h.answer(3)).toMatchObject({ result: { content: [{ text: 'echo 10' }] } });
+    h.stdin.end();
+    await h.done;
+  });
+
+  it('refuses an unknown protocol version with -32022 naming the served ones, and keeps the session', async () => {
+    const h = await harness({ era: 'modern' }, () => 'ok');
+    h.stdin.write(modernCall(1, {}, { ...ENVELOPE, [VERSION_KEY]: '2099-01-01' }));
+    const refused = await h.answer(1);
+    expect(refused?.error).toMatchObject({
+      code: -32022,
+      data: { supported: expect.arrayContaining(['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26']) },
+    });
+    h.stdin.write(modernCall(2, {}));
+    expect(await h.answer(2)).toMatchObject({ result: { content: [{ text: 'ok' }] } });
+    h.stdin.end();
+    await h.done;
+  });
+
+  it('names the missing _meta field of a 2026-07-28 request', async () => {
+    const h = await harness({ era: 'modern' }, () => 'ok');
+    h.stdin.write(modernCall(1, {}));
+    await h.answer(1);
+    h.stdin.write(modernCall(2, {}, { [VERSION_KEY]: '2026-07-28' }));
+    expect((await h.answer(2))?.error).toMatchObject({
+      code: -32602,
+      message: expect.stringContaining('io.modelcontextprotocol/clientCapabilities'),
+    });
+    h.stdin.end();
+    await h.done;
+  });
 
   it('answers an oversized request (arriving in many chunks) with an error and keeps serving', async () => {
     const h = await harness({ maxMessageBytes: 50_000 }, (a) => `echo ${String(a.v).length}`);

@@ -39,17 +39,21 @@ afterAll(async () => {
 });
 
 it('creates a read-only billing server through REST, uses its URL, and deletes it', async () => {
-  const token = cliJson(['api-tokens', 'create', '--name', 'auditor', '--data-dir', dataDir]).token;
   const account = cliJson(['accounts', 'add', '--name', 'org', '--base-url', stub.baseUrl, '--data-dir', dataDir], {
     env: { OPENAI_ADMIN_KEY: ADMIN },
   }).id;
+  // As the example's header says: a token for this account only, with just the actions it needs.
+  const token = cliJson([
+    ...['management-tokens', 'create', '--name', 'auditor', '--accounts', account],
+    ...['--actions', 'read,servers:write,tokens:write', '--expires-at', '+1d', '--data-dir', dataDir],
+  ]).token;
   // Asynchronous: the stub lives in this process and must keep answering while the example runs.
   const r = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', path.resolve(import.meta.dirname, '../../examples/billing-auditor/index.ts')],
     {
       encoding: 'utf8',
-      env: cleanEnv({ OPENAI_MCP_URL: service.url, OPENAI_MCP_API_TOKEN: token, OPENAI_MCP_ACCOUNT: account }),
+      env: cleanEnv({ OPENAI_MCP_URL: service.url, OPENAI_MCP_MANAGEMENT_TOKEN: token, OPENAI_MCP_ACCOUNT: account }),
     },
   );
   const out = JSON.parse(r.stdout);

@@ -9,7 +9,7 @@ import { cli, cliJson, tempDataDir } from './helpers.js';
 const KEY = 'sk-proj-STDINkey0123456789abcdefghij';
 const ADMIN = 'sk-admin-STDINadmin0123456789abcdefg';
 
-describe('openai-mcp accounts / servers / api-tokens', () => {
+describe('openai-mcp accounts / servers / tokens', () => {
   it.each([
     ['JSON', JSON.stringify({ OPENAI_API_KEY: KEY, OPENAI_ADMIN_KEY: ADMIN, OPENAI_ORG_ID: 'org-1' })],
     ['KEY=VALUE lines', `OPENAI_API_KEY=${KEY}\nexport OPENAI_ADMIN_KEY="${ADMIN}"\nOPENAI_ORG_ID=org-1\n`],
@@ -30,10 +30,10 @@ describe('openai-mcp accounts / servers / api-tokens', () => {
   it('refuses an account without keys, naming what is missing', () => {
     const r = cli(['accounts', 'add', '--name', 'empty', '--data-dir', tempDataDir()]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/needs api_key or admin_key/);
+    expect(r.stderr).toMatch(/no key in the environment\. Set OPENAI_API_KEY .* OPENAI_ADMIN_KEY .* --stdin/);
   });
 
-  it('shows a server URL and an API token once, and lists neither', () => {
+  it('shows a server URL and a token once, and lists neither', () => {
     const dir = tempDataDir();
     const acc = cliJson(['accounts', 'add', '--name', 'a', '--data-dir', dir], { env: { OPENAI_API_KEY: KEY } });
     const created = cli([
@@ -55,13 +55,29 @@ describe('openai-mcp accounts / servers / api-tokens', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:8787\/mcp\/omcp_/);
     expect(created.stderr).toMatch(/shown once/);
     expect(created.stdout).toMatch(/tools\s+3 \(all\)/);
-    const token = cli(['api-tokens', 'create', '--name', 'ci', '--data-dir', dir]);
+    const token = cli([
+      'management-tokens',
+      'create',
+      '--name',
+      'ci',
+      '--accounts',
+      acc.id,
+      '--actions',
+      'read',
+      '--data-dir',
+      dir,
+    ]);
     const secret = token.stdout.split('\n')[1]!;
-    expect(secret).toMatch(/^omcpapi_/);
+    expect(secret).toMatch(/^omcpadm_/);
+    // The deprecated command of earlier releases still issues one (for all accounts and actions).
+    const legacy = cli(['api-tokens', 'create', '--name', 'old', '--data-dir', dir]);
+    expect(legacy.stdout.split('\n')[1]).toMatch(/^omcpadm_/);
+    expect(legacy.stderr).toMatch(/deprecated/);
     const listings = [
       cli(['servers', 'list', '--data-dir', dir]).stdout,
       cli(['servers', 'list', '--data-dir', dir, '--json']).stdout,
-      cli(['api-tokens', 'list', '--data-dir', dir, '--json']).stdout,
+      cli(['management-tokens', 'list', '--data-dir', dir, '--json']).stdout,
+      cli(['management-tokens', 'list', '--data-dir', dir]).stdout,
       readFileSync(path.join(dir, 'openai-mcp.sqlite')).toString('latin1'),
     ];
     for (const l of listings) {
@@ -81,7 +97,7 @@ describe('openai-mcp accounts / servers / api-tokens', () => {
     expect(Math.abs(week - (Date.now() + 7 * 86_400_000))).toBeLessThan(60_000);
     const past = cli(['servers', 'update', s.id, '--expires-at', '-1d', '--data-dir', dir]);
     expect(past.status).not.toBe(0);
-    expect(past.stderr).toMatch(/at least 60 seconds in the future/);
+    expect(past.stderr).toMatch(/"-1d" is in the past .*give a future time, e\.g\. \+7d/);
     expect(
       cliJson(['servers', 'update', s.id, '--expires-at', 'never', '--exposure', 'discovery', '--data-dir', dir]),
     ).toMatchObject({ expires_at: null, config: { tool_exposure: 'discovery' } });

@@ -11,10 +11,23 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 export const BIN = path.resolve(import.meta.dirname, '../../dist/bin/openai-mcp.mjs');
 
-/** An environment without the developer's OpenAI settings, plus `extra`. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-  return { ...env, ...extra };
+/** Test env values: a string sets the variable, `undefined` removes it. */
+export type TestEnv = Record<string, string | undefined>;
+
+/**
+ * An environment without the developer's OpenAI settings, plus `extra`. The tests' fake OpenAI listens on
+ * loopback, which the service refuses as a base URL unless the operator allows private base URLs: so the tests do,
+ * and the tests of that refusal remove the switch (`OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: undefined`).
+ */
+export function cleanEnv(extra: TestEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: '1',
+    ...extra,
+  };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  return env;
 }
 
 export function tempDataDir(): string {
@@ -27,17 +40,18 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): CliResult {
+export function cli(args: string[], options: { env?: TestEnv; input?: string; timeoutMs?: number } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: cleanEnv(options.env),
     input: options.input,
+    timeout: options.timeoutMs,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs a CLI command with `--json` and parses its stdout; throws with stderr when it fails. */
-export function cliJson<T = any>(args: string[], options: { env?: Record<string, string>; input?: string } = {}): T {
+export function cliJson<T = any>(args: string[], options: { env?: TestEnv; input?: string } = {}): T {
   const r = cli([...args, '--json'], options);
   if (r.status !== 0) throw new Error(`openai-mcp ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
@@ -50,11 +64,7 @@ export interface Service {
   child: ChildProcess;
 }
 
-export async function startService(
-  dataDir: string,
-  extraArgs: string[] = [],
-  env: Record<string, string> = {},
-): Promise<Service> {
+export async function startService(dataDir: string, extraArgs: string[] = [], env: TestEnv = {}): Promise<Service> {
   const child = spawn(process.execPath, [BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,6 +11,9 @@ import { defaultCatalog } from '../../runtime/catalog.js';
 import { selectTools } from '../../runtime/filter.js';
 import { type CaptureServer, json, startCaptureServer } from '../runtime/helpers.js';
 import { cli, cliJson, connect, restClient, type Service, startService, tempDataDir, textOf } from './helpers.js';
+import { describeWithPrism } from '../helpers/prism.js';
+
+const prismDescribe = describeWithPrism();
 
 const ACME = {
   OPENAI_API_KEY: 'sk-proj-ACMEprojectKEY0123456789abcd',
@@ -55,7 +58,10 @@ const listRequest = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list'
 beforeAll(async () => {
   stub = await startCaptureServer();
   stub.respond((_req, res) => json(res, 200, { object: 'list', data: [], has_more: false }));
-  const token = cliJson(['api-tokens', 'create', '--name', 'ci', '--data-dir', dataDir]);
+  const token = cliJson([
+    ...['management-tokens', 'create', '--name', 'ci', '--accounts', 'all', '--actions', 'all'],
+    ...['--data-dir', dataDir],
+  ]);
   apiToken = token.token;
   tokens.push(apiToken);
   acmeId = cliJson(['accounts', 'add', '--name', 'acme', '--base-url', stub.baseUrl, '--data-dir', dataDir], {
@@ -93,6 +99,7 @@ describe('managed servers over HTTP', () => {
       name: 'billing',
       config: { methods: ['read'], tags: ['billing'], tool_exposure: 'all' },
       expires_at: null,
+      auth: 'url',
       require_api_token_auth: false,
     });
     expect(created.url).toMatch(new RegExp(`^${service.url}/mcp/omcp_[A-Za-z0-9_-]{43}$`));
@@ -138,7 +145,7 @@ describe('managed servers over HTTP', () => {
     });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body)).toEqual(
-      expect.arrayContaining(['id', 'name', 'config', 'expires_at', 'require_api_token_auth', 'url']),
+      expect.arrayContaining(['id', 'name', 'config', 'expires_at', 'auth', 'require_api_token_auth', 'url']),
     );
     tokens.push(created.body.url.split('/').pop());
 
@@ -197,7 +204,7 @@ describe('managed servers over HTTP', () => {
     expect(logs[0].tool).toBe('create_a_open_ai_vector_store');
   });
 
-  it('second-layer auth: an API token is required besides the URL', async () => {
+  it('second-layer auth: a client token bound to the server is required besides the URL', async () => {
     const created = cliJson([
       'servers',
       'create',
@@ -207,18 +214,38 @@ describe('managed servers over HTTP', () => {
       'guarded',
       '--methods',
       'read',
-      '--require-api-token-auth',
+      '--auth',
+      'url+client-token',
       '--data-dir',
       dataDir,
     ]);
+    expect(created.auth).toBe('url+client-token');
     tokens.push(created.url.split('/').pop());
     const noAuth = await fetch(created.url, { method: 'POST', headers: MCP_HEADERS, body: listRequest });
     expect(noAuth.status).toBe(401);
     expect(noAuth.headers.get('www-authenticate')).toMatch(/^Bearer /);
-    const client = await connect(created.url, 'streamable', { authorization: `Bearer ${apiToken}` });
+    // The management token administers; it opens no server.
+    const withManagement = await fetch(created.url, {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${apiToken}` },
+      body: listRequest,
+    });
+    expect(withManagement.status).toBe(401);
+    const clientToken = cliJson([
+      'client-tokens',
+      'create',
+      '--name',
+      'laptop',
+      '--server',
+      created.id,
+      '--data-dir',
+      dataDir,
+    ]);
+    tokens.push(clientToken.token);
+    const client = await connect(created.url, 'streamable', { authorization: `Bearer ${clientToken.token}` });
     expect((await client.listTools()).tools.length).toBe(expected({ methods: ['read'] }).length);
     await client.close();
-    const sse = await connect(created.url, 'sse', { authorization: `Bearer ${apiToken}` });
+    const sse = await connect(created.url, 'sse', { authorization: `Bearer ${clientToken.token}` });
     expect((await sse.listTools()).tools.length).toBeGreaterThan(0);
     await sse.close();
   });
@@ -295,13 +322,26 @@ describe('managed servers over HTTP', () => {
     const conn = db();
     conn.prepare('update mcp_servers set expires_at = ? where id = ?').run(Date.now() - 1000, expiring.id);
     conn.close();
-    const revoked = cliJson(['api-tokens', 'create', '--name', 'soon revoked', '--data-dir', dataDir]);
+    const revoked = cliJson([
+      ...['management-tokens', 'create', '--name', 'soon revoked', '--accounts', 'all', '--actions', 'all'],
+      ...['--data-dir', dataDir],
+    ]);
     tokens.push(revoked.token);
-    cli(['api-tokens', 'revoke', revoked.id, '--data-dir', dataDir]);
+    cli(['management-tokens', 'revoke', revoked.id, '--data-dir', dataDir]);
     // The spawnSync calls above block this process's event loop; under load they outlast the service's 5 s
     // keep-alive timeout, and fetch would reuse a socket the service already closed ("other side closed").
     // One turn of the loop lets fetch see the close first.
     await new Promise((r) => setTimeout(r, 20));
+    // Through REST, which is quicker than more CLI processes in this already long case.
+    const issueClient = async (server: string) =>
+      (await rest('POST', '/v1/client-tokens', { token: apiToken, body: { name: 'c', servers: [server] } })).body;
+    const guardedClient = await issueClient(guarded.id);
+    tokens.push(guardedClient.token);
+    const revokedClient = await issueClient(guarded.id);
+    tokens.push(revokedClient.token);
+    await rest('DELETE', `/v1/client-tokens/${revokedClient.id}`, { token: apiToken });
+    const otherClient = await issueClient(readOnly.id);
+    tokens.push(otherClient.token);
 
     const origin = service.url;
     const mcpPost = (url: string, headers: Record<string, string> = {}, body = listRequest) =>
@@ -375,7 +415,27 @@ describe('managed servers over HTTP', () => {
         () => mcpPost(guarded.url, { authorization: `Bearer ${guarded.url.split('/').pop()}` }),
         401,
       ],
-      ['revoked second-layer token', () => mcpPost(guarded.url, { authorization: `Bearer ${revoked.token}` }), 401],
+      [
+        'revoked second-layer token',
+        () => mcpPost(guarded.url, { authorization: `Bearer ${revokedClient.token}` }),
+        401,
+      ],
+      [
+        'management token as second-layer token',
+        () => mcpPost(guarded.url, { authorization: `Bearer ${apiToken}` }),
+        401,
+      ],
+      [
+        "another server's client token",
+        () => mcpPost(guarded.url, { authorization: `Bearer ${otherClient.token}` }),
+        401,
+      ],
+      ['valid second-layer token', () => mcpPost(guarded.url, { authorization: `Bearer ${guardedClient.token}` }), 200],
+      [
+        'REST with a client token',
+        () => rest('GET', '/v1/accounts', { token: guardedClient.token }).then((r) => r.status),
+        403,
+      ],
       ['REST without a token', () => rest('GET', '/v1/accounts').then((r) => r.status), 401],
       [
         'REST with a revoked token',
@@ -392,6 +452,12 @@ describe('managed servers over HTTP', () => {
         () => rest('GET', '/v1/mcp-servers', { token: `omcpapi_${'C'.repeat(43)}` }).then((r) => r.status),
         401,
       ],
+      [
+        'REST with a wrong management token',
+        () => rest('GET', '/v1/mcp-servers', { token: `omcpadm_${'C'.repeat(43)}` }).then((r) => r.status),
+        401,
+      ],
+      ['PUT on REST', () => rest('PUT', '/v1/accounts', { token: apiToken, body: {} }).then((r) => r.status), 405],
       ['malformed JSON (REST)', () => createServer(undefined, '{"name": '), 400],
       ['malformed JSON (MCP)', () => mcpPost(readOnly.url, {}, '{"jsonrpc": '), 400],
       ['1 MB name', () => createServer({ name: 'n'.repeat(1024 * 1024) }), 400],
@@ -483,7 +549,8 @@ describe('managed servers over HTTP', () => {
     const client = await connect(readOnly.url);
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     await client.close();
-  });
+    // Dozens of cases and CLI processes: on a shared two-core machine this outlasts the default minute.
+  }, 180_000);
 
   it('errors are JSON {error: {code, message, field?}}', async () => {
     const r = await rest('POST', `/v1/accounts/${acmeId}/mcp`, {
@@ -563,7 +630,7 @@ describe('managed servers over HTTP', () => {
       .filter(existsSync)
       .map((f) => readFileSync(f).toString('latin1'));
     // Answers that create a token show it once, by design; every other answer must not.
-    const otherAnswers = answers.filter((a) => !/"url":"http|"token":"omcpapi_/.test(a));
+    const otherAnswers = answers.filter((a) => !/"url":"http|"token":"omcp(adm|cli)_/.test(a));
     const haystacks = { stderr: stderrs.join('\n'), database: files.join('\n'), rest: otherAnswers.join('\n') };
     expect(tokens.length).toBeGreaterThan(10);
     const hits: string[] = [];
@@ -577,7 +644,7 @@ describe('managed servers over HTTP', () => {
   });
 });
 
-describe('a managed server against Prism (the pinned spec)', () => {
+prismDescribe('a managed server against Prism (the pinned spec)', () => {
   it('sends requests the spec accepts, with the account key', async () => {
     const { inject } = await import('vitest');
     const prismUrl = inject('prismUrl');

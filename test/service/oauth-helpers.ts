@@ -11,7 +11,7 @@ import Provider from 'oidc-provider';
 import { defaultCatalog } from '../../runtime/catalog.js';
 import type { OAuthOptions } from '../../service/auth/oauth/router.js';
 import { Management } from '../../service/manage.js';
-import { loadSecretBox } from '../../service/secrets.js';
+import { openSecretBox } from '../../service/secrets.js';
 import { type RunningHttpService, startHttpService } from '../../service/serve.js';
 import { openSqliteStore } from '../../service/store/sqlite.js';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
@@ -101,13 +101,24 @@ export async function startOAuthService(options: { port?: number; oauth?: OAuthO
   const manage = async <T>(fn: (m: Management) => Promise<T>) => {
     const store = await openSqliteStore(dataDir);
     try {
-      return await fn(new Management({ store, box: loadSecretBox(dataDir), catalog: defaultCatalog }));
+      return await fn(
+        new Management({
+          store,
+          box: await openSecretBox(dataDir, store),
+          catalog: defaultCatalog,
+          // The capture server standing in for OpenAI is on loopback.
+          allowPrivateBaseUrls: true,
+        }),
+      );
     } finally {
       await store.close();
     }
   };
   const { token, account } = await manage(async (m) => ({
-    token: await m.createApiToken({ name: 'operator' }),
+    token: await m.createManagementToken(
+      { name: 'operator', accounts: '*', actions: '*' },
+      { accounts: '*', actions: '*', expiresAt: null, issuer: 'cli:test' },
+    ),
     account: await m.createAccount({
       name: 'Acme',
       api_key: 'sk-proj-ACMEoauthKEY0123456789abcd',
@@ -119,6 +130,7 @@ export async function startOAuthService(options: { port?: number; oauth?: OAuthO
     dataDir,
     port: options.port ?? 0,
     oauth: options.oauth,
+    allowPrivateBaseUrls: true,
     log: (l) => logs.push(l),
   });
   return {

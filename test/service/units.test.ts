@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allowedHostnames } from '../../service/http/guard.js';
 import { Management } from '../../service/manage.js';
-import { loadSecretBox, SECRET_KEY_FILE } from '../../service/secrets.js';
+import { boxFromPassphrase, openSecretBox, SECRET_KEY_FILE } from '../../service/secrets.js';
 import { openSqliteStore } from '../../service/store/sqlite.js';
 import { issueToken, lookupOf, looksLikeToken, tokenMatches } from '../../service/tokens.js';
 import { fixtureCatalog } from '../fixtures/catalog.js';
@@ -27,9 +27,13 @@ describe('tokens', () => {
 
   it.each([
     ['server', issueToken('server').token, true],
-    ['api', issueToken('api').token, true],
-    ['server', issueToken('api').token, false],
-    ['api', issueToken('server').token, false],
+    ['management', issueToken('management').token, true],
+    ['client', issueToken('client').token, true],
+    ['management', `omcpapi_${'a'.repeat(43)}`, true],
+    ['server', issueToken('management').token, false],
+    ['management', issueToken('server').token, false],
+    ['management', issueToken('client').token, false],
+    ['client', issueToken('management').token, false],
     ['server', 'omcp_short', false],
     ['server', `omcp_${'a'.repeat(42)}=`, false],
   ] as const)('looksLikeToken(%s, …) is %s', (kind, token, ok) => {
@@ -37,33 +41,40 @@ describe('tokens', () => {
   });
 });
 
+/** A data dir's store and its secret box, as `serve` and the CLI open them. */
+async function openDir(dir = tempDataDir(), env: Record<string, string> = {}) {
+  const store = await openSqliteStore(dir);
+  return { dir, store, box: await openSecretBox(dir, store, env) };
+}
+
 describe('secret box', () => {
-  it('creates a 0600 key file once and round-trips secrets bound to their context', () => {
-    const dir = tempDataDir();
-    const box = loadSecretBox(dir, {});
+  it('creates a 0600 key file once and round-trips secrets bound to their context', async () => {
+    const { dir, store, box } = await openDir();
     const file = path.join(dir, SECRET_KEY_FILE);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const sealed = box.seal('sk-proj-secret', 'acc_1');
     expect(sealed).not.toContain('sk-proj-secret');
-    expect(loadSecretBox(dir, {}).open(sealed, 'acc_1')).toBe('sk-proj-secret');
+    expect((await openSecretBox(dir, store, {})).open(sealed, 'acc_1')).toBe('sk-proj-secret');
     expect(() => box.open(sealed, 'acc_2')).toThrow(/cannot be decrypted/);
     expect(readFileSync(file, 'utf8')).toHaveLength(44);
+    await store.close();
   });
 
-  it('uses OPENAI_MCP_SECRET_KEY when set, and refuses a short one', () => {
+  it('uses OPENAI_MCP_SECRET_KEY when set, and refuses a short one', async () => {
     const env = { OPENAI_MCP_SECRET_KEY: 'x'.repeat(40) };
-    const sealed = loadSecretBox(tempDataDir(), env).seal('k', 'c');
-    expect(loadSecretBox(tempDataDir(), env).open(sealed, 'c')).toBe('k');
-    expect(() => loadSecretBox(tempDataDir(), {}).open(sealed, 'c')).toThrow();
-    expect(() => loadSecretBox(tempDataDir(), { OPENAI_MCP_SECRET_KEY: 'short' })).toThrow(/at least 32/);
+    const { store, box } = await openDir(undefined, env);
+    const sealed = box.seal('k', 'c');
+    expect(boxFromPassphrase('x'.repeat(40), 'test').open(sealed, 'c')).toBe('k');
+    expect(() => boxFromPassphrase('y'.repeat(40), 'test').open(sealed, 'c')).toThrow();
+    await store.close();
+    await expect(openDir(undefined, { OPENAI_MCP_SECRET_KEY: 'short' })).rejects.toThrow(/at least 32/);
   });
 });
 
 describe('store and management', () => {
   it('stores keys encrypted, masks them in listings, and cascades account removal', async () => {
-    const dir = tempDataDir();
-    const store = await openSqliteStore(dir);
-    const m = new Management({ store, box: loadSecretBox(dir, {}), catalog: fixtureCatalog });
+    const { store, box } = await openDir();
+    const m = new Management({ store, box, catalog: fixtureCatalog });
     const acc = await m.createAccount({ name: 'acme', api_key: 'sk-proj-ABCDEFGHIJKLMNOP1234' });
     expect(acc.api_key).toBe('…1234');
     const row = (await store.listAccounts())[0]!;
@@ -78,10 +89,9 @@ describe('store and management', () => {
   });
 
   it('pages server listings past any cap: every server seen once, in order, with has_more and a cursor', async () => {
-    const dir = tempDataDir();
-    const store = await openSqliteStore(dir);
+    const { store, box } = await openDir();
     let now = 1_000_000;
-    const m = new Management({ store, box: loadSecretBox(dir, {}), catalog: fixtureCatalog, now: () => now++ });
+    const m = new Management({ store, box, catalog: fixtureCatalog, now: () => now++ });
     const acc = await m.createAccount({ name: 'a', api_key: 'sk-1' });
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) ids.push((await m.createServer(acc.id, { name: `s${i}` }, 'http://h')).id);
@@ -98,9 +108,12 @@ describe('store and management', () => {
       }
       after = page.next_cursor ?? undefined;
     }
-    expect([seen, pages]).toEqual([ids, 3]);
-    await expect(m.listServersPage(undefined, { after: 'srv_gone' })).rejects.toMatchObject({ field: 'after' });
-    expect((await m.listServers()).length).toBe(7);
+    // Keyset on id: every server once, in id order; a cursor naming a deleted row still pages on.
+    expect([seen, pages]).toEqual([[...ids].sort(), 3]);
+    const rest = await m.listServersPage(undefined, { after: seen[2] });
+    await m.deleteServer(seen[2]!);
+    expect((await m.listServersPage(undefined, { after: seen[2] })).data).toEqual(rest.data);
+    expect((await m.listServers()).length).toBe(6);
     await store.close();
   });
 
@@ -115,16 +128,17 @@ describe('store and management', () => {
   });
 
   it('purges expired servers and old audit rows', async () => {
-    const dir = tempDataDir();
-    const store = await openSqliteStore(dir);
+    const { store, box } = await openDir();
     let now = 1_000_000;
-    const m = new Management({ store, box: loadSecretBox(dir, {}), catalog: fixtureCatalog, now: () => now });
+    const m = new Management({ store, box, catalog: fixtureCatalog, now: () => now });
     const acc = await m.createAccount({ name: 'a', api_key: 'sk-1' });
     const s = await m.createServer(acc.id, { name: 's', expires_at: new Date(now + 61_000).toISOString() }, 'http://h');
     await store.recordCall({ server_id: s.id, at: 10, tool: 't', http_status: 200, duration_ms: 1, is_error: 0 });
     now += 62_000;
     expect(await m.listServers()).toEqual([]);
     expect(await store.deleteExpiredServers(now)).toEqual([s.id]);
+    // Its audit rows stay reachable by id until retention removes them.
+    expect(await m.calls(s.id)).toHaveLength(1);
     expect(await store.deleteCallsBefore(11)).toBe(1);
     await store.close();
   });

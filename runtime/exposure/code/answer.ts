@@ -1,10 +1,11 @@
 // A finished run → one tool result: the return value and the log, or an error with its code, the line and
 // column in the submitted code, and the failing call. Rate-limit fields of the run's calls are attached either way.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { describeRateLimits, RATE_LIMIT_META_KEY } from '../../ratelimit.js';
+import type { CallToolResult } from '../../protocol.js';
+import { describeRateLimits, nearLimit, RATE_LIMIT_META_KEY } from '../../ratelimit.js';
 import type { RunRecord } from './bridge.js';
 import type { CodeError, CodeErrorCode, CodePosition } from './errors.js';
+import { LIMIT_PREFIX } from './gate.js';
 import type { CodeLimits } from './limits.js';
 import { PROGRAM_FILE } from './prelude.js';
 import type { SandboxOutcome, ThrownError } from './sandbox.js';
@@ -60,15 +61,26 @@ export function describeFailure(
         message: `the program used more than ${Math.round(limits.memoryBytes / 1048576)} MiB of memory (${e.message})`,
       };
     case 'too_large':
-      return tooLarge(e.message);
+      return tooLarge(e.message, limits);
     default:
   }
   if (e.serialization) return { ...base, code: 'not_serializable' };
   if (e.name === 'OpenAiToolError') {
-    if (record.callLimitHit && /Call limit reached/.test(e.message)) return { ...base, code: 'call_limit' };
+    if (record.limit && e.message.includes(LIMIT_PREFIX)) return { ...base, code: 'call_limit' };
     const call = e.seq !== undefined ? record.failedCalls.get(e.seq) : undefined;
     if (call) return { ...base, code: 'tool_call', call };
   }
+  // QuickJS ran out of stack compiling the program (a SyntaxError, or no frame at all: before any of it ran).
+  if (
+    /stack overflow/i.test(e.message) &&
+    (e.name === 'SyntaxError' || (e.name === 'InternalError' && !/\bat\b/.test(e.stack)))
+  )
+    return {
+      ...base,
+      code: 'syntax',
+      name: 'SyntaxError',
+      message: `the code nests too deeply to compile (brackets, calls or blocks nested about a thousand levels deep, for the ${limits.stackBytes}-byte stack); build deep values in a loop instead`,
+    };
   if (e.name === 'InternalError' && /stack overflow/i.test(e.message)) {
     return {
       ...base,
@@ -79,19 +91,29 @@ export function describeFailure(
   return { ...base, code: CODES[failure.kind] };
 }
 
-const tooLarge = (size: string): CodeError => ({
+const tooLarge = (size: string, limits: CodeLimits): CodeError => ({
   code: 'result_too_large',
   name: 'RangeError',
-  message: `the result is ${size} characters, over the cap. Return a smaller summary: filter, aggregate or slice in the program.`,
+  message: `the result is ${size}, over the ${limits.maxResultBytes}-byte cap. Return a smaller summary: filter, aggregate or slice in the program.`,
 });
 
+const bytesOf = (text: string) => Buffer.byteLength(text);
+
+/** `text` cut to at most `max` UTF-8 bytes, at a character boundary. */
+function cutToBytes(text: string, max: number): string {
+  if (bytesOf(text) <= max) return text;
+  const cut = new TextDecoder().decode(Buffer.from(text).subarray(0, max));
+  // A character split by the cut decodes as U+FFFD; drop it.
+  return cut.endsWith('\uFFFD') ? cut.slice(0, -1) : cut;
+}
+
+/** The fields always in `_meta`; the line of text (20–35 tokens) only when the budget is nearly spent. */
 function withRateLimits(r: CallToolResult, record: RunRecord | undefined): CallToolResult {
   if (!record?.rateLimits) return r;
-  return {
-    ...r,
-    content: [...r.content, { type: 'text', text: describeRateLimits(record.rateLimits) }],
-    _meta: { [RATE_LIMIT_META_KEY]: record.rateLimits },
-  };
+  const line = nearLimit(record.rateLimits)
+    ? [{ type: 'text' as const, text: describeRateLimits(record.rateLimits) }]
+    : [];
+  return { ...r, content: [...r.content, ...line], _meta: { [RATE_LIMIT_META_KEY]: record.rateLimits } };
 }
 
 export function errorAnswer(error: CodeError, record: RunRecord | undefined, limits: CodeLimits): CallToolResult {
@@ -99,7 +121,8 @@ export function errorAnswer(error: CodeError, record: RunRecord | undefined, lim
   if (error.position)
     lines.push(`  at line ${error.position.line}, column ${error.position.column} of the submitted code`);
   if (error.call) {
-    lines.push(`Failing call: openai.${error.call.tool}(${JSON.stringify(error.call.args)})`);
+    const args = error.call.args_preview ?? JSON.stringify(error.call.args ?? {});
+    lines.push(`Failing call: openai.${error.call.tool}(${args})`);
     lines.push(`  ${error.call.message.replace(/\n/g, '\n  ')}`);
   }
   if (record?.logs.length) lines.push('Console output before the failure:', ...logLines(record));
@@ -107,40 +130,47 @@ export function errorAnswer(error: CodeError, record: RunRecord | undefined, lim
   if (record) structured.calls = record.calls;
   if (record?.logs.length) structured.logs = logLines(record);
   let text = lines.join('\n');
-  if (text.length > limits.maxResultChars) text = `${text.slice(0, limits.maxResultChars)}\n[Truncated]`;
+  if (bytesOf(text) > limits.maxResultBytes) text = `${cutToBytes(text, limits.maxResultBytes - 20)}\n[Truncated]`;
   const result: CallToolResult = { content: [{ type: 'text', text }], structuredContent: structured, isError: true };
-  if (JSON.stringify(structured).length > limits.maxResultChars) delete result.structuredContent;
+  if (bytesOf(JSON.stringify(structured)) > limits.maxResultBytes) delete result.structuredContent;
   return withRateLimits(result, record);
 }
 
 export function answer(
   outcome: SandboxOutcome,
   program: StrippedProgram,
-  record: RunRecord,
+  ran: RunRecord,
   limits: CodeLimits,
 ): CallToolResult {
+  // Stack frames the program kept (`e.stack` in its value or its log) name lines as the model wrote them.
+  const record: RunRecord = { ...ran, logs: ran.logs.map(program.mapStack) };
   if (!outcome.ok) return errorAnswer(describeFailure(outcome, program, record, limits), record, limits);
-  if (record.callLimitHit) {
+  if (record.limit) {
+    // The program caught the refusals and finished anyway: its answer was computed from less than it asked for.
     return errorAnswer(
       {
         code: 'call_limit',
         name: 'RangeError',
-        message: `the program made more than ${limits.maxCalls} openai.* calls; the extra calls were refused without a request. Fetch less (filters, larger pages) or aggregate in fewer calls.`,
+        message: `the program reached a limit and carried on without what was refused: ${record.limit.slice(LIMIT_PREFIX.length)} Fetch less (filters, larger pages) or aggregate in fewer calls.`,
       },
       record,
       limits,
     );
   }
   // Checked before parsing: a return value far over the cap is never materialized here.
-  if (outcome.json !== null && outcome.json.length > limits.maxResultChars)
-    return errorAnswer(tooLarge(String(outcome.json.length)), undefined, limits);
+  if (outcome.json !== null && bytesOf(outcome.json) > limits.maxResultBytes)
+    return errorAnswer(tooLarge(`${bytesOf(outcome.json)} bytes`, limits), undefined, limits);
   const structured: Record<string, unknown> = {
-    result: outcome.json === null ? null : JSON.parse(outcome.json),
+    result: outcome.json === null ? null : JSON.parse(program.mapStack(outcome.json)),
     calls: record.calls,
   };
   if (record.logs.length) structured.logs = logLines(record);
   const text = JSON.stringify(structured);
-  if (text.length > limits.maxResultChars)
-    return errorAnswer(tooLarge(`${text.length} (return value plus console output)`), undefined, limits);
+  if (bytesOf(text) > limits.maxResultBytes)
+    return errorAnswer(
+      tooLarge(`${bytesOf(text)} bytes (return value plus console output)`, limits),
+      undefined,
+      limits,
+    );
   return withRateLimits({ content: [{ type: 'text', text }], structuredContent: structured }, record);
 }

@@ -1,16 +1,19 @@
 // The `execute_code` tool: its definition, and one run: check the code, strip types, run it on a sandbox worker
 // with `openai.*` bridged to the toolkit, let its calls settle, and answer (see answer.ts).
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '../../protocol.js';
+import { unknownToolResult } from '../../errors.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
+import { createClosestNames } from '../tool-search.js';
 import { answer, errorAnswer } from './answer.js';
 import { createBridge } from './bridge.js';
 import type { CodeLimits } from './limits.js';
 import type { SandboxOutcome } from './sandbox.js';
 import type { StrippedProgram } from './strip-types.js';
+import type { PoolShare } from './worker-pool.js';
 
-// Loaded on the first run: sucrase and QuickJS cost ~100 ms to import, which every other mode and a server
-// that is only listed should not pay at start-up.
+// Loaded on the first run: esbuild's client and QuickJS cost time to import (and esbuild a process to start),
+// which every other mode and a server that is only listed should not pay at start-up.
 let engine: Promise<[typeof import('./strip-types.js'), typeof import('./worker-pool.js')]> | undefined;
 const loadEngine = () => (engine ??= Promise.all([import('./strip-types.js'), import('./worker-pool.js')]));
 
@@ -26,11 +29,11 @@ export function executeCodeTool(limits: CodeLimits, readOnly = false, index = ''
     title: 'Run a program against the OpenAI API',
     description: [
       'Runs the body of an async JavaScript or TypeScript function (types are stripped) in a sandbox and returns its `return` value as JSON plus anything it `console.log`s.',
-      '`openai.<tool_name>(args)` calls an API tool and resolves to its result: lists as `{result, next_cursor, has_more}`, usage as `{rows, totals, next_cursor, has_more}`, other objects as OpenAI returns them (`id`, `created_at` in unix seconds, `name` where they have one). A failed call throws an `OpenAiToolError` (`.tool`, `.error` with status or invalid arguments).',
+      '`openai.<tool_name>(args)` calls an API tool and resolves to its result: lists as `{result, next_cursor, has_more}`, usage as `{rows, totals, next_cursor, has_more}` (7 daily buckets a page by default: page on for longer windows), other objects as OpenAI returns them (`id`, `created_at` in unix seconds, `name` where they have one). A failed call throws an `OpenAiToolError` (`.tool`, `.error` with status or invalid arguments).',
       '`for await (const item of openai.paginate(tool_name, args))` walks every item of every page.',
       "search_docs gives any tool's argument and result types; use it when the index below and the example are not enough.",
       'Return only what answers the question (filter and aggregate in the code).',
-      `Limits per run: ${limits.timeoutMs / 1000} s, ${Math.round(limits.memoryBytes / 1048576)} MiB, ${limits.maxCalls} call${limits.maxCalls === 1 ? '' : 's'}, ${limits.maxResultChars} characters of result. No network, files, timers or modules.`,
+      `Limits per run: ${limits.timeoutMs / 1000} s, ${Math.round(limits.memoryBytes / 1048576)} MiB, ${limits.maxCalls} call${limits.maxCalls === 1 ? '' : 's'}, ${limits.maxResultBytes} bytes of result. No network, files, timers or modules.`,
       'Example (tokens per project over 7 days):',
       '```',
       'const start = Math.floor(Date.now() / 1000) - 7 * 86400;',
@@ -53,11 +56,35 @@ export function executeCodeTool(limits: CodeLimits, readOnly = false, index = ''
   };
 }
 
-export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
+/** Whose runs an exposure's are, for fair shares of the process-wide worker pool (see CodeExposureOptions). */
+export interface CodeTenant {
+  account: string;
+  server?: string;
+}
+
+export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits, tenant?: CodeTenant) {
   const cursorArgs: Record<string, string> = {};
   for (const t of kit.tools) if (t.pagination) cursorArgs[t.name] = t.pagination.cursorArg;
-  // This exposure's share of the process-wide worker pool (one per managed server, or per stdio session).
-  const owner = {};
+  // The shares of the worker pool this exposure's runs count against: its account and its server (by id, so a
+  // server rebuilt after an update keeps its share), or, with no tenant, this exposure alone (one session).
+  const shares: PoolShare[] = tenant
+    ? [`account:${tenant.account}`, ...(tenant.server ? [`server:${tenant.server}`] : [])]
+    : [{}];
+  // A program's calls go to the toolkit; a name outside the scope is answered with the closest names in it.
+  const inScope = new Set(kit.tools.map((t) => t.name));
+  const closest = createClosestNames(kit.tools);
+  const calls: OpenAiToolkit = {
+    ...kit,
+    callTool: (name, args, ctx) =>
+      inScope.has(name)
+        ? kit.callTool(name, args, ctx)
+        : Promise.resolve(
+            unknownToolResult(name, undefined, closest(name), 'search_docs finds tools by what they do.'),
+          ),
+  };
+  // This exposure's programs are compiled one at a time: a program that keeps esbuild busy until its compile deadline
+  // delays only the same server's next ones.
+  let compiling: Promise<unknown> = Promise.resolve();
 
   return async function executeCode(
     args: Record<string, unknown> | undefined,
@@ -82,10 +109,12 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
         limits,
       );
     }
-    const [{ stripTypes, StripError }, { sharedPool }] = await loadEngine();
+    const [{ stripTypes, StripError, STRIP_TIMEOUT_MS }, { sharedPool }] = await loadEngine();
     let program: StrippedProgram;
     try {
-      program = stripTypes(code);
+      const stripped = compiling.then(() => stripTypes(code, Math.min(limits.timeoutMs, STRIP_TIMEOUT_MS)));
+      compiling = stripped.catch(() => {});
+      program = await stripped;
     } catch (err) {
       if (err instanceof StripError)
         return errorAnswer(
@@ -97,12 +126,12 @@ export function createExecuteCode(kit: OpenAiToolkit, limits: CodeLimits) {
     }
 
     const deadline = Date.now() + limits.timeoutMs;
-    const bridge = createBridge(kit, limits);
+    const bridge = createBridge(calls, limits);
     const onCancel = () => bridge.abort();
     context?.signal?.addEventListener('abort', onCancel, { once: true });
     let outcome: SandboxOutcome;
     try {
-      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, bridge.host, context?.signal, owner);
+      outcome = await sharedPool().run(program.js, { cursorArgs }, limits, bridge.host, context?.signal, shares);
     } catch (err) {
       outcome = {
         ok: false,

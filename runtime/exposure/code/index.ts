@@ -2,11 +2,11 @@
 // `execute_code` runs a program that calls them as `openai.<tool>(args)` in a QuickJS sandbox. Every call
 // goes through the same toolkit as a direct tool call (scope, validation, keys, rate limits, redaction).
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '../../protocol.js';
 import { unknownToolResult } from '../../errors.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
 import type { ExposedTools } from '../types.js';
-import { createExecuteCode, EXECUTE_CODE, executeCodeTool } from './execute-code.js';
+import { type CodeTenant, createExecuteCode, EXECUTE_CODE, executeCodeTool } from './execute-code.js';
 import { resolveLimits, type CodeLimits } from './limits.js';
 import { createSearchDocs, SEARCH_DOCS, searchDocsTool } from './search-docs.js';
 import { toolIndex } from './tool-index.js';
@@ -14,10 +14,17 @@ import { toolIndex } from './tool-index.js';
 export type { CodeLimits } from './limits.js';
 export { type CodeLimitUnits, DEFAULT_CODE_LIMITS, limitsFromUnits, resolveLimits, tightenLimits } from './limits.js';
 export type { CodeError, CodeErrorCode, CodePosition, FailedCall } from './errors.js';
+export type { CodeTenant } from './execute-code.js';
 
 export interface CodeExposureOptions {
   /** Overrides of the default limits; each must be a positive integer. */
   limits?: Partial<CodeLimits>;
+  /**
+   * Whose runs these are. The process shares one pool of sandbox workers, and each account, and each server, may
+   * hold at most half of it, so one tenant's busy programs never make another's wait. Without it the exposure is
+   * its own share (one stdio or /mcp session).
+   */
+  tenant?: CodeTenant;
 }
 
 /**
@@ -35,7 +42,7 @@ export function createCodeExposure(kit: OpenAiToolkit, options: CodeExposureOpti
     ),
   ];
   const searchDocs = createSearchDocs(kit);
-  const executeCode = createExecuteCode(kit, limits);
+  const executeCode = createExecuteCode(kit, limits, options.tenant);
   return {
     listTools: () => tools,
     async callTool(

@@ -13,8 +13,20 @@ export interface CodeLimits {
   timeoutMs: number;
   /** `openai.*` calls per execution (each page of `openai.paginate` is one). Default 50. */
   maxCalls: number;
-  /** Characters of the result text (return value plus log), the same cap as ordinary tools. Default 100 000. */
-  maxResultChars: number;
+  /**
+   * UTF-8 bytes of the answer (return value plus log). Bytes rather than characters: an o200k token is at least one
+   * byte, so this also bounds the answer's tokens. Default 100 000.
+   */
+  maxResultBytes: number;
+  /** UTF-8 bytes of JSON arguments one `openai.*` call may carry; a bigger call is refused inside the sandbox. Default 1 MiB. */
+  maxCallArgBytes: number;
+  /** UTF-8 bytes of JSON arguments all of a run's calls may carry together; past it the run's calls are refused. Default 4 MiB. */
+  maxRunArgBytes: number;
+  /**
+   * UTF-8 bytes of one call's result handed to the program. A program gets whole pages (never cut to the text cap);
+   * a bigger result fails that call with `result_too_large`. Default 4 MiB.
+   */
+  maxCallResultBytes: number;
   /** Characters of captured `console` output kept; the rest is dropped with a note. Default 20 000. */
   maxLogChars: number;
   /** Characters of submitted code accepted. Default 100 000. */
@@ -26,7 +38,10 @@ export const DEFAULT_CODE_LIMITS: CodeLimits = {
   stackBytes: 256 * 1024,
   timeoutMs: 30_000,
   maxCalls: 50,
-  maxResultChars: DEFAULT_MAX_TEXT_CHARS,
+  maxResultBytes: DEFAULT_MAX_TEXT_CHARS,
+  maxCallArgBytes: 1024 * 1024,
+  maxRunArgBytes: 4 * 1024 * 1024,
+  maxCallResultBytes: 4 * 1024 * 1024,
   maxLogChars: 20_000,
   maxCodeChars: 100_000,
 };
@@ -56,6 +71,8 @@ export interface CodeLimitUnits {
   timeout_seconds?: number;
   memory_mib?: number;
   max_calls?: number;
+  max_result_bytes?: number;
+  /** The name `max_result_bytes` had when the cap counted characters; read as bytes (configs stored before). */
   max_result_chars?: number;
 }
 
@@ -65,7 +82,7 @@ export function limitsFromUnits(units: CodeLimitUnits): Partial<CodeLimits> {
     timeoutMs: units.timeout_seconds === undefined ? undefined : units.timeout_seconds * 1000,
     memoryBytes: units.memory_mib === undefined ? undefined : units.memory_mib * 1024 * 1024,
     maxCalls: units.max_calls,
-    maxResultChars: units.max_result_chars,
+    maxResultBytes: units.max_result_bytes ?? units.max_result_chars,
   };
 }
 
@@ -77,4 +94,14 @@ export function tightenLimits(base: CodeLimits, narrower: Partial<CodeLimits>): 
     if (value !== undefined) out[key] = Math.min(out[key], value);
   }
   return out;
+}
+
+/** `limits` in the units people set them in (the inverse of {@link limitsFromUnits}). */
+export function unitsOf(limits: CodeLimits): Required<Omit<CodeLimitUnits, 'max_result_chars'>> {
+  return {
+    timeout_seconds: limits.timeoutMs / 1000,
+    memory_mib: limits.memoryBytes / (1024 * 1024),
+    max_calls: limits.maxCalls,
+    max_result_bytes: limits.maxResultBytes,
+  };
 }

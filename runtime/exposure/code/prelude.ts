@@ -8,10 +8,12 @@ export const PRELUDE_FILE = 'prelude.js';
 /** File name of the program inside the sandbox; stack frames in it belong to the submitted code. */
 export const PROGRAM_FILE = 'program.ts';
 
+import { PRELUDE_VALUES } from './prelude-values.js';
+
 /**
  * Evaluates to `install(call, log, configJson)`, which defines `openai` and `console` and returns
  * `run(program)`: a promise of a JSON envelope string, `{ok: true, json}` or `{ok: false, error}`.
- * `call(name, argsJson)` returns a promise of `{ok, value | error}` as JSON text; `log(level, text)` records a line.
+ * `call(name, argsJson, args)` returns a promise of `{ok, value | error}` as JSON text; `log(level, text)` records a line.
  */
 export const PRELUDE = String.raw`(function install(call, log, configJson) {
   'use strict';
@@ -23,6 +25,7 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
   const protoNames = new Set(Object.getOwnPropertyNames(Object.prototype));
   const config = parse(configJson);
   const cursorArgs = config.cursorArgs;
+${PRELUDE_VALUES}
 
   class OpenAiToolError extends Error {
     constructor(info) {
@@ -55,9 +58,10 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
     if (json === undefined || json[0] !== '{') {
       return PromiseCtor.reject(new TypeError('openai.' + String(name) + ': arguments must be an object'));
     }
-    return call(String(name), json).then(function (text) {
+    // The arguments go along so the host can name the one that makes a refused call too big.
+    return call(String(name), json, args).then(function (text) {
       const reply = parse(text);
-      if (reply.ok) return reply.value;
+      if (reply.ok) return hintPage(String(name), reply.value);
       if (reply.error && reply.error.error && reply.error.error.type === 'call_limit') refused = reply.error;
       const err = new OpenAiToolError(reply.error);
       err.stack = site;
@@ -80,7 +84,7 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
 
   const openai = new Proxy(Object.freeze({}), {
     get(_target, name) {
-      if (name === 'paginate') return paginate;
+      if (name === 'paginate') return function (tool, args) { return hinted(paginate(tool, args), tool); };
       // Not a tool: symbols, \`then\` (so awaiting openai itself is harmless) and Object.prototype members (String(openai)).
       if (typeof name !== 'string' || name === 'then') return undefined;
       if (protoNames.has(name)) return Object.prototype[name];
@@ -89,13 +93,10 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
   });
 
   function show(value) {
-    if (typeof value === 'string') return value;
-    if (value instanceof Error) return String(value.name) + ': ' + String(value.message);
     try {
-      const json = stringify(value);
-      return json === undefined ? String(value) : json;
+      return inspect(value, 0, []);
     } catch (e) {
-      return String(value);
+      return String(typeof value);
     }
   }
   const console = {};
@@ -110,10 +111,12 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
   globalThis.openai = openai;
   globalThis.console = console;
 
+  // Cut here, inside the sandbox: a thrown message may be hundreds of megabytes, which must never reach the host.
+  const cut = function (v, n) { const s = String(v); return s.length > n ? s.slice(0, n) + '…' : s; };
   function describe(e) {
     if (e instanceof Error) {
       const fromCall = e instanceof OpenAiToolError;
-      return { name: String(e.name), message: String(e.message), stack: String(e.stack || ''), tool: fromCall ? e.tool : undefined, seq: fromCall ? e.seq : undefined };
+      return { name: cut(e.name, 200), message: cut(e.message, 2000), stack: cut(e.stack || '', 4000), tool: fromCall ? e.tool : undefined, seq: fromCall ? e.seq : undefined };
     }
     let shown;
     try { shown = stringify(e); } catch (_) { shown = undefined; }
@@ -127,7 +130,7 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
       .then(function (value) {
         let json;
         try {
-          json = value === undefined ? null : stringify(value);
+          json = value === undefined ? null : toJson(value);
         } catch (e) {
           return stringify({ ok: false, error: { name: 'TypeError', message: 'the return value is not JSON-serializable: ' + String(e && e.message), stack: '', serialization: true } });
         }

@@ -4,11 +4,12 @@
 // (the transitive closure of a result's types is most of a full answer and rarely needed to write the call).
 // `detail: true` quotes generated/sdk.d.ts exactly (doc comment, declarations); `types` quotes named declarations.
 
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { invalidArgumentsResult } from '../../errors.js';
+import type { CallToolResult, Tool } from '../../protocol.js';
+import { invalidArgumentsResult, MAX_NAME_CHARS } from '../../errors.js';
+import { cutText } from '../../redact.js';
 import type { OpenAiToolkit } from '../../toolkit.js';
 import type { ToolDef } from '../../types.js';
-import { createToolSearch } from '../tool-search.js';
+import { createToolSearch, cutNote } from '../tool-search.js';
 import { loadSdkDocs, type SdkDocs } from './sdk-docs.js';
 import { fallbackSignature } from './ts-types.js';
 
@@ -129,12 +130,15 @@ export function createSearchDocs(kit: OpenAiToolkit) {
     const quoted = new Set<string>();
     const declarations = ((types as string[] | undefined) ?? []).map((name) => {
       quoted.add(name);
-      const shape = sdk?.shapes?.[name];
+      // Own names only: `constructor` or `__proto__` must not read Object.prototype.
+      const own = <T>(record: Record<string, T> | undefined) =>
+        record && Object.hasOwn(record, name) ? record[name] : undefined;
+      const shape = own(sdk?.shapes);
       return (
-        sdk?.types[name] ??
+        own(sdk?.types) ??
         (shape
           ? `// ${name} is large: its top-level fields\ntype ${name} = ${shape};`
-          : `// ${name}: no such type among the tools' argument and result types, or too large to quote (see generated/sdk.d.ts)`)
+          : `// ${cutText(name.replace(/\s+/g, ' '), MAX_NAME_CHARS)}: no such type among the tools' argument and result types, or too large to quote (see generated/sdk.d.ts)`)
       );
     });
     if (typeof query !== 'string') {
@@ -143,21 +147,28 @@ export function createSearchDocs(kit: OpenAiToolkit) {
         structuredContent: { matches: [], types: declarations },
       };
     }
-    const hits = search(query).slice(0, limit);
+    const found = search(query);
+    const hits = found.hits.slice(0, limit);
     if (!hits.length) {
       return {
         content: [
           {
             type: 'text',
-            text: `No tool matches ${JSON.stringify(query)}. Try other words (resource names such as "projects", "files", "fine tuning").`,
+            text: [
+              `No tool matches ${JSON.stringify(found.query)}. Try other words (resource names such as "projects", "files", "fine tuning").`,
+              ...(found.cut ? [cutNote()] : []),
+            ].join(' '),
           },
         ],
+        structuredContent: { matches: [], ...(found.cut ? { query: found.query } : {}) },
       };
     }
     const blocks = hits.map(({ tool }) => (detail ? toolDoc : compactToolDoc)(tool, sdk, quoted));
+    const note = found.cut ? [cutNote(found.query)] : [];
     const how = detail ? '' : ' Nested objects show as { … }; types: ["Name"] quotes one.';
     const text = [
       `${hits.length} of ${kit.tools.length} tools, best first, for execute_code as openai.<name>(args).${how}`,
+      ...note,
       ...declarations,
       ...blocks,
     ].join('\n\n');
@@ -165,6 +176,7 @@ export function createSearchDocs(kit: OpenAiToolkit) {
       content: [{ type: 'text', text }],
       structuredContent: {
         matches: hits.map((h, i) => ({ name: h.tool.name, score: Math.round(h.score * 1000) / 1000, doc: blocks[i] })),
+        ...(found.cut ? { query: found.query } : {}),
         ...(declarations.length ? { types: declarations } : {}),
       },
     };

@@ -19,14 +19,20 @@ const MAX_IDLE = 4;
 /** Programs running at once per process; more wait their turn (their time limit starts when they start). */
 export const MAX_WORKERS = 8;
 /**
- * Programs waiting per owner (one code exposure: a managed server, or a stdio session). Past it a run is refused at
+ * Programs waiting per share (a managed server, an account, a stdio or /mcp session). Past it a run is refused at
  * once rather than queued behind minutes of someone's busy loops.
  */
 export const MAX_QUEUED_PER_OWNER = 32;
 
-/** Who a run is for; runs are shared out fairly between owners. */
-export type PoolOwner = object;
-const DEFAULT_OWNER: PoolOwner = {};
+/**
+ * Whose a run is, as the keys it counts against: each key may hold at most half the workers. A code exposure passes
+ * its server and its account (so one account's servers share one half), or an object of its own (one session).
+ */
+export type PoolShare = object | string;
+const DEFAULT_SHARES: readonly PoolShare[] = [{}];
+
+/** Why a run did not start: refused at the door, or abandoned by its caller while it waited. */
+type Admission = 'started' | 'full' | 'aborted';
 
 // Compiled (tsc: worker.js beside this file), bundled (the bin: code-worker.mjs beside the chunk or one level
 // up) or source (tests, tsx: worker.ts, loaded through tsx's loader).
@@ -69,49 +75,73 @@ export class WorkerPool {
   private readonly idle: Slot[] = [];
   private readonly target = locateWorker();
   private active = 0;
-  private readonly running = new Map<PoolOwner, number>();
-  private readonly queue: Array<{ owner: PoolOwner; start: () => void }> = [];
+  private spawned = 0;
+  private readonly running = new Map<PoolShare, number>();
+  private readonly queue: Array<{ shares: readonly PoolShare[]; start: () => void }> = [];
   /**
-   * One owner may hold at most half the workers, so a server whose programs spin until their deadline cannot make
-   * every other server's programs wait for them.
+   * One share may hold at most half the workers, so one server's or one account's programs spinning until their
+   * deadline cannot make every other tenant's programs wait for them.
    */
-  private readonly perOwner: number;
+  private readonly perShare: number;
 
   constructor(private readonly maxWorkers = MAX_WORKERS) {
-    this.perOwner = Math.max(1, Math.floor(maxWorkers / 2));
+    this.perShare = Math.max(1, Math.floor(maxWorkers / 2));
   }
 
-  private canStart(owner: PoolOwner): boolean {
-    return this.active < this.maxWorkers && (this.running.get(owner) ?? 0) < this.perOwner;
+  /** What the pool is doing now (tests, metrics). */
+  stats(): { active: number; queued: number; idle: number; spawned: number } {
+    return { active: this.active, queued: this.queue.length, idle: this.idle.length, spawned: this.spawned };
   }
 
-  private take(owner: PoolOwner): void {
+  private canStart(shares: readonly PoolShare[]): boolean {
+    return this.active < this.maxWorkers && shares.every((s) => (this.running.get(s) ?? 0) < this.perShare);
+  }
+
+  private take(shares: readonly PoolShare[]): void {
     this.active++;
-    this.running.set(owner, (this.running.get(owner) ?? 0) + 1);
+    for (const s of shares) this.running.set(s, (this.running.get(s) ?? 0) + 1);
   }
 
-  /** False when the owner already has too many programs waiting. */
-  private async acquire(owner: PoolOwner): Promise<boolean> {
-    if (this.canStart(owner)) {
-      this.take(owner);
-      return true;
+  private async acquire(shares: readonly PoolShare[], signal: AbortSignal | undefined): Promise<Admission> {
+    if (signal?.aborted) return 'aborted';
+    if (this.canStart(shares)) {
+      this.take(shares);
+      return 'started';
     }
-    if (this.queue.filter((q) => q.owner === owner).length >= MAX_QUEUED_PER_OWNER) return false;
-    await new Promise<void>((start) => this.queue.push({ owner, start }));
-    return true;
+    if (shares.some((s) => this.queue.filter((q) => q.shares.includes(s)).length >= MAX_QUEUED_PER_OWNER))
+      return 'full';
+    return new Promise<Admission>((resolve) => {
+      const entry = {
+        shares,
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve('started');
+        },
+      };
+      // A caller that cancels or disconnects leaves the queue at once; its place goes to the runs behind it.
+      const onAbort = () => {
+        const i = this.queue.indexOf(entry);
+        if (i >= 0) this.queue.splice(i, 1);
+        resolve('aborted');
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(entry);
+    });
   }
 
-  private release(owner: PoolOwner): void {
+  private release(shares: readonly PoolShare[]): void {
     this.active--;
-    const left = (this.running.get(owner) ?? 1) - 1;
-    if (left > 0) this.running.set(owner, left);
-    else this.running.delete(owner);
-    // The longest-waiting run whose owner is under its share goes next.
+    for (const s of shares) {
+      const left = (this.running.get(s) ?? 1) - 1;
+      if (left > 0) this.running.set(s, left);
+      else this.running.delete(s);
+    }
+    // The longest-waiting run whose shares are all under their limit goes next.
     for (let i = 0; i < this.queue.length && this.active < this.maxWorkers; ) {
       const q = this.queue[i]!;
-      if (this.canStart(q.owner)) {
+      if (this.canStart(q.shares)) {
         this.queue.splice(i, 1);
-        this.take(q.owner);
+        this.take(q.shares);
         q.start();
       } else i++;
     }
@@ -131,6 +161,7 @@ export class WorkerPool {
       resourceLimits: { maxOldGenerationSizeMb: 256 },
     });
     worker.unref();
+    this.spawned++;
     const ready = new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
         if (m.type === 'ready') {
@@ -159,16 +190,23 @@ export class WorkerPool {
     limits: CodeLimits,
     host: SandboxHost,
     signal?: AbortSignal,
-    owner: PoolOwner = DEFAULT_OWNER,
+    shares: readonly PoolShare[] = DEFAULT_SHARES,
   ): Promise<SandboxOutcome> {
     if (!this.target) return runInSandbox(js, host, config, limits, signal);
-    if (!(await this.acquire(owner))) {
+    const admission = await this.acquire(shares, signal);
+    if (admission === 'aborted')
+      return {
+        ok: false,
+        kind: 'internal',
+        error: { name: 'AbortError', message: 'the request was cancelled', stack: '' },
+      };
+    if (admission === 'full') {
       return {
         ok: false,
         kind: 'internal',
         error: {
           name: 'BusyError',
-          message: `too many programs are running or waiting for this server (${MAX_QUEUED_PER_OWNER} waiting); try again when some have finished`,
+          message: `too many programs are running or waiting for this server or account (${MAX_QUEUED_PER_OWNER} waiting); try again when some have finished`,
           stack: '',
         },
       };
@@ -176,7 +214,7 @@ export class WorkerPool {
     try {
       return await this.runOnWorker(js, config, limits, host, signal);
     } finally {
-      this.release(owner);
+      this.release(shares);
     }
   }
 
@@ -187,10 +225,22 @@ export class WorkerPool {
     host: SandboxHost,
     signal?: AbortSignal,
   ): Promise<SandboxOutcome> {
+    const cancelled: SandboxOutcome = {
+      ok: false,
+      kind: 'internal',
+      error: { name: 'AbortError', message: 'the request was cancelled', stack: '' },
+    };
+    if (signal?.aborted) return cancelled;
     let slot = this.idle.pop();
     if (!slot || slot.exited) slot = this.spawn();
     try {
       await slot.ready;
+      // Cancelled while the worker started: it has run nothing, so it stays for the next run.
+      if (signal?.aborted) {
+        if (this.idle.length < MAX_IDLE) this.idle.push(slot);
+        else void slot.worker.terminate();
+        return cancelled;
+      }
     } catch (err) {
       void slot.worker.terminate();
       return {
@@ -221,7 +271,7 @@ export class WorkerPool {
       const post = (m: ToWorker) => worker.postMessage(m);
       const onMessage = (m: FromWorker) => {
         if (m.type === 'call') {
-          host.call(m.name, m.argsJson).then((reply) => {
+          host.call(m.name, m.argsJson, m.refused).then((reply) => {
             if (!finished) post({ type: 'reply', callId: m.callId, reply });
           });
         } else if (m.type === 'log') {

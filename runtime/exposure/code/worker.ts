@@ -2,7 +2,9 @@
 // `openai.*` calls and console lines to the parent, which owns the toolkit. Only strings cross the boundary.
 
 import { parentPort } from 'node:worker_threads';
+import type { Refusal } from './gate.js';
 import type { CodeLimits } from './limits.js';
+import { prepareQuickJs } from './quickjs.js';
 import { runInSandbox, type SandboxConfig } from './sandbox.js';
 
 export type ToWorker =
@@ -11,12 +13,20 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'call'; callId: number; name: string; argsJson: string }
+  /** `argsJson` is at most the call's argument cap; with `refused`, only a preview (see gate.ts). */
+  | { type: 'call'; callId: number; name: string; argsJson: string; refused?: Refusal }
   | { type: 'log'; level: string; text: string }
   | { type: 'done'; outcome: Awaited<ReturnType<typeof runInSandbox>>; logDropped: number };
 
 const port = parentPort;
 if (port) {
+  // Emscripten reports a QuickJS abort (an assertion in an instance a program damaged) on console.error before
+  // throwing it, and the run already reports the failure: what a program can trigger stays off the host's stderr.
+  const print = console.error.bind(console);
+  console.error = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Aborted(')) return;
+    print(...args);
+  };
   const waiting = new Map<number, (reply: string) => void>();
   let nextCallId = 0;
   const send = (m: FromWorker) => port.postMessage(m);
@@ -30,11 +40,11 @@ if (port) {
     let logChars = 0;
     let logDropped = 0;
     const host = {
-      call: (name: string, argsJson: string) =>
+      call: (name: string, argsJson: string, refused?: Refusal) =>
         new Promise<string>((resolve) => {
           const callId = nextCallId++;
           waiting.set(callId, resolve);
-          send({ type: 'call', callId, name, argsJson });
+          send({ type: 'call', callId, name, argsJson, ...(refused ? { refused } : {}) });
         }),
       log: (level: string, text: string) => {
         if (logDropped || logChars + text.length > m.limits.maxLogChars) {
@@ -43,6 +53,9 @@ if (port) {
         }
         logChars += text.length;
         send({ type: 'log', level, text });
+      },
+      logDropped: (chars: number) => {
+        logDropped += chars;
       },
     };
     runInSandbox(m.js, host, m.config, m.limits)
@@ -59,7 +72,11 @@ if (port) {
             logDropped,
           }),
       )
-      .finally(() => waiting.clear());
+      .finally(() => {
+        waiting.clear();
+        // The next run most likely has the same limits: its instance is made now, while this worker is idle.
+        prepareQuickJs(m.limits.memoryBytes);
+      });
   });
   send({ type: 'ready' });
 }

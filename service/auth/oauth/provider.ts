@@ -1,33 +1,35 @@
-// The authorization server behind the MCP SDK's OAuth endpoint handlers (`@modelcontextprotocol/sdk/server/auth`,
-// which parse and validate the requests, check PKCE S256 and format errors): client lookup and registration,
-// the start of an authorization, and the issue, rotation, verification and revocation of tokens. Every token is
+// The authorization server behind the MCP SDK's OAuth endpoint handlers (`@modelcontextprotocol/server-legacy/auth`,
+// the v2 SDK line's copy of them, which parse and validate the requests, check PKCE S256 and format errors): client
+// lookup and registration, the start of an authorization, and the issue, rotation, verification and revocation of
+// tokens. Every token is
 // opaque, random, bound to one server's resource URL, and stored as a hash; its row is the truth on each use, so
 // a revocation or a server's expiry takes effect on the next request.
 
-import type { OAuthRegisteredClientsStore } from '@modelcontextprotocol/sdk/server/auth/clients.js';
+import type {
+  OAuthClientInformationFull,
+  OAuthTokenRevocationRequest,
+  OAuthTokens,
+} from '@modelcontextprotocol/server';
 import {
+  type AuthInfo,
+  type AuthorizationParams,
   InvalidClientMetadataError,
   InvalidGrantError,
   InvalidRequestError,
   InvalidScopeError,
   InvalidTargetError,
   InvalidTokenError,
+  type OAuthRegisteredClientsStore,
+  type OAuthServerProvider,
   ServerError,
-} from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type { AuthorizationParams, OAuthServerProvider } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import type {
-  OAuthClientInformationFull,
-  OAuthTokenRevocationRequest,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
+} from '@modelcontextprotocol/server-legacy/auth';
 import type { Response } from 'express';
-import { authModeOf, looksLikeServerId, resourceUrl } from '../modes.js';
 import { isExpired, type Management, oauthPolicyOf } from '../../manage.js';
 import type { ServerRow, Store } from '../../store/store.js';
 import { hashOf, issueToken, lookupOf, looksLikeToken, newId, randomSecret, tokenMatches } from '../../tokens.js';
 import { CimdError, type CimdFetcher, isCimdClientId } from './cimd.js';
 import { errorPage } from './pages.js';
+import { looksLikeServerId, resourceUrl } from './resource-url.js';
 import { checkRedirectUris, RedirectUriError, redirectRegistered } from './redirects.js';
 import { formatScopes, grantScopes, type OAuthScope, parseScopes, ScopeRefused, scopesOffered } from './scopes.js';
 import type { NewAuthEvent, OAuthTokenRow } from './store.js';
@@ -52,8 +54,8 @@ export interface OAuthProviderOptions {
   /** The issuer: this service's public origin. */
   issuer: string;
   cimd: CimdFetcher;
-  /** Whether an API token may still log in (for `token:` subjects on refresh). */
-  apiTokenValid: (id: string) => Promise<boolean>;
+  /** Whether a management token may still use a server (for `token:` subjects, on refresh and every request). */
+  operatorMayUse: (tokenId: string, row: ServerRow) => Promise<boolean>;
   /** Whether an OIDC identity may use a server. */
   allowed: (row: ServerRow, subject: GrantSubject) => boolean;
   accessTokenSeconds?: number;
@@ -62,10 +64,12 @@ export interface OAuthProviderOptions {
   now?: () => number;
 }
 
-interface AuthExtra extends Record<string, unknown> {
+export interface AuthExtra extends Record<string, unknown> {
   serverId: string;
   subject: string;
   grantId: string;
+  /** Who the grant is for, as the allow-list checks see it. */
+  grantSubject: GrantSubject;
 }
 
 export class OAuthProvider implements OAuthServerProvider {
@@ -152,7 +156,7 @@ export class OAuthProvider implements OAuthServerProvider {
     const id = resource.slice(prefix.length);
     if (!looksLikeServerId(id) || resource !== resourceUrl(this.o.issuer, id)) return undefined;
     const row = await this.o.store.getServer(id);
-    if (!row || isExpired(row, this.now()) || authModeOf(row) !== 'oauth') return undefined;
+    if (!row || isExpired(row, this.now()) || row.auth !== 'oauth') return undefined;
     return row;
   }
 
@@ -457,8 +461,8 @@ export class OAuthProvider implements OAuthServerProvider {
     return tokens;
   }
 
-  private async subjectStillAllowed(row: ServerRow, subject: GrantSubject): Promise<boolean> {
-    if (subject.id.startsWith('token:')) return this.o.apiTokenValid(subject.id.slice('token:'.length));
+  async subjectStillAllowed(row: ServerRow, subject: GrantSubject): Promise<boolean> {
+    if (subject.id.startsWith('token:')) return this.o.operatorMayUse(subject.id.slice('token:'.length), row);
     return this.o.allowed(row, subject);
   }
 
@@ -466,11 +470,8 @@ export class OAuthProvider implements OAuthServerProvider {
     const t = await this.tokenRow(token);
     if (t?.kind !== 'access' || t.revoked_at !== null || t.expires_at <= this.now())
       throw new InvalidTokenError('invalid or expired access token');
-    const extra: AuthExtra = {
-      serverId: t.server_id,
-      subject: (JSON.parse(t.subject) as GrantSubject).id,
-      grantId: t.grant_id,
-    };
+    const grantSubject = JSON.parse(t.subject) as GrantSubject;
+    const extra: AuthExtra = { serverId: t.server_id, subject: grantSubject.id, grantId: t.grant_id, grantSubject };
     return {
       token,
       clientId: t.client_id,

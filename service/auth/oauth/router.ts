@@ -2,25 +2,28 @@
 //
 //   /.well-known/oauth-authorization-server          RFC 8414 metadata
 //   /.well-known/oauth-protected-resource/mcp/<id>   RFC 9728 metadata of one server (named in its 401s)
-//   /oauth/authorize, /oauth/token, /oauth/register, /oauth/revoke   the MCP SDK's handlers over OAuthProvider
+//   /oauth/authorize, /oauth/token, /oauth/register, /oauth/revoke   the SDK's handlers over OAuthProvider
 //   /oauth/login, /oauth/login/oidc, /oauth/callback, /oauth/login/token, /oauth/consent   the pages people see
 //
 // Mounted by app.ts with one line; the resource check on /mcp/<id> is in resource.ts.
 
-import { authorizationHandler } from '@modelcontextprotocol/sdk/server/auth/handlers/authorize.js';
-import { clientRegistrationHandler } from '@modelcontextprotocol/sdk/server/auth/handlers/register.js';
-import { revocationHandler } from '@modelcontextprotocol/sdk/server/auth/handlers/revoke.js';
-import { tokenHandler } from '@modelcontextprotocol/sdk/server/auth/handlers/token.js';
+import {
+  authorizationHandler,
+  clientRegistrationHandler,
+  revocationHandler,
+  tokenHandler,
+} from '@modelcontextprotocol/server-legacy/auth';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { resourcePath } from '../modes.js';
 import type { Management } from '../../manage.js';
 import { storedConfig } from '../../manage.js';
-import type { Scopes } from '../../scope.js';
 import type { Store } from '../../store/store.js';
+import type { Credentials } from '../credentials.js';
+import { mayLogInTo } from '../principals.js';
 import { hashOf, randomSecret, tokenMatches } from '../../tokens.js';
 import { CimdFetcher, type CimdPolicy } from './cimd.js';
 import { consentPage, errorPage, loginPage } from './pages.js';
 import { allowedByPolicy, BROWSER_COOKIE, type GrantSubject, OAuthProvider } from './provider.js';
+import { resourcePath } from './resource-url.js';
 import { OAUTH_SCOPES, parseScopes } from './scopes.js';
 import type { OAuthPendingRow } from './store.js';
 import { UpstreamOidc, type UpstreamOidcOptions } from './upstream.js';
@@ -28,7 +31,7 @@ import { UpstreamOidc, type UpstreamOidcOptions } from './upstream.js';
 export interface OAuthOptions {
   /** The upstream OpenID Connect provider people log in with; absent: operator token login only. */
   oidc?: UpstreamOidcOptions;
-  /** Whether a management API token may log in at /oauth/authorize (default: only when no IdP is configured). */
+  /** Whether a management token may log in at /oauth/authorize (default: only when no IdP is configured). */
   tokenLogin?: boolean;
   cimd?: CimdPolicy;
   accessTokenSeconds?: number;
@@ -38,7 +41,7 @@ export interface OAuthOptions {
 export interface OAuthServiceDeps {
   store: Store;
   manage: Management;
-  scopes: Scopes;
+  credentials: Credentials;
   publicUrl: string;
   log: (line: string) => void;
   now?: () => number;
@@ -80,7 +83,7 @@ export class OAuthService {
       manage: deps.manage,
       issuer: this.issuer,
       cimd: new CimdFetcher(options.cimd),
-      apiTokenValid: async (id) => (await deps.store.listApiTokens()).some((t) => t.id === id && t.revoked_at === null),
+      operatorMayUse: (tokenId, row) => deps.credentials.operatorMayUse(tokenId, row),
       allowed: allowedByPolicy,
       accessTokenSeconds: options.accessTokenSeconds,
       refreshTokenSeconds: options.refreshTokenSeconds,
@@ -387,20 +390,36 @@ export class OAuthService {
     if (!row) return;
     if (!this.tokenLogin) return errorPage(res, 404, 'Not available', 'Token login is off on this service.');
     if (!(await this.csrfOkOn(req, res, row))) return;
-    const token = await this.deps.scopes.apiToken(str(body.token).trim());
-    if (!token) {
+    const server = await this.serverOf(row, res);
+    if (!server) return;
+    // Management tokens only (a client token administers nothing), checked like the REST API checks them.
+    const check = await this.deps.credentials.management(`Bearer ${str(body.token).trim()}`);
+    const allowed = check.ok && mayLogInTo(check.principal, server.account_id);
+    if (!check.ok || !allowed) {
       await this.provider.event({
         event: 'refused',
         server_id: row.server_id,
         client_id: row.client_id,
-        detail: 'login: invalid API token',
+        ...(check.ok ? { subject: `token:${check.principal.tokenId}` } : {}),
+        detail: check.ok
+          ? "login: the management token lacks servers:write on this server's account"
+          : `login: management token ${check.reason}`,
       });
-      return this.showLogin(req, res, 'That is not a valid API token.');
+      return this.showLogin(
+        req,
+        res,
+        check.ok
+          ? "That management token may not use this server (it needs servers:write on the server's account)."
+          : check.reason === 'expired'
+            ? 'That management token has expired.'
+            : 'That is not a valid management token.',
+      );
     }
-    const subject: GrantSubject = { id: `token:${token.id}` };
+    const subject: GrantSubject = { id: `token:${check.principal.tokenId}` };
+    const name = (await this.deps.store.getApiToken(check.principal.tokenId))?.name;
     await this.deps.store.oauth.updatePending(row.id, {
       subject: JSON.stringify(subject),
-      subject_label: `API token “${token.name}” (${token.id})`,
+      subject_label: `management token “${name ?? ''}” (${check.principal.tokenId})`,
     });
     res.redirect(303, `${this.issuer}/oauth/consent?request=${encodeURIComponent(row.id)}`);
   }
