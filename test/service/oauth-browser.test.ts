@@ -9,6 +9,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  Client as ClientV2,
+  type OAuthClientProvider as OAuthClientProviderV2,
+  StreamableHTTPClientTransport as StreamableHTTPClientTransportV2,
+  UnauthorizedError as UnauthorizedErrorV2,
+} from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -187,6 +193,41 @@ describe.skipIf(!haveChromium)('OAuth with a browser, a real IdP and real MCP cl
     await client.connect(new StreamableHTTPClientTransport(new URL(allowed.url), { authProvider: provider }));
     const { tools } = await client.listTools();
     expect(tools.length).toBeGreaterThan(0);
+    const list =
+      tools.find((t) => t.name === 'list_all_open_ai_files') ?? tools.find((t) => t.name.startsWith('list_'));
+    const result = await client.callTool({ name: list!.name, arguments: {} });
+    expect(result.isError).toBeFalsy();
+    expect(env.stub.requests.length).toBe(before + 1);
+    await client.close();
+  });
+
+  it('the v2 SDK Client (MCP 2026-07-28) completes the same flow with its OAuth client provider and calls a tool', async () => {
+    const cb = await callbackServer();
+    // The v2 provider interface has the same members; checked by the compiler against the v2 types.
+    const provider: OAuthClientProviderV2 & MemoryProvider = new MemoryProvider(cb.url);
+    const before = env.stub.requests.length;
+    const first = new StreamableHTTPClientTransportV2(new URL(allowed.url), { authProvider: provider });
+    const c1 = new ClientV2({ name: 'sdk-v2-oauth', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await expect(c1.connect(first)).rejects.toBeInstanceOf(UnauthorizedErrorV2);
+    expect(provider.info?.client_id).toBeTruthy();
+    expect(provider.authorizationUrl?.searchParams.get('resource')).toBe(allowed.url);
+    expect(provider.authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
+    const page = await browser.newPage();
+    try {
+      await signIn(page, provider.authorizationUrl!.href, 'alice@example.com');
+      expect(page.url(), await page.content()).not.toContain('/oauth/callback');
+      // The callback's parameters as they came: the v2 SDK checks `iss` (RFC 9207) before it redeems the code.
+      await first.finishAuth(await cb.got);
+    } finally {
+      await page.close();
+      cb.close();
+    }
+    expect(provider.saved?.access_token).toMatch(/^omcpat_/);
+    expect(env.stub.requests.length).toBe(before);
+    const client = new ClientV2({ name: 'sdk-v2-oauth', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StreamableHTTPClientTransportV2(new URL(allowed.url), { authProvider: provider }));
+    expect(client.getProtocolEra()).toBe('modern');
+    const { tools } = await client.listTools();
     const list =
       tools.find((t) => t.name === 'list_all_open_ai_files') ?? tools.find((t) => t.name.startsWith('list_'));
     const result = await client.callTool({ name: list!.name, arguments: {} });
