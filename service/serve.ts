@@ -9,6 +9,8 @@ import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js
 import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
 import type { OAuthOptions } from './auth/oauth/router.js';
+import { looksLikeServerId } from './auth/oauth/resource-url.js';
+import { parseWorkScope } from './auth/work-scope.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
 import { listCacheHint } from './cache-hint.js';
 import { allowedHostnames, isLoopback } from './http/guard.js';
@@ -146,7 +148,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   publicUrlNow = publicUrl;
 
   const allowed = allowedHostnames({ host, publicUrl, extra: options.allowedHosts });
-  const { app, mcp } = createApp({
+  const { app, mcp, oauth } = createApp({
     store,
     manage,
     ops,
@@ -157,9 +159,9 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     port: address.port,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     single,
-    serveOptions: (row) => ({
+    serveOptions: (row, scope) => ({
       cacheHint: () => listCacheHint(row, Date.now()),
-      tasks: { runner: tasks, scope: row.id },
+      tasks: { runner: tasks, scope },
     }),
     singleServeOptions: { tasks: { runner: tasks, scope: SINGLE_USER_SCOPE } },
     oauth: options.oauth,
@@ -171,13 +173,28 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     () => void sweep().catch((err: Error) => log(`sweep failed: ${err.message}`)),
     SWEEP_MS,
   );
-  const sseTimer = setInterval(() => {
-    if (!mcp.sseSessions) return;
-    void mcp.closeStale(async (id, updatedAt) => {
-      const row = await store.getServer(id);
-      return !!row && row.updated_at === updatedAt && !isExpired(row, Date.now());
-    });
-  }, SSE_CHECK_MS);
+  // Revocation reaches running work: a server deleted or expired, or an OAuth grant revoked (or its subject no longer
+  // allowed), ends its SSE sessions, its requests in flight and its running tasks, not only the next request.
+  const workLive = async (scope: string, updatedAt?: number): Promise<boolean> => {
+    const { serverId, grantId } = parseWorkScope(scope);
+    if (!looksLikeServerId(serverId)) return true; // the single-user endpoint's work: no server to revoke
+    const row = await store.getServer(serverId);
+    if (!row || isExpired(row, Date.now()) || (updatedAt !== undefined && row.updated_at !== updatedAt)) return false;
+    return grantId === undefined ? row.auth !== 'oauth' : oauth.grantLive(row, grantId);
+  };
+  const revokeRunning = async () => {
+    if (mcp.sseSessions) await mcp.closeStale(workLive);
+    for (const scope of new Set([...mcp.inflight.scopes(), ...tasks.runningScopes()])) {
+      if (await workLive(scope)) continue;
+      const requests = mcp.inflight.cancelScope(scope);
+      const stopped = await tasks.cancelScope(scope, 'Cancelled: access to this server was revoked');
+      if (requests || stopped) log(`revoked ${scope}: ${requests} request(s) and ${stopped} task(s) stopped`);
+    }
+  };
+  const sseTimer = setInterval(
+    () => void revokeRunning().catch((err: Error) => log(`revocation check failed: ${err.message}`)),
+    SSE_CHECK_MS,
+  );
   sweepTimer.unref();
   sseTimer.unref();
 

@@ -32,7 +32,7 @@ export interface AppOptions {
   /** The single-user endpoint `/mcp` (environment keys, loopback only); absent when not offered. */
   single?: ExposedTools;
   /** Cache hints and tasks: for a managed server's MCP requests, and for the single-user endpoint's. */
-  serveOptions?: (row: ServerRow) => ServeOptions;
+  serveOptions?: (row: ServerRow, scope: string) => ServeOptions;
   singleServeOptions?: ServeOptions;
   /** The OAuth authorization server for `oauth` servers (login through an IdP or a management token). */
   oauth?: OAuthOptions;
@@ -154,5 +154,5 @@ export function createApp(options: AppOptions) {
     reject(req, res, 500, 'internal', 'Internal error');
   });
 
-  return { app, mcp };
+  return { app, mcp, oauth };
 }

@@ -20,6 +20,7 @@ import { admitToServer } from '../auth/modes.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { OAuthScope } from '../auth/oauth/scopes.js';
 import type { ClientPrincipal, OAuthPrincipal } from '../auth/principals.js';
+import { workScope } from '../auth/work-scope.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
 import { InflightRequests } from './inflight.js';
@@ -29,6 +30,8 @@ import { InflightRequests } from './inflight.js';
  * makes a new tool set, and clients see it through the lists' cache hints), so a client needs few.
  */
 const MAX_LISTEN_STREAMS = 4;
+/** Handlers kept per tool set (one per work scope: the server, or one OAuth login of it); the oldest goes first. */
+const MAX_HANDLERS_PER_TOOLS = 1000;
 
 export function jsonRpcError(
   res: Response,
@@ -48,7 +51,8 @@ export interface McpRoutesOptions {
   credentials: Credentials;
   log: (line: string) => void;
   /** Cache hints and tasks for a managed server's requests (tasks are scoped to the server). */
-  serveOptions?: (row: ServerRow) => ServeOptions;
+  /** `scope`: the work scope of the request (service/auth/work-scope.ts), which its tasks belong to. */
+  serveOptions?: (row: ServerRow, scope: string) => ServeOptions;
 }
 
 type NodeHandler = ReturnType<typeof toNodeHandler>;
@@ -61,6 +65,8 @@ export class McpRoutes {
       server: Server;
       serverId: string;
       updatedAt: number;
+      /** The work scope the session was opened in (an OAuth session's grant included). */
+      scope: string;
       /** An OAuth session's scopes: a message must carry a token with at least these. */
       access?: readonly OAuthScope[];
     }
@@ -71,7 +77,7 @@ export class McpRoutes {
    * One SDK handler per tool set. A managed server's tool set is rebuilt when its configuration changes, so its
    * handler (and what it serves) goes with it.
    */
-  private readonly handlers = new WeakMap<ExposedTools, NodeHandler>();
+  private readonly handlers = new WeakMap<ExposedTools, Map<string, NodeHandler>>();
   /** The cancel signal of the request being served, for the node adapter's `fetch` (which builds its own Request). */
   private readonly cancelSignal = new AsyncLocalStorage<AbortSignal>();
 
@@ -81,7 +87,7 @@ export class McpRoutes {
   private async admit(
     req: Request,
     res: Response,
-  ): Promise<{ row: ServerRow; access?: readonly OAuthScope[] } | undefined> {
+  ): Promise<{ row: ServerRow; scope: string; access?: readonly OAuthScope[] } | undefined> {
     const admission = await admitToServer(req, String(req.params.token ?? ''), this.options.credentials);
     if (!admission.ok) {
       jsonRpcError(res, admission.status, admission.message, admission.headers);
@@ -89,25 +95,32 @@ export class McpRoutes {
     }
     // For the access log, which names the server, never the token.
     res.locals.serverId = admission.row.id;
-    return { row: admission.row, access: accessOf(admission.principal) };
+    return {
+      row: admission.row,
+      scope: workScope(admission.row.id, admission.principal),
+      access: accessOf(admission.principal),
+    };
   }
 
   /** POST|GET|DELETE /mcp/:token */
   streamable = async (req: Request, res: Response) => {
     const admitted = await this.admit(req, res);
     if (!admitted) return;
-    const { row, access } = admitted;
+    const { row, scope, access } = admitted;
     await this.serveStreamable(
       req,
       res,
       await this.options.scopes.toolsFor(row, access),
-      row.id,
-      this.options.serveOptions?.(row),
+      scope,
+      this.options.serveOptions?.(row, scope),
     );
   };
 
+  /** One handler per tool set and work scope: its tasks belong to the scope (an OAuth login's are its own). */
   private handlerFor(tools: ExposedTools, label: string, serve: ServeOptions): NodeHandler {
-    let node = this.handlers.get(tools);
+    const byScope = this.handlers.get(tools) ?? new Map<string, NodeHandler>();
+    this.handlers.set(tools, byScope);
+    let node = byScope.get(label);
     if (node) return node;
     const handler = createMcpHandler(() => createServerForTools(tools, serve), {
       legacy: 'stateless',
@@ -126,7 +139,8 @@ export class McpRoutes {
       },
       { onerror: (err) => this.options.log(`${label}: ${err.message}`) },
     );
-    this.handlers.set(tools, node);
+    if (byScope.size >= MAX_HANDLERS_PER_TOOLS) byScope.delete(byScope.keys().next().value!);
+    byScope.set(label, node);
     return node;
   }
 
@@ -168,13 +182,20 @@ export class McpRoutes {
   sseOpen = async (req: Request, res: Response) => {
     const admitted = await this.admit(req, res);
     if (!admitted) return;
-    const { row, access } = admitted;
+    const { row, scope, access } = admitted;
     const tools = await this.options.scopes.toolsFor(row, access);
     const token = String(req.params.token);
     const transport = new SSEServerTransport(`/messages/${encodeURIComponent(token)}`, res);
-    const server = createServerForTools(tools, this.options.serveOptions?.(row));
+    const server = createServerForTools(tools, this.options.serveOptions?.(row, scope));
     server.onerror = (err) => this.options.log(`${row.id}: protocol error: ${err.message}`);
-    this.sse.set(transport.sessionId, { transport, server, serverId: row.id, updatedAt: row.updated_at, access });
+    this.sse.set(transport.sessionId, {
+      transport,
+      server,
+      serverId: row.id,
+      updatedAt: row.updated_at,
+      scope,
+      access,
+    });
     res.on('close', () => {
       this.sse.delete(transport.sessionId);
       void server.close();
@@ -186,10 +207,10 @@ export class McpRoutes {
   sseMessage = async (req: Request, res: Response) => {
     const admitted = await this.admit(req, res);
     if (!admitted) return;
-    const { row, access } = admitted;
+    const { row, scope, access } = admitted;
     const sessionId = typeof req.query.sessionId === 'string' ? req.query.sessionId : '';
     const session = this.sse.get(sessionId);
-    if (!session || session.serverId !== row.id) {
+    if (!session || session.serverId !== row.id || session.scope !== scope) {
       jsonRpcError(res, 404, 'Unknown SSE session');
       return;
     }
@@ -210,9 +231,9 @@ export class McpRoutes {
   };
 
   /** Ends SSE sessions whose server was deleted, expired or changed (a changed scope needs a new session). */
-  async closeStale(isLive: (serverId: string, updatedAt: number) => Promise<boolean>): Promise<void> {
+  async closeStale(isLive: (scope: string, updatedAt: number) => Promise<boolean>): Promise<void> {
     for (const [id, s] of this.sse) {
-      if (!(await isLive(s.serverId, s.updatedAt))) {
+      if (!(await isLive(s.scope, s.updatedAt))) {
         this.sse.delete(id);
         await s.transport.close().catch(() => {});
         await s.server.close().catch(() => {});

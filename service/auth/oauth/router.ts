@@ -16,7 +16,7 @@ import {
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Management } from '../../manage.js';
 import { storedConfig } from '../../manage.js';
-import type { Store } from '../../store/store.js';
+import type { ServerRow, Store } from '../../store/store.js';
 import type { Credentials } from '../credentials.js';
 import { mayLogInTo } from '../principals.js';
 import { hashOf, randomSecret, tokenMatches } from '../../tokens.js';
@@ -90,6 +90,16 @@ export class OAuthService {
       log: deps.log,
       now: deps.now,
     });
+  }
+
+  /**
+   * Whether work started under a grant may go on: the grant has a live token (not revoked, not past its refresh
+   * token's expiry) and whoever logged in is still allowed on the server. For revocation of running work.
+   */
+  async grantLive(row: ServerRow, grantId: string): Promise<boolean> {
+    if (row.auth !== 'oauth') return false;
+    const subject = await this.deps.store.oauth.liveGrantSubject(grantId, this.now());
+    return subject !== undefined && this.provider.subjectStillAllowed(row, JSON.parse(subject) as GrantSubject);
   }
 
   /** RFC 8414 metadata. */

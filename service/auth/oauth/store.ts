@@ -272,6 +272,17 @@ export class OAuthStore {
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
+  /** A token of the grant still usable (unrevoked, unexpired): its subject; undefined once the grant is over. */
+  async liveGrantSubject(grantId: string, now: number): Promise<string | undefined> {
+    const r = await this.db
+      .selectFrom('oauth_tokens')
+      .select('subject')
+      .where('grant_id', '=', grantId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return r?.subject;
+  }
   /** Ends every token of a server (deleted, or no longer in `oauth` mode). */
   async revokeServer(serverId: string, now: number): Promise<number> {
     const r = await this.db
