@@ -23,7 +23,9 @@ import type { ClientPrincipal, OAuthPrincipal } from '../auth/principals.js';
 import { workScope } from '../auth/work-scope.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
+import type { SseLimits, SseSlot } from './connections.js';
 import { InflightRequests } from './inflight.js';
+import { capResponses } from './limits.js';
 
 /**
  * Open `subscriptions/listen` streams one tool set may hold: nothing is published on them (a configuration change
@@ -50,6 +52,10 @@ export interface McpRoutesOptions {
   scopes: Scopes;
   credentials: Credentials;
   log: (line: string) => void;
+  /** An answer over this many bytes of JSON becomes an error naming the cap. */
+  maxResponseBytes?: number;
+  /** Caps and timeouts of legacy SSE sessions. */
+  sse?: SseLimits;
   /** Cache hints and tasks for a managed server's requests (tasks are scoped to the server). */
   /** `scope`: the work scope of the request (service/auth/work-scope.ts), which its tasks belong to. */
   serveOptions?: (row: ServerRow, scope: string) => ServeOptions;
@@ -65,6 +71,7 @@ export class McpRoutes {
       server: Server;
       serverId: string;
       updatedAt: number;
+      slot?: SseSlot;
       /** The work scope the session was opened in (an OAuth session's grant included). */
       scope: string;
       /** An OAuth session's scopes: a message must carry a token with at least these. */
@@ -84,10 +91,9 @@ export class McpRoutes {
   constructor(private readonly options: McpRoutesOptions) {}
 
   /** Admits the request by its URL and the server's auth mode (service/auth/); answers a refusal itself. */
-  private async admit(
-    req: Request,
-    res: Response,
-  ): Promise<{ row: ServerRow; scope: string; access?: readonly OAuthScope[] } | undefined> {
+  private async admit(req: Request, res: Response): Promise<Admitted | undefined> {
+    // Already admitted by `admission`, before the body was read.
+    if (res.locals.admitted) return res.locals.admitted as Admitted;
     const admission = await admitToServer(req, String(req.params.token ?? ''), this.options.credentials);
     if (!admission.ok) {
       jsonRpcError(res, admission.status, admission.message, admission.headers);
@@ -100,6 +106,32 @@ export class McpRoutes {
       scope: workScope(admission.row.id, admission.principal),
       access: accessOf(admission.principal),
     };
+  }
+
+  /** Middleware: the URL's token (and the second-layer token) checked before anything reads the body. */
+  admission = async (req: Request, res: Response, next: (err?: unknown) => void) => {
+    const admitted = await this.admit(req, res);
+    if (!admitted) return;
+    res.locals.admitted = admitted;
+    next();
+  };
+
+  private cap(transport: Parameters<typeof capResponses>[0], label: string): void {
+    const max = this.options.maxResponseBytes;
+    if (max)
+      capResponses(transport, max, (bytes) =>
+        this.options.log(`${label}: an answer of ${bytes} bytes was over the ${max}-byte cap; sent an error instead`),
+      );
+  }
+
+  /** `server` with the response cap on whatever transport the handler connects it to. */
+  private capped(server: Server, label: string): Server {
+    const connect = server.connect.bind(server);
+    server.connect = async (transport) => {
+      this.cap(transport, label);
+      return connect(transport);
+    };
+    return server;
   }
 
   /** POST|GET|DELETE /mcp/:token */
@@ -122,7 +154,7 @@ export class McpRoutes {
     this.handlers.set(tools, byScope);
     let node = byScope.get(label);
     if (node) return node;
-    const handler = createMcpHandler(() => createServerForTools(tools, serve), {
+    const handler = createMcpHandler(() => this.capped(createServerForTools(tools, serve), label), {
       legacy: 'stateless',
       maxSubscriptions: MAX_LISTEN_STREAMS,
       onerror: (err) => this.options.log(`${label}: ${err.message}`),
@@ -188,15 +220,20 @@ export class McpRoutes {
     const transport = new SSEServerTransport(`/messages/${encodeURIComponent(token)}`, res);
     const server = createServerForTools(tools, this.options.serveOptions?.(row, scope));
     server.onerror = (err) => this.options.log(`${row.id}: protocol error: ${err.message}`);
+    // Throws a 429 when the caps are reached; `end` closes the session when it is idle or too old.
+    const slot = this.options.sse?.open(row.id, () => void transport.close());
+    this.cap(transport, row.id);
     this.sse.set(transport.sessionId, {
       transport,
       server,
       serverId: row.id,
       updatedAt: row.updated_at,
+      slot,
       scope,
       access,
     });
     res.on('close', () => {
+      slot?.release();
       this.sse.delete(transport.sessionId);
       void server.close();
     });
@@ -227,6 +264,7 @@ export class McpRoutes {
       jsonRpcError(res, 404, "Unknown SSE session: the server's configuration changed; connect again");
       return;
     }
+    session.slot?.touch();
     await session.transport.handlePostMessage(req, res, req.body);
   };
 
@@ -248,6 +286,13 @@ export class McpRoutes {
   async closeAll(): Promise<void> {
     await this.closeStale(async () => false);
   }
+}
+
+/** What admission established: the server, the work scope and an OAuth token's scopes. */
+interface Admitted {
+  row: ServerRow;
+  scope: string;
+  access?: readonly OAuthScope[];
 }
 
 /** The scopes an OAuth principal narrows a server's tools to; undefined for every other credential. */
