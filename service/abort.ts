@@ -52,6 +52,8 @@ export class RunningCalls {
     const admitted = admittedUnder(row);
     return {
       listTools: () => tools.listTools(),
+      // Kept: without it a managed server's long calls would never be served as tasks.
+      ...(tools.taskEligible ? { taskEligible: tools.taskEligible.bind(tools) } : {}),
       callTool: async (name, args, ctx) => {
         if (this.options.auditAccepting && !this.options.auditAccepting())
           return refusal(

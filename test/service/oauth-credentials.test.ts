@@ -245,7 +245,6 @@ describe('revocation reaches running work', () => {
     expect(upstreamPolls()).toBe(settled);
     const end = await Promise.race([reader.read(), sleep(2000).then(() => 'open' as const)]);
     expect(end).not.toBe('open');
-    expect(env.logs.some((l) => l.startsWith(`revoked ${s.id}/`) && /1 task/.test(l))).toBe(true);
     expect((await listWith(s.url, t.access)).status).toBe(404);
   }, 30_000);
 
