@@ -38,6 +38,10 @@ function filterOptions(cmd: Command): Command {
 const common = (cmd: Command) =>
   cmd
     .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+    .option(
+      '--database-url <url>',
+      'sqlite:<file> or postgres://user:pass@host:port/db (default: $OPENAI_MCP_DATABASE_URL, then SQLite in the data dir; prefer the variable: arguments are visible to other users)',
+    )
     .option('--json', 'print JSON');
 
 /** The code-mode sandbox limits, on `serve` and on one managed server (which can only tighten the service's). */
@@ -105,6 +109,10 @@ export function buildProgram(): Command {
         .option('--port <n>', 'HTTP port (default 8787; 0 picks a free one)', portNumber)
         .option('--host <h>', 'HTTP bind address (default 127.0.0.1)')
         .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+        .option(
+          '--database-url <url>',
+          'sqlite:<file> or postgres://user:pass@host:port/db (default: $OPENAI_MCP_DATABASE_URL, then SQLite in the data dir; prefer the variable: arguments are visible to other users)',
+        )
         .option(
           '--public-url <url>',
           'origin used in server URLs (default http://<host>:<port>)',

@@ -36,6 +36,7 @@ export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   port?: number;
   host?: string;
   dataDir?: string;
+  databaseUrl?: string;
   publicUrl?: string;
   allowedHosts?: string[];
   allowPrivateBaseUrls?: boolean;
@@ -121,6 +122,7 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
   warnAboutKeys(log);
   const service = await startHttpService({
     dataDir,
+    databaseUrl: flags.databaseUrl,
     host,
     port,
     publicUrl: flags.publicUrl,
@@ -141,7 +143,7 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
   }).catch((err: NodeJS.ErrnoException) => {
     throw listenError(err, host, port);
   });
-  log(`listening on ${service.url} (data dir ${dataDir}; server URLs use ${service.publicUrl})`);
+  log(`listening on ${service.url} (${service.database}; server URLs use ${service.publicUrl})`);
   const shutdown = () => {
     void service.close().finally(() => process.exit(0));
   };

@@ -2,6 +2,7 @@
 // and old audit rows are purged at start-up and periodically).
 
 import { createServer, type Server as HttpServer } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
 import { resolveLimits } from '../runtime/exposure/code/limits.js';
@@ -18,7 +19,8 @@ import { isExpired, Management } from './manage.js';
 import { Operations } from './operations.js';
 import { Scopes } from './scope.js';
 import { openSecretBox } from './secrets.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { describeTarget, openStore } from './store/open.js';
+import { DATABASE_FILE } from './store/sqlite.js';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -31,6 +33,8 @@ const SSE_CHECK_MS = 500;
 
 export interface HttpServiceOptions {
   dataDir: string;
+  /** `sqlite:<file>` or `postgres://…` (else $OPENAI_MCP_DATABASE_URL in `env`, else SQLite in the data dir). */
+  databaseUrl?: string;
   host?: string;
   port?: number;
   publicUrl?: string;
@@ -54,6 +58,8 @@ export interface HttpServiceOptions {
 export interface RunningHttpService {
   url: string;
   publicUrl: string;
+  /** Where the store is, for the start-up line: `data dir …` or the database URL without its password. */
+  database: string;
   close(): Promise<void>;
 }
 
@@ -62,9 +68,17 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const port = options.port ?? DEFAULT_PORT;
   const log = options.log;
   const catalog = options.catalog ?? defaultCatalog;
-  const store = await openSqliteStore(options.dataDir);
+  const opened = await openStore({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    env: options.env ?? process.env,
+    log,
+  });
+  const store = opened.store;
   // The key is checked against the data dir's fingerprint before anything listens or is written.
-  const box = await openSecretBox(options.dataDir, store, options.env).catch(async (err: unknown) => {
+  const box = await openSecretBox(options.dataDir, store, options.env, {
+    shared: opened.shared ? describeTarget(opened.target) : undefined,
+  }).catch(async (err: unknown) => {
     await store.close();
     throw err;
   });
@@ -175,6 +189,10 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   return {
     url,
     publicUrl,
+    database:
+      opened.target.kind === 'postgres'
+        ? `database ${describeTarget(opened.target)}`
+        : `data dir ${options.dataDir}${opened.target.file !== path.join(options.dataDir, DATABASE_FILE) ? `, database ${opened.target.file}` : ''}`,
     async close() {
       clearInterval(sweepTimer);
       clearInterval(sseTimer);
