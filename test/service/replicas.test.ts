@@ -36,7 +36,9 @@ describe.skipIf(!!pgSkip)(`two replicas on one Postgres${pgSkip ? ` (${pgSkip})`
     stub.respond((_req, res) => json(res, 200, { object: 'page', data: [], has_more: false }));
     proxy = await startRoundRobin();
     // Both start at once on a new database: one migrates, the other waits for it.
-    [a, b] = await Promise.all([1, 2].map(() => startService(tempDataDir(), ['--public-url', proxy.url], env)));
+    const started = await Promise.all([1, 2].map(() => startService(tempDataDir(), ['--public-url', proxy.url], env)));
+    a = started[0]!;
+    b = started[1]!;
     proxy.setBackends([origin(a.url), origin(b.url)]);
     token = cliJson(
       [
