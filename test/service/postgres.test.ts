@@ -31,6 +31,15 @@ describe('database URL errors', () => {
     expect(r.stderr).not.toContain('Hunter2Secret');
   });
 
+  it('backup refuses a Postgres store (pg_dump is the tool), naming the host, never the password', () => {
+    const r = cli(['backup', `${tempDataDir()}/b`, '--data-dir', tempDataDir()], {
+      env: { OPENAI_MCP_DATABASE_URL: 'postgres://bob:Hunter2Secret@db.internal:5432/app' },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/postgres:\/\/bob@db.internal:5432\/app.*pg_dump/);
+    expect(r.stderr).not.toContain('Hunter2Secret');
+  });
+
   it('a sqlite: URL puts the database in that file', () => {
     const dir = tempDataDir();
     const file = `${tempDataDir()}/other.sqlite`;
