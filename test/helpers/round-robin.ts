@@ -60,6 +60,9 @@ export async function startRoundRobin(): Promise<RoundRobin> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => forward(req, res, Buffer.concat(chunks), 0));
   });
+  // Longer than a client's idle keep-alive (undici: 4 s), so the client closes an idle socket, never this side while
+  // the client reuses it (that race is an ECONNRESET for a request the backend never saw).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
