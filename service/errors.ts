@@ -15,6 +15,7 @@ export type ServiceErrorCode =
   | 'missing_secret_key'
   | 'secret_key_mismatch'
   | 'data_dir'
+  | 'database_unavailable'
   | 'internal';
 
 const STATUS: Record<ServiceErrorCode, number> = {
@@ -30,6 +31,8 @@ const STATUS: Record<ServiceErrorCode, number> = {
   missing_secret_key: 500,
   secret_key_mismatch: 500,
   data_dir: 500,
+  // The shared database went away (a restart, a failover): worth retrying; the pool reconnects when it is back.
+  database_unavailable: 503,
   method_not_allowed: 405,
   internal: 500,
 };

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { CustomTypesConfig, Pool, PoolConfig } from 'pg';
+import { ServiceError } from '../errors.js';
 import { SetupError } from './driver.js';
 import { migrationProvider } from './migrations.js';
 import { type Database as Schema, KyselyStore, migrate, type Store } from './store.js';
@@ -147,5 +148,58 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await db.destroy().catch(() => {});
     throw unreachable(url, err);
   }
-  return new KyselyStore(db, { dialect: 'postgres' });
+  return unavailableAs503(new KyselyStore(db, { dialect: 'postgres' }), describeDatabaseUrl(url));
+}
+
+/** Error codes (socket errors and SQLSTATE classes 08, 57P, 53300) that mean "the database is not reachable now". */
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down)
+  '53300', // too_many_connections
+]);
+
+/** Whether `err` says the database went away or cannot take us now (rather than that a query was wrong). */
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (UNAVAILABLE.has(code) || code.startsWith('08')) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i.test(
+    message,
+  );
+}
+
+/**
+ * `store` with a lost database turned into the service's 503 (`database_unavailable`, which the HTTP layer answers
+ * with Retry-After), naming the host, never the password. The pool reconnects by itself when the database is back.
+ */
+export function unavailableAs503<T extends object>(store: T, where: string): T {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || prop === 'close') return value;
+      if (prop === 'taskStore')
+        return (...args: unknown[]) => unavailableAs503(value.apply(target, args) as object, where);
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(target, args);
+        } catch (err) {
+          if (isUnavailable(err))
+            throw new ServiceError(
+              'database_unavailable',
+              `The database (${where}) cannot be reached right now; try again shortly`,
+            );
+          throw err;
+        }
+      };
+    },
+  });
 }

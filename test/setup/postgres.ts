@@ -56,8 +56,10 @@ export interface RunningPostgres {
   user: string;
   password: string;
   stop(): Promise<void>;
-  /** Stops the server (fast shutdown) and starts it again on the same port and data: for outage tests. */
-  restart?(): Promise<void>;
+  /** Stops the server (fast shutdown), keeping its data: for outage tests. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port and data. */
+  resume(): Promise<void>;
 }
 
 export async function startPostgres(bin: string): Promise<RunningPostgres> {
@@ -144,8 +146,8 @@ export async function startPostgres(bin: string): Promise<RunningPostgres> {
       await halt();
       rmSync(base, { recursive: true, force: true });
     },
-    async restart() {
-      await halt();
+    halt,
+    async resume() {
       output = '';
       await launch();
     },
