@@ -28,6 +28,9 @@ export interface ScopeOptions {
   exposure?: ExposureOptions;
   fetch?: typeof fetch;
   record: RecordCall;
+  /** Wraps each built tool set (the service's bounds and revocation, `RunningCalls.guard`). */
+  guard?: (row: ServerRow, tools: ExposedTools) => ExposedTools;
+  now?: () => number;
 }
 
 export interface ScopedServer {
@@ -112,6 +115,7 @@ export class Scopes {
     const audited = auditToolkit(kit, row.id, record);
     const exposure: Exposure = config.tool_exposure ?? 'all';
     const exposed = exposeToolkit(audited, exposure, this.exposureFor(row, config.code_limits));
-    return exposure === 'all' ? exposed : auditExposure(exposed, row.id, record);
+    const tools = exposure === 'all' ? exposed : auditExposure(exposed, row.id, record);
+    return this.options.guard ? this.options.guard(row, tools) : tools;
   }
 }

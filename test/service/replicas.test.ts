@@ -36,7 +36,9 @@ describe.skipIf(!!pgSkip)(`two replicas on one Postgres${pgSkip ? ` (${pgSkip})`
     stub.respond((_req, res) => json(res, 200, { object: 'page', data: [], has_more: false }));
     proxy = await startRoundRobin();
     // Both start at once on a new database: one migrates, the other waits for it.
-    const started = await Promise.all([1, 2].map(() => startService(tempDataDir(), ['--public-url', proxy.url], env)));
+    // The per-server limits (per replica) are raised above this file's load: it tests routing, not the limits.
+    const args = ['--public-url', proxy.url, '--max-concurrent-per-server', '1000', '--rate-per-server', '100000'];
+    const started = await Promise.all([1, 2].map(() => startService(tempDataDir(), args, env)));
     a = started[0]!;
     b = started[1]!;
     proxy.setBackends([origin(a.url), origin(b.url)]);
