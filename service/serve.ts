@@ -3,7 +3,7 @@
 // store write happens before the port is bound (with `--port 0`, before the first request is taken), and any error
 // closes what was opened, so the process exits non-zero and holds no port.
 
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
@@ -48,6 +48,7 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_AUDIT_MAX_ROWS_PER_SERVER = 100_000;
 export const DEFAULT_MAX_CONNECTIONS = 1000;
 export const PUBLIC_URL_SETTING = 'public_url';
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 const SWEEP_MS = 60_000;
 /** The task scope of the single-user `/mcp` (managed servers' tasks are scoped by server id). */
 const SINGLE_USER_SCOPE = 'single-user';
@@ -71,6 +72,8 @@ export interface HttpServiceOptions {
   maxConcurrentRequests?: number;
   maxResponseBytes?: number;
   stalledWriteMs?: number;
+  /** On close (SIGTERM): how long requests already taken may run to their end before they are cut (default 10 s). */
+  shutdownGraceMs?: number;
   maxSsePerServer?: number;
   maxSseSessions?: number;
   sseIdleMs?: number;
@@ -311,7 +314,40 @@ async function start(
     flushAudit: () => audit.flush(),
     log,
   });
-  httpServer.on('request', app);
+  // Requests being answered, so a stop (SIGTERM) lets them finish, and their audit rows be written, before it exits.
+  // A balancer should stop routing here first (a failing /healthz, or its own deregistration) for a clean hand-over.
+  let open = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (draining) {
+      // Stopping: a balancer retries this elsewhere; the connection closes so the next request goes elsewhere too.
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+      res.end(JSON.stringify({ error: { code: 'shutting_down', message: 'This replica is stopping; try again' } }));
+      return;
+    }
+    // GETs are streams (SSE, `subscriptions/listen`) that end only when closed: they are not waited for.
+    if (req.method !== 'GET') {
+      open++;
+      res.once('close', () => {
+        open--;
+        if (draining && open === 0) drained?.();
+      });
+    }
+    app(req, res);
+  });
+  /** Stops taking requests and waits (at most `graceMs`) for those taken to be answered. */
+  const drain = async (graceMs: number) => {
+    draining = true;
+    httpServer.close();
+    httpServer.closeIdleConnections();
+    if (open === 0) return;
+    await new Promise<void>((resolve) => {
+      drained = resolve;
+      setTimeout(resolve, graceMs).unref();
+    });
+    if (open) log(`stopping: ${open} request(s) still running after ${Math.round(graceMs / 1000)} s are cut`);
+  };
 
   const sweepTimer = setInterval(
     () => void sweep().catch((err: Error) => log(`sweep failed: ${err.message}`)),
@@ -334,6 +370,7 @@ async function start(
     async close() {
       clearInterval(sweepTimer);
       clearInterval(sseTimer);
+      await drain(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await mcp.closeAll();
       await tasks.close();
       httpServer.closeAllConnections();
