@@ -200,10 +200,14 @@ async function start(
   const taskStore = store.taskStore(box);
   const tasks = new TaskRunner({ store: taskStore, log });
   cleanups.push(() => tasks.close());
+  // One replica at a time (a Postgres advisory lock; the others skip this round): N replicas sweeping the same rows
+  // would each scan and lock them for nothing.
   const sweep = async () => {
-    await sweepStore(store, { retentionMs, maxRowsPerServer }, log);
-    await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
-    await taskStore.deleteExpired(Date.now());
+    await store.exclusive('sweep', async () => {
+      await sweepStore(store, { retentionMs, maxRowsPerServer }, log);
+      await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
+      await taskStore.deleteExpired(Date.now());
+    });
   };
   await sweep();
   let single: ExposedTools | undefined;

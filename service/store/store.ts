@@ -221,6 +221,12 @@ export interface Store {
   /** MCP task records of managed servers (outcomes sealed with `box`). */
   taskStore(box: SecretBox): TaskStore;
 
+  /**
+   * Runs `fn` unless another process runs work of the same `name` now (Postgres: a session advisory lock, released
+   * even if this process dies); answers undefined when it skipped. SQLite serves one machine's processes and runs it.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+
   close(): Promise<void>;
 }
 
@@ -584,6 +590,21 @@ export class KyselyStore implements Store {
 
   taskStore(box: SecretBox): TaskStore {
     return new KyselyTaskStore(this.db, box);
+  }
+
+  async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.dialect !== 'postgres') return fn();
+    // One pooled connection holds the lock while `fn` works through the others; hashtext gives the lock's int key.
+    return this.db.connection().execute(async (conn) => {
+      const key = `openai-mcp:${name}`;
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtext(${key})) as ok`.execute(conn);
+      if (!got.rows[0]?.ok) return undefined;
+      try {
+        return await fn();
+      } finally {
+        await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+      }
+    });
   }
 
   async close() {

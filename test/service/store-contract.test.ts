@@ -327,15 +327,36 @@ for (const engine of engines) {
         expect(await tasks.deleteExpired(T0 + 60_000)).toBe(1);
       }));
 
+    it('runs exclusive work on one process at a time (Postgres), or always (SQLite, one machine)', async () => {
+      const url = await engine.fresh();
+      const dataDir = tempDataDir();
+      const [a, b] = [await open(url, dataDir), await open(url, dataDir)];
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const first = a.exclusive('sweep', async () => {
+        await held;
+        return 'a';
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const second = await b.exclusive('sweep', async () => 'b');
+      expect(second).toBe(engine.name === 'postgres' ? undefined : 'b');
+      // Another name is another lock.
+      expect(await b.exclusive('other', async () => 'o')).toBe('o');
+      release();
+      expect(await first).toBe('a');
+      expect(await b.exclusive('sweep', async () => 'b')).toBe('b');
+      await a.close();
+      await b.close();
+    });
+
     it('migrates once when several processes open a new database at the same time', async () => {
       const url = await engine.fresh();
       const dataDir = tempDataDir();
-      // Postgres: three pools at once (the Migrator's advisory lock lets one migrate while the others wait).
-      // SQLite's cross-process case is units.test's; here its synchronous busy wait would stall this one process.
-      const stores =
-        engine.name === 'postgres'
-          ? await Promise.all([1, 2, 3].map(() => open(url, dataDir)))
-          : [await open(url, dataDir), await open(url, dataDir), await open(url, dataDir)];
+      // Three at once: Postgres's Migrator takes an advisory lock, SQLite's BEGIN IMMEDIATE the write lock (waited
+      // for asynchronously); one migrates, the others wait, then find nothing to do.
+      const stores = await Promise.all([1, 2, 3].map(() => open(url, dataDir)));
       await stores[0]!.insertAccount(account('acc_a'), 'fp');
       expect(await stores[2]!.countAccounts()).toBe(1);
       for (const s of stores) await s.close();
