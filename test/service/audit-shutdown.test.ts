@@ -1,7 +1,8 @@
 // Audit rows of a replica that is stopped mid-load. Rows are written in batches off the request path
 // (service/audit-queue.ts), so a stop must not lose the batch in memory: SIGTERM writes it before the process exits
-// (every call that reached OpenAI has its row), and SIGKILL, which nothing can intercept, loses at most what was
-// queued since the last write, which the test measures and the README states.
+// (every call that reached OpenAI has its row), and SIGKILL, which nothing can intercept, loses no answered call's
+// row (a call answers once its row is written) and at most the rows of calls still running, which the test measures
+// and the README states.
 
 import Database from 'better-sqlite3';
 import path from 'node:path';
@@ -118,6 +119,8 @@ describe('audit rows when a replica stops mid-load', () => {
     );
     expect(r.exit.signal).toBe('SIGKILL');
     expect(atMost).toBeGreaterThanOrEqual(0);
+    // A call answers only once its row is written: no answered call is without one.
+    expect(atLeast).toBe(0);
     // The queue writes as soon as a row arrives, one batch at a time: what can be lost is the batch being written
     // and the rows queued behind it, a few per concurrent call at most.
     expect(atMost).toBeLessThanOrEqual(2 * 16);
