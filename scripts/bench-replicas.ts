@@ -93,9 +93,11 @@ const cliJson = (args: string[], env: Record<string, string | undefined>, dataDi
 };
 
 async function startReplica(env: Record<string, string | undefined>, dataDir: string, publicUrl: string) {
+  // The per-server limits (16 at once, 20/s per replica) would answer most of this load with 429: raised above it.
+  const limits = ['--max-concurrent-per-server', String(concurrency), '--rate-per-server', '1000000'];
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, '--public-url', publicUrl],
+    [BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, '--public-url', publicUrl, ...limits],
     {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
