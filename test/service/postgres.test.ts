@@ -54,6 +54,40 @@ describe('database URL errors', () => {
 });
 
 describe.skipIf(!!pgSkip)(`on PostgreSQL${pgSkip ? ` (${pgSkip})` : ''}`, () => {
+  it('doctor checks the Postgres store and the key from the environment, writing nothing', async () => {
+    const db = await freshDatabase('doctor');
+    const password = new URL(db).password;
+    const env = { OPENAI_MCP_DATABASE_URL: db };
+    const noKey = cli(['doctor', '--only', 'store,secret-key', '--json', '--data-dir', tempDataDir()], { env });
+    const report = JSON.parse(noKey.stdout);
+    expect(report.checks).toEqual([
+      expect.objectContaining({
+        id: 'store',
+        status: 'ok',
+        detail: expect.stringMatching(/^Postgres 15\..* not migrated yet/),
+      }),
+      expect.objectContaining({
+        id: 'secret-key',
+        status: 'fail',
+        detail: expect.stringMatching(/required with a Postgres/),
+      }),
+    ]);
+    const withKey = cli(['doctor', '--only', 'store,secret-key', '--json', '--data-dir', tempDataDir()], {
+      env: { ...env, OPENAI_MCP_SECRET_KEY: KEY },
+    });
+    expect(JSON.parse(withKey.stdout).ok).toBe(true);
+    const bad = new URL(db);
+    bad.port = '1';
+    const down = cli(['doctor', '--only', 'store', '--json', '--data-dir', tempDataDir()], {
+      env: { OPENAI_MCP_DATABASE_URL: bad.toString() },
+    });
+    expect(JSON.parse(down.stdout).checks[0]).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/127\.0\.0\.1:1.*ECONNREFUSED/),
+    });
+    for (const r of [noKey, withKey, down]) expect(r.stdout + r.stderr).not.toContain(password);
+  });
+
   it('a wrong password is refused at start-up, naming user and host, never the password', async () => {
     const url = new URL(await freshDatabase('pw'));
     url.password = 'WrongHunter2';
