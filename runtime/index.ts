@@ -37,7 +37,26 @@ export { serveStdio, type StdioOptions } from './stdio.js';
 export type { RateLimitInfo, RateLimitWindow } from './ratelimit.js';
 export { RATE_LIMIT_META_KEY } from './ratelimit.js';
 export type { ValidationSource } from './validation.js';
-export type * from './types.js';
+export type * from './contract/catalog.js';
+export type {
+  ContentResult,
+  EmptyResult,
+  ListPage,
+  UsagePage,
+  UsageRow,
+  WaitResult,
+} from './contract/pages.js';
+export { LIST_PAGE, USAGE_PAGE } from './contract/pages.js';
+export type {
+  ArgumentIssueField,
+  CodeErrorType,
+  FileIssueField,
+  ToolError,
+  ToolErrorType,
+  UpstreamErrorFields,
+} from './contract/errors.js';
+export { TOOL_ERROR_TYPES } from './contract/errors.js';
+export { WAIT_INTERVAL, WAIT_TIMEOUT } from './contract/wait.js';
 export type { ExposedTools, Exposure } from './exposure/types.js';
 export { createCodeExposure, DEFAULT_CODE_LIMITS } from './exposure/code/index.js';
 export type { CodeError, CodeErrorCode, CodeExposureOptions, CodeLimits } from './exposure/code/index.js';

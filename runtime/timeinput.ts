@@ -4,7 +4,7 @@
 
 import type { CallToolResult } from './protocol.js';
 import { DateTime, Duration, type DurationLikeObject } from 'luxon';
-import type { ToolDef } from './types.js';
+import type { ToolDef } from './contract/catalog.js';
 import type { ArgumentIssue } from './validation.js';
 
 export const TIME_FORMS =

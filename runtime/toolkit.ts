@@ -19,7 +19,7 @@ import { describeRateLimits, RATE_LIMIT_META_KEY, readRateLimits, type RateLimit
 import { OptionError } from './option-error.js';
 import { makeRedactor, redactDeep } from './redact.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, shapeSuccess } from './results.js';
-import type { AuthKind, Catalog, ToolDef } from './types.js';
+import type { AuthKind, Catalog, ToolDef } from './contract/catalog.js';
 import { ArgumentValidator, type ValidationSource } from './validation.js';
 import { type PollOnce, runWait } from './wait.js';
 

@@ -3,7 +3,7 @@
 // goes through the same toolkit as a direct tool call (scope, validation, keys, rate limits, redaction).
 
 import type { CallToolResult, Tool } from '../../protocol.js';
-import { unknownToolResult } from '../../errors.js';
+import { internalErrorResult, unknownToolResult } from '../../errors.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
 import type { ExposedTools } from '../types.js';
 import { type CodeTenant, createExecuteCode, EXECUTE_CODE, executeCodeTool } from './execute-code.js';
@@ -55,10 +55,7 @@ export function createCodeExposure(kit: OpenAiToolkit, options: CodeExposureOpti
         if (name === EXECUTE_CODE) return await executeCode(args, context);
       } catch (err) {
         // Never throw into the transport: one bad program must not end a session.
-        return {
-          content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }],
-          isError: true,
-        };
+        return internalErrorResult(name, err);
       }
       return unknownToolResult(name);
     },
