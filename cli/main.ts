@@ -121,6 +121,57 @@ export function buildProgram(): Command {
           'keep audit rows this many days (default 30)',
           positiveInt('--audit-retention-days'),
         )
+        .option(
+          '--audit-max-rows-per-server <n>',
+          'keep at most this many audit rows per server (default 100000)',
+          positiveInt('--audit-max-rows-per-server'),
+        )
+        .option(
+          '--max-concurrent-per-server <n>',
+          'requests (and tool calls) in flight per server; more get 429 (default 16)',
+          positiveInt('--max-concurrent-per-server'),
+        )
+        .option(
+          '--rate-per-server <n>',
+          'requests per second per server, bursts of twice that; more get 429 (default 20)',
+          positiveInt('--rate-per-server'),
+        )
+        .option(
+          '--max-concurrent-requests <n>',
+          'requests in flight over all servers (default 256)',
+          positiveInt('--max-concurrent-requests'),
+        )
+        .option(
+          '--max-response-bytes <n>',
+          'largest MCP answer; a bigger one becomes an error (default 8 MiB)',
+          positiveInt('--max-response-bytes'),
+        )
+        .option(
+          '--stalled-write-timeout <s>',
+          'drop a client that reads nothing of its answer for this long (default 30)',
+          positiveInt('--stalled-write-timeout'),
+        )
+        .option(
+          '--max-sse-per-server <n>',
+          'open SSE sessions per server (default 8)',
+          positiveInt('--max-sse-per-server'),
+        )
+        .option('--max-sse-sessions <n>', 'open SSE sessions in all (default 200)', positiveInt('--max-sse-sessions'))
+        .option(
+          '--sse-idle-timeout <s>',
+          'close an SSE session without client messages for this long (default 1800)',
+          positiveInt('--sse-idle-timeout'),
+        )
+        .option(
+          '--sse-max-lifetime <s>',
+          'close any SSE session after this long (default 86400)',
+          positiveInt('--sse-max-lifetime'),
+        )
+        .option(
+          '--max-connections <n>',
+          'open HTTP connections; past it new ones are closed and logged (default 1000)',
+          positiveInt('--max-connections'),
+        )
         .addOption(new Option('--exposure <mode>', exposureSummaries()).choices(EXPOSURES).default(DEFAULT_EXPOSURE)),
     ),
     // For `serve`: this stdio session, and with --http the limits every managed code-mode server runs under.

@@ -41,6 +41,17 @@ export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   allowPrivateBaseUrls?: boolean;
   maxBodyBytes?: number;
   auditRetentionDays?: number;
+  auditMaxRowsPerServer?: number;
+  maxConcurrentPerServer?: number;
+  ratePerServer?: number;
+  maxConcurrentRequests?: number;
+  maxResponseBytes?: number;
+  stalledWriteTimeout?: number;
+  maxSsePerServer?: number;
+  maxSseSessions?: number;
+  sseIdleTimeout?: number;
+  sseMaxLifetime?: number;
+  maxConnections?: number;
   exposure: Exposure;
 }
 
@@ -119,28 +130,46 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
   const host = flags.host ?? DEFAULT_HOST;
   const port = flags.port ?? DEFAULT_PORT;
   warnAboutKeys(log);
-  const service = await startHttpService({
-    dataDir,
-    host,
-    port,
-    publicUrl: flags.publicUrl,
-    allowedHosts: flags.allowedHosts,
-    ...(flags.allowPrivateBaseUrls ? { allowPrivateBaseUrls: true } : {}),
-    maxBodyBytes: flags.maxBodyBytes,
-    retentionDays: flags.auditRetentionDays,
-    baseUrl: flags.baseUrl,
-    timeoutMs: flags.timeout,
-    exposure: exposureOptions(flags),
-    single: () => {
-      const kit = createToolkit({ ...options, catalog: defaultCatalog });
-      const missing = missingKeys(kit);
-      if (missing.length) log(`/mcp: not set: ${missing.join(', ')}; those tools will report it`);
-      return exposeToolkit(kit, flags.exposure, exposureOptions(flags));
-    },
-    log,
-  }).catch((err: NodeJS.ErrnoException) => {
-    throw listenError(err, host, port);
-  });
+  const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+  let service: Awaited<ReturnType<typeof startHttpService>>;
+  try {
+    service = await startHttpService({
+      dataDir,
+      host,
+      port,
+      publicUrl: flags.publicUrl,
+      allowedHosts: flags.allowedHosts,
+      ...(flags.allowPrivateBaseUrls ? { allowPrivateBaseUrls: true } : {}),
+      maxBodyBytes: flags.maxBodyBytes,
+      retentionDays: flags.auditRetentionDays,
+      auditMaxRowsPerServer: flags.auditMaxRowsPerServer,
+      maxConcurrentPerServer: flags.maxConcurrentPerServer,
+      ratePerServer: flags.ratePerServer,
+      maxConcurrentRequests: flags.maxConcurrentRequests,
+      maxResponseBytes: flags.maxResponseBytes,
+      stalledWriteMs: seconds(flags.stalledWriteTimeout),
+      maxSsePerServer: flags.maxSsePerServer,
+      maxSseSessions: flags.maxSseSessions,
+      sseIdleMs: seconds(flags.sseIdleTimeout),
+      sseLifetimeMs: seconds(flags.sseMaxLifetime),
+      maxConnections: flags.maxConnections,
+      baseUrl: flags.baseUrl,
+      timeoutMs: flags.timeout,
+      exposure: exposureOptions(flags),
+      single: () => {
+        const kit = createToolkit({ ...options, catalog: defaultCatalog });
+        const missing = missingKeys(kit);
+        if (missing.length) log(`/mcp: not set: ${missing.join(', ')}; those tools will report it`);
+        return exposeToolkit(kit, flags.exposure, exposureOptions(flags));
+      },
+      log,
+    });
+  } catch (err) {
+    // The error is reported by main(); whatever start-up left running (a worker, a socket) must not keep a failed
+    // service alive, so the process ends even then.
+    setTimeout(() => process.exit(process.exitCode || 1), 2000).unref();
+    throw listenError(err as NodeJS.ErrnoException, host, port);
+  }
   log(`listening on ${service.url} (data dir ${dataDir}; server URLs use ${service.publicUrl})`);
   const shutdown = () => {
     void service.close().finally(() => process.exit(0));

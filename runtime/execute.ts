@@ -117,6 +117,8 @@ export async function execute(req: EncodedRequest, opts: ExecuteOptions): Promis
     return new TransportError('network', `Network error calling OpenAI: ${describeNetworkError(err)}`);
   };
   try {
+    // Cancelled (or revoked) before it started: nothing is sent, not even on a reused keep-alive socket.
+    if (opts.signal?.aborted) throw new TransportError('cancelled', 'The request was cancelled before it was sent');
     const res =
       opts.fetch || typeof req.body === 'object'
         ? await viaFetch(opts.fetch ?? globalThis.fetch, req, controller.signal)

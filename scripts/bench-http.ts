@@ -48,7 +48,12 @@ await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
 const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-http-'));
-const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME };
+// The stand-in for OpenAI is on loopback, which the service refuses as a base URL unless told.
+const env: Record<string, string | undefined> = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: '1',
+};
 const run = (args: string[], extra: Record<string, string> = {}) => {
   const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir, '--json'], {
     encoding: 'utf8',
@@ -63,10 +68,17 @@ const account = run(['accounts', 'add', '--name', 'bench', '--base-url', stubUrl
 
 // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir], {
-  env,
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+// The per-server limits (16 at once, 20/s) would answer most of this load with 429; this measures the path a call
+// takes, so they are raised above it.
+const limits = ['--max-concurrent-per-server', String(concurrency), '--rate-per-server', '1000000'];
+const child = spawn(
+  process.execPath,
+  [...nodeArgs, BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, ...limits],
+  {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
 let err = '';
 const origin = await new Promise<string>((resolve, reject) => {
   child.stderr.setEncoding('utf8');

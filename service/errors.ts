@@ -13,6 +13,11 @@ export type ServiceErrorCode =
   | 'unsupported_media_type'
   | 'conflict'
   | 'missing_secret_key'
+  | 'too_many_requests'
+  | 'database_busy'
+  | 'storage_full'
+  | 'storage_error'
+  | 'unavailable'
   | 'secret_key_mismatch'
   | 'data_dir'
   | 'internal';
@@ -28,6 +33,13 @@ const STATUS: Record<ServiceErrorCode, number> = {
   unsupported_media_type: 415,
   conflict: 409,
   missing_secret_key: 500,
+  too_many_requests: 429,
+  // Another process holds the database's write lock past the retry deadline.
+  database_busy: 503,
+  // 507 Insufficient Storage: the disk holding the database is full.
+  storage_full: 507,
+  storage_error: 500,
+  unavailable: 503,
   secret_key_mismatch: 500,
   data_dir: 500,
   method_not_allowed: 405,

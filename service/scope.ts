@@ -34,6 +34,9 @@ export interface ScopeOptions {
   exposure?: ExposureOptions;
   fetch?: typeof fetch;
   record: RecordCall;
+  /** Wraps each built tool set (the service's bounds and revocation, `RunningCalls.guard`). */
+  guard?: (row: ServerRow, tools: ExposedTools) => ExposedTools;
+  now?: () => number;
 }
 
 export interface ScopedServer {
@@ -119,6 +122,7 @@ export class Scopes {
     const mode = exposureMode(config.tool_exposure ?? DEFAULT_EXPOSURE);
     const exposed = exposeToolkit(audited, mode.name, this.exposureFor(row, config.code_limits));
     // A direct mode's calls are the audited toolkit's own; others' meta-tools get rows of their own.
-    return mode.direct ? exposed : auditExposure(exposed, mode, row.id, record);
+    const tools = mode.direct ? exposed : auditExposure(exposed, mode, row.id, record);
+    return this.options.guard ? this.options.guard(row, tools) : tools;
   }
 }

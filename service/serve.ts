@@ -1,5 +1,7 @@
-// `openai-mcp serve --http`: opens the store, builds the app, listens, and keeps the store tidy (expired servers
-// and old audit rows are purged at start-up and periodically).
+// `openai-mcp serve --http`: opens the store, builds the app, listens, and keeps the store tidy (expired servers,
+// old audit rows and rows over a server's cap are purged at start-up and periodically). Start-up fails fast: every
+// store write happens before the port is bound (with `--port 0`, before the first request is taken), and any error
+// closes what was opened, so the process exits non-zero and holds no port.
 
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,21 +10,41 @@ import { resolveLimits } from '../runtime/exposure/code/limits.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
 import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
+import { RunningCalls } from './abort.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
-import { listCacheHint } from './cache-hint.js';
-import { allowedHostnames, isLoopback } from './http/guard.js';
-import { createApp } from './http/app.js';
+import { AuditQueue } from './audit-queue.js';
 import { Credentials } from './auth/credentials.js';
 import { allowPrivateFromEnv } from './baseurl.js';
+import { listCacheHint } from './cache-hint.js';
+import { createApp } from './http/app.js';
+import {
+  DEFAULT_SSE_IDLE_MS,
+  DEFAULT_SSE_LIFETIME_MS,
+  DEFAULT_SSE_PER_SERVER,
+  DEFAULT_SSE_TOTAL,
+  SseLimits,
+} from './http/connections.js';
+import { allowedHostnames, isLoopback } from './http/guard.js';
+import {
+  DEFAULT_MAX_CONCURRENT_PER_SERVER,
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_RATE_PER_SERVER,
+  DEFAULT_STALLED_WRITE_MS,
+  ServerLimiter,
+} from './http/limits.js';
 import { isExpired, Management } from './manage.js';
 import { Operations } from './operations.js';
 import { Scopes } from './scope.js';
 import { openSecretBox } from './secrets.js';
 import { openSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_AUDIT_MAX_ROWS_PER_SERVER = 100_000;
+export const DEFAULT_MAX_CONNECTIONS = 1000;
 export const PUBLIC_URL_SETTING = 'public_url';
 const SWEEP_MS = 60_000;
 /** The task scope of the single-user `/mcp` (managed servers' tasks are scoped by server id). */
@@ -37,6 +59,20 @@ export interface HttpServiceOptions {
   allowedHosts?: readonly string[];
   maxBodyBytes?: number;
   retentionDays?: number;
+  /** Audit rows kept per server (the oldest beyond are purged with the sweep). */
+  auditMaxRowsPerServer?: number;
+  maxConcurrentPerServer?: number;
+  /** Requests per second per server (bursts of twice that). */
+  ratePerServer?: number;
+  maxConcurrentRequests?: number;
+  maxResponseBytes?: number;
+  stalledWriteMs?: number;
+  maxSsePerServer?: number;
+  maxSseSessions?: number;
+  sseIdleMs?: number;
+  sseLifetimeMs?: number;
+  /** Open connections over all clients; past it new ones are dropped (and logged). */
+  maxConnections?: number;
   /** Default OpenAI base URL for accounts without one. */
   baseUrl?: string;
   timeoutMs?: number;
@@ -57,40 +93,96 @@ export interface RunningHttpService {
   close(): Promise<void>;
 }
 
+/** Deletes in chunks, yielding to the event loop between them, until a chunk comes back short. */
+async function inChunks(step: () => Promise<number>, chunk = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await step();
+    total += n;
+    if (n < chunk) return total;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** Purges expired servers, audit rows past retention and rows over a server's cap. */
+async function sweepStore(
+  store: Store,
+  options: { retentionMs: number; maxRowsPerServer: number },
+  log: (l: string) => void,
+) {
+  const expired = await store.deleteExpiredServers(Date.now());
+  for (const id of expired) log(`purged expired server ${id}`);
+  await inChunks(() => store.deleteCallsBefore(Date.now() - options.retentionMs));
+  for (const id of await store.serversOverCallCap(options.maxRowsPerServer)) {
+    const n = await inChunks(() => store.trimCalls(id, options.maxRowsPerServer));
+    log(`audit log: purged the ${n} oldest rows of ${id} (over ${options.maxRowsPerServer} rows a server)`);
+  }
+}
+
 export async function startHttpService(options: HttpServiceOptions): Promise<RunningHttpService> {
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   const log = options.log;
   const catalog = options.catalog ?? defaultCatalog;
   const store = await openSqliteStore(options.dataDir);
-  // The key is checked against the data dir's fingerprint before anything listens or is written.
-  const box = await openSecretBox(options.dataDir, store, options.env).catch(async (err: unknown) => {
-    await store.close();
+  // What is open so far, closed again if start-up fails, so a failed start exits and holds no port.
+  const cleanups: (() => Promise<unknown> | unknown)[] = [() => store.close()];
+  try {
+    // The key is checked against the data dir's fingerprint before anything listens or is written.
+    const box = await openSecretBox(options.dataDir, store, options.env);
+    return await start(options, { host, port, log, catalog, box, store, cleanups });
+  } catch (err) {
+    for (const clean of cleanups.reverse()) await Promise.resolve(clean()).catch(() => {});
     throw err;
+  }
+}
+
+async function start(
+  options: HttpServiceOptions,
+  ctx: {
+    host: string;
+    port: number;
+    log: (line: string) => void;
+    catalog: Catalog;
+    box: Awaited<ReturnType<typeof openSecretBox>>;
+    store: Store;
+    cleanups: (() => Promise<unknown> | unknown)[];
+  },
+): Promise<RunningHttpService> {
+  const { host, port, log, catalog, box, store, cleanups } = ctx;
+  const audit = new AuditQueue({ store, log });
+  cleanups.push(() => audit.close(0));
+  // Reads of the audit log see every call made before them: what is queued is written first.
+  const readsAudit = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop !== 'listCalls') return Reflect.get(target, prop, receiver);
+      return async (...args: Parameters<Store['listCalls']>) => {
+        await audit.flush();
+        return target.listCalls(...args);
+      };
+    },
   });
   const manage = new Management({
-    store,
+    store: readsAudit,
     box,
     catalog,
     allowPrivateBaseUrls: options.allowPrivateBaseUrls ?? allowPrivateFromEnv(options.env),
     codeLimits: resolveLimits(options.exposure?.code?.limits),
   });
   const credentials = new Credentials({ store });
-  const ops = new Operations({ manage, store, log });
+  const ops = new Operations({ manage, store: readsAudit, log });
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
+  const maxRowsPerServer = options.auditMaxRowsPerServer ?? DEFAULT_AUDIT_MAX_ROWS_PER_SERVER;
   // Long calls of clients that take tasks run here; their records live in the store, so any replica answers polls.
   const taskStore = store.taskStore(box);
   const tasks = new TaskRunner({ store: taskStore, log });
-
+  cleanups.push(() => tasks.close());
   const sweep = async () => {
-    const expired = await store.deleteExpiredServers(Date.now());
-    for (const id of expired) log(`purged expired server ${id}`);
-    await store.deleteCallsBefore(Date.now() - retentionMs);
+    await sweepStore(store, { retentionMs, maxRowsPerServer }, log);
     await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
     await taskStore.deleteExpired(Date.now());
   };
   await sweep();
-
   let single: ExposedTools | undefined;
   const publicHost = options.publicUrl ? new URL(options.publicUrl).hostname : undefined;
   // Behind a proxy (a public URL or extra allowed hosts) anyone the proxy serves could reach a token-less endpoint.
@@ -109,6 +201,15 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     }
   }
 
+  const maxConcurrentPerServer = options.maxConcurrentPerServer ?? DEFAULT_MAX_CONCURRENT_PER_SERVER;
+  const running = new RunningCalls({
+    store,
+    maxConcurrentPerServer,
+    auditAccepting: () => audit.accepting,
+    record: audit.record,
+    log,
+  });
+  cleanups.push(() => running.close());
   const scopes = new Scopes({
     store,
     manage,
@@ -116,10 +217,17 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     defaultBaseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     exposure: options.exposure,
-    record: (call) => {
-      store.recordCall(call).catch((err: Error) => log(`audit write failed for ${call.server_id}: ${err.message}`));
-    },
+    record: audit.record,
+    guard: (row, tools) => running.guard(row, tools),
   });
+
+  // Known before listening unless the port is picked by the system: then the write follows the bind, and still
+  // precedes the first request (the handler is attached after it).
+  const bracket = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
+  if (port !== 0) {
+    const publicUrl = (options.publicUrl ?? `http://${bracket(host)}:${port}`).replace(/\/+$/, '');
+    await store.setSetting(PUBLIC_URL_SETTING, publicUrl);
+  }
 
   const httpServer: HttpServer = createServer();
   // Slow-loris bounds; response time is bounded per call by the toolkit's timeout, not here.
@@ -127,15 +235,26 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   httpServer.requestTimeout = 60_000;
   // Longer than common load-balancer idle timeouts (60 s), so a proxy never reuses a socket this side just closed.
   httpServer.keepAliveTimeout = 65_000;
+  // Past this many open connections new ones are closed at once; logged (at most every 10 s) so it is not silent.
+  httpServer.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  let dropped = 0;
+  let dropLogged = 0;
+  httpServer.on('drop', () => {
+    dropped++;
+    if (Date.now() - dropLogged < 10_000) return;
+    dropLogged = Date.now();
+    log(`connections refused: ${dropped} so far, over the limit of ${httpServer.maxConnections} open connections`);
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());
   });
+  cleanups.push(() => new Promise((resolve) => httpServer.close(resolve)));
   const address = httpServer.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
-  const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
-  await store.setSetting(PUBLIC_URL_SETTING, publicUrl);
+  const publicUrl = (options.publicUrl ?? (port !== 0 ? `http://${bracket(host)}:${port}` : url)).replace(/\/+$/, '');
+  if (port === 0) await store.setSetting(PUBLIC_URL_SETTING, publicUrl);
 
   const allowed = allowedHostnames({ host, publicUrl, extra: options.allowedHosts });
   const { app, mcp } = createApp({
@@ -149,11 +268,27 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     port: address.port,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     single,
+    limiter: new ServerLimiter({
+      maxConcurrent: maxConcurrentPerServer,
+      ratePerSecond: options.ratePerServer ?? DEFAULT_RATE_PER_SERVER,
+      maxTotal: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    }),
+    sse: new SseLimits({
+      perServer: options.maxSsePerServer ?? DEFAULT_SSE_PER_SERVER,
+      total: options.maxSseSessions ?? DEFAULT_SSE_TOTAL,
+      idleMs: options.sseIdleMs ?? DEFAULT_SSE_IDLE_MS,
+      lifetimeMs: options.sseLifetimeMs ?? DEFAULT_SSE_LIFETIME_MS,
+      log,
+    }),
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    stalledWriteMs: options.stalledWriteMs ?? DEFAULT_STALLED_WRITE_MS,
+    health: () => ({ ok: audit.accepting, audit: audit.state }),
     serveOptions: (row) => ({
       cacheHint: () => listCacheHint(row, Date.now()),
       tasks: { runner: tasks, scope: row.id },
     }),
     singleServeOptions: { tasks: { runner: tasks, scope: SINGLE_USER_SCOPE } },
+    flushAudit: () => audit.flush(),
     log,
   });
   httpServer.on('request', app);
@@ -182,6 +317,9 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       await tasks.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      running.close();
+      // Queued audit rows (and the summaries of refused calls) are written before the store closes.
+      await audit.close();
       await store.close();
     },
   };

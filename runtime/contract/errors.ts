@@ -55,6 +55,8 @@ export type ToolError =
   | { type: 'binary_too_large'; bytes: number; limit_bytes: number; media_type: string }
   | { type: 'no_status'; message: string; status_field: string }
   | { type: 'too_many_tasks'; message: string }
+  /** Refused by a managed server before it ran: no audit log, too many calls in flight, or revoked while running. */
+  | { type: 'audit_unavailable' | 'too_many_calls' | 'revoked'; message: string }
   | {
       type: CodeErrorType;
       /** Same as `type`; kept for clients written before `type`. */
@@ -84,6 +86,9 @@ const TYPES: Record<ToolErrorType, true> = {
   binary_too_large: true,
   no_status: true,
   too_many_tasks: true,
+  audit_unavailable: true,
+  too_many_calls: true,
+  revoked: true,
   invalid_code: true,
   syntax: true,
   runtime: true,

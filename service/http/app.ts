@@ -1,4 +1,6 @@
-// Wiring of the HTTP service: guard → body limit → MCP endpoints, REST API, health check → one error format.
+// Wiring of the HTTP service: guard → health check → declared body limit → per route: token → rate and concurrency
+// → body (depth-checked) → MCP endpoints or REST API → one error format. The cheapest check comes first: no body
+// byte is read before its token has been checked.
 
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
@@ -10,7 +12,16 @@ import type { Management } from '../manage.js';
 import type { Operations } from '../operations.js';
 import type { Scopes } from '../scope.js';
 import type { Store } from '../store/store.js';
+import type { SseLimits } from './connections.js';
 import { hostAndOriginGuard, isLoopbackRequest } from './guard.js';
+import {
+  abandonStalledWrites,
+  declaredBodyLimit,
+  jsonBody,
+  LimitError,
+  type ServerLimiter,
+  DEFAULT_MAX_JSON_DEPTH,
+} from './limits.js';
 import { jsonRpcError, McpRoutes } from './mcp.js';
 import { restRouter } from './rest.js';
 
@@ -29,6 +40,16 @@ export interface AppOptions {
   maxBodyBytes: number;
   /** The single-user endpoint `/mcp` (environment keys, loopback only); absent when not offered. */
   single?: ExposedTools;
+  /** Per-server rate and concurrency; absent: unlimited. */
+  limiter?: ServerLimiter;
+  sse?: SseLimits;
+  maxResponseBytes?: number;
+  flushAudit?: () => Promise<void>;
+  maxJsonDepth?: number;
+  /** A response whose client does not read it for this long is abandoned. */
+  stalledWriteMs?: number;
+  /** What /healthz reports besides `ok` (e.g. the audit queue); `ok: false` answers 503. */
+  health?: () => { ok: boolean } & Record<string, unknown>;
   /** Cache hints and tasks: for a managed server's MCP requests, and for the single-user endpoint's. */
   serveOptions?: (row: ServerRow) => ServeOptions;
   singleServeOptions?: ServeOptions;
@@ -48,6 +69,14 @@ function reject(
   else if (!res.headersSent) res.status(status).json(new ServiceError(code, message).toJSON());
 }
 
+function refuse(req: Request, res: Response, err: LimitError) {
+  if (res.headersSent) return;
+  res.set(err.headers);
+  if (isMcpPath(req.path))
+    res.status(err.status).json({ jsonrpc: '2.0', error: { code: err.rpcCode, message: err.message }, id: null });
+  else res.status(err.status).json(err.toJSON());
+}
+
 export function createApp(options: AppOptions) {
   const app = express();
   const mcp = new McpRoutes({
@@ -55,6 +84,8 @@ export function createApp(options: AppOptions) {
     credentials: options.credentials,
     log: options.log,
     serveOptions: options.serveOptions,
+    maxResponseBytes: options.maxResponseBytes,
+    sse: options.sse,
   });
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -75,10 +106,6 @@ export function createApp(options: AppOptions) {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-
   app.use(
     hostAndOriginGuard(
       options.allowedHosts,
@@ -89,22 +116,50 @@ export function createApp(options: AppOptions) {
       options.port === undefined ? undefined : { port: options.port, publicOrigin: new URL(options.publicUrl).origin },
     ),
   );
-  app.use(express.json({ limit: options.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
 
-  app.all('/mcp/:token', mcp.streamable);
-  app.get('/sse/:token', mcp.sseOpen);
-  app.post('/messages/:token', mcp.sseMessage);
+  // After the Host guard, so a rebinding page learns nothing; never touches the database, so a held lock or a full
+  // disk cannot stall it.
+  app.get('/healthz', (_req, res) => {
+    const health = options.health?.() ?? { ok: true };
+    res.status(health.ok ? 200 : 503).json(health);
+  });
+
+  app.use(declaredBodyLimit(options.maxBodyBytes));
+  const maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  const mcpBody = jsonBody({ limit: options.maxBodyBytes, maxDepth, refuseBatches: true });
+  const restBody = jsonBody({ limit: options.maxBodyBytes, maxDepth, refuseBatches: false });
+  const pass: express.RequestHandler = (_req, _res, next) => next();
+  const rate = options.limiter?.middleware(false) ?? pass;
+  const rateAndConcurrency = options.limiter?.middleware(true) ?? pass;
+  const stalled = options.stalledWriteMs
+    ? abandonStalledWrites(options.stalledWriteMs, (req, res) =>
+        options.log(
+          `abandoned a stalled response on ${req.path.split('/').slice(0, 2).join('/')} of ${res.locals.serverId ?? '-'}: the client read nothing for ${Math.round(options.stalledWriteMs! / 1000)} s`,
+        ),
+      )
+    : pass;
+
+  app.all('/mcp/:token', mcp.admission, rateAndConcurrency, stalled, mcpBody, mcp.streamable);
+  app.get('/sse/:token', mcp.admission, rate, stalled, mcp.sseOpen);
+  app.post('/messages/:token', mcp.admission, rateAndConcurrency, mcpBody, mcp.sseMessage);
   // The single-user endpoint has no token: it answers only requests made on this machine, and closes for good
   // (until a restart) once a managed server exists, so deleting the last server does not silently reopen it.
   let singleClosed = !options.single;
-  app.all('/mcp', async (req, res) => {
-    if (!singleClosed && (await options.store.countServers()) > 0) singleClosed = true;
-    if (singleClosed || !options.single || !isLoopbackRequest(req)) {
-      jsonRpcError(res, 404, 'No single-user endpoint here: use the URL of a managed server (/mcp/<token>)');
-      return;
-    }
-    await mcp.serveStreamable(req, res, options.single, 'single-user', options.singleServeOptions);
-  });
+  app.all(
+    '/mcp',
+    async (req, res, next) => {
+      if (!singleClosed && (await options.store.countServers()) > 0) singleClosed = true;
+      if (singleClosed || !options.single || !isLoopbackRequest(req)) {
+        jsonRpcError(res, 404, 'No single-user endpoint here: use the URL of a managed server (/mcp/<token>)');
+        return;
+      }
+      next();
+    },
+    mcpBody,
+    async (req, res) => {
+      await mcp.serveStreamable(req, res, options.single!, 'single-user', options.singleServeOptions);
+    },
+  );
 
   app.use(
     '/v1',
@@ -114,6 +169,8 @@ export function createApp(options: AppOptions) {
       scopes: options.scopes,
       publicUrl: options.publicUrl,
       log: options.log,
+      body: restBody,
+      flushAudit: options.flushAudit,
     }),
   );
 
@@ -122,6 +179,7 @@ export function createApp(options: AppOptions) {
   // Express 5 routes rejected promises here too.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
+    if (err instanceof LimitError) return refuse(req, res, err);
     if (err instanceof ServiceError) {
       if (isMcpPath(req.path)) jsonRpcError(res, err.status, err.message);
       else if (!res.headersSent) res.status(err.status).json(err.toJSON());

@@ -20,7 +20,9 @@ import { admitToServer } from '../auth/modes.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
+import type { SseLimits, SseSlot } from './connections.js';
 import { InflightRequests } from './inflight.js';
+import { capResponses } from './limits.js';
 
 /**
  * Open `subscriptions/listen` streams one tool set may hold: nothing is published on them (a configuration change
@@ -45,6 +47,10 @@ export interface McpRoutesOptions {
   scopes: Scopes;
   credentials: Credentials;
   log: (line: string) => void;
+  /** An answer over this many bytes of JSON becomes an error naming the cap. */
+  maxResponseBytes?: number;
+  /** Caps and timeouts of legacy SSE sessions. */
+  sse?: SseLimits;
   /** Cache hints and tasks for a managed server's requests (tasks are scoped to the server). */
   serveOptions?: (row: ServerRow) => ServeOptions;
 }
@@ -54,7 +60,7 @@ type NodeHandler = ReturnType<typeof toNodeHandler>;
 export class McpRoutes {
   private readonly sse = new Map<
     string,
-    { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number }
+    { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number; slot?: SseSlot }
   >();
   /** Requests being answered on the stateless endpoint, so a later POST's `notifications/cancelled` can end them. */
   readonly inflight = new InflightRequests();
@@ -70,6 +76,8 @@ export class McpRoutes {
 
   /** Admits the request by its URL and the server's auth mode (service/auth/); answers a refusal itself. */
   private async admit(req: Request, res: Response): Promise<ServerRow | undefined> {
+    // Already admitted by `admission`, before the body was read.
+    if (res.locals.server) return res.locals.server as ServerRow;
     const admission = await admitToServer(req, String(req.params.token ?? ''), this.options.credentials);
     if (!admission.ok) {
       jsonRpcError(res, admission.status, admission.message, admission.headers);
@@ -78,6 +86,32 @@ export class McpRoutes {
     // For the access log, which names the server, never the token.
     res.locals.serverId = admission.row.id;
     return admission.row;
+  }
+
+  /** Middleware: the URL's token (and the second-layer token) checked before anything reads the body. */
+  admission = async (req: Request, res: Response, next: (err?: unknown) => void) => {
+    const row = await this.admit(req, res);
+    if (!row) return;
+    res.locals.server = row;
+    next();
+  };
+
+  private cap(transport: Parameters<typeof capResponses>[0], label: string): void {
+    const max = this.options.maxResponseBytes;
+    if (max)
+      capResponses(transport, max, (bytes) =>
+        this.options.log(`${label}: an answer of ${bytes} bytes was over the ${max}-byte cap; sent an error instead`),
+      );
+  }
+
+  /** `server` with the response cap on whatever transport the handler connects it to. */
+  private capped(server: Server, label: string): Server {
+    const connect = server.connect.bind(server);
+    server.connect = async (transport) => {
+      this.cap(transport, label);
+      return connect(transport);
+    };
+    return server;
   }
 
   /** POST|GET|DELETE /mcp/:token */
@@ -96,7 +130,7 @@ export class McpRoutes {
   private handlerFor(tools: ExposedTools, label: string, serve: ServeOptions): NodeHandler {
     let node = this.handlers.get(tools);
     if (node) return node;
-    const handler = createMcpHandler(() => createServerForTools(tools, serve), {
+    const handler = createMcpHandler(() => this.capped(createServerForTools(tools, serve), label), {
       legacy: 'stateless',
       maxSubscriptions: MAX_LISTEN_STREAMS,
       onerror: (err) => this.options.log(`${label}: ${err.message}`),
@@ -160,8 +194,12 @@ export class McpRoutes {
     const transport = new SSEServerTransport(`/messages/${encodeURIComponent(token)}`, res);
     const server = createServerForTools(tools, this.options.serveOptions?.(row));
     server.onerror = (err) => this.options.log(`${row.id}: protocol error: ${err.message}`);
-    this.sse.set(transport.sessionId, { transport, server, serverId: row.id, updatedAt: row.updated_at });
+    // Throws a 429 when the caps are reached; `end` closes the session when it is idle or too old.
+    const slot = this.options.sse?.open(row.id, () => void transport.close());
+    this.cap(transport, row.id);
+    this.sse.set(transport.sessionId, { transport, server, serverId: row.id, updatedAt: row.updated_at, slot });
     res.on('close', () => {
+      slot?.release();
       this.sse.delete(transport.sessionId);
       void server.close();
     });
@@ -186,6 +224,7 @@ export class McpRoutes {
       jsonRpcError(res, 404, "Unknown SSE session: the server's configuration changed; connect again");
       return;
     }
+    session.slot?.touch();
     await session.transport.handlePostMessage(req, res, req.body);
   };
 

@@ -2,7 +2,7 @@
 // `Operations` calls, which check the token's scope, run the `Management` operation and audit it; validation,
 // storage and the answer objects live there, shared with the CLI.
 
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Credentials } from '../auth/credentials.js';
 import { operatorOf, requireManagementToken } from '../auth/middleware.js';
 import { ServiceError } from '../errors.js';
@@ -16,6 +16,10 @@ export interface RestOptions {
   scopes: Scopes;
   publicUrl: string;
   log: (line: string) => void;
+  /** Parses the body; runs after the token check, so no body is read for a request without a valid token. */
+  body: RequestHandler;
+  /** Writes queued audit rows, so a listing of calls includes the ones just answered. */
+  flushAudit?: () => Promise<void>;
 }
 
 /**
@@ -40,7 +44,9 @@ function singleQuery(value: unknown, field: string): string | undefined {
 export function restRouter(options: RestOptions): Router {
   const { ops } = options;
   const r = express.Router();
+  // The token first: no body is read for a request without a valid management token.
   r.use(requireManagementToken(options.credentials));
+  r.use(options.body);
   // Answers carry server URLs and tokens (once) and tenants' data: no cache may keep them.
   r.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -134,6 +140,7 @@ export function restRouter(options: RestOptions): Router {
   });
   route('/mcp-servers/:id/calls', {
     get: async (req, res) => {
+      await options.flushAudit?.();
       const calls = await ops.calls(op(res), param(req), {
         limit: intQuery(singleQuery(req.query.limit, 'limit'), 'limit', 1000),
         before: intQuery(singleQuery(req.query.before, 'before'), 'before', Number.MAX_SAFE_INTEGER),

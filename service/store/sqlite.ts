@@ -16,6 +16,7 @@ import {
 } from 'kysely';
 import { loadSqliteDriver, SetupError, type SqliteDriver } from './driver.js';
 import { migrationProvider } from './migrations.js';
+import { DEFAULT_LOCK_WAIT_MS, retryingStore, storageError, whileLocked } from './retry.js';
 import { type Database as Schema, KyselyStore, migrate, type Store } from './store.js';
 
 export const DATABASE_FILE = 'openai-mcp.sqlite';
@@ -34,6 +35,8 @@ function fileOnPath(p: string): string | undefined {
 
 export interface OpenStoreOptions {
   driver?: SqliteDriver;
+  /** How long a lock another process holds is waited for (asynchronously) before a 503. */
+  lockWaitMs?: number;
 }
 
 /**
@@ -119,24 +122,35 @@ export async function openSqliteStore(dataDir: string, options: OpenStoreOptions
   ensureDataDir(dataDir);
   const driver = options.driver ?? (await loadSqliteDriver());
   const file = path.join(dataDir, DATABASE_FILE);
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files the database file's mode.
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   restrictFiles(file);
   const { database, exec } = driver.open(file);
-  // Before the journal mode: switching to WAL takes a lock that a parallel first start may hold.
-  exec('PRAGMA busy_timeout = 5000');
-  exec('PRAGMA journal_mode = WAL');
-  // What better-sqlite3 is built with (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1), said here so node:sqlite (built with 2: an
-  // fsync per commit, ~15x slower writes on a busy disk) behaves the same: in WAL mode no corruption on power loss,
-  // at worst the last commits are lost.
-  exec('PRAGMA synchronous = NORMAL');
-  exec('PRAGMA foreign_keys = ON');
-  // The audit log can contain tool names only, yet deleted rows should not linger in free pages either.
-  exec('PRAGMA secure_delete = ON');
-  restrictFiles(file);
-  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database }) });
-  await migrate(db, migrationProvider);
-  return new KyselyStore(db);
+  try {
+    // 0: a lock is never waited for synchronously (that would block every tenant); retry.ts waits between attempts.
+    exec('PRAGMA busy_timeout = 0');
+    // Switching to WAL takes a lock that a parallel first start may hold.
+    await whileLocked(async () => exec('PRAGMA journal_mode = WAL'), lockWaitMs);
+    // What better-sqlite3 is built with (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1), said here so node:sqlite (built with 2:
+    // an fsync per commit, ~15x slower writes on a busy disk) behaves the same: in WAL mode no corruption on power
+    // loss, at worst the last commits are lost.
+    exec('PRAGMA synchronous = NORMAL');
+    exec('PRAGMA foreign_keys = ON');
+    // The audit log can contain tool names only, yet deleted rows should not linger in free pages either.
+    exec('PRAGMA secure_delete = ON');
+    restrictFiles(file);
+    const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database }) });
+    await whileLocked(() => migrate(db, migrationProvider), lockWaitMs);
+    return retryingStore(new KyselyStore(db), file, lockWaitMs);
+  } catch (err) {
+    try {
+      database.close();
+    } catch {
+      /* already closed */
+    }
+    throw storageError(err, file);
+  }
 }
 
 /**

@@ -203,8 +203,15 @@ export interface Store {
   deleteOperatorEventsBefore(at: number): Promise<number>;
 
   recordCall(call: NewToolCall): Promise<void>;
+  /** Several audit rows in one transaction (the audit queue writes in batches). */
+  recordCalls(calls: readonly NewToolCall[]): Promise<void>;
   listCalls(serverId: string, options: { limit: number; before?: number }): Promise<ToolCallRow[]>;
-  deleteCallsBefore(at: number): Promise<number>;
+  /** Deletes up to `chunk` rows older than `at`; returns how many (call again until it answers less than `chunk`). */
+  deleteCallsBefore(at: number, chunk?: number): Promise<number>;
+  /** Servers (ids, live or not) with more than `max` audit rows. */
+  serversOverCallCap(max: number): Promise<string[]>;
+  /** Deletes up to `chunk` of the server's oldest rows beyond its newest `keep`; returns how many. */
+  trimCalls(serverId: string, keep: number, chunk?: number): Promise<number>;
 
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
@@ -481,13 +488,62 @@ export class KyselyStore implements Store {
   async recordCall(call: NewToolCall) {
     await this.db.insertInto('tool_calls').values(call).execute();
   }
+  async recordCalls(calls: readonly NewToolCall[]) {
+    if (!calls.length) return;
+    // 7 parameters a row: 500 rows stay far below SQLite's 32,766 bound variables.
+    await this.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < calls.length; i += 500)
+        await tx
+          .insertInto('tool_calls')
+          .values(calls.slice(i, i + 500) as NewToolCall[])
+          .execute();
+    });
+  }
   listCalls(serverId: string, { limit, before }: { limit: number; before?: number }) {
     let q = this.db.selectFrom('tool_calls').selectAll().where('server_id', '=', serverId);
     if (before !== undefined) q = q.where('id', '<', before);
     return q.orderBy('id', 'desc').limit(limit).execute();
   }
-  async deleteCallsBefore(at: number) {
-    const r = await this.db.deleteFrom('tool_calls').where('at', '<', at).executeTakeFirst();
+  // In chunks: one statement deleting a million rows would hold the (synchronous) driver, and so the event loop, for
+  // seconds.
+  async deleteCallsBefore(at: number, chunk = 5000) {
+    const r = await this.db
+      .deleteFrom('tool_calls')
+      .where('id', 'in', (eb) => eb.selectFrom('tool_calls').select('id').where('at', '<', at).limit(chunk))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+  async serversOverCallCap(max: number) {
+    const rows = await this.db
+      .selectFrom('tool_calls')
+      .select('server_id')
+      .groupBy('server_id')
+      .having((eb) => eb.fn.countAll(), '>', max)
+      .execute();
+    return rows.map((r) => r.server_id);
+  }
+  async trimCalls(serverId: string, keep: number, chunk = 5000) {
+    const newest = await this.db
+      .selectFrom('tool_calls')
+      .select('id')
+      .where('server_id', '=', serverId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .offset(keep)
+      .executeTakeFirst();
+    if (!newest) return 0;
+    const r = await this.db
+      .deleteFrom('tool_calls')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('tool_calls')
+          .select('id')
+          .where('server_id', '=', serverId)
+          .where('id', '<=', newest.id)
+          .orderBy('id')
+          .limit(chunk),
+      )
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 

@@ -24,7 +24,10 @@ function unitValues(key: string): string[] {
 /** Runs an `openai-mcp …` command line from a recipe with the built bin, on a free loopback port and `dataDir`. */
 async function runRecipe(args: string[], env: Record<string, string>) {
   const fixed = args.map((a, i) => (args[i - 1] === '--port' ? '0' : args[i - 1] === '--host' ? '127.0.0.1' : a));
-  const child = spawn(process.execPath, [BIN, ...fixed], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...fixed], {
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.setEncoding('utf8');
   const url = await new Promise<string>((resolve, reject) => {
@@ -50,7 +53,9 @@ async function runRecipe(args: string[], env: Record<string, string>) {
 describe('deploy/openai-mcp.service', () => {
   const analyze = spawnSync('systemd-analyze', ['--version']);
   it.skipIf(analyze.error)('passes systemd-analyze verify', () => {
-    const r = spawnSync('systemd-analyze', ['verify', unitFile], { encoding: 'utf8' });
+    const r = spawnSync('systemd-analyze', ['verify', unitFile], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/openai-mcp\.service:\d+/);
   });
@@ -73,7 +78,10 @@ describe('deploy/openai-mcp.service', () => {
     env.OPENAI_MCP_DATA_DIR = dataDir; // StateDirectory stands for this
     const svc = await runRecipe(exec.slice(2), env);
     try {
-      expect(await (await fetch(`${svc.url}/healthz`)).json()).toEqual({ ok: true });
+      expect(await (await fetch(`${svc.url}/healthz`)).json()).toMatchObject({
+        ok: true,
+        audit: { accepting: true },
+      });
       // The data dir came from the Environment line, and URLs use the --public-url of the ExecStart.
       const acc = cliJson(['accounts', 'add', '--name', 'a', '--data-dir', dataDir], {
         env: { OPENAI_API_KEY: 'sk-proj-DEPLOYkey0123456789' },

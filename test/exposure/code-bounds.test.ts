@@ -398,7 +398,10 @@ describe('errors that say what happened (findings 6, 7, 8, 12, 15)', () => {
         'await Promise.all(Array.from({ length: 30000 }, () => openai.list_all_open_ai_projects({ limit: 1 })));',
       );
       expect(errorOf(r)?.code, textOf(r)).toBe('call_limit');
-      expect(fake.requests).toHaveLength(50);
+      // At most the 50 the limit allows; Promise.all rejects at the 51st and the run ends, so calls still on their
+      // way out when it does are aborted (a loaded machine sees 48 of them arrive).
+      expect(fake.requests.length).toBeGreaterThan(0);
+      expect(fake.requests.length).toBeLessThanOrEqual(50);
       quiet();
     } finally {
       await close();

@@ -10,6 +10,8 @@ import type { CallToolResult } from '../../runtime/protocol.js';
 import { tooManyTasksResult } from '../../runtime/server.js';
 import { createToolkit } from '../../runtime/toolkit.js';
 import { runWait } from '../../runtime/wait.js';
+import { RunningCalls } from '../../service/abort.js';
+import type { ServerRow } from '../../service/store/store.js';
 import { fixtureCatalog, fixtureValidation } from '../fixtures/catalog.js';
 import { fixtureKit, generatedKit, json, useCaptureServer } from './helpers.js';
 
@@ -86,6 +88,19 @@ const rows: Row[] = [
   ],
   ['too many tasks', () => tooManyTasksResult('some_tool'), 'too_many_tasks'],
   ['internal error', () => internalErrorResult('some_tool', new Error('boom')), 'internal'],
+  [
+    'managed server: audit log unavailable',
+    () =>
+      new RunningCalls({
+        store: { getServer: async () => undefined },
+        maxConcurrentPerServer: 1,
+        auditAccepting: () => false,
+        log: () => {},
+      })
+        .guard({ id: 'srv_1', account_id: 'acct_1' } as ServerRow, fixtureKit(srv.baseUrl))
+        .callTool('models_list', {}),
+    'audit_unavailable',
+  ],
   [
     'code mode: unknown meta-tool',
     () => createCodeExposure(fixtureKit(srv.baseUrl)).callTool('nope', {}),
