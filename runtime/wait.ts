@@ -8,7 +8,7 @@ import type { WaitResult } from './contract/pages.js';
 import { BACKOFF_CAP, BACKOFF_FACTOR, WAIT_INTERVAL, WAIT_TIMEOUT } from './contract/wait.js';
 import type { CallToolResult } from './protocol.js';
 import type { RawResponse } from './execute.js';
-import type { CallContext } from './toolkit.js';
+import type { CallContext } from './call-context.js';
 
 export { BACKOFF_CAP, BACKOFF_FACTOR } from './contract/wait.js';
 

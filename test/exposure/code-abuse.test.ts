@@ -4,7 +4,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
 import { connect, fakeKit, run, textOf } from './helpers.js';
 
 let fake: FakeOpenAi;
