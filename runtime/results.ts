@@ -7,6 +7,7 @@ import { LIST_PAGE, type ListPage, USAGE_PAGE, type UsagePage } from './contract
 import type { CallToolResult } from './protocol.js';
 import type { HeaderLookup, RawResponse } from './execute.js';
 import { cutText, redactDeep } from './redact.js';
+import { isoOf } from './timeinput.js';
 
 /** Deepest JSON passed on. OpenAI's answers nest a few levels; a hostile 200k-level body would overflow the stack. */
 export const MAX_JSON_DEPTH = 1000;
@@ -158,9 +159,7 @@ function addNumbers(totals: Record<string, number>, value: unknown, prefix: stri
   }
 }
 
-function iso(seconds: unknown): string | null {
-  return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : null;
-}
+const iso = (seconds: unknown): string | null => (typeof seconds === 'number' ? isoOf(seconds) : null);
 
 /**
  * Usage/cost pages: `data[].results[]` buckets → one row per result with ISO times, plus totals of every numeric
