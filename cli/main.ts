@@ -1,7 +1,7 @@
 // The `openai-mcp` command line: wiring only. Parsing is commander's; each command lives in serve.ts or manage.ts.
 
 import { Command, CommanderError, Option } from 'commander';
-import { EXPOSURES } from '../runtime/exposure/types.js';
+import { DEFAULT_EXPOSURE, EXPOSURES, exposureSummaries } from '../runtime/exposure/registry.js';
 import { SERVER_VERSION } from '../runtime/server.js';
 import { authModeNames } from '../service/auth/modes.js';
 import { ACTIONS } from '../service/auth/principals.js';
@@ -80,7 +80,7 @@ function scopeOptions(cmd: Command): Command {
     .option('--methods <m>', 'read, write, custom, or method names', collect)
     .option('--tags <t>', 'tools having any of these tags', collect)
     .option('--tools <names>', 'allow list of tool names', collect)
-    .addOption(new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode').choices(EXPOSURES))
+    .addOption(new Option('--exposure <mode>', exposureSummaries()).choices(EXPOSURES))
     .option('--expires-at <time>', 'expiry: ISO-8601 or relative (+7d, +12h), at least 60 s ahead ("never" clears it)')
     .option(
       '--public-url <url>',
@@ -180,11 +180,7 @@ export function buildProgram(): Command {
           'open HTTP connections; past it new ones are closed and logged (default 1000)',
           positiveInt('--max-connections'),
         )
-        .addOption(
-          new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode')
-            .choices(EXPOSURES)
-            .default('all'),
-        ),
+        .addOption(new Option('--exposure <mode>', exposureSummaries()).choices(EXPOSURES).default(DEFAULT_EXPOSURE)),
     ),
     // For `serve`: this stdio session, and with --http the limits every managed code-mode server runs under.
     'service',

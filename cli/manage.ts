@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { defaultCatalog } from '../runtime/catalog.js';
-import type { Exposure } from '../runtime/exposure/types.js';
+import type { Exposure } from '../runtime/exposure/registry.js';
 import { keyProblem, type KeySlot } from '../runtime/key-kind.js';
 import { DateTime } from 'luxon';
 import { parseTime } from '../runtime/timeinput.js';

@@ -3,7 +3,7 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CallToolResult } from '../runtime/protocol.js';
-import type { ExposedTools } from '../runtime/exposure/types.js';
+import type { ExposedTools, ExposureMode } from '../runtime/exposure/types.js';
 import type { OpenAiToolkit } from '../runtime/toolkit.js';
 import { escapeControls } from '../runtime/redact.js';
 import type { NewToolCall } from './store/store.js';
@@ -77,14 +77,20 @@ export function auditToolkit(kit: OpenAiToolkit, serverId: string, record: Recor
 }
 
 /**
- * Records the meta-tools of discovery and code mode. `call_tool` is left to the toolkit's row, which names the
- * operation actually called; recording both would count one call twice.
+ * Records the meta-tools of a mode that is not direct (discovery, code). Its `delegates` (discovery's `call_tool`)
+ * are left to the toolkit's row, which names the operation actually called; recording both would count one call twice.
  */
-export function auditExposure(exposed: ExposedTools, serverId: string, record: RecordCall): ExposedTools {
+export function auditExposure(
+  exposed: ExposedTools,
+  mode: Pick<ExposureMode, 'delegates'>,
+  serverId: string,
+  record: RecordCall,
+): ExposedTools {
+  const delegates = new Set(mode.delegates);
   return {
     listTools: () => exposed.listTools(),
     callTool: (name, args, ctx) =>
-      name === 'call_tool'
+      delegates.has(name)
         ? exposed.callTool(name, args, ctx)
         : timed(serverId, name, record, () => exposed.callTool(name, args, ctx)),
     ...(exposed.taskEligible ? { taskEligible: exposed.taskEligible.bind(exposed) } : {}),

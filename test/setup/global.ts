@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } else if (missing.some((s) => s.pinned)) {
     prismSkip = `skipped: Prism serves the pinned spec, which is ${missingSpecsAdvice(missing.filter((s) => s.pinned))}`;
   } else {
-    const { startPrism } = await import('./prism.js');
+    const { startPrism } = await import('../../testing/prism.js');
     const prism = await startPrism();
     prismUrl = prism.url;
     stops.push(prism.stop);
