@@ -19,8 +19,8 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { repoRoot } from '../generator/pin.js';
-import { startRoundRobin } from '../test/helpers/round-robin.js';
-import { postgresBin, startPostgres } from '../test/setup/postgres.js';
+import { startRoundRobin } from '../testing/round-robin.js';
+import { postgresBin, startPostgres } from '../testing/postgres.js';
 import { median } from './bench-stats.js';
 
 const { values } = parseArgs({

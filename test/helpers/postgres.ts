@@ -1,4 +1,4 @@
-// One fresh database per caller on the test run's PostgreSQL server (test/setup/postgres.ts), so test files running
+// One fresh database per caller on the test run's PostgreSQL server (testing/postgres.ts), so test files running
 // in parallel never see each other's rows.
 
 import { randomBytes } from 'node:crypto';

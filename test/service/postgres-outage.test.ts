@@ -1,11 +1,11 @@
 // The shared database going away under a running replica: calls answer 503 with Retry-After and a message naming the
 // database host (never its password), the process stays up, and serves again once the database is back. A server of
-// its own (test/setup/postgres.ts), since it is stopped and started here.
+// its own (testing/postgres.ts), since it is stopped and started here.
 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
-import { postgresBin, type RunningPostgres, startPostgres } from '../setup/postgres.js';
+import { postgresBin, type RunningPostgres, startPostgres } from '../../testing/postgres.js';
 import { restClient, type Service, startService, tempDataDir } from './helpers.js';
 
 const bin = postgresBin();

@@ -1,5 +1,5 @@
 // The store's contract, run case for case against both engines: SQLite in a temp data dir, and a real PostgreSQL 15
-// server (test/setup/postgres.ts), a fresh database per case. Anything the service relies on (numbers that stay
+// server (testing/postgres.ts), a fresh database per case. Anything the service relies on (numbers that stay
 // numbers, keyset pages, tombstones, one-transaction key rotation, concurrent first starts) is stated here once.
 
 import { describe, expect, it } from 'vitest';

@@ -29,10 +29,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('prismUrl', prismUrl);
   project.provide('prismSkip', prismSkip);
 
-  // A real PostgreSQL server for the store's second engine (test/setup/postgres.ts); tests make a database each.
+  // A real PostgreSQL server for the store's second engine (testing/postgres.ts); tests make a database each.
   let pgUrl = '';
   let pgSkip = '';
-  const { postgresBin, startPostgres } = await import('./postgres.js');
+  const { postgresBin, startPostgres } = await import('../../testing/postgres.js');
   const bin = postgresBin();
   if (process.env.SKIP_POSTGRES === '1') pgSkip = 'skipped: SKIP_POSTGRES=1 (PostgreSQL not started)';
   else if (!bin)
