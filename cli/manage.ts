@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { defaultCatalog } from '../runtime/catalog.js';
-import type { Exposure } from '../runtime/exposure/types.js';
+import type { Exposure } from '../runtime/exposure/registry.js';
 import { keyProblem, type KeySlot } from '../runtime/key-kind.js';
 import { DateTime } from 'luxon';
 import { parseTime } from '../runtime/timeinput.js';
@@ -16,7 +16,8 @@ import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig
 import { Operations } from '../service/operations.js';
 import { boxFromPassphrase, openSecretBox, rotateSecretKey, type SecretBox } from '../service/secrets.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PUBLIC_URL_SETTING } from '../service/serve.js';
-import { ensureDataDir, openSqliteStore } from '../service/store/sqlite.js';
+import { describeTarget, openStore } from '../service/store/open.js';
+import { ensureDataDir } from '../service/store/sqlite.js';
 import type { Store } from '../service/store/store.js';
 import {
   type CodeLimitFlags,
@@ -33,6 +34,8 @@ import { escapeControls } from '../runtime/redact.js';
 
 export interface CommonFlags {
   dataDir?: string;
+  /** `sqlite:<file>` or `postgres://…` (else $OPENAI_MCP_DATABASE_URL, else SQLite in the data dir). */
+  databaseUrl?: string;
   json?: boolean;
   /** accounts add|update: accept a base URL on a private, loopback or link-local host. */
   allowPrivateBaseUrl?: boolean;
@@ -57,9 +60,11 @@ function localUser(): string {
 async function withManagement<T>(flags: CommonFlags, fn: (s: Session) => Promise<T>): Promise<T> {
   const dataDir = resolveDataDir(flags.dataDir);
   ensureDataDir(dataDir);
-  const store = await openSqliteStore(dataDir);
+  const { store, target, shared } = await openStore({ dataDir, databaseUrl: flags.databaseUrl });
   try {
-    const box = await openSecretBox(dataDir, store);
+    const box = await openSecretBox(dataDir, store, process.env, {
+      shared: shared ? describeTarget(target) : undefined,
+    });
     // For the resource URLs of `oauth` servers (no secret, so listings show them).
     const publicUrl = process.env.OPENAI_MCP_PUBLIC_URL ?? (await store.getSetting(PUBLIC_URL_SETTING));
     const manage = new Management({

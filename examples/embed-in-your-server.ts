@@ -1,9 +1,9 @@
 // Put read-only OpenAI billing tools (usage, costs, spend alerts and limits) next to your own tools in your own
-// McpServer. In your project: `npm i openai-mcp-kit @modelcontextprotocol/sdk zod tsx`, copy this file, then
+// McpServer. In your project: `npm i openai-mcp-kit @modelcontextprotocol/server zod tsx`, copy this file, then
 //   OPENAI_ADMIN_KEY=sk-admin-... npx tsx embed-in-your-server.ts
 // (billing endpoints are organization endpoints: they take the admin key).
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { McpServer } from '@modelcontextprotocol/server';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { registerOpenAiTools } from 'openai-mcp-kit';
 import { z } from 'zod';
 
@@ -12,7 +12,7 @@ const server = new McpServer({ name: 'my-finance-server', version: '1.0.0' });
 // One of your own tools.
 server.registerTool(
   'monthly_budget',
-  { description: 'The monthly OpenAI budget of this team, in USD.', inputSchema: { team: z.string() } },
+  { description: 'The monthly OpenAI budget of this team, in USD.', inputSchema: z.object({ team: z.string() }) },
   async ({ team }) => ({ content: [{ type: 'text', text: JSON.stringify({ team, budget_usd: 500 }) }] }),
 );
 

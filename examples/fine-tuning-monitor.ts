@@ -1,11 +1,10 @@
 // Fine-tuning monitor: a small MCP client that starts the OpenAI tools server with a fine-tuning-only, read-only
 // filter and prints the state of recent fine-tuning jobs, with the latest event of each job still running.
-// In any folder with `npm i openai-mcp-kit @modelcontextprotocol/sdk tsx`:
+// In any folder with `npm i openai-mcp-kit @modelcontextprotocol/client tsx`:
 //   OPENAI_API_KEY=sk-... npx tsx fine-tuning-monitor.ts            # once
 //   OPENAI_API_KEY=sk-... npx tsx fine-tuning-monitor.ts --watch 60 # every 60 s until every job has finished
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client } from '@modelcontextprotocol/client';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 const SERVER = {
   command: 'npx',

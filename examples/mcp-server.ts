@@ -1,7 +1,7 @@
 // Add the OpenAI tools to your own McpServer, next to your own tools.
 //   OPENAI_API_KEY=sk-... npx tsx examples/mcp-server.ts
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { McpServer } from '@modelcontextprotocol/server';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { z } from 'zod';
 import { registerOpenAiTools } from '../runtime/index.js';
 
@@ -9,7 +9,7 @@ const server = new McpServer({ name: 'my-server', version: '1.0.0' });
 
 server.registerTool(
   'ping',
-  { description: 'Answers pong.', inputSchema: { word: z.string().optional() } },
+  { description: 'Answers pong.', inputSchema: z.object({ word: z.string().optional() }) },
   async () => ({
     content: [{ type: 'text', text: 'pong' }],
   }),

@@ -20,7 +20,7 @@ import { buildOperations } from './model.js';
 import { nameAll, resourceOf, singular, type NameClash } from './name.js';
 import { componentDefs, resolveRecursiveRefs, validationBundle } from './normalize.js';
 import { loadOverrides, type Overrides } from './overrides.js';
-import { contentHash } from './canonical.js';
+import { toolSchemaHash } from '../runtime/contract/validation.js';
 import { portableInputSchema } from './portable.js';
 import { withPrecheck } from './precheck.js';
 import { buildToolSchemas } from './schema.js';
@@ -165,7 +165,7 @@ function buildTools(
     );
     const checked = withPrecheck(withTimeInputs(assembled), schemas.validation);
     if (checked.validation !== schemas.validation) {
-      checked.tool.schemaHash = contentHash({ validation: checked.validation, http: checked.tool.http });
+      checked.tool.schemaHash = toolSchemaHash({ validation: checked.validation, http: checked.tool.http });
     }
     validation.set(name, checked.validation);
     return checked.tool;
@@ -176,7 +176,7 @@ function buildTools(
   for (const { links } of planned) {
     if (links.wait && !targets.has(links.wait.pollTool)) targets.set(links.wait.pollTool, links.wait.target);
   }
-  const waits = buildWaitTools({ targets, tools, validation: Object.fromEntries(validation), schemaHash: contentHash });
+  const waits = buildWaitTools({ targets, tools, validation: Object.fromEntries(validation) });
   tools.push(...waits.tools);
   for (const [name, schema] of Object.entries(waits.validation)) validation.set(name, schema);
   // Only the advertised schema changes; the full one (and the missing detail) comes from the validation schema.

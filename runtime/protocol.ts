@@ -9,7 +9,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
 
-import type { ContentBlock, ToolAnnotations } from '@modelcontextprotocol/server';
+import type { ContentBlock, JSONObject, ToolAnnotations } from '@modelcontextprotocol/server';
 
 export type { ContentBlock, JSONRPCMessage, RequestId, ToolAnnotations } from '@modelcontextprotocol/server';
 
@@ -25,12 +25,15 @@ export interface CallToolResult {
   [key: string]: unknown;
 }
 
-/** A `tools/list` entry, typed so that it is one for a v2 and a 1.x server alike. */
+/**
+ * A `tools/list` entry, typed so that it is one for a v2 and a 1.x server alike: schema properties are JSON objects
+ * (v2 wants JSON values there, 1.x any object), so a list handler of either line takes `listTools()` as it is.
+ */
 export interface Tool {
   name: string;
   title?: string;
   description?: string;
-  inputSchema: { type: 'object'; properties?: Record<string, object>; required?: string[]; [key: string]: unknown };
+  inputSchema: { type: 'object'; properties?: Record<string, JSONObject>; required?: string[]; [key: string]: unknown };
   annotations?: ToolAnnotations;
   /** 2025-11-25: whether a client may run the tool as a task. */
   execution?: { taskSupport?: 'forbidden' | 'optional' | 'required' };

@@ -18,7 +18,7 @@ import type {
   TaskV2,
 } from '@modelcontextprotocol/ext-tasks/core/v2';
 import type { CallToolResult } from './protocol.js';
-import type { CallContext } from './toolkit.js';
+import type { CallContext } from './call-context.js';
 
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 /** Where a 2025-11-25 result names the task it came from. */

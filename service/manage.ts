@@ -4,7 +4,7 @@
 
 import * as z from 'zod';
 import { type CodeLimits, unitsOf } from '../runtime/exposure/code/limits.js';
-import { EXPOSURES, type Exposure } from '../runtime/exposure/types.js';
+import { EXPOSURES, type Exposure } from '../runtime/exposure/registry.js';
 import { selectTools } from '../runtime/filter.js';
 import { FIELD_NAMES, keyProblem } from '../runtime/key-kind.js';
 import { OptionError } from '../runtime/option-error.js';

@@ -7,7 +7,13 @@ import { OptionError } from '../runtime/option-error.js';
 import { cutText } from '../runtime/redact.js';
 import { createToolkit } from '../runtime/toolkit.js';
 import { ServiceError } from './errors.js';
-import { type ExposedTools, type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
+import {
+  DEFAULT_EXPOSURE,
+  type ExposedTools,
+  type ExposureOptions,
+  exposeToolkit,
+  exposureMode,
+} from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
 import { auditExposure, auditToolkit, noteUpstreamStatus, type RecordCall } from './audit.js';
@@ -126,9 +132,10 @@ export class Scopes {
       throw err;
     }
     const audited = auditToolkit(kit, row.id, record);
-    const exposure: Exposure = config.tool_exposure ?? 'all';
-    const exposed = exposeToolkit(audited, exposure, this.exposureFor(row, config.code_limits));
-    const tools = exposure === 'all' ? exposed : auditExposure(exposed, row.id, record);
+    const mode = exposureMode(config.tool_exposure ?? DEFAULT_EXPOSURE);
+    const exposed = exposeToolkit(audited, mode.name, this.exposureFor(row, config.code_limits));
+    // A direct mode's calls are the audited toolkit's own; others' meta-tools get rows of their own.
+    const tools = mode.direct ? exposed : auditExposure(exposed, mode, row.id, record);
     return this.options.guard ? this.options.guard(row, tools) : tools;
   }
 }

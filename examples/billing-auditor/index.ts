@@ -8,8 +8,7 @@
 //   OPENAI_MCP_URL=http://127.0.0.1:8787 OPENAI_MCP_MANAGEMENT_TOKEN=omcpadm_... OPENAI_MCP_ACCOUNT=acc_... \
 //     npx tsx examples/billing-auditor/index.ts
 
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
 const base = process.env.OPENAI_MCP_URL ?? 'http://127.0.0.1:8787';
 // A management token: it administers; it is never what the MCP client sends.

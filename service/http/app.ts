@@ -200,8 +200,10 @@ export function createApp(options: AppOptions) {
     const e = err as { type?: string; status?: number; message?: string };
     if (err instanceof LimitError) return refuse(req, res, err);
     if (err instanceof ServiceError) {
-      if (isMcpPath(req.path)) jsonRpcError(res, err.status, err.message);
-      else if (!res.headersSent) res.status(err.status).json(err.toJSON());
+      // A 503 (the database is away or locked) is worth retrying: say when.
+      const headers: Record<string, string> = err.status === 503 ? { 'Retry-After': '1' } : {};
+      if (isMcpPath(req.path)) jsonRpcError(res, err.status, err.message, headers);
+      else if (!res.headersSent) res.status(err.status).set(headers).json(err.toJSON());
       return;
     }
     if (e?.type === 'entity.too.large')

@@ -1,8 +1,33 @@
-// Schema migrations, written with Kysely's schema builder so the same steps run on SQLite today and on Postgres
-// when several replicas share one database. Append only: a released migration is never edited.
+// Schema migrations, written with Kysely's schema builder so the same steps run on SQLite (one process's data dir)
+// and on Postgres (several replicas sharing one database). Append only: a released migration is never edited; the
+// one dialect difference (an auto-incrementing id) compiles to exactly what SQLite always ran.
 
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import {
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  PostgresAdapter,
+  sql,
+} from 'kysely';
 import { createOAuthTables } from '../auth/oauth/store.js';
+
+/** Whether `db` speaks Postgres (the migrations run through whichever dialect the store was opened with). */
+export function isPostgres(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * An auto-incrementing integer primary key. Kysely's `autoIncrement()` compiles to SQLite's `autoincrement` but to
+ * MySQL's `auto_increment` on Postgres, which has no such keyword: there it is an identity column of type bigint
+ * (returned as a number by the store's int8 parser, see postgres.ts).
+ */
+function serialId<T extends string>(db: Kysely<unknown>, table: CreateTableBuilder<T>): CreateTableBuilder<T> {
+  return isPostgres(db)
+    ? table.addColumn('id', 'bigint', (c: ColumnDefinitionBuilder) => c.primaryKey().generatedByDefaultAsIdentity())
+    : table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement());
+}
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -48,9 +73,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('revoked_at', 'bigint')
         .execute();
 
-      await db.schema
-        .createTable('tool_calls')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      await serialId(db, db.schema.createTable('tool_calls'))
         .addColumn('server_id', 'text', (c) => c.notNull())
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('tool', 'text', (c) => c.notNull())
@@ -117,9 +140,7 @@ const migrations: Record<string, Migration> = {
         .execute();
 
       // The operator audit log: every REST and CLI change, and every refusal of an authenticated request.
-      await db.schema
-        .createTable('operator_events')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      await serialId(db, db.schema.createTable('operator_events'))
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('actor', 'text', (c) => c.notNull())
         .addColumn('action', 'text', (c) => c.notNull())

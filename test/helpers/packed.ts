@@ -17,7 +17,7 @@ export interface Packed {
   tarball: string;
   /** Files inside the tarball, relative to the package root. */
   files: string[];
-  /** An empty project (`"type": "commonjs"`) with the tarball, the MCP SDK, zod, tsx and @types/node installed. */
+  /** An empty project (`"type": "commonjs"`) with the tarball, both MCP SDK lines, zod, tsx and @types/node installed. */
   project: string;
   /** Everything `npm pack` and `npm install` printed, for failure messages. */
   log: string;
@@ -96,6 +96,9 @@ export async function packAndInstall(): Promise<Packed> {
       tarball,
       // The 1.x SDK is no dependency of the package any more; consumers on it bring their own, as this one does.
       `@modelcontextprotocol/sdk@${pkg.devDependencies['@modelcontextprotocol/sdk']}`,
+      // A consumer on the v2 line: its own server (also a dependency of the package) and client.
+      `@modelcontextprotocol/server@${pkg.dependencies['@modelcontextprotocol/server']}`,
+      `@modelcontextprotocol/client@${pkg.devDependencies['@modelcontextprotocol/client']}`,
       `zod@${pkg.dependencies.zod}`,
       `tsx@${pkg.devDependencies.tsx}`,
       `@types/node@${pkg.devDependencies['@types/node']}`,

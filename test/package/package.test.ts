@@ -220,7 +220,79 @@ void low, connectLater;`),
     expect(tsc.status).toBe(0);
     const { stdout } = await run(process.execPath, ['out/consumer.js'], { cwd: packed.project });
     expect(JSON.parse(stdout)).toEqual(expected());
+  }, 180_000);
+
+  // The v2 line: its McpServer, and its Client making a real call. A wrong argument is refused by the package's
+  // validation before any request, so no OpenAI stand-in is needed for the call to be real.
+  const v2Server = (importLines: string) => `${importLines}
+const server = new McpServer({ name: 'consumer', version: '1.0.0' });
+server.registerTool('ping', { description: 'pong' }, async () => ({ content: [{ type: 'text', text: 'pong' }] }));
+const kit = registerOpenAiTools(server, { methods: ['read'], tags: ['fine-tuning'] });
+const [a, b] = InMemoryTransport.createLinkedPair();
+const client = new Client({ name: 'c', version: '0' });
+Promise.all([server.connect(a), client.connect(b)])
+  .then(() => client.listTools())
+  .then(async ({ tools }) => {
+    const bad = await client.callTool({ name: 'list_all_open_ai_fine_tuning_jobs', arguments: { limit: 'many' } });
+    const text = JSON.stringify(bad.content);
+    console.log(JSON.stringify({ registered: kit.tools.length, listed: tools.map((t) => t.name).sort(), isError: bad.isError, text }));
+    await client.close();
   });
+`;
+  const v2Imports = `import { McpServer } from '@modelcontextprotocol/server';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { registerOpenAiTools } from 'openai-mcp-kit';`;
+  const expectV2 = (stdout: string) => {
+    const out = JSON.parse(stdout);
+    expect({ registered: out.registered, listed: out.listed }).toEqual(expected());
+    expect(out.isError).toBe(true);
+    expect(out.text).toMatch(/\blimit\b/);
+  };
+  const consumerEnv = { ...process.env, OPENAI_API_KEY: 'sk-proj-CONSUMERkey0123456789' };
+
+  it('an ESM file on the v2 SDK registers the tools into its McpServer, and its v2 Client calls one', async () => {
+    await writeFile(path.join(packed.project, 'consumer-v2.mjs'), v2Server(v2Imports));
+    const { stdout } = await run(process.execPath, ['consumer-v2.mjs'], { cwd: packed.project, env: consumerEnv });
+    expectV2(stdout);
+  });
+
+  it('a CommonJS TypeScript file on the v2 SDK type-checks, compiles and runs', async () => {
+    await writeFile(
+      path.join(packed.project, 'consumer-v2.ts'),
+      v2Server(`${v2Imports}
+import { Server } from '@modelcontextprotocol/server';
+import { type OpenAiToolkit } from 'openai-mcp-kit';
+// The low-level v2 Server is accepted too.
+const low: OpenAiToolkit = registerOpenAiTools(new Server({ name: 'low', version: '1' }, { capabilities: { tools: {} } }), { tools: ['list_all_open_ai_models'] });
+void low;`),
+    );
+    await writeFile(
+      path.join(packed.project, 'tsconfig.v2.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          outDir: 'out-v2',
+          types: ['node'],
+        },
+        files: ['consumer-v2.ts'],
+      }),
+    );
+    const tsc = spawnSync(TSC, ['-p', 'tsconfig.v2.json'], { cwd: packed.project, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+    // CommonJS for real: the emitted file requires the packages.
+    expect(await readFile(path.join(packed.project, 'out-v2/consumer-v2.js'), 'utf8')).toMatch(
+      /require\("openai-mcp-kit"\)/,
+    );
+    const { stdout } = await run(process.execPath, ['out-v2/consumer-v2.js'], {
+      cwd: packed.project,
+      env: consumerEnv,
+    });
+    expectV2(stdout);
+  }, 180_000);
 
   it('types a tool input with z.infer: a right argument compiles and a wrong one does not (ESM and CommonJS)', async () => {
     const file = (imp: string, value: string) => `${imp}
