@@ -23,7 +23,7 @@ export function isPostgres(db: Kysely<unknown>): boolean {
  * MySQL's `auto_increment` on Postgres, which has no such keyword: there it is an identity column of type bigint
  * (returned as a number by the store's int8 parser, see postgres.ts).
  */
-function serialId<T extends string>(db: Kysely<unknown>, table: CreateTableBuilder<T>): CreateTableBuilder<T> {
+export function serialId<T extends string>(db: Kysely<unknown>, table: CreateTableBuilder<T>): CreateTableBuilder<T> {
   return isPostgres(db)
     ? table.addColumn('id', 'bigint', (c: ColumnDefinitionBuilder) => c.primaryKey().generatedByDefaultAsIdentity())
     : table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement());

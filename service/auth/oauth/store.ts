@@ -5,6 +5,7 @@
 // the tables live in the one database, so any replica can continue a flow another started.
 
 import type { Generated, Kysely, Selectable } from 'kysely';
+import { serialId } from '../../store/migrations.js';
 
 export interface OAuthClientsTable {
   client_id: string;
@@ -166,9 +167,8 @@ export async function createOAuthTables(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('oauth_tokens_grant').on('oauth_tokens').column('grant_id').execute();
   await db.schema.createIndex('oauth_tokens_server').on('oauth_tokens').column('server_id').execute();
-  await db.schema
-    .createTable('auth_events')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  // The id column through the migrations' helper: an identity column on Postgres, SQLite's autoincrement otherwise.
+  await serialId(db, db.schema.createTable('auth_events'))
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('server_id', 'text')
     .addColumn('event', 'text', (c) => c.notNull())
