@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Prism takes ~13 s to start; one instance serves every test file (see test/setup/prism.ts).
+    // Prism takes ~13 s to start; one instance serves every test file (see testing/prism.ts).
     globalSetup: ['test/setup/global.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,7 +1,7 @@
 // The `openai-mcp` command line: wiring only. Parsing is commander's; each command lives in serve.ts or manage.ts.
 
 import { Command, CommanderError, Option } from 'commander';
-import { EXPOSURES } from '../runtime/exposure/types.js';
+import { DEFAULT_EXPOSURE, EXPOSURES, exposureSummaries } from '../runtime/exposure/registry.js';
 import { SERVER_VERSION } from '../runtime/server.js';
 import { authModeNames } from '../service/auth/modes.js';
 import { ACTIONS } from '../service/auth/principals.js';
@@ -38,6 +38,10 @@ function filterOptions(cmd: Command): Command {
 const common = (cmd: Command) =>
   cmd
     .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+    .option(
+      '--database-url <url>',
+      'sqlite:<file> or postgres://user:pass@host:port/db (default: $OPENAI_MCP_DATABASE_URL, then SQLite in the data dir; prefer the variable: arguments are visible to other users)',
+    )
     .option('--json', 'print JSON');
 
 /** The code-mode sandbox limits, on `serve` and on one managed server (which can only tighten the service's). */
@@ -76,7 +80,7 @@ function scopeOptions(cmd: Command): Command {
     .option('--methods <m>', 'read, write, custom, or method names', collect)
     .option('--tags <t>', 'tools having any of these tags', collect)
     .option('--tools <names>', 'allow list of tool names', collect)
-    .addOption(new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode').choices(EXPOSURES))
+    .addOption(new Option('--exposure <mode>', exposureSummaries()).choices(EXPOSURES))
     .option('--expires-at <time>', 'expiry: ISO-8601 or relative (+7d, +12h), at least 60 s ahead ("never" clears it)')
     .option(
       '--public-url <url>',
@@ -105,6 +109,10 @@ export function buildProgram(): Command {
         .option('--port <n>', 'HTTP port (default 8787; 0 picks a free one)', portNumber)
         .option('--host <h>', 'HTTP bind address (default 127.0.0.1)')
         .option('--data-dir <dir>', 'state folder (default: $OPENAI_MCP_DATA_DIR, then the per-user data folder)')
+        .option(
+          '--database-url <url>',
+          'sqlite:<file> or postgres://user:pass@host:port/db (default: $OPENAI_MCP_DATABASE_URL, then SQLite in the data dir; prefer the variable: arguments are visible to other users)',
+        )
         .option(
           '--public-url <url>',
           'origin used in server URLs (default http://<host>:<port>)',
@@ -172,10 +180,23 @@ export function buildProgram(): Command {
           'open HTTP connections; past it new ones are closed and logged (default 1000)',
           positiveInt('--max-connections'),
         )
-        .addOption(
-          new Option('--exposure <mode>', 'all tools, discovery meta-tools, or code mode')
-            .choices(EXPOSURES)
-            .default('all'),
+        .addOption(new Option('--exposure <mode>', exposureSummaries()).choices(EXPOSURES).default(DEFAULT_EXPOSURE))
+        .option(
+          '--oidc-issuer <url>',
+          'OAuth servers: log people in through this OpenID Connect provider (client id and secret from OPENAI_MCP_OIDC_CLIENT_ID and OPENAI_MCP_OIDC_CLIENT_SECRET; redirect URI <public-url>/oauth/callback)',
+          httpUrl('--oidc-issuer'),
+        )
+        .option('--oidc-scopes <scopes>', 'scopes asked of the identity provider (default "openid email profile")')
+        .option('--oidc-groups-claim <name>', 'claim holding group names (default groups)')
+        .option(
+          '--oauth-token-login',
+          'OAuth servers: operators may also log in with a management token (the default when no --oidc-issuer is given)',
+        )
+        .option('--no-oauth-token-login', 'OAuth servers: no management-token login, only the identity provider')
+        .option(
+          '--oauth-cimd-allow <cidr>',
+          'address ranges a client metadata document may be fetched from although private (e.g. 10.1.0.0/16)',
+          collect,
         ),
     ),
     // For `serve`: this stdio session, and with --http the limits every managed code-mode server runs under.
@@ -271,6 +292,8 @@ export function buildProgram(): Command {
     .requiredOption('--account <id>', 'account id')
     .requiredOption('--name <name>', 'label')
     .addOption(new Option('--auth <mode>', 'how clients prove access (default url)').choices(modes))
+    .option('--oauth-allow-email <emails>', 'oauth: emails that may log in through the identity provider', collect)
+    .option('--oauth-allow-group <groups>', 'oauth: identity-provider groups that may log in', collect)
     .addOption(new Option('--require-api-token-auth', 'same as --auth url+client-token').hideHelp())
     .action(run('serversCreate'));
   common(servers.command('list').description('list live servers').option('--account <id>', 'only this account')).action(
@@ -289,6 +312,8 @@ export function buildProgram(): Command {
   )
     .option('--name <name>', 'label')
     .addOption(new Option('--auth <mode>', 'how clients prove access').choices(modes))
+    .option('--oauth-allow-email <emails>', 'oauth: replace the emails that may log in', collect)
+    .option('--oauth-allow-group <groups>', 'oauth: replace the groups that may log in', collect)
     .addOption(new Option('--require-api-token-auth', 'same as --auth url+client-token').hideHelp())
     .addOption(new Option('--no-require-api-token-auth', 'same as --auth url').hideHelp())
     .action(run('serversUpdate'));

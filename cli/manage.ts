@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { defaultCatalog } from '../runtime/catalog.js';
-import type { Exposure } from '../runtime/exposure/types.js';
+import type { Exposure } from '../runtime/exposure/registry.js';
 import { MAX_CLIENT_SERVER_NAME } from '../runtime/types.js';
 import { keyProblem, type KeySlot } from '../runtime/key-kind.js';
 import { DateTime } from 'luxon';
@@ -17,7 +17,8 @@ import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig
 import { Operations } from '../service/operations.js';
 import { boxFromPassphrase, openSecretBox, rotateSecretKey, type SecretBox } from '../service/secrets.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PUBLIC_URL_SETTING } from '../service/serve.js';
-import { ensureDataDir, openSqliteStore } from '../service/store/sqlite.js';
+import { describeTarget, openStore } from '../service/store/open.js';
+import { ensureDataDir } from '../service/store/sqlite.js';
 import type { Store } from '../service/store/store.js';
 import {
   type CodeLimitFlags,
@@ -34,6 +35,8 @@ import { escapeControls } from '../runtime/redact.js';
 
 export interface CommonFlags {
   dataDir?: string;
+  /** `sqlite:<file>` or `postgres://…` (else $OPENAI_MCP_DATABASE_URL, else SQLite in the data dir). */
+  databaseUrl?: string;
   json?: boolean;
   /** accounts add|update: accept a base URL on a private, loopback or link-local host. */
   allowPrivateBaseUrl?: boolean;
@@ -58,14 +61,19 @@ function localUser(): string {
 async function withManagement<T>(flags: CommonFlags, fn: (s: Session) => Promise<T>): Promise<T> {
   const dataDir = resolveDataDir(flags.dataDir);
   ensureDataDir(dataDir);
-  const store = await openSqliteStore(dataDir);
+  const { store, target, shared } = await openStore({ dataDir, databaseUrl: flags.databaseUrl });
   try {
-    const box = await openSecretBox(dataDir, store);
+    const box = await openSecretBox(dataDir, store, process.env, {
+      shared: shared ? describeTarget(target) : undefined,
+    });
+    // For the resource URLs of `oauth` servers (no secret, so listings show them).
+    const publicUrl = process.env.OPENAI_MCP_PUBLIC_URL ?? (await store.getSetting(PUBLIC_URL_SETTING));
     const manage = new Management({
       store,
       box,
       catalog: defaultCatalog,
       allowPrivateBaseUrls: flags.allowPrivateBaseUrl || allowPrivateFromEnv(),
+      publicUrl: () => publicUrl,
     });
     const ops = new Operations({ manage, store, log });
     return await fn({ ops, manage, store, box, me: { kind: 'local', user: localUser() } });
@@ -208,6 +216,8 @@ export interface ServerFlags extends CommonFlags, CodeLimitFlags {
   expiresAt?: string;
   auth?: string;
   requireApiTokenAuth?: boolean;
+  oauthAllowEmail?: string[];
+  oauthAllowGroup?: string[];
   publicUrl?: string;
   clearCodeLimits?: boolean;
   clearFilters?: boolean;
@@ -281,6 +291,13 @@ function printServer(s: PublicServer) {
       : []),
     ['expires', s.expires_at ?? 'never'],
     ['auth', s.auth],
+    ...(s.oauth
+      ? ([
+          ['resource', s.url ?? s.oauth.resource_path],
+          ['allowed emails', s.oauth.allow_emails.join(',') || '-'],
+          ['allowed groups', s.oauth.allow_groups.join(',') || '-'],
+        ] as [string, string][])
+      : []),
   ];
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(18)}${v}\n`);
 }
@@ -314,12 +331,19 @@ export async function serversCreate(flags: ServerFlags & { account: string }) {
         config: configOf(flags),
         expires_at: expiryOf(flags.expiresAt),
         ...(auth !== undefined ? { auth } : {}),
+        ...oauthPolicyOf(flags),
       },
       publicUrl,
     );
   });
   if (flags.json) return printJson(created);
   printServer(created);
+  if (created.auth === 'oauth') {
+    process.stderr.write(
+      'Clients connect to the resource URL above and log in (OAuth); the URL itself is no secret.\n',
+    );
+    return;
+  }
   if (created.url) {
     process.stdout.write(`\nurl               ${created.url}\n`);
     process.stderr.write('This URL is shown once; it is stored only as a hash. Treat it like a password.\n');
@@ -332,6 +356,17 @@ export async function serversCreate(flags: ServerFlags & { account: string }) {
   process.stderr.write(
     `Name it in your client with ${MAX_CLIENT_SERVER_NAME} characters at most (e.g. "openai"): hosts cap mcp__<name>__<tool> at 64.\n`,
   );
+}
+
+/** `--oauth-allow-email` / `--oauth-allow-group` as the API's `oauth` object (each given list replaces). */
+function oauthPolicyOf(flags: ServerFlags): { oauth?: { allow_emails?: string[]; allow_groups?: string[] } } {
+  if (flags.oauthAllowEmail === undefined && flags.oauthAllowGroup === undefined) return {};
+  return {
+    oauth: {
+      ...(flags.oauthAllowEmail ? { allow_emails: flags.oauthAllowEmail } : {}),
+      ...(flags.oauthAllowGroup ? { allow_groups: flags.oauthAllowGroup } : {}),
+    },
+  };
 }
 
 export async function serversList(flags: CommonFlags & { account?: string }) {
@@ -368,13 +403,21 @@ export async function serversUpdate(id: string, flags: ServerFlags) {
   if (expires !== undefined) patch.expires_at = expires;
   const auth = authOf(flags);
   if (auth !== undefined) patch.auth = auth;
+  Object.assign(patch, oauthPolicyOf(flags));
   if (!Object.keys(patch).length)
     throw new UsageError(
-      'nothing to update: give --name, --methods, --tags, --tools, --exposure, --clear-filters, --code-*, --clear-code-limits, --expires-at or --auth',
+      'nothing to update: give --name, --methods, --tags, --tools, --exposure, --clear-filters, --code-*, --clear-code-limits, --expires-at, --auth or --oauth-allow-*',
     );
-  const server = await withManagement(flags, ({ ops, me }) => ops.updateServer(me, id, patch));
+  const server = await withManagement(flags, async ({ ops, me, store }) =>
+    ops.updateServer(me, id, patch, await publicUrlOf(flags, store)),
+  );
   if (flags.json) return printJson(server);
   printServer(server);
+  // Moved off `oauth`: the new secret URL, shown this once.
+  if (server.auth !== 'oauth' && server.url) {
+    process.stdout.write(`\nurl               ${server.url}\n`);
+    process.stderr.write('This URL is shown once; it is stored only as a hash. Treat it like a password.\n');
+  }
 }
 
 export async function serversRotateUrl(id: string, flags: CommonFlags & { publicUrl?: string }) {

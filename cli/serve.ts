@@ -1,7 +1,7 @@
 // `serve` (stdio, or HTTP with --http) and `list-tools`. stdout belongs to MCP in stdio mode; logs go to stderr.
 
 import { defaultCatalog } from '../runtime/catalog.js';
-import { type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
+import { type Exposure, type ExposureOptions, exposeToolkit, exposureMode } from '../runtime/exposure/index.js';
 import { limitsFromUnits, resolveLimits } from '../runtime/exposure/code/limits.js';
 import { serverFactory } from '../runtime/server.js';
 import { serveStdio } from '../runtime/stdio.js';
@@ -36,6 +36,7 @@ export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   port?: number;
   host?: string;
   dataDir?: string;
+  databaseUrl?: string;
   publicUrl?: string;
   allowedHosts?: string[];
   allowPrivateBaseUrls?: boolean;
@@ -53,6 +54,39 @@ export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   sseMaxLifetime?: number;
   maxConnections?: number;
   exposure: Exposure;
+  oidcIssuer?: string;
+  oidcScopes?: string;
+  oidcGroupsClaim?: string;
+  oauthTokenLogin?: boolean;
+  oauthCimdAllow?: string[];
+}
+
+/** The OAuth authorization server's settings from `serve` flags and the environment. */
+export function oauthOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env) {
+  let oidc:
+    | { issuer: string; clientId: string; clientSecret: string; scopes?: string; groupsClaim?: string }
+    | undefined;
+  if (flags.oidcIssuer) {
+    const clientId = env.OPENAI_MCP_OIDC_CLIENT_ID?.trim();
+    const clientSecret = env.OPENAI_MCP_OIDC_CLIENT_SECRET?.trim();
+    if (!clientId || !clientSecret)
+      throw new UsageError(
+        '--oidc-issuer needs OPENAI_MCP_OIDC_CLIENT_ID and OPENAI_MCP_OIDC_CLIENT_SECRET in the environment (the client registered at the identity provider)',
+      );
+    oidc = {
+      issuer: flags.oidcIssuer,
+      clientId,
+      clientSecret,
+      scopes: flags.oidcScopes,
+      groupsClaim: flags.oidcGroupsClaim,
+    };
+  }
+  return {
+    oidc,
+    // Undefined unless --oauth-token-login or --no-oauth-token-login was given: on by default without an IdP.
+    tokenLogin: flags.oauthTokenLogin ?? !oidc,
+    cimd: { allowCidrs: flags.oauthCimdAllow },
+  };
 }
 
 const CODE_FLAGS = {
@@ -106,14 +140,14 @@ export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
   // Tasks of a stdio session live in this process: the session is the only client that can poll them.
   const tasks = { runner: new TaskRunner({ store: new MemoryTaskStore(), log }), scope: 'stdio' };
   const missing = missingKeys(kit);
-  const shown =
-    flags.exposure === 'all'
-      ? plural(kit.tools.length, 'tool')
-      : `${plural(kit.tools.length, 'tool')} through ${flags.exposure} mode`;
+  const { direct } = exposureMode(flags.exposure);
+  const shown = direct
+    ? plural(kit.tools.length, 'tool')
+    : `${plural(kit.tools.length, 'tool')} through ${flags.exposure} mode`;
   log(
     `serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`,
   );
-  if (flags.exposure === 'all') warnIfOverToolCap(kit.tools.length, log);
+  if (direct) warnIfOverToolCap(kit.tools.length, log);
   await serveStdio(serverFactory(tools, { tasks }), { log });
   // Keep-alive sockets to OpenAI would hold the process open; exit once the last reply is flushed.
   process.stdout.write('', () => process.exit(0));
@@ -131,10 +165,13 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
   const port = flags.port ?? DEFAULT_PORT;
   warnAboutKeys(log);
   const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+  // Checked before anything starts: --oidc-issuer without the client's credentials is a usage error.
+  const oauth = oauthOptions(flags);
   let service: Awaited<ReturnType<typeof startHttpService>>;
   try {
     service = await startHttpService({
       dataDir,
+      databaseUrl: flags.databaseUrl,
       host,
       port,
       publicUrl: flags.publicUrl,
@@ -156,6 +193,7 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
       baseUrl: flags.baseUrl,
       timeoutMs: flags.timeout,
       exposure: exposureOptions(flags),
+      oauth,
       single: () => {
         const kit = createToolkit({ ...options, catalog: defaultCatalog });
         const missing = missingKeys(kit);
@@ -170,7 +208,7 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
     setTimeout(() => process.exit(process.exitCode || 1), 2000).unref();
     throw listenError(err as NodeJS.ErrnoException, host, port);
   }
-  log(`listening on ${service.url} (data dir ${dataDir}; server URLs use ${service.publicUrl})`);
+  log(`listening on ${service.url} (${service.database}; server URLs use ${service.publicUrl})`);
   const shutdown = () => {
     void service.close().finally(() => process.exit(0));
   };
@@ -198,7 +236,7 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
 
 export function listToolsCommand(flags: FilterFlags & { json?: boolean; exposure?: Exposure }): void {
   const kit = createToolkit({ ...toolkitOptions(flags), catalog: defaultCatalog });
-  if (flags.exposure && flags.exposure !== 'all') {
+  if (flags.exposure && !exposureMode(flags.exposure).direct) {
     // What a client's tools/list shows in that mode: the meta-tools in front of the selected tools.
     const tools = exposeToolkit(kit, flags.exposure, {}).listTools();
     if (flags.json) {

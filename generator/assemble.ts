@@ -1,7 +1,7 @@
 // assemble stage: put each tool's parts together, and write the manifest: what was made, what was left out and why,
 // how name clashes were settled, and what in the spec needs a decision.
 import type { Catalog, ExcludedOperation, JsonSchema, Method, ToolDef, ValidationBundle } from '../runtime/types.js';
-import { contentHash } from './canonical.js';
+import { toolSchemaHash } from '../runtime/contract/validation.js';
 import type { OpenApiDocument } from './document.js';
 import type { NameClash } from './name.js';
 
@@ -41,7 +41,7 @@ export type ToolParts = Omit<ToolDef, 'schemaHash'>;
 
 /** The hash covers what a call must satisfy (full schema) and where it goes (binding). */
 export function toolDef(parts: ToolParts, validation: JsonSchema): ToolDef {
-  const tool: ToolDef = { ...parts, schemaHash: contentHash({ validation, http: parts.http }) };
+  const tool: ToolDef = { ...parts, schemaHash: toolSchemaHash({ validation, http: parts.http }) };
   // Key order of the emitted JSON: the optional fields after the hash, as they always were.
   const { pagination, usageBuckets, ...rest } = tool;
   return { ...rest, ...(pagination ? { pagination } : {}), ...(usageBuckets ? { usageBuckets } : {}) };

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { pagingSentence } from '../runtime/contract/pages.js';
 import type { Method, Pagination } from '../runtime/types.js';
 import type { RoutedOperation } from './auth.js';
 import type { ToolLinks } from './links.js';
@@ -119,9 +120,7 @@ function lead(i: DescribeInput): string {
 }
 
 function paging(p: Pagination | undefined): string | undefined {
-  if (!p) return undefined;
-  const size = p.limitArg ? ` (${p.limitArg} sets page size)` : '';
-  return `Paged: while has_more, call again with ${p.cursorArg}=next_cursor${size}.`;
+  return p ? pagingSentence(p.cursorArg, p.limitArg) : undefined;
 }
 
 function asyncSentence(i: DescribeInput): string | undefined {

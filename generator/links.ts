@@ -1,7 +1,7 @@
 // link stage: tools that point at other tools: a get tool names the list tool that finds its ids, and an
 // asynchronous resource names the tool to poll (or the wait tool to call) and the states it passes through.
 import type { Method } from '../runtime/types.js';
-import { canonical } from './canonical.js';
+import { canonical } from '../runtime/contract/validation.js';
 import { responseProperties, segmentsOf } from './classify.js';
 import type { SpecDocument } from './document.js';
 import type { OperationModel } from './model.js';

@@ -2,11 +2,9 @@
 // OpenAPI 3.0 and 3.1. 3.0's `nullable` and boolean `exclusiveMinimum` become their 3.1 spellings,
 // `$recursiveRef` becomes a plain `$ref`, and annotations the validator never reads are dropped to keep
 // `generated/validation.json` small. The runtime trusts the result and compiles it as it is.
+import { DEF_REF_PREFIX } from '../runtime/contract/validation.js';
 import type { JsonSchema, ValidationBundle } from '../runtime/types.js';
 import { componentRef, escapePointer, type OpenApiDocument, type Schema, type SpecDocument } from './document.js';
-
-/** The `$id` under which the runtime registers the shared component schemas. */
-export const DEFS_ID = 'openai-defs';
 
 /** Formats every validator agrees on; the spec also uses `binary`, `int64` and friends, which are not checks. */
 const KEPT_FORMATS = new Set(['date-time', 'date', 'email', 'uuid']);
@@ -37,7 +35,7 @@ const DATA_KEYS = new Set(['enum', 'const', 'default', 'required', 'dependentReq
 export function refToDefs(ref: string): string {
   const name = componentRef(ref);
   if (name === undefined) throw new Error(`only component schema references can be bundled, got ${ref}`);
-  return `${DEFS_ID}#/$defs/${escapePointer(name)}`;
+  return `${DEF_REF_PREFIX}${escapePointer(name)}`;
 }
 
 function addNull(type: unknown): unknown {
@@ -153,7 +151,7 @@ export function resolveRecursiveRefs(doc: OpenApiDocument): OpenApiDocument {
 export function reachableDefs(roots: unknown[], defs: Map<string, JsonSchema>): Set<string> {
   const seen = new Set<string>();
   const stack = [...roots];
-  const prefix = `${DEFS_ID}#/$defs/`;
+  const prefix = DEF_REF_PREFIX;
   while (stack.length) {
     const node = stack.pop();
     if (Array.isArray(node)) stack.push(...node);

@@ -20,8 +20,8 @@ import { buildOperations } from './model.js';
 import { checkBudget, nameAll, resourceOf, singular, type NameClash } from './name.js';
 import { componentDefs, resolveRecursiveRefs, validationBundle } from './normalize.js';
 import { loadOverrides, type Overrides } from './overrides.js';
-import { contentHash } from './canonical.js';
 import { applyErrata } from './errata.js';
+import { toolSchemaHash } from '../runtime/contract/validation.js';
 import { portableInputSchema } from './portable.js';
 import { strictInputSchema } from './strict.js';
 import { withPrecheck } from './precheck.js';
@@ -171,7 +171,7 @@ function buildTools(
     );
     const checked = withPrecheck(withTimeInputs(assembled), schemas.validation);
     if (checked.validation !== schemas.validation) {
-      checked.tool.schemaHash = contentHash({ validation: checked.validation, http: checked.tool.http });
+      checked.tool.schemaHash = toolSchemaHash({ validation: checked.validation, http: checked.tool.http });
     }
     validation.set(name, checked.validation);
     return checked.tool;
@@ -182,7 +182,7 @@ function buildTools(
   for (const { links } of planned) {
     if (links.wait && !targets.has(links.wait.pollTool)) targets.set(links.wait.pollTool, links.wait.target);
   }
-  const waits = buildWaitTools({ targets, tools, validation: Object.fromEntries(validation), schemaHash: contentHash });
+  const waits = buildWaitTools({ targets, tools, validation: Object.fromEntries(validation) });
   tools.push(...waits.tools);
   for (const [name, schema] of Object.entries(waits.validation)) validation.set(name, schema);
   // Only the advertised schema changes; the full one (and the missing detail) comes from the validation schema.

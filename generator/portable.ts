@@ -5,7 +5,7 @@
 // in their default mode throw on special tokens such as `<|endoftext|>` anywhere in the listing. Only the advertised schema changes: arguments are still
 // validated against the full spec schema (`validation.json`), which is also where the missing detail comes from.
 import type { JsonSchema } from '../runtime/types.js';
-import { DEFS_ID } from './normalize.js';
+import { DEF_REF_PREFIX } from '../runtime/contract/validation.js';
 
 type Node = Record<string, unknown>;
 type Defs = Record<string, JsonSchema>;
@@ -24,7 +24,7 @@ const isNode = (v: unknown): v is Node => !!v && typeof v === 'object' && !Array
 export function resolve(node: unknown, defs: Defs): Node | undefined {
   let n = node;
   for (let i = 0; i < 16 && isNode(n) && typeof n.$ref === 'string'; i++) {
-    const name = n.$ref.startsWith(`${DEFS_ID}#/$defs/`) ? n.$ref.slice(`${DEFS_ID}#/$defs/`.length) : undefined;
+    const name = n.$ref.startsWith(DEF_REF_PREFIX) ? n.$ref.slice(DEF_REF_PREFIX.length) : undefined;
     n = name === undefined ? undefined : defs[name];
   }
   return isNode(n) ? n : undefined;

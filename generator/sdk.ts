@@ -3,7 +3,8 @@
 // way the runtime returns it (list pages, flattened usage rows, objects). `generated/sdk-docs.json` holds exact
 // excerpts of the formatted file per tool, which `search_docs` quotes at run time.
 import { Project } from 'ts-morph';
-import { docText, propertyKey, RESULT_TYPES, tsType } from '../runtime/exposure/code/ts-types.js';
+import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../runtime/contract/pages.js';
+import { docText, propertyKey, tsType } from '../runtime/exposure/code/ts-types.js';
 import { typedInputSchema } from './strict.js';
 import type { SdkDocs } from '../runtime/exposure/code/sdk-docs.js';
 import type { Catalog, ToolDef } from '../runtime/types.js';
@@ -21,16 +22,7 @@ import {
 } from './document.js';
 import { sentenceEnd } from './schema.js';
 
-const RESERVED = new Set([
-  'OpenAi',
-  'PageItems',
-  'ListPage',
-  'UsagePage',
-  'UsageRow',
-  'WaitResult',
-  'ContentResult',
-  'EmptyResult',
-]);
+const RESERVED = new Set(['OpenAi', 'PageItems', ...RESULT_TYPE_NAMES]);
 /** Declarations longer than this are left out of sdk-docs.json (search_docs names them instead of quoting). */
 const MAX_INDEXED_TYPE_CHARS = 1_500;
 /** Compact shapes longer than this list field names only (a model asks for the declaration when it needs more). */

@@ -2,13 +2,11 @@
 // that has a get endpoint and known states (terminal ones from specs/overrides.yaml) the catalog gets a
 // `wait_for_…` tool that polls that endpoint until the state is final. The tool is pure data: the get tool's
 // binding plus the states; the runtime's wait executor does the polling.
+import { toolSchemaHash } from '../runtime/contract/validation.js';
+import { WAIT_INTERVAL, WAIT_TIMEOUT } from '../runtime/contract/wait.js';
 import type { HttpBinding, JsonSchema, ToolDef, WaitBinding } from '../runtime/types.js';
 import { fitName } from './name.js';
 import type { AsyncHint } from './overrides.js';
-
-/** Bounds of the two arguments every wait tool adds; the runtime reads them back from the schema. */
-export const WAIT_TIMEOUT = { default: 50, minimum: 1, maximum: 600 } as const;
-export const WAIT_INTERVAL = { default: 2, minimum: 1, maximum: 60 } as const;
 
 export interface WaitTarget {
   hint: AsyncHint;
@@ -57,7 +55,6 @@ export interface WaitStageInput {
   targets: Map<string, WaitTarget>;
   tools: ToolDef[];
   validation: Record<string, JsonSchema>;
-  schemaHash: (value: unknown) => string;
 }
 
 export interface WaitStageOutput {
@@ -67,7 +64,7 @@ export interface WaitStageOutput {
 }
 
 /** One wait tool per polled get tool (several async prefixes may share one, e.g. both run endpoints). */
-export function buildWaitTools({ targets, tools, validation, schemaHash }: WaitStageInput): WaitStageOutput {
+export function buildWaitTools({ targets, tools, validation }: WaitStageInput): WaitStageOutput {
   const out: WaitStageOutput = { tools: [], validation: {}, warnings: [] };
   for (const [pollTool, { hint, statuses }] of [...targets].sort(([x], [y]) => (x < y ? -1 : 1))) {
     const get = tools.find((t) => t.name === pollTool);
@@ -103,7 +100,7 @@ export function buildWaitTools({ targets, tools, validation, schemaHash }: WaitS
       inputSchema: withWaitArgs(get.inputSchema, pathArgs, name),
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
       http,
-      schemaHash: schemaHash({ validation: full, http, wait }),
+      schemaHash: toolSchemaHash({ validation: full, http, wait }),
       wait,
     };
     out.tools.push(tool);

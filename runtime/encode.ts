@@ -1,7 +1,7 @@
 // Tool arguments → one HTTP request, following the catalog's bindings. The path is the security
 // boundary: an argument can name a resource, never change which endpoint is called.
 
-import type { BodyBinding, HttpVerb, ParamBinding, ToolDef } from './types.js';
+import type { BodyBinding, HttpVerb, ParamBinding, ToolDef } from './contract/catalog.js';
 
 /** An argument that cannot be put on the wire; reported like a schema violation, before any request. */
 export class ArgumentError extends Error {

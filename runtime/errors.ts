@@ -1,6 +1,7 @@
 // Every failure becomes an `isError` tool result the model can act on; nothing here throws, so one bad
 // call never takes the server down. Messages say what to change, not just what went wrong.
 
+import { type ToolError, toolErrorResult, type UpstreamErrorFields } from './contract/errors.js';
 import type { CallToolResult } from './protocol.js';
 import type { RateLimitInfo } from './ratelimit.js';
 import { cutText } from './redact.js';
@@ -26,11 +27,7 @@ const MAX_ISSUES = 20;
 
 type Redact = (text: string) => string;
 
-function errorResult(text: string, structured?: Record<string, unknown>): CallToolResult {
-  const result: CallToolResult = { content: [{ type: 'text', text }], isError: true };
-  if (structured) result.structuredContent = structured;
-  return result;
-}
+const errorResult = (text: string, error: ToolError): CallToolResult => toolErrorResult(text, error);
 
 /**
  * Same answer for hidden and nonexistent tools, so filters cannot be probed: `closest` may only name tools in scope.
@@ -43,18 +40,22 @@ export function unknownToolResult(
   hint = 'Call tools/list to see the available tools.',
 ): CallToolResult {
   const near = closest.length ? ` Closest names: ${closest.join(', ')}.` : '';
-  return errorResult(`Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}.${near} ${hint}`);
+  const message = `Unknown tool: ${JSON.stringify(cutText(redact(String(name)), MAX_NAME_CHARS))}`;
+  return errorResult(`${message}.${near} ${hint}`, {
+    type: 'unknown_tool',
+    message,
+    ...(closest.length ? { closest: [...closest] } : {}),
+  });
 }
 
 /** A request the caller's own budget refused (code mode's per-run call limit), with no request sent. */
 export function budgetSpentResult(message: string): CallToolResult {
-  return errorResult(message, { error: { type: 'call_limit', message } });
+  return errorResult(message, { type: 'call_limit', message });
 }
 
 export function missingKeyResult(tool: string, envVar: string): CallToolResult {
-  return errorResult(
-    `Missing credentials: ${tool} needs the ${envVar} environment variable (or the matching credentials option). No request was sent.`,
-  );
+  const message = `Missing credentials: ${tool} needs the ${envVar} environment variable (or the matching credentials option)`;
+  return errorResult(`${message}. No request was sent.`, { type: 'missing_credentials', message, env_var: envVar });
 }
 
 export function invalidArgumentsResult(
@@ -70,18 +71,22 @@ export function invalidArgumentsResult(
   const lines = shown.map((i) => `- ${i.path}: ${i.message}`);
   if (issues.length > shown.length) lines.push(`- ... and ${issues.length - shown.length} more`);
   return errorResult(`Invalid arguments for ${tool} (no request was sent):\n${lines.join('\n')}`, {
-    error: { type: 'invalid_arguments', issues: shown },
+    type: 'invalid_arguments',
+    issues: shown,
   });
 }
 
-export function transportErrorResult(kind: string, message: string): CallToolResult {
+export function transportErrorResult(
+  kind: 'timeout' | 'network' | 'cancelled' | 'internal',
+  message: string,
+): CallToolResult {
   const hint =
     kind === 'timeout'
       ? " The request may still complete on OpenAI's side; check before repeating a write."
       : kind === 'network'
         ? ' No response was received.'
         : '';
-  return errorResult(`${message}.${hint}`, { error: { type: kind, message } });
+  return errorResult(`${message}.${hint}`, { type: kind, message });
 }
 
 /** A field of OpenAI's error object as text: strings as-is, anything else as JSON (never `[object Object]`). */
@@ -163,16 +168,15 @@ export function upstreamErrorResult(err: UpstreamError, rateLimits?: RateLimitIn
     STATUS_HINTS[err.status] ?? (err.status >= 500 ? 'OpenAI had a server error; the call was not retried.' : '');
   const requestId = err.requestId ? `\nRequest id: ${err.requestId}` : '';
   const text = `OpenAI API error: HTTP ${err.status}${meta.length ? ` (${meta.join(', ')})` : ''}${retry}: ${err.message}${hint ? `\n${hint}` : ''}${requestId}`;
-  const error: Record<string, unknown> = {
+  const upstream: UpstreamErrorFields = {
     status: err.status,
     type: err.type ?? null,
     code: err.code ?? null,
-    message: err.message,
     param: err.param ?? null,
   };
-  if (err.requestId) error.request_id = err.requestId;
-  if (err.status === 429) error['retry-after'] = rateLimits?.['retry-after'] ?? null;
-  return errorResult(text, { error });
+  if (err.requestId) upstream.request_id = err.requestId;
+  if (err.status === 429) upstream.retry_after = rateLimits?.['retry-after'] ?? null;
+  return errorResult(text, { type: 'upstream', message: err.message, upstream });
 }
 
 /**
@@ -183,6 +187,12 @@ export function redirectResult(status: number, location: string | null, redact: 
   const where = location ? cutText(redact(location), MAX_MESSAGE_CHARS) : null;
   return errorResult(
     `OpenAI answered HTTP ${status} redirecting to ${where ? JSON.stringify(where) : '(no Location header)'}; redirects are not followed, so nothing was sent there. Check the base URL.`,
-    { error: { type: 'redirect', status, location: where } },
+    { type: 'redirect', status, location: where },
   );
+}
+
+/** Something of ours threw while serving `name`; answered, never thrown into the transport. */
+export function internalErrorResult(name: string, err: unknown): CallToolResult {
+  const message = `Internal error in ${name}: ${String((err as Error)?.message ?? err)}`;
+  return errorResult(message, { type: 'internal', message });
 }

@@ -2,7 +2,7 @@
 // silently exposing nothing (or everything).
 
 import { OptionError, type OptionName } from './option-error.js';
-import type { Catalog, CrudMethod, ToolDef } from './types.js';
+import type { Catalog, CrudMethod, ToolDef } from './contract/catalog.js';
 
 /** Narrows the catalog. Every given criterion must hold (AND); within one criterion any value matches (OR). */
 export interface ToolFilter {

@@ -15,7 +15,7 @@
 
 import type { McpServerFactory, Server } from '@modelcontextprotocol/server';
 import { defaultCatalog } from './catalog.js';
-import { type Exposure, type ExposureOptions, exposeToolkit } from './exposure/index.js';
+import { DEFAULT_EXPOSURE, type Exposure, type ExposureOptions, exposeToolkit } from './exposure/index.js';
 import type { CallToolResult, Tool } from './protocol.js';
 import { type AnyMcpServer, registerTools } from './register.js';
 import { createServerForTools, type ServeOptions, serverFactory } from './server.js';
@@ -37,8 +37,29 @@ export { serveStdio, type StdioOptions } from './stdio.js';
 export type { RateLimitInfo, RateLimitWindow } from './ratelimit.js';
 export { RATE_LIMIT_META_KEY } from './ratelimit.js';
 export type { ValidationSource } from './validation.js';
-export type * from './types.js';
-export type { ExposedTools, Exposure } from './exposure/types.js';
+export type * from './contract/catalog.js';
+export type {
+  ContentResult,
+  EmptyResult,
+  ListPage,
+  UsagePage,
+  UsageRow,
+  WaitResult,
+} from './contract/pages.js';
+export { LIST_PAGE, USAGE_PAGE } from './contract/pages.js';
+export type {
+  ArgumentIssueField,
+  CodeErrorType,
+  FileIssueField,
+  ToolError,
+  ToolErrorType,
+  UpstreamErrorFields,
+} from './contract/errors.js';
+export { TOOL_ERROR_TYPES } from './contract/errors.js';
+export { WAIT_INTERVAL, WAIT_TIMEOUT } from './contract/wait.js';
+export type { ExposedTools, ExposureMode } from './exposure/types.js';
+export { defineExposure } from './exposure/types.js';
+export { EXPOSURES, type Exposure, exposeToolkit } from './exposure/registry.js';
 export { createCodeExposure, DEFAULT_CODE_LIMITS } from './exposure/code/index.js';
 export type { CodeError, CodeErrorCode, CodeExposureOptions, CodeLimits } from './exposure/code/index.js';
 
@@ -61,7 +82,7 @@ export interface OpenAiServeOptions extends OpenAiToolsOptions {
 function exposed(options: OpenAiServeOptions): { kit: OpenAiToolkit; tools: ReturnType<typeof exposeToolkit> } {
   const { exposure, exposureOptions, ...rest } = options;
   const kit = createOpenAiToolkit(rest);
-  return { kit, tools: exposeToolkit(kit, exposure ?? 'all', exposureOptions) };
+  return { kit, tools: exposeToolkit(kit, exposure ?? DEFAULT_EXPOSURE, exposureOptions) };
 }
 
 /**

@@ -4,7 +4,8 @@
 
 import type { CallToolResult } from './protocol.js';
 import * as z from 'zod';
-import type { ToolDef } from './types.js';
+import type { ToolDef } from './contract/catalog.js';
+import { toolErrorResult } from './contract/errors.js';
 
 /** At most this many problems are listed; the rest are counted. */
 export const MAX_LISTED = 20;
@@ -246,9 +247,5 @@ export function precheckUpload(tool: ToolDef, args: Record<string, unknown>): Ca
     `${tool.name}: the ${purpose} file has ${issues.length} problem${issues.length === 1 ? '' : 's'} on ${lines} line${lines === 1 ? '' : 's'}; ` +
     `nothing was uploaded.\n${listed.map((i) => `- ${where(i)}: ${i.message}`).join('\n')}` +
     `${rest ? `\n… and ${rest} more.` : ''}\nFix the file, or pass skip_validation: true to upload it as it is.`;
-  return {
-    content: [{ type: 'text', text }],
-    isError: true,
-    structuredContent: { error: { type: 'invalid_file', purpose, problems: issues.length, issues: listed } },
-  };
+  return toolErrorResult(text, { type: 'invalid_file', purpose, problems: issues.length, issues: listed });
 }

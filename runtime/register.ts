@@ -14,7 +14,7 @@ import * as z from 'zod';
 import type { ExposedTools } from './exposure/types.js';
 import type { CallToolResult, Tool } from './protocol.js';
 import { callContextOf } from './server.js';
-import type { CallContext } from './toolkit.js';
+import type { CallContext } from './call-context.js';
 
 // The server shapes below are structural and loose on purpose: the caller's SDK may be either line, loaded as ESM
 // or CommonJS, and TypeScript never treats two declarations of one class as the same type (private members), so

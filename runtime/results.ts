@@ -1,10 +1,13 @@
 // Upstream success bodies → MCP results sized for a model's context: structured JSON plus a compact
 // text copy, list pages with a cursor to continue, usage buckets flattened and totalled, bytes as media.
 
+import type { ToolDef } from './contract/catalog.js';
+import { toolErrorResult } from './contract/errors.js';
+import { LIST_PAGE, type ListPage, USAGE_PAGE, type UsagePage } from './contract/pages.js';
 import type { CallToolResult } from './protocol.js';
 import type { HeaderLookup, RawResponse } from './execute.js';
 import { cutText, redactDeep } from './redact.js';
-import type { ToolDef } from './types.js';
+import { isoOf } from './timeinput.js';
 
 /** Deepest JSON passed on. OpenAI's answers nest a few levels; a hostile 200k-level body would overflow the stack. */
 export const MAX_JSON_DEPTH = 1000;
@@ -84,30 +87,18 @@ function narrowHint(tool: ToolDef): string {
 
 function tooLargeResult(tool: ToolDef, raw: RawResponse, cap: number): CallToolResult {
   const size = raw.size !== undefined ? `${raw.size}+ bytes` : 'too large';
-  return {
-    content: [
-      {
-        type: 'text',
-        text: `OpenAI answered HTTP ${raw.status}, but the response (${size}) exceeds the ${cap}-byte cap and was not returned.${narrowHint(tool)}`,
-      },
-    ],
-    structuredContent: { error: { type: 'result_too_large', limit_bytes: cap } },
-    isError: true,
-  };
+  return toolErrorResult(
+    `OpenAI answered HTTP ${raw.status}, but the response (${size}) exceeds the ${cap}-byte cap and was not returned.${narrowHint(tool)}`,
+    { type: 'result_too_large', limit_bytes: cap },
+  );
 }
 
 /** A result that a whole-result caller cannot take: the size, and how to ask for less. */
 function wholeTooLarge(tool: ToolDef, bytes: number, cap: number): CallToolResult {
-  return {
-    content: [
-      {
-        type: 'text',
-        text: `${tool.name}'s result is ${bytes} bytes, which exceeds the ${cap}-byte cap on one call's result inside a program, so none of it was returned.${narrowHint(tool)}`,
-      },
-    ],
-    structuredContent: { error: { type: 'result_too_large', bytes, limit_bytes: cap } },
-    isError: true,
-  };
+  return toolErrorResult(
+    `${tool.name}'s result is ${bytes} bytes, which exceeds the ${cap}-byte cap on one call's result inside a program, so none of it was returned.${narrowHint(tool)}`,
+    { type: 'result_too_large', bytes, limit_bytes: cap },
+  );
 }
 
 /** True when `value` nests deeper than `max` arrays/objects (checked without recursion). */
@@ -123,25 +114,18 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 function tooDeepResult(raw: RawResponse): CallToolResult {
-  return {
-    content: [
-      {
-        type: 'text',
-        text: `OpenAI answered HTTP ${raw.status}, but the JSON nests deeper than ${MAX_JSON_DEPTH} levels and was not returned.`,
-      },
-    ],
-    isError: true,
-  };
+  const message = `OpenAI answered HTTP ${raw.status}, but the JSON nests deeper than ${MAX_JSON_DEPTH} levels and was not returned`;
+  return toolErrorResult(`${message}.`, { type: 'result_too_deep', message, max_depth: MAX_JSON_DEPTH });
 }
 
-/** `{result, next_cursor, has_more}` for list endpoints; `next_cursor` goes back in as the cursor argument. */
 /** The cursor a list hands out in `next` (role and group lists), which only the server can interpret. */
 function opaqueCursorOf(body: unknown): string | undefined {
   const next = body && typeof body === 'object' ? (body as Json).next : undefined;
   return typeof next === 'string' && next ? next : undefined;
 }
 
-export function shapeList(tool: ToolDef, body: unknown): Json {
+/** A `ListPage` for list endpoints; its cursor goes back in as the cursor argument. */
+export function shapeList(tool: ToolDef, body: unknown): ListPage<unknown> {
   const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Json;
   const items = Array.isArray(body) ? body : Array.isArray(b.data) ? (b.data as unknown[]) : undefined;
   const result = items ?? body;
@@ -159,7 +143,12 @@ export function shapeList(tool: ToolDef, body: unknown): Json {
       nextCursor = opaqueCursorOf(body) ?? b.last_id ?? last?.id ?? null;
     }
   }
-  return { result, next_cursor: nextCursor, has_more: hasMore };
+  // OpenAI's cursors are strings; anything else is passed on as the page has it (a bad cursor fails upstream).
+  return {
+    [LIST_PAGE.items]: result as unknown[],
+    [LIST_PAGE.cursor]: nextCursor as string | null,
+    [LIST_PAGE.more]: hasMore,
+  };
 }
 
 function addNumbers(totals: Record<string, number>, value: unknown, prefix: string): void {
@@ -170,15 +159,13 @@ function addNumbers(totals: Record<string, number>, value: unknown, prefix: stri
   }
 }
 
-function iso(seconds: unknown): string | null {
-  return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : null;
-}
+const iso = (seconds: unknown): string | null => (typeof seconds === 'number' ? isoOf(seconds) : null);
 
 /**
  * Usage/cost pages: `data[].results[]` buckets → one row per result with ISO times, plus totals of every numeric
  * field (nested ones as `amount.value`). Totals cover this page only.
  */
-export function flattenUsage(body: unknown): Json {
+export function flattenUsage(body: unknown): UsagePage<Json> {
   const b = (body && typeof body === 'object' ? body : {}) as Json;
   const buckets = Array.isArray(b.data) ? (b.data as Json[]) : [];
   const rows: Json[] = [];
@@ -196,11 +183,11 @@ export function flattenUsage(body: unknown): Json {
   for (const [k, v] of Object.entries(totals)) totals[k] = Math.round(v * 1e9) / 1e9;
   const nextCursor = b.next_page ?? null;
   return {
-    rows,
-    totals,
-    bucket_count: buckets.length,
-    next_cursor: nextCursor,
-    has_more: typeof b.has_more === 'boolean' ? b.has_more : nextCursor !== null,
+    [USAGE_PAGE.rows]: rows as UsagePage<Json>['rows'],
+    [USAGE_PAGE.totals]: totals,
+    [USAGE_PAGE.buckets]: buckets.length,
+    [LIST_PAGE.cursor]: nextCursor as string | null,
+    [LIST_PAGE.more]: typeof b.has_more === 'boolean' ? b.has_more : nextCursor !== null,
   };
 }
 
@@ -217,7 +204,11 @@ function fitJson(
 ): { structured?: Json; text: string; note?: string } {
   const full = JSON.stringify(structured);
   if (full.length <= cap) return { structured, text: full };
-  const arrayKey = Array.isArray(structured.result) ? 'result' : Array.isArray(structured.rows) ? 'rows' : undefined;
+  const arrayKey = Array.isArray(structured[LIST_PAGE.items])
+    ? LIST_PAGE.items
+    : Array.isArray(structured[USAGE_PAGE.rows])
+      ? USAGE_PAGE.rows
+      : undefined;
   if (arrayKey) {
     const items = structured[arrayKey] as unknown[];
     let lo = 0;
@@ -225,11 +216,11 @@ function fitJson(
     const build = (n: number): Json => {
       const out: Json = { ...structured, [arrayKey]: items.slice(0, n) };
       // Only a list paged by item id can resume from the last item kept; others just report the cut.
-      if (arrayKey === 'result' && tool.pagination?.style === 'cursor' && !opaqueCursor && n < items.length) {
+      if (arrayKey === LIST_PAGE.items && tool.pagination?.style === 'cursor' && !opaqueCursor && n < items.length) {
         const last = items[n - 1] as Json | undefined;
         if (last && typeof last.id === 'string') {
-          out.next_cursor = last.id;
-          out.has_more = true;
+          out[LIST_PAGE.cursor] = last.id;
+          out[LIST_PAGE.more] = true;
         }
       }
       return out;
@@ -241,12 +232,13 @@ function fitJson(
     }
     if (lo > 0) {
       const fitted = build(lo);
-      const cursorMoved = fitted.next_cursor !== structured.next_cursor;
+      const cursor = LIST_PAGE.cursor;
+      const cursorMoved = fitted[cursor] !== structured[cursor];
       const skips =
         opaqueCursor && lo < items.length
-          ? ' next_cursor continues after the whole page, so ask for a smaller limit to see the items not shown.'
+          ? ` ${cursor} continues after the whole page, so ask for a smaller limit to see the items not shown.`
           : '';
-      const note = `[Showing ${lo} of ${items.length} ${arrayKey === 'rows' ? 'rows' : 'items'}: the full response is ${full.length} characters, over the ${cap}-character cap.${cursorMoved ? ' next_cursor points at the last item shown, so paging continues from there.' : ''}${skips}${narrowHint(tool)}]`;
+      const note = `[Showing ${lo} of ${items.length} ${arrayKey === USAGE_PAGE.rows ? 'rows' : 'items'}: the full response is ${full.length} characters, over the ${cap}-character cap.${cursorMoved ? ` ${cursor} points at the last item shown, so paging continues from there.` : ''}${skips}${narrowHint(tool)}]`;
       return { structured: fitted, text: JSON.stringify(fitted), note };
     }
   }
@@ -283,21 +275,12 @@ function binaryResult(tool: ToolDef, raw: RawResponse, type: string, opts: Shape
   if (base64Chars > opts.maxBinaryChars) {
     // Over stdio a reply past ~10 MiB ends the session, so big downloads go another way.
     const maxBytes = Math.floor(opts.maxBinaryChars / 4) * 3;
-    return {
-      content: [
-        {
-          type: 'text',
-          text:
-            `${tool.name} returned ${raw.bytes.byteLength} bytes of ${mimeType}, over the ${maxBytes}-byte limit for binary results, so the bytes were not returned. ` +
-            `Download them directly instead: GET ${opts.redact(opts.url)} with your API key in the Authorization header ` +
-            '(e.g. curl -H "Authorization: Bearer $OPENAI_API_KEY" <url> -o <file>), or serve the tools over HTTP (openai-mcp serve --http) with a higher limit.',
-        },
-      ],
-      structuredContent: {
-        error: { type: 'binary_too_large', bytes: raw.bytes.byteLength, limit_bytes: maxBytes, media_type: mimeType },
-      },
-      isError: true,
-    };
+    return toolErrorResult(
+      `${tool.name} returned ${raw.bytes.byteLength} bytes of ${mimeType}, over the ${maxBytes}-byte limit for binary results, so the bytes were not returned. ` +
+        `Download them directly instead: GET ${opts.redact(opts.url)} with your API key in the Authorization header ` +
+        '(e.g. curl -H "Authorization: Bearer $OPENAI_API_KEY" <url> -o <file>), or serve the tools over HTTP (openai-mcp serve --http) with a higher limit.',
+      { type: 'binary_too_large', bytes: raw.bytes.byteLength, limit_bytes: maxBytes, media_type: mimeType },
+    );
   }
   const data = Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength).toString('base64');
   if (mimeType.startsWith('image/')) return { content: [{ type: 'image', data, mimeType }] };
@@ -431,9 +414,9 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
   const extracted = extractImages(tool, body, opts.maxBinaryChars);
   body = redactDeep(extracted.body, opts.redact);
   let structured: Json;
-  if (tool.usageBuckets) structured = flattenUsage(body);
+  if (tool.usageBuckets) structured = { ...flattenUsage(body) };
   // Every list tool answers in one shape, paged or not (`/models` has no cursor but is still a list).
-  else if (tool.pagination || tool.method === 'list') structured = shapeList(tool, body);
+  else if (tool.pagination || tool.method === 'list') structured = { ...shapeList(tool, body) };
   // structuredContent must be an object: arrays and scalars are wrapped.
   else if (body && typeof body === 'object' && !Array.isArray(body)) structured = body as Json;
   else structured = { result: body };

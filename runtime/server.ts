@@ -13,6 +13,7 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { toolErrorResult } from './contract/errors.js';
 import type { ExposedTools } from './exposure/types.js';
 import { CLIENT_CAPABILITIES_META_KEY, type CallToolResult, type Tool } from './protocol.js';
 import {
@@ -120,7 +121,7 @@ export function createServerForTools(tools: ExposedTools, options: ServeOptions 
         : typeof (request.params as { task?: unknown }).task === 'object';
       if (asTask) {
         const task = await tasks.runner.start(tasks.scope, name, (c) => tools.callTool(name, args, c));
-        if (!task) return tooManyTasks(name);
+        if (!task) return tooManyTasksResult(name);
         // The v2 SDK types tools/call as CallToolResult only; a task result is the extension's polymorphic answer.
         return (modern ? createTaskResultV2(task) : createTaskResultV1(task)) as unknown as CallToolResult;
       }
@@ -131,16 +132,12 @@ export function createServerForTools(tools: ExposedTools, options: ServeOptions 
   return server;
 }
 
-function tooManyTasks(name: string): CallToolResult {
-  return {
-    content: [
-      {
-        type: 'text',
-        text: `${name} was not started: this server already has its maximum of running tasks. Wait for one to finish or cancel one (tasks/cancel), then call again.`,
-      },
-    ],
-    isError: true,
-  };
+export function tooManyTasksResult(name: string): CallToolResult {
+  const message = `${name} was not started: this server already has its maximum of running tasks`;
+  return toolErrorResult(`${message}. Wait for one to finish or cancel one (tasks/cancel), then call again.`, {
+    type: 'too_many_tasks',
+    message,
+  });
 }
 
 function registerTaskMethods(server: Server, { runner, scope }: NonNullable<ServeOptions['tasks']>): void {

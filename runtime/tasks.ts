@@ -18,7 +18,7 @@ import type {
   TaskV2,
 } from '@modelcontextprotocol/ext-tasks/core/v2';
 import type { CallToolResult } from './protocol.js';
-import type { CallContext } from './toolkit.js';
+import type { CallContext } from './call-context.js';
 
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 /** Where a 2025-11-25 result names the task it came from. */
@@ -294,6 +294,26 @@ export class TaskRunner {
         signal?.addEventListener('abort', done, { once: true });
       });
     }
+  }
+
+  /** The scopes with tasks running in this process (for a revocation check). */
+  runningScopes(): string[] {
+    return [...new Set([...this.running.values()].map((r) => r.scope))];
+  }
+
+  /**
+   * Stops every task of `scope` running here, as a cancel does, with `reason` as the status message: what
+   * revocation does to work already started (a deleted server, a revoked login).
+   */
+  async cancelScope(scope: string, reason: string): Promise<number> {
+    const mine = [...this.running.entries()].filter(([, r]) => r.scope === scope);
+    for (const [id, r] of mine) {
+      r.abort.abort();
+      await this.store
+        .updateWorking(scope, id, { status: 'cancelled', statusMessage: reason, updatedAt: this.now() })
+        .catch(() => {});
+    }
+    return mine.length;
   }
 
   /** Tasks running in this process. */

@@ -20,7 +20,8 @@ import { describeRateLimits, RATE_LIMIT_META_KEY, readRateLimits, type RateLimit
 import { OptionError } from './option-error.js';
 import { makeRedactor, redactDeep } from './redact.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, shapeSuccess } from './results.js';
-import type { AuthKind, Catalog, ToolDef } from './types.js';
+import type { CallContext } from './call-context.js';
+import type { AuthKind, Catalog, ToolDef } from './contract/catalog.js';
 import { ArgumentValidator, type ValidationSource } from './validation.js';
 import { type PollOnce, runWait } from './wait.js';
 
@@ -72,31 +73,8 @@ export interface OpenAiToolsOptions extends ToolFilter {
   validation?: ValidationSource;
 }
 
-/** What an MCP tool handler receives that matters here (a subset of the SDK's `RequestHandlerExtra`). */
-export interface CallContext {
-  signal?: AbortSignal;
-  /**
-   * How long a wait tool waits when its call does not say (`timeout_seconds`). Set for a call run as a task, which
-   * holds no connection open and can wait longer than a blocking call's bound.
-   */
-  waitSeconds?: number;
-  _meta?: { progressToken?: string | number; [key: string]: unknown };
-  sendNotification?: (notification: {
-    method: 'notifications/progress';
-    params: { progressToken: string | number; progress: number; total?: number; message?: string };
-  }) => Promise<void>;
-  /**
-   * Set by callers that read the structured result themselves (code mode's programs): a page is never cut to the
-   * text cap, and a response or result over `maxBytes` fails the call (`result_too_large`) instead of being cut.
-   */
-  wholeResult?: { maxBytes: number };
-  /**
-   * For callers that meter upstream requests (code mode's call budget): asked before each request a call makes
-   * after its first (a wait's later polls). A message refuses it, and the call ends with that message as a
-   * `call_limit` error.
-   */
-  meterRequest?: () => string | undefined;
-}
+// In a module of its own so that wait.ts (which toolkit.ts calls) can name it without importing toolkit.ts back.
+export type { CallContext };
 
 /** The selected tools with their list and call operations bound to one configuration. */
 export interface OpenAiToolkit {

@@ -3,7 +3,8 @@
 // Everything here is lazy: a server that lists tools and is never called never loads ajv or the bundle.
 
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import type { JsonSchema, ToolDef, ValidationBundle } from './types.js';
+import type { JsonSchema, ToolDef, ValidationBundle } from './contract/catalog.js';
+import { DEF_REF_PREFIX, DEFS_ID } from './contract/validation.js';
 
 /** A bundle, or something that loads one on first use. */
 export type ValidationSource = ValidationBundle | (() => Promise<ValidationBundle>);
@@ -17,9 +18,6 @@ export interface ArgumentIssue {
 type AjvInstance = {
   compile(schema: object): ValidateFunction;
 };
-
-const DEFS_ID = 'openai-defs';
-const DEF_REF_PREFIX = `${DEFS_ID}#/$defs/`;
 
 let defaultBundle: Promise<ValidationBundle> | undefined;
 

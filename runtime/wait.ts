@@ -2,16 +2,15 @@
 // budget is spent, or the client cancels. A timeout is an answer ("still running, call again"), not an error;
 // an upstream error is an error. Each poll goes through the toolkit's normal call pipeline.
 
+import type { ToolDef } from './contract/catalog.js';
+import { toolErrorResult } from './contract/errors.js';
+import type { WaitResult } from './contract/pages.js';
+import { BACKOFF_CAP, BACKOFF_FACTOR, WAIT_INTERVAL, WAIT_TIMEOUT } from './contract/wait.js';
 import type { CallToolResult } from './protocol.js';
 import type { RawResponse } from './execute.js';
-import type { CallContext } from './toolkit.js';
-import type { ToolDef } from './types.js';
+import type { CallContext } from './call-context.js';
 
-/** Used when the catalog's schema carries no default (hand-made catalogs). */
-const FALLBACK = { timeoutSeconds: 50, intervalSeconds: 2 };
-/** Each wait is this much longer than the last, up to BACKOFF_CAP times the first (and never over a minute). */
-export const BACKOFF_FACTOR = 1.5;
-export const BACKOFF_CAP = 5;
+export { BACKOFF_CAP, BACKOFF_FACTOR } from './contract/wait.js';
 
 /**
  * One GET of the resource through the toolkit (validation, auth, limits, redaction), without progress of its own;
@@ -61,11 +60,10 @@ function figures(obj: Record<string, unknown>, fields: string[]): string {
 }
 
 function cancelled(): CallToolResult {
-  return {
-    content: [{ type: 'text', text: 'The wait was cancelled by the client; no further requests were sent.' }],
-    isError: true,
-    structuredContent: { error: { type: 'cancelled', message: 'The wait was cancelled by the client' } },
-  };
+  return toolErrorResult('The wait was cancelled by the client; no further requests were sent.', {
+    type: 'cancelled',
+    message: 'The wait was cancelled by the client',
+  });
 }
 
 /** The delays between polls, in ms: the first interval, growing by BACKOFF_FACTOR up to the cap. */
@@ -84,11 +82,11 @@ export async function runWait(
   const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
   const timeoutSeconds = num(
     args.timeout_seconds,
-    ctx?.waitSeconds ?? schemaDefault(tool, 'timeout_seconds') ?? FALLBACK.timeoutSeconds,
+    ctx?.waitSeconds ?? schemaDefault(tool, 'timeout_seconds') ?? WAIT_TIMEOUT.default,
   );
   const intervalSeconds = num(
     args.poll_interval_seconds,
-    schemaDefault(tool, 'poll_interval_seconds') ?? FALLBACK.intervalSeconds,
+    schemaDefault(tool, 'poll_interval_seconds') ?? WAIT_INTERVAL.default,
   );
   const delay = backoff(intervalSeconds);
   const signal = ctx?.signal;
@@ -119,16 +117,9 @@ export async function runWait(
     const { obj, cut } = objectOf(r, raw);
     const status = obj?.[wait.statusField];
     if (!obj || typeof status !== 'string') {
-      return {
-        content: [
-          {
-            type: 'text',
-            text: `${tool.name}: the response of ${wait.pollTool} has no string \`${wait.statusField}\`, so there is nothing to wait for.`,
-          },
-          ...r.content,
-        ],
-        isError: true,
-      };
+      const message = `${tool.name}: the response of ${wait.pollTool} has no string \`${wait.statusField}\`, so there is nothing to wait for`;
+      const failed = toolErrorResult(`${message}.`, { type: 'no_status', message, status_field: wait.statusField });
+      return { ...failed, content: [...failed.content, ...r.content] };
     }
     const extra = figures(obj, wait.progressFields);
     await report(`status: ${status}${extra ? ` (${extra})` : ''}`);
@@ -137,7 +128,7 @@ export async function runWait(
     const remaining = deadline - Date.now();
     if (done || remaining <= 0) {
       // A result cut to the size cap keeps its text copy below; the structured copy would break the cap.
-      const structured: Record<string, unknown> = {
+      const structured: WaitResult<Record<string, unknown>> = {
         done,
         status,
         polls,
@@ -152,7 +143,7 @@ export async function runWait(
       const content: CallToolResult['content'] = [{ type: 'text', text: JSON.stringify(structured) }];
       // The cut text copy when there is one, then rate-limit lines and notes the last poll added after its JSON.
       content.push(...(cut ? r.content : r.content.slice(1)));
-      return { content, structuredContent: structured, ...(r._meta ? { _meta: r._meta } : {}) };
+      return { content, structuredContent: { ...structured }, ...(r._meta ? { _meta: r._meta } : {}) };
     }
     if (!(await sleep(Math.min(delay(polls), remaining), signal))) return cancelled();
   }

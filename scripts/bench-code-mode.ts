@@ -31,9 +31,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { COST_AUDIT } from '../test/exposure/programs.js';
-import { STRIP_CASES } from '../test/exposure/strip-programs.js';
-import { startFakeOpenAi } from '../test/fake-openai/index.js';
+import { COST_AUDIT } from '../testing/programs.js';
+import { STRIP_CASES } from '../testing/strip-programs.js';
+import { startFakeOpenAi } from '../testing/fake-openai/index.js';
 import { median } from './bench-stats.js';
 
 type Runtime = typeof import('../runtime/index.js');

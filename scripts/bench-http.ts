@@ -1,12 +1,15 @@
 // Load on one managed server URL. Needs `npm run build` first (it spawns dist/bin/openai-mcp.mjs serve --http).
 //   - 200 concurrent tools/call through one scoped URL (Streamable HTTP, stateless) against a loopback stub;
-//   - baseline, same run: the same 200 concurrent requests sent straight to the stub with fetch.
+//   - baseline, same run: the same 200 concurrent requests sent straight to the stub with fetch;
+//   - the OAuth token check: sequential tools/call pairs through a `url` server and an `oauth` server of the same
+//     scope (access token from the real authorize → login → consent → token flow), alternating; the added p50.
 // Reports wall time per round, throughput and per-call p50/p99; medians over rounds. Errors must be 0.
 //
 //   npm run bench:http -- [--rounds 7] [--concurrency 200]
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,7 +26,8 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
-const BIN = path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
+// BENCH_BIN: another build of the CLI (an unminified one, for readable profiles).
+const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
@@ -108,15 +112,114 @@ const client = new Client({ name: 'bench', version: '1' });
 await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
 await client.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } }); // warm-up: builds the scoped toolkit
 
+// An `oauth` server of the same scope, and an access token for it through the operator's API-token login.
+const oauthServer = run([
+  'servers',
+  'create',
+  '--account',
+  account.id,
+  '--name',
+  'bench-oauth',
+  '--methods',
+  'read',
+  '--tags',
+  'files',
+  '--auth',
+  'oauth',
+  '--public-url',
+  origin,
+]);
+const accessToken = await oauthAccessToken(oauthServer.url, run(['api-tokens', 'create', '--name', 'bench']).token);
+const oauthClient = new Client({ name: 'bench-oauth', version: '1' });
+await oauthClient.connect(
+  new StreamableHTTPClientTransport(new URL(oauthServer.url), {
+    requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
+  }),
+);
+await oauthClient.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+
+async function oauthAccessToken(resource: string, apiToken: string): Promise<string> {
+  const redirect = 'http://127.0.0.1:9/cb';
+  const reg = (await (
+    await fetch(`${origin}/oauth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: [redirect], token_endpoint_auth_method: 'none' }),
+    })
+  ).json()) as { client_id: string };
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  let cookie = '';
+  const go = async (url: string, form?: Record<string, string>) => {
+    const res = await fetch(url, {
+      redirect: 'manual',
+      method: form ? 'POST' : 'GET',
+      headers: { cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    for (const c of res.headers.getSetCookie()) cookie = c.split(';')[0]!;
+    return { location: res.headers.get('location') ?? '', text: await res.text() };
+  };
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: reg.client_id,
+    redirect_uri: redirect,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    resource,
+  });
+  const login = (await go(`${origin}/oauth/authorize?${q}`)).location;
+  const request = new URL(login).searchParams.get('request')!;
+  const csrf = (t: string) => /name="csrf" value="([^"]+)"/.exec(t)![1]!;
+  const consent = (
+    await go(`${origin}/oauth/login/token`, { request, csrf: csrf((await go(login)).text), token: apiToken })
+  ).location;
+  const done = (
+    await go(`${origin}/oauth/consent`, { request, csrf: csrf((await go(consent)).text), decision: 'approve' })
+  ).location;
+  const tokens = (await (
+    await fetch(`${origin}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: new URL(done).searchParams.get('code')!,
+        code_verifier: verifier,
+        redirect_uri: redirect,
+        client_id: reg.client_id,
+      }).toString(),
+    })
+  ).json()) as { access_token: string };
+  return tokens.access_token;
+}
+
 interface Round {
   wall: number;
   latencies: number[];
   errors: number;
+  /** CPU time (user + system) the service process used during the round, in ms. */
+  serviceCpu: number;
+}
+
+/**
+ * The service's CPU time so far (ms), from /proc: unlike wall time it barely moves when other processes share the
+ * cores, so CPU ms per call is the figure a capacity model can use (calls/s per core = 1000 / it).
+ */
+const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+function serviceCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function round(one: () => Promise<boolean>): Promise<Round> {
   const latencies: number[] = [];
   let errors = 0;
+  const cpu0 = serviceCpuMs();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -126,7 +229,7 @@ async function round(one: () => Promise<boolean>): Promise<Round> {
       if (!ok) errors++;
     }),
   );
-  return { wall: performance.now() - t0, latencies, errors };
+  return { wall: performance.now() - t0, latencies, errors, serviceCpu: serviceCpuMs() - cpu0 };
 }
 
 const viaMcp = () =>
@@ -137,12 +240,63 @@ const direct = () =>
     return r.ok;
   });
 
-const results = { mcp: [] as Round[], direct: [] as Round[] };
+// The same call as one MCP 2026-07-28 request with fetch (no SDK client): what the service costs without the load
+// generator's own MCP client, which shares these two cores.
+const ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+let rawId = 1;
+const raw = () =>
+  fetch(server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': 'list_all_open_ai_files',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: rawId++,
+      method: 'tools/call',
+      params: { name: 'list_all_open_ai_files', arguments: { limit: 1 }, _meta: ENVELOPE },
+    }),
+  }).then(async (r) => {
+    const text = await r.text();
+    return r.ok && text.includes('"result"') && !text.includes('"isError":true');
+  });
+
+const results = { mcp: [] as Round[], raw: [] as Round[], direct: [] as Round[] };
 for (let i = 0; i < rounds; i++) {
-  // Interleaved, so drift in machine load hits both sides alike.
+  // Interleaved, so drift in machine load hits all sides alike.
   results.direct.push(await round(direct));
   results.mcp.push(await round(viaMcp));
+  results.raw.push(await round(raw));
 }
+// The OAuth token check's added latency: one call at a time, so queueing does not hide a per-request cost.
+const pairs = Math.max(50, rounds * 40);
+const oneCall = async (c: Client) => {
+  const s = performance.now();
+  const r = await c.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+  if (r.isError) throw new Error('call failed');
+  return performance.now() - s;
+};
+const urlTimes: number[] = [];
+const oauthTimes: number[] = [];
+for (let i = 0; i < pairs; i++) {
+  // Alternating first, so neither side always runs on a warmer path.
+  if (i % 2) {
+    urlTimes.push(await oneCall(client));
+    oauthTimes.push(await oneCall(oauthClient));
+  } else {
+    oauthTimes.push(await oneCall(oauthClient));
+    urlTimes.push(await oneCall(client));
+  }
+}
+await oauthClient.close();
 await client.close();
 child.kill('SIGTERM');
 stub.close();
@@ -155,13 +309,25 @@ const summary = (rs: Round[]) => {
     p50_ms: Number(median(rs.map((r) => pct(r.latencies, 50))).toFixed(1)),
     p99_ms: Number(median(rs.map((r) => pct(r.latencies, 99))).toFixed(1)),
     errors: rs.reduce((n, r) => n + r.errors, 0),
+    service_cpu_ms_per_call: Number(median(rs.map((r) => r.serviceCpu / concurrency)).toFixed(2)),
   };
 };
 const mcp = summary(results.mcp);
+const rawSummary = summary(results.raw);
 const base = summary(results.direct);
-console.log(`bench-http: ${rounds} rounds of ${concurrency} concurrent calls (medians)`);
-console.table({ 'through /mcp/<token>': mcp, 'stub directly (baseline)': base });
+console.log(`bench-http: ${rounds} rounds of ${concurrency} concurrent calls (medians; the machine may be shared)`);
+console.table({
+  'through /mcp/<token> (1.x SDK client)': mcp,
+  'through /mcp/<token> (fetch, MCP 2026-07-28)': rawSummary,
+  'stub directly (baseline)': base,
+});
 console.log(
-  `wall-time ratio mcp/direct: x${(mcp.wall_ms / base.wall_ms).toFixed(1)}; errors: ${mcp.errors + base.errors}`,
+  `wall-time ratio to direct: SDK client x${(mcp.wall_ms / base.wall_ms).toFixed(1)}, fetch x${(rawSummary.wall_ms / base.wall_ms).toFixed(1)}; errors: ${mcp.errors + rawSummary.errors + base.errors}`,
 );
-if (mcp.errors || base.errors) process.exitCode = 1;
+const urlP50 = median(urlTimes);
+const oauthP50 = median(oauthTimes);
+console.log(
+  `oauth token check (${pairs} sequential pairs): url p50 ${urlP50.toFixed(2)} ms, oauth p50 ${oauthP50.toFixed(2)} ms, ` +
+    `added ${(oauthP50 - urlP50).toFixed(2)} ms (goal <= 1 ms), ratio x${(oauthP50 / urlP50).toFixed(2)}`,
+);
+if (mcp.errors || rawSummary.errors || base.errors) process.exitCode = 1;

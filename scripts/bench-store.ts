@@ -83,6 +83,7 @@ async function round(driver: SqliteDriver): Promise<Figures> {
         expires_at: null,
         require_api_token_auth: 0,
         auth: 'url',
+        oauth_policy: null,
         token_lookup: t.lookup,
         token_hash: t.hash,
         created_at: now,

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../generator/pin.js';
-import { startPrism } from '../test/setup/prism.js';
+import { startPrism } from '../testing/prism.js';
 import { checkTools, type ListedTool } from './host-rules.js';
 
 export const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';

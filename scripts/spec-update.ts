@@ -14,7 +14,7 @@ import type { Catalog } from '../runtime/types.js';
 import { renderMarkdown } from './drift/render-markdown.js';
 import { buildReport } from './drift/report.js';
 import { CATALOG_PATH, isCatalog, repoRoot } from './drift/sources.js';
-import type { Pin } from '../generator/pin.js';
+import { type Pin, readPin } from '../generator/pin.js';
 import type { LoadedCatalog } from './drift/generator-api.js';
 
 const PIN_FILE = path.join(repoRoot, 'specs', 'openai.pin.json');
@@ -35,11 +35,6 @@ class UpdateError extends Error {}
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 const log = (msg: string) => process.stderr.write(`spec:update: ${msg}\n`);
-
-function readPin(): Pin | undefined {
-  if (!existsSync(PIN_FILE)) return undefined;
-  return JSON.parse(readFileSync(PIN_FILE, 'utf8')) as Pin;
-}
 
 function readGeneratedCatalog(): Catalog | undefined {
   const file = path.join(repoRoot, CATALOG_PATH);
@@ -102,7 +97,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const oldPin = readPin();
+  // The generator's reader, which validates the pin: a broken one is reported, not trusted for its source.
+  let oldPin: Pin | undefined;
+  try {
+    oldPin = existsSync(PIN_FILE) ? await readPin(PIN_FILE) : undefined;
+  } catch (err) {
+    log((err as Error).message);
+    return 2;
+  }
   const from = values.from ?? oldPin?.source;
   if (!from) {
     log(`no --from given and no pin at ${PIN_FILE}`);

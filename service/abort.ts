@@ -6,6 +6,7 @@
 // runtime sends no request on an aborted signal.
 
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { toolErrorResult } from '../runtime/contract/errors.js';
 import type { ExposedTools } from '../runtime/exposure/types.js';
 import { printableName, type RecordCall } from './audit.js';
 import { isExpired } from './manage.js';
@@ -38,7 +39,8 @@ export interface RunningCallsOptions {
   now?: () => number;
 }
 
-const refusal = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
+const refusal = (type: 'audit_unavailable' | 'too_many_calls' | 'revoked', text: string): CallToolResult =>
+  toolErrorResult(text, { type, message: text });
 
 export class RunningCalls {
   private readonly running = new Map<string, Set<Running>>();
@@ -52,9 +54,12 @@ export class RunningCalls {
     const admitted = admittedUnder(row);
     return {
       listTools: () => tools.listTools(),
+      // Kept: without it a managed server's long calls would never be served as tasks.
+      ...(tools.taskEligible ? { taskEligible: tools.taskEligible.bind(tools) } : {}),
       callTool: async (name, args, ctx) => {
         if (this.options.auditAccepting && !this.options.auditAccepting())
           return refusal(
+            'audit_unavailable',
             'The audit log cannot be written right now (see the service log), so calls are refused until it can; try again later.',
           );
         let set = this.running.get(row.id);
@@ -72,6 +77,7 @@ export class RunningCalls {
             is_error: 1,
           });
           return refusal(
+            'too_many_calls',
             `Too many calls in flight on this MCP server (at most ${this.options.maxConcurrentPerServer} at once); retry when one has finished.`,
           );
         }
@@ -91,6 +97,7 @@ export class RunningCalls {
           ]);
           if (entry.revoked || !result)
             return refusal(
+              'revoked',
               `Stopped: this MCP server was ${entry.revoked ?? 'revoked'} while the call ran; nothing more was sent to OpenAI.`,
             );
           return result;

@@ -32,6 +32,8 @@ interface Window {
 
 export class AuditQueue {
   private readonly queue: NewToolCall[] = [];
+  /** Beside each queued row: who waits for it to be written (the call it records, before it answers). */
+  private readonly waiting: ((() => void) | undefined)[] = [];
   private readonly windows = new Map<string, Window>();
   private readonly maxQueued: number;
   private readonly perWindow: number;
@@ -70,8 +72,12 @@ export class AuditQueue {
     };
   }
 
-  /** Queues one row (the recorder of `audit.ts`). */
-  record = (row: NewToolCall): void => {
+  /**
+   * Queues one row (the recorder of `audit.ts`). Answers a promise settled when the batch holding it is written (or
+   * its write failed: the row stays queued and is retried), so a call can hold its answer until its row is durable:
+   * batching keeps one write per batch, and a replica killed after answering has lost no answered call's row.
+   */
+  record = (row: NewToolCall): Promise<void> | undefined => {
     if (isRefused(row)) {
       const now = this.now();
       let w = this.windows.get(row.server_id);
@@ -85,16 +91,17 @@ export class AuditQueue {
       }
       if (w.itemized >= this.perWindow) {
         w.more++;
-        return;
+        return undefined;
       }
       w.itemized++;
     }
-    this.push(row);
+    return new Promise<void>((resolve) => this.push(row, resolve));
   };
 
-  private push(row: NewToolCall): void {
+  private push(row: NewToolCall, onWritten?: () => void): void {
     // Past the bound a row is still kept (the call already ran); the guard refuses new calls until there is room.
     this.queue.push(row);
+    this.waiting.push(onWritten);
     if (this.queue.length === this.maxQueued)
       this.options.log(
         `audit log: ${this.queue.length} rows waiting (${this.failure ?? 'writes are slow'}); tool calls are refused until they are written`,
@@ -149,9 +156,12 @@ export class AuditQueue {
         this.failureCode = String((err as { code?: unknown }).code ?? 'error');
         this.failures++;
         this.schedule(Math.min(1000, 50 * 2 ** this.failures));
+        // Calls do not wait for a retry: their rows stay queued (and /healthz says why).
+        this.release(this.waiting.length);
         return;
       }
       this.queue.splice(0, batch.length);
+      this.release(batch.length, true);
       if (this.failure) {
         this.options.log(`audit log: writing again (${this.failure} is over); ${this.queue.length} rows still waiting`);
         this.failure = undefined;
@@ -159,6 +169,13 @@ export class AuditQueue {
         this.failures = 0;
       }
     }
+  }
+
+  /** Lets the first `n` rows' calls answer; with `written`, those rows leave the waiting list with the queue's. */
+  private release(n: number, written = false): void {
+    const done = written ? this.waiting.splice(0, n) : this.waiting.slice(0, n);
+    if (!written) for (let i = 0; i < n; i++) this.waiting[i] = undefined;
+    for (const resolve of done) resolve?.();
   }
 
   /** Writes the summaries and everything queued, trying until `deadlineMs`; says how many rows could not be kept. */
@@ -173,6 +190,7 @@ export class AuditQueue {
       if (this.queue.length) await new Promise((r) => setTimeout(r, 100));
     }
     this.closed = true;
+    this.release(this.waiting.length);
     if (this.queue.length)
       this.options.log(
         `audit log: ${this.queue.length} rows could not be written before shutdown (${this.failure ?? 'unknown'}); they are lost`,

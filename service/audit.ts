@@ -3,7 +3,7 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CallToolResult } from '../runtime/protocol.js';
-import type { ExposedTools } from '../runtime/exposure/types.js';
+import type { ExposedTools, ExposureMode } from '../runtime/exposure/types.js';
 import type { OpenAiToolkit } from '../runtime/toolkit.js';
 import { escapeControls } from '../runtime/redact.js';
 import type { NewToolCall } from './store/store.js';
@@ -29,7 +29,11 @@ export function noteUpstreamStatus(status: number): void {
   if (slot) slot.status = status;
 }
 
-export type RecordCall = (call: NewToolCall) => void;
+/** Records a call's row; may answer a promise of the row being written, which the call waits for (briefly). */
+export type RecordCall = (call: NewToolCall) => void | Promise<void>;
+
+/** How long a call's answer waits for its audit row to be written before it answers anyway (the row stays queued). */
+const AUDIT_WAIT_MS = 1_000;
 
 async function timed(
   serverId: string,
@@ -44,7 +48,7 @@ async function timed(
     result = await current.run(slot, run);
     return result;
   } finally {
-    record({
+    const written = record({
       server_id: serverId,
       at: Date.now(),
       tool: printableName(tool),
@@ -52,6 +56,13 @@ async function timed(
       duration_ms: Math.round(performance.now() - started),
       is_error: result?.isError || !result ? 1 : 0,
     });
+    // Answered only once its row is written (group commit: one write per batch), so a replica killed after this
+    // answer has not lost its row; bounded, so a slow database delays answers by at most AUDIT_WAIT_MS.
+    if (written) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([written, new Promise<void>((r) => (timer = setTimeout(r, AUDIT_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
   }
 }
 
@@ -66,14 +77,20 @@ export function auditToolkit(kit: OpenAiToolkit, serverId: string, record: Recor
 }
 
 /**
- * Records the meta-tools of discovery and code mode. `call_tool` is left to the toolkit's row, which names the
- * operation actually called; recording both would count one call twice.
+ * Records the meta-tools of a mode that is not direct (discovery, code). Its `delegates` (discovery's `call_tool`)
+ * are left to the toolkit's row, which names the operation actually called; recording both would count one call twice.
  */
-export function auditExposure(exposed: ExposedTools, serverId: string, record: RecordCall): ExposedTools {
+export function auditExposure(
+  exposed: ExposedTools,
+  mode: Pick<ExposureMode, 'delegates'>,
+  serverId: string,
+  record: RecordCall,
+): ExposedTools {
+  const delegates = new Set(mode.delegates);
   return {
     listTools: () => exposed.listTools(),
     callTool: (name, args, ctx) =>
-      name === 'call_tool'
+      delegates.has(name)
         ? exposed.callTool(name, args, ctx)
         : timed(serverId, name, record, () => exposed.callTool(name, args, ctx)),
     ...(exposed.taskEligible ? { taskEligible: exposed.taskEligible.bind(exposed) } : {}),

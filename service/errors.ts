@@ -20,6 +20,7 @@ export type ServiceErrorCode =
   | 'unavailable'
   | 'secret_key_mismatch'
   | 'data_dir'
+  | 'database_unavailable'
   | 'internal';
 
 const STATUS: Record<ServiceErrorCode, number> = {
@@ -42,6 +43,8 @@ const STATUS: Record<ServiceErrorCode, number> = {
   unavailable: 503,
   secret_key_mismatch: 500,
   data_dir: 500,
+  // The shared database went away (a restart, a failover): worth retrying; the pool reconnects when it is back.
+  database_unavailable: 503,
   method_not_allowed: 405,
   internal: 500,
 };

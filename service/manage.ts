@@ -4,12 +4,13 @@
 
 import * as z from 'zod';
 import { type CodeLimits, unitsOf } from '../runtime/exposure/code/limits.js';
-import { EXPOSURES, type Exposure } from '../runtime/exposure/types.js';
+import { EXPOSURES, type Exposure } from '../runtime/exposure/registry.js';
 import { selectTools } from '../runtime/filter.js';
 import { FIELD_NAMES, keyProblem } from '../runtime/key-kind.js';
 import { OptionError } from '../runtime/option-error.js';
 import type { Catalog } from '../runtime/types.js';
 import { authModeNames, authModeOf, isAuthMode } from './auth/modes.js';
+import { resourcePath, resourceUrl } from './auth/oauth/resource-url.js';
 import { ACTIONS, type Action, type Scope, scopeCovers, scopeFromColumn, scopeToColumn } from './auth/principals.js';
 import { privateBaseUrlMessage, privateHostReason } from './baseurl.js';
 import { ServiceError } from './errors.js';
@@ -116,11 +117,42 @@ const authMode = z.string().superRefine((v, ctx) => {
   if (!isAuthMode(v)) ctx.addIssue({ code: 'custom', message: `must be one of: ${authModeNames().join(', ')}` });
 });
 
+/** Who may log in to an `oauth` server through the upstream identity provider (see service/auth/oauth/). */
+export const oauthPolicySchema = z.strictObject({
+  allow_emails: z
+    .array(
+      z
+        .email()
+        .max(320)
+        .transform((e) => e.toLowerCase()),
+    )
+    .max(1000, 'at most 1000 entries')
+    .optional(),
+  allow_groups: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .max(200, 'entries must be at most 200 characters')
+        .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'must not contain control or format characters'),
+    )
+    .max(1000, 'at most 1000 entries')
+    .optional(),
+});
+export type OAuthPolicyInput = z.infer<typeof oauthPolicySchema>;
+export interface OAuthPolicy {
+  allow_emails: string[];
+  allow_groups: string[];
+}
+
 export const serverInputSchema = z.strictObject({
   name,
   config: serverConfigSchema.optional(),
   expires_at: expiresAt.optional(),
   auth: authMode.optional(),
+  /** Who may log in, for `auth: "oauth"` only. */
+  oauth: oauthPolicySchema.optional(),
   /** Read for compatibility: `true` is `auth: "url+client-token"`, `false` is `auth: "url"`. */
   require_api_token_auth: z.boolean().optional(),
 });
@@ -131,6 +163,7 @@ export const serverPatchSchema = z.strictObject({
   config: serverConfigSchema.optional(),
   expires_at: expiresAt.optional(),
   auth: authMode.optional(),
+  oauth: oauthPolicySchema.optional(),
   require_api_token_auth: z.boolean().optional(),
 });
 export type ServerPatchInput = z.infer<typeof serverPatchSchema>;
@@ -191,10 +224,16 @@ export interface PublicServer {
   auth: string;
   /** `auth === "url+client-token"`, kept for older clients. */
   require_api_token_auth: boolean;
+  /** For `oauth` servers: the non-secret resource and who may log in. */
+  oauth?: OAuthPolicy & { resource_path: string };
   tool_count: number;
   created_at: string;
   updated_at: string;
-  /** Only in the answer that creates the server: the token is not stored and cannot be shown again. */
+  /**
+   * A secret URL only in the answer that creates it (or rotates it, or moves the server off `oauth`): the token is
+   * not stored and cannot be shown again. An `oauth` server's resource URL, which is no secret, whenever the public
+   * URL is known.
+   */
   url?: string;
 }
 
@@ -260,6 +299,8 @@ export interface ManageOptions {
   codeLimits?: CodeLimits;
   /** Accept base URLs naming private, loopback or link-local hosts (see baseurl.ts). */
   allowPrivateBaseUrls?: boolean;
+  /** The service's public origin, for the (non-secret) resource URLs of `oauth` servers in answers. */
+  publicUrl?: () => string | undefined;
 }
 
 /** The auth mode an input asks for: `auth`, else the legacy boolean; both given must agree. */
@@ -273,6 +314,19 @@ function requestedMode(input: { auth?: string; require_api_token_auth?: boolean 
       'auth',
     );
   return input.auth ?? legacy;
+}
+
+function policyJson(policy: OAuthPolicyInput | undefined, base?: OAuthPolicy): string {
+  const out: OAuthPolicy = {
+    allow_emails: [...new Set(policy?.allow_emails ?? base?.allow_emails ?? [])],
+    allow_groups: [...new Set(policy?.allow_groups ?? base?.allow_groups ?? [])],
+  };
+  return JSON.stringify(out);
+}
+
+export function oauthPolicyOf(row: Pick<ServerRow, 'oauth_policy'>): OAuthPolicy {
+  const p = row.oauth_policy ? (JSON.parse(row.oauth_policy) as Partial<OAuthPolicy>) : {};
+  return { allow_emails: p.allow_emails ?? [], allow_groups: p.allow_groups ?? [] };
 }
 
 export class Management {
@@ -290,7 +344,9 @@ export class Management {
     this.now = options.now ?? Date.now;
     this.codeCeiling = options.codeLimits && unitsOf(options.codeLimits);
     this.allowPrivateBaseUrls = options.allowPrivateBaseUrls ?? false;
+    this.publicUrl = options.publicUrl ?? (() => undefined);
   }
+  private readonly publicUrl: () => string | undefined;
 
   // Accounts ------------------------------------------------------------------------------------------------
 
@@ -464,6 +520,10 @@ export class Management {
     const { config, toolCount } = this.checkConfig(input.config);
     const expiresAt = this.expiry(input.expires_at) ?? null;
     const mode = requestedMode(input) ?? 'url';
+    if (input.oauth && mode !== 'oauth')
+      throw new ServiceError('invalid_request', 'oauth: only for servers with auth "oauth"', 'oauth');
+    // An `oauth` server gets a URL token too (the column is required), but it is never shown: the URL stops being
+    // a credential, and a server moved off `oauth` later gets a fresh one.
     const token = issueToken('server');
     const now = this.now();
     const row: ServerRow = {
@@ -474,6 +534,7 @@ export class Management {
       expires_at: expiresAt,
       auth: mode,
       require_api_token_auth: mode === 'url+client-token' ? 1 : 0,
+      oauth_policy: mode === 'oauth' ? policyJson(input.oauth) : null,
       token_lookup: token.lookup,
       token_hash: token.hash,
       created_at: now,
@@ -481,7 +542,8 @@ export class Management {
     };
     await this.store.insertServer(row);
     const answer = this.publicServer(row, toolCount);
-    return authModeOf(row).secretUrl ? { ...answer, url: serverUrl(publicUrl, token.token) } : answer;
+    if (authModeOf(row).secretUrl) return { ...answer, url: serverUrl(publicUrl, token.token) };
+    return mode === 'oauth' ? { ...answer, url: resourceUrl(publicUrl, row.id) } : answer;
   }
 
   /**
@@ -537,11 +599,18 @@ export class Management {
     throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
   }
 
-  /** Applies a patch; one that changes nothing writes nothing (updated_at and open sessions stay). */
-  async updateServer(id: string, raw: unknown): Promise<PublicServer> {
+  /**
+   * Applies a patch; one that changes nothing writes nothing (updated_at and open sessions stay). `publicUrl` is
+   * needed only when the update moves a server off `oauth`: the answer then carries its new secret URL, once.
+   */
+  async updateServer(id: string, raw: unknown, publicUrl?: string): Promise<PublicServer> {
     const patch = parseInput(serverPatchSchema, raw);
     this.checkCeiling(patch.config?.code_limits);
     const current = await this.liveServer(id);
+    const mode = requestedMode(patch);
+    const nextMode = mode ?? current.auth;
+    if (patch.oauth && nextMode !== 'oauth')
+      throw new ServiceError('invalid_request', 'oauth: only for servers with auth "oauth"', 'oauth');
     const stored = storedConfig(current);
     // `code_limits` merges key by key, so `--code-max-calls 5` alone keeps a timeout set earlier; `null` clears.
     const merged = patch.config
@@ -555,7 +624,6 @@ export class Management {
       : undefined;
     const checked = merged ? this.checkConfig(merged) : undefined;
     const expiresAt = this.expiry(patch.expires_at);
-    const mode = requestedMode(patch);
     const out: ServerPatch = {};
     if (patch.name !== undefined && patch.name !== current.name) out.name = patch.name;
     if (checked && JSON.stringify(checked.config) !== current.config) out.config = JSON.stringify(checked.config);
@@ -564,11 +632,26 @@ export class Management {
       out.auth = mode;
       out.require_api_token_auth = mode === 'url+client-token' ? 1 : 0;
     }
+    const leaving = current.auth === 'oauth' && nextMode !== 'oauth';
+    if (nextMode === 'oauth') {
+      const policy = policyJson(patch.oauth, oauthPolicyOf(current));
+      if (policy !== current.oauth_policy) out.oauth_policy = policy;
+    } else if (leaving) out.oauth_policy = null;
+    // Leaving `oauth`: the old URL token was never shown, so a new one is issued and shown in this answer once.
+    const newToken = leaving ? issueToken('server') : undefined;
+    if (newToken) Object.assign(out, { token_lookup: newToken.lookup, token_hash: newToken.hash });
     if (!Object.keys(out).length) return this.publicServer(current, checked?.toolCount);
     // Strictly increasing, so a cache keyed on (id, updated_at) notices two updates within one millisecond.
     const row = await this.store.updateServer(id, out, Math.max(this.now(), current.updated_at + 1));
     if (!row) throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
-    return this.publicServer(row);
+    // Tokens issued for the server end with its `oauth` mode; a mode change back does not revive them.
+    if (leaving) await this.store.oauth.revokeServer(id, this.now());
+    const answer = this.publicServer(row);
+    if (newToken) {
+      const origin = publicUrl ?? this.publicUrl();
+      if (origin) answer.url = serverUrl(origin, newToken.token);
+    }
+    return answer;
   }
 
   /**
@@ -577,6 +660,11 @@ export class Management {
    */
   async rotateServerUrl(id: string, publicUrl: string): Promise<PublicServer> {
     const current = await this.liveServer(id);
+    if (!authModeOf(current).secretUrl)
+      throw new ServiceError(
+        'conflict',
+        `Server ${current.id} has auth "${current.auth}": its URL is no secret and cannot be rotated; revoke access by changing its allow-list or deleting it`,
+      );
     const token = issueToken('server');
     const row = await this.store.updateServer(
       id,
@@ -591,6 +679,7 @@ export class Management {
   async deleteServer(id: string): Promise<void> {
     if (!(await this.store.deleteServer(id, this.now())))
       throw new ServiceError('not_found', `No server ${JSON.stringify(clip(id))}`);
+    await this.store.oauth.revokeServer(id, this.now());
   }
 
   /** A server's audit rows, newest first; also of a deleted server, by its id. */
@@ -636,6 +725,7 @@ export class Management {
 
   publicServer(r: ServerRow, toolCount?: number): PublicServer {
     const config = storedConfig(r) as PublicServer['config'];
+    const origin = r.auth === 'oauth' ? this.publicUrl() : undefined;
     // Stored before the rename, or above what this service allows (stored through the CLI, or before the service's
     // limits were lowered): shown as they apply.
     if (config.code_limits) {
@@ -655,10 +745,22 @@ export class Management {
       expires_at: iso(r.expires_at),
       auth: r.auth,
       require_api_token_auth: r.auth === 'url+client-token',
+      ...(r.auth === 'oauth' ? { oauth: { resource_path: resourcePath(r.id), ...oauthPolicyOf(r) } } : {}),
       tool_count: toolCount ?? this.toolCountOf(config),
       created_at: iso(r.created_at)!,
       updated_at: iso(r.updated_at)!,
+      ...(r.auth === 'oauth' && origin ? { url: resourceUrl(origin, r.id) } : {}),
     };
+  }
+
+  /** The tools of a stored config, for the consent page and OAuth scopes (what a login grants). */
+  toolsOf(r: ServerRow): ReturnType<typeof selectTools> {
+    try {
+      return this.selected(storedConfig(r));
+    } catch (err) {
+      if (err instanceof OptionError) return [];
+      throw err;
+    }
   }
 
   // Tokens --------------------------------------------------------------------------------------------------

@@ -200,12 +200,13 @@ export class Operations {
     });
   }
 
-  async updateServer(op: Operator, id: string, body: unknown) {
+  /** `publicUrl`: for the new secret URL of a server moved off `oauth`. */
+  async updateServer(op: Operator, id: string, body: unknown, publicUrl?: string) {
     const audit: Audit = { action: 'servers.update', target: id };
     return this.audited(op, audit, async () => {
       requireAction(op, 'servers:write');
       audit.account = await this.serverInScope(op, id);
-      return this.manage.updateServer(id, body);
+      return this.manage.updateServer(id, body, publicUrl);
     });
   }
 

@@ -7,10 +7,17 @@ import { OptionError } from '../runtime/option-error.js';
 import { cutText } from '../runtime/redact.js';
 import { createToolkit } from '../runtime/toolkit.js';
 import { ServiceError } from './errors.js';
-import { type ExposedTools, type Exposure, type ExposureOptions, exposeToolkit } from '../runtime/exposure/index.js';
+import {
+  DEFAULT_EXPOSURE,
+  type ExposedTools,
+  type ExposureOptions,
+  exposeToolkit,
+  exposureMode,
+} from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
 import { auditExposure, auditToolkit, noteUpstreamStatus, type RecordCall } from './audit.js';
+import { OAUTH_SCOPES, type OAuthScope } from './auth/oauth/scopes.js';
 import { type Management, type ServerCodeLimits, storedConfig } from './manage.js';
 import type { ServerRow, Store } from './store/store.js';
 
@@ -47,12 +54,15 @@ export class Scopes {
     this.codeLimits = resolveLimits(options.exposure?.code?.limits);
   }
 
-  async toolsFor(row: ServerRow): Promise<ExposedTools> {
-    const hit = this.cache.get(row.id);
+  /** `access`: an OAuth token's scopes, which narrow the server's tools to those kinds (read, write). */
+  async toolsFor(row: ServerRow, access?: readonly OAuthScope[]): Promise<ExposedTools> {
+    const narrowed = access && OAUTH_SCOPES.some((s) => !access.includes(s)) ? access : undefined;
+    const key = narrowed ? `${row.id} ${narrowed.join(',')}` : row.id;
+    const hit = this.cache.get(key);
     if (hit && hit.updatedAt === row.updated_at) return hit.tools;
-    const tools = await this.build(row);
+    const tools = await this.build(row, narrowed);
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(row.id, { updatedAt: row.updated_at, tools });
+    this.cache.set(key, { updatedAt: row.updated_at, tools });
     return tools;
   }
 
@@ -68,10 +78,11 @@ export class Scopes {
   }
 
   forget(serverId: string): void {
-    this.cache.delete(serverId);
+    for (const key of [...this.cache.keys()])
+      if (key === serverId || key.startsWith(`${serverId} `)) this.cache.delete(key);
   }
 
-  private async build(row: ServerRow): Promise<ExposedTools> {
+  private async build(row: ServerRow, access?: readonly OAuthScope[]): Promise<ExposedTools> {
     const { manage, catalog, validation, record } = this.options;
     const account = await manage.accountRow(row.account_id);
     // An account stored before private base URLs were refused (or with the switch on then) is checked again here.
@@ -82,6 +93,13 @@ export class Scopes {
     }
     const secrets = manage.accountSecrets(account);
     const config = storedConfig(row);
+    // A narrowing token drops the server's tools of the other kind; what remains is never more than the server's.
+    const excludeTools = access
+      ? manage
+          .toolsOf(row)
+          .filter((t) => !access.includes(t.access as OAuthScope))
+          .map((t) => t.name)
+      : undefined;
     let kit: ReturnType<typeof createToolkit>;
     try {
       kit = createToolkit({
@@ -90,6 +108,7 @@ export class Scopes {
         methods: config.methods,
         tags: config.tags,
         tools: config.tools,
+        excludeTools: excludeTools?.length ? excludeTools : undefined,
         credentials: {
           apiKey: secrets.apiKey,
           adminKey: secrets.adminKey,
@@ -113,9 +132,10 @@ export class Scopes {
       throw err;
     }
     const audited = auditToolkit(kit, row.id, record);
-    const exposure: Exposure = config.tool_exposure ?? 'all';
-    const exposed = exposeToolkit(audited, exposure, this.exposureFor(row, config.code_limits));
-    const tools = exposure === 'all' ? exposed : auditExposure(exposed, row.id, record);
+    const mode = exposureMode(config.tool_exposure ?? DEFAULT_EXPOSURE);
+    const exposed = exposeToolkit(audited, mode.name, this.exposureFor(row, config.code_limits));
+    // A direct mode's calls are the audited toolkit's own; others' meta-tools get rows of their own.
+    const tools = mode.direct ? exposed : auditExposure(exposed, mode, row.id, record);
     return this.options.guard ? this.options.guard(row, tools) : tools;
   }
 }

@@ -9,6 +9,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { escapeControls } from '../runtime/redact.js';
 import { ServiceError } from './errors.js';
 import { KEY_FINGERPRINT_SETTING, type Store } from './store/store.js';
 
@@ -128,10 +129,29 @@ export async function openSecretBox(
   dataDir: string,
   store: Store,
   env: Record<string, string | undefined> = process.env,
+  options: {
+    /**
+     * The database is shared by several processes on several machines (Postgres; its description, without a
+     * password): the key must come from $OPENAI_MCP_SECRET_KEY, the same on every replica. A key file in one
+     * machine's data dir would leave the others unable to open what it sealed.
+     */
+    shared?: string;
+  } = {},
 ): Promise<SecretBox> {
   const file = path.join(dataDir, SECRET_KEY_FILE);
   const stored = await store.getSetting(KEY_FINGERPRINT_SETTING);
   let box: SecretBox;
+  if (options.shared !== undefined && !env[SECRET_KEY_ENV]?.trim()) {
+    const sealed = await store.countAccounts();
+    throw new ServiceError(
+      'missing_secret_key',
+      `${SECRET_KEY_ENV} is required with a shared database (${options.shared}): every replica and CLI must use the ` +
+        `same key, so no key file is created. ` +
+        (sealed || stored
+          ? `${sealed} account${sealed === 1 ? ' is' : 's are'} sealed with the key of fingerprint ${stored ?? 'unknown'}: set ${SECRET_KEY_ENV} to that key.`
+          : `Set it to a new random value of 32+ characters (e.g. \`openssl rand -hex 32\`), the same everywhere.`),
+    );
+  }
   if (env[SECRET_KEY_ENV] !== undefined) {
     if (!env[SECRET_KEY_ENV]!.trim())
       throw new ServiceError(
@@ -153,15 +173,19 @@ export async function openSecretBox(
     }
     box = boxFromFile(file);
   }
-  const mismatch = (expected?: string) =>
-    new ServiceError(
+  const where = options.shared ?? 'this data dir';
+  const mismatch = async (expected?: string) => {
+    const locked = await unopenable(store, box);
+    return new ServiceError(
       'secret_key_mismatch',
-      `The secret key from ${box.source} (fingerprint ${box.fingerprint}) is not the key this data dir's accounts ` +
-        `are sealed with${expected ? ` (fingerprint ${expected})` : ''}. Use the key the service uses ` +
-        `(${SECRET_KEY_ENV}, or ${file}); nothing was changed.`,
+      `The secret key from ${box.source} (fingerprint ${box.fingerprint}) is not the key ${where}'s accounts ` +
+        `are sealed with${expected ? ` (fingerprint ${expected})` : ''}` +
+        (locked.count ? `: it cannot decrypt ${locked.count} account(s): ${locked.names}` : '') +
+        `. Use the key the service uses (${SECRET_KEY_ENV}${options.shared ? '' : `, or ${file}`}); nothing was changed.`,
     );
+  };
   if (stored !== undefined) {
-    if (stored !== box.fingerprint) throw mismatch(stored);
+    if (stored !== box.fingerprint) throw await mismatch(stored);
     return box;
   }
   // A data dir from before fingerprints: the key must open what is sealed before it is remembered.
@@ -170,12 +194,26 @@ export async function openSecretBox(
     try {
       box.open(first.secrets, first.id);
     } catch {
-      throw mismatch();
+      throw await mismatch();
     }
   }
   const remembered = await store.setSettingIfAbsent(KEY_FINGERPRINT_SETTING, box.fingerprint);
-  if (remembered !== box.fingerprint) throw mismatch(remembered);
+  if (remembered !== box.fingerprint) throw await mismatch(remembered);
   return box;
+}
+
+/** The accounts `box` cannot open (ids and names, the first 20), for a refusal that says what is at stake. */
+async function unopenable(store: Store, box: SecretBox): Promise<{ count: number; names: string }> {
+  const failed: string[] = [];
+  for (const row of await store.listAccounts()) {
+    try {
+      box.open(row.secrets, row.id);
+    } catch {
+      failed.push(`${row.id} (${escapeControls(row.name)})`);
+    }
+  }
+  const shown = failed.slice(0, 20).join(', ') + (failed.length > 20 ? `, and ${failed.length - 20} more` : '');
+  return { count: failed.length, names: shown };
 }
 
 /**

@@ -3,13 +3,17 @@
 // store write happens before the port is bound (with `--port 0`, before the first request is taken), and any error
 // closes what was opened, so the process exits non-zero and holds no port.
 
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
 import { resolveLimits } from '../runtime/exposure/code/limits.js';
 import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js';
 import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
+import type { OAuthOptions } from './auth/oauth/router.js';
+import { looksLikeServerId } from './auth/oauth/resource-url.js';
+import { parseWorkScope } from './auth/work-scope.js';
 import { RunningCalls } from './abort.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
 import { AuditQueue } from './audit-queue.js';
@@ -37,7 +41,8 @@ import { isExpired, Management } from './manage.js';
 import { Operations } from './operations.js';
 import { Scopes } from './scope.js';
 import { openSecretBox } from './secrets.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { describeTarget, openStore } from './store/open.js';
+import { DATABASE_FILE } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 
 export const DEFAULT_PORT = 8787;
@@ -46,6 +51,7 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_AUDIT_MAX_ROWS_PER_SERVER = 100_000;
 export const DEFAULT_MAX_CONNECTIONS = 1000;
 export const PUBLIC_URL_SETTING = 'public_url';
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 const SWEEP_MS = 60_000;
 /** The task scope of the single-user `/mcp` (managed servers' tasks are scoped by server id). */
 const SINGLE_USER_SCOPE = 'single-user';
@@ -53,6 +59,8 @@ const SSE_CHECK_MS = 500;
 
 export interface HttpServiceOptions {
   dataDir: string;
+  /** `sqlite:<file>` or `postgres://…` (else $OPENAI_MCP_DATABASE_URL in `env`, else SQLite in the data dir). */
+  databaseUrl?: string;
   host?: string;
   port?: number;
   publicUrl?: string;
@@ -67,6 +75,8 @@ export interface HttpServiceOptions {
   maxConcurrentRequests?: number;
   maxResponseBytes?: number;
   stalledWriteMs?: number;
+  /** On close (SIGTERM): how long requests already taken may run to their end before they are cut (default 10 s). */
+  shutdownGraceMs?: number;
   maxSsePerServer?: number;
   maxSseSessions?: number;
   sseIdleMs?: number;
@@ -81,6 +91,8 @@ export interface HttpServiceOptions {
   catalog?: Catalog;
   /** Builds the single-user `/mcp` tool set from the environment; called only when no servers are stored. */
   single?: () => ExposedTools | undefined;
+  /** The OAuth authorization server's settings (upstream IdP, token login, CIMD address policy). */
+  oauth?: OAuthOptions;
   env?: Record<string, string | undefined>;
   /** Accept account base URLs on private, loopback or link-local hosts (also OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS). */
   allowPrivateBaseUrls?: boolean;
@@ -90,6 +102,8 @@ export interface HttpServiceOptions {
 export interface RunningHttpService {
   url: string;
   publicUrl: string;
+  /** Where the store is, for the start-up line: `data dir …` or the database URL without its password. */
+  database: string;
   close(): Promise<void>;
 }
 
@@ -124,13 +138,26 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const port = options.port ?? DEFAULT_PORT;
   const log = options.log;
   const catalog = options.catalog ?? defaultCatalog;
-  const store = await openSqliteStore(options.dataDir);
+  const opened = await openStore({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    env: options.env ?? process.env,
+    log,
+  });
+  const store = opened.store;
+  const database =
+    opened.target.kind === 'postgres'
+      ? `database ${describeTarget(opened.target)}`
+      : `data dir ${options.dataDir}${opened.target.file !== path.join(options.dataDir, DATABASE_FILE) ? `, database ${opened.target.file}` : ''}`;
   // What is open so far, closed again if start-up fails, so a failed start exits and holds no port.
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => store.close()];
   try {
-    // The key is checked against the data dir's fingerprint before anything listens or is written.
-    const box = await openSecretBox(options.dataDir, store, options.env);
-    return await start(options, { host, port, log, catalog, box, store, cleanups });
+    // The key is checked against the data dir's fingerprint before anything listens or is written. A shared
+    // database (Postgres) takes the key from the environment only.
+    const box = await openSecretBox(options.dataDir, store, options.env, {
+      shared: opened.shared ? describeTarget(opened.target) : undefined,
+    });
+    return await start(options, { host, port, log, catalog, box, store, cleanups, database });
   } catch (err) {
     for (const clean of cleanups.reverse()) await Promise.resolve(clean()).catch(() => {});
     throw err;
@@ -147,9 +174,10 @@ async function start(
     box: Awaited<ReturnType<typeof openSecretBox>>;
     store: Store;
     cleanups: (() => Promise<unknown> | unknown)[];
+    database: string;
   },
 ): Promise<RunningHttpService> {
-  const { host, port, log, catalog, box, store, cleanups } = ctx;
+  const { host, port, log, catalog, box, store, cleanups, database } = ctx;
   const audit = new AuditQueue({ store, log });
   cleanups.push(() => audit.close(0));
   // Reads of the audit log see every call made before them: what is queued is written first.
@@ -162,10 +190,13 @@ async function start(
       };
     },
   });
+  // Known once listening (the port may be chosen then); `oauth` servers' answers show their resource URL with it.
+  let publicUrlNow: string | undefined;
   const manage = new Management({
     store: readsAudit,
     box,
     catalog,
+    publicUrl: () => publicUrlNow,
     allowPrivateBaseUrls: options.allowPrivateBaseUrls ?? allowPrivateFromEnv(options.env),
     codeLimits: resolveLimits(options.exposure?.code?.limits),
   });
@@ -177,10 +208,15 @@ async function start(
   const taskStore = store.taskStore(box);
   const tasks = new TaskRunner({ store: taskStore, log });
   cleanups.push(() => tasks.close());
+  // One replica at a time (a Postgres advisory lock; the others skip this round): N replicas sweeping the same rows
+  // would each scan and lock them for nothing.
   const sweep = async () => {
-    await sweepStore(store, { retentionMs, maxRowsPerServer }, log);
-    await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
-    await taskStore.deleteExpired(Date.now());
+    await store.exclusive('sweep', async () => {
+      await sweepStore(store, { retentionMs, maxRowsPerServer }, log);
+      await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
+      await taskStore.deleteExpired(Date.now());
+      await store.oauth.sweep(Date.now(), Date.now() - retentionMs);
+    });
   };
   await sweep();
   let single: ExposedTools | undefined;
@@ -255,9 +291,10 @@ async function start(
   const url = `http://${shownHost}:${address.port}`;
   const publicUrl = (options.publicUrl ?? (port !== 0 ? `http://${bracket(host)}:${port}` : url)).replace(/\/+$/, '');
   if (port === 0) await store.setSetting(PUBLIC_URL_SETTING, publicUrl);
+  publicUrlNow = publicUrl;
 
   const allowed = allowedHostnames({ host, publicUrl, extra: options.allowedHosts });
-  const { app, mcp } = createApp({
+  const { app, mcp, oauth } = createApp({
     store,
     manage,
     ops,
@@ -283,36 +320,87 @@ async function start(
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     stalledWriteMs: options.stalledWriteMs ?? DEFAULT_STALLED_WRITE_MS,
     health: () => ({ ok: audit.accepting, audit: audit.state }),
-    serveOptions: (row) => ({
+    serveOptions: (row, scope) => ({
       cacheHint: () => listCacheHint(row, Date.now()),
-      tasks: { runner: tasks, scope: row.id },
+      tasks: { runner: tasks, scope },
     }),
     singleServeOptions: { tasks: { runner: tasks, scope: SINGLE_USER_SCOPE } },
+    oauth: options.oauth,
     flushAudit: () => audit.flush(),
     log,
   });
-  httpServer.on('request', app);
+  // Requests being answered, so a stop (SIGTERM) lets them finish, and their audit rows be written, before it exits.
+  // A balancer should stop routing here first (a failing /healthz, or its own deregistration) for a clean hand-over.
+  let open = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (draining) {
+      // Stopping: a balancer retries this elsewhere; the connection closes so the next request goes elsewhere too.
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+      res.end(JSON.stringify({ error: { code: 'shutting_down', message: 'This replica is stopping; try again' } }));
+      return;
+    }
+    // GETs are streams (SSE, `subscriptions/listen`) that end only when closed: they are not waited for.
+    if (req.method !== 'GET') {
+      open++;
+      res.once('close', () => {
+        open--;
+        if (draining && open === 0) drained?.();
+      });
+    }
+    app(req, res);
+  });
+  /** Stops taking requests and waits (at most `graceMs`) for those taken to be answered. */
+  const drain = async (graceMs: number) => {
+    draining = true;
+    httpServer.close();
+    httpServer.closeIdleConnections();
+    if (open === 0) return;
+    await new Promise<void>((resolve) => {
+      drained = resolve;
+      setTimeout(resolve, graceMs).unref();
+    });
+    if (open) log(`stopping: ${open} request(s) still running after ${Math.round(graceMs / 1000)} s are cut`);
+  };
 
   const sweepTimer = setInterval(
     () => void sweep().catch((err: Error) => log(`sweep failed: ${err.message}`)),
     SWEEP_MS,
   );
-  const sseTimer = setInterval(() => {
-    if (!mcp.sseSessions) return;
-    void mcp.closeStale(async (id, updatedAt) => {
-      const row = await store.getServer(id);
-      return !!row && row.updated_at === updatedAt && !isExpired(row, Date.now());
-    });
-  }, SSE_CHECK_MS);
+  // Revocation reaches running work: a server deleted or expired, or an OAuth grant revoked (or its subject no longer
+  // allowed), ends its SSE sessions, its requests in flight and its running tasks, not only the next request.
+  const workLive = async (scope: string, updatedAt?: number): Promise<boolean> => {
+    const { serverId, grantId } = parseWorkScope(scope);
+    if (!looksLikeServerId(serverId)) return true; // the single-user endpoint's work: no server to revoke
+    const row = await store.getServer(serverId);
+    if (!row || isExpired(row, Date.now()) || (updatedAt !== undefined && row.updated_at !== updatedAt)) return false;
+    return grantId === undefined ? row.auth !== 'oauth' : oauth.grantLive(row, grantId);
+  };
+  const revokeRunning = async () => {
+    if (mcp.sseSessions) await mcp.closeStale(workLive);
+    for (const scope of new Set([...mcp.inflight.scopes(), ...tasks.runningScopes()])) {
+      if (await workLive(scope)) continue;
+      const requests = mcp.inflight.cancelScope(scope);
+      const stopped = await tasks.cancelScope(scope, 'Cancelled: access to this server was revoked');
+      if (requests || stopped) log(`revoked ${scope}: ${requests} request(s) and ${stopped} task(s) stopped`);
+    }
+  };
+  const sseTimer = setInterval(
+    () => void revokeRunning().catch((err: Error) => log(`revocation check failed: ${err.message}`)),
+    SSE_CHECK_MS,
+  );
   sweepTimer.unref();
   sseTimer.unref();
 
   return {
     url,
     publicUrl,
+    database,
     async close() {
       clearInterval(sweepTimer);
       clearInterval(sseTimer);
+      await drain(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await mcp.closeAll();
       await tasks.close();
       httpServer.closeAllConnections();

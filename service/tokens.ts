@@ -1,6 +1,6 @@
-// Bearer secrets: server URLs, management tokens and client tokens. 256 random bits with a recognizable prefix (so
-// secret scanners and people can tell what leaked, and each kind is refused where it does not belong before any
-// database work). Only a SHA-256 hash is stored; a non-secret prefix of that hash finds the row, and the full hashes
+// Bearer secrets: server URLs, management tokens, client tokens and OAuth tokens. 256 random bits with a
+// recognizable prefix (so secret scanners and people can tell what leaked, and each kind is refused where it does not
+// belong before any database work). Only a SHA-256 hash is stored; a non-secret prefix of that hash finds the row, and the full hashes
 // are then compared in constant time.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -10,18 +10,39 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * - `management`: the REST API (`/v1`), scoped to accounts and actions.
  * - `client`: what an MCP client sends besides the URL to a `url+client-token` server; no REST rights at all.
  */
-export type TokenKind = 'server' | 'management' | 'client';
+export type TokenKind =
+  | 'server'
+  | 'management'
+  | 'client'
+  | 'oauth_access'
+  | 'oauth_refresh'
+  | 'oauth_code'
+  | 'oauth_secret';
 
 /** The prefix each kind is issued with. No prefix starts with another, so the kinds can never be confused. */
-export const TOKEN_PREFIX: Record<TokenKind, string> = { server: 'omcp_', management: 'omcpadm_', client: 'omcpcli_' };
+export const TOKEN_PREFIX: Record<TokenKind, string> = {
+  server: 'omcp_',
+  management: 'omcpadm_',
+  client: 'omcpcli_',
+  // The OAuth authorization server's (service/auth/oauth/): access and refresh tokens, authorization codes and the
+  // secrets of confidential clients.
+  oauth_access: 'omcpat_',
+  oauth_refresh: 'omcprt_',
+  oauth_code: 'omcpac_',
+  oauth_secret: 'omcpcs_',
+};
 /** Prefixes still accepted: `omcpapi_` tokens of earlier releases were migrated to full-scope management tokens. */
 const ACCEPTED: Record<TokenKind, readonly string[]> = {
   server: ['omcp_'],
   management: ['omcpadm_', 'omcpapi_'],
   client: ['omcpcli_'],
+  oauth_access: ['omcpat_'],
+  oauth_refresh: ['omcprt_'],
+  oauth_code: ['omcpac_'],
+  oauth_secret: ['omcpcs_'],
 };
-/** Any token this service issues or issued, for redaction in logs. */
-export const ANY_TOKEN_PATTERN = /\bomcp(?:adm|cli|api)?_[A-Za-z0-9_-]{16,}/g;
+/** Any token this service issues or issued, for redaction in logs (every prefix above). */
+export const ANY_TOKEN_PATTERN = /\bomcp(?:adm|cli|api|at|rt|ac|cs)?_[A-Za-z0-9_-]{16,}/g;
 // base64url of 32 bytes is 43 characters.
 const BODY = /^[A-Za-z0-9_-]{43}$/;
 
@@ -60,6 +81,16 @@ export function tokenMatches(token: string, storedHash: string): boolean {
   const stored = Buffer.from(storedHash, 'hex');
   const given = digest(token);
   return stored.length === given.length && timingSafeEqual(stored, given);
+}
+
+/** The SHA-256 of a secret, hex: how a secret that is not a prefixed token (a cookie, a CSRF token) is stored. */
+export function hashOf(secret: string): string {
+  return digest(secret).toString('hex');
+}
+
+/** A random secret without a prefix (cookies, CSRF tokens, upstream state). */
+export function randomSecret(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /** Short random ids for rows (`acc_…`, `srv_…`, `tok_…`); not secrets. */

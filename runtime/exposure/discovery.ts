@@ -6,7 +6,8 @@ import type { CallToolResult, Tool } from '../protocol.js';
 import { invalidArgumentsResult, unknownToolResult } from '../errors.js';
 import type { CallContext, OpenAiToolkit } from '../toolkit.js';
 import { createClosestNames, createToolSearch, cutNote } from './tool-search.js';
-import type { ExposedTools } from './types.js';
+import { z } from 'zod';
+import { defineExposure, type ExposedTools } from './types.js';
 
 export const DISCOVERY_TOOLS = ['search_tools', 'get_tool_schema', 'call_tool'] as const;
 const DEFAULT_LIMIT = 10;
@@ -166,3 +167,12 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
     },
   };
 }
+
+export const discoveryExposure = defineExposure({
+  name: 'discovery',
+  summary: 'discovery meta-tools',
+  optionsSchema: z.undefined(),
+  create: (kit) => createDiscoveryExposure(kit),
+  delegates: ['call_tool'],
+  direct: false,
+});

@@ -2,7 +2,7 @@
 // The index is built on the first search: a server that is only listed, or only called, never pays for it.
 
 import MiniSearch from 'minisearch';
-import type { ToolDef } from '../types.js';
+import type { ToolDef } from '../contract/catalog.js';
 
 export interface ToolSearchOptions {
   /** MiniSearch's fuzziness (edit distance as a fraction of the term length). */

@@ -3,11 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Catalog } from '../../runtime/types.js';
 import type { SideInfo } from './report.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { repoRoot } from '../../generator/pin.js';
 export const CATALOG_PATH = 'generated/catalog.json';
 
 export interface ResolvedCatalog {

@@ -6,7 +6,14 @@
 import { isExpired } from '../manage.js';
 import type { ApiTokenRow, ServerRow, Store } from '../store/store.js';
 import { kindOf, lookupOf, looksLikeToken, tokenMatches } from '../tokens.js';
-import { type Action, type ClientPrincipal, type ManagementPrincipal, scopeFromColumn } from './principals.js';
+import type { Admission, AuthRequest } from './modes.js';
+import {
+  type Action,
+  type ClientPrincipal,
+  type ManagementPrincipal,
+  mayLogInTo,
+  scopeFromColumn,
+} from './principals.js';
 
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -25,8 +32,15 @@ export interface CredentialsOptions {
   now?: () => number;
 }
 
+/** The resource side of the OAuth authorization server (service/auth/oauth/), which the HTTP app attaches. */
+export interface OAuthResourceVerifier {
+  /** Whether the request's access token was issued for this `oauth` server, and with which scopes. */
+  admit(req: AuthRequest, row: ServerRow): Promise<Admission>;
+}
+
 export class Credentials {
   private readonly now: () => number;
+  private oauthVerifier?: OAuthResourceVerifier;
 
   constructor(private readonly options: CredentialsOptions) {
     this.now = options.now ?? Date.now;
@@ -38,6 +52,24 @@ export class Credentials {
     const row = await this.options.store.findServerByLookup(lookupOf(token));
     if (!row || !tokenMatches(token, row.token_hash) || isExpired(row, this.now())) return undefined;
     return row;
+  }
+
+  /** The live server with this id (for modes whose path names the server, not a secret). */
+  async serverById(id: string): Promise<ServerRow | undefined> {
+    const row = await this.options.store.getServer(id);
+    return row && !isExpired(row, this.now()) ? row : undefined;
+  }
+
+  /** Attaches the OAuth resource check (once, by the HTTP app that serves the authorization server). */
+  useOAuth(verifier: OAuthResourceVerifier): void {
+    this.oauthVerifier = verifier;
+  }
+
+  /** An `oauth` server's admission; refused when no authorization server is attached to this process. */
+  async oauthResource(req: AuthRequest, row: ServerRow): Promise<Admission> {
+    if (!this.oauthVerifier)
+      return { ok: false, status: 503, message: 'OAuth is not available in this process', headers: {} };
+    return this.oauthVerifier.admit(req, row);
   }
 
   /** A token row of `kind` that `token` proves, unrevoked; expiry is the caller's to judge. */
@@ -76,6 +108,26 @@ export class Credentials {
         expiresAt: row.expires_at,
       },
     };
+  }
+
+  /**
+   * Whether the management token `tokenId` (an OAuth grant's subject after a token login) still may use this server:
+   * unrevoked, unexpired, and still covering its account with `servers:write`. Checked on every request of such a
+   * grant, so revoking or narrowing the token ends the OAuth access it gave.
+   */
+  async operatorMayUse(tokenId: string, row: ServerRow): Promise<boolean> {
+    const t = await this.options.store.getApiToken(tokenId);
+    if (t?.kind !== 'management' || t.revoked_at !== null || isExpired(t, this.now())) return false;
+    return mayLogInTo(
+      {
+        kind: 'management',
+        tokenId: t.id,
+        accounts: scopeFromColumn<string>(t.accounts),
+        actions: scopeFromColumn<Action>(t.actions),
+        expiresAt: t.expires_at,
+      },
+      row.account_id,
+    );
   }
 
   /** The client principal an `Authorization` header proves for this server, or undefined. */

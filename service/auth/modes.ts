@@ -3,6 +3,7 @@
 //
 // - `url`: the secret server URL (`/mcp/omcp_…`) is the credential.
 // - `url+client-token`: the URL and `Authorization: Bearer omcpcli_…`, a client token bound to this server.
+// - `oauth`: the non-secret resource `/mcp/srv_<id>` and an OAuth access token issued for it (service/auth/oauth/).
 //
 // A mode whose path is not the secret URL (OAuth: `/mcp/srv_<id>` plus an access token) registers `locate` to find
 // its server from the path, and `admit` to check the request.
@@ -10,7 +11,8 @@
 import type { ServerRow } from '../store/store.js';
 import { clientTokenRefusal, type Refusal } from './challenge.js';
 import { bearerOf, type Credentials } from './credentials.js';
-import type { ClientPrincipal } from './principals.js';
+import { oauthMode } from './oauth/mode.js';
+import type { ClientPrincipal, OAuthPrincipal } from './principals.js';
 
 /** What a mode may look at: the request's headers (lower-case names). */
 export interface AuthRequest {
@@ -18,7 +20,7 @@ export interface AuthRequest {
 }
 
 export type Admission =
-  | { ok: true; row: ServerRow; principal?: ClientPrincipal }
+  | { ok: true; row: ServerRow; principal?: ClientPrincipal | OAuthPrincipal }
   | { ok: false; status: number; message: string; headers: Refusal['headers'] };
 
 export interface ServerAuthMode {
@@ -87,6 +89,8 @@ registerAuthMode({
     return { ok: false, ...clientTokenRefusal(row.id, bearerOf(authorization) !== undefined) };
   },
 });
+
+registerAuthMode(oauthMode);
 
 /**
  * Admits a request to the MCP endpoint whose path segment is `segment`. One answer (404) for unknown, deleted and

@@ -7,6 +7,8 @@
 //   audited under `cli:<user>`.
 // - A client token (`omcpcli_…`) opens the servers it is bound to, with `auth: "url+client-token"`, and administers
 //   nothing: the REST API refuses it.
+// - An OAuth access token (`omcpat_…`) opens the one `auth: "oauth"` server it was issued for, with at most that
+//   server's tools (its scopes can narrow them), on behalf of the subject who logged in; it administers nothing.
 
 import { ServiceError } from '../errors.js';
 
@@ -41,6 +43,17 @@ export interface ClientPrincipal {
   tokenId: string;
 }
 
+/** The holder of an OAuth access token: who logged in, through which client, with which scopes (read, write). */
+export interface OAuthPrincipal {
+  kind: 'oauth';
+  /** `oidc:<issuer>#<sub>` or `token:<management token id>`; never a token. */
+  subject: string;
+  clientId: string;
+  /** The authorization the token descends from (one login and consent); revoking it ends every token of it. */
+  grantId: string;
+  scopes: readonly ('read' | 'write')[];
+}
+
 /** Whoever may call the management operations. */
 export type Operator = ManagementPrincipal | LocalPrincipal;
 
@@ -58,6 +71,14 @@ export function scopeCovers<T extends string>(outer: Scope<T>, inner: Scope<T>):
   if (outer === '*') return true;
   if (inner === '*') return false;
   return inner.every((i) => outer.includes(i));
+}
+
+/**
+ * Whether a management token may log in to an `oauth` server of this account and so use its tools: it must be able
+ * to create such a server itself (`servers:write` on the account), so a login never grants more than the token has.
+ */
+export function mayLogInTo(principal: ManagementPrincipal, accountId: string): boolean {
+  return scopeIncludes(principal.accounts, accountId) && scopeIncludes(principal.actions, 'servers:write');
 }
 
 export function accountsOf(op: Operator): Scope<string> {

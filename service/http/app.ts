@@ -8,6 +8,8 @@ import type { ServeOptions } from '../../runtime/server.js';
 import type { ServerRow } from '../store/store.js';
 import { ServiceError } from '../errors.js';
 import type { Credentials } from '../auth/credentials.js';
+import { type OAuthOptions, OAuthService } from '../auth/oauth/router.js';
+import { OAuthResource } from '../auth/oauth/resource.js';
 import type { Management } from '../manage.js';
 import type { Operations } from '../operations.js';
 import type { Scopes } from '../scope.js';
@@ -51,8 +53,10 @@ export interface AppOptions {
   /** What /healthz reports besides `ok` (e.g. the audit queue); `ok: false` answers 503. */
   health?: () => { ok: boolean } & Record<string, unknown>;
   /** Cache hints and tasks: for a managed server's MCP requests, and for the single-user endpoint's. */
-  serveOptions?: (row: ServerRow) => ServeOptions;
+  serveOptions?: (row: ServerRow, scope: string) => ServeOptions;
   singleServeOptions?: ServeOptions;
+  /** The OAuth authorization server for `oauth` servers (login through an IdP or a management token). */
+  oauth?: OAuthOptions;
   log: (line: string) => void;
 }
 
@@ -79,6 +83,18 @@ function refuse(req: Request, res: Response, err: LimitError) {
 
 export function createApp(options: AppOptions) {
   const app = express();
+  // The authorization server of `oauth` servers; their MCP endpoints check its tokens through the credentials.
+  const oauth = new OAuthService(
+    {
+      store: options.store,
+      manage: options.manage,
+      credentials: options.credentials,
+      publicUrl: options.publicUrl,
+      log: options.log,
+    },
+    options.oauth,
+  );
+  options.credentials.useOAuth(new OAuthResource(oauth));
   const mcp = new McpRoutes({
     scopes: options.scopes,
     credentials: options.credentials,
@@ -139,6 +155,9 @@ export function createApp(options: AppOptions) {
       )
     : pass;
 
+  // The OAuth authorization server (metadata, registration, authorize, token, revoke, login and consent pages): its
+  // handlers parse their own bodies (forms, JSON) within the declared limit.
+  app.use(oauth.router());
   app.all('/mcp/:token', mcp.admission, rateAndConcurrency, stalled, mcpBody, mcp.streamable);
   app.get('/sse/:token', mcp.admission, rate, stalled, mcp.sseOpen);
   app.post('/messages/:token', mcp.admission, rateAndConcurrency, mcpBody, mcp.sseMessage);
@@ -181,8 +200,10 @@ export function createApp(options: AppOptions) {
     const e = err as { type?: string; status?: number; message?: string };
     if (err instanceof LimitError) return refuse(req, res, err);
     if (err instanceof ServiceError) {
-      if (isMcpPath(req.path)) jsonRpcError(res, err.status, err.message);
-      else if (!res.headersSent) res.status(err.status).json(err.toJSON());
+      // A 503 (the database is away or locked) is worth retrying: say when.
+      const headers: Record<string, string> = err.status === 503 ? { 'Retry-After': '1' } : {};
+      if (isMcpPath(req.path)) jsonRpcError(res, err.status, err.message, headers);
+      else if (!res.headersSent) res.status(err.status).set(headers).json(err.toJSON());
       return;
     }
     if (e?.type === 'entity.too.large')
@@ -195,5 +216,5 @@ export function createApp(options: AppOptions) {
     reject(req, res, 500, 'internal', 'Internal error');
   });
 
-  return { app, mcp };
+  return { app, mcp, oauth };
 }

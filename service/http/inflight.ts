@@ -12,6 +12,7 @@ const isId = (id: unknown): id is string | number => typeof id === 'string' || t
 
 export class InflightRequests {
   private readonly calls = new Map<string, () => void>();
+  private readonly byScope = new Map<string, Set<() => void>>();
 
   private key(scope: string, id: string | number): string {
     return `${scope}\u0000${typeof id}:${id}`;
@@ -23,8 +24,13 @@ export class InflightRequests {
       .filter((m) => typeof m.method === 'string' && isId(m.id))
       .map((m) => this.key(scope, m.id as string | number));
     for (const k of keys) this.calls.set(k, cancel);
+    const all = this.byScope.get(scope) ?? new Set();
+    all.add(cancel);
+    this.byScope.set(scope, all);
     return () => {
       for (const k of keys) if (this.calls.get(k) === cancel) this.calls.delete(k);
+      all.delete(cancel);
+      if (!all.size && this.byScope.get(scope) === all) this.byScope.delete(scope);
     };
   }
 
@@ -41,6 +47,18 @@ export class InflightRequests {
       n++;
     }
     return n;
+  }
+
+  /** The scopes with requests in flight (for a revocation check). */
+  scopes(): string[] {
+    return [...this.byScope.keys()];
+  }
+
+  /** Ends every request in flight of `scope` (its server deleted, its login revoked); returns how many. */
+  cancelScope(scope: string): number {
+    const all = [...(this.byScope.get(scope) ?? [])];
+    for (const cancel of all) cancel();
+    return all.length;
   }
 
   get size(): number {

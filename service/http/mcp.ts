@@ -18,6 +18,9 @@ import {
 import { createServerForTools, type ServeOptions } from '../../runtime/server.js';
 import { admitToServer } from '../auth/modes.js';
 import type { Credentials } from '../auth/credentials.js';
+import type { OAuthScope } from '../auth/oauth/scopes.js';
+import type { ClientPrincipal, OAuthPrincipal } from '../auth/principals.js';
+import { workScope } from '../auth/work-scope.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
 import type { SseLimits, SseSlot } from './connections.js';
@@ -29,6 +32,8 @@ import { capResponses } from './limits.js';
  * makes a new tool set, and clients see it through the lists' cache hints), so a client needs few.
  */
 const MAX_LISTEN_STREAMS = 4;
+/** Handlers kept per tool set (one per work scope: the server, or one OAuth login of it); the oldest goes first. */
+const MAX_HANDLERS_PER_TOOLS = 1000;
 
 export function jsonRpcError(
   res: Response,
@@ -52,7 +57,8 @@ export interface McpRoutesOptions {
   /** Caps and timeouts of legacy SSE sessions. */
   sse?: SseLimits;
   /** Cache hints and tasks for a managed server's requests (tasks are scoped to the server). */
-  serveOptions?: (row: ServerRow) => ServeOptions;
+  /** `scope`: the work scope of the request (service/auth/work-scope.ts), which its tasks belong to. */
+  serveOptions?: (row: ServerRow, scope: string) => ServeOptions;
 }
 
 type NodeHandler = ReturnType<typeof toNodeHandler>;
@@ -60,7 +66,17 @@ type NodeHandler = ReturnType<typeof toNodeHandler>;
 export class McpRoutes {
   private readonly sse = new Map<
     string,
-    { transport: SSEServerTransport; server: Server; serverId: string; updatedAt: number; slot?: SseSlot }
+    {
+      transport: SSEServerTransport;
+      server: Server;
+      serverId: string;
+      updatedAt: number;
+      slot?: SseSlot;
+      /** The work scope the session was opened in (an OAuth session's grant included). */
+      scope: string;
+      /** An OAuth session's scopes: a message must carry a token with at least these. */
+      access?: readonly OAuthScope[];
+    }
   >();
   /** Requests being answered on the stateless endpoint, so a later POST's `notifications/cancelled` can end them. */
   readonly inflight = new InflightRequests();
@@ -68,16 +84,16 @@ export class McpRoutes {
    * One SDK handler per tool set. A managed server's tool set is rebuilt when its configuration changes, so its
    * handler (and what it serves) goes with it.
    */
-  private readonly handlers = new WeakMap<ExposedTools, NodeHandler>();
+  private readonly handlers = new WeakMap<ExposedTools, Map<string, NodeHandler>>();
   /** The cancel signal of the request being served, for the node adapter's `fetch` (which builds its own Request). */
   private readonly cancelSignal = new AsyncLocalStorage<AbortSignal>();
 
   constructor(private readonly options: McpRoutesOptions) {}
 
   /** Admits the request by its URL and the server's auth mode (service/auth/); answers a refusal itself. */
-  private async admit(req: Request, res: Response): Promise<ServerRow | undefined> {
+  private async admit(req: Request, res: Response): Promise<Admitted | undefined> {
     // Already admitted by `admission`, before the body was read.
-    if (res.locals.server) return res.locals.server as ServerRow;
+    if (res.locals.admitted) return res.locals.admitted as Admitted;
     const admission = await admitToServer(req, String(req.params.token ?? ''), this.options.credentials);
     if (!admission.ok) {
       jsonRpcError(res, admission.status, admission.message, admission.headers);
@@ -85,14 +101,18 @@ export class McpRoutes {
     }
     // For the access log, which names the server, never the token.
     res.locals.serverId = admission.row.id;
-    return admission.row;
+    return {
+      row: admission.row,
+      scope: workScope(admission.row.id, admission.principal),
+      access: accessOf(admission.principal),
+    };
   }
 
   /** Middleware: the URL's token (and the second-layer token) checked before anything reads the body. */
   admission = async (req: Request, res: Response, next: (err?: unknown) => void) => {
-    const row = await this.admit(req, res);
-    if (!row) return;
-    res.locals.server = row;
+    const admitted = await this.admit(req, res);
+    if (!admitted) return;
+    res.locals.admitted = admitted;
     next();
   };
 
@@ -116,19 +136,23 @@ export class McpRoutes {
 
   /** POST|GET|DELETE /mcp/:token */
   streamable = async (req: Request, res: Response) => {
-    const row = await this.admit(req, res);
-    if (!row) return;
+    const admitted = await this.admit(req, res);
+    if (!admitted) return;
+    const { row, scope, access } = admitted;
     await this.serveStreamable(
       req,
       res,
-      await this.options.scopes.toolsFor(row),
-      row.id,
-      this.options.serveOptions?.(row),
+      await this.options.scopes.toolsFor(row, access),
+      scope,
+      this.options.serveOptions?.(row, scope),
     );
   };
 
+  /** One handler per tool set and work scope: its tasks belong to the scope (an OAuth login's are its own). */
   private handlerFor(tools: ExposedTools, label: string, serve: ServeOptions): NodeHandler {
-    let node = this.handlers.get(tools);
+    const byScope = this.handlers.get(tools) ?? new Map<string, NodeHandler>();
+    this.handlers.set(tools, byScope);
+    let node = byScope.get(label);
     if (node) return node;
     const handler = createMcpHandler(() => this.capped(createServerForTools(tools, serve), label), {
       legacy: 'stateless',
@@ -147,7 +171,8 @@ export class McpRoutes {
       },
       { onerror: (err) => this.options.log(`${label}: ${err.message}`) },
     );
-    this.handlers.set(tools, node);
+    if (byScope.size >= MAX_HANDLERS_PER_TOOLS) byScope.delete(byScope.keys().next().value!);
+    byScope.set(label, node);
     return node;
   }
 
@@ -187,17 +212,26 @@ export class McpRoutes {
 
   /** GET /sse/:token */
   sseOpen = async (req: Request, res: Response) => {
-    const row = await this.admit(req, res);
-    if (!row) return;
-    const tools = await this.options.scopes.toolsFor(row);
+    const admitted = await this.admit(req, res);
+    if (!admitted) return;
+    const { row, scope, access } = admitted;
+    const tools = await this.options.scopes.toolsFor(row, access);
     const token = String(req.params.token);
     const transport = new SSEServerTransport(`/messages/${encodeURIComponent(token)}`, res);
-    const server = createServerForTools(tools, this.options.serveOptions?.(row));
+    const server = createServerForTools(tools, this.options.serveOptions?.(row, scope));
     server.onerror = (err) => this.options.log(`${row.id}: protocol error: ${err.message}`);
     // Throws a 429 when the caps are reached; `end` closes the session when it is idle or too old.
     const slot = this.options.sse?.open(row.id, () => void transport.close());
     this.cap(transport, row.id);
-    this.sse.set(transport.sessionId, { transport, server, serverId: row.id, updatedAt: row.updated_at, slot });
+    this.sse.set(transport.sessionId, {
+      transport,
+      server,
+      serverId: row.id,
+      updatedAt: row.updated_at,
+      slot,
+      scope,
+      access,
+    });
     res.on('close', () => {
       slot?.release();
       this.sse.delete(transport.sessionId);
@@ -208,12 +242,18 @@ export class McpRoutes {
 
   /** POST /messages/:token?sessionId=… */
   sseMessage = async (req: Request, res: Response) => {
-    const row = await this.admit(req, res);
-    if (!row) return;
+    const admitted = await this.admit(req, res);
+    if (!admitted) return;
+    const { row, scope, access } = admitted;
     const sessionId = typeof req.query.sessionId === 'string' ? req.query.sessionId : '';
     const session = this.sse.get(sessionId);
-    if (!session || session.serverId !== row.id) {
+    if (!session || session.serverId !== row.id || session.scope !== scope) {
       jsonRpcError(res, 404, 'Unknown SSE session');
+      return;
+    }
+    // The session's tools were built for the token that opened it: a narrower token may not use them.
+    if (session.access && !session.access.every((s) => access?.includes(s))) {
+      jsonRpcError(res, 403, "This access token's scopes are narrower than the session's; open a new session");
       return;
     }
     // The session's tools were built for the config it opened with; after an update not one more message may use
@@ -229,9 +269,9 @@ export class McpRoutes {
   };
 
   /** Ends SSE sessions whose server was deleted, expired or changed (a changed scope needs a new session). */
-  async closeStale(isLive: (serverId: string, updatedAt: number) => Promise<boolean>): Promise<void> {
+  async closeStale(isLive: (scope: string, updatedAt: number) => Promise<boolean>): Promise<void> {
     for (const [id, s] of this.sse) {
-      if (!(await isLive(s.serverId, s.updatedAt))) {
+      if (!(await isLive(s.scope, s.updatedAt))) {
         this.sse.delete(id);
         await s.transport.close().catch(() => {});
         await s.server.close().catch(() => {});
@@ -246,4 +286,16 @@ export class McpRoutes {
   async closeAll(): Promise<void> {
     await this.closeStale(async () => false);
   }
+}
+
+/** What admission established: the server, the work scope and an OAuth token's scopes. */
+interface Admitted {
+  row: ServerRow;
+  scope: string;
+  access?: readonly OAuthScope[];
+}
+
+/** The scopes an OAuth principal narrows a server's tools to; undefined for every other credential. */
+function accessOf(principal: ClientPrincipal | OAuthPrincipal | undefined): readonly OAuthScope[] | undefined {
+  return principal?.kind === 'oauth' ? principal.scopes : undefined;
 }

@@ -120,7 +120,7 @@ export function restRouter(options: RestOptions): Router {
       res.json(await ops.getServer(op(res), param(req)));
     },
     patch: async (req, res) => {
-      const updated = await ops.updateServer(op(res), param(req), req.body);
+      const updated = await ops.updateServer(op(res), param(req), req.body, options.publicUrl);
       options.scopes.forget(updated.id);
       res.json(updated);
     },

@@ -48,7 +48,15 @@ export interface Install {
 /** A set-up problem with its fix: printed as it is (no error code prefix), exit status 1. */
 export class SetupError extends Error {
   constructor(
-    readonly code: 'sqlite_driver_missing' | 'data_dir_unusable' | 'node_too_old' | 'port_in_use',
+    readonly code:
+      | 'sqlite_driver_missing'
+      | 'data_dir_unusable'
+      | 'node_too_old'
+      | 'port_in_use'
+      | 'database_driver_missing'
+      | 'database_url_invalid'
+      | 'database_unreachable'
+      | 'secret_key_required',
     message: string,
     /** Commands or steps that fix it, in order. */
     readonly fix: string[] = [],

@@ -1,7 +1,33 @@
-// Schema migrations, written with Kysely's schema builder so the same steps run on SQLite today and on Postgres
-// when several replicas share one database. Append only: a released migration is never edited.
+// Schema migrations, written with Kysely's schema builder so the same steps run on SQLite (one process's data dir)
+// and on Postgres (several replicas sharing one database). Append only: a released migration is never edited; the
+// one dialect difference (an auto-incrementing id) compiles to exactly what SQLite always ran.
 
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import {
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  PostgresAdapter,
+  sql,
+} from 'kysely';
+import { createOAuthTables } from '../auth/oauth/store.js';
+
+/** Whether `db` speaks Postgres (the migrations run through whichever dialect the store was opened with). */
+export function isPostgres(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * An auto-incrementing integer primary key. Kysely's `autoIncrement()` compiles to SQLite's `autoincrement` but to
+ * MySQL's `auto_increment` on Postgres, which has no such keyword: there it is an identity column of type bigint
+ * (returned as a number by the store's int8 parser, see postgres.ts).
+ */
+export function serialId<T extends string>(db: Kysely<unknown>, table: CreateTableBuilder<T>): CreateTableBuilder<T> {
+  return isPostgres(db)
+    ? table.addColumn('id', 'bigint', (c: ColumnDefinitionBuilder) => c.primaryKey().generatedByDefaultAsIdentity())
+    : table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement());
+}
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -47,9 +73,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('revoked_at', 'bigint')
         .execute();
 
-      await db.schema
-        .createTable('tool_calls')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      await serialId(db, db.schema.createTable('tool_calls'))
         .addColumn('server_id', 'text', (c) => c.notNull())
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('tool', 'text', (c) => c.notNull())
@@ -116,9 +140,7 @@ const migrations: Record<string, Migration> = {
         .execute();
 
       // The operator audit log: every REST and CLI change, and every refusal of an authenticated request.
-      await db.schema
-        .createTable('operator_events')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      await serialId(db, db.schema.createTable('operator_events'))
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('actor', 'text', (c) => c.notNull())
         .addColumn('action', 'text', (c) => c.notNull())
@@ -152,6 +174,15 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('tasks_server_status').on('tasks').columns(['server_id', 'status']).execute();
       await db.schema.createIndex('tasks_expires').on('tasks').column('expires_at').execute();
+    },
+  },
+  // OAuth for managed servers (service/auth/oauth/): `auth = 'oauth'` is a value of 0002's mode column; who may log
+  // in to such a server, and the authorization server's clients, grants, codes, tokens and login state.
+  '0004_oauth': {
+    async up(db: Kysely<unknown>) {
+      // JSON {allow_emails, allow_groups} of an `oauth` server; null for other modes.
+      await db.schema.alterTable('mcp_servers').addColumn('oauth_policy', 'text').execute();
+      await createOAuthTables(db);
     },
   },
 };

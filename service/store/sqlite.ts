@@ -35,6 +35,8 @@ function fileOnPath(p: string): string | undefined {
 
 export interface OpenStoreOptions {
   driver?: SqliteDriver;
+  /** Another database file than the data dir's (a `sqlite:<file>` database URL). */
+  file?: string;
   /** How long a lock another process holds is waited for (asynchronously) before a 503. */
   lockWaitMs?: number;
 }
@@ -120,8 +122,9 @@ function restrictFiles(file: string): void {
 
 export async function openSqliteStore(dataDir: string, options: OpenStoreOptions = {}): Promise<Store> {
   ensureDataDir(dataDir);
+  const file = options.file ?? path.join(dataDir, DATABASE_FILE);
+  if (options.file) ensureDataDir(path.dirname(file));
   const driver = options.driver ?? (await loadSqliteDriver());
-  const file = path.join(dataDir, DATABASE_FILE);
   const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files the database file's mode.
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));

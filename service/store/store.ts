@@ -1,8 +1,9 @@
 // The one interface between the service and its database. Everything above it (REST, CLI, the MCP endpoints)
 // talks to `Store`; the SQL below is written with Kysely so the SQLite store and a later Postgres one share it.
 
-import { type Generated, type Kysely, Migrator, type Selectable, type Transaction } from 'kysely';
+import { type Generated, type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
 import type { TaskStore } from '../../runtime/tasks.js';
+import { type OAuthTables, OAuthStore } from '../auth/oauth/store.js';
 import { ServiceError } from '../errors.js';
 import type { SecretBox } from '../secrets.js';
 import { KyselyTaskStore, type TasksTable } from './tasks.js';
@@ -31,6 +32,8 @@ export interface McpServersTable {
   require_api_token_auth: number;
   /** How a client proves it may use the server: a mode of service/auth/modes.ts. */
   auth: string;
+  /** JSON `{allow_emails, allow_groups}` of an `oauth` server; null otherwise. */
+  oauth_policy: string | null;
   token_lookup: string;
   token_hash: string;
   created_at: number;
@@ -97,7 +100,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends OAuthTables {
   accounts: AccountsTable;
   mcp_servers: McpServersTable;
   api_tokens: ApiTokensTable;
@@ -128,7 +131,8 @@ export interface ServerPatch {
   expires_at?: number | null;
   require_api_token_auth?: number;
   auth?: string;
-  /** A new URL token (rotate-url): the old URL stops matching in the same write. */
+  oauth_policy?: string | null;
+  /** A new URL token (rotate-url, or a server moved off `oauth`): the old URL stops matching in the same write. */
   token_lookup?: string;
   token_hash?: string;
 }
@@ -221,6 +225,14 @@ export interface Store {
   /** MCP task records of managed servers (outcomes sealed with `box`). */
   taskStore(box: SecretBox): TaskStore;
 
+  /** The OAuth authorization server's tables. */
+  readonly oauth: OAuthStore;
+  /**
+   * Runs `fn` unless another process runs work of the same `name` now (Postgres: a session advisory lock, released
+   * even if this process dies); answers undefined when it skipped. SQLite serves one machine's processes and runs it.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+
   close(): Promise<void>;
 }
 
@@ -229,16 +241,27 @@ export async function migrate(db: Kysely<Database>, provider: ConstructorParamet
   if (error) throw error;
 }
 
-/** The Kysely implementation; the dialect (SQLite now, Postgres later) is chosen by whoever builds `db`. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** The Kysely implementation; the dialect (sqlite.ts or postgres.ts) is chosen by whoever builds `db`. */
 export class KyselyStore implements Store {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly oauth: OAuthStore;
+  readonly dialect: StoreDialect;
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: { dialect?: StoreDialect } = {},
+  ) {
+    this.dialect = options.dialect ?? 'sqlite';
+    this.oauth = new OAuthStore(db);
+  }
 
   private async checkFingerprint(tx: Transaction<Database>, keyFingerprint: string) {
-    const r = await tx
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', KEY_FINGERPRINT_SETTING)
-      .executeTakeFirst();
+    let q = tx.selectFrom('settings').select('value').where('key', '=', KEY_FINGERPRINT_SETTING);
+    // SQLite's BEGIN IMMEDIATE serializes writers already. Postgres reads committed data without a lock: the row lock
+    // makes a concurrent `secrets rotate` (which updates this row first) finish before an account is sealed with the
+    // key it replaces, or wait for this write and then re-seal it too.
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
     if (r && r.value !== keyFingerprint)
       throw new ServiceError(
         'conflict',
@@ -295,6 +318,13 @@ export class KyselyStore implements Store {
   }
   async rekeyAccounts(reseal: (row: AccountRow) => string, keyFingerprint: string) {
     return this.db.transaction().execute(async (tx) => {
+      // The fingerprint first: on Postgres that write locks the row every account insert or key update checks, so
+      // none of them can seal with the old key while (or after) the accounts below are read.
+      await tx
+        .insertInto('settings')
+        .values({ key: KEY_FINGERPRINT_SETTING, value: keyFingerprint })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: keyFingerprint }))
+        .execute();
       const rows = await tx.selectFrom('accounts').selectAll().execute();
       for (const row of rows)
         await tx
@@ -302,11 +332,6 @@ export class KyselyStore implements Store {
           .set({ secrets: reseal(row) })
           .where('id', '=', row.id)
           .execute();
-      await tx
-        .insertInto('settings')
-        .values({ key: KEY_FINGERPRINT_SETTING, value: keyFingerprint })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: keyFingerprint }))
-        .execute();
       return rows.length;
     });
   }
@@ -334,7 +359,8 @@ export class KyselyStore implements Store {
       .expression((eb) =>
         eb
           .selectFrom('mcp_servers')
-          .select(['id', 'account_id', 'name', eb.val(now).as('deleted_at')])
+          // Cast: Postgres cannot type a bare parameter in a select list (it would be text, not bigint).
+          .select(['id', 'account_id', 'name', sql<number>`cast(${now} as bigint)`.as('deleted_at')])
           .where('id', 'in', ids),
       )
       .onConflict((oc) => oc.column('id').doNothing())
@@ -572,6 +598,21 @@ export class KyselyStore implements Store {
 
   taskStore(box: SecretBox): TaskStore {
     return new KyselyTaskStore(this.db, box);
+  }
+
+  async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.dialect !== 'postgres') return fn();
+    // One pooled connection holds the lock while `fn` works through the others; hashtext gives the lock's int key.
+    return this.db.connection().execute(async (conn) => {
+      const key = `openai-mcp:${name}`;
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtext(${key})) as ok`.execute(conn);
+      if (!got.rows[0]?.ok) return undefined;
+      try {
+        return await fn();
+      } finally {
+        await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+      }
+    });
   }
 
   async close() {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../generator/pin.js';
-import { type FakeOpenAi, startFakeOpenAi } from '../fake-openai/index.js';
+import { type FakeOpenAi, startFakeOpenAi } from '../../testing/fake-openai/index.js';
 import { BIN, connect, textOf } from '../service/helpers.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');

@@ -134,8 +134,8 @@ prismDescribe('every tool against Prism', () => {
         continue;
       }
       const error = (
-        result.structuredContent as { error?: { status?: number; message?: string; type?: string } } | undefined
-      )?.error;
+        result.structuredContent as { error?: { type?: string; upstream?: { status?: number } } } | undefined
+      )?.error?.upstream;
       const text = result.content
         .map((c) => (c.type === 'text' ? c.text : `[${c.type}]`))
         .join(' ')

@@ -8,8 +8,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../generator/pin.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
-import { DAY, startOfDay } from '../fake-openai/state.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
+import { DAY, startOfDay } from '../../testing/fake-openai/state.js';
 import { cliJson, connect, type Service, startService, tempDataDir } from '../service/helpers.js';
 
 describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {

@@ -4,7 +4,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
 import { connect, fakeKit, run, textOf } from './helpers.js';
 
 let fake: FakeOpenAi;
@@ -305,7 +305,7 @@ describe('scope and errors', () => {
       "const x = 0;\nawait openai.get_single_open_ai_project_by_id({ project_id: 'proj_999' });",
     );
     expect(errorOf(missing).position?.line).toBe(2);
-    expect(errorOf(missing).call.error).toMatchObject({ status: 404 });
+    expect(errorOf(missing).call.error).toMatchObject({ type: 'upstream', upstream: { status: 404 } });
     expect(textOf(missing)).toContain("No such project: 'proj_999'");
 
     // With several failed calls, the report names the one whose error the program threw.
@@ -373,7 +373,10 @@ describe('scope and errors', () => {
       headers: { 'x-ratelimit-limit-requests': '100', 'x-ratelimit-remaining-requests': '0', 'retry-after': '3' },
     });
     const r = await run(client, 'return await openai.list_all_open_ai_projects({});');
-    expect(errorOf(r).call.error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', 'retry-after': 3 });
+    expect(errorOf(r).call.error).toMatchObject({
+      type: 'upstream',
+      upstream: { status: 429, code: 'rate_limit_exceeded', retry_after: 3 },
+    });
     expect(r._meta?.['openai/ratelimit']).toEqual({
       requests: { 'ratelimit-limit': 100, 'ratelimit-remaining': 0 },
       'retry-after': 3,

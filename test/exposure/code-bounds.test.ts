@@ -10,8 +10,8 @@ import { resolveLimits } from '../../runtime/exposure/code/limits.js';
 import { stripTypes } from '../../runtime/exposure/code/strip-types.js';
 import { WorkerPool } from '../../runtime/exposure/code/worker-pool.js';
 import type { OpenAiToolkit } from '../../runtime/toolkit.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
-import { DAY } from '../fake-openai/state.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
+import { DAY } from '../../testing/fake-openai/state.js';
 import { connect, fakeKit, run, textOf } from './helpers.js';
 
 let fake: FakeOpenAi;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
 import { connect, fakeKit, run } from './helpers.js';
 
 let fake: FakeOpenAi;

@@ -7,7 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
 import { createDiscoveryExposure } from '../../runtime/exposure/discovery.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
 import { connect, fakeKit, run, textOf } from './helpers.js';
 
 let fake: FakeOpenAi;

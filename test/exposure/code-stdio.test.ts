@@ -7,8 +7,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
-import { COST_AUDIT } from './programs.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
+import { COST_AUDIT } from '../../testing/programs.js';
 import { textOf } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs', import.meta.url));

@@ -4,10 +4,10 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
-import { DAY, startOfDay } from '../fake-openai/state.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
+import { DAY, startOfDay } from '../../testing/fake-openai/state.js';
 import { connect, fakeKit, run } from './helpers.js';
-import { COST_AUDIT } from './programs.js';
+import { COST_AUDIT } from '../../testing/programs.js';
 
 let fake: FakeOpenAi;
 let client: Client;

@@ -7,7 +7,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
 import { createOpenAiToolkit, type OpenAiToolsOptions } from '../../runtime/index.js';
-import type { FakeOpenAi } from '../fake-openai/index.js';
+import type { FakeOpenAi } from '../../testing/fake-openai/index.js';
 
 export async function connect(exposed: ExposedTools): Promise<{ client: Client; close: () => Promise<void> }> {
   const server = new Server({ name: 'test', version: '0.0.0' }, { capabilities: { tools: {} } });

@@ -12,9 +12,9 @@ import { repoRoot } from '../../generator/pin.js';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
 import { DEFAULT_CODE_LIMITS } from '../../runtime/exposure/code/limits.js';
 import { runInSandbox } from '../../runtime/exposure/code/sandbox.js';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/index.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
 import { connect, fakeKit, run, textOf } from './helpers.js';
-import { STRIP_CASES } from './strip-programs.js';
+import { STRIP_CASES } from '../../testing/strip-programs.js';
 
 let fake: FakeOpenAi;
 let client: Client;

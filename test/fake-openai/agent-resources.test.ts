@@ -2,10 +2,10 @@
 // and live objects move through their states one retrieve at a time.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DAY } from './state.js';
-import { SEEDED_JOBS } from './seed-fine-tuning.js';
-import { startFakeOpenAi, type FakeOpenAi } from './index.js';
-import { loadSpecResponses, type SpecResponses } from './spec-schemas.js';
+import { DAY } from '../../testing/fake-openai/state.js';
+import { SEEDED_JOBS } from '../../testing/fake-openai/seed-fine-tuning.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
+import { loadSpecResponses, type SpecResponses } from '../../testing/fake-openai/spec-schemas.js';
 import { describeWithSpecs } from '../helpers/specs.js';
 
 const specDescribe = describeWithSpecs('current');

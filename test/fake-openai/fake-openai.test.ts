@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiToolkit } from '../../runtime/index.js';
 import type { OpenAiToolkit } from '../../runtime/toolkit.js';
-import { DAY, startOfDay } from './state.js';
-import { startFakeOpenAi, type FakeOpenAi } from './index.js';
+import { DAY, startOfDay } from '../../testing/fake-openai/state.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
 
 let fake: FakeOpenAi;
 let kit: OpenAiToolkit;

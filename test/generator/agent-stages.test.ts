@@ -4,7 +4,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { loadOverrides, underPrefix } from '../../generator/overrides.js';
 import type { BuildResult } from '../../generator/pipeline.js';
-import { WAIT_INTERVAL, WAIT_TIMEOUT } from '../../generator/wait.js';
+import { WAIT_INTERVAL, WAIT_TIMEOUT } from '../../runtime/contract/wait.js';
 import type { ToolDef } from '../../runtime/types.js';
 import { buildFrom, describeWithSpecs, SPECS } from '../helpers/specs.js';
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../generator/pin.js';
 import { renderSdk } from '../../generator/sdk.js';
 import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
-import { COST_AUDIT } from '../exposure/programs.js';
+import { COST_AUDIT } from '../../testing/programs.js';
 import { buildFrom, itWithSpecs, SPECS } from '../helpers/specs.js';
 
 const TSC = path.join(repoRoot, 'node_modules', '.bin', 'tsc');

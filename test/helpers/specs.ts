@@ -4,28 +4,10 @@
 import { describe, it } from 'vitest';
 import { loadSpec } from '../../generator/load.js';
 import { buildCatalog, type BuildResult } from '../../generator/pipeline.js';
-import {
-  locate,
-  missingSpecsAdvice,
-  type ReferenceName,
-  type ReferenceSpec,
-  referenceSpecs,
-} from '../../generator/reference-specs.js';
+import { missingSpecsAdvice, type ReferenceName } from '../../generator/reference-specs.js';
+import { missingSpecs } from '../../testing/specs.js';
 
-export const REFERENCE_SPECS: readonly ReferenceSpec[] = referenceSpecs();
-const found = new Map(REFERENCE_SPECS.map((s) => [s.name, locate(s)] as const));
-const byName = (name: ReferenceName) => REFERENCE_SPECS.find((s) => s.name === name)!;
-
-/** Each spec's verified local path (its mirror path when it is missing: tests using it are skipped). */
-export const SPECS: Record<ReferenceName, string> = {
-  current: found.get('current')?.path ?? byName('current').mirror,
-  previous: found.get('previous')?.path ?? byName('previous').mirror,
-  v30: found.get('v30')?.path ?? byName('v30').mirror,
-};
-
-export function missingSpecs(...names: ReferenceName[]): ReferenceSpec[] {
-  return names.filter((n) => !found.get(n)).map(byName);
-}
+export { missingSpecs, REFERENCE_SPECS, SPECS } from '../../testing/specs.js';
 
 /** Why tests needing `names` are skipped, or undefined when every one is here. */
 export function specsSkipReason(...names: ReferenceName[]): string | undefined {

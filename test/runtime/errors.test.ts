@@ -35,11 +35,9 @@ describe('upstream errors (one request each, never retried)', () => {
     expect(text).toContain('Invalid model "gpt-9".');
     expect(r.structuredContent).toEqual({
       error: {
-        status: 400,
-        type: 'invalid_request_error',
-        code: 'invalid_value',
+        type: 'upstream',
         message: 'Invalid model "gpt-9".',
-        param: 'model',
+        upstream: { status: 400, type: 'invalid_request_error', code: 'invalid_value', param: 'model' },
       },
     });
     expect(srv.requests).toHaveLength(1);
@@ -108,7 +106,7 @@ describe('upstream errors (one request each, never retried)', () => {
       tokens: { 'ratelimit-limit': 30000, 'ratelimit-remaining': 12, 'ratelimit-reset': 0.02 },
       'retry-after': 7,
     });
-    expect((r.structuredContent as { error: Record<string, unknown> }).error['retry-after']).toBe(7);
+    expect(r.structuredContent).toHaveProperty('error.upstream.retry_after', 7);
     expect(textOf(r)).toMatch(
       /Rate limits: requests 0\/500 remaining, resets in 62\.5s; tokens 12\/30000 remaining, resets in 0\.02s/,
     );

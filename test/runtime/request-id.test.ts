@@ -18,13 +18,14 @@ describe('upstream error request id', () => {
     const r = await fixtureKit(srv.baseUrl).callTool('models_list', {});
     expect(r.isError).toBe(true);
     expect(textOf(r)).toMatch(/HTTP 500 .*The server had an error\.\n.*\nRequest id: req_abc123$/s);
-    expect((r.structuredContent as { error: { request_id?: string } }).error.request_id).toBe('req_abc123');
+    expect(r.structuredContent).toHaveProperty('error.upstream.request_id', 'req_abc123');
   });
 
   it('is left out when there is none', async () => {
     srv.respond((_q, res) => json(res, 404, { error: { message: 'No such model.' } }));
     const r = await fixtureKit(srv.baseUrl).callTool('models_list', {});
     expect(textOf(r)).not.toContain('Request id');
-    expect(r.structuredContent).not.toHaveProperty('error.request_id');
+    expect(r.structuredContent).toHaveProperty('error.upstream.status', 404);
+    expect(r.structuredContent).not.toHaveProperty('error.upstream.request_id');
   });
 });

@@ -92,7 +92,8 @@ export async function startService(dataDir: string, extraArgs: string[] = [], en
     stderr: () => err,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // A process killed by a signal has signalCode set and exitCode null.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -21,13 +21,31 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } else if (missing.some((s) => s.pinned)) {
     prismSkip = `skipped: Prism serves the pinned spec, which is ${missingSpecsAdvice(missing.filter((s) => s.pinned))}`;
   } else {
-    const { startPrism } = await import('./prism.js');
+    const { startPrism } = await import('../../testing/prism.js');
     const prism = await startPrism();
     prismUrl = prism.url;
     stops.push(prism.stop);
   }
   project.provide('prismUrl', prismUrl);
   project.provide('prismSkip', prismSkip);
+
+  // A real PostgreSQL server for the store's second engine (testing/postgres.ts); tests make a database each.
+  let pgUrl = '';
+  let pgSkip = '';
+  const { postgresBin, startPostgres } = await import('../../testing/postgres.js');
+  const bin = postgresBin();
+  if (process.env.SKIP_POSTGRES === '1') pgSkip = 'skipped: SKIP_POSTGRES=1 (PostgreSQL not started)';
+  else if (!bin)
+    pgSkip =
+      'skipped: no PostgreSQL server binaries (/usr/lib/postgresql/<major>/bin or $OPENAI_MCP_PG_BIN); apt-get install postgresql';
+  else {
+    const pg = await startPostgres(bin);
+    pgUrl = pg.url;
+    stops.push(pg.stop);
+  }
+  if (pgSkip) process.stderr.write(`\n[test setup] PostgreSQL ${pgSkip}\n\n`);
+  project.provide('pgUrl', pgUrl);
+  project.provide('pgSkip', pgSkip);
   return async () => {
     for (const stop of stops) await stop();
   };
@@ -38,5 +56,8 @@ declare module 'vitest' {
     /** The Prism mock's base URL, or '' when it was not started (then `prismSkip` says why). */
     prismUrl: string;
     prismSkip: string;
+    /** A superuser URL of the test run's PostgreSQL server, or '' when it was not started (`pgSkip` says why). */
+    pgUrl: string;
+    pgSkip: string;
   }
 }

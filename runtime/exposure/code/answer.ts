@@ -1,6 +1,7 @@
 // A finished run → one tool result: the return value and the log, or an error with its code, the line and
 // column in the submitted code, and the failing call. Rate-limit fields of the run's calls are attached either way.
 
+import { toolErrorResult } from '../../contract/errors.js';
 import type { CallToolResult } from '../../protocol.js';
 import { describeRateLimits, nearLimit, RATE_LIMIT_META_KEY } from '../../ratelimit.js';
 import type { RunRecord } from './bridge.js';
@@ -98,6 +99,8 @@ const tooLarge = (size: string, limits: CodeLimits): CodeError => ({
 });
 
 const bytesOf = (text: string) => Buffer.byteLength(text);
+/** The message kept in an error whose full detail is over the result cap. */
+const MAX_SHORT_MESSAGE_BYTES = 2000;
 
 /** `text` cut to at most `max` UTF-8 bytes, at a character boundary. */
 function cutToBytes(text: string, max: number): string {
@@ -126,13 +129,18 @@ export function errorAnswer(error: CodeError, record: RunRecord | undefined, lim
     lines.push(`  ${error.call.message.replace(/\n/g, '\n  ')}`);
   }
   if (record?.logs.length) lines.push('Console output before the failure:', ...logLines(record));
-  const structured: Record<string, unknown> = { error: { ...error } };
-  if (record) structured.calls = record.calls;
-  if (record?.logs.length) structured.logs = logLines(record);
+  const extra: Record<string, unknown> = {};
+  if (record) extra.calls = record.calls;
+  if (record?.logs.length) extra.logs = logLines(record);
   let text = lines.join('\n');
   if (bytesOf(text) > limits.maxResultBytes) text = `${cutToBytes(text, limits.maxResultBytes - 20)}\n[Truncated]`;
-  const result: CallToolResult = { content: [{ type: 'text', text }], structuredContent: structured, isError: true };
-  if (bytesOf(JSON.stringify(structured)) > limits.maxResultBytes) delete result.structuredContent;
+  let result: CallToolResult = toolErrorResult(text, { type: error.code, ...error }, extra);
+  // Over the cap with its log and call detail: the error alone, its message cut, so a client can still branch on it.
+  if (bytesOf(JSON.stringify(result.structuredContent)) > limits.maxResultBytes) {
+    const { code, name } = error;
+    const message = cutToBytes(error.message, Math.min(MAX_SHORT_MESSAGE_BYTES, limits.maxResultBytes / 2));
+    result = toolErrorResult(text, { type: code, code, name, message });
+  }
   return withRateLimits(result, record);
 }
 

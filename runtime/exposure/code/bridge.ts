@@ -5,7 +5,7 @@
 // arrives here (gate.ts): arguments within the cap, or a preview of a call it refused.
 
 import { setMaxListeners } from 'node:events';
-import { invalidArgumentsResult } from '../../errors.js';
+import { internalErrorResult, invalidArgumentsResult } from '../../errors.js';
 import type { CallToolResult } from '../../protocol.js';
 import { RATE_LIMIT_META_KEY, type RateLimitInfo } from '../../ratelimit.js';
 import type { OpenAiToolkit } from '../../toolkit.js';
@@ -122,10 +122,7 @@ export function createBridge(kit: OpenAiToolkit, limits: CodeLimits): Bridge {
         try {
           r = await call;
         } catch (err) {
-          r = {
-            content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }],
-            isError: true,
-          };
+          r = internalErrorResult(name, err);
         } finally {
           started.delete(call);
         }

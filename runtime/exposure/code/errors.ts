@@ -1,16 +1,9 @@
 // Why an execution failed, as a code the caller can branch on; the message says what to change.
 
-export type CodeErrorCode =
-  | 'invalid_code' // not a string, empty or too long
-  | 'syntax' // the code does not parse (TypeScript or JavaScript)
-  | 'runtime' // the program threw
-  | 'tool_call' // the program threw because an openai.* call failed (the call is reported)
-  | 'timeout' // wall time exceeded, in JavaScript or while waiting on OpenAI
-  | 'memory' // the QuickJS heap limit was hit
-  | 'call_limit' // a run-wide budget spent: openai.* calls (a wait's polls count), or bytes of arguments
-  | 'result_too_large' // the return value plus log exceed the result cap
-  | 'not_serializable' // the return value is not JSON (cycles, BigInt)
-  | 'internal'; // the sandbox itself failed; the server keeps serving
+import type { CodeErrorType } from '../../contract/errors.js';
+
+/** Why an execution failed; each code is described where it is defined. */
+export type CodeErrorCode = CodeErrorType;
 
 /** Where in the submitted code, 1-based, as the model wrote it (before types were stripped). */
 export interface CodePosition {
@@ -27,7 +20,7 @@ export interface FailedCall {
   args_preview?: string;
   /** The tool's error text (OpenAI's status and message, or the validation issues). */
   message: string;
-  /** Structured detail from the tool result: `{status, type, code, message}` or `{type: 'invalid_arguments', issues}`. */
+  /** The tool result's `structuredContent.error` (a `ToolError`): `{type: 'upstream', upstream: {status…}}`, `{type: 'invalid_arguments', issues}`… */
   error?: unknown;
 }
 

@@ -1,6 +1,7 @@
 // The `execute_code` tool: its definition, and one run: check the code, strip types, run it on a sandbox worker
 // with `openai.*` bridged to the toolkit, let its calls settle, and answer (see answer.ts).
 
+import { LIST_PAGE_SHAPE, USAGE_PAGE_SHAPE } from '../../contract/pages.js';
 import type { CallToolResult, Tool } from '../../protocol.js';
 import { unknownToolResult } from '../../errors.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
@@ -29,7 +30,7 @@ export function executeCodeTool(limits: CodeLimits, readOnly = false, index = ''
     title: 'Run a program against the OpenAI API',
     description: [
       'Runs the body of an async JavaScript or TypeScript function (types are stripped) in a sandbox and returns its `return` value as JSON plus anything it `console.log`s.',
-      '`openai.<tool_name>(args)` calls an API tool and resolves to its result: lists as `{result, next_cursor, has_more}`, usage as `{rows, totals, next_cursor, has_more}` (7 daily buckets a page by default: page on for longer windows), other objects as OpenAI returns them (`id`, `created_at` in unix seconds, `name` where they have one). A failed call throws an `OpenAiToolError` (`.tool`, `.error` with status or invalid arguments).',
+      `\`openai.<tool_name>(args)\` calls an API tool and resolves to its result: lists as \`${LIST_PAGE_SHAPE}\`, usage as \`${USAGE_PAGE_SHAPE}\` (7 daily buckets a page by default: page on for longer windows), other objects as OpenAI returns them (\`id\`, \`created_at\` in unix seconds, \`name\` where they have one). A failed call throws an \`OpenAiToolError\` (\`.tool\`; \`.error.type\` such as \`upstream\`, with OpenAI's status and code in \`.error.upstream\`, or \`invalid_arguments\`).`,
       '`for await (const item of openai.paginate(tool_name, args))` walks every item of every page.',
       "search_docs gives any tool's argument and result types; use it when the index below and the example are not enough.",
       'Return only what answers the question (filter and aggregate in the code).',

@@ -2,6 +2,7 @@
 // crosses to the main thread: the number of calls, one call's argument bytes and the run's total. A refused call
 // crosses as a short preview and a `Refusal`; the main thread's bridge records it and answers the program.
 
+import type { ToolError } from '../../contract/errors.js';
 import type { CodeLimits } from './limits.js';
 
 /** Characters of a refused call's JSON arguments kept for the error report. */
@@ -28,7 +29,8 @@ export const argBudgetMessage = (maxRunArgBytes: number) =>
 
 /** The reply a program gets for a call refused by a run-wide budget (the prelude then refuses later calls itself). */
 export function limitReply(tool: string, message: string): string {
-  return JSON.stringify({ ok: false, error: { tool, message, error: { type: 'call_limit' } } });
+  const error: ToolError = { type: 'call_limit', message };
+  return JSON.stringify({ ok: false, error: { tool, message, error } });
 }
 
 export type Verdict =

@@ -3,11 +3,12 @@
 // goes through the same toolkit as a direct tool call (scope, validation, keys, rate limits, redaction).
 
 import type { CallToolResult, Tool } from '../../protocol.js';
-import { unknownToolResult } from '../../errors.js';
+import { internalErrorResult, unknownToolResult } from '../../errors.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
-import type { ExposedTools } from '../types.js';
+import { z } from 'zod';
+import { defineExposure, type ExposedTools } from '../types.js';
 import { type CodeTenant, createExecuteCode, EXECUTE_CODE, executeCodeTool } from './execute-code.js';
-import { resolveLimits, type CodeLimits } from './limits.js';
+import { DEFAULT_CODE_LIMITS, resolveLimits, type CodeLimits } from './limits.js';
 import { createSearchDocs, SEARCH_DOCS, searchDocsTool } from './search-docs.js';
 import { toolIndex } from './tool-index.js';
 
@@ -55,12 +56,29 @@ export function createCodeExposure(kit: OpenAiToolkit, options: CodeExposureOpti
         if (name === EXECUTE_CODE) return await executeCode(args, context);
       } catch (err) {
         // Never throw into the transport: one bad program must not end a session.
-        return {
-          content: [{ type: 'text', text: `Internal error in ${name}: ${String((err as Error)?.message ?? err)}` }],
-          isError: true,
-        };
+        return internalErrorResult(name, err);
       }
       return unknownToolResult(name);
     },
   };
 }
+
+// Shapes only: each limit's range is resolveLimits' to check, with messages that name the limit.
+const limitsSchema = z
+  .object(Object.fromEntries(Object.keys(DEFAULT_CODE_LIMITS).map((k) => [k, z.number().optional()])))
+  .strict() as unknown as z.ZodType<Partial<CodeLimits>>;
+
+export const codeExposure = defineExposure({
+  name: 'code',
+  summary: 'code mode',
+  optionsSchema: z
+    .object({
+      limits: limitsSchema.optional(),
+      tenant: z.object({ account: z.string(), server: z.string().optional() }).strict().optional(),
+    })
+    .strict()
+    .optional() satisfies z.ZodType<CodeExposureOptions | undefined>,
+  create: (kit, options) => createCodeExposure(kit, options),
+  delegates: [],
+  direct: false,
+});

@@ -2,6 +2,9 @@
 // JSON cannot hold, shown faithfully or refused with a message instead of vanishing, and hints for the slips a
 // model makes with pages (`.data` for `.result`, `for…of` over a page or over `openai.paginate`). Plain JS.
 
+import { LIST_PAGE_SHAPE, USAGE_PAGE_SHAPE } from '../../contract/pages.js';
+
+/** Uses `PAGE` and `USAGE` (the page field names), which PRELUDE defines before it. */
 export const PRELUDE_VALUES = String.raw`
   const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -71,9 +74,9 @@ export const PRELUDE_VALUES = String.raw`
   // A page answers .data and for…of with a pointer to where its items are (neither is in its JSON).
   function hintPage(name, page) {
     if (page === null || typeof page !== 'object') return page;
-    const key = Array.isArray(page.result) && 'has_more' in page ? 'result' : Array.isArray(page.rows) && 'totals' in page ? 'rows' : null;
+    const key = Array.isArray(page[PAGE.items]) && PAGE.more in page ? PAGE.items : Array.isArray(page[USAGE.rows]) && USAGE.totals in page ? USAGE.rows : null;
     if (!key) return page;
-    const shape = key === 'result' ? '{result, next_cursor, has_more}' : '{rows, totals, next_cursor, has_more}';
+    const shape = key === PAGE.items ? ${JSON.stringify(LIST_PAGE_SHAPE)} : ${JSON.stringify(USAGE_PAGE_SHAPE)};
     const where = 'openai.' + name + '(…) resolves to a page ' + shape + ': its items are in .' + key;
     let told = false;
     if (!Object.prototype.hasOwnProperty.call(page, 'data')) {

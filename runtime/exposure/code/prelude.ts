@@ -8,6 +8,7 @@ export const PRELUDE_FILE = 'prelude.js';
 /** File name of the program inside the sandbox; stack frames in it belong to the submitted code. */
 export const PROGRAM_FILE = 'program.ts';
 
+import { LIST_PAGE, USAGE_PAGE } from '../../contract/pages.js';
 import { PRELUDE_VALUES } from './prelude-values.js';
 
 /**
@@ -25,6 +26,9 @@ export const PRELUDE = String.raw`(function install(call, log, configJson) {
   const protoNames = new Set(Object.getOwnPropertyNames(Object.prototype));
   const config = parse(configJson);
   const cursorArgs = config.cursorArgs;
+  // The page fields (contract/pages.ts): items, cursor and has-more of a list page; rows and totals of a usage page.
+  const PAGE = ${JSON.stringify(LIST_PAGE)};
+  const USAGE = ${JSON.stringify(USAGE_PAGE)};
 ${PRELUDE_VALUES}
 
   class OpenAiToolError extends Error {
@@ -74,11 +78,12 @@ ${PRELUDE_VALUES}
     let current = assign({}, args);
     for (;;) {
       const page = await invoke(name, current);
-      const items = Array.isArray(page && page.result) ? page.result : Array.isArray(page && page.rows) ? page.rows : null;
+      const items = Array.isArray(page && page[PAGE.items]) ? page[PAGE.items] : Array.isArray(page && page[USAGE.rows]) ? page[USAGE.rows] : null;
       if (!items) throw new TypeError('openai.paginate: ' + name + ' is not a list tool');
       for (const item of items) yield item;
-      if (!cursorArg || !page.has_more || page.next_cursor === null || page.next_cursor === undefined) return;
-      current = assign({}, current, { [cursorArg]: page.next_cursor });
+      const next = page[PAGE.cursor];
+      if (!cursorArg || !page[PAGE.more] || next === null || next === undefined) return;
+      current = assign({}, current, { [cursorArg]: next });
     }
   }
 

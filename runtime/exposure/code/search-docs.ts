@@ -8,7 +8,7 @@ import type { CallToolResult, Tool } from '../../protocol.js';
 import { invalidArgumentsResult, MAX_NAME_CHARS } from '../../errors.js';
 import { cutText } from '../../redact.js';
 import type { OpenAiToolkit } from '../../toolkit.js';
-import type { ToolDef } from '../../types.js';
+import type { ToolDef } from '../../contract/catalog.js';
 import { createToolSearch, cutNote } from '../tool-search.js';
 import { loadSdkDocs, type SdkDocs } from './sdk-docs.js';
 import { fallbackSignature } from './ts-types.js';

@@ -3,7 +3,7 @@
 // round trip. Built from the selected tools, so a scoped server names only what it can call. Writes and other
 // actions are only counted: their arguments are too rich to guess, search_docs documents them.
 
-import type { ToolDef } from '../../types.js';
+import type { ToolDef } from '../../contract/catalog.js';
 
 interface Group {
   /** How a tool is named: `prefix` + resource + `suffix`. */

@@ -2,7 +2,7 @@
 // of tools outside the generated catalog. Covers what the advertised schemas and OpenAI's response schemas
 // use: refs, enums/consts, unions, intersections, arrays, objects, nullability (3.0 and 3.1 styles).
 
-import type { JsonSchema, ToolDef } from '../../types.js';
+import type { JsonSchema, ToolDef } from '../../contract/catalog.js';
 
 export interface TsTypeOptions {
   /** Type name for a `$ref`; default `unknown` (refs are not followed). */
@@ -146,50 +146,6 @@ export function resultType(tool: ToolDef, body: string): string {
   if (tool.pagination || tool.method === 'list') return `ListPage<${body}>`;
   return body;
 }
-
-/** Shared result shapes (see runtime/results.ts), declared once at the top of the SDK. */
-export const RESULT_TYPES = `/** A page of a list tool; pass \`next_cursor\` back as the cursor argument while \`has_more\`. */
-export interface ListPage<T> {
-  result: T[];
-  next_cursor: string | null;
-  has_more: boolean;
-}
-
-/** A page of usage or cost buckets, flattened to one row per result, with totals of every numeric field. */
-export interface UsagePage<T> {
-  rows: Array<UsageRow<T>>;
-  totals: Record<string, number>;
-  bucket_count: number;
-  next_cursor: string | null;
-  has_more: boolean;
-}
-
-/** One flattened usage result: the bucket's times in ISO form instead of the result's \`object\` tag. */
-export type UsageRow<T> = T extends unknown ? Omit<T, 'object'> & { start_time_iso: string | null; end_time_iso: string | null } : never;
-
-/** A wait tool's answer: the polled object once \`done\`, or its latest state when the wait's own budget ran out. */
-export interface WaitResult<T> {
-  done: boolean;
-  status: string | null;
-  polls: number;
-  waited_seconds: number;
-  /** Null when the object is over the size cap (see \`note\`). */
-  result: T | null;
-  note?: string;
-  hint?: string;
-}
-
-/** Text or binary responses: text is passed in, binary content only described. */
-export interface ContentResult {
-  content: Array<{ type: string; text?: string; mime_type?: string; note?: string }>;
-}
-
-/** A response without a body. */
-export interface EmptyResult {
-  ok: true;
-  status: number;
-}
-`;
 
 /** A one-line signature for a tool outside the generated SDK (custom catalogs): inputs typed, outputs generic. */
 export function fallbackSignature(tool: ToolDef): string {

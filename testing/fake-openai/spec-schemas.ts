@@ -3,8 +3,9 @@
 
 import { SpecDocument } from '../../generator/document.js';
 import { loadSpec } from '../../generator/load.js';
-import { DEFS_ID, normalizeForValidation, refToDefs, resolveRecursiveRefs } from '../../generator/normalize.js';
-import { SPECS } from '../helpers/specs.js';
+import { normalizeForValidation, refToDefs, resolveRecursiveRefs } from '../../generator/normalize.js';
+import { DEFS_ID } from '../../runtime/contract/validation.js';
+import { SPECS } from '../specs.js';
 
 type Validate = ((value: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
 

@@ -3,6 +3,6 @@
 // (esbuild --inject) so it runs before any chunk, whatever order the chunks are imported in. Only for stdio serving
 // (the bin's default); `serve --http` keeps V8's defaults, tuned for many concurrent sessions.
 
-import { keepYoungGenerationSmall } from './heap.js';
+import { keepYoungGenerationSmall } from '../runtime/heap.js';
 
 if (!process.argv.includes('--http')) keepYoungGenerationSmall();

@@ -1,0 +1,270 @@
+// Replicas on one Postgres vs one replica on SQLite, same load, same run. Needs `npm run build` first and Debian's
+// PostgreSQL binaries (/usr/lib/postgresql/<major>/bin; started here in a temp dir, as the `postgres` user under root).
+//   - 1 replica + SQLite behind the loopback round-robin proxy;
+//   - N replicas (default 2) + one Postgres behind the same proxy;
+//   - rounds interleaved; each round `concurrency` concurrent tools/call as MCP 2026-07-28 requests (fetch, no SDK
+//     client), against a loopback stub standing in for OpenAI.
+// Reports medians of wall time, throughput, p50/p99, errors, the services' CPU ms per call (from /proc: summed over
+// replicas), and on Postgres the database transactions and rows inserted per call (pg_stat_database).
+//
+//   npm run bench:replicas -- [--rounds 5] [--concurrency 200] [--replicas 2]
+
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { repoRoot } from '../generator/pin.js';
+import { startRoundRobin } from '../testing/round-robin.js';
+import { postgresBin, startPostgres } from '../testing/postgres.js';
+import { median } from './bench-stats.js';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '200' },
+    replicas: { type: 'string', default: '2' },
+  },
+});
+const rounds = Number(values.rounds);
+const concurrency = Number(values.concurrency);
+const replicas = Number(values.replicas);
+const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+const cpuMs = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+};
+
+const bin = postgresBin();
+if (!bin) throw new Error('no PostgreSQL server binaries (apt-get install postgresql)');
+
+const body = JSON.stringify({
+  object: 'list',
+  data: [{ id: 'file-1', object: 'file', bytes: 10, created_at: 1, filename: 'a.jsonl', purpose: 'batch' }],
+  has_more: false,
+});
+const stub = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  });
+});
+stub.keepAliveTimeout = 60_000;
+await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
+const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
+
+const postgres = await startPostgres(bin);
+const admin = new pg.Client(postgres.url);
+await admin.connect();
+await admin.query('create database bench');
+const dbUrl = new URL(postgres.url);
+dbUrl.pathname = '/bench';
+
+const KEY = 'b'.repeat(40);
+const baseEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: '1',
+  OPENAI_MCP_SECRET_KEY: KEY,
+};
+
+interface Setup {
+  label: string;
+  env: Record<string, string | undefined>;
+  dataDirs: string[];
+  children: ChildProcess[];
+  proxy: Awaited<ReturnType<typeof startRoundRobin>>;
+  url: string;
+}
+
+const cliJson = (args: string[], env: Record<string, string | undefined>, dataDir: string) => {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir, '--json'], { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+};
+
+async function startReplica(env: Record<string, string | undefined>, dataDir: string, publicUrl: string) {
+  // The per-server limits (16 at once, 20/s per replica) would answer most of this load with 429: raised above it.
+  const limits = ['--max-concurrent-per-server', String(concurrency), '--rate-per-server', '1000000'];
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, '--public-url', publicUrl, ...limits],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let err = '';
+  const origin = await new Promise<string>((resolve, reject) => {
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (c: string) => {
+      err += c;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', () => reject(new Error(err)));
+  });
+  return { child, origin };
+}
+
+async function setup(label: string, n: number, databaseUrl?: string): Promise<Setup> {
+  const env = { ...baseEnv, ...(databaseUrl ? { OPENAI_MCP_DATABASE_URL: databaseUrl } : {}) };
+  const proxy = await startRoundRobin();
+  const dataDirs = Array.from({ length: n }, () => mkdtempSync(path.join(tmpdir(), 'bench-replicas-')));
+  const account = cliJson(
+    ['accounts', 'add', '--name', 'bench', '--base-url', stubUrl],
+    { ...env, OPENAI_API_KEY: 'sk-proj-BENCHkey0123456789abcdef' },
+    dataDirs[0]!,
+  );
+  const started = [];
+  for (const dir of dataDirs) started.push(await startReplica(env, dir, proxy.url));
+  proxy.setBackends(started.map((s) => s.origin));
+  const server = cliJson(
+    [
+      'servers',
+      'create',
+      '--account',
+      account.id,
+      '--name',
+      'bench',
+      '--methods',
+      'read',
+      '--tags',
+      'files',
+      '--public-url',
+      proxy.url,
+    ],
+    env,
+    dataDirs[0]!,
+  );
+  return { label, env, dataDirs, children: started.map((s) => s.child), proxy, url: server.url };
+}
+
+const ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+let id = 1;
+const call = (url: string) =>
+  fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': 'list_all_open_ai_files',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: id++,
+      method: 'tools/call',
+      params: { name: 'list_all_open_ai_files', arguments: { limit: 1 }, _meta: ENVELOPE },
+    }),
+  }).then(async (r) => {
+    const text = await r.text();
+    const ok = r.ok && text.includes('"result"') && !text.includes('"isError":true');
+    if (!ok && failures.length < 5) failures.push(`${r.status} ${text.slice(0, 300)}`);
+    return ok;
+  });
+const failures: string[] = [];
+
+interface Round {
+  wall: number;
+  latencies: number[];
+  errors: number;
+  cpu: number;
+}
+
+async function dbStats(): Promise<{ xacts: number; inserted: number }> {
+  const r = await admin.query(
+    "select xact_commit + xact_rollback as x, tup_inserted as i from pg_stat_database where datname = 'bench'",
+  );
+  return { xacts: Number(r.rows[0].x), inserted: Number(r.rows[0].i) };
+}
+
+async function round(s: Setup): Promise<Round> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const cpu0 = s.children.reduce((n, c) => n + cpuMs(c.pid!), 0);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const t = performance.now();
+      const ok = await call(s.url).catch((err: Error) => {
+        if (failures.length < 5) failures.push(`${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`);
+        return false;
+      });
+      latencies.push(performance.now() - t);
+      if (!ok) errors++;
+    }),
+  );
+  return {
+    wall: performance.now() - t0,
+    latencies,
+    errors,
+    cpu: s.children.reduce((n, c) => n + cpuMs(c.pid!), 0) - cpu0,
+  };
+}
+
+const sqlite = await setup('1 replica + SQLite', 1);
+const shared = await setup(`${replicas} replicas + Postgres`, replicas, dbUrl.toString());
+for (const s of [sqlite, shared]) await call(s.url); // warm-up: builds the scoped toolkit on every replica
+for (const s of [shared]) for (let i = 0; i < replicas; i++) await call(s.url);
+
+const results = new Map<Setup, Round[]>([
+  [sqlite, []],
+  [shared, []],
+]);
+const db0 = await dbStats();
+for (let i = 0; i < rounds; i++) {
+  results.get(sqlite)!.push(await round(sqlite));
+  results.get(shared)!.push(await round(shared));
+}
+// Postgres 15 backends report their counters at most once a second, and an idle one after up to 10 s.
+await new Promise((r) => setTimeout(r, 11_000));
+const db1 = await dbStats();
+const sharedCalls = rounds * concurrency;
+
+const table: Record<string, Record<string, number | string>> = {};
+for (const [s, rs] of results) {
+  const walls = rs.map((r) => r.wall);
+  table[s.label] = {
+    wall_ms: Math.round(median(walls)),
+    throughput_per_s: Math.round(concurrency / (median(walls) / 1000)),
+    p50_ms: Number(median(rs.map((r) => pct(r.latencies, 50))).toFixed(1)),
+    p99_ms: Number(median(rs.map((r) => pct(r.latencies, 99))).toFixed(1)),
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+    service_cpu_ms_per_call: Number(median(rs.map((r) => r.cpu / concurrency)).toFixed(2)),
+    db_xacts_per_call: s === shared ? Number(((db1.xacts - db0.xacts) / sharedCalls).toFixed(2)) : '-',
+    db_rows_inserted_per_call: s === shared ? Number(((db1.inserted - db0.inserted) / sharedCalls).toFixed(2)) : '-',
+  };
+}
+console.log(`bench-replicas: ${rounds} rounds of ${concurrency} concurrent calls (medians; the machine may be shared)`);
+console.table(table);
+const a = table[sqlite.label]!;
+const b = table[shared.label]!;
+console.log(
+  `throughput ${shared.label} / ${sqlite.label}: x${((b.throughput_per_s as number) / (a.throughput_per_s as number)).toFixed(2)}; errors: ${(a.errors as number) + (b.errors as number)}`,
+);
+
+for (const s of [sqlite, shared]) {
+  for (const c of s.children) c.kill('SIGTERM');
+  await s.proxy.close();
+}
+await new Promise((r) => setTimeout(r, 500));
+await admin.end();
+await postgres.stop();
+stub.close();
+if (failures.length) console.log(`first failures:\n  ${failures.join('\n  ')}`);
+if ((a.errors as number) || (b.errors as number)) process.exitCode = 1;

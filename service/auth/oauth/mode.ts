@@ -1,0 +1,19 @@
+// The `oauth` auth mode: the path names the server (`/mcp/srv_<id>`, no secret), and the credential is an OAuth
+// access token this service issued for exactly that server's resource. Registered in ../modes.ts; the token check
+// and the 401 challenge (`WWW-Authenticate: Bearer resource_metadata=…`) are resource.ts's.
+
+import type { ServerAuthMode } from '../modes.js';
+import { looksLikeServerId } from './resource-url.js';
+
+export const oauthMode: ServerAuthMode = {
+  name: 'oauth',
+  summary:
+    'a non-secret resource URL (/mcp/srv_<id>) and an OAuth access token issued for it; clients log in (OAuth 2.1)',
+  secretUrl: false,
+  locate(segment, credentials) {
+    return looksLikeServerId(segment) ? credentials.serverById(segment) : undefined;
+  },
+  admit(req, row, credentials) {
+    return credentials.oauthResource(req, row);
+  },
+};
