@@ -56,6 +56,8 @@ const SWEEP_MS = 60_000;
 /** The task scope of the single-user `/mcp` (managed servers' tasks are scoped by server id). */
 const SINGLE_USER_SCOPE = 'single-user';
 const SSE_CHECK_MS = 500;
+/** How long a revoked request in flight gets to be answered by its call's guard before it is cut. */
+const REVOKED_REQUEST_GRACE_MS = 1000;
 
 export interface HttpServiceOptions {
   dataDir: string;
@@ -381,9 +383,16 @@ async function start(
     if (mcp.sseSessions) await mcp.closeStale(workLive);
     for (const scope of new Set([...mcp.inflight.scopes(), ...tasks.runningScopes()])) {
       if (await workLive(scope)) continue;
-      const requests = mcp.inflight.cancelScope(scope);
       const stopped = await tasks.cancelScope(scope, 'Cancelled: access to this server was revoked');
-      if (requests || stopped) log(`revoked ${scope}: ${requests} request(s) and ${stopped} task(s) stopped`);
+      if (stopped) log(`revoked ${scope}: ${stopped} task(s) stopped`);
+      // A tool call in flight is answered `revoked` by its guard (RunningCalls, checked every 250 ms), so its client
+      // hears why; cutting the request here first would end it with no answer at all (a cancelled request gets
+      // none), and the client would wait out its own timeout. What is still open a moment later (an OAuth grant's
+      // requests, which the guard does not watch) is cut then.
+      setTimeout(() => {
+        const requests = mcp.inflight.cancelScope(scope);
+        if (requests) log(`revoked ${scope}: ${requests} request(s) stopped`);
+      }, REVOKED_REQUEST_GRACE_MS).unref();
     }
   };
   const sseTimer = setInterval(
