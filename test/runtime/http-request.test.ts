@@ -67,7 +67,8 @@ describe('default HTTP path', () => {
     });
     const sent = srv.requests.at(-1)!;
     expect(Number(sent.headers['content-length'])).toBe(sent.body.length);
-    expect(JSON.parse(sent.body.toString())).toMatchObject({ model: 'm', stream: false });
+    // Only what the caller sent: no `stream` the caller did not give (issue 21).
+    expect(JSON.parse(sent.body.toString())).toEqual({ model: 'm', messages: [{ role: 'user', content: 'hé' }] });
     await fixtureKit(srv.baseUrl).callTool('files_create', {
       file: { content: 'abc', filename: 'a.txt' },
       purpose: 'assistants',
