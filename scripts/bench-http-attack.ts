@@ -12,7 +12,8 @@
 //   npm run bench:http:attack -- [--rounds 5]
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { cpuSeconds, rssMiB as procRssMiB } from '../testing/proc.js';
 import { createServer } from 'node:http';
 import { type AddressInfo, connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,7 +95,7 @@ async function client(url: string): Promise<Client> {
   await c.connect(new StreamableHTTPClientTransport(new URL(url)));
   return c;
 }
-const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMiB = () => procRssMiB(pid);
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
@@ -141,12 +142,6 @@ loop();
 loop();
 `;
 const serviceCpu: number[] = [];
-/** User + system CPU seconds of a process (Linux: fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
-const cpuSeconds = (p: number) => {
-  const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 const idleP50: number[] = [];
 const loadedP50: number[] = [];
 async function sample(n = 40): Promise<number> {

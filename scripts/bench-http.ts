@@ -9,7 +9,8 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { cpuMs } from '../testing/proc.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -201,20 +202,8 @@ interface Round {
   serviceCpu: number;
 }
 
-/**
- * The service's CPU time so far (ms), from /proc: unlike wall time it barely moves when other processes share the
- * cores, so CPU ms per call is the figure a capacity model can use (calls/s per core = 1000 / it).
- */
-const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
-function serviceCpuMs(): number {
-  try {
-    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return Number.NaN;
-  }
-}
+/** The service's CPU time so far (ms): calls/s per core = 1000 / (CPU ms per call). */
+const serviceCpuMs = () => cpuMs(child.pid);
 
 async function round(one: () => Promise<boolean>): Promise<Round> {
   const latencies: number[] = [];

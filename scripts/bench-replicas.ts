@@ -10,7 +10,7 @@
 //   npm run bench:replicas -- [--rounds 5] [--concurrency 200] [--replicas 2]
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import pg from 'pg';
 import { repoRoot } from '../generator/pin.js';
 import { startRoundRobin } from '../testing/round-robin.js';
 import { postgresBin, startPostgres } from '../testing/postgres.js';
+import { cpuMs } from '../testing/proc.js';
 import { median } from './bench-stats.js';
 
 const { values } = parseArgs({
@@ -36,12 +37,6 @@ const replicas = Number(values.replicas);
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
-const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
-const cpuMs = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * TICK_MS;
-};
 
 const bin = postgresBin();
 if (!bin) throw new Error('no PostgreSQL server binaries (apt-get install postgresql)');

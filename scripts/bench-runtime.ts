@@ -15,6 +15,7 @@
 //   npm run bench:runtime -- [--runs 9] [--calls 300] [--peer] [--binary-calls 2000]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { rssMiB } from '../testing/proc.js';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,7 +39,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const calls = Number(values.calls);
 const binaryCalls = Number(values['binary-calls']);
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMb = rssMiB;
 const sdk = (p: string) => path.join(repoRoot, 'node_modules/@modelcontextprotocol/sdk/dist/esm', p);
 
 // A baseline server: the SDK's low-level Server with one tool that makes the same single fetch as ours, nothing else.

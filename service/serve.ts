@@ -379,6 +379,9 @@ async function start(
     if (!row || isExpired(row, Date.now()) || (updatedAt !== undefined && row.updated_at !== updatedAt)) return false;
     return grantId === undefined ? row.auth !== 'oauth' : oauth.grantLive(row, grantId);
   };
+  // Scopes whose late cut is already scheduled: the check runs every SSE_CHECK_MS, so without this a scope still in
+  // flight would get a second (and third) timer before the first fires.
+  const cutScheduled = new Set<string>();
   const revokeRunning = async () => {
     if (mcp.sseSessions) await mcp.closeStale(workLive);
     for (const scope of new Set([...mcp.inflight.scopes(), ...tasks.runningScopes()])) {
@@ -389,7 +392,10 @@ async function start(
       // hears why; cutting the request here first would end it with no answer at all (a cancelled request gets
       // none), and the client would wait out its own timeout. What is still open a moment later (an OAuth grant's
       // requests, which the guard does not watch) is cut then.
+      if (cutScheduled.has(scope)) continue;
+      cutScheduled.add(scope);
       setTimeout(() => {
+        cutScheduled.delete(scope);
         const requests = mcp.inflight.cancelScope(scope);
         if (requests) log(`revoked ${scope}: ${requests} request(s) stopped`);
       }, REVOKED_REQUEST_GRACE_MS).unref();

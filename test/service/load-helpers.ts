@@ -3,7 +3,6 @@
 // a slow OpenAI stand-in.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 
@@ -53,20 +52,7 @@ export function messagesOf(text: string): any[] {
   }
 }
 
-/** User + system CPU time a process has used, in seconds (Linux). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start at state; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks / clockTicks();
-}
-
-let hz: number | undefined;
-function clockTicks(): number {
-  hz ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-  return hz;
-}
+export { cpuSeconds } from '../../testing/proc.js';
 
 /** A TCP port nothing listens on right now. */
 export function freePort(): Promise<number> {
