@@ -3,7 +3,7 @@
 // runs `generate --spec <that version> --out <temp dir>` on each chosen commit, and prints one line per version:
 // generated (tools, warnings) or refused (the error). Exit 1 if any version is refused.
 //
-//   npm run spec:history -- --repo ../openai-openapi [--file openapi.yaml] [--every 1] [--since 2023-01-01] [--json]
+//   npm run spec:history -- --repo ../openai-openapi [--file openapi.yaml] [--every 1 [--offset 0]] [--since 2023-01-01] [--json]
 //
 // It uses the generator's command line, as a maintainer would, so what it reports is what `npm run generate` does.
 // Not part of CI: the history is not on this machine by default (clone it; CI reaches only the npm registry).
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     file: { type: 'string', default: 'openapi.yaml' },
     every: { type: 'string', default: '1' },
+    offset: { type: 'string', default: '0' },
     since: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -56,7 +57,8 @@ const log = git(
   .filter(Boolean)
   .map((l) => l.split(' ') as [string, string]);
 const every = Math.max(1, Number(values.every));
-const chosen = log.filter((_, i) => i % every === 0);
+const offset = Number(values.offset) % every;
+const chosen = log.filter((_, i) => i % every === offset);
 const work = mkdtempSync(path.join(tmpdir(), 'spec-history-'));
 const outcomes: Outcome[] = [];
 try {
