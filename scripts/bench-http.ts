@@ -5,7 +5,7 @@
 //     scope (access token from the real authorize → login → consent → token flow), alternating; the added p50.
 // Reports wall time per round, throughput and per-call p50/p99; medians over rounds. Errors must be 0.
 //
-//   npm run bench:http -- [--rounds 7] [--concurrency 200]
+//   npm run bench:http -- [--rounds 7] [--concurrency 200] [--modes direct,sdk,raw] [--no-oauth] [--help]
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -22,11 +22,33 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { repoRoot } from '../generator/pin.js';
 import { median } from './bench-stats.js';
 
+const HELP = `npm run bench:http -- [options]
+  --rounds N         rounds per mode, interleaved (default 7); figures are medians over rounds
+  --concurrency N    concurrent tools/call per round (default 200)
+  --modes LIST       comma-separated, of: direct (the stub with fetch, the baseline), sdk (1.x SDK client through
+                     /mcp/<token>, 2025 era), raw (fetch, one MCP 2026-07-28 request each); default all three
+  --no-oauth         skip the OAuth token-check pairs (sequential calls through a url and an oauth server)
+env: BENCH_BIN (another build of the CLI, e.g. unminified for profiles), BENCH_NODE_ARGS (e.g. "--cpu-prof
+     --cpu-prof-dir=/tmp/prof" to profile the service)`;
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '7' }, concurrency: { type: 'string', default: '200' } },
+  options: {
+    rounds: { type: 'string', default: '7' },
+    concurrency: { type: 'string', default: '200' },
+    modes: { type: 'string', default: 'direct,sdk,raw' },
+    'no-oauth': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
 });
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
+const modes = new Set(values.modes.split(',').map((m) => m.trim()));
+for (const m of modes)
+  if (!['direct', 'sdk', 'raw'].includes(m)) throw new Error(`--modes: unknown mode ${m}\n${HELP}`);
+if (!modes.has('direct')) console.warn('bench-http: no direct mode, so no ratio to the baseline');
 // BENCH_BIN: another build of the CLI (an unminified one, for readable profiles).
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
 const pct = (xs: number[], p: number) =>
@@ -114,30 +136,34 @@ await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
 await client.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } }); // warm-up: builds the scoped toolkit
 
 // An `oauth` server of the same scope, and an access token for it through the operator's API-token login.
-const oauthServer = run([
-  'servers',
-  'create',
-  '--account',
-  account.id,
-  '--name',
-  'bench-oauth',
-  '--methods',
-  'read',
-  '--tags',
-  'files',
-  '--auth',
-  'oauth',
-  '--public-url',
-  origin,
-]);
-const accessToken = await oauthAccessToken(oauthServer.url, run(['api-tokens', 'create', '--name', 'bench']).token);
-const oauthClient = new Client({ name: 'bench-oauth', version: '1' });
-await oauthClient.connect(
-  new StreamableHTTPClientTransport(new URL(oauthServer.url), {
-    requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
-  }),
-);
-await oauthClient.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+const withOauth = !values['no-oauth'];
+let oauthClient: Client | undefined;
+if (withOauth) {
+  const oauthServer = run([
+    'servers',
+    'create',
+    '--account',
+    account.id,
+    '--name',
+    'bench-oauth',
+    '--methods',
+    'read',
+    '--tags',
+    'files',
+    '--auth',
+    'oauth',
+    '--public-url',
+    origin,
+  ]);
+  const accessToken = await oauthAccessToken(oauthServer.url, run(['api-tokens', 'create', '--name', 'bench']).token);
+  oauthClient = new Client({ name: 'bench-oauth', version: '1' });
+  await oauthClient.connect(
+    new StreamableHTTPClientTransport(new URL(oauthServer.url), {
+      requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
+    }),
+  );
+  await oauthClient.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+}
 
 async function oauthAccessToken(resource: string, apiToken: string): Promise<string> {
   const redirect = 'http://127.0.0.1:9/cb';
@@ -261,9 +287,9 @@ const raw = () =>
 const results = { mcp: [] as Round[], raw: [] as Round[], direct: [] as Round[] };
 for (let i = 0; i < rounds; i++) {
   // Interleaved, so drift in machine load hits all sides alike.
-  results.direct.push(await round(direct));
-  results.mcp.push(await round(viaMcp));
-  results.raw.push(await round(raw));
+  if (modes.has('direct')) results.direct.push(await round(direct));
+  if (modes.has('sdk')) results.mcp.push(await round(viaMcp));
+  if (modes.has('raw')) results.raw.push(await round(raw));
 }
 // The OAuth token check's added latency: one call at a time, so queueing does not hide a per-request cost.
 const pairs = Math.max(50, rounds * 40);
@@ -275,7 +301,7 @@ const oneCall = async (c: Client) => {
 };
 const urlTimes: number[] = [];
 const oauthTimes: number[] = [];
-for (let i = 0; i < pairs; i++) {
+for (let i = 0; oauthClient && i < pairs; i++) {
   // Alternating first, so neither side always runs on a warmer path.
   if (i % 2) {
     urlTimes.push(await oneCall(client));
@@ -285,7 +311,7 @@ for (let i = 0; i < pairs; i++) {
     urlTimes.push(await oneCall(client));
   }
 }
-await oauthClient.close();
+await oauthClient?.close();
 await client.close();
 child.kill('SIGTERM');
 stub.close();
@@ -301,22 +327,28 @@ const summary = (rs: Round[]) => {
     service_cpu_ms_per_call: Number(median(rs.map((r) => r.serviceCpu / concurrency)).toFixed(2)),
   };
 };
-const mcp = summary(results.mcp);
-const rawSummary = summary(results.raw);
-const base = summary(results.direct);
+const table: Record<string, ReturnType<typeof summary>> = {};
+if (results.mcp.length) table['through /mcp/<token> (1.x SDK client)'] = summary(results.mcp);
+if (results.raw.length) table['through /mcp/<token> (fetch, MCP 2026-07-28)'] = summary(results.raw);
+if (results.direct.length) table['stub directly (baseline)'] = summary(results.direct);
 console.log(`bench-http: ${rounds} rounds of ${concurrency} concurrent calls (medians; the machine may be shared)`);
-console.table({
-  'through /mcp/<token> (1.x SDK client)': mcp,
-  'through /mcp/<token> (fetch, MCP 2026-07-28)': rawSummary,
-  'stub directly (baseline)': base,
-});
+console.table(table);
+const errors = Object.values(table).reduce((n, r) => n + r.errors, 0);
+const base = results.direct.length ? summary(results.direct) : undefined;
+const ratio = (rs: Round[]) =>
+  base && rs.length ? `x${(median(rs.map((r) => r.wall)) / base.wall_ms).toFixed(1)}` : 'n/a';
+// Calls per second one core could serve at this CPU cost: the figure a capacity model scales by cores and replicas.
+const perCore = (rs: Round[]) => (rs.length ? Math.round(1000 / summary(rs).service_cpu_ms_per_call) : 'n/a');
 console.log(
-  `wall-time ratio to direct: SDK client x${(mcp.wall_ms / base.wall_ms).toFixed(1)}, fetch x${(rawSummary.wall_ms / base.wall_ms).toFixed(1)}; errors: ${mcp.errors + rawSummary.errors + base.errors}`,
+  `wall-time ratio to direct: SDK client ${ratio(results.mcp)}, fetch ${ratio(results.raw)}; ` +
+    `service calls/s per core (1000 / CPU ms per call): SDK client ${perCore(results.mcp)}, fetch ${perCore(results.raw)}; errors: ${errors}`,
 );
-const urlP50 = median(urlTimes);
-const oauthP50 = median(oauthTimes);
-console.log(
-  `oauth token check (${pairs} sequential pairs): url p50 ${urlP50.toFixed(2)} ms, oauth p50 ${oauthP50.toFixed(2)} ms, ` +
-    `added ${(oauthP50 - urlP50).toFixed(2)} ms (goal <= 1 ms), ratio x${(oauthP50 / urlP50).toFixed(2)}`,
-);
-if (mcp.errors || rawSummary.errors || base.errors) process.exitCode = 1;
+if (oauthClient) {
+  const urlP50 = median(urlTimes);
+  const oauthP50 = median(oauthTimes);
+  console.log(
+    `oauth token check (${pairs} sequential pairs): url p50 ${urlP50.toFixed(2)} ms, oauth p50 ${oauthP50.toFixed(2)} ms, ` +
+      `added ${(oauthP50 - urlP50).toFixed(2)} ms (goal <= 1 ms), ratio x${(oauthP50 / urlP50).toFixed(2)}`,
+  );
+}
+if (errors) process.exitCode = 1;
