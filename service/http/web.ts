@@ -64,9 +64,9 @@ export async function writeWebResponse(res: ServerResponse, response: Response, 
     res.end(body);
     return;
   }
+  // Event streams: written as they come (a long call's progress, `subscriptions/listen`). The head goes out with the
+  // first event, not before: until then a proxy in front can still answer a replica's death with a 502 of its own.
   res.writeHead(response.status, headers);
-  // Event streams: flushed as they come (a long call's progress, `subscriptions/listen`).
-  res.flushHeaders();
   let drained: (() => void) | undefined;
   const release = () => {
     drained?.();
