@@ -25,6 +25,13 @@ const isNode = (v: unknown): v is Node => !!v && typeof v === 'object' && !Array
 export const JSON_STRING_NOTE = '(JSON object)';
 /** How a string|JSON-object union listed as one string ends its description. */
 const OR_JSON = 'or a JSON object.';
+/** How a name-or-`{id}` union listed as one string ends its description (before OR_JSON). */
+const ID_REFERENCE = 'A name or id; {"id": "…"} as text, ';
+const ID_REFERENCE_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: { id: { type: 'string' } },
+  required: ['id'],
+};
 
 const NULL_BRANCH: JsonSchema = { type: 'null' };
 
@@ -164,12 +171,50 @@ function strictNode(node: Node, full: unknown[], path: string, inBranch: boolean
   if (isNode(node.items)) out.items = strictNode(node.items, step(full, w.defs, 'items'), `${path}[]`, inBranch, w);
   if (Array.isArray(node.anyOf)) {
     out.anyOf = node.anyOf.map((b) => (isNode(b) ? strictNode(b, full, path, true, w) : b));
+    const reference = collapseIdReference(out, path, w);
+    if (reference) return reference;
     return collapseStrings(out, full, w.defs);
   }
   return out;
 }
 
 const STRING_KEYS = new Set(['type', 'description', 'enum', 'default']);
+
+/** `{id: string}` and nothing else: a reference to something by its id. */
+function isIdReference(b: unknown): boolean {
+  if (!isNode(b) || b.type !== 'object' || !isNode(b.properties)) return false;
+  const props = Object.entries(b.properties);
+  const [name, id] = props[0] ?? [];
+  return (
+    props.length === 1 &&
+    name === 'id' &&
+    isNode(id) &&
+    id.type === 'string' &&
+    Array.isArray(b.required) &&
+    b.required.length === 1 &&
+    b.required[0] === 'id'
+  );
+}
+
+/**
+ * A name or id beside `{id}` (a voice: `"alloy"` or a custom `{"id": "voice_…"}`; a conversation by id either way) as
+ * one string: LangChain's adapter turns an object|string union into an object, so `"alloy"` could not be sent. The
+ * object goes as its JSON text, which the runtime parses back (`argForms.json`: only a string starting with `{`, which
+ * no name or id does, so nothing is ambiguous).
+ */
+function collapseIdReference(node: Node, path: string, w: Walk): Node | undefined {
+  const branches = node.anyOf as unknown[];
+  if (branches.length !== 2) return undefined;
+  const plain = branches.find(
+    (b) => isNode(b) && b.type === 'string' && Object.keys(b).every((k) => STRING_KEYS.has(k)),
+  );
+  if (!plain || !branches.some(isIdReference)) return undefined;
+  if (!path?.split('.').every((s) => SAFE_SEGMENT.test(s.replace(/(\[\])+$/, '')))) return undefined;
+  w.json.add(path);
+  const { anyOf: _branches, ...rest } = node;
+  const lead = typeof rest.description === 'string' ? `${rest.description.replace(/\.?$/, '.')} ` : '';
+  return { ...rest, type: 'string', description: `${lead}${ID_REFERENCE}${OR_JSON}` };
+}
 
 /**
  * `anyOf` of plain strings (a JSON-string branch beside `"auto"`) as one string, its branches said in the description:
@@ -224,11 +269,15 @@ export function typedInputSchema(listed: JsonSchema, forms: ArgForms | undefined
     const said = String(node.description ?? '');
     if (json.has(path) && node.type === 'string' && (said.endsWith(JSON_STRING_NOTE) || said.endsWith(OR_JSON))) {
       const pure = said.endsWith(JSON_STRING_NOTE);
-      const rest = pure ? said.slice(0, -JSON_STRING_NOTE.length).trim() : said;
+      const reference = said.endsWith(`${ID_REFERENCE}${OR_JSON}`);
+      const rest = pure
+        ? said.slice(0, -JSON_STRING_NOTE.length).trim()
+        : reference
+          ? said.slice(0, -`${ID_REFERENCE}${OR_JSON}`.length).trim()
+          : said;
       const described = rest ? { description: rest } : {};
-      return pure
-        ? { type: 'object', ...described }
-        : { ...described, anyOf: [{ type: 'string' }, { type: 'object' }] };
+      if (pure) return { type: 'object', ...described };
+      return { ...described, anyOf: [{ type: 'string' }, reference ? ID_REFERENCE_SCHEMA : { type: 'object' }] };
     }
     const out: Node = { ...node };
     if (isNode(node.properties)) {
