@@ -38,7 +38,12 @@ async function timed(
   let result: CallToolResult | undefined;
   try {
     // The row's status is the last upstream response's of this call (a nested audited call notes its own).
-    result = await run({ ...ctx, onUpstreamStatus: (status) => void (slot.status = status) });
+    result = await run({
+      ...ctx,
+      onUpstreamStatus: (status) => {
+        slot.status = status;
+      },
+    });
     return result;
   } finally {
     const written = record({
