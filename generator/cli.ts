@@ -1,8 +1,8 @@
 // `npm run generate [-- --spec <path|url>] [--check] [--strict] [--out <dir>] [--pin <file>]`
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSpec, SpecError } from './load.js';
-import { renderFiles, staleFiles, writeAtomically } from './emit.js';
+import { loadSpec, SpecError } from './load/load.js';
+import { renderFiles, staleFiles, writeAtomically } from './emit/emit.js';
 import { buildCatalog } from './pipeline.js';
 import { repoRoot } from './pin.js';
 

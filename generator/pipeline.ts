@@ -8,27 +8,27 @@
 // assembled tools; portable rewrites their advertised schemas for every host. `budget` may send the catalog back
 // through schema → portable once more with summarized nested objects when the richer one is over the token target.
 import type { Catalog, JsonSchema, ToolDef } from '../runtime/types.js';
-import { byName, manifestOf, toolDef, type BuildResult, type Manifest, type ManifestEntry } from './assemble.js';
-import { routeAuth, type RoutedOperation } from './auth.js';
-import { bindingOf } from './bind.js';
-import { NESTED_DEPTHS, TOKEN_TARGET, catalogTokens, withinBudget } from './budget.js';
-import { classifyOperation, type Classification } from './classify.js';
-import { describeTool, toolTitle } from './description.js';
-import { SpecDocument, type OpenApiDocument } from './document.js';
-import { linkTools, type ToolLinks } from './links.js';
-import { buildOperations } from './model.js';
-import { checkBudget, nameAll, resourceOf, singular, type NameClash } from './name.js';
-import { componentDefs, resolveRecursiveRefs, validationBundle } from './normalize.js';
-import { loadOverrides, type Overrides } from './overrides.js';
-import { applyErrata } from './errata.js';
+import { byName, manifestOf, toolDef, type BuildResult, type Manifest, type ManifestEntry } from './stages/assemble.js';
+import { routeAuth, type RoutedOperation } from './stages/auth.js';
+import { bindingOf } from './stages/bind.js';
+import { NESTED_DEPTHS, TOKEN_TARGET, catalogTokens, withinBudget } from './stages/budget.js';
+import { classifyOperation, type Classification } from './stages/classify.js';
+import { describeTool, toolTitle } from './stages/description.js';
+import { SpecDocument, type OpenApiDocument } from './load/document.js';
+import { linkTools, type ToolLinks } from './stages/links.js';
+import { buildOperations } from './stages/model.js';
+import { checkBudget, nameAll, resourceOf, singular, type NameClash } from './stages/name.js';
+import { componentDefs, resolveRecursiveRefs, validationBundle } from './load/normalize.js';
+import { loadOverrides, type Overrides } from './load/overrides.js';
+import { applyErrata } from './load/errata.js';
 import { toolSchemaHash } from '../runtime/contract/validation.js';
-import { portableInputSchema } from './portable.js';
-import { strictInputSchema } from './strict.js';
-import { withPrecheck } from './precheck.js';
-import { buildToolSchemas } from './schema.js';
-import { selectOperations } from './select.js';
-import { withTimeInputs } from './timeinput.js';
-import { buildWaitTools, type WaitTarget } from './wait.js';
+import { portableInputSchema } from './stages/portable.js';
+import { strictInputSchema } from './stages/strict.js';
+import { withPrecheck } from './stages/precheck.js';
+import { buildToolSchemas } from './stages/schema.js';
+import { selectOperations } from './stages/select.js';
+import { withTimeInputs } from './stages/timeinput.js';
+import { buildWaitTools, type WaitTarget } from './stages/wait.js';
 
 export { TOKEN_TARGET, catalogTokens };
 export type { BuildResult, Manifest, ManifestEntry };

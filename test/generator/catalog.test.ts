@@ -3,8 +3,8 @@
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { beforeAll, expect, it } from 'vitest';
 import type { BuildResult } from '../../generator/pipeline.js';
-import { NAME_BUDGET, NAME_RE } from '../../generator/name.js';
-import { ARG_NAME_RE } from '../../generator/schema.js';
+import { NAME_BUDGET, NAME_RE } from '../../generator/stages/name.js';
+import { ARG_NAME_RE } from '../../generator/stages/schema.js';
 import { buildFrom, describeWithSpecs, SPECS } from '../helpers/specs.js';
 
 const specDescribe = describeWithSpecs('current');
@@ -272,7 +272,7 @@ specDescribe('admin endpoints the spec marks only in prose', () => {
 
 specDescribe('name stability', () => {
   it('names do not depend on the order of paths or methods in the document', async () => {
-    const { loadSpec } = await import('../../generator/load.js');
+    const { loadSpec } = await import('../../generator/load/load.js');
     const { buildCatalog } = await import('../../generator/pipeline.js');
     const spec = await loadSpec({ spec: SPECS.current, skipValidation: true });
     const reversePaths = Object.fromEntries(
@@ -288,7 +288,7 @@ specDescribe('name stability', () => {
 
 specDescribe('token budget fallback', () => {
   it('keeps one level of nested names within the target, and drops it when the catalog would pass the target', async () => {
-    const { loadSpec } = await import('../../generator/load.js');
+    const { loadSpec } = await import('../../generator/load/load.js');
     const { buildCatalog, catalogTokens } = await import('../../generator/pipeline.js');
     const hyper = (r: BuildResult) =>
       (r.catalog.tools.find((t) => t.name === 'create_a_open_ai_fine_tuning_job')!.inputSchema.properties as any)

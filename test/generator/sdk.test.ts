@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../generator/pin.js';
-import { renderSdk } from '../../generator/sdk.js';
+import { renderSdk } from '../../generator/stages/sdk.js';
 import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
 import { COST_AUDIT } from '../../testing/programs.js';
 import { buildFrom, itWithSpecs, SPECS } from '../helpers/specs.js';

@@ -1,10 +1,10 @@
 // classify → name → link → bind → describe on the fixture specs: each stage's decisions as a table.
 import { describe, expect, it } from 'vitest';
-import { annotationsFor, classifyOperation } from '../../../generator/classify.js';
-import { routeAuth } from '../../../generator/auth.js';
-import { toolTitle } from '../../../generator/description.js';
-import { linkTools } from '../../../generator/links.js';
-import { fitName, hashedName, NAME_BUDGET, nameAll, type NamingInput } from '../../../generator/name.js';
+import { annotationsFor, classifyOperation } from '../../../generator/stages/classify.js';
+import { routeAuth } from '../../../generator/stages/auth.js';
+import { toolTitle } from '../../../generator/stages/description.js';
+import { linkTools } from '../../../generator/stages/links.js';
+import { fitName, hashedName, NAME_BUDGET, nameAll, type NamingInput } from '../../../generator/stages/name.js';
 import { SpecError } from '../../../generator/errors.js';
 import { buildFixture, fixtureOverrides, loadFixture, type FixtureName } from '../../helpers/fixtures.js';
 

@@ -1,8 +1,8 @@
 // select stage: operations that cannot be useful tools are set aside, each with its reason, and listed in the
 // manifest and TOOLS.md; nothing is dropped silently.
-import type { ExcludedOperation } from '../runtime/types.js';
+import type { ExcludedOperation } from '../../runtime/types.js';
 import type { RoutedOperation } from './auth.js';
-import { SpecError } from './errors.js';
+import { SpecError } from '../errors.js';
 
 /** Request bodies a tool can send. */
 export const SENDABLE_BODIES = ['application/json', 'multipart/form-data'];

@@ -4,8 +4,8 @@
 // `additionalProperties`, the MCP Inspector flags `type` arrays and schemas with no keyword at all, and tokenizers
 // in their default mode throw on special tokens such as `<|endoftext|>` anywhere in the listing. Only the advertised schema changes: arguments are still
 // validated against the full spec schema (`validation.json`), which is also where the missing detail comes from.
-import type { JsonSchema } from '../runtime/types.js';
-import { DEF_REF_PREFIX } from '../runtime/contract/validation.js';
+import type { JsonSchema } from '../../runtime/types.js';
+import { DEF_REF_PREFIX } from '../../runtime/contract/validation.js';
 
 type Node = Record<string, unknown>;
 type Defs = Record<string, JsonSchema>;

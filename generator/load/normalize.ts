@@ -2,8 +2,8 @@
 // OpenAPI 3.0 and 3.1. 3.0's `nullable` and boolean `exclusiveMinimum` become their 3.1 spellings,
 // `$recursiveRef` becomes a plain `$ref`, and annotations the validator never reads are dropped to keep
 // `generated/validation.json` small. The runtime trusts the result and compiles it as it is.
-import { DEF_REF_PREFIX } from '../runtime/contract/validation.js';
-import type { JsonSchema, ValidationBundle } from '../runtime/types.js';
+import { DEF_REF_PREFIX } from '../../runtime/contract/validation.js';
+import type { JsonSchema, ValidationBundle } from '../../runtime/types.js';
 import { componentRef, escapePointer, type OpenApiDocument, type Schema, type SpecDocument } from './document.js';
 
 /** Formats every validator agrees on; the spec also uses `binary`, `int64` and friends, which are not checks. */

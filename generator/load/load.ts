@@ -7,10 +7,10 @@ import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { LineCounter, parseDocument } from 'yaml';
 import { entriesOf, escapePointer, refsIn, resolvePointer, type OpenApiDocument } from './document.js';
-import { RefError, SpecError } from './errors.js';
+import { RefError, SpecError } from '../errors.js';
 import { findKeywordViolations, violationMessage, withoutKeywords } from './keywords.js';
 import { classifyValidation, type ValidationDetail } from './lenient.js';
-import { readPin, repoRoot, type Pin } from './pin.js';
+import { readPin, repoRoot, type Pin } from '../pin.js';
 
 export { SpecError };
 

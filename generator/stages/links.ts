@@ -1,11 +1,11 @@
 // link stage: tools that point at other tools: a get tool names the list tool that finds its ids, and an
 // asynchronous resource names the tool to poll (or the wait tool to call) and the states it passes through.
-import type { Method } from '../runtime/types.js';
-import { canonical } from '../runtime/contract/validation.js';
+import type { Method } from '../../runtime/types.js';
+import { canonical } from '../../runtime/contract/validation.js';
 import { responseProperties, segmentsOf } from './classify.js';
-import type { SpecDocument } from './document.js';
+import type { SpecDocument } from '../load/document.js';
 import type { OperationModel } from './model.js';
-import { underPrefix, type AsyncHint, type Overrides } from './overrides.js';
+import { underPrefix, type AsyncHint, type Overrides } from '../load/overrides.js';
 import { waitToolName, type WaitTarget } from './wait.js';
 
 export interface LinkInput {

@@ -1,7 +1,7 @@
 // model stage: turn the document into a flat list of operations with every `$ref` of the operation's own
 // envelope (parameters, request bodies, responses) resolved. Schemas stay as written; the schema stage
 // decides how deep to follow them.
-import type { HttpVerb } from '../runtime/types.js';
+import type { HttpVerb } from '../../runtime/types.js';
 import {
   entriesOf,
   escapePointer,
@@ -13,7 +13,7 @@ import {
   type Schema,
   type SecurityRequirement,
   type SpecDocument,
-} from './document.js';
+} from '../load/document.js';
 
 export type { Schema };
 

@@ -2,11 +2,11 @@
 // that has a get endpoint and known states (terminal ones from specs/overrides.yaml) the catalog gets a
 // `wait_for_…` tool that polls that endpoint until the state is final. The tool is pure data: the get tool's
 // binding plus the states; the runtime's wait executor does the polling.
-import { toolSchemaHash } from '../runtime/contract/validation.js';
-import { WAIT_INTERVAL, WAIT_TIMEOUT } from '../runtime/contract/wait.js';
-import type { HttpBinding, JsonSchema, ToolDef, WaitBinding } from '../runtime/types.js';
+import { toolSchemaHash } from '../../runtime/contract/validation.js';
+import { WAIT_INTERVAL, WAIT_TIMEOUT } from '../../runtime/contract/wait.js';
+import type { HttpBinding, JsonSchema, ToolDef, WaitBinding } from '../../runtime/types.js';
 import { fitName } from './name.js';
-import type { AsyncHint } from './overrides.js';
+import type { AsyncHint } from '../load/overrides.js';
 
 export interface WaitTarget {
   hint: AsyncHint;

@@ -1,7 +1,7 @@
 // Stage 6 (on the built tools): upload pre-checks. OpenAI rejects a malformed fine-tune or batch JSONL only after
 // the upload and a validation job; the runtime checks such files line by line first. This stage marks the upload
 // tools it applies to and adds the `skip_validation` escape hatch to their schemas.
-import type { JsonSchema, ToolDef } from '../runtime/types.js';
+import type { JsonSchema, ToolDef } from '../../runtime/types.js';
 
 /** Purposes whose files the runtime knows how to check. */
 export const CHECKED_PURPOSES = ['fine-tune', 'batch'];

@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { pagingSentence } from '../runtime/contract/pages.js';
-import type { Method, Pagination } from '../runtime/types.js';
+import { pagingSentence } from '../../runtime/contract/pages.js';
+import type { Method, Pagination } from '../../runtime/types.js';
 import type { RoutedOperation } from './auth.js';
 import type { ToolLinks } from './links.js';
-import { overrideOf, underPrefix, type Overrides } from './overrides.js';
-import { repoRoot } from './pin.js';
+import { overrideOf, underPrefix, type Overrides } from '../load/overrides.js';
+import { repoRoot } from '../pin.js';
 import { oneLine } from './schema.js';
 
 export const MAX_DESCRIPTION = 600;

@@ -3,11 +3,11 @@
 // way the runtime returns it (list pages, flattened usage rows, objects). `generated/sdk-docs.json` holds exact
 // excerpts of the formatted file per tool, which `search_docs` quotes at run time.
 import { Project } from 'ts-morph';
-import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../runtime/contract/pages.js';
-import { docText, propertyKey, tsType } from '../runtime/exposure/code/ts-types.js';
+import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../../runtime/contract/pages.js';
+import { docText, propertyKey, tsType } from '../../runtime/exposure/code/ts-types.js';
 import { typedInputSchema } from './strict.js';
-import type { SdkDocs } from '../runtime/exposure/code/sdk-docs.js';
-import type { Catalog, ToolDef } from '../runtime/types.js';
+import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
+import type { Catalog, ToolDef } from '../../runtime/types.js';
 import {
   componentRef,
   entriesOf,
@@ -19,7 +19,7 @@ import {
   type Reference,
   type Response,
   type Schema,
-} from './document.js';
+} from '../load/document.js';
 import { sentenceEnd } from './schema.js';
 
 const RESERVED = new Set(['OpenAi', 'PageItems', ...RESULT_TYPE_NAMES]);

@@ -13,7 +13,7 @@
 // (`runtime/arg-forms.ts`), so the full validation schema and the request are exactly what the spec describes,
 // and a caller that sends the plain object still gets it through. Where a form would be ambiguous (the spec also
 // takes free text there, so a string could mean itself), the node is left as it is and the tool stays non-strict.
-import type { ArgForms, JsonSchema } from '../runtime/types.js';
+import type { ArgForms, JsonSchema } from '../../runtime/types.js';
 import { step, variants } from './portable.js';
 
 type Node = Record<string, unknown>;

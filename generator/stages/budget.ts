@@ -3,7 +3,7 @@
 // target; past it the generator falls back to top-level-only schemas (~2,300 tokens less on the pinned spec),
 // keeping room under the hard 60,000 as OpenAI adds endpoints.
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import type { ToolDef } from '../runtime/types.js';
+import type { ToolDef } from '../../runtime/types.js';
 
 /**
  * Token target (o200k) for the richer catalog. Raised from 57,500 when the portable pass arrived: hosts reject the

@@ -4,10 +4,10 @@
 //  - the full validation schema the runtime checks arguments against before any request.
 // Property and parameter names come from the spec: they are kept in `Map`s and written out with
 // `Object.fromEntries`, so `__proto__` or `constructor` is a field like any other.
-import type { BodyBinding, JsonSchema, ParamBinding } from '../runtime/types.js';
-import type { Schema, SpecDocument } from './document.js';
+import type { BodyBinding, JsonSchema, ParamBinding } from '../../runtime/types.js';
+import type { Schema, SpecDocument } from '../load/document.js';
 import type { OperationModel, ParamModel } from './model.js';
-import { normalizeForValidation } from './normalize.js';
+import { normalizeForValidation } from '../load/normalize.js';
 
 /** Fields that switch a response to SSE or shape a stream. The tools are non-streaming, so they are hidden. */
 export const STREAM_FIELDS = ['stream', 'stream_options', 'stream_format'];

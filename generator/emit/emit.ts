@@ -1,6 +1,6 @@
 // emit stage: render every file of `generated/` in memory, then either compare (`--check`) or swap the
 // whole folder in at once, so a failure at any point leaves the previous output untouched.
-import { typedInputSchema } from './strict.js';
+import { typedInputSchema } from '../stages/strict.js';
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -9,10 +9,10 @@ import Handlebars from 'handlebars';
 import * as prettier from 'prettier';
 import { jsonSchemaToZod } from 'json-schema-to-zod';
 import { IndentationText, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
-import type { ToolDef, ValidationBundle } from '../runtime/types.js';
-import type { BuildResult } from './pipeline.js';
-import { repoRoot } from './pin.js';
-import { renderSdk } from './sdk.js';
+import type { ToolDef, ValidationBundle } from '../../runtime/types.js';
+import type { BuildResult } from '../pipeline.js';
+import { repoRoot } from '../pin.js';
+import { renderSdk } from '../stages/sdk.js';
 
 const templates = path.join(repoRoot, 'templates');
 const compile = async (file: string) =>

@@ -2,7 +2,7 @@
 // and "the last 7 days" is arithmetic models get wrong. Arguments the spec describes as unix seconds are
 // advertised as also taking ISO dates and relative forms; the runtime converts them before validation, so the
 // full validation schema (and what goes on the wire) stays integer seconds.
-import type { JsonSchema, ToolDef } from '../runtime/types.js';
+import type { JsonSchema, ToolDef } from '../../runtime/types.js';
 
 /** What the spec says about an argument that holds unix seconds. */
 const UNIX_SECONDS = /\bunix (seconds|timestamp)/i;

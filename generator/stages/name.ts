@@ -4,8 +4,8 @@
 //   delete -> delete_a_open_ai_<singular>_by_id  custom -> open_ai_<plural>_<method>
 import { createHash } from 'node:crypto';
 import pluralize from 'pluralize';
-import { TOOL_NAME_BUDGET, type Method } from '../runtime/types.js';
-import { SpecError } from './errors.js';
+import { TOOL_NAME_BUDGET, type Method } from '../../runtime/types.js';
+import { SpecError } from '../errors.js';
 import type { OperationModel } from './model.js';
 import { segmentsOf } from './classify.js';
 

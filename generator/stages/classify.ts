@@ -1,9 +1,9 @@
 // classify stage: what kind of call each operation is (method, read/write, MCP annotations) and which tags it carries.
-import type { Access, Method, ToolAnnotations } from '../runtime/types.js';
+import type { Access, Method, ToolAnnotations } from '../../runtime/types.js';
 import type { RoutedOperation } from './auth.js';
-import type { Schema, SpecDocument } from './document.js';
+import type { Schema, SpecDocument } from '../load/document.js';
 import type { OperationModel } from './model.js';
-import { overrideOf, underPrefix, type Overrides } from './overrides.js';
+import { overrideOf, underPrefix, type Overrides } from '../load/overrides.js';
 
 export interface Classification {
   method: Method;

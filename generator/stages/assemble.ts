@@ -1,8 +1,8 @@
 // assemble stage: put each tool's parts together, and write the manifest: what was made, what was left out and why,
 // how name clashes were settled, and what in the spec needs a decision.
-import type { Catalog, ExcludedOperation, JsonSchema, Method, ToolDef, ValidationBundle } from '../runtime/types.js';
-import { toolSchemaHash } from '../runtime/contract/validation.js';
-import type { OpenApiDocument } from './document.js';
+import type { Catalog, ExcludedOperation, JsonSchema, Method, ToolDef, ValidationBundle } from '../../runtime/types.js';
+import { toolSchemaHash } from '../../runtime/contract/validation.js';
+import type { OpenApiDocument } from '../load/document.js';
 import type { NameClash } from './name.js';
 
 export interface ManifestEntry {

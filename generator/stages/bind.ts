@@ -1,9 +1,9 @@
 // bind stage: how a tool call goes on the wire: path template in argument names, fixed query and headers,
 // auth, response kind and paging. The runtime follows this binding and nothing else.
-import type { HttpBinding, Method, Pagination } from '../runtime/types.js';
+import type { HttpBinding, Method, Pagination } from '../../runtime/types.js';
 import type { RoutedOperation } from './auth.js';
 import type { OperationModel } from './model.js';
-import { overrideOf, underPrefix, type Overrides } from './overrides.js';
+import { overrideOf, underPrefix, type Overrides } from '../load/overrides.js';
 import type { ToolSchemas } from './schema.js';
 
 const BINARY_TYPES = /^(audio|image|video)\/|^application\/(octet-stream|zip|pdf)$/;

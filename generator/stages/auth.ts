@@ -1,9 +1,9 @@
 // auth stage: which key each operation is sent with. Three sources, in this order: a per-operation override,
 // the auth rules in specs/overrides.yaml (admin paths, admin security schemes), then the spec's own `security`.
 // Older spec versions carry no admin scheme at all, which is why the path rule exists.
-import type { AuthKind } from '../runtime/types.js';
+import type { AuthKind } from '../../runtime/types.js';
 import type { OperationModel } from './model.js';
-import { overrideOf, underPrefix, type Overrides } from './overrides.js';
+import { overrideOf, underPrefix, type Overrides } from '../load/overrides.js';
 
 export interface RoutedOperation extends OperationModel {
   auth: AuthKind;

@@ -2,7 +2,7 @@
 // Names in the document (paths, properties, parameters, component names) come from a file we do not
 // control, so every lookup here is an own-property lookup: `__proto__` or `constructor` is just a name.
 import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types';
-import { RefError } from './errors.js';
+import { RefError } from '../errors.js';
 
 export type OpenApiDocument = OpenAPIV3.Document | OpenAPIV3_1.Document;
 export type PathItem = OpenAPIV3.PathItemObject | OpenAPIV3_1.PathItemObject;
