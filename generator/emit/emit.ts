@@ -1,6 +1,6 @@
 // emit stage: render every file of `generated/` in memory, then either compare (`--check`) or swap the
 // whole folder in at once, so a failure at any point leaves the previous output untouched.
-import { typedInputSchema } from '../stages/strict.js';
+import { camel, typedInputSchema } from '../util.js';
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -31,7 +31,6 @@ function validationJson(v: ValidationBundle): string {
   return `{\n  "$defs": {\n${block(v.$defs)}\n  },\n  "tools": {\n${block(v.tools)}\n  }\n}\n`;
 }
 
-const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const moduleOf = (t: ToolDef) => t.tags[0] ?? 'misc';
 
 /**

@@ -1,9 +1,10 @@
 // classify stage: what kind of call each operation is (method, read/write, MCP annotations) and which tags it carries.
 import type { Access, Method, ToolAnnotations } from '../../runtime/types.js';
 import type { RoutedOperation } from './auth.js';
-import type { Schema, SpecDocument } from '../load/document.js';
+import type { SpecDocument } from '../load/document.js';
 import type { OperationModel } from './model.js';
 import { overrideOf, underPrefix, type Overrides } from '../load/overrides.js';
+import { kebab, responseProperties, segmentsOf } from '../util.js';
 
 export interface Classification {
   method: Method;
@@ -16,25 +17,6 @@ export interface Classification {
 
 const CRUD = ['list', 'get', 'create', 'update', 'delete'];
 const isParam = (seg: string) => seg.startsWith('{');
-export const segmentsOf = (p: string) => p.split('/').filter(Boolean);
-
-export const kebab = (s: string) =>
-  s
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .toLowerCase();
-
-/** Top-level properties of a response schema, looking through `allOf`. */
-export function responseProperties(spec: SpecDocument, schema: Schema | undefined, depth = 0): Map<string, Schema> {
-  const props = new Map<string, Schema>();
-  if (!schema) return props;
-  const s = spec.schema(schema).node;
-  for (const [k, v] of Object.entries(s.properties ?? {})) props.set(k, v);
-  if (depth < 16)
-    for (const part of s.allOf ?? []) for (const [k, v] of responseProperties(spec, part, depth + 1)) props.set(k, v);
-  return props;
-}
 
 /** A GET is a list when it answers with a page: a `data` array (OpenAI's list envelope). */
 export function isListResponse(spec: SpecDocument, op: OperationModel): boolean {

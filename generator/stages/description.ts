@@ -10,7 +10,7 @@ import type { RoutedOperation } from './auth.js';
 import type { ToolLinks } from './links.js';
 import { overrideOf, underPrefix, type Overrides } from '../load/overrides.js';
 import { repoRoot } from '../pin.js';
-import { oneLine } from './schema.js';
+import { article, oneLine } from '../util.js';
 
 export const MAX_DESCRIPTION = 600;
 
@@ -75,10 +75,7 @@ function lead(i: DescribeInput): string {
   // Singletons (`/organization/data_retention`) are "the" thing; items of a collection are "a"/"an" thing.
   const singleton =
     !i.op.path.includes('{') || (!i.op.path.endsWith('}') && ['get', 'update', 'delete'].includes(i.method));
-  // "a user", "a usage report", "a URL": a leading u that sounds like "you" takes "a".
-  const a = (noun: string) =>
-    /^[aeiou]/i.test(noun) && !/^(?:us[aei]|uni|url)/i.test(noun) ? `an ${noun}` : `a ${noun}`;
-  const it = singleton && i.method !== 'create' ? `the ${one}` : a(one);
+  const it = singleton && i.method !== 'create' ? `the ${one}` : article(one);
   let ours: string;
   switch (i.method) {
     case 'list':
@@ -91,7 +88,7 @@ function lead(i: DescribeInput): string {
       ours = i.links.listTool ? `Fetch one ${one} by id (find ids with ${i.links.listTool}).` : `Fetch ${it}.`;
       break;
     case 'create':
-      ours = `Create ${a(one)}.`;
+      ours = `Create ${article(one)}.`;
       break;
     case 'update':
       ours = `Update ${it}.`;
@@ -102,7 +99,7 @@ function lead(i: DescribeInput): string {
     default: {
       const verb = i.method.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
       // Without an id the action applies to the collection (`activate` takes a list of certificate ids).
-      const target = i.op.path.includes('{') ? a(one) : many;
+      const target = i.op.path.includes('{') ? article(one) : many;
       ours = i.method.includes('_') ? `${verb} for ${target}.` : `${verb} ${target}.`;
     }
   }

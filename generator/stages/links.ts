@@ -2,11 +2,11 @@
 // asynchronous resource names the tool to poll (or the wait tool to call) and the states it passes through.
 import type { Method } from '../../runtime/types.js';
 import { canonical } from '../../runtime/contract/validation.js';
-import { responseProperties, segmentsOf } from './classify.js';
+import { responseProperties, segmentsOf, waitToolName } from '../util.js';
 import type { SpecDocument } from '../load/document.js';
 import type { OperationModel } from './model.js';
 import { underPrefix, type AsyncHint, type Overrides } from '../load/overrides.js';
-import { waitToolName, type WaitTarget } from './wait.js';
+import type { WaitTarget } from './wait.js';
 
 export interface LinkInput {
   op: OperationModel;

@@ -1,25 +1,11 @@
-// name stage: Truto-style tool names, derived from the path so that they read like the REST resource.
-//   list   -> list_all_open_ai_<plural>          get    -> get_single_open_ai_<singular>_by_id
-//   create -> create_a_open_ai_<singular>        update -> update_a_open_ai_<singular>_by_id
-//   delete -> delete_a_open_ai_<singular>_by_id  custom -> open_ai_<plural>_<method>
-import { createHash } from 'node:crypto';
 import pluralize from 'pluralize';
-import { TOOL_NAME_BUDGET, type Method } from '../../runtime/types.js';
+import type { Method } from '../../runtime/types.js';
 import { SpecError } from '../errors.js';
 import type { OperationModel } from './model.js';
-import { segmentsOf } from './classify.js';
+import { checkBudget, fitName, hashedName, segmentsOf, snake } from '../util.js';
 
 export const NAME_RE = /^[a-z0-9_]{1,64}$/;
-/** Longest tool name: `mcp__` + a server name of up to 9 characters + `__` + 48 = 64 (see runtime/types.ts). */
-export const NAME_BUDGET = TOOL_NAME_BUDGET;
 const INTEGRATION = 'open_ai';
-
-const snake = (s: string) =>
-  s
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '')
-    .toLowerCase();
 
 /** Singularize only the last word of a snake_case compound: `api_keys` -> `api_key`, `fine_tuning` stays. */
 export function singular(word: string): string {
@@ -95,45 +81,6 @@ export function toolName(method: Method, res: ResourceName, path: string, suffix
       name = `${INTEGRATION}_${base}_${snake(method)}`;
   }
   return [name, ...suffix].join('_');
-}
-
-/**
- * The shortening rule, applied to a name over NAME_BUDGET only, one step at a time until it fits (each step keeps
- * the ones before it). Every step reads the name alone, so a name changes only when its own long form does: a
- * name within the budget is never touched, and a spec update cannot rename a tool whose operation did not change.
- *  1. the verb loses its filler word: `list_all_` → `list_`, `get_single_` → `get_`, `create_a_`, `update_a_`,
- *     `delete_a_` → `create_`, `update_`, `delete_`;
- *  2. `_by_id` goes (the id argument stays);
- *  3. the integration word `open_ai_` goes (the host's server prefix already says OpenAI);
- *  4. the name is cut at a word boundary and ends in `_` + the first 8 hex digits of the sha256 of the long name.
- */
-export const SHORTENING_STEPS: ReadonlyArray<(name: string) => string> = [
-  (n) => n.replace(/^(list)_all_|^(get)_single_|^(create|update|delete)_a_/, '$1$2$3_'),
-  (n) => n.replace(/_by_id(?=_|$)/, ''),
-  (n) => n.replace(/(^|_)open_ai_/, '$1'),
-];
-
-/**
- * Step 4: `head` (the name after steps 1-3) cut at a word boundary, plus a hash of the long name that keeps apart two
- * names with the same head; always within `budget`.
- */
-export function hashedName(longName: string, head = longName, budget = NAME_BUDGET): string {
-  const hash = createHash('sha256').update(longName).digest('hex').slice(0, 8);
-  const room = budget - hash.length - 1;
-  const cut = head.slice(0, room + 1);
-  const word = cut.lastIndexOf('_');
-  const kept = (word > room / 2 ? cut.slice(0, word) : cut.slice(0, room)).replace(/_+$/, '');
-  return `${kept}_${hash}`;
-}
-
-/** A name within the budget, by SHORTENING_STEPS; a name already within it comes back unchanged. */
-export function fitName(longName: string, budget = NAME_BUDGET): string {
-  let name = longName;
-  for (const step of SHORTENING_STEPS) {
-    if (name.length <= budget) return name;
-    name = step(name);
-  }
-  return name.length <= budget ? name : hashedName(longName, name, budget);
 }
 
 export interface NamingInput {
@@ -219,15 +166,4 @@ export function nameAll(inputs: NamingInput[], namespaces: string[]): { names: s
     seen.set(n, opId);
   });
   return { names: final, clashes };
-}
-
-/** The generate-time check: every tool name (wait tools and overrides included) within NAME_BUDGET. */
-export function checkBudget(name: string, where: string): void {
-  if (name.length > NAME_BUDGET) {
-    throw new SpecError(
-      `tool name "${name}" is ${name.length} characters, over the budget of ${NAME_BUDGET} ` +
-        `(mcp__<server>__<tool> must fit 64); shorten it in ${where}`,
-      'SPEC_NAME',
-    );
-  }
 }

@@ -5,10 +5,7 @@
 // in their default mode throw on special tokens such as `<|endoftext|>` anywhere in the listing. Only the advertised schema changes: arguments are still
 // validated against the full spec schema (`validation.json`), which is also where the missing detail comes from.
 import type { JsonSchema } from '../../runtime/types.js';
-import { DEF_REF_PREFIX } from '../../runtime/contract/validation.js';
-
-type Node = Record<string, unknown>;
-type Defs = Record<string, JsonSchema>;
+import { isNode, step, variants, type Defs, type Node } from '../util.js';
 
 /** `<|endoftext|>`, `<|fim_prefix|>`…: what tiktoken and gpt-tokenizer refuse to encode by default. */
 export const SPECIAL_TOKEN = /<\|([^<>|]*)\|>/g;
@@ -18,32 +15,6 @@ const ANY_VALUE: JsonSchema[] = [{ type: 'string' }, { type: 'number' }, { type:
 
 /** Nested arrays deeper than this (array of array of array…) are advertised as arrays of strings. */
 const MAX_ITEM_DEPTH = 3;
-
-const isNode = (v: unknown): v is Node => !!v && typeof v === 'object' && !Array.isArray(v);
-
-export function resolve(node: unknown, defs: Defs): Node | undefined {
-  let n = node;
-  for (let i = 0; i < 16 && isNode(n) && typeof n.$ref === 'string'; i++) {
-    const name = n.$ref.startsWith(DEF_REF_PREFIX) ? n.$ref.slice(DEF_REF_PREFIX.length) : undefined;
-    n = name === undefined ? undefined : defs[name];
-  }
-  return isNode(n) ? n : undefined;
-}
-
-/** Every alternative a full-schema node stands for: `$ref`s followed, `anyOf`/`oneOf`/`allOf` members flattened. */
-export function variants(nodes: unknown[], defs: Defs, seen = new Set<Node>()): Node[] {
-  const out: Node[] = [];
-  for (const raw of nodes) {
-    const n = resolve(raw, defs);
-    if (!n || seen.has(n)) continue;
-    seen.add(n);
-    out.push(n);
-    for (const key of ['anyOf', 'oneOf', 'allOf']) {
-      if (Array.isArray(n[key])) out.push(...variants(n[key] as unknown[], defs, seen));
-    }
-  }
-  return out;
-}
 
 function valueType(v: unknown): string | undefined {
   if (v === null) return undefined;
@@ -68,20 +39,6 @@ export function typesOf(nodes: unknown[], defs: Defs): string[] {
   }
   if (types.has('number')) types.delete('integer');
   return [...types].sort();
-}
-
-/** The full-schema nodes one step down: a property of the objects, or the items of the arrays. */
-export function step(nodes: unknown[], defs: Defs, key: { property: string } | 'items'): unknown[] {
-  const out: unknown[] = [];
-  for (const v of variants(nodes, defs)) {
-    if (key === 'items') {
-      if (isNode(v.items)) out.push(v.items);
-      if (Array.isArray(v.prefixItems)) out.push(...v.prefixItems);
-    } else if (isNode(v.properties) && key.property in v.properties) {
-      out.push(v.properties[key.property]);
-    }
-  }
-  return out;
 }
 
 /** An `items` schema for arrays whose advertised form lost it: the item types the full schema allows. */

@@ -8,6 +8,7 @@ import type { BodyBinding, JsonSchema, ParamBinding } from '../../runtime/types.
 import type { Schema, SpecDocument } from '../load/document.js';
 import type { OperationModel, ParamModel } from './model.js';
 import { normalizeForValidation } from '../load/normalize.js';
+import { oneLine } from '../util.js';
 
 /** Fields that switch a response to SSE or shape a stream. The tools are non-streaming, so they are hidden. */
 export const STREAM_FIELDS = ['stream', 'stream_options', 'stream_format'];
@@ -27,7 +28,7 @@ export const FILE_ARG_SCHEMA: JsonSchema = {
 };
 
 const MAX_ENUM = 25;
-const MAX_DESCRIPTION = 110;
+const _MAX_DESCRIPTION = 110;
 const MAX_SHAPE_DEPTH = 8;
 
 export interface SchemaOptions {
@@ -45,34 +46,6 @@ export interface ToolSchemas {
   params: ParamBinding[];
   body?: BodyBinding;
   streamField?: string;
-}
-
-/** "(e.g. a file)" and "(i.e. the default)" end no sentence; OpenAI's descriptions use both often. */
-const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx|incl|[A-Z])\.$/i;
-
-/** Length of the first sentence of `s` (through its `.`, `!` or `?`), or -1 when there is no sentence end. */
-export function sentenceEnd(s: string): number {
-  for (const m of s.matchAll(/[.!?](?=\s|$)/g)) {
-    const end = m.index + 1;
-    if (m[0] === '.' && ABBREVIATION.test(s.slice(0, end))) continue;
-    return end;
-  }
-  return -1;
-}
-
-/** First sentence, markdown links reduced to their text, cut at a word boundary. */
-export function oneLine(text: string | undefined, max = MAX_DESCRIPTION): string | undefined {
-  if (!text) return undefined;
-  let s = text
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]+>/g, '')
-    .replace(/\*\*|__/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const end = sentenceEnd(s);
-  if (end >= 12) s = s.slice(0, end);
-  if (s.length > max) s = `${s.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
-  return s || undefined;
 }
 
 const isNullSchema = (s: Schema) =>

@@ -5,7 +5,7 @@
 import { Project } from 'ts-morph';
 import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../../runtime/contract/pages.js';
 import { docText, propertyKey, tsType } from '../../runtime/exposure/code/ts-types.js';
-import { typedInputSchema } from './strict.js';
+import { firstSentence, pascal, typedInputSchema } from '../util.js';
 import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
 import type { Catalog, ToolDef } from '../../runtime/types.js';
 import {
@@ -20,20 +20,12 @@ import {
   type Response,
   type Schema,
 } from '../load/document.js';
-import { sentenceEnd } from './schema.js';
 
 const RESERVED = new Set(['OpenAi', 'PageItems', ...RESULT_TYPE_NAMES]);
 /** Declarations longer than this are left out of sdk-docs.json (search_docs names them instead of quoting). */
 const MAX_INDEXED_TYPE_CHARS = 1_500;
 /** Compact shapes longer than this list field names only (a model asks for the declaration when it needs more). */
 const MAX_SHAPE_CHARS = 700;
-
-const pascal = (name: string) =>
-  name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('');
 
 function typeNameOf(component: string): string {
   const ident = component.replace(/[^A-Za-z0-9_$]/g, '_').replace(/^(\d)/, '_$1');
@@ -275,13 +267,6 @@ export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
     const props = Object.keys(node(schema)?.properties ?? {});
     return props.length ? `{ ${props.map(propertyKey).join('; ')}; }` : `${shallow.slice(0, MAX_SHAPE_CHARS)}…`;
   }
-}
-
-/** The description's first sentence, for compact search answers. */
-function firstSentence(description: string): string {
-  const one = docText(description, 600);
-  const end = sentenceEnd(one);
-  return end > 0 ? one.slice(0, end) : one;
 }
 
 function declName(decl: string): string {

@@ -14,17 +14,7 @@
 // and a caller that sends the plain object still gets it through. Where a form would be ambiguous (the spec also
 // takes free text there, so a string could mean itself), the node is left as it is and the tool stays non-strict.
 import type { ArgForms, JsonSchema } from '../../runtime/types.js';
-import { step, variants } from './portable.js';
-
-type Node = Record<string, unknown>;
-type Defs = Record<string, JsonSchema>;
-
-const isNode = (v: unknown): v is Node => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** What the listed description of a JSON-string argument says (short: the catalog has ~160 of them). */
-export const JSON_STRING_NOTE = '(JSON object)';
-/** How a string|JSON-object union listed as one string ends its description. */
-const OR_JSON = 'or a JSON object.';
+import { isNode, JSON_STRING_NOTE, OR_JSON, step, variants, type Defs, type Node } from '../util.js';
 
 const NULL_BRANCH: JsonSchema = { type: 'null' };
 
@@ -209,54 +199,4 @@ export function strictInputSchema(
   if (w.json.size) argForms.json = [...w.json].sort();
   if (w.nulls.size) argForms.nullIsAbsent = [...w.nulls].sort();
   return { inputSchema, ...(Object.keys(argForms).length ? { argForms } : {}), left: w.left };
-}
-
-/**
- * The schema as the spec means it, for typed consumers that pass values as they are (the code-mode SDK types, the
- * zod exports): JSON-text positions typed as objects again (beside the strings they also take), and nullable
- * stand-ins for "not given" optional again. The inverse of `strictInputSchema` on its own output.
- */
-export function typedInputSchema(listed: JsonSchema, forms: ArgForms | undefined): JsonSchema {
-  if (!forms) return listed;
-  const json = new Set(forms.json ?? []);
-  const nulls = new Set(forms.nullIsAbsent ?? []);
-  const untangle = (node: Node, path: string): Node => {
-    const said = String(node.description ?? '');
-    if (json.has(path) && node.type === 'string' && (said.endsWith(JSON_STRING_NOTE) || said.endsWith(OR_JSON))) {
-      const pure = said.endsWith(JSON_STRING_NOTE);
-      const rest = pure ? said.slice(0, -JSON_STRING_NOTE.length).trim() : said;
-      const described = rest ? { description: rest } : {};
-      return pure
-        ? { type: 'object', ...described }
-        : { ...described, anyOf: [{ type: 'string' }, { type: 'object' }] };
-    }
-    const out: Node = { ...node };
-    if (isNode(node.properties)) {
-      const dropped: string[] = [];
-      out.properties = Object.fromEntries(
-        Object.entries(node.properties).map(([name, sub]) => {
-          const subPath = path ? `${path}.${name}` : name;
-          if (!isNode(sub)) return [name, sub];
-          let inner: Node = sub;
-          if (nulls.has(subPath) && Array.isArray(sub.anyOf) && sub.anyOf.length === 2 && isNode(sub.anyOf[0])) {
-            dropped.push(name);
-            inner = {
-              ...(sub.anyOf[0] as Node),
-              ...(sub.description !== undefined ? { description: sub.description } : {}),
-            };
-          }
-          return [name, untangle(inner, subPath)];
-        }),
-      );
-      if (Array.isArray(node.required) && dropped.length) {
-        const required = (node.required as string[]).filter((r) => !dropped.includes(r));
-        if (required.length) out.required = required;
-        else delete out.required;
-      }
-    }
-    if (isNode(node.items)) out.items = untangle(node.items, `${path}[]`);
-    if (Array.isArray(node.anyOf)) out.anyOf = node.anyOf.map((b) => (isNode(b) ? untangle(b, path) : b));
-    return out;
-  };
-  return untangle(listed, '') as JsonSchema;
 }

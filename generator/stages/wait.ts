@@ -5,7 +5,7 @@
 import { toolSchemaHash } from '../../runtime/contract/validation.js';
 import { WAIT_INTERVAL, WAIT_TIMEOUT } from '../../runtime/contract/wait.js';
 import type { HttpBinding, JsonSchema, ToolDef, WaitBinding } from '../../runtime/types.js';
-import { fitName } from './name.js';
+import { article, waitToolName } from '../util.js';
 import type { AsyncHint } from '../load/overrides.js';
 
 export interface WaitTarget {
@@ -13,18 +13,6 @@ export interface WaitTarget {
   /** Every state of the resource (spec enum, else `statuses` in the overrides). */
   statuses: string[];
 }
-
-/** `get_single_open_ai_fine_tuning_job_by_id` → `wait_for_open_ai_fine_tuning_job_by_id`, within the name budget. */
-export function waitToolName(pollTool: string): string {
-  const rest = pollTool.startsWith('get_single_')
-    ? pollTool.slice('get_single_'.length)
-    : pollTool.startsWith('get_')
-      ? pollTool.slice('get_'.length)
-      : pollTool;
-  return fitName(`wait_for_${rest}`);
-}
-
-const a = (noun: string) => (/^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`);
 
 /**
  * The same bounds are listed and validated: a model shown less (no minimum) sends `poll_interval_seconds: 0.1` and
@@ -83,7 +71,7 @@ export function buildWaitTools({ targets, tools, validation }: WaitStageInput): 
     const wait: WaitBinding = { pollTool, statusField: 'status', terminal, progressFields: hint.progress ?? [] };
     const noun = hint.noun.replace(/\s*\(.*\)$/, '');
     const description =
-      `Polls until ${a(noun)} ends (${terminal.join('|')}); returns {done, status, result}. ` +
+      `Polls until ${article(noun)} ends (${terminal.join('|')}); returns {done, status, result}. ` +
       'After timeout_seconds done is false: call again.';
     const http: HttpBinding = { ...get.http, params: get.http.params.filter((p) => p.in === 'path') };
     const pathArgs = http.params.map((p) => p.arg);

@@ -3,7 +3,8 @@
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { beforeAll, expect, it } from 'vitest';
 import type { BuildResult } from '../../generator/pipeline.js';
-import { NAME_BUDGET, NAME_RE } from '../../generator/stages/name.js';
+import { NAME_RE } from '../../generator/stages/name.js';
+import { NAME_BUDGET } from '../../generator/util.js';
 import { ARG_NAME_RE } from '../../generator/stages/schema.js';
 import { buildFrom, describeWithSpecs, SPECS } from '../helpers/specs.js';
 

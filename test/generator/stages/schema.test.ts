@@ -2,7 +2,8 @@
 // and on table rows of the spellings OpenAPI 3.0 and 3.1 documents use.
 import { describe, expect, it } from 'vitest';
 import { normalizeForValidation, reachableDefs } from '../../../generator/load/normalize.js';
-import { buildToolSchemas, oneLine } from '../../../generator/stages/schema.js';
+import { buildToolSchemas } from '../../../generator/stages/schema.js';
+import { oneLine } from '../../../generator/util.js';
 import { fixtureOverrides, loadFixture } from '../../helpers/fixtures.js';
 
 describe('oneLine', () => {

@@ -4,7 +4,8 @@ import { annotationsFor, classifyOperation } from '../../../generator/stages/cla
 import { routeAuth } from '../../../generator/stages/auth.js';
 import { toolTitle } from '../../../generator/stages/description.js';
 import { linkTools } from '../../../generator/stages/links.js';
-import { fitName, hashedName, NAME_BUDGET, nameAll, type NamingInput } from '../../../generator/stages/name.js';
+import { nameAll, type NamingInput } from '../../../generator/stages/name.js';
+import { fitName, hashedName, NAME_BUDGET } from '../../../generator/util.js';
 import { SpecError } from '../../../generator/errors.js';
 import { buildFixture, fixtureOverrides, loadFixture, type FixtureName } from '../../helpers/fixtures.js';
 
