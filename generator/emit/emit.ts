@@ -10,9 +10,8 @@ import * as prettier from 'prettier';
 import { jsonSchemaToZod } from 'json-schema-to-zod';
 import { IndentationText, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
 import type { ToolDef, ValidationBundle } from '../../runtime/types.js';
-import type { BuildResult } from '../pipeline.js';
+import type { BuildResult } from '../context.js';
 import { repoRoot } from '../pin.js';
-import { renderSdk } from '../stages/sdk.js';
 
 const templates = path.join(repoRoot, 'templates');
 const compile = async (file: string) =>
@@ -132,9 +131,8 @@ export async function renderFiles(result: BuildResult): Promise<Map<string, stri
   for (const [rel, content] of files) {
     if (rel.endsWith('.ts')) files.set(rel, await prettier.format(content, PRETTIER));
   }
-  const sdk = renderSdk(result.document, catalog);
-  files.set('sdk.d.ts', sdk.dts);
-  files.set('sdk-docs.json', json(sdk.docs));
+  files.set('sdk.d.ts', result.sdk.dts);
+  files.set('sdk-docs.json', json(result.sdk.docs));
 
   const byTag = new Map<string, ToolDef[]>();
   for (const t of catalog.tools) for (const tag of t.tags) byTag.set(tag, [...(byTag.get(tag) ?? []), t]);

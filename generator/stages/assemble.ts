@@ -1,9 +1,10 @@
 // assemble stage: put each tool's parts together, and write the manifest: what was made, what was left out and why,
 // how name clashes were settled, and what in the spec needs a decision.
-import type { Catalog, ExcludedOperation, JsonSchema, Method, ToolDef, ValidationBundle } from '../../runtime/types.js';
+import type { Catalog, ExcludedOperation, JsonSchema, Method, ToolDef } from '../../runtime/types.js';
 import { toolSchemaHash } from '../../runtime/contract/validation.js';
-import type { OpenApiDocument } from '../load/document.js';
 import type { NameClash } from './name.js';
+import type { Diagnostic } from '../context.js';
+import { manifestWarnings } from '../report.js';
 
 export interface ManifestEntry {
   name: string;
@@ -28,14 +29,6 @@ export interface Manifest {
   warnings: string[];
 }
 
-export interface BuildResult {
-  catalog: Catalog;
-  validation: ValidationBundle;
-  manifest: Manifest;
-  /** The document the catalog was built from; the sdk stage reads its response schemas. */
-  document: OpenApiDocument;
-}
-
 /** A tool without its hash; `toolDef` adds it. */
 export type ToolParts = Omit<ToolDef, 'schemaHash'>;
 
@@ -55,7 +48,7 @@ export interface ManifestInput {
   pathKeys: Map<string, string>;
   excluded: ExcludedOperation[];
   clashes: NameClash[];
-  warnings: string[];
+  diagnostics: readonly Diagnostic[];
 }
 
 export function manifestOf(m: ManifestInput): Manifest {
@@ -75,7 +68,7 @@ export function manifestOf(m: ManifestInput): Manifest {
     })),
     excluded: m.excluded,
     clashes: m.clashes,
-    warnings: m.warnings,
+    warnings: manifestWarnings(m.diagnostics),
   };
 }
 

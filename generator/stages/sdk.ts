@@ -1,25 +1,15 @@
-// Stage "sdk": the typed `openai` client of code mode, `generated/sdk.d.ts`. One method per tool, its argument
-// type from the advertised input schema and its result type from the spec's success response, reshaped the
-// way the runtime returns it (list pages, flattened usage rows, objects). `generated/sdk-docs.json` holds exact
-// excerpts of the formatted file per tool, which `search_docs` quotes at run time.
+// Stage "sdk" (after budget, on the final tools): the typed `openai` client of code mode, `generated/sdk.d.ts`.
+// One method per tool, its argument type from the advertised input schema and its result type from the success
+// response the model stage read, reshaped the way the runtime returns it (list pages, flattened usage rows,
+// objects). `generated/sdk-docs.json` holds exact excerpts of the formatted file per tool, which `search_docs`
+// quotes at run time. emit only writes what this returns.
 import { Project } from 'ts-morph';
 import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../../runtime/contract/pages.js';
 import { docText, propertyKey, tsType } from '../../runtime/exposure/code/ts-types.js';
 import { firstSentence, pascal, typedInputSchema } from '../util.js';
 import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
-import type { Catalog, ToolDef } from '../../runtime/types.js';
-import {
-  componentRef,
-  entriesOf,
-  escapePointer,
-  SpecDocument,
-  type OpenApiDocument,
-  type Operation,
-  type PathItem,
-  type Reference,
-  type Response,
-  type Schema,
-} from '../load/document.js';
+import type { ToolDef } from '../../runtime/types.js';
+import { componentRef, type Schema, type SpecDocument } from '../load/document.js';
 
 const RESERVED = new Set(['OpenAi', 'PageItems', ...RESULT_TYPE_NAMES]);
 /** Declarations longer than this are left out of sdk-docs.json (search_docs names them instead of quoting). */
@@ -30,39 +20,6 @@ const MAX_SHAPE_CHARS = 700;
 function typeNameOf(component: string): string {
   const ident = component.replace(/[^A-Za-z0-9_$]/g, '_').replace(/^(\d)/, '_$1');
   return RESERVED.has(ident) ? `${ident}Schema` : ident;
-}
-
-const VERBS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-
-interface Located {
-  op: Operation;
-  /** JSON pointer of the operation, for error messages. */
-  at: string;
-}
-
-/** The first operation of each operationId, in document order. */
-function operationById(spec: SpecDocument): Map<string, Located> {
-  const out = new Map<string, Located>();
-  for (const [pathKey, raw] of spec.pathItems()) {
-    const itemAt = `#/paths/${escapePointer(pathKey)}`;
-    const item = spec.deref<PathItem>(raw, itemAt);
-    if (!item || typeof item !== 'object') continue;
-    for (const verb of VERBS) {
-      const op = Object.hasOwn(item, verb) ? (item[verb] as Operation | undefined) : undefined;
-      if (op?.operationId && !out.has(op.operationId)) out.set(op.operationId, { op, at: `${itemAt}/${verb}` });
-    }
-  }
-  return out;
-}
-
-/** The JSON schema of the lowest 2xx response, as written (a `$ref` stays one). */
-function successSchema(spec: SpecDocument, located: Located | undefined): Schema | undefined {
-  const responses = new Map(entriesOf(located?.op.responses as Record<string, Response | Reference> | undefined));
-  const code = [...responses.keys()].filter((c) => /^2\d\d$/.test(c)).sort()[0];
-  if (code === undefined) return undefined;
-  const res = spec.deref<Response>(responses.get(code), `${located?.at}/responses/${code}`);
-  const content = new Map(entriesOf(res?.content as Record<string, { schema?: Schema }> | undefined));
-  return content.get('application/json')?.schema;
 }
 
 /**
@@ -89,10 +46,16 @@ export interface SdkFiles {
   docs: SdkDocs;
 }
 
-export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
-  const spec = new SpecDocument(doc);
+/**
+ * `responses`: the success (2xx) JSON schema of each tool's operation by operationId, as the model stage read it
+ * (wait tools name the operation they poll).
+ */
+export function renderSdk(
+  spec: SpecDocument,
+  tools: readonly ToolDef[],
+  responses: ReadonlyMap<string, Schema | undefined>,
+): SdkFiles {
   const node = (s: Schema | undefined) => spec.follow<Schema | undefined>(s).node;
-  const ops = operationById(spec);
   const components = spec.componentSchemas();
   const needed = new Set<string>();
   const queue: string[] = [];
@@ -122,7 +85,7 @@ export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
   const argDecls: string[] = [];
   const pageItems: string[] = [];
   const perTool = new Map<string, { args: string; types: string[]; compact: string }>();
-  for (const t of catalog.tools) {
+  for (const t of tools) {
     const argsName = `${pascal(t.name)}Args`;
     if (components.has(argsName) || RESERVED.has(argsName))
       throw new Error(`sdk: ${argsName} collides with a component schema`);
@@ -131,7 +94,7 @@ export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
       `/** Arguments of \`openai.${t.name}\`. */\nexport type ${argsName} = ${tsType(typedInputSchema(t.inputSchema, t.argForms), { docs: true })};`,
     );
 
-    const body = successSchema(spec, ops.get(t.operationId));
+    const body = responses.get(t.operationId);
     let result: string;
     let direct: string[] = [];
     if (t.http.response === 'binary' || t.http.response === 'text') result = 'ContentResult';
@@ -223,7 +186,7 @@ export function renderSdk(doc: OpenApiDocument, catalog: Catalog): SdkFiles {
   const api = file.getInterfaceOrThrow('OpenAi');
   const declText = (name: string) => (file.getTypeAlias(name) ?? file.getInterface(name))?.getText(true);
   const docs: SdkDocs = { tools: {}, types: {}, shapes: {} };
-  for (const t of catalog.tools) {
+  for (const t of tools) {
     const info = perTool.get(t.name)!;
     const method = api.getMethodOrThrow(t.name);
     const types = [info.args, ...info.types];
