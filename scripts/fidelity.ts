@@ -32,11 +32,11 @@ async function main(argv: string[]): Promise<number> {
     if (calls) {
       const count = (o: string) => calls.filter((c) => c.outcome === o).length;
       lines.push(
-        `\nlogical calls: ${count('identical')} identical, ${count('different')} different, ${count('skipped')} skipped`,
+        `\nlogical calls: ${count('identical')} identical, ${count('explained')} explained, ${count('different')} different, ${count('skipped')} skipped`,
       );
       for (const c of calls.filter((c) => c.outcome !== 'identical'))
         lines.push(
-          `  ${c.outcome} ${c.tool} / ${c.sdkMethod}: ${c.reason ?? `ours ${JSON.stringify(c.ours)}\n      sdk  ${JSON.stringify(c.sdk)}`}`,
+          `  ${c.outcome} ${c.tool} / ${c.sdkMethod}: ${c.reason ? `${c.reason}\n      ` : ''}ours ${JSON.stringify(c.ours)}\n      sdk  ${JSON.stringify(c.sdk)}`,
         );
     }
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -329,7 +329,6 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
     if (shape.isObject && shape.properties.size) {
       const fields = new Map<string, string>();
       const fileFields: string[] = [];
-      let hasReferences = false;
       // The JSON body's references are usable only if a call can leave out every bytes-only field it requires:
       // otherwise it always goes as multipart, where those references mean nothing.
       const unionOf = (list: Schema[]): Schema => (list.length === 1 && list[0] ? list[0] : { anyOf: list });
@@ -360,7 +359,6 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
           );
           const refs = referenceVariants(spec, union, jsonBody, name);
           if (refs.length) {
-            hasReferences = true;
             properties.set(arg, {
               anyOf: [fileArg(binary), ...refs.map((r) => compactProperty(spec, r, opts))],
               description: `${d ? `${d} ` : ''}A file {content, encoding, filename, mime_type?}, or a reference to an existing one: ${refs.map((r) => `{${[...objectShape(spec, r).properties.keys()].join(' | ')}}`).join(' or ')}.`,
@@ -383,7 +381,9 @@ export function buildToolSchemas(spec: SpecDocument, op: OperationModel, opts: S
         fileFields,
         required: op.body.required,
       };
-      if (hasReferences && jsonBody) body.jsonWithoutFiles = true;
+      // Where the spec takes JSON too, a call that carries no file goes as JSON, as the official SDK sends it (its
+      // multipart is only for bodies with something to upload): a reference instead of a file, or no file field.
+      if (jsonBody) body.jsonWithoutFiles = true;
       if (shape.alternatives && op.body.required) {
         const argOf = new Map([...fields].map(([arg, wire]) => [wire, arg]));
         rootAlternatives = shape.alternatives.map((req) => ({ required: req.map((w) => argOf.get(w) ?? w) }));

@@ -14,6 +14,8 @@ export interface SdkEndpoint {
   path: string;
   /** Variables of the path, in order. */
   pathVars: string[];
+  /** The query the method always adds (`beta=true` for `client.beta.responses`), or empty. */
+  fixedQuery: string;
   /** The method's parameters before `options`, e.g. `['runID', 'params']`. */
   signature: string[];
   /** The signature parameter carrying body or query fields (`params`, `body`, `query`), if any. */
@@ -114,7 +116,7 @@ export function sdkEndpoints(dir = sdkResourcesDir()): SdkEndpoint[] {
       const body = text.slice(m.index, methods[i + 1]?.index ?? text.length);
       const call = CALL.exec(body);
       if (!call) continue;
-      const raw = (call[2] ?? call[3] ?? '').split('?')[0] ?? '';
+      const [raw = '', fixedQuery = ''] = (call[2] ?? call[3] ?? '').split('?');
       const pathVars = [...raw.matchAll(/\$\{(\w+)\}/g)].map((v) => v[1] as string);
       const signature = (m[2] ?? '')
         .split(',')
@@ -133,6 +135,7 @@ export function sdkEndpoints(dir = sdkResourcesDir()): SdkEndpoint[] {
         verb: verb as SdkEndpoint['verb'],
         path: raw.replace(/\$\{(\w+)\}/g, '{$1}'),
         pathVars,
+        fixedQuery,
         signature,
         ...(paramsArg ? { paramsArg } : {}),
         multipart: body.includes('multipartFormRequestOptions'),

@@ -1,4 +1,4 @@
-// Wiring of the HTTP service: guard → health check → declared body limit → per route: token → rate and concurrency
+// Wiring of the HTTP service: refused-upload budget → guard → health check → declared body limit → per route: token → rate and concurrency
 // → body (depth-checked) → MCP endpoints or REST API → one error format. The cheapest check comes first: no body
 // byte is read before its token has been checked.
 
@@ -25,6 +25,7 @@ import {
   DEFAULT_MAX_JSON_DEPTH,
 } from './limits.js';
 import { jsonRpcError, McpRoutes } from './mcp.js';
+import { cutRefusedUploads, DEFAULT_REFUSAL_BUDGET, RefusalBudget, type RefusalBudgetOptions } from './refusals.js';
 import { restRouter } from './rest.js';
 
 export interface AppOptions {
@@ -57,6 +58,8 @@ export interface AppOptions {
   singleServeOptions?: ServeOptions;
   /** The OAuth authorization server for `oauth` servers (login through an IdP or a management token). */
   oauth?: OAuthOptions;
+  /** Bytes of refused bodies each client address may have discarded; past it, such connections are cut unread. */
+  refusalBudget?: RefusalBudgetOptions;
   log: (line: string) => void;
 }
 
@@ -121,6 +124,9 @@ export function createApp(options: AppOptions) {
     });
     next();
   });
+
+  // Before every check that can refuse: a refused upload past its address's budget is cut, not read to its end.
+  app.use(cutRefusedUploads(new RefusalBudget(options.refusalBudget ?? DEFAULT_REFUSAL_BUDGET), options.log));
 
   app.use(
     hostAndOriginGuard(

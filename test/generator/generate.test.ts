@@ -57,7 +57,8 @@ specDescribe('deterministic output', () => {
     const check = await generateCli(['--check']);
     expect(check.stderr).toContain('up to date');
     expect(check.code).toBe(0);
-  });
+    // Two full renders and a CLI run: ~10 s on a quiet machine, past the default minute when the cores are shared.
+  }, 180_000);
 
   it('--check fails and lists the stale files', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'gen-check-'));

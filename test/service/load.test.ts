@@ -3,6 +3,7 @@
 // scripts/bench-http.ts. A real service process, a loopback stand-in for OpenAI counting requests.
 
 import { request } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureServer, json, startCaptureServer } from '../runtime/helpers.js';
 import { cli, cliJson, type Service, startService, tempDataDir } from './helpers.js';
@@ -132,6 +133,85 @@ describe('the cheapest check first (finding 3)', () => {
     // Brackets inside strings are text, not nesting.
     const ok = await rpc(server.url, callTool(2, 'list_all_open_ai_files', { purpose: `${'['.repeat(500)}` }));
     expect(ok.status).toBe(200);
+  });
+});
+
+/**
+ * One upload on a raw socket: headers declaring `bytes`, then the body in 64 KiB pieces as fast as the socket takes
+ * them, then a second request on the same connection. Resolves with the status the service answered (if one got
+ * out) and whether the connection carried the second request (the body was read and discarded, keep-alive kept) or
+ * was closed by the service first (the body was not read to its end; on loopback the kernel may have taken all of it
+ * from us before the service's close threw the unread rest away).
+ */
+function upload(url: string, bytes: number): Promise<{ status?: number; keptAlive: boolean }> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const socket = netConnect(Number(u.port), u.hostname);
+    let answer = '';
+    let sent = 0;
+    let done = false;
+    const piece = Buffer.alloc(64 * 1024, '[');
+    const status = () => {
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+      return m ? Number(m[1]) : undefined;
+    };
+    const finish = (keptAlive: boolean) => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      resolve({ status: status(), keptAlive });
+    };
+    socket.on('data', (c: Buffer) => {
+      answer += c.toString('latin1');
+      if ((answer.match(/HTTP\/1\.1 \d{3}/g) ?? []).length >= 2) finish(true);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => finish(false));
+    socket.write(
+      `POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\n` +
+        `Accept: application/json, text/event-stream\r\nContent-Length: ${bytes}\r\n\r\n`,
+    );
+    const pump = () => {
+      while (sent < bytes && !socket.destroyed) {
+        const n = Math.min(piece.length, bytes - sent);
+        sent += n;
+        if (!socket.write(piece.subarray(0, n))) return void socket.once('drain', pump);
+      }
+      if (!socket.destroyed) socket.write(`GET /healthz HTTP/1.1\r\nHost: ${u.host}\r\n\r\n`);
+    };
+    pump();
+    setTimeout(() => finish(false), 10_000).unref();
+  });
+}
+
+describe('refused uploads are budgeted per address (finding 3, the load half)', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await fixture();
+  });
+  afterAll(() => f?.service.stop());
+
+  it('past the budget, a token-less upload is cut unread, while an accepted tenant on the same address goes on', async () => {
+    const bad = `${f.service.url}/mcp/omcp_${'B'.repeat(43)}`;
+    const victim = f.create('victim');
+    const MiB = 1024 * 1024;
+    // Within the budget a refused upload is read to its end: the client hears why and keeps its connection.
+    expect(await upload(bad, 2 * MiB)).toEqual({ status: 404, keptAlive: true });
+    // A flood: 40 × 2 MiB from this address is well past the 32 MiB budget.
+    const results = [];
+    for (let i = 0; i < 40; i++) results.push(await upload(bad, 2 * MiB));
+    const cut = results.filter((r) => !r.keptAlive);
+    // 32 MiB at once and 4 MiB/s after: ~15 more are drained, the rest cut (a slow machine refills a few more).
+    expect(cut.length).toBeGreaterThan(15);
+    // A cut one was answered first whenever the answer got out before the close.
+    for (const r of results) if (r.status !== undefined) expect(r.status).toBe(404);
+    // Accepted requests from the same address are not charged: the victim's call still works.
+    const ok = await rpc(victim.url, callTool(1, 'list_all_open_ai_files'));
+    expect(ok.status).toBe(200);
+    expect(messagesOf(ok.text)[0].result.isError).toBeFalsy();
+    // Small refusals are never cut (no body to discard).
+    for (let i = 0; i < 5; i++) expect((await raw(bad, { headers: MCP_HEADERS, body: '{}' })).status).toBe(404);
+    expect(f.service.stderr()).toMatch(/refused uploads from \S+ are over the discard budget/);
   });
 });
 
