@@ -86,6 +86,35 @@ const erratum = z
       'an erratum fixes something: path, method, addParameters, bodyProperties, dropBodyRequired or requestSchema',
   });
 
+/** How many buckets a page of a report holds at one bucket width, as OpenAI documents its `limit` parameter. */
+const bucketPage = z.strictObject({ default: z.int().positive(), max: z.int().positive() });
+
+/** One family of endpoints of a report kind, and what its pages and rows are. */
+const reportEndpoint = z.strictObject({
+  prefix: z.string().startsWith('/'),
+  /** The description's first sentence (Handlebars: `{{resource}}`, the resource words of the tool name). */
+  lead: z.string(),
+  /**
+   * The SDK row type: the bucket's result variant whose `object` is this, or whose component is named this
+   * (`{{kind}}`/`{{Kind}}`: the last path segment as is / in PascalCase).
+   */
+  resultObject: z.string(),
+  resultSchema: z.string(),
+  /** `limit` by `bucket_width`, the first entry being the default width. */
+  buckets: keyed(bucketPage).refine((m) => m.size > 0, 'at least one bucket width'),
+});
+
+/** A kind of bucketed report (`reports.usage`): what makes a tool one, and everything that follows from it. */
+const report = z.strictObject({
+  /** Tag every tool of this kind gets. */
+  tag: z.string(),
+  /** Title of its list tools (Handlebars: `{{resource}}`). */
+  title: z.string(),
+  /** Sentence on the rows the runtime returns, in every description of this kind. */
+  rows: z.string(),
+  endpoints: z.array(reportEndpoint).min(1),
+});
+
 const overridesSchema = z.strictObject({
   auth: z
     .strictObject({
@@ -115,6 +144,8 @@ const overridesSchema = z.strictObject({
   deprecations: z.array(z.strictObject({ prefixes, note: z.string() })).default([]),
   exclude: keyed(z.string()).default(new Map()),
   operations: keyed(operationOverride).default(new Map()),
+  /** Bucketed reports the runtime flattens into rows per time bucket with totals (`usage`: usage and costs). */
+  reports: keyed(report).default(new Map()),
   /** What the spec gets wrong about a request, by operationId (generator/errata.ts). */
   errata: keyed(erratum).default(new Map()),
 });
@@ -123,6 +154,24 @@ export type OperationOverride = z.infer<typeof operationOverride>;
 export type AsyncHint = z.infer<typeof asyncHint>;
 export type Erratum = z.infer<typeof erratum>;
 export type Overrides = z.infer<typeof overridesSchema>;
+export type Report = z.infer<typeof report>;
+export type ReportEndpoint = z.infer<typeof reportEndpoint>;
+
+/** The report a path belongs to: its kind (`usage`), the kind's data and the endpoint family's. */
+export interface ReportMatch {
+  kind: string;
+  report: Report;
+  endpoint: ReportEndpoint;
+}
+
+/** Which report kind a path is, if any (the first endpoint prefix that matches). */
+export function reportOf(ov: Overrides, path: string): ReportMatch | undefined {
+  for (const [kind, report] of ov.reports) {
+    const endpoint = report.endpoints.find((e) => underPrefix(path, e.prefix));
+    if (endpoint) return { kind, report, endpoint };
+  }
+  return undefined;
+}
 
 export const defaultOverridesFile = path.join(repoRoot, 'specs', 'overrides.yaml');
 

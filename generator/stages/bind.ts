@@ -3,7 +3,7 @@
 import type { HttpBinding, Method, Pagination } from '../../runtime/types.js';
 import type { RoutedOperation } from './auth.js';
 import type { OperationModel } from './model.js';
-import { overrideOf, underPrefix, type Overrides } from '../load/overrides.js';
+import { overrideOf, reportOf, underPrefix, type Overrides, type ReportMatch } from '../load/overrides.js';
 import type { ToolSchemas } from './schema.js';
 
 const BINARY_TYPES = /^(audio|image|video)\/|^application\/(octet-stream|zip|pdf)$/;
@@ -30,15 +30,11 @@ export function paginationOf(method: Method, s: ToolSchemas): Pagination | undef
   return undefined;
 }
 
-/** `/organization/usage/*` and `/organization/costs`: bucketed reports the runtime flattens and totals. */
-export const isUsageReport = (path: string) =>
-  underPrefix(path, '/organization/usage/') || underPrefix(path, '/organization/costs');
-
 export interface Binding {
   http: HttpBinding;
   pagination?: Pagination;
-  /** A usage/cost report the runtime flattens per time bucket. */
-  usage: boolean;
+  /** A bucketed report the runtime flattens per time bucket (specs/overrides.yaml `reports`). */
+  report?: ReportMatch;
 }
 
 export function bindingOf(op: RoutedOperation, method: Method, s: ToolSchemas, ov: Overrides): Binding {
@@ -65,5 +61,6 @@ export function bindingOf(op: RoutedOperation, method: Method, s: ToolSchemas, o
   if (s.body) http.body = s.body;
   if (s.streamField) http.streamField = s.streamField;
   const pagination = paginationOf(method, s);
-  return { http, usage: isUsageReport(op.path), ...(pagination ? { pagination } : {}) };
+  const report = reportOf(ov, op.path);
+  return { http, ...(report ? { report } : {}), ...(pagination ? { pagination } : {}) };
 }

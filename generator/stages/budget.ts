@@ -10,9 +10,11 @@ import type { ToolDef } from '../../runtime/types.js';
  * shorter non-portable forms (`type` arrays, arrays without `items`), which cost ~600 tokens to spell out. Raised
  * from 58,500 when the strict pass arrived (generator/strict.ts): each open object listed as JSON text says so
  * (`"description": "(JSON object)"`, ~7 tokens for each of ~190), ~1,200 tokens in all on the pinned spec; without
- * it the catalog would drop nested property names for every tool to pay for it.
+ * it the catalog would drop nested property names for every tool to pay for it. Raised from 59,500 when the eleven
+ * usage and cost reports began stating their page sizes by bucket width (specs/overrides.yaml `reports`; a model
+ * asking for 30 days of daily usage otherwise gets 7 and pages), ~260 tokens after trimming their other sentences.
  */
-export const TOKEN_TARGET = 59_500;
+export const TOKEN_TARGET = 59_750;
 
 /** Nesting depths tried, richest first; the last one is taken whatever it costs. */
 export const NESTED_DEPTHS = [1, 0] as const;

@@ -3,7 +3,7 @@ import type { Access, Method, ToolAnnotations } from '../../runtime/types.js';
 import type { RoutedOperation } from './auth.js';
 import type { SpecDocument } from '../load/document.js';
 import type { OperationModel } from './model.js';
-import { overrideOf, underPrefix, type Overrides } from '../load/overrides.js';
+import { overrideOf, reportOf, underPrefix, type Overrides } from '../load/overrides.js';
 import { kebab, responseProperties, segmentsOf } from '../util.js';
 
 export interface Classification {
@@ -108,6 +108,8 @@ export function tagsOf(op: RoutedOperation, ov: Overrides, extra: string[] = [])
   for (const [tag, prefixes] of ov.pathTags) {
     if (prefixes.some((p) => underPrefix(op.path, p))) tags.add(tag);
   }
+  const report = reportOf(ov, op.path);
+  if (report) tags.add(report.report.tag);
   if (op.auth === 'admin') tags.add('admin');
   if (op.deprecated) tags.add('deprecated');
   if (Object.keys(op.fixedQuery).includes('beta')) tags.add('beta');

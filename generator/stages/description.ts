@@ -8,7 +8,14 @@ import { pagingSentence } from '../../runtime/contract/pages.js';
 import type { Method, Pagination } from '../../runtime/types.js';
 import type { RoutedOperation } from './auth.js';
 import type { ToolLinks } from './links.js';
-import { overrideOf, underPrefix, type Overrides } from '../load/overrides.js';
+import {
+  overrideOf,
+  underPrefix,
+  type Overrides,
+  type Report,
+  type ReportEndpoint,
+  type ReportMatch,
+} from '../load/overrides.js';
 import { repoRoot } from '../pin.js';
 import { article, oneLine } from '../util.js';
 
@@ -28,7 +35,8 @@ export interface DescribeInput {
   resourceSingular: string;
   links: ToolLinks;
   pagination?: Pagination;
-  usage: boolean;
+  /** The report kind this tool is (specs/overrides.yaml `reports`), if any. */
+  report?: ReportMatch;
   fileFields: string[];
   binary: boolean;
 }
@@ -52,18 +60,36 @@ const VERB_TITLES = new Map([
   ['delete', 'Delete'],
 ]);
 
+/** A sentence of specs/overrides.yaml (Handlebars), compiled once. */
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+function fill(text: string, vars: Record<string, string>): string {
+  let t = compiled.get(text);
+  if (!t) {
+    t = Handlebars.compile(text, { noEscape: true, strict: true });
+    compiled.set(text, t);
+  }
+  return t(vars);
+}
+
 /**
  * `List completions` would send a model looking for its chat completions to the organization's usage report,
- * so usage and cost reports say what they are in the title too.
+ * so reports say what they are in the title too (the report's `title`).
  */
-export function toolTitle(method: Method, one: string, many: string, usage = false): string {
+export function toolTitle(method: Method, one: string, many: string, report?: Report): string {
   const h = (s: string) => s.replace(/_/g, ' ');
-  if (usage && method === 'list') return `Usage report: ${h(many)}`;
+  if (report && method === 'list') return fill(report.title, { resource: h(many) });
   const v = VERB_TITLES.get(method) ?? method.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
   return `${v} ${method === 'list' ? h(many) : h(one)}`;
 }
 
-const isCostReport = (path: string) => underPrefix(path, '/organization/costs');
+/**
+ * How many buckets a page of a report holds by bucket width, from the report's data (OpenAI documents it on `limit`):
+ * `limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440).` Terse: it is in eleven listed descriptions.
+ */
+export function reportPageSentence(limitArg: string, endpoint: ReportEndpoint): string {
+  const sizes = [...endpoint.buckets].map(([width, page]) => `${width} ${page.default}/${page.max}`).join(', ');
+  return `${limitArg} = buckets per page (default/max: ${sizes}).`;
+}
 
 /**
  * Our own sentence says what the call does in the tool catalog's vocabulary; the spec's summary is added
@@ -79,10 +105,7 @@ function lead(i: DescribeInput): string {
   let ours: string;
   switch (i.method) {
     case 'list':
-      if (!i.usage) ours = `List ${many}; use it to find ids.`;
-      // Worded so the spec's own summary ("Get completions usage details for the organization.") adds nothing.
-      else if (isCostReport(i.op.path)) ours = 'Usage cost details for the organization, per time bucket.';
-      else ours = `Usage details for the organization's ${many} per time bucket, not a list of ${many}.`;
+      ours = i.report ? fill(i.report.endpoint.lead, { resource: many }) : `List ${many}; use it to find ids.`;
       break;
     case 'get':
       ours = i.links.listTool ? `Fetch one ${one} by id (find ids with ${i.links.listTool}).` : `Fetch ${it}.`;
@@ -116,8 +139,11 @@ function lead(i: DescribeInput): string {
   return extra.length >= 3 ? `${ours} ${spec}` : ours;
 }
 
-function paging(p: Pagination | undefined): string | undefined {
-  return p ? pagingSentence(p.cursorArg, p.limitArg) : undefined;
+function paging(p: Pagination | undefined, report: ReportMatch | undefined): string | undefined {
+  if (!p) return undefined;
+  // A report's page size is in buckets, which its own sentence says instead of "(limit sets page size)".
+  if (report && p.limitArg) return `${pagingSentence(p.cursorArg)} ${reportPageSentence(p.limitArg, report.endpoint)}`;
+  return pagingSentence(p.cursorArg, p.limitArg);
 }
 
 function asyncSentence(i: DescribeInput): string | undefined {
@@ -145,8 +171,8 @@ export function describeTool(i: DescribeInput, ov: Overrides): string {
   // Every variable the template names is passed (strict mode), `undefined` meaning "leave the sentence out".
   const text = template({
     lead: lead(i),
-    paging: paging(i.pagination),
-    usage: i.usage,
+    paging: paging(i.pagination, i.report),
+    report: i.report?.report.rows,
     files: i.fileFields.join(', '),
     binary: i.binary,
     async: asyncSentence(i),

@@ -9,13 +9,14 @@ import { toolSchemaHash } from '../../runtime/contract/validation.js';
 import type { JsonSchema } from '../../runtime/types.js';
 import { need, type GenContext, type Stage, Diagnostics } from '../context.js';
 import type { Schema } from '../load/document.js';
+import type { ReportMatch } from '../load/overrides.js';
 import { checkBudget } from '../util.js';
 import { byName, toolDef } from './assemble.js';
 import { routeAuth } from './auth.js';
 import { bindingOf } from './bind.js';
 import { NESTED_DEPTHS, TOKEN_TARGET, withinBudget } from './budget.js';
 import { classifyOperation } from './classify.js';
-import { describeTool, toolTitle } from './description.js';
+import { describeTool, reportPageSentence, toolTitle } from './description.js';
 import { linkTools } from './links.js';
 import { buildOperations } from './model.js';
 import { nameAll, resourceOf, singular } from './name.js';
@@ -126,8 +127,8 @@ const bind = perDraft('bind', (ctx, d) => {
 const describe = perDraft('describe', (ctx, d) => {
   const { method } = need(d, 'cls', 'describe');
   const { many, one } = need(d, 'resource', 'describe');
-  const { http, pagination, usage } = need(d, 'binding', 'describe');
-  d.title = toolTitle(method, one, many, usage);
+  const { http, pagination, report } = need(d, 'binding', 'describe');
+  d.title = toolTitle(method, one, many, report?.report);
   d.description = describeTool(
     {
       op: d.op,
@@ -136,7 +137,7 @@ const describe = perDraft('describe', (ctx, d) => {
       resourceWords: many,
       resourceSingular: one,
       links: need(d, 'links', 'describe'),
-      usage,
+      ...(report ? { report } : {}),
       fileFields: need(d, 'schemas', 'describe').body?.fileFields ?? [],
       binary: http.response === 'binary',
       ...(pagination ? { pagination } : {}),
@@ -148,7 +149,7 @@ const describe = perDraft('describe', (ctx, d) => {
 const assemble = perDraft('assemble', (_ctx, d) => {
   const cls = need(d, 'cls', 'assemble');
   const schemas = need(d, 'schemas', 'assemble');
-  const { http, pagination, usage } = need(d, 'binding', 'assemble');
+  const { http, pagination, report } = need(d, 'binding', 'assemble');
   d.tool = toolDef(
     {
       name: need(d, 'name', 'assemble'),
@@ -163,7 +164,7 @@ const assemble = perDraft('assemble', (_ctx, d) => {
       annotations: cls.annotations,
       http,
       ...(pagination ? { pagination } : {}),
-      ...(usage ? { usageBuckets: true } : {}),
+      ...(report ? { usageBuckets: true } : {}),
     },
     schemas.validation,
   );
@@ -264,7 +265,16 @@ const sdk: Stage = {
       // Only an explicit 2xx code types a result (a `default` or `2XX` response stays untyped).
       if (!responses.has(d.op.operationId)) responses.set(d.op.operationId, /^2\d\d$/.test(status) ? body : undefined);
     }
-    ctx.sdk = renderSdk(ctx.spec, ctx.tools, responses);
+    const reports = new Map<string, ReportMatch>();
+    const notes = new Map<string, string[]>();
+    for (const d of ctx.drafts) {
+      const { report, pagination } = need(d, 'binding', 'sdk');
+      if (!report) continue;
+      const name = need(d, 'name', 'sdk');
+      reports.set(name, report);
+      if (pagination?.limitArg) notes.set(name, [reportPageSentence(pagination.limitArg, report.endpoint)]);
+    }
+    ctx.sdk = renderSdk(ctx.spec, ctx.tools, { responses, reports, notes });
   },
 };
 

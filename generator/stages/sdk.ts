@@ -3,6 +3,7 @@
 // response the model stage read, reshaped the way the runtime returns it (list pages, flattened usage rows,
 // objects). `generated/sdk-docs.json` holds exact excerpts of the formatted file per tool, which `search_docs`
 // quotes at run time. emit only writes what this returns.
+import Handlebars from 'handlebars';
 import { Project } from 'ts-morph';
 import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../../runtime/contract/pages.js';
 import { docText, propertyKey, tsType } from '../../runtime/exposure/code/ts-types.js';
@@ -10,6 +11,7 @@ import { firstSentence, pascal, typedInputSchema } from '../util.js';
 import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
 import type { ToolDef } from '../../runtime/types.js';
 import { componentRef, type Schema, type SpecDocument } from '../load/document.js';
+import type { ReportMatch } from '../load/overrides.js';
 
 const RESERVED = new Set(['OpenAi', 'PageItems', ...RESULT_TYPE_NAMES]);
 /** Declarations longer than this are left out of sdk-docs.json (search_docs names them instead of quoting). */
@@ -23,14 +25,15 @@ function typeNameOf(component: string): string {
 }
 
 /**
- * Every usage endpoint declares the same bucket schema listing all result kinds; `/organization/usage/<kind>` only
- * returns one: the variant whose `object` is `organization.usage.<kind>.result` or whose name is `Usage<Kind>Result`
- * (`/organization/costs`: `organization.costs.result`, `CostsResult`). Several or none: all of them.
+ * Every report endpoint declares the same bucket schema listing all result kinds, but each returns only one: the
+ * variant whose `object` is the report's `resultObject` or whose component is its `resultSchema` (specs/overrides.yaml
+ * `reports`; `{{kind}}` is the path's last segment). Several or none: all of them.
  */
-function usageVariant(spec: SpecDocument, tool: ToolDef, variants: Schema[]): Schema[] {
-  const segments = tool.http.path.split('/').filter(Boolean).slice(1);
-  const object = `organization.${segments.join('.')}.result`;
-  const name = `${segments[0] === 'usage' ? 'Usage' : ''}${pascal(segments[segments.length - 1] ?? '')}Result`;
+function reportVariant(spec: SpecDocument, tool: ToolDef, report: ReportMatch, variants: Schema[]): Schema[] {
+  const kind = tool.http.path.split('/').filter(Boolean).pop() ?? '';
+  const vars = { kind, Kind: pascal(kind) };
+  const object = Handlebars.compile(report.endpoint.resultObject, { noEscape: true, strict: true })(vars);
+  const name = Handlebars.compile(report.endpoint.resultSchema, { noEscape: true, strict: true })(vars);
   const hit = variants.filter((v) => {
     const ref = v?.$ref;
     if (typeof ref === 'string' && ref.endsWith(`/${name}`)) return true;
@@ -41,20 +44,23 @@ function usageVariant(spec: SpecDocument, tool: ToolDef, variants: Schema[]): Sc
   return hit.length === 1 ? hit : variants;
 }
 
+/** What the SDK needs from the drafts beyond the final tools, by operationId or tool name. */
+export interface SdkInput {
+  /** The success (2xx) JSON schema of each tool's operation by operationId (wait tools name the one they poll). */
+  responses: ReadonlyMap<string, Schema | undefined>;
+  /** The report each report tool is, by tool name. */
+  reports: ReadonlyMap<string, ReportMatch>;
+  /** Lines a method's doc comment must carry, by tool name (a report's page sizes), when its description does not. */
+  notes: ReadonlyMap<string, string[]>;
+}
+
 export interface SdkFiles {
   dts: string;
   docs: SdkDocs;
 }
 
-/**
- * `responses`: the success (2xx) JSON schema of each tool's operation by operationId, as the model stage read it
- * (wait tools name the operation they poll).
- */
-export function renderSdk(
-  spec: SpecDocument,
-  tools: readonly ToolDef[],
-  responses: ReadonlyMap<string, Schema | undefined>,
-): SdkFiles {
+export function renderSdk(spec: SpecDocument, tools: readonly ToolDef[], input: SdkInput): SdkFiles {
+  const { responses, reports, notes } = input;
   const node = (s: Schema | undefined) => spec.follow<Schema | undefined>(s).node;
   const components = spec.componentSchemas();
   const needed = new Set<string>();
@@ -100,12 +106,12 @@ export function renderSdk(
     if (t.http.response === 'binary' || t.http.response === 'text') result = 'ContentResult';
     else if (t.http.response === 'empty' || body === undefined)
       result = t.http.response === 'json' ? 'Record<string, unknown>' : 'EmptyResult';
-    else if (t.usageBuckets) {
+    else if (t.usageBuckets && reports.has(t.name)) {
       const bucket = node(node(body)?.properties?.data?.items);
       const results = node(bucket?.properties?.results);
       const item = node(results?.items);
       const variants = item?.oneOf ?? item?.anyOf;
-      const row = typed(variants ? { anyOf: usageVariant(spec, t, variants) } : results?.items);
+      const row = typed(variants ? { anyOf: reportVariant(spec, t, reports.get(t.name)!, variants) } : results?.items);
       ({ direct } = row);
       result = `UsagePage<${row.text}>`;
       pageItems.push(`  ${t.name}: UsageRow<${row.text}>;`);
@@ -128,7 +134,10 @@ export function renderSdk(
       const scalar = typeof b?.type === 'string' && b.type !== 'object';
       result = scalar ? `{ result: ${shaped.text} }` : shaped.text;
     }
-    const docLines = [docText(t.description, 600), ...(t.deprecated ? ['@deprecated'] : [])];
+    const doc = docText(t.description, 600);
+    // A note the (possibly cut) description already carries is not repeated.
+    const extra = (notes.get(t.name) ?? []).filter((n) => !doc.includes(n));
+    const docLines = [doc, ...extra, ...(t.deprecated ? ['@deprecated'] : [])];
     methods.push(
       `  /**\n${docLines.map((l) => `   * ${l}`).join('\n')}\n   */\n  ${t.name}(args${required ? '' : '?'}: ${argsName}): Promise<${result}>;`,
     );

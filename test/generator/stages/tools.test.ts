@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { annotationsFor, classifyOperation } from '../../../generator/stages/classify.js';
 import { routeAuth } from '../../../generator/stages/auth.js';
 import { toolTitle } from '../../../generator/stages/description.js';
+import { loadOverrides, reportOf } from '../../../generator/load/overrides.js';
 import { linkTools } from '../../../generator/stages/links.js';
 import { nameAll, type NamingInput } from '../../../generator/stages/name.js';
 import { fitName, hashedName, NAME_BUDGET } from '../../../generator/util.js';
@@ -242,6 +243,8 @@ describe('bind and describe, through the whole build', () => {
     ['get', 'api_key', 'api_keys', false, 'Get api key'],
     ['submit_tool_outputs', 'run', 'runs', false, 'Submit tool outputs run'],
   ] as const)('title of %s %s (usage %s)', (method, one, many, usage, title) => {
-    expect(toolTitle(method, one, many, usage)).toBe(title);
+    const report = usage ? reportOf(loadOverrides(), '/organization/usage/completions')?.report : undefined;
+    expect(report === undefined).toBe(!usage);
+    expect(toolTitle(method, one, many, report)).toBe(title);
   });
 });
