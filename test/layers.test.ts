@@ -18,9 +18,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   service: ['runtime'],
   cli: ['service', 'runtime'],
   testing: ['runtime', 'generator'],
-  scripts: ['cli', 'service', 'runtime', 'generator', 'generated', 'testing'],
+  drift: ['runtime', 'generator'],
+  scripts: ['cli', 'service', 'runtime', 'generator', 'generated', 'testing', 'drift'],
   examples: ['runtime', 'generated'],
-  test: ['cli', 'service', 'runtime', 'generator', 'generated', 'testing', 'scripts', 'examples'],
+  test: ['cli', 'service', 'runtime', 'generator', 'generated', 'testing', 'drift', 'scripts', 'examples'],
 };
 
 /**

@@ -3,10 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Catalog } from '../../runtime/types.js';
+import type { Catalog } from '../runtime/types.js';
 import type { SideInfo } from './report.js';
 
-export { repoRoot } from '../../generator/pin.js';
+export { repoRoot } from '../generator/pin.js';
 export const CATALOG_PATH = 'generated/catalog.json';
 
 export interface ResolvedCatalog {
@@ -81,7 +81,7 @@ export async function resolveCatalog(ref: string, cwd: string = process.cwd()): 
   }
   // A reference version by its date (`2026-05-13`): the verified copy from ../shared/specs or the cache.
   if (/^\d{4}-\d{2}-\d{2}$/.test(ref)) {
-    const { referenceSpecs, locate, missingSpecsAdvice } = await import('../../generator/reference-specs.js');
+    const { referenceSpecs, locate, missingSpecsAdvice } = await import('../generator/reference-specs.js');
     const spec = referenceSpecs().find((s) => s.date === ref);
     if (spec) {
       const found = locate(spec);
@@ -96,9 +96,7 @@ export async function resolveCatalog(ref: string, cwd: string = process.cwd()): 
   const fromGit = gitCatalog(ref, cwd);
   if (fromGit) return { catalog: fromGit, info: { ref, kind: 'git' } };
   throw new Error(
-    `cannot resolve "${ref}": not "pin", a reference version's date (${(
-      await import('../../generator/reference-specs.js')
-    )
+    `cannot resolve "${ref}": not "pin", a reference version's date (${(await import('../generator/reference-specs.js'))
       .referenceSpecs()
       .map((s) => s.date)
       .join(', ')}), a URL, an existing file, or a git ref`,

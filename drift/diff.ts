@@ -1,7 +1,7 @@
 // Finds what changed between two catalogs, tool by tool. It works on `Catalog` alone (never on the spec),
 // so a report can compare a committed `generated/catalog.json` with a freshly built one, and so whatever the
 // generator decides about names, access and schemas is exactly what gets compared: that is what agents see.
-import type { Catalog, ExcludedOperation, JsonSchema, ToolDef } from '../../runtime/types.js';
+import type { Catalog, ExcludedOperation, JsonSchema, ToolDef } from '../runtime/types.js';
 import type {
   AddedTool,
   ArgLocation,

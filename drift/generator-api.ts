@@ -1,9 +1,9 @@
 // The only place the drift tooling touches the generator: everything else works on `Catalog` objects, so the
 // generator's internals can change freely as long as these two entry points keep their shape.
-import type { Catalog } from '../../runtime/types.js';
-import type { OpenApiDocument } from '../../generator/load/document.js';
-import { loadSpec } from '../../generator/load/load.js';
-import { buildCatalog } from '../../generator/pipeline.js';
+import type { Catalog } from '../runtime/types.js';
+import type { OpenApiDocument } from '../generator/load/document.js';
+import { loadSpec } from '../generator/load/load.js';
+import { buildCatalog } from '../generator/pipeline.js';
 
 export { loadSpec };
 

@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderMarkdown } from './drift/render-markdown.js';
-import { buildReport, shouldFail, type FailOn } from './drift/report.js';
-import { resolveCatalog } from './drift/sources.js';
-import type { DriftReport } from './drift/types.js';
+import { renderMarkdown } from './render-markdown.js';
+import { buildReport, shouldFail, type FailOn } from './report.js';
+import { resolveCatalog } from './sources.js';
+import type { DriftReport } from './types.js';
 
 const USAGE = `usage: npm run drift -- --from <ref> --to <ref> [options]
 

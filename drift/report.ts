@@ -1,5 +1,5 @@
 // Puts diff and classification together into the `DriftReport` every output (markdown, JSON, exit code) reads.
-import type { Catalog } from '../../runtime/types.js';
+import type { Catalog } from '../runtime/types.js';
 import { classifyAll } from './classify.js';
 import { diffCatalogs, diffExcluded } from './diff.js';
 import type { CatalogSide, Change, DriftReport } from './types.js';

@@ -1,6 +1,6 @@
 // The drift report's data model. The JSON file `npm run drift -- --json` writes is exactly a `DriftReport`,
 // so anything that consumes it (a bot, a dashboard) can rely on these names.
-import type { Access, AuthKind, ExcludedOperation, HttpVerb, Method } from '../../runtime/types.js';
+import type { Access, AuthKind, ExcludedOperation, HttpVerb, Method } from '../runtime/types.js';
 
 export interface ToolRef {
   name: string;
