@@ -1355,10 +1355,10 @@ export type CreateAOpenAiAudioSpeechArgs = {
   instructions?: string;
   /** The voice to use when generating the audio. */
   voice: 
+    | string
     | {
     id: string;
-  }
-    | string;
+  };
   /** The format to audio in. */
   response_format?: 'mp3' | 'opus' | 'aac' | 'flac' | 'wav' | 'pcm';
   /** The speed of the generated audio. */
@@ -1536,10 +1536,10 @@ export type CreateAOpenAiChatCompletionArgs = {
   /** Parameters for audio output. */
   audio?: {
     voice: 
+      | string
       | {
       id: string;
-    }
-      | string;
+    };
     format: 'wav' | 'aac' | 'mp3' | 'flac' | 'opus' | 'pcm16';
   };
   /** Whether or not to store the output of this chat completion request for use in our model distillation or… */
@@ -2107,10 +2107,10 @@ export type CreateAOpenAiRealtimeSessionArgs = {
   instructions?: string;
   /** The voice the model uses to respond. */
   voice?: 
+    | string
     | {
     id: string;
-  }
-    | string;
+  };
   /** The format of input audio. */
   input_audio_format?: string;
   /** The format of output audio. */
@@ -2265,10 +2265,10 @@ export type CreateAOpenAiResponseArgs = {
   };
   /** The unique ID of the conversation. */
   conversation?: 
+    | string
     | {
     id: string;
-  }
-    | string;
+  };
   /** Context management configuration for this request. */
   context_management?: Array<Record<string, unknown>>;
   /** An upper bound for the number of tokens that can be generated for a response, including visible output… */
@@ -2360,10 +2360,10 @@ export type CreateAOpenAiResponseBetaArgs = {
   };
   /** The unique ID of the conversation. */
   conversation?: 
+    | string
     | {
     id: string;
-  }
-    | string;
+  };
   /** Context management configuration for this request. */
   context_management?: Array<Record<string, unknown>>;
   /** An upper bound for the number of tokens that can be generated for a response, including visible output… */
@@ -4631,10 +4631,10 @@ export type OpenAiResponsesCountInputTokensArgs = {
   personality?: string;
   /** The unique ID of the conversation. */
   conversation?: 
+    | string
     | {
     id: string;
-  }
-    | string;
+  };
   /** Controls which (if any) tool is called by the model. "none", "auto", "required", or a JSON object. */
   tool_choice?: string | Record<string, unknown>;
   /** Whether to allow the model to run tool calls in parallel. */
@@ -4674,10 +4674,10 @@ export type OpenAiResponsesCountInputTokensBetaArgs = {
   personality?: string;
   /** The unique ID of the conversation. */
   conversation?: 
+    | string
     | {
     id: string;
-  }
-    | string;
+  };
   /** Controls which (if any) tool is called by the model. "none", "auto", "required", or a JSON object. */
   tool_choice?: string | Record<string, unknown>;
   /** Whether to allow the model to run tool calls in parallel. */

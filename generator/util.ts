@@ -207,6 +207,13 @@ export function responseProperties(spec: SpecDocument, schema: Schema | undefine
 export const JSON_STRING_NOTE = '(JSON object)';
 /** How a string|JSON-object union listed as one string ends its description. */
 export const OR_JSON = 'or a JSON object.';
+/** How a name-or-`{id}` union listed as one string ends its description (before OR_JSON). */
+export const ID_REFERENCE = 'A name or id; {"id": "…"} as text, ';
+export const ID_REFERENCE_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: { id: { type: 'string' } },
+  required: ['id'],
+};
 
 /**
  * The schema as the spec means it, for typed consumers that pass values as they are (the code-mode SDK types, the
@@ -221,11 +228,15 @@ export function typedInputSchema(listed: JsonSchema, forms: ArgForms | undefined
     const said = String(node.description ?? '');
     if (json.has(path) && node.type === 'string' && (said.endsWith(JSON_STRING_NOTE) || said.endsWith(OR_JSON))) {
       const pure = said.endsWith(JSON_STRING_NOTE);
-      const rest = pure ? said.slice(0, -JSON_STRING_NOTE.length).trim() : said;
+      const reference = said.endsWith(`${ID_REFERENCE}${OR_JSON}`);
+      const rest = pure
+        ? said.slice(0, -JSON_STRING_NOTE.length).trim()
+        : reference
+          ? said.slice(0, -`${ID_REFERENCE}${OR_JSON}`.length).trim()
+          : said;
       const described = rest ? { description: rest } : {};
-      return pure
-        ? { type: 'object', ...described }
-        : { ...described, anyOf: [{ type: 'string' }, { type: 'object' }] };
+      if (pure) return { type: 'object', ...described };
+      return { ...described, anyOf: [{ type: 'string' }, reference ? ID_REFERENCE_SCHEMA : { type: 'object' }] };
     }
     const out: Node = { ...node };
     if (isNode(node.properties)) {

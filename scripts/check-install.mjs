@@ -6,8 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 if (process.env.OPENAI_MCP_SKIP_INSTALL_CHECK === '1') process.exit(0);
+// What is checked is the embedded store's driver, so a database URL in the installing shell is left out: the
+// install must not try to reach a Postgres server (or fail because one is down).
+const { OPENAI_MCP_DATABASE_URL: _ignored, ...env } = process.env;
 const r = spawnSync(process.execPath, ['dist/bin/openai-mcp.mjs', 'doctor', '--only', 'node,store'], {
   encoding: 'utf8',
+  env,
 });
 if (r.status === 0) process.exit(0);
 const checkout = existsSync('.git');

@@ -8,7 +8,9 @@
 // Portable across hosts (Gemini function declarations, VS Code, the MCP Inspector's --strict lint, tokenizers):
 //   one string `type` per schema, no schema without any type information, no `<|…|>` special tokens, and no open
 //   `additionalProperties` (Gemini's OpenAPI-subset `parameters` has no such field and refuses the declaration);
-//   `additionalProperties: false` is allowed, as strict converters need it on an object without properties.
+//   `additionalProperties: false` is allowed, as strict converters need it on an object without properties; no union
+//   of an object and a string (LangChain's MCP adapter keeps one type of a union and turns it into an object, so
+//   the string could not be sent).
 
 export interface ListedTool {
   name: string;
@@ -87,6 +89,16 @@ export function checkTool(tool: ListedTool): RuleFinding[] {
     if ('additionalProperties' in node && node.additionalProperties !== false)
       add('portable', 'additional-properties', path, 'additionalProperties (Gemini function declarations refuse it)');
     if (!TYPING.some((k) => k in node)) add('portable', 'untyped', path, "schema says nothing about the value's type");
+    for (const k of ['anyOf', 'oneOf']) {
+      const kinds = Array.isArray(node[k]) ? (node[k] as unknown[]).filter(isNode).map((b) => b.type) : [];
+      if (kinds.includes('object') && kinds.includes('string'))
+        add(
+          'portable',
+          'object-string-union',
+          `${path}.${k}`,
+          "object|string union (LangChain's adapter makes it an object)",
+        );
+    }
     if (typeof node.description === 'string' && SPECIAL_TOKEN.test(node.description))
       add('portable', 'special-token', `${path}.description`, 'special token in a description');
     if (typeof node.default === 'string' && SPECIAL_TOKEN.test(node.default))

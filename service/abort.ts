@@ -5,7 +5,7 @@
 // a code-mode run and its calls all stop) and the client gets an error at once. Nothing more is sent upstream: the
 // runtime sends no request on an aborted signal.
 
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '../runtime/protocol.js';
 import { toolErrorResult } from '../runtime/contract/errors.js';
 import type { ExposedTools } from '../runtime/exposure/types.js';
 import { printableName, type RecordCall } from './audit.js';

@@ -14,7 +14,7 @@ export const createAOpenAiAudioSpeech = z.object({
     .string()
     .describe('Control the voice of your generated audio with additional instructions.')
     .optional(),
-  voice: z.union([z.object({ id: z.string() }), z.string()]).describe('The voice to use when generating the audio.'),
+  voice: z.union([z.string(), z.object({ id: z.string() })]).describe('The voice to use when generating the audio.'),
   response_format: z
     .enum(['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'])
     .describe('The format to audio in.')

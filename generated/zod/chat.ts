@@ -84,7 +84,7 @@ export const createAOpenAiChatCompletion = z.object({
     .optional(),
   audio: z
     .object({
-      voice: z.union([z.object({ id: z.string() }), z.string()]),
+      voice: z.union([z.string(), z.object({ id: z.string() })]),
       format: z.enum(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']),
     })
     .describe('Parameters for audio output.')

@@ -26,7 +26,7 @@ export const createAOpenAiRealtimeSession = z.object({
     .describe('The default system instructions (i.e. system message) prepended to model calls.')
     .optional(),
   voice: z
-    .union([z.object({ id: z.string() }), z.string()])
+    .union([z.string(), z.object({ id: z.string() })])
     .describe('The voice the model uses to respond.')
     .optional(),
   input_audio_format: z.string().describe('The format of input audio.').optional(),

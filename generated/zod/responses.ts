@@ -118,7 +118,7 @@ export const createAOpenAiResponse = z.object({
     .describe('Configuration for running moderation on the input and output of this response.')
     .optional(),
   conversation: z
-    .union([z.object({ id: z.string() }), z.string()])
+    .union([z.string(), z.object({ id: z.string() })])
     .describe('The unique ID of the conversation.')
     .optional(),
   context_management: z
@@ -252,7 +252,7 @@ export const createAOpenAiResponseBeta = z.object({
     .describe('Configuration for running moderation on the input and output of this response.')
     .optional(),
   conversation: z
-    .union([z.object({ id: z.string() }), z.string()])
+    .union([z.string(), z.object({ id: z.string() })])
     .describe('The unique ID of the conversation.')
     .optional(),
   context_management: z
@@ -468,7 +468,7 @@ export const openAiResponsesCountInputTokens = z.object({
   instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
   personality: z.string().describe('A model-owned style preset to apply to this request.').optional(),
   conversation: z
-    .union([z.object({ id: z.string() }), z.string()])
+    .union([z.string(), z.object({ id: z.string() })])
     .describe('The unique ID of the conversation.')
     .optional(),
   tool_choice: z
@@ -518,7 +518,7 @@ export const openAiResponsesCountInputTokensBeta = z.object({
   instructions: z.string().describe("A system (or developer) message inserted into the model's context.").optional(),
   personality: z.string().describe('A model-owned style preset to apply to this request.').optional(),
   conversation: z
-    .union([z.object({ id: z.string() }), z.string()])
+    .union([z.string(), z.object({ id: z.string() })])
     .describe('The unique ID of the conversation.')
     .optional(),
   tool_choice: z

@@ -14,7 +14,7 @@
 // and a caller that sends the plain object still gets it through. Where a form would be ambiguous (the spec also
 // takes free text there, so a string could mean itself), the node is left as it is and the tool stays non-strict.
 import type { ArgForms, JsonSchema } from '../../runtime/types.js';
-import { isNode, JSON_STRING_NOTE, OR_JSON, step, variants, type Defs, type Node } from '../util.js';
+import { ID_REFERENCE, isNode, JSON_STRING_NOTE, OR_JSON, step, variants, type Defs, type Node } from '../util.js';
 
 const NULL_BRANCH: JsonSchema = { type: 'null' };
 
@@ -154,12 +154,50 @@ function strictNode(node: Node, full: unknown[], path: string, inBranch: boolean
   if (isNode(node.items)) out.items = strictNode(node.items, step(full, w.defs, 'items'), `${path}[]`, inBranch, w);
   if (Array.isArray(node.anyOf)) {
     out.anyOf = node.anyOf.map((b) => (isNode(b) ? strictNode(b, full, path, true, w) : b));
+    const reference = collapseIdReference(out, path, w);
+    if (reference) return reference;
     return collapseStrings(out, full, w.defs);
   }
   return out;
 }
 
 const STRING_KEYS = new Set(['type', 'description', 'enum', 'default']);
+
+/** `{id: string}` and nothing else: a reference to something by its id. */
+function isIdReference(b: unknown): boolean {
+  if (!isNode(b) || b.type !== 'object' || !isNode(b.properties)) return false;
+  const props = Object.entries(b.properties);
+  const [name, id] = props[0] ?? [];
+  return (
+    props.length === 1 &&
+    name === 'id' &&
+    isNode(id) &&
+    id.type === 'string' &&
+    Array.isArray(b.required) &&
+    b.required.length === 1 &&
+    b.required[0] === 'id'
+  );
+}
+
+/**
+ * A name or id beside `{id}` (a voice: `"alloy"` or a custom `{"id": "voice_…"}`; a conversation by id either way) as
+ * one string: LangChain's adapter turns an object|string union into an object, so `"alloy"` could not be sent. The
+ * object goes as its JSON text, which the runtime parses back (`argForms.json`: only a string starting with `{`, which
+ * no name or id does, so nothing is ambiguous).
+ */
+function collapseIdReference(node: Node, path: string, w: Walk): Node | undefined {
+  const branches = node.anyOf as unknown[];
+  if (branches.length !== 2) return undefined;
+  const plain = branches.find(
+    (b) => isNode(b) && b.type === 'string' && Object.keys(b).every((k) => STRING_KEYS.has(k)),
+  );
+  if (!plain || !branches.some(isIdReference)) return undefined;
+  if (!path?.split('.').every((s) => SAFE_SEGMENT.test(s.replace(/(\[\])+$/, '')))) return undefined;
+  w.json.add(path);
+  const { anyOf: _branches, ...rest } = node;
+  const lead = typeof rest.description === 'string' ? `${rest.description.replace(/\.?$/, '.')} ` : '';
+  return { ...rest, type: 'string', description: `${lead}${ID_REFERENCE}${OR_JSON}` };
+}
 
 /**
  * `anyOf` of plain strings (a JSON-string branch beside `"auto"`) as one string, its branches said in the description:

@@ -3,8 +3,7 @@
 // rate. Each is cheap and runs as early as its inputs allow: the declared length before any token lookup, the rate
 // and concurrency after the token but before the body is read, the depth on the raw bytes before they are parsed.
 
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ServiceError } from '../errors.js';
 

@@ -95,7 +95,11 @@ describe('portableInputSchema', () => {
     expect(out.properties.plain).toEqual(advertised.properties.plain);
     expect(out.type).toBe('object');
     expect(out.required).toEqual(['prompt']);
-    expect(checkTool({ name: 'x', inputSchema: out })).toEqual([]);
+    // An object|string union (`choice`) is left to the strict pass (generator/strict.ts), which lists it as one
+    // string; the whole pipeline's output is checked below ("every generated tool").
+    expect(checkTool({ name: 'x', inputSchema: out }).map((f) => `${f.rule} ${f.path}`)).toEqual([
+      'object-string-union inputSchema.properties.choice.anyOf',
+    ]);
     // and the checker does see what the pass fixed
     expect(
       checkTool({ name: 'x', inputSchema: advertised })
@@ -172,6 +176,42 @@ describe('every generated tool', () => {
     });
     expect(good.isError).toBeFalsy();
     expect(requests()).toBe(1);
+  });
+
+  it('lists a name-or-{id} union as one string and sends either form as the spec has it', async () => {
+    // LangChain's adapter turned `voice: {id} | string` into an object, so "alloy" could not be sent.
+    expect(
+      checkTool({
+        name: 'x',
+        inputSchema: {
+          type: 'object',
+          properties: {
+            voice: { anyOf: [{ type: 'object', properties: { id: { type: 'string' } } }, { type: 'string' }] },
+          },
+        },
+      }).map((f) => f.rule),
+    ).toEqual(['object-string-union']);
+    const tool = catalog.tools.find((t) => t.name === 'create_a_open_ai_audio_speech')!;
+    expect((tool.inputSchema.properties as any).voice.type).toBe('string');
+    expect(tool.argForms?.json).toContain('voice');
+    const sent: unknown[] = [];
+    const kit = createOpenAiToolkit({
+      tools: [tool.name],
+      credentials: { apiKey: 'sk-test' },
+      fetch: async (_url, init) => {
+        sent.push(JSON.parse(String(init?.body)).voice);
+        return new Response('x', { status: 200, headers: { 'content-type': 'audio/mpeg' } });
+      },
+    });
+    const base = { model: 'gpt-4o-mini-tts', input: 'hi' };
+    expect((await kit.callTool(tool.name, { ...base, voice: 'alloy' })).isError).toBeFalsy();
+    expect((await kit.callTool(tool.name, { ...base, voice: '{"id": "voice_123"}' })).isError).toBeFalsy();
+    expect((await kit.callTool(tool.name, { ...base, voice: { id: 'voice_456' } })).isError).toBeFalsy();
+    expect(sent).toEqual(['alloy', { id: 'voice_123' }, { id: 'voice_456' }]);
+    const bad = await kit.callTool(tool.name, { ...base, voice: '{"id": ' });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toContain('voice');
+    expect(sent).toHaveLength(3);
   });
 
   it('still validates arguments against the full spec schema, not the looser advertised one', async () => {
