@@ -1,5 +1,6 @@
 // Markdown for a PR comment or a job summary: what a reviewer must act on comes first (security, then breaking),
 // the long tail (descriptions) is folded away.
+import { cutText } from '../runtime/redact.js';
 import type { Change, DriftReport } from './types.js';
 
 /** GitHub rejects PR comments over 65,536 characters; stay below with room for a heading the caller may add. */
@@ -140,8 +141,8 @@ function render(report: DriftReport, withText: boolean): string {
         out.push(`- \`${c.tool}\`: ${esc(c.message)}`);
         const added = (c.detail?.added as string[] | undefined) ?? [];
         const removed = (c.detail?.removed as string[] | undefined) ?? [];
-        for (const x of removed.slice(0, 2)) out.push(`  - − ${esc(clip(x))}`);
-        for (const x of added.slice(0, 2)) out.push(`  - + ${esc(clip(x))}`);
+        for (const x of removed.slice(0, 2)) out.push(`  - − ${esc(cutText(x, 160))}`);
+        for (const x of added.slice(0, 2)) out.push(`  - + ${esc(cutText(x, 160))}`);
       }
       out.push('', '</details>', '');
     } else {
@@ -164,5 +165,3 @@ function excludedSection(report: DriftReport): string[] {
   out.push('');
   return out;
 }
-
-const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

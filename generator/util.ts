@@ -2,25 +2,13 @@
 // (runtime/contract/), never each other, so a stage can be read, moved or replaced on its own.
 import { createHash } from 'node:crypto';
 import { DEF_REF_PREFIX } from '../runtime/contract/validation.js';
+import { firstSentence, sentenceEnd } from '../runtime/text.js';
 import { docText } from '../runtime/exposure/code/ts-types.js';
 import { TOOL_NAME_BUDGET, type ArgForms, type JsonSchema } from '../runtime/types.js';
 import { SpecError } from './errors.js';
 import type { Schema, SpecDocument } from './load/document.js';
 
 // --- text ---------------------------------------------------------------------------------------------------------
-
-/** "(e.g. a file)" and "(i.e. the default)" end no sentence; OpenAI's descriptions use both often. */
-const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx|incl|[A-Z])\.$/i;
-
-/** Length of the first sentence of `s` (through its `.`, `!` or `?`), or -1 when there is no sentence end. */
-export function sentenceEnd(s: string): number {
-  for (const m of s.matchAll(/[.!?](?=\s|$)/g)) {
-    const end = m.index + 1;
-    if (m[0] === '.' && ABBREVIATION.test(s.slice(0, end))) continue;
-    return end;
-  }
-  return -1;
-}
 
 /** Longest `oneLine` by default: a parameter's or property's one-line description. */
 const ONE_LINE_MAX = 110;
@@ -40,11 +28,10 @@ export function oneLine(text: string | undefined, max = ONE_LINE_MAX): string | 
   return s || undefined;
 }
 
-/** The description's first sentence, for compact search answers. */
-export function firstSentence(description: string): string {
+/** The description's first sentence, for compact search answers (the SDK docs' `summary`). */
+export function sdkSummary(description: string): string {
   const one = docText(description, 600);
-  const end = sentenceEnd(one);
-  return end > 0 ? one.slice(0, end) : one;
+  return firstSentence(one, one.length);
 }
 
 /** "a user", "a usage report", "a URL", "an upload": a leading u that sounds like "you" takes "a". */

@@ -7,7 +7,7 @@ import Handlebars from 'handlebars';
 import { Project } from 'ts-morph';
 import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../../runtime/contract/pages.js';
 import { docText, propertyKey, tsType } from '../../runtime/exposure/code/ts-types.js';
-import { firstSentence, pascal, typedInputSchema } from '../util.js';
+import { pascal, sdkSummary, typedInputSchema } from '../util.js';
 import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
 import type { ToolDef } from '../../runtime/types.js';
 import { componentRef, type Schema, type SpecDocument } from '../load/document.js';
@@ -207,7 +207,7 @@ export function renderSdk(spec: SpecDocument, tools: readonly ToolDef[], input: 
         .join('\n'),
       signature: method.getText(false),
       types,
-      summary: firstSentence(t.description),
+      summary: sdkSummary(t.description),
       compact: info.compact,
     };
     for (const name of types) {
