@@ -6,7 +6,7 @@
 import Handlebars from 'handlebars';
 import { Project } from 'ts-morph';
 import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../../runtime/contract/pages.js';
-import { docText, propertyKey, tsType } from '../../runtime/exposure/code/ts-types.js';
+import { docText, nestedMembers, propertyKey, tsType } from '../../runtime/exposure/code/ts-types.js';
 import { pascal, sdkSummary, typedInputSchema } from '../util.js';
 import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
 import type { ToolDef } from '../../runtime/types.js';
@@ -91,11 +91,19 @@ export function renderSdk(spec: SpecDocument, tools: readonly ToolDef[], input: 
   const argDecls: string[] = [];
   const pageItems: string[] = [];
   const perTool = new Map<string, { args: string; types: string[]; compact: string }>();
+  // Fields holding anonymous objects, by path, so search_docs can expand what a shape shows as `{ … }`.
+  const members: Record<string, string> = {};
+  const argSchemas = new Map<string, Schema>();
   for (const t of tools) {
     const argsName = `${pascal(t.name)}Args`;
     if (components.has(argsName) || RESERVED.has(argsName))
       throw new Error(`sdk: ${argsName} collides with a component schema`);
     const required = ((t.inputSchema.required as string[] | undefined) ?? []).length > 0;
+    argSchemas.set(argsName, typedInputSchema(t.inputSchema, t.argForms));
+    Object.assign(
+      members,
+      nestedMembers(argsName, argSchemas.get(argsName), () => 'unknown', MAX_INDEXED_TYPE_CHARS),
+    );
     argDecls.push(
       `/** Arguments of \`openai.${t.name}\`. */\nexport type ${argsName} = ${tsType(typedInputSchema(t.inputSchema, t.argForms), { docs: true })};`,
     );
@@ -162,6 +170,7 @@ export function renderSdk(spec: SpecDocument, tools: readonly ToolDef[], input: 
         ? `/** ${docText(schema.description)} */\n`
         : '';
     typeDecls.push(`${about}export type ${typeNameOf(name)} = ${tsType(schema, { refName, docs: true })};`);
+    Object.assign(members, nestedMembers(typeNameOf(name), schema, refName, MAX_INDEXED_TYPE_CHARS));
   }
   typeDecls.sort((a, b) => (declName(a) < declName(b) ? -1 : 1));
 
@@ -194,7 +203,7 @@ export function renderSdk(spec: SpecDocument, tools: readonly ToolDef[], input: 
   const file = project.createSourceFile('sdk.d.ts', dts);
   const api = file.getInterfaceOrThrow('OpenAi');
   const declText = (name: string) => (file.getTypeAlias(name) ?? file.getInterface(name))?.getText(true);
-  const docs: SdkDocs = { tools: {}, types: {}, shapes: {} };
+  const docs: SdkDocs = { tools: {}, types: {}, shapes: {}, members };
   for (const t of tools) {
     const info = perTool.get(t.name)!;
     const method = api.getMethodOrThrow(t.name);
@@ -213,6 +222,7 @@ export function renderSdk(spec: SpecDocument, tools: readonly ToolDef[], input: 
     for (const name of types) {
       const text = declText(name);
       if (text && text.length <= MAX_INDEXED_TYPE_CHARS) docs.types[name] = text;
+      else if (text) docs.shapes[name] ??= shapeOf(name);
     }
     for (const name of info.types) docs.shapes[name] ??= shapeOf(name);
   }
@@ -223,13 +233,15 @@ export function renderSdk(spec: SpecDocument, tools: readonly ToolDef[], input: 
     if (name in docs.types) continue;
     const text = declText(name);
     if (text && text.length <= MAX_INDEXED_TYPE_CHARS) docs.types[name] = text;
+    // Too large to quote: its top-level fields, so no name search_docs shows is a dead end.
+    else if (text) docs.shapes[name] ??= shapeOf(name);
   }
   return { dts, docs };
 
   /** A component's top-level fields on one line; field names only when even that is long. */
   function shapeOf(typeName: string): string {
     const component = [...components.keys()].find((c) => typeNameOf(c) === typeName);
-    const schema = component === undefined ? undefined : components.get(component);
+    const schema = argSchemas.get(typeName) ?? (component === undefined ? undefined : components.get(component));
     const name = (ref: string) => {
       const c = componentRef(ref);
       return c !== undefined && components.has(c) ? typeNameOf(c) : 'unknown';

@@ -261,6 +261,21 @@ describe('truncation is never silent inside a program (findings 3, 11)', () => {
     }
   });
 
+  it('makes paginate throw on a page over the byte cap, never end early as if the walk were done', async () => {
+    const { client, close } = await exposure({ limits: { maxCallResultBytes: 100_000 } });
+    try {
+      const r = await run(
+        client,
+        `let rows = 0;
+        try { for await (const row of openai.paginate('list_all_open_ai_completions', { start_time: ${windowStart()}, group_by: ['project_id', 'model'], limit: 31 })) rows++; return { rows, ended: 'quietly' }; }
+        catch (e) { return { rows, type: e.error?.type }; }`,
+      );
+      expect(resultOf(r)).toEqual({ rows: 0, type: 'result_too_large' });
+    } finally {
+      await close();
+    }
+  });
+
   it('caps the answer in bytes, so its o200k tokens stay under the cap too', async () => {
     const { client, close } = await exposure({ limits: { maxResultBytes: 100_000 } });
     try {

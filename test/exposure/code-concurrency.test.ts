@@ -100,3 +100,64 @@ it("one server's busy programs take at most half the workers: another server's r
     await b.close();
   }
 }, 90_000);
+
+it("one account spinning 8 loops: another tenant's run starts before that account's queued runs, and long runs yield the cores", async () => {
+  // Account A's two servers send eight busy loops: four run (A's share), four queue. Tenant B's trivial run, sent
+  // after them, must start at once: it is answered while A's four are still queued (their places are not B's to
+  // wait behind) and before any of A's answers. Order and pool state are checked, not durations.
+  const { sharedPool, LOWER_AFTER_MS } = await import('../../runtime/exposure/code/worker-pool.js');
+  const pool = sharedPool();
+  const spinners = await Promise.all(
+    [1, 2].map(() =>
+      connect(createCodeExposure(fakeKit(fake), { limits: { timeoutMs: 60_000 }, tenant: { account: 'acc_a' } })),
+    ),
+  );
+  const other = await connect(createCodeExposure(fakeKit(fake), { tenant: { account: 'acc_b' } }));
+  const order: string[] = [];
+  const cancels = Array.from({ length: 8 }, () => new AbortController());
+  try {
+    expect((await run(other.client, 'return 0')).isError).toBeFalsy();
+    const spinning = cancels.map((ac, i) =>
+      spinners[i % 2]!.client.callTool({ name: 'execute_code', arguments: { code: 'while (true) {}' } }, undefined, {
+        signal: ac.signal,
+        timeout: 120_000,
+      })
+        .catch(() => undefined)
+        .finally(() => order.push('a')),
+    );
+    // Until A's four running loops have been lowered (Linux) and the other four are queued.
+    const lowers = process.platform === 'linux' ? 4 : 0;
+    const deadline = Date.now() + 30_000;
+    while ((pool.stats().queued < 4 || pool.stats().lowered < lowers) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, LOWER_AFTER_MS / 4));
+    expect(pool.stats()).toMatchObject({ active: 4, queued: 4 });
+    expect(pool.stats().lowered).toBe(lowers);
+    const quick = await run(other.client, 'return 1 + 1');
+    order.push('b');
+    expect((quick.structuredContent as { result: number }).result).toBe(2);
+    expect(pool.stats().queued).toBe(4);
+    for (const ac of cancels) ac.abort();
+    await Promise.all(spinning);
+    expect(order).toEqual(['b', ...Array(8).fill('a')]);
+    // Nothing stays lowered or queued once they end.
+    expect(pool.stats()).toMatchObject({ active: 0, queued: 0, lowered: 0 });
+  } finally {
+    for (const ac of cancels) ac.abort();
+    await Promise.all([...spinners, other].map((c) => c.close()));
+  }
+}, 120_000);
+
+it('a run lowered for running long gets its priority back before its worker is reused', async () => {
+  const { sharedPool, LOWER_AFTER_MS } = await import('../../runtime/exposure/code/worker-pool.js');
+  const { getPriority } = await import('node:os');
+  const pool = sharedPool();
+  const spawned = pool.stats().spawned;
+  const r = await run(client, `const end = Date.now() + ${LOWER_AFTER_MS * 3}; while (Date.now() < end) {} return 1;`);
+  expect((r.structuredContent as { result: number }).result).toBe(1);
+  expect(pool.stats().lowered).toBe(0);
+  // Its worker went back idle at the process's own priority (a lowered one would be retired, not reused).
+  for (const slot of (pool as unknown as { idle: Array<{ tid?: number }> }).idle)
+    if (slot.tid !== undefined) expect(getPriority(slot.tid)).toBe(getPriority());
+  // At most the spare started after it: the run's own worker was reused, not replaced.
+  expect(pool.stats().spawned - spawned).toBeLessThanOrEqual(1);
+});

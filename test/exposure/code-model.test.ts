@@ -33,6 +33,71 @@ describe('usage paging is stated where the model writes the call', () => {
   });
 });
 
+describe('nested types the model can expand', () => {
+  const search = async (args: Record<string, unknown>) =>
+    (await client.callTool({ name: 'search_docs', arguments: args })) as CallToolResult;
+
+  it('shows small nested objects inline and quotes a larger one by its path, then the program reads it', async () => {
+    const found = textOf(await search({ query: 'list fine tuning jobs', limit: 3 }));
+    // FineTuningJob is too large to quote whole: its shape shows `error` inline, `hyperparameters` as { … }.
+    expect(found).toMatch(
+      /type FineTuningJob = \{[^\n]* error: \{ code: string; message: string; param: string \| null; \} \| null;[^\n]* hyperparameters: \{ … \};/,
+    );
+    expect(found).toContain('types: ["Type.field"]');
+    const costs = textOf(await search({ query: 'organization costs', limit: 2 }));
+    expect(costs).toMatch(/type CostsResult = \{[^\n]* amount\?: \{ value\?: number; currency\?: string; \};/);
+
+    const r = await search({
+      types: ['FineTuningJob.hyperparameters', "FineTuningJob['error']", 'CostsResult.amount', 'FineTuningJob'],
+    });
+    expect(r.isError).toBeFalsy();
+    const [hyper, error, amount, job] = (r.structuredContent as { types: string[] }).types;
+    expect(hyper).toMatch(/^\/\*\* The hyperparameters used[^\n]*\*\/\nFineTuningJob\.hyperparameters: \{\n/);
+    expect(hyper).toMatch(/\/\*\* The number of epochs[^\n]*\*\/\n\s+n_epochs\?: 'auto' \| number;/);
+    expect(error).toMatch(
+      /^FineTuningJob\.error:[\s|]*\{[\s\S]*\/\*\* A machine-readable error code\. \*\/\s+code: string;[\s\S]*\| null;$/,
+    );
+    expect(amount).toContain('/** Lowercase ISO-4217 currency e.g. "usd" */');
+    expect(job).toMatch(/^\/\/ FineTuningJob is large: its top-level fields \(types: \["FineTuningJob\.<field>"\]/);
+    // Nothing points at a file the model cannot read.
+    expect(textOf(r)).not.toMatch(/sdk\.d\.ts|generated\//);
+
+    // Written from those answers alone: the failed jobs of the last day and why they failed.
+    const ran = await run(
+      client,
+      `const since = Math.floor(Date.now() / 1000) - 86400;
+       const failed = [];
+       for await (const job of openai.paginate('list_all_open_ai_fine_tuning_jobs', {})) {
+         if (job.status === 'failed' && job.created_at >= since) failed.push({ id: job.id, code: job.error?.code, why: job.error?.message });
+       }
+       return failed;`,
+    );
+    expect(ran.isError).toBeFalsy();
+    const failed = resultOf(ran) as Array<{ id: string; code: string; why: string }>;
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.code).toBe('invalid_training_file');
+    expect(failed[0]!.why).toMatch(/training file is not valid/);
+  });
+
+  it('says which names are no fields, reading own names only, and never points to a file', async () => {
+    const r = await search({
+      types: ['FineTuningJob.nope', 'FineTuningJob.status', 'constructor.name', '__proto__.x', 'Nope.x', 'toString'],
+    });
+    expect(r.isError).toBeFalsy();
+    const [nope, status, ctor, proto, unknown, inherited] = (r.structuredContent as { types: string[] }).types;
+    expect(nope).toMatch(/FineTuningJob\.nope: FineTuningJob has no such field holding an object/);
+    expect(status).toMatch(/plain fields are in its declaration: types: \["FineTuningJob"\]/);
+    for (const t of [ctor, proto, unknown, inherited]) expect(t).toMatch(/no such type/);
+    expect(textOf(r)).not.toMatch(/native code|\[object Object\]|sdk\.d\.ts/);
+  });
+
+  it('in detail answers, a type too large to quote shows its fields instead of a file name', async () => {
+    const r = await search({ query: 'list fine tuning jobs', limit: 1, detail: true });
+    expect(textOf(r)).toContain('// FineTuningJob is large: its top-level fields');
+    expect(textOf(r)).not.toMatch(/sdk\.d\.ts|generated\//);
+  });
+});
+
 describe('a wrong tool name in a program', () => {
   it('suggests the closest names in scope, not tools/list', async () => {
     const typo = await run(client, 'return await openai.list_all_open_ai_project({});');

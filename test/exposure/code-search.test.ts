@@ -184,6 +184,58 @@ describe('search_docs', () => {
   });
 });
 
+/** Dotted paths of every `{ … }` in a type text (`prefix` is the type or field it declares), by scanning field names per brace depth. */
+function collapsedPaths(prefix: string, text: string): string[] {
+  const out: string[] = [];
+  const names: string[] = [];
+  let depth = 0;
+  const src = text.replace(/\/\*\*[\s\S]*?\*\//g, '');
+  for (let i = 0; i < src.length; i++) {
+    if (src.startsWith('{ … }', i)) {
+      out.push([prefix, ...names.slice(0, depth)].join('.'));
+      i += 4;
+    } else if (src[i] === '{') depth++;
+    else if (src[i] === '}') depth--;
+    else if (src[i] === "'") {
+      // A string literal type: skip it (escaped quotes included).
+      const end = /^'(?:[^'\\]|\\.)*'/.exec(src.slice(i));
+      if (end) i += end[0].length - 1;
+    } else {
+      const field = /^(?:[A-Za-z_$][\w$]*|"[^"]*")\??: /.exec(src.slice(i));
+      if (field && depth > 0 && /[\s{;]/.test(src[i - 1] ?? ' ')) {
+        names[depth - 1] = field[0].replace(/\??: $/, '').replace(/^"|"$/g, '');
+        names.length = depth;
+        i += field[0].length - 1;
+      }
+    }
+  }
+  return out;
+}
+
+describe('every { … } search_docs shows expands', () => {
+  it('through types: ["Type.field"], for result shapes, quoted fields and compact arguments', async () => {
+    const { loadSdkDocs } = await import('../../runtime/exposure/code/sdk-docs.js');
+    const { declarationOf } = await import('../../runtime/exposure/code/search-docs.js');
+    const docs = (await loadSdkDocs())!;
+    const paths = new Set<string>();
+    for (const [name, shape] of Object.entries(docs.shapes)) for (const p of collapsedPaths(name, shape)) paths.add(p);
+    for (const [path, text] of Object.entries(docs.members))
+      for (const p of collapsedPaths('', text.slice(text.indexOf(`${path}: `) + path.length + 1)))
+        paths.add(`${path}${p}`);
+    for (const t of Object.values(docs.tools)) {
+      const args = t.compact.slice(t.compact.indexOf('args'), t.compact.indexOf('): Promise<'));
+      for (const p of collapsedPaths(t.types[0]!, `{ ${args} }`)) paths.add(p.replace(/\.args(\?)?/, ''));
+    }
+    expect(paths.size).toBeGreaterThanOrEqual(40);
+    expect(paths).toContain('FineTuningJob.hyperparameters');
+    const dead = [...paths].filter((p) => /no such/.test(declarationOf(docs, p)));
+    expect(dead).toEqual([]);
+    // And no declaration search_docs can quote names a file instead.
+    const all = [...Object.values(docs.types), ...Object.values(docs.shapes), ...Object.values(docs.members)];
+    expect(all.filter((t) => /sdk\.d\.ts/.test(t))).toEqual([]);
+  });
+});
+
 describe('queries that cannot be abused', () => {
   const discovery = async () => {
     const { createDiscoveryExposure } = await import('../../runtime/exposure/discovery.js');

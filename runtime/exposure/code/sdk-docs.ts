@@ -21,8 +21,13 @@ export interface SdkDocs {
     }
   >;
   types: Record<string, string>;
-  /** Top-level fields of each component type a result names, on one line (nested objects as `{ … }`). */
+  /**
+   * Top-level fields on one line (larger nested objects as `{ … }`) of each component type a result names, and of
+   * every declaration too large for `types`.
+   */
   shapes: Record<string, string>;
+  /** Fields holding anonymous objects, by dotted path (`FineTuningJob.error`): their declarations (see nestedMembers). */
+  members: Record<string, string>;
 }
 
 export async function loadSdkDocs(): Promise<SdkDocs | undefined> {

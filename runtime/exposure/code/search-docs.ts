@@ -17,6 +17,7 @@ export const SEARCH_DOCS = 'search_docs';
 const DEFAULT_LIMIT = 5;
 const MAX_LIMIT = 20;
 const MAX_TYPES = 10;
+const MAX_PATH_CHARS = 300;
 
 export function searchDocsTool(): Tool {
   return {
@@ -73,8 +74,7 @@ export function toolDoc(t: ToolDef, docs: SdkDocs | undefined, quoted = new Set<
   for (const name of entry.types) {
     if (quoted.has(name)) continue;
     quoted.add(name);
-    const decl = docs!.types[name];
-    parts.push(decl ?? `// ${name}: a large type, see generated/sdk.d.ts`);
+    parts.push(declarationOf(docs, name));
   }
   return parts.join('\n');
 }
@@ -87,6 +87,10 @@ export function compactToolDoc(t: ToolDef, docs: SdkDocs | undefined, shown = ne
   const entry = docs?.tools[t.name];
   if (!entry || entry.schemaHash !== t.schemaHash || !entry.compact) return fallbackSignature(t);
   const parts = [`// ${entry.summary}\nopenai.${entry.compact}`];
+  // The inline argument type has a name only for expanding what it shows as `{ … }`.
+  const args = entry.types[0];
+  if (args && entry.compact.slice(0, entry.compact.indexOf('): Promise<')).includes('{ … }'))
+    parts.push(`// args are ${args}: types: ["${args}.<field>"] quotes a field shown as { … }`);
   for (const name of entry.types.slice(1)) {
     if (shown.has(name)) continue;
     shown.add(name);
@@ -94,6 +98,37 @@ export function compactToolDoc(t: ToolDef, docs: SdkDocs | undefined, shown = ne
     if (shape) parts.push(`type ${name} = ${shape};`);
   }
   return parts.join('\n');
+}
+
+/** `Type['field']`, `Type["field"]`, `Type.list[number].field` → `Type.field`, `Type.list.field` (the members' keys). */
+const memberPath = (name: string) =>
+  name
+    .trim()
+    .replace(/\[\s*(?:number|\d+)\s*\]/g, '')
+    .replace(/\[\s*(['"])([^'"\]]*)\1\s*\]/g, '.$2');
+
+/**
+ * What search_docs quotes for one name: a named type's declaration, the top-level fields of one too large to
+ * quote, or a field holding an anonymous object (`FineTuningJob.error`). Never a pointer to a file: the model
+ * reads only what this answers.
+ */
+export function declarationOf(docs: SdkDocs | undefined, name: string): string {
+  // Own names only: `constructor` or `__proto__` must not read Object.prototype.
+  const own = <T>(record: Record<string, T> | undefined, key: string) =>
+    record && Object.hasOwn(record, key) ? record[key] : undefined;
+  // No type name is long: a long one is not searched (the path regexes stay linear on short input).
+  const path = name.length <= MAX_PATH_CHARS ? memberPath(name) : '';
+  const known = own(docs?.types, path) ?? own(docs?.members, path);
+  if (known) return known;
+  const shape = own(docs?.shapes, path);
+  const shown = cutText(name.replace(/\s+/g, ' '), MAX_NAME_CHARS);
+  if (shape)
+    return `// ${path} is large: its top-level fields (types: ["${path}.<field>"] quotes a field shown as { … })\ntype ${path} = ${shape};`;
+  const dot = path.indexOf('.');
+  const parent = dot > 0 ? path.slice(0, dot) : '';
+  if (parent && (own(docs?.types, parent) ?? own(docs?.shapes, parent)))
+    return `// ${shown}: ${parent} has no such field holding an object (plain fields are in its declaration: types: ["${parent}"]; a named type is quoted by its name)`;
+  return `// ${shown}: no such type among the tools' argument and result types`;
 }
 
 export function createSearchDocs(kit: OpenAiToolkit) {
@@ -130,16 +165,7 @@ export function createSearchDocs(kit: OpenAiToolkit) {
     const quoted = new Set<string>();
     const declarations = ((types as string[] | undefined) ?? []).map((name) => {
       quoted.add(name);
-      // Own names only: `constructor` or `__proto__` must not read Object.prototype.
-      const own = <T>(record: Record<string, T> | undefined) =>
-        record && Object.hasOwn(record, name) ? record[name] : undefined;
-      const shape = own(sdk?.shapes);
-      return (
-        own(sdk?.types) ??
-        (shape
-          ? `// ${name} is large: its top-level fields\ntype ${name} = ${shape};`
-          : `// ${cutText(name.replace(/\s+/g, ' '), MAX_NAME_CHARS)}: no such type among the tools' argument and result types, or too large to quote (see generated/sdk.d.ts)`)
-      );
+      return declarationOf(sdk, name);
     });
     if (typeof query !== 'string') {
       return {
@@ -165,7 +191,9 @@ export function createSearchDocs(kit: OpenAiToolkit) {
     }
     const blocks = hits.map(({ tool }) => (detail ? toolDoc : compactToolDoc)(tool, sdk, quoted));
     const note = found.cut ? [cutNote(found.query)] : [];
-    const how = detail ? '' : ' Nested objects show as { … }; types: ["Name"] quotes one.';
+    const how = detail
+      ? ''
+      : ' Larger nested objects show as { … }: types: ["Type.field"] quotes one, types: ["Name"] a named type.';
     const text = [
       `${hits.length} of ${kit.tools.length} tools, best first, for execute_code as openai.<name>(args).${how}`,
       ...note,

@@ -13,9 +13,15 @@ export interface TsTypeOptions {
   depth?: number;
   /** Printing a member of a union: nested unions stay on one line, the outer one decides. */
   inUnion?: boolean;
-  /** Objects nested deeper than this print as `{ … }` (search_docs' compact answers: top-level fields only). */
+  /**
+   * Objects nested deeper than this print as `{ … }` (search_docs' compact answers: top-level fields only), unless
+   * they are flat and short enough to show inline (INLINE_MAX): a model needs no second search for `{ value; currency }`.
+   */
   maxDepth?: number;
 }
+
+/** A nested object past `maxDepth` is shown inline when flat and at most this long on one line. */
+export const INLINE_MAX = 90;
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** One-line unions longer than this are printed one member per line in `docs` mode. */
@@ -116,7 +122,10 @@ function hasShape(s: JsonSchema): boolean {
 
 function objectType(s: JsonSchema, opts: TsTypeOptions): string {
   const depth = opts.depth ?? 0;
-  if (opts.maxDepth !== undefined && depth >= opts.maxDepth && (s.properties || s.additionalProperties)) return '{ … }';
+  if (opts.maxDepth !== undefined && depth >= opts.maxDepth && (s.properties || s.additionalProperties)) {
+    const flat = objectType(s, { refName: opts.refName, depth, maxDepth: depth + 1 });
+    return flat.length <= INLINE_MAX && !flat.slice(1).includes('{') ? flat : '{ … }';
+  }
   const inner = { ...opts, depth: depth + 1, inUnion: false };
   const props = (s.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((s.required ?? []) as string[]);
@@ -156,4 +165,55 @@ export function fallbackSignature(tool: ToolDef): string {
       ? 'Record<string, unknown>'
       : 'Record<string, unknown>';
   return `/** ${docText(tool.description)} */\nopenai.${tool.name}(args${optional ? '?' : ''}: ${args}): Promise<${resultType(tool, item)}>;`;
+}
+
+/** Inline object schemas a schema prints as (through unions, intersections, arrays and nullability; refs not followed). */
+function inlineObjects(schema: unknown, out: JsonSchema[] = []): JsonSchema[] {
+  if (!schema || typeof schema !== 'object') return out;
+  const s = schema as JsonSchema;
+  if (typeof s.$ref === 'string') return out;
+  if (s.properties && typeof s.properties === 'object' && Object.keys(s.properties).length) out.push(s);
+  for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
+    const alts = s[key];
+    if (Array.isArray(alts)) for (const a of alts) inlineObjects(a, out);
+  }
+  if (s.items !== undefined) inlineObjects(s.items, out);
+  return out;
+}
+
+/**
+ * The fields of a named type whose types hold anonymous objects, by dotted path (`FineTuningJob.error`,
+ * `FineTuningJob.hyperparameters`, deeper ones too), each as its documented declaration: what search_docs quotes
+ * for `types: ["FineTuningJob.error"]`, where the parent's compact form shows `{ … }`. A field too long to quote
+ * whole shows its own fields with theirs as `{ … }` (each of which has its own path). Refs stay names: a named
+ * type is expanded by its name.
+ */
+export function nestedMembers(
+  typeName: string,
+  schema: unknown,
+  refName: (ref: string) => string,
+  maxChars: number,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (path: string, s: unknown, seen: Set<unknown>) => {
+    for (const obj of inlineObjects(s)) {
+      if (seen.has(obj)) continue;
+      const inner = new Set(seen).add(obj);
+      for (const [key, field] of Object.entries((obj.properties ?? {}) as Record<string, JsonSchema>)) {
+        if (!inlineObjects(field).length) continue;
+        const at = `${path}.${key}`;
+        const doc =
+          typeof field?.description === 'string' && field.description.trim()
+            ? `/** ${docText(field.description)} */\n`
+            : '';
+        let text = `${doc}${at}: ${tsType(field, { refName, docs: true })};`;
+        if (text.length > maxChars) text = `${doc}${at}: ${tsType(field, { refName, maxDepth: 1 })};`;
+        // Alternatives of a union declaring the same field differently are each shown.
+        out[at] = out[at] && out[at] !== text ? `${out[at]}\n${text}` : text;
+        visit(at, field, inner);
+      }
+    }
+  };
+  visit(typeName, schema, new Set());
+  return out;
 }

@@ -3,8 +3,16 @@
 // limit by a lot, and on the main thread it would freeze every other session meanwhile. On a worker, the
 // parent's event loop stays free, and a run still going past its deadline plus a grace period is ended by
 // terminating the worker. Idle workers are kept warm (and unref'd, so they never hold the process open).
+//
+// Fairness on few cores: one account may hold half the workers, more than a small machine has cores, and a busy
+// loop takes a whole core until its deadline. Two things keep another tenant's run quick then: a run still going
+// after LOWER_AFTER_MS has its worker thread's scheduling priority lowered (Linux: the nice value is per thread), so
+// short runs and the main thread (every session's I/O) go first; and more warm workers are kept than one share may
+// take (plus a spare started after a run), so another tenant's run does not wait for a worker to start on a machine
+// whose cores are busy (that start took ~1 s under 8 loops on 2 cores).
 
 import { existsSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +23,10 @@ import type { FromWorker, ToWorker } from './worker.js';
 
 /** Time after the deadline in which the worker's own interrupt handler may still end the run cleanly. */
 const GRACE_MS = 500;
-const MAX_IDLE = 4;
+/** A run going longer than this runs at LOW_PRIORITY: trivial programs and tool-call round trips take less. */
+export const LOWER_AFTER_MS = 200;
+/** The nice value of a long run's thread (19: the kernel's lowest priority; a nice-0 thread gets ~98% against it). */
+const LOW_PRIORITY = 19;
 /** Programs running at once per process; more wait their turn (their time limit starts when they start). */
 export const MAX_WORKERS = 8;
 /**
@@ -69,10 +80,16 @@ interface Slot {
   worker: Worker;
   ready: Promise<void>;
   exited: boolean;
+  /** The worker thread's kernel id (Linux), when it said. */
+  tid?: number;
+  /** The nice value to restore after a run that was lowered. */
+  lowered?: number;
 }
 
 export class WorkerPool {
   private readonly idle: Slot[] = [];
+  /** Workers running a program now. */
+  private readonly busy = new Set<Slot>();
   private readonly target = locateWorker();
   private active = 0;
   private spawned = 0;
@@ -83,14 +100,21 @@ export class WorkerPool {
    * deadline cannot make every other tenant's programs wait for them.
    */
   private readonly perShare: number;
+  /**
+   * Warm workers kept: one more than a share may take, so after one account's programs took every idle worker,
+   * another tenant's run still finds one started (starting one while busy loops hold the cores took ~1 s).
+   */
+  private readonly maxIdle: number;
 
   constructor(private readonly maxWorkers = MAX_WORKERS) {
     this.perShare = Math.max(1, Math.floor(maxWorkers / 2));
+    this.maxIdle = Math.min(maxWorkers, this.perShare + 1);
   }
 
   /** What the pool is doing now (tests, metrics). */
-  stats(): { active: number; queued: number; idle: number; spawned: number } {
-    return { active: this.active, queued: this.queue.length, idle: this.idle.length, spawned: this.spawned };
+  stats(): { active: number; queued: number; idle: number; spawned: number; lowered: number } {
+    const lowered = [...this.busy].filter((s) => s.lowered !== undefined).length;
+    return { active: this.active, queued: this.queue.length, idle: this.idle.length, spawned: this.spawned, lowered };
   }
 
   private canStart(shares: readonly PoolShare[]): boolean {
@@ -147,6 +171,16 @@ export class WorkerPool {
     }
   }
 
+  /**
+   * After a run, while others are going, one started worker waits idle, so the next run (most likely another
+   * tenant's: one share is capped) does not pay a worker start on cores that busy loops hold. Only up to the pool's
+   * size.
+   */
+  private keepSpare(): void {
+    if (this.idle.some((s) => !s.exited) || this.active + this.idle.length >= this.maxWorkers) return;
+    this.idle.push(this.spawn());
+  }
+
   /** False when no worker entry could be found (an unusual bundle); runs then happen on this thread. */
   get available(): boolean {
     return this.target !== undefined;
@@ -162,9 +196,11 @@ export class WorkerPool {
     });
     worker.unref();
     this.spawned++;
-    const ready = new Promise<void>((resolve, reject) => {
+    const slot: Slot = { worker, ready: Promise.resolve(), exited: false };
+    slot.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
         if (m.type === 'ready') {
+          slot.tid = m.tid;
           worker.off('message', onMessage);
           worker.off('error', reject);
           resolve();
@@ -173,8 +209,7 @@ export class WorkerPool {
       worker.on('message', onMessage);
       worker.once('error', reject);
     });
-    ready.catch(() => {});
-    const slot: Slot = { worker, ready, exited: false };
+    slot.ready.catch(() => {});
     // A worker that dies while idle (killed, out of heap) must not be handed a run it would never answer.
     worker.once('exit', () => {
       slot.exited = true;
@@ -237,7 +272,7 @@ export class WorkerPool {
       await slot.ready;
       // Cancelled while the worker started: it has run nothing, so it stays for the next run.
       if (signal?.aborted) {
-        if (this.idle.length < MAX_IDLE) this.idle.push(slot);
+        if (this.idle.length < this.maxIdle) this.idle.push(slot);
         else void slot.worker.terminate();
         return cancelled;
       }
@@ -254,18 +289,24 @@ export class WorkerPool {
       };
     }
     const { worker } = slot;
+    const running = slot;
     return new Promise<SandboxOutcome>((resolve) => {
       let finished = false;
       const finish = (outcome: SandboxOutcome, reusable: boolean) => {
         if (finished) return;
         finished = true;
         clearTimeout(backstop);
+        clearTimeout(lower);
+        this.busy.delete(running);
+        if (reusable && !restorePriority(running)) reusable = false;
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
         signal?.removeEventListener('abort', onAbort);
-        if (reusable && this.idle.length < MAX_IDLE) this.idle.push(slot);
+        if (reusable && this.idle.length < this.maxIdle) this.idle.push(slot);
         else void worker.terminate();
+        // Started after the answer, not beside the run: a worker's start would take the cores this run needs.
+        this.keepSpare();
         resolve(outcome);
       };
       const post = (m: ToWorker) => worker.postMessage(m);
@@ -292,6 +333,9 @@ export class WorkerPool {
         () => abandon('timeout', 'TimeoutError', 'terminated after the deadline'),
         limits.timeoutMs + GRACE_MS,
       );
+      // Still going: the rest of this run yields the cores to short runs and to the main thread.
+      const lower = setTimeout(() => lowerPriority(running), LOWER_AFTER_MS);
+      this.busy.add(running);
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
@@ -299,6 +343,30 @@ export class WorkerPool {
       signal?.addEventListener('abort', onAbort, { once: true });
       post({ type: 'run', js, config, limits });
     });
+  }
+}
+
+function lowerPriority(slot: Slot): void {
+  if (slot.tid === undefined || slot.exited) return;
+  try {
+    const was = getPriority(slot.tid);
+    if (was >= LOW_PRIORITY) return;
+    setPriority(slot.tid, LOW_PRIORITY);
+    slot.lowered = was;
+  } catch {
+    // Not permitted or not supported here: the run keeps its priority.
+  }
+}
+
+/** Back to the priority it had, for the next run; false when that is not permitted (the worker is then retired). */
+function restorePriority(slot: Slot): boolean {
+  if (slot.lowered === undefined) return true;
+  try {
+    setPriority(slot.tid!, slot.lowered);
+    slot.lowered = undefined;
+    return true;
+  } catch {
+    return false;
   }
 }
 

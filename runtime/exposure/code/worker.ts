@@ -1,6 +1,7 @@
 // Worker-thread side of the sandbox: runs one program at a time with runInSandbox and relays its
 // `openai.*` calls and console lines to the parent, which owns the toolkit. Only strings cross the boundary.
 
+import { readlinkSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Refusal } from './gate.js';
 import type { CodeLimits } from './limits.js';
@@ -12,7 +13,8 @@ export type ToWorker =
   | { type: 'reply'; callId: number; reply: string };
 
 export type FromWorker =
-  | { type: 'ready' }
+  /** `tid`: this thread's id in the kernel (Linux), for the pool to lower a long run's scheduling priority. */
+  | { type: 'ready'; tid?: number }
   /** `argsJson` is at most the call's argument cap; with `refused`, only a preview (see gate.ts). */
   | { type: 'call'; callId: number; name: string; argsJson: string; refused?: Refusal }
   | { type: 'log'; level: string; text: string }
@@ -78,5 +80,15 @@ if (port) {
         prepareQuickJs(m.limits.memoryBytes);
       });
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', ...threadId() });
+}
+
+/** The kernel's id of this thread (`/proc/thread-self` → `<pid>/task/<tid>`), where there is one. */
+function threadId(): { tid?: number } {
+  try {
+    const tid = Number(/\/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1]);
+    return Number.isSafeInteger(tid) && tid > 0 ? { tid } : {};
+  } catch {
+    return {};
+  }
 }
