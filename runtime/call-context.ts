@@ -26,4 +26,10 @@ export interface CallContext {
    * `call_limit` error.
    */
   meterRequest?: () => string | undefined;
+  /**
+   * Called with the HTTP status of each upstream response this call gets (an audit row's status). Per call rather
+   * than carried by async context: an AsyncLocalStorage turns on promise hooks, a cost on every promise the process
+   * makes.
+   */
+  onUpstreamStatus?: (status: number) => void;
 }

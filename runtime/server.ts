@@ -140,15 +140,19 @@ export function tooManyTasksResult(name: string): CallToolResult {
   });
 }
 
+/**
+ * Only the id is read from every tasks/* request. A local schema, not ext-tasks' at run time: that package exports
+ * its subpaths for `import` only, so a CommonJS consumer (require of this package) could not load it. Built once: a
+ * server is built per HTTP request, and building a zod schema there was a measurable part of each call's CPU.
+ */
+const taskId = z.looseObject({ taskId: z.string() });
+
 function registerTaskMethods(server: Server, { runner, scope }: NonNullable<ServeOptions['tasks']>): void {
   const find = async (taskId: string): Promise<TaskRecord> => {
     const task = await runner.get(scope, taskId);
     if (!task) throw unknownTask();
     return task;
   };
-  // Only the id is read from every tasks/* request. A local schema, not ext-tasks' at run time: that package exports
-  // its subpaths for `import` only, so a CommonJS consumer (require of this package) could not load it.
-  const taskId = z.looseObject({ taskId: z.string() });
   server.setRequestHandler('tasks/get', { params: taskId }, async (params, ctx) => {
     const task = await find(params.taskId);
     return (isModern(ctx) ? detailedTaskV2(task) : taskV1(task)) as Record<string, unknown>;

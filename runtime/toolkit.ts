@@ -253,6 +253,7 @@ export function createToolkit(options: OpenAiToolsOptions & { catalog: Catalog }
         signal: ctx?.signal,
         onResponse: (status) => {
           options.onUpstreamStatus?.(status);
+          ctx?.onUpstreamStatus?.(status);
           progress(ctx, 1, `HTTP ${status}`);
         },
       });

@@ -5,7 +5,7 @@
 //     scope (access token from the real authorize → login → consent → token flow), alternating; the added p50.
 // Reports wall time per round, throughput and per-call p50/p99; medians over rounds. Errors must be 0.
 //
-//   npm run bench:http -- [--rounds 7] [--concurrency 200]
+//   npm run bench:http -- [--rounds 7] [--concurrency 200] [--modes direct,sdk,raw] [--no-oauth] [--help]
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -22,11 +22,36 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { repoRoot } from '../generator/pin.js';
 import { median } from './bench-stats.js';
 
+const HELP = `npm run bench:http -- [options]
+  --rounds N         rounds per mode, interleaved (default 7); figures are medians over rounds
+  --concurrency N    concurrent tools/call per round (default 200)
+  --modes LIST       comma-separated, of: direct (the stub with fetch, the baseline), sdk (1.x SDK client through
+                     /mcp/<token>, 2025 era), raw (fetch, one MCP 2026-07-28 request each); default all three
+  --no-oauth         skip the OAuth token-check pairs (sequential calls through a url and an oauth server)
+  --compare-bin PATH another build's dist/bin/openai-mcp.mjs (e.g. main's, before a change): a second service from
+                     it gets the same sdk/raw rounds, interleaved, for before/after figures from one run
+env: BENCH_BIN (another build of the CLI, e.g. unminified for profiles), BENCH_NODE_ARGS (e.g. "--cpu-prof
+     --cpu-prof-dir=/tmp/prof" to profile the service)`;
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '7' }, concurrency: { type: 'string', default: '200' } },
+  options: {
+    rounds: { type: 'string', default: '7' },
+    concurrency: { type: 'string', default: '200' },
+    modes: { type: 'string', default: 'direct,sdk,raw' },
+    'no-oauth': { type: 'boolean', default: false },
+    'compare-bin': { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
 });
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
+const modes = new Set(values.modes.split(',').map((m) => m.trim()));
+for (const m of modes)
+  if (!['direct', 'sdk', 'raw'].includes(m)) throw new Error(`--modes: unknown mode ${m}\n${HELP}`);
+if (!modes.has('direct')) console.warn('bench-http: no direct mode, so no ratio to the baseline');
 // BENCH_BIN: another build of the CLI (an unminified one, for readable profiles).
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
 const pct = (xs: number[], p: number) =>
@@ -52,92 +77,106 @@ stub.keepAliveTimeout = 60_000;
 await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
 const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-http-'));
 // The stand-in for OpenAI is on loopback, which the service refuses as a base URL unless told.
 const env: Record<string, string | undefined> = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: '1',
 };
-const run = (args: string[], extra: Record<string, string> = {}) => {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir, '--json'], {
-    encoding: 'utf8',
-    env: { ...env, ...extra },
-  });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout);
-};
-const account = run(['accounts', 'add', '--name', 'bench', '--base-url', stubUrl], {
-  OPENAI_API_KEY: 'sk-proj-BENCHkey0123456789abcdef',
-});
-
 // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 // The per-server limits (16 at once, 20/s) would answer most of this load with 429; this measures the path a call
 // takes, so they are raised above it.
 const limits = ['--max-concurrent-per-server', String(concurrency), '--rate-per-server', '1000000'];
-const child = spawn(
-  process.execPath,
-  [...nodeArgs, BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, ...limits],
-  {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  },
-);
-let err = '';
-const origin = await new Promise<string>((resolve, reject) => {
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (c: string) => {
-    err += c;
-    const m = /listening on (http:\/\/\S+)/.exec(err);
-    if (m) resolve(m[1]!);
-  });
-  child.once('exit', () => reject(new Error(err)));
-});
-const server = run([
-  'servers',
-  'create',
-  '--account',
-  account.id,
-  '--name',
-  'bench',
-  '--methods',
-  'read',
-  '--tags',
-  'files',
-  '--public-url',
-  origin,
-]);
 
-const client = new Client({ name: 'bench', version: '1' });
-await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
-await client.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } }); // warm-up: builds the scoped toolkit
+/** A service of build `bin` on its own data dir, with one account on the stub and one `url` server. */
+async function startService(bin: string) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-http-'));
+  const run = (args: string[], extra: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, [bin, ...args, '--data-dir', dataDir, '--json'], {
+      encoding: 'utf8',
+      env: { ...env, ...extra },
+    });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const account = run(['accounts', 'add', '--name', 'bench', '--base-url', stubUrl], {
+    OPENAI_API_KEY: 'sk-proj-BENCHkey0123456789abcdef',
+  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, bin, 'serve', '--http', '--port', '0', '--data-dir', dataDir, ...limits],
+    { env, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const origin = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    const onData = (c: string) => {
+      err += c;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (!m) return;
+      // The access log goes on, a line per call: read and dropped, so this process spends nothing on it.
+      child.stderr.off('data', onData);
+      child.stderr.resume();
+      resolve(m[1]!);
+    };
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', onData);
+    child.once('exit', () => reject(new Error(err)));
+  });
+  const server = run([
+    'servers',
+    'create',
+    '--account',
+    account.id,
+    '--name',
+    'bench',
+    '--methods',
+    'read',
+    '--tags',
+    'files',
+    '--public-url',
+    origin,
+  ]);
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+  // Warm-up: builds the scoped toolkit.
+  await client.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+  return { child, origin, run, account, server: server as { url: string }, client };
+}
+
+const main = await startService(BIN);
+const before = values['compare-bin'] ? await startService(path.resolve(values['compare-bin'])) : undefined;
+const { child, origin, run, account, server, client } = main;
 
 // An `oauth` server of the same scope, and an access token for it through the operator's API-token login.
-const oauthServer = run([
-  'servers',
-  'create',
-  '--account',
-  account.id,
-  '--name',
-  'bench-oauth',
-  '--methods',
-  'read',
-  '--tags',
-  'files',
-  '--auth',
-  'oauth',
-  '--public-url',
-  origin,
-]);
-const accessToken = await oauthAccessToken(oauthServer.url, run(['api-tokens', 'create', '--name', 'bench']).token);
-const oauthClient = new Client({ name: 'bench-oauth', version: '1' });
-await oauthClient.connect(
-  new StreamableHTTPClientTransport(new URL(oauthServer.url), {
-    requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
-  }),
-);
-await oauthClient.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+const withOauth = !values['no-oauth'];
+let oauthClient: Client | undefined;
+if (withOauth) {
+  const oauthServer = run([
+    'servers',
+    'create',
+    '--account',
+    account.id,
+    '--name',
+    'bench-oauth',
+    '--methods',
+    'read',
+    '--tags',
+    'files',
+    '--auth',
+    'oauth',
+    '--public-url',
+    origin,
+  ]);
+  const accessToken = await oauthAccessToken(oauthServer.url, run(['api-tokens', 'create', '--name', 'bench']).token);
+  oauthClient = new Client({ name: 'bench-oauth', version: '1' });
+  await oauthClient.connect(
+    new StreamableHTTPClientTransport(new URL(oauthServer.url), {
+      requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
+    }),
+  );
+  await oauthClient.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+}
 
 async function oauthAccessToken(resource: string, apiToken: string): Promise<string> {
   const redirect = 'http://127.0.0.1:9/cb';
@@ -202,10 +241,9 @@ interface Round {
   serviceCpu: number;
 }
 
-/** The service's CPU time so far (ms): calls/s per core = 1000 / (CPU ms per call). */
-const serviceCpuMs = () => cpuMs(child.pid);
-
-async function round(one: () => Promise<boolean>): Promise<Round> {
+/** `pid`: the service whose CPU time the round reports (ms): calls/s per core = 1000 / (CPU ms per call). */
+async function round(one: () => Promise<boolean>, pid?: number): Promise<Round> {
+  const serviceCpuMs = () => (pid === undefined ? 0 : cpuMs(pid));
   const latencies: number[] = [];
   let errors = 0;
   const cpu0 = serviceCpuMs();
@@ -221,8 +259,8 @@ async function round(one: () => Promise<boolean>): Promise<Round> {
   return { wall: performance.now() - t0, latencies, errors, serviceCpu: serviceCpuMs() - cpu0 };
 }
 
-const viaMcp = () =>
-  client.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } }).then((r) => !r.isError);
+const viaMcp = (c: Client) => () =>
+  c.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } }).then((r) => !r.isError);
 const direct = () =>
   fetch(`${stubUrl}/files?limit=1`, { headers: { authorization: 'Bearer x' } }).then(async (r) => {
     await r.text();
@@ -237,8 +275,8 @@ const ENVELOPE = {
   'io.modelcontextprotocol/clientCapabilities': {},
 };
 let rawId = 1;
-const raw = () =>
-  fetch(server.url, {
+const raw = (url: string) => () =>
+  fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -258,12 +296,25 @@ const raw = () =>
     return r.ok && text.includes('"result"') && !text.includes('"isError":true');
   });
 
-const results = { mcp: [] as Round[], raw: [] as Round[], direct: [] as Round[] };
+const SERIES = {
+  sdk: 'through /mcp/<token> (1.x SDK client)',
+  raw: 'through /mcp/<token> (fetch, MCP 2026-07-28)',
+  direct: 'stub directly (baseline)',
+  sdkBefore: 'before (--compare-bin): 1.x SDK client',
+  rawBefore: 'before (--compare-bin): fetch, MCP 2026-07-28',
+};
+const plan: { name: string; one: () => Promise<boolean>; pid?: number }[] = [];
+if (modes.has('direct')) plan.push({ name: SERIES.direct, one: direct });
+if (modes.has('sdk')) plan.push({ name: SERIES.sdk, one: viaMcp(client), pid: child.pid });
+if (modes.has('sdk') && before)
+  plan.push({ name: SERIES.sdkBefore, one: viaMcp(before.client), pid: before.child.pid });
+if (modes.has('raw')) plan.push({ name: SERIES.raw, one: raw(server.url), pid: child.pid });
+if (modes.has('raw') && before)
+  plan.push({ name: SERIES.rawBefore, one: raw(before.server.url), pid: before.child.pid });
+const results = new Map<string, Round[]>(plan.map((p) => [p.name, []]));
 for (let i = 0; i < rounds; i++) {
   // Interleaved, so drift in machine load hits all sides alike.
-  results.direct.push(await round(direct));
-  results.mcp.push(await round(viaMcp));
-  results.raw.push(await round(raw));
+  for (const p of plan) results.get(p.name)!.push(await round(p.one, p.pid));
 }
 // The OAuth token check's added latency: one call at a time, so queueing does not hide a per-request cost.
 const pairs = Math.max(50, rounds * 40);
@@ -275,7 +326,7 @@ const oneCall = async (c: Client) => {
 };
 const urlTimes: number[] = [];
 const oauthTimes: number[] = [];
-for (let i = 0; i < pairs; i++) {
+for (let i = 0; oauthClient && i < pairs; i++) {
   // Alternating first, so neither side always runs on a warmer path.
   if (i % 2) {
     urlTimes.push(await oneCall(client));
@@ -285,9 +336,11 @@ for (let i = 0; i < pairs; i++) {
     urlTimes.push(await oneCall(client));
   }
 }
-await oauthClient.close();
+await oauthClient?.close();
 await client.close();
 child.kill('SIGTERM');
+await before?.client.close();
+before?.child.kill('SIGTERM');
 stub.close();
 
 const summary = (rs: Round[]) => {
@@ -301,22 +354,43 @@ const summary = (rs: Round[]) => {
     service_cpu_ms_per_call: Number(median(rs.map((r) => r.serviceCpu / concurrency)).toFixed(2)),
   };
 };
-const mcp = summary(results.mcp);
-const rawSummary = summary(results.raw);
-const base = summary(results.direct);
+const table: Record<string, ReturnType<typeof summary>> = {};
+for (const [name, rs] of results) table[name] = summary(rs);
 console.log(`bench-http: ${rounds} rounds of ${concurrency} concurrent calls (medians; the machine may be shared)`);
-console.table({
-  'through /mcp/<token> (1.x SDK client)': mcp,
-  'through /mcp/<token> (fetch, MCP 2026-07-28)': rawSummary,
-  'stub directly (baseline)': base,
-});
+console.table(table);
+const errors = Object.values(table).reduce((n, r) => n + r.errors, 0);
+const walls = (name: string) => results.get(name)?.map((r) => r.wall) ?? [];
+const ratio = (name: string) => {
+  const base = walls(SERIES.direct);
+  return base.length && walls(name).length ? `x${(median(walls(name)) / median(base)).toFixed(1)}` : 'n/a';
+};
+// Calls per second one core could serve at this CPU cost: the figure a capacity model scales by cores and replicas.
+const perCore = (name: string) => (results.has(name) ? Math.round(1000 / table[name]!.service_cpu_ms_per_call) : 'n/a');
 console.log(
-  `wall-time ratio to direct: SDK client x${(mcp.wall_ms / base.wall_ms).toFixed(1)}, fetch x${(rawSummary.wall_ms / base.wall_ms).toFixed(1)}; errors: ${mcp.errors + rawSummary.errors + base.errors}`,
+  `wall-time ratio to direct: SDK client ${ratio(SERIES.sdk)}, fetch ${ratio(SERIES.raw)}; ` +
+    `service calls/s per core (1000 / CPU ms per call): SDK client ${perCore(SERIES.sdk)}, fetch ${perCore(SERIES.raw)}; errors: ${errors}`,
 );
-const urlP50 = median(urlTimes);
-const oauthP50 = median(oauthTimes);
-console.log(
-  `oauth token check (${pairs} sequential pairs): url p50 ${urlP50.toFixed(2)} ms, oauth p50 ${oauthP50.toFixed(2)} ms, ` +
-    `added ${(oauthP50 - urlP50).toFixed(2)} ms (goal <= 1 ms), ratio x${(oauthP50 / urlP50).toFixed(2)}`,
-);
-if (mcp.errors || rawSummary.errors || base.errors) process.exitCode = 1;
+if (before) {
+  // Paired per round: each round of this build against the compared build's round right beside it.
+  const paired = (after: string, was: string) => {
+    const a = results.get(after);
+    const b = results.get(was);
+    if (!a || !b) return 'n/a';
+    const cpu = median(a.map((r, i) => r.serviceCpu / b[i]!.serviceCpu));
+    const wall = median(a.map((r, i) => r.wall / b[i]!.wall));
+    return `CPU per call x${cpu.toFixed(2)}, wall x${wall.toFixed(2)}`;
+  };
+  console.log(
+    `this build vs --compare-bin, paired rounds: fetch ${paired(SERIES.raw, SERIES.rawBefore)}; SDK client ${paired(SERIES.sdk, SERIES.sdkBefore)}; ` +
+      `before's ratio to direct: SDK client ${ratio(SERIES.sdkBefore)}, fetch ${ratio(SERIES.rawBefore)}`,
+  );
+}
+if (oauthClient) {
+  const urlP50 = median(urlTimes);
+  const oauthP50 = median(oauthTimes);
+  console.log(
+    `oauth token check (${pairs} sequential pairs): url p50 ${urlP50.toFixed(2)} ms, oauth p50 ${oauthP50.toFixed(2)} ms, ` +
+      `added ${(oauthP50 - urlP50).toFixed(2)} ms (goal <= 1 ms), ratio x${(oauthP50 / urlP50).toFixed(2)}`,
+  );
+}
+if (errors) process.exitCode = 1;

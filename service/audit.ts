@@ -1,7 +1,7 @@
 // The audit log: one row per tools/call through a scoped server (time, server id, tool, upstream HTTP status,
 // duration, isError). Never arguments or results: they may hold customer data or secrets.
 
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CallContext } from '../runtime/call-context.js';
 import type { CallToolResult } from '../runtime/protocol.js';
 import type { ExposedTools, ExposureMode } from '../runtime/exposure/types.js';
 import type { OpenAiToolkit } from '../runtime/toolkit.js';
@@ -20,15 +20,6 @@ export function printableName(name: string): string {
   return escapeControls(cut);
 }
 
-/** Carries the upstream status of the call in progress from the fetch wrapper to the recorder. */
-const current = new AsyncLocalStorage<{ status?: number }>();
-
-/** Notes an upstream response status for the audit row of the call in whose async context it arrives. */
-export function noteUpstreamStatus(status: number): void {
-  const slot = current.getStore();
-  if (slot) slot.status = status;
-}
-
 /** Records a call's row; may answer a promise of the row being written, which the call waits for (briefly). */
 export type RecordCall = (call: NewToolCall) => void | Promise<void>;
 
@@ -39,13 +30,20 @@ async function timed(
   serverId: string,
   tool: string,
   record: RecordCall,
-  run: () => Promise<CallToolResult>,
+  ctx: CallContext | undefined,
+  run: (ctx: CallContext) => Promise<CallToolResult>,
 ): Promise<CallToolResult> {
   const slot: { status?: number } = {};
   const started = performance.now();
   let result: CallToolResult | undefined;
   try {
-    result = await current.run(slot, run);
+    // The row's status is the last upstream response's of this call (a nested audited call notes its own).
+    result = await run({
+      ...ctx,
+      onUpstreamStatus: (status) => {
+        slot.status = status;
+      },
+    });
     return result;
   } finally {
     const written = record({
@@ -71,7 +69,7 @@ export function auditToolkit(kit: OpenAiToolkit, serverId: string, record: Recor
   return {
     tools: kit.tools,
     listTools: () => kit.listTools(),
-    callTool: (name, args, ctx) => timed(serverId, name, record, () => kit.callTool(name, args, ctx)),
+    callTool: (name, args, ctx) => timed(serverId, name, record, ctx, (c) => kit.callTool(name, args, c)),
     ...(kit.taskEligible ? { taskEligible: kit.taskEligible.bind(kit) } : {}),
   };
 }
@@ -92,7 +90,7 @@ export function auditExposure(
     callTool: (name, args, ctx) =>
       delegates.has(name)
         ? exposed.callTool(name, args, ctx)
-        : timed(serverId, name, record, () => exposed.callTool(name, args, ctx)),
+        : timed(serverId, name, record, ctx, (c) => exposed.callTool(name, args, c)),
     ...(exposed.taskEligible ? { taskEligible: exposed.taskEligible.bind(exposed) } : {}),
   };
 }

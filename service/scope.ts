@@ -16,7 +16,7 @@ import {
 } from '../runtime/exposure/index.js';
 import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
-import { auditExposure, auditToolkit, noteUpstreamStatus, type RecordCall } from './audit.js';
+import { auditExposure, auditToolkit, type RecordCall } from './audit.js';
 import { OAUTH_SCOPES, type OAuthScope } from './auth/oauth/scopes.js';
 import { type Management, type ServerCodeLimits, storedConfig } from './manage.js';
 import type { ServerRow, Store } from './store/store.js';
@@ -120,7 +120,6 @@ export class Scopes {
         baseUrl: account.base_url ?? this.options.defaultBaseUrl,
         timeoutMs: this.options.timeoutMs,
         fetch: this.options.fetch,
-        onUpstreamStatus: noteUpstreamStatus,
       });
     } catch (err) {
       // A config stored under an older spec can name a tool or tag this catalog no longer has.

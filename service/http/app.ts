@@ -161,9 +161,8 @@ export function createApp(options: AppOptions) {
       )
     : pass;
 
-  // The OAuth authorization server (metadata, registration, authorize, token, revoke, login and consent pages): its
-  // handlers parse their own bodies (forms, JSON) within the declared limit.
-  app.use(oauth.router());
+  // The MCP routes before the authorization server's ~15: a tools/call is the request this service answers most, and
+  // express tries routes in order (none of the OAuth paths starts with /mcp, /sse or /messages).
   app.all('/mcp/:token', mcp.admission, rateAndConcurrency, stalled, mcpBody, mcp.streamable);
   app.get('/sse/:token', mcp.admission, rate, stalled, mcp.sseOpen);
   app.post('/messages/:token', mcp.admission, rateAndConcurrency, mcpBody, mcp.sseMessage);
@@ -185,6 +184,10 @@ export function createApp(options: AppOptions) {
       await mcp.serveStreamable(req, res, options.single!, 'single-user', options.singleServeOptions);
     },
   );
+
+  // The OAuth authorization server (metadata, registration, authorize, token, revoke, login and consent pages): its
+  // handlers parse their own bodies (forms, JSON) within the declared limit.
+  app.use(oauth.router());
 
   app.use(
     '/v1',

@@ -105,6 +105,35 @@ export function declaredBodyLimit(limit: number): RequestHandler {
 }
 
 /**
+ * Whether `value`'s JSON text is certainly at most `max` bytes, by an upper bound: a string's character becomes at
+ * most 6 bytes (`\u001f`; a UTF-16 unit never needs more than 3 bytes of UTF-8), a number at most 24, and each
+ * value one separator. False means "maybe over": the caller then measures. Stops as soon as the bound passes `max`.
+ */
+export function jsonBytesAtMost(value: unknown, max: number): boolean {
+  let budget = max;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') budget -= 2 + 6 * v.length;
+    else if (v === null || typeof v !== 'object') budget -= 24;
+    else if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+    else if (Array.isArray(v)) {
+      budget -= 2 + v.length;
+      for (const item of v) stack.push(item);
+    } else {
+      budget -= 2;
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        budget -= 4 + 6 * key.length;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+    if (budget < 0) return false;
+  }
+  return true;
+}
+
+/**
  * Answers of an MCP transport capped in size: an answer whose JSON is over `maxBytes` is replaced by a JSON-RPC error
  * with the same id that names the cap, so the client learns why and its session goes on. Notifications over the cap
  * are dropped (nobody waits for them).
@@ -112,6 +141,9 @@ export function declaredBodyLimit(limit: number): RequestHandler {
 export function capResponses(transport: Transport, maxBytes: number, onCapped: (bytes: number) => void): void {
   const send = transport.send.bind(transport);
   transport.send = (message, options) => {
+    // Nearly every answer is far under the cap, which a walk shows without serializing it (the transport serializes
+    // it again anyway); only one that might be over is measured exactly.
+    if (jsonBytesAtMost(message, maxBytes)) return send(message, options);
     const bytes = Buffer.byteLength(JSON.stringify(message));
     if (bytes <= maxBytes) return send(message, options);
     onCapped(bytes);

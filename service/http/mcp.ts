@@ -3,8 +3,6 @@
 // statelessly from the same server factory, a fresh server per request, so any replica can answer any request;
 // and the legacy HTTP+SSE pair /sse/<token> + /messages/<token> (stateful by nature: needs sticky sessions).
 
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type Server } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Request, Response } from 'express';
@@ -26,6 +24,7 @@ import type { ServerRow } from '../store/store.js';
 import type { SseLimits, SseSlot } from './connections.js';
 import { InflightRequests } from './inflight.js';
 import { capResponses } from './limits.js';
+import { webRequestOf, writeWebResponse } from './web.js';
 
 /**
  * Open `subscriptions/listen` streams one tool set may hold: nothing is published on them (a configuration change
@@ -61,7 +60,7 @@ export interface McpRoutesOptions {
   serveOptions?: (row: ServerRow, scope: string) => ServeOptions;
 }
 
-type NodeHandler = ReturnType<typeof toNodeHandler>;
+type McpHandler = ReturnType<typeof createMcpHandler>;
 
 export class McpRoutes {
   private readonly sse = new Map<
@@ -84,9 +83,7 @@ export class McpRoutes {
    * One SDK handler per tool set. A managed server's tool set is rebuilt when its configuration changes, so its
    * handler (and what it serves) goes with it.
    */
-  private readonly handlers = new WeakMap<ExposedTools, Map<string, NodeHandler>>();
-  /** The cancel signal of the request being served, for the node adapter's `fetch` (which builds its own Request). */
-  private readonly cancelSignal = new AsyncLocalStorage<AbortSignal>();
+  private readonly handlers = new WeakMap<ExposedTools, Map<string, McpHandler>>();
 
   constructor(private readonly options: McpRoutesOptions) {}
 
@@ -149,31 +146,19 @@ export class McpRoutes {
   };
 
   /** One handler per tool set and work scope: its tasks belong to the scope (an OAuth login's are its own). */
-  private handlerFor(tools: ExposedTools, label: string, serve: ServeOptions): NodeHandler {
-    const byScope = this.handlers.get(tools) ?? new Map<string, NodeHandler>();
+  private handlerFor(tools: ExposedTools, label: string, serve: ServeOptions): McpHandler {
+    const byScope = this.handlers.get(tools) ?? new Map<string, McpHandler>();
     this.handlers.set(tools, byScope);
-    let node = byScope.get(label);
-    if (node) return node;
-    const handler = createMcpHandler(() => this.capped(createServerForTools(tools, serve), label), {
+    let handler = byScope.get(label);
+    if (handler) return handler;
+    handler = createMcpHandler(() => this.capped(createServerForTools(tools, serve), label), {
       legacy: 'stateless',
       maxSubscriptions: MAX_LISTEN_STREAMS,
       onerror: (err) => this.options.log(`${label}: ${err.message}`),
     });
-    node = toNodeHandler(
-      {
-        // The signal a cancel notification (2025 era) aborts joins the one closing the response aborts.
-        fetch: (request, opts) => {
-          const cancelled = this.cancelSignal.getStore();
-          if (!cancelled) return handler.fetch(request, opts);
-          const signal = AbortSignal.any([request.signal, cancelled]);
-          return handler.fetch(new globalThis.Request(request, { signal }), opts);
-        },
-      },
-      { onerror: (err) => this.options.log(`${label}: ${err.message}`) },
-    );
     if (byScope.size >= MAX_HANDLERS_PER_TOOLS) byScope.delete(byScope.keys().next().value!);
-    byScope.set(label, node);
-    return node;
+    byScope.set(label, handler);
+    return handler;
   }
 
   /** Streamable HTTP for a given tool set (also the single-user `/mcp`): both protocol eras, one URL. */
@@ -202,12 +187,31 @@ export class McpRoutes {
       }
     }
     this.inflight.cancelNamed(label, req.body);
+    // One signal for the request: the client going away, or a later POST's `notifications/cancelled` naming it.
     const abort = new AbortController();
+    let answered = false;
     const untrack = this.inflight.track(label, req.body, () => abort.abort());
-    res.on('close', untrack);
-    const node = this.handlerFor(tools, label, serve);
-    // Express parsed the body already; the adapter re-reads nothing and builds the web Request itself.
-    await this.cancelSignal.run(abort.signal, () => node(req, res, req.body));
+    res.on('close', () => {
+      untrack();
+      if (!answered) abort.abort();
+    });
+    if (res.destroyed) abort.abort();
+    const handler = this.handlerFor(tools, label, serve);
+    let response: globalThis.Response;
+    try {
+      // Express parsed the body already: the handler classifies and serves it from `parsedBody`.
+      response = await handler.fetch(await webRequestOf(req, req.body, abort.signal), {
+        ...(req.body !== undefined ? { parsedBody: req.body } : {}),
+      });
+    } catch (err) {
+      this.options.log(`${label}: ${(err as Error).message}`);
+      const id = (req.body as { id?: unknown } | undefined)?.id;
+      answered = true;
+      jsonRpcInternal(res, typeof id === 'string' || typeof id === 'number' ? id : null);
+      return;
+    }
+    await writeWebResponse(res, response, abort.signal);
+    answered = true;
   }
 
   /** GET /sse/:token */
@@ -286,6 +290,12 @@ export class McpRoutes {
   async closeAll(): Promise<void> {
     await this.closeStale(async () => false);
   }
+}
+
+/** The answer when serving failed unexpectedly: the request's id when it had one, and nothing about why. */
+function jsonRpcInternal(res: Response, id: string | number | null): void {
+  if (res.headersSent) return;
+  res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id });
 }
 
 /** What admission established: the server, the work scope and an OAuth token's scopes. */

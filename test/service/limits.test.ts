@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nestsDeeperThan } from '../../service/http/limits.js';
+import { jsonBytesAtMost, nestsDeeperThan } from '../../service/http/limits.js';
 
 function depthOf(v: unknown): number {
   if (!v || typeof v !== 'object') return 0;
@@ -38,5 +38,39 @@ describe('nestsDeeperThan', () => {
     expect(nestsDeeperThan(bytes(JSON.stringify({ a: '[[[[\\"{{{{' })), 1)).toBe(false);
     expect(nestsDeeperThan(bytes('[[[]]]'), 2)).toBe(true);
     expect(nestsDeeperThan(bytes('[[[]]]'), 3)).toBe(false);
+  });
+});
+
+describe('jsonBytesAtMost', () => {
+  it('never says "at most" for JSON over the bound (control characters, astral and non-ASCII text, numbers)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀', '\u0000', '\u001f', '"', '\\', '\n') });
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.double(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(text, tie('node'), { maxKeys: 4 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 400 }), (v, max) => {
+        const bytes = Buffer.byteLength(JSON.stringify(v));
+        if (jsonBytesAtMost(v, max)) expect(bytes).toBeLessThanOrEqual(max);
+        // The bound is loose by design, but not useless: six bytes per character at worst.
+        if (bytes * 6 + 64 <= max) expect(jsonBytesAtMost(v, max)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('measures what it cannot bound: toJSON, and cycles end the walk', () => {
+    expect(jsonBytesAtMost({ at: new Date(0) }, 1e6)).toBe(false);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(jsonBytesAtMost(cyclic, 1e6)).toBe(false);
   });
 });
