@@ -795,11 +795,11 @@ export interface OpenAi {
    */
   list_all_open_ai_assistants(args?: ListAllOpenAiAssistantsArgs): Promise<ListPage<AssistantObject>>;
   /**
-   * Usage details for the organization's audio speeches per time bucket, not a list of audio speeches. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's audio speeches, not a list of audio speeches. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_audio_speeches(args: ListAllOpenAiAudioSpeechesArgs): Promise<UsagePage<UsageAudioSpeechesResult>>;
   /**
-   * Usage details for the organization's audio transcriptions per time bucket, not a list of audio transcriptions. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's audio transcriptions, not a list of audio transcriptions. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_audio_transcriptions(args: ListAllOpenAiAudioTranscriptionsArgs): Promise<UsagePage<UsageAudioTranscriptionsResult>>;
   /**
@@ -835,11 +835,11 @@ export interface OpenAi {
    */
   list_all_open_ai_chatkit_threads(args?: ListAllOpenAiChatkitThreadsArgs): Promise<ListPage<ThreadResource>>;
   /**
-   * Usage details for the organization's code interpreter sessions per time bucket, not a list of code interpreter sessions. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's code interpreter sessions, not a list of code interpreter sessions. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_code_interpreter_sessions(args: ListAllOpenAiCodeInterpreterSessionsArgs): Promise<UsagePage<UsageCodeInterpreterSessionsResult>>;
   /**
-   * Usage details for the organization's completions per time bucket, not a list of completions. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's completions, not a list of completions. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_completions(args: ListAllOpenAiCompletionsArgs): Promise<UsagePage<UsageCompletionsResult>>;
   /**
@@ -855,11 +855,11 @@ export interface OpenAi {
    */
   list_all_open_ai_conversation_items(args: ListAllOpenAiConversationItemsArgs): Promise<ListPage<ConversationItem>>;
   /**
-   * Usage cost details for the organization, per time bucket. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage cost details for the organization, per time bucket. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/180). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_costs(args: ListAllOpenAiCostsArgs): Promise<UsagePage<CostsResult>>;
   /**
-   * Usage details for the organization's embeddings per time bucket, not a list of embeddings. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's embeddings, not a list of embeddings. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_embeddings(args: ListAllOpenAiEmbeddingsArgs): Promise<UsagePage<UsageEmbeddingsResult>>;
   /**
@@ -875,7 +875,7 @@ export interface OpenAi {
    */
   list_all_open_ai_evals(args?: ListAllOpenAiEvalsArgs): Promise<ListPage<Eval>>;
   /**
-   * Usage details for the organization's file search calls per time bucket, not a list of file search calls. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's file search calls, not a list of file search calls. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_file_search_calls(args: ListAllOpenAiFileSearchCallsArgs): Promise<UsagePage<UsageFileSearchCallsResult>>;
   /**
@@ -907,7 +907,7 @@ export interface OpenAi {
    */
   list_all_open_ai_groups(args?: ListAllOpenAiGroupsArgs): Promise<ListPage<GroupResponse>>;
   /**
-   * Usage details for the organization's images per time bucket, not a list of images. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's images, not a list of images. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_images(args: ListAllOpenAiImagesArgs): Promise<UsagePage<UsageImagesResult>>;
   /**
@@ -919,7 +919,7 @@ export interface OpenAi {
    */
   list_all_open_ai_models(args?: ListAllOpenAiModelsArgs): Promise<ListPage<Model>>;
   /**
-   * Usage details for the organization's moderations per time bucket, not a list of moderations. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's moderations, not a list of moderations. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_moderations(args: ListAllOpenAiModerationsArgs): Promise<UsagePage<UsageModerationsResult>>;
   /**
@@ -1003,7 +1003,7 @@ export interface OpenAi {
    */
   list_all_open_ai_thread_runs(args: ListAllOpenAiThreadRunsArgs): Promise<ListPage<RunObject>>;
   /**
-   * Usage details for the organization's vector stores per time bucket, not a list of vector stores. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's vector stores, not a list of vector stores. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_usage_vector_stores(args: ListAllOpenAiUsageVectorStoresArgs): Promise<UsagePage<UsageVectorStoresResult>>;
   /**
@@ -1036,7 +1036,7 @@ export interface OpenAi {
    */
   list_all_open_ai_videos(args?: ListAllOpenAiVideosArgs): Promise<ListPage<VideoResource>>;
   /**
-   * Usage details for the organization's web search calls per time bucket, not a list of web search calls. Paged: while has_more, call again with page=next_cursor (limit sets page size). Rows are flattened per time bucket with ISO start/end times and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
+   * Usage details for the organization's web search calls, not a list of web search calls. Paged: while has_more, call again with page=next_cursor. limit = buckets per page (default/max: 1d 7/31, 1h 24/168, 1m 60/1440). Rows are flattened per time bucket with ISO start/end and totals of every numeric field; narrow with group_by and project_ids. Needs the admin key (OPENAI_ADMIN_KEY).
    */
   list_all_open_ai_web_search_calls(args: ListAllOpenAiWebSearchCallsArgs): Promise<UsagePage<UsageWebSearchCallsResult>>;
   /**

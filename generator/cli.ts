@@ -1,10 +1,11 @@
 // `npm run generate [-- --spec <path|url>] [--check] [--strict] [--out <dir>] [--pin <file>]`
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSpec, SpecError } from './load.js';
-import { renderFiles, staleFiles, writeAtomically } from './emit.js';
+import { loadSpec, SpecError } from './load/load.js';
+import { renderFiles, staleFiles, writeAtomically } from './emit/emit.js';
 import { buildCatalog } from './pipeline.js';
 import { repoRoot } from './pin.js';
+import { diagnosticLines } from './report.js';
 
 export interface GenerateOptions {
   spec?: string;
@@ -26,7 +27,7 @@ export async function generate(opts: GenerateOptions = {}): Promise<number> {
   const spec = await loadSpec({ spec: opts.spec, pinFile: opts.pinFile, strict: opts.strict });
   const result = await buildCatalog(spec.doc, { sha256: spec.sha256, warnings: spec.warnings });
   const files = await renderFiles(result);
-  for (const w of result.manifest.warnings) log(`warning: ${w}`);
+  for (const line of diagnosticLines(result.diagnostics)) log(line);
   const { tools, excluded, operations } = result.manifest.counts;
   const summary = `${tools} tools from ${operations} operations (${excluded} excluded), spec ${spec.sha256.slice(0, 12)} from ${spec.source}`;
   if (opts.check) {

@@ -1,4 +1,4 @@
-// The listed forms of `generator/strict.ts` undone before validation: a JSON string where the spec takes an open
+// The listed forms of `generator/stages/strict.ts` undone before validation: a JSON string where the spec takes an open
 // object becomes that object, and a `null` that stands for "not given" is dropped. What is validated and sent is then
 // what the caller would have sent without strict mode (the official SDK's request for the same call); a caller that
 // sends the plain object is unaffected.

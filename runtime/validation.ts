@@ -38,7 +38,7 @@ interface Closure {
 /**
  * The `$defs` reachable from `schema`. Walking only what a tool references keeps its first call proportional to
  * its own schema, not to the 500+ shared definitions. The generator normalized them for draft 2020-12
- * (generator/normalize.ts): they are used as they are.
+ * (generator/load/normalize.ts): they are used as they are.
  */
 function closureOf(schema: unknown, all: Record<string, JsonSchema>): Closure {
   // Null prototype and own-property checks: a component may be called `constructor` or `__proto__`.

@@ -44,7 +44,7 @@ for (let i = 0; i < runs; i++) {
           bin('tsx'),
           [
             '-e',
-            `import('${path.join(repoRoot, 'generator', 'load.ts')}').then(async (m) => { const s = await m.resolveSpecText(); m.parseSpecText(s.text, s.source); })`,
+            `import('${path.join(repoRoot, 'generator', 'load', 'load.ts')}').then(async (m) => { const s = await m.resolveSpecText(); m.parseSpecText(s.text, s.source); })`,
           ],
           { cwd: repoRoot, stdio: 'pipe' },
         ),

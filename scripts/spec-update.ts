@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Catalog } from '../runtime/types.js';
-import { renderMarkdown } from './drift/render-markdown.js';
-import { buildReport } from './drift/report.js';
-import { CATALOG_PATH, isCatalog, repoRoot } from './drift/sources.js';
+import { renderMarkdown } from '../drift/render-markdown.js';
+import { buildReport } from '../drift/report.js';
+import { CATALOG_PATH, isCatalog, repoRoot } from '../drift/sources.js';
 import { type Pin, readPin } from '../generator/pin.js';
-import type { LoadedCatalog } from './drift/generator-api.js';
+import type { LoadedCatalog } from '../drift/generator-api.js';
 
 const PIN_FILE = path.join(repoRoot, 'specs', 'openai.pin.json');
 const GENERATED = path.join(repoRoot, 'generated');
@@ -114,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
   const fromRef = isUrl(from) ? from : path.resolve(from);
 
   // 1. Everything that can reject the spec, before touching anything.
-  const { catalogFromSpec } = await import('./drift/generator-api.js');
+  const { catalogFromSpec } = await import('../drift/generator-api.js');
   let loaded: LoadedCatalog;
   try {
     loaded = await catalogFromSpec(fromRef);

@@ -8,6 +8,7 @@ import { EXPOSURES, type Exposure } from '../runtime/exposure/registry.js';
 import { selectTools } from '../runtime/filter.js';
 import { FIELD_NAMES, keyProblem } from '../runtime/key-kind.js';
 import { OptionError } from '../runtime/option-error.js';
+import { cutText } from '../runtime/redact.js';
 import type { Catalog } from '../runtime/types.js';
 import { authModeNames, authModeOf, isAuthMode } from './auth/modes.js';
 import { resourcePath, resourceUrl } from './auth/oauth/resource-url.js';
@@ -929,6 +930,7 @@ export function serverUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/mcp/${token}`;
 }
 
+/** `max` characters of an id or message quoted back, then `…` (runtime/redact.ts `cutText`, surrogate-safe). */
 export function clip(s: string, max = 100): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
+  return cutText(s, max + 1);
 }

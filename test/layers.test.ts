@@ -18,9 +18,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   service: ['runtime'],
   cli: ['service', 'runtime'],
   testing: ['runtime', 'generator'],
-  scripts: ['cli', 'service', 'runtime', 'generator', 'generated', 'testing'],
+  drift: ['runtime', 'generator'],
+  scripts: ['cli', 'service', 'runtime', 'generator', 'generated', 'testing', 'drift'],
   examples: ['runtime', 'generated'],
-  test: ['cli', 'service', 'runtime', 'generator', 'generated', 'testing', 'scripts', 'examples'],
+  test: ['cli', 'service', 'runtime', 'generator', 'generated', 'testing', 'drift', 'scripts', 'examples'],
 };
 
 /**
@@ -86,6 +87,22 @@ describe('layers', () => {
     const { found, excepted } = violations(Object.keys(ALLOWED));
     expect(found).toEqual([]);
     expect([...excepted].sort()).toEqual(Object.keys(EXCEPTIONS).sort());
+  });
+
+  it('generator stages import only types from each other (shared helpers live in generator/util.ts)', () => {
+    const found: string[] = [];
+    for (const file of sourceFiles('generator/stages')) {
+      if (file.endsWith('index.ts')) continue; // the STAGES list wires them together
+      const source = ts.createSourceFile(file, readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest);
+      for (const st of source.statements) {
+        if (!ts.isImportDeclaration(st) && !ts.isExportDeclaration(st)) continue;
+        const spec = st.moduleSpecifier;
+        if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith('./')) continue;
+        const typeOnly = ts.isImportDeclaration(st) ? st.importClause?.isTypeOnly : st.isTypeOnly;
+        if (!typeOnly) found.push(`${file} imports values from ${spec.text}`);
+      }
+    }
+    expect(found).toEqual([]);
   });
 
   it('nothing outside test/ imports test/', () => {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { resolveSpecText } from '../generator/load.js';
+import { resolveSpecText } from '../generator/load/load.js';
 import { repoRoot } from '../generator/pin.js';
 
 async function freePort(): Promise<number> {

@@ -116,7 +116,7 @@ export interface ToolDef {
   timeArgs?: string[];
   /** Upload tools whose file is checked line by line for some purposes before anything is sent. */
   precheck?: PrecheckBinding;
-  /** Listed forms the runtime turns back into what the spec takes, before validation (`generator/strict.ts`). */
+  /** Listed forms the runtime turns back into what the spec takes, before validation (`generator/stages/strict.ts`). */
   argForms?: ArgForms;
 }
 

@@ -8,6 +8,7 @@ import type { CallContext, OpenAiToolkit } from '../toolkit.js';
 import { createClosestNames, createToolSearch, cutNote } from './tool-search.js';
 import { z } from 'zod';
 import { defineExposure, type ExposedTools } from './types.js';
+import { firstSentence } from '../text.js';
 
 export const DISCOVERY_TOOLS = ['search_tools', 'get_tool_schema', 'call_tool'] as const;
 const DEFAULT_LIMIT = 10;
@@ -80,12 +81,6 @@ function listingFor(kit: OpenAiToolkit): Tool[] {
   );
 }
 
-function firstSentence(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  const m = /^(.*?[.!?])(\s|$)/.exec(line);
-  return (m?.[1] ?? line).slice(0, 200);
-}
-
 function argumentIssue(tool: string, path: string, message: string): CallToolResult {
   return invalidArgumentsResult(tool, [{ path, message }]);
 }
@@ -120,7 +115,7 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
             method: t.method,
             access: t.access,
             tags: t.tags,
-            summary: firstSentence(t.description),
+            summary: firstSentence(t.description.split('\n')[0] ?? '', 200),
           };
         });
         return textResult({

@@ -1,10 +1,10 @@
 // Matching and classification on hand-made catalogs: every rule in classify.ts, without the generator.
 import { describe, expect, it } from 'vitest';
-import { classifyChange } from '../../scripts/drift/classify.js';
-import { matchTools, summarizeText, typeList, typesCover } from '../../scripts/drift/diff.js';
-import { renderMarkdown } from '../../scripts/drift/render-markdown.js';
-import { buildReport, shouldFail } from '../../scripts/drift/report.js';
-import type { Change } from '../../scripts/drift/types.js';
+import { classifyChange } from '../../drift/classify.js';
+import { matchTools, summarizeText, typeList, typesCover } from '../../drift/diff.js';
+import { renderMarkdown } from '../../drift/render-markdown.js';
+import { buildReport, shouldFail } from '../../drift/report.js';
+import type { Change } from '../../drift/types.js';
 import { catalog, tool } from './helpers.js';
 
 const only = (changes: Change[], kind: Change['kind']) => changes.filter((c) => c.kind === kind);

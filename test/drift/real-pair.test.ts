@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Catalog } from '../../runtime/types.js';
-import { catalogFromSpec, type LoadedCatalog } from '../../scripts/drift/generator-api.js';
-import { renderMarkdown } from '../../scripts/drift/render-markdown.js';
-import { buildReport } from '../../scripts/drift/report.js';
-import { resolveCatalog } from '../../scripts/drift/sources.js';
-import type { DriftReport } from '../../scripts/drift/types.js';
+import { catalogFromSpec, type LoadedCatalog } from '../../drift/generator-api.js';
+import { renderMarkdown } from '../../drift/render-markdown.js';
+import { buildReport } from '../../drift/report.js';
+import { resolveCatalog } from '../../drift/sources.js';
+import type { DriftReport } from '../../drift/types.js';
 import { NEW_SPEC, OLD_SPEC, REPO } from './helpers.js';
 import { describeWithSpecs } from '../helpers/specs.js';
 
@@ -122,7 +122,7 @@ specDescribe('2026-05-13 → 2026-08-21', () => {
 
 specDescribe('drift CLI', () => {
   const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
-  const cli = path.join(REPO, 'scripts', 'drift.ts');
+  const cli = path.join(REPO, 'drift', 'cli.ts');
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'drift-cli-'));

@@ -83,7 +83,7 @@ describe('spec:update failures leave the pin and generated/ untouched', () => {
 
 function scratchRepo(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'spec-update-repo-'));
-  for (const dir of ['generator', 'runtime', 'scripts', 'specs', 'templates', 'generated']) {
+  for (const dir of ['generator', 'runtime', 'drift', 'scripts', 'specs', 'templates', 'generated']) {
     cpSync(path.join(REPO, dir), path.join(root, dir), { recursive: true });
   }
   for (const file of ['package.json', 'tsconfig.json']) cpSync(path.join(REPO, file), path.join(root, file));

@@ -2,10 +2,10 @@
 // the tools the generator actually makes (names, access, auth), not on what we assume it makes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../runtime/types.js';
-import { catalogFromDoc } from '../../scripts/drift/generator-api.js';
-import { renderMarkdown } from '../../scripts/drift/render-markdown.js';
-import { buildReport } from '../../scripts/drift/report.js';
-import type { Change, DriftReport } from '../../scripts/drift/types.js';
+import { catalogFromDoc } from '../../drift/generator-api.js';
+import { renderMarkdown } from '../../drift/render-markdown.js';
+import { buildReport } from '../../drift/report.js';
+import type { Change, DriftReport } from '../../drift/types.js';
 import { prune, realDoc } from './helpers.js';
 
 const PATHS = [

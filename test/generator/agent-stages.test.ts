@@ -2,7 +2,7 @@
 // inputs on unix-seconds arguments, and the upload pre-check flag.
 
 import { beforeAll, expect, it } from 'vitest';
-import { loadOverrides, underPrefix } from '../../generator/overrides.js';
+import { loadOverrides, underPrefix } from '../../generator/load/overrides.js';
 import type { BuildResult } from '../../generator/pipeline.js';
 import { WAIT_INTERVAL, WAIT_TIMEOUT } from '../../runtime/contract/wait.js';
 import type { ToolDef } from '../../runtime/types.js';

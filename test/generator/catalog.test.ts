@@ -3,8 +3,9 @@
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { beforeAll, expect, it } from 'vitest';
 import type { BuildResult } from '../../generator/pipeline.js';
-import { NAME_BUDGET, NAME_RE } from '../../generator/name.js';
-import { ARG_NAME_RE } from '../../generator/schema.js';
+import { NAME_RE } from '../../generator/stages/name.js';
+import { NAME_BUDGET } from '../../generator/util.js';
+import { ARG_NAME_RE } from '../../generator/stages/schema.js';
 import { buildFrom, describeWithSpecs, SPECS } from '../helpers/specs.js';
 
 const specDescribe = describeWithSpecs('current');
@@ -250,6 +251,42 @@ specDescribe('descriptions', () => {
   });
 });
 
+specDescribe('usage reports', () => {
+  /** Page sizes by bucket width as the spec's own `limit` description states them (read here, not in generator/). */
+  async function specPageSizes(path: string): Promise<string> {
+    const { loadSpec } = await import('../../generator/load/load.js');
+    const { SpecDocument } = await import('../../generator/load/document.js');
+    const spec = new SpecDocument((await loadSpec({ spec: SPECS.current, skipValidation: true })).doc);
+    const op = (spec.doc.paths as Record<string, { get: { parameters: { name: string }[] } }>)[path]!.get;
+    const limit = op.parameters
+      .map((p) => spec.deref<{ name: string; description?: string }>(p, path))
+      .find((p) => p.name === 'limit');
+    const text = limit?.description ?? '';
+    const widths = [...text.matchAll(/bucket_width=(\w+)`?: default: (\d+), max: (\d+)/g)].map(
+      ([, w, d, m]) => `${w} ${d}/${m}`,
+    );
+    const range = /between 1 and (\d+), and the default is (\d+)/.exec(text);
+    return widths.length ? widths.join(', ') : range ? `1d ${range[2]}/${range[1]}` : '(none)';
+  }
+
+  it('state their page sizes by bucket width in the description and the SDK docs, as the spec documents limit', async () => {
+    const reports = built.catalog.tools.filter((t) => t.usageBuckets);
+    expect(reports.map((t) => t.name)).toContain('list_all_open_ai_costs');
+    expect(reports.length).toBe(11);
+    for (const t of reports) {
+      const sizes = await specPageSizes(t.http.path);
+      expect(sizes, t.name).not.toBe('(none)');
+      const sentence = `limit = buckets per page (default/max: ${sizes}).`;
+      expect(t.description, t.name).toContain(sentence);
+      expect(built.sdk.docs.tools[t.name]?.doc, t.name).toContain(sentence);
+      expect(t.title, t.name).toMatch(/^Usage report: /);
+      expect(t.tags, t.name).toContain('usage');
+    }
+    expect(tool('list_all_open_ai_completions').description).toContain('(default/max: 1d 7/31, 1h 24/168, 1m 60/1440)');
+    expect(tool('list_all_open_ai_costs').description).toContain('(default/max: 1d 7/180)');
+  });
+});
+
 specDescribe('snapshot', () => {
   it('matches the reviewed list of names, methods, access and tags', async () => {
     const lines = built.manifest.tools.map(
@@ -272,7 +309,7 @@ specDescribe('admin endpoints the spec marks only in prose', () => {
 
 specDescribe('name stability', () => {
   it('names do not depend on the order of paths or methods in the document', async () => {
-    const { loadSpec } = await import('../../generator/load.js');
+    const { loadSpec } = await import('../../generator/load/load.js');
     const { buildCatalog } = await import('../../generator/pipeline.js');
     const spec = await loadSpec({ spec: SPECS.current, skipValidation: true });
     const reversePaths = Object.fromEntries(
@@ -288,7 +325,7 @@ specDescribe('name stability', () => {
 
 specDescribe('token budget fallback', () => {
   it('keeps one level of nested names within the target, and drops it when the catalog would pass the target', async () => {
-    const { loadSpec } = await import('../../generator/load.js');
+    const { loadSpec } = await import('../../generator/load/load.js');
     const { buildCatalog, catalogTokens } = await import('../../generator/pipeline.js');
     const hyper = (r: BuildResult) =>
       (r.catalog.tools.find((t) => t.name === 'create_a_open_ai_fine_tuning_job')!.inputSchema.properties as any)

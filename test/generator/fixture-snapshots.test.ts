@@ -1,7 +1,7 @@
 // Every file `generate` writes, for each small fixture spec, as a file snapshot: a change to any stage shows up
 // in review as a diff of real output. Update on purpose with `npx vitest run -u test/generator/fixture-snapshots.test.ts`.
 import { describe, expect, it } from 'vitest';
-import { renderFiles } from '../../generator/emit.js';
+import { renderFiles } from '../../generator/emit/emit.js';
 import { buildFixture, FIXTURES } from '../helpers/fixtures.js';
 
 describe.each(FIXTURES)('%s', (name) => {

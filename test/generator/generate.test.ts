@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { renderFiles } from '../../generator/emit.js';
+import { renderFiles } from '../../generator/emit/emit.js';
 import { repoRoot } from '../../generator/pin.js';
 import { buildFrom, describeWithSpecs, SPECS } from '../helpers/specs.js';
 

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MAX_SPEC_DEPTH, parseSpecText, SpecError } from '../../generator/load.js';
+import { MAX_SPEC_DEPTH, parseSpecText, SpecError } from '../../generator/load/load.js';
 import { itWithSpecs, SPECS } from '../helpers/specs.js';
 
 describe('spec input limits', () => {

@@ -2,7 +2,7 @@
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import catalogJson from '../../generated/catalog.json' with { type: 'json' };
-import { portableInputSchema } from '../../generator/portable.js';
+import { portableInputSchema } from '../../generator/stages/portable.js';
 import { createOpenAiToolkit, listOpenAiTools, type Catalog } from '../../runtime/index.js';
 import { checkTool, checkTools } from '../../scripts/host-rules.js';
 import { buildFrom, itWithSpecs, SPECS } from '../helpers/specs.js';

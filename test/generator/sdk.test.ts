@@ -8,7 +8,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../generator/pin.js';
-import { renderSdk } from '../../generator/sdk.js';
 import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
 import { COST_AUDIT } from '../../testing/programs.js';
 import { buildFrom, itWithSpecs, SPECS } from '../helpers/specs.js';
@@ -115,7 +114,7 @@ describe('generated/sdk.d.ts', () => {
     'is generated from %s and type-checks under strict',
     async (_label, spec) => {
       const built = await buildFrom(spec);
-      const { dts } = renderSdk(built.document, built.catalog);
+      const { dts } = built.sdk;
       expect(await typecheck({ 'sdk.d.ts': dts })).toBe('');
     },
     120_000,

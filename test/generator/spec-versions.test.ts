@@ -12,7 +12,7 @@ import { createToolkit } from '../../runtime/toolkit.js';
 import type { Catalog } from '../../runtime/types.js';
 import { useCaptureServer } from '../helpers/capture-server.js';
 import { buildFrom, describeWithSpecs, SPECS } from '../helpers/specs.js';
-import { loadSpec } from '../../generator/load.js';
+import { loadSpec } from '../../generator/load/load.js';
 
 const specDescribe = describeWithSpecs('v30');
 

@@ -25,7 +25,7 @@ describe('@openai/agents 0.20, convertSchemasToStrict', () => {
     const strict = strictness.filter((s) => s.strict).length;
     console.log(`agents strict conversion: ${strict}/${listed.length} tools strict, no warning`);
     // 237 before tools without arguments said so, 241 before open objects were listed as JSON text and optional
-    // properties of `anyOf` branches as required and nullable (generator/strict.ts).
+    // properties of `anyOf` branches as required and nullable (generator/stages/strict.ts).
     expect(strict).toBeGreaterThanOrEqual(285);
   });
 });

@@ -1,11 +1,11 @@
 // The small fixture specs in test/fixtures/specs/, loaded through the real loader, with their own overrides
 // file so a stage's result depends on the fixture alone.
 import path from 'node:path';
-import { SpecDocument } from '../../generator/document.js';
-import { loadSpec, type LoadedSpec } from '../../generator/load.js';
-import { buildOperations, type OperationModel } from '../../generator/model.js';
-import { resolveRecursiveRefs } from '../../generator/normalize.js';
-import { loadOverrides, parseOverrides, type Overrides } from '../../generator/overrides.js';
+import { SpecDocument } from '../../generator/load/document.js';
+import { loadSpec, type LoadedSpec } from '../../generator/load/load.js';
+import { buildOperations, type OperationModel } from '../../generator/stages/model.js';
+import { resolveRecursiveRefs } from '../../generator/load/normalize.js';
+import { loadOverrides, parseOverrides, type Overrides } from '../../generator/load/overrides.js';
 import { buildCatalog, type BuildResult } from '../../generator/pipeline.js';
 import { repoRoot } from '../../generator/pin.js';
 

@@ -2,7 +2,7 @@
 // each from ../shared/specs or the download cache (`npm run fetch-specs`, or test/setup's download), sha256-checked.
 // A test that needs one that is not here is skipped, and its title says which spec is missing and how to get it.
 import { describe, it } from 'vitest';
-import { loadSpec } from '../../generator/load.js';
+import { loadSpec } from '../../generator/load/load.js';
 import { buildCatalog, type BuildResult } from '../../generator/pipeline.js';
 import { missingSpecsAdvice, type ReferenceName } from '../../generator/reference-specs.js';
 import { missingSpecs } from '../../testing/specs.js';

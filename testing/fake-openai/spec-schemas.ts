@@ -1,9 +1,9 @@
 // Checks the fake's answers against the response schemas of the pinned spec, so the fake cannot drift from
 // what OpenAI documents: every route's 2xx body must validate against the schema the spec gives that route.
 
-import { SpecDocument } from '../../generator/document.js';
-import { loadSpec } from '../../generator/load.js';
-import { normalizeForValidation, refToDefs, resolveRecursiveRefs } from '../../generator/normalize.js';
+import { SpecDocument } from '../../generator/load/document.js';
+import { loadSpec } from '../../generator/load/load.js';
+import { normalizeForValidation, refToDefs, resolveRecursiveRefs } from '../../generator/load/normalize.js';
 import { DEFS_ID } from '../../runtime/contract/validation.js';
 import { SPECS } from '../specs.js';
 

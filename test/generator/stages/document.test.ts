@@ -1,15 +1,15 @@
 // The one $ref resolver: own-property steps, chains, cycles, and where each failure points.
 import { describe, expect, it } from 'vitest';
-import { checkRefs } from '../../../generator/load.js';
+import { checkRefs } from '../../../generator/load/load.js';
 import {
   componentRef,
   refsIn,
   resolvePointer,
   SpecDocument,
   type OpenApiDocument,
-} from '../../../generator/document.js';
+} from '../../../generator/load/document.js';
 import { RefError } from '../../../generator/errors.js';
-import { refToDefs } from '../../../generator/normalize.js';
+import { refToDefs } from '../../../generator/load/normalize.js';
 
 const doc = (schemas: Record<string, unknown>, paths: Record<string, unknown> = {}) =>
   ({

@@ -2,10 +2,10 @@
 // and a warning where a spec version no longer needs one. The real errata are checked on the wire against the
 // official openai package in test/runtime/errata-wire.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { OpenApiDocument } from '../../../generator/document.js';
-import { applyErrata } from '../../../generator/errata.js';
+import type { OpenApiDocument } from '../../../generator/load/document.js';
+import { applyErrata } from '../../../generator/load/errata.js';
 import { OverridesError } from '../../../generator/errors.js';
-import { loadOverrides, parseOverrides } from '../../../generator/overrides.js';
+import { loadOverrides, parseOverrides } from '../../../generator/load/overrides.js';
 import { buildCatalog } from '../../../generator/pipeline.js';
 import manifest from '../../../generated/manifest.json' with { type: 'json' };
 

@@ -1,8 +1,8 @@
 // model → auth → select on the fixture specs: what each operation is, which key it is sent with, what is left out.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routeAuth } from '../../../generator/auth.js';
+import { routeAuth } from '../../../generator/stages/auth.js';
 import { SpecError } from '../../../generator/errors.js';
-import { selectOperations } from '../../../generator/select.js';
+import { selectOperations } from '../../../generator/stages/select.js';
 import { fixtureOverrides, loadFixture, overridesOf, type Fixture } from '../../helpers/fixtures.js';
 
 describe('model', () => {

@@ -1,7 +1,7 @@
 // specs/overrides.yaml is checked, not cast: a misspelt or mistyped key fails with its file:line:column.
 import { describe, expect, it } from 'vitest';
 import { OverridesError } from '../../../generator/errors.js';
-import { defaultOverridesFile, loadOverrides, parseOverrides } from '../../../generator/overrides.js';
+import { defaultOverridesFile, loadOverrides, parseOverrides } from '../../../generator/load/overrides.js';
 
 describe('parseOverrides', () => {
   it.each([

@@ -1,8 +1,9 @@
 // schema and normalize: the compact view the model sees, the full schema the runtime validates, on fixtures
 // and on table rows of the spellings OpenAPI 3.0 and 3.1 documents use.
 import { describe, expect, it } from 'vitest';
-import { normalizeForValidation, reachableDefs } from '../../../generator/normalize.js';
-import { buildToolSchemas, oneLine } from '../../../generator/schema.js';
+import { normalizeForValidation, reachableDefs } from '../../../generator/load/normalize.js';
+import { buildToolSchemas } from '../../../generator/stages/schema.js';
+import { oneLine } from '../../../generator/util.js';
 import { fixtureOverrides, loadFixture } from '../../helpers/fixtures.js';
 
 describe('oneLine', () => {

@@ -1,12 +1,14 @@
 // classify → name → link → bind → describe on the fixture specs: each stage's decisions as a table.
 import { describe, expect, it } from 'vitest';
-import { annotationsFor, classifyOperation } from '../../../generator/classify.js';
-import { routeAuth } from '../../../generator/auth.js';
-import { toolTitle } from '../../../generator/description.js';
-import { linkTools } from '../../../generator/links.js';
-import { fitName, hashedName, NAME_BUDGET, nameAll, type NamingInput } from '../../../generator/name.js';
+import { annotationsFor, classifyOperation } from '../../../generator/stages/classify.js';
+import { routeAuth } from '../../../generator/stages/auth.js';
+import { toolTitle } from '../../../generator/stages/description.js';
+import { loadOverrides, reportOf } from '../../../generator/load/overrides.js';
+import { linkTools } from '../../../generator/stages/links.js';
+import { nameAll, type NamingInput } from '../../../generator/stages/name.js';
+import { fitName, hashedName, NAME_BUDGET } from '../../../generator/util.js';
 import { SpecError } from '../../../generator/errors.js';
-import { buildFixture, fixtureOverrides, loadFixture, type FixtureName } from '../../helpers/fixtures.js';
+import { buildFixture, fixtureOverrides, loadFixture, overridesOf, type FixtureName } from '../../helpers/fixtures.js';
 
 async function classified(name: FixtureName) {
   const fx = await loadFixture(name);
@@ -241,6 +243,39 @@ describe('bind and describe, through the whole build', () => {
     ['get', 'api_key', 'api_keys', false, 'Get api key'],
     ['submit_tool_outputs', 'run', 'runs', false, 'Submit tool outputs run'],
   ] as const)('title of %s %s (usage %s)', (method, one, many, usage, title) => {
-    expect(toolTitle(method, one, many, usage)).toBe(title);
+    const report = usage ? reportOf(loadOverrides(), '/organization/usage/completions')?.report : undefined;
+    expect(report === undefined).toBe(!usage);
+    expect(toolTitle(method, one, many, report)).toBe(title);
+  });
+
+  it('a report kind is data: one reports entry gives a tool its tag, title, lead, rows, page sizes and flattening', async () => {
+    const { reports } = overridesOf(`
+reports:
+  spend:
+    tag: spend
+    title: 'Spend report: {{resource}}'
+    rows: Rows are one per day.
+    endpoints:
+      - prefix: /messages
+        lead: 'Spend on {{resource}}.'
+        resultObject: 'x.{{kind}}'
+        resultSchema: '{{Kind}}Row'
+        buckets:
+          1d: { default: 3, max: 9 }
+          1h: { default: 5, max: 50 }
+`);
+    const built = await buildFixture('beta-twins', { ...fixtureOverrides(), reports });
+    const list = built.catalog.tools.find((t) => t.name === 'list_all_open_ai_messages');
+    expect(list?.usageBuckets).toBe(true);
+    expect(list?.tags).toContain('spend');
+    expect(list?.title).toBe('Spend report: messages');
+    expect(list?.description).toMatch(/^Spend on messages\. /);
+    expect(list?.description).toContain(
+      'limit = buckets per page (default/max: 1d 3/9, 1h 5/50). Rows are one per day.',
+    );
+    // The same tools without the entry are plain lists.
+    const plain = (await buildFixture('beta-twins')).catalog.tools.find((t) => t.name === 'list_all_open_ai_messages');
+    expect(plain?.usageBuckets).toBeUndefined();
+    expect(plain?.title).toBe('List messages');
   });
 });
