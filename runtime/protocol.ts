@@ -92,6 +92,18 @@ export function unservedVersionOf(message: unknown, header?: string): string | u
   return undefined;
 }
 
+/**
+ * Whether a request's `MCP-Protocol-Version` header and its `_meta` protocol version name different revisions. The
+ * SDK's HTTP handler answers that with `-32020` (HeaderMismatch), which says more than "unsupported version" would,
+ * so the checks before it leave such a request to it.
+ */
+export function headerMismatches(message: unknown, header?: string): boolean {
+  if (header === undefined || Array.isArray(message)) return false;
+  const meta = (message as { params?: { _meta?: Record<string, unknown> } } | null)?.params?._meta;
+  const claimed = meta && typeof meta === 'object' ? meta[PROTOCOL_VERSION_META_KEY] : undefined;
+  return claimed !== undefined && claimed !== header;
+}
+
 /** The `_meta` keys every 2026-07-28 request must carry (`clientInfo` is only recommended). */
 export const REQUIRED_ENVELOPE_KEYS: readonly string[] = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY];
 

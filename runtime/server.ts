@@ -7,6 +7,7 @@ import {
   type CacheHint,
   type ListToolsResult,
   type McpServerFactory,
+  MissingRequiredClientCapabilityError,
   ProtocolError,
   ProtocolErrorCode,
   Server,
@@ -148,22 +149,29 @@ export function tooManyTasksResult(name: string): CallToolResult {
 const taskId = z.looseObject({ taskId: z.string() });
 
 function registerTaskMethods(server: Server, { runner, scope }: NonNullable<ServeOptions['tasks']>): void {
-  const find = async (taskId: string): Promise<TaskRecord> => {
+  const find = async (taskId: string, ctx: ServerContext): Promise<TaskRecord> => {
+    // 2026-07-28: tasks/* belong to the extension; a request that does not declare it gets -32021 (before any lookup).
+    if (isModern(ctx) && !declaresTasks(ctx)) {
+      throw new MissingRequiredClientCapabilityError(
+        { requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } } },
+        `${TASKS_EXTENSION} must be declared in params._meta["${CLIENT_CAPABILITIES_META_KEY}"].extensions`,
+      );
+    }
     const task = await runner.get(scope, taskId);
     if (!task) throw unknownTask();
     return task;
   };
   server.setRequestHandler('tasks/get', { params: taskId }, async (params, ctx) => {
-    const task = await find(params.taskId);
+    const task = await find(params.taskId, ctx);
     return (isModern(ctx) ? detailedTaskV2(task) : taskV1(task)) as Record<string, unknown>;
   });
   // 2026-07-28: the client answers input requests here; these tasks never ask for input, so only the id matters.
-  server.setRequestHandler('tasks/update', { params: taskId }, async (params) => {
-    await find(params.taskId);
+  server.setRequestHandler('tasks/update', { params: taskId }, async (params, ctx) => {
+    await find(params.taskId, ctx);
     return {};
   });
   server.setRequestHandler('tasks/cancel', { params: taskId }, async (params, ctx) => {
-    const before = await find(params.taskId);
+    const before = await find(params.taskId, ctx);
     if (isModern(ctx)) {
       // Cooperative and acknowledged either way: a finished task keeps its outcome.
       await runner.cancel(scope, params.taskId);
@@ -176,7 +184,7 @@ function registerTaskMethods(server: Server, { runner, scope }: NonNullable<Serv
   });
   // 2025-11-25: blocks until the task is terminal, then answers what the call would have.
   server.setRequestHandler('tasks/result', { params: taskId }, async (params, ctx) => {
-    await find(params.taskId);
+    await find(params.taskId, ctx);
     const task = await runner.settled(scope, params.taskId, ctx.mcpReq.signal);
     if (!task) throw unknownTask();
     const related = { [RELATED_TASK_META_KEY]: { taskId: task.id } };

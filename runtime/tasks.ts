@@ -357,10 +357,12 @@ export function detailedTaskV2(t: TaskRecord): DetailedTaskV2 {
   const base = taskV2(t);
   switch (t.status) {
     case 'completed':
+      // The inlined result is a 2026-07-28 CallToolResult, whose `resultType` is required (a Tasks client refuses
+      // the result without it); the stored result is era-neutral and has none.
       return {
         ...base,
         status: 'completed',
-        result: (t.result ?? { content: [] }) as unknown as CompletedTaskV2['result'],
+        result: { ...(t.result ?? { content: [] }), resultType: 'complete' } as unknown as CompletedTaskV2['result'],
       };
     case 'failed':
       return { ...base, status: 'failed', error: t.error ?? { code: -32603, message: 'Task failed' } };

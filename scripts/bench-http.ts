@@ -2,7 +2,10 @@
 //   - 200 concurrent tools/call through one scoped URL (Streamable HTTP, stateless) against a loopback stub;
 //   - baseline, same run: the same 200 concurrent requests sent straight to the stub with fetch;
 //   - the OAuth token check: sequential tools/call pairs through a `url` server and an `oauth` server of the same
-//     scope (access token from the real authorize → login → consent → token flow), alternating; the added p50.
+//     scope (access token from the real authorize → login → consent → token flow), alternating; the added p50;
+//   - issue 18: one MCP 2026-07-28 tools/call with no handshake (one POST, fetch) against a 2025-11-25 client's
+//     connect + the same call (the v2 SDK Client: initialize, initialized, tools/call), one at a time, alternating;
+//     the ratio of their p50s (goal ≤ 0.5).
 // Reports wall time per round, throughput and per-call p50/p99; medians over rounds. Errors must be 0.
 //
 //   npm run bench:http -- [--rounds 7] [--concurrency 200] [--modes direct,sdk,raw] [--no-oauth] [--help]
@@ -17,6 +20,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import {
+  Client as ClientV2,
+  StreamableHTTPClientTransport as StreamableHTTPClientTransportV2,
+} from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { repoRoot } from '../generator/pin.js';
@@ -336,6 +343,36 @@ for (let i = 0; oauthClient && i < pairs; i++) {
     urlTimes.push(await oneCall(client));
   }
 }
+
+// Issue 18: what a 2026-07-28 host pays for one call (no handshake) against what a 2025-11-25 host pays to connect
+// and make the same call. One at a time, alternating first, on the same keep-alive connections to the service.
+const legacyConnectAndCall = async () => {
+  const c = new ClientV2({ name: 'bench-2025', version: '1' });
+  const s = performance.now();
+  await c.connect(new StreamableHTTPClientTransportV2(new URL(server.url)));
+  const r = await c.callTool({ name: 'list_all_open_ai_files', arguments: { limit: 1 } });
+  const ms = performance.now() - s;
+  if (r.isError || c.getNegotiatedProtocolVersion() !== '2025-11-25') throw new Error('2025-11-25 call failed');
+  await c.close();
+  return ms;
+};
+const modernOne = raw(server.url);
+const modernCall = async () => {
+  const s = performance.now();
+  if (!(await modernOne())) throw new Error('2026-07-28 call failed');
+  return performance.now() - s;
+};
+const modernTimes: number[] = [];
+const legacyTimes: number[] = [];
+for (let i = 0; i < pairs; i++) {
+  if (i % 2) {
+    modernTimes.push(await modernCall());
+    legacyTimes.push(await legacyConnectAndCall());
+  } else {
+    legacyTimes.push(await legacyConnectAndCall());
+    modernTimes.push(await modernCall());
+  }
+}
 await oauthClient?.close();
 await client.close();
 child.kill('SIGTERM');
@@ -393,4 +430,10 @@ if (oauthClient) {
       `added ${(oauthP50 - urlP50).toFixed(2)} ms (goal <= 1 ms), ratio x${(oauthP50 / urlP50).toFixed(2)}`,
   );
 }
+const modernP50 = median(modernTimes);
+const legacyP50 = median(legacyTimes);
+console.log(
+  `issue 18 (${pairs} sequential pairs): 2026-07-28 tools/call, no handshake, p50 ${modernP50.toFixed(2)} ms; ` +
+    `2025-11-25 client connect + call p50 ${legacyP50.toFixed(2)} ms; ratio x${(modernP50 / legacyP50).toFixed(2)} (goal <= 0.5)`,
+);
 if (errors) process.exitCode = 1;

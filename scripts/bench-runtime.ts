@@ -10,9 +10,11 @@
 //      openapi-mcp-generator's generated server (built from the npm registry with --peer; cached in .cache/),
 //      otherwise the bare SDK server answering the same call with one fetch;
 //   7. server RSS over 2,000 binary results of 1 MB (growth after warm-up).
+// With --before <bin>, another build of the CLI (e.g. the commit before the move to the v2 SDK, issue 18) is a third
+// subject of 1 and 5 in the same run, so "no worse than before" is a ratio measured side by side.
 // Medians over N runs; the machine is shared, so ratios against the in-run baseline matter more than ms.
 //
-//   npm run bench:runtime -- [--runs 9] [--calls 300] [--peer] [--binary-calls 2000]
+//   npm run bench:runtime -- [--runs 9] [--calls 300] [--peer] [--binary-calls 2000] [--before <dist/bin/openai-mcp.mjs>]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { rssMiB } from '../testing/proc.js';
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '300' },
     peer: { type: 'boolean', default: false },
     'binary-calls': { type: 'string', default: '2000' },
+    before: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -118,6 +121,9 @@ const baseline: Subject = {
   env: (baseUrl) => ({ PATH, OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: baseUrl }),
   call: { name: 'noop', arguments: { model: 'gpt-4o' } },
 };
+const before: Subject | undefined = values.before
+  ? { ...ours, label: 'before', args: (baseUrl) => [path.resolve(values.before!), 'serve', '--base-url', baseUrl] }
+  : undefined;
 const peerEntry = values.peer ? buildPeer() : undefined;
 const peer: Subject | undefined = peerEntry
   ? {
@@ -161,13 +167,18 @@ async function coldStart(s: Subject): Promise<{ ms: number; rss: number; list: u
   await c.close();
   return { ms, rss, list };
 }
-const cold = { ours: [] as { ms: number; rss: number }[], base: [] as { ms: number; rss: number }[] };
+const cold = {
+  ours: [] as { ms: number; rss: number }[],
+  base: [] as { ms: number; rss: number }[],
+  before: [] as { ms: number; rss: number }[],
+};
 let listed: unknown;
 for (let i = 0; i < runs; i++) {
   cold.base.push(await coldStart(baseline));
   const o = await coldStart(ours);
   cold.ours.push(o);
   listed = o.list;
+  if (before) cold.before.push(await coldStart(before));
 }
 const tokens = encode(JSON.stringify(listed), { allowedSpecial: 'all' }).length;
 
@@ -228,7 +239,7 @@ async function life(s: Subject): Promise<Life> {
   await c.close();
   return { first, warm: median(warm), rss400, concurrent };
 }
-const subjects = [ours, peer ?? baseline, ...(peer ? [baseline] : [])];
+const subjects = [ours, peer ?? baseline, ...(peer ? [baseline] : []), ...(before ? [before] : [])];
 const lives = new Map<string, Life[]>(subjects.map((s) => [s.label, []]));
 for (let i = 0; i < runs; i++) for (const s of subjects) lives.get(s.label)!.push(await life(s));
 const lm = (label: string, k: keyof Life) => median(lives.get(label)!.map((x) => x[k]));
@@ -286,4 +297,19 @@ const after = binarySamples.filter(([i]) => i >= Math.min(500, binaryCalls));
 const growth = after.length > 1 ? (after.at(-1)![1] - after[0]![1]) / (after.at(-1)![0] - after[0]![0]) : NaN;
 console.log(
   `  RSS over ${binaryCalls} 1 MB binary results   ${binarySamples.map(([i, r]) => `${i}:${r.toFixed(0)}`).join(' ')} MB; growth after call ${after[0]?.[0]}: ${(growth * 1024).toFixed(1)} KB/call   goal: flat`,
+);
+
+// Issue 18's figures for stdio, from this run: the move to the v2 SDK must not make start-up or memory worse.
+console.log('issue 18 (stdio, v2 SDK):');
+console.log(
+  `  cold start → first tools/list   ours/bare 1.x SDK server x${fmt(m(cold.ours, 'ms') / m(cold.base, 'ms'))}` +
+    (before
+      ? `; before the move x${fmt(m(cold.before, 'ms') / m(cold.base, 'ms'))} (${fmt(m(cold.before, 'ms'))} ms); ours/before x${fmt(m(cold.ours, 'ms') / m(cold.before, 'ms'))}`
+      : ' (pass --before <bin> for the build before the move)') +
+    '   goal: no worse than before',
+);
+console.log(
+  `  RSS after 400 calls             ours ${fmt(lm('ours', 'rss400'))} MB` +
+    (before ? `; before the move ${fmt(lm('before', 'rss400'))} MB` : '') +
+    '   goal ≤ 70 MB',
 );

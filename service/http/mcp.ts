@@ -8,6 +8,7 @@ import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Request, Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
 import {
+  headerMismatches,
   missingEnvelopeError,
   missingEnvelopeKeys,
   unservedVersionOf,
@@ -174,8 +175,10 @@ export class McpRoutes {
     if (req.method === 'POST') {
       const header =
         typeof req.headers['mcp-protocol-version'] === 'string' ? req.headers['mcp-protocol-version'] : undefined;
-      const unserved = unservedVersionOf(req.body, header);
-      const missing = unserved === undefined ? missingEnvelopeKeys(req.body, header) : [];
+      // Header and `_meta` disagreeing is the SDK's -32020 (HeaderMismatch), answered below.
+      const mismatch = headerMismatches(req.body, header);
+      const unserved = mismatch ? undefined : unservedVersionOf(req.body, header);
+      const missing = mismatch || unserved !== undefined ? [] : missingEnvelopeKeys(req.body, header);
       if (unserved !== undefined || missing.length) {
         const id = (req.body as { id?: unknown } | undefined)?.id;
         res.status(400).json({

@@ -110,6 +110,22 @@ describe('MCP 2026-07-28 over Streamable HTTP', () => {
     expect(r.error?.message).toContain('io.modelcontextprotocol/clientCapabilities');
   });
 
+  it('a header naming another version than _meta is -32020; tasks/* without the Tasks extension is -32021', async () => {
+    const mismatch = await rpc(
+      'tools/list',
+      { _meta: { ...ENVELOPE, 'io.modelcontextprotocol/protocolVersion': '2031-01-01' } },
+      { 'mcp-protocol-version': '2026-07-28' },
+    );
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.error?.code).toBe(-32020);
+    const undeclared = await rpc('tasks/get', { taskId: 'task_unknown', _meta: ENVELOPE });
+    expect(undeclared.status).toBe(400);
+    expect(undeclared.error).toMatchObject({
+      code: -32021,
+      data: { requiredCapabilities: { extensions: { 'io.modelcontextprotocol/tasks': {} } } },
+    });
+  });
+
   it('answers GET and DELETE with 405', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await fetch(`${service.url}/mcp`, { method, headers: { accept: 'text/event-stream' } });
