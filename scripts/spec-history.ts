@@ -29,7 +29,11 @@ if (!values.repo) {
   process.exit(2);
 }
 const git = (...args: string[]) =>
-  execFileSync('git', ['--git-dir', gitDir(values.repo!), ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  execFileSync('git', ['--git-dir', gitDir(values.repo!), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 function gitDir(repo: string): string {
   return execFileSync('git', ['-C', repo, 'rev-parse', '--absolute-git-dir'], { encoding: 'utf8' }).trim();
@@ -64,7 +68,14 @@ const outcomes: Outcome[] = [];
 try {
   for (const [commit, date] of chosen) {
     const specFile = path.join(work, `${commit}.yaml`);
-    writeFileSync(specFile, git('show', `${commit}:${values.file}`));
+    let text: string;
+    try {
+      text = git('show', `${commit}:${values.file}`);
+    } catch {
+      // A commit that deletes the file (it moved, or the repository was reorganized): no version to generate.
+      continue;
+    }
+    writeFileSync(specFile, text);
     const out = path.join(work, `out-${commit}`);
     const r = spawnSync(
       process.execPath,
