@@ -72,7 +72,9 @@ describe('the README quick start', () => {
     for (const line of linesOf(blocks[0]!)) {
       if (line === 'openai-mcp serve --http') {
         // The one change: a free port (8787 may be taken where tests run) and the fake in place of api.openai.com.
-        serve = spawn('sh', ['-c', `${line} --port 0 --base-url ${fake.baseUrl}`], {
+        // `exec`: the shell becomes the service, so afterAll's SIGTERM reaches it (Debian's dash would otherwise stay
+        // as its parent, take the signal alone, and leave the service running after the suite).
+        serve = spawn('sh', ['-c', `exec ${line} --port 0 --base-url ${fake.baseUrl}`], {
           env,
           stdio: ['ignore', 'ignore', 'pipe'],
         });
