@@ -11,8 +11,9 @@
 //
 //   npm run bench:http:attack -- [--rounds 5]
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { binCli } from '../testing/cli.js';
 import { cpuSeconds, rssMiB as procRssMiB } from '../testing/proc.js';
 import { createServer } from 'node:http';
 import { type AddressInfo, connect as tcpConnect, type Socket } from 'node:net';
@@ -58,14 +59,7 @@ const env: Record<string, string | undefined> = {
   HOME: process.env.HOME,
   OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: '1',
 };
-const cli = (args: string[], extra: Record<string, string> = {}) => {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir, '--json'], {
-    encoding: 'utf8',
-    env: { ...env, ...extra },
-  });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout);
-};
+const cli = binCli(BIN, dataDir, env);
 const account = cli(['accounts', 'add', '--name', 'bench', '--base-url', stubUrl], { OPENAI_API_KEY: KEY });
 // The victim's sequential calls would pass the default 20/s of one server; the rate limit is its own test.
 const child = spawn(

@@ -10,9 +10,10 @@
 //
 //   npm run bench:http -- [--rounds 7] [--concurrency 200] [--modes direct,sdk,raw] [--no-oauth] [--help]
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { binCli } from '../testing/cli.js';
 import { cpuMs } from '../testing/proc.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -99,14 +100,7 @@ const limits = ['--max-concurrent-per-server', String(concurrency), '--rate-per-
 /** A service of build `bin` on its own data dir, with one account on the stub and one `url` server. */
 async function startService(bin: string) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-http-'));
-  const run = (args: string[], extra: Record<string, string> = {}) => {
-    const r = spawnSync(process.execPath, [bin, ...args, '--data-dir', dataDir, '--json'], {
-      encoding: 'utf8',
-      env: { ...env, ...extra },
-    });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(r.stdout);
-  };
+  const run = binCli(bin, dataDir, env);
   const account = run(['accounts', 'add', '--name', 'bench', '--base-url', stubUrl], {
     OPENAI_API_KEY: 'sk-proj-BENCHkey0123456789abcdef',
   });

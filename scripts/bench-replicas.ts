@@ -9,7 +9,7 @@
 //
 //   npm run bench:replicas -- [--rounds 5] [--concurrency 200] [--replicas 2]
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +21,7 @@ import pg from 'pg';
 import { repoRoot } from '../generator/pin.js';
 import { startRoundRobin } from '../testing/round-robin.js';
 import { postgresBin, startPostgres } from '../testing/postgres.js';
+import { binCli } from '../testing/cli.js';
 import { cpuMs } from '../testing/proc.js';
 import { median } from './bench-stats.js';
 
@@ -81,11 +82,8 @@ interface Setup {
   url: string;
 }
 
-const cliJson = (args: string[], env: Record<string, string | undefined>, dataDir: string) => {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir, '--json'], { encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout);
-};
+const cliJson = (args: string[], env: Record<string, string | undefined>, dataDir: string) =>
+  binCli(BIN, dataDir, env)(args);
 
 async function startReplica(env: Record<string, string | undefined>, dataDir: string, publicUrl: string) {
   // The per-server limits (16 at once, 20/s per replica) would answer most of this load with 429: raised above it.
