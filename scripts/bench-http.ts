@@ -36,6 +36,8 @@ const HELP = `npm run bench:http -- [options]
   --modes LIST       comma-separated, of: direct (the stub with fetch, the baseline), sdk (1.x SDK client through
                      /mcp/<token>, 2025 era), raw (fetch, one MCP 2026-07-28 request each); default all three
   --no-oauth         skip the OAuth token-check pairs (sequential calls through a url and an oauth server)
+  --no-pairs         skip the sequential pairs (OAuth, and issue 18's 2026-07-28 call vs 2025 connect + call): only
+                     the concurrent rounds, e.g. for a profile of the service under load
   --compare-bin PATH another build's dist/bin/openai-mcp.mjs (e.g. main's, before a change): a second service from
                      it gets the same sdk/raw rounds, interleaved, for before/after figures from one run
 env: BENCH_BIN (another build of the CLI, e.g. unminified for profiles), BENCH_NODE_ARGS (e.g. "--cpu-prof
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '200' },
     modes: { type: 'string', default: 'direct,sdk,raw' },
     'no-oauth': { type: 'boolean', default: false },
+    'no-pairs': { type: 'boolean', default: false },
     'compare-bin': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -150,7 +153,8 @@ const before = values['compare-bin'] ? await startService(path.resolve(values['c
 const { child, origin, run, account, server, client } = main;
 
 // An `oauth` server of the same scope, and an access token for it through the operator's API-token login.
-const withOauth = !values['no-oauth'];
+const withPairs = !values['no-pairs'];
+const withOauth = !values['no-oauth'] && withPairs;
 let oauthClient: Client | undefined;
 if (withOauth) {
   const oauthServer = run([
@@ -358,7 +362,7 @@ const modernCall = async () => {
 };
 const modernTimes: number[] = [];
 const legacyTimes: number[] = [];
-for (let i = 0; i < pairs; i++) {
+for (let i = 0; withPairs && i < pairs; i++) {
   if (i % 2) {
     modernTimes.push(await modernCall());
     legacyTimes.push(await legacyConnectAndCall());
@@ -426,8 +430,9 @@ if (oauthClient) {
 }
 const modernP50 = median(modernTimes);
 const legacyP50 = median(legacyTimes);
-console.log(
-  `issue 18 (${pairs} sequential pairs): 2026-07-28 tools/call, no handshake, p50 ${modernP50.toFixed(2)} ms; ` +
-    `2025-11-25 client connect + call p50 ${legacyP50.toFixed(2)} ms; ratio x${(modernP50 / legacyP50).toFixed(2)} (goal <= 0.5)`,
-);
+if (withPairs)
+  console.log(
+    `issue 18 (${pairs} sequential pairs): 2026-07-28 tools/call, no handshake, p50 ${modernP50.toFixed(2)} ms; ` +
+      `2025-11-25 client connect + call p50 ${legacyP50.toFixed(2)} ms; ratio x${(modernP50 / legacyP50).toFixed(2)} (goal <= 0.5)`,
+  );
 if (errors) process.exitCode = 1;

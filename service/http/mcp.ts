@@ -24,6 +24,7 @@ import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
 import type { SseLimits, SseSlot } from './connections.js';
 import { InflightRequests } from './inflight.js';
+import { directCallOf, serveDirectCall } from './direct-call.js';
 import { capResponses } from './limits.js';
 import { webRequestOf, writeWebResponse } from './web.js';
 
@@ -59,6 +60,11 @@ export interface McpRoutesOptions {
   /** Cache hints and tasks for a managed server's requests (tasks are scoped to the server). */
   /** `scope`: the work scope of the request (service/auth/work-scope.ts), which its tasks belong to. */
   serveOptions?: (row: ServerRow, scope: string) => ServeOptions;
+  /**
+   * Answer a canonical MCP 2026-07-28 tools/call without the SDK's HTTP entry (./direct-call.ts). Default true; false
+   * only to compare the two paths (test/service/direct-call.test.ts).
+   */
+  directCalls?: boolean;
 }
 
 type McpHandler = ReturnType<typeof createMcpHandler>;
@@ -199,6 +205,18 @@ export class McpRoutes {
       if (!answered) abort.abort();
     });
     if (res.destroyed) abort.abort();
+    const direct = this.options.directCalls === false ? undefined : directCallOf(req);
+    if (direct) {
+      const max = this.options.maxResponseBytes;
+      await serveDirectCall(res, tools, direct, {
+        signal: abort.signal,
+        maxResponseBytes: max,
+        onCapped: (bytes) =>
+          this.options.log(`${label}: an answer of ${bytes} bytes was over the ${max}-byte cap; sent an error instead`),
+      });
+      answered = true;
+      return;
+    }
     const handler = this.handlerFor(tools, label, serve);
     let response: globalThis.Response;
     try {

@@ -1,0 +1,175 @@
+// The hot path of the HTTP service: an MCP 2026-07-28 `tools/call` answered without the SDK's HTTP entry. Profiled
+// under bench:http, the SDK's entry (its inbound classification ladder and zod message validation, a `Server` and a
+// per-request transport built for every request, a web `Response` read back) was about a fifth of the service's CPU
+// per call; the request it serves most is one the MCP 2026-07-28 revision makes self-contained.
+//
+// Only a canonical request takes this path: every check the SDK would run on it is one that passes, and everything
+// else (another method, a notification, a batch, a 2025-era request, a progress token, a client declaring the Tasks
+// extension, any header or envelope the SDK would look at more closely) returns `undefined` here and is served by
+// the SDK as before. What is answered is what the SDK answers for the same request: test/service/direct-call.test.ts
+// sends the same requests through both paths and compares status, headers and body, so an SDK upgrade that changes
+// its answer fails that test rather than drifting silently.
+
+import type { ServerResponse } from 'node:http';
+import type { Request } from 'express';
+import type { ExposedTools } from '../../runtime/exposure/types.js';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  MODERN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION_META_KEY,
+} from '../../runtime/protocol.js';
+import { SERVER_NAME, SERVER_VERSION } from '../../runtime/server.js';
+
+const CLIENT_INFO_META_KEY = 'io.modelcontextprotocol/clientInfo';
+/** Where the SDK stamps the server's identity on every 2026-07-28 result (`SERVER_INFO_META_KEY`). */
+const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
+const SERVER_INFO = { name: SERVER_NAME, version: SERVER_VERSION };
+const INTERNAL_ERROR = -32603;
+
+/** A canonical 2026-07-28 tools/call: what the direct path needs of it. */
+export interface DirectCall {
+  id: string | number;
+  name: string;
+  args: Record<string, unknown> | undefined;
+}
+
+/** As the SDK's codec tests an object (a parsed JSON body's objects all are plain). */
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function onlyKeys(o: Record<string, unknown>, allowed: readonly string[]): boolean {
+  for (const k in o) if (!allowed.includes(k)) return false;
+  return true;
+}
+
+const REQUEST_KEYS = ['jsonrpc', 'id', 'method', 'params'] as const;
+const PARAMS_KEYS = ['name', 'arguments', '_meta'] as const;
+const ENVELOPE_KEYS = [PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY, CLIENT_CAPABILITIES_META_KEY] as const;
+const CLIENT_INFO_KEYS = ['name', 'version', 'title'] as const;
+
+/**
+ * The call when `req` is a canonical MCP 2026-07-28 tools/call, else `undefined` (the SDK serves it). Canonical: a
+ * JSON POST with the standard headers agreeing with the body (`MCP-Protocol-Version: 2026-07-28`, `Mcp-Method:
+ * tools/call`, `Mcp-Name` the tool's name, plainly), a string or integer id, params of only `name`, `arguments` (an
+ * object) and a `_meta` envelope of only the protocol version, client info (name, version, title as strings) and
+ * client capabilities whose entries are all empty objects (so no Tasks extension, no progress token).
+ */
+export function directCallOf(req: Request): DirectCall | undefined {
+  if (req.method !== 'POST') return undefined;
+  const h = req.headers;
+  if (h['content-type'] !== 'application/json') return undefined;
+  if (h['mcp-protocol-version'] !== MODERN_PROTOCOL_VERSION || h['mcp-method'] !== 'tools/call') return undefined;
+  const body: unknown = req.body;
+  if (!isPlainObject(body) || !onlyKeys(body, REQUEST_KEYS)) return undefined;
+  if (body.jsonrpc !== '2.0' || body.method !== 'tools/call') return undefined;
+  const id = body.id;
+  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined;
+  const params = body.params;
+  if (!isPlainObject(params) || !onlyKeys(params, PARAMS_KEYS)) return undefined;
+  const { name, arguments: args, _meta: meta } = params;
+  if (typeof name !== 'string' || name === '' || h['mcp-name'] !== name) return undefined;
+  if (args !== undefined && !isPlainObject(args)) return undefined;
+  if (!isPlainObject(meta) || !onlyKeys(meta, ENVELOPE_KEYS)) return undefined;
+  if (meta[PROTOCOL_VERSION_META_KEY] !== MODERN_PROTOCOL_VERSION) return undefined;
+  const caps = meta[CLIENT_CAPABILITIES_META_KEY];
+  if (!isPlainObject(caps)) return undefined;
+  for (const k in caps) {
+    const v = caps[k];
+    if (!isPlainObject(v) || Object.keys(v).length) return undefined;
+  }
+  const info = meta[CLIENT_INFO_META_KEY];
+  if (info !== undefined) {
+    if (!isPlainObject(info) || !onlyKeys(info, CLIENT_INFO_KEYS)) return undefined;
+    if (typeof info.name !== 'string' || typeof info.version !== 'string') return undefined;
+    if (info.title !== undefined && typeof info.title !== 'string') return undefined;
+  }
+  return { id, name, args: args as Record<string, unknown> | undefined };
+}
+
+export interface DirectCallOptions {
+  /** Ends when the client goes away or a later POST's `notifications/cancelled` names the request. */
+  signal: AbortSignal;
+  /** An answer over this many bytes of JSON becomes an error naming the cap (as `capResponses` does). */
+  maxResponseBytes?: number;
+  onCapped?: (bytes: number) => void;
+}
+
+/**
+ * Runs the call and writes the answer the SDK would: the result stamped as the 2026-07-28 codec does (`resultType`,
+ * the server's identity in `_meta`), as one JSON body. A cancelled call is answered 499 with no body, at once.
+ */
+export async function serveDirectCall(
+  res: ServerResponse,
+  tools: ExposedTools,
+  call: DirectCall,
+  options: DirectCallOptions,
+): Promise<void> {
+  const { signal } = options;
+  let message: Record<string, unknown>;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (signal.aborted) resolve('aborted');
+    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+  try {
+    const outcome = await Promise.race([tools.callTool(call.name, call.args, { signal }), aborted]);
+    if (outcome === 'aborted') {
+      write(res, 499, undefined);
+      return;
+    }
+    message = { result: stampResult(outcome as Record<string, unknown>), jsonrpc: '2.0', id: call.id };
+  } catch (err) {
+    // `callTool` never throws by contract; if it does, the SDK's answer for a throwing handler.
+    const e = err as { code?: unknown; message?: string; data?: unknown };
+    message = {
+      jsonrpc: '2.0',
+      id: call.id,
+      error: {
+        code: Number.isSafeInteger(e?.code) ? e.code : INTERNAL_ERROR,
+        message: e?.message ?? 'Internal error',
+        ...(e?.data !== undefined ? { data: e.data } : {}),
+      },
+    };
+  }
+  if (signal.aborted) {
+    write(res, 499, undefined);
+    return;
+  }
+  let body = JSON.stringify(message);
+  const max = options.maxResponseBytes;
+  if (max) {
+    const bytes = Buffer.byteLength(body);
+    if (bytes > max) {
+      options.onCapped?.(bytes);
+      body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: call.id,
+        error: {
+          code: INTERNAL_ERROR,
+          message: `The answer (${bytes} bytes) is over this service's response cap of ${max} bytes; ask for less (a smaller limit, fewer fields, a narrower scope)`,
+        },
+      });
+    }
+  }
+  write(res, 200, body);
+}
+
+/** The 2026-07-28 codec's stamps on a tools/call result: `resultType` when absent, the server's identity in `_meta`. */
+function stampResult(result: Record<string, unknown>): Record<string, unknown> {
+  let out = result.resultType === undefined ? { ...result, resultType: 'complete' } : result;
+  const meta = out._meta;
+  if (meta === undefined) out = { ...out, _meta: { [SERVER_INFO_META_KEY]: SERVER_INFO } };
+  else if (isPlainObject(meta) && meta[SERVER_INFO_META_KEY] === undefined)
+    out = { ...out, _meta: { ...meta, [SERVER_INFO_META_KEY]: SERVER_INFO } };
+  return out;
+}
+
+function write(res: ServerResponse, status: number, body: string | undefined): void {
+  if (res.destroyed || res.headersSent) return;
+  if (body === undefined) {
+    res.writeHead(status);
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
