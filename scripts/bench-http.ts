@@ -85,6 +85,9 @@ const stub = createServer((req, res) => {
   });
 });
 stub.keepAliveTimeout = 60_000;
+// Connections the stub accepted: the service's keep-alive pool to its upstream should open few.
+let stubConnections = 0;
+stub.on('connection', () => stubConnections++);
 await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
 const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
 
@@ -391,7 +394,10 @@ const summary = (rs: Round[]) => {
 };
 const table: Record<string, ReturnType<typeof summary>> = {};
 for (const [name, rs] of results) table[name] = summary(rs);
-console.log(`bench-http: ${rounds} rounds of ${concurrency} concurrent calls (medians; the machine may be shared)`);
+console.log(
+  `bench-http: ${rounds} rounds of ${concurrency} concurrent calls (medians; the machine may be shared); ` +
+    `connections the stub accepted: ${stubConnections}`,
+);
 console.table(table);
 const errors = Object.values(table).reduce((n, r) => n + r.errors, 0);
 const walls = (name: string) => results.get(name)?.map((r) => r.wall) ?? [];

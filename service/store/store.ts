@@ -1,7 +1,15 @@
 // The one interface between the service and its database. Everything above it (REST, CLI, the MCP endpoints)
 // talks to `Store`; the SQL below is written with Kysely so the SQLite store and a later Postgres one share it.
 
-import { type Generated, type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
+import {
+  type CompiledQuery,
+  type Generated,
+  type Kysely,
+  Migrator,
+  type Selectable,
+  sql,
+  type Transaction,
+} from 'kysely';
 import type { TaskStore } from '../../runtime/tasks.js';
 import { type OAuthTables, OAuthStore } from '../auth/oauth/store.js';
 import { ServiceError } from '../errors.js';
@@ -392,8 +400,15 @@ export class KyselyStore implements Store {
   getTombstone(id: string) {
     return this.db.selectFrom('server_tombstones').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  findServerByLookup(lookup: string) {
-    return this.db.selectFrom('mcp_servers').selectAll().where('token_lookup', '=', lookup).executeTakeFirst();
+  /**
+   * The server lookup, compiled once: it runs on every MCP request (the URL's token), and building and compiling the
+   * same query again each time was a few per cent of a tools/call's CPU. Only its one parameter changes.
+   */
+  private serverByLookup?: CompiledQuery<ServerRow>;
+  async findServerByLookup(lookup: string): Promise<ServerRow | undefined> {
+    this.serverByLookup ??= this.db.selectFrom('mcp_servers').selectAll().where('token_lookup', '=', '').compile();
+    const r = await this.db.executeQuery<ServerRow>({ ...this.serverByLookup, parameters: [lookup] });
+    return r.rows[0];
   }
   async updateServer(id: string, patch: ServerPatch, now: number) {
     return this.db.transaction().execute(async (tx) => {
