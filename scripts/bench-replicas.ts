@@ -36,6 +36,8 @@ const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
 const replicas = Number(values.replicas);
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
+// BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the replicas (as in bench-http).
+const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
@@ -90,7 +92,7 @@ async function startReplica(env: Record<string, string | undefined>, dataDir: st
   const limits = ['--max-concurrent-per-server', String(concurrency), '--rate-per-server', '1000000'];
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, '--public-url', publicUrl, ...limits],
+    [...nodeArgs, BIN, 'serve', '--http', '--port', '0', '--data-dir', dataDir, '--public-url', publicUrl, ...limits],
     {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
