@@ -1,12 +1,13 @@
-// The hot path of the HTTP service: an MCP 2026-07-28 `tools/call` answered without the SDK's HTTP entry. Profiled
-// under bench:http, the SDK's entry (its inbound classification ladder and zod message validation, a `Server` and a
-// per-request transport built for every request, a web `Response` read back) was about a fifth of the service's CPU
-// per call; the request it serves most is one the MCP 2026-07-28 revision makes self-contained.
+// The hot path of the HTTP service: a `tools/call` answered without the SDK's HTTP entry. Profiled under bench:http,
+// the SDK's entry (its inbound classification ladder and zod message validation, a `Server` and a per-request
+// transport built for every request, a web `Response` read back) was about two fifths of the service's CPU per call.
+// Served here: an MCP 2026-07-28 call (self-contained by design) and a 2025-era call on the stateless endpoint (the
+// SDK's stateless fallback answers it from a fresh server as a one-event stream).
 //
 // Only a canonical request takes this path: every check the SDK would run on it is one that passes, and everything
-// else (another method, a notification, a batch, a 2025-era request, a progress token, a client declaring the Tasks
-// extension, any header or envelope the SDK would look at more closely) returns `undefined` here and is served by
-// the SDK as before. What is answered is what the SDK answers for the same request: test/service/direct-call.test.ts
+// else (another method, a notification, a batch, an `initialize`, a progress token, a task, a client declaring the
+// Tasks extension, a session id, any header or envelope the SDK would look at more closely) returns `undefined` here
+// and is served by the SDK as before. What is answered is what the SDK answers for the same request: test/service/direct-call.test.ts
 // sends the same requests through both paths and compares status, headers and body, so an SDK upgrade that changes
 // its answer fails that test rather than drifting silently.
 
@@ -26,8 +27,10 @@ const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
 const SERVER_INFO = { name: SERVER_NAME, version: SERVER_VERSION };
 const INTERNAL_ERROR = -32603;
 
-/** A canonical 2026-07-28 tools/call: what the direct path needs of it. */
+/** A canonical tools/call: what the direct path needs of it. */
 export interface DirectCall {
+  /** `modern`: MCP 2026-07-28, answered as JSON. `legacy`: a 2025 revision, answered as a one-event stream. */
+  era: 'modern' | 'legacy';
   id: string | number;
   name: string;
   args: Record<string, unknown> | undefined;
@@ -46,6 +49,12 @@ const REQUEST_KEYS = ['jsonrpc', 'id', 'method', 'params'] as const;
 const PARAMS_KEYS = ['name', 'arguments', '_meta'] as const;
 const ENVELOPE_KEYS = [PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY, CLIENT_CAPABILITIES_META_KEY] as const;
 const CLIENT_INFO_KEYS = ['name', 'version', 'title'] as const;
+const LEGACY_PARAMS_KEYS = ['name', 'arguments'] as const;
+/**
+ * The 2025 revisions whose stateless answer to a tools/call the direct path gives (test/service/direct-call.test.ts
+ * compares each with the SDK's); an older one (2025-03-26, 2024-11-05) goes to the SDK.
+ */
+const LEGACY_VERSIONS: readonly string[] = ['2025-11-25', '2025-06-18'];
 
 /**
  * The call when `req` is a canonical MCP 2026-07-28 tools/call, else `undefined` (the SDK serves it). Canonical: a
@@ -58,7 +67,9 @@ export function directCallOf(req: Request): DirectCall | undefined {
   if (req.method !== 'POST') return undefined;
   const h = req.headers;
   if (h['content-type'] !== 'application/json') return undefined;
-  if (h['mcp-protocol-version'] !== MODERN_PROTOCOL_VERSION || h['mcp-method'] !== 'tools/call') return undefined;
+  const version = h['mcp-protocol-version'];
+  if (typeof version === 'string' && LEGACY_VERSIONS.includes(version)) return legacyCallOf(req);
+  if (version !== MODERN_PROTOCOL_VERSION || h['mcp-method'] !== 'tools/call') return undefined;
   const body: unknown = req.body;
   if (!isPlainObject(body) || !onlyKeys(body, REQUEST_KEYS)) return undefined;
   if (body.jsonrpc !== '2.0' || body.method !== 'tools/call') return undefined;
@@ -83,7 +94,32 @@ export function directCallOf(req: Request): DirectCall | undefined {
     if (typeof info.name !== 'string' || typeof info.version !== 'string') return undefined;
     if (info.title !== undefined && typeof info.title !== 'string') return undefined;
   }
-  return { id, name, args: args as Record<string, unknown> | undefined };
+  return { era: 'modern', id, name, args: args as Record<string, unknown> | undefined };
+}
+
+/**
+ * A canonical 2025-era tools/call on the stateless endpoint (its `MCP-Protocol-Version` header already checked): an
+ * Accept of both JSON and event streams (else the SDK's 406), no session id, none of the 2026-07-28 headers, and
+ * params of only `name` and an `arguments` object (no `_meta`: no progress token; no `task`).
+ */
+function legacyCallOf(req: Request): DirectCall | undefined {
+  const h = req.headers;
+  const accept = h.accept;
+  if (typeof accept !== 'string' || !accept.includes('application/json') || !accept.includes('text/event-stream'))
+    return undefined;
+  if (h['mcp-session-id'] !== undefined || h['mcp-method'] !== undefined || h['mcp-name'] !== undefined)
+    return undefined;
+  const body: unknown = req.body;
+  if (!isPlainObject(body) || !onlyKeys(body, REQUEST_KEYS)) return undefined;
+  if (body.jsonrpc !== '2.0' || body.method !== 'tools/call') return undefined;
+  const id = body.id;
+  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined;
+  const params = body.params;
+  if (!isPlainObject(params) || !onlyKeys(params, LEGACY_PARAMS_KEYS)) return undefined;
+  const { name, arguments: args } = params;
+  if (typeof name !== 'string' || name === '') return undefined;
+  if (args !== undefined && !isPlainObject(args)) return undefined;
+  return { era: 'legacy', id, name, args: args as Record<string, unknown> | undefined };
 }
 
 export interface DirectCallOptions {
@@ -113,10 +149,11 @@ export async function serveDirectCall(
   try {
     const outcome = await Promise.race([tools.callTool(call.name, call.args, { signal }), aborted]);
     if (outcome === 'aborted') {
-      write(res, 499, undefined);
+      cancelled(res, call);
       return;
     }
-    message = { result: stampResult(outcome as Record<string, unknown>), jsonrpc: '2.0', id: call.id };
+    const result = outcome as Record<string, unknown>;
+    message = { result: call.era === 'modern' ? stampResult(result) : result, jsonrpc: '2.0', id: call.id };
   } catch (err) {
     // `callTool` never throws by contract; if it does, the SDK's answer for a throwing handler.
     const e = err as { code?: unknown; message?: string; data?: unknown };
@@ -131,7 +168,7 @@ export async function serveDirectCall(
     };
   }
   if (signal.aborted) {
-    write(res, 499, undefined);
+    cancelled(res, call);
     return;
   }
   let body = JSON.stringify(message);
@@ -150,7 +187,29 @@ export async function serveDirectCall(
       });
     }
   }
-  write(res, 200, body);
+  if (call.era === 'modern') write(res, 200, body);
+  else writeEvent(res, body);
+}
+
+/** What the SDK answers a request cancelled before its result: 499 with no body (2026-07-28), an empty stream (2025). */
+function cancelled(res: ServerResponse, call: DirectCall): void {
+  if (call.era === 'modern') write(res, 499, undefined);
+  else writeEvent(res, undefined);
+}
+
+/** The headers the SDK's Streamable HTTP transport answers a 2025-era request's event stream with. */
+const EVENT_STREAM_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/** The answer as the one event of a stream (the SDK's 2025-era stateless answer), or the stream empty. */
+function writeEvent(res: ServerResponse, body: string | undefined): void {
+  if (res.destroyed || res.headersSent) return;
+  res.writeHead(200, EVENT_STREAM_HEADERS);
+  res.end(body === undefined ? undefined : `event: message\ndata: ${body}\n\n`);
 }
 
 /** The 2026-07-28 codec's stamps on a tools/call result: `resultType` when absent, the server's identity in `_meta`. */

@@ -78,36 +78,58 @@ afterAll(async () => {
 
 interface Answer {
   status: number;
-  contentType: string | null;
+  /** The headers a client or a proxy acts on. */
+  headers: Record<string, string | null>;
+  /** An event stream's events (their lines, `data:` parsed), else the JSON body. */
   message: unknown;
 }
 
-async function post(path: string, message: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+type Era = 'modern' | 'legacy';
+
+async function post(
+  path: string,
+  message: unknown,
+  headers: Record<string, string> = {},
+  era: Era = 'modern',
+): Promise<Answer> {
   const params = (message as { params?: { name?: string } }).params;
   const res = await fetch(`${base}/${path}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      ...(params?.name ? { 'mcp-name': params.name } : {}),
+      ...(era === 'modern'
+        ? {
+            'mcp-protocol-version': '2026-07-28',
+            'mcp-method': 'tools/call',
+            ...(params?.name ? { 'mcp-name': params.name } : {}),
+          }
+        : { 'mcp-protocol-version': '2025-11-25' }),
       ...headers,
     },
     body: JSON.stringify(message),
   });
   const text = await res.text();
   const contentType = res.headers.get('content-type');
-  const sse = contentType?.includes('text/event-stream') ? /^data: (.*)$/m.exec(text)?.[1] : undefined;
-  return { status: res.status, contentType, message: text ? JSON.parse(sse ?? text) : undefined };
+  const answerHeaders = Object.fromEntries(
+    ['content-type', 'cache-control', 'x-accel-buffering', 'mcp-session-id'].map((h) => [h, res.headers.get(h)]),
+  );
+  const events = contentType?.includes('text/event-stream')
+    ? text
+        .split('\n\n')
+        .filter(Boolean)
+        // Each event's lines, its data parsed (JSON key order carries no meaning).
+        .map((e) => e.split('\n').map((l) => (l.startsWith('data: ') ? JSON.parse(l.slice(6)) : l)))
+    : undefined;
+  return { status: res.status, headers: answerHeaders, message: events ?? (text ? JSON.parse(text) : undefined) };
 }
 
 /** The same request through both endpoints; which path the first one took. */
-async function both(message: unknown, headers: Record<string, string> = {}) {
+async function both(message: unknown, headers: Record<string, string> = {}, era: Era = 'modern') {
   const from = paths.length;
-  const viaDirect = await post('direct', message, headers);
+  const viaDirect = await post('direct', message, headers, era);
   const took = paths.slice(from);
-  const viaSdk = await post('sdk', message, headers);
+  const viaSdk = await post('sdk', message, headers, era);
   return { viaDirect, viaSdk, took: took[0] ?? 'none' };
 }
 
@@ -173,30 +195,117 @@ describe('a 2026-07-28 tools/call on the direct path', () => {
   });
 
   it('a call cancelled by a later notifications/cancelled is answered 499, as through the SDK', async () => {
-    const answers: Answer[] = [];
-    for (const path of ['direct', 'sdk']) {
-      held.release = undefined;
-      const pending = post(path, call(`hang-${path}`, 'get_single_open_ai_file_by_id', { file_id: 'file-hang' }));
-      while (!held.release) await new Promise((r) => setTimeout(r, 5));
-      await fetch(`${base}/${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': 'notifications/cancelled',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          method: 'notifications/cancelled',
-          params: { requestId: `hang-${path}`, _meta: ENVELOPE },
-        }),
-      });
-      answers.push(await pending);
-      releaseHeld();
-    }
+    const answers = await cancelledAnswers('modern');
     expect(answers[0]).toEqual(answers[1]);
     expect(answers[0]!.status).toBe(499);
   });
+});
+
+/** A call held upstream, then cancelled by a second POST, through each endpoint: the two answers. */
+async function cancelledAnswers(era: Era): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  for (const path of ['direct', 'sdk']) {
+    held.release = undefined;
+    const id = `hang-${era}-${path}`;
+    const message =
+      era === 'modern'
+        ? call(id, 'get_single_open_ai_file_by_id', { file_id: 'file-hang' })
+        : legacyCall(id, 'get_single_open_ai_file_by_id', { file_id: 'file-hang' });
+    const pending = post(path, message, {}, era);
+    while (!held.release) await new Promise((r) => setTimeout(r, 5));
+    await fetch(`${base}/${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...(era === 'modern'
+          ? { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'notifications/cancelled' }
+          : { 'mcp-protocol-version': '2025-11-25' }),
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: id, ...(era === 'modern' ? { _meta: ENVELOPE } : {}) },
+      }),
+    });
+    answers.push(await pending);
+    releaseHeld();
+  }
+  return answers;
+}
+
+const legacyCall = (id: string | number, name: string, args: unknown) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
+
+describe('a 2025-era tools/call on the stateless endpoint, on the direct path', () => {
+  const cases: [string, unknown, Record<string, string>?][] = [
+    ['a result (2025-11-25)', legacyCall(31, 'list_all_open_ai_files', { limit: 2 })],
+    [
+      'a result (2025-06-18), a string id',
+      legacyCall('b-2', 'list_all_open_ai_files', { limit: 1 }),
+      { 'mcp-protocol-version': '2025-06-18' },
+    ],
+    ['no arguments', { jsonrpc: '2.0', id: 33, method: 'tools/call', params: { name: 'list_all_open_ai_files' } }],
+    ['an upstream 404 (isError)', legacyCall(34, 'get_single_open_ai_file_by_id', { file_id: 'file-missing' })],
+    ['a bad argument', legacyCall(35, 'list_all_open_ai_files', { limit: 'many' })],
+    ['an unknown tool', legacyCall(36, 'no_such_tool', {})],
+    ['an answer over the response cap', legacyCall(37, 'list_all_open_ai_files', { limit: 400 })],
+  ];
+  for (const [what, message, headers] of cases)
+    it(`answers as the SDK does: ${what}`, async () => {
+      const { viaDirect, viaSdk, took } = await both(message, headers, 'legacy');
+      expect(took).toBe('direct');
+      expect(viaDirect).toEqual(viaSdk);
+      expect(viaDirect.headers['content-type']).toBe('text/event-stream');
+    });
+
+  it('a cancelled call gets the answer it gets through the SDK', async () => {
+    const answers = await cancelledAnswers('legacy');
+    expect(answers[0]).toEqual(answers[1]);
+  });
+
+  const leftToSdk: [string, unknown, Record<string, string>?][] = [
+    [
+      'an older revision (2025-03-26)',
+      legacyCall(40, 'list_all_open_ai_files', {}),
+      { 'mcp-protocol-version': '2025-03-26' },
+    ],
+    ['a session id', legacyCall(41, 'list_all_open_ai_files', {}), { 'mcp-session-id': 'abc' }],
+    ['an Accept without event streams', legacyCall(42, 'list_all_open_ai_files', {}), { accept: 'application/json' }],
+    [
+      'a progress token',
+      {
+        ...legacyCall(43, 'list_all_open_ai_files', {}),
+        params: { name: 'list_all_open_ai_files', arguments: {}, _meta: { progressToken: 1 } },
+      },
+    ],
+    [
+      'a task',
+      {
+        ...legacyCall(44, 'list_all_open_ai_files', {}),
+        params: { name: 'list_all_open_ai_files', arguments: {}, task: {} },
+      },
+    ],
+    [
+      'an initialize',
+      {
+        jsonrpc: '2.0',
+        id: 45,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
+      },
+    ],
+  ];
+  for (const [what, message, headers] of leftToSdk)
+    it(`${what}: served by the SDK on both endpoints, with the same answer`, async () => {
+      const { viaDirect, viaSdk, took } = await both(message, headers, 'legacy');
+      expect(took).not.toBe('direct');
+      expect(viaDirect).toEqual(viaSdk);
+    });
 });
 
 describe('requests the direct path leaves to the SDK', () => {
