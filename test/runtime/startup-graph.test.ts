@@ -1,16 +1,17 @@
-// What a stdio server loads before its first `tools/list`: the built bin's entry and the chunks it imports
-// statically (dynamic imports load on first need). Libraries only a call, a management command or HTTP serving uses
+// What a stdio server loads before its first `tools/list`: the built bin's entry, the CLI it imports dynamically
+// (cli/bin.ts: after the heap setting), and the chunks those import statically (other dynamic imports load on
+// first need). Libraries only a call, a management command or HTTP serving uses
 // must stay out of that graph; each is a measurable part of cold start (`npm run bench:runtime -- --before <bin>`).
 // Also the bin's stand-in for the SDK's `_shims` (cli/sdk-shims.ts): the SDK's ajv validator, loaded on first use.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DefaultJsonSchemaValidator } from '../../cli/sdk-shims.js';
 
 const BIN_DIR = path.resolve(import.meta.dirname, '../../dist/bin');
 
-/** The entry and every chunk reached from it through static imports, with their text. */
+/** The entry, its dynamically imported CLI, and every chunk reached from them through static imports, with their text. */
 function staticGraph(): Map<string, string> {
   const seen = new Map<string, string>();
   const pending = ['openai-mcp.mjs'];
@@ -21,6 +22,11 @@ function staticGraph(): Map<string, string> {
     seen.set(file, text);
     // Minified ESM: `import{a as b}from"./chunk-X.mjs"` or `import"./chunk-X.mjs"`; `import("./x.mjs")` is dynamic.
     for (const m of text.matchAll(/(?:from|import)\s*"\.\/([^"]+\.mjs)"/g)) pending.push(m[1]!);
+    if (file === 'openai-mcp.mjs') {
+      const main = /import\("\.\/(main-[^"]+\.mjs)"\)/.exec(text)?.[1];
+      expect(main, 'the entry imports the CLI dynamically').toBeDefined();
+      pending.push(main!);
+    }
   }
   return seen;
 }
@@ -41,6 +47,13 @@ describe('stdio start-up', () => {
     ]) {
       expect(text.includes(marker!), `${library} is loaded at start-up`).toBe(false);
     }
+  });
+
+  it('the heap setting runs before any large chunk is evaluated: the entry imports only small ones statically', () => {
+    const entry = readFileSync(path.join(BIN_DIR, 'openai-mcp.mjs'), 'utf8');
+    expect(entry).toContain('--http'); // small-heap.ts, inlined or imported
+    const chunks = [...entry.matchAll(/(?:from|import)\s*"\.\/([^"]+\.mjs)"/g)].map((m) => m[1]!);
+    for (const chunk of chunks) expect(statSync(path.join(BIN_DIR, chunk)).size, chunk).toBeLessThan(16 * 1024);
   });
 
   it("the SDK's default JSON Schema validator still validates, loaded on first use", () => {
