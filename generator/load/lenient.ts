@@ -5,6 +5,9 @@
 //  - an unknown field (`additionalProperties`), anywhere: dropped, with a warning;
 //  - a keyword value inside a schema: kept when it is valid JSON Schema 2020-12 (what the generator reads schemas
 //    as), else dropped; a warning either way;
+//  - a parameter's or media type's `schema` that is not an object (`schema: null`, with a Swagger 2 `type: string`
+//    beside it, as one 2024 version has): replaced by `{type}` from that Swagger 2 field when there is one, else by
+//    `{}` (any value), with a warning; the parameter still has a name and a place, so its operation can be built;
 //  - anything else (a parameter without `name`, a response that is not an object, a schema that is not an object)
 //    makes an operation unbuildable: an error, as before.
 // `oneOf`/`anyOf`/`required $ref` failures that only echo a deeper one (OpenAPI's "Reference or Schema") are not
@@ -35,6 +38,14 @@ const encode = (segs: string[]) => `#/${segs.map((s) => s.replace(/~/g, '~0').re
 /** Failures that say "neither a Reference nor a <thing>", which a deeper failure explains. */
 const isEcho = (d: ValidationDetail) =>
   d.keyword === 'oneOf' || d.keyword === 'anyOf' || (d.keyword === 'required' && d.params?.missingProperty === '$ref');
+
+/** Whether the segments name a Parameter Object (`…/parameters/<n>`, `#/components/parameters/<name>`) or a Media Type Object (`…/content/<type>`). */
+function holdsSchema(segs: string[]): boolean {
+  const parent = segs.at(-2);
+  return parent === 'parameters' || parent === 'content';
+}
+
+const SWAGGER2_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'array']);
 
 /** Whether the pointer's segments are inside a Schema Object (under a `schema` key or a component schema). */
 function inSchema(segs: string[]): boolean {
@@ -83,6 +94,7 @@ export function classifyValidation(doc: OpenApiDocument, details: ValidationDeta
   const warnings: string[] = [];
   const errors: string[] = [];
   const drops: string[][] = [];
+  const sets: Array<{ at: string[]; value: unknown }> = [];
   const seen = new Set<string>();
   for (const d of real) {
     const segs = realPath(doc, segments(d.instancePath));
@@ -101,6 +113,20 @@ export function classifyValidation(doc: OpenApiDocument, details: ValidationDeta
     while (k > 0 && /^\d+$/.test(segs[k - 1] ?? '')) k--;
     const keyword = segs[k - 1];
     const owner = segs.slice(0, k - 1);
+    if (keyword === 'schema' && k === segs.length && holdsSchema(owner) && !inSchema(owner) && !isEcho(d)) {
+      const id = encode(segs);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const value = getAt(doc, segs);
+      if (value === null || typeof value !== 'object') {
+        const type = (getAt(doc, owner) as Record<string, unknown> | undefined)?.type;
+        const schema = typeof type === 'string' && SWAGGER2_TYPES.has(type) ? { type } : {};
+        sets.push({ at: segs, value: schema });
+        const from = 'type' in schema ? `the Swagger 2 "type: ${type}" beside it` : 'any value';
+        warnings.push(`${id}: ${JSON.stringify(value)?.slice(0, 60)} is not a schema; read as ${from}`);
+        continue;
+      }
+    }
     if (keyword !== undefined && k > 0 && inSchema(owner) && !isEcho(d)) {
       const id = encode([...owner, keyword]);
       if (seen.has(id)) continue;
@@ -117,8 +143,12 @@ export function classifyValidation(doc: OpenApiDocument, details: ValidationDeta
     }
     errors.push(`${at} ${d.message ?? d.keyword}`);
   }
-  if (errors.length || !drops.length) return { doc, warnings, errors };
+  if (errors.length || (!drops.length && !sets.length)) return { doc, warnings, errors };
   const copy = structuredClone(doc);
+  for (const { at, value } of sets) {
+    const holder = getAt(copy, at.slice(0, -1));
+    if (holder && typeof holder === 'object') (holder as Record<string, unknown>)[at.at(-1) as string] = value;
+  }
   for (const segs of drops) {
     const holder = getAt(copy, segs.slice(0, -1));
     if (holder && typeof holder === 'object') delete (holder as Record<string, unknown>)[segs.at(-1) as string];

@@ -285,6 +285,41 @@ export function checkRefs(doc: OpenApiDocument, source: string): void {
 }
 
 /**
+ * `$ref`s that end at a value that is not an object (`description: {$ref: '#/components/schemas/Includable/description'}`,
+ * a string, as one 2025 version has): the Reference Object may only stand for an object, and every later stage reads
+ * schema keywords by their value's type. swagger-parser's validation dereferences such a `$ref` to its value without a
+ * word, so the same is done here, once, with a warning naming the `$ref` (and `--strict` refuses it).
+ */
+export function inlineValueRefs(doc: OpenApiDocument): string[] {
+  const warnings: string[] = [];
+  for (const { at, ref } of [...refsIn(doc)]) {
+    const seen = new Set<string>();
+    let target = ref;
+    let node = resolvePointer(doc, target);
+    while (node && typeof node === 'object' && !Array.isArray(node) && !seen.has(target)) {
+      seen.add(target);
+      const next = (node as Record<string, unknown>).$ref;
+      if (typeof next !== 'string' || !next.startsWith('#')) break;
+      target = next;
+      node = resolvePointer(doc, target);
+    }
+    if (node !== null && typeof node === 'object' && !Array.isArray(node)) continue;
+    const cut = at.lastIndexOf('/');
+    if (cut < 1) continue;
+    const holder = resolvePointer(doc, at.slice(0, cut));
+    if (!holder || typeof holder !== 'object') continue;
+    const key = at
+      .slice(cut + 1)
+      .replace(/~1/g, '/')
+      .replace(/~0/g, '~');
+    (holder as Record<string, unknown>)[key] = structuredClone(node);
+    const kind = node === null ? 'null' : Array.isArray(node) ? 'an array' : `a ${typeof node}`;
+    warnings.push(`${at}/$ref: ${ref} is ${kind}, not an object a $ref can stand for; its value is used in place`);
+  }
+  return warnings;
+}
+
+/**
  * OpenAPI schema validation, lenient by rule (generator/lenient.ts): what the model can still be built from comes back
  * as warnings (and a document without what was dropped); what makes an operation unbuildable is an error. `strict`
  * refuses on any failure.
@@ -322,8 +357,9 @@ export async function loadSpec(opts: LoadOptions = {}): Promise<LoadedSpec> {
   checkVersion(parsed, source);
   checkRefs(parsed, source);
   // Harmless keyword violations are taken out before validation, so only real structural problems fail it.
+  const inlined = inlineValueRefs(parsed);
   const violations = findKeywordViolations(parsed);
-  const warnings = violations.map(violationMessage);
+  const warnings = [...inlined, ...violations.map(violationMessage)];
   if (opts.strict && warnings.length) {
     const more = warnings.length > 5 ? `\n  (and ${warnings.length - 5} more)` : '';
     throw new SpecError(
