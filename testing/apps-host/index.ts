@@ -26,6 +26,8 @@ export interface AppsHost {
   calls: Array<{ name: string; arguments?: unknown }>;
   /** Shows a view and hands it one tool call; resolves with the view's frame and the time the result was sent. */
   show(view: string, tool: unknown, input: unknown, result: unknown): Promise<{ frame: Frame; sentAt: number }>;
+  /** Sends the shown view another tool result. */
+  resend(result: unknown): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,9 @@ export async function startAppsHost(options: {
       const frame = page.frames().find((f) => f.url().includes(`/view/${view}`));
       if (!frame) throw new Error(`no frame for ${view}`);
       return { frame, sentAt };
+    },
+    async resend(result) {
+      await page.evaluate((r) => window.resendResult(r), result);
     },
     async close() {
       await page.close();

@@ -9,6 +9,8 @@ declare global {
     hostCallTool(params: unknown): Promise<unknown>;
     /** Set by the Node side: shows the view at `src` and hands it `input` and `result` once it is initialized. */
     showView(src: string, tool: unknown, input: unknown, result: unknown): Promise<number>;
+    /** Hands the shown view another result (as a host does when the same tool is called again). */
+    resendResult(result: unknown): Promise<void>;
   }
 }
 
@@ -26,6 +28,7 @@ window.showView = (src, tool, input, result) =>
       { serverTools: {}, openLinks: {} },
       { hostContext: { theme: 'light', displayMode: 'inline', toolInfo: { tool } } as never },
     );
+    window.resendResult = (r) => bridge.sendToolResult(r as never);
     bridge.oncalltool = async (params) => (await window.hostCallTool(params)) as never;
     bridge.oninitialized = async () => {
       await bridge.sendToolInput({ arguments: input as Record<string, unknown> });

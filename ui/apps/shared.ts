@@ -58,8 +58,16 @@ export function payloadOf(result: { structuredContent?: unknown; content?: unkno
 
 const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 export const fmt = (n: number): string => numberFormat.format(n);
-export const money = (n: number, currency = 'usd'): string =>
-  new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(n);
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+/** Formatters are built once per currency: building one costs more than drawing a bar. */
+export function money(n: number, currency = 'usd'): string {
+  let f = moneyFormats.get(currency);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() });
+    moneyFormats.set(currency, f);
+  }
+  return f.format(n);
+}
 
 /** ISO day (`2026-12-01`) of an ISO time or unix seconds. */
 export function dayOf(v: unknown): string {
