@@ -40,11 +40,15 @@ export interface AppResources {
   read(uri: string): Promise<AppResourceContents | undefined>;
 }
 
-const appsOfTools = new WeakMap<ExposedTools, AppResources>();
+/**
+ * Keyed by the exposure and by its listing array: the service wraps an exposure (bounds, revocation) in objects that
+ * pass `listTools()` through, and the listing that names the views is what tells which views a wrapper serves.
+ */
+const appsOfTools = new WeakMap<object, AppResources>();
 
-/** The views an exposure offers, when Apps are on for it (see {@link withApps}). */
+/** The views an exposure (or a wrapper passing its listing through) offers, when Apps are on for it. */
 export function appResourcesOf(tools: ExposedTools): AppResources | undefined {
-  return appsOfTools.get(tools);
+  return appsOfTools.get(tools) ?? appsOfTools.get(tools.listTools());
 }
 
 function resourceOf(view: AppView): AppResource {
@@ -81,7 +85,7 @@ export function withApps(tools: ExposedTools, defs: readonly ToolDef[]): Exposed
     ...(tools.taskEligible ? { taskEligible: (name, args) => tools.taskEligible!(name, args) } : {}),
   };
   const byUri = new Map<string, AppView>(views.map((v) => [v.uri, v]));
-  appsOfTools.set(wrapped, {
+  const apps: AppResources = {
     list: () => views.map(resourceOf),
     read: async (uri) => {
       const view = byUri.get(uri);
@@ -100,6 +104,8 @@ export function withApps(tools: ExposedTools, defs: readonly ToolDef[]): Exposed
         ],
       };
     },
-  });
+  };
+  appsOfTools.set(wrapped, apps);
+  appsOfTools.set(entries, apps);
   return wrapped;
 }

@@ -4,10 +4,17 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport as InMemoryV1 } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer as McpServerV1 } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Server as ServerV1 } from '@modelcontextprotocol/sdk/server/index.js';
+import { McpServer as McpServerV2 } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResult, Tool } from '../../runtime/protocol.js';
-import { createOpenAiMcpServer } from '../../runtime/index.js';
+import { createOpenAiMcpServer, registerOpenAiTools } from '../../runtime/index.js';
 import { type AppsHost, CHROMIUM, startAppsHost, type ViewResource } from '../../testing/apps-host/index.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../../testing/fake-openai/index.js';
 
@@ -191,6 +198,109 @@ describe.skipIf(!haveChromium)('views in chromium', () => {
     expect(host.probeHits()).toBe(0);
   });
 });
+
+describe('other servers', () => {
+  const COSTS = 'ui://openai-mcp/costs';
+  const opts = () => ({ baseUrl: fake.baseUrl, credentials: { adminKey: fake.adminKey }, env: {}, tags: ['usage'] });
+
+  it('registerOpenAiTools on a v2 McpServer: tools name the view and the resource reads', async () => {
+    const server = new McpServerV2({ name: 'host-app', version: '0' });
+    registerOpenAiTools(server, opts());
+    const c = new Client({ name: 't', version: '0' });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(b), c.connect(a)]);
+    const listed = (await c.listTools()).tools;
+    expect(listed.find((t) => t.name === 'list_all_open_ai_costs')?._meta?.ui).toEqual({ resourceUri: COSTS });
+    const read = await c.readResource({ uri: COSTS });
+    expect(read.contents[0]).toMatchObject({
+      mimeType: 'text/html;profile=mcp-app',
+      _meta: { ui: { csp: { connectDomains: [] } } },
+    });
+    await c.close();
+  });
+
+  it.each([
+    ['McpServer', () => new McpServerV1({ name: 'host-app', version: '0' })],
+    ['Server', () => new ServerV1({ name: 'host-app', version: '0' }, { capabilities: {} })],
+  ])('registerOpenAiTools on a 1.x %s: resources listed and read', async (_kind, make) => {
+    const server = make();
+    registerOpenAiTools(server as never, opts());
+    const c = new ClientV1({ name: 't', version: '0' });
+    const [a, b] = InMemoryV1.createLinkedPair();
+    await Promise.all([server.connect(b), c.connect(a)]);
+    expect((await c.listResources()).resources.map((r) => r.uri)).toEqual([COSTS]);
+    const read = await c.readResource({ uri: COSTS });
+    expect((read.contents[0] as { text: string }).text).toContain('<!doctype html>');
+    await c.close();
+  });
+
+  const BIN = fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs', import.meta.url));
+  it.skipIf(!existsSync(BIN))('the bin over stdio serves the views, and --no-apps turns them off', async () => {
+    const env = { PATH: process.env.PATH ?? '', OPENAI_ADMIN_KEY: fake.adminKey };
+    const open = async (extra: string[]) => {
+      const c = new ClientV1({ name: 'stdio', version: '0' });
+      await c.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [BIN, 'serve', '--base-url', fake.baseUrl, '--tags', 'usage', ...extra],
+          env,
+          stderr: 'ignore',
+        }),
+      );
+      return c;
+    };
+    const on = await open([]);
+    const read = await on.readResource({ uri: COSTS });
+    expect((read.contents[0] as { text: string }).text).toContain("connect-src 'none'");
+    await on.close();
+    const off = await open(['--no-apps']);
+    expect((await off.listTools()).tools.some((t) => t._meta?.ui)).toBe(false);
+    await expect(off.listResources()).rejects.toThrow();
+    await off.close();
+  });
+});
+
+describe.skipIf(!existsSync(fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs', import.meta.url))))(
+  'the managed HTTP service',
+  () => {
+    it('a managed URL lists the views and reads them through the service guard', async () => {
+      const { cliJson, connect, startService, tempDataDir } = await import('../service/helpers.js');
+      const dataDir = tempDataDir();
+      const service = await startService(dataDir);
+      try {
+        const account = cliJson(
+          ['accounts', 'add', '--name', 'org', '--base-url', fake.baseUrl, '--data-dir', dataDir],
+          {
+            env: { OPENAI_ADMIN_KEY: fake.adminKey },
+          },
+        ).id;
+        const created = cliJson([
+          'servers',
+          'create',
+          '--account',
+          account,
+          '--name',
+          'costs',
+          '--tags',
+          'usage',
+          '--data-dir',
+          dataDir,
+        ]);
+        const c = await connect(created.url);
+        const listed = (await c.listTools()).tools;
+        expect(listed.find((t) => t.name === 'list_all_open_ai_costs')?._meta?.ui).toEqual({
+          resourceUri: 'ui://openai-mcp/costs',
+        });
+        expect((await c.listResources()).resources.map((r) => r.uri)).toEqual(['ui://openai-mcp/costs']);
+        const read = await c.readResource({ uri: 'ui://openai-mcp/costs' });
+        expect((read.contents[0] as { text: string }).text).toContain("connect-src 'none'");
+        await c.close();
+      } finally {
+        await service.stop();
+      }
+    }, 60_000);
+  },
+);
 
 describe('build', () => {
   it('runtime/apps/views.gen.ts is what ui/apps/ builds to', () => {
