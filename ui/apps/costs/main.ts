@@ -77,6 +77,14 @@ const GROUP_PREFERENCE = [
   'service_tier',
 ];
 const METRIC_PREFERENCE = ['amount.value', 'num_model_requests', 'input_tokens', 'output_tokens', 'images', 'seconds'];
+/** How the summary counts groups (`4 projects`, not `4 project_id`). */
+const NOUNS: Record<string, string> = {
+  project_id: 'projects',
+  line_item: 'line items',
+  model: 'models',
+  api_key_id: 'API keys',
+  user_id: 'users',
+};
 const NOT_GROUPS = new Set(['start_time_iso', 'end_time_iso', 'object']);
 
 /** A row's value at a dotted path (`amount.value`). */
@@ -331,7 +339,7 @@ function render(): void {
     el(
       'span',
       { class: 'muted' },
-      `${s.days.length} days · ${s.groups.length} ${group || 'groups'}${report.more ? ' · more pages' : ''}`,
+      `${s.days.length} days · ${s.groups.length} ${NOUNS[group] ?? group ?? 'groups'}${report.more ? ' · more pages' : ''}`,
     ),
     serverTotal !== undefined && Math.abs(serverTotal - s.total) > 1e-6
       ? el('span', { class: 'warn' }, `server total ${formatValue(metric, serverTotal)}`)
