@@ -11,7 +11,7 @@
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/core';
 import { fromJsonSchema, type jsonSchemaValidator, type ServerContext } from '@modelcontextprotocol/server';
 import * as z from 'zod';
-import { registerAppResources } from './apps/serve.js';
+import { registerAppResources } from './apps/register.js';
 import type { ExposedTools } from './exposure/types.js';
 import type { CallToolResult, Tool } from './protocol.js';
 import { callContextOf } from './server.js';
