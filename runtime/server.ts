@@ -14,6 +14,7 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { looseObject, string } from 'zod';
+import { serveAppResources } from './apps/serve.js';
 import { toolErrorResult } from './contract/errors.js';
 import type { ExposedTools } from './exposure/types.js';
 import { CLIENT_CAPABILITIES_META_KEY, type CallToolResult, type Tool } from './protocol.js';
@@ -130,6 +131,7 @@ export function createServerForTools(tools: ExposedTools, options: ServeOptions 
     return tools.callTool(name, args, callContextOf(ctx));
   });
   if (tasks) registerTaskMethods(server, tasks);
+  serveAppResources(server, tools);
   return server;
 }
 

@@ -5,8 +5,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerApiKeys } from './resources/api-keys.js';
+import { registerCosts } from './resources/costs.js';
 import { registerFiles, type MultipartBody } from './resources/files.js';
 import { registerFineTuning } from './resources/fine-tuning.js';
+import { registerFineTuningEvents } from './resources/fine-tuning-events.js';
 import { registerVectorStores } from './resources/vector-stores.js';
 import { registerProjects } from './resources/projects.js';
 import { registerUsage } from './resources/usage.js';
@@ -22,8 +24,10 @@ const RESOURCES: Array<(router: Router, state: FakeState) => void> = [
   registerProjects,
   registerApiKeys,
   registerUsage,
+  registerCosts,
   registerFiles,
   registerFineTuning,
+  registerFineTuningEvents,
   registerVectorStores,
 ];
 
