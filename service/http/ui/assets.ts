@@ -19,6 +19,8 @@ h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:1.5rem 0 .5re
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
 .tablewrap{overflow-x:auto}
+table.calls{table-layout:fixed;min-width:36rem}.c-time{width:13rem}.c-status{width:8rem}.c-dur{width:6rem}
+.actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
 form.inline{display:inline}
 fieldset{border:1px solid var(--line);margin:1rem 0;padding:.5rem 1rem}
 legend{font-weight:600}

@@ -25,6 +25,9 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
 <main id="main"><h1>${title}</h1>${body}</main></body></html>`.text;
 }
 
+/** A stored string shown in a table cell: at most 120 characters, saying how long it really is. */
+export const clipped = (s: string) => (s.length > 120 ? `${s.slice(0, 120)}… (${s.length} characters)` : s);
+
 export const csrfField = (ctx: PageContext) => html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ''}">`;
 
 const notice = (message: string | undefined, kind: 'err' | 'ok' = 'err') =>
@@ -222,7 +225,7 @@ ${url.includes('/mcp/') ? 'This URL is shown once: only its hash is stored. Copy
 ${needsToken ? html`<p>This server also needs a client token: <code>openai-mcp client-tokens create --server ${server.id}</code>.</p>` : EMPTY}
 <h2>Connect a client</h2>${snippets.map(
     ([title, text], i) =>
-      html`<h3>${title}</h3><pre id="snippet-${i}">${text}</pre><button type="button" class="secondary" data-copy="snippet-${i}" hidden>Copy</button><span id="snippet-${i}-status" role="status"></span>`,
+      html`<h3>${title}</h3><pre id="snippet-${i}">${text}</pre><button type="button" class="secondary" data-copy="snippet-${i}" aria-label="Copy the ${title} snippet" hidden>Copy</button><span id="snippet-${i}-status" role="status"></span>`,
   )}
 <p><a href="/ui/servers/${encodeURIComponent(server.id)}">Open the server</a></p>`;
 }
@@ -252,7 +255,7 @@ export function serverPage(
 <dt>Tools</dt><dd>${s.tool_count}</dd><dt>Methods</dt><dd>${list(cfg.methods)}</dd><dt>Tags</dt><dd>${list(cfg.tags)}</dd>
 <dt>Individual tools</dt><dd>${list(cfg.tools)}</dd><dt>Exposure</dt><dd>${cfg.tool_exposure}</dd><dt>Auth</dt><dd>${s.auth}</dd>
 <dt>Expires</dt><dd>${s.expires_at ?? 'never'}</dd></dl>
-<p><a class="button" href="/ui/servers/${id}/edit">Edit scope</a> <a href="/ui/servers/${id}/revoke">Revoke…</a></p>
+<p class="actions"><a class="button" href="/ui/servers/${id}/edit">Edit scope</a><a href="/ui/servers/${id}/revoke">Revoke…</a></p>
 <h2 id="activity">Activity</h2>${activityBlock(s.id, activity)}`;
 }
 
@@ -267,7 +270,7 @@ function callRows(calls: ActivityView['calls']): Html {
   if (!calls.length) return html`<tr><td colspan="4">No calls.</td></tr>`;
   return html`${calls.map(
     (c) =>
-      html`<tr><td>${c.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</td><td><code class="name">${c.tool}</code></td><td class="${c.is_error ? 'err' : 'ok'}">${c.is_error ? 'error' : 'ok'}${c.http_status === null ? '' : ` (${c.http_status})`}</td><td>${c.duration_ms} ms</td></tr>`,
+      html`<tr><td>${c.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</td><td><code class="name">${clipped(c.tool)}</code></td><td class="${c.is_error ? 'err' : 'ok'}">${c.is_error ? 'error' : 'ok'}${c.http_status === null ? '' : ` (${c.http_status})`}</td><td>${c.duration_ms} ms</td></tr>`,
   )}`;
 }
 
@@ -282,15 +285,15 @@ function activityBlock(serverId: string, a: ActivityView): Html {
       window: f.window,
       ...extra,
     }).toString();
-  const head = html`<thead><tr><th scope="col">Time (UTC)</th><th scope="col">Tool</th><th scope="col">Status</th><th scope="col">Duration</th></tr></thead>`;
+  const head = html`<colgroup><col class="c-time"><col><col class="c-status"><col class="c-dur"></colgroup><thead><tr><th scope="col">Time (UTC)</th><th scope="col">Tool</th><th scope="col">Status</th><th scope="col">Duration</th></tr></thead>`;
   return html`<form method="get" action="/ui/servers/${id}#activity" class="filters" role="search" aria-label="Filter activity">
 <label>Tool<br><input type="text" name="tool" value="${f.tool}" maxlength="200"></label>
 <label>Status<br><select name="status"><option value="">all</option><option value="error"${sel(f.status === 'error')}>errors</option><option value="ok"${sel(f.status === 'ok')}>ok</option></select></label>
 <label>Time<br><select name="window">${WINDOWS.map(([v, l]) => html`<option value="${v}"${sel(f.window === v)}>${l}</option>`)}</select></label>
 <button type="submit" class="secondary">Filter</button></form>
 ${chart(a)}
-<h3>Errors first</h3><div class="tablewrap"><table>${head}<tbody>${callRows(a.errors)}</tbody></table></div>
-<h3>All calls</h3><div class="tablewrap"><table>${head}<tbody>${callRows(a.calls)}</tbody></table></div>
+<h3>Errors first</h3><div class="tablewrap"><table class="calls">${head}<tbody>${callRows(a.errors)}</tbody></table></div>
+<h3>All calls</h3><div class="tablewrap"><table class="calls">${head}<tbody>${callRows(a.calls)}</tbody></table></div>
 <div class="pager">${a.next !== undefined ? html`<a href="/ui/servers/${id}?${query({ before: String(a.next) })}#activity">Older calls</a>` : EMPTY}</div>`;
 }
 
@@ -298,8 +301,9 @@ ${chart(a)}
 function chart(a: ActivityView): Html {
   const W = 720;
   const H = 160;
-  const n = Math.max(1, Math.ceil((a.now - a.since) / a.bucketMs));
+  // Buckets are aligned to multiples of their width (as the store groups them): the first holds `since`, the last now.
   const first = Math.floor(a.since / a.bucketMs);
+  const n = Math.max(1, Math.floor(a.now / a.bucketMs) - first + 1);
   const counts = new Array<{ calls: number; errors: number }>(n).fill({ calls: 0, errors: 0 });
   for (const b of a.buckets) {
     const i = Math.floor(b.at / a.bucketMs) - first;
