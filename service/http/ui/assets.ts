@@ -22,10 +22,11 @@ th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid var(--line);v
 table.calls{table-layout:fixed;min-width:36rem}.c-time{width:13rem}.c-status{width:8rem}.c-dur{width:6rem}
 .actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
 form.inline{display:inline}
-fieldset{border:1px solid var(--line);margin:1rem 0;padding:.5rem 1rem}
+fieldset{border:1px solid var(--line);margin:1rem 0;padding:.5rem 1rem;min-width:0}
 legend{font-weight:600}
 label{display:block;margin:.4rem 0}
-label.check{display:inline-flex;gap:.35rem;align-items:center;margin:.15rem 1rem .15rem 0}
+label.check{display:inline-flex;gap:.35rem;align-items:center;margin:.15rem 1rem .15rem 0;max-width:100%;overflow-wrap:anywhere}
+label.check>*{min-width:0}
 input[type=text],input[type=password],input[type=search],input[type=url],input[type=datetime-local],select{font:inherit;padding:.35rem;max-width:100%;width:28rem;background:var(--bg);color:var(--fg);border:1px solid var(--line)}
 button,.button{font:inherit;padding:.45rem 1rem;border:1px solid var(--accent);background:var(--accent);color:var(--bg);cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:transparent;color:var(--accent)}
