@@ -27,6 +27,7 @@ legend{font-weight:600}
 label{display:block;margin:.4rem 0}
 label.check{display:inline-flex;gap:.35rem;align-items:center;margin:.15rem 1rem .15rem 0;max-width:100%;overflow-wrap:anywhere}
 label.check>*{min-width:0}
+input[type=checkbox],input[type=radio]{flex:none}
 input[type=text],input[type=password],input[type=search],input[type=url],input[type=datetime-local],select{font:inherit;padding:.35rem;max-width:100%;width:28rem;background:var(--bg);color:var(--fg);border:1px solid var(--line)}
 button,.button{font:inherit;padding:.45rem 1rem;border:1px solid var(--accent);background:var(--accent);color:var(--bg);cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:transparent;color:var(--accent)}
