@@ -36,7 +36,7 @@ const notice = (message: string | undefined, kind: 'err' | 'ok' = 'err') =>
 export function loginPage(error?: string): Html {
   return html`${notice(error)}<form method="post" action="/ui/login">
 <label for="token">Management API token</label><input type="password" id="token" name="token" autocomplete="off" required>
-<p class="muted">The token the CLI or REST API uses (<code>omcpadm_…</code>); create one with <code>openai-mcp tokens create</code>. It is checked, not stored: the session keeps its id.</p>
+<p class="muted">The token the CLI or REST API uses (<code>omcpadm_…</code>); create one with <code>openai-mcp management-tokens create</code>. It is checked, not stored: the session keeps its id.</p>
 <p><button type="submit">Log in</button></p></form>`;
 }
 
