@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../runtime/catalog.js';
 import { selectTools } from '../../runtime/filter.js';
 import { openSqliteStore } from '../../service/store/sqlite.js';
+import { json } from '../helpers/capture-server.js';
 import { type OAuthEnv, startOAuthService } from './oauth-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -99,6 +100,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', () => {
       expect(accountHtml).toContain('…WXYZ');
       expect(accountHtml).not.toContain(BILLING_KEY);
       expect(accountHtml).not.toContain(ADMIN_KEY);
+      const accountUrl = page.url();
       await shot(page, '03-account');
 
       // A read-only billing server.
@@ -171,10 +173,59 @@ describe.skipIf(!haveChromium)('dashboard in chromium', () => {
         await client.close().catch(() => {});
       }
 
+      // Usage at a glance: costs fetched through a server's costs tool (its scope, its audit), with the admin key.
+      const day = (n: number) => Math.floor(Date.now() / 86_400_000 - n) * 86_400;
+      env.stub.respond((req, res) => {
+        if (!req.url.startsWith('/v1/organization/costs'))
+          return json(res, 200, { object: 'list', data: [], has_more: false });
+        const result = (project: string, item: string, value: number) => ({
+          object: 'organization.costs.result',
+          amount: { value, currency: 'usd' },
+          line_item: item,
+          project_id: project,
+        });
+        json(res, 200, {
+          object: 'page',
+          data: [
+            {
+              object: 'bucket',
+              start_time: day(2),
+              end_time: day(1),
+              results: [result('proj_alpha', 'gpt-5, input', 12.5)],
+            },
+            {
+              object: 'bucket',
+              start_time: day(1),
+              end_time: day(0),
+              results: [result('proj_alpha', 'gpt-5, output', 30), result('proj_<b>beta</b>', 'gpt-5, input', 2.25)],
+            },
+          ],
+          has_more: false,
+          next_page: null,
+        });
+      });
+      await page.getByRole('link', { name: 'Costs of the last 7 and 30 days' }).click();
+      await page.getByRole('button', { name: 'Create the usage server' }).click();
+      await page.waitForURL(/\/usage$/);
+      const usage = await page.content();
+      expect(usage).toContain('Total: 44.75 usd');
+      expect(usage).toContain('proj_alpha');
+      expect(usage).toContain('proj_&lt;b&gt;beta&lt;/b&gt;');
+      expect(usage).not.toContain(ADMIN_KEY);
+      const costCall = env.stub.requests.find((r) => r.url.startsWith('/v1/organization/costs'));
+      expect(costCall?.headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
+      await shot(page, '09-usage');
+      await page.getByRole('link', { name: 'Last 30 days' }).click();
+      await page.waitForURL(/days=30/);
+      // The call is in the usage server's audit log.
+      await page.getByRole('link', { name: 'usage (dashboard)' }).click();
+      expect(await page.content()).toContain('list_all_open_ai_costs');
+
       // Remove the account: the confirmation names what stops working.
+      await page.goto(accountUrl);
       await page.getByRole('link', { name: 'Remove this account…' }).click();
       expect(await page.content()).toContain('stop working');
-      await shot(page, '09-remove-account');
+      await shot(page, '10-remove-account');
 
       // Logout ends the session server-side: the old cookie no longer opens a page.
       const [old] = await context.cookies();
@@ -218,7 +269,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', () => {
         await page.getByRole('button', { name: 'Add account' }).click();
         await expect.poll(() => page.locator('[role=alert]').textContent()).toMatch(/name: /);
       }
-      await shot(page, '10-refused-name');
+      await shot(page, '11-refused-name');
 
       // Rows the form cannot make (tool names in the audit log are whatever was stored): planted in the store.
       const created = await fetch(`${env.url}/v1/accounts/${accountId}/mcp`, {
@@ -254,7 +305,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', () => {
       ).toBe(false);
       // A 10 KB name wraps: the page does not grow sideways.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1000);
-      await shot(page, '11-hostile-activity');
+      await shot(page, '12-hostile-activity');
     } finally {
       await context.close();
     }
@@ -330,7 +381,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', () => {
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(bg).toBe('rgb(18, 18, 18)');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-      await shot(page, '12-accounts-400pct-dark');
+      await shot(page, '13-accounts-400pct-dark');
       // Every form control has a label.
       const unlabeled = await page.evaluate(() =>
         [...document.querySelectorAll('input:not([type=hidden]), select')]
@@ -352,7 +403,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', () => {
           }),
       );
       expect(shift).toBeLessThan(0.01);
-      await shot(page, '13-new-server-400pct-dark');
+      await shot(page, '14-new-server-400pct-dark');
     } finally {
       await context.close();
     }

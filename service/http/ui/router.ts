@@ -457,6 +457,118 @@ export function uiRouter(options: UiOptions): Router {
     }
   });
 
+  // Usage at a glance: the costs tool of one of the account's servers, called as a client would call it (the
+  // server's scope, its account's admin key, its audit log), never the stored key directly.
+  const COSTS_TOOL = 'list_all_open_ai_costs';
+  const servesCosts = (s: PublicServer) => {
+    if (s.config.tool_exposure !== 'all') return false;
+    try {
+      return selectTools(options.catalog, {
+        methods: s.config.methods?.length ? s.config.methods : undefined,
+        tags: s.config.tags?.length ? s.config.tags : undefined,
+        tools: s.config.tools?.length ? s.config.tools : undefined,
+      }).some((t) => t.name === COSTS_TOOL);
+    } catch {
+      return false;
+    }
+  };
+  r.get('/accounts/:id/usage', async (req, res) => {
+    try {
+      const op = local(res).op;
+      const a = await ops.getAccount(op, param(req));
+      if (!a.admin_key)
+        return page(
+          res,
+          200,
+          'Usage',
+          v.usageSetupPage(
+            ctxOf(res),
+            a,
+            'Costs need an admin key: add one to this account (the REST API or the CLI: accounts update --admin-key).',
+            false,
+          ),
+          ctxOf(res),
+        );
+      const servers = (await ops.listServers(op, { accountId: a.id })).data.filter(servesCosts);
+      const wanted = typeof req.query.server === 'string' ? req.query.server : undefined;
+      const server = servers.find((s) => s.id === wanted) ?? servers[0];
+      if (!server)
+        return page(
+          res,
+          200,
+          'Usage',
+          v.usageSetupPage(
+            ctxOf(res),
+            a,
+            `Costs are fetched through a server of this account that offers ${COSTS_TOOL} (exposure "all"), so its scope and audit log apply; this account has none.`,
+            true,
+          ),
+          ctxOf(res),
+        );
+      const days = req.query.days === '30' ? 30 : 7;
+      const row = await options.credentials.serverById(server.id);
+      const view: v.UsageView = { days, server: { id: server.id, name: server.name }, rows: [] };
+      if (!row) view.error = 'That server has just expired or been revoked.';
+      else {
+        const tools = await options.scopes.toolsFor(row);
+        let cursor: string | undefined;
+        // At most 4 pages: 30 daily buckets grouped by project and line item fit in one or two.
+        for (let i = 0; i < 4; i++) {
+          const result = await tools.callTool(COSTS_TOOL, {
+            start_time: `-${days}d`,
+            bucket_width: '1d',
+            limit: days + 1,
+            group_by: ['project_id', 'line_item'],
+            ...(cursor ? { page: cursor } : {}),
+          });
+          const sc = result.structuredContent as
+            | { rows?: Record<string, unknown>[]; next_cursor?: string | null; has_more?: boolean }
+            | undefined;
+          if (result.isError || !sc) {
+            const text = (result.content as { type: string; text?: string }[]).find((c) => c.type === 'text')?.text;
+            view.error = `The costs tool answered with an error: ${(text ?? 'no details').slice(0, 300)}`;
+            break;
+          }
+          for (const r of sc.rows ?? []) {
+            const amount = r.amount as { value?: unknown; currency?: unknown } | undefined;
+            view.rows.push({
+              day: String(r.start_time_iso ?? '').slice(0, 10),
+              project: typeof r.project_id === 'string' ? r.project_id : '(no project)',
+              lineItem: typeof r.line_item === 'string' ? r.line_item : '(no line item)',
+              amount: Number(amount?.value ?? 0) || 0,
+              currency: typeof amount?.currency === 'string' ? amount.currency : 'usd',
+            });
+          }
+          if (!sc.has_more || !sc.next_cursor) break;
+          cursor = sc.next_cursor;
+        }
+      }
+      page(res, 200, `Usage · ${a.name}`, v.usagePage(a, view), ctxOf(res));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  r.post('/accounts/:id/usage-server', async (req, res) => {
+    try {
+      const op = local(res).op;
+      const modes = authModeNames();
+      await ops.createServer(
+        op,
+        param(req),
+        {
+          name: 'usage (dashboard)',
+          config: { tools: [COSTS_TOOL], tool_exposure: 'all' },
+          auth: modes.includes('url+client-token') ? 'url+client-token' : 'url',
+          expires_at: new Date(Date.now() + 90 * DAY).toISOString(),
+        },
+        options.publicUrl,
+      );
+      res.redirect(303, `/ui/accounts/${encodeURIComponent(param(req))}/usage`);
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
   r.use((_req, res) => {
     page(res, 404, 'Not found', v.errorBody('No such page.'), ctxOf(res));
   });

@@ -94,6 +94,7 @@ export function accountPage(_ctx: PageContext, a: PublicAccount, servers: Public
 <dt>Project</dt><dd>${a.project_id ?? '—'}</dd><dt>Base URL</dt><dd>${a.base_url ?? 'OpenAI'}</dd></dl>
 <h2>MCP servers</h2>${serverTable(servers)}
 <p><a class="button" href="/ui/accounts/${id}/servers/new">New server</a></p>
+${a.admin_key ? html`<h2>Usage</h2><p><a href="/ui/accounts/${id}/usage">Costs of the last 7 and 30 days</a></p>` : EMPTY}
 <h2>Remove</h2><p><a href="/ui/accounts/${id}/remove">Remove this account…</a></p>`;
 }
 
@@ -329,4 +330,75 @@ function chart(a: ActivityView): Html {
 export function revokePage(ctx: PageContext, s: PublicServer): Html {
   return html`<div class="notice err" role="alert"><p>Revoking <strong>${nameOf(s.name)}</strong> deletes it: its URL stops working at once, and every client connected through it (${s.tool_count} tools) is refused from its next request.</p></div>
 <form method="post" action="/ui/servers/${encodeURIComponent(s.id)}/revoke">${csrfField(ctx)}<button type="submit" class="danger">Revoke ${nameOf(s.name)}</button> <a href="/ui/servers/${encodeURIComponent(s.id)}">Cancel</a></form>`;
+}
+
+// Usage ---------------------------------------------------------------------------------------------------------
+
+export interface UsageRow {
+  day: string;
+  project: string;
+  lineItem: string;
+  amount: number;
+  currency: string;
+}
+
+export interface UsageView {
+  days: number;
+  server: { id: string; name: string };
+  rows: UsageRow[];
+  error?: string;
+}
+
+/** Horizontal bars of totals by key, largest first, as inline SVG with the figures beside them in text. */
+function bars(title: string, totals: Map<string, number>, currency: string): Html {
+  const entries = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  if (!entries.length) return html`<p class="muted">No costs in this period.</p>`;
+  const max = Math.max(...entries.map(([, v]) => v), 1e-9);
+  const W = 480;
+  const rowH = 22;
+  return html`<div class="tablewrap"><table class="usage"><caption>${title}</caption><thead><tr><th scope="col">Name</th><th scope="col">Cost (${currency})</th><th scope="col"><span class="muted">share</span></th></tr></thead><tbody>${entries.map(
+    ([k, v]) =>
+      html`<tr><td><span class="name">${clipped(k)}</span></td><td>${v.toFixed(2)}</td><td><svg class="chart" viewBox="0 0 ${W} ${rowH}" width="${W}" height="${rowH}" aria-hidden="true"><rect class="bar" x="0" y="4" width="${((v / max) * W).toFixed(1)}" height="${rowH - 8}"></rect></svg></td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+export function usagePage(a: PublicAccount, u: UsageView): Html {
+  const id = encodeURIComponent(a.id);
+  const currency = u.rows[0]?.currency ?? 'usd';
+  const sum = (key: (r: UsageRow) => string) => {
+    const m = new Map<string, number>();
+    for (const r of u.rows) m.set(key(r), (m.get(key(r)) ?? 0) + r.amount);
+    return m;
+  };
+  const total = u.rows.reduce((s, r) => s + r.amount, 0);
+  return html`<p><a href="/ui/accounts/${id}/usage?days=7"${u.days === 7 ? raw(' aria-current="page"') : EMPTY}>Last 7 days</a> · <a href="/ui/accounts/${id}/usage?days=30"${u.days === 30 ? raw(' aria-current="page"') : EMPTY}>Last 30 days</a></p>
+<p class="muted">Fetched with the tool <code>list_all_open_ai_costs</code> of the server <a href="/ui/servers/${encodeURIComponent(u.server.id)}">${nameOf(u.server.name)}</a>: its scope and audit log apply.</p>
+${
+  u.error
+    ? html`<div class="notice err" role="alert">${u.error}</div>`
+    : html`<p><strong>Total: ${total.toFixed(2)} ${currency}</strong> over the last ${u.days} days</p>
+${bars(
+  'By day',
+  sum((r) => r.day),
+  currency,
+)}${bars(
+  'By project',
+  sum((r) => r.project),
+  currency,
+)}${bars(
+  'By line item',
+  sum((r) => r.lineItem),
+  currency,
+)}`
+}`;
+}
+
+export function usageSetupPage(ctx: PageContext, a: PublicAccount, reason: string, canCreate: boolean): Html {
+  return html`<div class="notice" role="status">${reason}</div>${
+    canCreate
+      ? html`<form method="post" action="/ui/accounts/${encodeURIComponent(a.id)}/usage-server">${csrfField(ctx)}
+<p>Create a server for it: only the tool <code>list_all_open_ai_costs</code>, a URL that also needs a client token (so the URL alone opens nothing), expiring in 90 days. Its calls are audited like any server's.</p>
+<button type="submit">Create the usage server</button></form>`
+      : EMPTY
+  }`;
 }
