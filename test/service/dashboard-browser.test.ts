@@ -303,6 +303,10 @@ describe.skipIf(!haveChromium)('dashboard in chromium', () => {
           [...document.querySelectorAll('*')].some((e) => [...e.attributes].some((a) => a.name.startsWith('on'))),
         ),
       ).toBe(false);
+      // The right-to-left override is shown as an escape, not obeyed.
+      const text = await page.locator('main').innerText();
+      expect(text).toContain('evil\\u202etxt.exe');
+      expect(text).not.toContain('\u202E');
       // A 10 KB name wraps: the page does not grow sideways.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1000);
       await shot(page, '12-hostile-activity');

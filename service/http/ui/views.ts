@@ -350,8 +350,8 @@ export interface UsageView {
 }
 
 /** Horizontal bars of totals by key, largest first, as inline SVG with the figures beside them in text. */
-function bars(title: string, totals: Map<string, number>, currency: string): Html {
-  const entries = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 15);
+function bars(title: string, totals: Map<string, number>, currency: string, byKey = false): Html {
+  const entries = [...totals].sort(byKey ? (a, b) => a[0].localeCompare(b[0]) : (a, b) => b[1] - a[1]).slice(0, 40);
   if (!entries.length) return html`<p class="muted">No costs in this period.</p>`;
   const max = Math.max(...entries.map(([, v]) => v), 1e-9);
   const W = 480;
