@@ -304,7 +304,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', () => {
         ),
       ).toBe(false);
       // The right-to-left override is shown as an escape, not obeyed.
-      const text = await page.locator('main').innerText();
+      const text = await page.locator('main').textContent();
       expect(text).toContain('evil\\u202etxt.exe');
       expect(text).not.toContain('\u202E');
       // A 10 KB name wraps: the page does not grow sideways.
