@@ -181,6 +181,7 @@ export function buildProgram(): Command {
           positiveInt('--max-connections'),
         )
         .addOption(new Option('--exposure <mode>', exposureSummaries()).choices(EXPOSURES).default(DEFAULT_EXPOSURE))
+        .option('--no-apps', 'no MCP Apps views (ui:// resources for costs and job timelines; on by default)')
         .option(
           '--oidc-issuer <url>',
           'OAuth servers: log people in through this OpenID Connect provider (client id and secret from OPENAI_MCP_OIDC_CLIENT_ID and OPENAI_MCP_OIDC_CLIENT_SECRET; redirect URI <public-url>/oauth/callback)',

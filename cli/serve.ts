@@ -33,6 +33,8 @@ export interface FilterFlags {
 
 export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   http?: boolean;
+  /** `--no-apps`: false; MCP Apps views are on otherwise. */
+  apps?: boolean;
   port?: number;
   host?: string;
   dataDir?: string;
@@ -107,7 +109,7 @@ export function exposureOptions(flags: ServeFlags): ExposureOptions {
     const flag = Object.entries(CODE_FLAGS).find(([key]) => message.includes(` ${key} `))?.[1] ?? '--code-*';
     throw new UsageError(`${flag}: ${message}`);
   }
-  return { code: { limits } };
+  return { code: { limits }, apps: flags.apps };
 }
 
 export function toolkitOptions(flags: FilterFlags): OpenAiToolsOptions {

@@ -11,6 +11,7 @@
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/core';
 import { fromJsonSchema, type jsonSchemaValidator, type ServerContext } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { registerAppResources } from './apps/register.js';
 import type { ExposedTools } from './exposure/types.js';
 import type { CallToolResult, Tool } from './protocol.js';
 import { callContextOf } from './server.js';
@@ -88,10 +89,13 @@ export function registerTools(server: AnyMcpServer, tools: ExposedTools): void {
             ? v1Schema(tool.inputSchema)
             : fromJsonSchema(tool.inputSchema as Record<string, unknown>, acceptAll),
           annotations: { ...tool.annotations },
+          // MCP Apps: the view that draws this tool's results (`ui.resourceUri`), when one does.
+          ...(tool._meta ? { _meta: tool._meta } : {}),
         },
         (args, extra) => tools.callTool(tool.name, args, toCallContext(extra)),
       );
     }
+    registerAppResources(server, tools);
     return;
   }
   server.registerCapabilities({ tools: {} });
@@ -110,7 +114,9 @@ export function registerTools(server: AnyMcpServer, tools: ExposedTools): void {
     // request's zod schema, and takes the official schemas of either line.
     setHandler(ListToolsRequestSchema, list);
     setHandler(CallToolRequestSchema, call);
+    registerAppResources(server, tools);
     return;
   }
   setHandler('tools/call', call);
+  registerAppResources(server, tools);
 }

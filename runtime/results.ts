@@ -7,7 +7,6 @@ import { LIST_PAGE, type ListPage, USAGE_PAGE, type UsagePage } from './contract
 import type { CallToolResult } from './protocol.js';
 import type { HeaderLookup, RawResponse } from './execute.js';
 import { cutText, redactDeep } from './redact.js';
-import { isoOf } from './timeinput.js';
 
 /** Deepest JSON passed on. OpenAI's answers nest a few levels; a hostile 200k-level body would overflow the stack. */
 export const MAX_JSON_DEPTH = 1000;
@@ -159,6 +158,8 @@ function addNumbers(totals: Record<string, number>, value: unknown, prefix: stri
   }
 }
 
+/** Unix seconds as an ISO 8601 UTC time. Here, not in timeinput.ts: that module loads luxon, which start-up must not. */
+export const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
 const iso = (seconds: unknown): string | null => (typeof seconds === 'number' ? isoOf(seconds) : null);
 
 /**

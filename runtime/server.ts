@@ -13,7 +13,8 @@ import {
   Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import { z } from 'zod';
+import { looseObject, string } from 'zod';
+import { serveAppResources } from './apps/serve.js';
 import { toolErrorResult } from './contract/errors.js';
 import type { ExposedTools } from './exposure/types.js';
 import { CLIENT_CAPABILITIES_META_KEY, type CallToolResult, type Tool } from './protocol.js';
@@ -130,6 +131,7 @@ export function createServerForTools(tools: ExposedTools, options: ServeOptions 
     return tools.callTool(name, args, callContextOf(ctx));
   });
   if (tasks) registerTaskMethods(server, tasks);
+  serveAppResources(server, tools);
   return server;
 }
 
@@ -146,7 +148,7 @@ export function tooManyTasksResult(name: string): CallToolResult {
  * its subpaths for `import` only, so a CommonJS consumer (require of this package) could not load it. Built once: a
  * server is built per HTTP request, and building a zod schema there was a measurable part of each call's CPU.
  */
-const taskId = z.looseObject({ taskId: z.string() });
+const taskId = looseObject({ taskId: string() });
 
 function registerTaskMethods(server: Server, { runner, scope }: NonNullable<ServeOptions['tasks']>): void {
   const find = async (taskId: string, ctx: ServerContext): Promise<TaskRecord> => {

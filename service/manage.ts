@@ -15,6 +15,7 @@ import { resourcePath, resourceUrl } from './auth/oauth/resource-url.js';
 import { ACTIONS, type Action, type Scope, scopeCovers, scopeFromColumn, scopeToColumn } from './auth/principals.js';
 import { privateBaseUrlMessage, privateHostReason } from './baseurl.js';
 import { ServiceError } from './errors.js';
+import { isExpired } from './expiry.js';
 import { nameProblem } from './names.js';
 import type { SecretBox } from './secrets.js';
 import type {
@@ -928,10 +929,6 @@ function renamedCodeLimits(limits: ServerCodeLimits): ServerCodeLimits {
 
 export function storedConfig(r: ServerRow): ServerConfig {
   return JSON.parse(r.config) as ServerConfig;
-}
-
-export function isExpired(r: { expires_at: number | null }, now: number): boolean {
-  return r.expires_at !== null && r.expires_at <= now;
 }
 
 export function serverUrl(publicUrl: string, token: string): string {

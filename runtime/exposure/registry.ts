@@ -2,6 +2,7 @@
 // CLI's `--exposure` choices and help, the management API's `tool_exposure` values, the audit log and the
 // tool-cap warning all read this list.
 
+import { withApps } from '../apps/index.js';
 import type { OpenAiToolkit } from '../toolkit.js';
 import { allExposure } from './all.js';
 import { codeExposure } from './code/index.js';
@@ -19,6 +20,9 @@ export const DEFAULT_EXPOSURE: Exposure = allExposure.name;
 /** Each mode's options, under its name (`{code: {limits}}`); a mode reads only its own. */
 export type ExposureOptions = {
   [M in Mode as M['name']]?: M extends ExposureMode<string, infer O> ? O : never;
+} & {
+  /** MCP Apps views for the tools whose results they draw (runtime/apps/); default on, `false` turns them off. */
+  apps?: boolean;
 };
 
 export function exposureMode(name: Exposure): ExposureMode<Exposure> {
@@ -46,5 +50,7 @@ export function exposeToolkit(kit: OpenAiToolkit, exposure: Exposure, options: E
     throw new RangeError(`exposure ${mode.name}: ${issue?.path.join('.') || 'options'}: ${issue?.message}`);
   }
   // The caller's object, not zod's copy: options may carry values zod does not clone faithfully.
-  return mode.create(kit, own);
+  const exposed = mode.create(kit, own);
+  // Views draw the toolkit's own results, so only modes that list its tools declare them.
+  return mode.direct && options.apps !== false ? withApps(exposed, kit.tools) : exposed;
 }

@@ -1,0 +1,312 @@
+// MCP Apps views rendered for real: the runtime's server (the one the stdio and HTTP services build) behind a v2
+// MCP client, the fake OpenAI behind the server, and each view in Debian's chromium inside a test host that speaks
+// the Apps protocol with the ext-apps SDK's AppBridge. Screenshots go to artifacts/apps/ (git-ignored).
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport as InMemoryV1 } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer as McpServerV1 } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Server as ServerV1 } from '@modelcontextprotocol/sdk/server/index.js';
+import { McpServer as McpServerV2 } from '@modelcontextprotocol/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallToolResult, Tool } from '../../runtime/protocol.js';
+import { createOpenAiMcpServer, registerOpenAiTools } from '../../runtime/index.js';
+import { type AppsHost, CHROMIUM, startAppsHost, type ViewResource } from '../../testing/apps-host/index.js';
+import { type FakeOpenAi, startFakeOpenAi } from '../../testing/fake-openai/index.js';
+
+const haveChromium = existsSync(CHROMIUM) || !!process.env.CI;
+const ARTIFACTS = new URL('../../artifacts/apps/', import.meta.url);
+const HOSTILE = '<img src=x onerror="window.__pwned=1;fetch(\'PROBE\')">';
+
+let fake: FakeOpenAi;
+let client: Client;
+let tools: Tool[];
+let host: AppsHost;
+const views: Record<string, ViewResource> = {};
+
+async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+const toolEntry = (name: string) => tools.find((t) => t.name === name)!;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAi({ usageDays: 30 });
+  const server = createOpenAiMcpServer({
+    baseUrl: fake.baseUrl,
+    credentials: { apiKey: fake.projectKey, adminKey: fake.adminKey },
+    env: {},
+  });
+  client = new Client({ name: 'apps-test', version: '0.0.0' });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(b), client.connect(a)]);
+  tools = (await client.listTools()).tools as Tool[];
+  for (const r of (await client.listResources()).resources) {
+    const read = await client.readResource({ uri: r.uri });
+    const c = read.contents[0] as { text: string; _meta?: { ui?: { csp?: ViewResource['csp'] } } };
+    views[r.uri.replace('ui://openai-mcp/', '')] = { html: c.text, csp: c._meta?.ui?.csp };
+  }
+  if (haveChromium) {
+    host = await startAppsHost({ views, callTool: (p) => client.callTool(p) });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await host?.close();
+  await client?.close();
+  await fake?.close();
+});
+
+describe('listing and resources', () => {
+  it('declares the costs view on the 11 usage/cost tools and the jobs view on job tools, and serves both', () => {
+    const costs = tools.filter(
+      (t) => (t._meta?.ui as { resourceUri?: string })?.resourceUri === 'ui://openai-mcp/costs',
+    );
+    expect(costs.map((t) => t.name).sort()).toHaveLength(11);
+    expect(costs.map((t) => t.name)).toContain('list_all_open_ai_costs');
+    const jobs = tools.filter((t) => (t._meta?.ui as { resourceUri?: string })?.resourceUri === 'ui://openai-mcp/jobs');
+    expect(jobs.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        'wait_for_open_ai_fine_tuning_job_by_id',
+        'list_all_open_ai_batches',
+        'list_all_open_ai_fine_tuning_jobs',
+      ]),
+    );
+    expect(Object.keys(views).sort()).toEqual(['costs', 'jobs']);
+    for (const v of Object.values(views)) {
+      expect(v.csp).toEqual({ connectDomains: [], resourceDomains: [] });
+      // Self-contained: no external script, style or image, and the document's own CSP forbids connections.
+      expect(v.html).not.toMatch(/<script[^>]+src=|<link[\s>]|(?:src|href|url)[=(]["']?(?:https?:)?\/\//i);
+      expect(v.html).toContain("connect-src 'none'");
+    }
+  });
+
+  it('changes no result: text and structuredContent are the same with Apps off', async () => {
+    const off = createOpenAiMcpServer({
+      baseUrl: fake.baseUrl,
+      credentials: { adminKey: fake.adminKey },
+      env: {},
+      exposureOptions: { apps: false },
+    });
+    const plain = new Client({ name: 'apps-off', version: '0.0.0' });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([off.connect(b), plain.connect(a)]);
+    const args = { start_time: fake.state.now - 7 * 86400, group_by: ['project_id'] };
+    const withApps = await call('list_all_open_ai_costs', args);
+    const without = (await plain.callTool({ name: 'list_all_open_ai_costs', arguments: args })) as CallToolResult;
+    expect(withApps).toEqual(without);
+    // Off means off: no `ui` metadata in the listing and no resources.
+    const listed = (await plain.listTools()).tools;
+    expect(listed.some((t) => t._meta?.ui)).toBe(false);
+    expect(listed.length).toBe(tools.length);
+    // The v2 server answers an unserved list with an empty one; a read of the view is refused.
+    const resources = await plain.listResources().catch(() => ({ resources: [] }));
+    expect(resources.resources).toEqual([]);
+    await expect(plain.readResource({ uri: 'ui://openai-mcp/costs' })).rejects.toThrow();
+    await plain.close();
+  });
+});
+
+describe.skipIf(!haveChromium)('views in chromium', () => {
+  it('costs: one bar per day, totals equal to the rows, hostile project name inert, no network', async () => {
+    const project = fake.state.projects.find((p) => p.status === 'active')!;
+    project.name = HOSTILE.replace('PROBE', `${host.probeUrl}/img`);
+    const input = { start_time: '-30d', group_by: ['project_id'], limit: 31 };
+    const result = await call('list_all_open_ai_costs', input);
+    expect(result.isError).toBeFalsy();
+    const data = result.structuredContent as {
+      rows: Array<{ start_time_iso: string; project_id: string; amount: { value: number } }>;
+      totals: Record<string, number>;
+    };
+    const days = new Set(data.rows.map((r) => r.start_time_iso.slice(0, 10)));
+    const cells = new Set(
+      data.rows.filter((r) => r.amount.value > 0).map((r) => `${r.start_time_iso.slice(0, 10)}|${r.project_id}`),
+    );
+    const sum = data.rows.reduce((a, r) => a + r.amount.value, 0);
+    expect(days.size).toBeGreaterThanOrEqual(30);
+
+    const { frame } = await host.show('costs', toolEntry('list_all_open_ai_costs'), input, result);
+    await frame.waitForSelector('#total');
+    expect(await frame.locator('g.bar').count()).toBe(days.size);
+    expect(await frame.locator('rect.seg').count()).toBe(cells.size);
+    const drawn = Number(await frame.locator('#total').getAttribute('data-total'));
+    expect(drawn).toBeCloseTo(sum, 6);
+    expect(drawn).toBeCloseTo(data.totals['amount.value']!, 6);
+    // The legend's segments add up to the same total.
+    const segs = await frame
+      .locator('rect.seg')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+    expect(segs.reduce((a, b) => a + b, 0)).toBeCloseTo(sum, 6);
+
+    // Project names came from the projects tool, called through the host (and so through the server).
+    await frame.waitForFunction(
+      (name) => [...document.querySelectorAll('.legend .name')].some((n) => n.textContent === name),
+      project.name,
+    );
+    expect(host.calls.map((c) => c.name)).toContain('list_all_open_ai_projects');
+    expect(await frame.locator('img').count()).toBe(0);
+    expect(await frame.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // The period the report covers is shown.
+    expect(await frame.locator('#period').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} → \d{4}-\d{2}-\d{2}/);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await host.page.screenshot({ path: new URL('costs.png', ARTIFACTS).pathname });
+
+    // Table toggle: one row per drawn cell, total in the footer.
+    await frame.click('#toggle');
+    expect(await frame.locator('table.rows tbody tr').count()).toBe(cells.size);
+    await host.page.screenshot({ path: new URL('costs-table.png', ARTIFACTS).pathname });
+
+    // The view cannot reach the network: fetch, XHR, an image and a beacon all stop at the CSP.
+    const outcome = await frame.evaluate(async (probe) => {
+      const tries: string[] = [];
+      try {
+        await fetch(`${probe}/fetch`);
+        tries.push('fetch ok');
+      } catch {
+        tries.push('fetch blocked');
+      }
+      const img = new Image();
+      img.src = `${probe}/image`;
+      navigator.sendBeacon?.(`${probe}/beacon`, 'x');
+      await new Promise((r) => setTimeout(r, 300));
+      return tries;
+    }, host.probeUrl);
+    expect(outcome).toEqual(['fetch blocked']);
+    expect(host.probeHits()).toBe(0);
+  });
+
+  it('jobs: failures first, status and progress, events through the host', async () => {
+    const input = { limit: 12 };
+    const result = await call('list_all_open_ai_fine_tuning_jobs', input);
+    const jobs = (result.structuredContent as { result: Array<{ id: string; status: string }> }).result;
+    const failed = jobs.filter((j) => ['failed', 'cancelled'].includes(j.status)).length;
+    expect(failed).toBeGreaterThan(0);
+    const { frame } = await host.show('jobs', toolEntry('list_all_open_ai_fine_tuning_jobs'), input, result);
+    await frame.waitForSelector('li.job');
+    const statuses = await frame.locator('li.job').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(statuses).toHaveLength(jobs.length);
+    expect(statuses.slice(0, failed).every((s) => s === 'failed' || s === 'cancelled')).toBe(true);
+    const failedJob = frame.locator('li.job[data-status="failed"]').first();
+    await failedJob.locator('button.events-button').click();
+    await failedJob.locator('ul.events li').first().waitFor();
+    expect(host.calls.at(-1)?.name).toBe('list_all_open_ai_fine_tuning_job_events');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await host.page.screenshot({ path: new URL('jobs.png', ARTIFACTS).pathname });
+    expect(host.probeHits()).toBe(0);
+  });
+});
+
+describe('other servers', () => {
+  const COSTS = 'ui://openai-mcp/costs';
+  const opts = () => ({ baseUrl: fake.baseUrl, credentials: { adminKey: fake.adminKey }, env: {}, tags: ['usage'] });
+
+  it('registerOpenAiTools on a v2 McpServer: tools name the view and the resource reads', async () => {
+    const server = new McpServerV2({ name: 'host-app', version: '0' });
+    registerOpenAiTools(server, opts());
+    const c = new Client({ name: 't', version: '0' });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(b), c.connect(a)]);
+    const listed = (await c.listTools()).tools;
+    expect(listed.find((t) => t.name === 'list_all_open_ai_costs')?._meta?.ui).toEqual({ resourceUri: COSTS });
+    const read = await c.readResource({ uri: COSTS });
+    expect(read.contents[0]).toMatchObject({
+      mimeType: 'text/html;profile=mcp-app',
+      _meta: { ui: { csp: { connectDomains: [] } } },
+    });
+    await c.close();
+  });
+
+  it.each([
+    ['McpServer', () => new McpServerV1({ name: 'host-app', version: '0' })],
+    ['Server', () => new ServerV1({ name: 'host-app', version: '0' }, { capabilities: {} })],
+  ])('registerOpenAiTools on a 1.x %s: resources listed and read', async (_kind, make) => {
+    const server = make();
+    registerOpenAiTools(server as never, opts());
+    const c = new ClientV1({ name: 't', version: '0' });
+    const [a, b] = InMemoryV1.createLinkedPair();
+    await Promise.all([server.connect(b), c.connect(a)]);
+    expect((await c.listResources()).resources.map((r) => r.uri)).toEqual([COSTS]);
+    const read = await c.readResource({ uri: COSTS });
+    expect((read.contents[0] as { text: string }).text).toContain('<!doctype html>');
+    await c.close();
+  });
+
+  const BIN = fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs', import.meta.url));
+  it.skipIf(!existsSync(BIN))('the bin over stdio serves the views, and --no-apps turns them off', async () => {
+    const env = { PATH: process.env.PATH ?? '', OPENAI_ADMIN_KEY: fake.adminKey };
+    const open = async (extra: string[]) => {
+      const c = new ClientV1({ name: 'stdio', version: '0' });
+      await c.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [BIN, 'serve', '--base-url', fake.baseUrl, '--tags', 'usage', ...extra],
+          env,
+          stderr: 'ignore',
+        }),
+      );
+      return c;
+    };
+    const on = await open([]);
+    const read = await on.readResource({ uri: COSTS });
+    expect((read.contents[0] as { text: string }).text).toContain("connect-src 'none'");
+    await on.close();
+    const off = await open(['--no-apps']);
+    expect((await off.listTools()).tools.some((t) => t._meta?.ui)).toBe(false);
+    await expect(off.listResources()).rejects.toThrow();
+    await off.close();
+  });
+});
+
+describe.skipIf(!existsSync(fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs', import.meta.url))))(
+  'the managed HTTP service',
+  () => {
+    it('a managed URL lists the views and reads them through the service guard', async () => {
+      const { cliJson, connect, startService, tempDataDir } = await import('../service/helpers.js');
+      const dataDir = tempDataDir();
+      const service = await startService(dataDir);
+      try {
+        const account = cliJson(
+          ['accounts', 'add', '--name', 'org', '--base-url', fake.baseUrl, '--data-dir', dataDir],
+          {
+            env: { OPENAI_ADMIN_KEY: fake.adminKey },
+          },
+        ).id;
+        const created = cliJson([
+          'servers',
+          'create',
+          '--account',
+          account,
+          '--name',
+          'costs',
+          '--tags',
+          'usage',
+          '--data-dir',
+          dataDir,
+        ]);
+        const c = await connect(created.url);
+        const listed = (await c.listTools()).tools;
+        expect(listed.find((t) => t.name === 'list_all_open_ai_costs')?._meta?.ui).toEqual({
+          resourceUri: 'ui://openai-mcp/costs',
+        });
+        expect((await c.listResources()).resources.map((r) => r.uri)).toEqual(['ui://openai-mcp/costs']);
+        const read = await c.readResource({ uri: 'ui://openai-mcp/costs' });
+        expect((read.contents[0] as { text: string }).text).toContain("connect-src 'none'");
+        await c.close();
+      } finally {
+        await service.stop();
+      }
+    }, 60_000);
+  },
+);
+
+describe('build', () => {
+  it('runtime/apps/views.gen.ts is what ui/apps/ builds to', () => {
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-apps.ts', '--check'], { stdio: 'pipe' });
+  });
+});
