@@ -22,6 +22,8 @@ import type {
   AccountPatch,
   AccountRow,
   ApiTokenRow,
+  CallBucket,
+  CallFilter,
   ServerPatch,
   ServerRow,
   Store,
@@ -685,10 +687,10 @@ export class Management {
   }
 
   /** A server's audit rows, newest first; also of a deleted server, by its id. */
-  async calls(id: string, options: { limit?: number; before?: number } = {}) {
+  async calls(id: string, options: CallFilter & { limit?: number; before?: number } = {}) {
     await this.anyServerAccount(id);
     const limit = Math.min(options.limit ?? 100, 1000);
-    const rows = await this.store.listCalls(id, { limit, before: options.before });
+    const rows = await this.store.listCalls(id, { ...options, limit });
     return rows.map((r) => ({
       id: r.id,
       at: iso(r.at)!,
@@ -698,6 +700,12 @@ export class Management {
       duration_ms: r.duration_ms,
       is_error: r.is_error === 1,
     }));
+  }
+
+  /** A server's calls and errors per time bucket (newest data included), also of a deleted server. */
+  async callStats(id: string, options: CallFilter & { bucketMs: number }): Promise<CallBucket[]> {
+    await this.anyServerAccount(id);
+    return this.store.callStats(id, options);
   }
 
   private async liveServer(id: string): Promise<ServerRow> {

@@ -18,7 +18,7 @@ import {
 } from './auth/principals.js';
 import { ServiceError } from './errors.js';
 import { clip, type Management, MAX_LIST, type TokenBounds } from './manage.js';
-import type { Store } from './store/store.js';
+import type { CallFilter, Store } from './store/store.js';
 
 export interface OperationsOptions {
   manage: Management;
@@ -230,11 +230,20 @@ export class Operations {
   }
 
   /** A server's tool-call audit rows, also of a deleted server. */
-  calls(op: Operator, id: string, options: { limit?: number; before?: number } = {}) {
+  calls(op: Operator, id: string, options: CallFilter & { limit?: number; before?: number } = {}) {
     return this.audited(op, { action: 'servers.calls', target: id, read: true }, async () => {
       requireAction(op, 'read');
       await this.serverInScope(op, id, true);
       return this.manage.calls(id, options);
+    });
+  }
+
+  /** Calls and errors over time of a server, for the dashboard's chart; scoped like `calls`. */
+  callStats(op: Operator, id: string, options: CallFilter & { bucketMs: number }) {
+    return this.audited(op, { action: 'servers.calls', target: id, read: true }, async () => {
+      requireAction(op, 'read');
+      await this.serverInScope(op, id, true);
+      return this.manage.callStats(id, options);
     });
   }
 

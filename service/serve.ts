@@ -186,6 +186,11 @@ async function start(
   // Reads of the audit log see every call made before them: what is queued is written first.
   const readsAudit = new Proxy(store, {
     get(target, prop, receiver) {
+      if (prop === 'callStats')
+        return async (...args: Parameters<Store['callStats']>) => {
+          await audit.flush();
+          return target.callStats(...args);
+        };
       if (prop !== 'listCalls') return Reflect.get(target, prop, receiver);
       return async (...args: Parameters<Store['listCalls']>) => {
         await audit.flush();
@@ -299,6 +304,7 @@ async function start(
   const allowed = allowedHostnames({ host, publicUrl, extra: options.allowedHosts });
   const { app, mcp, oauth } = createApp({
     store,
+    catalog,
     manage,
     ops,
     credentials,

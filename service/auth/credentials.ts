@@ -111,6 +111,23 @@ export class Credentials {
   }
 
   /**
+   * The principal of the management token `tokenId` if it is still unrevoked and unexpired: a dashboard session holds
+   * the id, not the token, and is checked through here on every request, so revoking or narrowing the token reaches
+   * the session at once.
+   */
+  async managementById(tokenId: string): Promise<ManagementPrincipal | undefined> {
+    const t = await this.options.store.getApiToken(tokenId);
+    if (t?.kind !== 'management' || t.revoked_at !== null || isExpired(t, this.now())) return undefined;
+    return {
+      kind: 'management',
+      tokenId: t.id,
+      accounts: scopeFromColumn<string>(t.accounts),
+      actions: scopeFromColumn<Action>(t.actions),
+      expiresAt: t.expires_at,
+    };
+  }
+
+  /**
    * Whether the management token `tokenId` (an OAuth grant's subject after a token login) still may use this server:
    * unrevoked, unexpired, and still covering its account with `servers:write`. Checked on every request of such a
    * grant, so revoking or narrowing the token ends the OAuth access it gave.

@@ -27,6 +27,8 @@ import {
 import { jsonRpcError, McpRoutes } from './mcp.js';
 import { cutRefusedUploads, DEFAULT_REFUSAL_BUDGET, RefusalBudget, type RefusalBudgetOptions } from './refusals.js';
 import { restRouter } from './rest.js';
+import { uiRouter } from './ui/router.js';
+import type { Catalog } from '../../runtime/contract/catalog.js';
 
 export interface AppOptions {
   store: Store;
@@ -60,6 +62,8 @@ export interface AppOptions {
   oauth?: OAuthOptions;
   /** Bytes of refused bodies each client address may have discarded; past it, such connections are cut unread. */
   refusalBudget?: RefusalBudgetOptions;
+  /** The tools the dashboard's scope form offers; absent: no dashboard at /ui. */
+  catalog?: Catalog;
   log: (line: string) => void;
 }
 
@@ -201,6 +205,20 @@ export function createApp(options: AppOptions) {
       flushAudit: options.flushAudit,
     }),
   );
+
+  // The dashboard: the same operations as /v1, behind a session cookie instead of a bearer header.
+  if (options.catalog)
+    app.use(
+      '/ui',
+      uiRouter({
+        ops: options.ops,
+        credentials: options.credentials,
+        scopes: options.scopes,
+        catalog: options.catalog,
+        publicUrl: options.publicUrl,
+        log: options.log,
+      }),
+    );
 
   app.use((req, res) => reject(req, res, 404, 'not_found', 'Not found'));
 

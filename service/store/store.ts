@@ -128,6 +128,19 @@ export type TombstoneRow = Selectable<ServerTombstonesTable>;
 export type OperatorEventRow = Selectable<OperatorEventsTable>;
 export type NewOperatorEvent = Omit<OperatorEventRow, 'id'>;
 export type ToolCallRow = Selectable<ToolCallsTable>;
+/** Narrows a server's tool-call rows: one tool, errors or successes only, a time window (ms since the epoch). */
+export interface CallFilter {
+  tool?: string;
+  isError?: boolean;
+  since?: number;
+  until?: number;
+}
+export interface CallBucket {
+  /** The bucket's start, ms since the epoch. */
+  at: number;
+  calls: number;
+  errors: number;
+}
 export type NewToolCall = Omit<ToolCallRow, 'id'>;
 
 /** The setting that holds the fingerprint of the key the accounts' secrets are sealed with (service/secrets.ts). */
@@ -217,7 +230,9 @@ export interface Store {
   recordCall(call: NewToolCall): Promise<void>;
   /** Several audit rows in one transaction (the audit queue writes in batches). */
   recordCalls(calls: readonly NewToolCall[]): Promise<void>;
-  listCalls(serverId: string, options: { limit: number; before?: number }): Promise<ToolCallRow[]>;
+  listCalls(serverId: string, options: CallFilter & { limit: number; before?: number }): Promise<ToolCallRow[]>;
+  /** Calls and errors per time bucket of a server since a time, for the dashboard's chart (one grouped query). */
+  callStats(serverId: string, options: CallFilter & { bucketMs: number }): Promise<CallBucket[]>;
   /** Deletes up to `chunk` rows older than `at`; returns how many (call again until it answers less than `chunk`). */
   deleteCallsBefore(at: number, chunk?: number): Promise<number>;
   /** Servers (ids, live or not) with more than `max` audit rows. */
@@ -540,10 +555,34 @@ export class KyselyStore implements Store {
           .execute();
     });
   }
-  listCalls(serverId: string, { limit, before }: { limit: number; before?: number }) {
+  listCalls(serverId: string, options: CallFilter & { limit: number; before?: number }) {
     let q = this.db.selectFrom('tool_calls').selectAll().where('server_id', '=', serverId);
-    if (before !== undefined) q = q.where('id', '<', before);
-    return q.orderBy('id', 'desc').limit(limit).execute();
+    if (options.before !== undefined) q = q.where('id', '<', options.before);
+    if (options.tool !== undefined) q = q.where('tool', '=', options.tool);
+    if (options.isError !== undefined) q = q.where('is_error', '=', options.isError ? 1 : 0);
+    if (options.since !== undefined) q = q.where('at', '>=', options.since);
+    if (options.until !== undefined) q = q.where('at', '<', options.until);
+    return q.orderBy('id', 'desc').limit(options.limit).execute();
+  }
+  async callStats(serverId: string, options: CallFilter & { bucketMs: number }) {
+    // The bucket width is a whole number this code chose, inlined so both dialects divide integers.
+    const width = sql.lit(Math.max(1, Math.floor(options.bucketMs)));
+    const bucket = sql<number>`(at / ${width})`;
+    let q = this.db
+      .selectFrom('tool_calls')
+      .select([
+        bucket.as('bucket'),
+        (eb) => eb.fn.countAll<number>().as('calls'),
+        (eb) => eb.fn.sum<number>('is_error').as('errors'),
+      ])
+      .where('server_id', '=', serverId);
+    if (options.tool !== undefined) q = q.where('tool', '=', options.tool);
+    if (options.isError !== undefined) q = q.where('is_error', '=', options.isError ? 1 : 0);
+    if (options.since !== undefined) q = q.where('at', '>=', options.since);
+    if (options.until !== undefined) q = q.where('at', '<', options.until);
+    const rows = await q.groupBy(sql`1`).orderBy(sql`1`).execute();
+    const w = Math.max(1, Math.floor(options.bucketMs));
+    return rows.map((r) => ({ at: Number(r.bucket) * w, calls: Number(r.calls), errors: Number(r.errors ?? 0) }));
   }
   // In chunks: one statement deleting a million rows would hold the (synchronous) driver, and so the event loop, for
   // seconds.

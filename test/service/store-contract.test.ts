@@ -111,6 +111,40 @@ for (const engine of engines) {
         expect(await store.deleteCallsBefore(FAR + 1)).toBe(1);
       }));
 
+    it('filters a server’s calls by tool, status and time, and counts them per time bucket', () =>
+      withStore(async (store) => {
+        const base = 1_800_000_000_000;
+        const call = (at: number, tool: string, err: number) => ({
+          server_id: 'srv_f',
+          at,
+          tool,
+          http_status: err ? 500 : 200,
+          duration_ms: 1,
+          is_error: err,
+        });
+        await store.recordCalls([
+          call(base, 'a', 0),
+          call(base + 10, 'b', 1),
+          call(base + 60_000, 'a', 1),
+          call(base + 61_000, 'a', 0),
+          { ...call(base, 'a', 0), server_id: 'srv_other' },
+        ]);
+        const tools = async (o: Parameters<typeof store.listCalls>[1]) =>
+          (await store.listCalls('srv_f', o)).map((c) => `${c.tool}${c.is_error}`);
+        expect(await tools({ limit: 10 })).toEqual(['a0', 'a1', 'b1', 'a0']);
+        expect(await tools({ limit: 10, tool: 'a' })).toEqual(['a0', 'a1', 'a0']);
+        expect(await tools({ limit: 10, isError: true })).toEqual(['a1', 'b1']);
+        expect(await tools({ limit: 10, since: base + 60_000 })).toEqual(['a0', 'a1']);
+        expect(await tools({ limit: 10, until: base + 60_000 })).toEqual(['b1', 'a0']);
+        expect(await store.callStats('srv_f', { bucketMs: 60_000, since: base })).toEqual([
+          { at: base - (base % 60_000), calls: 2, errors: 1 },
+          { at: base - (base % 60_000) + 60_000, calls: 2, errors: 1 },
+        ]);
+        expect(await store.callStats('srv_f', { bucketMs: 60_000, tool: 'b' })).toEqual([
+          { at: base - (base % 60_000), calls: 1, errors: 1 },
+        ]);
+      }));
+
     it('updates an account and moves its servers’ updated_at strictly forward', () =>
       withStore(async (store) => {
         await store.insertAccount(account('acc_a'), 'fp');

@@ -1,0 +1,576 @@
+// The dashboard at /ui: server-rendered pages over the same `Operations` the REST API calls (so the same validation,
+// scope checks and operator audit, under the logged-in management token's id), with a session instead of a bearer
+// header. Order per request, cheapest first: security headers → session cookie → (POST) a small form body → CSRF
+// token → the operation.
+
+import { parse as parseCookie } from 'cookie';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Catalog } from '../../../runtime/contract/catalog.js';
+import { EXPOSURES } from '../../../runtime/exposure/registry.js';
+import { selectTools } from '../../../runtime/filter.js';
+import type { Credentials } from '../../auth/credentials.js';
+import { authModeNames } from '../../auth/modes.js';
+import type { ManagementPrincipal } from '../../auth/principals.js';
+import { ServiceError } from '../../errors.js';
+import type { PublicServer } from '../../manage.js';
+import type { Operations } from '../../operations.js';
+import type { Scopes } from '../../scope.js';
+import { ASSETS } from './assets.js';
+import { type Session, Sessions, sameSecret } from './sessions.js';
+import * as v from './views.js';
+
+export interface UiOptions {
+  ops: Operations;
+  credentials: Credentials;
+  scopes: Scopes;
+  catalog: Catalog;
+  publicUrl: string;
+  sessions?: Sessions;
+  log: (line: string) => void;
+}
+
+/** Every page: scripts and styles from this origin only (no inline ones), never framed, never cached. */
+export const UI_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const FORM_LIMIT = '64kb';
+const PAGE = 50;
+const DAY = 86_400_000;
+const WINDOWS: Record<string, { ms: number; bucket: number }> = {
+  '1h': { ms: 3_600_000, bucket: 60_000 },
+  '24h': { ms: DAY, bucket: 1_800_000 },
+  '7d': { ms: 7 * DAY, bucket: 6 * 3_600_000 },
+  '30d': { ms: 30 * DAY, bucket: DAY },
+};
+const RELATIVE: Record<string, number> = {
+  '1h': 3_600_000,
+  '1d': DAY,
+  '7d': 7 * DAY,
+  '30d': 30 * DAY,
+  '90d': 90 * DAY,
+};
+
+interface Local {
+  session: Session;
+  sid: string;
+  op: ManagementPrincipal;
+}
+
+const one = (body: Record<string, unknown>, key: string): string | undefined => {
+  const x = body[key];
+  if (typeof x === 'string') return x;
+  if (Array.isArray(x) && typeof x[0] === 'string') return x[0];
+  return undefined;
+};
+const many = (body: Record<string, unknown>, key: string): string[] => {
+  const x = body[key];
+  if (typeof x === 'string') return [x];
+  return Array.isArray(x) ? x.filter((e): e is string => typeof e === 'string') : [];
+};
+const nonEmpty = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
+
+export function uiRouter(options: UiOptions): Router {
+  const { ops } = options;
+  const sessions = options.sessions ?? new Sessions();
+  const secure = new URL(options.publicUrl).protocol === 'https:';
+  // `__Host-` binds the cookie to this origin (Secure, Path=/, no Domain), which only HTTPS allows.
+  const COOKIE = secure ? '__Host-omcp_ui' : 'omcp_ui';
+  const cookiePath = secure ? '/' : '/ui';
+  const r = express.Router();
+  const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 2000 });
+
+  r.use((_req, res, next) => {
+    res.set({
+      'Content-Security-Policy': UI_CSP,
+      'X-Frame-Options': 'DENY',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'same-origin',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    });
+    next();
+  });
+
+  for (const a of Object.values(ASSETS))
+    r.get(a.path.slice('/ui'.length), (_req, res) => {
+      res.set({ 'Content-Type': a.type, 'Cache-Control': 'public, max-age=31536000, immutable' }).send(a.body);
+    });
+
+  r.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  const page = (
+    res: Response,
+    status: number,
+    title: string,
+    body: v.Html | ReturnType<typeof v.loginPage>,
+    ctx: v.PageContext = {},
+  ) =>
+    res
+      .status(status)
+      .type('html')
+      .send(v.layout(ctx, title, body));
+
+  const sidOf = (req: Request) => {
+    const header = req.headers.cookie;
+    if (!header || header.length > 8192) return undefined;
+    try {
+      return parseCookie(header)[COOKIE];
+    } catch {
+      return undefined;
+    }
+  };
+  const setCookie = (res: Response, value: string, maxAgeMs: number) =>
+    res.cookie(COOKIE, value, { httpOnly: true, sameSite: 'strict', secure, path: cookiePath, maxAge: maxAgeMs });
+  const clearCookie = (res: Response) =>
+    res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: cookiePath });
+
+  // Login ----------------------------------------------------------------------------------------------------------
+  r.get('/login', (req, res) => {
+    if (sessions.get(sidOf(req))) return res.redirect(303, '/ui');
+    page(res, 200, 'Log in', v.loginPage());
+  });
+  r.post('/login', express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }), async (req, res) => {
+    const token = one((req.body ?? {}) as Record<string, unknown>, 'token')?.trim();
+    const check = await options.credentials.management(token ? `Bearer ${token}` : undefined);
+    if (!check.ok) {
+      const why =
+        check.reason === 'expired'
+          ? 'This management token has expired.'
+          : check.reason === 'client'
+            ? 'A client token opens MCP servers; the dashboard needs a management token (omcpadm_…).'
+            : 'Not a valid management token.';
+      return page(res, 401, 'Log in', v.loginPage(why));
+    }
+    sessions.destroy(sidOf(req));
+    const { id, session } = sessions.create(check.principal.tokenId, check.principal.expiresAt);
+    setCookie(res, id, Math.min(sessions.lifetimeMs, session.endsAt - Date.now()));
+    options.log(`dashboard login by ${check.principal.tokenId}`);
+    res.redirect(303, '/ui');
+  });
+
+  // Everything below needs a live session whose token is still valid.
+  r.use(async (req: Request, res: Response, next: NextFunction) => {
+    const sid = sidOf(req);
+    const session = sessions.get(sid);
+    const op = session ? await options.credentials.managementById(session.tokenId) : undefined;
+    if (!session || !sid || !op) {
+      if (session && sid) sessions.destroy(sid);
+      if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, '/ui/login');
+      return page(res, 401, 'Log in', v.loginPage('Your session has ended: log in again.'));
+    }
+    res.locals.ui = { session, sid, op } satisfies Local;
+    next();
+  });
+
+  // State changes: a small form body, then the session's CSRF token, compared in constant time.
+  r.post('*splat', form, (req, res, next) => {
+    const { session } = res.locals.ui as Local;
+    const sent = one((req.body ?? {}) as Record<string, unknown>, 'csrf') ?? '';
+    if (!sameSecret(sent, session.csrf)) {
+      options.log('dashboard: a form post without a valid CSRF token was refused');
+      return page(
+        res,
+        403,
+        'Refused',
+        v.errorBody('This form is stale or did not come from this dashboard: reload the page and try again.'),
+        ctxOf(res),
+      );
+    }
+    next();
+  });
+
+  const ctxOf = (res: Response): v.PageContext => {
+    const ui = res.locals.ui as Local | undefined;
+    return ui ? { csrf: ui.session.csrf, actor: ui.op.tokenId } : {};
+  };
+  const local = (res: Response) => res.locals.ui as Local;
+  const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
+  const param = (req: Request) => String(req.params.id);
+  /** Renders a refusal from the operations as a page, with its status. */
+  const fail = (res: Response, err: unknown) => {
+    if (!(err instanceof ServiceError)) throw err;
+    page(res, err.status, err.status === 404 ? 'Not found' : 'Refused', v.errorBody(err.message), ctxOf(res));
+  };
+
+  r.post('/logout', (_req, res) => {
+    sessions.destroy(local(res).sid);
+    clearCookie(res);
+    res.redirect(303, '/ui/login');
+  });
+
+  // Accounts -------------------------------------------------------------------------------------------------------
+  r.get('/', async (_req, res) => {
+    page(res, 200, 'Accounts', v.accountsPage(ctxOf(res), await ops.listAccounts(local(res).op)), ctxOf(res));
+  });
+  r.post('/accounts', async (req, res) => {
+    const b = body(req);
+    const input: Record<string, string> = {};
+    for (const k of ['name', 'api_key', 'admin_key', 'organization_id', 'project_id', 'base_url']) {
+      const x = nonEmpty(one(b, k));
+      if (x !== undefined) input[k] = x;
+    }
+    try {
+      const a = await ops.createAccount(local(res).op, input);
+      res.redirect(303, `/ui/accounts/${encodeURIComponent(a.id)}`);
+    } catch (err) {
+      if (!(err instanceof ServiceError)) throw err;
+      // The keys are never sent back: the form is re-rendered without them.
+      const accounts = await ops.listAccounts(local(res).op).catch(() => []);
+      const { api_key: _k, admin_key: _a, ...kept } = input;
+      page(res, err.status, 'Accounts', v.accountsPage(ctxOf(res), accounts, err.message, kept), ctxOf(res));
+    }
+  });
+  r.get('/accounts/:id', async (req, res) => {
+    try {
+      const op = local(res).op;
+      const a = await ops.getAccount(op, param(req));
+      const servers = await ops.listServers(op, { accountId: a.id });
+      page(res, 200, a.name, v.accountPage(ctxOf(res), a, servers.data), ctxOf(res));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  r.get('/accounts/:id/remove', async (req, res) => {
+    try {
+      const op = local(res).op;
+      const a = await ops.getAccount(op, param(req));
+      const servers = await ops.listServers(op, { accountId: a.id });
+      page(res, 200, 'Remove account', v.removeAccountPage(ctxOf(res), a, servers.data), ctxOf(res));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  r.post('/accounts/:id/remove', async (req, res) => {
+    try {
+      const op = local(res).op;
+      const servers = await ops.listServers(op, { accountId: param(req) });
+      await ops.removeAccount(op, param(req));
+      for (const s of servers.data) options.scopes.forget(s.id);
+      res.redirect(303, '/ui');
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  // Servers --------------------------------------------------------------------------------------------------------
+  const choices: v.ScopeChoices = {
+    tools: options.catalog.tools,
+    exposures: EXPOSURES,
+    authModes: authModeNames(),
+  };
+  const countOf = (f: Pick<v.ScopeForm, 'methods' | 'tags' | 'tools'>) => {
+    try {
+      return selectTools(options.catalog, {
+        methods: f.methods.length ? f.methods : undefined,
+        tags: f.tags.length ? f.tags : undefined,
+        tools: f.tools.length ? f.tools : undefined,
+      }).length;
+    } catch {
+      return 0;
+    }
+  };
+  const formOf = (b: Record<string, unknown>): v.ScopeForm => ({
+    name: one(b, 'name')?.trim() ?? '',
+    methods: many(b, 'methods'),
+    tags: many(b, 'tags'),
+    tools: many(b, 'tools'),
+    exposure: one(b, 'exposure') ?? 'all',
+    auth: one(b, 'auth') ?? 'url',
+    expires_at: null,
+  });
+  /** The form as the operations' input; `editing`: absent fields leave the stored values. */
+  const inputOf = (b: Record<string, unknown>, f: v.ScopeForm, editing: boolean) => {
+    const config = {
+      methods: f.methods.length ? f.methods : editing ? [] : undefined,
+      tags: f.tags.length ? f.tags : editing ? [] : undefined,
+      tools: f.tools.length ? f.tools : editing ? [] : undefined,
+      tool_exposure: f.exposure,
+    };
+    const input: Record<string, unknown> = { name: f.name, config, auth: f.auth };
+    const rel = nonEmpty(one(b, 'expires_in'));
+    const on = nonEmpty(one(b, 'expires_on'));
+    if (rel !== undefined) {
+      const ms = RELATIVE[rel];
+      if (ms === undefined)
+        throw new ServiceError('invalid_request', 'expires_in: choose one of the listed intervals', 'expires_in');
+      input.expires_at = new Date(Date.now() + ms).toISOString();
+    } else if (on !== undefined) {
+      // A datetime-local value has no zone: the form says UTC.
+      input.expires_at = /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(on) ? `${on}:00Z` : on;
+    } else if (editing && one(b, 'no_expiry') === '1') input.expires_at = null;
+    return input;
+  };
+  const formFromServer = (s: PublicServer): v.ScopeForm => ({
+    name: s.name,
+    methods: s.config.methods ?? [],
+    tags: s.config.tags ?? [],
+    tools: s.config.tools ?? [],
+    exposure: s.config.tool_exposure,
+    auth: s.auth,
+    expires_at: s.expires_at,
+  });
+
+  r.get('/accounts/:id/servers/new', async (req, res) => {
+    try {
+      const a = await ops.getAccount(local(res).op, param(req));
+      const f: v.ScopeForm = {
+        name: '',
+        methods: [],
+        tags: [],
+        tools: [],
+        exposure: 'all',
+        auth: 'url',
+        expires_at: null,
+      };
+      const action = `/ui/accounts/${encodeURIComponent(a.id)}/servers`;
+      page(
+        res,
+        200,
+        'New server',
+        v.scopeForm(ctxOf(res), action, choices, f, 'Create server', countOf(f), false),
+        ctxOf(res),
+      );
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  r.post('/accounts/:id/servers', async (req, res) => {
+    const f = formOf(body(req));
+    const action = `/ui/accounts/${encodeURIComponent(param(req))}/servers`;
+    try {
+      const created = await ops.createServer(
+        local(res).op,
+        param(req),
+        inputOf(body(req), f, false),
+        options.publicUrl,
+      );
+      options.log(`created server ${created.id} for account ${created.account_id} (dashboard)`);
+      page(res, 201, 'Server created', v.createdPage(created), ctxOf(res));
+    } catch (err) {
+      if (!(err instanceof ServiceError) || err.status === 404) return fail(res, err);
+      page(
+        res,
+        err.status,
+        'New server',
+        v.html`<div class="notice err" role="alert">${err.message}</div>${v.scopeForm(ctxOf(res), action, choices, f, 'Create server', countOf(f), false)}`,
+        ctxOf(res),
+      );
+    }
+  });
+
+  const activity = async (req: Request, res: Response, id: string): Promise<v.ActivityView> => {
+    const q = req.query as Record<string, unknown>;
+    const str = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : '');
+    const windowName = WINDOWS[str('window')] ? str('window') : '24h';
+    const w = WINDOWS[windowName]!;
+    const now = Date.now();
+    const since = now - w.ms;
+    const tool = str('tool').trim().slice(0, 200);
+    const status = ['ok', 'error'].includes(str('status')) ? str('status') : '';
+    const before = /^[0-9]{1,15}$/.test(str('before')) ? Number(str('before')) : undefined;
+    const filter = { tool: tool || undefined, since, isError: status === '' ? undefined : status === 'error' };
+    const op = local(res).op;
+    const [calls, errors, buckets] = await Promise.all([
+      ops.calls(op, id, { ...filter, limit: PAGE + 1, before }),
+      status === 'ok' || before !== undefined
+        ? Promise.resolve([])
+        : ops.calls(op, id, { ...filter, isError: true, limit: 10 }),
+      ops.callStats(op, id, { tool: filter.tool, since, bucketMs: w.bucket }),
+    ]);
+    const more = calls.length > PAGE;
+    const shown = calls.slice(0, PAGE);
+    return {
+      calls: shown,
+      errors,
+      buckets,
+      bucketMs: w.bucket,
+      since,
+      now,
+      filter: { tool, status, window: windowName },
+      next: more ? shown[shown.length - 1]?.id : undefined,
+    };
+  };
+
+  r.get('/servers/:id', async (req, res) => {
+    try {
+      const op = local(res).op;
+      const s = await ops.getServer(op, param(req));
+      const a = await ops.getAccount(op, s.account_id);
+      const act = await activity(req, res, s.id);
+      const saved =
+        req.query.saved === '1' ? 'Saved. Connected clients see the new scope on their next request.' : undefined;
+      page(res, 200, s.name, v.serverPage(ctxOf(res), s, a.name, act, saved), ctxOf(res));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  r.get('/servers/:id/edit', async (req, res) => {
+    try {
+      const s = await ops.getServer(local(res).op, param(req));
+      const f = formFromServer(s);
+      const action = `/ui/servers/${encodeURIComponent(s.id)}`;
+      page(res, 200, 'Edit scope', v.scopeForm(ctxOf(res), action, choices, f, 'Save', countOf(f), true), ctxOf(res));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  r.post('/servers/:id', async (req, res) => {
+    const f = formOf(body(req));
+    try {
+      const updated = await ops.updateServer(local(res).op, param(req), inputOf(body(req), f, true), options.publicUrl);
+      options.scopes.forget(updated.id);
+      // Moving a server off `oauth` mints a new secret URL: shown once, like at creation.
+      if (updated.url?.includes('/mcp/')) return page(res, 200, 'Server updated', v.createdPage(updated), ctxOf(res));
+      res.redirect(303, `/ui/servers/${encodeURIComponent(updated.id)}?saved=1`);
+    } catch (err) {
+      if (!(err instanceof ServiceError) || err.status === 404) return fail(res, err);
+      const action = `/ui/servers/${encodeURIComponent(param(req))}`;
+      page(
+        res,
+        err.status,
+        'Edit scope',
+        v.html`<div class="notice err" role="alert">${err.message}</div>${v.scopeForm(ctxOf(res), action, choices, f, 'Save', countOf(f), true)}`,
+        ctxOf(res),
+      );
+    }
+  });
+  r.get('/servers/:id/revoke', async (req, res) => {
+    try {
+      const s = await ops.getServer(local(res).op, param(req));
+      page(res, 200, 'Revoke server', v.revokePage(ctxOf(res), s), ctxOf(res));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  r.post('/servers/:id/revoke', async (req, res) => {
+    try {
+      const op = local(res).op;
+      const s = await ops.getServer(op, param(req));
+      await ops.deleteServer(op, s.id);
+      options.scopes.forget(s.id);
+      res.redirect(303, `/ui/accounts/${encodeURIComponent(s.account_id)}`);
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  // Usage at a glance: the costs tool of one of the account's servers, called as a client would call it (the
+  // server's scope, its account's admin key, its audit log), never the stored key directly.
+  const COSTS_TOOL = 'list_all_open_ai_costs';
+  const servesCosts = (s: PublicServer) => {
+    if (s.config.tool_exposure !== 'all') return false;
+    try {
+      return selectTools(options.catalog, {
+        methods: s.config.methods?.length ? s.config.methods : undefined,
+        tags: s.config.tags?.length ? s.config.tags : undefined,
+        tools: s.config.tools?.length ? s.config.tools : undefined,
+      }).some((t) => t.name === COSTS_TOOL);
+    } catch {
+      return false;
+    }
+  };
+  r.get('/accounts/:id/usage', async (req, res) => {
+    try {
+      const op = local(res).op;
+      const a = await ops.getAccount(op, param(req));
+      if (!a.admin_key)
+        return page(
+          res,
+          200,
+          'Usage',
+          v.usageSetupPage(
+            ctxOf(res),
+            a,
+            'Costs need an admin key: add one to this account (the REST API or the CLI: accounts update --admin-key).',
+            false,
+          ),
+          ctxOf(res),
+        );
+      const servers = (await ops.listServers(op, { accountId: a.id })).data.filter(servesCosts);
+      const wanted = typeof req.query.server === 'string' ? req.query.server : undefined;
+      const server = servers.find((s) => s.id === wanted) ?? servers[0];
+      if (!server)
+        return page(
+          res,
+          200,
+          'Usage',
+          v.usageSetupPage(
+            ctxOf(res),
+            a,
+            `Costs are fetched through a server of this account that offers ${COSTS_TOOL} (exposure "all"), so its scope and audit log apply; this account has none.`,
+            true,
+          ),
+          ctxOf(res),
+        );
+      const days = req.query.days === '30' ? 30 : 7;
+      const row = await options.credentials.serverById(server.id);
+      const view: v.UsageView = { days, server: { id: server.id, name: server.name }, rows: [] };
+      if (!row) view.error = 'That server has just expired or been revoked.';
+      else {
+        const tools = await options.scopes.toolsFor(row);
+        let cursor: string | undefined;
+        // At most 4 pages: 30 daily buckets grouped by project and line item fit in one or two.
+        for (let i = 0; i < 4; i++) {
+          const result = await tools.callTool(COSTS_TOOL, {
+            start_time: `-${days}d`,
+            bucket_width: '1d',
+            limit: days + 1,
+            group_by: ['project_id', 'line_item'],
+            ...(cursor ? { page: cursor } : {}),
+          });
+          const sc = result.structuredContent as
+            | { rows?: Record<string, unknown>[]; next_cursor?: string | null; has_more?: boolean }
+            | undefined;
+          if (result.isError || !sc) {
+            const text = (result.content as { type: string; text?: string }[]).find((c) => c.type === 'text')?.text;
+            view.error = `The costs tool answered with an error: ${(text ?? 'no details').slice(0, 300)}`;
+            break;
+          }
+          for (const r of sc.rows ?? []) {
+            const amount = r.amount as { value?: unknown; currency?: unknown } | undefined;
+            view.rows.push({
+              day: String(r.start_time_iso ?? '').slice(0, 10),
+              project: typeof r.project_id === 'string' ? r.project_id : '(no project)',
+              lineItem: typeof r.line_item === 'string' ? r.line_item : '(no line item)',
+              amount: Number(amount?.value ?? 0) || 0,
+              currency: typeof amount?.currency === 'string' ? amount.currency : 'usd',
+            });
+          }
+          if (!sc.has_more || !sc.next_cursor) break;
+          cursor = sc.next_cursor;
+        }
+      }
+      page(res, 200, `Usage · ${a.name}`, v.usagePage(a, view), ctxOf(res));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  r.post('/accounts/:id/usage-server', async (req, res) => {
+    try {
+      const op = local(res).op;
+      const modes = authModeNames();
+      await ops.createServer(
+        op,
+        param(req),
+        {
+          name: 'usage (dashboard)',
+          config: { tools: [COSTS_TOOL], tool_exposure: 'all' },
+          auth: modes.includes('url+client-token') ? 'url+client-token' : 'url',
+          expires_at: new Date(Date.now() + 90 * DAY).toISOString(),
+        },
+        options.publicUrl,
+      );
+      res.redirect(303, `/ui/accounts/${encodeURIComponent(param(req))}/usage`);
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  r.use((_req, res) => {
+    page(res, 404, 'Not found', v.errorBody('No such page.'), ctxOf(res));
+  });
+  return r;
+}
