@@ -13,7 +13,7 @@ import { DateTime } from 'luxon';
 import { parseTime } from '../runtime/timeinput.js';
 import type { LocalPrincipal } from '../service/auth/principals.js';
 import { allowPrivateFromEnv } from '../service/baseurl.js';
-import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig } from '../service/manage.js';
+import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig } from '../service/manage/index.js';
 import { Operations } from '../service/operations.js';
 import { boxFromPassphrase, openSecretBox, rotateSecretKey, type SecretBox } from '../service/secrets.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PUBLIC_URL_SETTING } from '../service/serve.js';

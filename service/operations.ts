@@ -17,7 +17,7 @@ import {
   requireAction,
 } from './auth/principals.js';
 import { ServiceError } from './errors.js';
-import { clip, type Management, MAX_LIST, type TokenBounds } from './manage.js';
+import { clip, type Management, MAX_LIST, type TokenBounds } from './manage/index.js';
 import type { Store } from './store/store.js';
 
 export interface OperationsOptions {

@@ -18,7 +18,7 @@ import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
 import { auditExposure, auditToolkit, type RecordCall } from './audit.js';
 import { OAUTH_SCOPES, type OAuthScope } from './auth/oauth/scopes.js';
-import { type Management, type ServerCodeLimits, storedConfig } from './manage.js';
+import { type Management, type ServerCodeLimits, storedConfig } from './manage/index.js';
 import type { ServerRow, Store } from './store/store.js';
 
 const CACHE_LIMIT = 1000;

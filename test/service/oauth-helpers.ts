@@ -10,7 +10,7 @@ import path from 'node:path';
 import Provider from 'oidc-provider';
 import { defaultCatalog } from '../../runtime/catalog.js';
 import type { OAuthOptions } from '../../service/auth/oauth/router.js';
-import { Management } from '../../service/manage.js';
+import { Management } from '../../service/manage/index.js';
 import { openSecretBox } from '../../service/secrets.js';
 import { type RunningHttpService, startHttpService } from '../../service/serve.js';
 import { openSqliteStore } from '../../service/store/sqlite.js';

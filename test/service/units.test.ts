@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allowedHostnames } from '../../service/http/guard.js';
-import { Management } from '../../service/manage.js';
+import { Management } from '../../service/manage/index.js';
 import { boxFromPassphrase, openSecretBox, SECRET_KEY_FILE } from '../../service/secrets.js';
 import { openSqliteStore } from '../../service/store/sqlite.js';
 import { issueToken, lookupOf, looksLikeToken, tokenMatches } from '../../service/tokens.js';

@@ -24,7 +24,7 @@ import {
   ServerError,
 } from '@modelcontextprotocol/server-legacy/auth';
 import type { Response } from 'express';
-import { isExpired, type Management, oauthPolicyOf } from '../../manage.js';
+import { isExpired, type Management, oauthPolicyOf } from '../../manage/index.js';
 import type { ServerRow, Store } from '../../store/store.js';
 import { hashOf, issueToken, lookupOf, looksLikeToken, newId, randomSecret, tokenMatches } from '../../tokens.js';
 import { CimdError, type CimdFetcher, isCimdClientId } from './cimd.js';

@@ -14,8 +14,8 @@ import {
   tokenHandler,
 } from '@modelcontextprotocol/server-legacy/auth';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { Management } from '../../manage.js';
-import { storedConfig } from '../../manage.js';
+import type { Management } from '../../manage/index.js';
+import { storedConfig } from '../../manage/index.js';
 import type { ServerRow, Store } from '../../store/store.js';
 import type { Credentials } from '../credentials.js';
 import { mayLogInTo } from '../principals.js';

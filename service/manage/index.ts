@@ -3,20 +3,20 @@
 // what a token may mint is checked here, where the token is built.
 
 import * as z from 'zod';
-import { type CodeLimits, unitsOf } from '../runtime/exposure/code/limits.js';
-import { EXPOSURES, type Exposure } from '../runtime/exposure/registry.js';
-import { selectTools } from '../runtime/filter.js';
-import { FIELD_NAMES, keyProblem } from '../runtime/key-kind.js';
-import { OptionError } from '../runtime/option-error.js';
-import { cutText } from '../runtime/redact.js';
-import type { Catalog } from '../runtime/types.js';
-import { authModeNames, authModeOf, isAuthMode } from './auth/modes.js';
-import { resourcePath, resourceUrl } from './auth/oauth/resource-url.js';
-import { ACTIONS, type Action, type Scope, scopeCovers, scopeFromColumn, scopeToColumn } from './auth/principals.js';
-import { privateBaseUrlMessage, privateHostReason } from './baseurl.js';
-import { ServiceError } from './errors.js';
-import { nameProblem } from './names.js';
-import type { SecretBox } from './secrets.js';
+import { type CodeLimits, unitsOf } from '../../runtime/exposure/code/limits.js';
+import { EXPOSURES, type Exposure } from '../../runtime/exposure/registry.js';
+import { selectTools } from '../../runtime/filter.js';
+import { FIELD_NAMES, keyProblem } from '../../runtime/key-kind.js';
+import { OptionError } from '../../runtime/option-error.js';
+import { cutText } from '../../runtime/redact.js';
+import type { Catalog } from '../../runtime/types.js';
+import { authModeNames, authModeOf, isAuthMode } from '../auth/modes.js';
+import { resourcePath, resourceUrl } from '../auth/oauth/resource-url.js';
+import { ACTIONS, type Action, type Scope, scopeCovers, scopeFromColumn, scopeToColumn } from '../auth/principals.js';
+import { privateBaseUrlMessage, privateHostReason } from '../baseurl.js';
+import { ServiceError } from '../errors.js';
+import { nameProblem } from '../names.js';
+import type { SecretBox } from '../secrets.js';
 import type {
   AccountPatch,
   AccountRow,
@@ -25,8 +25,8 @@ import type {
   ServerRow,
   Store,
   TokenBinding,
-} from './store/store.js';
-import { hintOf, issueToken, newId } from './tokens.js';
+} from '../store/store.js';
+import { hintOf, issueToken, newId } from '../tokens.js';
 
 export const MIN_EXPIRY_LEAD_MS = 60_000;
 export const MAX_LIST = 500;
