@@ -372,7 +372,7 @@ function oauthPolicyOf(flags: ServerFlags): { oauth?: { allow_emails?: string[];
 export async function serversList(flags: CommonFlags & { account?: string }) {
   const servers = await withManagement(flags, async ({ manage, ops, me }) => {
     if (flags.account !== undefined) await ops.getAccount(me, flags.account);
-    return manage.listServers(flags.account);
+    return manage.servers.listServers(flags.account);
   });
   if (flags.json) return printJson(servers);
   printTable(

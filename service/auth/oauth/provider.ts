@@ -166,7 +166,7 @@ export class OAuthProvider implements OAuthServerProvider {
   offered(row: ServerRow): OAuthScope[] {
     const hit = this.offeredCache.get(row.id);
     if (hit && hit.updatedAt === row.updated_at) return hit.scopes;
-    const scopes = scopesOffered(this.o.manage.toolsOf(row));
+    const scopes = scopesOffered(this.o.manage.servers.toolsOf(row));
     if (this.offeredCache.size >= 1000) this.offeredCache.delete(this.offeredCache.keys().next().value!);
     this.offeredCache.set(row.id, { updatedAt: row.updated_at, scopes });
     return scopes;
