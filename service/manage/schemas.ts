@@ -139,14 +139,8 @@ export const serverInputSchema = z.strictObject({
 });
 export type ServerInput = z.infer<typeof serverInputSchema>;
 
-export const serverPatchSchema = z.strictObject({
-  name: name.optional(),
-  config: serverConfigSchema.optional(),
-  expires_at: expiresAt.optional(),
-  auth: authMode.optional(),
-  oauth: oauthPolicySchema.optional(),
-  require_api_token_auth: z.boolean().optional(),
-});
+/** A server update: the fields of a new server, all optional. */
+export const serverPatchSchema = serverInputSchema.partial({ name: true });
 export type ServerPatchInput = z.infer<typeof serverPatchSchema>;
 
 const accountIds = z.array(z.string().min(1).max(100)).min(1, 'must name at least one account').max(1000);

@@ -45,6 +45,29 @@ export class Tokens {
     return at;
   }
 
+  /** The stored row of a new token: its hash and lookup, never the token. */
+  private tokenRow(
+    id: string,
+    name: string,
+    token: { lookup: string; hash: string },
+    bounds: TokenBounds,
+    expiresAt: number | null,
+    reach: Pick<ApiTokenRow, 'kind' | 'accounts' | 'actions'>,
+  ): ApiTokenRow {
+    return {
+      id,
+      name,
+      ...reach,
+      token_lookup: token.lookup,
+      token_hash: token.hash,
+      created_at: this.ctx.now(),
+      created_by: bounds.issuer,
+      expires_at: expiresAt,
+      last_used_at: null,
+      revoked_at: null,
+    };
+  }
+
   /** A management token within `bounds`: accounts, actions and expiry no broader than its issuer's. */
   async createManagementToken(raw: unknown, bounds: TokenBounds): Promise<PublicManagementToken> {
     const input = parseInput(managementTokenInputSchema, raw);
@@ -58,20 +81,11 @@ export class Tokens {
     if (accounts !== '*') for (const id of accounts) await this.accounts.accountRow(id);
     const expiresAt = this.tokenExpiry(input.expires_at, bounds, this.ctx.now() + DEFAULT_TOKEN_LIFETIME_MS);
     const token = issueToken('management');
-    const row: ApiTokenRow = {
-      id: newId('tok'),
-      name: input.name,
+    const row = this.tokenRow(newId('tok'), input.name, token, bounds, expiresAt, {
       kind: 'management',
       accounts: scopeToColumn(accounts),
       actions: scopeToColumn(actions),
-      token_lookup: token.lookup,
-      token_hash: token.hash,
-      created_at: this.ctx.now(),
-      created_by: bounds.issuer,
-      expires_at: expiresAt,
-      last_used_at: null,
-      revoked_at: null,
-    };
+    });
     await this.ctx.store.insertApiToken(row);
     return { ...publicManagementToken(row), token: token.token };
   }
@@ -92,20 +106,11 @@ export class Tokens {
     }
     const expiresAt = this.tokenExpiry(input.expires_at, { ...bounds, expiresAt: null }, null);
     const token = issueToken('client');
-    const row: ApiTokenRow = {
-      id: tokenId,
-      name: input.name,
+    const row = this.tokenRow(tokenId, input.name, token, bounds, expiresAt, {
       kind: 'client',
       accounts: null,
       actions: null,
-      token_lookup: token.lookup,
-      token_hash: token.hash,
-      created_at: this.ctx.now(),
-      created_by: bounds.issuer,
-      expires_at: expiresAt,
-      last_used_at: null,
-      revoked_at: null,
-    };
+    });
     await this.ctx.store.insertApiToken(row, bindings);
     return { ...publicClientToken(row, bindings), token: token.token };
   }
