@@ -1,7 +1,7 @@
 // The servers aggregate: a scoped server of an account (its tool selection, exposure, code limits, expiry and auth
 // mode), its secret URL (issued once, rotated in place) and its audit rows.
 
-import type { Exposure } from '../../runtime/exposure/registry.js';
+import { DEFAULT_EXPOSURE } from '../../runtime/exposure/registry.js';
 import { selectTools } from '../../runtime/filter.js';
 import { OptionError } from '../../runtime/option-error.js';
 import { authModeOf } from '../auth/modes.js';
@@ -53,7 +53,7 @@ export class Servers {
 
   /** Checks a config against the catalog: unknown methods/tags/tools and empty selections are 400s. */
   checkConfig(config: ServerConfig | undefined): { config: PublicServer['config']; toolCount: number } {
-    const normalized = { ...(config ?? {}), tool_exposure: config?.tool_exposure ?? ('all' as Exposure) };
+    const normalized = { ...(config ?? {}), tool_exposure: config?.tool_exposure ?? DEFAULT_EXPOSURE };
     if (normalized.code_limits) normalized.code_limits = renamedCodeLimits(normalized.code_limits);
     // Cleared or empty limits are not stored: the service's own limits apply.
     if (!normalized.code_limits || !Object.values(normalized.code_limits).some((v) => v !== undefined))
