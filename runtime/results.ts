@@ -16,7 +16,7 @@ import { flattenUsage, opaqueCursorOf, shapeList } from './results/pages.js';
 
 export { MAX_JSON_DEPTH, nestsDeeperThan } from './results/depth.js';
 export type { ShapeOptions } from './results/options.js';
-export { flattenUsage, shapeList } from './results/pages.js';
+export { flattenUsage, isoOf, shapeList } from './results/pages.js';
 
 /** Shapes a 2xx response. */
 export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions): CallToolResult {

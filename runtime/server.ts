@@ -13,7 +13,7 @@ import {
   Server,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import { z } from 'zod';
+import { looseObject, string } from 'zod';
 import { toolErrorResult } from './contract/errors.js';
 import type { ExposedTools } from './exposure/types.js';
 import { CLIENT_CAPABILITIES_META_KEY, type CallToolResult, type Tool } from './protocol.js';
@@ -146,7 +146,7 @@ export function tooManyTasksResult(name: string): CallToolResult {
  * its subpaths for `import` only, so a CommonJS consumer (require of this package) could not load it. Built once: a
  * server is built per HTTP request, and building a zod schema there was a measurable part of each call's CPU.
  */
-const taskId = z.looseObject({ taskId: z.string() });
+const taskId = looseObject({ taskId: string() });
 
 function registerTaskMethods(server: Server, { runner, scope }: NonNullable<ServeOptions['tasks']>): void {
   const find = async (taskId: string, ctx: ServerContext): Promise<TaskRecord> => {

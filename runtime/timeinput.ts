@@ -5,6 +5,7 @@
 import type { CallToolResult } from './protocol.js';
 import { DateTime, Duration, type DurationLikeObject } from 'luxon';
 import type { ToolDef } from './contract/catalog.js';
+import { isoOf } from './results/pages.js';
 import type { ArgumentIssue } from './validation.js';
 
 export const TIME_FORMS =
@@ -85,8 +86,6 @@ export interface ResolvedTimes {
 }
 
 const isoKey = (key: string) => `${key.replace(/_time$/, '').replace(/_at$/, '')}_iso`;
-/** Unix seconds as an ISO 8601 UTC time. */
-export const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /** Converts the tool's `timeArgs` in `args`; values of other types are left for the validator to report. */
 export function resolveTimeArgs(

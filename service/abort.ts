@@ -9,7 +9,7 @@ import type { CallToolResult } from '../runtime/protocol.js';
 import { toolErrorResult } from '../runtime/contract/errors.js';
 import type { ExposedTools } from '../runtime/exposure/types.js';
 import { printableName, type RecordCall } from './audit.js';
-import { isExpired } from './manage/index.js';
+import { isExpired } from './expiry.js';
 import type { ServerRow, Store } from './store/store.js';
 
 export const DEFAULT_REVOCATION_CHECK_MS = 250;

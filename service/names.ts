@@ -12,20 +12,25 @@ const ODD_SPACE = /[^\P{Zs} ]/u;
 // Characters of every script (digits, punctuation, the plain space) and combining marks that take their base's.
 const NEUTRAL = /^[\p{Script_Extensions=Common}\p{Script_Extensions=Inherited}]$/u;
 
-/** Every script the running engine knows, each with its Script_Extensions test. */
-const SCRIPTS: { name: string; test: RegExp }[] = (() => {
-  const values = new Set((scriptAliases as Map<string, Map<string, string>>).get('Script')?.values() ?? []);
-  const out: { name: string; test: RegExp }[] = [];
-  for (const name of values) {
-    if (name === 'Common' || name === 'Inherited') continue;
-    try {
-      out.push({ name, test: new RegExp(`^\\p{Script_Extensions=${name}}$`, 'u') });
-    } catch {
-      // A script newer than this engine's Unicode data, or an alias the engine does not take as a value.
+/**
+ * Every script the running engine knows, each with its Script_Extensions test. Built on the first name checked,
+ * not at import: ~170 Unicode-property regexes are a measurable part of a process start that never checks a name.
+ */
+let scripts: { name: string; test: RegExp }[] | undefined;
+const allScripts = (): { name: string; test: RegExp }[] =>
+  (scripts ??= (() => {
+    const values = new Set((scriptAliases as Map<string, Map<string, string>>).get('Script')?.values() ?? []);
+    const out: { name: string; test: RegExp }[] = [];
+    for (const name of values) {
+      if (name === 'Common' || name === 'Inherited') continue;
+      try {
+        out.push({ name, test: new RegExp(`^\\p{Script_Extensions=${name}}$`, 'u') });
+      } catch {
+        // A script newer than this engine's Unicode data, or an alias the engine does not take as a value.
+      }
     }
-  }
-  return out;
-})();
+    return out;
+  })());
 
 // UTS #39 §5.2: Latin may join Han with the Japanese kana, with Bopomofo, or with Hangul.
 const CJK_SETS = [
@@ -41,7 +46,11 @@ function scriptsOf(ch: string): readonly string[] {
   const cp = ch.codePointAt(0)!;
   let hit = cache.get(cp);
   if (!hit) {
-    hit = NEUTRAL.test(ch) ? [] : SCRIPTS.filter((s) => s.test.test(ch)).map((s) => s.name);
+    hit = NEUTRAL.test(ch)
+      ? []
+      : allScripts()
+          .filter((s) => s.test.test(ch))
+          .map((s) => s.name);
     if (cache.size < 10_000) cache.set(cp, hit);
   }
   return hit;

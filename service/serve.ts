@@ -37,7 +37,8 @@ import {
   DEFAULT_STALLED_WRITE_MS,
   ServerLimiter,
 } from './http/limits.js';
-import { isExpired, Management } from './manage/index.js';
+import { isExpired } from './expiry.js';
+import { Management } from './manage/index.js';
 import { Operations } from './operations.js';
 import { Scopes } from './scope.js';
 import { openSecretBox } from './secrets.js';

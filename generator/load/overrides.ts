@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OverridesError } from '../errors.js';
 import { repoRoot } from '../pin.js';
 

@@ -6,7 +6,7 @@ import type { CallToolResult, Tool } from '../protocol.js';
 import { invalidArgumentsResult, unknownToolResult } from '../errors.js';
 import type { CallContext, OpenAiToolkit } from '../toolkit.js';
 import { createClosestNames, createToolSearch, cutNote } from './tool-search.js';
-import { z } from 'zod';
+import { undefined as undefinedSchema } from 'zod';
 import { defineExposure, type ExposedTools } from './types.js';
 import { firstSentence } from '../text.js';
 
@@ -166,7 +166,7 @@ export function createDiscoveryExposure(kit: OpenAiToolkit): ExposedTools {
 export const discoveryExposure = defineExposure({
   name: 'discovery',
   summary: 'discovery meta-tools',
-  optionsSchema: z.undefined(),
+  optionsSchema: undefinedSchema(),
   create: (kit) => createDiscoveryExposure(kit),
   delegates: ['call_tool'],
   direct: false,

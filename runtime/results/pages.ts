@@ -3,7 +3,6 @@
 
 import type { ToolDef } from '../contract/catalog.js';
 import { LIST_PAGE, type ListPage, USAGE_PAGE, type UsagePage } from '../contract/pages.js';
-import { isoOf } from '../timeinput.js';
 import type { Json } from './options.js';
 
 /** The cursor a list hands out in `next` (role and group lists), which only the server can interpret. */
@@ -47,6 +46,8 @@ function addNumbers(totals: Record<string, number>, value: unknown, prefix: stri
   }
 }
 
+/** Unix seconds as an ISO 8601 UTC time. Here, not in timeinput.ts: that module loads luxon, which start-up must not. */
+export const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
 const iso = (seconds: unknown): string | null => (typeof seconds === 'number' ? isoOf(seconds) : null);
 
 /**

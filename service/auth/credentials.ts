@@ -3,7 +3,7 @@
 // full hashes in constant time. One answer for unknown, revoked and expired tokens of a kind, except that an
 // expired management token says so (its holder is an operator, who needs to know why).
 
-import { isExpired } from '../manage/index.js';
+import { isExpired } from '../expiry.js';
 import type { ApiTokenRow, ServerRow, Store } from '../store/store.js';
 import { kindOf, lookupOf, looksLikeToken, tokenMatches } from '../tokens.js';
 import type { Admission, AuthRequest } from './modes.js';

@@ -8,6 +8,7 @@ import { authModeOf } from '../auth/modes.js';
 import { resourcePath, resourceUrl } from '../auth/oauth/resource-url.js';
 import { ServiceError } from '../errors.js';
 import type { ServerPatch, ServerRow } from '../store/store.js';
+import { isExpired } from '../expiry.js';
 import { issueToken, newId } from '../tokens.js';
 import type { Accounts } from './accounts.js';
 import { expiry, type ManageContext } from './context.js';
@@ -21,7 +22,6 @@ import {
 } from './schemas.js';
 import {
   clip,
-  isExpired,
   iso,
   oauthPolicyOf,
   policyJson,

@@ -4,6 +4,7 @@
 import { type Action, type Scope, scopeCovers, scopeFromColumn, scopeToColumn } from '../auth/principals.js';
 import { ServiceError } from '../errors.js';
 import type { ApiTokenRow, TokenBinding } from '../store/store.js';
+import { isExpired } from '../expiry.js';
 import { issueToken, newId } from '../tokens.js';
 import type { Accounts } from './accounts.js';
 import { expiry, type ManageContext } from './context.js';
@@ -15,7 +16,6 @@ import {
 } from './schemas.js';
 import {
   clip,
-  isExpired,
   iso,
   type PublicClientToken,
   type PublicManagementToken,

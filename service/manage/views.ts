@@ -139,10 +139,6 @@ export function storedConfig(r: ServerRow): ServerConfig {
   return JSON.parse(r.config) as ServerConfig;
 }
 
-export function isExpired(r: { expires_at: number | null }, now: number): boolean {
-  return r.expires_at !== null && r.expires_at <= now;
-}
-
 export function serverUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/mcp/${token}`;
 }

@@ -123,15 +123,13 @@ async function tasksSession(child: ChildProcessWithoutNullStreams) {
   return { client, session };
 }
 
-/** A running job of the fake, and the upstream requests for it so far. */
+/** A running job of the fake (the first succeeded one, set running: tests reuse it, so count polls with a hold). */
 function runningJob(): FineTuningJobRecord {
   const job = fake.state.fineTuningJobs.find((j) => j.status === 'succeeded' && !j.id.startsWith('ftjob-new'))!;
   job.status = 'running';
   job.trained_tokens = 100;
   return job;
 }
-const pollsOf = (job: FineTuningJobRecord) =>
-  fake.requests.filter((r) => r.method === 'GET' && r.path === `/fine_tuning/jobs/${job.id}`).length;
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
@@ -142,6 +140,10 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Whether `promise` settles within `ms`. */
+const settles = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([promise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
 
 const callTool = (client: Client, name: string, args: Record<string, unknown>, extra: Loose = {}) =>
   client.request({ method: 'tools/call', params: { name, arguments: args, ...extra } }, Loose) as Promise<Loose>;
@@ -222,30 +224,69 @@ describe('Tasks over stdio (2026-07-28, v2 Client declaring the extension)', () 
     await client.close();
   }, 40_000);
 
-  it('a cancelled task stops polling with no further upstream request', async () => {
+  // Cancel races the poll loop: counted naively (a count of the job's requests read when the cancel is acknowledged),
+  // a poll already on its way then lands later and looks like one sent after the cancel. Each test holds the job's
+  // answers instead (the fake logs a request when its headers arrive), so it knows which polls were sent, and
+  // whether the cancel found one in flight: that one must be aborted, and none may follow.
+  it('a cancel while a poll is in flight aborts that request, and no further one is sent', async () => {
     const { client, session } = await tasksSession(server);
     const running = runningJob();
-    const execution = await session.callTool(WAIT, { fine_tuning_job_id: running.id, poll_interval_seconds: 1 });
-    if (execution.kind !== 'task') throw new Error('expected a task');
-    await until(
-      async () => pollsOf(running),
-      (n) => n >= 2,
-      'two polls',
-    );
-    await session.task(execution.handle.taskId).cancel();
-    const polls = pollsOf(running);
-    // Longer than the next two poll intervals (1.5 s, 2.25 s backoff) with no request: stopped before its next poll.
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(pollsOf(running)).toBe(polls);
-    expect(await session.task(execution.handle.taskId).snapshot()).toMatchObject({
-      status: 'cancelled',
-      statusMessage: expect.stringContaining('no further requests'),
-    });
-    const { outcome } = await execution.settle();
-    expect(outcome.status).toBe('cancelled');
-    running.status = 'succeeded';
-    await session.close();
-    await client.close();
+    const hold = fake.hold({ method: 'GET', path: `/fine_tuning/jobs/${running.id}` });
+    try {
+      const execution = await session.callTool(WAIT, { fine_tuning_job_id: running.id, poll_interval_seconds: 1 });
+      if (execution.kind !== 'task') throw new Error('expected a task');
+      (await hold.next()).answer();
+      // The second poll has arrived and waits for its answer: the loop is blocked on it, nothing else is on its way.
+      const second = await hold.next();
+      await session.task(execution.handle.taskId).cancel();
+      expect(await settles(second.aborted, 10_000)).toBe(true);
+      expect(second.entry.status).toBe(0);
+      // Twice the next poll interval (1.5 s after the second poll) with no request.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(hold.arrived).toHaveLength(2);
+      expect(await session.task(execution.handle.taskId).snapshot()).toMatchObject({
+        status: 'cancelled',
+        statusMessage: expect.stringContaining('no further requests'),
+      });
+      const { outcome } = await execution.settle();
+      expect(outcome.status).toBe('cancelled');
+      await session.close();
+      await client.close();
+    } finally {
+      hold.release();
+      running.status = 'succeeded';
+    }
+  }, 40_000);
+
+  it('a cancel between polls stops the wait before its next poll', async () => {
+    const { client, session } = await tasksSession(server);
+    const running = runningJob();
+    running.trained_tokens = 777;
+    const hold = fake.hold({ method: 'GET', path: `/fine_tuning/jobs/${running.id}` });
+    try {
+      const execution = await session.callTool(WAIT, { fine_tuning_job_id: running.id, poll_interval_seconds: 2 });
+      if (execution.kind !== 'task') throw new Error('expected a task');
+      const task = session.task(execution.handle.taskId);
+      (await hold.next()).answer();
+      // The loop reports a poll's figures before it sleeps: from here it waits 2 s before the next poll.
+      await until(
+        () => task.snapshot(),
+        (t) => String(t.statusMessage).includes('trained_tokens=777'),
+        'the first poll in statusMessage',
+      );
+      await task.cancel();
+      await new Promise((r) => setTimeout(r, 3000));
+      // Nothing after the first poll, whatever the timing: a poll the cancel could have found on its way (this test
+      // running more than 2 s late) was aborted, never answered; one sent after the cancel would sit here unanswered.
+      expect(hold.arrived.length).toBeLessThanOrEqual(2);
+      for (const later of hold.arrived.slice(1)) expect(later.entry.aborted).toBe(true);
+      expect((await task.snapshot()).status).toBe('cancelled');
+      await session.close();
+      await client.close();
+    } finally {
+      hold.release();
+      running.status = 'succeeded';
+    }
   }, 40_000);
 
   it("an unknown id, or another server's task id, is not found and reveals nothing", async () => {
@@ -337,21 +378,20 @@ describe('Tasks over stdio (2025-11-25 client asking with params.task)', () => {
     expect((await tasksGet(client, id)).status).toBe('completed');
 
     const second = runningJob();
+    // The first poll held in flight when the cancel comes (see the 2026-07-28 cancel tests above).
+    const hold = fake.hold({ method: 'GET', path: `/fine_tuning/jobs/${second.id}` });
     const c2 = await callTool(
       client,
       WAIT,
       { fine_tuning_job_id: second.id, poll_interval_seconds: 1 },
       { task: { ttl: 60_000 } },
     );
-    await until(
-      async () => pollsOf(second),
-      (n) => n >= 1,
-      'a poll',
-    );
+    const inFlight = await hold.next();
     expect(await tasksCancel(client, c2.task.taskId)).toMatchObject({ status: 'cancelled' });
-    const polls = pollsOf(second);
+    expect(await settles(inFlight.aborted, 10_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 2500));
-    expect(pollsOf(second)).toBe(polls);
+    expect(hold.arrived).toHaveLength(1);
+    hold.release();
     const late = await client
       .request({ method: 'tasks/result', params: { taskId: c2.task.taskId } }, Loose)
       .catch((e: unknown) => e as Error);

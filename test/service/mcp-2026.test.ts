@@ -4,7 +4,7 @@
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
+import { json, type Responder, startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { type Service, startService, tempDataDir } from './helpers.js';
 
 const KEY = 'sk-proj-MCP2026TESTKEY0123456789abcdef';
@@ -23,11 +23,7 @@ let service: Service;
 let status = 'running';
 beforeAll(async () => {
   stub = await startCaptureServer();
-  stub.respond((q, res) =>
-    q.path.startsWith('/v1/fine_tuning/jobs/')
-      ? json(res, 200, { id: 'ftjob-1', object: 'fine_tuning.job', status, trained_tokens: 10 })
-      : json(res, 200, { object: 'list', data: [], has_more: false }),
-  );
+  stub.respond(answer);
   service = await startService(tempDataDir(), ['--tags', 'fine-tuning', '--base-url', stub.baseUrl], {
     OPENAI_API_KEY: KEY,
   });
@@ -36,6 +32,11 @@ afterAll(async () => {
   await service?.stop();
   await stub?.close();
 });
+
+const answer: Responder = (q, res) =>
+  q.path.startsWith('/v1/fine_tuning/jobs/')
+    ? json(res, 200, { id: 'ftjob-1', object: 'fine_tuning.job', status, trained_tokens: 10 })
+    : json(res, 200, { object: 'list', data: [], has_more: false });
 
 let nextId = 1;
 async function rpc(method: string, params: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -161,17 +162,41 @@ describe('MCP 2026-07-28 over Streamable HTTP', () => {
       result: { structuredContent: { done: true, status: 'succeeded' } },
     });
 
+    // The cancel finds the first poll in flight: its answer is held, so the test knows exactly which requests were
+    // sent (a count read when the cancel is acknowledged can miss a poll still on its way, and see it land later).
     status = 'running';
-    const second = await rpc('tools/call', { ...call, _meta: WITH_TASKS });
-    const secondId = second.result!.taskId as string;
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await rpc('tasks/cancel', { taskId: secondId, _meta: WITH_TASKS })).result).toMatchObject({});
-    const polls = stub.requests.length;
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(stub.requests.length).toBe(polls);
-    expect((await rpc('tasks/get', { taskId: secondId, _meta: WITH_TASKS })).result).toMatchObject({
-      status: 'cancelled',
+    let polled = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      polled = resolve;
     });
+    let aborted = () => {};
+    const closed = new Promise<void>((resolve) => {
+      aborted = resolve;
+    });
+    stub.respond((q, res) => {
+      if (!q.path.startsWith('/v1/fine_tuning/jobs/')) return answer(q, res);
+      res.on('close', () => {
+        if (!res.writableFinished) aborted();
+      });
+      polled();
+    });
+    const before = stub.requests.length;
+    try {
+      const second = await rpc('tools/call', { ...call, _meta: WITH_TASKS });
+      const secondId = second.result!.taskId as string;
+      await inFlight;
+      expect((await rpc('tasks/cancel', { taskId: secondId, _meta: WITH_TASKS })).result).toMatchObject({});
+      // The poll in flight was aborted, and none followed in longer than the poll interval (2 s).
+      const gone = await Promise.race([closed.then(() => true), new Promise((r) => setTimeout(r, 10_000, false))]);
+      expect(gone).toBe(true);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(stub.requests.length).toBe(before + 1);
+      expect((await rpc('tasks/get', { taskId: secondId, _meta: WITH_TASKS })).result).toMatchObject({
+        status: 'cancelled',
+      });
+    } finally {
+      stub.respond(answer);
+    }
 
     const unknown = await rpc('tasks/get', { taskId: `${taskId}x`, _meta: WITH_TASKS });
     expect(unknown.error).toMatchObject({ code: -32602, message: 'Unknown or expired task id' });

@@ -41,7 +41,32 @@ export interface LoggedRequest {
   /** Parsed JSON body (or the raw text when it is not JSON). */
   body?: unknown;
   auth: AuthUsed;
+  /** The answer's status; 0 until answered (a held request, or one whose client went away first). */
   status: number;
+  /** The client closed the connection before the answer was sent (it cancelled the request in flight). */
+  aborted?: boolean;
+}
+
+/** A request whose answer a {@link FakeHold} keeps back. */
+export interface HeldRequest {
+  entry: LoggedRequest;
+  /** Sends the answer the fake would have sent (nothing when the client has gone). */
+  answer(): void;
+  /** Resolves when the connection closes before an answer: the client aborted the request. */
+  aborted: Promise<void>;
+}
+
+/**
+ * Keeps back the answers to matching requests, so a test can act while one is in flight (a cancel, say) and know
+ * exactly which requests had been sent: every request is logged when its headers arrive, held or not.
+ */
+export interface FakeHold {
+  /** The next matching request (in arrival order) once it has arrived; its answer waits for `answer()`. */
+  next(): Promise<HeldRequest>;
+  /** Matching requests that arrived since the hold began. */
+  readonly arrived: HeldRequest[];
+  /** Answers every held request and lets later ones through. */
+  release(): void;
 }
 
 /** A one-shot error for the next request that matches, to test upstream-error handling. */
@@ -72,7 +97,19 @@ export interface FakeOpenAi {
   requests: LoggedRequest[];
   clearLog(): void;
   injectError(error: InjectedError): void;
+  /** Holds the answers to requests with this method and path (after `/v1`) until released. */
+  hold(match: { method?: string; path: string }): FakeHold;
   close(): Promise<void>;
+}
+
+interface ActiveHold {
+  method?: string;
+  path: string;
+  active: boolean;
+  /** Held requests no `next()` has taken yet, and `next()` calls waiting for one. */
+  queue: HeldRequest[];
+  waiters: Array<(held: HeldRequest) => void>;
+  arrived: HeldRequest[];
 }
 
 function authOf(req: IncomingMessage, adminKey: string, projectKey: string): AuthUsed {
@@ -112,11 +149,17 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const requests: LoggedRequest[] = [];
   let injected: InjectedError[] = [];
 
-  const handle = (req: IncomingMessage, raw: Buffer, res: ServerResponse, multipart?: MultipartBody) => {
+  const holds: ActiveHold[] = [];
+
+  const handle = (
+    entry: LoggedRequest,
+    req: IncomingMessage,
+    raw: Buffer,
+    res: ServerResponse,
+    multipart?: MultipartBody,
+  ) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const method = req.method ?? 'GET';
-    const path = url.pathname.replace(/^\/v1(?=\/)/, '');
-    const auth = authOf(req, adminKey, projectKey);
+    const { method, path, auth } = entry;
     const text = raw.toString('utf8');
     let body: unknown = multipart;
     if (text && !multipart) {
@@ -126,8 +169,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
         body = text;
       }
     }
-    const entry: LoggedRequest = { method, path, query: [...url.searchParams], body, auth, status: 0 };
-    requests.push(entry);
+    entry.body = body;
     const reply = (status: number, payload: unknown, headers?: Record<string, string>) => {
       entry.status = status;
       send(res, status, payload, headers);
@@ -211,13 +253,49 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   };
 
   const server = createServer((req, res) => {
+    // Logged when the headers arrive: a request the client aborts before its answer (or its body) still counts.
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/^\/v1(?=\/)/, '');
+    const entry: LoggedRequest = {
+      method,
+      path,
+      query: [...url.searchParams],
+      auth: authOf(req, adminKey, projectKey),
+      status: 0,
+    };
+    requests.push(entry);
+    let closedEarly = () => {};
+    const aborted = new Promise<void>((resolve) => {
+      closedEarly = resolve;
+    });
+    res.on('close', () => {
+      if (res.writableFinished) return;
+      entry.aborted = true;
+      closedEarly();
+    });
+    const hold = holds.find((h) => h.active && h.path === path && (!h.method || h.method === method));
+    let gate: Promise<void> = Promise.resolve();
+    if (hold) {
+      let open = () => {};
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      const held: HeldRequest = { entry, answer: open, aborted };
+      hold.arrived.push(held);
+      const waiter = hold.waiters.shift();
+      if (waiter) waiter(held);
+      else hold.queue.push(held);
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const raw = Buffer.concat(chunks);
-      if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return handle(req, raw, res);
+      await gate;
+      if (entry.aborted) return;
+      if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return handle(entry, req, raw, res);
       parseMultipart(req, raw).then(
-        (parts) => handle(req, raw, res, parts),
+        (parts) => handle(entry, req, raw, res, parts),
         (err: Error) =>
           send(res, 400, {
             error: {
@@ -244,6 +322,22 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     },
     injectError(error) {
       injected.push(error);
+    },
+    hold(match) {
+      const h: ActiveHold = { ...match, active: true, queue: [], waiters: [], arrived: [] };
+      holds.push(h);
+      return {
+        next: () => {
+          const queued = h.queue.shift();
+          return queued ? Promise.resolve(queued) : new Promise<HeldRequest>((resolve) => h.waiters.push(resolve));
+        },
+        arrived: h.arrived,
+        release() {
+          h.active = false;
+          for (const held of h.arrived) held.answer();
+          holds.splice(holds.indexOf(h), 1);
+        },
+      };
     },
     async close() {
       injected = [];

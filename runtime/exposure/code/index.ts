@@ -5,7 +5,7 @@
 import type { CallToolResult, Tool } from '../../protocol.js';
 import { internalErrorResult, unknownToolResult } from '../../errors.js';
 import type { CallContext, OpenAiToolkit } from '../../toolkit.js';
-import { z } from 'zod';
+import { number, object, string, type ZodType } from 'zod';
 import { defineExposure, type ExposedTools } from '../types.js';
 import { type CodeTenant, createExecuteCode, EXECUTE_CODE, executeCodeTool } from './execute-code.js';
 import { DEFAULT_CODE_LIMITS, resolveLimits, type CodeLimits } from './limits.js';
@@ -64,20 +64,19 @@ export function createCodeExposure(kit: OpenAiToolkit, options: CodeExposureOpti
 }
 
 // Shapes only: each limit's range is resolveLimits' to check, with messages that name the limit.
-const limitsSchema = z
-  .object(Object.fromEntries(Object.keys(DEFAULT_CODE_LIMITS).map((k) => [k, z.number().optional()])))
-  .strict() as unknown as z.ZodType<Partial<CodeLimits>>;
+const limitsSchema = object(
+  Object.fromEntries(Object.keys(DEFAULT_CODE_LIMITS).map((k) => [k, number().optional()])),
+).strict() as unknown as ZodType<Partial<CodeLimits>>;
 
 export const codeExposure = defineExposure({
   name: 'code',
   summary: 'code mode',
-  optionsSchema: z
-    .object({
-      limits: limitsSchema.optional(),
-      tenant: z.object({ account: z.string(), server: z.string().optional() }).strict().optional(),
-    })
+  optionsSchema: object({
+    limits: limitsSchema.optional(),
+    tenant: object({ account: string(), server: string().optional() }).strict().optional(),
+  })
     .strict()
-    .optional() satisfies z.ZodType<CodeExposureOptions | undefined>,
+    .optional() satisfies ZodType<CodeExposureOptions | undefined>,
   create: (kit, options) => createCodeExposure(kit, options),
   delegates: [],
   direct: false,

@@ -24,7 +24,8 @@ import {
   ServerError,
 } from '@modelcontextprotocol/server-legacy/auth';
 import type { Response } from 'express';
-import { isExpired, type Management, oauthPolicyOf } from '../../manage/index.js';
+import { isExpired } from '../../expiry.js';
+import { type Management, oauthPolicyOf } from '../../manage/index.js';
 import type { ServerRow, Store } from '../../store/store.js';
 import { hashOf, issueToken, lookupOf, looksLikeToken, newId, randomSecret, tokenMatches } from '../../tokens.js';
 import { CimdError, type CimdFetcher, isCimdClientId } from './cimd.js';
