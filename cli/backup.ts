@@ -6,7 +6,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync
 import path from 'node:path';
 import { readSecretBox, SECRET_KEY_FILE } from '../service/secrets.js';
 import { loadSqliteDriver, SetupError } from '../service/store/driver.js';
-import { databaseTarget, describeTarget } from '../service/store/open.js';
+import { backendOf, databaseTarget } from '../service/store/open.js';
 import { backupSqlite, DATABASE_FILE, ensureDataDir } from '../service/store/sqlite.js';
 import { printJson, resolveDataDir, UsageError } from './shared.js';
 
@@ -19,12 +19,8 @@ interface BackupFlags {
 /** backup and restore copy the data dir's SQLite file: with another database configured they would copy the wrong one. */
 function onlyDataDirSqlite(command: string, dataDir: string): void {
   const target = databaseTarget(undefined, dataDir);
-  if (target.kind === 'sqlite' && target.file === path.join(dataDir, DATABASE_FILE)) return;
-  throw new UsageError(
-    target.kind === 'postgres'
-      ? `${command}: the store is the Postgres database ${describeTarget(target)} (OPENAI_MCP_DATABASE_URL), which ${command} does not copy: use pg_dump / pg_restore, and keep OPENAI_MCP_SECRET_KEY's value with the dump`
-      : `${command}: OPENAI_MCP_DATABASE_URL names ${target.file}, not the data dir's database; copy that file with the service stopped, or unset the variable`,
-  );
+  const refusal = backendOf(target).copyRefusal(target, command, dataDir);
+  if (refusal) throw new UsageError(refusal);
 }
 
 export async function backupCommand(target: string, flags: BackupFlags): Promise<void> {

@@ -16,6 +16,7 @@ import {
   SetupError,
   type SqliteDriver,
 } from '../service/store/driver.js';
+import type { DoctorLine } from '../service/store/backend.js';
 import { printJson, resolveDataDir } from './shared.js';
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail';
@@ -61,57 +62,26 @@ const nodeCheck: Check = async () => [
     : result('node', 'fail', `v${process.versions.node} is below the floor (${NODE_ENGINES})`, [nodeFloorMessage()]),
 ];
 
-/** The database `serve --http` would use, when it is Postgres (from $OPENAI_MCP_DATABASE_URL); else undefined. */
-async function postgresTarget(ctx: Context): Promise<string | undefined> {
-  const { databaseTarget } = await import('../service/store/open.js');
+/** The checks the backend of the database `serve --http` would use has of its own; undefined: the data dir's. */
+async function backendDoctor(ctx: Context) {
+  const { backendOf, databaseTarget } = await import('../service/store/open.js');
   const target = databaseTarget(undefined, ctx.dataDir, ctx.env);
-  return target.kind === 'postgres' ? target.url : undefined;
+  const doctor = backendOf(target).doctor;
+  return doctor && { doctor, target };
 }
 
-/** Postgres: connects (one `select`, nothing written) and reads what the key check needs. */
-async function postgresFacts(url: string): Promise<{ version: string; accounts?: number; fingerprint?: string }> {
-  const { connectPostgres } = await import('../service/store/postgres.js');
-  const { pool } = await connectPostgres(url, { poolMax: 1 });
-  try {
-    const version = String((await pool.query('show server_version')).rows[0]?.server_version ?? '?');
-    const migrated = (await pool.query("select to_regclass('accounts') is not null as ok")).rows[0]?.ok === true;
-    if (!migrated) return { version };
-    const accounts = Number((await pool.query('select count(*) as n from accounts')).rows[0]?.n ?? 0);
-    const fp = await pool.query("select value from settings where key = 'secret_key_fingerprint'");
-    return { version, accounts, fingerprint: fp.rows[0]?.value as string | undefined };
-  } finally {
-    await pool.end();
-  }
-}
-
-const postgresStoreCheck = async (url: string): Promise<CheckResult[]> => {
-  const { describeDatabaseUrl } = await import('../service/store/postgres.js');
-  try {
-    const facts = await postgresFacts(url);
-    return [
-      result(
-        'store',
-        'ok',
-        `Postgres ${facts.version} at ${describeDatabaseUrl(url)} ($OPENAI_MCP_DATABASE_URL), ${facts.accounts === undefined ? 'not migrated yet (serve --http migrates it)' : `${facts.accounts} account(s)`}`,
-      ),
-    ];
-  } catch (err) {
-    if (!(err instanceof SetupError)) throw err;
-    const [message] = err.message.split('\nFix:');
-    return [result('store', 'fail', message ?? err.message, err.fix)];
-  }
-};
+const lines = (id: string, found: DoctorLine[]) => found.map((l) => result(id, l.status, l.detail, l.fix));
 
 const storeCheck: Check = async (ctx) => {
-  const pgUrl = await postgresTarget(ctx).catch((err: unknown) => {
+  const own = await backendDoctor(ctx).catch((err: unknown) => {
     if (err instanceof SetupError) return err;
     throw err;
   });
-  if (pgUrl instanceof SetupError) {
-    const [message] = pgUrl.message.split('\nFix:');
-    return [result('store', 'fail', message ?? pgUrl.message, pgUrl.fix)];
+  if (own instanceof SetupError) {
+    const [message] = own.message.split('\nFix:');
+    return [result('store', 'fail', message ?? own.message, own.fix)];
   }
-  if (pgUrl) return postgresStoreCheck(pgUrl);
+  if (own) return lines('store', await own.doctor.store(own.target, ctx.env));
   try {
     ctx.driver = await loadSqliteDriver(ctx.env);
   } catch (err) {
@@ -243,44 +213,9 @@ function firstEnvelope(
   }
 }
 
-/** With Postgres the key must come from the environment (every replica the same) and match the stored fingerprint. */
-async function postgresKeyCheck(url: string, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
-  const value = env.OPENAI_MCP_SECRET_KEY?.trim();
-  if (!value)
-    return [
-      result('secret-key', 'fail', 'OPENAI_MCP_SECRET_KEY is required with a Postgres database (no key file is used)', [
-        'set OPENAI_MCP_SECRET_KEY to the key every replica uses (32+ characters)',
-      ]),
-    ];
-  const { boxFromPassphrase } = await import('../service/secrets.js');
-  let fingerprint: string;
-  try {
-    fingerprint = boxFromPassphrase(value, 'OPENAI_MCP_SECRET_KEY').fingerprint;
-  } catch (err) {
-    return [result('secret-key', 'fail', (err as Error).message)];
-  }
-  const facts = await postgresFacts(url).catch(() => undefined);
-  if (facts?.fingerprint && facts.fingerprint !== fingerprint)
-    return [
-      result(
-        'secret-key',
-        'fail',
-        `OPENAI_MCP_SECRET_KEY (fingerprint ${fingerprint}) is not the key the database's accounts are sealed with (${facts.fingerprint})`,
-        ['use the key the running replicas use'],
-      ),
-    ];
-  return [
-    result(
-      'secret-key',
-      'ok',
-      `from OPENAI_MCP_SECRET_KEY, fingerprint ${fingerprint} (keep its value safe: it is not in any backup)`,
-    ),
-  ];
-}
-
 const secretKeyCheck: Check = async (ctx) => {
-  const pgUrl = await postgresTarget(ctx).catch(() => undefined);
-  if (pgUrl) return postgresKeyCheck(pgUrl, ctx.env);
+  const own = await backendDoctor(ctx).catch(() => undefined);
+  if (own) return lines('secret-key', await own.doctor.secretKey(own.target, ctx.env));
   const fromEnv = ctx.env.OPENAI_MCP_SECRET_KEY?.trim();
   const file = path.join(ctx.dataDir, 'secret.key');
   const db = path.join(ctx.dataDir, 'openai-mcp.sqlite');

@@ -13,7 +13,7 @@ import { DateTime } from 'luxon';
 import { parseTime } from '../runtime/timeinput.js';
 import type { LocalPrincipal } from '../service/auth/principals.js';
 import { allowPrivateFromEnv } from '../service/baseurl.js';
-import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig } from '../service/manage.js';
+import { Management, type PublicServer, type ServerCodeLimits, type ServerConfig } from '../service/manage/index.js';
 import { Operations } from '../service/operations.js';
 import { boxFromPassphrase, openSecretBox, rotateSecretKey, type SecretBox } from '../service/secrets.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PUBLIC_URL_SETTING } from '../service/serve.js';
@@ -372,7 +372,7 @@ function oauthPolicyOf(flags: ServerFlags): { oauth?: { allow_emails?: string[];
 export async function serversList(flags: CommonFlags & { account?: string }) {
   const servers = await withManagement(flags, async ({ manage, ops, me }) => {
     if (flags.account !== undefined) await ops.getAccount(me, flags.account);
-    return manage.listServers(flags.account);
+    return manage.servers.listServers(flags.account);
   });
   if (flags.json) return printJson(servers);
   printTable(

@@ -1,17 +1,29 @@
 // Finds what changed between two catalogs, tool by tool. It works on `Catalog` alone (never on the spec),
 // so a report can compare a committed `generated/catalog.json` with a freshly built one, and so whatever the
 // generator decides about names, access and schemas is exactly what gets compared: that is what agents see.
-import type { Catalog, ExcludedOperation, JsonSchema, ToolDef } from '../runtime/types.js';
-import type {
-  AddedTool,
-  ArgLocation,
-  ExcludedDrift,
-  MovedTool,
-  RawChange,
-  RemovedTool,
-  RenamedTool,
-  ToolRef,
-} from './types.js';
+// Matching the tools is match.ts's, the schema helpers are schema-types.ts's, text summaries text.ts's.
+import type { Catalog, ToolDef } from '../runtime/types.js';
+import type { AddedTool, ArgLocation, MovedTool, RawChange, RemovedTool, RenamedTool } from './types.js';
+
+import { displayPath, operationKey, operationTools, matchTools, toolRef } from './match.js';
+import {
+  type EnumInfo,
+  enumInfo,
+  fmtList,
+  fmtTypes,
+  fmtValue,
+  items,
+  props,
+  required,
+  typeList,
+  typeSuffix,
+  typesCover,
+} from './schema-types.js';
+import { summarizeText } from './text.js';
+
+export { diffExcluded, matchTools, operationKey, toolRef } from './match.js';
+export { typeList, typesCover } from './schema-types.js';
+export { type TextSummary, summarizeText } from './text.js';
 
 export interface CatalogDiff {
   added: AddedTool[];
@@ -21,98 +33,6 @@ export interface CatalogDiff {
   /** Pairs of the same tool on both sides (renamed ones included), old first. */
   pairs: Array<[ToolDef, ToolDef]>;
   changes: RawChange[];
-}
-
-export const toolRef = (t: ToolDef): ToolRef => ({
-  name: t.name,
-  operationId: t.operationId,
-  verb: t.http.verb,
-  path: displayPath(t),
-  access: t.access,
-  auth: t.http.auth,
-  method: t.method,
-});
-
-function displayPath(t: ToolDef): string {
-  const q = Object.entries(t.http.fixedQuery ?? {});
-  return q.length ? `${t.http.path}?${q.map(([k, v]) => `${k}=${v}`).join('&')}` : t.http.path;
-}
-
-/**
- * The operation's identity on the wire. Path parameters are blanked because `http.path` names them after the
- * tool *argument*, which the generator may rename (e.g. on a collision) without the endpoint moving.
- */
-export function operationKey(t: { http: ToolDef['http'] }): string {
-  const q = Object.entries(t.http.fixedQuery ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .sort();
-  return `${t.http.verb} ${t.http.path.replace(/\{[^}]*\}/g, '{}')}${q.length ? `?${q.join('&')}` : ''}`;
-}
-
-/** Index items by key, dropping keys that occur twice: an ambiguous key must not produce a match. */
-function uniqueIndex<T>(items: T[], key: (t: T) => string): Map<string, T> {
-  const seen = new Map<string, T | null>();
-  for (const item of items) {
-    const k = key(item);
-    seen.set(k, seen.has(k) ? null : item);
-  }
-  return new Map([...seen].filter((e): e is [string, T] => e[1] !== null));
-}
-
-/**
- * Pairs old and new tools. The name comes first because it is the agent's handle on a tool; then, among what is
- * left, the operationId (the spec author's stable identity, survives a path change = "moved"), then verb+path
- * (survives an operationId rewrite). Whatever matched on the second or third pass has a new name = "renamed".
- */
-export function matchTools(from: ToolDef[], to: ToolDef[]) {
-  const toByName = new Map(to.map((t) => [t.name, t]));
-  const pairs: Array<[ToolDef, ToolDef, RenamedTool['matchedBy'] | 'name']> = [];
-  let restFrom: ToolDef[] = [];
-  const usedTo = new Set<ToolDef>();
-  for (const t of from) {
-    const other = toByName.get(t.name);
-    if (other) {
-      pairs.push([t, other, 'name']);
-      usedTo.add(other);
-    } else restFrom.push(t);
-  }
-  let restTo = to.filter((t) => !usedTo.has(t));
-  for (const [matchedBy, key] of [
-    ['operationId', (t: ToolDef) => t.operationId],
-    ['verb+path', operationKey],
-  ] as const) {
-    const index = uniqueIndex(restTo, key);
-    const fromIndex = uniqueIndex(restFrom, key);
-    const next: ToolDef[] = [];
-    for (const t of restFrom) {
-      const other = fromIndex.get(key(t)) === t ? index.get(key(t)) : undefined;
-      if (other && !usedTo.has(other)) {
-        pairs.push([t, other, matchedBy]);
-        usedTo.add(other);
-      } else next.push(t);
-    }
-    restFrom = next;
-    restTo = restTo.filter((t) => !usedTo.has(t));
-  }
-  return { pairs, removed: restFrom, added: restTo };
-}
-
-// Wait tools are derived from a get tool and specs/overrides.yaml, not from an operation of their own: a change to
-// one shows on the get tool it polls, and counting them would report every async resource twice.
-const operationTools = (c: Catalog) => c.tools.filter((t) => !t.wait);
-
-/** Excluded operations new in `to` or gone from it, leaving out those that are a tool on the other side. */
-export function diffExcluded(from: Catalog, to: Catalog): ExcludedDrift {
-  const ids = (list: { operationId: string }[]) => new Set(list.map((e) => e.operationId));
-  const fromExcluded = ids(from.excluded);
-  const toExcluded = ids(to.excluded);
-  const fromTools = ids(from.tools);
-  const toTools = ids(to.tools);
-  const byId = (a: ExcludedOperation, b: ExcludedOperation) => a.operationId.localeCompare(b.operationId);
-  return {
-    added: to.excluded.filter((e) => !fromExcluded.has(e.operationId) && !fromTools.has(e.operationId)).sort(byId),
-    removed: from.excluded.filter((e) => !toExcluded.has(e.operationId) && !toTools.has(e.operationId)).sort(byId),
-  };
 }
 
 export function diffCatalogs(from: Catalog, to: Catalog): CatalogDiff {
@@ -460,124 +380,4 @@ function diffEnum(
     out.push({ ...common, kind: 'enum-added', to: added, message: `${what} added: ${fmtList(added)}` });
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Schema helpers: only what `inputSchema` can hold (the generator inlines everything, no `$ref`).
-
-const isObj = (v: unknown): v is JsonSchema => !!v && typeof v === 'object' && !Array.isArray(v);
-const props = (s: JsonSchema): Record<string, JsonSchema> =>
-  isObj(s.properties)
-    ? (Object.fromEntries(Object.entries(s.properties).filter(([, v]) => isObj(v))) as Record<string, JsonSchema>)
-    : {};
-const required = (s: JsonSchema): string[] =>
-  Array.isArray(s.required) ? s.required.filter((x): x is string => typeof x === 'string') : [];
-const items = (s: JsonSchema): JsonSchema | undefined => (isObj(s.items) ? s.items : undefined);
-const variants = (s: JsonSchema): JsonSchema[] =>
-  [...(Array.isArray(s.anyOf) ? s.anyOf : []), ...(Array.isArray(s.oneOf) ? s.oneOf : [])].filter(isObj);
-
-/** The JSON types a schema admits, sorted; `[]` means unconstrained. */
-export function typeList(s: JsonSchema | undefined): string[] {
-  if (!s) return [];
-  const set = new Set<string>();
-  if (typeof s.type === 'string') set.add(s.type);
-  else if (Array.isArray(s.type)) {
-    for (const t of s.type) if (typeof t === 'string') set.add(t);
-  } else {
-    const vs = variants(s);
-    if (vs.length) {
-      for (const v of vs) {
-        const t = typeList(v);
-        // One unconstrained branch makes the whole union unconstrained.
-        if (!t.length) return [];
-        for (const x of t) set.add(x);
-      }
-    } else if ('const' in s || Array.isArray(s.enum)) {
-      const values = 'const' in s ? [s.const] : (s.enum as unknown[]);
-      for (const v of values) set.add(v === null ? 'null' : Number.isInteger(v) ? 'integer' : typeof v);
-    } else if (isObj(s.properties)) set.add('object');
-    else if (s.items !== undefined) set.add('array');
-  }
-  return [...set].sort();
-}
-
-/** True when every value `inner` admits, `outer` admits too: `[]` admits anything; `number` admits `integer`. */
-export function typesCover(outer: string[], inner: string[]): boolean {
-  if (!outer.length) return true;
-  if (!inner.length) return false;
-  return inner.every((t) => outer.includes(t) || (t === 'integer' && outer.includes('number')));
-}
-
-interface EnumInfo {
-  values: string[];
-  /**
-   * An "open" enum lists values but also accepts others — OpenAI writes `anyOf: [{type: string}, {enum: [...]}]`
-   * for model names — so dropping a listed value rejects nothing.
-   */
-  open: boolean;
-}
-
-function enumInfo(s: JsonSchema | undefined): EnumInfo | null {
-  if (!s) return null;
-  const fmt = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-  if (Array.isArray(s.enum)) return { values: s.enum.map(fmt), open: false };
-  if ('const' in s) return { values: [fmt(s.const)], open: false };
-  const vs = variants(s);
-  if (!vs.length) return null;
-  const values: string[] = [];
-  let open = false;
-  let any = false;
-  for (const v of vs) {
-    const e = enumInfo(v);
-    if (e) {
-      any = true;
-      values.push(...e.values.filter((x) => !values.includes(x)));
-      open ||= e.open;
-    } else if (!(v.type === 'null')) open = true;
-  }
-  return any ? { values, open } : null;
-}
-
-const fmtTypes = (t: string[]) => (t.length ? t.join(' | ') : 'any');
-const typeSuffix = (s: JsonSchema | undefined) => (typeList(s).length ? ` (${fmtTypes(typeList(s))})` : '');
-const fmtValue = (v: unknown) => (v === undefined ? 'none' : `\`${JSON.stringify(v)}\``);
-function fmtList(values: string[], max = 12): string {
-  const shown = values
-    .slice(0, max)
-    .map((v) => `\`${v}\``)
-    .join(', ');
-  return values.length > max ? `${shown} and ${values.length - max} more` : shown;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Text: a reviewer wants to know *what* a description now says differently, not a character diff.
-
-export type TextSummary = {
-  summary: string;
-  added: string[];
-  removed: string[];
-};
-
-const sentences = (s: string) =>
-  s
-    .replace(/\s+/g, ' ')
-    .split(/(?<=[.!?])\s+(?=[A-Z`*[(])/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-export function summarizeText(before: string, after: string): TextSummary {
-  const a = sentences(before);
-  const b = sentences(after);
-  const removed = a.filter((x) => !b.includes(x));
-  const added = b.filter((x) => !a.includes(x));
-  const parts: string[] = [];
-  if (!before.trim()) parts.push(`added (${after.length} chars)`);
-  else if (!after.trim()) parts.push('removed');
-  else if (!added.length && !removed.length) parts.push('whitespace/formatting only');
-  else {
-    if (added.length) parts.push(`+${added.length} sentence${added.length > 1 ? 's' : ''}`);
-    if (removed.length) parts.push(`−${removed.length} sentence${removed.length > 1 ? 's' : ''}`);
-    parts.push(`${before.length} → ${after.length} chars`);
-  }
-  return { summary: parts.join(', '), added, removed };
 }

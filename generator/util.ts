@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { DEF_REF_PREFIX } from '../runtime/contract/validation.js';
 import { firstSentence, sentenceEnd } from '../runtime/text.js';
-import { docText } from '../runtime/exposure/code/ts-types.js';
+import { docText } from '../runtime/contract/ts-print.js';
 import { TOOL_NAME_BUDGET, type ArgForms, type JsonSchema } from '../runtime/types.js';
 import { SpecError } from './errors.js';
 import type { Schema, SpecDocument } from './load/document.js';

@@ -5,7 +5,7 @@
 import type { CallToolResult } from './protocol.js';
 import { DateTime, Duration, type DurationLikeObject } from 'luxon';
 import type { ToolDef } from './contract/catalog.js';
-import { isoOf } from './results.js';
+import { isoOf } from './results/pages.js';
 import type { ArgumentIssue } from './validation.js';
 
 export const TIME_FORMS =

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { defaultCatalog } from '../runtime/catalog.js';
-import { Management } from '../service/manage.js';
+import { Management } from '../service/manage/index.js';
 import { openSecretBox } from '../service/secrets.js';
 import { startHttpService } from '../service/serve.js';
 import { openSqliteStore } from '../service/store/sqlite.js';
@@ -33,12 +33,12 @@ const setup = await (async () => {
   const store = await openSqliteStore(dataDir);
   try {
     const m = new Management({ store, box: await openSecretBox(dataDir, store), catalog: defaultCatalog });
-    const token = await m.createManagementToken(
+    const token = await m.tokens.createManagementToken(
       { name: 'bench', accounts: '*', actions: '*' },
       { accounts: '*', actions: '*', expiresAt: null, issuer: 'cli:bench' },
     );
-    const account = await m.createAccount({ name: 'Bench', api_key: 'sk-proj-BENCHkey0123456789abcdefghij' });
-    const server = await m.createServer(account.id, { name: 'busy', config: { methods: ['read'] } }, 'http://x');
+    const account = await m.accounts.createAccount({ name: 'Bench', api_key: 'sk-proj-BENCHkey0123456789abcdefghij' });
+    const server = await m.servers.createServer(account.id, { name: 'busy', config: { methods: ['read'] } }, 'http://x');
     const tools = defaultCatalog.tools.slice(0, 40).map((t) => t.name);
     const now = Date.now();
     const rows: NewToolCall[] = [];

@@ -17,7 +17,7 @@ import {
   requireAction,
 } from './auth/principals.js';
 import { ServiceError } from './errors.js';
-import { clip, type Management, MAX_LIST, type TokenBounds } from './manage.js';
+import { clip, type Management, MAX_LIST, type TokenBounds } from './manage/index.js';
 import type { CallFilter, Store } from './store/store.js';
 
 export interface OperationsOptions {
@@ -120,7 +120,7 @@ export class Operations {
 
   /** The account of a live server, if the operator may reach it; 404 (denied) otherwise. */
   private async serverInScope(op: Operator, id: string, any = false): Promise<string> {
-    const account = any ? await this.manage.anyServerAccount(id) : await this.manage.serverAccount(id);
+    const account = any ? await this.manage.servers.anyServerAccount(id) : await this.manage.servers.serverAccount(id);
     requireAccount(op, account, `No server ${JSON.stringify(clip(id))}`);
     return account;
   }
@@ -135,7 +135,7 @@ export class Operations {
         requireAction(op, 'accounts:write');
         if (accountsOf(op) !== '*')
           throw new ServiceError('forbidden', 'A token scoped to some accounts cannot add accounts');
-        return this.manage.createAccount(body);
+        return this.manage.accounts.createAccount(body);
       },
       (a) => ({ target: a.id, account: a.id }),
     );
@@ -144,28 +144,28 @@ export class Operations {
   listAccounts(op: Operator) {
     return this.audited(op, { action: 'accounts.list', read: true }, async () => {
       requireAction(op, 'read');
-      return this.manage.listAccounts(accountFilter(op));
+      return this.manage.accounts.listAccounts(accountFilter(op));
     });
   }
 
   getAccount(op: Operator, id: string) {
     return this.audited(op, { action: 'accounts.get', target: id, account: id, read: true }, async () => {
       this.check(op, 'read', id);
-      return this.manage.getAccount(id);
+      return this.manage.accounts.getAccount(id);
     });
   }
 
   updateAccount(op: Operator, id: string, body: unknown) {
     return this.audited(op, { action: 'accounts.update', target: id, account: id }, async () => {
       this.check(op, 'accounts:write', id);
-      return this.manage.updateAccount(id, body);
+      return this.manage.accounts.updateAccount(id, body);
     });
   }
 
   removeAccount(op: Operator, id: string) {
     return this.audited(op, { action: 'accounts.delete', target: id, account: id }, async () => {
       this.check(op, 'accounts:write', id);
-      await this.manage.removeAccount(id);
+      await this.manage.accounts.removeAccount(id);
     });
   }
 
@@ -177,7 +177,7 @@ export class Operations {
       { action: 'servers.create', account: accountId },
       async () => {
         this.check(op, 'servers:write', accountId);
-        return this.manage.createServer(accountId, body, publicUrl);
+        return this.manage.servers.createServer(accountId, body, publicUrl);
       },
       (s) => ({ target: s.id }),
     );
@@ -186,9 +186,9 @@ export class Operations {
   listServers(op: Operator, options: { accountId?: string; limit?: number; after?: string } = {}) {
     return this.audited(op, { action: 'servers.list', account: options.accountId, read: true }, async () => {
       this.check(op, 'read', options.accountId);
-      if (options.accountId !== undefined) await this.manage.accountRow(options.accountId);
+      if (options.accountId !== undefined) await this.manage.accounts.accountRow(options.accountId);
       const accounts = options.accountId !== undefined ? [options.accountId] : accountFilter(op);
-      return this.manage.listServersPage(accounts, { limit: options.limit ?? MAX_LIST, after: options.after });
+      return this.manage.servers.listServersPage(accounts, { limit: options.limit ?? MAX_LIST, after: options.after });
     });
   }
 
@@ -196,7 +196,7 @@ export class Operations {
     return this.audited(op, { action: 'servers.get', target: id, read: true }, async () => {
       requireAction(op, 'read');
       await this.serverInScope(op, id);
-      return this.manage.getServer(id);
+      return this.manage.servers.getServer(id);
     });
   }
 
@@ -206,7 +206,7 @@ export class Operations {
     return this.audited(op, audit, async () => {
       requireAction(op, 'servers:write');
       audit.account = await this.serverInScope(op, id);
-      return this.manage.updateServer(id, body, publicUrl);
+      return this.manage.servers.updateServer(id, body, publicUrl);
     });
   }
 
@@ -215,7 +215,7 @@ export class Operations {
     return this.audited(op, audit, async () => {
       requireAction(op, 'servers:write');
       audit.account = await this.serverInScope(op, id);
-      await this.manage.deleteServer(id);
+      await this.manage.servers.deleteServer(id);
     });
   }
 
@@ -225,7 +225,7 @@ export class Operations {
     return this.audited(op, audit, async () => {
       requireAction(op, 'servers:write');
       audit.account = await this.serverInScope(op, id);
-      return this.manage.rotateServerUrl(id, publicUrl);
+      return this.manage.servers.rotateServerUrl(id, publicUrl);
     });
   }
 
@@ -234,7 +234,7 @@ export class Operations {
     return this.audited(op, { action: 'servers.calls', target: id, read: true }, async () => {
       requireAction(op, 'read');
       await this.serverInScope(op, id, true);
-      return this.manage.calls(id, options);
+      return this.manage.servers.calls(id, options);
     });
   }
 
@@ -243,7 +243,7 @@ export class Operations {
     return this.audited(op, { action: 'servers.calls', target: id, read: true }, async () => {
       requireAction(op, 'read');
       await this.serverInScope(op, id, true);
-      return this.manage.callStats(id, options);
+      return this.manage.servers.callStats(id, options);
     });
   }
 
@@ -255,7 +255,7 @@ export class Operations {
       { action: 'management-tokens.create' },
       async () => {
         requireAction(op, 'tokens:write');
-        return this.manage.createManagementToken(body, this.bounds(op));
+        return this.manage.tokens.createManagementToken(body, this.bounds(op));
       },
       (t) => ({ target: t.id, account: t.accounts !== '*' && t.accounts.length === 1 ? t.accounts[0] : undefined }),
     );
@@ -267,7 +267,7 @@ export class Operations {
       { action: 'client-tokens.create' },
       async () => {
         requireAction(op, 'tokens:write');
-        return this.manage.createClientToken(body, this.bounds(op));
+        return this.manage.tokens.createClientToken(body, this.bounds(op));
       },
       (t) => ({ target: t.id }),
     );
@@ -276,14 +276,14 @@ export class Operations {
   listManagementTokens(op: Operator) {
     return this.audited(op, { action: 'management-tokens.list', read: true }, async () => {
       requireAction(op, 'read');
-      return this.manage.listManagementTokens(accountsOf(op));
+      return this.manage.tokens.listManagementTokens(accountsOf(op));
     });
   }
 
   listClientTokens(op: Operator, serverId?: string) {
     return this.audited(op, { action: 'client-tokens.list', read: true }, async () => {
       requireAction(op, 'read');
-      return this.manage.listClientTokens(accountsOf(op), serverId);
+      return this.manage.tokens.listClientTokens(accountsOf(op), serverId);
     });
   }
 
@@ -291,7 +291,11 @@ export class Operations {
     return this.audited(op, { action: `${kind}-tokens.revoke`, target: id }, async () => {
       // Any token may revoke itself: a leaked token's holder can always end it.
       if (!(op.kind === 'management' && op.tokenId === id)) requireAction(op, 'tokens:write');
-      await this.manage.revokeToken(kind, id, op.kind === 'management' && op.tokenId === id ? '*' : accountsOf(op));
+      await this.manage.tokens.revokeToken(
+        kind,
+        id,
+        op.kind === 'management' && op.tokenId === id ? '*' : accountsOf(op),
+      );
     });
   }
 

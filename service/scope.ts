@@ -18,7 +18,7 @@ import type { Catalog } from '../runtime/types.js';
 import type { ValidationSource } from '../runtime/validation.js';
 import { auditExposure, auditToolkit, type RecordCall } from './audit.js';
 import { OAUTH_SCOPES, type OAuthScope } from './auth/oauth/scopes.js';
-import { type Management, type ServerCodeLimits, storedConfig } from './manage.js';
+import { type Management, type ServerCodeLimits, storedConfig } from './manage/index.js';
 import type { ServerRow, Store } from './store/store.js';
 
 const CACHE_LIMIT = 1000;
@@ -84,18 +84,18 @@ export class Scopes {
 
   private async build(row: ServerRow, access?: readonly OAuthScope[]): Promise<ExposedTools> {
     const { manage, catalog, validation, record } = this.options;
-    const account = await manage.accountRow(row.account_id);
+    const account = await manage.accounts.accountRow(row.account_id);
     // An account stored before private base URLs were refused (or with the switch on then) is checked again here.
     try {
-      manage.checkBaseUrl(account.base_url);
+      manage.accounts.checkBaseUrl(account.base_url);
     } catch (err) {
       throw new ServiceError('conflict', `This server's account cannot be used: ${(err as Error).message}`);
     }
-    const secrets = manage.accountSecrets(account);
+    const secrets = manage.accounts.accountSecrets(account);
     const config = storedConfig(row);
     // A narrowing token drops the server's tools of the other kind; what remains is never more than the server's.
     const excludeTools = access
-      ? manage
+      ? manage.servers
           .toolsOf(row)
           .filter((t) => !access.includes(t.access as OAuthScope))
           .map((t) => t.name)

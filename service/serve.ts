@@ -4,7 +4,6 @@
 // closes what was opened, so the process exits non-zero and holds no port.
 
 import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
 import { resolveLimits } from '../runtime/exposure/code/limits.js';
@@ -13,6 +12,7 @@ import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
 import type { OAuthOptions } from './auth/oauth/router.js';
 import { looksLikeServerId } from './auth/oauth/resource-url.js';
+import { workStillAllowed } from './auth/modes.js';
 import { parseWorkScope } from './auth/work-scope.js';
 import { RunningCalls } from './abort.js';
 import { DEFAULT_RETENTION_DAYS } from './audit.js';
@@ -38,12 +38,11 @@ import {
   ServerLimiter,
 } from './http/limits.js';
 import { isExpired } from './expiry.js';
-import { Management } from './manage.js';
+import { Management } from './manage/index.js';
 import { Operations } from './operations.js';
 import { Scopes } from './scope.js';
 import { openSecretBox } from './secrets.js';
-import { describeTarget, openStore } from './store/open.js';
-import { DATABASE_FILE } from './store/sqlite.js';
+import { backendOf, describeTarget, openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export const DEFAULT_PORT = 8787;
@@ -148,10 +147,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     log,
   });
   const store = opened.store;
-  const database =
-    opened.target.kind === 'postgres'
-      ? `database ${describeTarget(opened.target)}`
-      : `data dir ${options.dataDir}${opened.target.file !== path.join(options.dataDir, DATABASE_FILE) ? `, database ${opened.target.file}` : ''}`;
+  const database = backendOf(opened.target).where(opened.target, options.dataDir);
   // What is open so far, closed again if start-up fails, so a failed start exits and holds no port.
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => store.close()];
   try {
@@ -302,7 +298,7 @@ async function start(
   publicUrlNow = publicUrl;
 
   const allowed = allowedHostnames({ host, publicUrl, extra: options.allowedHosts });
-  const { app, mcp, oauth } = createApp({
+  const { app, mcp } = createApp({
     store,
     catalog,
     manage,
@@ -384,7 +380,7 @@ async function start(
     if (!looksLikeServerId(serverId)) return true; // the single-user endpoint's work: no server to revoke
     const row = await store.getServer(serverId);
     if (!row || isExpired(row, Date.now()) || (updatedAt !== undefined && row.updated_at !== updatedAt)) return false;
-    return grantId === undefined ? row.auth !== 'oauth' : oauth.grantLive(row, grantId);
+    return workStillAllowed(row, grantId, credentials);
   };
   // Scopes whose late cut is already scheduled: the check runs every SSE_CHECK_MS, so without this a scope still in
   // flight would get a second (and third) timer before the first fires.

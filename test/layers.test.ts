@@ -105,6 +105,15 @@ describe('layers', () => {
     expect(found).toEqual([]);
   });
 
+  it("the generator reads the runtime's contract, not its exposure modes (code mode's internals)", () => {
+    const found: string[] = [];
+    for (const folder of ['generator', 'drift'])
+      for (const file of sourceFiles(folder))
+        for (const { spec, target } of importsOf(file))
+          if (target.startsWith(`runtime${path.sep}exposure${path.sep}`)) found.push(`${file} imports ${spec}`);
+    expect(found).toEqual([]);
+  });
+
   it('nothing outside test/ imports test/', () => {
     for (const [folder, allowed] of Object.entries(ALLOWED))
       if (folder !== 'test') expect(allowed).not.toContain('test');

@@ -6,9 +6,9 @@
 import Handlebars from 'handlebars';
 import { Project } from 'ts-morph';
 import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../../runtime/contract/pages.js';
-import { docText, nestedMembers, propertyKey, tsType } from '../../runtime/exposure/code/ts-types.js';
+import { docText, nestedMembers, propertyKey, tsType } from '../../runtime/contract/ts-print.js';
 import { pascal, sdkSummary, typedInputSchema } from '../util.js';
-import type { SdkDocs } from '../../runtime/exposure/code/sdk-docs.js';
+import type { SdkDocs } from '../../runtime/contract/sdk-docs.js';
 import type { ToolDef } from '../../runtime/types.js';
 import { componentRef, type Schema, type SpecDocument } from '../load/document.js';
 import type { ReportMatch } from '../load/overrides.js';

@@ -36,6 +36,8 @@ export interface CredentialsOptions {
 export interface OAuthResourceVerifier {
   /** Whether the request's access token was issued for this `oauth` server, and with which scopes. */
   admit(req: AuthRequest, row: ServerRow): Promise<Admission>;
+  /** Whether work done under grant `grantId` of this `oauth` server may go on (unrevoked, subject still allowed). */
+  grantLive(row: ServerRow, grantId: string): Promise<boolean>;
 }
 
 export class Credentials {
@@ -70,6 +72,11 @@ export class Credentials {
     if (!this.oauthVerifier)
       return { ok: false, status: 503, message: 'OAuth is not available in this process', headers: {} };
     return this.oauthVerifier.admit(req, row);
+  }
+
+  /** Whether an `oauth` server's grant still allows running work; false when no authorization server is attached. */
+  async oauthGrantLive(row: ServerRow, grantId: string): Promise<boolean> {
+    return this.oauthVerifier ? this.oauthVerifier.grantLive(row, grantId) : false;
   }
 
   /** A token row of `kind` that `token` proves, unrevoked; expiry is the caller's to judge. */

@@ -33,6 +33,12 @@ export interface ServerAuthMode {
   locate?(segment: string, credentials: Credentials): Promise<ServerRow | undefined> | undefined;
   /** After the server is found: whether this request may use it. */
   admit(req: AuthRequest, row: ServerRow, credentials: Credentials): Promise<Admission>;
+  /**
+   * Whether work admitted earlier (SSE sessions, calls in flight, tasks) may go on, checked while it runs so that
+   * revocation reaches it. `grantId` is set for work a login grant admitted. Without this hook: work admitted by the
+   * server alone goes on, grant work does not.
+   */
+  workLive?(row: ServerRow, grantId: string | undefined, credentials: Credentials): Promise<boolean>;
 }
 
 const modes = new Map<string, ServerAuthMode>();
@@ -91,6 +97,16 @@ registerAuthMode({
 });
 
 registerAuthMode(oauthMode);
+
+/** Whether running work on a live server, admitted by its grant `grantId` or by the server alone, may go on. */
+export function workStillAllowed(
+  row: ServerRow,
+  grantId: string | undefined,
+  credentials: Credentials,
+): Promise<boolean> {
+  const mode = authModeOf(row);
+  return mode.workLive ? mode.workLive(row, grantId, credentials) : Promise.resolve(grantId === undefined);
+}
 
 /**
  * Admits a request to the MCP endpoint whose path segment is `segment`. One answer (404) for unknown, deleted and

@@ -124,3 +124,13 @@ export function scopeFromColumn<T extends string>(value: string | null): Scope<T
   if (value === null || value === '*') return '*';
   return JSON.parse(value) as T[];
 }
+
+/**
+ * The scopes a principal narrows a server's tools to (an OAuth login's consent); undefined for a credential that
+ * opens the whole server.
+ */
+export function accessOf(
+  principal: ClientPrincipal | OAuthPrincipal | undefined,
+): OAuthPrincipal['scopes'] | undefined {
+  return principal && 'scopes' in principal ? principal.scopes : undefined;
+}

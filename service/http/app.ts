@@ -10,7 +10,7 @@ import { ServiceError } from '../errors.js';
 import type { Credentials } from '../auth/credentials.js';
 import { type OAuthOptions, OAuthService } from '../auth/oauth/router.js';
 import { OAuthResource } from '../auth/oauth/resource.js';
-import type { Management } from '../manage.js';
+import type { Management } from '../manage/index.js';
 import type { Operations } from '../operations.js';
 import type { Scopes } from '../scope.js';
 import type { Store } from '../store/store.js';

@@ -18,7 +18,7 @@ import { createServerForTools, type ServeOptions } from '../../runtime/server.js
 import { admitToServer } from '../auth/modes.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { OAuthScope } from '../auth/oauth/scopes.js';
-import type { ClientPrincipal, OAuthPrincipal } from '../auth/principals.js';
+import { accessOf } from '../auth/principals.js';
 import { workScope } from '../auth/work-scope.js';
 import type { Scopes } from '../scope.js';
 import type { ServerRow } from '../store/store.js';
@@ -324,9 +324,4 @@ interface Admitted {
   row: ServerRow;
   scope: string;
   access?: readonly OAuthScope[];
-}
-
-/** The scopes an OAuth principal narrows a server's tools to; undefined for every other credential. */
-function accessOf(principal: ClientPrincipal | OAuthPrincipal | undefined): readonly OAuthScope[] | undefined {
-  return principal?.kind === 'oauth' ? principal.scopes : undefined;
 }

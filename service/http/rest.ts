@@ -6,7 +6,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { Credentials } from '../auth/credentials.js';
 import { operatorOf, requireManagementToken } from '../auth/middleware.js';
 import { ServiceError } from '../errors.js';
-import { MAX_LIST } from '../manage.js';
+import { MAX_LIST } from '../manage/index.js';
 import type { Operations } from '../operations.js';
 import type { Scopes } from '../scope.js';
 

@@ -3,52 +3,51 @@
 // as before. The data dir stays the home of a SQLite database and its key file; with Postgres the secret key comes
 // from $OPENAI_MCP_SECRET_KEY, the same on every replica.
 
-import path from 'node:path';
+import type { DatabaseTarget, StoreBackend } from './backend.js';
 import { SetupError } from './driver.js';
-import { describeDatabaseUrl, openPostgresStore, type PostgresStoreOptions } from './postgres.js';
-import { DATABASE_FILE, type OpenStoreOptions, openSqliteStore } from './sqlite.js';
+import type { PostgresStoreOptions } from './postgres.js';
+import { postgresBackend } from './postgres-backend.js';
+import type { OpenStoreOptions } from './sqlite.js';
+import { dataDirTarget, sqliteBackend } from './sqlite-backend.js';
 import type { Store } from './store.js';
 
 export const DATABASE_URL_ENV = 'OPENAI_MCP_DATABASE_URL';
 
-export type DatabaseTarget =
-  | { kind: 'sqlite' /** The database file. */; file: string }
-  | { kind: 'postgres'; url: string };
+/**
+ * The backends, in the order their URL schemes are tried: a new one is its own file in this folder and one entry
+ * here (see backend.ts).
+ */
+export const BACKENDS: readonly StoreBackend<DatabaseTarget>[] = [
+  sqliteBackend as StoreBackend<DatabaseTarget>,
+  postgresBackend as StoreBackend<DatabaseTarget>,
+];
+
+export type { DatabaseTarget } from './backend.js';
+
+/** The backend of a parsed target. */
+export function backendOf(target: DatabaseTarget): StoreBackend<DatabaseTarget> {
+  const backend = BACKENDS.find((b) => b.kind === target.kind);
+  if (!backend) throw new Error(`no store backend ${target.kind}`);
+  return backend;
+}
 
 /**
- * What a database URL names. `sqlite:` alone (or no URL) is the data dir's file; `sqlite:<path>` (or
- * `sqlite:///abs/path`) another file, relative to the working directory; `postgres://` and `postgresql://` a server.
+ * What a database URL names: no URL (or `sqlite:` alone) is the data dir's SQLite file; otherwise the backend whose
+ * scheme it has (`sqlite:<path>` another file, relative to the working directory; `postgres://` a server).
  */
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
   const value = url?.trim();
-  if (!value) return { kind: 'sqlite', file: path.join(dataDir, DATABASE_FILE) };
-  if (/^postgres(ql)?:\/\//i.test(value)) {
-    try {
-      const u = new URL(value);
-      if (!u.hostname && !u.searchParams.get('host')) throw new Error('no host');
-    } catch {
-      throw new SetupError(
-        'database_url_invalid',
-        `The database URL ${describeDatabaseUrl(value)} is not a valid postgres:// URL`,
-        [
-          'use postgres://USER:PASSWORD@HOST:PORT/DATABASE (percent-encode @ : / in the password), in $OPENAI_MCP_DATABASE_URL or --database-url',
-        ],
-      );
-    }
-    return { kind: 'postgres', url: value };
-  }
-  if (/^sqlite:/i.test(value)) {
-    let rest = value.slice('sqlite:'.length);
-    if (rest.startsWith('///')) rest = rest.slice(2);
-    else if (rest.startsWith('//')) rest = rest.slice(2);
-    return { kind: 'sqlite', file: rest ? path.resolve(rest) : path.join(dataDir, DATABASE_FILE) };
+  if (!value) return dataDirTarget(dataDir);
+  for (const backend of BACKENDS) {
+    const target = backend.parse(value, dataDir);
+    if (target) return target;
   }
   // Never echo the value: it may be a URL with a password in an unexpected form.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
   throw new SetupError(
     'database_url_invalid',
     `The database URL's scheme ${scheme ? `"${scheme}:"` : '(none)'} is not one the store knows`,
-    ['use sqlite:<file> or postgres://USER:PASSWORD@HOST:PORT/DATABASE, or leave it unset for SQLite in the data dir'],
+    [`use ${BACKENDS.map((b) => b.example).join(' or ')}, or leave it unset for SQLite in the data dir`],
   );
 }
 
@@ -63,7 +62,7 @@ export function databaseTarget(
 
 /** For messages and logs: the file, or the URL without its password. */
 export function describeTarget(target: DatabaseTarget): string {
-  return target.kind === 'sqlite' ? target.file : describeDatabaseUrl(target.url);
+  return backendOf(target).describe(target);
 }
 
 export interface OpenedStore {
@@ -83,6 +82,6 @@ export async function openStore(
     PostgresStoreOptions,
 ): Promise<OpenedStore> {
   const target = databaseTarget(options.databaseUrl, options.dataDir, options.env);
-  if (target.kind === 'postgres') return { store: await openPostgresStore(target.url, options), target, shared: true };
-  return { store: await openSqliteStore(options.dataDir, { ...options, file: target.file }), target, shared: false };
+  const backend = backendOf(target);
+  return { store: await backend.open(target, options), target, shared: backend.shared };
 }

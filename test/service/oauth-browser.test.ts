@@ -143,7 +143,7 @@ beforeAll(async () => {
     groups: { 'carol@example.com': ['ml-team'] },
   });
   const made = await env.manage((m) =>
-    m.createServer(
+    m.servers.createServer(
       env.accountId,
       {
         name: 'Files for Alice',

@@ -38,7 +38,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function createOAuthServer(name: string) {
   const s = await env.manage((m) =>
-    m.createServer(env.accountId, { name, auth: 'oauth', config: { tags: ['Fine-tuning'] } }, base),
+    m.servers.createServer(env.accountId, { name, auth: 'oauth', config: { tags: ['Fine-tuning'] } }, base),
   );
   return { id: s.id, url: s.url! };
 }
@@ -164,14 +164,14 @@ describe('what each credential can do', () => {
       (await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: t.access!, client_id: clientId })).status,
     ).toBe(400);
     // A client token bound to the OAuth server, and the operator's full management token, open nothing there.
-    const client = await env.manage((m) => m.createClientToken({ name: 'c', servers: [a.id] }, ALL));
+    const client = await env.manage((m) => m.tokens.createClientToken({ name: 'c', servers: [a.id] }, ALL));
     expect((await listWith(a.url, client.token!)).status).toBe(401);
     expect((await listWith(a.url, env.apiToken)).status).toBe(401);
     // An access token administers nothing.
     const rest = await fetch(`${base}/v1/accounts`, { headers: { authorization: `Bearer ${t.access}` } });
     expect(rest.status).toBe(401);
     // The server id is no secret URL: the id of a url-mode server opens nothing either.
-    const urlServer = await env.manage((m) => m.createServer(env.accountId, { name: 'plain' }, base));
+    const urlServer = await env.manage((m) => m.servers.createServer(env.accountId, { name: 'plain' }, base));
     expect((await listWith(`${base}/mcp/${urlServer.id}`, t.access)).status).toBe(404);
     expect(env.stub.requests.length).toBe(before);
   });
@@ -179,26 +179,30 @@ describe('what each credential can do', () => {
   it('a management token logs in only with servers:write on the account; a client token never; revoking it ends the access at once', async () => {
     const s = await createOAuthServer('operators');
     const other = await env.manage((m) =>
-      m.createAccount({ name: 'Other', api_key: 'sk-proj-OTHERoauthKEY0123456789abcd', base_url: env.stub.baseUrl }),
+      m.accounts.createAccount({
+        name: 'Other',
+        api_key: 'sk-proj-OTHERoauthKEY0123456789abcd',
+        base_url: env.stub.baseUrl,
+      }),
     );
     const readOnly = await env.manage((m) =>
-      m.createManagementToken({ name: 'reader', accounts: '*', actions: ['read'] }, ALL),
+      m.tokens.createManagementToken({ name: 'reader', accounts: '*', actions: ['read'] }, ALL),
     );
     const elsewhere = await env.manage((m) =>
-      m.createManagementToken({ name: 'other', accounts: [other.id], actions: '*' }, ALL),
+      m.tokens.createManagementToken({ name: 'other', accounts: [other.id], actions: '*' }, ALL),
     );
-    const client = await env.manage((m) => m.createClientToken({ name: 'c', servers: [s.id] }, ALL));
+    const client = await env.manage((m) => m.tokens.createClientToken({ name: 'c', servers: [s.id] }, ALL));
     for (const token of [readOnly.token!, elsewhere.token!, client.token!]) {
       const r = await login(s.url, token);
       expect(r.flow.code, token.slice(0, 8)).toBeUndefined();
       expect(r.flow.steps.at(-1)!.status).toBe(401);
     }
     const writer = await env.manage((m) =>
-      m.createManagementToken({ name: 'writer', accounts: [env.accountId], actions: ['servers:write'] }, ALL),
+      m.tokens.createManagementToken({ name: 'writer', accounts: [env.accountId], actions: ['servers:write'] }, ALL),
     );
     const t = await login(s.url, writer.token!);
     expect((await listWith(s.url, t.access)).status).toBe(200);
-    await env.manage((m) => m.revokeToken('management', writer.id));
+    await env.manage((m) => m.tokens.revokeToken('management', writer.id));
     const after = await listWith(s.url, t.access);
     expect(after.status).toBe(401);
     expect(after.challenge).toContain('error="invalid_token"');
@@ -237,7 +241,7 @@ describe('revocation reaches running work', () => {
     const polled = upstreamPolls();
     for (let i = 0; i < 40 && upstreamPolls() === polled; i++) await sleep(100);
     expect(upstreamPolls()).toBeGreaterThan(polled);
-    await env.manage((m) => m.deleteServer(s.id));
+    await env.manage((m) => m.servers.deleteServer(s.id));
     // The revocation check runs every 500 ms; a poll already on the wire may still land.
     await sleep(1500);
     const settled = upstreamPolls();

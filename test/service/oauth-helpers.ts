@@ -10,7 +10,7 @@ import path from 'node:path';
 import Provider from 'oidc-provider';
 import { defaultCatalog } from '../../runtime/catalog.js';
 import type { OAuthOptions } from '../../service/auth/oauth/router.js';
-import { Management } from '../../service/manage.js';
+import { Management } from '../../service/manage/index.js';
 import { openSecretBox } from '../../service/secrets.js';
 import { type RunningHttpService, startHttpService } from '../../service/serve.js';
 import { openSqliteStore } from '../../service/store/sqlite.js';
@@ -115,11 +115,11 @@ export async function startOAuthService(options: { port?: number; oauth?: OAuthO
     }
   };
   const { token, account } = await manage(async (m) => ({
-    token: await m.createManagementToken(
+    token: await m.tokens.createManagementToken(
       { name: 'operator', accounts: '*', actions: '*' },
       { accounts: '*', actions: '*', expiresAt: null, issuer: 'cli:test' },
     ),
-    account: await m.createAccount({
+    account: await m.accounts.createAccount({
       name: 'Acme',
       api_key: 'sk-proj-ACMEoauthKEY0123456789abcd',
       base_url: stub.baseUrl,

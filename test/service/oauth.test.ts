@@ -70,9 +70,17 @@ beforeAll(async () => {
   env = await startOAuthService({ oauth: { cimd: { allowCidrs: ['127.0.0.1/32'] } } });
   base = env.url;
   const made = await env.manage(async (m) => ({
-    a: await m.createServer(env.accountId, { name: 'Files A', auth: 'oauth', config: { tags: ['Files'] } }, base),
-    b: await m.createServer(env.accountId, { name: 'Files B', auth: 'oauth', config: { tags: ['Files'] } }, base),
-    ro: await m.createServer(
+    a: await m.servers.createServer(
+      env.accountId,
+      { name: 'Files A', auth: 'oauth', config: { tags: ['Files'] } },
+      base,
+    ),
+    b: await m.servers.createServer(
+      env.accountId,
+      { name: 'Files B', auth: 'oauth', config: { tags: ['Files'] } },
+      base,
+    ),
+    ro: await m.servers.createServer(
       env.accountId,
       { name: 'RO', auth: 'oauth', config: { tags: ['Files'], methods: ['read'] } },
       base,
@@ -115,7 +123,7 @@ describe('discovery', () => {
   });
 
   it('the REST object says auth oauth and who may log in; the listing shows the resource URL', async () => {
-    const got = await env.manage((m) => m.getServer(serverA.id));
+    const got = await env.manage((m) => m.servers.getServer(serverA.id));
     expect(got.auth).toBe('oauth');
     expect(got.oauth).toEqual({ resource_path: `/mcp/${serverA.id}`, allow_emails: [], allow_groups: [] });
     const res = await fetch(`${base}/v1/mcp-servers/${serverA.id}`, {
@@ -423,7 +431,7 @@ describe('attack matrix (each refused, nothing reaching OpenAI)', () => {
 
   it('a token after its server expired, or was deleted: refused at the resource, at refresh and at authorize', async () => {
     const made = await env.manage((m) =>
-      m.createServer(env.accountId, { name: 'Soon gone', auth: 'oauth', config: { tags: ['Files'] } }, base),
+      m.servers.createServer(env.accountId, { name: 'Soon gone', auth: 'oauth', config: { tags: ['Files'] } }, base),
     );
     const t = await authorizeAndExchange(made.url!);
     expect((await listWith(made.url!, t.body.access_token)).status).toBe(200);
@@ -446,10 +454,10 @@ describe('attack matrix (each refused, nothing reaching OpenAI)', () => {
     expect(f.redirect?.searchParams.get('error')).toBe('invalid_target');
 
     const other = await env.manage((m) =>
-      m.createServer(env.accountId, { name: 'Deleted', auth: 'oauth', config: { tags: ['Files'] } }, base),
+      m.servers.createServer(env.accountId, { name: 'Deleted', auth: 'oauth', config: { tags: ['Files'] } }, base),
     );
     const t2 = await authorizeAndExchange(other.url!);
-    await env.manage((m) => m.deleteServer(other.id));
+    await env.manage((m) => m.servers.deleteServer(other.id));
     expect((await noUpstream(() => listWith(other.url!, t2.body.access_token))).status).toBe(404);
   });
 
@@ -513,16 +521,16 @@ describe('attack matrix (each refused, nothing reaching OpenAI)', () => {
 
   it('the secret URL mode stops working when a server moves to oauth, and a server moved off oauth loses its tokens', async () => {
     const made = await env.manage((m) =>
-      m.createServer(env.accountId, { name: 'Mover', config: { tags: ['Files'] } }, base),
+      m.servers.createServer(env.accountId, { name: 'Mover', config: { tags: ['Files'] } }, base),
     );
     expect((await listWith(made.url!)).status).toBe(200);
-    const moved = await env.manage((m) => m.updateServer(made.id, { auth: 'oauth' }, base));
+    const moved = await env.manage((m) => m.servers.updateServer(made.id, { auth: 'oauth' }, base));
     expect(moved.auth).toBe('oauth');
     expect((await noUpstream(() => listWith(made.url!))).status).toBe(404);
     const resource = `${base}/mcp/${made.id}`;
     const t = await authorizeAndExchange(resource);
     expect((await listWith(resource, t.body.access_token)).status).toBe(200);
-    const back = await env.manage((m) => m.updateServer(made.id, { auth: 'url' }, base));
+    const back = await env.manage((m) => m.servers.updateServer(made.id, { auth: 'url' }, base));
     expect(back.url).toMatch(/\/mcp\/omcp_/);
     expect((await listWith(back.url!)).status).toBe(200);
     expect((await noUpstream(() => listWith(resource, t.body.access_token))).status).toBe(404);

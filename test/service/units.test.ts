@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allowedHostnames } from '../../service/http/guard.js';
-import { Management } from '../../service/manage.js';
+import { Management } from '../../service/manage/index.js';
 import { boxFromPassphrase, openSecretBox, SECRET_KEY_FILE } from '../../service/secrets.js';
 import { openSqliteStore } from '../../service/store/sqlite.js';
 import { issueToken, lookupOf, looksLikeToken, tokenMatches } from '../../service/tokens.js';
@@ -75,16 +75,16 @@ describe('store and management', () => {
   it('stores keys encrypted, masks them in listings, and cascades account removal', async () => {
     const { store, box } = await openDir();
     const m = new Management({ store, box, catalog: fixtureCatalog });
-    const acc = await m.createAccount({ name: 'acme', api_key: 'sk-proj-ABCDEFGHIJKLMNOP1234' });
+    const acc = await m.accounts.createAccount({ name: 'acme', api_key: 'sk-proj-ABCDEFGHIJKLMNOP1234' });
     expect(acc.api_key).toBe('…1234');
     const row = (await store.listAccounts())[0]!;
     expect(JSON.stringify(row)).not.toContain('ABCDEFGHIJKLMNOP');
-    expect(m.accountSecrets(row).apiKey).toBe('sk-proj-ABCDEFGHIJKLMNOP1234');
-    const srv = await m.createServer(acc.id, { name: 's' }, 'http://127.0.0.1:1');
-    expect((await m.listServers()).map((s) => s.id)).toEqual([srv.id]);
-    await m.removeAccount(acc.id);
-    expect(await m.listServers()).toEqual([]);
-    await expect(m.getServer(srv.id)).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    expect(m.accounts.accountSecrets(row).apiKey).toBe('sk-proj-ABCDEFGHIJKLMNOP1234');
+    const srv = await m.servers.createServer(acc.id, { name: 's' }, 'http://127.0.0.1:1');
+    expect((await m.servers.listServers()).map((s) => s.id)).toEqual([srv.id]);
+    await m.accounts.removeAccount(acc.id);
+    expect(await m.servers.listServers()).toEqual([]);
+    await expect(m.servers.getServer(srv.id)).rejects.toMatchObject({ code: 'not_found', status: 404 });
     await store.close();
   });
 
@@ -92,14 +92,14 @@ describe('store and management', () => {
     const { store, box } = await openDir();
     let now = 1_000_000;
     const m = new Management({ store, box, catalog: fixtureCatalog, now: () => now++ });
-    const acc = await m.createAccount({ name: 'a', api_key: 'sk-1' });
+    const acc = await m.accounts.createAccount({ name: 'a', api_key: 'sk-1' });
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await m.createServer(acc.id, { name: `s${i}` }, 'http://h')).id);
+    for (let i = 0; i < 7; i++) ids.push((await m.servers.createServer(acc.id, { name: `s${i}` }, 'http://h')).id);
     const seen: string[] = [];
     let after: string | undefined;
     let pages = 0;
     for (;;) {
-      const page = await m.listServersPage(undefined, { limit: 3, after });
+      const page = await m.servers.listServersPage(undefined, { limit: 3, after });
       seen.push(...page.data.map((s) => s.id));
       pages++;
       if (!page.has_more) {
@@ -110,10 +110,10 @@ describe('store and management', () => {
     }
     // Keyset on id: every server once, in id order; a cursor naming a deleted row still pages on.
     expect([seen, pages]).toEqual([[...ids].sort(), 3]);
-    const rest = await m.listServersPage(undefined, { after: seen[2] });
-    await m.deleteServer(seen[2]!);
-    expect((await m.listServersPage(undefined, { after: seen[2] })).data).toEqual(rest.data);
-    expect((await m.listServers()).length).toBe(6);
+    const rest = await m.servers.listServersPage(undefined, { after: seen[2] });
+    await m.servers.deleteServer(seen[2]!);
+    expect((await m.servers.listServersPage(undefined, { after: seen[2] })).data).toEqual(rest.data);
+    expect((await m.servers.listServers()).length).toBe(6);
     await store.close();
   });
 
@@ -131,14 +131,18 @@ describe('store and management', () => {
     const { store, box } = await openDir();
     let now = 1_000_000;
     const m = new Management({ store, box, catalog: fixtureCatalog, now: () => now });
-    const acc = await m.createAccount({ name: 'a', api_key: 'sk-1' });
-    const s = await m.createServer(acc.id, { name: 's', expires_at: new Date(now + 61_000).toISOString() }, 'http://h');
+    const acc = await m.accounts.createAccount({ name: 'a', api_key: 'sk-1' });
+    const s = await m.servers.createServer(
+      acc.id,
+      { name: 's', expires_at: new Date(now + 61_000).toISOString() },
+      'http://h',
+    );
     await store.recordCall({ server_id: s.id, at: 10, tool: 't', http_status: 200, duration_ms: 1, is_error: 0 });
     now += 62_000;
-    expect(await m.listServers()).toEqual([]);
+    expect(await m.servers.listServers()).toEqual([]);
     expect(await store.deleteExpiredServers(now)).toEqual([s.id]);
     // Its audit rows stay reachable by id until retention removes them.
-    expect(await m.calls(s.id)).toHaveLength(1);
+    expect(await m.servers.calls(s.id)).toHaveLength(1);
     expect(await store.deleteCallsBefore(11)).toBe(1);
     await store.close();
   });

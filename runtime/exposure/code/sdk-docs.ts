@@ -1,34 +1,9 @@
 // The generated SDK's declarations, indexed by tool (generated/sdk-docs.json, written next to sdk.d.ts from
 // the same text), loaded on the first search so servers in other modes never read it.
 
-/** Exact excerpts of generated/sdk.d.ts. */
-export interface SdkDocs {
-  tools: Record<
-    string,
-    {
-      /** The tool's schema hash when generated: a catalog whose tool differs gets a signature from its own schema. */
-      schemaHash: string;
-      /** The method's JSDoc, as in `interface OpenAi`. */
-      doc: string;
-      /** The method declaration, as in `interface OpenAi` (shown as `openai.<declaration>`). */
-      signature: string;
-      /** Named types the signature uses (argument type first, then the result's). */
-      types: string[];
-      /** search_docs' default answer: the description's first sentence. */
-      summary: string;
-      /** search_docs' default answer: the declaration on one line, argument type inline with top-level fields only. */
-      compact: string;
-    }
-  >;
-  types: Record<string, string>;
-  /**
-   * Top-level fields on one line (larger nested objects as `{ … }`) of each component type a result names, and of
-   * every declaration too large for `types`.
-   */
-  shapes: Record<string, string>;
-  /** Fields holding anonymous objects, by dotted path (`FineTuningJob.error`): their declarations (see nestedMembers). */
-  members: Record<string, string>;
-}
+import type { SdkDocs } from '../../contract/sdk-docs.js';
+
+export type { SdkDocs } from '../../contract/sdk-docs.js';
 
 export async function loadSdkDocs(): Promise<SdkDocs | undefined> {
   try {

@@ -16,4 +16,8 @@ export const oauthMode: ServerAuthMode = {
   admit(req, row, credentials) {
     return credentials.oauthResource(req, row);
   },
+  // Work on an `oauth` server runs under a grant; work admitted before the server moved to `oauth` ends.
+  async workLive(row, grantId, credentials) {
+    return grantId !== undefined && credentials.oauthGrantLive(row, grantId);
+  },
 };

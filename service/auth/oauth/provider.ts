@@ -25,7 +25,7 @@ import {
 } from '@modelcontextprotocol/server-legacy/auth';
 import type { Response } from 'express';
 import { isExpired } from '../../expiry.js';
-import { type Management, oauthPolicyOf } from '../../manage.js';
+import { type Management, oauthPolicyOf } from '../../manage/index.js';
 import type { ServerRow, Store } from '../../store/store.js';
 import { hashOf, issueToken, lookupOf, looksLikeToken, newId, randomSecret, tokenMatches } from '../../tokens.js';
 import { CimdError, type CimdFetcher, isCimdClientId } from './cimd.js';
@@ -167,7 +167,7 @@ export class OAuthProvider implements OAuthServerProvider {
   offered(row: ServerRow): OAuthScope[] {
     const hit = this.offeredCache.get(row.id);
     if (hit && hit.updatedAt === row.updated_at) return hit.scopes;
-    const scopes = scopesOffered(this.o.manage.toolsOf(row));
+    const scopes = scopesOffered(this.o.manage.servers.toolsOf(row));
     if (this.offeredCache.size >= 1000) this.offeredCache.delete(this.offeredCache.keys().next().value!);
     this.offeredCache.set(row.id, { updatedAt: row.updated_at, scopes });
     return scopes;

@@ -38,6 +38,10 @@ const header = (req: AuthRequest, name: string) => {
 export class OAuthResource implements OAuthResourceVerifier {
   constructor(private readonly oauth: OAuthService) {}
 
+  grantLive(row: ServerRow, grantId: string): Promise<boolean> {
+    return this.oauth.grantLive(row, grantId);
+  }
+
   async admit(req: AuthRequest, found: ServerRow): Promise<Admission> {
     const { oauth } = this;
     // The same checks the authorization server makes (live, `oauth` mode), by the resource URL it issues tokens for.

@@ -14,8 +14,8 @@ import {
   tokenHandler,
 } from '@modelcontextprotocol/server-legacy/auth';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { Management } from '../../manage.js';
-import { storedConfig } from '../../manage.js';
+import type { Management } from '../../manage/index.js';
+import { storedConfig } from '../../manage/index.js';
 import type { ServerRow, Store } from '../../store/store.js';
 import type { Credentials } from '../credentials.js';
 import { mayLogInTo } from '../principals.js';
@@ -459,10 +459,10 @@ export class OAuthService {
     if (!row.subject) return void res.redirect(303, `${this.issuer}/oauth/login?request=${encodeURIComponent(row.id)}`);
     const server = await this.serverOf(row, res);
     if (!server) return;
-    const account = await this.deps.manage.accountRow(server.account_id).catch(() => undefined);
+    const account = await this.deps.manage.accounts.accountRow(server.account_id).catch(() => undefined);
     const config = storedConfig(server);
     const scopes = parseScopes(row.scopes);
-    const tools = this.deps.manage.toolsOf(server).filter((t) => scopes.includes(t.access as 'read' | 'write'));
+    const tools = this.deps.manage.servers.toolsOf(server).filter((t) => scopes.includes(t.access as 'read' | 'write'));
     consentPage(res, {
       requestId: row.id,
       csrf: await this.csrf(row),

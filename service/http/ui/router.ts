@@ -12,7 +12,7 @@ import type { Credentials } from '../../auth/credentials.js';
 import { authModeNames } from '../../auth/modes.js';
 import type { ManagementPrincipal } from '../../auth/principals.js';
 import { ServiceError } from '../../errors.js';
-import type { PublicServer } from '../../manage.js';
+import type { PublicServer } from '../../manage/index.js';
 import type { Operations } from '../../operations.js';
 import type { Scopes } from '../../scope.js';
 import { ASSETS } from './assets.js';

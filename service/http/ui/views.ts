@@ -2,7 +2,7 @@
 // PublicServer, call rows). No inline script or style: the Content-Security-Policy forbids both.
 
 import type { ToolDef } from '../../../runtime/contract/catalog.js';
-import type { PublicAccount, PublicServer } from '../../manage.js';
+import type { PublicAccount, PublicServer } from '../../manage/index.js';
 import type { CallBucket } from '../../store/store.js';
 import { ASSETS } from './assets.js';
 export { type Html, html } from './html.js';
