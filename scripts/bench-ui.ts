@@ -38,7 +38,11 @@ const setup = await (async () => {
       { accounts: '*', actions: '*', expiresAt: null, issuer: 'cli:bench' },
     );
     const account = await m.accounts.createAccount({ name: 'Bench', api_key: 'sk-proj-BENCHkey0123456789abcdefghij' });
-    const server = await m.servers.createServer(account.id, { name: 'busy', config: { methods: ['read'] } }, 'http://x');
+    const server = await m.servers.createServer(
+      account.id,
+      { name: 'busy', config: { methods: ['read'] } },
+      'http://x',
+    );
     const tools = defaultCatalog.tools.slice(0, 40).map((t) => t.name);
     const now = Date.now();
     const rows: NewToolCall[] = [];
