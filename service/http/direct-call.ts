@@ -57,6 +57,23 @@ const LEGACY_PARAMS_KEYS = ['name', 'arguments'] as const;
 const LEGACY_VERSIONS: readonly string[] = ['2025-11-25', '2025-06-18'];
 
 /**
+ * The JSON-RPC envelope both eras share: a tools/call request of only the standard keys, a string or safe-integer id,
+ * and params that are an object of only `paramsKeys`; else `undefined` (the SDK serves it).
+ */
+function envelopeOf(
+  body: unknown,
+  paramsKeys: readonly string[],
+): { id: string | number; params: Record<string, unknown> } | undefined {
+  if (!isPlainObject(body) || !onlyKeys(body, REQUEST_KEYS)) return undefined;
+  if (body.jsonrpc !== '2.0' || body.method !== 'tools/call') return undefined;
+  const id = body.id;
+  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined;
+  const params = body.params;
+  if (!isPlainObject(params) || !onlyKeys(params, paramsKeys)) return undefined;
+  return { id, params };
+}
+
+/**
  * The call when `req` is a canonical MCP 2026-07-28 tools/call, else `undefined` (the SDK serves it). Canonical: a
  * JSON POST with the standard headers agreeing with the body (`MCP-Protocol-Version: 2026-07-28`, `Mcp-Method:
  * tools/call`, `Mcp-Name` the tool's name, plainly), a string or integer id, params of only `name`, `arguments` (an
@@ -70,13 +87,9 @@ export function directCallOf(req: Request): DirectCall | undefined {
   const version = h['mcp-protocol-version'];
   if (typeof version === 'string' && LEGACY_VERSIONS.includes(version)) return legacyCallOf(req);
   if (version !== MODERN_PROTOCOL_VERSION || h['mcp-method'] !== 'tools/call') return undefined;
-  const body: unknown = req.body;
-  if (!isPlainObject(body) || !onlyKeys(body, REQUEST_KEYS)) return undefined;
-  if (body.jsonrpc !== '2.0' || body.method !== 'tools/call') return undefined;
-  const id = body.id;
-  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined;
-  const params = body.params;
-  if (!isPlainObject(params) || !onlyKeys(params, PARAMS_KEYS)) return undefined;
+  const call = envelopeOf(req.body, PARAMS_KEYS);
+  if (!call) return undefined;
+  const { id, params } = call;
   const { name, arguments: args, _meta: meta } = params;
   if (typeof name !== 'string' || name === '' || h['mcp-name'] !== name) return undefined;
   if (args !== undefined && !isPlainObject(args)) return undefined;
@@ -109,13 +122,9 @@ function legacyCallOf(req: Request): DirectCall | undefined {
     return undefined;
   if (h['mcp-session-id'] !== undefined || h['mcp-method'] !== undefined || h['mcp-name'] !== undefined)
     return undefined;
-  const body: unknown = req.body;
-  if (!isPlainObject(body) || !onlyKeys(body, REQUEST_KEYS)) return undefined;
-  if (body.jsonrpc !== '2.0' || body.method !== 'tools/call') return undefined;
-  const id = body.id;
-  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined;
-  const params = body.params;
-  if (!isPlainObject(params) || !onlyKeys(params, LEGACY_PARAMS_KEYS)) return undefined;
+  const call = envelopeOf(req.body, LEGACY_PARAMS_KEYS);
+  if (!call) return undefined;
+  const { id, params } = call;
   const { name, arguments: args } = params;
   if (typeof name !== 'string' || name === '') return undefined;
   if (args !== undefined && !isPlainObject(args)) return undefined;
