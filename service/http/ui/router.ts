@@ -194,6 +194,16 @@ export function uiRouter(options: UiOptions): Router {
     if (!(err instanceof ServiceError)) throw err;
     page(res, err.status, err.status === 404 ? 'Not found' : 'Refused', v.errorBody(err.message), ctxOf(res));
   };
+  /** A route whose refusals (ServiceError) are answered as a page; anything else goes on to Express 5's error path. */
+  const guarded =
+    (handler: (req: Request, res: Response) => Promise<unknown>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      try {
+        await handler(req, res);
+      } catch (err) {
+        fail(res, err);
+      }
+    };
 
   r.post('/logout', (_req, res) => {
     sessions.destroy(local(res).sid);
@@ -223,37 +233,34 @@ export function uiRouter(options: UiOptions): Router {
       page(res, err.status, 'Accounts', v.accountsPage(ctxOf(res), accounts, err.message, kept), ctxOf(res));
     }
   });
-  r.get('/accounts/:id', async (req, res) => {
-    try {
+  r.get(
+    '/accounts/:id',
+    guarded(async (req, res) => {
       const op = local(res).op;
       const a = await ops.getAccount(op, param(req));
       const servers = await ops.listServers(op, { accountId: a.id });
       page(res, 200, a.name, v.accountPage(ctxOf(res), a, servers.data), ctxOf(res));
-    } catch (err) {
-      fail(res, err);
-    }
-  });
-  r.get('/accounts/:id/remove', async (req, res) => {
-    try {
+    }),
+  );
+  r.get(
+    '/accounts/:id/remove',
+    guarded(async (req, res) => {
       const op = local(res).op;
       const a = await ops.getAccount(op, param(req));
       const servers = await ops.listServers(op, { accountId: a.id });
       page(res, 200, 'Remove account', v.removeAccountPage(ctxOf(res), a, servers.data), ctxOf(res));
-    } catch (err) {
-      fail(res, err);
-    }
-  });
-  r.post('/accounts/:id/remove', async (req, res) => {
-    try {
+    }),
+  );
+  r.post(
+    '/accounts/:id/remove',
+    guarded(async (req, res) => {
       const op = local(res).op;
       const servers = await ops.listServers(op, { accountId: param(req) });
       await ops.removeAccount(op, param(req));
       for (const s of servers.data) options.scopes.forget(s.id);
       res.redirect(303, '/ui');
-    } catch (err) {
-      fail(res, err);
-    }
-  });
+    }),
+  );
 
   // Servers --------------------------------------------------------------------------------------------------------
   const choices: v.ScopeChoices = {
@@ -313,8 +320,9 @@ export function uiRouter(options: UiOptions): Router {
     expires_at: s.expires_at,
   });
 
-  r.get('/accounts/:id/servers/new', async (req, res) => {
-    try {
+  r.get(
+    '/accounts/:id/servers/new',
+    guarded(async (req, res) => {
       const a = await ops.getAccount(local(res).op, param(req));
       const f: v.ScopeForm = {
         name: '',
@@ -333,10 +341,8 @@ export function uiRouter(options: UiOptions): Router {
         v.scopeForm(ctxOf(res), action, choices, f, 'Create server', countOf(f), false),
         ctxOf(res),
       );
-    } catch (err) {
-      fail(res, err);
-    }
-  });
+    }),
+  );
   r.post('/accounts/:id/servers', async (req, res) => {
     const f = formOf(body(req));
     const action = `/ui/accounts/${encodeURIComponent(param(req))}/servers`;
@@ -394,8 +400,9 @@ export function uiRouter(options: UiOptions): Router {
     };
   };
 
-  r.get('/servers/:id', async (req, res) => {
-    try {
+  r.get(
+    '/servers/:id',
+    guarded(async (req, res) => {
       const op = local(res).op;
       const s = await ops.getServer(op, param(req));
       const a = await ops.getAccount(op, s.account_id);
@@ -403,20 +410,17 @@ export function uiRouter(options: UiOptions): Router {
       const saved =
         req.query.saved === '1' ? 'Saved. Connected clients see the new scope on their next request.' : undefined;
       page(res, 200, s.name, v.serverPage(ctxOf(res), s, a.name, act, saved), ctxOf(res));
-    } catch (err) {
-      fail(res, err);
-    }
-  });
-  r.get('/servers/:id/edit', async (req, res) => {
-    try {
+    }),
+  );
+  r.get(
+    '/servers/:id/edit',
+    guarded(async (req, res) => {
       const s = await ops.getServer(local(res).op, param(req));
       const f = formFromServer(s);
       const action = `/ui/servers/${encodeURIComponent(s.id)}`;
       page(res, 200, 'Edit scope', v.scopeForm(ctxOf(res), action, choices, f, 'Save', countOf(f), true), ctxOf(res));
-    } catch (err) {
-      fail(res, err);
-    }
-  });
+    }),
+  );
   r.post('/servers/:id', async (req, res) => {
     const f = formOf(body(req));
     try {
@@ -437,25 +441,23 @@ export function uiRouter(options: UiOptions): Router {
       );
     }
   });
-  r.get('/servers/:id/revoke', async (req, res) => {
-    try {
+  r.get(
+    '/servers/:id/revoke',
+    guarded(async (req, res) => {
       const s = await ops.getServer(local(res).op, param(req));
       page(res, 200, 'Revoke server', v.revokePage(ctxOf(res), s), ctxOf(res));
-    } catch (err) {
-      fail(res, err);
-    }
-  });
-  r.post('/servers/:id/revoke', async (req, res) => {
-    try {
+    }),
+  );
+  r.post(
+    '/servers/:id/revoke',
+    guarded(async (req, res) => {
       const op = local(res).op;
       const s = await ops.getServer(op, param(req));
       await ops.deleteServer(op, s.id);
       options.scopes.forget(s.id);
       res.redirect(303, `/ui/accounts/${encodeURIComponent(s.account_id)}`);
-    } catch (err) {
-      fail(res, err);
-    }
-  });
+    }),
+  );
 
   // Usage at a glance: the costs tool of one of the account's servers, called as a client would call it (the
   // server's scope, its account's admin key, its audit log), never the stored key directly.
@@ -472,8 +474,9 @@ export function uiRouter(options: UiOptions): Router {
       return false;
     }
   };
-  r.get('/accounts/:id/usage', async (req, res) => {
-    try {
+  r.get(
+    '/accounts/:id/usage',
+    guarded(async (req, res) => {
       const op = local(res).op;
       const a = await ops.getAccount(op, param(req));
       if (!a.admin_key)
@@ -544,12 +547,11 @@ export function uiRouter(options: UiOptions): Router {
         }
       }
       page(res, 200, `Usage · ${a.name}`, v.usagePage(a, view), ctxOf(res));
-    } catch (err) {
-      fail(res, err);
-    }
-  });
-  r.post('/accounts/:id/usage-server', async (req, res) => {
-    try {
+    }),
+  );
+  r.post(
+    '/accounts/:id/usage-server',
+    guarded(async (req, res) => {
       const op = local(res).op;
       const modes = authModeNames();
       await ops.createServer(
@@ -564,10 +566,8 @@ export function uiRouter(options: UiOptions): Router {
         options.publicUrl,
       );
       res.redirect(303, `/ui/accounts/${encodeURIComponent(param(req))}/usage`);
-    } catch (err) {
-      fail(res, err);
-    }
-  });
+    }),
+  );
 
   r.use((_req, res) => {
     page(res, 404, 'Not found', v.errorBody('No such page.'), ctxOf(res));
