@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../testing/browser.js';
 import { defaultCatalog } from '../runtime/catalog.js';
 import { Management } from '../service/manage/index.js';
 import { openSecretBox } from '../service/secrets.js';
@@ -116,10 +116,7 @@ for (const [name, p] of [
 // 1. Cold first page load in chromium.
 const load = { ui: [] as number[], uiLoad: [] as number[], healthz: [] as number[] };
 if (existsSync(CHROMIUM)) {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--headless', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium(CHROMIUM);
   try {
     const [name, value] = cookie.split('=') as [string, string];
     for (let r = 0; r < ROUNDS; r++) {

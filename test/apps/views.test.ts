@@ -15,10 +15,10 @@ import { McpServer as McpServerV2 } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResult, Tool } from '../../runtime/protocol.js';
 import { createOpenAiMcpServer, registerOpenAiTools } from '../../runtime/index.js';
-import { type AppsHost, CHROMIUM, startAppsHost, type ViewResource } from '../../testing/apps-host/index.js';
+import { type AppsHost, startAppsHost, type ViewResource } from '../../testing/apps-host/index.js';
+import { haveChromium } from '../../testing/browser.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../../testing/fake-openai/index.js';
 
-const haveChromium = existsSync(CHROMIUM) || !!process.env.CI;
 const ARTIFACTS = new URL('../../artifacts/apps/', import.meta.url);
 const HOSTILE = '<img src=x onerror="window.__pwned=1;fetch(\'PROBE\')">';
 

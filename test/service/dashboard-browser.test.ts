@@ -4,11 +4,12 @@
 // its calls without argument values or keys; hostile names render inert; CSRF, cookie and CSP protections hold.
 // Screenshots of every page go to test-artifacts/dashboard/ (ignored by git).
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { haveChromium, launchChromium } from '../../testing/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../runtime/catalog.js';
 import { selectTools } from '../../runtime/filter.js';
@@ -16,8 +17,6 @@ import { openSqliteStore } from '../../service/store/sqlite.js';
 import { json } from '../helpers/capture-server.js';
 import { type OAuthEnv, startOAuthService } from './oauth-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM) || !!process.env.CI;
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/dashboard');
 
 const BILLING_KEY = 'sk-proj-BILLINGkey0123456789abcdEFGH';
@@ -61,10 +60,7 @@ async function mcpClient(url: string) {
 beforeAll(async () => {
   if (!haveChromium) return;
   env = await startOAuthService();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--headless', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 // allow-list is refused, and nothing reaches the stand-in for OpenAI.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,13 +25,10 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { haveChromium, launchChromium } from '../../testing/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type Idp, type OAuthEnv, startIdp, startOAuthService } from './oauth-helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-// Skipped only on a developer's machine without chromium; in CI (.ci/run installs it) a missing browser fails.
-const haveChromium = existsSync(CHROMIUM) || !!process.env.CI;
 
 let env: OAuthEnv;
 let idp: Idp;
@@ -155,10 +152,7 @@ beforeAll(async () => {
     ),
   );
   allowed = { id: made.id, url: made.url! };
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--headless', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

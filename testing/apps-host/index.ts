@@ -7,9 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchChromium } from '../browser.js';
 
 export interface ViewResource {
   html: string;
@@ -99,9 +98,7 @@ export async function startAppsHost(options: {
     res.writeHead(404).end();
   });
   const hostUrl = await listen(host);
-  const browser =
-    options.browser ??
-    (await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] }));
+  const browser = options.browser ?? (await launchChromium());
   const page = await browser.newPage({ viewport: { width: 800, height: 620 } });
   const calls: AppsHost['calls'] = [];
   await page.exposeFunction('hostCallTool', (params: { name: string; arguments?: Record<string, unknown> }) => {
