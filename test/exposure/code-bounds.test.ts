@@ -337,6 +337,62 @@ describe('fair shares of the workers (findings 5, 9, 10)', () => {
     }
   }, 90_000);
 
+  it("two accounts spinning every regular worker still leave a third account's run a reserved worker", async () => {
+    const limits = { timeoutMs: 60_000 };
+    const a = await exposure({ limits, tenant: { account: 'acc_a', server: 'srv_a' } });
+    const b = await exposure({ limits, tenant: { account: 'acc_b', server: 'srv_b' } });
+    const c = await exposure({ limits, tenant: { account: 'acc_c', server: 'srv_c' } });
+    const d = await exposure({ limits, tenant: { account: 'acc_d', server: 'srv_d' } });
+    const cancels: AbortController[] = [];
+    const spin = (client: typeof a.client) => {
+      const ac = new AbortController();
+      cancels.push(ac);
+      return client
+        .callTool({ name: 'execute_code', arguments: { code: forever } }, undefined, {
+          signal: ac.signal,
+          timeout: 120_000,
+        })
+        .catch(() => undefined);
+    };
+    try {
+      // A and B each take their half: all MAX_WORKERS regular workers spin until cancelled.
+      const spinning = [
+        ...Array.from({ length: 4 }, () => spin(a.client)),
+        ...Array.from({ length: 4 }, () => spin(b.client)),
+      ];
+      await new Promise((r) => setTimeout(r, 300));
+      const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<undefined>((r) => setTimeout(r, 30_000))]);
+      // C and D hold nothing, so each gets one of the reserved workers; A, already at its share, gets none.
+      const [quickC, quickD] = await Promise.all([
+        within(run(c.client, 'return 1 + 1')),
+        within(run(d.client, 'return 2 + 2')),
+      ]);
+      expect(quickC && resultOf(quickC)).toBe(2);
+      expect(quickD && resultOf(quickD)).toBe(4);
+      for (const ac of cancels) ac.abort();
+      await Promise.all(spinning);
+    } finally {
+      for (const ac of cancels) ac.abort();
+      await a.close();
+      await b.close();
+      await c.close();
+      await d.close();
+    }
+  }, 120_000);
+
+  it('grants a reserved worker only to a share holding none, and never more than the reserve', async () => {
+    const pool = new WorkerPool(2, 1);
+    const admit = (shares: string[]) => (pool as unknown as { canStart(s: string[]): boolean }).canStart(shares);
+    const take = (shares: string[]) => (pool as unknown as { take(s: string[]): void }).take(shares);
+    take(['a']);
+    take(['b']);
+    expect(admit(['a'])).toBe(false); // a holds its share (1 of 2) and the regular workers are full
+    expect(admit(['c'])).toBe(true); // c holds none: the reserve
+    take(['c']);
+    expect(admit(['d'])).toBe(false); // the reserve (1) is spent
+    expect(pool.stats().active).toBe(3);
+  });
+
   it('drops a queued run the moment its caller cancels it, without starting a worker for it', async () => {
     const pool = new WorkerPool(2);
     const limits = resolveLimits({ timeoutMs: 60_000 });

@@ -30,6 +30,12 @@ const LOW_PRIORITY = 19;
 /** Programs running at once per process; more wait their turn (their time limit starts when they start). */
 export const MAX_WORKERS = 8;
 /**
+ * Workers beyond MAX_WORKERS kept for a run whose shares hold none: two accounts at their half each fill the regular
+ * workers, and a third tenant's run would otherwise wait for one of their programs to end (up to its time limit).
+ * Bounded, so a crowd of new tenants cannot grow the process past MAX_WORKERS + RESERVED_WORKERS sandboxes.
+ */
+export const RESERVED_WORKERS = 2;
+/**
  * Programs waiting per share (a managed server, an account, a stdio or /mcp session). Past it a run is refused at
  * once rather than queued behind minutes of someone's busy loops.
  */
@@ -106,7 +112,10 @@ export class WorkerPool {
    */
   private readonly maxIdle: number;
 
-  constructor(private readonly maxWorkers = MAX_WORKERS) {
+  constructor(
+    private readonly maxWorkers = MAX_WORKERS,
+    private readonly reserved = RESERVED_WORKERS,
+  ) {
     this.perShare = Math.max(1, Math.floor(maxWorkers / 2));
     this.maxIdle = Math.min(maxWorkers, this.perShare + 1);
   }
@@ -118,7 +127,9 @@ export class WorkerPool {
   }
 
   private canStart(shares: readonly PoolShare[]): boolean {
-    return this.active < this.maxWorkers && shares.every((s) => (this.running.get(s) ?? 0) < this.perShare);
+    if (this.active < this.maxWorkers) return shares.every((s) => (this.running.get(s) ?? 0) < this.perShare);
+    // The regular workers are all taken: a tenant with nothing running may still start one, up to the reserve.
+    return this.active < this.maxWorkers + this.reserved && shares.every((s) => !this.running.has(s));
   }
 
   private take(shares: readonly PoolShare[]): void {
@@ -161,7 +172,7 @@ export class WorkerPool {
       else this.running.delete(s);
     }
     // The longest-waiting run whose shares are all under their limit goes next.
-    for (let i = 0; i < this.queue.length && this.active < this.maxWorkers; ) {
+    for (let i = 0; i < this.queue.length && this.active < this.maxWorkers + this.reserved; ) {
       const q = this.queue[i]!;
       if (this.canStart(q.shares)) {
         this.queue.splice(i, 1);
