@@ -266,7 +266,7 @@ export async function migrate(db: Kysely<Database>, provider: ConstructorParamet
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
-/** How long a found server row is reused by findServerByLookup; another replica's revocation is seen within it. */
+/** How long a found server row is reused by findServerByLookup on Postgres; another replica's revocation is seen within it. */
 export const SERVER_CACHE_MS = 250;
 const SERVER_CACHE_MAX = 10_000;
 /** The writes that can change or remove a server row (directly, or through its account). */
@@ -448,7 +448,7 @@ export class KyselyStore implements Store {
    */
   private serverByLookup?: CompiledQuery<ServerRow>;
   /**
-   * Found server rows by lookup key, kept SERVER_CACHE_MS at most: at load most requests on a URL then skip the
+   * On Postgres, found server rows by lookup key, kept SERVER_CACHE_MS at most: at load most requests on a URL then skip the
    * database round trip. A write to servers or accounts through this store clears it at once (revocation here is
    * immediate); a write by another replica or process is seen within SERVER_CACHE_MS (the goal is 1 s). Unknown keys
    * are never kept, so a new server is usable at once and guessed tokens cannot fill it. The caller still compares the
@@ -460,14 +460,17 @@ export class KyselyStore implements Store {
   }
   async findServerByLookup(lookup: string): Promise<ServerRow | undefined> {
     const now = performance.now();
-    const hit = this.serverCache.get(lookup);
+    // Postgres only: there each lookup is a network round trip and a transaction; SQLite's is a local read costing
+    // microseconds, so there every request sees a change by another process (the CLI) at once, as before.
+    const cached = this.dialect === 'postgres';
+    const hit = cached ? this.serverCache.get(lookup) : undefined;
     if (hit && now - hit.at < SERVER_CACHE_MS) return hit.row;
     this.serverByLookup ??= this.db.selectFrom('mcp_servers').selectAll().where('token_lookup', '=', '').compile();
     const epoch = this.serverEpoch;
     const r = await this.db.executeQuery<ServerRow>({ ...this.serverByLookup, parameters: [lookup] });
     const row = r.rows[0];
     // Not kept when a local write ran meanwhile: the row read may predate it.
-    if (row && epoch === this.serverEpoch) {
+    if (cached && row && epoch === this.serverEpoch) {
       if (this.serverCache.size >= SERVER_CACHE_MAX) this.serverCache.clear();
       this.serverCache.set(lookup, { row, at: now });
     } else if (!row) this.serverCache.delete(lookup);
