@@ -2,9 +2,7 @@
 // pages, usage pages, wait answers. The field names are constants here and nowhere else: the runtime's shaping
 // (results.ts, wait.ts), the sandbox prelude's page handling, the SDK declarations (`RESULT_TYPES`, printed into
 // generated/sdk.d.ts) and the prose that tells a model how to page all read them, so a rename is made here once.
-// Dependency-free (types only): the generator and the runtime both import it.
-
-import type { ToolDef } from './catalog.js';
+// Dependency-free (test/runtime/contract.test.ts compiles it alone): the generator and the runtime both import it.
 
 /** Field names of a list page: `{result, next_cursor, has_more}`. */
 export const LIST_PAGE = { items: 'result', cursor: 'next_cursor', more: 'has_more' } as const;
@@ -63,9 +61,13 @@ export type ResultKind = 'content' | 'empty' | 'wait' | 'usage' | 'list' | 'obje
  * The one decision of a tool's result shape, in the order the runtime applies it: the runtime's shaping, the
  * SDK's declarations (generator/stages/sdk.ts) and code mode's fallback signatures all ask here.
  */
-export function resultKind(
-  tool: Pick<ToolDef, 'http' | 'wait' | 'usageBuckets' | 'pagination' | 'method'>,
-): ResultKind {
+export function resultKind(tool: {
+  http: { response: string };
+  wait?: unknown;
+  usageBuckets?: boolean;
+  pagination?: unknown;
+  method?: string;
+}): ResultKind {
   if (tool.http.response === 'binary' || tool.http.response === 'text') return 'content';
   if (tool.http.response === 'empty') return 'empty';
   if (tool.wait) return 'wait';

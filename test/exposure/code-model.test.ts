@@ -212,13 +212,13 @@ describe('hints for common slips', () => {
     expect(errorOf(r).message).toMatch(/for await \(const \w+ of openai\.paginate/);
   });
 
-  it('.data on a list page points to .result, and iterating the page to .result too', async () => {
+  it(`.data on a list page points to .${LIST_PAGE.items}, and iterating the page to .${LIST_PAGE.items} too`, async () => {
     const r = await run(
       client,
       'const page = await openai.list_all_open_ai_projects({ limit: 2 });\nreturn page.data.map((p: any) => p.id);',
     );
     expect(errorOf(r).code).toBe('runtime');
-    expect(textOf(r)).toMatch(/items are in \.result, not \.data/);
+    expect(textOf(r)).toContain(`items are in .${LIST_PAGE.items}, not .data`);
     const iter = await run(
       client,
       'const ids = [];\nfor (const p of await openai.list_all_open_ai_projects({ limit: 2 })) ids.push(p.id);\nreturn ids;',

@@ -153,7 +153,7 @@ for (const [label, make] of Object.entries(flavours)) {
       const found = await client.callTool({ name: 'search_tools', arguments: { query: 'list models' } });
       expect(textOf(found)).toContain('models_list');
       const r = await client.callTool({ name: 'call_tool', arguments: { name: 'models_list', arguments: {} } });
-      expect(r.structuredContent).toMatchObject({ result: [{ id: 'gpt-4o' }] });
+      expect(r.structuredContent).toMatchObject({ [LIST_PAGE.items]: [{ id: 'gpt-4o' }] });
       expect(srv.requests.map((q) => q.path)).toEqual(['/v1/models']);
       await client.close();
     });
