@@ -105,6 +105,46 @@ specDescribe('fake-openai: fine-tuning, files, vector stores', () => {
     expect(bad).toMatchObject({ status: 400, json: { error: { param: 'training_file', code: 'invalid_file_id' } } });
   });
 
+  it('creates a batch from a batch file, moves it validating → in_progress → finalizing → completed, lists and cancels', async () => {
+    const file = await conforming('POST', '/files', '/files', upload('{"a":1}\n{"a":2}\n{"a":3}\n{"a":4}\n', 'batch'));
+    const created = await conforming('POST', '/batches', '/batches', {
+      input_file_id: file.id,
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+    });
+    expect(created).toMatchObject({ object: 'batch', status: 'validating', request_counts: { total: 4 } });
+    const seen: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const b = await conforming('GET', '/batches/{batch_id}', `/batches/${created.id}`);
+      seen.push(`${b.status}:${b.request_counts.completed}`);
+    }
+    expect(seen).toEqual(['validating:0', 'in_progress:2', 'finalizing:4', 'completed:4', 'completed:4']);
+    const list = await conforming('GET', '/batches', '/batches?limit=2');
+    expect(list.data.map((b: { id: string }) => b.id)).toEqual([created.id, 'batch_seed_running']);
+    expect(list.has_more).toBe(true);
+    const rest = await conforming('GET', '/batches', `/batches?after=${list.last_id}`);
+    expect(rest.data.map((b: { status: string }) => b.status)).toEqual(['failed', 'completed']);
+    // Cancel: cancelling now, cancelled on the next read; a finished batch refuses.
+    const other = await conforming('POST', '/batches', '/batches', {
+      input_file_id: file.id,
+      endpoint: '/v1/embeddings',
+      completion_window: '24h',
+    });
+    const cancelling = await conforming('POST', '/batches/{batch_id}/cancel', `/batches/${other.id}/cancel`);
+    expect(cancelling.status).toBe('cancelling');
+    expect((await conforming('GET', '/batches/{batch_id}', `/batches/${other.id}`)).status).toBe('cancelling');
+    expect((await conforming('GET', '/batches/{batch_id}', `/batches/${other.id}`)).status).toBe('cancelled');
+    expect(await call('POST', `/batches/${created.id}/cancel`)).toMatchObject({
+      status: 400,
+      json: { error: { code: 'invalid_state' } },
+    });
+    const wrong = await conforming('POST', '/files', '/files', upload('{}', 'fine-tune'));
+    expect(
+      await call('POST', '/batches', { input_file_id: wrong.id, endpoint: '/v1/embeddings', completion_window: '24h' }),
+    ).toMatchObject({ status: 400, json: { error: { param: 'input_file_id', code: 'invalid_file_purpose' } } });
+    expect(await call('GET', '/batches/batch_nope')).toMatchObject({ status: 404 });
+  });
+
   it('creates a vector store, attaches files in a batch that completes on the next read, and counts them', async () => {
     const vs = await conforming('POST', '/vector_stores', '/vector_stores', { name: 'Q3 Financial Reports' });
     const f1 = await conforming('POST', '/files', '/files', upload('Revenue grew 12%.', 'assistants', 'q3.txt'));

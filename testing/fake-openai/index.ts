@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerApiKeys } from './resources/api-keys.js';
+import { registerBatches } from './resources/batches.js';
 import { registerCosts } from './resources/costs.js';
 import { registerFiles, type MultipartBody } from './resources/files.js';
 import { registerFineTuning } from './resources/fine-tuning.js';
@@ -29,6 +30,7 @@ const RESOURCES: Array<(router: Router, state: FakeState) => void> = [
   registerFineTuning,
   registerFineTuningEvents,
   registerVectorStores,
+  registerBatches,
 ];
 
 export const FAKE_ADMIN_KEY = 'sk-admin-fake-0123456789abcdefABCDEF';

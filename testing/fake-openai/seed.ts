@@ -1,6 +1,7 @@
 // Deterministic seed data: five projects (one archived), keys created over the past year, and 14 days of
 // completions usage in which one project clearly dominates. Same `now` and `seed` → same world.
 
+import { seedBatches } from './resources/batches.js';
 import { seedFineTuning } from './seed-fine-tuning.js';
 import { DAY, nextId, startOfDay, type ApiKeyRecord, type FakeState } from './state.js';
 
@@ -57,6 +58,7 @@ export function seedState(options: SeedOptions = {}): FakeState {
     vectorStores: [],
     vectorStoreFiles: [],
     fileBatches: [],
+    batches: [],
     pending: {},
   };
 
@@ -140,5 +142,6 @@ export function seedState(options: SeedOptions = {}): FakeState {
     }
   }
   seedFineTuning(state, rand);
+  seedBatches(state);
   return state;
 }

@@ -132,6 +132,30 @@ export interface FileBatchRecord {
   file_ids: string[];
 }
 
+/** `Batch` in the spec. */
+export interface BatchRecord {
+  id: string;
+  object: 'batch';
+  endpoint: string;
+  errors: { object: 'list'; data: Array<{ code: string; message: string; param: string | null; line: number | null }> } | null;
+  input_file_id: string;
+  completion_window: string;
+  status: 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
+  output_file_id: string | null;
+  error_file_id: string | null;
+  created_at: number;
+  in_progress_at: number | null;
+  expires_at: number;
+  finalizing_at: number | null;
+  completed_at: number | null;
+  failed_at: number | null;
+  expired_at: number | null;
+  cancelling_at: number | null;
+  cancelled_at: number | null;
+  request_counts: { total: number; completed: number; failed: number };
+  metadata: Record<string, string> | null;
+}
+
 export interface FakeState {
   /** The fake's clock, Unix seconds. Seed data is placed relative to it. */
   now: number;
@@ -144,6 +168,8 @@ export interface FakeState {
   vectorStores: VectorStoreRecord[];
   vectorStoreFiles: VectorStoreFileRecord[];
   fileBatches: FileBatchRecord[];
+  /** Newest first, as OpenAI lists them. */
+  batches: BatchRecord[];
   /**
    * Live objects move on when they are read: after each retrieve the object takes the next status here
    * (so a poller sees every state once, in order, without the test depending on wall-clock time).
