@@ -45,6 +45,8 @@ const INSTRUCTIONS =
 export const DEFAULT_LIST_CACHE_HINT: CacheHint = { ttlMs: 5 * 60_000, cacheScope: 'private' };
 
 export interface ServeOptions {
+  /** What the server tells clients it is for; default: the OpenAI tools' (the admin server says its own). */
+  instructions?: string;
   /**
    * The 2026-07-28 cache hint for `tools/list` and `server/discover`, read for every served instance (a managed
    * server's changes with its configuration). Default {@link DEFAULT_LIST_CACHE_HINT}.
@@ -105,7 +107,7 @@ export function createServerForTools(tools: ExposedTools, options: ServeOptions 
           ? { extensions: { [TASKS_EXTENSION]: {} }, tasks: { cancel: {}, requests: { tools: { call: {} } } } }
           : {}),
       },
-      instructions: INSTRUCTIONS,
+      instructions: options.instructions ?? INSTRUCTIONS,
       cacheHints: { 'tools/list': hint, 'server/discover': hint },
     },
   );

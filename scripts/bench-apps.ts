@@ -49,8 +49,10 @@ async function main(): Promise<void> {
   );
 
   const views: Record<string, ViewResource> = {};
-  for (const name of Object.keys(VIEW_HTML)) {
-    const read = await client.readResource({ uri: `ui://openai-mcp/${name}` });
+  // The views the OpenAI server offers (the audit view is the admin server's, not drawn here).
+  for (const { uri } of (await client.listResources()).resources) {
+    const name = uri.replace('ui://openai-mcp/', '');
+    const read = await client.readResource({ uri });
     const c = read.contents[0] as { text: string; _meta?: { ui?: { csp?: ViewResource['csp'] } } };
     views[name] = { html: c.text, csp: c._meta?.ui?.csp };
   }

@@ -11,7 +11,7 @@ import type { ExposedTools } from '../exposure/types.js';
 import type { Tool } from '../protocol.js';
 import { APP_VIEWS, type AppView } from './views.js';
 
-export { APP_VIEWS, type AppView } from './views.js';
+export { APP_VIEWS, type AppView, appView } from './views.js';
 
 /** A `resources/list` entry. */
 export interface AppResource {
@@ -71,6 +71,14 @@ export function withApps(tools: ExposedTools, defs: readonly ToolDef[]): Exposed
     const view = APP_VIEWS.find((v) => v.feeds(def));
     if (view) viewOf.set(def.name, view);
   }
+  return withViews(tools, viewOf);
+}
+
+/**
+ * The exposure with the listed tools in `viewOf` naming their view, and those views as resources: what `withApps`
+ * does for catalog tools, for tool sets of other kinds (the admin server's audit tool).
+ */
+export function withViews(tools: ExposedTools, viewOf: ReadonlyMap<string, AppView>): ExposedTools {
   const listed = tools.listTools();
   const views = APP_VIEWS.filter((v) => listed.some((t) => viewOf.get(t.name) === v));
   if (!views.length) return tools;

@@ -6,7 +6,7 @@ import type { ToolDef } from '../contract/catalog.js';
 
 export interface AppView {
   /** Folder under ui/apps/ and key of the built HTML. */
-  name: 'costs' | 'jobs';
+  name: 'costs' | 'jobs' | 'audit';
   uri: `ui://openai-mcp/${string}`;
   title: string;
   description: string;
@@ -41,4 +41,19 @@ export const APP_VIEWS: readonly AppView[] = [
     description: 'Fine-tuning jobs, batches and vector-store file batches: status, progress, events, failures first.',
     feeds: isJobTool,
   },
+  {
+    name: 'audit',
+    uri: 'ui://openai-mcp/audit',
+    title: 'Audit log',
+    description: "A managed server's tool calls: calls and errors over time, status mix, errors first, filters.",
+    // Fed by the admin server's read-only audit tool (service/admin-mcp.ts), never by an OpenAI operation.
+    feeds: () => false,
+  },
 ];
+
+/** The view of a name, for tools outside the catalog that declare one (the admin server's). */
+export function appView(name: AppView['name']): AppView {
+  const view = APP_VIEWS.find((v) => v.name === name);
+  if (!view) throw new Error(`no MCP Apps view ${name}`);
+  return view;
+}

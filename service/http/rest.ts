@@ -7,7 +7,11 @@ import type { Credentials } from '../auth/credentials.js';
 import { operatorOf, requireManagementToken } from '../auth/middleware.js';
 import { ServiceError } from '../errors.js';
 import { MAX_LIST } from '../manage/index.js';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import { createServerForTools } from '../../runtime/server.js';
+import { ADMIN_INSTRUCTIONS, adminTools } from '../admin-mcp.js';
 import type { Operations } from '../operations.js';
+import { webRequestOf, writeWebResponse } from './web.js';
 import type { Scopes } from '../scope.js';
 
 export interface RestOptions {
@@ -174,6 +178,24 @@ export function restRouter(options: RestOptions): Router {
     delete: async (req, res) => {
       await ops.revokeToken(op(res), 'client', param(req));
       res.json({ id: param(req), revoked: true });
+    },
+  });
+  // The admin MCP server: read-only tools over this service's records (service/admin-mcp.ts) for the token's
+  // operator, Streamable HTTP without sessions (a fresh server per request, like a managed server's).
+  route('/mcp', {
+    post: async (req, res) => {
+      const operator = op(res);
+      const handler = createMcpHandler(
+        () => createServerForTools(adminTools(ops, operator), { instructions: ADMIN_INSTRUCTIONS }),
+        { legacy: 'stateless', onerror: (err) => options.log(`admin mcp: ${err.message}`) },
+      );
+      const abort = new AbortController();
+      res.on('close', () => abort.abort());
+      await options.flushAudit?.();
+      const response = await handler.fetch(await webRequestOf(req, req.body, abort.signal), {
+        ...(req.body !== undefined ? { parsedBody: req.body } : {}),
+      });
+      await writeWebResponse(res, response, abort.signal);
     },
   });
   route('/audit-log', {

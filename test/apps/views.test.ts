@@ -18,6 +18,15 @@ import type { CallToolResult, Tool } from '../../runtime/protocol.js';
 import { createOpenAiMcpServer, registerOpenAiTools } from '../../runtime/index.js';
 import { type AppsHost, startAppsHost, type ViewResource } from '../../testing/apps-host/index.js';
 import { haveChromium } from '../../testing/browser.js';
+import { AUDIT_TOOL, adminTools } from '../../service/admin-mcp.js';
+import { Management } from '../../service/manage/index.js';
+import { Operations } from '../../service/operations.js';
+import { openSecretBox } from '../../service/secrets.js';
+import { openSqliteStore } from '../../service/store/sqlite.js';
+import type { NewToolCall } from '../../service/store/store.js';
+import { createServerForTools } from '../../runtime/server.js';
+import { fixtureCatalog } from '../fixtures/catalog.js';
+import { tempDataDir } from '../service/helpers.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../../testing/fake-openai/index.js';
 
 const ARTIFACTS = new URL('../../artifacts/apps/', import.meta.url);
@@ -77,6 +86,7 @@ describe('listing and resources', () => {
         'list_all_open_ai_fine_tuning_jobs',
       ]),
     );
+    // The audit view is the admin server's (below), not offered by an OpenAI tools server.
     expect(Object.keys(views).sort()).toEqual(['costs', 'jobs']);
     for (const v of Object.values(views)) {
       expect(v.csp).toEqual({ connectDomains: [], resourceDomains: [] });
@@ -201,6 +211,198 @@ describe.skipIf(!haveChromium)('views in chromium', () => {
     await host.page.screenshot({ path: new URL('jobs.png', ARTIFACTS).pathname });
     expect(host.probeHits()).toBe(0);
   });
+
+  it('jobs: batches from the listing and from a wait, with request progress and line errors', async () => {
+    const input = { limit: 10 };
+    const listed = await call('list_all_open_ai_batches', input);
+    expect(listed.isError).toBeFalsy();
+    const batches = readPage(listed.structuredContent).items as Array<{
+      id: string;
+      status: string;
+      request_counts: { total: number; completed: number; failed: number };
+    }>;
+    expect(batches.map((b) => b.status).sort()).toEqual(['completed', 'failed', 'in_progress']);
+    const { frame } = await host.show('jobs', toolEntry('list_all_open_ai_batches'), input, listed);
+    await frame.waitForSelector('li.job');
+    const drawn = await frame
+      .locator('li.job')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-id'), e.getAttribute('data-status')]));
+    // Failures first, then running, then finished; every row of the result drawn once.
+    expect(drawn.map(([, s]) => s)).toEqual(['failed', 'in_progress', 'completed']);
+    expect(new Set(drawn.map(([id]) => id))).toEqual(new Set(batches.map((b) => b.id)));
+    const running = batches.find((b) => b.status === 'in_progress')!;
+    const done = running.request_counts.completed + running.request_counts.failed;
+    const card = frame.locator(`li.job[data-id="${running.id}"]`);
+    expect(await card.locator('[role=progressbar]').getAttribute('aria-valuenow')).toBe(
+      String(Math.round((done / running.request_counts.total) * 100)),
+    );
+    expect(await card.textContent()).toContain(`${done}/${running.request_counts.total} requests`);
+    expect(await frame.locator('li.job[data-status="failed"] .failures').textContent()).toContain('invalid_json_line');
+
+    // A batch created now, waited for through the wait tool: the timeline draws the wait's answer.
+    const form = new FormData();
+    form.append('purpose', 'batch');
+    form.append('file', new Blob(['{"a":1}\n{"a":2}\n'], { type: 'application/jsonl' }), 'b.jsonl');
+    const auth = { authorization: `Bearer ${fake.projectKey}` };
+    const file = (await (
+      await fetch(`${fake.baseUrl}/files`, { method: 'POST', headers: auth, body: form })
+    ).json()) as {
+      id: string;
+    };
+    const created = (await (
+      await fetch(`${fake.baseUrl}/batches`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ input_file_id: file.id, endpoint: '/v1/embeddings', completion_window: '24h' }),
+      })
+    ).json()) as { id: string };
+    const waitInput = { batch_id: created.id, poll_interval_seconds: 1, timeout_seconds: 30 };
+    const waited = await call('wait_for_open_ai_batch_by_id', waitInput);
+    expect(waited.structuredContent).toMatchObject({ done: true, status: 'completed' });
+    const shown = await host.show('jobs', toolEntry('wait_for_open_ai_batch_by_id'), waitInput, waited);
+    await shown.frame.waitForSelector('li.job');
+    expect(await shown.frame.locator('li.job').getAttribute('data-status')).toBe('completed');
+    expect(await shown.frame.locator('li.job').getAttribute('data-id')).toBe(created.id);
+    expect(await shown.frame.locator('#summary').textContent()).toMatch(/^Finished after [\d.]+ s \(\d+ polls\)/);
+    expect(await shown.frame.locator('li.job').textContent()).toContain('2/2 requests');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await host.page.screenshot({ path: new URL('jobs-batch.png', ARTIFACTS).pathname });
+    expect(host.probeHits()).toBe(0);
+  }, 60_000);
+});
+
+describe.skipIf(!haveChromium)('audit view (the admin server)', () => {
+  const HOUR = 3_600_000;
+  const HOSTILE_TOOL = '<img src=x onerror="window.__pwned=1">';
+
+  it("draws a managed server's rows: errors first, status mix and buckets equal to the rows, filters through the host", async () => {
+    const store = await openSqliteStore(tempDataDir());
+    const box = await openSecretBox(tempDataDir(), store, {});
+    const now = Date.parse('2026-12-05T12:00:00Z');
+    const manage = new Management({ store, box, catalog: fixtureCatalog, now: () => now });
+    const ops = new Operations({ manage, store, now: () => now });
+    const acc = await manage.accounts.createAccount({ name: 'acme', api_key: 'sk-proj-ABCDEFGHIJKLMNOP1234' });
+    const srv = await manage.servers.createServer(acc.id, { name: 'costs' }, 'http://127.0.0.1:1');
+    // 40 calls over 30 hours: every 5th a 429 error, every 7th an unknown (hostile) tool with no request.
+    const calls: NewToolCall[] = Array.from({ length: 40 }, (_, i) => ({
+      server_id: srv.id,
+      at: now - 30 * HOUR + i * 45 * 60_000,
+      tool: i % 7 === 3 ? HOSTILE_TOOL : i % 2 ? 'list_all_open_ai_costs' : 'list_all_open_ai_projects',
+      http_status: i % 7 === 3 ? null : i % 5 === 0 ? 429 : 200,
+      duration_ms: 10 + i,
+      is_error: i % 7 === 3 || i % 5 === 0 ? 1 : 0,
+    }));
+    await store.recordCalls(calls);
+    const server = createServerForTools(adminTools(ops, { kind: 'local', user: 'test' }, () => now));
+    const admin = new Client({ name: 'admin', version: '0' });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(b), admin.connect(a)]);
+    const listed = (await admin.listTools()).tools;
+    const auditEntry = listed.find((t) => t.name === AUDIT_TOOL)!;
+    expect(auditEntry._meta?.ui).toEqual({ resourceUri: 'ui://openai-mcp/audit' });
+    expect(auditEntry.annotations?.readOnlyHint).toBe(true);
+    expect((await admin.listResources()).resources.map((r) => r.uri)).toEqual(['ui://openai-mcp/audit']);
+    const read = (await admin.readResource({ uri: 'ui://openai-mcp/audit' })).contents[0] as {
+      text: string;
+      _meta?: { ui?: { csp?: ViewResource['csp'] } };
+    };
+    expect(read.text).toContain("connect-src 'none'");
+
+    // Bad arguments: an isError naming the argument; a server outside the store is not found.
+    const bad = (await admin.callTool({
+      name: AUDIT_TOOL,
+      arguments: { server_id: srv.id, limit: 0 },
+    })) as CallToolResult;
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toContain('limit');
+    const missing = (await admin.callTool({
+      name: AUDIT_TOOL,
+      arguments: { server_id: 'srv_nope' },
+    })) as CallToolResult;
+    expect(missing.isError).toBe(true);
+
+    const input = { server_id: srv.id, since: new Date(now - 2 * 24 * HOUR).toISOString(), limit: 25 };
+    const result = (await admin.callTool({ name: AUDIT_TOOL, arguments: input })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const data = result.structuredContent as {
+      rows: Array<{ id: number; tool: string; http_status: number | null; is_error: boolean }>;
+      buckets: Array<{ calls: number; errors: number }>;
+      has_more: boolean;
+      next_cursor: number;
+    };
+    expect(data.rows).toHaveLength(25);
+    expect(data.has_more).toBe(true);
+    // Never an argument, a result or a key: only the audit columns.
+    expect(Object.keys(data.rows[0]!).sort()).toEqual(['at', 'duration_ms', 'http_status', 'id', 'is_error', 'tool']);
+    expect(JSON.stringify(result)).not.toContain('sk-proj');
+    expect(data.buckets.reduce((x, k) => x + k.calls, 0)).toBe(40);
+
+    const viewsOfAdmin = { audit: { html: read.text, csp: read._meta?.ui?.csp } };
+    const adminHost = await startAppsHost({ views: viewsOfAdmin, callTool: (p) => admin.callTool(p) });
+    try {
+      const { frame } = await adminHost.show('audit', auditEntry, input, result);
+      await frame.waitForSelector('table.rows tbody tr');
+      const rows = await frame
+        .locator('table.rows tbody tr')
+        .evaluateAll((els) =>
+          els.map((e) => [Number(e.getAttribute('data-id')), e.getAttribute('data-error') !== null]),
+        );
+      // Every row drawn once; errors first.
+      expect(rows.map(([id]) => id).sort()).toEqual(data.rows.map((r) => r.id).sort());
+      const errors = data.rows.filter((r) => r.is_error).length;
+      expect(rows.slice(0, errors).every(([, e]) => e)).toBe(true);
+      expect(rows.slice(errors).some(([, e]) => e)).toBe(false);
+      // Status mix equals the rows'; the buckets drawn add up to the window's calls and errors.
+      const mix = await frame
+        .locator('.mix li')
+        .evaluateAll((els) =>
+          Object.fromEntries(els.map((e) => [e.getAttribute('data-status'), Number(e.getAttribute('data-count'))])),
+        );
+      const want: Record<string, number> = {};
+      for (const r of data.rows) {
+        const k = r.http_status === null ? 'none' : `${Math.floor(r.http_status / 100)}xx`;
+        want[k] = (want[k] ?? 0) + 1;
+      }
+      expect(mix).toEqual(want);
+      const drawn = await frame
+        .locator('g.bucket')
+        .evaluateAll((els) =>
+          els.map((e) => [Number(e.getAttribute('data-calls')), Number(e.getAttribute('data-errors'))]),
+        );
+      expect(drawn).toHaveLength(data.buckets.length);
+      expect(drawn.reduce((x, [c]) => x + c!, 0)).toBe(40);
+      expect(drawn.reduce((x, [, e]) => x + e!, 0)).toBe(calls.filter((c) => c.is_error).length);
+      // The hostile tool name is text.
+      expect(await frame.locator('td.tool', { hasText: 'onerror' }).count()).toBeGreaterThan(0);
+      expect(await frame.locator('img').count()).toBe(0);
+      expect(await frame.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await adminHost.page.screenshot({ path: new URL('audit.png', ARTIFACTS).pathname });
+
+      // Filter by status: the view calls the audit tool again through the host; only errors come back.
+      await frame.selectOption('#status', 'error');
+      await frame.waitForFunction(() => {
+        const trs = [...document.querySelectorAll('table.rows tbody tr')];
+        return trs.length > 0 && trs.every((t) => t.hasAttribute('data-error'));
+      });
+      expect(adminHost.calls.at(-1)).toEqual({ name: AUDIT_TOOL, arguments: { ...input, status: 'error' } });
+      expect(await frame.locator('table.rows tbody tr').count()).toBe(calls.filter((c) => c.is_error).length);
+      // Filter by tool as well.
+      await frame.selectOption('#tool', 'list_all_open_ai_costs');
+      await frame.waitForFunction(() =>
+        [...document.querySelectorAll('td.tool')].every((t) => t.textContent === 'list_all_open_ai_costs'),
+      );
+      expect(adminHost.calls.at(-1)?.arguments).toMatchObject({ tool: 'list_all_open_ai_costs', status: 'error' });
+      expect(await frame.locator('table.rows tbody tr').count()).toBe(
+        calls.filter((c) => c.is_error && c.tool === 'list_all_open_ai_costs').length,
+      );
+      expect(adminHost.probeHits()).toBe(0);
+    } finally {
+      await adminHost.close();
+      await admin.close();
+      await store.close();
+    }
+  }, 60_000);
 });
 
 describe('other servers', () => {

@@ -137,7 +137,10 @@ export interface BatchRecord {
   id: string;
   object: 'batch';
   endpoint: string;
-  errors: { object: 'list'; data: Array<{ code: string; message: string; param: string | null; line: number | null }> } | null;
+  errors: {
+    object: 'list';
+    data: Array<{ code: string; message: string; param: string | null; line: number | null }>;
+  } | null;
   input_file_id: string;
   completion_window: string;
   status: 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';

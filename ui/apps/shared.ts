@@ -69,6 +69,10 @@ export function money(n: number, currency = 'usd'): string {
   return f.format(n);
 }
 
+// Built before any data arrives: the first currency formatter costs milliseconds (ICU data), which would otherwise
+// land in the first render.
+money(0);
+
 /** ISO day (`2026-12-01`) of an ISO time or unix seconds. */
 export function dayOf(v: unknown): string {
   if (typeof v === 'number') return new Date(v * 1000).toISOString().slice(0, 10);

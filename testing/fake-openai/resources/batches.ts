@@ -82,7 +82,7 @@ export function seedBatches(state: FakeState): void {
 
 /** The batch as OpenAI answers it: timestamps, files and errors not reached yet are absent, not null. */
 function shown(b: BatchRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = structuredClone(b);
+  const out = structuredClone(b) as unknown as Record<string, unknown>;
   for (const [k, v] of Object.entries(out)) if (v === null && k !== 'metadata') delete out[k];
   return out;
 }
