@@ -3,7 +3,10 @@
 // the baseline), and the tokens a model reads: tools/list with Apps on vs off, and the cost-audit result (which Apps
 // leave unchanged). Run on a shared machine: read the ratios, not the milliseconds.
 //
-//   npm run bench:apps [-- --runs 7]
+//   npm run bench:apps [-- --runs 7] [-- --before <views.gen.ts of another build>]
+//
+// `--before` adds that build's costs view to the same paired runs (e.g. `git show main:runtime/apps/views.gen.ts >
+// /tmp/before.gen.ts`), for a before/after ratio measured under the same load.
 
 import { gzipSync } from 'node:zlib';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
@@ -18,6 +21,8 @@ import { median } from './bench-stats.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+const beforeArg = process.argv.indexOf('--before');
+const BEFORE = beforeArg > 0 ? process.argv[beforeArg + 1] : undefined;
 
 async function connect(server: ReturnType<typeof createOpenAiMcpServer>): Promise<Client> {
   const client = new Client({ name: 'bench-apps', version: '0.0.0' });
@@ -56,6 +61,11 @@ async function main(): Promise<void> {
     const c = read.contents[0] as { text: string; _meta?: { ui?: { csp?: ViewResource['csp'] } } };
     views[name] = { html: c.text, csp: c._meta?.ui?.csp };
   }
+  if (BEFORE) {
+    const { pathToFileURL } = await import('node:url');
+    const before = (await import(pathToFileURL(BEFORE).href)) as { VIEW_HTML: Record<string, string> };
+    views['before-costs'] = { ...views.costs!, html: before.VIEW_HTML.costs! };
+  }
   const tool = (await client.listTools()).tools.find((t) => t.name === 'list_all_open_ai_costs');
   const big = { start_time: '-30d', group_by: ['project_id'], limit: 31 };
   const small = {
@@ -77,8 +87,8 @@ async function main(): Promise<void> {
   // Names come from the projects tool; answer it from the start so every run draws the same thing.
   const host = await startAppsHost({ views, callTool: (p) => client.callTool(p) });
   // Cold: a fresh iframe per run (page load, SDK handshake, first render with unoptimised code).
-  const cold = async (result: CallToolResult, input: unknown) => {
-    const { frame } = await host.show('costs', tool, input, result);
+  const cold = async (result: CallToolResult, input: unknown, view = 'costs') => {
+    const { frame } = await host.show(view, tool, input, result);
     await frame.waitForFunction(() => document.body.dataset.renderSyncMs !== undefined, undefined, { timeout: 30_000 });
     return { frame, ms: Number(await frame.evaluate(() => document.body.dataset.renderSyncMs)) };
   };
@@ -95,8 +105,22 @@ async function main(): Promise<void> {
   const coldSmall: number[] = [];
   const warmBig: number[] = [];
   const warmSmall: number[] = [];
+  const coldBefore: number[] = [];
+  const warmBefore: number[] = [];
+  const coldAfter: number[] = [];
+  const warmAfter: number[] = [];
   await cold(bigResult, big); // the first page load also compiles the bundle once for the browser's cache
+  if (BEFORE) await cold(bigResult, big, 'before-costs');
   for (let i = 0; i < RUNS; i++) {
+    if (BEFORE) {
+      // Before and after alternated, each cold and then warm on the 30 × 20 result.
+      const b = await cold(bigResult, big, 'before-costs');
+      coldBefore.push(b.ms);
+      warmBefore.push(await warm(b.frame, bigResult));
+      const a = await cold(bigResult, big);
+      coldAfter.push(a.ms);
+      warmAfter.push(await warm(a.frame, bigResult));
+    }
     // Paired and alternated, so load on the shared machine hits both alike.
     coldSmall.push((await cold(smallResult, small)).ms);
     const { frame, ms } = await cold(bigResult, big);
@@ -111,6 +135,12 @@ async function main(): Promise<void> {
   console.log(`  30 days x 20 projects (${rows} rows), budget 100 ms: cold ${ms(coldBig)}, warm ${ms(warmBig)}`);
   console.log(`  7 days x 4 projects (baseline): cold ${ms(coldSmall)}, warm ${ms(warmSmall)}`);
   console.log(`  ratio to baseline: cold ${ratio(coldBig, coldSmall)}, warm ${ratio(warmBig, warmSmall)}`);
+  if (BEFORE) {
+    console.log(`  before/after (${BEFORE}), 30 x 20, paired: before cold ${ms(coldBefore)}, warm ${ms(warmBefore)};`);
+    console.log(
+      `  after cold ${ms(coldAfter)}, warm ${ms(warmAfter)}; after/before cold ${ratio(coldAfter, coldBefore)}, warm ${ratio(warmAfter, warmBefore)}`,
+    );
+  }
   await client.close();
   await plain.close();
   await fake.close();

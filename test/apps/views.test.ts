@@ -500,7 +500,49 @@ describe.skipIf(!existsSync(fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs
         expect((await c.listResources()).resources.map((r) => r.uri)).toEqual(['ui://openai-mcp/costs']);
         const read = await c.readResource({ uri: 'ui://openai-mcp/costs' });
         expect((read.contents[0] as { text: string }).text).toContain("connect-src 'none'");
+        await c.callTool({ name: 'list_all_open_ai_costs', arguments: { start_time: '-7d' } });
         await c.close();
+
+        // The admin server at /v1/mcp: a management token's read-only tools, its scope applied.
+        const other = cliJson(
+          ['accounts', 'add', '--name', 'other', '--base-url', fake.baseUrl, '--data-dir', dataDir],
+          {
+            env: { OPENAI_ADMIN_KEY: fake.adminKey },
+          },
+        ).id;
+        const tokenFor = (acc: string) =>
+          cliJson([
+            ...['management-tokens', 'create', '--name', `audit-${acc}`, '--accounts', acc],
+            ...['--actions', 'read', '--expires-at', '+1d', '--data-dir', dataDir],
+          ]).token as string;
+        const adminUrl = `${service.url.replace(/\/+$/, '')}/v1/mcp`;
+        const admin = await connect(adminUrl, 'streamable', { authorization: `Bearer ${tokenFor(account)}` });
+        const adminTools = (await admin.listTools()).tools;
+        expect(adminTools.map((t) => t.name).sort()).toEqual(['list_managed_server_calls', 'list_managed_servers']);
+        expect((await admin.listResources()).resources.map((r) => r.uri)).toEqual(['ui://openai-mcp/audit']);
+        const servers = (await admin.callTool({ name: 'list_managed_servers', arguments: {} })) as CallToolResult;
+        expect((servers.structuredContent as { servers: Array<{ id: string }> }).servers.map((x) => x.id)).toEqual([
+          created.id,
+        ]);
+        const audit = (await admin.callTool({
+          name: 'list_managed_server_calls',
+          arguments: { server_id: created.id },
+        })) as CallToolResult;
+        const rows = (audit.structuredContent as { rows: Array<{ tool: string; http_status: number }> }).rows;
+        expect(rows.map((r) => `${r.tool} ${r.http_status}`)).toContain('list_all_open_ai_costs 200');
+        expect(JSON.stringify(audit)).not.toContain(fake.adminKey);
+        await admin.close();
+        // A token for another account sees neither the server nor its rows.
+        const outsider = await connect(adminUrl, 'streamable', { authorization: `Bearer ${tokenFor(other)}` });
+        const refused = (await outsider.callTool({
+          name: 'list_managed_server_calls',
+          arguments: { server_id: created.id },
+        })) as CallToolResult;
+        expect(refused.isError).toBe(true);
+        expect(JSON.stringify(refused.content)).toContain('not_found');
+        await outsider.close();
+        // No token, no admin server.
+        await expect(connect(adminUrl)).rejects.toThrow();
       } finally {
         await service.stop();
       }
