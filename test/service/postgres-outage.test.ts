@@ -2,6 +2,7 @@
 // database host (never its password), the process stays up, and serves again once the database is back. A server of
 // its own (testing/postgres.ts), since it is stopped and started here.
 
+import { rawToolCall } from '../../testing/mcp-2026.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
@@ -67,30 +68,7 @@ describe.skipIf(!bin)(
     });
 
     const callTool = async () => {
-      const r = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': 'tools/call',
-          'mcp-name': 'list_all_open_ai_files',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'tools/call',
-          params: {
-            name: 'list_all_open_ai_files',
-            arguments: {},
-            _meta: {
-              'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-              'io.modelcontextprotocol/clientInfo': { name: 'outage', version: '0' },
-              'io.modelcontextprotocol/clientCapabilities': {},
-            },
-          },
-        }),
-      });
+      const r = await rawToolCall(url, 'list_all_open_ai_files', {}, 'outage');
       return { status: r.status, retryAfter: r.headers.get('retry-after'), text: await r.text() };
     };
 
