@@ -65,6 +65,14 @@ export function cliJson<T = any>(args: string[], options: { env?: TestEnv; input
   return JSON.parse(r.stdout) as T;
 }
 
+/** A management token for every account and action (the operator's own), created with the CLI. */
+export function allAccessToken(name: string, dataDir: string, env?: TestEnv): string {
+  return cliJson<{ token: string }>(
+    ['management-tokens', 'create', '--name', name, '--accounts', 'all', '--actions', 'all', '--data-dir', dataDir],
+    { env },
+  ).token;
+}
+
 export interface Service {
   url: string;
   stderr(): string;

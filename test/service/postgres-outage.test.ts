@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
 import { postgresBin, type RunningPostgres, startPostgres } from '../../testing/postgres.js';
 import { SERVER_CACHE_MS } from '../../service/store/store.js';
-import { restClient, type Service, startService, tempDataDir } from './helpers.js';
+import { restClient, type Service, startService, tempDataDir, allAccessToken } from './helpers.js';
 
 const bin = postgresBin();
 const KEYS = { api_key: 'sk-proj-OUTAGEprojectKEY0123456789' };
@@ -32,22 +32,7 @@ describe.skipIf(!bin)(
       stub = await startCaptureServer();
       stub.respond((_req, res) => json(res, 200, { object: 'page', data: [], has_more: false }));
       const env = { OPENAI_MCP_DATABASE_URL: db.toString(), OPENAI_MCP_SECRET_KEY: 'o'.repeat(40) };
-      const { cliJson } = await import('./helpers.js');
-      const token = cliJson(
-        [
-          'management-tokens',
-          'create',
-          '--name',
-          'ops',
-          '--accounts',
-          'all',
-          '--actions',
-          'all',
-          '--data-dir',
-          tempDataDir(),
-        ],
-        { env },
-      ).token;
+      const token = allAccessToken('ops', tempDataDir(), env);
       service = await startService(tempDataDir(), [], env);
       const rest = restClient(service.url, []);
       const acc = await rest('POST', '/v1/accounts', {

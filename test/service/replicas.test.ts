@@ -9,7 +9,16 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
 import { freshDatabase, pgSkip } from '../helpers/postgres.js';
 import { type RoundRobin, startRoundRobin } from '../../testing/round-robin.js';
-import { cliJson, connect, restClient, type Service, startService, tempDataDir, textOf } from './helpers.js';
+import {
+  cliJson,
+  connect,
+  restClient,
+  type Service,
+  startService,
+  tempDataDir,
+  textOf,
+  allAccessToken,
+} from './helpers.js';
 
 const KEYS = { api_key: 'sk-proj-REPLICAprojectKEY0123456789', admin_key: 'sk-admin-REPLICAadminKEY0123456789' };
 const COSTS = 'list_all_open_ai_costs';
@@ -42,21 +51,7 @@ describe.skipIf(!!pgSkip)(`two replicas on one Postgres${pgSkip ? ` (${pgSkip})`
     a = started[0]!;
     b = started[1]!;
     proxy.setBackends([origin(a.url), origin(b.url)]);
-    token = cliJson(
-      [
-        'management-tokens',
-        'create',
-        '--name',
-        'ops',
-        '--accounts',
-        'all',
-        '--actions',
-        'all',
-        '--data-dir',
-        tempDataDir(),
-      ],
-      { env },
-    ).token;
+    token = allAccessToken('ops', tempDataDir(), env);
     restA = restClient(a.url, answers);
     const acc = await restA('POST', '/v1/accounts', {
       token,
