@@ -15,15 +15,30 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function login(token: string) {
-  const res = await fetch(`${env.url}/ui/login`, {
+/** The login form's CSRF pair: the pre-session cookie and the hidden field the form echoes. */
+async function loginForm() {
+  const res = await fetch(`${env.url}/ui/login`, { redirect: 'manual' });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await res.text())?.[1] ?? '';
+  return { cookie, csrf };
+}
+async function postLogin(fields: Record<string, string>, cookie: string) {
+  return fetch(`${env.url}/ui/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token }).toString(),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie,
+    },
+    body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
   });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { res, cookie, setCookie: res.headers.get('set-cookie') ?? '' };
+}
+async function login(token: string) {
+  const form = await loginForm();
+  const res = await postLogin({ token, csrf: form.csrf }, form.cookie);
+  // The session cookie (the login form's own pre-session cookie is cleared alongside it).
+  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('omcp_ui=')) ?? '';
+  return { res, cookie: setCookie.split(';')[0] ?? '', setCookie };
 }
 const page = (cookie: string, p = '/ui') => fetch(`${env.url}${p}`, { headers: { cookie }, redirect: 'manual' });
 const rest = (method: string, p: string, token: string, body?: unknown) =>
@@ -182,5 +197,56 @@ describe('dashboard sessions', () => {
     expect(log.data).toContainEqual(
       expect.objectContaining({ actor: scoped.id, action: 'accounts.get', result: 'denied' }),
     );
+  });
+
+  it("refuses a login post without the login form's CSRF token (login CSRF)", async () => {
+    // A cross-site post carries neither the pre-session cookie nor the form's token: no session for it.
+    const bare = await postLogin({ token: env.apiToken }, '');
+    expect(bare.status).toBe(403);
+    expect(bare.headers.get('set-cookie') ?? '').not.toMatch(/omcp_ui=/);
+    // A forged token with a real cookie is refused too.
+    const form = await loginForm();
+    expect(form.csrf).not.toBe('');
+    const forged = await postLogin({ token: env.apiToken, csrf: 'x'.repeat(43) }, form.cookie);
+    expect(forged.status).toBe(403);
+    expect((await login(env.apiToken)).res.status).toBe(303);
+  });
+});
+
+// Its own service: the lock-out covers every request from loopback, which would lock the other tests out too.
+describe('dashboard login rate limit', () => {
+  let own: OAuthEnv;
+  beforeAll(async () => {
+    own = await startOAuthService();
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  it('rate-limits failed logins per client address with a clear message', async () => {
+    const formRes = await fetch(`${own.url}/ui/login`);
+    const cookie = (formRes.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await formRes.text())?.[1] ?? '';
+    const post = (token: string) =>
+      fetch(`${own.url}/ui/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ token, csrf }).toString(),
+        redirect: 'manual',
+      });
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 12; i++) {
+      last = await post('omcpadm_wrong');
+      statuses.push(last.status);
+    }
+    // Ten failures are answered as failures; the eleventh try waits.
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(last?.status).toBe(429);
+    expect(last?.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await last?.text()).toContain('Too many failed logins');
+    // Even the right token waits out the lock-out from this address.
+    expect((await post(own.apiToken)).status).toBe(429);
+    expect(own.logs.some((l) => l.includes(own.apiToken))).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 // header. Order per request, cheapest first: security headers → session cookie → (POST) a small form body → CSRF
 // token → the operation.
 
+import { randomBytes } from 'node:crypto';
 import { parse as parseCookie } from 'cookie';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Catalog } from '../../../runtime/contract/catalog.js';
@@ -16,6 +17,7 @@ import type { PublicServer } from '../../manage/index.js';
 import type { Operations } from '../../operations.js';
 import type { Scopes } from '../../scope.js';
 import { ASSETS } from './assets.js';
+import { LoginLimiter } from './login-limit.js';
 import { type Session, Sessions, sameSecret } from './sessions.js';
 import * as v from './views.js';
 
@@ -26,6 +28,8 @@ export interface UiOptions {
   catalog: Catalog;
   publicUrl: string;
   sessions?: Sessions;
+  /** Failed logins per client address (default: 10 per 15 minutes). */
+  loginLimiter?: LoginLimiter;
   log: (line: string) => void;
 }
 
@@ -76,6 +80,10 @@ export function uiRouter(options: UiOptions): Router {
   // `__Host-` binds the cookie to this origin (Secure, Path=/, no Domain), which only HTTPS allows.
   const COOKIE = secure ? '__Host-omcp_ui' : 'omcp_ui';
   const cookiePath = secure ? '/' : '/ui';
+  // Login CSRF (double submit): GET /login sets a random pre-session cookie and puts the same value in the form; a
+  // login post must carry both, so another site cannot log a browser in under the attacker's token.
+  const LOGIN_COOKIE = secure ? '__Host-omcp_login' : 'omcp_login';
+  const loginLimiter = options.loginLimiter ?? new LoginLimiter();
   const r = express.Router();
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 2000 });
 
@@ -128,23 +136,65 @@ export function uiRouter(options: UiOptions): Router {
     res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: cookiePath });
 
   // Login ----------------------------------------------------------------------------------------------------------
+  const loginCsrfOf = (req: Request) => {
+    const header = req.headers.cookie;
+    if (!header || header.length > 8192) return undefined;
+    try {
+      const value = parseCookie(header)[LOGIN_COOKIE];
+      return value && value.length <= 100 ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const loginForm = (res: Response, status: number, error?: string, reuse?: string) => {
+    const csrf = reuse ?? randomBytes(32).toString('base64url');
+    if (!reuse)
+      res.cookie(LOGIN_COOKIE, csrf, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure,
+        path: cookiePath,
+        maxAge: 3_600_000,
+      });
+    page(res, status, 'Log in', v.loginPage(error, csrf));
+  };
   r.get('/login', (req, res) => {
     if (sessions.get(sidOf(req))) return res.redirect(303, '/ui');
-    page(res, 200, 'Log in', v.loginPage());
+    loginForm(res, 200);
   });
   r.post('/login', express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }), async (req, res) => {
-    const token = one((req.body ?? {}) as Record<string, unknown>, 'token')?.trim();
+    const fields = (req.body ?? {}) as Record<string, unknown>;
+    const pair = loginCsrfOf(req);
+    // The cheapest checks first: the form's CSRF pair, then the address's failure count, then the token.
+    if (!pair || !sameSecret(one(fields, 'csrf') ?? '', pair)) {
+      options.log('dashboard: a login post without a valid login CSRF token was refused');
+      return loginForm(res, 403, 'This login form is stale or did not come from this dashboard: try again.');
+    }
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const wait = loginLimiter.blockedFor(ip);
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      return loginForm(
+        res,
+        429,
+        `Too many failed logins from this address: try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
+        pair,
+      );
+    }
+    const token = one(fields, 'token')?.trim();
     const check = await options.credentials.management(token ? `Bearer ${token}` : undefined);
     if (!check.ok) {
+      loginLimiter.fail(ip);
       const why =
         check.reason === 'expired'
           ? 'This management token has expired.'
           : check.reason === 'client'
             ? 'A client token opens MCP servers; the dashboard needs a management token (omcpadm_…).'
             : 'Not a valid management token.';
-      return page(res, 401, 'Log in', v.loginPage(why));
+      return loginForm(res, 401, why, pair);
     }
     sessions.destroy(sidOf(req));
+    res.clearCookie(LOGIN_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: cookiePath });
     const { id, session } = sessions.create(check.principal.tokenId, check.principal.expiresAt);
     setCookie(res, id, Math.min(sessions.lifetimeMs, session.endsAt - Date.now()));
     options.log(`dashboard login by ${check.principal.tokenId}`);
@@ -159,7 +209,7 @@ export function uiRouter(options: UiOptions): Router {
     if (!session || !sid || !op) {
       if (session && sid) sessions.destroy(sid);
       if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, '/ui/login');
-      return page(res, 401, 'Log in', v.loginPage('Your session has ended: log in again.'));
+      return loginForm(res, 401, 'Your session has ended: log in again.');
     }
     res.locals.ui = { session, sid, op } satisfies Local;
     next();

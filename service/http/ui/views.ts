@@ -33,8 +33,8 @@ export const csrfField = (ctx: PageContext) => html`<input type="hidden" name="c
 const notice = (message: string | undefined, kind: 'err' | 'ok' = 'err') =>
   message ? html`<div class="notice ${kind}" role="${kind === 'err' ? 'alert' : 'status'}">${message}</div>` : EMPTY;
 
-export function loginPage(error?: string): Html {
-  return html`${notice(error)}<form method="post" action="/ui/login">
+export function loginPage(error?: string, csrf?: string): Html {
+  return html`${notice(error)}<form method="post" action="/ui/login">${csrf === undefined ? '' : html`<input type="hidden" name="csrf" value="${csrf}">`}
 <label for="token">Management API token</label><input type="password" id="token" name="token" autocomplete="off" required>
 <p class="muted">The token the CLI or REST API uses (<code>omcpadm_…</code>); create one with <code>openai-mcp management-tokens create</code>. It is checked, not stored: the session keeps its id.</p>
 <p><button type="submit">Log in</button></p></form>`;
