@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin, transform } from 'esbuild';
+import { minify } from 'terser';
 import { APP_VIEWS } from '../runtime/apps/views.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -118,8 +119,18 @@ export async function buildView(name: string): Promise<string> {
   if (result.warnings.length) {
     throw new Error(`ui/apps/${name}: ${result.warnings.map((w) => w.text).join('; ')}`);
   }
+  // A second pass with terser: its compressor inlines and folds across the whole bundle (top-level names included,
+  // since the IIFE owns them), which esbuild's single-pass minifier does not; 4 KB gzip off the costs view. Only
+  // safe transforms (no `unsafe*`, no `pure_getters`): the SDK's getters may have effects.
+  const squeezed = await minify(result.outputFiles[0]?.text ?? '', {
+    ecma: 2020,
+    toplevel: true,
+    compress: { passes: 2, ecma: 2020 },
+    mangle: { toplevel: true },
+    format: { comments: false, ecma: 2020 },
+  });
   // `</script` inside the code would end the element early.
-  const script = (result.outputFiles[0]?.text ?? '').replace(/<\/(script)/gi, '<\\/$1');
+  const script = (squeezed.code ?? '').replace(/<\/(script)/gi, '<\\/$1');
   const css = await transform(readFileSync(`${root}ui/apps/style.css`, 'utf8'), { loader: 'css', minify: true });
   const style = css.code.trim();
   const csp = [

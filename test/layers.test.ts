@@ -16,6 +16,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   generated: ['runtime'],
   generator: ['runtime'],
   service: ['runtime'],
+  ui: ['runtime'],
   cli: ['service', 'runtime'],
   testing: ['runtime', 'generator'],
   drift: ['runtime', 'generator'],

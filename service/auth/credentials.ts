@@ -5,7 +5,7 @@
 
 import { isExpired } from '../expiry.js';
 import type { ApiTokenRow, ServerRow, Store } from '../store/store.js';
-import { kindOf, lookupOf, looksLikeToken, tokenMatches } from '../tokens.js';
+import { digestMatches, digestOf, kindOf, lookupOf, looksLikeToken, tokenMatches } from '../tokens.js';
 import type { Admission, AuthRequest } from './modes.js';
 import {
   type Action,
@@ -51,8 +51,10 @@ export class Credentials {
   /** The live server a URL token opens, or undefined for unknown, deleted and expired ones alike. */
   async serverUrl(token: string): Promise<ServerRow | undefined> {
     if (!looksLikeToken('server', token)) return undefined;
-    const row = await this.options.store.findServerByLookup(lookupOf(token));
-    if (!row || !tokenMatches(token, row.token_hash) || isExpired(row, this.now())) return undefined;
+    // Hashed once: the lookup key and the compared digest come from the same SHA-256 (the hottest check there is).
+    const { lookup, digest } = digestOf(token);
+    const row = await this.options.store.findServerByLookup(lookup);
+    if (!row || !digestMatches(digest, row.token_hash) || isExpired(row, this.now())) return undefined;
     return row;
   }
 

@@ -266,6 +266,20 @@ export async function migrate(db: Kysely<Database>, provider: ConstructorParamet
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
+/** How long a found server row is reused by findServerByLookup on Postgres; another replica's revocation is seen within it. */
+export const SERVER_CACHE_MS = 250;
+const SERVER_CACHE_MAX = 10_000;
+/** The writes that can change or remove a server row (directly, or through its account). */
+const SERVER_WRITES = [
+  'updateAccount',
+  'rekeyAccounts',
+  'deleteAccount',
+  'insertServer',
+  'updateServer',
+  'deleteServer',
+  'deleteExpiredServers',
+] as const;
+
 /** The Kysely implementation; the dialect (sqlite.ts or postgres.ts) is chosen by whoever builds `db`. */
 export class KyselyStore implements Store {
   readonly oauth: OAuthStore;
@@ -276,6 +290,19 @@ export class KyselyStore implements Store {
   ) {
     this.dialect = options.dialect ?? 'sqlite';
     this.oauth = new OAuthStore(db);
+    // Before and after: a lookup that overlaps the write in any way is not kept (see findServerByLookup).
+    const self = this as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const name of SERVER_WRITES) {
+      const write = self[name]!.bind(this);
+      self[name] = async (...args: unknown[]) => {
+        this.serversChanged();
+        try {
+          return await write(...args);
+        } finally {
+          this.serversChanged();
+        }
+      };
+    }
   }
 
   private async checkFingerprint(tx: Transaction<Database>, keyFingerprint: string) {
@@ -420,10 +447,40 @@ export class KyselyStore implements Store {
    * same query again each time was a few per cent of a tools/call's CPU. Only its one parameter changes.
    */
   private serverByLookup?: CompiledQuery<ServerRow>;
+  /**
+   * On Postgres, found server rows by lookup key, kept SERVER_CACHE_MS at most: at load most requests on a URL then skip the
+   * database round trip. A write to servers or accounts through this store clears it at once (revocation here is
+   * immediate); a write by another replica or process is seen within SERVER_CACHE_MS (the goal is 1 s). Unknown keys
+   * are never kept, so a new server is usable at once and guessed tokens cannot fill it. The caller still compares the
+   * full hash in constant time and checks expiry on every request.
+   */
+  private readonly serverCache = new Map<string, { row: ServerRow; at: number }>();
+  private clearServerCache(): void {
+    this.serverCache.clear();
+  }
   async findServerByLookup(lookup: string): Promise<ServerRow | undefined> {
+    const now = performance.now();
+    // Postgres only: there each lookup is a network round trip and a transaction; SQLite's is a local read costing
+    // microseconds, so there every request sees a change by another process (the CLI) at once, as before.
+    const cached = this.dialect === 'postgres';
+    const hit = cached ? this.serverCache.get(lookup) : undefined;
+    if (hit && now - hit.at < SERVER_CACHE_MS) return hit.row;
     this.serverByLookup ??= this.db.selectFrom('mcp_servers').selectAll().where('token_lookup', '=', '').compile();
+    const epoch = this.serverEpoch;
     const r = await this.db.executeQuery<ServerRow>({ ...this.serverByLookup, parameters: [lookup] });
-    return r.rows[0];
+    const row = r.rows[0];
+    // Not kept when a local write ran meanwhile: the row read may predate it.
+    if (cached && row && epoch === this.serverEpoch) {
+      if (this.serverCache.size >= SERVER_CACHE_MAX) this.serverCache.clear();
+      this.serverCache.set(lookup, { row, at: now });
+    } else if (!row) this.serverCache.delete(lookup);
+    return row;
+  }
+  private serverEpoch = 0;
+  /** Bumped before and after every write that can change or remove a server row (SERVER_WRITES). */
+  private serversChanged(): void {
+    this.serverEpoch++;
+    this.clearServerCache();
   }
   async updateServer(id: string, patch: ServerPatch, now: number) {
     return this.db.transaction().execute(async (tx) => {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
 import { postgresBin, type RunningPostgres, startPostgres } from '../../testing/postgres.js';
+import { SERVER_CACHE_MS } from '../../service/store/store.js';
 import { restClient, type Service, startService, tempDataDir } from './helpers.js';
 
 const bin = postgresBin();
@@ -96,6 +97,9 @@ describe.skipIf(!bin)(
     it('answers 503 with Retry-After while it is down, stays up, and recovers when it is back', async () => {
       expect((await callTool()).status).toBe(200);
       await postgres.halt();
+      // A replica reuses the server row it found for SERVER_CACHE_MS (the store's lookup cache): past that, every
+      // call needs the database again.
+      await new Promise((r) => setTimeout(r, SERVER_CACHE_MS + 50));
       const down = await callTool();
       expect(down.status).toBe(503);
       expect(down.retryAfter).toBe('1');

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { parse as parseCookie } from 'cookie';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Catalog } from '../../../runtime/contract/catalog.js';
+import { LIST_PAGE, USAGE_PAGE, type UsagePage } from '../../../runtime/contract/pages.js';
 import { EXPOSURES } from '../../../runtime/exposure/registry.js';
 import { selectTools } from '../../../runtime/filter.js';
 import type { Credentials } from '../../auth/credentials.js';
@@ -574,15 +575,13 @@ export function uiRouter(options: UiOptions): Router {
             group_by: ['project_id', 'line_item'],
             ...(cursor ? { page: cursor } : {}),
           });
-          const sc = result.structuredContent as
-            | { rows?: Record<string, unknown>[]; next_cursor?: string | null; has_more?: boolean }
-            | undefined;
+          const sc = result.structuredContent as Partial<UsagePage<Record<string, unknown>>> | undefined;
           if (result.isError || !sc) {
             const text = (result.content as { type: string; text?: string }[]).find((c) => c.type === 'text')?.text;
             view.error = `The costs tool answered with an error: ${(text ?? 'no details').slice(0, 300)}`;
             break;
           }
-          for (const r of sc.rows ?? []) {
+          for (const r of sc[USAGE_PAGE.rows] ?? []) {
             const amount = r.amount as { value?: unknown; currency?: unknown } | undefined;
             view.rows.push({
               day: String(r.start_time_iso ?? '').slice(0, 10),
@@ -592,8 +591,9 @@ export function uiRouter(options: UiOptions): Router {
               currency: typeof amount?.currency === 'string' ? amount.currency : 'usd',
             });
           }
-          if (!sc.has_more || !sc.next_cursor) break;
-          cursor = sc.next_cursor;
+          const next = sc[LIST_PAGE.cursor];
+          if (!sc[LIST_PAGE.more] || !next) break;
+          cursor = next;
         }
       }
       page(res, 200, `Usage · ${a.name}`, v.usagePage(a, view), ctxOf(res));

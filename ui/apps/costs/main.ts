@@ -15,6 +15,7 @@ import {
   svg,
   toolNameOf,
 } from '../shared.js';
+import { LIST_PAGE, USAGE_PAGE } from '../../../runtime/contract/pages.js';
 
 interface Row {
   day: string;
@@ -95,18 +96,21 @@ function valueAt(fields: Json, path: string): unknown {
 }
 
 function toReport(payload: Json): Report | undefined {
-  if (!Array.isArray(payload.rows)) return undefined;
-  const rows: Row[] = payload.rows.filter(isObject).map((r) => ({
+  const list = payload[USAGE_PAGE.rows];
+  if (!Array.isArray(list)) return undefined;
+  const rows: Row[] = list.filter(isObject).map((r) => ({
     day: dayOf(r.start_time_iso ?? r.start_time),
     end: dayOf(r.end_time_iso ?? r.end_time),
     fields: r,
   }));
-  const totals = isObject(payload.totals) ? (payload.totals as Record<string, number>) : {};
+  const sums = payload[USAGE_PAGE.totals];
+  const totals = isObject(sums) ? (sums as Record<string, number>) : {};
+  const cursor = payload[LIST_PAGE.cursor];
   return {
     rows,
     totals,
-    cursor: typeof payload.next_cursor === 'string' ? payload.next_cursor : null,
-    more: payload.has_more === true,
+    cursor: typeof cursor === 'string' ? cursor : null,
+    more: payload[LIST_PAGE.more] === true,
     resolved: isObject(payload.resolved) ? payload.resolved : undefined,
   };
 }

@@ -3,6 +3,7 @@
 // events. Failures come first, then running jobs, then finished ones; each shows status, progress and errors, and
 // a fine-tuning job's events load through the host on request.
 
+import { LIST_PAGE } from '../../../runtime/contract/pages.js';
 import { el, isObject, type Json, payloadOf, showError, startView, timeOf } from '../shared.js';
 
 const root = document.getElementById('app') as HTMLElement;
@@ -141,7 +142,7 @@ function eventsButton(jobId: string, card: HTMLElement): HTMLButtonElement {
         arguments: { fine_tuning_job_id: jobId, limit: 20 },
       })
       .catch(() => undefined);
-    const items = r && !r.isError ? payloadOf(r)?.result : undefined;
+    const items = r && !r.isError ? payloadOf(r)?.[LIST_PAGE.items] : undefined;
     b.replaceWith(
       Array.isArray(items)
         ? eventList(items.filter(isObject))
@@ -153,14 +154,15 @@ function eventsButton(jobId: string, card: HTMLElement): HTMLButtonElement {
 }
 
 function render(payload: Json): void {
-  // A wait answer wraps the job; a list page has `result: [...]`.
+  // A wait answer wraps the job (`result`); a list page has its items under `LIST_PAGE.items`.
   const wait = typeof payload.done === 'boolean';
+  const page = payload[LIST_PAGE.items];
   const items: Json[] = wait
     ? isObject(payload.result)
       ? [payload.result]
       : []
-    : Array.isArray(payload.result)
-      ? payload.result.filter(isObject)
+    : Array.isArray(page)
+      ? page.filter(isObject)
       : [];
   if (!items.length) {
     root.replaceChildren(
@@ -183,7 +185,7 @@ function render(payload: Json): void {
   const failed = jobs.filter((j) => FAILED.has(String(j.status))).length;
   const head = wait
     ? `${payload.done ? 'Finished' : 'Still running'} after ${num(payload.waited_seconds)} s (${num(payload.polls)} polls)`
-    : `${jobs.length} jobs${failed ? `, ${failed} failed` : ''}${payload.has_more ? ' · more pages' : ''}`;
+    : `${jobs.length} jobs${failed ? `, ${failed} failed` : ''}${payload[LIST_PAGE.more] ? ' · more pages' : ''}`;
   root.replaceChildren(
     el('h1', {}, 'Jobs'),
     el('p', { class: 'summary', id: 'summary' }, head),
