@@ -4,6 +4,7 @@
 // land in the operator audit log under the token's id, like the REST API's.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uiAdminOptions } from '../../cli/serve.js';
 import { Sessions } from '../../service/http/ui/sessions.js';
 import { startHttpService } from '../../service/serve.js';
 import { openSqliteStore } from '../../service/store/sqlite.js';
@@ -307,5 +308,33 @@ describe('dashboard login rate limit', () => {
     // Even the right token waits out the lock-out from this address.
     expect((await post(own.apiToken)).status).toBe(429);
     expect(own.logs.some((l) => l.includes(own.apiToken))).toBe(false);
+  });
+});
+
+describe('dashboard admin list flags', () => {
+  const base = { exposure: 'all' as const, oidcIssuer: 'https://idp.example.com' };
+  it('lets nobody in by default, lower-cases emails, and keeps tokens:write out unless named', () => {
+    expect(uiAdminOptions(base)).toEqual({
+      emails: [],
+      groups: [],
+      accounts: '*',
+      actions: ['read', 'servers:write', 'accounts:write'],
+    });
+    expect(
+      uiAdminOptions({
+        ...base,
+        uiAdminEmail: ['Alice@Example.com'],
+        uiAdminGroup: ['platform'],
+        uiAdminAccounts: ['acc_1'],
+        uiAdminActions: ['read'],
+      }),
+    ).toEqual({ emails: ['alice@example.com'], groups: ['platform'], accounts: ['acc_1'], actions: ['read'] });
+    expect(uiAdminOptions({ ...base, uiAdminActions: ['all'] })?.actions).toBe('*');
+    expect(uiAdminOptions({ exposure: 'all' })).toBeUndefined();
+  });
+  it('refuses a list without an identity provider, an unknown action and a malformed email, naming the flag', () => {
+    expect(() => uiAdminOptions({ exposure: 'all', uiAdminEmail: ['a@b.c'] })).toThrow(/--oidc-issuer/);
+    expect(() => uiAdminOptions({ ...base, uiAdminActions: ['read', 'root'] })).toThrow(/--ui-admin-actions: "root"/);
+    expect(() => uiAdminOptions({ ...base, uiAdminEmail: ['alice'] })).toThrow(/--ui-admin-email: "alice"/);
   });
 });

@@ -230,14 +230,16 @@ export function uiRouter(options: UiOptions): Router {
     res.redirect(303, '/ui');
   });
 
-  // Login through the identity provider: a form post (with the login CSRF pair) starts it; the state is random and
+  // Login through the identity provider: GET /login/oidc starts it; the state is random and
   // single use, stored hashed with the PKCE verifier and nonce (any replica can finish it), and bound to this browser
   // by a cookie the callback must bring. SameSite=Lax: the callback is a top-level navigation from the provider.
   const OIDC_COOKIE = secure ? '__Host-omcp_oidc' : 'omcp_oidc';
   const oidcCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: cookiePath };
-  r.post('/login/oidc', loginBody, async (req, res) => {
+  // A link, not a form: the page's `form-action 'self'` would stop a form post that redirects to the provider. Starting
+  // a login is harmless to force: the provider asks the person in front of the browser, and only that browser (its
+  // binding cookie) can finish it.
+  r.get('/login/oidc', async (_req, res) => {
     if (!upstream || !options.oidc) return loginForm(res, 404, 'No identity provider is configured.');
-    if (!loginPair(req, res)) return;
     const state = randomBytes(32).toString('base64url');
     const browser = randomBytes(32).toString('base64url');
     let start: Awaited<ReturnType<typeof upstream.start>>;

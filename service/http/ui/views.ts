@@ -37,9 +37,8 @@ const notice = (message: string | undefined, kind: 'err' | 'ok' = 'err') =>
 export function loginPage(error?: string, csrf?: string, oidc?: string): Html {
   const field = csrf === undefined ? EMPTY : html`<input type="hidden" name="csrf" value="${csrf}">`;
   const idp = oidc
-    ? html`<form method="post" action="/ui/login/oidc">${field}
-<p><button type="submit">Log in with ${oidc}</button></p>
-<p class="muted">For the people on this dashboard's admin list; everyone else is refused.</p></form><h2>Or with a management token</h2>`
+    ? html`<p><a class="button" href="/ui/login/oidc">Log in with ${oidc}</a></p>
+<p class="muted">For the people on this dashboard's admin list; everyone else is refused.</p><h2>Or with a management token</h2>`
     : EMPTY;
   return html`${notice(error)}${idp}<form method="post" action="/ui/login">${field}
 <label for="token">Management API token</label><input type="password" id="token" name="token" autocomplete="off" required>
