@@ -103,7 +103,7 @@ export class Operations {
     }
   }
 
-  /** A dashboard login through the identity provider, or its refusal, under who tried (never a credential). */
+  /** A dashboard login (token or identity provider), or its refusal, under who logged in (never a credential). */
   async recordLogin(op: Operator, result: 'ok' | 'denied', status: number, message?: string): Promise<void> {
     await this.record(op, { action: 'ui.login' }, result, status, message);
   }

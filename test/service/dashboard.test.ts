@@ -257,6 +257,7 @@ describe('dashboard sessions', () => {
     expect(log.data).toContainEqual(
       expect.objectContaining({ actor: scoped.id, action: 'accounts.get', result: 'denied' }),
     );
+    expect(log.data).toContainEqual(expect.objectContaining({ actor: scoped.id, action: 'ui.login', result: 'ok' }));
   });
 
   it("refuses a login post without the login form's CSRF token (login CSRF)", async () => {

@@ -163,7 +163,7 @@ describe.skipIf(!!pgSkip)(`two replicas on one Postgres${pgSkip ? ` (${pgSkip})`
     for (const ms of [narrowMs, expireMs, revokeMs]) expect(ms).toBeLessThan(1000);
   });
 
-  it("honours a dashboard session on the replica that did not create it; logout or revocation on one ends it on both", async () => {
+  it('honours a dashboard session on the replica that did not create it; logout or revocation on one ends it on both', async () => {
     const loginOn = async (replica: Service, t: string) => {
       const form = await fetch(`${origin(replica.url)}/ui/login`);
       const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!;

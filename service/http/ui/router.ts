@@ -227,6 +227,7 @@ export function uiRouter(options: UiOptions): Router {
       principal: check.principal.tokenId,
       expiresAt: check.principal.expiresAt,
     });
+    await ops.recordLogin(check.principal, 'ok', 200);
     res.redirect(303, '/ui');
   });
 
