@@ -46,7 +46,7 @@ export type {
   UsageRow,
   WaitResult,
 } from './contract/pages.js';
-export { LIST_PAGE, USAGE_PAGE } from './contract/pages.js';
+export { LIST_PAGE, listPage, readPage, USAGE_PAGE } from './contract/pages.js';
 export type {
   ArgumentIssueField,
   CodeErrorType,

@@ -4,6 +4,7 @@
 // caps), binary.ts (bytes and images as media), depth.ts (the nesting guard); this file puts them in order.
 
 import type { ToolDef } from './contract/catalog.js';
+import { resultKind } from './contract/pages.js';
 import type { RawResponse } from './execute.js';
 import type { CallToolResult } from './protocol.js';
 import { redactDeep } from './redact.js';
@@ -52,9 +53,10 @@ export function shapeSuccess(tool: ToolDef, raw: RawResponse, opts: ShapeOptions
   const extracted = extractImages(tool, body, opts.maxBinaryChars);
   body = redactDeep(extracted.body, opts.redact);
   let structured: Json;
-  if (tool.usageBuckets) structured = { ...flattenUsage(body) };
   // Every list tool answers in one shape, paged or not (`/models` has no cursor but is still a list).
-  else if (tool.pagination || tool.method === 'list') structured = { ...shapeList(tool, body) };
+  const kind = resultKind(tool);
+  if (kind === 'usage') structured = { ...flattenUsage(body) };
+  else if (kind === 'list') structured = { ...shapeList(tool, body) };
   // structuredContent must be an object: arrays and scalars are wrapped.
   else if (body && typeof body === 'object' && !Array.isArray(body)) structured = body as Json;
   else structured = { result: body };

@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { LIST_PAGE, readPage } from '../runtime/contract/pages.js';
 import { COST_AUDIT } from '../testing/programs.js';
 import { STRIP_CASES } from '../testing/strip-programs.js';
 import { startFakeOpenAi } from '../testing/fake-openai/index.js';
@@ -236,7 +237,7 @@ for (let i = 0; i < Math.min(runs, 50); i++) {
   direct.push(performance.now() - t);
   t = performance.now();
   await code.call('execute_code', {
-    code: 'return (await openai.list_all_open_ai_projects({ limit: 1 })).result[0].id;',
+    code: `return (await openai.list_all_open_ai_projects({ limit: 1 })).${LIST_PAGE.items}[0].id;`,
   });
   oneCall.push(performance.now() - t);
 }
@@ -258,31 +259,33 @@ async function costAudit(extraProjects: number) {
 
   // `all` mode as a model would script it: list, page through usage, aggregate, then the top project's keys.
   const all = await connect(orgKit as unknown as Exposed);
-  const projects = structured(await all.call('list_all_open_ai_projects', { limit: 100 })).result as Array<{
-    id: string;
-  }>;
+  const projects = readPage((await all.call('list_all_open_ai_projects', { limit: 100 })).structuredContent)
+    .items as Array<{ id: string }>;
   const perProject = new Map<string, number>();
   let page: string | undefined;
   do {
-    const r = structured(
-      await all.call('list_all_open_ai_completions', {
-        start_time: start,
-        group_by: ['project_id'],
-        ...(page ? { page } : {}),
-      }),
+    const r = readPage(
+      (
+        await all.call('list_all_open_ai_completions', {
+          start_time: start,
+          group_by: ['project_id'],
+          ...(page ? { page } : {}),
+        })
+      ).structuredContent,
     );
-    for (const row of r.rows)
+    for (const row of r.rows as Array<{ project_id: string; input_tokens: number; output_tokens?: number }>)
       perProject.set(
         row.project_id,
         (perProject.get(row.project_id) ?? 0) + row.input_tokens + (row.output_tokens ?? 0),
       );
-    page = r.has_more ? r.next_cursor : undefined;
+    page = r.more ? (r.cursor ?? undefined) : undefined;
   } while (page);
   const top = projects
     .filter((p) => perProject.has(p.id))
     .sort((a, b) => perProject.get(b.id)! - perProject.get(a.id)!)[0]!;
-  const keys = structured(await all.call('list_all_open_ai_project_api_keys', { project_id: top.id, limit: 100 }))
-    .result as Array<{ id: string; created_at: number }>;
+  const keys = readPage(
+    (await all.call('list_all_open_ai_project_api_keys', { project_id: top.id, limit: 100 })).structuredContent,
+  ).items as Array<{ id: string; created_at: number }>;
   const cutoff = start + 7 * 86400 - 90 * 86400;
   const allAnswer = {
     project: top.id,

@@ -6,6 +6,7 @@
 // The Inspector needs Node >= 22.19; the `node` npm package provides one, so this works on the Node 20 the
 // project supports: `npx -p node@22 -p @modelcontextprotocol/inspector@<version> mcp-inspector --cli …`.
 // Needs the npm registry (or a warm npx cache) for those two packages. `--base-url <url>` skips Prism.
+import { LIST_PAGE } from '../runtime/contract/pages.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -142,12 +143,11 @@ export async function inspect(serveArgs: string[] = []): Promise<InspectReport> 
         scratch,
       );
       const result = call.json.result as
-        | { isError?: boolean; structuredContent?: { result?: unknown[] }; content?: { text?: string }[] }
+        | { isError?: boolean; structuredContent?: unknown; content?: { text?: string }[] }
         | undefined;
       ok = call.code === 0 && result?.isError !== true;
-      const items = Array.isArray(result?.structuredContent?.result)
-        ? `${result.structuredContent.result.length} item(s)`
-        : 'answered';
+      const list = (result?.structuredContent as Record<string, unknown> | undefined)?.[LIST_PAGE.items];
+      const items = Array.isArray(list) ? `${list.length} item(s)` : 'answered';
       detail = ok
         ? `ok, ${items}`
         : `failed (exit ${call.code}): ${result?.content?.map((c) => c.text).join(' ') ?? call.stderr.slice(-500)}`;

@@ -1,5 +1,7 @@
 // Programs shared by the code-mode tests and scripts/bench-code-mode.
 
+import { LIST_PAGE } from '../runtime/contract/pages.js';
+
 /**
  * The seed's cost audit: top project by tokens over 7 days, its token total and its keys older than 90 days.
  * Written against generated/sdk.d.ts: test/generator/sdk.test.ts type-checks it under strict.
@@ -15,7 +17,7 @@ for await (const row of openai.paginate('list_all_open_ai_completions', { start_
   tokens[id] = (tokens[id] ?? 0) + row.input_tokens + (row.output_tokens ?? 0);
 }
 const top = projects.filter((p) => p.id in tokens).sort((a, b) => tokens[b.id]! - tokens[a.id]!)[0]!;
-const keys = (await openai.list_all_open_ai_project_api_keys({ project_id: top.id, limit: 100 })).result;
+const keys = (await openai.list_all_open_ai_project_api_keys({ project_id: top.id, limit: 100 })).${LIST_PAGE.items};
 const cutoff = now - 90 * 86400;
 return {
   project: { id: top.id, name: top.name },

@@ -5,7 +5,7 @@
 // quotes at run time. emit only writes what this returns.
 import Handlebars from 'handlebars';
 import { Project } from 'ts-morph';
-import { RESULT_TYPE_NAMES, RESULT_TYPES } from '../../runtime/contract/pages.js';
+import { RESULT_TYPE_NAMES, RESULT_TYPES, resultKind } from '../../runtime/contract/pages.js';
 import { docText, nestedMembers, propertyKey, tsType } from '../../runtime/contract/ts-print.js';
 import { pascal, sdkSummary, typedInputSchema } from '../util.js';
 import type { SdkDocs } from '../../runtime/contract/sdk-docs.js';
@@ -111,29 +111,32 @@ export function renderSdk(spec: SpecDocument, tools: readonly ToolDef[], input: 
     const body = responses.get(t.operationId);
     let result: string;
     let direct: string[] = [];
-    if (t.http.response === 'binary' || t.http.response === 'text') result = 'ContentResult';
-    else if (t.http.response === 'empty' || body === undefined)
-      result = t.http.response === 'json' ? 'Record<string, unknown>' : 'EmptyResult';
-    else if (t.usageBuckets && reports.has(t.name)) {
+    const kind = resultKind(t);
+    if (kind === 'content') result = 'ContentResult';
+    else if (kind === 'empty') result = 'EmptyResult';
+    // A JSON answer the spec gives no schema for.
+    else if (body === undefined) result = 'Record<string, unknown>';
+    else if (kind === 'wait') {
+      const polled = typed(body);
+      ({ direct } = polled);
+      result = `WaitResult<${polled.text}>`;
+    } else if (kind === 'usage') {
       const bucket = node(node(body)?.properties?.data?.items);
       const results = node(bucket?.properties?.results);
       const item = node(results?.items);
       const variants = item?.oneOf ?? item?.anyOf;
-      const row = typed(variants ? { anyOf: reportVariant(spec, t, reports.get(t.name)!, variants) } : results?.items);
+      const report = reports.get(t.name);
+      const row = typed(variants && report ? { anyOf: reportVariant(spec, t, report, variants) } : results?.items);
       ({ direct } = row);
       result = `UsagePage<${row.text}>`;
       pageItems.push(`  ${t.name}: UsageRow<${row.text}>;`);
-    } else if (t.pagination || t.method === 'list') {
+    } else if (kind === 'list') {
       const b = node(body);
       const items = b?.type === 'array' ? b.items : node(b?.properties?.data)?.items;
       const item = typed(items);
       ({ direct } = item);
       result = `ListPage<${item.text}>`;
       pageItems.push(`  ${t.name}: ${item.text};`);
-    } else if (t.wait) {
-      const polled = typed(body);
-      ({ direct } = polled);
-      result = `WaitResult<${polled.text}>`;
     } else {
       const b = node(body);
       const shaped = typed(body);

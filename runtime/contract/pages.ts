@@ -2,7 +2,7 @@
 // pages, usage pages, wait answers. The field names are constants here and nowhere else: the runtime's shaping
 // (results.ts, wait.ts), the sandbox prelude's page handling, the SDK declarations (`RESULT_TYPES`, printed into
 // generated/sdk.d.ts) and the prose that tells a model how to page all read them, so a rename is made here once.
-// Dependency-free: the generator and the runtime both import it.
+// Dependency-free (test/runtime/contract.test.ts compiles it alone): the generator and the runtime both import it.
 
 /** Field names of a list page: `{result, next_cursor, has_more}`. */
 export const LIST_PAGE = { items: 'result', cursor: 'next_cursor', more: 'has_more' } as const;
@@ -52,6 +52,61 @@ export interface ContentResult {
 export interface EmptyResult {
   ok: true;
   status: number;
+}
+
+/** Which of the shapes above a tool's call resolves to (`object`: the response body as it is, arrays wrapped). */
+export type ResultKind = 'content' | 'empty' | 'wait' | 'usage' | 'list' | 'object';
+
+/**
+ * The one decision of a tool's result shape, in the order the runtime applies it: the runtime's shaping, the
+ * SDK's declarations (generator/stages/sdk.ts) and code mode's fallback signatures all ask here.
+ */
+export function resultKind(tool: {
+  http: { response: string };
+  wait?: unknown;
+  usageBuckets?: boolean;
+  pagination?: unknown;
+  method?: string;
+}): ResultKind {
+  if (tool.http.response === 'binary' || tool.http.response === 'text') return 'content';
+  if (tool.http.response === 'empty') return 'empty';
+  if (tool.wait) return 'wait';
+  if (tool.usageBuckets) return 'usage';
+  if (tool.pagination || tool.method === 'list') return 'list';
+  return 'object';
+}
+
+/** A list page from its parts: the one place the page is built (the runtime's shaping and tests both use it). */
+export function listPage<T>(result: T[], nextCursor: string | null, hasMore: boolean): ListPage<T> {
+  return { [LIST_PAGE.items]: result, [LIST_PAGE.cursor]: nextCursor, [LIST_PAGE.more]: hasMore } as ListPage<T>;
+}
+
+/**
+ * A page's parts read back from a tool result's `structuredContent` (a client's view: a list or a usage page, or
+ * anything else, which reads as no items and no more pages).
+ */
+export function readPage(page: unknown): {
+  items: unknown[];
+  rows: Array<Record<string, unknown>>;
+  totals: Record<string, number>;
+  buckets: number;
+  cursor: string | null;
+  more: boolean;
+} {
+  const p = (page && typeof page === 'object' ? page : {}) as Record<string, unknown>;
+  const list = p[LIST_PAGE.items];
+  const usage = p[USAGE_PAGE.rows];
+  const sums = p[USAGE_PAGE.totals];
+  const count = p[USAGE_PAGE.buckets];
+  const next = p[LIST_PAGE.cursor];
+  return {
+    items: Array.isArray(list) ? list : [],
+    rows: Array.isArray(usage) ? usage : [],
+    totals: sums && typeof sums === 'object' ? (sums as Record<string, number>) : {},
+    buckets: typeof count === 'number' ? count : 0,
+    cursor: typeof next === 'string' ? next : null,
+    more: p[LIST_PAGE.more] === true,
+  };
 }
 
 const { items, cursor, more } = LIST_PAGE;

@@ -2,7 +2,7 @@
 // usage buckets flattened into rows with totals.
 
 import type { ToolDef } from '../contract/catalog.js';
-import { LIST_PAGE, type ListPage, USAGE_PAGE, type UsagePage } from '../contract/pages.js';
+import { LIST_PAGE, type ListPage, listPage, USAGE_PAGE, type UsagePage } from '../contract/pages.js';
 import type { Json } from './options.js';
 
 /** The cursor a list hands out in `next` (role and group lists), which only the server can interpret. */
@@ -31,11 +31,7 @@ export function shapeList(tool: ToolDef, body: unknown): ListPage<unknown> {
     }
   }
   // OpenAI's cursors are strings; anything else is passed on as the page has it (a bad cursor fails upstream).
-  return {
-    [LIST_PAGE.items]: result as unknown[],
-    [LIST_PAGE.cursor]: nextCursor as string | null,
-    [LIST_PAGE.more]: hasMore,
-  };
+  return listPage(result as unknown[], nextCursor as string | null, hasMore);
 }
 
 function addNumbers(totals: Record<string, number>, value: unknown, prefix: string): void {

@@ -2,6 +2,7 @@
 // MCP client, the fake OpenAI behind the server, and each view in Debian's chromium inside a test host that speaks
 // the Apps protocol with the ext-apps SDK's AppBridge. Screenshots go to artifacts/apps/ (git-ignored).
 
+import { readPage } from '../../runtime/contract/pages.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -118,7 +119,7 @@ describe.skipIf(!haveChromium)('views in chromium', () => {
     const input = { start_time: '-30d', group_by: ['project_id'], limit: 31 };
     const result = await call('list_all_open_ai_costs', input);
     expect(result.isError).toBeFalsy();
-    const data = result.structuredContent as {
+    const data = readPage(result.structuredContent) as unknown as {
       rows: Array<{ start_time_iso: string; project_id: string; amount: { value: number } }>;
       totals: Record<string, number>;
     };
@@ -184,7 +185,7 @@ describe.skipIf(!haveChromium)('views in chromium', () => {
   it('jobs: failures first, status and progress, events through the host', async () => {
     const input = { limit: 12 };
     const result = await call('list_all_open_ai_fine_tuning_jobs', input);
-    const jobs = (result.structuredContent as { result: Array<{ id: string; status: string }> }).result;
+    const jobs = readPage(result.structuredContent).items as Array<{ id: string; status: string }>;
     const failed = jobs.filter((j) => ['failed', 'cancelled'].includes(j.status)).length;
     expect(failed).toBeGreaterThan(0);
     const { frame } = await host.show('jobs', toolEntry('list_all_open_ai_fine_tuning_jobs'), input, result);

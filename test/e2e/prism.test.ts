@@ -1,6 +1,7 @@
 // Every generated tool, called through a real MCP client over stdio against a Prism mock of the pinned
 // spec. Prism validates each request against the same document: a 4xx from Prism means our request was
 // wrong (422 invalid body/query, 401 missing auth, 404 bad path), so any 4xx fails the test.
+import { LIST_PAGE, LIST_PAGE_SHAPE } from '../../runtime/contract/pages.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -81,12 +82,12 @@ prismDescribe('the six tools named in the generator issue, over stdio', () => {
   };
 
   it.each(['list_all_open_ai_fine_tuning_jobs', 'list_all_open_ai_projects', 'list_all_open_ai_project_api_keys'])(
-    '%s pages as {result, next_cursor, has_more}',
+    `%s pages as ${LIST_PAGE_SHAPE}`,
     async (name) => {
       const page = await call(name);
-      expect(Array.isArray(page.result)).toBe(true);
-      expect(typeof page.has_more).toBe('boolean');
-      expect(page).toHaveProperty('next_cursor');
+      expect(Array.isArray(page[LIST_PAGE.items])).toBe(true);
+      expect(typeof page[LIST_PAGE.more]).toBe('boolean');
+      expect(page).toHaveProperty(LIST_PAGE.cursor);
     },
   );
 

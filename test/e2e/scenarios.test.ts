@@ -8,6 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../generator/pin.js';
+import { readPage } from '../../runtime/contract/pages.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../../testing/fake-openai/index.js';
 import { DAY, startOfDay } from '../../testing/fake-openai/state.js';
 import { cliJson, connect, type Service, startService, tempDataDir } from '../service/helpers.js';
@@ -88,12 +89,12 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
   it('1. MLOps monitoring: failed gpt-4o-mini jobs older than 24 h and their validation files', async () => {
     const jobs: any[] = [];
     let after: string | undefined;
-    let page: Record<string, any>;
+    let page: ReturnType<typeof readPage>;
     do {
-      page = await call('list_all_open_ai_fine_tuning_jobs', { limit: 100, ...(after ? { after } : {}) });
-      jobs.push(...page.result);
-      after = page.next_cursor;
-    } while (page.has_more);
+      page = readPage(await call('list_all_open_ai_fine_tuning_jobs', { limit: 100, ...(after ? { after } : {}) }));
+      jobs.push(...page.items);
+      after = page.cursor ?? undefined;
+    } while (page.more);
     const dayAgo = Date.now() / 1000 - DAY;
     const failed = jobs.filter(
       (j) => j.model.startsWith('gpt-4o-mini') && j.status === 'failed' && j.finished_at < dayAgo,
@@ -118,7 +119,7 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
   });
 
   it('2. Cost audit: top project of the last 7 days by completions usage, and its keys older than 90 days', async () => {
-    const projects = (await call('list_all_open_ai_projects', { limit: 100 })).result as any[];
+    const projects = readPage(await call('list_all_open_ai_projects', { limit: 100 })).items as any[];
     const usage = await call('list_all_open_ai_completions', {
       start_time: '-7d',
       group_by: ['project_id'],
@@ -130,18 +131,20 @@ describe.each(['stdio', 'http'] as const)('seed scenarios over %s', (via) => {
     expect(Math.abs(usage.resolved.start_time - sevenDaysAgo)).toBeLessThan(120);
     expect(usage.resolved.start_iso).toBe(new Date(usage.resolved.start_time * 1000).toISOString());
     expect(fake.requests[1]!.query).toContainEqual(['start_time', String(usage.resolved.start_time)]);
-    expect(usage.has_more).toBe(false);
+    const report = readPage(usage);
+    expect(report.more).toBe(false);
 
     const tokens = new Map<string, number>();
-    for (const r of usage.rows)
+    for (const r of report.rows as any[])
       tokens.set(r.project_id, (tokens.get(r.project_id) ?? 0) + r.input_tokens + r.output_tokens);
     expect([...tokens.values()].reduce((a, b) => a + b, 0)).toBe(
-      usage.totals.input_tokens + usage.totals.output_tokens,
+      report.totals.input_tokens! + report.totals.output_tokens!,
     );
     const [topId] = [...tokens.entries()].sort((a, b) => b[1] - a[1])[0]!;
     const top = projects.find((p) => p.id === topId);
 
-    const keys = (await call('list_all_open_ai_project_api_keys', { project_id: topId, limit: 100 })).result as any[];
+    const keys = readPage(await call('list_all_open_ai_project_api_keys', { project_id: topId, limit: 100 }))
+      .items as any[];
     const cutoff = Date.now() / 1000 - 90 * DAY;
     const old = keys.filter((k) => k.created_at < cutoff).map((k) => k.id);
 

@@ -1,6 +1,7 @@
 // Escape and abuse matrix for execute_code. Each case must be contained: a clear error (or a sandbox-only
 // answer), no effect on the host, no request beyond what the scope allows, and the server still serving.
 
+import { LIST_PAGE } from '../../runtime/contract/pages.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
@@ -116,7 +117,7 @@ describe('prototype pollution stays inside one execution', () => {
       Array.prototype.polluted = 'yes';
       JSON.stringify = () => '{"ok":true,"json":"\\"forged\\""}';
       const page = await openai.list_all_open_ai_projects({ limit: 2 });
-      return JSON.parse('{"ids": ' + String(page.result.length) + ', "__proto__": {"polluted": "returned"}}');`,
+      return JSON.parse('{"ids": ' + String(page.${LIST_PAGE.items}.length) + ', "__proto__": {"polluted": "returned"}}');`,
     );
     expect(r.isError, textOf(r)).toBeFalsy();
     const out = (r.structuredContent as any).result;
@@ -339,7 +340,7 @@ describe('scope and errors', () => {
         openai.list_all_open_ai_projects({ limit: 1 }),
         openai.list_all_open_ai_fine_tuning_jobs({ limit: 1 }),
       ]);
-      return [projects.result.length, jobs.result.length];`,
+      return [projects.${LIST_PAGE.items}.length, jobs.${LIST_PAGE.items}.length];`,
     );
     expect(r.isError, textOf(r)).toBeFalsy();
     const byPath = Object.fromEntries(fake.requests.map((q) => [q.path, q.auth]));

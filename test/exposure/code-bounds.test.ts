@@ -2,6 +2,7 @@
 // sandbox worker before it crosses to the main thread, pages reach a program whole or fail loudly, tenants get fair
 // shares of the workers, and every failure says what happened, with nothing on stderr a tenant could trigger.
 
+import { LIST_PAGE, USAGE_PAGE } from '../../runtime/contract/pages.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -190,6 +191,8 @@ describe('truncation is never silent inside a program (findings 3, 11)', () => {
       .reduce((s, u) => s + u.input_tokens, 0);
 
   it('hands a program the whole usage page (~2,900 rows), and paginate walks all of it', async () => {
+    const { rows, totals } = USAGE_PAGE;
+    const { more } = LIST_PAGE;
     expect(expectedRows()).toBeGreaterThan(2_500);
     const { client, close } = await exposure();
     try {
@@ -197,7 +200,7 @@ describe('truncation is never silent inside a program (findings 3, 11)', () => {
       const page = await run(
         client,
         `const page = await openai.list_all_open_ai_completions(${args});
-        return { rows: page.rows.length, sum: page.rows.reduce((s, r) => s + r.input_tokens, 0), total: page.totals.input_tokens, has_more: page.has_more };`,
+        return { rows: page.${rows}.length, sum: page.${rows}.reduce((s, r) => s + r.input_tokens, 0), total: page.${totals}.input_tokens, has_more: page.${more} };`,
       );
       expect(page.isError, textOf(page)).toBeFalsy();
       expect(resultOf(page)).toEqual({
@@ -219,6 +222,7 @@ describe('truncation is never silent inside a program (findings 3, 11)', () => {
   });
 
   it('hands a program a whole list of 3,000 items', async () => {
+    const { more } = LIST_PAGE;
     const extra = Array.from({ length: 3_000 - fake.state.files.length }, (_, i) => ({
       file: {
         id: `file-bulk${String(i).padStart(5, '0')}`,
@@ -236,7 +240,7 @@ describe('truncation is never silent inside a program (findings 3, 11)', () => {
     try {
       const r = await run(
         client,
-        'const page = await openai.list_all_open_ai_files({}); return [page.result.length, page.has_more];',
+        `const page = await openai.list_all_open_ai_files({}); return [page.${LIST_PAGE.items}.length, page.${more}];`,
       );
       expect(resultOf(r)).toEqual([3_000, false]);
     } finally {

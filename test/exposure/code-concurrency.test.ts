@@ -1,6 +1,7 @@
 // 20 simultaneous execute_code calls on one server complete independently: each gets its own answer and
 // makes its own requests, and a looping or failing neighbour changes nothing for the others.
 
+import { LIST_PAGE } from '../../runtime/contract/pages.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createCodeExposure } from '../../runtime/exposure/code/index.js';
@@ -34,7 +35,7 @@ it('runs 20 programs at once, each with its own state, calls and result', async 
         for (let k = 0; k < 20000; k++) sum += k % ${i + 1};
         const keys = await openai.list_all_open_ai_project_api_keys({ project_id: p.id });
         console.log('run ${i}');
-        return { i: globalThis.mine, project: p.id, keys: keys.result.length, sum };`,
+        return { i: globalThis.mine, project: p.id, keys: keys.${LIST_PAGE.items}.length, sum };`,
     };
   });
   fake.clearLog();

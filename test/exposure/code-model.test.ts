@@ -2,6 +2,7 @@
 // types it can expand, the closest names for a wrong tool, every argument error at once, values JSON cannot hold
 // shown or refused with a message, hints for `for await` and `.result`, and the rate-limit line only near the limit.
 
+import { LIST_PAGE } from '../../runtime/contract/pages.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -211,24 +212,24 @@ describe('hints for common slips', () => {
     expect(errorOf(r).message).toMatch(/for await \(const \w+ of openai\.paginate/);
   });
 
-  it('.data on a list page points to .result, and iterating the page to .result too', async () => {
+  it(`.data on a list page points to .${LIST_PAGE.items}, and iterating the page to .${LIST_PAGE.items} too`, async () => {
     const r = await run(
       client,
       'const page = await openai.list_all_open_ai_projects({ limit: 2 });\nreturn page.data.map((p: any) => p.id);',
     );
     expect(errorOf(r).code).toBe('runtime');
-    expect(textOf(r)).toMatch(/items are in \.result, not \.data/);
+    expect(textOf(r)).toContain(`items are in .${LIST_PAGE.items}, not .data`);
     const iter = await run(
       client,
       'const ids = [];\nfor (const p of await openai.list_all_open_ai_projects({ limit: 2 })) ids.push(p.id);\nreturn ids;',
     );
-    expect(errorOf(iter).message).toMatch(/\.result/);
+    expect(errorOf(iter).message).toContain(`.${LIST_PAGE.items}`);
     // Reading `.data` does not change the page's JSON.
     const ok = await run(
       client,
       'const page = await openai.list_all_open_ai_projects({ limit: 1 });\nreturn Object.keys(page);',
     );
-    expect(resultOf(ok)).toEqual(['result', 'next_cursor', 'has_more']);
+    expect(resultOf(ok)).toEqual([LIST_PAGE.items, LIST_PAGE.cursor, LIST_PAGE.more]);
   });
 });
 
@@ -251,7 +252,10 @@ describe('the rate-limit line', () => {
     ] as const) {
       const c = await connect(createCodeExposure(fakeKit(fake, { methods: ['read'], fetch: withHeaders(remaining) })));
       try {
-        const r = await run(c.client, 'return (await openai.list_all_open_ai_projects({ limit: 1 })).result.length;');
+        const r = await run(
+          c.client,
+          `return (await openai.list_all_open_ai_projects({ limit: 1 })).${LIST_PAGE.items}.length;`,
+        );
         expect(r.isError, textOf(r)).toBeFalsy();
         expect(textOf(r).includes('Rate limits:'), `remaining ${remaining}`).toBe(shown);
         expect(r._meta?.['openai/ratelimit']).toMatchObject({ requests: { 'ratelimit-remaining': remaining } });

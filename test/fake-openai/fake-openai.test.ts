@@ -1,6 +1,7 @@
 // The fake itself, driven through the real toolkit and the generated catalog: what tests built on it rely on.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readPage } from '../../runtime/contract/pages.js';
 import { createOpenAiToolkit } from '../../runtime/index.js';
 import type { OpenAiToolkit } from '../../runtime/toolkit.js';
 import { DAY, startOfDay } from '../../testing/fake-openai/state.js';
@@ -20,6 +21,7 @@ afterAll(() => fake.close());
 beforeEach(() => fake.clearLog());
 
 const structured = (r: { structuredContent?: unknown }) => r.structuredContent as Record<string, any>;
+const page = (r: { structuredContent?: unknown }) => readPage(r.structuredContent);
 
 describe('fake-openai', () => {
   it('is deterministic for the same now and seed, and spreads key ages over the past year', async () => {
@@ -36,15 +38,15 @@ describe('fake-openai', () => {
   });
 
   it('pages projects with after/limit/has_more and hides archived ones unless asked', async () => {
-    const first = structured(await kit.callTool('list_all_open_ai_projects', { limit: 2 }));
-    expect(first.result.map((p: any) => p.id)).toEqual(['proj_001', 'proj_002']);
-    expect(first.has_more).toBe(true);
-    const second = structured(await kit.callTool('list_all_open_ai_projects', { limit: 2, after: first.next_cursor }));
-    expect(second.result.map((p: any) => p.id)).toEqual(['proj_003', 'proj_004']);
-    expect(second.has_more).toBe(false);
-    const all = structured(await kit.callTool('list_all_open_ai_projects', { include_archived: true }));
-    expect(all.result).toHaveLength(5);
-    expect(all.result[4]).toMatchObject({ object: 'organization.project', status: 'archived' });
+    const first = page(await kit.callTool('list_all_open_ai_projects', { limit: 2 }));
+    expect(first.items.map((p: any) => p.id)).toEqual(['proj_001', 'proj_002']);
+    expect(first.more).toBe(true);
+    const second = page(await kit.callTool('list_all_open_ai_projects', { limit: 2, after: first.cursor }));
+    expect(second.items.map((p: any) => p.id)).toEqual(['proj_003', 'proj_004']);
+    expect(second.more).toBe(false);
+    const all = page(await kit.callTool('list_all_open_ai_projects', { include_archived: true }));
+    expect(all.items).toHaveLength(5);
+    expect(all.items[4]).toMatchObject({ object: 'organization.project', status: 'archived' });
     expect(fake.requests.map((r) => `${r.method} ${r.path} ${new URLSearchParams(r.query)}`)).toEqual([
       'GET /organization/projects limit=2',
       'GET /organization/projects limit=2&after=proj_002',
@@ -56,22 +58,22 @@ describe('fake-openai', () => {
   it('groups 14 days of completions usage by project from start_time, in pages of `limit` buckets', async () => {
     const today = startOfDay(fake.state.now);
     const start = today - 13 * DAY;
-    const p1 = structured(
+    const p1 = page(
       await kit.callTool('list_all_open_ai_completions', { start_time: start, group_by: ['project_id'], limit: 10 }),
     );
-    expect(p1.bucket_count).toBe(10);
-    expect(p1.has_more).toBe(true);
-    const p2 = structured(
+    expect(p1.buckets).toBe(10);
+    expect(p1.more).toBe(true);
+    const p2 = page(
       await kit.callTool('list_all_open_ai_completions', {
         start_time: start,
         group_by: ['project_id'],
         limit: 10,
-        page: p1.next_cursor,
+        page: p1.cursor,
       }),
     );
-    expect(p2.bucket_count).toBe(4);
-    expect(p2.has_more).toBe(false);
-    const rows = [...p1.rows, ...p2.rows];
+    expect(p2.buckets).toBe(4);
+    expect(p2.more).toBe(false);
+    const rows = [...p1.rows, ...p2.rows] as any[];
     const expected = new Map<string, number>();
     for (const r of fake.state.completionsUsage)
       expected.set(r.project_id, (expected.get(r.project_id) ?? 0) + r.input_tokens);
@@ -85,22 +87,22 @@ describe('fake-openai', () => {
       ['limit', '10'],
     ]);
 
-    const ungrouped = structured(await kit.callTool('list_all_open_ai_completions', { start_time: today - 2 * DAY }));
+    const ungrouped = page(await kit.callTool('list_all_open_ai_completions', { start_time: today - 2 * DAY }));
     expect(ungrouped.rows).toHaveLength(3);
     expect(ungrouped.rows.every((r: any) => r.project_id === null)).toBe(true);
   });
 
   it("lists a project's keys, deletes one, and answers unknown ids and bad keys like OpenAI", async () => {
-    const keys = structured(await kit.callTool('list_all_open_ai_project_api_keys', { project_id: 'proj_002' }));
-    expect(keys.result).toHaveLength(5);
-    const victim = keys.result[0].id;
+    const keys = page(await kit.callTool('list_all_open_ai_project_api_keys', { project_id: 'proj_002' }));
+    expect(keys.items).toHaveLength(5);
+    const victim = (keys.items[0] as { id: string }).id;
     const del = await kit.callTool('delete_a_open_ai_project_api_key_by_id', {
       project_id: 'proj_002',
       api_key_id: victim,
     });
     expect(structured(del)).toMatchObject({ id: victim, deleted: true });
-    const after = structured(await kit.callTool('list_all_open_ai_project_api_keys', { project_id: 'proj_002' }));
-    expect(after.result.map((k: any) => k.id)).not.toContain(victim);
+    const after = page(await kit.callTool('list_all_open_ai_project_api_keys', { project_id: 'proj_002' }));
+    expect(after.items.map((k: any) => k.id)).not.toContain(victim);
 
     const missing = await kit.callTool('get_single_open_ai_project_by_id', { project_id: 'proj_999' });
     expect(missing.isError).toBe(true);

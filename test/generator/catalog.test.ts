@@ -1,5 +1,6 @@
 // The generator over the real pinned spec: names, classification, schemas the LLM providers accept,
 // and the token budget of the whole catalog.
+import { LIST_PAGE } from '../../runtime/contract/pages.js';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { beforeAll, expect, it } from 'vitest';
 import type { BuildResult } from '../../generator/pipeline.js';
@@ -231,7 +232,7 @@ specDescribe('descriptions', () => {
   it('are at most 600 characters and say how to page, poll, and when the admin key is needed', () => {
     for (const t of built.catalog.tools) {
       expect(t.description.length, t.name).toBeLessThanOrEqual(600);
-      if (t.pagination) expect(t.description, t.name).toContain(`${t.pagination.cursorArg}=next_cursor`);
+      if (t.pagination) expect(t.description, t.name).toContain(`${t.pagination.cursorArg}=${LIST_PAGE.cursor}`);
       if (t.http.auth === 'admin') expect(t.description, t.name).toContain('admin key');
       if (t.deprecated) expect(t.description, t.name).toContain('DEPRECATED');
     }

@@ -1,6 +1,7 @@
 // The runtime against the real generated catalog and validation bundle. Tools are found by verb + path so the
 // tests survive tool renames in the generator.
 
+import { readPage } from '../../runtime/contract/pages.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -186,7 +187,8 @@ describe('generated catalog', () => {
     const r = await callOpenAiTool(usage.name, { start_time: 0, group_by: ['model'] }, base());
     expect(srv.requests[1]!.headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
     expect(srv.requests[1]!.query.getAll('group_by[]')).toEqual(['model']);
-    expect(r.structuredContent).toMatchObject({ totals: { input_tokens: 7 }, next_cursor: null, has_more: false });
+    expect(r.structuredContent).toMatchObject({ totals: { input_tokens: 7 } });
+    expect(readPage(r.structuredContent)).toMatchObject({ cursor: null, more: false });
   });
 
   it('a hidden real tool answers like an unknown one', async () => {

@@ -1,6 +1,7 @@
 // Registration into the four server shapes a user may have: the v2 SDK's McpServer and Server and the 1.x SDK's
 // McpServer and Server, each driven by the real Client of its own SDK line over that line's in-memory transport.
 
+import { LIST_PAGE, listPage } from '../../runtime/contract/pages.js';
 import { Client as ClientV2, InMemoryTransport as InMemoryV2 } from '@modelcontextprotocol/client';
 import { McpServer as McpServerV1 } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Server as ServerV1 } from '@modelcontextprotocol/sdk/server/index.js';
@@ -108,7 +109,7 @@ for (const [label, make] of Object.entries(flavours)) {
       const client = await connect();
       const r = await client.callTool({ name: 'models_list', arguments: {} });
       expect(r.isError).toBeFalsy();
-      expect(r.structuredContent).toEqual({ result: [{ id: 'gpt-4o' }], next_cursor: null, has_more: false });
+      expect(r.structuredContent).toEqual(listPage([{ id: 'gpt-4o' }], null, false));
       expect(srv.requests).toHaveLength(1);
       expect(srv.requests[0]!.path).toBe('/v1/models');
       await client.close();
@@ -152,7 +153,7 @@ for (const [label, make] of Object.entries(flavours)) {
       const found = await client.callTool({ name: 'search_tools', arguments: { query: 'list models' } });
       expect(textOf(found)).toContain('models_list');
       const r = await client.callTool({ name: 'call_tool', arguments: { name: 'models_list', arguments: {} } });
-      expect(r.structuredContent).toMatchObject({ result: [{ id: 'gpt-4o' }] });
+      expect(r.structuredContent).toMatchObject({ [LIST_PAGE.items]: [{ id: 'gpt-4o' }] });
       expect(srv.requests.map((q) => q.path)).toEqual(['/v1/models']);
       await client.close();
     });
@@ -164,7 +165,9 @@ for (const [label, make] of Object.entries(flavours)) {
       expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['execute_code', 'search_docs']);
       const r = await client.callTool({
         name: 'execute_code',
-        arguments: { code: 'const page = await openai.models_list({}); return page.result.map((m) => m.id);' },
+        arguments: {
+          code: `const page = await openai.models_list({}); return page.${LIST_PAGE.items}.map((m) => m.id);`,
+        },
       });
       expect(r.isError, textOf(r)).toBeFalsy();
       expect(textOf(r)).toContain('gpt-4o');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIST_PAGE, LIST_PAGE_SHAPE, listPage, readPage } from '../../runtime/contract/pages.js';
 import { flattenUsage } from '../../runtime/results.js';
 import { noisyPng, TINY_WEBP } from '../helpers/images.js';
 import { fixtureKit, generatedKit, json, useCaptureServer, textOf } from './helpers.js';
@@ -22,44 +23,44 @@ describe('json results', () => {
     expect(r.structuredContent).toEqual({ result: [1, 2] });
   });
 
-  it('cursor lists give {result, next_cursor, has_more}', async () => {
+  it(`cursor lists give ${LIST_PAGE_SHAPE}`, async () => {
     srv.respond((_q, res) => json(res, 200, { object: 'list', data: jobs(3), has_more: true }));
     const r = await fixtureKit(srv.baseUrl).callTool('fine_tuning_jobs_list', { limit: 3 });
-    expect(r.structuredContent).toEqual({ result: jobs(3), next_cursor: 'ftjob-2', has_more: true });
+    expect(r.structuredContent).toEqual(listPage(jobs(3), 'ftjob-2', true));
 
     srv.respond((_q, res) =>
       json(res, 200, { object: 'list', data: jobs(2), first_id: 'a', last_id: 'key-last', has_more: true }),
     );
     const withLastId = await fixtureKit(srv.baseUrl).callTool('admin_api_keys_list', {});
-    expect(withLastId.structuredContent).toMatchObject({ next_cursor: 'key-last', has_more: true });
+    expect(readPage(withLastId.structuredContent)).toMatchObject({ cursor: 'key-last', more: true });
 
     srv.respond((_q, res) => json(res, 200, { object: 'list', data: jobs(1), has_more: false }));
     const last = await fixtureKit(srv.baseUrl).callTool('fine_tuning_jobs_list', {});
-    expect(last.structuredContent).toEqual({ result: jobs(1), next_cursor: null, has_more: false });
+    expect(last.structuredContent).toEqual(listPage(jobs(1), null, false));
   });
 
   it('lists that hand out an opaque `next` cursor (roles, groups) page with it, even when items have ids', async () => {
     const roles = [{ id: 'role_01' }, { group_id: 'group_A' }];
     srv.respond((_q, res) => json(res, 200, { object: 'list', data: roles, has_more: true, next: 'eyJvZmZzZXQiOjF9' }));
     const r = await fixtureKit(srv.baseUrl).callTool('fine_tuning_jobs_list', {});
-    expect(r.structuredContent).toEqual({ result: roles, next_cursor: 'eyJvZmZzZXQiOjF9', has_more: true });
+    expect(r.structuredContent).toEqual(listPage(roles, 'eyJvZmZzZXQiOjF9', true));
 
     // Cut to fit the cap, the cursor stays the server's (an item id would not be accepted), and the note says so.
     const many = jobs(200);
     srv.respond((_q, res) => json(res, 200, { object: 'list', data: many, has_more: true, next: 'opaque-2' }));
     const cut = await fixtureKit(srv.baseUrl, { maxTextChars: 2000 }).callTool('fine_tuning_jobs_list', {});
-    expect((cut.structuredContent as { next_cursor: string }).next_cursor).toBe('opaque-2');
+    expect(readPage(cut.structuredContent).cursor).toBe('opaque-2');
     expect(textOf(cut)).toContain('ask for a smaller limit');
   });
 
   it('an oversized page is cut at an item boundary and the cursor follows the last item shown', async () => {
     srv.respond((_q, res) => json(res, 200, { object: 'list', data: jobs(200), has_more: false }));
     const r = await fixtureKit(srv.baseUrl, { maxTextChars: 2000 }).callTool('fine_tuning_jobs_list', {});
-    const sc = r.structuredContent as { result: Array<{ id: string }>; next_cursor: string; has_more: boolean };
-    expect(sc.result.length).toBeGreaterThan(0);
-    expect(sc.result.length).toBeLessThan(200);
-    expect(sc.next_cursor).toBe(sc.result.at(-1)!.id);
-    expect(sc.has_more).toBe(true);
+    const sc = readPage(r.structuredContent);
+    expect(sc.items.length).toBeGreaterThan(0);
+    expect(sc.items.length).toBeLessThan(200);
+    expect(sc.cursor).toBe((sc.items.at(-1) as { id: string }).id);
+    expect(sc.more).toBe(true);
     const [first] = r.content;
     expect(first?.type === 'text' && first.text.length).toBeLessThanOrEqual(2000);
     expect(textOf(r)).toMatch(/Showing \d+ of 200 items.*`limit`/s);
@@ -153,8 +154,7 @@ describe('usage buckets', () => {
     });
     expect(out.totals).toEqual({ input_tokens: 151, output_tokens: 26, num_model_requests: 4, 'amount.value': 0.85 });
     expect(out.bucket_count).toBe(3);
-    expect(out.next_cursor).toBe('page_2');
-    expect(out.has_more).toBe(true);
+    expect(readPage(out)).toMatchObject({ cursor: 'page_2', more: true });
   });
 
   it('is what a usage tool returns', async () => {
@@ -166,7 +166,7 @@ describe('usage buckets', () => {
     });
     expect(srv.requests[0]!.query.getAll('group_by[]')).toEqual(['model']);
     expect(srv.requests[0]!.query.get('page')).toBe('page_1');
-    expect(r.structuredContent).toMatchObject({ totals: { input_tokens: 151 }, next_cursor: 'page_2' });
+    expect(r.structuredContent).toMatchObject({ totals: { input_tokens: 151 }, [LIST_PAGE.cursor]: 'page_2' });
   });
 });
 
@@ -366,7 +366,7 @@ describe('images inside JSON (data[].b64_json)', () => {
 });
 
 describe('list tools without a cursor parameter', () => {
-  it('still answer {result, next_cursor, has_more}', async () => {
+  it(`still answer ${LIST_PAGE_SHAPE}`, async () => {
     const { shapeSuccess } = await import('../../runtime/results.js');
     const catalog = (await import('../../generated/catalog.json', { with: { type: 'json' } }))
       .default as unknown as import('../../runtime/types.js').Catalog;
@@ -387,10 +387,6 @@ describe('list tools without a cursor parameter', () => {
       url: 'http://x/v1/models',
       redact: (t: string) => t,
     });
-    expect(result.structuredContent).toEqual({
-      result: [{ id: 'gpt-4o', object: 'model' }],
-      next_cursor: null,
-      has_more: false,
-    });
+    expect(result.structuredContent).toEqual(listPage([{ id: 'gpt-4o', object: 'model' }], null, false));
   });
 });

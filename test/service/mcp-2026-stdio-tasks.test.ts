@@ -20,7 +20,7 @@ import {
 import { taskId as asTaskId } from '@modelcontextprotocol/ext-tasks/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type FakeOpenAi, startFakeOpenAi } from '../../testing/fake-openai/index.js';
+import { type FakeHold, type FakeOpenAi, startFakeOpenAi } from '../../testing/fake-openai/index.js';
 import type { FineTuningJobRecord } from '../../testing/fake-openai/state.js';
 import { BIN, cleanEnv } from './helpers.js';
 
@@ -131,6 +131,31 @@ function runningJob(): FineTuningJobRecord {
   return job;
 }
 
+/**
+ * Runs `body` on a running job whose polls the fake holds, in a session of its own; afterwards (pass or fail) the
+ * polls are released, the job is finished for the next test, and the session is closed.
+ */
+async function withHeldJob(
+  server: ChildProcessWithoutNullStreams,
+  body: (
+    job: FineTuningJobRecord,
+    hold: FakeHold,
+    session: Awaited<ReturnType<typeof tasksSession>>['session'],
+  ) => Promise<void>,
+): Promise<void> {
+  const { client, session } = await tasksSession(server);
+  const running = runningJob();
+  const hold = fake.hold({ method: 'GET', path: `/fine_tuning/jobs/${running.id}` });
+  try {
+    await body(running, hold, session);
+  } finally {
+    hold.release();
+    running.status = 'succeeded';
+    await session.close().catch(() => undefined);
+    await client.close().catch(() => undefined);
+  }
+}
+
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
@@ -229,10 +254,7 @@ describe('Tasks over stdio (2026-07-28, v2 Client declaring the extension)', () 
   // answers instead (the fake logs a request when its headers arrive), so it knows which polls were sent, and
   // whether the cancel found one in flight: that one must be aborted, and none may follow.
   it('a cancel while a poll is in flight aborts that request, and no further one is sent', async () => {
-    const { client, session } = await tasksSession(server);
-    const running = runningJob();
-    const hold = fake.hold({ method: 'GET', path: `/fine_tuning/jobs/${running.id}` });
-    try {
+    await withHeldJob(server, async (running, hold, session) => {
       const execution = await session.callTool(WAIT, { fine_tuning_job_id: running.id, poll_interval_seconds: 1 });
       if (execution.kind !== 'task') throw new Error('expected a task');
       (await hold.next()).answer();
@@ -250,20 +272,12 @@ describe('Tasks over stdio (2026-07-28, v2 Client declaring the extension)', () 
       });
       const { outcome } = await execution.settle();
       expect(outcome.status).toBe('cancelled');
-      await session.close();
-      await client.close();
-    } finally {
-      hold.release();
-      running.status = 'succeeded';
-    }
+    });
   }, 40_000);
 
   it('a cancel between polls stops the wait before its next poll', async () => {
-    const { client, session } = await tasksSession(server);
-    const running = runningJob();
-    running.trained_tokens = 777;
-    const hold = fake.hold({ method: 'GET', path: `/fine_tuning/jobs/${running.id}` });
-    try {
+    await withHeldJob(server, async (running, hold, session) => {
+      running.trained_tokens = 777;
       const execution = await session.callTool(WAIT, { fine_tuning_job_id: running.id, poll_interval_seconds: 2 });
       if (execution.kind !== 'task') throw new Error('expected a task');
       const task = session.task(execution.handle.taskId);
@@ -281,12 +295,7 @@ describe('Tasks over stdio (2026-07-28, v2 Client declaring the extension)', () 
       expect(hold.arrived.length).toBeLessThanOrEqual(2);
       for (const later of hold.arrived.slice(1)) expect(later.entry.aborted).toBe(true);
       expect((await task.snapshot()).status).toBe('cancelled');
-      await session.close();
-      await client.close();
-    } finally {
-      hold.release();
-      running.status = 'succeeded';
-    }
+    });
   }, 40_000);
 
   it("an unknown id, or another server's task id, is not found and reveals nothing", async () => {

@@ -2,6 +2,7 @@
 // errors for an unknown version and a missing _meta key, cache hints, tasks for a wait tool (created, polled,
 // cancelled with no further upstream request, not found elsewhere), and the v2 SDK Client negotiating the era.
 
+import { LIST_PAGE } from '../../runtime/contract/pages.js';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, type Responder, startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
@@ -74,7 +75,7 @@ describe('MCP 2026-07-28 over Streamable HTTP', () => {
     expect(r.headers.get('mcp-session-id')).toBeNull();
     expect(r.result).toMatchObject({
       resultType: 'complete',
-      structuredContent: { result: [], has_more: false },
+      structuredContent: { [LIST_PAGE.items]: [], [LIST_PAGE.more]: false },
       _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'openai-mcp' } },
     });
     expect(stub.requests.at(-1)?.headers.authorization).toBe(`Bearer ${KEY}`);

@@ -2,15 +2,17 @@
 // printer (runtime/contract/ts-print.ts) so they read like generated/sdk.d.ts.
 
 import type { ToolDef } from '../../contract/catalog.js';
+import { resultKind } from '../../contract/pages.js';
 import { docText, tsType } from '../../contract/ts-print.js';
 
 /** What a call to the tool resolves to in the sandbox, given the type of the response body. */
 export function resultType(tool: ToolDef, body: string): string {
-  if (tool.http.response === 'binary' || tool.http.response === 'text') return 'ContentResult';
-  if (tool.http.response === 'empty') return 'EmptyResult';
-  if (tool.wait) return `WaitResult<${body}>`;
-  if (tool.usageBuckets) return `UsagePage<${body}>`;
-  if (tool.pagination || tool.method === 'list') return `ListPage<${body}>`;
+  const kind = resultKind(tool);
+  if (kind === 'content') return 'ContentResult';
+  if (kind === 'empty') return 'EmptyResult';
+  if (kind === 'wait') return `WaitResult<${body}>`;
+  if (kind === 'usage') return `UsagePage<${body}>`;
+  if (kind === 'list') return `ListPage<${body}>`;
   return body;
 }
 
@@ -18,9 +20,5 @@ export function resultType(tool: ToolDef, body: string): string {
 export function fallbackSignature(tool: ToolDef): string {
   const args = tsType(tool.inputSchema);
   const optional = !(tool.inputSchema.required as string[] | undefined)?.length;
-  const item =
-    tool.usageBuckets || tool.pagination || tool.method === 'list'
-      ? 'Record<string, unknown>'
-      : 'Record<string, unknown>';
-  return `/** ${docText(tool.description)} */\nopenai.${tool.name}(args${optional ? '?' : ''}: ${args}): Promise<${resultType(tool, item)}>;`;
+  return `/** ${docText(tool.description)} */\nopenai.${tool.name}(args${optional ? '?' : ''}: ${args}): Promise<${resultType(tool, 'Record<string, unknown>')}>;`;
 }

@@ -1,4 +1,5 @@
 // classify → name → link → bind → describe on the fixture specs: each stage's decisions as a table.
+import { pagingSentence } from '../../../runtime/contract/pages.js';
 import { describe, expect, it } from 'vitest';
 import { annotationsFor, classifyOperation } from '../../../generator/stages/classify.js';
 import { routeAuth } from '../../../generator/stages/auth.js';
@@ -202,7 +203,7 @@ describe('bind and describe, through the whole build', () => {
     [
       'list_all_open_ai_messages',
       'List messages',
-      'List messages; use it to find ids. Paged: while has_more, call again with after=next_cursor (limit sets page size).',
+      `List messages; use it to find ids. ${pagingSentence('after', 'limit')}`,
     ],
     [
       'get_single_open_ai_message_by_id',

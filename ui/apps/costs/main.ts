@@ -399,7 +399,7 @@ async function askNames(report: Report): Promise<void> {
       name: 'list_all_open_ai_projects',
       arguments: { limit: 100, include_archived: true },
     });
-    const items = r.isError ? [] : (payloadOf(r)?.result ?? []);
+    const items = r.isError ? [] : (payloadOf(r)?.[LIST_PAGE.items] ?? []);
     if (!Array.isArray(items)) return;
     for (const p of items)
       if (isObject(p) && typeof p.id === 'string' && typeof p.name === 'string') state.names.set(p.id, p.name);
