@@ -3,6 +3,7 @@
 // prints what REST answers). Whoever runs it has the data dir and its key, so it acts with full rights, and its
 // changes are audited as `cli:<user>`. Every command checks the secret key against the data dir first.
 
+import { authModeOf, modeForLegacyFlag } from '../service/auth/modes.js';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { defaultCatalog } from '../runtime/catalog.js';
@@ -316,7 +317,7 @@ async function publicUrlOf(flags: { publicUrl?: string }, store: Store): Promise
 function authOf(flags: ServerFlags): string | undefined {
   if (flags.auth !== undefined) return flags.auth;
   if (flags.requireApiTokenAuth === undefined) return undefined;
-  return flags.requireApiTokenAuth ? 'url+client-token' : 'url';
+  return modeForLegacyFlag(flags.requireApiTokenAuth);
 }
 
 export async function serversCreate(flags: ServerFlags & { account: string }) {
@@ -338,20 +339,13 @@ export async function serversCreate(flags: ServerFlags & { account: string }) {
   });
   if (flags.json) return printJson(created);
   printServer(created);
-  if (created.auth === 'oauth') {
-    process.stderr.write(
-      'Clients connect to the resource URL above and log in (OAuth); the URL itself is no secret.\n',
-    );
-    return;
-  }
-  if (created.url) {
+  const mode = authModeOf(created);
+  if (mode.secretUrl && created.url) {
     process.stdout.write(`\nurl               ${created.url}\n`);
     process.stderr.write('This URL is shown once; it is stored only as a hash. Treat it like a password.\n');
   }
-  if (created.auth === 'url+client-token')
-    process.stderr.write(
-      `Clients also need a client token: openai-mcp client-tokens create --server ${created.id} --name <label>\n`,
-    );
+  if (mode.nextStep) process.stderr.write(`${mode.nextStep(created.id)}\n`);
+  if (!mode.secretUrl) return;
   // Hosts prefix tool names with the name the client gives the server (`mcp__<name>__<tool>`) and cap them at 64.
   process.stderr.write(
     `Name it in your client with ${MAX_CLIENT_SERVER_NAME} characters at most (e.g. "openai"): hosts cap mcp__<name>__<tool> at 64.\n`,
@@ -413,8 +407,8 @@ export async function serversUpdate(id: string, flags: ServerFlags) {
   );
   if (flags.json) return printJson(server);
   printServer(server);
-  // Moved off `oauth`: the new secret URL, shown this once.
-  if (server.auth !== 'oauth' && server.url) {
+  // Moved off `oauth` (to a mode whose URL is the credential): the new secret URL, shown this once.
+  if (authModeOf(server).secretUrl && server.url) {
     process.stdout.write(`\nurl               ${server.url}\n`);
     process.stderr.write('This URL is shown once; it is stored only as a hash. Treat it like a password.\n');
   }

@@ -9,6 +9,7 @@
 // lands on another replica still finds the task. The process that started a task runs it; a cancel made anywhere
 // marks the record `cancelled` at once, and the runner sees that before its next upstream request.
 
+import { isoOfMs } from './results/pages.js';
 import { randomBytes } from 'node:crypto';
 import type { CreateTaskResultV1, TaskV1 } from '@modelcontextprotocol/ext-tasks/core/v1';
 import type {
@@ -329,8 +330,6 @@ export class TaskRunner {
   }
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 // The wire shapes below are `@internal`: the build strips them from the published declarations, so ext-tasks' types
 // (which fail a strict consumer's type-check) never reach a user of the package.
 
@@ -340,8 +339,8 @@ export function taskV2(t: TaskRecord): TaskV2 {
     taskId: t.id,
     status: t.status,
     ...(t.statusMessage ? { statusMessage: t.statusMessage } : {}),
-    createdAt: iso(t.createdAt),
-    lastUpdatedAt: iso(t.updatedAt),
+    createdAt: isoOfMs(t.createdAt),
+    lastUpdatedAt: isoOfMs(t.updatedAt),
     ttlMs: t.ttlMs,
     pollIntervalMs: t.pollIntervalMs,
   };
@@ -379,8 +378,8 @@ export function taskV1(t: TaskRecord): TaskV1 {
     taskId: t.id,
     status: t.status,
     ...(t.statusMessage ? { statusMessage: t.statusMessage } : {}),
-    createdAt: iso(t.createdAt),
-    lastUpdatedAt: iso(t.updatedAt),
+    createdAt: isoOfMs(t.createdAt),
+    lastUpdatedAt: isoOfMs(t.updatedAt),
     ttl: t.ttlMs,
     pollInterval: t.pollIntervalMs,
   };

@@ -3,6 +3,7 @@
 // store write happens before the port is bound (with `--port 0`, before the first request is taken), and any error
 // closes what was opened, so the process exits non-zero and holds no port.
 
+import { looksLikeServerId } from './tokens.js';
 import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
@@ -11,7 +12,6 @@ import type { ExposedTools, ExposureOptions } from '../runtime/exposure/index.js
 import { TaskRunner } from '../runtime/tasks.js';
 import type { Catalog } from '../runtime/types.js';
 import type { OAuthOptions } from './auth/oauth/router.js';
-import { looksLikeServerId } from './auth/oauth/resource-url.js';
 import { workStillAllowed } from './auth/modes.js';
 import { parseWorkScope } from './auth/work-scope.js';
 import { RunningCalls } from './abort.js';

@@ -116,6 +116,11 @@ export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(9).toString('base64url')}`;
 }
 
+/** Whether a value has the shape of a server id (`newId('srv')`: `srv_` and 12 base64url characters). */
+export function looksLikeServerId(value: string): boolean {
+  return /^srv_[A-Za-z0-9_-]{12}$/.test(value);
+}
+
 /** Keys in listings: the last 4 characters at most. */
 export function hintOf(secret: string | undefined): string | null {
   return secret ? `…${secret.slice(-4)}` : null;

@@ -29,7 +29,6 @@ export const FILE_ARG_SCHEMA: JsonSchema = {
 };
 
 const MAX_ENUM = 25;
-const _MAX_DESCRIPTION = 110;
 
 export interface SchemaOptions {
   /** How many object levels below the top keep their property names (0 = summarize every nested object). */
@@ -72,7 +71,12 @@ function fileArg(kind: 'one' | 'many' | 'either', description?: string): JsonSch
   return { ...base, description: `${description ? `${description} ` : ''}${String(fileDescription)}`.trim() };
 }
 
-function typeList(vs: Schema[]): string[] {
+/**
+ * The JSON types a union's branches stand for, inferred where a branch declares none (properties → object, an
+ * enum → its values' type). Not drift's `typeList`, which reads only declared types so a report compares like with
+ * like.
+ */
+function inferredTypes(vs: Schema[]): string[] {
   const types = new Set<string>();
   for (const v of vs) {
     const t =
@@ -107,7 +111,7 @@ export function compactProperty(
   const followed = spec.schema(schema);
   const vs = variants(spec, schema);
   const out: JsonSchema = {};
-  const types = typeList(vs);
+  const types = inferredTypes(vs);
   if (types.length === 1) out.type = types[0];
   else if (types.length > 1) out.type = types;
 

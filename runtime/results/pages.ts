@@ -43,7 +43,10 @@ function addNumbers(totals: Record<string, number>, value: unknown, prefix: stri
 }
 
 /** Unix seconds as an ISO 8601 UTC time. Here, not in timeinput.ts: that module loads luxon, which start-up must not. */
-export const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
+/** An OpenAI timestamp (Unix seconds) in ISO form. */
+export const isoOf = (seconds: number) => isoOfMs(seconds * 1000);
+/** Epoch milliseconds (our own timestamps: tasks, the store) in ISO form. */
+export const isoOfMs = (ms: number) => new Date(ms).toISOString();
 const iso = (seconds: unknown): string | null => (typeof seconds === 'number' ? isoOf(seconds) : null);
 
 /**

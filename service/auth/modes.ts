@@ -8,6 +8,7 @@
 // A mode whose path is not the secret URL (OAuth: `/mcp/srv_<id>` plus an access token) registers `locate` to find
 // its server from the path, and `admit` to check the request.
 
+import type { OAuthPolicyInput } from '../manage/schemas.js';
 import type { ServerRow } from '../store/store.js';
 import { clientTokenRefusal, type Refusal } from './challenge.js';
 import { bearerOf, type Credentials } from './credentials.js';
@@ -39,9 +40,26 @@ export interface ServerAuthMode {
    * server alone goes on, grant work does not.
    */
   workLive?(row: ServerRow, grantId: string | undefined, credentials: Credentials): Promise<boolean>;
+  /** The value of the legacy `require_api_token_auth` boolean that asks for this mode (set on at most one each). */
+  readonly legacyFlag?: boolean;
+  /**
+   * Settings of the mode's own, given as `oauth` in a server's input and stored in `oauth_policy`: `store` turns
+   * the input (merged over what is stored) into the column's value, `view` adds the listing's fields.
+   */
+  readonly settings?: {
+    store(input: OAuthPolicyInput | undefined, current?: Pick<ServerRow, 'oauth_policy'>): string;
+    view(row: ServerRow): Record<string, unknown>;
+  };
+  /** What the person who just created such a server must do next (the CLI prints it). */
+  readonly nextStep?: (serverId: string) => string;
+  /** For a mode whose URL is no secret: the server's URL under the service's public origin, shown in listings. */
+  publicUrl?(origin: string, row: Pick<ServerRow, 'id'>): string;
 }
 
 const modes = new Map<string, ServerAuthMode>();
+
+/** The mode of a server created without one. */
+export const DEFAULT_AUTH_MODE = 'url';
 
 export function registerAuthMode(mode: ServerAuthMode): void {
   if (modes.has(mode.name)) throw new Error(`auth mode ${mode.name} is registered twice`);
@@ -54,6 +72,17 @@ export function authModeNames(): string[] {
 
 export function isAuthMode(name: string): boolean {
   return modes.has(name);
+}
+
+/** The mode the legacy `require_api_token_auth` boolean asks for. */
+export function modeForLegacyFlag(flag: boolean): string {
+  for (const mode of modes.values()) if (mode.legacyFlag === flag) return mode.name;
+  throw new Error(`no auth mode answers to require_api_token_auth: ${flag}`);
+}
+
+/** The names of the modes that take their own settings (`oauth` in a server's input), for error messages. */
+export function modesWithSettings(): string[] {
+  return [...modes.values()].filter((m) => m.settings).map((m) => m.name);
 }
 
 /** A stored server's mode; an unknown stored name (a newer release's) admits nothing rather than falling open. */
@@ -79,6 +108,7 @@ registerAuthMode({
   name: 'url',
   summary: 'the secret URL is the credential',
   secretUrl: true,
+  legacyFlag: false,
   async admit(_req, row) {
     return { ok: true, row };
   },
@@ -88,6 +118,8 @@ registerAuthMode({
   name: 'url+client-token',
   summary: 'the secret URL and Authorization: Bearer <client token bound to the server>',
   secretUrl: true,
+  legacyFlag: true,
+  nextStep: (id) => `Clients also need a client token: openai-mcp client-tokens create --server ${id} --name <label>`,
   async admit(req, row, credentials) {
     const authorization = header(req, 'authorization');
     const principal = await credentials.client(authorization, row.id);

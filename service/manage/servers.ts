@@ -4,8 +4,13 @@
 import { DEFAULT_EXPOSURE } from '../../runtime/exposure/registry.js';
 import { selectTools } from '../../runtime/filter.js';
 import { OptionError } from '../../runtime/option-error.js';
-import { authModeOf } from '../auth/modes.js';
-import { resourcePath, resourceUrl } from '../auth/oauth/resource-url.js';
+import {
+  authModeOf,
+  DEFAULT_AUTH_MODE,
+  modeForLegacyFlag,
+  modesWithSettings,
+  type ServerAuthMode,
+} from '../auth/modes.js';
 import { ServiceError } from '../errors.js';
 import type { CallBucket, CallFilter, ServerPatch, ServerRow } from '../store/store.js';
 import { isExpired } from '../expiry.js';
@@ -20,22 +25,12 @@ import {
   serverInputSchema,
   serverPatchSchema,
 } from './schemas.js';
-import {
-  clip,
-  iso,
-  oauthPolicyOf,
-  policyJson,
-  type PublicServer,
-  renamedCodeLimits,
-  type ServerPage,
-  serverUrl,
-  storedConfig,
-} from './views.js';
+import { clip, iso, type PublicServer, renamedCodeLimits, type ServerPage, serverUrl, storedConfig } from './views.js';
 
 /** The auth mode an input asks for: `auth`, else the legacy boolean; both given must agree. */
 function requestedMode(input: { auth?: string; require_api_token_auth?: boolean }): string | undefined {
   const legacy =
-    input.require_api_token_auth === undefined ? undefined : input.require_api_token_auth ? 'url+client-token' : 'url';
+    input.require_api_token_auth === undefined ? undefined : modeForLegacyFlag(input.require_api_token_auth);
   if (input.auth !== undefined && legacy !== undefined && input.auth !== legacy)
     throw new ServiceError(
       'invalid_request',
@@ -43,6 +38,18 @@ function requestedMode(input: { auth?: string; require_api_token_auth?: boolean 
       'auth',
     );
   return input.auth ?? legacy;
+}
+
+/** Refuses mode settings (`oauth`) for a mode that takes none. */
+function checkSettings(input: { oauth?: unknown }, mode: ServerAuthMode): void {
+  if (input.oauth && !mode.settings)
+    throw new ServiceError(
+      'invalid_request',
+      `oauth: only for servers with auth ${modesWithSettings()
+        .map((m) => `"${m}"`)
+        .join(' or ')}`,
+      'oauth',
+    );
 }
 
 export class Servers {
@@ -87,11 +94,11 @@ export class Servers {
     await this.accounts.accountRow(accountId);
     const { config, toolCount } = this.checkConfig(input.config);
     const expiresAt = expiry(this.ctx, input.expires_at) ?? null;
-    const mode = requestedMode(input) ?? 'url';
-    if (input.oauth && mode !== 'oauth')
-      throw new ServiceError('invalid_request', 'oauth: only for servers with auth "oauth"', 'oauth');
-    // An `oauth` server gets a URL token too (the column is required), but it is never shown: the URL stops being
-    // a credential, and a server moved off `oauth` later gets a fresh one.
+    const mode = requestedMode(input) ?? DEFAULT_AUTH_MODE;
+    const entry = authModeOf({ auth: mode });
+    checkSettings(input, entry);
+    // A server whose URL is no secret (`oauth`) gets a URL token too (the column is required), but it is never
+    // shown: the URL stops being a credential, and a server moved to a secret-URL mode later gets a fresh one.
     const token = issueToken('server');
     const now = this.ctx.now();
     const row: ServerRow = {
@@ -101,8 +108,8 @@ export class Servers {
       config: JSON.stringify(config),
       expires_at: expiresAt,
       auth: mode,
-      require_api_token_auth: mode === 'url+client-token' ? 1 : 0,
-      oauth_policy: mode === 'oauth' ? policyJson(input.oauth) : null,
+      require_api_token_auth: entry.legacyFlag ? 1 : 0,
+      oauth_policy: entry.settings ? entry.settings.store(input.oauth) : null,
       token_lookup: token.lookup,
       token_hash: token.hash,
       created_at: now,
@@ -110,8 +117,8 @@ export class Servers {
     };
     await this.ctx.store.insertServer(row);
     const answer = this.publicServer(row, toolCount);
-    if (authModeOf(row).secretUrl) return { ...answer, url: serverUrl(publicUrl, token.token) };
-    return mode === 'oauth' ? { ...answer, url: resourceUrl(publicUrl, row.id) } : answer;
+    if (entry.secretUrl) return { ...answer, url: serverUrl(publicUrl, token.token) };
+    return entry.publicUrl ? { ...answer, url: entry.publicUrl(publicUrl, row) } : answer;
   }
 
   /**
@@ -176,9 +183,9 @@ export class Servers {
     this.checkCeiling(patch.config?.code_limits);
     const current = await this.liveServer(id);
     const mode = requestedMode(patch);
-    const nextMode = mode ?? current.auth;
-    if (patch.oauth && nextMode !== 'oauth')
-      throw new ServiceError('invalid_request', 'oauth: only for servers with auth "oauth"', 'oauth');
+    const was = authModeOf(current);
+    const next = authModeOf({ auth: mode ?? current.auth });
+    checkSettings(patch, next);
     const stored = storedConfig(current);
     // `code_limits` merges key by key, so `--code-max-calls 5` alone keeps a timeout set earlier; `null` clears.
     const merged = patch.config
@@ -198,14 +205,15 @@ export class Servers {
     if (expiresAt !== undefined && expiresAt !== current.expires_at) out.expires_at = expiresAt;
     if (mode !== undefined && mode !== current.auth) {
       out.auth = mode;
-      out.require_api_token_auth = mode === 'url+client-token' ? 1 : 0;
+      out.require_api_token_auth = next.legacyFlag ? 1 : 0;
     }
-    const leaving = current.auth === 'oauth' && nextMode !== 'oauth';
-    if (nextMode === 'oauth') {
-      const policy = policyJson(patch.oauth, oauthPolicyOf(current));
+    // Moving from a mode whose URL is no secret (`oauth`) to one where it is the credential.
+    const leaving = !was.secretUrl && next.secretUrl;
+    if (next.settings) {
+      const policy = next.settings.store(patch.oauth, current);
       if (policy !== current.oauth_policy) out.oauth_policy = policy;
-    } else if (leaving) out.oauth_policy = null;
-    // Leaving `oauth`: the old URL token was never shown, so a new one is issued and shown in this answer once.
+    } else if (current.oauth_policy !== null) out.oauth_policy = null;
+    // Leaving it: the old URL token was never shown, so a new one is issued and shown in this answer once.
     const newToken = leaving ? issueToken('server') : undefined;
     if (newToken) Object.assign(out, { token_lookup: newToken.lookup, token_hash: newToken.hash });
     if (!Object.keys(out).length) return this.publicServer(current, checked?.toolCount);
@@ -299,7 +307,8 @@ export class Servers {
 
   publicServer(r: ServerRow, toolCount?: number): PublicServer {
     const config = storedConfig(r) as PublicServer['config'];
-    const origin = r.auth === 'oauth' ? this.ctx.publicUrl() : undefined;
+    const mode = authModeOf(r);
+    const origin = mode.publicUrl ? this.ctx.publicUrl() : undefined;
     // Stored before the rename, or above what this service allows (stored through the CLI, or before the service's
     // limits were lowered): shown as they apply.
     if (config.code_limits) {
@@ -318,12 +327,12 @@ export class Servers {
       config,
       expires_at: iso(r.expires_at),
       auth: r.auth,
-      require_api_token_auth: r.auth === 'url+client-token',
-      ...(r.auth === 'oauth' ? { oauth: { resource_path: resourcePath(r.id), ...oauthPolicyOf(r) } } : {}),
+      require_api_token_auth: mode.legacyFlag === true,
+      ...mode.settings?.view(r),
       tool_count: toolCount ?? this.toolCountOf(config),
       created_at: iso(r.created_at)!,
       updated_at: iso(r.updated_at)!,
-      ...(r.auth === 'oauth' && origin ? { url: resourceUrl(origin, r.id) } : {}),
+      ...(mode.publicUrl && origin ? { url: mode.publicUrl(origin, r) } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
 // What the management operations answer with: the public objects (never a secret, times as ISO strings) and the
 // functions that build them from stored rows, plus the small readers of stored columns other modules share.
 
+import { isoOfMs } from '../../runtime/results/pages.js';
 import { cutText } from '../../runtime/redact.js';
 import type { Action, Scope } from '../auth/principals.js';
 import type { ApiTokenRow, ServerRow, TokenBinding } from '../store/store.js';
@@ -89,7 +90,7 @@ export interface AccountSecrets {
   adminKey?: string;
 }
 
-export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null) => (ms === null ? null : isoOfMs(ms));
 
 export function policyJson(policy: OAuthPolicyInput | undefined, base?: OAuthPolicy): string {
   const out: OAuthPolicy = {

@@ -12,7 +12,5 @@ export function resourceUrl(publicUrl: string, serverId: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${resourcePath(serverId)}`;
 }
 
-/** Server ids, as they appear in a resource path (`srv_` and 12 base64url characters). */
-export function looksLikeServerId(value: string): boolean {
-  return /^srv_[A-Za-z0-9_-]{12}$/.test(value);
-}
+/** Server ids, as they appear in a resource path: the shape is the id's owner's (service/tokens.ts). */
+export { looksLikeServerId } from '../../tokens.js';
