@@ -9,16 +9,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
 import { freshDatabase, pgSkip } from '../helpers/postgres.js';
 import { type RoundRobin, startRoundRobin } from '../../testing/round-robin.js';
-import {
-  cliJson,
-  connect,
-  restClient,
-  type Service,
-  startService,
-  tempDataDir,
-  textOf,
-  allAccessToken,
-} from './helpers.js';
+import { connect, restClient, type Service, startService, tempDataDir, textOf, allAccessToken } from './helpers.js';
 
 const KEYS = { api_key: 'sk-proj-REPLICAprojectKEY0123456789', admin_key: 'sk-admin-REPLICAadminKEY0123456789' };
 const COSTS = 'list_all_open_ai_costs';
