@@ -541,8 +541,14 @@ describe.skipIf(!existsSync(fileURLToPath(new URL('../../dist/bin/openai-mcp.mjs
         expect(refused.isError).toBe(true);
         expect(JSON.stringify(refused.content)).toContain('not_found');
         await outsider.close();
-        // No token, no admin server.
+        // No token, no admin server; nor for a client token, even one that opens this very server.
         await expect(connect(adminUrl)).rejects.toThrow();
+        const clientToken = cliJson([
+          ...['client-tokens', 'create', '--name', 'app', '--server', created.id, '--data-dir', dataDir],
+        ]).token as string;
+        await expect(connect(adminUrl, 'streamable', { authorization: `Bearer ${clientToken}` })).rejects.toThrow(
+          /forbidden/,
+        );
       } finally {
         await service.stop();
       }
