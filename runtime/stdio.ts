@@ -473,6 +473,8 @@ async function serve(load: () => Promise<McpServerFactory>, opts: StdioOptions, 
     await transport.replay();
   };
   const needSdk = () => {
+    // A session that ended on lean answers alone never needs the SDK.
+    if (transport.isClosed) return;
     loading ??= connect().catch((err: Error) => {
       opts.log(`could not load the MCP SDK: ${err.message}`);
       void transport.close();
