@@ -184,7 +184,7 @@ export function buildProgram(): Command {
         .option('--no-apps', 'no MCP Apps views (ui:// resources for costs and job timelines; on by default)')
         .option(
           '--oidc-issuer <url>',
-          'OAuth servers: log people in through this OpenID Connect provider (client id and secret from OPENAI_MCP_OIDC_CLIENT_ID and OPENAI_MCP_OIDC_CLIENT_SECRET; redirect URI <public-url>/oauth/callback)',
+          'OAuth servers and the dashboard: log people in through this OpenID Connect provider (client id and secret from OPENAI_MCP_OIDC_CLIENT_ID and OPENAI_MCP_OIDC_CLIENT_SECRET; redirect URIs <public-url>/oauth/callback and <public-url>/ui/login/callback)',
           httpUrl('--oidc-issuer'),
         )
         .option('--oidc-scopes <scopes>', 'scopes asked of the identity provider (default "openid email profile")')
@@ -194,6 +194,26 @@ export function buildProgram(): Command {
           'OAuth servers: operators may also log in with a management token (the default when no --oidc-issuer is given)',
         )
         .option('--no-oauth-token-login', 'OAuth servers: no management-token login, only the identity provider')
+        .option(
+          '--ui-admin-email <emails>',
+          'dashboard: people (verified emails) who may log in with --oidc-issuer; default nobody (repeatable, comma-separated)',
+          collect,
+        )
+        .option(
+          '--ui-admin-group <groups>',
+          'dashboard: identity-provider groups whose members may log in with --oidc-issuer (repeatable)',
+          collect,
+        )
+        .option(
+          '--ui-admin-accounts <ids>',
+          'dashboard: the accounts an identity-provider login administers, or all (default all)',
+          collect,
+        )
+        .option(
+          '--ui-admin-actions <list>',
+          `dashboard: what an identity-provider login may do: ${ACTIONS.join(', ')}, or all (default all but tokens:write)`,
+          collect,
+        )
         .option(
           '--oauth-cimd-allow <cidr>',
           'address ranges a client metadata document may be fetched from although private (e.g. 10.1.0.0/16)',

@@ -9,6 +9,8 @@ import { MemoryTaskStore, TaskRunner } from '../runtime/tasks.js';
 import { warnIfOverToolCap } from '../runtime/tool-cap.js';
 import { keyProblems } from '../runtime/key-kind.js';
 import { SetupError } from '../service/store/driver.js';
+import { ACTIONS, type Action } from '../service/auth/principals.js';
+import { DEFAULT_UI_ADMIN_ACTIONS, type UiAdminPolicy } from '../service/http/ui/admins.js';
 import { createToolkit, type OpenAiToolkit, type OpenAiToolsOptions } from '../runtime/toolkit.js';
 import {
   type CodeLimitFlags,
@@ -61,6 +63,10 @@ export interface ServeFlags extends FilterFlags, CodeLimitFlags {
   oidcGroupsClaim?: string;
   oauthTokenLogin?: boolean;
   oauthCimdAllow?: string[];
+  uiAdminEmail?: string[];
+  uiAdminGroup?: string[];
+  uiAdminAccounts?: string[];
+  uiAdminActions?: string[];
 }
 
 /** The OAuth authorization server's settings from `serve` flags and the environment. */
@@ -89,6 +95,38 @@ export function oauthOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process
     tokenLogin: flags.oauthTokenLogin ?? !oidc,
     cimd: { allowCidrs: flags.oauthCimdAllow },
   };
+}
+
+/**
+ * Who may log in to the dashboard through the identity provider, and with what scope: nobody unless named. Refused
+ * at start-up when the list is given without an identity provider, or names an action that does not exist.
+ */
+export function uiAdminOptions(flags: ServeFlags): UiAdminPolicy | undefined {
+  const emails = (flags.uiAdminEmail ?? []).map((e) => e.toLowerCase());
+  const groups = flags.uiAdminGroup ?? [];
+  const named = emails.length + groups.length > 0;
+  if (!flags.oidcIssuer) {
+    if (named || flags.uiAdminAccounts || flags.uiAdminActions)
+      throw new UsageError(
+        '--ui-admin-* flags need --oidc-issuer: they say who may log in to the dashboard through it',
+      );
+    return undefined;
+  }
+  for (const e of emails)
+    if (!/^[^@\s]+@[^@\s]+$/.test(e)) throw new UsageError(`--ui-admin-email: ${JSON.stringify(e)} is not an email`);
+  const all = (v: string[]) => v.some((x) => x === 'all' || x === '*');
+  let actions: UiAdminPolicy['actions'] = DEFAULT_UI_ADMIN_ACTIONS;
+  if (flags.uiAdminActions) {
+    if (all(flags.uiAdminActions)) actions = '*';
+    else {
+      const bad = flags.uiAdminActions.find((a) => !(ACTIONS as readonly string[]).includes(a));
+      if (bad !== undefined)
+        throw new UsageError(`--ui-admin-actions: ${JSON.stringify(bad)} is not one of ${ACTIONS.join(', ')}, all`);
+      actions = flags.uiAdminActions as Action[];
+    }
+  }
+  const accounts = !flags.uiAdminAccounts || all(flags.uiAdminAccounts) ? '*' : flags.uiAdminAccounts;
+  return { emails, groups, accounts, actions };
 }
 
 const CODE_FLAGS = {
@@ -172,6 +210,7 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
   const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
   // Checked before anything starts: --oidc-issuer without the client's credentials is a usage error.
   const oauth = oauthOptions(flags);
+  const uiAdmins = uiAdminOptions(flags);
   let service: Awaited<ReturnType<typeof startHttpService>>;
   try {
     service = await startHttpService({
@@ -199,6 +238,7 @@ export async function serveHttpCommand(flags: ServeFlags): Promise<void> {
       timeoutMs: flags.timeout,
       exposure: exposureOptions(flags),
       oauth,
+      uiAdmins,
       single: () => {
         const kit = createToolkit({ ...options, catalog: defaultCatalog });
         const missing = missingKeys(kit);

@@ -5,6 +5,8 @@
 //   OPENAI_API_KEY=sk-... npx tsx fine-tuning-monitor.ts --watch 60 # every 60 s until every job has finished
 import { type CallToolResult, Client } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+// The page shape ({result, next_cursor, has_more}) read through the package's contract, not by field name.
+import { readPage } from 'openai-mcp-kit';
 
 const SERVER = {
   command: 'npx',
@@ -40,10 +42,10 @@ async function call(name: string, args: Record<string, unknown>): Promise<Record
 }
 
 async function report(): Promise<boolean> {
-  const page = await call('list_all_open_ai_fine_tuning_jobs', { limit: 10 });
-  const jobs = page.result as Job[];
+  const page = readPage(await call('list_all_open_ai_fine_tuning_jobs', { limit: 10 }));
+  const jobs = page.items as Job[];
   console.log(
-    `${new Date().toISOString()}  ${jobs.length} recent fine-tuning job(s)${page.has_more ? ' (more exist)' : ''}`,
+    `${new Date().toISOString()}  ${jobs.length} recent fine-tuning job(s)${page.more ? ' (more exist)' : ''}`,
   );
   let running = 0;
   for (const job of jobs) {
@@ -54,7 +56,7 @@ async function report(): Promise<boolean> {
     );
     if (!done) {
       const events = await call('list_all_open_ai_fine_tuning_job_events', { fine_tuning_job_id: job.id, limit: 1 });
-      const last = (events.result as { message?: string; created_at?: number }[])[0];
+      const last = (readPage(events).items as { message?: string; created_at?: number }[])[0];
       if (last?.message) console.log(`      latest: ${last.message}`);
     }
   }

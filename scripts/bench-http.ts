@@ -10,6 +10,7 @@
 //
 //   npm run bench:http -- [--rounds 7] [--concurrency 200] [--modes direct,sdk,raw] [--no-oauth] [--help]
 
+import { answeredOk, rawToolCall } from '../testing/mcp-2026.js';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -28,7 +29,7 @@ import {
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { repoRoot } from '../generator/pin.js';
-import { median } from './bench-stats.js';
+import { median, percentile as pct } from './bench-stats.js';
 
 const HELP = `npm run bench:http -- [options]
   --rounds N         rounds per mode, interleaved (default 7); figures are medians over rounds
@@ -65,8 +66,6 @@ for (const m of modes)
 if (!modes.has('direct')) console.warn('bench-http: no direct mode, so no ratio to the baseline');
 // BENCH_BIN: another build of the CLI (an unminified one, for readable profiles).
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 const body = JSON.stringify({
   object: 'list',
@@ -277,32 +276,10 @@ const direct = () =>
 
 // The same call as one MCP 2026-07-28 request with fetch (no SDK client): what the service costs without the load
 // generator's own MCP client, which shares these two cores.
-const ENVELOPE = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
-  'io.modelcontextprotocol/clientCapabilities': {},
-};
-let rawId = 1;
 const raw = (url: string) => () =>
-  fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      'mcp-name': 'list_all_open_ai_files',
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: rawId++,
-      method: 'tools/call',
-      params: { name: 'list_all_open_ai_files', arguments: { limit: 1 }, _meta: ENVELOPE },
-    }),
-  }).then(async (r) => {
-    const text = await r.text();
-    return r.ok && text.includes('"result"') && !text.includes('"isError":true');
-  });
+  rawToolCall(url, 'list_all_open_ai_files', { limit: 1 }, 'bench').then(async (r) =>
+    answeredOk(r.status, await r.text()),
+  );
 
 const SERIES = {
   sdk: 'through /mcp/<token> (1.x SDK client)',

@@ -9,6 +9,7 @@
 //
 //   npm run bench:replicas -- [--rounds 5] [--concurrency 200] [--replicas 2]
 
+import { answeredOk, rawToolCall } from '../testing/mcp-2026.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -23,7 +24,7 @@ import { startRoundRobin } from '../testing/round-robin.js';
 import { postgresBin, startPostgres } from '../testing/postgres.js';
 import { binCli } from '../testing/cli.js';
 import { cpuMs } from '../testing/proc.js';
-import { median } from './bench-stats.js';
+import { median, percentile as pct } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,8 +39,6 @@ const replicas = Number(values.replicas);
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
 // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the replicas (as in bench-http).
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 const bin = postgresBin();
 if (!bin) throw new Error('no PostgreSQL server binaries (apt-get install postgresql)');
@@ -149,31 +148,10 @@ async function setup(label: string, n: number, databaseUrl?: string): Promise<Se
   return { label, env, dataDirs, children: started.map((s) => s.child), proxy, url: server.url };
 }
 
-const ENVELOPE = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
-  'io.modelcontextprotocol/clientCapabilities': {},
-};
-let id = 1;
 const call = (url: string) =>
-  fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      'mcp-name': 'list_all_open_ai_files',
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: id++,
-      method: 'tools/call',
-      params: { name: 'list_all_open_ai_files', arguments: { limit: 1 }, _meta: ENVELOPE },
-    }),
-  }).then(async (r) => {
+  rawToolCall(url, 'list_all_open_ai_files', { limit: 1 }, 'bench').then(async (r) => {
     const text = await r.text();
-    const ok = r.ok && text.includes('"result"') && !text.includes('"isError":true');
+    const ok = answeredOk(r.status, text);
     if (!ok && failures.length < 5) failures.push(`${r.status} ${text.slice(0, 300)}`);
     return ok;
   });

@@ -66,13 +66,17 @@ const setup = await (async () => {
 const service = await startHttpService({ dataDir, port: 0, auditMaxRowsPerServer: 1_000_000, log: () => {} });
 const base = service.url;
 
+// The login form first: its pre-session cookie and hidden field are the login's CSRF pair.
+const loginForm = await fetch(`${base}/ui/login`);
+const loginCookie = (loginForm.headers.get('set-cookie') ?? '').split(';')[0]!;
+const loginCsrf = /name="csrf" value="([^"]+)"/.exec(await loginForm.text())?.[1] ?? '';
 const login = await fetch(`${base}/ui/login`, {
   method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams({ token: setup.token }).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
+  body: new URLSearchParams({ token: setup.token, csrf: loginCsrf }).toString(),
   redirect: 'manual',
 });
-const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+const cookie = (login.headers.getSetCookie().find((c) => c.startsWith('omcp_ui=')) ?? '').split(';')[0]!;
 if (!cookie.startsWith('omcp_ui=')) throw new Error(`login failed: ${login.status}`);
 
 async function timed(url: string): Promise<{ ms: number; bytes: number; status: number }> {

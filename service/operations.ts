@@ -103,6 +103,11 @@ export class Operations {
     }
   }
 
+  /** A dashboard login (token or identity provider), or its refusal, under who logged in (never a credential). */
+  async recordLogin(op: Operator, result: 'ok' | 'denied', status: number, message?: string): Promise<void> {
+    await this.record(op, { action: 'ui.login' }, result, status, message);
+  }
+
   /** Checks the action, then the account: 403 for a missing action, 404 (denied) outside the scope. */
   private check(op: Operator, action: Action, account?: string, what = 'account') {
     requireAction(op, action);

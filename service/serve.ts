@@ -29,6 +29,8 @@ import {
   SseLimits,
 } from './http/connections.js';
 import { allowedHostnames, isLoopback } from './http/guard.js';
+import type { UiAdminPolicy } from './http/ui/admins.js';
+import { type SessionOptions, Sessions } from './http/ui/sessions.js';
 import {
   DEFAULT_MAX_CONCURRENT_PER_SERVER,
   DEFAULT_MAX_CONCURRENT_REQUESTS,
@@ -95,6 +97,10 @@ export interface HttpServiceOptions {
   single?: () => ExposedTools | undefined;
   /** The OAuth authorization server's settings (upstream IdP, token login, CIMD address policy). */
   oauth?: OAuthOptions;
+  /** Who may log in to the dashboard through `oauth.oidc`'s identity provider (default nobody). */
+  uiAdmins?: UiAdminPolicy;
+  /** Dashboard session times (tests). */
+  uiSessions?: SessionOptions;
   env?: Record<string, string | undefined>;
   /** Accept account base URLs on private, loopback or link-local hosts (also OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS). */
   allowPrivateBaseUrls?: boolean;
@@ -214,12 +220,14 @@ async function start(
   cleanups.push(() => tasks.close());
   // One replica at a time (a Postgres advisory lock; the others skip this round): N replicas sweeping the same rows
   // would each scan and lock them for nothing.
+  const uiSessions = new Sessions(store.ui, options.uiSessions);
   const sweep = async () => {
     await store.exclusive('sweep', async () => {
       await sweepStore(store, { retentionMs, maxRowsPerServer }, log);
       await store.deleteOperatorEventsBefore(Date.now() - retentionMs);
       await taskStore.deleteExpired(Date.now());
       await store.oauth.sweep(Date.now(), Date.now() - retentionMs);
+      await store.ui.deleteExpired(Date.now(), Date.now() - uiSessions.idleMs);
     });
   };
   await sweep();
@@ -308,6 +316,8 @@ async function start(
     publicUrl,
     allowedHosts: allowed,
     port: address.port,
+    uiSessions,
+    uiAdmins: options.uiAdmins,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     single,
     limiter: new ServerLimiter({

@@ -27,7 +27,9 @@ import {
 import { jsonRpcError, McpRoutes } from './mcp.js';
 import { cutRefusedUploads, DEFAULT_REFUSAL_BUDGET, RefusalBudget, type RefusalBudgetOptions } from './refusals.js';
 import { restRouter } from './rest.js';
+import { NO_UI_ADMINS, type UiAdminPolicy } from './ui/admins.js';
 import { uiRouter } from './ui/router.js';
+import { Sessions } from './ui/sessions.js';
 import type { Catalog } from '../../runtime/contract/catalog.js';
 
 export interface AppOptions {
@@ -64,6 +66,10 @@ export interface AppOptions {
   refusalBudget?: RefusalBudgetOptions;
   /** The tools the dashboard's scope form offers; absent: no dashboard at /ui. */
   catalog?: Catalog;
+  /** The dashboard's sessions (in the store); absent: the store's, with the default times. */
+  uiSessions?: Sessions;
+  /** Who may log in to the dashboard through the OAuth issue's identity provider (`oauth.oidc`); default nobody. */
+  uiAdmins?: UiAdminPolicy;
   log: (line: string) => void;
 }
 
@@ -216,6 +222,11 @@ export function createApp(options: AppOptions) {
         scopes: options.scopes,
         catalog: options.catalog,
         publicUrl: options.publicUrl,
+        sessions: options.uiSessions ?? new Sessions(options.store.ui),
+        store: options.store.ui,
+        oidc: options.oauth?.oidc
+          ? { upstream: options.oauth.oidc, admins: options.uiAdmins ?? NO_UI_ADMINS }
+          : undefined,
         log: options.log,
       }),
     );

@@ -12,6 +12,7 @@ import {
   sql,
 } from 'kysely';
 import { createOAuthTables } from '../auth/oauth/store.js';
+import { createUiTables } from './ui-sessions.js';
 
 /** Whether `db` speaks Postgres (the migrations run through whichever dialect the store was opened with). */
 export function isPostgres(db: Kysely<unknown>): boolean {
@@ -183,6 +184,13 @@ const migrations: Record<string, Migration> = {
       // JSON {allow_emails, allow_groups} of an `oauth` server; null for other modes.
       await db.schema.alterTable('mcp_servers').addColumn('oauth_policy', 'text').execute();
       await createOAuthTables(db);
+    },
+  },
+  // Dashboard sessions and pending identity-provider logins (ui-sessions.ts): in the database, so a session
+  // survives a restart and works on every replica. Sessions of 0004 and before lived in memory: none to carry over.
+  '0005_ui_sessions': {
+    async up(db: Kysely<unknown>) {
+      await createUiTables(db);
     },
   },
 };

@@ -85,11 +85,15 @@ export function retryingStore(store: Store, where: string, deadlineMs = DEFAULT_
 
 /** Methods that answer at once with an object of more store methods (the task store), wrapped the same way. */
 const SYNC_FACTORIES = new Set<PropertyKey>(['taskStore']);
+/** Properties holding more store methods (the dashboard's sessions), wrapped the same way. */
+const SUB_STORES = new Set<PropertyKey>(['ui']);
 
 function retrying<T extends object>(store: T, where: string, deadlineMs: number): T {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
+      if (SUB_STORES.has(prop) && typeof value === 'object' && value !== null)
+        return retrying(value, where, deadlineMs);
       if (typeof value !== 'function' || prop === 'close') return value;
       if (SYNC_FACTORIES.has(prop))
         return (...args: unknown[]) => retrying(value.apply(target, args) as object, where, deadlineMs);

@@ -15,6 +15,7 @@ import { type OAuthTables, OAuthStore } from '../auth/oauth/store.js';
 import { ServiceError } from '../errors.js';
 import type { SecretBox } from '../secrets.js';
 import { KyselyTaskStore, type TasksTable } from './tasks.js';
+import { type UiTables, UiSessionStore } from './ui-sessions.js';
 
 export interface AccountsTable {
   id: string;
@@ -108,7 +109,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database extends OAuthTables {
+export interface Database extends OAuthTables, UiTables {
   accounts: AccountsTable;
   mcp_servers: McpServersTable;
   api_tokens: ApiTokensTable;
@@ -216,6 +217,7 @@ export interface Store {
   findApiTokenByLookup(lookup: string): Promise<ApiTokenRow | undefined>;
   bindingsOf(tokenIds: readonly string[]): Promise<TokenBinding[]>;
   isBound(tokenId: string, serverId: string): Promise<boolean>;
+  /** Revokes a token and deletes its dashboard sessions, in one transaction. */
   revokeApiToken(id: string, now: number): Promise<boolean>;
   touchApiToken(id: string, now: number): Promise<void>;
 
@@ -250,6 +252,8 @@ export interface Store {
 
   /** The OAuth authorization server's tables. */
   readonly oauth: OAuthStore;
+  /** The dashboard's sessions and pending identity-provider logins. */
+  readonly ui: UiSessionStore;
   /**
    * Runs `fn` unless another process runs work of the same `name` now (Postgres: a session advisory lock, released
    * even if this process dies); answers undefined when it skipped. SQLite serves one machine's processes and runs it.
@@ -283,6 +287,7 @@ const SERVER_WRITES = [
 /** The Kysely implementation; the dialect (sqlite.ts or postgres.ts) is chosen by whoever builds `db`. */
 export class KyselyStore implements Store {
   readonly oauth: OAuthStore;
+  readonly ui: UiSessionStore;
   readonly dialect: StoreDialect;
   constructor(
     private readonly db: Kysely<Database>,
@@ -290,6 +295,7 @@ export class KyselyStore implements Store {
   ) {
     this.dialect = options.dialect ?? 'sqlite';
     this.oauth = new OAuthStore(db);
+    this.ui = new UiSessionStore(db);
     // Before and after: a lookup that overlaps the write in any way is not kept (see findServerByLookup).
     const self = this as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const name of SERVER_WRITES) {
@@ -563,13 +569,17 @@ export class KyselyStore implements Store {
     return r !== undefined;
   }
   async revokeApiToken(id: string, now: number) {
-    const r = await this.db
-      .updateTable('api_tokens')
-      .set({ revoked_at: now })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    return this.db.transaction().execute(async (tx) => {
+      const r = await tx
+        .updateTable('api_tokens')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      // Its dashboard sessions end in the same write, on every replica (each request re-reads the token too).
+      await tx.deleteFrom('ui_sessions').where('kind', '=', 'token').where('principal', '=', id).execute();
+      return Number(r.numUpdatedRows) > 0;
+    });
   }
   async touchApiToken(id: string, now: number) {
     await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();

@@ -4,6 +4,7 @@
 // row (a call answers once its row is written) and at most the rows of calls still running, which the test measures
 // and the README states.
 
+import { rawToolCall } from '../../testing/mcp-2026.js';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,29 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => stub?.close());
 
-const ENVELOPE = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientInfo': { name: 'audit', version: '0' },
-  'io.modelcontextprotocol/clientCapabilities': {},
-};
-
 async function callTool(url: string): Promise<boolean> {
-  const r = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      'mcp-name': TOOL,
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'tools/call',
-      params: { name: TOOL, arguments: {}, _meta: ENVELOPE },
-    }),
-  });
+  const r = await rawToolCall(url, TOOL, {}, 'audit');
   const text = await r.text();
   return r.ok && !text.includes('"isError":true');
 }

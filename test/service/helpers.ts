@@ -19,10 +19,18 @@ export type TestEnv = Record<string, string | undefined>;
  * loopback, which the service refuses as a base URL unless the operator allows private base URLs: so the tests do,
  * and the tests of that refusal remove the switch (`OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: undefined`).
  */
+/**
+ * Where a spawned command's default data dir lands (`XDG_DATA_HOME`): a temp dir per test process, never the
+ * machine's own `~/.local/share/openai-mcp`, which a command run without `--data-dir` would otherwise create and
+ * migrate (and another checkout's newer schema would then make every other checkout refuse it).
+ */
+const XDG_DATA_HOME = mkdtempSync(path.join(tmpdir(), 'openai-mcp-xdg-'));
+
 export function cleanEnv(extra: TestEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    XDG_DATA_HOME,
     OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS: '1',
     ...extra,
   };
@@ -55,6 +63,14 @@ export function cliJson<T = any>(args: string[], options: { env?: TestEnv; input
   const r = cli([...args, '--json'], options);
   if (r.status !== 0) throw new Error(`openai-mcp ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
+}
+
+/** A management token for every account and action (the operator's own), created with the CLI. */
+export function allAccessToken(name: string, dataDir: string, env?: TestEnv): string {
+  return cliJson<{ token: string }>(
+    ['management-tokens', 'create', '--name', name, '--accounts', 'all', '--actions', 'all', '--data-dir', dataDir],
+    { env },
+  ).token;
 }
 
 export interface Service {

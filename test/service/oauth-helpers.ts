@@ -10,6 +10,7 @@ import path from 'node:path';
 import Provider from 'oidc-provider';
 import { defaultCatalog } from '../../runtime/catalog.js';
 import type { OAuthOptions } from '../../service/auth/oauth/router.js';
+import type { UiAdminPolicy } from '../../service/http/ui/admins.js';
 import { Management } from '../../service/manage/index.js';
 import { openSecretBox } from '../../service/secrets.js';
 import { type RunningHttpService, startHttpService } from '../../service/serve.js';
@@ -34,7 +35,8 @@ export interface Idp {
 /** An OpenID provider on loopback with its development login pages (any login name; the password is ignored). */
 export async function startIdp(options: {
   port: number;
-  callback: string;
+  /** The redirect URIs registered for the service (its /oauth/callback, and the dashboard's /ui/login/callback). */
+  callback: string | string[];
   clientSecret: string;
   groups?: Record<string, string[]>;
   unverified?: string[];
@@ -47,7 +49,7 @@ export async function startIdp(options: {
       {
         client_id: clientId,
         client_secret: clientSecret,
-        redirect_uris: [options.callback],
+        redirect_uris: [options.callback].flat(),
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
@@ -94,7 +96,9 @@ export interface OAuthEnv {
   close(): Promise<void>;
 }
 
-export async function startOAuthService(options: { port?: number; oauth?: OAuthOptions } = {}): Promise<OAuthEnv> {
+export async function startOAuthService(
+  options: { port?: number; oauth?: OAuthOptions; uiAdmins?: UiAdminPolicy } = {},
+): Promise<OAuthEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'openai-mcp-oauth-'));
   const stub = await startCaptureServer();
   stub.respond((_req, res) => json(res, 200, { object: 'list', data: [], has_more: false }));
@@ -130,6 +134,7 @@ export async function startOAuthService(options: { port?: number; oauth?: OAuthO
     dataDir,
     port: options.port ?? 0,
     oauth: options.oauth,
+    uiAdmins: options.uiAdmins,
     allowPrivateBaseUrls: true,
     log: (l) => logs.push(l),
   });

@@ -2,12 +2,13 @@
 // database host (never its password), the process stays up, and serves again once the database is back. A server of
 // its own (testing/postgres.ts), since it is stopped and started here.
 
+import { rawToolCall } from '../../testing/mcp-2026.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
 import { postgresBin, type RunningPostgres, startPostgres } from '../../testing/postgres.js';
 import { SERVER_CACHE_MS } from '../../service/store/store.js';
-import { restClient, type Service, startService, tempDataDir } from './helpers.js';
+import { restClient, type Service, startService, tempDataDir, allAccessToken } from './helpers.js';
 
 const bin = postgresBin();
 const KEYS = { api_key: 'sk-proj-OUTAGEprojectKEY0123456789' };
@@ -31,22 +32,7 @@ describe.skipIf(!bin)(
       stub = await startCaptureServer();
       stub.respond((_req, res) => json(res, 200, { object: 'page', data: [], has_more: false }));
       const env = { OPENAI_MCP_DATABASE_URL: db.toString(), OPENAI_MCP_SECRET_KEY: 'o'.repeat(40) };
-      const { cliJson } = await import('./helpers.js');
-      const token = cliJson(
-        [
-          'management-tokens',
-          'create',
-          '--name',
-          'ops',
-          '--accounts',
-          'all',
-          '--actions',
-          'all',
-          '--data-dir',
-          tempDataDir(),
-        ],
-        { env },
-      ).token;
+      const token = allAccessToken('ops', tempDataDir(), env);
       service = await startService(tempDataDir(), [], env);
       const rest = restClient(service.url, []);
       const acc = await rest('POST', '/v1/accounts', {
@@ -67,30 +53,7 @@ describe.skipIf(!bin)(
     });
 
     const callTool = async () => {
-      const r = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': 'tools/call',
-          'mcp-name': 'list_all_open_ai_files',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'tools/call',
-          params: {
-            name: 'list_all_open_ai_files',
-            arguments: {},
-            _meta: {
-              'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-              'io.modelcontextprotocol/clientInfo': { name: 'outage', version: '0' },
-              'io.modelcontextprotocol/clientCapabilities': {},
-            },
-          },
-        }),
-      });
+      const r = await rawToolCall(url, 'list_all_open_ai_files', {}, 'outage');
       return { status: r.status, retryAfter: r.headers.get('retry-after'), text: await r.text() };
     };
 

@@ -9,7 +9,16 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
 import { freshDatabase, pgSkip } from '../helpers/postgres.js';
 import { type RoundRobin, startRoundRobin } from '../../testing/round-robin.js';
-import { cliJson, connect, restClient, type Service, startService, tempDataDir, textOf } from './helpers.js';
+import {
+  cliJson,
+  connect,
+  restClient,
+  type Service,
+  startService,
+  tempDataDir,
+  textOf,
+  allAccessToken,
+} from './helpers.js';
 
 const KEYS = { api_key: 'sk-proj-REPLICAprojectKEY0123456789', admin_key: 'sk-admin-REPLICAadminKEY0123456789' };
 const COSTS = 'list_all_open_ai_costs';
@@ -42,21 +51,7 @@ describe.skipIf(!!pgSkip)(`two replicas on one Postgres${pgSkip ? ` (${pgSkip})`
     a = started[0]!;
     b = started[1]!;
     proxy.setBackends([origin(a.url), origin(b.url)]);
-    token = cliJson(
-      [
-        'management-tokens',
-        'create',
-        '--name',
-        'ops',
-        '--accounts',
-        'all',
-        '--actions',
-        'all',
-        '--data-dir',
-        tempDataDir(),
-      ],
-      { env },
-    ).token;
+    token = allAccessToken('ops', tempDataDir(), env);
     restA = restClient(a.url, answers);
     const acc = await restA('POST', '/v1/accounts', {
       token,
@@ -161,6 +156,46 @@ describe.skipIf(!!pgSkip)(`two replicas on one Postgres${pgSkip ? ` (${pgSkip})`
     );
     // The goal is 1 s; each replica reads the server's row on every request, so it is one round trip here.
     for (const ms of [narrowMs, expireMs, revokeMs]) expect(ms).toBeLessThan(1000);
+  });
+
+  it('honours a dashboard session on the replica that did not create it; logout or revocation on one ends it on both', async () => {
+    const loginOn = async (replica: Service, t: string) => {
+      const form = await fetch(`${origin(replica.url)}/ui/login`);
+      const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+      const res = await fetch(`${origin(replica.url)}/ui/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ token: t, csrf }).toString(),
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(303);
+      return (res.headers.getSetCookie().find((c) => c.startsWith('omcp_ui=')) ?? '').split(';')[0]!;
+    };
+    const pageOn = (replica: Service, cookie: string) =>
+      fetch(`${origin(replica.url)}/ui`, { headers: { cookie }, redirect: 'manual' });
+    const cookie = await loginOn(a, token);
+    expect((await pageOn(b, cookie)).status).toBe(200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await pageOn(b, cookie)).text())?.[1] ?? '';
+    const out = await fetch(`${origin(b.url)}/ui/logout`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf }).toString(),
+      redirect: 'manual',
+    });
+    expect(out.status).toBe(303);
+    expect((await pageOn(a, cookie)).status).toBe(303);
+    // A token revoked through B: its session made on A ends on A.
+    const minted = await restA('POST', '/v1/management-tokens', {
+      token,
+      body: { name: 'dash', accounts: '*', actions: ['read'] },
+    });
+    expect(minted.status, minted.text).toBe(201);
+    const second = await loginOn(a, minted.body.token);
+    expect((await pageOn(b, second)).status).toBe(200);
+    const revoked = await restClient(b.url, answers)('DELETE', `/v1/management-tokens/${minted.body.id}`, { token });
+    expect(revoked.status, revoked.text).toBe(200);
+    expect((await pageOn(a, second)).status).toBe(303);
   });
 
   it('keeps serving when one replica is killed mid-load: only calls it had taken can fail', async () => {

@@ -7,6 +7,7 @@ import { boxFromPassphrase } from '../../service/secrets.js';
 import { openStore } from '../../service/store/open.js';
 import { parseInt8 } from '../../service/store/postgres.js';
 import type { AccountRow, ServerRow, Store } from '../../service/store/store.js';
+import type { UiSessionRow } from '../../service/store/ui-sessions.js';
 import { freshDatabase, pgSkip } from '../helpers/postgres.js';
 import { tempDataDir } from './helpers.js';
 
@@ -361,6 +362,83 @@ for (const engine of engines) {
         expect(await tasks.get('srv_2', 'task_1', T0)).toBeUndefined();
         expect(await tasks.deleteExpired(T0 + 60_000)).toBe(1);
       }));
+
+    const uiRow = (id: string, principal: string, over: Partial<UiSessionRow> = {}): UiSessionRow => ({
+      id_hash: `hash-${id}`,
+      kind: 'token',
+      principal,
+      label: null,
+      claims: null,
+      created_at: T0,
+      last_seen: T0,
+      ends_at: FAR,
+      ...over,
+    });
+
+    it('keeps dashboard sessions by hash, bounded per principal, swept when idle or ended', () =>
+      withStore(async (store) => {
+        for (let i = 0; i < 5; i++) await store.ui.insert(uiRow(`a${i}`, 'tok_a', { created_at: T0 + i }), 3);
+        await store.ui.insert(uiRow('b0', 'tok_b'), 3);
+        // The principal's newest three stay; the other principal's is untouched.
+        expect((await store.ui.ofPrincipal('tok_a')).map((r) => r.id_hash)).toEqual(['hash-a2', 'hash-a3', 'hash-a4']);
+        expect(await store.ui.get('hash-b0')).toMatchObject({ principal: 'tok_b', ends_at: FAR, created_at: T0 });
+        expect(typeof (await store.ui.get('hash-b0'))?.ends_at).toBe('number');
+        await store.ui.touch('hash-a4', T0 + 100);
+        expect((await store.ui.get('hash-a4'))?.last_seen).toBe(T0 + 100);
+        // Logout deletes the row; a second delete finds nothing.
+        expect(await store.ui.delete('hash-a2')).toBe(true);
+        expect(await store.ui.delete('hash-a2')).toBe(false);
+        // Sweep: past the end, or idle since before the cut.
+        await store.ui.insert(uiRow('ended', 'tok_c', { ends_at: T0 + 10 }), 3);
+        expect(await store.ui.deleteExpired(T0 + 50, T0 + 50)).toBe(3); // a3 and b0 (idle), ended
+        expect((await store.ui.ofPrincipal('tok_a')).map((r) => r.id_hash)).toEqual(['hash-a4']);
+        expect(await store.ui.deletePrincipal('tok_a')).toBe(1);
+      }));
+
+    it("ends a management token's dashboard sessions in the write that revokes it", () =>
+      withStore(async (store) => {
+        await store.insertApiToken({
+          id: 'tok_r',
+          name: 'r',
+          kind: 'management',
+          accounts: '*',
+          actions: '*',
+          token_lookup: 'lookup-r',
+          token_hash: 'hash-r',
+          created_at: T0,
+          created_by: null,
+          expires_at: null,
+          last_used_at: null,
+          revoked_at: null,
+        });
+        await store.ui.insert(uiRow('r1', 'tok_r'), 20);
+        await store.ui.insert(uiRow('r2', 'tok_r'), 20);
+        // An identity-provider session whose subject happens to look alike is another principal kind: kept.
+        await store.ui.insert(uiRow('o1', 'oidc:https://idp#tok_r', { kind: 'oidc' }), 20);
+        expect(await store.revokeApiToken('tok_r', T0 + 1)).toBe(true);
+        expect(await store.ui.ofPrincipal('tok_r')).toEqual([]);
+        expect(await store.ui.get('hash-o1')).toBeDefined();
+      }));
+
+    it('gives a pending identity-provider login to one callback only, and not after it expired', async () => {
+      const url = await engine.fresh();
+      const dataDir = tempDataDir();
+      const [a, b] = [await open(url, dataDir), await open(url, dataDir)];
+      try {
+        const login = { state_hash: 's1', browser_hash: 'b1', verifier: 'v', nonce: 'n', expires_at: T0 + 600_000 };
+        await a.ui.insertLogin(login);
+        await a.ui.insertLogin({ ...login, state_hash: 's2', expires_at: T0 });
+        // Two replicas race for the same state: one wins.
+        const taken = await Promise.all([a.ui.takeLogin('s1', T0), b.ui.takeLogin('s1', T0)]);
+        expect(taken.filter(Boolean)).toEqual([login]);
+        expect(await b.ui.takeLogin('s1', T0)).toBeUndefined();
+        expect(await b.ui.takeLogin('s2', T0 + 1)).toBeUndefined(); // expired (and gone)
+        expect(await a.ui.takeLogin('s2', T0 - 1)).toBeUndefined();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
 
     it('runs exclusive work on one process at a time (Postgres), or always (SQLite, one machine)', async () => {
       const url = await engine.fresh();

@@ -3,6 +3,7 @@
 // header. Order per request, cheapest first: security headers → session cookie → (POST) a small form body → CSRF
 // token → the operation.
 
+import { randomBytes } from 'node:crypto';
 import { parse as parseCookie } from 'cookie';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Catalog } from '../../../runtime/contract/catalog.js';
@@ -11,13 +12,17 @@ import { EXPOSURES } from '../../../runtime/exposure/registry.js';
 import { selectTools } from '../../../runtime/filter.js';
 import type { Credentials } from '../../auth/credentials.js';
 import { authModeNames } from '../../auth/modes.js';
+import { UpstreamOidc, type UpstreamIdentity, type UpstreamOidcOptions } from '../../auth/oauth/upstream.js';
 import type { ManagementPrincipal } from '../../auth/principals.js';
+import type { UiSessionStore } from '../../store/ui-sessions.js';
 import { ServiceError } from '../../errors.js';
 import type { PublicServer } from '../../manage/index.js';
 import type { Operations } from '../../operations.js';
 import type { Scopes } from '../../scope.js';
 import { ASSETS } from './assets.js';
-import { type Session, Sessions, sameSecret } from './sessions.js';
+import { LoginLimiter } from './login-limit.js';
+import { type NewSession, type Session, type Sessions, sameSecret, sessionHash } from './sessions.js';
+import { nobody, type UiAdminPolicy, uiAdminAllows, uiAdminPrincipal } from './admins.js';
 import * as v from './views.js';
 
 export interface UiOptions {
@@ -26,7 +31,13 @@ export interface UiOptions {
   scopes: Scopes;
   catalog: Catalog;
   publicUrl: string;
-  sessions?: Sessions;
+  sessions: Sessions;
+  /** Pending identity-provider logins (the store's, so any replica finishes one another started). */
+  store: Pick<UiSessionStore, 'insertLogin' | 'takeLogin'>;
+  /** Login through the identity provider, for the people on the admin list. */
+  oidc?: { upstream: UpstreamOidcOptions; admins: UiAdminPolicy };
+  /** Failed logins per client address (default: 10 per 15 minutes). */
+  loginLimiter?: LoginLimiter;
   log: (line: string) => void;
 }
 
@@ -35,6 +46,8 @@ export const UI_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const FORM_LIMIT = '64kb';
+/** How long a started identity-provider login may take. */
+const OIDC_LOGIN_MS = 10 * 60_000;
 const PAGE = 50;
 const DAY = 86_400_000;
 const WINDOWS: Record<string, { ms: number; bucket: number }> = {
@@ -72,11 +85,18 @@ const nonEmpty = (s: string | undefined) => (s === undefined || s.trim() === '' 
 
 export function uiRouter(options: UiOptions): Router {
   const { ops } = options;
-  const sessions = options.sessions ?? new Sessions();
+  const { sessions } = options;
+  const upstream = options.oidc
+    ? new UpstreamOidc(options.oidc.upstream, `${options.publicUrl.replace(/\/$/, '')}/ui/login/callback`)
+    : undefined;
   const secure = new URL(options.publicUrl).protocol === 'https:';
   // `__Host-` binds the cookie to this origin (Secure, Path=/, no Domain), which only HTTPS allows.
   const COOKIE = secure ? '__Host-omcp_ui' : 'omcp_ui';
   const cookiePath = secure ? '/' : '/ui';
+  // Login CSRF (double submit): GET /login sets a random pre-session cookie and puts the same value in the form; a
+  // login post must carry both, so another site cannot log a browser in under the attacker's token.
+  const LOGIN_COOKIE = secure ? '__Host-omcp_login' : 'omcp_login';
+  const loginLimiter = options.loginLimiter ?? new LoginLimiter();
   const r = express.Router();
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 2000 });
 
@@ -129,38 +149,184 @@ export function uiRouter(options: UiOptions): Router {
     res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: cookiePath });
 
   // Login ----------------------------------------------------------------------------------------------------------
-  r.get('/login', (req, res) => {
-    if (sessions.get(sidOf(req))) return res.redirect(303, '/ui');
-    page(res, 200, 'Log in', v.loginPage());
+  const cookieOf = (req: Request, name: string) => {
+    const header = req.headers.cookie;
+    if (!header || header.length > 8192) return undefined;
+    try {
+      const value = parseCookie(header)[name];
+      return value && value.length <= 100 ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const loginCsrfOf = (req: Request) => cookieOf(req, LOGIN_COOKIE);
+  const loginForm = (res: Response, status: number, error?: string, reuse?: string) => {
+    const csrf = reuse ?? randomBytes(32).toString('base64url');
+    if (!reuse)
+      res.cookie(LOGIN_COOKIE, csrf, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure,
+        path: cookiePath,
+        maxAge: 3_600_000,
+      });
+    page(res, status, 'Log in', v.loginPage(error, csrf, upstream?.label));
+  };
+  /** Starts a session and sends the browser into the dashboard. */
+  const startSession = async (req: Request, res: Response, s: NewSession) => {
+    await sessions.destroy(sidOf(req));
+    res.clearCookie(LOGIN_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: cookiePath });
+    const { id, session } = await sessions.create(s);
+    setCookie(res, id, Math.min(sessions.lifetimeMs, session.endsAt - Date.now()));
+    options.log(`dashboard login by ${s.principal}`);
+  };
+  /** The login form's CSRF pair (double submit); answers the refusal itself and returns undefined when it fails. */
+  const loginPair = (req: Request, res: Response): string | undefined => {
+    const pair = loginCsrfOf(req);
+    if (!pair || !sameSecret(one((req.body ?? {}) as Record<string, unknown>, 'csrf') ?? '', pair)) {
+      options.log('dashboard: a login post without a valid login CSRF token was refused');
+      loginForm(res, 403, 'This login form is stale or did not come from this dashboard: try again.');
+      return undefined;
+    }
+    return pair;
+  };
+  r.get('/login', async (req, res) => {
+    if (await sessions.get(sidOf(req))) return res.redirect(303, '/ui');
+    loginForm(res, 200);
   });
-  r.post('/login', express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }), async (req, res) => {
+  const loginBody = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
+  r.post('/login', loginBody, async (req, res) => {
+    // The cheapest checks first: the form's CSRF pair, then the address's failure count, then the token.
+    const pair = loginPair(req, res);
+    if (!pair) return;
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const wait = loginLimiter.blockedFor(ip);
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      return loginForm(
+        res,
+        429,
+        `Too many failed logins from this address: try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
+        pair,
+      );
+    }
     const token = one((req.body ?? {}) as Record<string, unknown>, 'token')?.trim();
     const check = await options.credentials.management(token ? `Bearer ${token}` : undefined);
     if (!check.ok) {
+      loginLimiter.fail(ip);
       const why =
         check.reason === 'expired'
           ? 'This management token has expired.'
           : check.reason === 'client'
             ? 'A client token opens MCP servers; the dashboard needs a management token (omcpadm_…).'
             : 'Not a valid management token.';
-      return page(res, 401, 'Log in', v.loginPage(why));
+      return loginForm(res, 401, why, pair);
     }
-    sessions.destroy(sidOf(req));
-    const { id, session } = sessions.create(check.principal.tokenId, check.principal.expiresAt);
-    setCookie(res, id, Math.min(sessions.lifetimeMs, session.endsAt - Date.now()));
-    options.log(`dashboard login by ${check.principal.tokenId}`);
+    await startSession(req, res, {
+      kind: 'token',
+      principal: check.principal.tokenId,
+      expiresAt: check.principal.expiresAt,
+    });
+    await ops.recordLogin(check.principal, 'ok', 200);
     res.redirect(303, '/ui');
   });
 
-  // Everything below needs a live session whose token is still valid.
+  // Login through the identity provider: GET /login/oidc starts it; the state is random and
+  // single use, stored hashed with the PKCE verifier and nonce (any replica can finish it), and bound to this browser
+  // by a cookie the callback must bring. SameSite=Lax: the callback is a top-level navigation from the provider.
+  const OIDC_COOKIE = secure ? '__Host-omcp_oidc' : 'omcp_oidc';
+  const oidcCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: cookiePath };
+  // A link, not a form: the page's `form-action 'self'` would stop a form post that redirects to the provider. Starting
+  // a login is harmless to force: the provider asks the person in front of the browser, and only that browser (its
+  // binding cookie) can finish it.
+  r.get('/login/oidc', async (_req, res) => {
+    if (!upstream || !options.oidc) return loginForm(res, 404, 'No identity provider is configured.');
+    const state = randomBytes(32).toString('base64url');
+    const browser = randomBytes(32).toString('base64url');
+    let start: Awaited<ReturnType<typeof upstream.start>>;
+    try {
+      start = await upstream.start(state);
+    } catch (err) {
+      options.log(`dashboard oidc: discovery at ${upstream.options.issuer} failed: ${(err as Error).message}`);
+      return loginForm(
+        res,
+        502,
+        'The identity provider cannot be reached right now: try again, or log in with a token.',
+      );
+    }
+    await options.store.insertLogin({
+      state_hash: sessionHash(state),
+      browser_hash: sessionHash(browser),
+      verifier: start.verifier,
+      nonce: start.nonce,
+      expires_at: Date.now() + OIDC_LOGIN_MS,
+    });
+    res.cookie(OIDC_COOKIE, browser, { ...oidcCookie, maxAge: OIDC_LOGIN_MS });
+    res.redirect(303, start.url.href);
+  });
+  r.get('/login/callback', async (req, res) => {
+    if (!upstream || !options.oidc) return loginForm(res, 404, 'No identity provider is configured.');
+    res.clearCookie(OIDC_COOKIE, oidcCookie);
+    const state = typeof req.query.state === 'string' && req.query.state.length <= 100 ? req.query.state : '';
+    const pending = state ? await options.store.takeLogin(sessionHash(state), Date.now()) : undefined;
+    const browser = cookieOf(req, OIDC_COOKIE);
+    if (!pending || !browser || !sameSecret(sessionHash(browser), pending.browser_hash)) {
+      options.log('dashboard oidc: a callback with an unknown, used or foreign state was refused');
+      return loginForm(res, 400, 'This sign-in is stale or was started in another browser: start it again.');
+    }
+    if (typeof req.query.error === 'string') return loginForm(res, 403, 'The identity provider did not sign you in.');
+    let who: UpstreamIdentity;
+    try {
+      who = await upstream.finish(new URL(req.originalUrl, `${options.publicUrl}/`), {
+        state,
+        nonce: pending.nonce,
+        verifier: pending.verifier,
+      });
+    } catch (err) {
+      options.log(`dashboard oidc: callback refused: ${(err as Error).message.slice(0, 200)}`);
+      return loginForm(res, 403, 'The identity provider did not confirm the sign-in.');
+    }
+    const subject = `oidc:${who.issuer}#${who.sub}`;
+    const claims = { ...(who.email && who.emailVerified ? { email: who.email } : {}), groups: who.groups };
+    const shown = who.email ?? who.sub;
+    if (!uiAdminAllows(options.oidc.admins, claims)) {
+      await ops.recordLogin(nobody(subject, Date.now()), 'denied', 403, `not on the dashboard admin list (${shown})`);
+      options.log(`dashboard oidc: ${subject} is not on the dashboard admin list`);
+      return loginForm(
+        res,
+        403,
+        `${shown} signed in at ${upstream.label}, but is not a dashboard admin here. An operator can add you with --ui-admin-email or --ui-admin-group.`,
+      );
+    }
+    await startSession(req, res, { kind: 'oidc', principal: subject, label: shown, claims, expiresAt: null });
+    await ops.recordLogin(
+      uiAdminPrincipal(options.oidc.admins, subject, Date.now() + sessions.lifetimeMs),
+      'ok',
+      200,
+      shown,
+    );
+    // A page, not a redirect: the session cookie is SameSite=Strict, and a redirect chain that began at the identity
+    // provider is cross-site, so the browser would not send it on the next hop.
+    res.set('Refresh', '0; url=/ui');
+    page(res, 200, 'Signed in', v.signedInPage(shown));
+  });
+
+  /** The principal a session acts as now: the token re-read, or the allow-list re-checked; undefined when ended. */
+  const principalOf = async (session: Session): Promise<ManagementPrincipal | undefined> => {
+    if (session.kind === 'token') return options.credentials.managementById(session.principal);
+    if (!options.oidc || !session.claims || !uiAdminAllows(options.oidc.admins, session.claims)) return undefined;
+    return uiAdminPrincipal(options.oidc.admins, session.principal, session.endsAt);
+  };
+
+  // Everything below needs a live session whose principal is still valid.
   r.use(async (req: Request, res: Response, next: NextFunction) => {
     const sid = sidOf(req);
-    const session = sessions.get(sid);
-    const op = session ? await options.credentials.managementById(session.tokenId) : undefined;
+    const session = await sessions.get(sid);
+    const op = session ? await principalOf(session) : undefined;
     if (!session || !sid || !op) {
-      if (session && sid) sessions.destroy(sid);
+      if (session && sid) await sessions.destroy(sid);
       if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, '/ui/login');
-      return page(res, 401, 'Log in', v.loginPage('Your session has ended: log in again.'));
+      return loginForm(res, 401, 'Your session has ended: log in again.');
     }
     res.locals.ui = { session, sid, op } satisfies Local;
     next();
@@ -185,7 +351,7 @@ export function uiRouter(options: UiOptions): Router {
 
   const ctxOf = (res: Response): v.PageContext => {
     const ui = res.locals.ui as Local | undefined;
-    return ui ? { csrf: ui.session.csrf, actor: ui.op.tokenId } : {};
+    return ui ? { csrf: ui.session.csrf, actor: ui.session.label ?? ui.op.tokenId } : {};
   };
   const local = (res: Response) => res.locals.ui as Local;
   const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
@@ -206,8 +372,8 @@ export function uiRouter(options: UiOptions): Router {
       }
     };
 
-  r.post('/logout', (_req, res) => {
-    sessions.destroy(local(res).sid);
+  r.post('/logout', async (_req, res) => {
+    await sessions.destroy(local(res).sid);
     clearCookie(res);
     res.redirect(303, '/ui/login');
   });

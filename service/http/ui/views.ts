@@ -33,11 +33,22 @@ export const csrfField = (ctx: PageContext) => html`<input type="hidden" name="c
 const notice = (message: string | undefined, kind: 'err' | 'ok' = 'err') =>
   message ? html`<div class="notice ${kind}" role="${kind === 'err' ? 'alert' : 'status'}">${message}</div>` : EMPTY;
 
-export function loginPage(error?: string): Html {
-  return html`${notice(error)}<form method="post" action="/ui/login">
+/** The login page: a management token, and with an identity provider configured, a button for it. */
+export function loginPage(error?: string, csrf?: string, oidc?: string): Html {
+  const field = csrf === undefined ? EMPTY : html`<input type="hidden" name="csrf" value="${csrf}">`;
+  const idp = oidc
+    ? html`<p><a class="button" href="/ui/login/oidc">Log in with ${oidc}</a></p>
+<p class="muted">For the people on this dashboard's admin list; everyone else is refused.</p><h2>Or with a management token</h2>`
+    : EMPTY;
+  return html`${notice(error)}${idp}<form method="post" action="/ui/login">${field}
 <label for="token">Management API token</label><input type="password" id="token" name="token" autocomplete="off" required>
 <p class="muted">The token the CLI or REST API uses (<code>omcpadm_…</code>); create one with <code>openai-mcp management-tokens create</code>. It is checked, not stored: the session keeps its id.</p>
 <p><button type="submit">Log in</button></p></form>`;
+}
+
+/** After the identity provider's callback: the link (and the Refresh header) is a same-site navigation. */
+export function signedInPage(who: string): Html {
+  return html`${notice(`Signed in as ${who}.`, 'ok')}<p><a href="/ui" id="continue">Continue to the dashboard</a></p>`;
 }
 
 export function errorBody(message: string): Html {
