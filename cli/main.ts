@@ -2,7 +2,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_EXPOSURE, EXPOSURES, exposureSummaries } from '../runtime/exposure/registry.js';
-import { SERVER_VERSION } from '../runtime/server.js';
+import { SERVER_VERSION } from '../runtime/lean.js';
 import { authModeNames } from '../service/auth/modes.js';
 import { ACTIONS } from '../service/auth/principals.js';
 import { ServiceError } from '../service/errors.js';

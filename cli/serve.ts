@@ -3,8 +3,8 @@
 import { defaultCatalog } from '../runtime/catalog.js';
 import { type Exposure, type ExposureOptions, exposeToolkit, exposureMode } from '../runtime/exposure/index.js';
 import { limitsFromUnits, resolveLimits } from '../runtime/exposure/code/limits.js';
-import { serverFactory } from '../runtime/server.js';
-import { serveStdio } from '../runtime/stdio.js';
+import { LeanAnswers } from '../runtime/lean.js';
+import { serveStdioLazily } from '../runtime/stdio.js';
 import { MemoryTaskStore, TaskRunner } from '../runtime/tasks.js';
 import { warnIfOverToolCap } from '../runtime/tool-cap.js';
 import { keyProblems } from '../runtime/key-kind.js';
@@ -188,7 +188,10 @@ export async function serveStdioCommand(flags: ServeFlags): Promise<void> {
     `serving ${shown} over stdio${missing.length ? ` (not set: ${missing.join(', ')}; those tools will report it)` : ''}`,
   );
   if (direct) warnIfOverToolCap(kit.tools.length, log);
-  await serveStdio(serverFactory(tools, { tasks }), { log });
+  // The opening answers (initialize, server/discover, tools/list) come from lean.ts; server.ts and the SDK under it
+  // are loaded right after, so the first tools/list does not wait for the SDK's schemas to be evaluated.
+  const load = async () => (await import('../runtime/server.js')).serverFactory(tools, { tasks });
+  await serveStdioLazily(load, new LeanAnswers(tools, { tasks: true }), { log });
   // Keep-alive sockets to OpenAI would hold the process open; exit once the last reply is flushed.
   process.stdout.write('', () => process.exit(0));
 }

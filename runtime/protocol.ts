@@ -1,13 +1,8 @@
 // The MCP wire contract as this package uses it: the result and tool types (from the v2 SDK, which implements
 // MCP 2026-07-28 and the 2025 revisions), the protocol versions served, and the error for a version that is not.
 // Every other module imports these from here, so the SDK line the runtime is written against is named once.
-
-import {
-  CLIENT_CAPABILITIES_META_KEY,
-  LATEST_PROTOCOL_VERSION,
-  PROTOCOL_VERSION_META_KEY,
-  SUPPORTED_PROTOCOL_VERSIONS,
-} from '@modelcontextprotocol/server';
+// Types only from the SDK: the stdio server answers its first messages before the SDK is evaluated (lean.ts), so
+// the few constants below are spelled here and test/runtime/lean-stdio.test.ts checks them against the SDK's.
 
 import type { ContentBlock, JSONObject, ToolAnnotations } from '@modelcontextprotocol/server';
 
@@ -44,16 +39,30 @@ export interface Tool {
 /** The stateless revision: no `initialize`, a `_meta` envelope on every request, `server/discover`. */
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 
+/** `_meta` key of a 2026-07-28 request's protocol version (the SDK's `PROTOCOL_VERSION_META_KEY`). */
+export const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+/** `_meta` key of a 2026-07-28 request's client capabilities (the SDK's `CLIENT_CAPABILITIES_META_KEY`). */
+export const CLIENT_CAPABILITIES_META_KEY = 'io.modelcontextprotocol/clientCapabilities';
+/** `_meta` key under which 2026-07-28 results name the server. */
+export const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
+
+/** The revisions negotiated through `initialize`, newest first (the SDK's `SUPPORTED_PROTOCOL_VERSIONS`). */
+export const LEGACY_PROTOCOL_VERSIONS: readonly string[] = [
+  '2025-11-25',
+  '2025-06-18',
+  '2025-03-26',
+  '2024-11-05',
+  '2024-10-07',
+];
+
 /**
  * Every revision served, newest first: 2026-07-28 natively, and the 2025 (and 2024-11-05) revisions through the
  * `initialize` handshake, on every transport.
  */
-export const SERVED_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...SUPPORTED_PROTOCOL_VERSIONS];
+export const SERVED_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...LEGACY_PROTOCOL_VERSIONS];
 
 /** The newest revision a 2025-era client is offered in `initialize`. */
-export const LATEST_LEGACY_PROTOCOL_VERSION = LATEST_PROTOCOL_VERSION;
-
-export { CLIENT_CAPABILITIES_META_KEY, PROTOCOL_VERSION_META_KEY };
+export const LATEST_LEGACY_PROTOCOL_VERSION = '2025-11-25';
 
 /** MCP 2026-07-28's `UnsupportedProtocolVersionError`. */
 export const UNSUPPORTED_PROTOCOL_VERSION = -32022;

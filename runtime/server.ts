@@ -17,7 +17,15 @@ import { looseObject, string } from 'zod';
 import { serveAppResources } from './apps/serve.js';
 import { toolErrorResult } from './contract/errors.js';
 import type { ExposedTools } from './exposure/types.js';
-import { CLIENT_CAPABILITIES_META_KEY, type CallToolResult, type Tool } from './protocol.js';
+import {
+  DEFAULT_LIST_CACHE_HINT,
+  INSTRUCTIONS,
+  SERVER_NAME,
+  SERVER_VERSION,
+  serverCapabilities,
+  toolListing,
+} from './lean.js';
+import { CLIENT_CAPABILITIES_META_KEY, type CallToolResult } from './protocol.js';
 import {
   createTaskResultV1,
   createTaskResultV2,
@@ -31,18 +39,7 @@ import {
 } from './tasks.js';
 import type { CallContext, OpenAiToolkit } from './toolkit.js';
 
-/** Reported to clients (`initialize`, `server/discover`); kept in step with package.json. */
-export const SERVER_VERSION = '0.1.0';
-export const SERVER_NAME = 'openai-mcp';
-
-const INSTRUCTIONS =
-  'OpenAI REST API tools. Results include rate-limit state; this server never retries, so on HTTP 429 wait retry-after seconds.';
-
-/**
- * How long a client may reuse a `tools/list` (and `server/discover`) answer when nothing says otherwise: a stdio
- * server's tools are fixed for its process, so only the process's end changes them.
- */
-export const DEFAULT_LIST_CACHE_HINT: CacheHint = { ttlMs: 5 * 60_000, cacheScope: 'private' };
+export { DEFAULT_LIST_CACHE_HINT, SERVER_NAME, SERVER_VERSION } from './lean.js';
 
 export interface ServeOptions {
   /** What the server tells clients it is for; default: the OpenAI tools' (the admin server says its own). */
@@ -80,19 +77,6 @@ function unknownTask(): ProtocolError {
   return new ProtocolError(ProtocolErrorCode.InvalidParams, 'Unknown or expired task id');
 }
 
-/** 2025-11-25 listings mark the tools a client may run as tasks (`execution.taskSupport`); cached per tool set. */
-const legacyListings = new WeakMap<ExposedTools, Tool[]>();
-function legacyListing(tools: ExposedTools): Tool[] {
-  let listed = legacyListings.get(tools);
-  if (!listed) {
-    listed = tools
-      .listTools()
-      .map((t) => (tools.taskEligible?.(t.name, undefined) ? { ...t, execution: { taskSupport: 'optional' } } : t));
-    legacyListings.set(tools, listed);
-  }
-  return listed;
-}
-
 /** A `Server` answering tools/list and tools/call from any exposure (the toolkit itself, discovery, code). */
 export function createServerForTools(tools: ExposedTools, options: ServeOptions = {}): Server {
   const tasks = options.tasks;
@@ -100,20 +84,14 @@ export function createServerForTools(tools: ExposedTools, options: ServeOptions 
   const server = new Server(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
-      capabilities: {
-        tools: {},
-        // 2026-07-28 advertises the extension (server/discover); 2025-11-25 has a capability of its own.
-        ...(tasks
-          ? { extensions: { [TASKS_EXTENSION]: {} }, tasks: { cancel: {}, requests: { tools: { call: {} } } } }
-          : {}),
-      },
+      capabilities: serverCapabilities(!!tasks),
       instructions: options.instructions ?? INSTRUCTIONS,
       cacheHints: { 'tools/list': hint, 'server/discover': hint },
     },
   );
   server.setRequestHandler('tools/list', (_request, ctx) => ({
     // The SDK types schema properties as any JSON value; ours are always objects, a narrower type of the same wire.
-    tools: (tasks && !isModern(ctx) ? legacyListing(tools) : tools.listTools()) as unknown as ListToolsResult['tools'],
+    tools: toolListing(tools, { tasks: !!tasks, modern: isModern(ctx) }) as unknown as ListToolsResult['tools'],
   }));
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const { name, arguments: args } = request.params;

@@ -4,19 +4,15 @@
 // only, an oversized reply is replaced by an error, and calls in flight when stdin closes get time to finish.
 // The v2 SDK's `serveStdio` runs on top of this transport and decides each connection's protocol era from its
 // first message: MCP 2026-07-28 with no handshake, or a 2025 revision after `initialize`.
+// The SDK is imported when first needed, not with this module: with `serveStdioLazily`, a session's opening
+// messages are answered by lean.ts before the SDK is evaluated (most of a cold start), and the SDK, once loaded, is
+// replayed those messages (their answers discarded) so that it holds the same session state as if it had seen
+// them first.
 
 import type { Readable, Writable } from 'node:stream';
-import {
-  isJSONRPCRequest,
-  type McpServer,
-  type McpServerFactory,
-  parseJSONRPCMessage,
-  ProtocolErrorCode,
-  type Server,
-  type Transport,
-} from '@modelcontextprotocol/server';
-import { serveStdio as serveStdioEntry } from '@modelcontextprotocol/server/stdio';
+import type { McpServer, McpServerFactory, Server, Transport } from '@modelcontextprotocol/server';
 import { keepYoungGenerationSmall } from './heap.js';
+import type { LeanAnswers } from './lean.js';
 import {
   type JSONRPCMessage,
   missingEnvelopeError,
@@ -26,7 +22,24 @@ import {
   unsupportedVersionError,
 } from './protocol.js';
 
-const ErrorCode = { InvalidRequest: ProtocolErrorCode.InvalidRequest, InternalError: ProtocolErrorCode.InternalError };
+/** After a lean answer with nothing else to do for this long, the SDK is loaded anyway (ready for a tools/call). */
+const IDLE_LOAD_MS = 50;
+
+// JSON-RPC's codes (the SDK's ProtocolErrorCode), spelled here so that this module loads without the SDK.
+const ErrorCode = { InvalidRequest: -32600, InternalError: -32603 } as const;
+
+/** What the transport needs of the SDK to take a line apart; loaded with it. */
+interface Codec {
+  parseJSONRPCMessage(value: unknown): JSONRPCMessage;
+  isJSONRPCRequest(value: unknown): boolean;
+}
+
+/** An opening message answered by lean.ts, kept to be replayed to the SDK. */
+interface Answered {
+  message: unknown;
+  /** The line sent for it (requests), to compare with the SDK's answer. */
+  reply?: string;
+}
 
 /** Largest incoming line. A file argument travels as base64, so this allows uploads up to ~24 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -110,6 +123,17 @@ export class StdioLineTransport implements Transport {
   private ended = false;
   private closed = false;
   private graceTimer?: NodeJS.Timeout;
+  private started = false;
+  /** The SDK's parser, once loaded; until then lines go to `lean` or wait in `held`. */
+  private codec?: Codec;
+  private lean?: LeanAnswers;
+  private needSdk?: () => void;
+  private idle?: NodeJS.Timeout;
+  private answered: Answered[] = [];
+  private held: string[] = [];
+  /** Replayed request ids whose SDK answers are compared with the lean ones and not sent. */
+  private readonly replaying = new Map<RequestId, string | undefined>();
+  private replayed?: () => void;
   private markClosed!: () => void;
   /** Resolves once the transport has closed (stdin ended and drained, the client went away, or `close()`). */
   readonly done = new Promise<void>((resolve) => {
@@ -124,7 +148,53 @@ export class StdioLineTransport implements Transport {
     this.eofGraceMs = opts.eofGraceMs ?? DEFAULT_EOF_GRACE_MS;
   }
 
+  /**
+   * Opening messages are answered by `lean` while it can; the first one it leaves (or `needSdk`'s own schedule)
+   * calls `needSdk`, which loads the SDK and calls `useSdk`. Lines arriving meanwhile wait, in order.
+   */
+  answerLeanly(lean: LeanAnswers, needSdk: () => void): void {
+    this.lean = lean;
+    this.needSdk = needSdk;
+  }
+
+  /** The SDK is loaded (and connected: `onmessage` set). Every line from here on goes through it. */
+  useSdk(codec: Codec): void {
+    this.codec = codec;
+    this.lean = undefined;
+    clearTimeout(this.idle);
+  }
+
+  /**
+   * Replays the messages lean.ts answered to the SDK (its answers are not sent again; a difference is logged), waits
+   * for its answers, then hands it the lines that waited.
+   */
+  async replay(): Promise<void> {
+    const answered = this.answered;
+    this.answered = [];
+    const done = new Promise<void>((resolve) => {
+      this.replayed = resolve;
+    });
+    for (const a of answered) {
+      const id = (a.message as { id?: RequestId }).id;
+      if (id !== undefined) this.replaying.set(id, a.reply);
+    }
+    if (this.replaying.size === 0) this.replayed?.();
+    for (const a of answered) this.dispatch(a.message);
+    // An answer that never comes must not hold the session: after a while the waiting lines go on regardless.
+    const timer = setTimeout(() => this.replayed?.(), 5_000);
+    await done;
+    clearTimeout(timer);
+    this.replaying.clear();
+    const held = this.held;
+    this.held = [];
+    for (const line of held) this.handleLine(line);
+    this.maybeFinish();
+  }
+
   async start(): Promise<void> {
+    // serveStdioLazily starts the transport before the SDK does; the SDK's own start must not listen twice.
+    if (this.started) return;
+    this.started = true;
     this.stdin.on('data', this.onData);
     this.stdin.on('end', this.onEnd);
     this.stdin.on('error', this.onStreamError);
@@ -132,9 +202,13 @@ export class StdioLineTransport implements Transport {
     this.stdout.on('error', this.onStreamError);
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Calls received and not yet answered. */
   get pending(): number {
-    return this.inFlight.size;
+    return this.inFlight.size + this.held.length;
   }
 
   private readonly onStreamError = (error: Error) => {
@@ -202,6 +276,10 @@ export class StdioLineTransport implements Transport {
   }
 
   private handleLine(text: string): void {
+    if (!this.codec) {
+      this.holdLine(text);
+      return;
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -211,6 +289,38 @@ export class StdioLineTransport implements Transport {
       );
       return;
     }
+    this.dispatch(raw);
+  }
+
+  /** Before the SDK: lean.ts's answer, or the line waits for the SDK (and asks for it). */
+  private holdLine(text: string): void {
+    if (this.lean && this.held.length === 0) {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        raw = undefined;
+      }
+      const reply = raw === undefined ? undefined : this.lean.answer(raw);
+      if (reply !== undefined) {
+        const line = reply === null ? undefined : JSON.stringify(reply);
+        this.answered.push({ message: raw, reply: line });
+        if (reply !== null) void this.send(reply as unknown as JSONRPCMessage);
+        // Load the SDK once the first list is out (evaluating it earlier would delay that list), or when the client
+        // goes quiet after another answer, so that the first tools/call finds it ready.
+        clearTimeout(this.idle);
+        if (reply !== null && 'tools' in reply.result) setImmediate(() => this.needSdk?.());
+        else this.idle = setTimeout(() => this.needSdk?.(), IDLE_LOAD_MS).unref();
+        return;
+      }
+      this.lean = undefined;
+    }
+    this.held.push(text);
+    this.needSdk?.();
+  }
+
+  private dispatch(raw: unknown): void {
+    const { parseJSONRPCMessage, isJSONRPCRequest } = this.codec!;
     let message: JSONRPCMessage;
     try {
       message = parseJSONRPCMessage(raw);
@@ -253,6 +363,18 @@ export class StdioLineTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) return;
+    if (this.replaying.size && isResponse(message) && this.replaying.has(message.id)) {
+      // The SDK's answer to a replayed opening message: the client has lean.ts's already.
+      const lean = this.replaying.get(message.id);
+      this.replaying.delete(message.id);
+      this.inFlight.delete(message.id);
+      if (lean !== JSON.stringify(message))
+        this.opts.log(
+          `the answer given before the SDK loaded differs from the SDK's (id ${JSON.stringify(message.id)})`,
+        );
+      if (this.replaying.size === 0) this.replayed?.();
+      return;
+    }
     let line = `${JSON.stringify(message)}\n`;
     const bytes = Buffer.byteLength(line);
     if (bytes > this.maxReplyBytes) {
@@ -274,7 +396,7 @@ export class StdioLineTransport implements Transport {
 
   private readonly onEnd = () => {
     this.ended = true;
-    if (this.inFlight.size === 0) {
+    if (this.pending === 0) {
       void this.close();
       return;
     }
@@ -287,13 +409,14 @@ export class StdioLineTransport implements Transport {
 
   private maybeFinish(): void {
     // Closing right away would cut off the write just queued; let it reach the pipe first.
-    if (this.ended && this.inFlight.size === 0) setImmediate(() => void this.close());
+    if (this.ended && this.pending === 0) setImmediate(() => void this.close());
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.graceTimer);
+    clearTimeout(this.idle);
     this.stdin.off('data', this.onData);
     this.stdin.off('end', this.onEnd);
     this.stdin.off('error', this.onStreamError);
@@ -314,19 +437,63 @@ export class StdioLineTransport implements Transport {
  * client that then opens with the 2025 `initialize`. A server instance is served as it is (one era per process).
  */
 export async function serveStdio(server: McpServerFactory | Server | McpServer, opts: StdioOptions): Promise<void> {
+  const factory: McpServerFactory = typeof server === 'function' ? server : () => server;
+  await serve(async () => factory, opts);
+}
+
+/**
+ * `serveStdio` for a server whose opening answers lean.ts can give (one built by server.ts over `lean`'s tools):
+ * those are answered before `load` (which imports the SDK and the server factory) is called, so the first
+ * `tools/list` does not wait for the SDK to be evaluated. The SDK is loaded after the first `tools/list` answer,
+ * after a quiet moment following any answer, or on the first message lean.ts leaves to it, and it then serves the
+ * session exactly as `serveStdio` would have.
+ */
+export async function serveStdioLazily(
+  load: () => Promise<McpServerFactory>,
+  lean: LeanAnswers,
+  opts: StdioOptions,
+): Promise<void> {
+  await serve(load, opts, lean);
+}
+
+async function serve(load: () => Promise<McpServerFactory>, opts: StdioOptions, lean?: LeanAnswers): Promise<void> {
   if (opts.smallHeap ?? true) keepYoungGenerationSmall();
   const transport = new StdioLineTransport(opts);
-  const factory: McpServerFactory = typeof server === 'function' ? server : () => server;
-  const handle = serveStdioEntry(factory, {
-    transport,
-    onerror: (err) => opts.log(`protocol error: ${err.message}`),
-  });
-  const stop = () => void handle.close();
+  let handle: { close(): Promise<void> } | undefined;
+  let loading: Promise<void> | undefined;
+  const connect = async () => {
+    const [entry, codec, factory] = await Promise.all([
+      import('@modelcontextprotocol/server/stdio'),
+      import('@modelcontextprotocol/server'),
+      load(),
+    ]);
+    if (transport.isClosed) return;
+    handle = entry.serveStdio(factory, { transport, onerror: (err) => opts.log(`protocol error: ${err.message}`) });
+    transport.useSdk(codec);
+    await transport.replay();
+  };
+  const needSdk = () => {
+    // A session that ended on lean answers alone never needs the SDK.
+    if (transport.isClosed) return;
+    loading ??= connect().catch((err: Error) => {
+      opts.log(`could not load the MCP SDK: ${err.message}`);
+      void transport.close();
+    });
+  };
+  if (lean) {
+    transport.answerLeanly(lean, needSdk);
+    await transport.start();
+  } else {
+    needSdk();
+    await loading;
+  }
+  const stop = () => void (handle ? handle.close() : transport.close());
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
     await transport.done;
-    await handle.close();
+    await loading;
+    await handle?.close();
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -11,10 +11,11 @@
 //      otherwise the bare SDK server answering the same call with one fetch;
 //   7. server RSS over 2,000 binary results of 1 MB (growth after warm-up).
 // With --before <bin>, another build of the CLI (e.g. the commit before the move to the v2 SDK, issue 18) is a third
-// subject of 1 and 5 in the same run, so "no worse than before" is a ratio measured side by side.
+// subject of 1 and 5 in the same run, so "no worse than before" is a ratio measured side by side; --before may be
+// given more than once (as label=<bin> to name it). --cold-only measures 1 alone (for start-up work: less CPU).
 // Medians over N runs; the machine is shared, so ratios against the in-run baseline matter more than ms.
 //
-//   npm run bench:runtime -- [--runs 9] [--calls 300] [--peer] [--binary-calls 2000] [--before <dist/bin/openai-mcp.mjs>]
+//   npm run bench:runtime -- [--runs 9] [--calls 300] [--peer] [--binary-calls 2000] [--before [label=]<dist/bin/openai-mcp.mjs>]... [--cold-only]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { rssMiB } from '../testing/proc.js';
@@ -36,7 +37,8 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '300' },
     peer: { type: 'boolean', default: false },
     'binary-calls': { type: 'string', default: '2000' },
-    before: { type: 'string' },
+    before: { type: 'string', multiple: true },
+    'cold-only': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -121,9 +123,13 @@ const baseline: Subject = {
   env: (baseUrl) => ({ PATH, OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: baseUrl }),
   call: { name: 'noop', arguments: { model: 'gpt-4o' } },
 };
-const before: Subject | undefined = values.before
-  ? { ...ours, label: 'before', args: (baseUrl) => [path.resolve(values.before!), 'serve', '--base-url', baseUrl] }
-  : undefined;
+const befores: Subject[] = (values.before ?? []).map((spec, i) => {
+  const [label, bin] = spec.includes('=')
+    ? (spec.split('=', 2) as [string, string])
+    : [i ? `before${i + 1}` : 'before', spec];
+  return { ...ours, label, args: (baseUrl) => [path.resolve(bin), 'serve', '--base-url', baseUrl] };
+});
+const before: Subject | undefined = befores[0];
 const peerEntry = values.peer ? buildPeer() : undefined;
 const peer: Subject | undefined = peerEntry
   ? {
@@ -172,15 +178,32 @@ const cold = {
   base: [] as { ms: number; rss: number }[],
   before: [] as { ms: number; rss: number }[],
 };
+const coldBefores = new Map<string, { ms: number; rss: number }[]>(befores.map((b) => [b.label, []]));
 let listed: unknown;
 for (let i = 0; i < runs; i++) {
   cold.base.push(await coldStart(baseline));
   const o = await coldStart(ours);
   cold.ours.push(o);
   listed = o.list;
-  if (before) cold.before.push(await coldStart(before));
+  for (const b of befores) coldBefores.get(b.label)!.push(await coldStart(b));
 }
+if (before) cold.before = coldBefores.get(before.label)!;
 const tokens = encode(JSON.stringify(listed), { allowedSpecial: 'all' }).length;
+if (values['cold-only']) {
+  const ms = (xs: { ms: number }[]) => median(xs.map((x) => x.ms));
+  console.log(`bench-runtime --cold-only: ${runs} paired runs; medians of spawn → first tools/list over stdio`);
+  console.log(`  bare 1.x SDK server   ${ms(cold.base).toFixed(2)} ms`);
+  console.log(
+    `  ours                  ${ms(cold.ours).toFixed(2)} ms   ours/bare x${(ms(cold.ours) / ms(cold.base)).toFixed(2)}`,
+  );
+  for (const [label, xs] of coldBefores) {
+    console.log(
+      `  ${label.padEnd(21)} ${ms(xs).toFixed(2)} ms   ${label}/bare x${(ms(xs) / ms(cold.base)).toFixed(2)}   ours/${label} x${(ms(cold.ours) / ms(xs)).toFixed(2)}`,
+    );
+  }
+  server.close();
+  process.exit(0);
+}
 
 // 3. Added latency.
 const direct: number[] = [];
