@@ -10,14 +10,12 @@
 //
 //   npm run bench:http -- [--rounds 7] [--concurrency 200] [--modes direct,sdk,raw] [--no-oauth] [--help]
 
-import { answeredOk, rawToolCall } from '../testing/mcp-2026.js';
+import { answeredOk, rawToolCall, startFilesStub } from '../testing/mcp-2026.js';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { binCli } from '../testing/cli.js';
 import { cpuMs } from '../testing/proc.js';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -67,28 +65,13 @@ if (!modes.has('direct')) console.warn('bench-http: no direct mode, so no ratio 
 // BENCH_BIN: another build of the CLI (an unminified one, for readable profiles).
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
 
-const body = JSON.stringify({
-  object: 'list',
-  data: [{ id: 'file-1', object: 'file', bytes: 10, created_at: 1, filename: 'a.jsonl', purpose: 'batch' }],
-  has_more: false,
+const { server: stub, url: stubUrl } = await startFilesStub({
+  'x-ratelimit-limit-requests': '10000',
+  'x-ratelimit-remaining-requests': '9999',
 });
-const stub = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'x-ratelimit-limit-requests': '10000',
-      'x-ratelimit-remaining-requests': '9999',
-    });
-    res.end(body);
-  });
-});
-stub.keepAliveTimeout = 60_000;
 // Connections the stub accepted: the service's keep-alive pool to its upstream should open few.
 let stubConnections = 0;
 stub.on('connection', () => stubConnections++);
-await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
-const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
 
 // The stand-in for OpenAI is on loopback, which the service refuses as a base URL unless told.
 const env: Record<string, string | undefined> = {

@@ -9,11 +9,9 @@
 //
 //   npm run bench:replicas -- [--rounds 5] [--concurrency 200] [--replicas 2]
 
-import { answeredOk, rawToolCall } from '../testing/mcp-2026.js';
+import { answeredOk, rawToolCall, startFilesStub } from '../testing/mcp-2026.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -43,21 +41,7 @@ const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const bin = postgresBin();
 if (!bin) throw new Error('no PostgreSQL server binaries (apt-get install postgresql)');
 
-const body = JSON.stringify({
-  object: 'list',
-  data: [{ id: 'file-1', object: 'file', bytes: 10, created_at: 1, filename: 'a.jsonl', purpose: 'batch' }],
-  has_more: false,
-});
-const stub = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(body);
-  });
-});
-stub.keepAliveTimeout = 60_000;
-await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
-const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
+const { server: stub, url: stubUrl } = await startFilesStub();
 
 const postgres = await startPostgres(bin);
 const admin = new pg.Client(postgres.url);

@@ -43,3 +43,29 @@ export function rawToolCall(
 export function answeredOk(status: number, text: string): boolean {
   return status >= 200 && status < 300 && text.includes('"result"') && !text.includes('"isError":true');
 }
+
+/**
+ * A loopback stand-in for OpenAI that answers every request with one small file list at once (the benchmarks'
+ * upstream, so what is measured is the service), with keep-alive long enough for a whole run.
+ */
+export async function startFilesStub(
+  headers: Record<string, string> = {},
+): Promise<{ server: import('node:http').Server; url: string }> {
+  const { createServer } = await import('node:http');
+  const body = JSON.stringify({
+    object: 'list',
+    data: [{ id: 'file-1', object: 'file', bytes: 10, created_at: 1, filename: 'a.jsonl', purpose: 'batch' }],
+    has_more: false,
+  });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', ...headers });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/v1` };
+}
