@@ -15,10 +15,25 @@ export function redactLine(text: string): string {
 /** A log line may quote what a client sent: at most this long, and with no terminal control characters. */
 const MAX_LOG_LINE = 2000;
 
+/**
+ * Lines logged during this turn of the event loop, written together when it ends: the HTTP service logs a line per
+ * request, and a write to stderr (a pipe or a file: synchronous) per line was a system call on every tools/call.
+ * Written at exit too, so a line logged just before `process.exit` is not lost.
+ */
+let pending = '';
+function flushLog(): void {
+  if (!pending) return;
+  const out = pending;
+  pending = '';
+  process.stderr.write(out);
+}
+process.on('exit', flushLog);
+
 export function log(message: string): void {
   // Redact first, then cut: a secret straddling the cut must not survive as a prefix.
   const line = escapeControls(cutText(redactLine(message), MAX_LOG_LINE), true);
-  process.stderr.write(`openai-mcp: ${line}\n`);
+  if (!pending) setImmediate(flushLog);
+  pending += `openai-mcp: ${line}\n`;
 }
 
 /** Comma-separated and repeated values, trimmed; undefined when empty. */

@@ -53,28 +53,50 @@ export function cutText(text: string, max: number, marker = '…'): string {
   return `${text.slice(0, end)}${marker}`;
 }
 
-/** Redacts every string inside a JSON-like value (keys included), returning a copy only where something changed. */
-export function redactDeep<T>(value: T, redact: (s: string) => string, skipKeys: ReadonlySet<string> = new Set()): T {
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** `o[k] = v` as an own property, also for `__proto__` (a key JSON.parse gives as data), which assignment would not. */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
+/**
+ * Redacts every string inside a JSON-like value (keys included), returning a copy only where something changed. Runs
+ * on every tool result (twice: the body, then the finished result), so nothing is allocated for the common case of a
+ * value with nothing to redact: a container is copied only from its first changed entry on.
+ */
+export function redactDeep<T>(value: T, redact: (s: string) => string, skipKeys: ReadonlySet<string> = NO_KEYS): T {
   if (typeof value === 'string') return redact(value) as T;
   if (Array.isArray(value)) {
-    let changed = false;
-    const out = value.map((v) => {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
       const r = redactDeep(v, redact, skipKeys);
-      if (r !== v) changed = true;
-      return r;
-    });
-    return (changed ? out : value) as T;
+      if (out) out.push(r);
+      else if (r !== v) {
+        out = value.slice(0, i);
+        out.push(r);
+      }
+    }
+    return (out ?? value) as T;
   }
   if (value && typeof value === 'object') {
-    let changed = false;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
+    let out: Record<string, unknown> | undefined;
+    const keys = Object.keys(value);
+    const obj = value as Record<string, unknown>;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = obj[k];
       const rk = redact(k);
       const rv = skipKeys.has(k) ? v : redactDeep(v, redact, skipKeys);
-      if (rk !== k || rv !== v) changed = true;
-      out[rk] = rv;
+      if (!out && (rk !== k || rv !== v)) {
+        out = {};
+        for (let j = 0; j < i; j++) setOwn(out, keys[j]!, obj[keys[j]!]);
+      }
+      if (out) setOwn(out, rk, rv);
     }
-    return (changed ? out : value) as T;
+    return (out ?? value) as T;
   }
   return value;
 }

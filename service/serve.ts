@@ -104,6 +104,10 @@ export interface HttpServiceOptions {
   env?: Record<string, string | undefined>;
   /** Accept account base URLs on private, loopback or link-local hosts (also OPENAI_MCP_ALLOW_PRIVATE_BASE_URLS). */
   allowPrivateBaseUrls?: boolean;
+  /** Serve canonical MCP POSTs without express's router (service/http/fast-lane.ts); default true, false to compare. */
+  fastLane?: boolean;
+  /** Hears of each request the fast lane takes (tests). */
+  onFastLane?: () => void;
   log: (line: string) => void;
 }
 
@@ -306,7 +310,7 @@ async function start(
   publicUrlNow = publicUrl;
 
   const allowed = allowedHostnames({ host, publicUrl, extra: options.allowedHosts });
-  const { app, mcp } = createApp({
+  const { app, mcp, fastLane } = createApp({
     store,
     catalog,
     manage,
@@ -342,6 +346,8 @@ async function start(
     singleServeOptions: { tasks: { runner: tasks, scope: SINGLE_USER_SCOPE } },
     oauth: options.oauth,
     flushAudit: () => audit.flush(),
+    fastLane: options.fastLane,
+    onFastLane: options.onFastLane,
     log,
   });
   // Requests being answered, so a stop (SIGTERM) lets them finish, and their audit rows be written, before it exits.
@@ -364,7 +370,7 @@ async function start(
         if (draining && open === 0) drained?.();
       });
     }
-    app(req, res);
+    if (!fastLane(req, res)) app(req, res);
   });
   /** Stops taking requests and waits (at most `graceMs`) for those taken to be answered. */
   const drain = async (graceMs: number) => {

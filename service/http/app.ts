@@ -2,6 +2,7 @@
 // → body (depth-checked) → MCP endpoints or REST API → one error format. The cheapest check comes first: no body
 // byte is read before its token has been checked.
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ExposedTools } from '../../runtime/exposure/types.js';
 import type { ServeOptions } from '../../runtime/server.js';
@@ -20,10 +21,12 @@ import {
   abandonStalledWrites,
   declaredBodyLimit,
   jsonBody,
+  jsonBodyChecks,
   LimitError,
   type ServerLimiter,
   DEFAULT_MAX_JSON_DEPTH,
 } from './limits.js';
+import { fastLaneToken, leanJsonBody, runLane } from './fast-lane.js';
 import { jsonRpcError, McpRoutes } from './mcp.js';
 import { cutRefusedUploads, DEFAULT_REFUSAL_BUDGET, RefusalBudget, type RefusalBudgetOptions } from './refusals.js';
 import { restRouter } from './rest.js';
@@ -70,6 +73,13 @@ export interface AppOptions {
   uiSessions?: Sessions;
   /** Who may log in to the dashboard through the OAuth issue's identity provider (`oauth.oidc`); default nobody. */
   uiAdmins?: UiAdminPolicy;
+  /**
+   * Serve a canonical POST /mcp/<token> without express's router and body-parser (./fast-lane.ts). Default true; false
+   * only to compare the two (test/service/fast-lane.test.ts).
+   */
+  fastLane?: boolean;
+  /** Hears of each request the fast lane takes (tests: that the lane is the path compared). */
+  onFastLane?: () => void;
   log: (line: string) => void;
 }
 
@@ -121,7 +131,7 @@ export function createApp(options: AppOptions) {
   app.set('query parser', 'simple');
 
   // Logged by route pattern and server id: a URL carries its token, so the raw path is never written.
-  app.use((req, res, next) => {
+  const accessLog: express.RequestHandler = (req, res, next) => {
     const started = performance.now();
     res.on('finish', () => {
       const route = req.route
@@ -133,21 +143,22 @@ export function createApp(options: AppOptions) {
       options.log(`${req.method} ${route}${server} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     });
     next();
-  });
+  };
+  app.use(accessLog);
 
   // Before every check that can refuse: a refused upload past its address's budget is cut, not read to its end.
-  app.use(cutRefusedUploads(new RefusalBudget(options.refusalBudget ?? DEFAULT_REFUSAL_BUDGET), options.log));
+  const refusals = cutRefusedUploads(new RefusalBudget(options.refusalBudget ?? DEFAULT_REFUSAL_BUDGET), options.log);
+  app.use(refusals);
 
-  app.use(
-    hostAndOriginGuard(
-      options.allowedHosts,
-      (res, status, message) => {
-        const req = res.req;
-        reject(req, res, status, 'forbidden', message);
-      },
-      options.port === undefined ? undefined : { port: options.port, publicOrigin: new URL(options.publicUrl).origin },
-    ),
+  const guard = hostAndOriginGuard(
+    options.allowedHosts,
+    (res, status, message) => {
+      const req = res.req;
+      reject(req, res, status, 'forbidden', message);
+    },
+    options.port === undefined ? undefined : { port: options.port, publicOrigin: new URL(options.publicUrl).origin },
   );
+  app.use(guard);
 
   // After the Host guard, so a rebinding page learns nothing; never touches the database, so a held lock or a full
   // disk cannot stall it.
@@ -156,7 +167,8 @@ export function createApp(options: AppOptions) {
     res.status(health.ok ? 200 : 503).json(health);
   });
 
-  app.use(declaredBodyLimit(options.maxBodyBytes));
+  const bodyLimit = declaredBodyLimit(options.maxBodyBytes);
+  app.use(bodyLimit);
   const maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const mcpBody = jsonBody({ limit: options.maxBodyBytes, maxDepth, refuseBatches: true });
   const restBody = jsonBody({ limit: options.maxBodyBytes, maxDepth, refuseBatches: false });
@@ -174,6 +186,16 @@ export function createApp(options: AppOptions) {
   // The MCP routes before the authorization server's ~15: a tools/call is the request this service answers most, and
   // express tries routes in order (none of the OAuth paths starts with /mcp, /sse or /messages).
   app.all('/mcp/:token', mcp.admission, rateAndConcurrency, stalled, mcpBody, mcp.streamable);
+  // The same route's chain for a canonical JSON POST, from the top (./fast-lane.ts): the app-wide handlers above, then
+  // the route's own, with the body read by the lean reader instead of body-parser.
+  const leanMcpBody = leanJsonBody({
+    limit: options.maxBodyBytes,
+    verify: jsonBodyChecks({ maxDepth, refuseBatches: true }),
+  });
+  const lane = {
+    app: [accessLog, refusals, guard, bodyLimit],
+    route: [mcp.admission, rateAndConcurrency, stalled, leanMcpBody, mcp.streamable],
+  };
   app.get('/sse/:token', mcp.admission, rate, stalled, mcp.sseOpen);
   app.post('/messages/:token', mcp.admission, rateAndConcurrency, mcpBody, mcp.sseMessage);
   // The single-user endpoint has no token: it answers only requests made on this machine, and closes for good
@@ -234,7 +256,7 @@ export function createApp(options: AppOptions) {
   app.use((req, res) => reject(req, res, 404, 'not_found', 'Not found'));
 
   // Express 5 routes rejected promises here too.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  const onError: express.ErrorRequestHandler = (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
     if (err instanceof LimitError) return refuse(req, res, err);
     if (err instanceof ServiceError) {
@@ -252,7 +274,21 @@ export function createApp(options: AppOptions) {
       return reject(req, res, e.status, 'invalid_request', 'Bad request');
     options.log(`internal error on ${req.method} ${req.baseUrl}${req.route?.path ?? ''}: ${e?.message ?? String(err)}`);
     reject(req, res, 500, 'internal', 'Internal error');
-  });
+  };
+  app.use(onError);
 
-  return { app, mcp, oauth };
+  /**
+   * Serves `req` through the fast lane when it is a canonical POST /mcp/<token> (./fast-lane.ts) and answers true;
+   * false: hand it to `app`.
+   */
+  const fastLane = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (options.fastLane === false) return false;
+    const token = fastLaneToken(req);
+    if (token === undefined) return false;
+    options.onFastLane?.();
+    runLane(app, token, lane, onError, req, res);
+    return true;
+  };
+
+  return { app, mcp, oauth, fastLane };
 }

@@ -63,28 +63,35 @@ function firstSignificant(buf: Uint8Array): number | undefined {
 }
 
 /**
- * express.json with the checks that must see the bytes before `JSON.parse` does: nesting depth, and (for MCP
- * endpoints) JSON-RPC batches, which protocol 2025-06-18 removed and which no MCP SDK client sends. A batch is
- * refused whole rather than capped: one request is one message, so the per-request limits below bound the work.
+ * The checks that must see a JSON body's bytes before `JSON.parse` does: nesting depth, and (for MCP endpoints)
+ * JSON-RPC batches, which protocol 2025-06-18 removed and which no MCP SDK client sends. A batch is refused whole
+ * rather than capped: one request is one message, so the per-request limits below bound the work. Run by `jsonBody`
+ * and by the MCP fast lane's reader (./fast-lane.ts).
  */
+export function jsonBodyChecks(options: { maxDepth: number; refuseBatches: boolean }): (buf: Uint8Array) => void {
+  return (buf) => {
+    if (options.refuseBatches && firstSignificant(buf) === OPEN)
+      throw new LimitError(
+        'invalid_request',
+        'JSON-RPC batches are not supported (MCP 2025-06-18 removed them): send one message per request',
+        -32600,
+      );
+    if (nestsDeeperThan(buf, options.maxDepth))
+      throw new LimitError(
+        'invalid_request',
+        `The JSON body nests deeper than ${options.maxDepth} levels; flatten the arguments`,
+        -32600,
+      );
+  };
+}
+
+/** express.json with `jsonBodyChecks` on the raw bytes. */
 export function jsonBody(options: { limit: number; maxDepth: number; refuseBatches: boolean }): RequestHandler {
+  const verify = jsonBodyChecks(options);
   return express.json({
     limit: options.limit,
     type: ['application/json', 'application/*+json'],
-    verify: (_req, _res, buf) => {
-      if (options.refuseBatches && firstSignificant(buf) === OPEN)
-        throw new LimitError(
-          'invalid_request',
-          'JSON-RPC batches are not supported (MCP 2025-06-18 removed them): send one message per request',
-          -32600,
-        );
-      if (nestsDeeperThan(buf, options.maxDepth))
-        throw new LimitError(
-          'invalid_request',
-          `The JSON body nests deeper than ${options.maxDepth} levels; flatten the arguments`,
-          -32600,
-        );
-    },
+    verify: (_req, _res, buf) => verify(buf),
   });
 }
 

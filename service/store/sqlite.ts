@@ -173,7 +173,17 @@ export async function openSqliteStore(dataDir: string, options: OpenStoreOptions
     restrictFiles(file);
     const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: reusingStatements(database) }) });
     await whileLocked(() => migrate(db, migrationProvider), lockWaitMs);
-    return retryingStore(new KyselyStore(db), file, lockWaitMs);
+    // Changes whenever another connection committed; this connection's own writes go through the store, which
+    // clears its cache itself. Its own statement, outside Kysely: read on every tools/call.
+    const dataVersion = database.prepare('PRAGMA data_version') as ReturnType<SqliteDatabase['prepare']> & {
+      pluck?: () => { get(): unknown };
+    };
+    // better-sqlite3's plucked get() allocates no row object; node:sqlite's statement has no pluck.
+    const plucked = dataVersion.pluck?.();
+    const changeProbe = plucked
+      ? () => plucked.get()
+      : () => (dataVersion.all([])[0] as { data_version: number }).data_version;
+    return retryingStore(new KyselyStore(db, { changeProbe }), file, lockWaitMs);
   } catch (err) {
     try {
       database.close();

@@ -270,7 +270,7 @@ export async function migrate(db: Kysely<Database>, provider: ConstructorParamet
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
-/** How long a found server row is reused by findServerByLookup on Postgres; another replica's revocation is seen within it. */
+/** How long a found server row is reused by findServerByLookup on Postgres (no change probe); another replica's revocation is seen within it. */
 export const SERVER_CACHE_MS = 250;
 const SERVER_CACHE_MAX = 10_000;
 /** The writes that can change or remove a server row (directly, or through its account). */
@@ -284,16 +284,30 @@ const SERVER_WRITES = [
   'deleteExpiredServers',
 ] as const;
 
+export interface KyselyStoreOptions {
+  dialect?: StoreDialect;
+  /**
+   * A value that changes whenever another connection (another process: the CLI, a second service) committed to the
+   * database since it was last read, read without a query through Kysely (SQLite: `PRAGMA data_version` on its own
+   * prepared statement, microseconds). With it, found server rows are kept for as long as it does not change, so a
+   * tools/call skips the lookup query while every other process's write is still seen on the very next request.
+   */
+  changeProbe?: () => unknown;
+}
+
 /** The Kysely implementation; the dialect (sqlite.ts or postgres.ts) is chosen by whoever builds `db`. */
 export class KyselyStore implements Store {
   readonly oauth: OAuthStore;
   readonly ui: UiSessionStore;
   readonly dialect: StoreDialect;
+  /** See KyselyStoreOptions.changeProbe. */
+  private readonly changeProbe?: () => unknown;
   constructor(
     private readonly db: Kysely<Database>,
-    options: { dialect?: StoreDialect } = {},
+    options: KyselyStoreOptions = {},
   ) {
     this.dialect = options.dialect ?? 'sqlite';
+    this.changeProbe = options.changeProbe;
     this.oauth = new OAuthStore(db);
     this.ui = new UiSessionStore(db);
     // Before and after: a lookup that overlaps the write in any way is not kept (see findServerByLookup).
@@ -454,23 +468,26 @@ export class KyselyStore implements Store {
    */
   private serverByLookup?: CompiledQuery<ServerRow>;
   /**
-   * On Postgres, found server rows by lookup key, kept SERVER_CACHE_MS at most: at load most requests on a URL then skip the
-   * database round trip. A write to servers or accounts through this store clears it at once (revocation here is
-   * immediate); a write by another replica or process is seen within SERVER_CACHE_MS (the goal is 1 s). Unknown keys
+   * Found server rows by lookup key, so that at load most requests on a URL skip the database:
+   * - with a change probe (SQLite), a row is kept while the probe reads the same value as when the row was read: a
+   *   write by another process (the CLI revoking a server) is seen on the next request, as without the cache;
+   * - on Postgres, for SERVER_CACHE_MS at most: a write by another replica is seen within it (the goal is 1 s).
+   * A write to servers or accounts through this store clears it at once (revocation here is immediate). Unknown keys
    * are never kept, so a new server is usable at once and guessed tokens cannot fill it. The caller still compares the
    * full hash in constant time and checks expiry on every request.
    */
-  private readonly serverCache = new Map<string, { row: ServerRow; at: number }>();
+  private readonly serverCache = new Map<string, { row: ServerRow; at: number; version: unknown }>();
   private clearServerCache(): void {
     this.serverCache.clear();
   }
   async findServerByLookup(lookup: string): Promise<ServerRow | undefined> {
     const now = performance.now();
-    // Postgres only: there each lookup is a network round trip and a transaction; SQLite's is a local read costing
-    // microseconds, so there every request sees a change by another process (the CLI) at once, as before.
-    const cached = this.dialect === 'postgres';
+    // Read before the query: a row read after a concurrent commit by another process is kept under the older value,
+    // so the next request, seeing the newer one, reads again.
+    const version = this.changeProbe?.();
+    const cached = this.changeProbe !== undefined || this.dialect === 'postgres';
     const hit = cached ? this.serverCache.get(lookup) : undefined;
-    if (hit && now - hit.at < SERVER_CACHE_MS) return hit.row;
+    if (hit && (this.changeProbe ? hit.version === version : now - hit.at < SERVER_CACHE_MS)) return hit.row;
     this.serverByLookup ??= this.db.selectFrom('mcp_servers').selectAll().where('token_lookup', '=', '').compile();
     const epoch = this.serverEpoch;
     const r = await this.db.executeQuery<ServerRow>({ ...this.serverByLookup, parameters: [lookup] });
@@ -478,7 +495,7 @@ export class KyselyStore implements Store {
     // Not kept when a local write ran meanwhile: the row read may predate it.
     if (cached && row && epoch === this.serverEpoch) {
       if (this.serverCache.size >= SERVER_CACHE_MAX) this.serverCache.clear();
-      this.serverCache.set(lookup, { row, at: now });
+      this.serverCache.set(lookup, { row, at: now, version });
     } else if (!row) this.serverCache.delete(lookup);
     return row;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectTools } from '../../runtime/filter.js';
 import { parseDuration, readRateLimits } from '../../runtime/ratelimit.js';
-import { makeRedactor } from '../../runtime/redact.js';
+import { makeRedactor, redactDeep } from '../../runtime/redact.js';
 import { pointerToPath } from '../../runtime/validation.js';
 import { fixtureCatalog } from '../fixtures/catalog.js';
 
@@ -93,6 +93,32 @@ describe('redaction', () => {
     expect(out).not.toContain('my-custom-secret-value');
     expect(out).not.toContain('abc.def-ghi_123');
     expect(out).toContain('sk-learn');
+  });
+
+  it('redacts deep values, copying only the containers on the way to a change', () => {
+    const redact = makeRedactor(['my-custom-secret-value']);
+    const clean = { data: [{ id: 'file-1', meta: { n: 1, ok: true, none: null } }], has_more: false };
+    // Nothing to redact: the very same objects back, nothing copied.
+    expect(redactDeep(clean, redact)).toBe(clean);
+    const dirty = JSON.parse(
+      '{"a":{"x":1},"list":["ok",{"k":"my-custom-secret-value"}],"__proto__":{"polluted":"sk-proj-abcDEF1234567890xyz"},"z":"tail"}',
+    );
+    const before = JSON.stringify(dirty);
+    const out = redactDeep(dirty, redact) as Record<string, any>;
+    expect(JSON.stringify(dirty)).toBe(before);
+    expect(out).not.toBe(dirty);
+    // Untouched branches are shared, changed ones copied, key order kept.
+    expect(out.a).toBe(dirty.a);
+    expect(Object.keys(out)).toEqual(['a', 'list', '__proto__', 'z']);
+    expect(out.list[0]).toBe('ok');
+    expect(out.list[1]).toEqual({ k: '[REDACTED]' });
+    // `__proto__` from JSON stays data: redacted, and no prototype was set.
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ polluted: 'sk-[REDACTED]' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Skipped keys are left as they are (binary payloads).
+    const blob = { data: 'my-custom-secret-value', type: 'image' };
+    expect(redactDeep(blob, redact, new Set(['data']))).toBe(blob);
   });
 });
 

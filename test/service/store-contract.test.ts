@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { boxFromPassphrase } from '../../service/secrets.js';
 import { openStore } from '../../service/store/open.js';
 import { parseInt8 } from '../../service/store/postgres.js';
-import type { AccountRow, ServerRow, Store } from '../../service/store/store.js';
+import { type AccountRow, SERVER_CACHE_MS, type ServerRow, type Store } from '../../service/store/store.js';
 import type { UiSessionRow } from '../../service/store/ui-sessions.js';
 import { freshDatabase, pgSkip } from '../helpers/postgres.js';
 import { tempDataDir } from './helpers.js';
@@ -252,6 +252,43 @@ for (const engine of engines) {
         await expect(store.insertServer(server('srv_2', 'acc_a', { token_lookup: 'new' }))).rejects.toThrow();
         expect(await store.updateServer('missing', { name: 'x' }, T0)).toBeUndefined();
       }));
+
+    it("sees another process's change to a server it found: at once on SQLite, within SERVER_CACHE_MS on Postgres", async () => {
+      const url = await engine.fresh();
+      const dataDir = tempDataDir();
+      // `a` serves, `b` is the CLI (or another replica) on the same database: its own connection.
+      const a = await open(url, dataDir);
+      const b = await open(url, dataDir);
+      const settle = () =>
+        engine.name === 'postgres' ? new Promise((r) => setTimeout(r, SERVER_CACHE_MS + 50)) : Promise.resolve();
+      try {
+        await a.insertAccount(account('acc_a'), 'fp');
+        await a.insertServer(server('srv_1', 'acc_a'));
+        await a.insertServer(server('srv_2', 'acc_a'));
+        // Found twice (the second time from the lookup cache, where there is one).
+        expect((await a.findServerByLookup('lookup-srv_1'))?.config).toBe('{}');
+        expect((await a.findServerByLookup('lookup-srv_1'))?.config).toBe('{}');
+        expect((await a.findServerByLookup('lookup-srv_2'))?.id).toBe('srv_2');
+        // Narrowed by b: a's next lookup has the new scope.
+        await b.updateServer('srv_1', { config: '{"tags":["files"]}' }, T0 + 1);
+        await settle();
+        expect((await a.findServerByLookup('lookup-srv_1'))?.config).toBe('{"tags":["files"]}');
+        // A write b makes elsewhere (an audit row) leaves what a found intact.
+        await b.recordCall({ server_id: 'srv_1', at: T0, tool: 't', http_status: 200, duration_ms: 1, is_error: 0 });
+        expect((await a.findServerByLookup('lookup-srv_1'))?.config).toBe('{"tags":["files"]}');
+        // Revoked by b (a new URL), then deleted by b: a finds neither any more.
+        await b.updateServer('srv_1', { token_lookup: 'rotated', token_hash: 'h2' }, T0 + 2);
+        await settle();
+        expect(await a.findServerByLookup('lookup-srv_1')).toBeUndefined();
+        expect((await a.findServerByLookup('rotated'))?.id).toBe('srv_1');
+        await b.deleteServer('srv_2', T0 + 3);
+        await settle();
+        expect(await a.findServerByLookup('lookup-srv_2')).toBeUndefined();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
 
     it('revokes and touches tokens; operator events page backwards by id', () =>
       withStore(async (store) => {
