@@ -57,7 +57,8 @@ const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** `o[k] = v` as an own property, also for `__proto__` (a key JSON.parse gives as data), which assignment would not. */
 function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }
 
