@@ -7,7 +7,7 @@
 // Reports medians of wall time, throughput, p50/p99, errors, the services' CPU ms per call (from /proc: summed over
 // replicas), and on Postgres the database transactions and rows inserted per call (pg_stat_database).
 //
-//   npm run bench:replicas -- [--rounds 5] [--concurrency 200] [--replicas 2]
+//   npm run bench:replicas -- [--rounds 5] [--concurrency 200] [--replicas 2] [--proxy tcp|http] [--control]
 
 import { answeredOk, rawToolCall, startFilesStub } from '../testing/mcp-2026.js';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { repoRoot } from '../generator/pin.js';
-import { startRoundRobin } from '../testing/round-robin.js';
+import { type RoundRobin, startRoundRobin, startTcpRoundRobin } from '../testing/round-robin.js';
 import { postgresBin, startPostgres } from '../testing/postgres.js';
 import { binCli } from '../testing/cli.js';
 import { cpuMs } from '../testing/proc.js';
@@ -29,11 +29,17 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '200' },
     replicas: { type: 'string', default: '2' },
+    // tcp: connections spread round-robin (a network load balancer); http: requests spread, each parsed by the
+    // proxy (testing/round-robin.ts), which on 2 cores costs the load generator about what the replicas spend.
+    proxy: { type: 'string', default: 'tcp' },
+    // Also run the replicas on one SQLite file: the same processes and proxy, only the store differs.
+    control: { type: 'boolean', default: false },
   },
 });
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
 const replicas = Number(values.replicas);
+if (!['tcp', 'http'].includes(values.proxy)) throw new Error(`--proxy: tcp or http, not ${values.proxy}`);
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
 // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the replicas (as in bench-http).
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -63,7 +69,7 @@ interface Setup {
   env: Record<string, string | undefined>;
   dataDirs: string[];
   children: ChildProcess[];
-  proxy: Awaited<ReturnType<typeof startRoundRobin>>;
+  proxy: RoundRobin;
   url: string;
 }
 
@@ -101,7 +107,7 @@ async function startReplica(env: Record<string, string | undefined>, dataDir: st
 
 async function setup(label: string, n: number, databaseUrl?: string): Promise<Setup> {
   const env = { ...baseEnv, ...(databaseUrl ? { OPENAI_MCP_DATABASE_URL: databaseUrl } : {}) };
-  const proxy = await startRoundRobin();
+  const proxy = values.proxy === 'http' ? await startRoundRobin() : await startTcpRoundRobin();
   const dataDirs = Array.from({ length: n }, () => mkdtempSync(path.join(tmpdir(), 'bench-replicas-')));
   const account = cliJson(
     ['accounts', 'add', '--name', 'bench', '--base-url', stubUrl],
@@ -181,18 +187,20 @@ async function round(s: Setup): Promise<Round> {
 
 const sqlite = await setup('1 replica + SQLite', 1);
 const shared = await setup(`${replicas} replicas + Postgres`, replicas, dbUrl.toString());
-for (const s of [sqlite, shared]) await call(s.url); // warm-up: builds the scoped toolkit on every replica
-for (const s of [shared]) for (let i = 0; i < replicas; i++) await call(s.url);
+// The control for the store alone: the same replicas and proxy, on one SQLite file on this machine (WAL lets several
+// processes share it here; only Postgres lets replicas on several machines share state). Postgres vs this is what the
+// shared store costs; vs one replica, it is also what a second process costs on a 2-core machine that runs the load
+// generator, the stub and Postgres as well.
+const sqliteFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-replicas-file-')), 'shared.sqlite');
+const control = values.control
+  ? await setup(`${replicas} replicas + one SQLite file`, replicas, `sqlite:${sqliteFile}`)
+  : undefined;
+const setups = [sqlite, shared, ...(control ? [control] : [])];
+for (const s of setups) for (let i = 0; i < s.children.length; i++) await call(s.url); // warm-up: every replica
 
-const results = new Map<Setup, Round[]>([
-  [sqlite, []],
-  [shared, []],
-]);
+const results = new Map<Setup, Round[]>(setups.map((s) => [s, []]));
 const db0 = await dbStats();
-for (let i = 0; i < rounds; i++) {
-  results.get(sqlite)!.push(await round(sqlite));
-  results.get(shared)!.push(await round(shared));
-}
+for (let i = 0; i < rounds; i++) for (const s of setups) results.get(s)!.push(await round(s));
 // Postgres 15 backends report their counters at most once a second, and an idle one after up to 10 s.
 await new Promise((r) => setTimeout(r, 11_000));
 const db1 = await dbStats();
@@ -212,7 +220,9 @@ for (const [s, rs] of results) {
     db_rows_inserted_per_call: s === shared ? Number(((db1.inserted - db0.inserted) / sharedCalls).toFixed(2)) : '-',
   };
 }
-console.log(`bench-replicas: ${rounds} rounds of ${concurrency} concurrent calls (medians; the machine may be shared)`);
+console.log(
+  `bench-replicas: ${rounds} rounds of ${concurrency} concurrent calls through a ${values.proxy} round-robin proxy (medians; the machine may be shared)`,
+);
 console.table(table);
 const a = table[sqlite.label]!;
 const b = table[shared.label]!;
@@ -222,8 +232,16 @@ console.log(
   `throughput ${shared.label} / ${sqlite.label}: x${((b.throughput_per_s as number) / (a.throughput_per_s as number)).toFixed(2)} ` +
     `(median of paired rounds x${pairedWall.toFixed(2)}); errors: ${(a.errors as number) + (b.errors as number)}`,
 );
+if (control) {
+  const c = table[control.label]!;
+  const paired = median(results.get(control)!.map((r, i) => r.wall / results.get(shared)![i]!.wall));
+  console.log(
+    `throughput ${shared.label} / ${control.label} (the store alone): x${((b.throughput_per_s as number) / (c.throughput_per_s as number)).toFixed(2)} ` +
+      `(median of paired rounds x${paired.toFixed(2)}); errors: ${c.errors}`,
+  );
+}
 
-for (const s of [sqlite, shared]) {
+for (const s of setups) {
   for (const c of s.children) c.kill('SIGTERM');
   await s.proxy.close();
 }

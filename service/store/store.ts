@@ -630,6 +630,14 @@ export class KyselyStore implements Store {
   }
   async recordCalls(calls: readonly NewToolCall[]) {
     if (!calls.length) return;
+    // One statement is atomic by itself: no BEGIN and COMMIT around it (on Postgres, two round trips fewer per batch).
+    if (calls.length <= 500) {
+      await this.db
+        .insertInto('tool_calls')
+        .values(calls as NewToolCall[])
+        .execute();
+      return;
+    }
     // 7 parameters a row: 500 rows stay far below SQLite's 32,766 bound variables.
     await this.db.transaction().execute(async (tx) => {
       for (let i = 0; i < calls.length; i += 500)
