@@ -33,7 +33,8 @@ const HELP = `npm run bench:http -- [options]
   --rounds N         rounds per mode, interleaved (default 7); figures are medians over rounds
   --concurrency N    concurrent tools/call per round (default 200)
   --modes LIST       comma-separated, of: direct (the stub with fetch, the baseline), sdk (1.x SDK client through
-                     /mcp/<token>, 2025 era), raw (fetch, one MCP 2026-07-28 request each); default all three
+                     /mcp/<token>, 2025 era), raw (fetch, one MCP 2026-07-28 request each), bare (the same request to
+                     a bare node:http forwarder: the floor of any service in between); default direct,sdk,raw
   --no-oauth         skip the OAuth token-check pairs (sequential calls through a url and an oauth server)
   --no-pairs         skip the sequential pairs (OAuth, and issue 18's 2026-07-28 call vs 2025 connect + call): only
                      the concurrent rounds, e.g. for a profile of the service under load
@@ -60,7 +61,7 @@ const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
 const modes = new Set(values.modes.split(',').map((m) => m.trim()));
 for (const m of modes)
-  if (!['direct', 'sdk', 'raw'].includes(m)) throw new Error(`--modes: unknown mode ${m}\n${HELP}`);
+  if (!['direct', 'sdk', 'raw', 'bare'].includes(m)) throw new Error(`--modes: unknown mode ${m}\n${HELP}`);
 if (!modes.has('direct')) console.warn('bench-http: no direct mode, so no ratio to the baseline');
 // BENCH_BIN: another build of the CLI (an unminified one, for readable profiles).
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
@@ -264,7 +265,52 @@ const raw = (url: string) => () =>
     answeredOk(r.status, await r.text()),
   );
 
+/**
+ * The floor any such service pays, in its own process like the service: receive the POST and parse its JSON, one
+ * keep-alive GET to the stub, parse the answer, send it back as a JSON-RPC result. No checks, no audit, no log.
+ */
+const BARE_FORWARDER = `
+import http from 'node:http';
+const agent = new http.Agent({ keepAlive: true });
+const upstream = new URL(process.argv[1]);
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const up = http.request({ host: upstream.hostname, port: upstream.port, path: upstream.pathname + '/files?limit=1',
+      headers: { authorization: 'Bearer x', accept: 'application/json' }, agent }, (a) => {
+      const parts = [];
+      a.on('data', (c) => parts.push(c));
+      a.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8');
+        const result = { content: [{ type: 'text', text }], structuredContent: JSON.parse(text), isError: false };
+        const body = JSON.stringify({ jsonrpc: '2.0', id: msg.id, result });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      });
+    });
+    up.end();
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write('listening on http://127.0.0.1:' + server.address().port + '\\n'));
+`;
+
+async function startBare(): Promise<{ child: ReturnType<typeof spawn>; url: string }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', BARE_FORWARDER, stubUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.once('data', (c: string) => resolve(/listening on (\S+)/.exec(c)![1]!));
+    child.once('exit', (code) => reject(new Error(`bare forwarder exited ${code}`)));
+  });
+  return { child, url: `${url}/mcp/bare` };
+}
+const bare = modes.has('bare') ? await startBare() : undefined;
+
 const SERIES = {
+  bare: 'bare forwarder (the floor)',
   sdk: 'through /mcp/<token> (1.x SDK client)',
   raw: 'through /mcp/<token> (fetch, MCP 2026-07-28)',
   direct: 'stub directly (baseline)',
@@ -273,6 +319,7 @@ const SERIES = {
 };
 const plan: { name: string; one: () => Promise<boolean>; pid?: number }[] = [];
 if (modes.has('direct')) plan.push({ name: SERIES.direct, one: direct });
+if (bare) plan.push({ name: SERIES.bare, one: raw(bare.url), pid: bare.child.pid });
 if (modes.has('sdk')) plan.push({ name: SERIES.sdk, one: viaMcp(client), pid: child.pid });
 if (modes.has('sdk') && before)
   plan.push({ name: SERIES.sdkBefore, one: viaMcp(before.client), pid: before.child.pid });
@@ -339,6 +386,7 @@ await client.close();
 child.kill('SIGTERM');
 await before?.client.close();
 before?.child.kill('SIGTERM');
+bare?.child.kill('SIGTERM');
 stub.close();
 
 const summary = (rs: Round[]) => {
@@ -368,7 +416,7 @@ const ratio = (name: string) => {
 // Calls per second one core could serve at this CPU cost: the figure a capacity model scales by cores and replicas.
 const perCore = (name: string) => (results.has(name) ? Math.round(1000 / table[name]!.service_cpu_ms_per_call) : 'n/a');
 console.log(
-  `wall-time ratio to direct: SDK client ${ratio(SERIES.sdk)}, fetch ${ratio(SERIES.raw)}; ` +
+  `wall-time ratio to direct: SDK client ${ratio(SERIES.sdk)}, fetch ${ratio(SERIES.raw)}${bare ? `, bare forwarder ${ratio(SERIES.bare)}` : ''}; ` +
     `service calls/s per core (1000 / CPU ms per call): SDK client ${perCore(SERIES.sdk)}, fetch ${perCore(SERIES.raw)}; errors: ${errors}`,
 );
 if (before) {

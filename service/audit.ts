@@ -15,7 +15,11 @@ const MAX_TOOL_NAME = 200;
  * The name a client asked for, as stored: unknown names are recorded too (an out-of-scope attempt is worth seeing),
  * so control and format characters are escaped, lest `servers logs` print a forged row or a terminal sequence.
  */
+/** A tool name as the catalog spells them: nothing to cut or escape (the common case, checked without Unicode tables). */
+const PLAIN_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
+
 export function printableName(name: string): string {
+  if (PLAIN_NAME.test(name)) return name;
   const cut = name.length > MAX_TOOL_NAME ? `${name.slice(0, MAX_TOOL_NAME)}…` : name;
   return escapeControls(cut);
 }
@@ -25,6 +29,21 @@ export type RecordCall = (call: NewToolCall) => void | Promise<void>;
 
 /** How long a call's answer waits for its audit row to be written before it answers anyway (the row stays queued). */
 const AUDIT_WAIT_MS = 1_000;
+
+/**
+ * A promise settled at least AUDIT_WAIT_MS from now and at most half that later, shared by every call that starts
+ * waiting within the same half window: one timer per half second instead of a timer set and cleared on every call.
+ */
+let deadline: { from: number; settled: Promise<void> } | undefined;
+function auditDeadline(): Promise<void> {
+  const now = performance.now();
+  if (!deadline || now - deadline.from >= AUDIT_WAIT_MS / 2) {
+    // Unref'd: a pending deadline never keeps a stopping process alive.
+    const settled = new Promise<void>((r) => setTimeout(r, AUDIT_WAIT_MS * 1.5).unref());
+    deadline = { from: now, settled };
+  }
+  return deadline.settled;
+}
 
 async function timed(
   serverId: string,
@@ -55,12 +74,8 @@ async function timed(
       is_error: result?.isError || !result ? 1 : 0,
     });
     // Answered only once its row is written (group commit: one write per batch), so a replica killed after this
-    // answer has not lost its row; bounded, so a slow database delays answers by at most AUDIT_WAIT_MS.
-    if (written) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([written, new Promise<void>((r) => (timer = setTimeout(r, AUDIT_WAIT_MS)))]);
-      clearTimeout(timer);
-    }
+    // answer has not lost its row; bounded, so a slow database delays answers by AUDIT_WAIT_MS to 1.5 times that.
+    if (written) await Promise.race([written, auditDeadline()]);
   }
 }
 
