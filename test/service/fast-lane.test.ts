@@ -3,11 +3,11 @@
 // services on one data dir, one with the lane and one without, get the same raw HTTP requests; status, the headers a
 // client acts on, the body and the access-log line must be the same, and the lane must have taken the request.
 
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHttpService, startHttpService } from '../../service/serve.js';
 import { type CaptureServer, json, startCaptureServer } from '../helpers/capture-server.js';
 import { cliJson, tempDataDir } from './helpers.js';
+import { type RawAnswer, raw } from './load-helpers.js';
 
 const KEY = { OPENAI_API_KEY: 'sk-proj-LANEprojectKEY0123456789abcd' };
 const MAX_BODY = 4096;
@@ -61,37 +61,18 @@ afterAll(async () => {
   await stub?.close();
 });
 
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
 /** One request with exactly these headers and bytes (fetch would add or refuse some, such as Host). */
-function send(base: string, p: string, headers: Record<string, string>, body: string | Buffer): Promise<Raw> {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: p, method: 'POST', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const send = (base: string, p: string, headers: Record<string, string>, body: string | Buffer) =>
+  raw(`${base}${p}`, { headers, body });
 
 /** What a client acts on: status, content type, retry and auth hints, connection handling, and the body. */
-const seen = (r: Raw) => ({
+const seen = (r: RawAnswer) => ({
   status: r.status,
   type: r.headers['content-type'],
   retry: r.headers['retry-after'],
   auth: r.headers['www-authenticate'],
   connection: r.headers.connection,
-  body: r.body,
+  body: r.text,
 });
 
 const call = (name: string, args: unknown, id: unknown = 1) =>
@@ -168,6 +149,14 @@ const cases: Case[] = [
   },
   { name: 'an unknown token', taken: true, headers: () => modern(LIST), body: call(LIST, {}), path: () => '/mcp/nope' },
   {
+    // The token is checked before a byte of the body is read: a 404, not the body's 400.
+    name: 'an unknown token with a malformed body',
+    taken: true,
+    headers: () => modern(LIST),
+    body: '{"jsonrpc": ',
+    path: () => '/mcp/nope',
+  },
+  {
     name: 'a Host not allowed',
     taken: true,
     headers: () => ({ ...modern(LIST), host: 'evil.example' }),
@@ -216,13 +205,15 @@ describe('the MCP fast lane', () => {
   it('the compared answers are the real ones (a call reached OpenAI; refusals said why)', async () => {
     const ok = await send(lane.url, path, modern(LIST), call(LIST, { limit: 2 }));
     expect(ok.status).toBe(200);
-    expect(JSON.parse(ok.body).result.structuredContent).toMatchObject({ has_more: false });
+    expect(JSON.parse(ok.text).result.structuredContent).toMatchObject({ has_more: false });
     const batch = await send(lane.url, path, modern(LIST), `[${call(LIST, {})}]`);
     expect(batch.status).toBe(400);
-    expect(batch.body).toContain('batches are not supported');
+    expect(batch.text).toContain('batches are not supported');
     const big = await send(lane.url, path, modern(LIST), call(LIST, { after: 'x'.repeat(MAX_BODY) }));
     expect(big.status).toBe(413);
     const host = await send(lane.url, path, { ...modern(LIST), host: 'evil.example' }, call(LIST, {}));
     expect(host.status).toBe(403);
+    const unknown = await send(lane.url, '/mcp/nope', modern(LIST), '{"jsonrpc": ');
+    expect(unknown.status).toBe(404);
   });
 });
