@@ -4,6 +4,7 @@
 // closes what was opened, so the process exits non-zero and holds no port.
 
 import { looksLikeServerId } from './tokens.js';
+import { expressShaped } from './http/fast-lane.js';
 import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCatalog } from '../runtime/catalog.js';
@@ -281,7 +282,12 @@ async function start(
     await store.setSetting(PUBLIC_URL_SETTING, publicUrl);
   }
 
-  const httpServer: HttpServer = createServer();
+  // Requests born with express's prototypes (linked below, once the app exists): see service/http/fast-lane.ts.
+  const shaped = expressShaped();
+  const httpServer: HttpServer = createServer({
+    IncomingMessage: shaped.IncomingMessage,
+    ServerResponse: shaped.ServerResponse,
+  }) as unknown as HttpServer;
   // Slow-loris bounds; response time is bounded per call by the toolkit's timeout, not here.
   httpServer.headersTimeout = 20_000;
   httpServer.requestTimeout = 60_000;
@@ -350,6 +356,7 @@ async function start(
     onFastLane: options.onFastLane,
     log,
   });
+  shaped.link(app);
   // Requests being answered, so a stop (SIGTERM) lets them finish, and their audit rows be written, before it exits.
   // A balancer should stop routing here first (a failing /healthz, or its own deregistration) for a clean hand-over.
   let open = 0;
