@@ -159,6 +159,41 @@ describe('upstream errors (one request each, never retried)', () => {
     expect(textOf(r)).toContain('cancelled');
     expect(srv.requests).toHaveLength(1);
   });
+
+  /** An answer whose headers and first bytes arrive, then nothing: `closed` says when the connection went away. */
+  function halfAnswer() {
+    const state = { closed: false };
+    srv.respond((_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"object":"list","data":[');
+      res.on('close', () => {
+        state.closed = true;
+      });
+    });
+    return state;
+  }
+
+  it('a body that stops half way times out, and its connection is closed', async () => {
+    const state = halfAnswer();
+    const r = await fixtureKit(srv.baseUrl, { timeoutMs: 300 }).callTool('models_list', {});
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain('did not answer within 300 ms');
+    await vi.waitFor(() => expect(state.closed).toBe(true), { timeout: 5_000, interval: 10 });
+  });
+
+  it("the caller's abort signal stops a body being read, and its connection is closed", async () => {
+    const state = halfAnswer();
+    const ac = new AbortController();
+    const pending = fixtureKit(srv.baseUrl).callTool('models_list', {}, { signal: ac.signal });
+    await vi.waitFor(() => expect(srv.requests).toHaveLength(1), { timeout: 10_000, interval: 10 });
+    // Past the headers: the body is being read when the caller gives up.
+    await new Promise((r) => setTimeout(r, 50));
+    ac.abort();
+    const r = await pending;
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain('cancelled');
+    await vi.waitFor(() => expect(state.closed).toBe(true), { timeout: 5_000, interval: 10 });
+  });
 });
 
 describe('rate-limit fields on success', () => {
