@@ -11,15 +11,15 @@ import type { NewToolCall } from './store/store.js';
 export const DEFAULT_RETENTION_DAYS = 30;
 const MAX_TOOL_NAME = 200;
 
+/** A tool name as the catalog spells them: nothing to escape (the common case, checked without Unicode tables). */
+const PLAIN_NAME = /^[A-Za-z0-9_.-]+$/;
+
 /**
  * The name a client asked for, as stored: unknown names are recorded too (an out-of-scope attempt is worth seeing),
  * so control and format characters are escaped, lest `servers logs` print a forged row or a terminal sequence.
  */
-/** A tool name as the catalog spells them: nothing to cut or escape (the common case, checked without Unicode tables). */
-const PLAIN_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
-
 export function printableName(name: string): string {
-  if (PLAIN_NAME.test(name)) return name;
+  if (name.length <= MAX_TOOL_NAME && PLAIN_NAME.test(name)) return name;
   const cut = name.length > MAX_TOOL_NAME ? `${name.slice(0, MAX_TOOL_NAME)}…` : name;
   return escapeControls(cut);
 }

@@ -12,6 +12,7 @@
 
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
+import { firstSignificant } from './limits.js';
 
 /** `/mcp/<token>` with a token of URL-safe characters only (nothing to decode) and no query string. */
 const MCP_TOKEN_URL = /^\/mcp\/([A-Za-z0-9_.~-]+)$/;
@@ -36,7 +37,6 @@ function bodyError(status: number, type: string, message: string): Error {
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
-const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /**
  * body-parser's JSON reading for a canonical request (UTF-8, declared length): the body read up to `limit` bytes,
@@ -76,10 +76,9 @@ export function leanJsonBody(options: { limit: number; verify: (buf: Uint8Array)
         return;
       }
       if (buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) buf = buf.subarray(3);
-      let i = 0;
-      while (i < buf.length && isSpace(buf[i]!)) i++;
+      const first = firstSignificant(buf);
       if (buf.length === 0) req.body = {};
-      else if (buf[i] !== 0x7b && buf[i] !== 0x5b) {
+      else if (first !== 0x7b && first !== 0x5b) {
         finish(bodyError(400, 'entity.parse.failed', 'Unexpected token in JSON'));
         return;
       } else {
@@ -124,8 +123,8 @@ export function expressShaped() {
 
 /**
  * Runs the app-wide handlers, then the route's, on `req` as express's router does: each calls `next()` to go on;
- * `next(err)`, a throw or a rejected promise goes to `onError` (once). `req` and `res` get express's request and response objects first, as
- * `app.handle` gives them.
+ * `next(err)`, a throw or a rejected promise goes to `onError` (once). `req` and `res` are first set up as
+ * `app.handle` sets them up.
  */
 export function runLane(
   app: Express,

@@ -57,7 +57,7 @@ export function nestsDeeperThan(buf: Uint8Array, max: number): boolean {
 }
 
 /** The first byte that is not JSON whitespace, or undefined. */
-function firstSignificant(buf: Uint8Array): number | undefined {
+export function firstSignificant(buf: Uint8Array): number | undefined {
   for (const c of buf) if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return c;
   return undefined;
 }

@@ -630,21 +630,19 @@ export class KyselyStore implements Store {
   }
   async recordCalls(calls: readonly NewToolCall[]) {
     if (!calls.length) return;
+    // 7 parameters a row: 500 rows stay far below SQLite's 32,766 bound variables.
+    const insert = (db: Kysely<Database>, from: number) =>
+      db
+        .insertInto('tool_calls')
+        .values(calls.slice(from, from + 500) as NewToolCall[])
+        .execute();
     // One statement is atomic by itself: no BEGIN and COMMIT around it (on Postgres, two round trips fewer per batch).
     if (calls.length <= 500) {
-      await this.db
-        .insertInto('tool_calls')
-        .values(calls as NewToolCall[])
-        .execute();
+      await insert(this.db, 0);
       return;
     }
-    // 7 parameters a row: 500 rows stay far below SQLite's 32,766 bound variables.
     await this.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < calls.length; i += 500)
-        await tx
-          .insertInto('tool_calls')
-          .values(calls.slice(i, i + 500) as NewToolCall[])
-          .execute();
+      for (let i = 0; i < calls.length; i += 500) await insert(tx, i);
     });
   }
   listCalls(serverId: string, options: CallFilter & { limit: number; before?: number }) {
