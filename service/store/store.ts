@@ -488,16 +488,37 @@ export class KyselyStore implements Store {
     const cached = this.changeProbe !== undefined || this.dialect === 'postgres';
     const hit = cached ? this.serverCache.get(lookup) : undefined;
     if (hit && (this.changeProbe ? hit.version === version : now - hit.at < SERVER_CACHE_MS)) return hit.row;
-    this.serverByLookup ??= this.db.selectFrom('mcp_servers').selectAll().where('token_lookup', '=', '').compile();
     const epoch = this.serverEpoch;
+    if (!cached) return this.queryServerByLookup(lookup);
+    // One query per key at a time: when a kept row runs out under load, every request arriving before the new read
+    // returns used to send its own (at 800 calls/s a replica sent ~25 a time, half its statements; bench:replicas).
+    // Joined only under the rule that would keep its answer: the same probe value and no local write since.
+    const pending = this.serverLookups.get(lookup);
+    if (pending && pending.epoch === epoch && pending.version === version) return pending.row;
+    const read = this.queryServerByLookup(lookup).then((row) => {
+      // Not kept when a local write ran meanwhile: the row read may predate it.
+      if (row && epoch === this.serverEpoch) {
+        if (this.serverCache.size >= SERVER_CACHE_MAX) this.serverCache.clear();
+        this.serverCache.set(lookup, { row, at: now, version });
+      } else if (!row) this.serverCache.delete(lookup);
+      return row;
+    });
+    this.serverLookups.set(lookup, { row: read, epoch, version });
+    try {
+      return await read;
+    } finally {
+      if (this.serverLookups.get(lookup)?.row === read) this.serverLookups.delete(lookup);
+    }
+  }
+  /** Lookups in flight by key, with the epoch and probe value they started under (see findServerByLookup). */
+  private readonly serverLookups = new Map<
+    string,
+    { row: Promise<ServerRow | undefined>; epoch: number; version: unknown }
+  >();
+  private async queryServerByLookup(lookup: string): Promise<ServerRow | undefined> {
+    this.serverByLookup ??= this.db.selectFrom('mcp_servers').selectAll().where('token_lookup', '=', '').compile();
     const r = await this.db.executeQuery<ServerRow>({ ...this.serverByLookup, parameters: [lookup] });
-    const row = r.rows[0];
-    // Not kept when a local write ran meanwhile: the row read may predate it.
-    if (cached && row && epoch === this.serverEpoch) {
-      if (this.serverCache.size >= SERVER_CACHE_MAX) this.serverCache.clear();
-      this.serverCache.set(lookup, { row, at: now, version });
-    } else if (!row) this.serverCache.delete(lookup);
-    return row;
+    return r.rows[0];
   }
   private serverEpoch = 0;
   /** Bumped before and after every write that can change or remove a server row (SERVER_WRITES). */
