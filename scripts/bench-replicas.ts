@@ -2,14 +2,16 @@
 // PostgreSQL binaries (/usr/lib/postgresql/<major>/bin; started here in a temp dir, as the `postgres` user under root).
 //   - 1 replica + SQLite behind the loopback round-robin proxy;
 //   - N replicas (default 2) + one Postgres behind the same proxy;
-//   - rounds interleaved; each round `concurrency` concurrent tools/call as MCP 2026-07-28 requests (fetch, no SDK
-//     client), against a loopback stub standing in for OpenAI.
-// Reports medians of wall time, throughput, p50/p99, errors, the services' CPU ms per call (from /proc: summed over
+//   - rounds interleaved; each round `calls` tools/call (default: one burst of `concurrency`), `concurrency` in
+//     flight, as MCP 2026-07-28 requests (autocannon or fetch, no SDK client), against a loopback stub standing in
+//     for OpenAI.
+// Reports medians of calls per round, throughput, p50/p99, errors, the services' CPU ms per call (from /proc: summed over
 // replicas), and on Postgres the database transactions and rows inserted per call (pg_stat_database).
 //
-//   npm run bench:replicas -- [--rounds 5] [--concurrency 200] [--replicas 2] [--proxy tcp|http] [--control]
+//   npm run bench:replicas -- [--rounds 5] [--concurrency 200] [--calls 200] [--replicas 2] [--proxy tcp|http|none]
+//     [--client autocannon|fetch] [--control]
 
-import { answeredOk, rawToolCall, startFilesStub } from '../testing/mcp-2026.js';
+import { answeredOk, rawToolCall, startFilesStub, toolCallRequest } from '../testing/mcp-2026.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,25 +23,37 @@ import { repoRoot } from '../generator/pin.js';
 import { type RoundRobin, startRoundRobin, startTcpRoundRobin } from '../testing/round-robin.js';
 import { postgresBin, startPostgres } from '../testing/postgres.js';
 import { binCli } from '../testing/cli.js';
-import { cpuMs } from '../testing/proc.js';
-import { median, percentile as pct } from './bench-stats.js';
+import { cpuMs, treeCpuMs } from '../testing/proc.js';
+import { cannonLoop, closedLoop, median, percentile as pct } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '200' },
+    // Calls per round, `concurrency` in flight; by default one burst of `concurrency`.
+    calls: { type: 'string' },
+    // With autocannon, each round runs for this long instead (calls answered in it are counted).
+    seconds: { type: 'string', default: '2' },
     replicas: { type: 'string', default: '2' },
     // tcp: connections spread round-robin (a network load balancer); http: requests spread, each parsed by the
-    // proxy (testing/round-robin.ts), which on 2 cores costs the load generator about what the replicas spend.
+    // proxy (testing/round-robin.ts), which on 2 cores costs the load generator about what the replicas spend;
+    // none: the load generator sends each call to the next replica itself (client-side round robin, as DNS round
+    // robin would), so these 2 cores carry no balancer; one in production runs on other hardware.
     proxy: { type: 'string', default: 'tcp' },
+    // autocannon: the load generator's client (scripts/bench-stats.ts cannonLoop), a few times cheaper per call than
+    // fetch, so more of the 2 cores go to what is measured; fetch: one fetch per call (the earlier figures).
+    client: { type: 'string', default: 'autocannon' },
     // Also run the replicas on one SQLite file: the same processes and proxy, only the store differs.
     control: { type: 'boolean', default: false },
   },
 });
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
+const calls = Number(values.calls ?? concurrency);
 const replicas = Number(values.replicas);
-if (!['tcp', 'http'].includes(values.proxy)) throw new Error(`--proxy: tcp or http, not ${values.proxy}`);
+if (!['autocannon', 'fetch'].includes(values.client))
+  throw new Error(`--client: autocannon or fetch, not ${values.client}`);
+if (!['tcp', 'http', 'none'].includes(values.proxy)) throw new Error(`--proxy: tcp, http or none, not ${values.proxy}`);
 const BIN = process.env.BENCH_BIN ?? path.join(repoRoot, 'dist/bin/openai-mcp.mjs');
 // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the replicas (as in bench-http).
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -70,8 +84,18 @@ interface Setup {
   dataDirs: string[];
   children: ChildProcess[];
   proxy: RoundRobin;
-  url: string;
+  /** Where calls go, taken in turn: the proxy's server URL, or with --proxy none the same path on each replica. */
+  urls: string[];
 }
+
+/** --proxy none: no balancer; replicas are told a loopback public URL (its hostname passes their Host check). */
+const noProxy = (): RoundRobin => ({
+  url: 'http://127.0.0.1',
+  setBackends() {},
+  served: new Map(),
+  failed: 0,
+  close: async () => {},
+});
 
 const cliJson = (args: string[], env: Record<string, string | undefined>, dataDir: string) =>
   binCli(BIN, dataDir, env)(args);
@@ -107,7 +131,12 @@ async function startReplica(env: Record<string, string | undefined>, dataDir: st
 
 async function setup(label: string, n: number, databaseUrl?: string): Promise<Setup> {
   const env = { ...baseEnv, ...(databaseUrl ? { OPENAI_MCP_DATABASE_URL: databaseUrl } : {}) };
-  const proxy = values.proxy === 'http' ? await startRoundRobin() : await startTcpRoundRobin();
+  const proxy =
+    values.proxy === 'http'
+      ? await startRoundRobin()
+      : values.proxy === 'none'
+        ? noProxy()
+        : await startTcpRoundRobin();
   const dataDirs = Array.from({ length: n }, () => mkdtempSync(path.join(tmpdir(), 'bench-replicas-')));
   const account = cliJson(
     ['accounts', 'add', '--name', 'bench', '--base-url', stubUrl],
@@ -135,7 +164,9 @@ async function setup(label: string, n: number, databaseUrl?: string): Promise<Se
     env,
     dataDirs[0]!,
   );
-  return { label, env, dataDirs, children: started.map((s) => s.child), proxy, url: server.url };
+  const urls =
+    values.proxy === 'none' ? started.map((s) => `${s.origin}${new URL(server.url).pathname}`) : [server.url];
+  return { label, env, dataDirs, children: started.map((s) => s.child), proxy, urls };
 }
 
 const call = (url: string) =>
@@ -146,12 +177,21 @@ const call = (url: string) =>
     return ok;
   });
 const failures: string[] = [];
+const cannonRequest = toolCallRequest('list_all_open_ai_files', { limit: 1 }, 'bench');
 
 interface Round {
+  /** The measured window, ms, and the calls answered in it. */
   wall: number;
+  calls: number;
+  /** Every call answered while CPU time was read (autocannon's run may end after the window): CPU is per these. */
+  answered: number;
   latencies: number[];
   errors: number;
   cpu: number;
+  /** Postgres's CPU (postmaster and backends) during the round, ms; 0 for the SQLite set-ups. */
+  dbCpu: number;
+  /** This process's CPU during the round, ms: the client, the stub standing in for OpenAI, and any proxy. */
+  loadCpu: number;
 }
 
 async function dbStats(): Promise<{ xacts: number; inserted: number }> {
@@ -162,26 +202,31 @@ async function dbStats(): Promise<{ xacts: number; inserted: number }> {
 }
 
 async function round(s: Setup): Promise<Round> {
-  const latencies: number[] = [];
-  let errors = 0;
   const cpu0 = s.children.reduce((n, c) => n + cpuMs(c.pid!), 0);
+  const db0 = s === shared ? treeCpuMs(postgres.pid) : 0;
+  const lg0 = process.cpuUsage();
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      const t = performance.now();
-      const ok = await call(s.url).catch((err: Error) => {
-        if (failures.length < 5) failures.push(`${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`);
-        return false;
-      });
-      latencies.push(performance.now() - t);
-      if (!ok) errors++;
-    }),
-  );
+  let next = 0;
+  const load =
+    values.client === 'autocannon'
+      ? await cannonLoop(s.urls, concurrency, Number(values.seconds), cannonRequest, answeredOk, (what) => {
+          if (failures.length < 5) failures.push(what);
+        })
+      : await closedLoop(concurrency, calls, () =>
+          call(s.urls[next++ % s.urls.length]!).catch((err: Error) => {
+            if (failures.length < 5) failures.push(`${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`);
+            return false;
+          }),
+        ).then((r) => ({ ...r, calls, answered: calls, wall: performance.now() - t0 }));
   return {
-    wall: performance.now() - t0,
-    latencies,
-    errors,
+    wall: load.wall,
+    calls: load.calls,
+    answered: load.answered,
+    latencies: load.latencies,
+    errors: load.errors,
     cpu: s.children.reduce((n, c) => n + cpuMs(c.pid!), 0) - cpu0,
+    dbCpu: s === shared ? treeCpuMs(postgres.pid) - db0 : 0,
+    loadCpu: ((u) => (u.user + u.system) / 1000)(process.cpuUsage(lg0)),
   };
 }
 
@@ -196,7 +241,7 @@ const control = values.control
   ? await setup(`${replicas} replicas + one SQLite file`, replicas, `sqlite:${sqliteFile}`)
   : undefined;
 const setups = [sqlite, shared, ...(control ? [control] : [])];
-for (const s of setups) for (let i = 0; i < s.children.length; i++) await call(s.url); // warm-up: every replica
+for (const s of setups) for (let i = 0; i < s.children.length; i++) await call(s.urls[i % s.urls.length]!); // warm-up: every replica
 
 const results = new Map<Setup, Round[]>(setups.map((s) => [s, []]));
 const db0 = await dbStats();
@@ -204,37 +249,40 @@ for (let i = 0; i < rounds; i++) for (const s of setups) results.get(s)!.push(aw
 // Postgres 15 backends report their counters at most once a second, and an idle one after up to 10 s.
 await new Promise((r) => setTimeout(r, 11_000));
 const db1 = await dbStats();
-const sharedCalls = rounds * concurrency;
+const sharedCalls = results.get(shared)!.reduce((n, r) => n + r.answered, 0);
 
 const table: Record<string, Record<string, number | string>> = {};
 for (const [s, rs] of results) {
-  const walls = rs.map((r) => r.wall);
+  const perSecond = rs.map((r) => (r.calls / r.wall) * 1000);
   table[s.label] = {
-    wall_ms: Math.round(median(walls)),
-    throughput_per_s: Math.round(concurrency / (median(walls) / 1000)),
+    calls_per_round: Math.round(median(rs.map((r) => r.calls))),
+    throughput_per_s: Math.round(median(perSecond)),
     p50_ms: Number(median(rs.map((r) => pct(r.latencies, 50))).toFixed(1)),
     p99_ms: Number(median(rs.map((r) => pct(r.latencies, 99))).toFixed(1)),
     errors: rs.reduce((n, r) => n + r.errors, 0),
-    service_cpu_ms_per_call: Number(median(rs.map((r) => r.cpu / concurrency)).toFixed(2)),
+    service_cpu_ms_per_call: Number(median(rs.map((r) => r.cpu / r.answered)).toFixed(2)),
+    load_cpu_ms_per_call: Number(median(rs.map((r) => r.loadCpu / r.answered)).toFixed(2)),
+    db_cpu_ms_per_call: s === shared ? Number(median(rs.map((r) => r.dbCpu / r.answered)).toFixed(2)) : '-',
     db_xacts_per_call: s === shared ? Number(((db1.xacts - db0.xacts) / sharedCalls).toFixed(2)) : '-',
     db_rows_inserted_per_call: s === shared ? Number(((db1.inserted - db0.inserted) / sharedCalls).toFixed(2)) : '-',
   };
 }
 console.log(
-  `bench-replicas: ${rounds} rounds of ${concurrency} concurrent calls through a ${values.proxy} round-robin proxy (medians; the machine may be shared)`,
+  `bench-replicas: ${rounds} rounds of ${values.client === 'autocannon' ? `${values.seconds} s` : `${calls} calls`}, ${concurrency} concurrent, by ${values.client}, ${values.proxy === 'none' ? 'spread by the client' : `through a ${values.proxy} round-robin proxy`} (medians; the machine may be shared)`,
 );
 console.table(table);
 const a = table[sqlite.label]!;
 const b = table[shared.label]!;
 // Paired: each round of one set-up against the other's round right beside it, so load drift cancels out.
-const pairedWall = median(results.get(sqlite)!.map((r, i) => r.wall / results.get(shared)![i]!.wall));
+const rate = (r: Round) => r.calls / r.wall;
+const pairedWall = median(results.get(sqlite)!.map((r, i) => rate(results.get(shared)![i]!) / rate(r)));
 console.log(
   `throughput ${shared.label} / ${sqlite.label}: x${((b.throughput_per_s as number) / (a.throughput_per_s as number)).toFixed(2)} ` +
     `(median of paired rounds x${pairedWall.toFixed(2)}); errors: ${(a.errors as number) + (b.errors as number)}`,
 );
 if (control) {
   const c = table[control.label]!;
-  const paired = median(results.get(control)!.map((r, i) => r.wall / results.get(shared)![i]!.wall));
+  const paired = median(results.get(control)!.map((r, i) => rate(results.get(shared)![i]!) / rate(r)));
   console.log(
     `throughput ${shared.label} / ${control.label} (the store alone): x${((b.throughput_per_s as number) / (c.throughput_per_s as number)).toFixed(2)} ` +
       `(median of paired rounds x${paired.toFixed(2)}); errors: ${c.errors}`,

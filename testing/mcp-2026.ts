@@ -21,8 +21,17 @@ export function rawToolCall(
   args: Record<string, unknown> = {},
   clientName = 'raw',
 ): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
+  return fetch(url, { method: 'POST', ...toolCallRequest(tool, args, clientName, nextId++) });
+}
+
+/** The headers and body of that request, for clients other than fetch (the benchmarks' load generator). */
+export function toolCallRequest(
+  tool: string,
+  args: Record<string, unknown> = {},
+  clientName = 'raw',
+  id: number | string = 1,
+): { headers: Record<string, string>; body: string } {
+  return {
     headers: {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
@@ -32,11 +41,11 @@ export function rawToolCall(
     },
     body: JSON.stringify({
       jsonrpc: '2.0',
-      id: nextId++,
+      id,
       method: 'tools/call',
       params: { name: tool, arguments: args, _meta: envelope(clientName) },
     }),
-  });
+  };
 }
 
 /** Whether an answer's body is a successful tool result (not a JSON-RPC error, not `isError`). */

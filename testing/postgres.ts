@@ -60,6 +60,8 @@ export interface RunningPostgres {
   halt(): Promise<void>;
   /** Starts a halted server again on the same port and data. */
   resume(): Promise<void>;
+  /** The postmaster's pid (its backends are its children): for CPU figures from /proc. */
+  readonly pid: number | undefined;
 }
 
 export async function startPostgres(bin: string): Promise<RunningPostgres> {
@@ -147,6 +149,9 @@ export async function startPostgres(bin: string): Promise<RunningPostgres> {
       rmSync(base, { recursive: true, force: true });
     },
     halt,
+    get pid() {
+      return child?.pid;
+    },
     async resume() {
       output = '';
       await launch();

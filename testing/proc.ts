@@ -4,7 +4,7 @@
  * use; RSS is what the issues' memory goals are stated in.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let hz: number | undefined;
 /** Clock ticks per second (`getconf CLK_TCK`; 100 on every Linux we run, but asked rather than assumed). */
@@ -30,6 +30,27 @@ export function cpuMs(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * CPU ms of a process and its live children (a postmaster and its backends), NaN once it has gone. Children that
+ * exited during a measurement take their time with them: for servers whose workers live as long as their clients.
+ */
+export function treeCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  let total = cpuMs(pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // ppid is field 4 of the whole line, so 1 after the name.
+      if (Number(fields[1]) === pid) total += cpuMs(Number(entry));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return total;
 }
 
 /** Resident set size in MiB. */
