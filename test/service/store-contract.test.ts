@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { boxFromPassphrase } from '../../service/secrets.js';
 import { openStore } from '../../service/store/open.js';
 import { parseInt8 } from '../../service/store/postgres.js';
-import { type AccountRow, SERVER_CACHE_MS, type ServerRow, type Store } from '../../service/store/store.js';
+import { SERVER_CACHE_MS, type Store } from '../../service/store/store.js';
 import type { UiSessionRow } from '../../service/store/ui-sessions.js';
 import { freshDatabase, pgSkip } from '../helpers/postgres.js';
+import { account, server, T0 } from '../helpers/store-rows.js';
 import { tempDataDir } from './helpers.js';
 
 interface Engine {
@@ -25,42 +26,6 @@ const engines: Engine[] = [
 
 // Milliseconds a few centuries out: far past 2^32, still exact in a double (int8 on Postgres, integer on SQLite).
 const FAR = 9_000_000_000_000;
-const T0 = 1_780_000_000_000;
-
-function account(id: string, over: Partial<AccountRow> = {}): AccountRow {
-  return {
-    id,
-    name: id,
-    base_url: null,
-    secrets: `sealed-${id}`,
-    api_key_hint: '1234',
-    admin_key_hint: null,
-    organization_id: null,
-    project_id: null,
-    created_at: T0,
-    updated_at: null,
-    ...over,
-  };
-}
-
-function server(id: string, accountId: string, over: Partial<ServerRow> = {}): ServerRow {
-  return {
-    id,
-    account_id: accountId,
-    name: id,
-    config: '{}',
-    expires_at: null,
-    require_api_token_auth: 0,
-    auth: 'url',
-    token_lookup: `lookup-${id}`,
-    token_hash: `hash-${id}`,
-    oauth_policy: null,
-    created_at: T0,
-    updated_at: T0,
-    ...over,
-  };
-}
-
 for (const engine of engines) {
   describe.skipIf(!!engine.skip)(`store contract on ${engine.name}${engine.skip ? ` (${engine.skip})` : ''}`, () => {
     async function open(url?: string, dataDir = tempDataDir()): Promise<Store> {

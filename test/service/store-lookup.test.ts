@@ -6,37 +6,8 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrationProvider } from '../../service/store/migrations.js';
-import { type AccountRow, KyselyStore, migrate, type ServerRow } from '../../service/store/store.js';
-
-const T0 = 1_780_000_000_000;
-
-const account: AccountRow = {
-  id: 'acc_a',
-  name: 'a',
-  base_url: null,
-  secrets: 'sealed',
-  api_key_hint: '1234',
-  admin_key_hint: null,
-  organization_id: null,
-  project_id: null,
-  created_at: T0,
-  updated_at: null,
-};
-
-const server = (id: string): ServerRow => ({
-  id,
-  account_id: 'acc_a',
-  name: id,
-  config: '{}',
-  expires_at: null,
-  require_api_token_auth: 0,
-  auth: 'url',
-  token_lookup: `lookup-${id}`,
-  token_hash: `hash-${id}`,
-  oauth_policy: null,
-  created_at: T0,
-  updated_at: T0,
-});
+import { KyselyStore, migrate } from '../../service/store/store.js';
+import { account, server, T0 } from '../helpers/store-rows.js';
 
 const opened: { destroy(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -56,9 +27,9 @@ async function storeWithProbe() {
   }) as typeof db.executeQuery;
   const probe = { version: 1 };
   const store = new KyselyStore(db, { changeProbe: () => probe.version });
-  await store.insertAccount(account, 'fp');
-  await store.insertServer(server('srv_1'));
-  await store.insertServer(server('srv_2'));
+  await store.insertAccount(account('acc_a'), 'fp');
+  await store.insertServer(server('srv_1', 'acc_a'));
+  await store.insertServer(server('srv_2', 'acc_a'));
   return { store, probe, lookups: () => lookups };
 }
 
