@@ -271,23 +271,23 @@ console.log(
   `bench-replicas: ${rounds} rounds of ${values.client === 'autocannon' ? `${values.seconds} s` : `${calls} calls`}, ${concurrency} concurrent, by ${values.client}, ${values.proxy === 'none' ? 'spread by the client' : `through a ${values.proxy} round-robin proxy`} (medians; the machine may be shared)`,
 );
 console.table(table);
+const rate = (r: Round) => r.calls / r.wall;
+/**
+ * The Postgres set-up's throughput against another's: the ratio of their medians, and the median of paired rounds
+ * (each round against the other set-up's round right beside it, so load drift cancels out).
+ */
+const against = (other: Setup) =>
+  `x${((table[shared.label]!.throughput_per_s as number) / (table[other.label]!.throughput_per_s as number)).toFixed(2)} ` +
+  `(median of paired rounds x${median(results.get(other)!.map((r, i) => rate(results.get(shared)![i]!) / rate(r))).toFixed(2)})`;
 const a = table[sqlite.label]!;
 const b = table[shared.label]!;
-// Paired: each round of one set-up against the other's round right beside it, so load drift cancels out.
-const rate = (r: Round) => r.calls / r.wall;
-const pairedWall = median(results.get(sqlite)!.map((r, i) => rate(results.get(shared)![i]!) / rate(r)));
 console.log(
-  `throughput ${shared.label} / ${sqlite.label}: x${((b.throughput_per_s as number) / (a.throughput_per_s as number)).toFixed(2)} ` +
-    `(median of paired rounds x${pairedWall.toFixed(2)}); errors: ${(a.errors as number) + (b.errors as number)}`,
+  `throughput ${shared.label} / ${sqlite.label}: ${against(sqlite)}; errors: ${(a.errors as number) + (b.errors as number)}`,
 );
-if (control) {
-  const c = table[control.label]!;
-  const paired = median(results.get(control)!.map((r, i) => rate(results.get(shared)![i]!) / rate(r)));
+if (control)
   console.log(
-    `throughput ${shared.label} / ${control.label} (the store alone): x${((b.throughput_per_s as number) / (c.throughput_per_s as number)).toFixed(2)} ` +
-      `(median of paired rounds x${paired.toFixed(2)}); errors: ${c.errors}`,
+    `throughput ${shared.label} / ${control.label} (the store alone): ${against(control)}; errors: ${table[control.label]!.errors}`,
   );
-}
 
 for (const s of setups) {
   for (const c of s.children) c.kill('SIGTERM');

@@ -1,4 +1,5 @@
-// Statistics the benchmarks share. The machine is shared and noisy, so every figure they report is a median.
+// Statistics and load loops the benchmarks share. The machine is shared and noisy, so every figure they report is a
+// median.
 import autocannon from 'autocannon';
 
 export function median(xs: readonly number[]): number {
